@@ -1,0 +1,91 @@
+# ceh - continuing-education hour verification toolkit.
+# Targets: all (./ceh), check, demo, install, clean, check-valgrind, bench, fuzz.
+# SANITIZE=1 builds with AddressSanitizer and UBSan into build-san/.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/ceh
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = yaml-0.1 libzip
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla -Wundef
+override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
+	-DCEH_DATADIR='"$(DATADIR)"'
+override CFLAGS += $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+
+ifeq ($(SANITIZE),1)
+B ?= build-san
+override CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=address,undefined
+BIN = $(B)/ceh
+else ifdef B
+BIN = $(B)/ceh
+else
+B = build
+BIN = ceh
+endif
+ifeq ($(WERROR),1)
+override CFLAGS += -Werror
+endif
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+CMD_SRC = $(sort $(wildcard cmd/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+CMD_OBJ = $(CMD_SRC:%.c=$(B)/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+
+all: $(BIN)
+
+$(B)/%.o: %.c $(wildcard lib/*.h) cmd/cmd.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libceh.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BIN): $(CMD_OBJ) $(B)/libceh.a
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libceh.a $(LDLIBS)
+
+$(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libceh.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+		$(B)/libceh.a $(LDLIBS)
+
+deps:
+	@sh tools/deps.sh check
+
+check: deps
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
+	@CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) sh tests/run.sh
+
+check-valgrind: deps
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
+	@CEH_VALGRIND=1 CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) \
+		sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@CEH_BIN=$(CURDIR)/$(BIN) sh examples/demo.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/codes
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ceh
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	for f in man/*.5 man/*.7; do [ -f "$$f" ] || continue; \
+		s=$${f##*.}; install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -m 644 data/codes/*.yaml $(DESTDIR)$(DATADIR)/codes/
+
+clean:
+	rm -rf build build-san build-* ceh
+
+.PHONY: all deps check check-valgrind demo install clean

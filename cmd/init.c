@@ -1,0 +1,37 @@
+/* ceh init - create a new store. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+
+static const char usage[] = "usage: ceh [--store DIR] init\n";
+
+CMD_FN(init)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ceh_err e;
+	char *path, *data;
+	int ch, rc;
+
+	(void)s;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'h')
+			return cmd_help(usage);
+		return cmd_usage_error(argv[0], usage, "unknown option '%s'",
+		    argv[optind - 1]);
+	}
+	if (optind != argc)
+		return cmd_usage_error(argv[0], usage, "unexpected argument "
+		    "'%s'", argv[optind]);
+	path = ceh_store_path ? xstrdup(ceh_store_path) : store_default_path();
+	data = store_data_dir();
+	rc = store_init(path, data, &e);
+	if (rc == 0)
+		printf("%s\n", path);
+	free(path);
+	free(data);
+	return rc < 0 ? cmd_error(argv[0], &e) : 0;
+}

@@ -1,0 +1,201 @@
+/* ceh list - list applications (the guide's list view), or a unit's queue. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "table.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: ceh list [--stage STAGE] [--unit CODE] [--at CODE] [--id IDNUMBER]\n"
+    "                [--year YEAR] [--format table|tsv|csv|json]\n";
+
+#define NCOLS 11
+static const char *keys[NCOLS] = { "id", "name", "id_number", "unit",
+    "education", "phone", "years", "series", "status", "waiting_at",
+    "reason" };
+static const char *labels[NCOLS] = { "申报编号", "姓名", "身份证", "工作单位",
+    "最高学历", "联系电话", "申报年度", "申报系列", "审核状态", "待审核单位",
+    "不通过意见" };
+
+struct filter {
+	int stage;		/* -1: any */
+	const char *unit;	/* employer */
+	const char *at;		/* waiting at */
+	long year;		/* 0: any */
+};
+
+struct row {
+	char *cells[NCOLS];
+};
+
+struct ctx {
+	struct filter f;
+	struct row *rows;
+	size_t n;
+	long bad;
+	struct ceh_err e;
+};
+
+static const char *
+unit_name(struct store *s, const char *code)
+{
+	const struct unit *u = code[0] ? units_find(&s->units, code) : NULL;
+
+	return u ? u->name : code;
+}
+
+static int
+visit(struct store *s, const char *idnum, enum stage folder,
+    const char *uniq, void *arg)
+{
+	struct ctx *c = arg;
+	struct application app;
+	struct person p;
+	struct sbuf years = SBUF_INIT;
+	struct ceh_err e;
+	struct row *r;
+	size_t i;
+	int match;
+
+	/* a lightweight person with only the folder we need */
+	memset(&p, 0, sizeof(p));
+	memcpy(p.idnum, idnum, IDNUM_LEN + 1);
+	p.fd = -1;
+	for (i = 0; i < STAGE__COUNT; i++)
+		p.stagefd[i] = -1;
+	if (person_open(s, idnum, 0, &p, &e) < 0 ||
+	    app_read(s, &p, folder, uniq, &app, &e) < 0) {
+		fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
+		c->bad++;
+		person_close(&p);
+		return 0;
+	}
+	person_close(&p);
+	match = (c->f.stage < 0 || (int)app.stage == c->f.stage) &&
+	    (c->f.unit == NULL || strcmp(app.a.unit, c->f.unit) == 0) &&
+	    (c->f.at == NULL || (app.stage == STAGE_REVIEW &&
+	    strcmp(app.waiting_at, c->f.at) == 0)) &&
+	    (c->f.year == 0 || app_year(&app, (int)c->f.year) != NULL);
+	if (!match) {
+		app_release(&app);
+		return 0;
+	}
+	for (i = 0; i < app.nyears; i++)
+		sb_addf(&years, "%s%d", i ? "," : "", app.years[i].year);
+	c->rows = xreallocarray(c->rows, c->n + 1, sizeof(*c->rows));
+	r = &c->rows[c->n++];
+	r->cells[0] = xstrdup(app.id);
+	r->cells[1] = xstrdup(app.a.name);
+	r->cells[2] = xstrdup(app.a.id_number);
+	r->cells[3] = xstrdup(unit_name(s, app.a.unit));
+	r->cells[4] = xstrdup(app.a.education);
+	r->cells[5] = xstrdup(app.a.phone);
+	r->cells[6] = sb_detach(&years);
+	r->cells[7] = xstrdup(app.a.series);
+	r->cells[8] = xstrdup(app_status(&app));
+	r->cells[9] = xstrdup(app.waiting_at);
+	r->cells[10] = xstrdup(app_last_reason(&app));
+	app_release(&app);
+	return 0;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct row *)a)->cells[0],
+	    ((const struct row *)b)->cells[0]);
+}
+
+CMD_FN(list)
+{
+	static const struct option opts[] = {
+		{ "stage", required_argument, NULL, 's' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "year", required_argument, NULL, 'y' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char unit[CREDIT_LEN + 1], at[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
+	const char *id = NULL;
+	enum out_format fmt = FMT_TABLE;
+	struct ctx c;
+	struct table t;
+	enum stage st;
+	size_t i, k;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	c.f.stage = -1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			if (stage_parse(optarg, &st) < 0)
+				return cmd_usage_error(argv[0], usage, "--stage "
+				    "must be draft, review, approved or "
+				    "rejected, not '%s'", optarg);
+			c.f.stage = (int)st;
+			break;
+		case 'u':
+			if (credit_check("--unit", optarg, unit, &c.e) < 0)
+				return cmd_error(argv[0], &c.e);
+			c.f.unit = unit;
+			break;
+		case 'a':
+			if (credit_check("--at", optarg, at, &c.e) < 0)
+				return cmd_error(argv[0], &c.e);
+			c.f.at = at;
+			break;
+		case 'i':
+			if (idnum_check("--id", optarg, idnum, &c.e) < 0)
+				return cmd_error(argv[0], &c.e);
+			id = idnum;
+			break;
+		case 'y':
+			if (parse_long(optarg, &c.f.year) < 0 ||
+			    c.f.year < 1000 || c.f.year > 9999)
+				return cmd_usage_error(argv[0], usage, "--year "
+				    "needs a four-digit year, not '%s'", optarg);
+			break;
+		case 'f':
+			if (format_parse(optarg, 1 << FMT_TABLE | 1 << FMT_TSV |
+			    1 << FMT_CSV | 1 << FMT_JSON, &fmt) < 0)
+				return cmd_usage_error(argv[0], usage, "unknown "
+				    "--format '%s'", optarg);
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(argv[0], usage, "unknown option "
+			    "'%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(argv[0], usage, "unexpected argument "
+		    "'%s'", argv[optind]);
+	if (store_load_units(s, &c.e) < 0)
+		return cmd_error(argv[0], &c.e);
+	rc = store_walk(s, id, visit, &c, &c.e);
+	if (rc < 0)
+		return cmd_error(argv[0], &c.e);
+	qsort(c.rows, c.n, sizeof(*c.rows), by_id);
+	table_init(&t, NCOLS, keys, labels);
+	for (i = 0; i < c.n; i++) {
+		table_add(&t, (const char *const *)c.rows[i].cells);
+		for (k = 0; k < NCOLS; k++)
+			free(c.rows[i].cells[k]);
+	}
+	free(c.rows);
+	table_print(&t, fmt, stdout);
+	table_free(&t);
+	if (c.bad) {
+		fprintf(stderr, "ceh list: %ld document(s) could not be read; "
+		    "run 'ceh fsck'\n", c.bad);
+		return CEH_EINPUT;
+	}
+	return 0;
+}

@@ -1,0 +1,70 @@
+/* ceh rm-year - remove a year row of a draft (删除). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "util.h"
+
+static const char usage[] = "usage: ceh rm-year APP --year YEAR\n";
+
+CMD_FN(rm_year)
+{
+	static const struct option opts[] = {
+		{ "year", required_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *ys = NULL;
+	struct year_row *row;
+	struct app_handle h;
+	struct ceh_err e;
+	long year;
+	int ch;
+
+	app_handle_init(&h);
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'h')
+			return cmd_help(usage);
+		if (ch != 'y')
+			return cmd_usage_error(argv[0], usage, "unknown option "
+			    "'%s'", argv[optind - 1]);
+		ys = optarg;
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error(argv[0], usage, "give one application "
+		    "id");
+	if (ys == NULL)
+		return cmd_usage_error(argv[0], usage, "missing --year");
+	if (parse_long(ys, &year) < 0 || year < 1000 || year > 9999)
+		return cmd_usage_error(argv[0], usage, "--year needs a "
+		    "four-digit year, not '%s'", ys);
+	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+		goto fail;
+	if (h.app.stage != STAGE_DRAFT) {
+		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
+		    "can be changed", h.app.id, app_status(&h.app));
+		goto fail;
+	}
+	row = app_year(&h.app, (int)year);
+	if (row == NULL) {
+		ceh_fail(&e, CEH_ENOTFOUND, "application %s has no year %ld",
+		    h.app.id, year);
+		goto fail;
+	}
+	if (row->natt > 0) {
+		ceh_fail(&e, CEH_ESTATE, "year %ld of %s has %zu attachment(s); "
+		    "remove them first with 'ceh attach --remove'", year,
+		    h.app.id, row->natt);
+		goto fail;
+	}
+	app_remove_year(&h.app, (int)year);
+	app_add_event(&h.app, "year-removed", NULL, NULL, NULL, ys);
+	if (app_save(s, &h, &e) < 0)
+		goto fail;
+	printf("%s\n", h.app.id);
+	app_close(&h);
+	return 0;
+fail:
+	app_close(&h);
+	return cmd_error(argv[0], &e);
+}

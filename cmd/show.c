@@ -1,0 +1,250 @@
+/* ceh show - show one application (the guide's detail view). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "table.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: ceh show APP [--format text|yaml|json]\n";
+
+static const char *
+unit_name(struct store *s, const char *code)
+{
+	const struct unit *u = code[0] ? units_find(&s->units, code) : NULL;
+
+	return u ? u->name : "";
+}
+
+static void
+json_kv(const char *k, const char *v, int comma)
+{
+	if (comma)
+		fputs(", ", stdout);
+	json_str(stdout, k);
+	fputs(": ", stdout);
+	json_str(stdout, v);
+}
+
+static void
+show_json(struct store *s, const struct application *app)
+{
+	const struct applicant_field *f;
+	char hb[24];
+	size_t i, k;
+
+	printf("{");
+	json_kv("id", app->id, 0);
+	json_kv("stage", stage_name(app->stage), 1);
+	json_kv("status", app_status(app), 1);
+	json_kv("waiting_at", app->waiting_at, 1);
+	json_kv("waiting_at_name", unit_name(s, app->waiting_at), 1);
+	json_kv("reason", app_last_reason(app), 1);
+	printf(", \"revision\": %ld", app->revision);
+	json_kv("created", app->created, 1);
+	json_kv("updated", app->updated, 1);
+	printf(",\n \"applicant\": {");
+	for (f = applicant_fields; f->option; f++)
+		json_kv(f->key, applicant_get(&app->a, f->option),
+		    f != applicant_fields);
+	json_kv("sex", idnum_sex(app->a.id_number), 1);
+	json_kv("unit_name", unit_name(s, app->a.unit), 1);
+	printf("},\n \"years\": [");
+	for (i = 0; i < app->nyears; i++) {
+		const struct year_row *r = &app->years[i];
+
+		printf("%s\n  {\"year\": %d", i ? "," : "", r->year);
+		json_kv("public_subject", r->pub.subject, 1);
+		printf(", \"public_hours\": %s",
+		    hours_fmt(r->pub.hours, hb, sizeof(hb)));
+		json_kv("public_form", r->pub.form, 1);
+		json_kv("professional_subject", r->pro.subject, 1);
+		printf(", \"professional_hours\": %s",
+		    hours_fmt(r->pro.hours, hb, sizeof(hb)));
+		json_kv("professional_form", r->pro.form, 1);
+		printf(", \"total_hours\": %s, \"met\": %s",
+		    hours_fmt(year_total(r), hb, sizeof(hb)),
+		    config_year_met(&s->cfg, r->pub.hours, r->pro.hours) ?
+		    "true" : "false");
+		printf(", \"records\": [");
+		for (k = 0; k < r->nrecords; k++) {
+			printf("%s", k ? ", " : "");
+			json_str(stdout, r->records[k]);
+		}
+		printf("], \"attachments\": [");
+		for (k = 0; k < r->natt; k++) {
+			const struct attachment *a = &r->att[k];
+
+			printf("%s{", k ? ", " : "");
+			json_kv("name", a->name, 0);
+			json_kv("entry", a->entry, 1);
+			printf(", \"size\": %ld", a->size);
+			json_kv("type", a->type, 1);
+			json_kv("sha256", a->sha256, 1);
+			json_kv("added", a->added, 1);
+			printf("}");
+		}
+		printf("]}");
+	}
+	printf("%s],\n \"history\": [", app->nyears ? "\n " : "");
+	for (i = 0; i < app->nhistory; i++) {
+		const struct event *ev = &app->history[i];
+
+		printf("%s\n  {", i ? "," : "");
+		json_kv("at", ev->at, 0);
+		json_kv("event", ev->what, 1);
+		json_kv("by", ev->by, 1);
+		json_kv("unit", ev->unit, 1);
+		json_kv("next", ev->next, 1);
+		json_kv("reason", ev->reason, 1);
+		json_kv("detail", ev->detail, 1);
+		printf("}");
+	}
+	printf("%s]}\n", app->nhistory ? "\n " : "");
+}
+
+static void
+line(const char *label, const char *value)
+{
+	print_padded(stdout, label, 14);
+	printf("%s\n", value);
+}
+
+static void
+show_text(struct store *s, const struct application *app)
+{
+	static const char *keys[] = { "year", "ps", "ph", "pf", "rs", "rh",
+	    "rf", "total", "met" };
+	static const char *labels[] = { "年度", "公需科目名称", "折算学时",
+	    "继续教育形式", "专业科目名称", "折算学时", "继续教育形式",
+	    "合计学时", "达标" };
+	const struct applicant_field *f;
+	struct sbuf sb = SBUF_INIT;
+	struct table t;
+	char y[8], h1[24], h2[24], h3[24];
+	size_t i, k;
+
+	line("申报编号", app->id);
+	sb_addf(&sb, "%s", app_status(app));
+	if (app->stage == STAGE_REVIEW)
+		sb_addf(&sb, "（%s %s）", unit_name(s, app->waiting_at),
+		    app->waiting_at);
+	line("审核状态", sb_str(&sb));
+	sb_reset(&sb);
+	if (app_last_reason(app)[0])
+		line(strcmp(app_status(app), "退回") == 0 ? "退回原因" :
+		    "不通过意见", app_last_reason(app));
+	printf("\n申报人信息\n");
+	for (f = applicant_fields; f->option; f++) {
+		const char *v = applicant_get(&app->a, f->option);
+
+		if (strcmp(f->option, "unit") == 0) {
+			sb_addf(&sb, "%s %s", unit_name(s, v), v);
+			v = sb_str(&sb);
+		}
+		printf("  ");
+		line(f->label, v);
+		if (strcmp(f->option, "name") == 0) {
+			printf("  ");
+			line("性别", idnum_sex(app->a.id_number));
+		}
+	}
+	sb_release(&sb);
+	printf("\n申报年度明细\n");
+	table_init(&t, 9, keys, labels);
+	for (i = 0; i < app->nyears; i++) {
+		const struct year_row *r = &app->years[i];
+		const char *row[9];
+
+		snprintf(y, sizeof(y), "%d", r->year);
+		row[0] = y;
+		row[1] = r->pub.subject;
+		row[2] = r->pub.subject[0] ? hours_fmt(r->pub.hours, h1,
+		    sizeof(h1)) : "";
+		row[3] = r->pub.form;
+		row[4] = r->pro.subject;
+		row[5] = r->pro.subject[0] ? hours_fmt(r->pro.hours, h2,
+		    sizeof(h2)) : "";
+		row[6] = r->pro.form;
+		row[7] = hours_fmt(year_total(r), h3, sizeof(h3));
+		row[8] = config_year_met(&s->cfg, r->pub.hours, r->pro.hours) ?
+		    "是" : "否";
+		table_add(&t, row);
+	}
+	if (app->nyears)
+		table_print(&t, FMT_TABLE, stdout);
+	else
+		printf("  (none)\n");
+	table_free(&t);
+	for (i = 0; i < app->nyears; i++) {
+		const struct year_row *r = &app->years[i];
+
+		if (r->nrecords) {
+			printf("  %d 学时来源 (imported records):", r->year);
+			for (k = 0; k < r->nrecords; k++)
+				printf(" %s", r->records[k]);
+			printf("\n");
+		}
+	}
+	printf("\n附件\n");
+	for (i = 0, k = 0; i < app->nyears; i++) {
+		const struct year_row *r = &app->years[i];
+		size_t j;
+
+		for (j = 0; j < r->natt; j++, k++)
+			printf("  %d  %s  %ld bytes  %s  sha256 %.16s…\n",
+			    r->year, r->att[j].name, r->att[j].size,
+			    r->att[j].type, r->att[j].sha256);
+	}
+	if (k == 0)
+		printf("  (none)\n");
+}
+
+CMD_FN(show)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum out_format f = FMT_TEXT;
+	struct sbuf sb = SBUF_INIT;
+	struct app_handle h;
+	struct ceh_err e;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'h')
+			return cmd_help(usage);
+		if (ch != 'f')
+			return cmd_usage_error(argv[0], usage, "unknown option "
+			    "'%s'", argv[optind - 1]);
+		if (format_parse(optarg, 1 << FMT_TEXT | 1 << FMT_YAML |
+		    1 << FMT_JSON, &f) < 0)
+			return cmd_usage_error(argv[0], usage, "unknown "
+			    "--format '%s'", optarg);
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error(argv[0], usage, "give one application "
+		    "id");
+	if (app_open(s, argv[optind], 0, &h, &e) < 0 ||
+	    store_load_units(s, &e) < 0) {
+		app_close(&h);
+		return cmd_error(argv[0], &e);
+	}
+	if (f == FMT_YAML) {
+		if (doc_emit(&h.app, &sb, &e) < 0) {
+			app_close(&h);
+			return cmd_error(argv[0], &e);
+		}
+		fwrite(sb.buf, 1, sb.len, stdout);
+		sb_release(&sb);
+	} else if (f == FMT_JSON) {
+		show_json(s, &h.app);
+	} else {
+		show_text(s, &h.app);
+	}
+	app_close(&h);
+	return 0;
+}

@@ -1,0 +1,267 @@
+#include <sys/random.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int
+utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		unsigned cp;
+		int n;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1, cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2, cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3, cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (len - i <= (size_t)n)
+			return 0;
+		for (int k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += (size_t)n + 1;
+	}
+	return 1;
+}
+
+static unsigned
+next_cp(const unsigned char **sp)
+{
+	const unsigned char *s = *sp;
+	unsigned c = *s;
+
+	if (c < 0x80) {
+		*sp = s + 1;
+		return c;
+	}
+	if (c < 0xe0) {
+		*sp = s + 2;
+		return ((c & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if (c < 0xf0) {
+		*sp = s + 3;
+		return ((c & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	}
+	*sp = s + 4;
+	return ((c & 0x07) << 18) | ((s[1] & 0x3f) << 12) |
+	    ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+}
+
+size_t
+utf8_chars(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = 0;
+
+	while (*s) {
+		next_cp(&s);
+		n++;
+	}
+	return n;
+}
+
+static int
+wide(unsigned cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) ||
+	    (cp >= 0x2e80 && cp <= 0x303e) ||
+	    (cp >= 0x3041 && cp <= 0x33ff) ||
+	    (cp >= 0x3400 && cp <= 0x4dbf) ||
+	    (cp >= 0x4e00 && cp <= 0x9fff) ||
+	    (cp >= 0xa000 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) ||
+	    (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	    (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) ||
+	    (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+size_t
+utf8_width(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t w = 0;
+
+	while (*s) {
+		unsigned cp = next_cp(&s);
+
+		w += wide(cp) ? 2 : 1;
+	}
+	return w;
+}
+
+int
+has_control(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (; *s; s++) {
+		if (*s < 0x20 || *s == 0x7f)
+			return 1;
+		/* C1 controls U+0080..U+009F are encoded C2 80..C2 9F */
+		if (*s == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+			return 1;
+	}
+	return 0;
+}
+
+int
+parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+time_t
+now(void)
+{
+	const char *fake = getenv("CEH_NOW");
+	long v;
+
+	if (fake && parse_long(fake, &v) == 0)
+		return (time_t)v;
+	return time(NULL);
+}
+
+void
+iso_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+parse_iso_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static void
+beijing(struct tm *tm)
+{
+	time_t t = now() + 8 * 3600;
+
+	gmtime_r(&t, tm);
+}
+
+int
+current_year(void)
+{
+	struct tm tm;
+
+	beijing(&tm);
+	return tm.tm_year + 1900;
+}
+
+long
+today_ymd(void)
+{
+	struct tm tm;
+
+	beijing(&tm);
+	return (tm.tm_year + 1900) * 10000L + (tm.tm_mon + 1) * 100 +
+	    tm.tm_mday;
+}
+
+int
+random_bytes(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t r = getrandom(p, n, 0);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+void
+base32_bits(unsigned long long v, int nbits, char *out)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
+	int i, n = nbits / 5;
+
+	for (i = 0; i < n; i++)
+		out[i] = digits[(v >> (5 * (n - 1 - i))) & 31];
+	out[n] = '\0';
+}
+
+int
+str_in(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * util.h - small helpers with no domain knowledge: UTF-8 checks and
+ * terminal display width, strict number parsing, time stamps, random ids.
+ */
+#ifndef CEH_UTIL_H
+#define CEH_UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, no NUL). */
+int utf8_valid(const char *s, size_t len);
+/* Number of code points; s must be valid UTF-8. */
+size_t utf8_chars(const char *s);
+/* Columns on a terminal: CJK and full-width forms count 2, others 1. */
+size_t utf8_width(const char *s);
+/* 1 if s holds a C0/C1 control character or DEL (tab and newline too). */
+int has_control(const char *s);
+
+/* Parse a whole decimal integer; 0 on success, -1 if s is not one. */
+int parse_long(const char *s, long *out);
+
+/* Current time; CEH_NOW=EPOCH-SECONDS overrides it (tests only). */
+time_t now(void);
+/* "2026-11-27T10:54:44Z" into buf (at least 21 bytes). */
+void iso_time(time_t t, char *buf, size_t size);
+/* Parse the form above; -1 if malformed. */
+int parse_iso_time(const char *s, time_t *out);
+/* Current calendar year (UTC+8, Beijing time, as the offices use). */
+int current_year(void);
+/* Today's date in Beijing time as YYYYMMDD. */
+long today_ymd(void);
+
+/* Fill buf with n random bytes from getrandom(2); -1 on failure. */
+int random_bytes(void *buf, size_t n);
+/* Lower-case base32 (0-9a-v, sortable) of n bits of v, most significant
+ * first, n a multiple of 5; writes n/5 chars plus NUL. */
+void base32_bits(unsigned long long v, int nbits, char *out);
+
+/* 1 if s equals one of the NULL-terminated list of strings. */
+int str_in(const char *s, const char *const *list);
+
+/* Write all of buf to fd, retrying short writes; -1 with errno on error. */
+int write_all(int fd, const void *buf, size_t len);
+
+#endif

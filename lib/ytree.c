@@ -1,0 +1,576 @@
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <yaml.h>
+
+#include "err.h"
+#include "util.h"
+#include "xalloc.h"
+#include "ytree.h"
+
+/* ---- reading ---- */
+
+struct builder {
+	struct ynode *stack[YTREE_MAX_DEPTH + 2];
+	int depth;
+	long nodes;
+	struct ynode *root;
+	const char *fname;
+	struct ceh_err *e;
+};
+
+static struct ynode *
+node_new(enum ykind k, const yaml_mark_t *m)
+{
+	struct ynode *n = xcalloc(1, sizeof(*n));
+
+	n->kind = k;
+	n->line = (int)m->line + 1;
+	n->col = (int)m->column + 1;
+	return n;
+}
+
+void
+ytree_free(struct ynode *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->n; i++) {
+		if (n->keys)
+			free(n->keys[i]);
+		ytree_free(n->vals[i]);
+	}
+	free(n->keys);
+	free(n->vals);
+	free(n->str);
+	free(n);
+}
+
+/* Attach child to the container on top of the stack.  For a mapping, a
+ * pending key is kept as a scalar node in vals[n] until its value comes. */
+static int
+attach(struct builder *b, struct ynode *child)
+{
+	struct ynode *top;
+
+	if (b->depth == 0) {
+		b->root = child;
+		return 0;
+	}
+	top = b->stack[b->depth - 1];
+	if (top->kind == Y_SEQ) {
+		top->vals = xreallocarray(top->vals, top->n + 1,
+		    sizeof(*top->vals));
+		top->vals[top->n++] = child;
+		return 0;
+	}
+	/* mapping: keys[] holds keys; a NULL vals slot waits for a value */
+	if (top->n > 0 && top->vals[top->n - 1] == NULL) {
+		top->vals[top->n - 1] = child;
+		return 0;
+	}
+	if (child->kind != Y_SCALAR) {
+		ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: mapping keys must be "
+		    "plain strings", b->fname, child->line, child->col);
+		ytree_free(child);
+		return -1;
+	}
+	for (size_t i = 0; i < top->n; i++)
+		if (strcmp(top->keys[i], child->str) == 0) {
+			ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: duplicate key "
+			    "'%s'", b->fname, child->line, child->col,
+			    child->str);
+			ytree_free(child);
+			return -1;
+		}
+	top->keys = xreallocarray(top->keys, top->n + 1, sizeof(*top->keys));
+	top->vals = xreallocarray(top->vals, top->n + 1, sizeof(*top->vals));
+	top->keys[top->n] = child->str;
+	top->vals[top->n] = NULL;
+	top->n++;
+	child->str = NULL;
+	ytree_free(child);
+	return 0;
+}
+
+static int
+parser_error(yaml_parser_t *p, struct builder *b)
+{
+	if (p->error == YAML_READER_ERROR)
+		return ceh_fail(b->e, CEH_EINPUT, "%s: byte %zu: %s",
+		    b->fname, p->problem_offset,
+		    p->problem ? p->problem : "cannot read");
+	return ceh_fail(b->e, CEH_EINPUT, "%s:%zu:%zu: %s%s%s", b->fname,
+	    p->problem_mark.line + 1, p->problem_mark.column + 1,
+	    p->problem ? p->problem : "malformed YAML",
+	    p->context ? " " : "", p->context ? p->context : "");
+}
+
+static int
+on_event(struct builder *b, yaml_event_t *ev)
+{
+	const yaml_mark_t *m = &ev->start_mark;
+	struct ynode *n;
+	int line = (int)m->line + 1, col = (int)m->column + 1;
+
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: aliases are not "
+		    "allowed", b->fname, line, col);
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor || (ev->data.scalar.tag &&
+		    !ev->data.scalar.plain_implicit &&
+		    !ev->data.scalar.quoted_implicit))
+			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: anchors "
+			    "and tags are not allowed", b->fname, line, col);
+		if (ev->data.scalar.tag)
+			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: tags are "
+			    "not allowed", b->fname, line, col);
+		if (memchr(ev->data.scalar.value, '\0',
+		    ev->data.scalar.length))
+			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: NUL "
+			    "character in a value", b->fname, line, col);
+		if (++b->nodes > YTREE_MAX_NODES)
+			goto toobig;
+		n = node_new(Y_SCALAR, m);
+		n->str = xstrndup((const char *)ev->data.scalar.value,
+		    ev->data.scalar.length);
+		n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		/* a plain "~" or "null" or empty is null: keep as "" */
+		return attach(b, n);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if ((ev->type == YAML_SEQUENCE_START_EVENT &&
+		    (ev->data.sequence_start.anchor ||
+		    ev->data.sequence_start.tag)) ||
+		    (ev->type == YAML_MAPPING_START_EVENT &&
+		    (ev->data.mapping_start.anchor ||
+		    ev->data.mapping_start.tag)))
+			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: anchors "
+			    "and tags are not allowed", b->fname, line, col);
+		if (b->depth >= YTREE_MAX_DEPTH)
+			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: nested "
+			    "too deeply (limit %d)", b->fname, line, col,
+			    YTREE_MAX_DEPTH);
+		if (++b->nodes > YTREE_MAX_NODES)
+			goto toobig;
+		n = node_new(ev->type == YAML_MAPPING_START_EVENT ? Y_MAP :
+		    Y_SEQ, m);
+		if (attach(b, n) < 0)
+			return -1;
+		b->stack[b->depth++] = n;
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		b->depth--;
+		return 0;
+	case YAML_DOCUMENT_START_EVENT:
+		if (b->root != NULL)
+			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: more than "
+			    "one document", b->fname, line, col);
+		return 0;
+	default:
+		return 0;
+	}
+toobig:
+	return ceh_fail(b->e, CEH_EINPUT, "%s: too many values (limit %d)",
+	    b->fname, YTREE_MAX_NODES);
+}
+
+struct ynode *
+ytree_parse(const char *buf, size_t len, const char *fname,
+    struct ceh_err *e)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	struct builder b;
+	int done = 0, rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.fname = fname;
+	b.e = e;
+	if (!utf8_valid(buf, len)) {
+		/* libyaml would report it too, but without a useful place */
+		size_t i;
+
+		for (i = 0; i < len && buf[i] != '\0'; i++)
+			;
+		if (i < len)
+			ceh_fail(e, CEH_EINPUT, "%s: NUL byte at offset %zu",
+			    fname, i);
+		else
+			ceh_fail(e, CEH_EINPUT, "%s: not valid UTF-8", fname);
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		ceh_fail(e, CEH_ESYS, "%s: cannot start YAML parser", fname);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf,
+	    len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = parser_error(&parser, &b);
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		rc = on_event(&b, &ev);
+		yaml_event_delete(&ev);
+		if (rc < 0)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	if (rc < 0) {
+		/* the stack holds borrowed pointers into root */
+		if (b.root == NULL && b.depth > 0)
+			ytree_free(b.stack[0]);
+		ytree_free(b.root);
+		return NULL;
+	}
+	if (b.root == NULL) {
+		yaml_mark_t m = { 0, 0, 0 };
+
+		b.root = node_new(Y_MAP, &m);
+	}
+	return b.root;
+}
+
+struct ynode *
+ymap_get(const struct ynode *n, const char *key)
+{
+	size_t i;
+
+	if (n == NULL || n->kind != Y_MAP)
+		return NULL;
+	for (i = 0; i < n->n; i++)
+		if (strcmp(n->keys[i], key) == 0)
+			return n->vals[i];
+	return NULL;
+}
+
+static const char *
+kind_name(enum ykind k)
+{
+	return k == Y_SCALAR ? "a value" : k == Y_SEQ ? "a list" :
+	    "a mapping";
+}
+
+int
+ynode_expect(const struct ynode *n, enum ykind k, const char *what,
+    const char *fname, struct ceh_err *e)
+{
+	if (n == NULL)
+		return ceh_fail(e, CEH_EINPUT, "%s: '%s' is missing", fname,
+		    what);
+	if (n->kind != k)
+		return ceh_fail(e, CEH_EINPUT, "%s:%d:%d: '%s' must be %s, "
+		    "not %s", fname, n->line, n->col, what, kind_name(k),
+		    kind_name(n->kind));
+	return 0;
+}
+
+int
+ymap_str(const struct ynode *map, const char *key, int required,
+    const char **out, const char *fname, struct ceh_err *e)
+{
+	struct ynode *v = ymap_get(map, key);
+
+	if (v == NULL) {
+		if (required)
+			return ceh_fail(e, CEH_EINPUT, "%s:%d: field '%s' is "
+			    "missing", fname, map ? map->line : 0, key);
+		return 0;
+	}
+	if (ynode_expect(v, Y_SCALAR, key, fname, e) < 0)
+		return -1;
+	/* a plain null is an empty value */
+	if (!v->quoted && (strcmp(v->str, "~") == 0 ||
+	    strcmp(v->str, "null") == 0)) {
+		*out = "";
+		return 0;
+	}
+	*out = v->str;
+	return 0;
+}
+
+int
+ymap_long(const struct ynode *map, const char *key, int required, long min,
+    long max, long *out, const char *fname, struct ceh_err *e)
+{
+	struct ynode *v = ymap_get(map, key);
+	long x;
+
+	if (v == NULL) {
+		if (required)
+			return ceh_fail(e, CEH_EINPUT, "%s:%d: field '%s' is "
+			    "missing", fname, map ? map->line : 0, key);
+		return 0;
+	}
+	if (ynode_expect(v, Y_SCALAR, key, fname, e) < 0)
+		return -1;
+	if (parse_long(v->str, &x) < 0 || x < min || x > max)
+		return ceh_fail(e, CEH_EINPUT, "%s:%d:%d: field '%s' must be "
+		    "a whole number from %ld to %ld, not '%.40s'", fname,
+		    v->line, v->col, key, min, max, v->str);
+	*out = x;
+	return 0;
+}
+
+int
+ymap_bool(const struct ynode *map, const char *key, int required, int *out,
+    const char *fname, struct ceh_err *e)
+{
+	struct ynode *v = ymap_get(map, key);
+
+	if (v == NULL) {
+		if (required)
+			return ceh_fail(e, CEH_EINPUT, "%s:%d: field '%s' is "
+			    "missing", fname, map ? map->line : 0, key);
+		return 0;
+	}
+	if (ynode_expect(v, Y_SCALAR, key, fname, e) < 0)
+		return -1;
+	if (strcmp(v->str, "true") == 0)
+		*out = 1;
+	else if (strcmp(v->str, "false") == 0)
+		*out = 0;
+	else
+		return ceh_fail(e, CEH_EINPUT, "%s:%d:%d: field '%s' must be "
+		    "true or false, not '%.40s'", fname, v->line, v->col,
+		    key, v->str);
+	return 0;
+}
+
+int
+ymap_only(const struct ynode *map, const char *const *keys,
+    const char *fname, struct ceh_err *e)
+{
+	size_t i;
+
+	if (map == NULL || map->kind != Y_MAP)
+		return 0;
+	for (i = 0; i < map->n; i++)
+		if (!str_in(map->keys[i], keys))
+			return ceh_fail(e, CEH_EINPUT, "%s:%d: unknown field "
+			    "'%.60s'", fname, map->vals[i] ?
+			    map->vals[i]->line : map->line, map->keys[i]);
+	return 0;
+}
+
+/* ---- writing ---- */
+
+struct ywriter {
+	yaml_emitter_t em;
+	struct sbuf out;
+	int failed;
+	int started;
+	int flow_depth;		/* >0 inside a flow sequence */
+};
+
+static int
+write_handler(void *data, unsigned char *buf, size_t size)
+{
+	struct ywriter *w = data;
+
+	sb_add(&w->out, buf, size);
+	return 1;
+}
+
+static void
+emit(struct ywriter *w, yaml_event_t *ev)
+{
+	/* yaml_emitter_emit owns ev even on failure (Y2); after a failure
+	 * the emitter is unusable (Y3), so later events are dropped. */
+	if (w->failed) {
+		yaml_event_delete(ev);
+		return;
+	}
+	if (!yaml_emitter_emit(&w->em, ev))
+		w->failed = 1;
+}
+
+struct ywriter *
+yw_new(void)
+{
+	struct ywriter *w = xcalloc(1, sizeof(*w));
+	yaml_event_t ev;
+
+	if (!yaml_emitter_initialize(&w->em)) {
+		w->failed = 1;
+		return w;
+	}
+	w->started = 1;
+	yaml_emitter_set_output(&w->em, write_handler, w);
+	yaml_emitter_set_unicode(&w->em, 1);
+	yaml_emitter_set_width(&w->em, -1);
+	yaml_emitter_set_indent(&w->em, 2);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	emit(w, &ev);
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	emit(w, &ev);
+	return w;
+}
+
+void
+yw_map_start(struct ywriter *w)
+{
+	yaml_event_t ev;
+
+	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+	    w->flow_depth ? YAML_FLOW_MAPPING_STYLE :
+	    YAML_BLOCK_MAPPING_STYLE);
+	emit(w, &ev);
+}
+
+void
+yw_map_end(struct ywriter *w)
+{
+	yaml_event_t ev;
+
+	yaml_mapping_end_event_initialize(&ev);
+	emit(w, &ev);
+}
+
+void
+yw_seq_start(struct ywriter *w)
+{
+	yaml_event_t ev;
+
+	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	    w->flow_depth ? YAML_FLOW_SEQUENCE_STYLE :
+	    YAML_BLOCK_SEQUENCE_STYLE);
+	if (w->flow_depth)
+		w->flow_depth++;
+	emit(w, &ev);
+}
+
+void
+yw_flow_seq_start(struct ywriter *w)
+{
+	yaml_event_t ev;
+
+	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	    YAML_FLOW_SEQUENCE_STYLE);
+	w->flow_depth++;
+	emit(w, &ev);
+}
+
+void
+yw_seq_end(struct ywriter *w)
+{
+	yaml_event_t ev;
+
+	if (w->flow_depth)
+		w->flow_depth--;
+	yaml_sequence_end_event_initialize(&ev);
+	emit(w, &ev);
+}
+
+/* Would this plain scalar read back as something other than a string? */
+static int
+ambiguous(const char *s)
+{
+	static const char *const words[] = { "y", "Y", "yes", "Yes", "YES",
+	    "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+	    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null",
+	    "Null", "NULL", "~", NULL };
+	size_t len = strlen(s);
+	const char *p;
+
+	if (len == 0 || str_in(s, words))
+		return 1;
+	if (s[0] == ' ' || s[len - 1] == ' ')
+		return 1;
+	if (strchr("-?:,[]{}#&*!|>'\"%@`.+0123456789", s[0]))
+		return 1;
+	for (p = s; *p; p++)
+		if (*p == ':' || *p == '#' || *p == '\t' || *p == '\n')
+			return 1;
+	return 0;
+}
+
+static void
+scalar(struct ywriter *w, const char *s, int quote)
+{
+	yaml_event_t ev;
+
+	if (w->failed)
+		return;
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
+	    (yaml_char_t *)s, (int)strlen(s), !quote, 1,
+	    quote ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE)) {
+		w->failed = 1;
+		return;
+	}
+	emit(w, &ev);
+}
+
+void
+yw_str(struct ywriter *w, const char *s)
+{
+	scalar(w, s ? s : "", s == NULL || ambiguous(s));
+}
+
+void
+yw_plain(struct ywriter *w, const char *s)
+{
+	scalar(w, s, 0);
+}
+
+void
+yw_long(struct ywriter *w, long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", v);
+	scalar(w, buf, 0);
+}
+
+void
+yw_kv(struct ywriter *w, const char *key, const char *val)
+{
+	yw_plain(w, key);
+	yw_str(w, val);
+}
+
+void
+yw_kv_long(struct ywriter *w, const char *key, long v)
+{
+	yw_plain(w, key);
+	yw_long(w, v);
+}
+
+int
+yw_finish(struct ywriter *w, struct sbuf *out, struct ceh_err *e)
+{
+	yaml_event_t ev;
+
+	yaml_document_end_event_initialize(&ev, 1);
+	emit(w, &ev);
+	yaml_stream_end_event_initialize(&ev);
+	emit(w, &ev);
+	if (!w->failed && !yaml_emitter_flush(&w->em))
+		w->failed = 1;
+	if (w->failed)
+		return ceh_fail(e, CEH_EINPUT, "cannot write YAML: %s",
+		    w->em.problem ? w->em.problem :
+		    "a value is not valid UTF-8");
+	sb_release(out);
+	*out = w->out;
+	sb_init(&w->out);
+	return 0;
+}
+
+void
+yw_free(struct ywriter *w)
+{
+	if (w == NULL)
+		return;
+	if (w->started)
+		yaml_emitter_delete(&w->em);
+	sb_release(&w->out);
+	free(w);
+}

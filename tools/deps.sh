@@ -1,0 +1,30 @@
+#!/bin/sh
+# Make sure the build and test dependencies are installed.
+# As root: install what is missing with apt-get.  Otherwise: print the
+# exact command to run and fail.
+set -u
+pkgs=""
+need() { # need PACKAGE TEST...
+	pkg=$1; shift
+	if ! "$@" >/dev/null 2>&1; then pkgs="$pkgs $pkg"; fi
+}
+need build-essential sh -c 'command -v cc && command -v make'
+need pkg-config command -v pkg-config
+need libyaml-dev pkg-config --exists yaml-0.1
+need libzip-dev pkg-config --exists libzip
+need libcsv-dev test -f /usr/include/csv.h
+need mandoc command -v mandoc
+need perl command -v prove
+need python3 command -v python3
+need unzip command -v zipinfo
+[ -z "$pkgs" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing$pkgs" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || exit 1
+	apt-get install -y -qq --no-install-recommends $pkgs >&2 || exit 1
+	exit 0
+fi
+echo "ceh: missing build dependencies. Install them with:" >&2
+echo "  sudo apt-get install$pkgs" >&2
+exit 1
