@@ -12,6 +12,7 @@ need build-essential sh -c 'command -v cc && command -v make'
 need pkg-config command -v pkg-config
 need libyaml-dev pkg-config --exists yaml-0.1
 need libzip-dev pkg-config --exists libzip
+need nettle-dev pkg-config --exists nettle
 need libcsv-dev test -f /usr/include/csv.h
 need mandoc command -v mandoc
 need perl command -v prove
