@@ -85,7 +85,7 @@ idnum_check(const char *field, const char *in, char out[IDNUM_LEN + 1],
 	m = (out[10] - '0') * 10 + (out[11] - '0');
 	d = (out[12] - '0') * 10 + (out[13] - '0');
 	birth = y * 10000 + m * 100 + d;
-	if (y < 1900 || !real_date(y, m, d))
+	if (y < 1800 || !real_date(y, m, d))
 		return ceh_fail(e, CEH_EINPUT, "%s '%s': birth date %.8s is "
 		    "not a real date", field, out, out + 6);
 	if (birth > today_ymd())
