@@ -1,0 +1,485 @@
+/*
+ * genstore - build a large ceh store for the benchmarks, in ceh's own
+ * format: it links the ceh library and writes every file through the same
+ * code that `ceh init`, `ceh unit add`, `ceh apply`, `ceh submit` and
+ * `ceh review` use to lay out a store (store_init, store_save_units,
+ * person_open, doc_emit).  Only the durability steps are skipped (no fsync
+ * of each file: this is throw-away benchmark data), so a 1,000,000-
+ * application store takes minutes, not hours.
+ *
+ * usage: genstore [-n APPS] [-p PEOPLE] [-q QUEUE] [-r REVIEW] [-e EMPLOYERS]
+ *                 [-j JOBS] STORE INFO
+ *
+ *   APPS       applications in total (default 1000)
+ *   PEOPLE     people (default APPS/2: two applications each on average)
+ *   QUEUE      applications waiting at one employer, QUEUE_UNIT (default
+ *              min(1000, APPS/10)): the queue of `ceh list --at`
+ *   REVIEW     applications waiting at the agency, already approved by
+ *              their employer (default min(10000, APPS/10)): the batch of
+ *              `ceh review --as AGENCY --approve -`
+ *   EMPLOYERS  registered employers (default 200)
+ *   JOBS       worker processes (default 1)
+ *
+ * The rest of the applications: 5% waiting at other employers, 15% drafts
+ * with one year row, 70% approved with one to five year rows, 10%
+ * rejected.  Person 0 (SLIP_ID) holds an approved application with the
+ * years 2021-2025, for `ceh print-slip`.
+ *
+ * INFO is written as shell assignments (QUEUE_UNIT=..., REVIEW_UNIT=...,
+ * SLIP_ID=..., APPS=..., PEOPLE=...), and INFO.review-ids gets the ids of
+ * the REVIEW applications, one per line.  Output is deterministic.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "store.h"
+#include "util.h"
+#include "validate.h"
+#include "xalloc.h"
+
+static const char *const regions[] = { "430102", "430104", "430111",
+    "430202", "430302", "430405", "430502", "430602", "430702", "430802",
+    "430902", "431002", "431102", "431202" };
+#define NREGIONS (sizeof(regions) / sizeof(regions[0]))
+
+static const char *const names[] = { "张三", "李四", "王五", "赵六", "欧阳明",
+    "刘芳", "陈静", "杨洋", "黄磊", "周杰", "吴敏", "徐丽" };
+
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned long long
+rng(void)
+{
+	/* splitmix64: deterministic, good enough for ids */
+	unsigned long long z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void
+die(const char *what, const struct ceh_err *e)
+{
+	fprintf(stderr, "genstore: %s: %s\n", what, e ? e->msg :
+	    strerror(errno));
+	exit(5);
+}
+
+/* Person k's ID number: region, birth date, sequence k % 1000 (the shard,
+ * so people spread evenly over the 1,000 shard directories). */
+static void
+person_id(long k, char out[IDNUM_LEN + 1])
+{
+	long seq = k % 1000, rest = k / 1000;
+	time_t t = (time_t)(-3652L + rest % 14000) * 86400; /* from 1960 */
+	struct tm tm;
+	struct ceh_err e;
+	char buf[40];
+
+	gmtime_r(&t, &tm);
+	snprintf(buf, sizeof(buf), "%s%04d%02d%02d%03ld0",
+	    regions[(rest / 14000) % NREGIONS], tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, seq);
+	buf[18] = '\0';
+	buf[17] = idnum_check_char(buf);
+	if (idnum_check("id", buf, out, &e) < 0)
+		die("person id", &e);
+}
+
+static void
+credit_code(const char *prefix, long serial, char out[CREDIT_LEN + 1])
+{
+	char buf[40];
+	struct ceh_err e;
+
+	snprintf(buf, sizeof(buf), "%s%07ld0", prefix, serial % 10000000);
+	buf[18] = '\0';
+	buf[17] = credit_check_char(buf);
+	if (credit_check("unit", buf, out, &e) < 0)
+		die("credit code", &e);
+}
+
+static void
+add_unit(struct units *u, const char *code, const char *name,
+    enum unit_kind kind, const char *parent, const char *region)
+{
+	struct unit *v;
+
+	u->v = xreallocarray(u->v, u->n + 1, sizeof(*u->v));
+	v = &u->v[u->n++];
+	v->code = xstrdup(code);
+	v->name = xstrdup(name);
+	v->kind = kind;
+	v->parent = xstrdup(parent);
+	v->region = xstrdup(region);
+	v->added = xstrdup("2026-01-01T00:00:00Z");
+}
+
+static void
+event(struct application *app, time_t *t, const char *what,
+    const char *unit, const char *next, const char *reason,
+    const char *detail)
+{
+	struct event *ev;
+	char ts[32];
+
+	*t += 3600;
+	iso_time(*t, ts, sizeof(ts));
+	app->history = xreallocarray(app->history, app->nhistory + 1,
+	    sizeof(*app->history));
+	ev = &app->history[app->nhistory++];
+	ev->at = xstrdup(ts);
+	ev->what = xstrdup(what);
+	ev->by = xstrdup("bench@genstore");
+	ev->unit = xstrdup(unit ? unit : "");
+	ev->next = xstrdup(next ? next : "");
+	ev->reason = xstrdup(reason ? reason : "");
+	ev->detail = xstrdup(detail ? detail : "");
+	app->revision++;
+	free(app->updated);
+	app->updated = xstrdup(ts);
+	if (app->created == NULL)
+		app->created = xstrdup(ts);
+}
+
+static void
+year_row(struct application *app, int year, time_t *t)
+{
+	struct year_row row;
+	char y[8];
+
+	memset(&row, 0, sizeof(row));
+	row.year = year;
+	row.pub.subject = xstrdup("专业技术人员职业道德与诚信建设");
+	row.pub.hours = 2 * (30 + (long)(rng() % 10));
+	row.pub.form = xstrdup("远程教育");
+	row.pro.subject = xstrdup("建筑工程新技术与新规范");
+	row.pro.hours = 2 * (56 + (long)(rng() % 20)) + (long)(rng() % 2);
+	row.pro.form = xstrdup("培训班");
+	app_put_year(app, &row);
+	snprintf(y, sizeof(y), "%d", year);
+	event(app, t, "year-added", NULL, NULL, NULL, y);
+}
+
+enum kind { K_QUEUE, K_REVIEW, K_OTHERQ, K_DRAFT, K_APPROVED, K_REJECTED,
+    K_SLIP };
+
+static void
+make_app(struct application *app, const char *idnum, long k, long i,
+    enum kind kind, const char *employer, const char *sup2,
+    const char *sup, const char *agency)
+{
+	struct ceh_err e;
+	struct app_ref ref;
+	char id[APP_ID_LEN + 1], part[16];
+	time_t t = 1735689600 + (time_t)i * 7;	/* 2025-01-01 + i */
+	int nyears, y, first;
+
+	app_init(app);
+	memcpy(ref.idnum, idnum, IDNUM_LEN + 1);
+	base32_bits((unsigned long long)t & ((1ULL << 40) - 1), 40, ref.uniq);
+	base32_bits(rng() >> 4, 60, part);
+	memcpy(ref.uniq + 8, part, 13);
+	app_ref_format(&ref, id);
+	app->id = xstrdup(id);
+	memcpy(app->a.id_number, idnum, IDNUM_LEN + 1);
+	app->a.name = xstrdup(names[k % (sizeof(names) / sizeof(names[0]))]);
+	app->a.ethnicity = xstrdup("汉族");
+	app->a.unit = xstrdup(employer);
+	app->a.unit_nature = xstrdup("国有企业");
+	app->a.title_level = xstrdup(k % 3 ? "副高级" : "中级");
+	app->a.phone = xstrdup("15556565656");
+	app->a.education = xstrdup(k % 2 ? "大学本科" : "");
+	app->a.series = xstrdup("工程");
+	app->a.specialty = xstrdup("建筑学");
+	app->a.region = xstrdup("湖南省省本级");
+	app->a.remark = xstrdup("");
+	event(app, &t, "created", NULL, NULL, NULL, NULL);
+	nyears = kind == K_SLIP ? 5 : kind == K_DRAFT ? 1 :
+	    1 + (int)(rng() % 5);
+	first = kind == K_SLIP ? 2021 : 2025 - nyears + 1;
+	for (y = first; y < first + nyears; y++)
+		year_row(app, y, &t);
+	app->stage = STAGE_DRAFT;
+	app->waiting_at = xstrdup("");
+	if (kind != K_DRAFT) {
+		app->stage = STAGE_REVIEW;
+		free(app->waiting_at);
+		app->waiting_at = xstrdup(employer);
+		event(app, &t, "submitted", NULL, employer, NULL, NULL);
+	}
+	if (kind == K_REVIEW || kind == K_APPROVED || kind == K_SLIP) {
+		event(app, &t, "approved", employer, sup2, NULL, NULL);
+		event(app, &t, "approved", sup2, sup, NULL, NULL);
+		event(app, &t, "approved", sup, agency, NULL, NULL);
+		free(app->waiting_at);
+		app->waiting_at = xstrdup(agency);
+	}
+	if (kind == K_APPROVED || kind == K_SLIP) {
+		event(app, &t, "approved", agency, NULL, NULL, NULL);
+		app->stage = STAGE_APPROVED;
+		free(app->waiting_at);
+		app->waiting_at = xstrdup("");
+	}
+	if (kind == K_REJECTED) {
+		event(app, &t, "rejected", employer, NULL, "学时证明材料不全",
+		    NULL);
+		app->stage = STAGE_REJECTED;
+		free(app->waiting_at);
+		app->waiting_at = xstrdup("");
+	}
+	(void)e;
+}
+
+/* INFO.review-ids from the workers' INFO.review-ids.W, in order. */
+static int
+concat_ids(const char *info, long jobs)
+{
+	char *path = xasprintf("%s.review-ids", info), line[128];
+	FILE *out = fopen(path, "w"), *in;
+	long w;
+
+	free(path);
+	if (out == NULL)
+		return -1;
+	for (w = 0; w < jobs; w++) {
+		path = xasprintf("%s.review-ids.%ld", info, w);
+		in = fopen(path, "r");
+		if (in == NULL)
+			return -1;
+		while (fgets(line, sizeof(line), in))
+			fputs(line, out);
+		fclose(in);
+		unlink(path);
+		free(path);
+	}
+	return fclose(out);
+}
+
+/* What person_open(create) makes, without its fsync per directory (the
+ * benchmark data need not survive a power cut). */
+static void
+mkdirs(struct store *s, const char *idnum)
+{
+	char shard[4], path[64];
+	int i;
+
+	person_shard(idnum, shard);
+	if (mkdirat(s->peoplefd, shard, 0700) < 0 && errno != EEXIST)
+		die(shard, NULL);
+	snprintf(path, sizeof(path), "%s/%s", shard, idnum);
+	if (mkdirat(s->peoplefd, path, 0700) < 0)
+		die(path, NULL);
+	for (i = 0; i < STAGE__COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", shard, idnum,
+		    stage_name((enum stage)i));
+		if (mkdirat(s->peoplefd, path, 0700) < 0)
+			die(path, NULL);
+	}
+}
+
+static long
+num(const char *s)
+{
+	long v;
+
+	if (parse_long(s, &v) < 0 || v < 0) {
+		fprintf(stderr, "genstore: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	long apps = 1000, people = -1, queue = -1, review = -1, nemp = 200;
+	long jobs = 1, worker;
+	long i, k, per, n_otherq;
+	struct store s;
+	struct ceh_err e;
+	struct sbuf doc = SBUF_INIT;
+	char agency[CREDIT_LEN + 1], sup[CREDIT_LEN + 1], sup2[CREDIT_LEN + 1];
+	char (*emp)[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
+	char *datadir, *path;
+	FILE *info, *ids;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:")) != -1) {
+		switch (ch) {
+		case 'n': apps = num(optarg); break;
+		case 'p': people = num(optarg); break;
+		case 'q': queue = num(optarg); break;
+		case 'r': review = num(optarg); break;
+		case 'e': nemp = num(optarg); break;
+		case 'j': jobs = num(optarg); break;
+		default:
+			fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
+			    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] "
+			    "STORE INFO\n");
+			return 2;
+		}
+	}
+	if (argc - optind != 2 || apps < 10 || nemp < 2 || jobs < 1 ||
+	    jobs > 64)
+		return fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
+		    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] STORE INFO\n"), 2;
+	if (people < 0)
+		people = apps / 2 > 0 ? apps / 2 : 1;
+	if (people > apps)
+		people = apps;
+	if (queue < 0)
+		queue = apps / 10 < 1000 ? apps / 10 : 1000;
+	if (review < 0)
+		review = apps / 10 < 10000 ? apps / 10 : 10000;
+	n_otherq = apps / 20;
+	if (queue + review + n_otherq + 1 > apps)
+		return fprintf(stderr, "genstore: -q and -r leave no room\n"), 2;
+
+	umask(077);
+	datadir = store_data_dir();
+	if (store_init(argv[optind], datadir, &e) < 0)
+		die("init", &e);
+	free(datadir);
+	if (store_open(&s, argv[optind], &e) < 0)
+		die("open", &e);
+
+	/* units: an agency, a supervisor over a sub-supervisor, employers
+	 * under the sub-supervisor */
+	emp = xcalloc((size_t)nemp, sizeof(*emp));
+	credit_code("11430000MB", 1, agency);
+	credit_code("12430000MB", 2, sup);
+	credit_code("12430000MB", 3, sup2);
+	add_unit(&s.units, agency, "湖南省人力资源和社会保障厅",
+	    UNIT_AGENCY, "", "430000");
+	add_unit(&s.units, sup, "湖南省住房和城乡建设厅", UNIT_SUPERVISOR, "",
+	    "439900");
+	add_unit(&s.units, sup2, "省建设工程质量安全监督总站",
+	    UNIT_SUPERVISOR, sup, "439900");
+	for (i = 0; i < nemp; i++) {
+		char name[64];
+
+		credit_code("91430100MA", 100 + i, emp[i]);
+		snprintf(name, sizeof(name), "湖南测试建设工程有限公司%ld", i);
+		add_unit(&s.units, emp[i], name, UNIT_EMPLOYER, sup2, "430100");
+	}
+	if (units_check(&s.units, &s.codes, "units.yaml", &e) < 0)
+		die("units", &e);
+	if (store_save_units(&s, &e) < 0)
+		die("units", &e);
+
+	/* JOBS worker processes, person k to worker k % JOBS */
+	for (worker = 0; worker < jobs - 1; worker++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork", NULL);
+		if (pid == 0)
+			break;
+	}
+	path = xasprintf("%s.review-ids.%ld", argv[optind + 1], worker);
+	ids = fopen(path, "w");
+	if (ids == NULL)
+		die(path, NULL);
+	free(path);
+
+	/* applications i = k + j * people belong to person k; the first
+	 * indexes are the special ones */
+	per = (apps + people - 1) / people;
+	for (k = 0; k < people; k++) {
+		struct person p;
+		long j;
+
+		if (k % jobs != worker)
+			continue;
+		person_id(k, idnum);
+		mkdirs(&s, idnum);
+		if (person_open(&s, idnum, 0, &p, &e) < 0)
+			die("person", &e);
+		for (j = 0; j < per; j++) {
+			struct application app;
+			enum kind kind;
+			const char *employer;
+			char name[64];
+			long r;
+			int fd;
+
+			i = k + j * people;
+			if (i >= apps)
+				break;
+			r = i - 1 - queue - review - n_otherq;
+			employer = emp[1 + i % (nemp - 1)];
+			if (i == 0) {
+				kind = K_SLIP;
+			} else if (i <= queue) {
+				kind = K_QUEUE;
+				employer = emp[0];
+			} else if (i <= queue + review) {
+				kind = K_REVIEW;
+			} else if (i <= queue + review + n_otherq) {
+				kind = K_OTHERQ;
+			} else {
+				r %= 20;
+				kind = r < 3 ? K_DRAFT : r < 17 ? K_APPROVED :
+				    K_REJECTED;
+			}
+			make_app(&app, idnum, k, i, kind, employer, sup2,
+			    sup, agency);
+			sb_reset(&doc);
+			if (doc_emit(&app, &doc, &e) < 0)
+				die("emit", &e);
+			snprintf(name, sizeof(name), "%s.yaml",
+			    app.id + IDNUM_LEN + 1);
+			fd = openat(p.stagefd[app.stage], name, O_WRONLY |
+			    O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+			if (fd < 0 || write_all(fd, doc.buf, doc.len) < 0 ||
+			    close(fd) < 0)
+				die(name, NULL);
+			if (kind == K_REVIEW)
+				fprintf(ids, "%s\n", app.id);
+			if (kind == K_SLIP) {
+				info = fopen(argv[optind + 1], "w");
+				if (info == NULL)
+					die(argv[optind + 1], NULL);
+				fprintf(info, "SLIP_ID=%s\nSLIP_APP=%s\n",
+				    idnum, app.id);
+				fprintf(info, "QUEUE_UNIT=%s\nREVIEW_UNIT=%s\n",
+				    emp[0], agency);
+				fprintf(info, "APPS=%ld\nPEOPLE=%ld\nQUEUE=%ld\n"
+				    "REVIEW=%ld\n", apps, people, queue,
+				    review);
+				if (fclose(info) != 0)
+					die(argv[optind + 1], NULL);
+			}
+			app_release(&app);
+		}
+		person_close(&p);
+	}
+	if (fclose(ids) != 0)
+		die("review ids", NULL);
+	if (worker < jobs - 1)
+		return 0;		/* a child */
+	for (i = 0; i < jobs - 1; i++) {
+		int status;
+
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			die("a worker failed", NULL);
+	}
+	if (concat_ids(argv[optind + 1], jobs) < 0)
+		die("review ids", NULL);
+	sb_release(&doc);
+	free(emp);
+	store_close(&s);
+	return 0;
+}
