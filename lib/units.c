@@ -81,8 +81,14 @@ units_parse(struct units *u, const char *buf, size_t len, const char *fname,
 	if (root == NULL)
 		return -1;
 	if (ynode_expect(root, Y_MAP, "document", fname, e) < 0 ||
-	    ymap_only(root, top, fname, e) < 0 ||
-	    ymap_long(root, "format", 1, 1, 1, &format, fname, e) < 0)
+	    ymap_long(root, "format", 1, 1, 1000000, &format, fname, e) < 0)
+		goto fail;
+	if (format > 1) {
+		ceh_fail(e, CEH_ESTATE, "%s: units format %ld is newer than "
+		    "this ceh understands (1); upgrade ceh", fname, format);
+		goto fail;
+	}
+	if (ymap_only(root, top, fname, e) < 0)
 		goto fail;
 	list = ymap_get(root, "units");
 	if (list == NULL)

@@ -1,0 +1,75 @@
+/* Unit tests of lib/table: the four list formats and display width. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "tap.h"
+#include "util.h"
+
+static char *
+render(const struct table *t, enum out_format f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	table_print(t, f, fp);
+	fclose(fp);
+	return buf;
+}
+
+int
+main(void)
+{
+	static const char *keys[] = { "name", "unit", "n" };
+	static const char *labels[] = { "姓名", "工作单位", "n" };
+	static const char *r1[] = { "张三", "湖南建工集团", "1" };
+	static const char *r2[] = { "Bob", "a,b \"c\"", "22" };
+	static const char *r3[] = { "tab\there", "line\nbreak", NULL };
+	struct table t;
+	enum out_format f;
+	char *s;
+
+	ok(utf8_width("张三") == 4 && utf8_width("Bob") == 3 &&
+	    utf8_width("ＡＢ") == 4 && utf8_width("") == 0, "display width");
+	ok(utf8_chars("张三a") == 3, "characters");
+	ok(format_parse("csv", 1 << FMT_CSV | 1 << FMT_JSON, &f) == 0 &&
+	    f == FMT_CSV, "format_parse csv");
+	ok(format_parse("yaml", 1 << FMT_CSV, &f) < 0, "format not allowed");
+	ok(format_parse("CSV", 1 << FMT_CSV, &f) < 0, "names are lower case");
+
+	table_init(&t, 3, keys, labels);
+	table_add(&t, r1);
+	table_add(&t, r2);
+	s = render(&t, FMT_TABLE);
+	is_str(s, "姓名  工作单位      n\n"
+	    "张三  湖南建工集团  1\n"
+	    "Bob   a,b \"c\"       22\n", "table aligned by display width");
+	free(s);
+	s = render(&t, FMT_CSV);
+	is_str(s, "姓名,工作单位,n\r\n张三,湖南建工集团,1\r\n"
+	    "Bob,\"a,b \"\"c\"\"\",22\r\n", "csv quoting, CRLF");
+	free(s);
+	s = render(&t, FMT_JSON);
+	is_str(s, "[\n {\"name\": \"张三\", \"unit\": \"湖南建工集团\", "
+	    "\"n\": \"1\"},\n {\"name\": \"Bob\", \"unit\": \"a,b \\\"c\\\"\", "
+	    "\"n\": \"22\"}\n]\n", "json keyed by column keys");
+	free(s);
+	table_add(&t, r3);
+	s = render(&t, FMT_TSV);
+	is_str(s, "姓名\t工作单位\tn\n张三\t湖南建工集团\t1\n"
+	    "Bob\ta,b \"c\"\t22\ntab\\there\tline\\nbreak\t\n",
+	    "tsv escapes tab and newline; NULL is empty");
+	free(s);
+	table_free(&t);
+
+	table_init(&t, 3, keys, labels);
+	s = render(&t, FMT_JSON);
+	is_str(s, "[]\n", "empty json is []");
+	free(s);
+	s = render(&t, FMT_CSV);
+	is_str(s, "姓名,工作单位,n\r\n", "empty csv has the header");
+	free(s);
+	table_free(&t);
+	return done_testing();
+}
