@@ -40,6 +40,14 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 CMD_OBJ = $(CMD_SRC:%.c=$(B)/%.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+# Fuzz targets (tests/fuzz/NAME.c): replay binaries for check, libFuzzer
+# binaries for `make fuzz FUZZ_SECONDS=N` (clang, into build-fuzz/).
+FUZZ_SRC = $(filter-out tests/fuzz/replay.c,$(sort $(wildcard tests/fuzz/*.c)))
+FUZZ_REPLAY = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%.fuzz)
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
 all: $(BIN)
 
@@ -59,15 +67,34 @@ $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libceh.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 		$(B)/libceh.a $(LDLIBS)
 
+$(B)/fuzz/%.fuzz: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/libceh.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DFUZZ_DATADIR='"$(CURDIR)/data"' $(CFLAGS) \
+		-fsanitize=fuzzer -Itests/fuzz -o $@ $< $(B)/libceh.a $(LDLIBS)
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/replay.c \
+		$(B)/libceh.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DFUZZ_DATADIR='"$(CURDIR)/data"' $(CFLAGS) \
+		-Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(B)/libceh.a $(LDLIBS)
+
+fuzz-targets: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+		CFLAGS='$(FUZZ_CFLAGS)' fuzz-targets
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 deps:
 	@sh tools/deps.sh check
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY)
 	@CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) sh tests/run.sh
 
 check-valgrind: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY)
 	@CEH_VALGRIND=1 CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) \
 		sh tests/run.sh
 
@@ -88,4 +115,4 @@ install: $(BIN)
 clean:
 	rm -rf build build-san build-* ceh
 
-.PHONY: all deps check check-valgrind demo install clean
+.PHONY: all deps check check-valgrind demo install clean fuzz fuzz-targets

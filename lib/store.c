@@ -302,7 +302,7 @@ app_ref_parse(const char *s, struct app_ref *r, struct ceh_err *e)
 	memcpy(r->uniq, s + IDNUM_LEN + 1, APP_UNIQ_LEN + 1);
 	if (idnum_check("application id", r->idnum, canon, &sub) < 0)
 		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
-		    "id: %s", s, sub.msg);
+		    "id: %s", has_control(s) ? "?" : s, sub.msg);
 	memcpy(r->idnum, canon, IDNUM_LEN + 1);	/* x -> X */
 	return 0;
 }

@@ -56,7 +56,7 @@ idnum_check(const char *field, const char *in, char out[IDNUM_LEN + 1],
 		return ceh_fail(e, CEH_EINPUT, "%s '%.40s' looks like a number "
 		    "a spreadsheet rounded to scientific notation; the last "
 		    "digits are lost: format the column as text and export "
-		    "again", field, in);
+		    "again", field, has_control(in) ? "?" : in);
 	if (len == 15 && strspn(in, "0123456789") == 15)
 		return ceh_fail(e, CEH_EINPUT, "%s '%s' is an old 15-digit "
 		    "number; use the 18-character resident ID", field, in);
@@ -226,7 +226,7 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 
 	if (*p == '-')
 		return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must not be "
-		    "negative", field, in);
+		    "negative", field, has_control(in) ? "?" : in);
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (++ndig > 6)
 			goto bad;
@@ -241,7 +241,8 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 			half += 1;
 		else if (*p != '0')
 			return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must be in "
-			    "half hours (like 30 or 30.5)", field, in);
+			    "half hours (like 30 or 30.5)", field,
+			    has_control(in) ? "?" : in);
 		p++;
 		if (*p == '0' && p[1] == '\0')
 			p++;

@@ -1,0 +1,81 @@
+/*
+ * fuzz.h - shared helpers of the fuzz targets (tests/fuzz/NAME.c).
+ *
+ * Each target defines LLVMFuzzerTestOneInput() and is built two ways:
+ *   - `make fuzz`: with clang -fsanitize=fuzzer,address,undefined into
+ *     build-fuzz/fuzz/NAME.fuzz, run by tests/fuzz/run.sh;
+ *   - `make check`: with the project's compiler and replay.c's main() into
+ *     $(B)/fuzz/NAME, which runs the target over the seed corpus and every
+ *     crash ever found (tests/fuzz/corpus/NAME, tests/fuzz/crashes/NAME),
+ *     from tests/0901-fuzz-replay.t.
+ * A target checks properties beyond "no crash" (e.g. emit(parse(x)) parses
+ * back to the same thing) with FUZZ_CHECK, which aborts.
+ */
+#ifndef CEH_FUZZ_H
+#define CEH_FUZZ_H
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codes.h"
+#include "err.h"
+#include "xalloc.h"
+
+#ifndef FUZZ_DATADIR
+#define FUZZ_DATADIR "data"
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_CHECK(cond, ...) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: property failed: %s: ", __FILE__, \
+		    __LINE__, #cond); \
+		fprintf(stderr, __VA_ARGS__); \
+		fprintf(stderr, "\n"); \
+		abort(); \
+	} \
+} while (0)
+
+/* A NUL-terminated copy of the input; caller frees. */
+static inline char *
+fuzz_str(const uint8_t *data, size_t size)
+{
+	char *s = xmalloc(size + 1);
+
+	memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+/* The installed code lists (data/codes of the source tree), loaded once. */
+static inline const struct codes *
+fuzz_codes(void)
+{
+	static struct codes c;
+	static int loaded;
+	struct ceh_err e;
+	const char *dir = getenv("CEH_DATADIR");
+	char path[4096];
+	int fd;
+
+	if (loaded)
+		return &c;
+	snprintf(path, sizeof(path), "%s/codes", dir && *dir ? dir :
+	    FUZZ_DATADIR);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || codes_load(&c, fd, &e) < 0) {
+		fprintf(stderr, "fuzz: cannot load code lists from %s: %s\n",
+		    path, fd < 0 ? "cannot open" : e.msg);
+		exit(1);
+	}
+	close(fd);
+	loaded = 1;
+	return &c;
+}
+
+#endif
