@@ -105,6 +105,23 @@ copy_codes(int codesfd, const char *datadir, struct ceh_err *e)
 	return rc;
 }
 
+/* mkdir -p of the directories above path (mode 0700), so the default
+ * store ~/.local/share/ceh works on an account that has no ~/.local. */
+static void
+mkdir_parents(const char *path)
+{
+	char *p = xstrdup(path), *slash;
+
+	for (slash = strchr(p + 1, '/'); slash; slash = strchr(slash + 1,
+	    '/')) {
+		*slash = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			break;
+		*slash = '/';
+	}
+	free(p);
+}
+
 int
 store_init(const char *path, const char *datadir, struct ceh_err *e)
 {
@@ -116,6 +133,7 @@ store_init(const char *path, const char *datadir, struct ceh_err *e)
 	char hex[65];
 	int rootfd = -1, fd, i, rc = -1;
 
+	mkdir_parents(path);
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return ceh_fail_errno(e, "cannot create store '%s'", path);
 	rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

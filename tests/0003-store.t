@@ -1,0 +1,100 @@
+#!/bin/sh
+# The store: where it is (--store, $CEH_STORE, the XDG default), and
+# malformed store files, each refused with the file named and the store
+# left byte-identical.
+. "$(dirname "$0")/lib.sh"
+plan 49
+
+# --- location ------------------------------------------------------------
+mkdir -p "$T/home"
+expect_code 0 "init with no configuration at all" \
+    env -u CEH_STORE -u XDG_DATA_HOME HOME="$T/home" ceh init
+like "$T/out" "^$T/home/.local/share/ceh\$" "init prints the store path"
+ok "default store is ~/.local/share/ceh" test -f "$T/home/.local/share/ceh/store.yaml"
+ok "directories it made are private" \
+    sh -c "[ \$(stat -c %a '$T/home/.local') = 700 ]"
+expect_code 0 "the default store is used by other commands" \
+    env -u CEH_STORE -u XDG_DATA_HOME HOME="$T/home" ceh unit add $AGENCY --name 人社厅 --kind agency
+ok "unit went into the default store" grep -q $AGENCY "$T/home/.local/share/ceh/units.yaml"
+expect_code 0 "XDG_DATA_HOME moves the default" \
+    env -u CEH_STORE XDG_DATA_HOME="$T/xdg" HOME="$T/home" ceh init
+ok "store at \$XDG_DATA_HOME/ceh" test -f "$T/xdg/ceh/store.yaml"
+expect_code 0 "CEH_STORE beats XDG_DATA_HOME" \
+    env CEH_STORE="$T/env" XDG_DATA_HOME="$T/xdg" ceh init
+ok "store at \$CEH_STORE" test -f "$T/env/store.yaml"
+expect_code 0 "--store beats CEH_STORE" \
+    env CEH_STORE="$T/env" ceh --store "$T/opt" init
+ok "store at --store" test -f "$T/opt/store.yaml"
+expect_code 0 "unit add through --store" \
+    env CEH_STORE="$T/env" ceh --store "$T/opt" unit add $SUP1 --name 住建厅 --kind supervisor
+ok "went to the --store store only" sh -c "grep -q $SUP1 '$T/opt/units.yaml' && ! grep -q $SUP1 '$T/env/units.yaml'"
+expect_code 3 "--store naming no store: not found" ceh --store "$T/nowhere" list
+like "$T/err" "no store at '$T/nowhere'.*ceh init" "says where and to run ceh init"
+mkdir "$T/empty"
+expect_code 3 "a directory without store.yaml is not a store" ceh --store "$T/empty" unit list
+like "$T/err" "not a ceh store" "and says so"
+expect_code 2 "--store without a value" ceh --store
+expect_code 0 "help mentions the default" ceh help
+like "$T/out" 'XDG_DATA_HOME' "help names XDG_DATA_HOME"
+
+# --- a store to break ----------------------------------------------------
+ceh init >/dev/null
+mk_units
+A=$(apply_std $ID1)
+B=$(apply_std $ID2 --name 李四)
+S=$CEH_STORE
+cp "$S/store.yaml" "$T/store.yaml.good"
+cp "$S/units.yaml" "$T/units.yaml.good"
+
+# store.yaml of a newer format
+sed -i 's/^format: 1$/format: 2/' "$S/store.yaml"
+store_digest > "$T/before"
+for c in "list" "unit list" "show $A" "apply_std $ID3" "add-year $A --year 2024 --pro-subject x --pro-hours 60 --pro-form 培训班" "edit $A --name 王五"; do
+	case $c in apply_std*) expect_code 4 "newer store format: $c refused (4)" $c ;;
+	*) expect_code 4 "newer store format: ceh $c refused (4)" ceh $c ;; esac
+done
+like "$T/err" "store.yaml: store format 2 is newer than this ceh" "message names store.yaml and the format"
+expect_code 4 "init does not overwrite it" ceh init
+store_digest > "$T/after"
+same "$T/before" "$T/after" "store byte-identical"
+cp "$T/store.yaml.good" "$S/store.yaml"
+
+# store.yaml with an unknown key, with broken YAML, missing, a symlink
+printf 'anual_total: 90\n' >> "$S/store.yaml"
+expect_code 1 "unknown key in store.yaml refused" ceh list
+like "$T/err" "store.yaml:[0-9]+: unknown field 'anual_total'" "naming the key and the line"
+printf 'format: 1\nrules: {annual_total: 90\n' > "$S/store.yaml"
+expect_code 1 "broken store.yaml refused" ceh unit list
+like "$T/err" "store.yaml:" "naming store.yaml"
+rm "$S/store.yaml"
+ln -s "$T/store.yaml.good" "$S/store.yaml"
+expect_code 1 "a symlinked store.yaml is not followed" ceh list
+like "$T/err" "symbolic link" "saying so"
+rm "$S/store.yaml"
+cp "$T/store.yaml.good" "$S/store.yaml"
+
+# broken units.yaml
+printf -- '- stray\n' >> "$S/units.yaml"
+store_digest > "$T/before"
+expect_code 1 "broken units.yaml: unit list refused" ceh unit list
+like "$T/err" "units.yaml:[0-9]+:[0-9]+:" "naming units.yaml with the place"
+expect_code 1 "broken units.yaml: apply refused" apply_std $ID3
+expect_code 1 "broken units.yaml: unit add refused" ceh unit add $EMP2 --name x --kind employer
+store_digest > "$T/after"
+same "$T/before" "$T/after" "store byte-identical"
+cp "$T/units.yaml.good" "$S/units.yaml"
+
+# a corrupt application
+fa=$(ls "$S"/people/*/$ID1/draft/*.yaml)
+printf 'applicant: [\n' >> "$fa"
+store_digest > "$T/before"
+expect_code 1 "show of a corrupt application refused" ceh show $A
+like "$T/err" "people/.*/$ID1/draft/.*\.yaml:[0-9]+:[0-9]+:" "naming the file and place"
+expect_code 1 "list skips it and exits 1" ceh list --format tsv
+like "$T/out" "^$B	" "the good application is still listed"
+unlike "$T/out" "^$A" "the corrupt one is not"
+like "$T/err" "skipped: people/.*$ID1/draft/" "a warning names the file"
+expect_code 1 "add-year refuses to touch it" ceh add-year $A --year 2024 --pro-subject x --pro-hours 60 --pro-form 培训班
+store_digest > "$T/after"
+same "$T/before" "$T/after" "store byte-identical"
+done_testing
