@@ -18,6 +18,8 @@ need mandoc command -v mandoc
 need perl command -v prove
 need python3 command -v python3
 need unzip command -v zipinfo
+need clang command -v clang
+need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
 [ -z "$pkgs" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing$pkgs" >&2
