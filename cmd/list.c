@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "queue.h"
 #include "table.h"
 #include "util.h"
 
@@ -46,6 +47,40 @@ unit_name(struct store *s, const char *code)
 	return u ? u->name : code;
 }
 
+/* Add a row for app if it passes the filters. */
+static void
+add_row(struct store *s, struct ctx *c, const struct application *app)
+{
+	struct sbuf years = SBUF_INIT;
+	struct row *r;
+	size_t i;
+	int match;
+
+	match = (c->f.stage < 0 || (int)app->stage == c->f.stage) &&
+	    (c->f.unit == NULL || strcmp(app->a.unit, c->f.unit) == 0) &&
+	    (c->f.at == NULL || (app->stage == STAGE_REVIEW &&
+	    strcmp(app->waiting_at, c->f.at) == 0)) &&
+	    (c->f.year == 0 || app_year((struct application *)app,
+	    (int)c->f.year) != NULL);
+	if (!match)
+		return;
+	for (i = 0; i < app->nyears; i++)
+		sb_addf(&years, "%s%d", i ? "," : "", app->years[i].year);
+	c->rows = xreallocarray(c->rows, c->n + 1, sizeof(*c->rows));
+	r = &c->rows[c->n++];
+	r->cells[0] = xstrdup(app->id);
+	r->cells[1] = xstrdup(app->a.name);
+	r->cells[2] = xstrdup(app->a.id_number);
+	r->cells[3] = xstrdup(unit_name(s, app->a.unit));
+	r->cells[4] = xstrdup(app->a.education);
+	r->cells[5] = xstrdup(app->a.phone);
+	r->cells[6] = sb_detach(&years);
+	r->cells[7] = xstrdup(app->a.series);
+	r->cells[8] = xstrdup(app_status(app));
+	r->cells[9] = xstrdup(app->waiting_at);
+	r->cells[10] = xstrdup(app_last_reason(app));
+}
+
 static int
 visit(struct store *s, const char *idnum, enum stage folder,
     const char *uniq, void *arg)
@@ -53,18 +88,8 @@ visit(struct store *s, const char *idnum, enum stage folder,
 	struct ctx *c = arg;
 	struct application app;
 	struct person p;
-	struct sbuf years = SBUF_INIT;
 	struct ceh_err e;
-	struct row *r;
-	size_t i;
-	int match;
 
-	/* a lightweight person with only the folder we need */
-	memset(&p, 0, sizeof(p));
-	memcpy(p.idnum, idnum, IDNUM_LEN + 1);
-	p.fd = -1;
-	for (i = 0; i < STAGE__COUNT; i++)
-		p.stagefd[i] = -1;
 	if (person_open(s, idnum, 0, &p, &e) < 0 ||
 	    app_read(s, &p, folder, uniq, &app, &e) < 0) {
 		fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
@@ -73,31 +98,47 @@ visit(struct store *s, const char *idnum, enum stage folder,
 		return 0;
 	}
 	person_close(&p);
-	match = (c->f.stage < 0 || (int)app.stage == c->f.stage) &&
-	    (c->f.unit == NULL || strcmp(app.a.unit, c->f.unit) == 0) &&
-	    (c->f.at == NULL || (app.stage == STAGE_REVIEW &&
-	    strcmp(app.waiting_at, c->f.at) == 0)) &&
-	    (c->f.year == 0 || app_year(&app, (int)c->f.year) != NULL);
-	if (!match) {
-		app_release(&app);
-		return 0;
-	}
-	for (i = 0; i < app.nyears; i++)
-		sb_addf(&years, "%s%d", i ? "," : "", app.years[i].year);
-	c->rows = xreallocarray(c->rows, c->n + 1, sizeof(*c->rows));
-	r = &c->rows[c->n++];
-	r->cells[0] = xstrdup(app.id);
-	r->cells[1] = xstrdup(app.a.name);
-	r->cells[2] = xstrdup(app.a.id_number);
-	r->cells[3] = xstrdup(unit_name(s, app.a.unit));
-	r->cells[4] = xstrdup(app.a.education);
-	r->cells[5] = xstrdup(app.a.phone);
-	r->cells[6] = sb_detach(&years);
-	r->cells[7] = xstrdup(app.a.series);
-	r->cells[8] = xstrdup(app_status(&app));
-	r->cells[9] = xstrdup(app.waiting_at);
-	r->cells[10] = xstrdup(app_last_reason(&app));
+	add_row(s, c, &app);
 	app_release(&app);
+	return 0;
+}
+
+/*
+ * One entry of a unit's queue index (lib/queue.h): find the document and
+ * check it really waits there.  The index may hold stale entries (an
+ * interrupted or concurrent transition); those are skipped silently.  A
+ * document moved between app_find and app_read is looked for once more.
+ */
+static int
+visit_queue(struct store *s, const char *unit, const char *appid, void *arg)
+{
+	struct ctx *c = arg;
+	struct application app;
+	struct app_ref ref;
+	struct person p;
+	struct ceh_err e;
+	enum stage folder;
+	int tries;
+
+	(void)unit;
+	if (app_ref_parse(appid, &ref, &e) < 0 ||
+	    person_open(s, ref.idnum, 0, &p, &e) < 0)
+		return 0;
+	for (tries = 0; tries < 2; tries++) {
+		if (app_find(&p, ref.uniq, &folder, &e) < 0)
+			break;
+		if (app_read(s, &p, folder, ref.uniq, &app, &e) == 0) {
+			add_row(s, c, &app);
+			app_release(&app);
+			break;
+		}
+		if (e.code != CEH_ENOTFOUND) {
+			fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
+			c->bad++;
+			break;
+		}
+	}
+	person_close(&p);
 	return 0;
 }
 
@@ -179,7 +220,10 @@ CMD_FN(list)
 		    "'%s'", argv[optind]);
 	if (store_load_units(s, &c.e) < 0)
 		return cmd_error(argv[0], &c.e);
-	rc = store_walk(s, id, visit, &c, &c.e);
+	if (c.f.at && id == NULL)	/* a queue: read only its documents */
+		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);
+	else
+		rc = store_walk(s, id, visit, &c, &c.e);
 	if (rc < 0)
 		return cmd_error(argv[0], &c.e);
 	qsort(c.rows, c.n, sizeof(*c.rows), by_id);

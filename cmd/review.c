@@ -1,12 +1,175 @@
-/* placeholder: replaced by the issue that brings this command */
+/*
+ * ceh review - decide on applications waiting at a unit (审核, 批量审核):
+ * approve (forward to the next level, or final at the agency), reject or
+ * return.  The decisions themselves are lib/workflow.c's.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "workflow.h"
+
+static const char usage[] =
+    "usage: ceh review --as UNIT --approve [--next UNIT|agency] APP...|-\n"
+    "       ceh review --as UNIT --reject --reason TEXT APP...|-\n"
+    "       ceh review --as UNIT --return --reason TEXT APP...|-\n";
+
+struct tally {
+	size_t ok, failed;
+	int worst;
+};
+
+static void
+report(void *arg, const struct wf_item *it)
+{
+	struct tally *t = arg;
+
+	if (it->code == 0) {
+		printf("%s\t%s\n", it->id, it->msg);
+		t->ok++;
+		return;
+	}
+	printf("%s\terror %d: %s\n", it->id, it->code, it->msg);
+	fprintf(stderr, "ceh review: %s\n", it->msg);
+	t->failed++;
+	if (it->code > t->worst)
+		t->worst = it->code;
+}
+
+/* Ids from stdin, one a line; blank lines and #comments skipped. */
+static void
+read_ids(char ***ids, size_t *n)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		char *p = line, *end;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
+		    end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*p == '\0' || *p == '#')
+			continue;
+		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = xstrdup(p);
+	}
+	free(line);
+}
 
 CMD_FN(review)
 {
-	(void)argc;
-	(void)s;
-	fprintf(stderr, "ceh %s: not implemented yet\n", argv[0]);
-	return CEH_ESYS;
+	static const struct option opts[] = {
+		{ "approve", no_argument, NULL, 'A' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "next", required_argument, NULL, 'n' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "reject", no_argument, NULL, 'J' },
+		{ "return", no_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct wf_request rq = { WF_APPROVE, NULL, NULL, NULL };
+	char as[CREDIT_LEN + 1];
+	const char *as_arg = NULL;
+	struct tally t = { 0, 0, 0 };
+	struct wf_item *items;
+	struct ceh_err e;
+	char **ids = NULL;
+	size_t n = 0, i;
+	int ch, nact = 0, rc, stdin_used = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			rq.action = WF_APPROVE;
+			nact++;
+			break;
+		case 'J':
+			rq.action = WF_REJECT;
+			nact++;
+			break;
+		case 'R':
+			rq.action = WF_RETURN;
+			nact++;
+			break;
+		case 'a':
+			as_arg = optarg;
+			break;
+		case 'n':
+			rq.next = optarg;
+			break;
+		case 'r':
+			rq.reason = optarg;
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(argv[0], usage, "unknown option "
+			    "'%s'", argv[optind - 1]);
+		}
+	}
+	if (as_arg == NULL)
+		return cmd_usage_error(argv[0], usage, "missing --as UNIT (the "
+		    "reviewing unit)");
+	if (nact != 1)
+		return cmd_usage_error(argv[0], usage, "give exactly one of "
+		    "--approve, --reject and --return");
+	if (rq.next && rq.action != WF_APPROVE)
+		return cmd_usage_error(argv[0], usage, "--next goes with "
+		    "--approve only");
+	if (rq.action != WF_APPROVE && (rq.reason == NULL || !rq.reason[0]))
+		return cmd_usage_error(argv[0], usage, "--%s needs --reason "
+		    "TEXT", rq.action == WF_REJECT ? "reject" : "return");
+	if (optind == argc)
+		return cmd_usage_error(argv[0], usage, "give application ids, "
+		    "or - to read them from standard input");
+	if (credit_check("--as", as_arg, as, &e) < 0)
+		return cmd_error(argv[0], &e);
+	rq.as = as;
+	if (store_load_units(s, &e) < 0)
+		return cmd_error(argv[0], &e);
+	if (units_find(&s->units, as) == NULL) {
+		ceh_fail(&e, CEH_ENOTFOUND, "--as %s is not a registered unit",
+		    as);
+		return cmd_error(argv[0], &e);
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (!stdin_used)
+				read_ids(&ids, &n);
+			stdin_used = 1;
+			continue;
+		}
+		ids = xreallocarray(ids, n + 1, sizeof(*ids));
+		ids[n++] = xstrdup(argv[i]);
+	}
+	if (n == 0) {
+		free(ids);
+		fprintf(stderr, "ceh review: no application ids on standard "
+		    "input\n");
+		return CEH_OK;
+	}
+	items = xreallocarray(NULL, n, sizeof(*items));
+	for (i = 0; i < n; i++) {
+		items[i].id = ids[i];
+		items[i].code = 0;
+		items[i].msg[0] = '\0';
+	}
+	rc = wf_batch(s, &rq, items, n, report, &t, &e);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(items);
+	if (rc < 0)
+		return cmd_error(argv[0], &e);
+	if (n > 1)
+		fprintf(stderr, "ceh review: %zu of %zu done, %zu failed\n",
+		    t.ok, n, t.failed);
+	return t.worst;
 }

@@ -1,0 +1,54 @@
+/*
+ * queue.h - the review queue index: which applications wait at a unit.
+ *
+ *   STORE/queues/UNITCODE/IDNUMBER-UNIQ     one empty file per application
+ *
+ * The index is derived data.  The truth is the application document (its
+ * stage and waiting_at fields); the index only lets `ceh list --at UNIT`
+ * find a unit's queue without reading every application in the store.
+ *
+ * Invariant kept by every transition (see workflow.h): the index is a
+ * SUPERSET of the truth at every moment a crash can happen.  A transition
+ * adds the entry for the unit it sends the application to, durably,
+ * BEFORE it commits the document, and removes the entry of the unit it
+ * leaves AFTER.  So an interrupted transition can leave a stale entry
+ * (harmless: readers verify each entry against the document and skip it)
+ * but never a missing one.  A missing entry can only come from outside
+ * (a lost or hand-edited file); `ceh fsck` finds both kinds and
+ * `ceh fsck --repair` fixes them.  Entries are added and removed under the
+ * lock of the application's person, so fsck's fixes (made under the same
+ * lock, after re-reading the document) cannot race a transition.
+ *
+ * Unit codes are validated credit codes and ids validated application ids
+ * before they become names, so no entry names a path outside queues/.
+ */
+#ifndef CEH_QUEUE_H
+#define CEH_QUEUE_H
+
+struct ceh_err;
+struct store;
+
+/* Add STORE/queues/UNIT/APPID (existing is fine).  With sync, the unit's
+ * folder is fsynced, so the entry is durable when this returns. */
+int queue_add(struct store *s, const char *unit, const char *appid, int sync,
+    struct ceh_err *e);
+/* Remove the entry (absent is fine).  Not synced: a stale entry is
+ * harmless. */
+int queue_del(struct store *s, const char *unit, const char *appid,
+    struct ceh_err *e);
+/* 1 if the entry exists, 0 if not. */
+int queue_has(struct store *s, const char *unit, const char *appid);
+
+/* Visit the entries of one unit's queue (any order; names that are not
+ * application ids are skipped).  A unit without a queue folder has an
+ * empty queue.  A non-zero return of fn stops the walk and is returned. */
+typedef int (*queue_visit_fn)(struct store *s, const char *unit,
+    const char *appid, void *arg);
+int queue_walk(struct store *s, const char *unit, queue_visit_fn fn,
+    void *arg, struct ceh_err *e);
+/* Visit every entry of every unit's queue (for fsck); names that are
+ * not unit codes or application ids are skipped. */
+int queue_walk_all(struct store *s, queue_visit_fn fn, void *arg,
+    struct ceh_err *e);
+
+#endif

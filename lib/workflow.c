@@ -1,0 +1,734 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "err.h"
+#include "fault.h"
+#include "queue.h"
+#include "store.h"
+#include "util.h"
+#include "validate.h"
+#include "workflow.h"
+#include "xalloc.h"
+
+struct wf_ctx {
+	struct store *s;
+	struct person *p;
+	struct application *app;
+	const struct wf_request *rq;
+	const struct unit *at;		/* unit it waits at, if registered */
+	char next[CREDIT_LEN + 1];	/* where it goes (set by pre) */
+};
+
+static int pre_submit(struct wf_ctx *, struct ceh_err *);
+static int pre_withdraw(struct wf_ctx *, struct ceh_err *);
+static int pre_forward(struct wf_ctx *, struct ceh_err *);
+static int pre_final(struct wf_ctx *, struct ceh_err *);
+
+#define FROM(st) (1u << (st))
+
+const struct wf_transition wf_table[] = {
+	{ "submit", WF_SUBMIT, WF_ANYWHERE, FROM(STAGE_DRAFT), STAGE_REVIEW,
+	    WF_APPLICANT, 0, "submitted", pre_submit,
+	    "the applicant's details are complete and valid, there is at "
+	    "least one year row and every row is complete (with at least one "
+	    "attachment each when the store requires attachments), the "
+	    "employer is a registered unit, and no year is already approved "
+	    "in another application of the person; it then waits at the "
+	    "employer" },
+	{ "withdraw", WF_WITHDRAW, WF_ANYWHERE, FROM(STAGE_REVIEW),
+	    STAGE_DRAFT, WF_APPLICANT, 0, "withdrawn", pre_withdraw,
+	    "it still waits at its first reviewer (the employer) and nobody "
+	    "has decided on it since it was submitted" },
+	{ "review --approve", WF_APPROVE, WF_AT_REVIEWER, FROM(STAGE_REVIEW),
+	    STAGE_REVIEW, WF_WAITING_UNIT, 0, "forwarded", pre_forward,
+	    "the next unit is --next (a registered supervising unit, or "
+	    "\"agency\"), else the unit's parent, else the agency of the "
+	    "unit's region; it is not the unit itself nor any unit the "
+	    "application has already waited at since it was submitted; no "
+	    "year is approved in another application" },
+	{ "review --approve", WF_APPROVE, WF_AT_AGENCY, FROM(STAGE_REVIEW),
+	    STAGE_APPROVED, WF_WAITING_UNIT, 0, "approved", pre_final,
+	    "no --next (the agency's approval is final) and no year of it is "
+	    "approved in another application of the person" },
+	{ "review --reject", WF_REJECT, WF_ANYWHERE, FROM(STAGE_REVIEW),
+	    STAGE_REJECTED, WF_WAITING_UNIT, 1, "rejected", NULL,
+	    "none (final: the applicant files a new application)" },
+	{ "review --return", WF_RETURN, WF_ANYWHERE, FROM(STAGE_REVIEW),
+	    STAGE_DRAFT, WF_WAITING_UNIT, 1, "returned", NULL,
+	    "none (the applicant corrects it and submits it again; it then "
+	    "starts at the employer)" },
+};
+const size_t wf_table_len = sizeof(wf_table) / sizeof(wf_table[0]);
+
+static const char *const action_verbs[] = { "submit", "withdraw",
+    "approve", "reject", "return" };
+
+const char *
+wf_actor_text(enum wf_actor a)
+{
+	return a == WF_APPLICANT ? "the applicant" :
+	    "the unit it waits at (--as)";
+}
+
+/* ---- the rule that a year is approved once ---- */
+
+struct conflict {
+	struct person *p;
+	const struct application *app;
+	struct ceh_err *e;
+};
+
+static int
+conflict_visit(struct store *s, const char *idnum, enum stage folder,
+    const char *uniq, void *arg)
+{
+	struct conflict *c = arg;
+	struct application other;
+	size_t i;
+	int hit = 0;
+
+	(void)idnum;
+	if (folder != STAGE_APPROVED ||
+	    strcmp(uniq, c->app->id + IDNUM_LEN + 1) == 0)
+		return 0;
+	if (app_read(s, c->p, folder, uniq, &other, c->e) < 0) {
+		ceh_err_prefix(c->e, "cannot check the years approved before "
+		    "(run 'ceh fsck')");
+		return -1;
+	}
+	for (i = 0; i < c->app->nyears && !hit; i++)
+		if (other.stage == STAGE_APPROVED &&
+		    app_year(&other, c->app->years[i].year) != NULL) {
+			ceh_fail(c->e, CEH_EINPUT, "year %d of %s is already "
+			    "approved in application %s", c->app->years[i].year,
+			    c->app->id, other.id);
+			hit = 1;
+		}
+	app_release(&other);
+	return hit;
+}
+
+int
+wf_year_conflict(struct store *s, struct person *p,
+    const struct application *app, struct ceh_err *e)
+{
+	struct conflict c = { p, app, e };
+
+	return store_walk(s, p->idnum, conflict_visit, &c, e);
+}
+
+/* ---- preconditions ---- */
+
+static int
+pre_submit(struct wf_ctx *c, struct ceh_err *e)
+{
+	struct application *app = c->app;
+	const struct unit *u;
+	size_t i;
+
+	if (applicant_check(&app->a, &c->s->codes, e) < 0) {
+		ceh_err_prefix(e, "application %s is incomplete", app->id);
+		return -1;
+	}
+	if (app->nyears == 0)
+		return ceh_fail(e, CEH_EINPUT, "application %s has no year "
+		    "rows; add one with 'ceh add-year'", app->id);
+	for (i = 0; i < app->nyears; i++) {
+		if (year_row_check(&app->years[i], &c->s->rules, e) < 0) {
+			ceh_err_prefix(e, "application %s", app->id);
+			return -1;
+		}
+		if (c->s->cfg.attach_required && app->years[i].natt == 0)
+			return ceh_fail(e, CEH_EINPUT, "application %s: year %d "
+			    "has no attachment (the store requires evidence "
+			    "for every year; add it with 'ceh attach')",
+			    app->id, app->years[i].year);
+	}
+	u = units_find(&c->s->units, app->a.unit);
+	if (u == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, "the employer %s of %s is "
+		    "not a registered unit", app->a.unit, app->id);
+	if (wf_year_conflict(c->s, c->p, app, e) != 0)
+		return -1;
+	snprintf(c->next, sizeof(c->next), "%s", u->code);
+	return 0;
+}
+
+/* Index of the latest "submitted" event, or -1. */
+static long
+last_submit(const struct application *app)
+{
+	size_t i;
+
+	for (i = app->nhistory; i > 0; i--)
+		if (strcmp(app->history[i - 1].what, "submitted") == 0)
+			return (long)(i - 1);
+	return -1;
+}
+
+static int
+is_decision(const char *what)
+{
+	static const char *const d[] = { "forwarded", "approved", "rejected",
+	    "returned", NULL };
+
+	return str_in(what, d);
+}
+
+static int
+pre_withdraw(struct wf_ctx *c, struct ceh_err *e)
+{
+	const struct application *app = c->app;
+	long k = last_submit(app);
+	const char *first;
+	size_t i;
+
+	if (k < 0)
+		return ceh_fail(e, CEH_ESTATE, "application %s has no "
+		    "submission in its history", app->id);
+	first = app->history[k].next[0] ? app->history[k].next : app->a.unit;
+	for (i = (size_t)k + 1; i < app->nhistory; i++)
+		if (is_decision(app->history[i].what))
+			return ceh_fail(e, CEH_ESTATE, "application %s was "
+			    "already decided on by %s (%s); only a return "
+			    "(退回) gives it back now", app->id,
+			    app->history[i].unit, app->history[i].what);
+	if (strcmp(app->waiting_at, first) != 0)
+		return ceh_fail(e, CEH_ESTATE, "application %s waits at %s, "
+		    "past its first reviewer %s; it cannot be withdrawn",
+		    app->id, app->waiting_at, first);
+	return 0;
+}
+
+/* Was unit already in the chain since the last submission? */
+static int
+in_chain(const struct application *app, const char *unit)
+{
+	long k = last_submit(app);
+	size_t i;
+
+	if (k < 0)
+		return 0;
+	for (i = (size_t)k; i < app->nhistory; i++) {
+		const struct event *ev = &app->history[i];
+
+		if (strcmp(ev->next, unit) == 0 ||
+		    (strcmp(ev->what, "submitted") != 0 &&
+		    strcmp(ev->unit, unit) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+pre_forward(struct wf_ctx *c, struct ceh_err *e)
+{
+	struct store *s = c->s;
+	const struct unit *at = c->at, *nx = NULL;
+	const char *asked = c->rq->next;
+	char code[CREDIT_LEN + 1];
+
+	if (at == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, "%s is not a registered unit",
+		    c->rq->as);
+	if (asked && strcmp(asked, "agency") == 0) {
+		nx = units_agency_for(&s->units, &s->codes, at->region);
+		if (nx == NULL)
+			return ceh_fail(e, CEH_ENOTFOUND, "no agency is "
+			    "registered for the region of %s ('%s'); register "
+			    "one with 'ceh unit add --kind agency'", at->code,
+			    at->region);
+	} else if (asked) {
+		if (credit_check("--next", asked, code, e) < 0)
+			return -1;
+		nx = units_find(&s->units, code);
+		if (nx == NULL)
+			return ceh_fail(e, CEH_ENOTFOUND, "--next %s is not a "
+			    "registered unit", code);
+		if (nx->kind == UNIT_EMPLOYER)
+			return ceh_fail(e, CEH_EINPUT, "--next %s is an "
+			    "employer; the next level is a supervising unit or "
+			    "the agency", code);
+	} else if (at->parent[0]) {
+		nx = units_find(&s->units, at->parent);
+		if (nx == NULL)
+			return ceh_fail(e, CEH_ENOTFOUND, "the parent %s of %s "
+			    "is not a registered unit", at->parent, at->code);
+	} else {
+		nx = units_agency_for(&s->units, &s->codes, at->region);
+		if (nx == NULL)
+			return ceh_fail(e, CEH_ENOTFOUND, "%s is first-level "
+			    "and no agency is registered for its region "
+			    "('%s'); register one or give --next", at->code,
+			    at->region);
+	}
+	if (strcmp(nx->code, at->code) == 0)
+		return ceh_fail(e, CEH_EINPUT, "--next %s is the deciding unit "
+		    "itself", nx->code);
+	if (in_chain(c->app, nx->code))
+		return ceh_fail(e, CEH_EINPUT, "%s has already reviewed "
+		    "application %s since it was submitted (a cycle); choose "
+		    "another --next", nx->code, c->app->id);
+	if (wf_year_conflict(s, c->p, c->app, e) != 0)
+		return -1;
+	snprintf(c->next, sizeof(c->next), "%s", nx->code);
+	return 0;
+}
+
+static int
+pre_final(struct wf_ctx *c, struct ceh_err *e)
+{
+	if (c->rq->next)
+		return ceh_fail(e, CEH_EINPUT, "application %s waits at the "
+		    "agency %s, whose approval is final; --next does not "
+		    "apply", c->app->id, c->app->waiting_at);
+	return wf_year_conflict(c->s, c->p, c->app, e) != 0 ? -1 : 0;
+}
+
+/* ---- applying ---- */
+
+static const char *
+unit_label(struct store *s, const char *code)
+{
+	static char buf[256];
+	const struct unit *u = units_find(&s->units, code);
+
+	if (u == NULL)
+		return code;
+	snprintf(buf, sizeof(buf), "%s (%s)", code, u->name);
+	return buf;
+}
+
+int
+wf_apply(struct store *s, struct person *p, struct application *app,
+    const struct wf_request *rq, const char **outcome, struct ceh_err *e)
+{
+	static char out[128];
+	const struct wf_transition *t = NULL;
+	struct wf_ctx c;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.p = p;
+	c.app = app;
+	c.rq = rq;
+	if (app->stage == STAGE_REVIEW)
+		c.at = units_find(&s->units, app->waiting_at);
+	for (i = 0; i < wf_table_len; i++) {
+		const struct wf_transition *r = &wf_table[i];
+		int agency = c.at && c.at->kind == UNIT_AGENCY;
+
+		if (r->action != rq->action ||
+		    (r->where == WF_AT_AGENCY && !agency) ||
+		    (r->where == WF_AT_REVIEWER && agency))
+			continue;
+		t = r;
+		break;
+	}
+	if (t == NULL)
+		return ceh_fail(e, CEH_ESYS, "no transition for this request");
+	if (!(t->from & FROM(app->stage))) {
+		if (app->stage == STAGE_REVIEW)
+			return ceh_fail(e, CEH_ESTATE, "application %s is "
+			    "待审核 at %s; cannot %s it", app->id,
+			    unit_label(s, app->waiting_at),
+			    action_verbs[rq->action]);
+		return ceh_fail(e, CEH_ESTATE, "application %s is %s, not "
+		    "waiting for a decision; cannot %s it", app->id,
+		    app_status(app), action_verbs[rq->action]);
+	}
+	if (t->actor == WF_WAITING_UNIT &&
+	    (rq->as == NULL || strcmp(rq->as, app->waiting_at) != 0))
+		return ceh_fail(e, CEH_ESTATE, "application %s is waiting at "
+		    "%s, not at %s", app->id, unit_label(s, app->waiting_at),
+		    rq->as ? rq->as : "?");
+	if (t->reason_required && (rq->reason == NULL || !rq->reason[0]))
+		return ceh_fail(e, CEH_EUSAGE, "a reason (--reason) is "
+		    "required to %s", action_verbs[rq->action]);
+	if (rq->reason && rq->reason[0] &&
+	    text_check("--reason", rq->reason, 500, 1, 1, e) < 0)
+		return -1;
+	if (t->pre && t->pre(&c, e) < 0)
+		return -1;
+	switch (rq->action) {
+	case WF_SUBMIT:
+		app_add_event(app, t->event, NULL, c.next, NULL, NULL);
+		snprintf(out, sizeof(out), "submitted to %s", c.next);
+		break;
+	case WF_WITHDRAW:
+		app_add_event(app, t->event, app->waiting_at, NULL, NULL,
+		    NULL);
+		snprintf(out, sizeof(out), "withdrawn");
+		break;
+	case WF_APPROVE:
+		app_add_event(app, t->event, rq->as, c.next[0] ? c.next : NULL,
+		    rq->reason, NULL);
+		if (t->to == STAGE_REVIEW)
+			snprintf(out, sizeof(out), "forwarded to %s", c.next);
+		else
+			snprintf(out, sizeof(out), "approved");
+		break;
+	case WF_REJECT:
+	case WF_RETURN:
+		app_add_event(app, t->event, rq->as, NULL, rq->reason, NULL);
+		snprintf(out, sizeof(out), "%s", t->event);
+		break;
+	}
+	app->stage = t->to;
+	free(app->waiting_at);
+	app->waiting_at = xstrdup(t->to == STAGE_REVIEW ? c.next : "");
+	if (outcome)
+		*outcome = out;
+	return 0;
+}
+
+/* ---- committing one ---- */
+
+int
+wf_commit(struct store *s, struct app_handle *h, const char *old_wait,
+    struct ceh_err *e)
+{
+	const char *nw = h->app.waiting_at;
+	struct ceh_err sub;
+
+	if (nw[0] && strcmp(nw, old_wait) != 0 &&
+	    queue_add(s, nw, h->app.id, 1, e) < 0)
+		return -1;
+	crash_point("wf-after-queue-add");
+	if (app_save(s, h, e) < 0)
+		return -1;
+	crash_point("wf-before-queue-del");
+	/* a stale entry is harmless (readers verify), so no failure here */
+	if (old_wait[0] && strcmp(old_wait, nw) != 0)
+		(void)queue_del(s, old_wait, h->app.id, &sub);
+	return 0;
+}
+
+/* ---- batches ---- */
+
+#define CHUNK_MAX 512
+
+struct bperson {
+	struct person p;
+	int opened;
+	struct ceh_err err;	/* when it could not be opened or locked */
+};
+
+struct bitem {
+	struct wf_item *it;
+	struct app_ref ref;
+	int valid;		/* id parsed */
+	struct bperson *bp;
+	enum stage folder, to;
+	char tmp[128];
+	char old_wait[CREDIT_LEN + 1];
+	char new_wait[CREDIT_LEN + 1];
+	char appid[APP_ID_LEN + 1];
+	int prepared, committed;
+};
+
+static void
+item_fail(struct bitem *b, const struct ceh_err *e)
+{
+	b->it->code = e->code ? e->code : CEH_ESYS;
+	snprintf(b->it->msg, sizeof(b->it->msg), "%s", e->msg);
+}
+
+static int
+by_ref(const void *x, const void *y)
+{
+	const struct bitem *a = *(const struct bitem *const *)x;
+	const struct bitem *b = *(const struct bitem *const *)y;
+	int c = strcmp(a->ref.idnum, b->ref.idnum);
+
+	return c ? c : strcmp(a->ref.uniq, b->ref.uniq);
+}
+
+/* Write data to a new temp file in dirfd, not synced (the batch syncs the
+ * whole file system once). */
+static int
+write_temp_nosync(int dirfd, const char *name, const struct sbuf *sb,
+    char *tmp, size_t tmpsize, struct ceh_err *e)
+{
+	unsigned rnd = 0;
+	int fd;
+
+	random_bytes(&rnd, sizeof(rnd));
+	snprintf(tmp, tmpsize, ".tmp.%s.%ld.%08x", name, (long)getpid(), rnd);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ceh_fail_errno(e, "cannot create '%s'", tmp);
+	if (fault_hit("write")) {
+		errno = ENOSPC;
+		goto fail;
+	}
+	if (write_all(fd, sb->buf, sb->len) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	ceh_fail_errno(e, "cannot write '%s'", name);
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd, tmp, 0);
+	return -1;
+}
+
+static int
+sync_store(struct store *s, struct ceh_err *e)
+{
+	if (fault_hit("fsync")) {
+		errno = EIO;
+		return ceh_fail_errno(e, "cannot sync the store");
+	}
+	if (syncfs(s->rootfd) < 0)
+		return ceh_fail_errno(e, "cannot sync the store");
+	return 0;
+}
+
+/* Phase 1 for one item: lock, read, decide, write the temp file. */
+static void
+prepare(struct store *s, const struct wf_request *rq, struct bitem *b)
+{
+	struct bperson *bp = b->bp;
+	struct application app;
+	struct sbuf sb = SBUF_INIT;
+	struct ceh_err e;
+	const char *outcome;
+	char name[64];
+
+	if (!bp->opened) {
+		if (bp->err.code == CEH_ENOTFOUND)
+			ceh_fail(&bp->err, CEH_ENOTFOUND, "no application %s",
+			    b->appid);
+		item_fail(b, &bp->err);
+		return;
+	}
+	app_init(&app);
+	if (app_find(&bp->p, b->ref.uniq, &b->folder, &e) < 0 ||
+	    app_read(s, &bp->p, b->folder, b->ref.uniq, &app, &e) < 0)
+		goto fail;
+	snprintf(b->old_wait, sizeof(b->old_wait), "%s", app.waiting_at);
+	if (wf_apply(s, &bp->p, &app, rq, &outcome, &e) < 0)
+		goto fail;
+	b->to = app.stage;
+	snprintf(b->new_wait, sizeof(b->new_wait), "%s", app.waiting_at);
+	snprintf(b->it->msg, sizeof(b->it->msg), "%s", outcome);
+	snprintf(name, sizeof(name), "%s.yaml", b->ref.uniq);
+	if (doc_emit(&app, &sb, &e) < 0 ||
+	    write_temp_nosync(bp->p.stagefd[b->folder], name, &sb, b->tmp,
+	    sizeof(b->tmp), &e) < 0)
+		goto fail;
+	if (b->new_wait[0] && strcmp(b->new_wait, b->old_wait) != 0 &&
+	    queue_add(s, b->new_wait, b->appid, 0, &e) < 0) {
+		unlinkat(bp->p.stagefd[b->folder], b->tmp, 0);
+		goto fail;
+	}
+	b->prepared = 1;
+	sb_release(&sb);
+	app_release(&app);
+	return;
+fail:
+	sb_release(&sb);
+	app_release(&app);
+	item_fail(b, &e);
+}
+
+/* Phase 3 for one item: the commit rename, then the move. */
+static void
+commit(struct store *s, struct bitem *b)
+{
+	struct person *p = &b->bp->p;
+	char name[64], zip[64];
+	struct ceh_err e;
+	struct stat st;
+	int from = p->stagefd[b->folder], to = p->stagefd[b->to];
+
+	snprintf(name, sizeof(name), "%s.yaml", b->ref.uniq);
+	snprintf(zip, sizeof(zip), "%s.zip", b->ref.uniq);
+	if (fault_hit("rename")) {
+		errno = EIO;
+		goto fail;
+	}
+	if (renameat(from, b->tmp, from, name) < 0)
+		goto fail;
+	b->committed = 1;
+	crash_point("batch-after-write");
+	if (b->to != b->folder) {
+		if (renameat2(from, name, to, name, RENAME_NOREPLACE) < 0 ||
+		    (fstatat(from, zip, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    renameat2(from, zip, to, zip, RENAME_NOREPLACE) < 0)) {
+			ceh_fail_errno(&e, "%s: decided, but cannot move it to "
+			    "%s/ (run 'ceh fsck --repair')", b->appid,
+			    stage_name(b->to));
+			item_fail(b, &e);
+			return;
+		}
+	}
+	crash_point("batch-after-move");
+	if (b->old_wait[0] && strcmp(b->old_wait, b->new_wait) != 0)
+		(void)queue_del(s, b->old_wait, b->appid, &e);
+	return;
+fail:
+	ceh_fail_errno(&e, "cannot replace '%s'", b->appid);
+	unlinkat(from, b->tmp, 0);
+	item_fail(b, &e);
+}
+
+static void
+run_chunk(struct store *s, const struct wf_request *rq, struct bitem *v,
+    size_t n)
+{
+	struct bitem **order = xreallocarray(NULL, n ? n : 1, sizeof(*order));
+	struct bperson *bps = xreallocarray(NULL, n ? n : 1, sizeof(*bps));
+	struct ceh_err e;
+	size_t i, k = 0, np = 0, nprep = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].valid)
+			order[k++] = &v[i];
+	qsort(order, k, sizeof(*order), by_ref);
+	/* open and lock each person once, in sorted order */
+	for (i = 0; i < k; i++) {
+		struct bperson *bp;
+
+		if (np > 0 && strcmp(bps[np - 1].p.idnum,
+		    order[i]->ref.idnum) == 0) {
+			order[i]->bp = &bps[np - 1];
+			continue;
+		}
+		bp = &bps[np++];
+		memset(bp, 0, sizeof(*bp));
+		if (person_open(s, order[i]->ref.idnum, 0, &bp->p,
+		    &bp->err) < 0)
+			;
+		else if (person_lock(s, &bp->p, &bp->err) < 0)
+			person_close(&bp->p);
+		else
+			bp->opened = 1;
+		order[i]->bp = bp;
+	}
+	for (i = 0; i < k; i++) {
+		prepare(s, rq, order[i]);
+		nprep += order[i]->prepared;
+	}
+	if (nprep > 0 && sync_store(s, &e) < 0) {
+		for (i = 0; i < k; i++)
+			if (order[i]->prepared) {
+				unlinkat(order[i]->bp->p.stagefd[
+				    order[i]->folder], order[i]->tmp, 0);
+				order[i]->prepared = 0;
+				item_fail(order[i], &e);
+			}
+		nprep = 0;
+	}
+	if (nprep > 0) {
+		crash_point("batch-after-prepare");
+		for (i = 0; i < k; i++)
+			if (order[i]->prepared)
+				commit(s, order[i]);
+		if (sync_store(s, &e) < 0) {
+			ceh_err_prefix(&e, "decision may not be durable");
+			for (i = 0; i < k; i++)
+				if (order[i]->committed &&
+				    order[i]->it->code == 0)
+					item_fail(order[i], &e);
+		}
+	}
+	for (i = 0; i < np; i++)
+		if (bps[i].opened)
+			person_close(&bps[i].p);
+	free(bps);
+	free(order);
+}
+
+/* One application, the usual way: every step synced on its own. */
+static void
+decide_one(struct store *s, const struct wf_request *rq, struct wf_item *it)
+{
+	struct app_handle h;
+	struct ceh_err e;
+	const char *outcome;
+	char old[CREDIT_LEN + 1];
+
+	if (app_open(s, it->id, 1, &h, &e) < 0)
+		goto fail;
+	snprintf(old, sizeof(old), "%s", h.app.waiting_at);
+	if (wf_apply(s, &h.p, &h.app, rq, &outcome, &e) < 0)
+		goto fail;
+	snprintf(it->msg, sizeof(it->msg), "%s", outcome);
+	if (wf_commit(s, &h, old, &e) < 0)
+		goto fail;
+	it->code = 0;
+	app_close(&h);
+	return;
+fail:
+	it->code = e.code ? e.code : CEH_ESYS;
+	snprintf(it->msg, sizeof(it->msg), "%s", e.msg);
+	app_close(&h);
+}
+
+int
+wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
+    size_t n, void (*done)(void *arg, const struct wf_item *it), void *arg,
+    struct ceh_err *e)
+{
+	struct bitem *v;
+	size_t i, j, start;
+
+	if (!s->units_loaded && store_load_units(s, e) < 0)
+		return -1;
+	if (n == 1) {
+		decide_one(s, rq, &items[0]);
+		done(arg, &items[0]);
+		return 0;
+	}
+	v = xreallocarray(NULL, CHUNK_MAX, sizeof(*v));
+	for (start = 0; start < n; ) {
+		size_t m = 0;
+
+		/* a chunk: consecutive items, no id twice (a repeated id is
+		 * decided after the first one is committed) */
+		while (start + m < n && m < CHUNK_MAX) {
+			struct bitem *b = &v[m];
+			struct ceh_err sub;
+			int dup = 0;
+
+			memset(b, 0, sizeof(*b));
+			b->it = &items[start + m];
+			b->it->code = 0;
+			b->it->msg[0] = '\0';
+			if (app_ref_parse(b->it->id, &b->ref, &sub) < 0) {
+				item_fail(b, &sub);
+				m++;
+				continue;
+			}
+			app_ref_format(&b->ref, b->appid);
+			for (j = 0; j < m && !dup; j++)
+				dup = v[j].valid &&
+				    strcmp(v[j].appid, b->appid) == 0;
+			if (dup)
+				break;
+			b->valid = 1;
+			m++;
+		}
+		run_chunk(s, rq, v, m);
+		for (i = 0; i < m; i++)
+			done(arg, v[i].it);
+		start += m;
+	}
+	free(v);
+	return 0;
+}
