@@ -1,0 +1,1243 @@
+/* bundle.c - attachments in one zip per application (see bundle.h). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+#include "atomic.h"
+#include "bundle.h"
+#include "err.h"
+#include "fault.h"
+#include "hash.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define ZIP_SLACK (1L << 20)	/* central directory and headers */
+
+/* ---- names and types ---- */
+
+const char *
+bundle_sniff(const void *buf, size_t len)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a,
+	    0x1a, 0x0a };
+	const unsigned char *b = buf;
+
+	if (len >= 5 && memcmp(b, "%PDF-", 5) == 0)
+		return "application/pdf";
+	if (len >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+		return "image/jpeg";
+	if (len >= 8 && memcmp(b, png, 8) == 0)
+		return "image/png";
+	return NULL;
+}
+
+int
+bundle_name_check(const char *field, const char *name, struct ceh_err *e)
+{
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return ceh_fail(e, CEH_EINPUT, "%s: empty file name", field);
+	if (!utf8_valid(name, len))
+		return ceh_fail(e, CEH_EINPUT, "%s: file name is not valid "
+		    "UTF-8", field);
+	if (has_control(name))
+		return ceh_fail(e, CEH_EINPUT, "%s: file name contains a "
+		    "control character", field);
+	if (strchr(name, '/') || strchr(name, '\\'))
+		return ceh_fail(e, CEH_EINPUT, "%s: file name '%s' contains "
+		    "'/' or '\\'", field, name);
+	if (name[0] == '.')
+		return ceh_fail(e, CEH_EINPUT, "%s: file name '%s' starts with "
+		    "a dot", field, name);
+	if (len > BUNDLE_NAME_MAX_BYTES ||
+	    utf8_chars(name) > BUNDLE_NAME_MAX_CHARS)
+		return ceh_fail(e, CEH_EINPUT, "%s: file name is longer than "
+		    "%d characters", field, BUNDLE_NAME_MAX_CHARS);
+	return 0;
+}
+
+/* ---- small helpers ---- */
+
+static void
+zip_path(const struct person *p, enum stage f, const char *uniq, char *out,
+    size_t size)
+{
+	char shard[4];
+
+	person_shard(p->idnum, shard);
+	snprintf(out, size, "people/%s/%s/%s/%s.zip", shard, p->idnum,
+	    stage_name(f), uniq);
+}
+
+static void
+report(struct bundle_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+report(struct bundle_report *rep, const char *fmt, ...)
+{
+	char msg[1400];
+	va_list ap;
+
+	if (rep == NULL || rep->say == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rep->say(rep->arg, msg);
+}
+
+static const char *
+uniq_of(const struct application *app)
+{
+	return app->id + IDNUM_LEN + 1;
+}
+
+static int
+zfail(struct ceh_err *e, int code, const char *what, zip_error_t *ze)
+{
+	return ceh_fail(e, code, "%s: %s", what, zip_error_strerror(ze));
+}
+
+/* Documented total of bytes. */
+static long
+doc_total(const struct application *app)
+{
+	long t = 0;
+	size_t i, j;
+
+	for (i = 0; i < app->nyears; i++)
+		for (j = 0; j < app->years[i].natt; j++)
+			t += app->years[i].att[j].size;
+	return t;
+}
+
+static size_t
+doc_count(const struct application *app)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < app->nyears; i++)
+		n += app->years[i].natt;
+	return n;
+}
+
+/*
+ * Read UNIQ.zip of app from folder (or, when search, from any stage
+ * folder).  Returns 1 and the bytes, 0 when there is none, -1 on error.
+ * The size is bounded (an archive far larger than what it should hold
+ * is not read).
+ */
+static int
+load_archive(struct store *s, struct person *p, const struct application *app,
+    enum stage folder, int search, char **buf, size_t *len,
+    enum stage *where, struct ceh_err *e)
+{
+	char name[64], path[200];
+	long bound = s->cfg.attach_max_total;
+	int f;
+
+	if (doc_total(app) > bound)
+		bound = doc_total(app);
+	bound += ZIP_SLACK + 1024L * (long)doc_count(app);
+	snprintf(name, sizeof(name), "%s.zip", uniq_of(app));
+	for (f = -1; f < STAGE__COUNT; f++) {
+		enum stage g = f < 0 ? folder : (enum stage)f;
+
+		if (f >= 0 && (!search || g == folder))
+			continue;
+		if (p->stagefd[g] < 0)
+			continue;
+		if (read_file_at(p->stagefd[g], name, (size_t)bound, buf, len,
+		    e) == 0) {
+			*where = g;
+			return 1;
+		}
+		if (e->code != CEH_ENOTFOUND) {
+			zip_path(p, g, uniq_of(app), path, sizeof(path));
+			ceh_err_prefix(e, "%s", path);
+			return -1;
+		}
+	}
+	ceh_err_clear(e);
+	return 0;
+}
+
+/* Open an archive held in memory.  The buffer stays the caller's and must
+ * outlive the archive.  With keep, *srcp stays usable after zip_close (the
+ * new bytes are read from it). */
+static zip_t *
+open_mem(const char *buf, size_t len, int flags, zip_source_t **srcp,
+    const char *what, struct ceh_err *e)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+
+	zip_error_init(&ze);
+	if (srcp && len) {
+		/* libzip 1.7.3 frees the data of a buffer source it rewrites,
+		 * whatever freep says: give it a copy it owns */
+		char *copy = xmalloc(len);
+
+		memcpy(copy, buf, len);
+		src = zip_source_buffer_create(copy, len, 1, &ze);
+		if (src == NULL)
+			free(copy);
+	} else {
+		src = zip_source_buffer_create(len ? buf : NULL, len, 0, &ze);
+	}
+	if (src == NULL) {
+		zfail(e, CEH_ESYS, what, &ze);
+		zip_error_fini(&ze);
+		return NULL;
+	}
+	za = zip_open_from_source(src, flags, &ze);
+	if (za == NULL) {
+		zfail(e, CEH_EINPUT, what, &ze);
+		zip_error_fini(&ze);
+		zip_source_free(src);
+		return NULL;
+	}
+	zip_error_fini(&ze);
+	if (srcp) {
+		zip_source_keep(src);
+		*srcp = src;
+	}
+	return za;
+}
+
+/* zip_close an archive opened by open_mem with a kept source and take the
+ * new bytes out of the source.  The archive is gone afterwards either
+ * way (zip_discard on failure, Z1). */
+static int
+close_mem(zip_t *za, zip_source_t *src, char **out, size_t *outlen,
+    const char *what, struct ceh_err *e)
+{
+	zip_stat_t st;
+	zip_int64_t n;
+
+	*out = NULL;
+	*outlen = 0;
+	if (zip_close(za) < 0) {
+		ceh_fail(e, CEH_ESYS, "%s: cannot write the archive: %s", what,
+		    zip_strerror(za));
+		zip_discard(za);
+		zip_source_free(src);
+		return -1;
+	}
+	zip_stat_init(&st);
+	if (zip_source_stat(src, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) ||
+	    zip_source_open(src) < 0) {
+		ceh_fail(e, CEH_ESYS, "%s: cannot read the new archive", what);
+		zip_source_free(src);
+		return -1;
+	}
+	*out = xmalloc(st.size ? st.size : 1);
+	n = zip_source_read(src, *out, st.size);
+	zip_source_close(src);
+	zip_source_free(src);
+	if (n < 0 || (zip_uint64_t)n != st.size) {
+		free(*out);
+		*out = NULL;
+		return ceh_fail(e, CEH_ESYS, "%s: cannot read the new archive",
+		    what);
+	}
+	*outlen = (size_t)n;
+	return 0;
+}
+
+/* ---- matching an archive to the document ---- */
+
+struct docatt {
+	int year;
+	const struct attachment *at;
+	zip_int64_t idx;	/* archive index, -1 missing */
+	int dup;		/* the archive holds the name twice */
+	char *why;		/* problem, NULL if it verified */
+};
+
+struct scan {
+	struct docatt *d;
+	size_t n;
+	zip_int64_t *extra;	/* archive indices not in the document */
+	size_t nextra;
+};
+
+static void
+scan_release(struct scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++)
+		free(sc->d[i].why);
+	free(sc->d);
+	free(sc->extra);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static void
+scan_doc(const struct application *app, int year, struct scan *sc)
+{
+	size_t i, j;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->d = xcalloc(doc_count(app) + 1, sizeof(*sc->d));
+	for (i = 0; i < app->nyears; i++) {
+		if (year && app->years[i].year != year)
+			continue;
+		for (j = 0; j < app->years[i].natt; j++) {
+			sc->d[sc->n].year = app->years[i].year;
+			sc->d[sc->n].at = &app->years[i].att[j];
+			sc->d[sc->n].idx = -1;
+			sc->n++;
+		}
+	}
+}
+
+/* Match archive entries to the documented attachments by exact name.
+ * all_doc: sc lists every attachment of the document (otherwise entries
+ * not matched are not counted as extra). */
+static void
+scan_match(zip_t *za, struct scan *sc, int all_doc)
+{
+	zip_int64_t i, n = zip_get_num_entries(za, 0);
+	size_t k;
+
+	for (i = 0; i < n; i++) {
+		const char *nm = zip_get_name(za, (zip_uint64_t)i,
+		    ZIP_FL_ENC_RAW);
+
+		for (k = 0; nm && k < sc->n; k++)
+			if (strcmp(nm, sc->d[k].at->entry) == 0)
+				break;
+		if (nm && k < sc->n) {
+			if (sc->d[k].idx >= 0)
+				sc->d[k].dup = 1;
+			else
+				sc->d[k].idx = i;
+		} else if (all_doc) {
+			sc->extra = xreallocarray(sc->extra, sc->nextra + 1,
+			    sizeof(*sc->extra));
+			sc->extra[sc->nextra++] = i;
+		}
+	}
+}
+
+/*
+ * Read entry idx, which the document describes as at, counting and
+ * hashing the bytes (and writing them to outfd when >= 0).  Returns 0 if
+ * it matches, 1 with *why set if not, -1 if writing failed (errno).
+ */
+static int
+verify_entry(zip_t *za, zip_int64_t idx, const struct attachment *at,
+    long limit, int outfd, char **why)
+{
+	static char buf[65536];
+	char hex[SHA256_HEX_LEN + 1];
+	struct hash_ctx *h;
+	zip_stat_t st;
+	zip_file_t *zf;
+	zip_int64_t got;
+	long total = 0;
+	int rc = 0;
+
+	*why = NULL;
+	zip_stat_init(&st);
+	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0) {
+		*why = xasprintf("cannot read its header: %s",
+		    zip_strerror(za));
+		return 1;
+	}
+	if (!(st.valid & ZIP_STAT_SIZE)) {
+		*why = xstrdup("the archive gives no size");
+		return 1;
+	}
+	if (st.size != (zip_uint64_t)at->size) {
+		*why = xasprintf("size %llu in the archive, %ld in the "
+		    "document", (unsigned long long)st.size, at->size);
+		return 1;
+	}
+	if (at->size > limit) {
+		*why = xasprintf("size %ld is over the limit of %ld bytes",
+		    at->size, limit);
+		return 1;
+	}
+	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
+	if (zf == NULL) {
+		*why = xasprintf("cannot open it: %s", zip_strerror(za));
+		return 1;
+	}
+	h = hash_new();
+	for (;;) {
+		size_t want = sizeof(buf);
+
+		/* never read more than one byte past the declared size */
+		if ((long)want > at->size - total + 1)
+			want = (size_t)(at->size - total + 1);
+		got = zip_fread(zf, buf, want);
+		if (got < 0) {
+			*why = xasprintf("damaged: %s", zip_file_strerror(zf));
+			rc = 1;
+			break;
+		}
+		if (got == 0)
+			break;
+		total += got;
+		if (total > at->size) {
+			*why = xasprintf("holds more than the %ld bytes it "
+			    "declares", at->size);
+			rc = 1;
+			break;
+		}
+		hash_update(h, buf, (size_t)got);
+		if (outfd >= 0 && (fault_hit("write") ? (errno = ENOSPC, -1) :
+		    write_all(outfd, buf, (size_t)got)) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	hash_final_hex(h, hex);
+	zip_fclose(zf);
+	if (rc == 0 && total != at->size) {
+		*why = xasprintf("holds %ld bytes, %ld declared", total,
+		    at->size);
+		rc = 1;
+	}
+	if (rc == 0 && !hash_equal(hex, at->sha256)) {
+		*why = xstrdup("its content does not match the SHA-256 in the "
+		    "document (altered or damaged)");
+		rc = 1;
+	}
+	return rc;
+}
+
+static long
+read_limit(const struct store *s, const struct application *app)
+{
+	long lim = s->cfg.attach_max_file;
+	size_t i, j;
+
+	/* attachments added under a larger limit stay readable */
+	for (i = 0; i < app->nyears; i++)
+		for (j = 0; j < app->years[i].natt; j++)
+			if (app->years[i].att[j].size > lim &&
+			    app->years[i].att[j].size <= s->cfg.attach_max_total)
+				lim = app->years[i].att[j].size;
+	return lim;
+}
+
+/* Verify every matched attachment of sc; count problems. */
+static size_t
+scan_verify(zip_t *za, struct scan *sc, long limit)
+{
+	size_t k, bad = 0;
+
+	for (k = 0; k < sc->n; k++) {
+		struct docatt *d = &sc->d[k];
+
+		free(d->why);
+		d->why = NULL;
+		if (d->idx < 0)
+			d->why = xstrdup("missing from the archive");
+		else if (d->dup)
+			d->why = xstrdup("the archive holds this entry name "
+			    "more than once");
+		else
+			verify_entry(za, d->idx, d->at, limit, -1, &d->why);
+		if (d->why)
+			bad++;
+	}
+	return bad;
+}
+
+/* ---- check and repair ---- */
+
+/* Rewrite archive bytes buf without its extra entries; publish or, when
+ * nothing documented is left, remove the archive. */
+static int
+drop_extras(struct person *p, enum stage f, const char *uniq,
+    const char *buf, size_t len, const struct scan *sc, size_t ndoc,
+    const char *what, struct ceh_err *e)
+{
+	char name[64];
+	zip_source_t *src;
+	zip_t *za;
+	char *out;
+	size_t outlen, i;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s.zip", uniq);
+	if (ndoc == 0) {
+		crash_point("attach-before-unlink");
+		if (unlinkat(p->stagefd[f], name, 0) < 0 && errno != ENOENT)
+			return ceh_fail_errno(e, "%s: cannot remove", what);
+		return fsync_dir(p->stagefd[f], what, e);
+	}
+	za = open_mem(buf, len, ZIP_CHECKCONS, &src, what, e);
+	if (za == NULL)
+		return -1;
+	for (i = 0; i < sc->nextra; i++)
+		if (zip_delete(za, (zip_uint64_t)sc->extra[i]) < 0) {
+			ceh_fail(e, CEH_ESYS, "%s: %s", what, zip_strerror(za));
+			zip_discard(za);
+			zip_source_free(src);
+			return -1;
+		}
+	if (close_mem(za, src, &out, &outlen, what, e) < 0)
+		return -1;
+	rc = atomic_write(p->stagefd[f], name, out, outlen, e);
+	free(out);
+	return rc;
+}
+
+int
+bundle_check(struct store *s, struct person *p, const struct application *app,
+    enum stage folder, struct bundle_report *rep, int repair,
+    struct ceh_err *e)
+{
+	char path[200];
+	struct scan sc;
+	enum stage where = folder;
+	size_t len, k, ndoc = doc_count(app), bad;
+	char *buf = NULL;
+	zip_t *za;
+	int rc;
+
+	rc = load_archive(s, p, app, folder, !repair, &buf, &len, &where, e);
+	if (rc < 0) {
+		/* an archive too large to read is damaged, not a crash */
+		if (e->code != CEH_EINPUT)
+			return -1;
+		rep->problems++;
+		report(rep, "%s", e->msg);
+		ceh_err_clear(e);
+		return 0;
+	}
+	zip_path(p, where, uniq_of(app), path, sizeof(path));
+	if (rc == 0) {
+		if (ndoc) {
+			rep->problems += (long)ndoc;
+			report(rep, "%s: missing, the document lists %zu "
+			    "attachment(s)", path, ndoc);
+		}
+		return 0;
+	}
+	if (ndoc == 0) {
+		rep->leftovers++;
+		report(rep, "%s: archive not listed by the document (left by "
+		    "an interrupted change)%s", path, repair ? ", removed" :
+		    "");
+		rc = 0;
+		if (repair && (rc = drop_extras(p, where, uniq_of(app), buf,
+		    len, NULL, 0, path, e)) == 0)
+			rep->fixed++;
+		free(buf);
+		return rc;
+	}
+	if (len == 0) {
+		/* libzip opens a zero-byte file as an empty archive (Z5) */
+		rep->problems += (long)ndoc;
+		report(rep, "%s: damaged: the file is empty", path);
+		free(buf);
+		return 0;
+	}
+	za = open_mem(buf, len, ZIP_RDONLY | ZIP_CHECKCONS, NULL, path, e);
+	if (za == NULL) {
+		rep->problems += (long)ndoc;
+		report(rep, "%s: damaged: %s", path, e->msg + strlen(path) + 2);
+		ceh_err_clear(e);
+		free(buf);
+		return 0;
+	}
+	scan_doc(app, 0, &sc);
+	scan_match(za, &sc, 1);
+	bad = scan_verify(za, &sc, read_limit(s, app));
+	for (k = 0; k < sc.n; k++) {
+		if (sc.d[k].why)
+			report(rep, "%s: %d attachment '%s' (entry '%s'): %s",
+			    path, sc.d[k].year, sc.d[k].at->name,
+			    sc.d[k].at->entry, sc.d[k].why);
+		else
+			rep->checked++;
+	}
+	rep->problems += (long)bad;
+	for (k = 0; k < sc.nextra; k++) {
+		const char *nm = zip_get_name(za, (zip_uint64_t)sc.extra[k],
+		    ZIP_FL_ENC_RAW);
+		struct sbuf sb = SBUF_INIT;
+		const char *c;
+
+		/* the name is hostile: show it escaped */
+		for (c = nm ? nm : "?"; *c && sb.len < 200; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				sb_addf(&sb, "\\x%02x", (unsigned char)*c);
+			else
+				sb_addc(&sb, *c);
+		report(rep, "%s: entry '%s' is not listed by the document "
+		    "(left by an interrupted change, or added by hand)%s",
+		    path, sb_str(&sb), repair ? ", removed" : "");
+		sb_release(&sb);
+	}
+	rep->leftovers += (long)sc.nextra;
+	zip_discard(za);
+	rc = 0;
+	if (repair && sc.nextra) {
+		rc = drop_extras(p, where, uniq_of(app), buf, len, &sc, ndoc,
+		    path, e);
+		if (rc == 0)
+			rep->fixed += (long)sc.nextra;
+	}
+	scan_release(&sc);
+	free(buf);
+	return rc;
+}
+
+/* ---- adding ---- */
+
+struct newfile {
+	char *data;
+	size_t len;
+	const char *type;
+	char *name;
+	char sha[SHA256_HEX_LEN + 1];
+};
+
+static int
+read_input(const struct bundle_input *in, long limit, struct newfile *nf,
+    struct ceh_err *e)
+{
+	const char *base = strrchr(in->path, '/');
+	struct stat st;
+	ssize_t r;
+	size_t got = 0;
+	int fd;
+
+	base = base ? base + 1 : in->path;
+	nf->name = xstrdup(in->name ? in->name : base);
+	if (bundle_name_check(in->name ? "--name" : in->path, nf->name,
+	    e) < 0)
+		return -1;
+	fd = open(in->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return ceh_fail(e, CEH_EINPUT, "'%s' is a symbolic "
+			    "link; give the file itself", in->path);
+		if (errno == ENOENT)
+			return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found",
+			    in->path);
+		return ceh_fail_errno(e, "cannot open '%s'", in->path);
+	}
+	if (fstat(fd, &st) < 0) {
+		ceh_fail_errno(e, "cannot stat '%s'", in->path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ceh_fail(e, CEH_EINPUT, "'%s' is %s, not a regular file",
+		    in->path, S_ISDIR(st.st_mode) ? "a directory" :
+		    "a special file");
+		goto fail;
+	}
+	if (st.st_size > limit) {
+		ceh_fail(e, CEH_EINPUT, "'%s' is too large (%lld bytes, the "
+		    "limit per file is %ld)", in->path,
+		    (long long)st.st_size, limit);
+		goto fail;
+	}
+	/* read one byte more than the limit to notice a growing file */
+	nf->data = xmalloc((size_t)limit + 1);
+	while ((r = read(fd, nf->data + got, (size_t)limit + 1 - got)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			ceh_fail_errno(e, "cannot read '%s'", in->path);
+			goto fail;
+		}
+		got += (size_t)r;
+		if (got > (size_t)limit) {
+			ceh_fail(e, CEH_EINPUT, "'%s' is too large (over the "
+			    "limit of %ld bytes per file)", in->path, limit);
+			goto fail;
+		}
+	}
+	close(fd);
+	nf->len = got;
+	nf->type = bundle_sniff(nf->data, got);
+	if (nf->type == NULL)
+		return ceh_fail(e, CEH_EINPUT, "'%s' is not a PDF, JPEG or PNG "
+		    "file (type decided by its content, not its name)",
+		    in->path);
+	sha256_hex(nf->data, got, nf->sha);
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* The next free number for entries "YEAR/N-..." of year. */
+static long
+next_number(zip_t *za, const struct year_row *row)
+{
+	char pre[16];
+	long n, max = 0;
+	size_t j, plen;
+	zip_int64_t i, cnt;
+
+	plen = (size_t)snprintf(pre, sizeof(pre), "%d/", row->year);
+	for (j = 0; j < row->natt; j++)
+		if (strncmp(row->att[j].entry, pre, plen) == 0 &&
+		    (n = strtol(row->att[j].entry + plen, NULL, 10)) > max)
+			max = n;
+	cnt = za ? zip_get_num_entries(za, 0) : 0;
+	for (i = 0; i < cnt; i++) {
+		const char *nm = zip_get_name(za, (zip_uint64_t)i,
+		    ZIP_FL_ENC_RAW);
+
+		if (nm && strncmp(nm, pre, plen) == 0 &&
+		    (n = strtol(nm + plen, NULL, 10)) > max && n < LONG_MAX)
+			max = n;
+	}
+	return max + 1;
+}
+
+static int
+check_draft(const struct application *app, struct ceh_err *e)
+{
+	if (app->stage != STAGE_DRAFT)
+		return ceh_fail(e, CEH_ESTATE, "application %s is %s; "
+		    "attachments can only change while it is a draft",
+		    app->id, app_status(app));
+	return 0;
+}
+
+/* Restore the archive as it was (after the document could not be
+ * written): old bytes, or no archive. */
+static void
+restore_archive(struct person *p, enum stage f, const char *name,
+    const char *old, size_t oldlen, int had)
+{
+	struct ceh_err e2;
+
+	if (had)
+		(void)atomic_write(p->stagefd[f], name, old, oldlen, &e2);
+	else if (unlinkat(p->stagefd[f], name, 0) == 0)
+		(void)fsync_dir(p->stagefd[f], name, &e2);
+}
+
+int
+bundle_add(struct store *s, struct app_handle *h, int year,
+    const struct bundle_input *in, size_t n, struct ceh_err *e)
+{
+	struct application *app = &h->app;
+	struct newfile *nf;
+	struct year_row *row;
+	struct scan sc;
+	char name[64], path[200], when[32];
+	char *old = NULL, *out = NULL;
+	size_t oldlen = 0, outlen, i, ndoc;
+	zip_source_t *src = NULL;
+	zip_t *za = NULL;
+	enum stage where;
+	long total, num;
+	int had, rc = -1;
+
+	memset(&sc, 0, sizeof(sc));
+	if (check_draft(app, e) < 0)
+		return -1;
+	if ((row = app_year(app, year)) == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
+		    "%d; add it first with 'ceh add-year'", app->id, year);
+	if (n == 0)
+		return ceh_fail(e, CEH_EUSAGE, "no file to attach");
+	/* 1. read and check everything before touching the store */
+	nf = xcalloc(n, sizeof(*nf));
+	total = doc_total(app);
+	for (i = 0; i < n; i++) {
+		if (read_input(&in[i], s->cfg.attach_max_file, &nf[i], e) < 0)
+			goto out;
+		total += (long)nf[i].len;
+	}
+	if (total > s->cfg.attach_max_total) {
+		ceh_fail(e, CEH_EINPUT, "the attachments of %s would total %ld "
+		    "bytes, over the limit of %ld", app->id, total,
+		    s->cfg.attach_max_total);
+		goto out;
+	}
+	/* 2. the archive as it is must match the document */
+	snprintf(name, sizeof(name), "%s.zip", uniq_of(app));
+	zip_path(&h->p, h->folder, uniq_of(app), path, sizeof(path));
+	ndoc = doc_count(app);
+	had = load_archive(s, &h->p, app, h->folder, 0, &old, &oldlen, &where,
+	    e);
+	if (had < 0)
+		goto out;
+	if (ndoc && !had) {
+		ceh_fail(e, CEH_EINPUT, "%s is missing but the document lists "
+		    "%zu attachment(s); see 'ceh fsck'", path, ndoc);
+		goto out;
+	}
+	if (ndoc && oldlen == 0) {
+		ceh_fail(e, CEH_EINPUT, "%s is damaged (empty file); see 'ceh "
+		    "fsck'", path);
+		goto out;
+	}
+	if (ndoc) {
+		za = open_mem(old, oldlen, ZIP_CHECKCONS, &src, path, e);
+		if (za == NULL) {
+			ceh_fail(e, CEH_EINPUT, "%s is damaged (%s); see 'ceh "
+			    "fsck'", path, e->msg + strlen(path) + 2);
+			goto out;
+		}
+		scan_doc(app, 0, &sc);
+		scan_match(za, &sc, 1);
+		if (scan_verify(za, &sc, read_limit(s, app)) > 0) {
+			for (i = 0; sc.d[i].why == NULL; i++)
+				;
+			ceh_fail(e, CEH_EINPUT, "%s is damaged: %d attachment "
+			    "'%s': %s; see 'ceh fsck'", path, sc.d[i].year,
+			    sc.d[i].at->name, sc.d[i].why);
+			goto out;
+		}
+		/* leftovers of an interrupted change go now */
+		for (i = 0; i < sc.nextra; i++)
+			if (zip_delete(za, (zip_uint64_t)sc.extra[i]) < 0) {
+				ceh_fail(e, CEH_ESYS, "%s: %s", path,
+				    zip_strerror(za));
+				goto out;
+			}
+	} else {
+		/* nothing documented: start afresh (a leftover archive is
+		 * replaced) */
+		za = open_mem(NULL, 0, ZIP_CREATE | ZIP_TRUNCATE, &src, path,
+		    e);
+		if (za == NULL)
+			goto out;
+	}
+	/* 3. add the new entries */
+	num = next_number(za, row);
+	iso_time(now(), when, sizeof(when));
+	row->att = xreallocarray(row->att, row->natt + n, sizeof(*row->att));
+	for (i = 0; i < n; i++) {
+		struct attachment *at = &row->att[row->natt];
+		zip_source_t *fs;
+		zip_int64_t idx;
+
+		at->name = nf[i].name;
+		nf[i].name = NULL;
+		at->entry = xasprintf("%d/%ld-%s", year, num++, at->name);
+		at->size = (long)nf[i].len;
+		at->type = xstrdup(nf[i].type);
+		at->sha256 = xstrdup(nf[i].sha);
+		at->added = xstrdup(when);
+		row->natt++;
+		fs = zip_source_buffer(za, nf[i].data, nf[i].len, 1);
+		if (fs == NULL) {
+			ceh_fail(e, CEH_ESYS, "%s: %s", path, zip_strerror(za));
+			goto out;
+		}
+		nf[i].data = NULL;	/* the source owns it now */
+		idx = zip_file_add(za, at->entry, fs, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			ceh_fail(e, CEH_ESYS, "%s: cannot add '%s': %s", path,
+			    at->entry, zip_strerror(za));
+			zip_source_free(fs);	/* Z3 */
+			goto out;
+		}
+		/* JPEG and PNG are compressed already */
+		if (strcmp(at->type, "application/pdf") != 0 &&
+		    zip_set_file_compression(za, (zip_uint64_t)idx,
+		    ZIP_CM_STORE, 0) < 0) {
+			ceh_fail(e, CEH_ESYS, "%s: %s", path, zip_strerror(za));
+			goto out;
+		}
+	}
+	rc = close_mem(za, src, &out, &outlen, path, e);
+	za = NULL;
+	src = NULL;
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	/* 4. archive first, then the document that lists the new entries */
+	crash_point("attach-before-zip");
+	if (atomic_write(h->p.stagefd[h->folder], name, out, outlen, e) < 0)
+		goto out;
+	crash_point("attach-after-zip");
+	for (i = 0; i < n; i++) {
+		char detail[300];
+
+		snprintf(detail, sizeof(detail), "%d %s", year,
+		    row->att[row->natt - n + i].name);
+		app_add_event(app, "attached", NULL, NULL, NULL, detail);
+	}
+	if (app_save(s, h, e) < 0) {
+		restore_archive(&h->p, h->folder, name, old, oldlen, had);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (za) {
+		zip_discard(za);
+		zip_source_free(src);
+	}
+	scan_release(&sc);
+	for (i = 0; i < n; i++) {
+		free(nf[i].data);
+		free(nf[i].name);
+	}
+	free(nf);
+	free(old);
+	free(out);
+	return rc;
+}
+
+/* ---- removing ---- */
+
+int
+bundle_remove(struct store *s, struct app_handle *h, int year,
+    const char *name, char *removed, struct ceh_err *e)
+{
+	struct application *app = &h->app;
+	struct year_row *row;
+	struct scan sc;
+	struct sbuf cand = SBUF_INIT;
+	char zname[64], path[200], detail[300];
+	char *old = NULL;
+	size_t oldlen = 0, j, hit = 0, nhit = 0;
+	zip_source_t *src = NULL;
+	zip_t *za = NULL;
+	enum stage where;
+	int had, rc = -1;
+
+	memset(&sc, 0, sizeof(sc));
+	if (check_draft(app, e) < 0)
+		return -1;
+	if ((row = app_year(app, year)) == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
+		    "%d", app->id, year);
+	for (j = 0; j < row->natt; j++)
+		if (strcmp(row->att[j].entry, name) == 0) {
+			hit = j;
+			nhit = 1;
+			break;
+		}
+	if (nhit == 0)
+		for (j = 0; j < row->natt; j++)
+			if (strcmp(row->att[j].name, name) == 0) {
+				sb_addf(&cand, "%s'%s'", nhit ? ", " : "",
+				    row->att[j].entry);
+				hit = j;
+				nhit++;
+			}
+	if (nhit == 0)
+		return ceh_fail(e, CEH_ENOTFOUND, "year %d of %s has no "
+		    "attachment '%s'", year, app->id, name);
+	if (nhit > 1) {
+		ceh_fail(e, CEH_EINPUT, "year %d of %s has %zu attachments "
+		    "named '%s'; give the entry instead: %s", year, app->id,
+		    nhit, name, sb_str(&cand));
+		sb_release(&cand);
+		return -1;
+	}
+	sb_release(&cand);
+	/* the archive must be readable if anything stays in it */
+	snprintf(zname, sizeof(zname), "%s.zip", uniq_of(app));
+	zip_path(&h->p, h->folder, uniq_of(app), path, sizeof(path));
+	had = load_archive(s, &h->p, app, h->folder, 0, &old, &oldlen, &where,
+	    e);
+	if (had < 0)
+		return -1;
+	if (doc_count(app) > 1 && had) {
+		if (oldlen == 0 || (za = open_mem(old, oldlen, ZIP_CHECKCONS,
+		    &src, path, e)) == NULL) {
+			ceh_fail(e, CEH_EINPUT, "%s is damaged; see 'ceh fsck'",
+			    path);
+			goto out;
+		}
+	}
+	if (removed)
+		snprintf(removed, 256, "%s", row->att[hit].entry);
+	snprintf(detail, sizeof(detail), "%d %s", year, row->att[hit].name);
+	/* 1. the document without it */
+	free(row->att[hit].name);
+	free(row->att[hit].entry);
+	free(row->att[hit].type);
+	free(row->att[hit].sha256);
+	free(row->att[hit].added);
+	memmove(&row->att[hit], &row->att[hit + 1],
+	    (row->natt - hit - 1) * sizeof(*row->att));
+	row->natt--;
+	app_add_event(app, "detached", NULL, NULL, NULL, detail);
+	if (app_save(s, h, e) < 0)
+		goto out;
+	crash_point("attach-after-doc");
+	/* 2. the archive without it (everything the document no longer
+	 * lists is a leftover now) */
+	if (!had) {
+		rc = 0;
+		goto out;
+	}
+	if (za == NULL) {
+		rc = drop_extras(&h->p, h->folder, uniq_of(app), NULL, 0, NULL,
+		    0, path, e);
+	} else {
+		char *out;
+		size_t outlen;
+
+		scan_doc(app, 0, &sc);
+		scan_match(za, &sc, 1);
+		for (j = 0; j < sc.nextra; j++)
+			if (zip_delete(za, (zip_uint64_t)sc.extra[j]) < 0) {
+				ceh_fail(e, CEH_ESYS, "%s: %s", path,
+				    zip_strerror(za));
+				goto out;
+			}
+		rc = close_mem(za, src, &out, &outlen, path, e);
+		za = NULL;
+		src = NULL;
+		if (rc == 0) {
+			rc = atomic_write(h->p.stagefd[h->folder], zname, out,
+			    outlen, e);
+			free(out);
+		}
+	}
+	if (rc < 0)
+		ceh_err_prefix(e, "the document no longer lists it, but the "
+		    "archive still holds it ('ceh fsck --repair' removes it)");
+out:
+	if (za) {
+		zip_discard(za);
+		zip_source_free(src);
+	}
+	scan_release(&sc);
+	free(old);
+	return rc;
+}
+
+/* ---- extracting ---- */
+
+/* name with " (k)" before the extension when k > 1 */
+static char *
+out_name(const char *name, int k)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (k <= 1)
+		return xstrdup(name);
+	if (dot == NULL || dot == name)
+		return xasprintf("%s (%d)", name, k);
+	return xasprintf("%.*s (%d)%s", (int)(dot - name), name, k, dot);
+}
+
+struct outfile {
+	int year;
+	char *name;	/* NULL: name refused, not written */
+};
+
+int
+bundle_extract(struct store *s, struct person *p,
+    const struct application *app, enum stage folder, int year, int dirfd,
+    const char *dirname, struct bundle_report *rep, struct ceh_err *e)
+{
+	char path[200], ydir[16];
+	struct outfile *of = NULL;
+	struct scan sc;
+	struct stat st;
+	enum stage where = folder;
+	size_t len = 0, k, m;
+	char *buf = NULL;
+	zip_t *za = NULL;
+	int rc = -1, ydfd = -1, yfd_year = 0, had;
+
+	scan_doc(app, year, &sc);
+	if (sc.n == 0) {
+		scan_release(&sc);
+		return 0;
+	}
+	/* 1. the names to write: validated document names, never entries */
+	of = xcalloc(sc.n, sizeof(*of));
+	for (k = 0; k < sc.n; k++) {
+		struct ceh_err sub;
+		int dupn = 1;
+
+		of[k].year = sc.d[k].year;
+		if (bundle_name_check("name", sc.d[k].at->name, &sub) < 0) {
+			sc.d[k].why = xasprintf("unsafe name in the document "
+			    "(%s)", sub.msg);
+			continue;
+		}
+		for (;;) {
+			of[k].name = out_name(sc.d[k].at->name, dupn);
+			for (m = 0; m < k; m++)
+				if (of[m].name && of[m].year == of[k].year &&
+				    strcmp(of[m].name, of[k].name) == 0)
+					break;
+			if (m == k)
+				break;
+			free(of[k].name);
+			dupn++;
+		}
+		snprintf(ydir, sizeof(ydir), "%d", of[k].year);
+		if (fstatat(dirfd, ydir, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			int fd = openat(dirfd, ydir, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+
+			if (fd < 0) {
+				ceh_fail(e, CEH_ESTATE, "'%s/%s' is not a "
+				    "directory; refusing to write there",
+				    dirname, ydir);
+				goto out;
+			}
+			if (fstatat(fd, of[k].name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0) {
+				close(fd);
+				ceh_fail(e, CEH_ESTATE, "'%s/%s/%s' exists; "
+				    "refusing to overwrite it (nothing was "
+				    "written)", dirname, ydir, of[k].name);
+				goto out;
+			}
+			close(fd);
+		}
+	}
+	/* 2. the archive */
+	had = load_archive(s, p, app, folder, 1, &buf, &len, &where, e);
+	zip_path(p, where, uniq_of(app), path, sizeof(path));
+	if (had < 0) {
+		if (e->code != CEH_EINPUT)
+			goto out;
+		report(rep, "%s", e->msg);
+		rep->problems += (long)sc.n;
+		rc = 0;
+		goto out;
+	}
+	if (!had || len == 0 || (za = open_mem(buf, len,
+	    ZIP_RDONLY | ZIP_CHECKCONS, NULL, path, e)) == NULL) {
+		report(rep, "%s: %s", path, !had ? "missing" : len == 0 ?
+		    "damaged: the file is empty" : e->msg + strlen(path) + 2);
+		ceh_err_clear(e);
+		rep->problems += (long)sc.n;
+		rc = 0;
+		goto out;
+	}
+	scan_match(za, &sc, 0);
+	/* 3. write and verify each file */
+	for (k = 0; k < sc.n; k++) {
+		struct docatt *d = &sc.d[k];
+		int fd, r;
+
+		if (d->why == NULL && d->idx < 0)
+			d->why = xstrdup("missing from the archive");
+		if (d->why == NULL && d->dup)
+			d->why = xstrdup("the archive holds this entry name "
+			    "more than once");
+		if (d->why) {
+			report(rep, "%s: %d attachment '%s': %s; not "
+			    "extracted", path, d->year, d->at->name, d->why);
+			rep->problems++;
+			continue;
+		}
+		if (ydfd < 0 || yfd_year != d->year) {
+			if (ydfd >= 0)
+				close(ydfd);
+			snprintf(ydir, sizeof(ydir), "%d", d->year);
+			if (mkdirat(dirfd, ydir, 0700) < 0 && errno != EEXIST) {
+				ceh_fail_errno(e, "cannot create '%s/%s'",
+				    dirname, ydir);
+				goto out;
+			}
+			ydfd = openat(dirfd, ydir, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			if (ydfd < 0) {
+				ceh_fail_errno(e, "cannot open '%s/%s'",
+				    dirname, ydir);
+				goto out;
+			}
+			yfd_year = d->year;
+		}
+		fd = openat(ydfd, of[k].name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			if (errno == EEXIST)
+				ceh_fail(e, CEH_ESTATE, "'%s/%d/%s' exists; "
+				    "refusing to overwrite it", dirname,
+				    d->year, of[k].name);
+			else
+				ceh_fail_errno(e, "cannot create '%s/%d/%s'",
+				    dirname, d->year, of[k].name);
+			goto out;
+		}
+		r = verify_entry(za, d->idx, d->at, read_limit(s, app), fd,
+		    &d->why);
+		if (r == 0 && (fault_hit("fsync") ? (errno = EIO, -1) :
+		    fsync(fd)) < 0)
+			r = -1;
+		if (close(fd) < 0 && r == 0)
+			r = -1;
+		if (r != 0) {
+			int saved = errno;
+
+			unlinkat(ydfd, of[k].name, 0);
+			if (r < 0) {
+				errno = saved;
+				ceh_fail_errno(e, "cannot write '%s/%d/%s'",
+				    dirname, d->year, of[k].name);
+				goto out;
+			}
+			report(rep, "%s: %d attachment '%s' (entry '%s'): %s; "
+			    "not extracted", path, d->year, d->at->name,
+			    d->at->entry, d->why);
+			rep->problems++;
+			continue;
+		}
+		rep->checked++;
+		if (rep->wrote) {
+			char *w = xasprintf("%s/%d/%s", dirname, d->year,
+			    of[k].name);
+
+			rep->wrote(rep->arg, w);
+			free(w);
+		}
+	}
+	/* leftovers are reported, never extracted */
+	if (year == 0) {
+		zip_int64_t i, cnt = zip_get_num_entries(za, 0);
+
+		for (i = 0; i < cnt; i++) {
+			for (k = 0; k < sc.n; k++)
+				if (sc.d[k].idx == i)
+					break;
+			if (k == sc.n) {
+				rep->leftovers++;
+				report(rep, "%s: entry %lld is not listed by "
+				    "the document; not extracted", path,
+				    (long long)i);
+			}
+		}
+	}
+	if (ydfd >= 0 && fsync(ydfd) < 0) {
+		ceh_fail_errno(e, "cannot sync '%s'", dirname);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (ydfd >= 0)
+		close(ydfd);
+	if (za)
+		zip_discard(za);
+	for (k = 0; of && k < sc.n; k++)
+		free(of[k].name);
+	free(of);
+	scan_release(&sc);
+	free(buf);
+	return rc;
+}
