@@ -62,9 +62,11 @@ unit_add(int argc, char **argv, struct store *s)
 	if (region && codes_resolve(&s->codes, CL_REGION, "--region", region,
 	    &reg, &e) < 0)
 		return cmd_error("unit", &e);
-	if (k == UNIT_AGENCY && parent)
-		return cmd_usage_error("unit", usage, "an agency has no "
-		    "--parent");
+	if (k == UNIT_AGENCY && parent) {
+		ceh_fail(&e, CEH_EINPUT, "an agency is the last reviewer and "
+		    "has no --parent");
+		return cmd_error("unit", &e);
+	}
 	if (store_lock(s, &lk, &e) < 0)
 		return cmd_error("unit", &e);
 	if (store_load_units(s, &e) < 0)
