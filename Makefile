@@ -10,7 +10,7 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1 libzip nettle
+PKGS = yaml-0.1 libzip nettle pangocairo cairo-pdf
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla -Wundef
 override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
@@ -48,6 +48,9 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%.fuzz)
 FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+# Benchmark tools (tests/bench/*.c): store generator and floors.
+BENCH_BIN = $(B)/bench/genstore $(B)/bench/csvfloor $(B)/bench/durable_rename
+BENCH_SCALE ?= 1
 
 all: $(BIN)
 
@@ -79,6 +82,15 @@ $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/replay.c \
 		-Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(B)/libceh.a $(LDLIBS)
 
+$(B)/bench/%: tests/bench/%.c $(B)/libceh.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libceh.a $(LDLIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@CEH_BIN=$(CURDIR)/$(BIN) BENCH_BUILD=$(CURDIR)/$(B)/bench \
+		BENCH_SCALE=$(BENCH_SCALE) sh tests/bench/run.sh
+
 fuzz-targets: $(FUZZ_BIN)
 
 fuzz: deps
@@ -90,11 +102,11 @@ deps:
 	@sh tools/deps.sh check
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN)
 	@CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) sh tests/run.sh
 
 check-valgrind: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN)
 	@CEH_VALGRIND=1 CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) \
 		sh tests/run.sh
 
@@ -115,4 +127,5 @@ install: $(BIN)
 clean:
 	rm -rf build build-san build-* ceh
 
-.PHONY: all deps check check-valgrind demo install clean fuzz fuzz-targets
+.PHONY: all deps check check-valgrind demo install clean fuzz fuzz-targets \
+	bench

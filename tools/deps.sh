@@ -17,6 +17,7 @@ need libcsv-dev test -f /usr/include/csv.h
 need mandoc command -v mandoc
 need perl command -v prove
 need python3 command -v python3
+need sqlite3 command -v sqlite3
 need unzip command -v zipinfo
 need clang command -v clang
 need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'

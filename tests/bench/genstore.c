@@ -22,8 +22,14 @@
  *
  * The rest of the applications: 5% waiting at other employers, 15% drafts
  * with one year row, 70% approved with one to five year rows, 10%
- * rejected.  Person 0 (SLIP_ID) holds an approved application with the
+ * rejected.  A person's applications cover disjoint years (the j-th the
+ * years within 2021-5j ... 2025-5j), since a year can be approved only
+ * once per person.  Person 0 (SLIP_ID) holds an approved application with the
  * years 2021-2025, for `ceh print-slip`.
+ *
+ * When the library has the review queue index (lib/queue.h), every
+ * application in review gets its entry through queue_add, as `ceh submit`
+ * and `ceh review` make them (without the fsync).
  *
  * INFO is written as shell assignments (QUEUE_UNIT=..., REVIEW_UNIT=...,
  * SLIP_ID=..., APPS=..., PEOPLE=...), and INFO.review-ids gets the ids of
@@ -41,6 +47,12 @@
 #include <unistd.h>
 
 #include "err.h"
+#if defined(__has_include)
+#if __has_include("queue.h")
+#include "queue.h"		/* the review queue index (lib/queue.h) */
+#define HAVE_QUEUE 1
+#endif
+#endif
 #include "store.h"
 #include "util.h"
 #include "validate.h"
@@ -156,7 +168,7 @@ static void
 year_row(struct application *app, int year, time_t *t)
 {
 	struct year_row row;
-	char y[8];
+	char y[16];
 
 	memset(&row, 0, sizeof(row));
 	row.year = year;
@@ -175,8 +187,8 @@ enum kind { K_QUEUE, K_REVIEW, K_OTHERQ, K_DRAFT, K_APPROVED, K_REJECTED,
     K_SLIP };
 
 static void
-make_app(struct application *app, const char *idnum, long k, long i,
-    enum kind kind, const char *employer, const char *sup2,
+make_app(struct application *app, const char *idnum, long k, long j,
+    long i, enum kind kind, const char *employer, const char *sup2,
     const char *sup, const char *agency)
 {
 	struct ceh_err e;
@@ -205,9 +217,11 @@ make_app(struct application *app, const char *idnum, long k, long i,
 	app->a.region = xstrdup("湖南省省本级");
 	app->a.remark = xstrdup("");
 	event(app, &t, "created", NULL, NULL, NULL, NULL);
+	/* the person's j-th application covers years within 2021-2025 (j 0),
+	 * 2016-2020 (j 1), ...: a year is approved only once per person */
 	nyears = kind == K_SLIP ? 5 : kind == K_DRAFT ? 1 :
 	    1 + (int)(rng() % 5);
-	first = kind == K_SLIP ? 2021 : 2025 - nyears + 1;
+	first = 2025 - 5 * (int)j - nyears + 1;
 	for (y = first; y < first + nyears; y++)
 		year_row(app, y, &t);
 	app->stage = STAGE_DRAFT;
@@ -433,7 +447,7 @@ main(int argc, char **argv)
 				kind = r < 3 ? K_DRAFT : r < 17 ? K_APPROVED :
 				    K_REJECTED;
 			}
-			make_app(&app, idnum, k, i, kind, employer, sup2,
+			make_app(&app, idnum, k, j, i, kind, employer, sup2,
 			    sup, agency);
 			sb_reset(&doc);
 			if (doc_emit(&app, &doc, &e) < 0)
@@ -447,6 +461,11 @@ main(int argc, char **argv)
 				die(name, NULL);
 			if (kind == K_REVIEW)
 				fprintf(ids, "%s\n", app.id);
+#ifdef HAVE_QUEUE
+			if (app.stage == STAGE_REVIEW && queue_add(&s,
+			    app.waiting_at, app.id, 0, &e) < 0)
+				die("queue", &e);
+#endif
 			if (kind == K_SLIP) {
 				info = fopen(argv[optind + 1], "w");
 				if (info == NULL)

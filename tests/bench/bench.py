@@ -1,0 +1,500 @@
+#!/usr/bin/env python3
+"""tests/bench/bench.py - the benchmark driver behind `make bench` (issue 7).
+
+Run through tests/bench/run.sh, which checks the environment:
+  CEH_BIN       the ceh binary under test
+  BENCH_BUILD   directory holding genstore, csvfloor, durable_rename
+  BENCH_SCALE   size factor (default 1: 100k/1M rows and applications)
+  BENCH_RUNS    runs per measurement, the median is reported (default 3)
+  BENCH_SLOW_RUNS  runs of the slow whole-store rows (default: BENCH_RUNS,
+                but 1 at BENCH_SCALE >= 0.5)
+  BENCH_DIR     parent of the scratch directory (default $TMPDIR or /tmp)
+  BENCH_OUT     results file (default tests/bench/RESULTS.md at scale 1,
+                else $BENCH_BUILD/RESULTS.md)
+  BENCH_JOBS    processes for building stores (default: nproc)
+
+Every row is measured against its reference in the same run; commands
+that are still "not implemented" give "n/a (not implemented)".
+Generated data lives in a scratch directory that is removed at the end.
+"""
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CEH = os.environ["CEH_BIN"]
+BUILD = os.environ["BENCH_BUILD"]
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SLOW_RUNS = int(os.environ.get("BENCH_SLOW_RUNS", "1" if SCALE >= 0.5 else str(RUNS)))
+JOBS = int(os.environ.get("BENCH_JOBS", str(os.cpu_count() or 1)))
+OUT = os.environ.get("BENCH_OUT") or (
+    os.path.join(ROOT, "tests/bench/RESULTS.md") if SCALE >= 1
+    else os.path.join(BUILD, "RESULTS.md"))
+GENSTORE = os.path.join(BUILD, "genstore")
+CSVFLOOR = os.path.join(BUILD, "csvfloor")
+DURABLE = os.path.join(BUILD, "durable_rename")
+GENREC = os.path.join(ROOT, "tests/bench/gen-records.py")
+NA = "n/a (not implemented)"
+
+ENV = dict(os.environ)
+ENV["CEH_DATADIR"] = os.path.join(ROOT, "data")
+ENV["CEH_USER"] = "bench"
+ENV["LC_ALL"] = "C.UTF-8"
+ENV.pop("CEH_NOW", None)
+
+rows = []      # dicts: op size ceh ref ratio target met notes cmds
+notes = []     # free text for the results file
+WORK = None
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def scaled(n, minimum):
+    return max(int(n * SCALE), minimum)
+
+
+def human(n):
+    if n >= 1000000 and n % 1000000 == 0:
+        return "%dM" % (n // 1000000)
+    if n >= 1000 and n % 1000 == 0:
+        return "%dk" % (n // 1000)
+    return str(n)
+
+
+def run(argv, stdin=None, stdout=None, env=None, check=True, ok=(0,)):
+    """Run argv once; return (seconds, peak RSS in KiB, exit code)."""
+    fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    fout = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    try:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdin=fin, stdout=fout,
+                             stderr=subprocess.PIPE, env=env or ENV)
+        err = p.stderr.read()
+        _, status, ru = os.wait4(p.pid, 0)
+        t1 = time.perf_counter()
+        p.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if stdin:
+            fin.close()
+        if stdout:
+            fout.close()
+    if check and p.returncode not in ok:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(argv), p.returncode,
+                                                 err.decode(errors="replace")[-800:]))
+    return t1 - t0, ru.ru_maxrss, p.returncode
+
+
+def sh(cmd):
+    return ["sh", "-c", cmd]
+
+
+def measure(argv_fn, runs, prep=None, **kw):
+    """Median seconds and max peak RSS over runs; argv_fn(i) gives argv,
+    prep(i) runs untimed before each run."""
+    times, rss = [], 0
+    for i in range(runs):
+        if prep:
+            prep(i)
+        argv = argv_fn(i) if callable(argv_fn) else argv_fn
+        t, m, _ = run(argv, **kw)
+        times.append(t)
+        rss = max(rss, m)
+    return statistics.median(times), rss, times
+
+
+def implemented(cmd):
+    """A command is there when `ceh CMD --help` exits 0 and does not say it
+    is not implemented."""
+    p = subprocess.run([CEH, cmd, "--help"], capture_output=True, env=ENV)
+    return p.returncode == 0 and b"not implemented" not in p.stdout + p.stderr
+
+
+def usage_of(cmd):
+    p = subprocess.run([CEH, cmd, "--help"], capture_output=True, env=ENV)
+    return (p.stdout + p.stderr).decode(errors="replace")
+
+
+def fmt_s(t):
+    if t is None:
+        return NA
+    if t < 1:
+        return "%.1f ms" % (t * 1000)
+    return "%.2f s" % t
+
+
+def add(op, size, ceh, ref, target=None, limit=None, notes_=None, cmds=(),
+        ratio_target=None):
+    """ceh/ref in seconds (None: not implemented).  limit: seconds the ceh
+    figure must stay under; ratio_target: bound on ceh/ref."""
+    ratio = "—"
+    met = "—"
+    if ceh is not None and ref:
+        ratio = "%.2f×" % (ceh / ref)
+    if ceh is not None:
+        if limit is not None:
+            met = "yes" if ceh < limit else "**no**"
+        elif ratio_target is not None and ref:
+            met = "yes" if ceh / ref <= ratio_target else "**no**"
+    rows.append(dict(op=op, size=size, ceh=fmt_s(ceh),
+                     ref=fmt_s(ref) if ref is not None else "—",
+                     ratio=ratio, target=target or "—", met=met,
+                     notes=notes_ or "", cmds=list(cmds)))
+    log("%s %s: ceh %s, ref %s, %s" % (op, size, fmt_s(ceh),
+                                       fmt_s(ref) if ref else "—", ratio))
+
+
+def gen_records(n, path):
+    run([sys.executable, GENREC, "--rows", str(n), "--seed", "1", "-o", path])
+
+
+def new_store(path):
+    shutil.rmtree(path, ignore_errors=True)
+    env = dict(ENV, CEH_STORE=path)
+    run([CEH, "init"], env=env)
+    return env
+
+
+# ---------------------------------------------------------------- import
+
+def bench_import(n):
+    csv = os.path.join(WORK, "records-%d.csv" % n)
+    t0 = time.perf_counter()
+    gen_records(n, csv)
+    log("generated %d rows in %.1f s" % (n, time.perf_counter() - t0))
+    size = "%s rows" % human(n)
+    store = os.path.join(WORK, "imp-store")
+    db = os.path.join(WORK, "imp.db")
+    sql_argv = ["sqlite3", "-cmd", "PRAGMA journal_mode=OFF;", db,
+                ".import --csv %s records" % csv]
+
+    def prep_db(i):
+        for f in (db, db + "-journal"):
+            if os.path.exists(f):
+                os.unlink(f)
+
+    sq, sq_rss, _ = measure(sql_argv, RUNS, prep=prep_db)
+    fl, fl_rss, _ = measure([CSVFLOOR, csv], RUNS)
+    cmd_ceh = "ceh import %s   (a fresh store each run)" % csv
+    cmds = [cmd_ceh, "sqlite3 -cmd 'PRAGMA journal_mode=OFF;' DB '.import --csv %s records'   (a fresh DB each run)" % csv,
+            "%s %s" % (CSVFLOOR, csv)]
+    if implemented("import"):
+        envs = {}
+
+        def prep(i):
+            envs["env"] = new_store(store)
+        times, rss = [], 0
+        for i in range(RUNS):
+            prep(i)
+            t, m, rc = run([CEH, "import", csv], env=envs["env"], ok=(0, 1))
+            times.append(t)
+            rss = max(rss, m)
+        ce = statistics.median(times)
+        shutil.rmtree(store, ignore_errors=True)
+        nt = ("%.0f rows/s (sqlite3 %.0f, floor %.0f); peak RSS ceh %.1f MB, "
+              "sqlite3 %.1f MB, floor %.1f MB" % (n / ce, n / sq, n / fl,
+                                                  rss / 1024, sq_rss / 1024,
+                                                  fl_rss / 1024))
+    else:
+        ce, nt = None, "sqlite3 %.0f rows/s, floor %.0f rows/s" % (n / sq, n / fl)
+    add("import vs sqlite3 .import", size, ce, sq, target="≤ 2×",
+        ratio_target=2.0, notes_=nt, cmds=cmds[:2])
+    add("import vs libcsv floor", size, ce, fl, notes_="libcsv parse only",
+        cmds=[cmds[0], cmds[2]])
+    os.unlink(csv)
+    for f in (db, db + "-journal"):
+        if os.path.exists(f):
+            os.unlink(f)
+
+
+# ---------------------------------------------------------------- stores
+
+def build_store(name, apps, queue, review):
+    path = os.path.join(WORK, name)
+    info = os.path.join(WORK, name + ".info")
+    argv = [GENSTORE, "-n", str(apps), "-q", str(queue), "-r", str(review),
+            "-j", str(JOBS), path, info]
+    t0 = time.perf_counter()
+    run(argv)
+    t1 = time.perf_counter()
+    subprocess.run(["sync"])   # so later fsyncs do not pay for it
+    t2 = time.perf_counter()
+    d = {}
+    with open(info) as f:
+        for line in f:
+            k, v = line.strip().split("=", 1)
+            d[k] = v
+    d["path"] = path
+    d["ids"] = info + ".review-ids"
+    d["env"] = dict(ENV, CEH_STORE=path)
+    notes.append("Store %s: %s applications over %s people, built by "
+                 "`%s` in %.1f s (+ %.1f s sync)." %
+                 (name, d["APPS"], d["PEOPLE"], " ".join(argv), t1 - t0, t2 - t1))
+    log(notes[-1])
+    if implemented("fsck"):
+        # the queue index belongs to lib/queue.c: genstore fills it through
+        # queue_add when the library has it; fsck --repair rebuilds anything
+        # else derived
+        t0 = time.perf_counter()
+        _, _, rc = run([CEH, "fsck", "--repair"], env=d["env"], check=False)
+        notes.append("`ceh fsck --repair` on store %s before measuring: "
+                     "%.1f s, exit %d." % (name, time.perf_counter() - t0, rc))
+        log(notes[-1])
+    return d
+
+
+def drop_store(d):
+    t0 = time.perf_counter()
+    subprocess.run(["rm", "-rf", d["path"]])
+    log("removed %s in %.1f s" % (d["path"], time.perf_counter() - t0))
+
+
+def bench_queue(d, size):
+    unit = d["QUEUE_UNIT"]
+    out = os.path.join(WORK, "queue.tsv")
+    argv = [CEH, "list", "--at", unit, "--format", "tsv"]
+    ref_cmd = "find %s -name '*.yaml' | wc -l" % d["path"]
+    rf, _, _ = measure(sh(ref_cmd + " >/dev/null"), RUNS)
+    ce = None
+    nt = "queue of %s" % d["QUEUE"]
+    if implemented("list"):
+        ce, rss, _ = measure(argv, RUNS, stdout=out, env=d["env"])
+        with open(out, encoding="utf-8") as f:
+            got = sum(1 for _ in f) - 1
+        nt += "; listed %d%s; peak RSS %.1f MB" % (
+            got, "" if got == int(d["QUEUE"]) else " (WRONG COUNT)", rss / 1024)
+    add("list --at UNIT (a unit's queue)", "%s apps" % size, ce, rf,
+        target="< 50 ms", limit=0.050, notes_=nt,
+        cmds=["CEH_STORE=%s ceh list --at %s --format tsv" % (d["path"], unit),
+              ref_cmd])
+
+
+def bench_list_all(d, size):
+    out = os.path.join(WORK, "all.tsv")
+    ref_cmd = "find %s -name '*.yaml' -exec cat {} + >/dev/null" % d["path"]
+    rf, _, _ = measure(sh(ref_cmd), SLOW_RUNS)
+    ce, rss, _ = measure([CEH, "list", "--format", "tsv"], SLOW_RUNS,
+                         stdout=out, env=d["env"])
+    with open(out, encoding="utf-8") as f:
+        got = sum(1 for _ in f) - 1
+    add("list (whole store, tsv)", "%s apps" % size, ce, rf,
+        notes_="listed %d of %s%s; %.0f apps/s; peak RSS %.1f MB" % (
+            got, d["APPS"], "" if got == int(d["APPS"]) else " (WRONG COUNT)",
+            got / ce, rss / 1024),
+        cmds=["CEH_STORE=%s ceh list --format tsv" % d["path"], ref_cmd])
+    os.unlink(out)
+
+
+def bench_review(d, batch):
+    with open(d["ids"]) as f:
+        ids = [l.strip() for l in f if l.strip()]
+    unit = d["REVIEW_UNIT"]
+    floor_dir = os.path.join(WORK, "floor")
+
+    def prep_floor(i):
+        shutil.rmtree(floor_dir, ignore_errors=True)
+        os.mkdir(floor_dir)
+    fl, _, _ = measure([DURABLE, floor_dir, str(batch)], RUNS, prep=prep_floor)
+    shutil.rmtree(floor_dir, ignore_errors=True)
+    argv = [CEH, "review", "--as", unit, "--approve", "-"]
+    ce = None
+    nt = "floor %.0f renames/s (%.3f ms each)" % (batch / fl, fl / batch * 1000)
+    if implemented("review"):
+        times = []
+        for i in range(RUNS):
+            chunk = ids[i * batch:(i + 1) * batch]
+            if len(chunk) < batch:
+                raise RuntimeError("not enough applications in review")
+            path = os.path.join(WORK, "batch-%d.txt" % i)
+            with open(path, "w") as f:
+                f.write("\n".join(chunk) + "\n")
+            t, rss, _ = run(argv, stdin=path, env=d["env"])
+            times.append(t)
+        ce = statistics.median(times)
+        # the decisions must have happened
+        p = subprocess.run([CEH, "show", ids[0], "--format", "yaml"],
+                           capture_output=True, env=d["env"])
+        ok = b"stage: approved" in p.stdout
+        nt = "ceh %.0f apps/s, %s; peak RSS %.1f MB%s" % (
+            batch / ce, nt, rss / 1024, "" if ok else " (NOT APPROVED?)")
+    add("review --approve - (batch)", "%s apps" % human(batch), ce, fl,
+        target="≤ 2× floor", ratio_target=2.0, notes_=nt,
+        cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH   (%s ids, "
+              "a new batch each run)" % (d["path"], unit, human(batch)),
+              "%s DIR %d" % (DURABLE, batch)])
+
+
+def slip_argv(fmt):
+    """The print-slip command line, from its usage (helper P's)."""
+    u = usage_of("print-slip")
+    argv = [CEH, "print-slip"]
+    if "--format" in u:
+        argv += ["--format", fmt]
+    return argv, u
+
+
+def bench_slip(d, size):
+    show = [CEH, "show", d["SLIP_APP"]]
+    rf, _, _ = measure(show, 5, env=d["env"])
+    for fmt, limit in (("text", 0.020), ("pdf", None)):
+        ce = None
+        cmd = "ceh print-slip %s --format %s" % (d["SLIP_ID"], fmt)
+        nt = "reference: `ceh show` of one of the person's applications"
+        if implemented("print-slip"):
+            argv, u = slip_argv(fmt)
+            argv += ([d["SLIP_ID"]] if "--id" not in u else ["--id", d["SLIP_ID"]])
+            if "--from" in u:
+                argv += ["--from", "2021", "--to", "2025"]
+            if fmt == "pdf" and "-o" in u:
+                argv += ["-o", os.path.join(WORK, "slip.pdf")]
+            cmd = "CEH_STORE=%s %s" % (d["path"], " ".join(["ceh"] + argv[1:]))
+            ce, _, _ = measure(argv, 5, env=d["env"],
+                               stdout=os.path.join(WORK, "slip.out"))
+        add("print-slip (%s), one person" % fmt, "%s apps" % size, ce, rf,
+            target="< 20 ms" if limit else "—", limit=limit, notes_=nt,
+            cmds=[cmd, "CEH_STORE=%s ceh show %s" % (d["path"], d["SLIP_APP"])])
+
+
+def bench_fsck(d, size):
+    ref_cmd = "find %s -name '*.yaml' -exec cat {} + >/dev/null" % d["path"]
+    rf, _, _ = measure(sh(ref_cmd), SLOW_RUNS)
+    ce = None
+    nt = ""
+    if implemented("fsck"):
+        ce, rss, _ = measure([CEH, "fsck"], SLOW_RUNS, env=d["env"], ok=(0, 1))
+        nt = "%.0f apps/s; peak RSS %.1f MB" % (int(d["APPS"]) / ce, rss / 1024)
+    add("fsck (check)", "%s apps" % size, ce, rf, notes_=nt,
+        cmds=["CEH_STORE=%s ceh fsck" % d["path"], ref_cmd])
+
+
+# ---------------------------------------------------------------- report
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            mem = "%.0f GB RAM" % (int(f.readline().split()[1]) / 1048576)
+    except OSError:
+        pass
+    df = subprocess.run(["df", "-hT", WORK], capture_output=True, text=True).stdout.splitlines()
+    disk = df[-1].split() if len(df) > 1 else ["?"] * 7
+    return "%d CPUs (nproc), %s, %s; scratch on %s (%s, %s)" % (
+        os.cpu_count() or 0, cpu, mem, disk[0], disk[1], disk[2] + " total")
+
+
+def load():
+    try:
+        return open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        return ["?"] * 3
+
+
+def report(started, load0):
+    load1 = load()
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "?"
+    head = ["| operation | size | ceh (median) | reference (median) | ratio | target | met? | notes |",
+            "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        head.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["op"], r["size"], r["ceh"], r["ref"], r["ratio"], r["target"],
+            r["met"], r["notes"]))
+    table = "\n".join(head)
+    lines = ["# ceh benchmark results", "",
+             "- date: %s UTC (%.0f s)" % (started.strftime("%Y-%m-%d %H:%M"),
+                                          time.time() - started.timestamp()),
+             "- machine: %s" % machine(),
+             "- load average at start %s, at end %s%s" % (
+                 " ".join(load0), " ".join(load1),
+                 " (other work was running: figures taken under load)"
+                 if float(load0[0]) > 0.5 else ""),
+             "- ceh: %s (git %s)" % (CEH, commit),
+             "- BENCH_SCALE=%g, medians of %d runs (%d for the whole-store rows)"
+             % (SCALE, RUNS, SLOW_RUNS),
+             "- ratio = ceh / reference; page cache warm (the reference runs first)",
+             "", table, "", "## Commands", ""]
+    for r in rows:
+        lines.append("- **%s, %s**" % (r["op"], r["size"]))
+        for c in r["cmds"]:
+            lines.append("  - `%s`" % c)
+    lines += ["", "## Setup", ""] + ["- " + n for n in notes]
+    text = "\n".join(lines) + "\n"
+    with open(OUT, "w") as f:
+        f.write(text)
+    print(table)
+    print("\nresults written to %s" % OUT)
+
+
+failures = []
+
+
+def guard(what, fn, *args):
+    """Run one benchmark; a failure is reported as a row, not a crash."""
+    try:
+        return fn(*args)
+    except Exception as ex:  # noqa: BLE001 - report anything
+        failures.append("%s: %s" % (what, ex))
+        log("FAILED %s: %s" % (what, ex))
+        rows.append(dict(op=what, size="", ceh="error", ref="", ratio="",
+                         target="", met="**error**",
+                         notes=str(ex).replace("|", "/").replace("\n", " ")[:300],
+                         cmds=[]))
+        return None
+
+
+def main():
+    global WORK
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load0 = load()
+    base = os.environ.get("BENCH_DIR") or os.environ.get("TMPDIR") or "/tmp"
+    WORK = tempfile.mkdtemp(prefix="ceh-bench.", dir=base)
+    log("scratch directory %s, scale %g, %d runs" % (WORK, SCALE, RUNS))
+    try:
+        for n in (100000, 1000000):
+            guard("import", bench_import, scaled(n, 100))
+        small = scaled(100000, 200)
+        big = scaled(1000000, 2000)
+        batch = scaled(10000, 10)
+        queue = min(1000, max(small // 10, 1))
+        d = guard("store", build_store, "store-%s" % human(small), small,
+                  queue, batch * RUNS)
+        if d:
+            guard("list --at", bench_queue, d, human(small))
+            guard("list", bench_list_all, d, human(small))
+            guard("review", bench_review, d, batch)
+            drop_store(d)
+        queue = min(1000, max(big // 10, 1))
+        d = guard("store", build_store, "store-%s" % human(big), big, queue,
+                  min(big // 10, 10000))
+        if d:
+            guard("list --at", bench_queue, d, human(big))
+            guard("print-slip", bench_slip, d, human(big))
+            guard("fsck", bench_fsck, d, human(big))
+            drop_store(d)
+    finally:
+        if os.environ.get("BENCH_KEEP") != "1":
+            shutil.rmtree(WORK, ignore_errors=True)
+    report(started, load0)
+    if failures:
+        log("%d benchmark(s) failed" % len(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
