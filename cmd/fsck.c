@@ -1,12 +1,442 @@
-/* placeholder: replaced by the issue that brings this command */
+/*
+ * ceh fsck - check the whole store and repair interrupted changes.
+ *
+ * Person by person, under that person's lock (so it is safe while other
+ * commands run): the roll-forward rule of store.h (person_repair), a full
+ * validation of every document, the workflow fields against the history,
+ * and the queue entry of every application in review.  Then the queue
+ * index as a whole (stale entries, re-checked under the person's lock),
+ * and temp files at the top of the store (under the store lock).
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "queue.h"
+#include "util.h"
+#include "workflow.h"
+
+static const char usage[] = "usage: ceh fsck [--repair]\n";
+
+struct fsck {
+	struct store *s;
+	int repair;
+	long people, apps;
+	long problems;		/* found and not (or not yet) repaired */
+	long repaired;
+	long busy;		/* people skipped: lock busy */
+	long syserr;
+	char **expect;		/* "UNIT/APPID" of every application in review */
+	size_t nexpect;
+};
+
+static void
+say(void *arg, const char *msg)
+{
+	(void)arg;
+	printf("%s\n", msg);
+}
+
+static void
+problem(struct fsck *f, int fixed, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+problem(struct fsck *f, int fixed, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("%s\n", fixed ? ", repaired" : "");
+	if (fixed)
+		f->repaired++;
+	else
+		f->problems++;
+}
+
+static void
+syserr(struct fsck *f, const struct ceh_err *e)
+{
+	printf("%s\n", e->msg);
+	if (e->code == CEH_ESYS)
+		f->syserr++;
+	else
+		f->problems++;
+}
+
+/* The last workflow event, or NULL. */
+static const struct event *
+last_flow(const struct application *app)
+{
+	static const char *const flow[] = { "submitted", "withdrawn",
+	    "forwarded", "approved", "rejected", "returned", NULL };
+	size_t i;
+
+	for (i = app->nhistory; i > 0; i--)
+		if (str_in(app->history[i - 1].what, flow))
+			return &app->history[i - 1];
+	return NULL;
+}
+
+/* Does the stage agree with the history?  NULL if so, else what is
+ * wrong. */
+static const char *
+flow_mismatch(const struct application *app)
+{
+	const struct event *ev = last_flow(app);
+	const char *w = ev ? ev->what : "";
+
+	switch (app->stage) {
+	case STAGE_DRAFT:
+		if (ev && strcmp(w, "withdrawn") && strcmp(w, "returned"))
+			return "a draft whose last decision is not a return "
+			    "or a withdrawal";
+		break;
+	case STAGE_REVIEW:
+		if (!ev || (strcmp(w, "submitted") && strcmp(w, "forwarded")))
+			return "in review without a submission or forwarding "
+			    "as its last event";
+		if (strcmp(ev->next, app->waiting_at) != 0)
+			return "waiting at a unit its history did not send it "
+			    "to";
+		break;
+	case STAGE_APPROVED:
+		if (!ev || strcmp(w, "approved"))
+			return "approved without an approval as its last "
+			    "decision";
+		break;
+	case STAGE_REJECTED:
+		if (!ev || strcmp(w, "rejected"))
+			return "rejected without a rejection as its last "
+			    "decision";
+		break;
+	default:
+		break;
+	}
+	return NULL;
+}
+
+/* Check one document of a locked person. */
+static void
+check_app(struct fsck *f, struct person *p, enum stage folder,
+    const char *uniq)
+{
+	struct store *s = f->s;
+	struct application app;
+	struct ceh_err e;
+	const char *why;
+	char shard[4];
+
+	person_shard(p->idnum, shard);
+	if (app_read(s, p, folder, uniq, &app, &e) < 0)
+		return;		/* person_repair reported it */
+	f->apps++;
+	if ((why = flow_mismatch(&app)) != NULL)
+		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
+		    stage_name(folder), uniq, why);
+	if (app.stage == STAGE_REVIEW) {
+		if (units_find(&s->units, app.waiting_at) == NULL)
+			problem(f, 0, "people/%s/%s/%s/%s.yaml: waits at %s, "
+			    "which is not a registered unit", shard, p->idnum,
+			    stage_name(folder), uniq, app.waiting_at);
+		if (!queue_has(s, app.waiting_at, app.id)) {
+			int fixed = f->repair &&
+			    queue_add(s, app.waiting_at, app.id, 1, &e) == 0;
+
+			problem(f, fixed, "queues/%s/%s: missing (the "
+			    "application waits there)", app.waiting_at,
+			    app.id);
+		}
+		f->expect = xreallocarray(f->expect, f->nexpect + 1,
+		    sizeof(*f->expect));
+		f->expect[f->nexpect++] = xasprintf("%s/%s", app.waiting_at,
+		    app.id);
+	}
+	/*
+	 * Hook for the attachments helper: check the application's zip
+	 * against its list (names, sizes, SHA-256) here, e.g.
+	 *   bundle_fsck(s, p, folder, &app, f->repair, ...);
+	 */
+	app_release(&app);
+}
+
+static void
+check_person(struct fsck *f, const char *idnum)
+{
+	struct store *s = f->s;
+	struct repair_report rep;
+	struct person p;
+	struct ceh_err e;
+	struct dirent *d;
+	int i;
+
+	if (person_open(s, idnum, 0, &p, &e) < 0) {
+		syserr(f, &e);
+		return;
+	}
+	f->people++;
+	if (lock_take(p.fd, ".lock", s->wait_secs, &p.lock, &e) < 0) {
+		printf("people/%.3s/%s: skipped: %s\n", idnum + 14, idnum,
+		    e.msg);
+		if (e.code == CEH_ESTATE)
+			f->busy++;
+		else
+			f->syserr++;
+		person_close(&p);
+		return;
+	}
+	for (i = 0; f->repair && i < STAGE__COUNT; i++)
+		if (p.stagefd[i] < 0 &&
+		    (p.stagefd[i] = open_dir_at(p.fd, stage_name(i), 1,
+		    &e)) < 0) {
+			syserr(f, &e);
+			person_close(&p);
+			return;
+		}
+	memset(&rep, 0, sizeof(rep));
+	rep.say = say;
+	if (person_repair(s, &p, f->repair, &rep, &e) < 0)
+		syserr(f, &e);
+	f->problems += rep.problems;
+	f->repaired += rep.moved + rep.zips_moved + rep.temps_removed;
+	for (i = 0; i < STAGE__COUNT; i++) {
+		int fd;
+		DIR *dir;
+
+		if (p.stagefd[i] < 0 || (fd = dup(p.stagefd[i])) < 0)
+			continue;
+		if ((dir = fdopendir(fd)) == NULL) {
+			close(fd);
+			continue;
+		}
+		rewinddir(dir);
+		while ((d = readdir(dir)) != NULL) {
+			size_t l = strlen(d->d_name);
+			char uniq[APP_UNIQ_LEN + 1];
+
+			if (l != APP_UNIQ_LEN + 5 ||
+			    strcmp(d->d_name + APP_UNIQ_LEN, ".yaml") != 0)
+				continue;
+			memcpy(uniq, d->d_name, APP_UNIQ_LEN);
+			uniq[APP_UNIQ_LEN] = '\0';
+			check_app(f, &p, (enum stage)i, uniq);
+		}
+		closedir(dir);
+	}
+	person_close(&p);
+}
+
+static int
+idnum_name(const char *s)
+{
+	return strlen(s) == IDNUM_LEN && strspn(s, "0123456789") >= 17 &&
+	    (s[17] == 'X' || (s[17] >= '0' && s[17] <= '9'));
+}
+
+static void
+check_people(struct fsck *f)
+{
+	struct dirent *d, *d2;
+	DIR *top, *sd;
+	int fd, sfd;
+
+	fd = dup(f->s->peoplefd);
+	if (fd < 0 || (top = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		printf("people: cannot read it\n");
+		f->syserr++;
+		return;
+	}
+	rewinddir(top);
+	while ((d = readdir(top)) != NULL) {
+		if (strlen(d->d_name) != 3 || strspn(d->d_name,
+		    "0123456789") != 3)
+			continue;
+		sfd = openat(f->s->peoplefd, d->d_name, O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sfd < 0)
+			continue;
+		if ((sd = fdopendir(sfd)) == NULL) {
+			close(sfd);
+			continue;
+		}
+		while ((d2 = readdir(sd)) != NULL)
+			if (idnum_name(d2->d_name) &&
+			    strncmp(d2->d_name + 14, d->d_name, 3) == 0)
+				check_person(f, d2->d_name);
+		closedir(sd);
+	}
+	closedir(top);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* An entry not expected from the walk: look again under the lock (it may
+ * have been added since).  The lock is taken without person_repair, so a
+ * report-only run changes nothing. */
+static int
+check_entry(struct store *s, const char *unit, const char *appid, void *arg)
+{
+	struct fsck *f = arg;
+	char key[80], *kp = key;
+	struct application app;
+	struct app_ref ref;
+	struct person p;
+	struct ceh_err e;
+	enum stage folder;
+	const char *why = NULL;
+	char buf[200];
+
+	snprintf(key, sizeof(key), "%s/%s", unit, appid);
+	if (f->nexpect && bsearch(&kp, f->expect, f->nexpect,
+	    sizeof(*f->expect), cmp_str) != NULL)
+		return 0;
+	if (app_ref_parse(appid, &ref, &e) < 0)
+		return 0;
+	app_init(&app);
+	if (person_open(s, ref.idnum, 0, &p, &e) < 0) {
+		if (e.code != CEH_ENOTFOUND) {
+			syserr(f, &e);
+			return 0;
+		}
+		why = "no such application";
+	} else if (lock_take(p.fd, ".lock", s->wait_secs, &p.lock, &e) < 0) {
+		printf("queues/%s/%s: skipped: %s\n", unit, appid, e.msg);
+		f->busy++;
+		person_close(&p);
+		return 0;
+	} else if (app_find(&p, ref.uniq, &folder, &e) < 0) {
+		why = "no such application";
+	} else if (app_read(s, &p, folder, ref.uniq, &app, &e) < 0) {
+		person_close(&p);
+		return 0;	/* reported with its person */
+	} else if (app.stage != STAGE_REVIEW) {
+		snprintf(buf, sizeof(buf), "it is %s", app_status(&app));
+		why = buf;
+	} else if (strcmp(app.waiting_at, unit) != 0) {
+		snprintf(buf, sizeof(buf), "it waits at %s", app.waiting_at);
+		why = buf;
+	}
+	if (why)
+		problem(f, f->repair && queue_del(s, unit, appid, &e) == 0,
+		    "queues/%s/%s: stale entry (%s)", unit, appid, why);
+	app_release(&app);
+	person_close(&p);
+	return 0;
+}
+
+/* Temp files at the top of the store and in codes/, under the store lock
+ * (their writers hold it). */
+static void
+check_top(struct fsck *f)
+{
+	static const char *const dirs[] = { ".", "codes", NULL };
+	struct lock lk;
+	struct ceh_err e;
+	int i;
+
+	if (store_lock(f->s, &lk, &e) < 0) {
+		printf("store: top-level temp files not checked: %s\n", e.msg);
+		if (e.code == CEH_ESTATE)
+			f->busy++;
+		else
+			f->syserr++;
+		return;
+	}
+	for (i = 0; dirs[i]; i++) {
+		struct dirent *d;
+		DIR *dir;
+		int fd = openat(f->s->rootfd, dirs[i], O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((d = readdir(dir)) != NULL) {
+			if (!is_temp_name(d->d_name))
+				continue;
+			problem(f, f->repair && unlinkat(dirfd(dir), d->d_name,
+			    0) == 0, "%s%s%s: temp file of an interrupted "
+			    "write", i ? dirs[i] : "", i ? "/" : "",
+			    d->d_name);
+		}
+		closedir(dir);
+	}
+	lock_release(&lk);
+}
 
 CMD_FN(fsck)
 {
-	(void)argc;
-	(void)s;
-	fprintf(stderr, "ceh %s: not implemented yet\n", argv[0]);
-	return CEH_ESYS;
+	static const struct option opts[] = {
+		{ "repair", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fsck f;
+	struct ceh_err e;
+	size_t i;
+	int ch, rc;
+
+	memset(&f, 0, sizeof(f));
+	f.s = s;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			f.repair = 1;
+			break;
+		case 'h':
+			return cmd_help(usage);
+		default:
+			return cmd_usage_error(argv[0], usage, "unknown option "
+			    "'%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(argv[0], usage, "unexpected argument "
+		    "'%s'", argv[optind]);
+	if (store_load_units(s, &e) < 0)
+		return cmd_error(argv[0], &e);
+	check_top(&f);
+	check_people(&f);
+	qsort(f.expect, f.nexpect, sizeof(*f.expect), cmp_str);
+	if (queue_walk_all(s, check_entry, &f, &e) < 0)
+		syserr(&f, &e);
+	/*
+	 * Hook for the import helper: check the imported records here
+	 * (STORE/records/...), e.g.  records_fsck(s, f.repair, ...);
+	 */
+	for (i = 0; i < f.nexpect; i++)
+		free(f.expect[i]);
+	free(f.expect);
+	fflush(stdout);
+	fprintf(stderr, "ceh fsck: %ld application(s) of %ld people checked; "
+	    "%ld problem(s)%s, %ld repaired%s%s\n", f.apps, f.people,
+	    f.problems, f.repair ? " left" : " found", f.repaired,
+	    f.busy ? "; some people were busy (retry, or use --wait)" : "",
+	    f.syserr ? "; system errors" : "");
+	if (f.syserr)
+		rc = CEH_ESYS;
+	else if (f.busy)
+		rc = CEH_ESTATE;
+	else if (f.problems)
+		rc = CEH_EINPUT;
+	else
+		rc = CEH_OK;
+	if (rc == CEH_OK && !f.repair && f.repaired)
+		rc = CEH_EINPUT;
+	return rc;
 }
