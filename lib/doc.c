@@ -105,12 +105,14 @@ applicant_set(struct applicant *a, const char *option, const char *val,
 	slot = field_slot(a, option);
 	if (slot == NULL)
 		return ceh_fail(e, CEH_EUSAGE, "unknown field '%s'", option);
-	if (text_check(option, val, strcmp(option, "remark") == 0 ? 200 : 60,
-	    strcmp(option, "remark") != 0 && strcmp(option, "education") != 0,
-	    0, e) < 0) {
-		ceh_err_prefix(e, "--%s", label);
-		/* drop the doubled field name: "--x: x is ..." reads fine */
-		return -1;
+	{
+		char opt[40];
+
+		snprintf(opt, sizeof(opt), "--%s", label);
+		if (text_check(opt, val, strcmp(option, "remark") == 0 ?
+		    200 : 60, strcmp(option, "remark") != 0 &&
+		    strcmp(option, "education") != 0, 0, e) < 0)
+			return -1;
 	}
 	if (strcmp(option, "name") == 0) {
 		if (strpbrk(val, "0123456789@/\\<>") != NULL)

@@ -7,7 +7,9 @@
 # through valgrind memcheck).
 #
 #   plan N                 print the TAP plan
-#   ok COND... -- MSG      check an arbitrary command (runs "$@")
+#   ok COND... -- MSG      check an arbitrary command (runs "$@"; its
+#                          output replaces $T/out and $T/err)
+#   check MSG CMD...       the same, leaving $T/out and $T/err alone
 #   expect_code N MSG CMD...   run CMD, check its exit code; its stdout
 #                          is in $T/out, its stderr in $T/err
 #   like FILE REGEX MSG    FILE contains a line matching REGEX (grep -E)
@@ -56,6 +58,12 @@ _report() { # status msg
 ok() { # ok MSG CMD...
 	_msg=$1; shift
 	if "$@" >"$T/out" 2>"$T/err"; then _report 0 "$_msg"; else _report 1 "$_msg"; fi
+}
+check() { # check MSG CMD...: like ok, but $T/out and $T/err stay as they are
+	_msg=$1; shift
+	if "$@" >"$T/check.out" 2>"$T/check.err"; then _report 0 "$_msg"
+	else echo "not ok $((_n + 1)) - $_msg"; _n=$((_n + 1)); _failed=$((_failed + 1))
+		sed 's/^/#   stderr: /' "$T/check.err" | head -5; fi
 }
 expect_code() { # expect_code N MSG CMD...
 	_want=$1 _msg=$2; shift 2
