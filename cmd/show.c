@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "table.h"
 #include "util.h"
@@ -201,6 +202,19 @@ show_text(struct store *s, const struct application *app)
 		printf("  (none)\n");
 }
 
+static void
+say_text(void *arg, const char *msg)
+{
+	(void)arg;
+	printf("  ! %s\n", msg);
+}
+
+static void
+say_err(void *arg, const char *msg)
+{
+	fprintf(stderr, "ceh %s: %s\n", (const char *)arg, msg);
+}
+
 CMD_FN(show)
 {
 	static const struct option opts[] = {
@@ -210,6 +224,7 @@ CMD_FN(show)
 	};
 	enum out_format f = FMT_TEXT;
 	struct sbuf sb = SBUF_INIT;
+	struct bundle_report rep;
 	struct app_handle h;
 	struct ceh_err e;
 	int ch;
@@ -244,6 +259,21 @@ CMD_FN(show)
 		show_json(s, &h.app);
 	} else {
 		show_text(s, &h.app);
+	}
+	/* the archive is checked against the document, never trusted */
+	memset(&rep, 0, sizeof(rep));
+	rep.say = f == FMT_TEXT ? say_text : say_err;
+	rep.arg = argv[0];
+	if (bundle_check(s, &h.p, &h.app, h.folder, &rep, 0, &e) < 0) {
+		app_close(&h);
+		return cmd_error(argv[0], &e);
+	}
+	if (rep.problems || rep.leftovers) {
+		ceh_fail(&e, CEH_EINPUT, "the attachments of %s are damaged "
+		    "or tampered with (%ld problem(s), %ld unlisted); see "
+		    "'ceh fsck'", h.app.id, rep.problems, rep.leftovers);
+		app_close(&h);
+		return cmd_error(argv[0], &e);
 	}
 	app_close(&h);
 	return 0;
