@@ -461,6 +461,19 @@ scan_verify(zip_t *za, struct scan *sc, long limit)
 	return bad;
 }
 
+/* A hostile entry name, printable: control bytes escaped, cut at 200. */
+static void
+escape_name(const char *nm, struct sbuf *sb)
+{
+	const char *c;
+
+	for (c = nm ? nm : "?"; *c && sb->len < 200; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			sb_addf(sb, "\\x%02x", (unsigned char)*c);
+		else
+			sb_addc(sb, *c);
+}
+
 /* ---- check and repair ---- */
 
 /* Rewrite archive bytes buf without its extra entries; publish or, when
@@ -576,14 +589,8 @@ bundle_check(struct store *s, struct person *p, const struct application *app,
 		const char *nm = zip_get_name(za, (zip_uint64_t)sc.extra[k],
 		    ZIP_FL_ENC_RAW);
 		struct sbuf sb = SBUF_INIT;
-		const char *c;
 
-		/* the name is hostile: show it escaped */
-		for (c = nm ? nm : "?"; *c && sb.len < 200; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				sb_addf(&sb, "\\x%02x", (unsigned char)*c);
-			else
-				sb_addc(&sb, *c);
+		escape_name(nm, &sb);
 		report(rep, "%s: entry '%s' is not listed by the document "
 		    "(left by an interrupted change, or added by hand)%s",
 		    path, sb_str(&sb), repair ? ", removed" : "");
@@ -1122,8 +1129,9 @@ bundle_extract(struct store *s, struct person *p,
 	}
 	if (!had || len == 0 || (za = open_mem(buf, len,
 	    ZIP_RDONLY | ZIP_CHECKCONS, NULL, path, e)) == NULL) {
-		report(rep, "%s: %s", path, !had ? "missing" : len == 0 ?
-		    "damaged: the file is empty" : e->msg + strlen(path) + 2);
+		report(rep, "%s: %s%s", path, !had ? "missing" : "damaged: ",
+		    !had ? "" : len == 0 ? "the file is empty" :
+		    e->msg + strlen(path) + 2);
 		ceh_err_clear(e);
 		rep->problems += (long)sc.n;
 		rc = 0;
@@ -1217,10 +1225,15 @@ bundle_extract(struct store *s, struct person *p,
 				if (sc.d[k].idx == i)
 					break;
 			if (k == sc.n) {
+				struct sbuf sb = SBUF_INIT;
+
+				escape_name(zip_get_name(za, (zip_uint64_t)i,
+				    ZIP_FL_ENC_RAW), &sb);
 				rep->leftovers++;
-				report(rep, "%s: entry %lld is not listed by "
+				report(rep, "%s: entry '%s' is not listed by "
 				    "the document; not extracted", path,
-				    (long long)i);
+				    sb_str(&sb));
+				sb_release(&sb);
 			}
 		}
 	}
