@@ -10,7 +10,7 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1 libzip nettle pangocairo cairo-pdf
+PKGS = yaml-0.1 libzip nettle pangocairo cairo-pdf fontconfig
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla -Wundef
 override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \

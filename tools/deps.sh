@@ -14,6 +14,13 @@ need libyaml-dev pkg-config --exists yaml-0.1
 need libzip-dev pkg-config --exists libzip
 need nettle-dev pkg-config --exists nettle
 need libcsv-dev test -f /usr/include/csv.h
+# print-slip --format pdf: cairo + pango (fontconfig), CJK fonts, pdftotext
+need libpango1.0-dev pkg-config --exists pangocairo
+need libcairo2-dev pkg-config --exists cairo-pdf
+need libfontconfig-dev pkg-config --exists fontconfig
+need fonts-wqy-microhei test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+need fonts-noto-cjk test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+need poppler-utils command -v pdftotext
 need mandoc command -v mandoc
 need perl command -v prove
 need python3 command -v python3

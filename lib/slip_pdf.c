@@ -1,0 +1,342 @@
+/*
+ * slip_pdf.c - the slip as one A4 PDF page: cairo draws, pango lays out
+ * and shapes the Chinese text, fontconfig finds the font (SLIP_PDF_FONTS).
+ * cairo embeds each font as a subset of the glyphs used, with a
+ * ToUnicode map, so the file stays small and pdftotext reads it.  The only
+ * file that includes cairo's and pango's headers.
+ */
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "slip.h"
+#include "slip_render.h"
+#include "validate.h"
+#include "xalloc.h"
+
+#define PAGE_W 595.28	/* A4 in points */
+#define PAGE_H 841.89
+#define MARGIN 40.0
+#define CONTENT_W (PAGE_W - 2 * MARGIN)
+#define PAD 3.0
+
+enum align { AL_LEFT, AL_CENTER, AL_RIGHT };
+
+struct pdf {
+	cairo_t *cr;
+	PangoContext *ctx;
+	int missing;		/* glyphs no font could show */
+};
+
+struct cell {
+	double w;
+	const char *text;
+	int bold;
+	enum align align;
+	int shade;
+};
+
+static cairo_status_t
+write_fn(void *closure, const unsigned char *data, unsigned int len)
+{
+	FILE *out = closure;
+
+	if (len && fwrite(data, 1, len, out) != len)
+		return CAIRO_STATUS_WRITE_ERROR;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static PangoLayout *
+layout(struct pdf *p, const char *text, double size, int bold, double width,
+    enum align al)
+{
+	PangoLayout *l = pango_layout_new(p->ctx);
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, SLIP_PDF_FONTS);
+	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
+	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD :
+	    PANGO_WEIGHT_NORMAL);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	if (width > 0) {
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	}
+	pango_layout_set_alignment(l, al == AL_CENTER ? PANGO_ALIGN_CENTER :
+	    al == AL_RIGHT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+	pango_layout_set_text(l, text, -1);
+	if (pango_layout_get_unknown_glyphs_count(l) > 0)
+		p->missing = 1;
+	return l;
+}
+
+static double
+layout_h(PangoLayout *l)
+{
+	int w, h;
+
+	pango_layout_get_size(l, &w, &h);
+	return (double)h / PANGO_SCALE;
+}
+
+/* Text at (x, y), wrapped to width; returns its height. */
+static double
+text_at(struct pdf *p, double x, double y, double width, const char *s,
+    double size, int bold, enum align al)
+{
+	PangoLayout *l = layout(p, s, size, bold, width, al);
+	double h = layout_h(l);
+
+	cairo_move_to(p->cr, x, y);
+	pango_cairo_show_layout(p->cr, l);
+	g_object_unref(l);
+	return h;
+}
+
+/* A row of bordered cells from x = MARGIN at y; returns its height. */
+static double
+row(struct pdf *p, const struct cell *c, size_t n, double y, double size)
+{
+	PangoLayout *l[16];
+	double h = 0, x, lh;
+	size_t i;
+
+	for (i = 0; i < n && i < 16; i++) {
+		l[i] = layout(p, c[i].text ? c[i].text : "", size, c[i].bold,
+		    c[i].w - 2 * PAD, c[i].align);
+		lh = layout_h(l[i]) + 2 * PAD;
+		if (lh > h)
+			h = lh;
+	}
+	x = MARGIN;
+	cairo_set_line_width(p->cr, 0.6);
+	for (i = 0; i < n && i < 16; i++) {
+		if (c[i].shade) {
+			cairo_set_source_rgb(p->cr, 0.92, 0.92, 0.92);
+			cairo_rectangle(p->cr, x, y, c[i].w, h);
+			cairo_fill(p->cr);
+			cairo_set_source_rgb(p->cr, 0, 0, 0);
+		}
+		cairo_rectangle(p->cr, x, y, c[i].w, h);
+		cairo_stroke(p->cr);
+		cairo_move_to(p->cr, x + PAD, y + (h - layout_h(l[i])) / 2);
+		pango_cairo_show_layout(p->cr, l[i]);
+		g_object_unref(l[i]);
+		x += c[i].w;
+	}
+	return h;
+}
+
+/* Person table column widths: label, value, label, value, label, value. */
+static const double pw[6] = { 58, 118, 46, 70, 62, 161.28 };
+/* Year table: 年度 公需 学时 形式 专业 学时 形式 合计 达标 核认 */
+static const double yw[10] = { 32, 86, 28, 46, 86, 28, 46, 40, 40, 83.28 };
+
+static double
+span(const double *w, size_t from, size_t n)
+{
+	double s = 0;
+
+	while (n-- > 0)
+		s += w[from++];
+	return s;
+}
+
+static void
+draw(struct pdf *p, const struct slip *sl)
+{
+	struct sbuf sb = SBUF_INIT, sb2 = SBUF_INIT;
+	char a[24], b[24], c[24], yr[16];
+	struct cell cl[10];
+	double y = MARGIN, size = 9;
+	size_t i;
+
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	y += text_at(p, MARGIN, y, CONTENT_W, sl->title, 16, 1, AL_CENTER);
+	y += 10;
+	sb_addf(&sb, "编号：%s", sl->number);
+	text_at(p, MARGIN, y, CONTENT_W, sb.buf, size, 0, AL_LEFT);
+	sb_reset(&sb);
+	sb_addf(&sb, "打印日期：%s", sl->printed_on);
+	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size, 0, AL_RIGHT);
+	y += 6;
+	sb_reset(&sb);
+
+	/* the person */
+	memset(cl, 0, sizeof(cl));
+	cl[0] = (struct cell){ pw[0], "姓名", 1, AL_CENTER, 1 };
+	cl[1] = (struct cell){ pw[1], sl->name, 0, AL_LEFT, 0 };
+	cl[2] = (struct cell){ pw[2], "性别", 1, AL_CENTER, 1 };
+	cl[3] = (struct cell){ pw[3], sl->sex, 0, AL_LEFT, 0 };
+	cl[4] = (struct cell){ pw[4], "证件号码", 1, AL_CENTER, 1 };
+	cl[5] = (struct cell){ pw[5], sl->id_number, 0, AL_LEFT, 0 };
+	y += row(p, cl, 6, y, size);
+	if (sl->unit_name && *sl->unit_name)
+		sb_addf(&sb, "%s（%s）", sl->unit_name, sl->unit);
+	else
+		sb_adds(&sb, sl->unit);
+	cl[0] = (struct cell){ pw[0], "工作单位", 1, AL_CENTER, 1 };
+	cl[1] = (struct cell){ span(pw, 1, 5), sb.buf, 0, AL_LEFT, 0 };
+	y += row(p, cl, 2, y, size);
+	cl[0] = (struct cell){ pw[0], "申报系列", 1, AL_CENTER, 1 };
+	cl[1] = (struct cell){ pw[1], sl->series, 0, AL_LEFT, 0 };
+	cl[2] = (struct cell){ pw[2], "子专业", 1, AL_CENTER, 1 };
+	cl[3] = (struct cell){ pw[3], sl->specialty, 0, AL_LEFT, 0 };
+	cl[4] = (struct cell){ pw[4], "拟申报职称", 1, AL_CENTER, 1 };
+	cl[5] = (struct cell){ pw[5], sl->title_level, 0, AL_LEFT, 0 };
+	y += row(p, cl, 6, y, size);
+	sb_reset(&sb);
+	sb_addf(&sb, "%d—%d（共 %zu 年）", sl->from, sl->to, sl->nyears);
+	sb_addf(&sb2, "每年%s", sl->rule.text);
+	cl[0] = (struct cell){ pw[0], "核认年度", 1, AL_CENTER, 1 };
+	cl[1] = (struct cell){ span(pw, 1, 2), sb.buf, 0, AL_LEFT, 0 };
+	cl[2] = (struct cell){ pw[3], "认定标准", 1, AL_CENTER, 1 };
+	cl[3] = (struct cell){ span(pw, 4, 2), sb2.buf, 0, AL_LEFT, 0 };
+	/* widths: 58 | 164 | 70 | 223.28 */
+	y += row(p, cl, 4, y, size);
+	y += 12;
+	sb_reset(&sb);
+	sb_reset(&sb2);
+
+	/* the years */
+	{
+		static const char *const hd[10] = { "年度", "公需科目", "学时",
+		    "形式", "专业科目", "学时", "形式", "合计学时", "是否达标",
+		    "核认机构及日期" };
+
+		for (i = 0; i < 10; i++)
+			cl[i] = (struct cell){ yw[i], hd[i], 1, AL_CENTER, 1 };
+		y += row(p, cl, 10, y, size);
+	}
+	for (i = 0; i < sl->nyears; i++) {
+		const struct slip_year *yy = &sl->years[i];
+
+		snprintf(yr, sizeof(yr), "%d", yy->year);
+		cl[0] = (struct cell){ yw[0], yr, 0, AL_CENTER, 0 };
+		if (!yy->approved) {
+			cl[1] = (struct cell){ span(yw, 1, 6), SLIP_NONE_LABEL,
+			    0, AL_CENTER, 0 };
+			cl[2] = (struct cell){ yw[7], "无", 0, AL_RIGHT, 0 };
+			cl[3] = (struct cell){ yw[8], slip_met_label(0), 0,
+			    AL_CENTER, 0 };
+			cl[4] = (struct cell){ yw[9], "—", 0, AL_CENTER, 0 };
+			y += row(p, cl, 5, y, size);
+			continue;
+		}
+		sb_reset(&sb);
+		sb_addf(&sb, "%s\n%s", yy->agency_name && *yy->agency_name ?
+		    yy->agency_name : yy->agency, yy->approved_on);
+		cl[1] = (struct cell){ yw[1], yy->pub_subject, 0, AL_LEFT, 0 };
+		cl[2] = (struct cell){ yw[2], hours_fmt(yy->pub_half, a,
+		    sizeof(a)), 0, AL_RIGHT, 0 };
+		cl[3] = (struct cell){ yw[3], yy->pub_form, 0, AL_CENTER, 0 };
+		cl[4] = (struct cell){ yw[4], yy->pro_subject, 0, AL_LEFT, 0 };
+		cl[5] = (struct cell){ yw[5], hours_fmt(yy->pro_half, b,
+		    sizeof(b)), 0, AL_RIGHT, 0 };
+		cl[6] = (struct cell){ yw[6], yy->pro_form, 0, AL_CENTER, 0 };
+		cl[7] = (struct cell){ yw[7], hours_fmt(yy->total_half, c,
+		    sizeof(c)), 0, AL_RIGHT, 0 };
+		cl[8] = (struct cell){ yw[8], slip_met_label(yy->met), 0,
+		    AL_CENTER, 0 };
+		cl[9] = (struct cell){ yw[9], sb.buf, 0, AL_LEFT, 0 };
+		y += row(p, cl, 10, y, size);
+	}
+	snprintf(yr, sizeof(yr), "%ld/%zu", sl->years_met, sl->nyears);
+	cl[0] = (struct cell){ yw[0], "合计", 1, AL_CENTER, 1 };
+	cl[1] = (struct cell){ yw[1], "", 0, AL_LEFT, 1 };
+	cl[2] = (struct cell){ yw[2], hours_fmt(sl->pub_half, a, sizeof(a)), 1,
+	    AL_RIGHT, 1 };
+	cl[3] = (struct cell){ yw[3], "", 0, AL_LEFT, 1 };
+	cl[4] = (struct cell){ yw[4], "", 0, AL_LEFT, 1 };
+	cl[5] = (struct cell){ yw[5], hours_fmt(sl->pro_half, b, sizeof(b)), 1,
+	    AL_RIGHT, 1 };
+	cl[6] = (struct cell){ yw[6], "", 0, AL_LEFT, 1 };
+	cl[7] = (struct cell){ yw[7], hours_fmt(sl->total_half, c, sizeof(c)),
+	    1, AL_RIGHT, 1 };
+	cl[8] = (struct cell){ yw[8], yr, 1, AL_CENTER, 1 };
+	cl[9] = (struct cell){ yw[9], "", 0, AL_LEFT, 1 };
+	y += row(p, cl, 10, y, size);
+	y += 10;
+
+	sb_reset(&sb);
+	sb_addf(&sb, "核认年度 %ld/%zu，达标年度 %ld/%zu；核认跨度内各年度均达标：%s",
+	    sl->years_approved, sl->nyears, sl->years_met, sl->nyears,
+	    sl->all_met ? "是" : "否");
+	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size + 1, 1, AL_LEFT);
+	y += 4;
+	sb_reset(&sb);
+	sb_addf(&sb, "依据：%s", sl->basis);
+	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size, 0, AL_LEFT);
+	y += 4;
+	sb_reset(&sb);
+	sb_addf(&sb, "验证码：%s（可用 ceh verify-slip 核验）", sl->code);
+	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size + 1, 0, AL_LEFT);
+	y += 30;
+	text_at(p, MARGIN, y, CONTENT_W, "经办机构（盖章）：　　　　　　　　", size + 1,
+	    0, AL_RIGHT);
+	sb_release(&sb);
+	sb_release(&sb2);
+}
+
+int
+slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
+{
+	cairo_surface_t *surf;
+	cairo_font_options_t *fo;
+	struct pdf p;
+	cairo_status_t st;
+	char date[32];
+
+	memset(&p, 0, sizeof(p));
+	surf = cairo_pdf_surface_create_for_stream(write_fn, out, PAGE_W,
+	    PAGE_H);
+	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(surf);
+		return ceh_fail(e, CEH_ESYS, "cannot start the PDF: %s",
+		    cairo_status_to_string(cairo_surface_status(surf)));
+	}
+	/* fixed metadata: the same slip gives the same document */
+	snprintf(date, sizeof(date), "%.19s", sl->issued ? sl->issued : "");
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
+	    sl->title);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT,
+	    sl->number);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
+	    "ceh print-slip");
+	if (strlen(date) == 19)
+		cairo_pdf_surface_set_metadata(surf,
+		    CAIRO_PDF_METADATA_CREATE_DATE, date);
+	p.cr = cairo_create(surf);
+	p.ctx = pango_cairo_create_context(p.cr);
+	pango_cairo_context_set_resolution(p.ctx, 72);
+	fo = cairo_font_options_create();
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(p.ctx, fo);
+	cairo_font_options_destroy(fo);
+	draw(&p, sl);
+	cairo_show_page(p.cr);
+	g_object_unref(p.ctx);
+	cairo_destroy(p.cr);
+	cairo_surface_finish(surf);
+	st = cairo_surface_status(surf);
+	cairo_surface_destroy(surf);
+	/* drop the font caches, so leak checkers see a clean exit */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
+	if (st == CAIRO_STATUS_WRITE_ERROR)
+		return ceh_fail(e, CEH_ESYS, "cannot write the PDF");
+	if (st != CAIRO_STATUS_SUCCESS)
+		return ceh_fail(e, CEH_ESYS, "cannot make the PDF: %s",
+		    cairo_status_to_string(st));
+	if (p.missing)
+		return ceh_fail(e, CEH_ESYS, "no installed font shows Chinese "
+		    "text; install fonts-noto-cjk (see tools/deps.sh)");
+	return 0;
+}

@@ -1,0 +1,322 @@
+/* slip_render.c - the slip as aligned text and as an A4 HTML page. */
+#include <stdio.h>
+#include <string.h>
+
+#include "slip.h"
+#include "slip_render.h"
+#include "table.h"
+#include "util.h"
+#include "validate.h"
+#include "xalloc.h"
+
+const char *
+slip_met_label(int met)
+{
+	return met ? "达标" : "不达标";
+}
+
+static const char *
+or_dash(const char *s)
+{
+	return s && *s ? s : "—";
+}
+
+/* ---- text ---- */
+
+static void
+spaces(FILE *out, size_t n)
+{
+	while (n-- > 0)
+		putc(' ', out);
+}
+
+/* right-aligned in width columns */
+static void
+print_right(FILE *out, const char *s, size_t width)
+{
+	size_t w = utf8_width(s);
+
+	if (w < width)
+		spaces(out, width - w);
+	fputs(s, out);
+}
+
+static size_t
+maxw(size_t a, const char *s)
+{
+	size_t w = utf8_width(s ? s : "");
+
+	return w > a ? w : a;
+}
+
+static void
+unit_text(const struct slip *sl, struct sbuf *sb)
+{
+	if (sl->unit_name && *sl->unit_name)
+		sb_addf(sb, "%s（%s）", sl->unit_name, sl->unit);
+	else
+		sb_adds(sb, sl->unit);
+}
+
+void
+slip_render_text(const struct slip *sl, FILE *out)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t wsub = utf8_width("科目名称"), wh = utf8_width("学时");
+	size_t wform = utf8_width("继续教育形式"), width, i, w;
+	char a[24], b[24], c[24];
+
+	for (i = 0; i < sl->nyears; i++) {
+		const struct slip_year *y = &sl->years[i];
+
+		wsub = maxw(wsub, y->pub_subject);
+		wsub = maxw(wsub, y->pro_subject);
+		wform = maxw(wform, y->pub_form);
+		wform = maxw(wform, y->pro_form);
+		wh = maxw(wh, hours_fmt(y->total_half, a, sizeof(a)));
+	}
+	/* 年度(4) 科目(4) name hours form, two spaces between */
+	width = 4 + 2 + 4 + 2 + wsub + 2 + wh + 2 + wform;
+	if (width < 72)
+		width = 72;
+	w = utf8_width(sl->title);
+	if (w < width)
+		spaces(out, (width - w) / 2);
+	fprintf(out, "%s\n\n", sl->title);
+	fprintf(out, "编号：%s", sl->number);
+	w = utf8_width("编号：") + strlen(sl->number);
+	sb_addf(&sb, "打印日期：%s", sl->printed_on);
+	if (w + 2 + utf8_width(sb.buf) < width)
+		spaces(out, width - w - utf8_width(sb.buf));
+	else
+		spaces(out, 2);
+	fprintf(out, "%s\n\n", sb.buf);
+	sb_reset(&sb);
+
+	sb_addf(&sb, "姓名：%s", sl->name);
+	print_padded(out, sb.buf, 24);
+	sb_reset(&sb);
+	sb_addf(&sb, "性别：%s", sl->sex);
+	print_padded(out, sb.buf, 14);
+	fprintf(out, "证件号码：%s\n", sl->id_number);
+	sb_reset(&sb);
+	unit_text(sl, &sb);
+	fprintf(out, "工作单位：%s\n", sb.buf);
+	sb_reset(&sb);
+	sb_addf(&sb, "申报系列/子专业：%s / %s", sl->series, sl->specialty);
+	print_padded(out, sb.buf, 38);
+	fprintf(out, "  拟申报职称：%s\n", sl->title_level);
+	fprintf(out, "核认年度：%d—%d（共 %zu 年）\n", sl->from, sl->to,
+	    sl->nyears);
+	fprintf(out, "认定标准：每年%s\n\n", sl->rule.text);
+	sb_reset(&sb);
+
+	print_padded(out, "年度", 6);
+	print_padded(out, "科目", 6);
+	print_padded(out, "科目名称", wsub + 2);
+	print_right(out, "学时", wh);
+	spaces(out, 2);
+	fputs("继续教育形式\n", out);
+	for (i = 0; i < width; i++)
+		putc('-', out);
+	putc('\n', out);
+	for (i = 0; i < sl->nyears; i++) {
+		const struct slip_year *y = &sl->years[i];
+
+		fprintf(out, "%-4d  ", y->year);
+		if (!y->approved) {
+			print_padded(out, SLIP_NONE_LABEL, 4 + 2 + wsub + 2);
+			print_right(out, "无", wh);
+			fprintf(out, "  %s\n", slip_met_label(0));
+			continue;
+		}
+		print_padded(out, "公需", 6);
+		print_padded(out, or_dash(y->pub_subject), wsub + 2);
+		print_right(out, hours_fmt(y->pub_half, a, sizeof(a)), wh);
+		fprintf(out, "  %s\n", or_dash(y->pub_form));
+		spaces(out, 6);
+		print_padded(out, "专业", 6);
+		print_padded(out, or_dash(y->pro_subject), wsub + 2);
+		print_right(out, hours_fmt(y->pro_half, a, sizeof(a)), wh);
+		fprintf(out, "  %s\n", or_dash(y->pro_form));
+		spaces(out, 6);
+		print_padded(out, "合计", 6 + wsub + 2);
+		print_right(out, hours_fmt(y->total_half, a, sizeof(a)), wh);
+		fprintf(out, "  %s\n", slip_met_label(y->met));
+		spaces(out, 6);
+		print_padded(out, "核认", 6);
+		fprintf(out, "%s %s\n", y->agency_name && *y->agency_name ?
+		    y->agency_name : or_dash(y->agency), y->approved_on);
+	}
+	for (i = 0; i < width; i++)
+		putc('-', out);
+	putc('\n', out);
+	fprintf(out, "合计：公需科目 %s 学时，专业科目 %s 学时，共 %s 学时\n",
+	    hours_fmt(sl->pub_half, a, sizeof(a)),
+	    hours_fmt(sl->pro_half, b, sizeof(b)),
+	    hours_fmt(sl->total_half, c, sizeof(c)));
+	fprintf(out, "核认年度 %ld/%zu，达标年度 %ld/%zu；核认跨度内各年度均达标："
+	    "%s\n\n", sl->years_approved, sl->nyears, sl->years_met,
+	    sl->nyears, sl->all_met ? "是" : "否");
+	fprintf(out, "依据：%s\n", sl->basis);
+	fprintf(out, "验证码：%s（ceh verify-slip %s）\n", sl->code, sl->code);
+	sb_release(&sb);
+}
+
+/* ---- HTML ---- */
+
+static void
+html_esc(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: putc(*s, out);
+		}
+	}
+}
+
+static void
+td(FILE *out, const char *cls, const char *s)
+{
+	if (cls)
+		fprintf(out, "<td class=\"%s\">", cls);
+	else
+		fputs("<td>", out);
+	html_esc(out, s);
+	fputs("</td>", out);
+}
+
+static const char css[] =
+    "@page { size: A4; margin: 15mm 14mm; }\n"
+    "* { box-sizing: border-box; }\n"
+    "body { margin: 0; font-family: \"Noto Serif CJK SC\", \"Source Han "
+    "Serif SC\", \"SimSun\", \"Songti SC\", serif; font-size: 9.5pt; "
+    "color: #000; }\n"
+    ".page { width: 182mm; margin: 0 auto; }\n"
+    "h1 { font-size: 17pt; text-align: center; margin: 0 0 4mm; "
+    "letter-spacing: 1pt; }\n"
+    ".meta { display: flex; justify-content: space-between; "
+    "font-size: 9pt; margin-bottom: 3mm; }\n"
+    "table { width: 100%; border-collapse: collapse; "
+    "table-layout: fixed; }\n"
+    "td, th { border: 0.6pt solid #000; padding: 1.2mm 1mm; "
+    "vertical-align: middle; word-wrap: break-word; }\n"
+    "th { font-weight: bold; background: #eee; text-align: center; }\n"
+    ".person th { width: 22mm; }\n"
+    ".person { margin-bottom: 4mm; }\n"
+    ".years td { text-align: center; }\n"
+    ".years td.l { text-align: left; }\n"
+    ".years td.n { text-align: right; }\n"
+    ".none { color: #444; }\n"
+    ".sum td { font-weight: bold; }\n"
+    ".foot { margin-top: 4mm; line-height: 1.7; }\n"
+    ".code { font-family: \"DejaVu Sans Mono\", monospace; "
+    "font-size: 11pt; letter-spacing: 0.5pt; }\n"
+    ".sign { margin-top: 8mm; text-align: right; }\n"
+    "@media screen { body { background: #888; } .page { background: #fff; "
+    "padding: 15mm 14mm; width: 210mm; min-height: 297mm; "
+    "margin: 5mm auto; } }\n";
+
+void
+slip_render_html(const struct slip *sl, FILE *out)
+{
+	struct sbuf sb = SBUF_INIT;
+	char a[24], b[24], c[24];
+	size_t i;
+
+	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>", out);
+	html_esc(out, sl->title);
+	fputs(" ", out);
+	html_esc(out, sl->number);
+	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
+	    "<div class=\"page\">\n<h1>", css);
+	html_esc(out, sl->title);
+	fputs("</h1>\n<div class=\"meta\"><span>编号：", out);
+	html_esc(out, sl->number);
+	fputs("</span><span>打印日期：", out);
+	html_esc(out, sl->printed_on);
+	fputs("</span></div>\n", out);
+
+	fputs("<table class=\"person\">\n<tr><th>姓名</th>", out);
+	td(out, NULL, sl->name);
+	fputs("<th>性别</th>", out);
+	td(out, NULL, sl->sex);
+	fputs("<th>证件号码</th>", out);
+	td(out, NULL, sl->id_number);
+	fputs("</tr>\n<tr><th>工作单位</th><td colspan=\"5\">", out);
+	unit_text(sl, &sb);
+	html_esc(out, sb.buf);
+	sb_reset(&sb);
+	fputs("</td></tr>\n<tr><th>申报系列</th>", out);
+	td(out, NULL, sl->series);
+	fputs("<th>子专业</th>", out);
+	td(out, NULL, sl->specialty);
+	fputs("<th>拟申报职称</th>", out);
+	td(out, NULL, sl->title_level);
+	fprintf(out, "</tr>\n<tr><th>核认年度</th><td colspan=\"2\">%d—%d"
+	    "（共 %zu 年）</td><th>认定标准</th><td colspan=\"2\">每年", sl->from,
+	    sl->to, sl->nyears);
+	html_esc(out, sl->rule.text);
+	fputs("</td></tr>\n</table>\n", out);
+
+	fputs("<table class=\"years\">\n<colgroup><col style=\"width:11mm\">"
+	    "<col><col style=\"width:11mm\"><col style=\"width:17mm\"><col>"
+	    "<col style=\"width:11mm\"><col style=\"width:17mm\">"
+	    "<col style=\"width:11mm\"><col style=\"width:13mm\">"
+	    "<col style=\"width:30mm\"></colgroup>\n"
+	    "<tr><th rowspan=\"2\">年度</th><th colspan=\"3\">公需科目</th>"
+	    "<th colspan=\"3\">专业科目</th><th rowspan=\"2\">合计学时</th>"
+	    "<th rowspan=\"2\">是否达标</th><th rowspan=\"2\">核认机构及日期"
+	    "</th></tr>\n<tr><th>名称</th><th>学时</th><th>形式</th>"
+	    "<th>名称</th><th>学时</th><th>形式</th></tr>\n", out);
+	for (i = 0; i < sl->nyears; i++) {
+		const struct slip_year *y = &sl->years[i];
+
+		fprintf(out, "<tr><td>%d</td>", y->year);
+		if (!y->approved) {
+			fputs("<td class=\"none\" colspan=\"6\">"
+			    SLIP_NONE_LABEL "</td><td>无</td>", out);
+			td(out, NULL, slip_met_label(0));
+			fputs("<td>—</td></tr>\n", out);
+			continue;
+		}
+		td(out, "l", or_dash(y->pub_subject));
+		td(out, "n", hours_fmt(y->pub_half, a, sizeof(a)));
+		td(out, NULL, or_dash(y->pub_form));
+		td(out, "l", or_dash(y->pro_subject));
+		td(out, "n", hours_fmt(y->pro_half, a, sizeof(a)));
+		td(out, NULL, or_dash(y->pro_form));
+		td(out, "n", hours_fmt(y->total_half, a, sizeof(a)));
+		td(out, NULL, slip_met_label(y->met));
+		fputs("<td class=\"l\">", out);
+		html_esc(out, y->agency_name && *y->agency_name ?
+		    y->agency_name : or_dash(y->agency));
+		fputs("<br>", out);
+		html_esc(out, y->approved_on);
+		fputs("</td></tr>\n", out);
+	}
+	fprintf(out, "<tr class=\"sum\"><td>合计</td><td></td>"
+	    "<td class=\"n\">%s</td><td></td><td></td><td class=\"n\">%s</td>"
+	    "<td></td><td class=\"n\">%s</td><td>%ld/%zu</td><td></td></tr>\n"
+	    "</table>\n", hours_fmt(sl->pub_half, a, sizeof(a)),
+	    hours_fmt(sl->pro_half, b, sizeof(b)),
+	    hours_fmt(sl->total_half, c, sizeof(c)), sl->years_met,
+	    sl->nyears);
+	fprintf(out, "<div class=\"foot\">核认年度 %ld/%zu，达标年度 %ld/%zu；"
+	    "核认跨度内各年度均达标：<b>%s</b><br>\n依据：", sl->years_approved,
+	    sl->nyears, sl->years_met, sl->nyears, sl->all_met ? "是" : "否");
+	html_esc(out, sl->basis);
+	fputs("<br>\n验证码：<span class=\"code\">", out);
+	html_esc(out, sl->code);
+	fputs("</span>（可用 ceh verify-slip 核验）</div>\n"
+	    "<div class=\"sign\">经办机构（盖章）：&#12288;&#12288;&#12288;"
+	    "&#12288;&#12288;&#12288;</div>\n</div>\n</body>\n</html>\n",
+	    out);
+	sb_release(&sb);
+}
