@@ -75,7 +75,7 @@ CMD_FN(review)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct wf_request rq = { WF_APPROVE, NULL, NULL, NULL };
-	char as[CREDIT_LEN + 1];
+	char as[CREDIT_LEN + 1], next[CREDIT_LEN + 1];
 	const char *as_arg = NULL;
 	struct tally t = { 0, 0, 0 };
 	struct wf_item *items;
@@ -138,6 +138,17 @@ CMD_FN(review)
 		ceh_fail(&e, CEH_ENOTFOUND, "--as %s is not a registered unit",
 		    as);
 		return cmd_error(argv[0], &e);
+	}
+	/* --next is checked here once, not once per application */
+	if (rq.next && strcmp(rq.next, "agency") != 0) {
+		if (credit_check("--next", rq.next, next, &e) < 0)
+			return cmd_error(argv[0], &e);
+		if (units_find(&s->units, next) == NULL) {
+			ceh_fail(&e, CEH_ENOTFOUND, "--next %s is not a "
+			    "registered unit", next);
+			return cmd_error(argv[0], &e);
+		}
+		rq.next = next;
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {

@@ -252,6 +252,9 @@ pre_forward(struct wf_ctx *c, struct ceh_err *e)
 		if (nx == NULL)
 			return ceh_fail(e, CEH_ENOTFOUND, "--next %s is not a "
 			    "registered unit", code);
+		if (strcmp(nx->code, at->code) == 0)
+			return ceh_fail(e, CEH_EINPUT, "--next %s is the "
+			    "deciding unit itself", nx->code);
 		if (nx->kind == UNIT_EMPLOYER)
 			return ceh_fail(e, CEH_EINPUT, "--next %s is an "
 			    "employer; the next level is a supervising unit or "
@@ -686,7 +689,9 @@ wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
     struct ceh_err *e)
 {
 	struct bitem *v;
-	size_t i, j, start;
+	size_t i, j, start, max = CHUNK_MAX;
+	const char *env;
+	long chunk;
 
 	if (!s->units_loaded && store_load_units(s, e) < 0)
 		return -1;
@@ -695,13 +700,17 @@ wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
 		done(arg, &items[0]);
 		return 0;
 	}
-	v = xreallocarray(NULL, CHUNK_MAX, sizeof(*v));
+	/* CEH_BATCH_CHUNK: a smaller chunk, for tests of chunking only */
+	if ((env = getenv("CEH_BATCH_CHUNK")) != NULL &&
+	    parse_long(env, &chunk) == 0 && chunk >= 1 && chunk < CHUNK_MAX)
+		max = (size_t)chunk;
+	v = xreallocarray(NULL, max, sizeof(*v));
 	for (start = 0; start < n; ) {
 		size_t m = 0;
 
 		/* a chunk: consecutive items, no id twice (a repeated id is
 		 * decided after the first one is committed) */
-		while (start + m < n && m < CHUNK_MAX) {
+		while (start + m < n && m < max) {
 			struct bitem *b = &v[m];
 			struct ceh_err sub;
 			int dup = 0;
