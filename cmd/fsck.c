@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "queue.h"
 #include "util.h"
@@ -159,11 +160,18 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 		f->expect[f->nexpect++] = xasprintf("%s/%s", app.waiting_at,
 		    app.id);
 	}
-	/*
-	 * Hook for the attachments helper: check the application's zip
-	 * against its list (names, sizes, SHA-256) here, e.g.
-	 *   bundle_fsck(s, p, folder, &app, f->repair, ...);
-	 */
+	/* the zip against the document: names, sizes, SHA-256; with
+	 * --repair leftovers of interrupted changes are removed */
+	{
+		struct bundle_report br;
+
+		memset(&br, 0, sizeof(br));
+		br.say = say;
+		if (bundle_check(s, p, &app, folder, &br, f->repair, &e) < 0)
+			syserr(f, &e);
+		f->problems += br.problems + br.leftovers - br.fixed;
+		f->repaired += br.fixed;
+	}
 	app_release(&app);
 }
 

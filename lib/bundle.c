@@ -888,7 +888,31 @@ bundle_add(struct store *s, struct app_handle *h, int year,
 		app_add_event(app, "attached", NULL, NULL, NULL, detail);
 	}
 	if (app_save(s, h, e) < 0) {
-		restore_archive(&h->p, h->folder, name, old, oldlen, had);
+		/*
+		 * The document may have been published all the same (a
+		 * failed fsync of the folder after the rename): put the old
+		 * archive back only if the document on disk does not list
+		 * the new entries.  Otherwise, or if that fails, the new
+		 * entries are leftovers: harmless, removed by repair.
+		 */
+		struct application disk;
+		struct ceh_err e2;
+		const struct year_row *drow;
+		const char *first = row->att[row->natt - n].entry;
+		int listed = 0;
+
+		if (app_read(s, &h->p, h->folder, uniq_of(app), &disk,
+		    &e2) == 0) {
+			if ((drow = app_year(&disk, year)) != NULL)
+				for (i = 0; i < drow->natt; i++)
+					if (strcmp(drow->att[i].entry,
+					    first) == 0)
+						listed = 1;
+			app_release(&disk);
+			if (!listed)
+				restore_archive(&h->p, h->folder, name, old,
+				    oldlen, had);
+		}
 		goto out;
 	}
 	rc = 0;
