@@ -135,7 +135,7 @@ row(struct pdf *p, const struct cell *c, size_t n, double y, double size)
 /* Person table column widths: label, value, label, value, label, value. */
 static const double pw[6] = { 58, 118, 46, 70, 62, 161.28 };
 /* Year table: 年度 公需 学时 形式 专业 学时 形式 合计 达标 核认 */
-static const double yw[10] = { 32, 86, 28, 46, 86, 28, 46, 40, 40, 83.28 };
+static const double yw[10] = { 32, 86, 28, 46, 86, 28, 46, 36, 44, 83.28 };
 
 static double
 span(const double *w, size_t from, size_t n)
@@ -206,7 +206,7 @@ draw(struct pdf *p, const struct slip *sl)
 	/* the years */
 	{
 		static const char *const hd[10] = { "年度", "公需科目", "学时",
-		    "形式", "专业科目", "学时", "形式", "合计学时", "是否达标",
+		    "形式", "专业科目", "学时", "形式", "合计", "是否达标",
 		    "核认机构及日期" };
 
 		for (i = 0; i < 10; i++)
