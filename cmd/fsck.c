@@ -420,7 +420,8 @@ CMD_FN(fsck)
 		return cmd_error(argv[0], &e);
 	check_top(&f);
 	check_people(&f);
-	qsort(f.expect, f.nexpect, sizeof(*f.expect), cmp_str);
+	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(f.expect, f.nexpect, sizeof(*f.expect), cmp_str);
 	if (queue_walk_all(s, check_entry, &f, &e) < 0)
 		syserr(&f, &e);
 	/*
