@@ -168,7 +168,14 @@ atomic_create(int dirfd, const char *name, const void *data, size_t len,
 	unlinkat(dirfd, tmp, 0);
 	active.name[0] = '\0';
 	crash_point("atomic-after-rename");
-	return fsync_dir(dirfd, name, e);
+	if (fsync_dir(dirfd, name, e) < 0) {
+		/* NAME did not exist before (link would have failed): take
+		 * it back, so a failure changes nothing and a retry cannot
+		 * make a second copy (e.g. of an application) */
+		unlinkat(dirfd, name, 0);
+		return -1;
+	}
+	return 0;
 fail:
 	ceh_fail_errno(e, "cannot create '%s'", name);
 	unlinkat(dirfd, tmp, 0);
