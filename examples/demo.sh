@@ -1,0 +1,144 @@
+#!/bin/sh
+# demo.sh - a guided tour of ceh on a fresh example store.
+#
+#   CEH_BIN=./ceh sh examples/demo.sh [DIR]
+#
+# `make demo` runs it.  Without DIR the store lives in a temporary
+# directory that is removed at the end; with DIR (e.g. ./demo-store) it is
+# created there and kept, so you can keep exploring:
+#   CEH_STORE=./demo-store ./ceh list
+#
+# The tour is in numbered sections; later features append their own
+# sections at the end (see the marker there), using the same helpers:
+#   say TEXT...   print a heading
+#   run ARGS...   print "$ ceh ARGS" and run it (stops the demo on failure)
+#   run_keep NAME ARGS...  run, and keep the id it prints under NAME
+#   app_of NAME   the application id kept under NAME
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+: "${CEH_BIN:=$root/ceh}"
+[ -x "$CEH_BIN" ] || { echo "demo.sh: no ceh binary at $CEH_BIN (run make first)" >&2; exit 1; }
+export CEH_DATADIR="${CEH_DATADIR:-$root/data}"
+export CEH_USER="${CEH_USER:-demo}"
+unset CEH_FAULT CEH_CRASH CEH_NOW 2>/dev/null || true
+
+if [ $# -ge 1 ]; then
+	CEH_STORE=$1
+	keep_store=1
+else
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/ceh-demo.XXXXXX")
+	CEH_STORE=$tmp/store
+	keep_store=0
+fi
+export CEH_STORE
+ids=$(mktemp "${TMPDIR:-/tmp}/ceh-demo-ids.XXXXXX")
+trap 'rm -f "$ids"; [ "$keep_store" = 1 ] || rm -rf "${tmp:-}"' EXIT
+
+ceh() { "$CEH_BIN" "$@"; }
+say() { printf '\n==> %s\n' "$*"; }
+run() {
+	printf '$ ceh'
+	for _arg in "$@"; do
+		case $_arg in
+		*[\ \"\']*) printf " '%s'" "$_arg" ;;
+		*) printf ' %s' "$_arg" ;;
+		esac
+	done
+	printf '\n'
+	ceh "$@"
+}
+keep() { printf '%s %s\n' "$1" "$2" >> "$ids"; }   # keep NAME ID
+# run_keep NAME ARGS...: run, and keep the id it prints under NAME
+run_keep() {
+	_name=$1; shift
+	_out=$(run "$@")
+	printf '%s\n' "$_out"
+	keep "$_name" "$(printf '%s\n' "$_out" | tail -n 1)"
+}
+app_of() { awk -v n="$1" '$1 == n { print $2 }' "$ids"; }
+
+# Units used by the tour: the provincial HR department (agency), the
+# provincial housing department (supervisor) with a sub-supervisor, and
+# three employers.
+AGENCY=91430000MA4L00001D
+SUP1=12430000MB1234567W
+SUP2=11430000006123456E
+EMP1=91430100MA4L12345A
+EMP2=91430100MA4L222221
+EMP3=91350100M000100Y43
+
+# ---------------------------------------------------------------------------
+say "1. Create a store (ceh init) in $CEH_STORE"
+run init
+
+# ---------------------------------------------------------------------------
+say "2. Register units: agency, supervisors, employers (ceh unit add)"
+run unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000
+run unit add $SUP1 --name 湖南省住房和城乡建设厅 --kind supervisor --region 湖南省省本级
+run unit add $SUP2 --name 省建设工程质量安全监督总站 --kind supervisor --parent $SUP1 --region 湖南省省本级
+run unit add $EMP1 --name 湖南建工集团有限公司 --kind employer --parent $SUP2 --region 湖南省省本级
+run unit add $EMP2 --name 长沙市规划设计院 --kind employer --parent $SUP1 --region 长沙市
+run unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --region 长沙市
+run unit list
+say "A unit's review chain runs up to the agency of its region"
+run unit show $EMP1
+
+# ---------------------------------------------------------------------------
+say "3. Create draft applications (ceh apply prints the new id)"
+run_keep zhang apply --id 43010219850312123X --name 张三 --ethnicity 汉族 --unit $EMP1 \
+    --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 \
+    --series 工程 --specialty 建筑学 --region 湖南省省本级 --education 大学本科
+a=$(app_of zhang)
+run_keep ouyang apply --id 430104199001014562 --name 欧阳娜娜 --ethnicity 土家族 --unit $EMP2 \
+    --unit-nature 事业单位 --title-level 中级 --phone 0731-84123456 \
+    --series 工程 --specialty 城乡规划 --region 长沙市
+b=$(app_of ouyang)
+run_keep li apply --id 430602197811307899 --name 李四 --ethnicity 汉族 --unit $EMP3 \
+    --unit-nature 民营企业 --title-level 正高级 --phone 13912345678 \
+    --series 工程 --specialty 岩土工程 --region 430100 --education 硕士研究生
+c=$(app_of li)
+
+say "4. Declare the hours of each year (ceh add-year); the total is computed"
+run add-year "$a" --year 2023 \
+    --public-subject 公需科目：专业技术人员职业道德 --public-hours 30 --public-form 远程教育 \
+    --pro-subject 装配式建筑施工技术 --pro-hours 60 --pro-form 培训班
+run add-year "$a" --year 2024 \
+    --public-subject 公需科目：数字经济 --public-hours 30 --public-form 网络培训 \
+    --pro-subject 建筑结构新技术 --pro-hours 64.5 --pro-form 研修班
+say "   (网络培训 is an alias: it is stored as 远程教育)"
+run add-year "$b" --year 2024 \
+    --public-subject 公需科目 --public-hours 30 --public-form 远程教育 \
+    --pro-subject 国土空间规划 --pro-hours 40 --pro-form 学术会议
+run add-year "$c" --year 2022 --pro-subject 岩土工程前沿 --pro-hours 72 --pro-form 培训班
+run add-year "$c" --year 2023 --pro-subject 岩土工程前沿 --pro-hours 70 --pro-form 培训班
+say "A year appears once; --replace changes it"
+run add-year "$b" --year 2024 --replace \
+    --public-subject 公需科目 --public-hours 30 --public-form 远程教育 \
+    --pro-subject 国土空间规划 --pro-hours 60 --pro-form 学术会议
+say "Fix a detail of the applicant (ceh edit) and drop a year (ceh rm-year)"
+run edit "$c" --phone 0731-88886666
+run rm-year "$c" --year 2022
+say "Bad input is refused with a clear message, an exit code and no change"
+if run add-year "$a" --year 2024 --pro-subject x --pro-hours 30.25 --pro-form 培训班; then
+	echo "demo.sh: expected a refusal" >&2; exit 1
+else
+	echo "(exit status $?)"
+fi
+
+# ---------------------------------------------------------------------------
+say "5. Show one application (the guide's detail view)"
+run show "$a"
+say "List all applications (the guide's list view)"
+run list
+say "The same as CSV for a spreadsheet, filtered to one year"
+run list --year 2024 --format csv
+
+# ---------------------------------------------------------------------------
+# Later sections (workflow, attachments, import, slips) go below this line.
+# ---------------------------------------------------------------------------
+
+say "Done.  The store is plain files:"
+(cd "$CEH_STORE" && find . -name .lock -prune -o -type f -print | LC_ALL=C sort | sed 's/^/    /')
+if [ "$keep_store" = 1 ]; then
+	echo "It is kept in $CEH_STORE: try CEH_STORE=$CEH_STORE $CEH_BIN list"
+fi
