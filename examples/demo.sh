@@ -137,6 +137,21 @@ run list --year 2024 --format csv
 # Later sections (workflow, attachments, import, slips) go below this line.
 # ---------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------
+say "6. Attach evidence to every year row (ceh attach); the type is decided by content"
+ev=$(mktemp -d "${TMPDIR:-/tmp}/ceh-demo-files.XXXXXX")
+printf '%%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' > "$ev/继续教育证书.pdf"
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\10\2\0\0\0' > "$ev/学时证明.png"
+printf '\377\330\377\340\0\020JFIF\0\1\1\0\0\1\0\1\0\0\377\331' > "$ev/scan.jpg"
+run attach "$a" --year 2023 "$ev/继续教育证书.pdf"
+run attach "$a" --year 2024 "$ev/继续教育证书.pdf" "$ev/scan.jpg"
+run attach "$b" --year 2024 --name 学术会议证明.png "$ev/学时证明.png"
+run attach "$c" --year 2023 "$ev/继续教育证书.pdf"
+run attach "$a" --list
+say "A reviewer extracts them (verified against the document while written)"
+run attach "$a" --extract "$ev/review"
+rm -rf "$ev"
+
 say "Done.  The store is plain files:"
 (cd "$CEH_STORE" && find . -name .lock -prune -o -type f -print | LC_ALL=C sort | sed 's/^/    /')
 if [ "$keep_store" = 1 ]; then
