@@ -4,14 +4,18 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "records.h"
 
 static const char usage[] =
     "usage: ceh add-year APP --year YEAR [--public-subject NAME\n"
     "                    --public-hours HOURS --public-form FORM]\n"
     "                    [--pro-subject NAME --pro-hours HOURS --pro-form FORM]\n"
+    "                    [--replace]\n"
+    "       ceh add-year APP --year YEAR --from-records [--record ID]...\n"
     "                    [--replace]\n";
 
-enum { O_YEAR = 1, O_PS, O_PH, O_PF, O_RS, O_RH, O_RF, O_REPLACE };
+enum { O_YEAR = 1, O_PS, O_PH, O_PF, O_RS, O_RH, O_RF, O_REPLACE, O_FROM,
+    O_RECORD };
 
 static int
 fill_line(struct subject_line *l, const char *subject, const char *hours,
@@ -56,6 +60,8 @@ CMD_FN(add_year)
 		{ "pro-hours", required_argument, NULL, O_RH },
 		{ "pro-form", required_argument, NULL, O_RF },
 		{ "replace", no_argument, NULL, O_REPLACE },
+		{ "from-records", no_argument, NULL, O_FROM },
+		{ "record", required_argument, NULL, O_RECORD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -64,7 +70,9 @@ CMD_FN(add_year)
 	struct app_handle h;
 	struct ceh_err e;
 	char detail[16];
-	int ch, replace = 0, year, had;
+	int ch, replace = 0, year, had, from = 0;
+	char **sel = NULL;
+	size_t nsel = 0;
 
 	memset(&row, 0, sizeof(row));
 	app_handle_init(&h);
@@ -73,6 +81,12 @@ CMD_FN(add_year)
 			return cmd_help(usage);
 		if (ch == O_REPLACE)
 			replace = 1;
+		else if (ch == O_FROM)
+			from = 1;
+		else if (ch == O_RECORD) {
+			sel = xreallocarray(sel, nsel + 1, sizeof(*sel));
+			sel[nsel++] = optarg;
+		}
 		else if (ch >= O_YEAR && ch < O_REPLACE)
 			v[ch] = optarg;
 		else
@@ -84,19 +98,36 @@ CMD_FN(add_year)
 		    "id");
 	if (v[O_YEAR] == NULL)
 		return cmd_usage_error(argv[0], usage, "missing --year");
-	if (!v[O_PS] && !v[O_PH] && !v[O_PF] && !v[O_RS] && !v[O_RH] &&
-	    !v[O_RF])
+	if (from && (v[O_PS] || v[O_PH] || v[O_PF] || v[O_RS] || v[O_RH] ||
+	    v[O_RF])) {
+		free(sel);
+		return cmd_usage_error(argv[0], usage, "--from-records takes "
+		    "the subjects from the records; give no subject options");
+	}
+	if (nsel && !from) {
+		free(sel);
+		return cmd_usage_error(argv[0], usage, "--record needs "
+		    "--from-records");
+	}
+	if (!from && !v[O_PS] && !v[O_PH] && !v[O_PF] && !v[O_RS] &&
+	    !v[O_RH] && !v[O_RF])
 		return cmd_usage_error(argv[0], usage, "give a public or a "
 		    "professional subject (or both)");
-	if (year_parse("--year", v[O_YEAR], &year, &e) < 0)
+	if (year_parse("--year", v[O_YEAR], &year, &e) < 0) {
+		free(sel);
 		return cmd_error(argv[0], &e);
+	}
 	row.year = year;
-	if (fill_line(&row.pub, v[O_PS], v[O_PH], v[O_PF], "public", s,
-	    &e) < 0 ||
+	if (!from && (fill_line(&row.pub, v[O_PS], v[O_PH], v[O_PF],
+	    "public", s, &e) < 0 ||
 	    fill_line(&row.pro, v[O_RS], v[O_RH], v[O_RF], "pro", s, &e) < 0 ||
-	    year_row_check(&row, &s->rules, &e) < 0)
+	    year_row_check(&row, &s->rules, &e) < 0))
 		goto fail;
 	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+		goto fail;
+	/* the hours on record for the applicant (provenance kept) */
+	if (from && (records_year_row(s, h.app.a.id_number, year, sel, nsel,
+	    &row, &e) < 0 || year_row_check(&row, &s->rules, &e) < 0))
 		goto fail;
 	if (h.app.stage != STAGE_DRAFT) {
 		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
@@ -125,9 +156,11 @@ CMD_FN(add_year)
 		goto fail;
 	printf("%s\n", h.app.id);
 	app_close(&h);
+	free(sel);
 	return 0;
 fail:
 	year_row_release(&row);
 	app_close(&h);
+	free(sel);
 	return cmd_error(argv[0], &e);
 }

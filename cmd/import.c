@@ -1,12 +1,155 @@
-/* placeholder: replaced by the issue that brings this command */
+/* ceh import - import training providers' CSV hour records. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "records.h"
+
+static const char usage[] =
+    "usage: ceh import [--dry-run] [--encoding auto|utf-8|gb18030]\n"
+    "                  [--rejects FILE] FILE...\n";
+
+enum { O_DRY = 1, O_ENC, O_REJ };
+
+static void
+say(void *arg, const char *msg)
+{
+	int *progress_shown = arg;
+
+	if (*progress_shown) {
+		fputs("\r\033[K", stderr);
+		*progress_shown = 0;
+	}
+	fprintf(stderr, "ceh import: %s\n", msg);
+}
+
+static void
+progress(void *arg, const char *file, long rows)
+{
+	int *progress_shown = arg;
+
+	if (rows < 0) {
+		if (*progress_shown)
+			fputs("\r\033[K", stderr);
+		*progress_shown = 0;
+		return;
+	}
+	fprintf(stderr, "\r\033[Kceh import: %s: %ld rows read...", file,
+	    rows);
+	*progress_shown = 1;
+}
+
+static void
+summary(const char *what, const struct import_stats *t)
+{
+	fprintf(stderr, "ceh import: %s: read %ld, imported %ld, duplicates "
+	    "%ld, conflicts %ld, rejected %ld\n", what, t->read, t->imported,
+	    t->duplicates, t->conflicts, t->rejected);
+}
 
 CMD_FN(import)
 {
-	(void)argc;
-	(void)s;
-	fprintf(stderr, "ceh %s: not implemented yet\n", argv[0]);
-	return CEH_ESYS;
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "encoding", required_argument, NULL, O_ENC },
+		{ "rejects", required_argument, NULL, O_REJ },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct import_opts o;
+	struct import_stats st, tot;
+	struct ceh_err e;
+	struct lock lk = { -1 };
+	const char *rejects = NULL;
+	int ch, i, rc = 0, shown = 0, nfiles = 0;
+
+	memset(&o, 0, sizeof(o));
+	memset(&tot, 0, sizeof(tot));
+	o.enc = CSVENC_AUTO;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			return cmd_help(usage);
+		case O_DRY:
+			o.dry_run = 1;
+			break;
+		case O_ENC:
+			if (csv_encoding_parse(optarg, &o.enc) < 0)
+				return cmd_usage_error(argv[0], usage,
+				    "unknown encoding '%s' (auto, utf-8 or "
+				    "gb18030)", optarg);
+			break;
+		case O_REJ:
+			rejects = optarg;
+			break;
+		default:
+			return cmd_usage_error(argv[0], usage, "unknown option "
+			    "'%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error(argv[0], usage, "give at least one CSV "
+		    "file");
+	if (!o.dry_run) {
+		if (store_lock(s, &lk, &e) < 0 || records_recover(s, &e) < 0) {
+			lock_release(&lk);
+			return cmd_error(argv[0], &e);
+		}
+	}
+	if (rejects) {
+		o.rejects = fopen(rejects, "w");
+		if (o.rejects == NULL) {
+			ceh_fail_errno(&e, "%s", rejects);
+			lock_release(&lk);
+			return cmd_error(argv[0], &e);
+		}
+		o.rejects_header = 1;
+	}
+	o.say = say;
+	o.arg = &shown;
+	if (isatty(2))
+		o.progress = progress;
+	for (i = optind; i < argc; i++) {
+		if (records_import(s, argv[i], &o, &st, &e) < 0) {
+			if (shown)
+				progress(&shown, argv[i], -1);
+			cmd_error(argv[0], &e);
+			fprintf(stderr, "ceh import: %s: nothing imported from "
+			    "this file\n", argv[i]);
+			if (rc == 0 || rc == CEH_EINPUT)
+				rc = e.code;
+			continue;
+		}
+		nfiles++;
+		fprintf(stderr, "ceh import: %s: encoding %s%s%s\n", argv[i],
+		    csv_encoding_name(st.used), st.bom ? " (byte order mark)" :
+		    "", o.enc == CSVENC_AUTO ? " (detected)" : "");
+		summary(argv[i], &st);
+		tot.read += st.read;
+		tot.imported += st.imported;
+		tot.duplicates += st.duplicates;
+		tot.conflicts += st.conflicts;
+		tot.rejected += st.rejected;
+		if ((st.rejected || st.conflicts) && rc == 0)
+			rc = CEH_EINPUT;
+	}
+	if (nfiles > 1 || argc - optind > 1)
+		summary("total", &tot);
+	if (o.dry_run)
+		fprintf(stderr, "ceh import: dry run: nothing was written\n");
+	if (o.rejects) {
+		if (fclose(o.rejects) != 0) {
+			ceh_fail_errno(&e, "%s", rejects);
+			cmd_error(argv[0], &e);
+			if (rc == 0 || rc == CEH_EINPUT)
+				rc = CEH_ESYS;
+		} else if (tot.rejected + tot.conflicts)
+			fprintf(stderr, "ceh import: %ld rows written to %s\n",
+			    tot.rejected + tot.conflicts, rejects);
+	}
+	lock_release(&lk);
+	return rc;
 }

@@ -1,12 +1,115 @@
-/* placeholder: replaced by the issue that brings this command */
+/* ceh records - list the imported hour records of a person. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "records.h"
+#include "table.h"
+
+static const char usage[] =
+    "usage: ceh records --id IDNUMBER [--year YEAR]\n"
+    "                   [--format table|tsv|csv|json]\n";
+
+#define NCOLS 11
+static const char *keys[NCOLS] = { "id_number", "name", "year", "type",
+    "subject", "hours", "form", "provider", "record_id", "import",
+    "source" };
+static const char *labels[NCOLS] = { "证件号码", "姓名", "年度", "科目类型",
+    "科目名称", "学时", "继续教育形式", "培训机构", "记录编号", "导入批次",
+    "来源" };
+
+enum { O_ID = 1, O_YEAR, O_FORMAT };
 
 CMD_FN(records)
 {
-	(void)argc;
-	(void)s;
-	fprintf(stderr, "ceh %s: not implemented yet\n", argv[0]);
-	return CEH_ESYS;
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, O_ID },
+		{ "year", required_argument, NULL, O_YEAR },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum out_format fmt = FMT_TABLE;
+	const char *idarg = NULL, *yeararg = NULL;
+	char id[IDNUM_LEN + 1], year_s[16], hours[24], batch[24];
+	const char *row[NCOLS];
+	struct hrec *r = NULL;
+	struct table t;
+	struct ceh_err e;
+	size_t n, i;
+	long pub = 0, pro = 0;
+	int ch, year = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			return cmd_help(usage);
+		case O_ID:
+			idarg = optarg;
+			break;
+		case O_YEAR:
+			yeararg = optarg;
+			break;
+		case O_FORMAT:
+			if (format_parse(optarg, 1 << FMT_TABLE | 1 << FMT_TSV |
+			    1 << FMT_CSV | 1 << FMT_JSON, &fmt) < 0)
+				return cmd_usage_error(argv[0], usage,
+				    "unknown format '%s'", optarg);
+			break;
+		default:
+			return cmd_usage_error(argv[0], usage, "unknown option "
+			    "'%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(argv[0], usage, "unexpected argument "
+		    "'%s'", argv[optind]);
+	if (idarg == NULL)
+		return cmd_usage_error(argv[0], usage, "missing --id");
+	if (idnum_check("--id", idarg, id, &e) < 0 ||
+	    (yeararg && year_parse("--year", yeararg, &year, &e) < 0))
+		return cmd_error(argv[0], &e);
+	if (records_lookup(s, id, year, &r, &n, &e) < 0)
+		return cmd_error(argv[0], &e);
+	if (n == 0) {
+		if (year)
+			ceh_fail(&e, CEH_ENOTFOUND, "no hour records on file "
+			    "for %s in %d", id, year);
+		else
+			ceh_fail(&e, CEH_ENOTFOUND, "no hour records on file "
+			    "for %s", id);
+		return cmd_error(argv[0], &e);
+	}
+	table_init(&t, NCOLS, keys, labels);
+	for (i = 0; i < n; i++) {
+		snprintf(year_s, sizeof(year_s), "%d", r[i].year);
+		snprintf(batch, sizeof(batch), "%ld", r[i].batch);
+		row[0] = r[i].id;
+		row[1] = r[i].name;
+		row[2] = year_s;
+		row[3] = r[i].pro ? "专业科目" : "公需科目";
+		row[4] = r[i].subject;
+		row[5] = hours_fmt(r[i].half, hours, sizeof(hours));
+		row[6] = r[i].form;
+		row[7] = r[i].provider;
+		row[8] = r[i].recid;
+		row[9] = batch;
+		row[10] = r[i].source;
+		table_add(&t, row);
+		if (r[i].pro)
+			pro += r[i].half;
+		else
+			pub += r[i].half;
+	}
+	table_print(&t, fmt, stdout);
+	if (fmt == FMT_TABLE) {
+		char a[24], b[24];
+
+		printf("%zu records: 公需科目 %s hours, 专业科目 %s hours\n", n,
+		    hours_fmt(pub, a, sizeof(a)), hours_fmt(pro, b, sizeof(b)));
+	}
+	table_free(&t);
+	hrecs_free(r, n);
+	return 0;
 }

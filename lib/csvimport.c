@@ -1,0 +1,578 @@
+/* csvimport.c - providers' CSV files through libcsv (see csvimport.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "codes.h"
+#include "csvimport.h"
+#include "err.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define CHUNK (1 << 20)
+#define DETECT_NONASCII (64 << 10)
+#define DETECT_MAX_SCAN (16 << 20)
+
+int
+csv_encoding_parse(const char *s, enum csv_encoding *out)
+{
+	if (strcasecmp(s, "auto") == 0)
+		*out = CSVENC_AUTO;
+	else if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0)
+		*out = CSVENC_UTF8;
+	else if (strcasecmp(s, "gb18030") == 0 || strcasecmp(s, "gbk") == 0 ||
+	    strcasecmp(s, "gb2312") == 0 || strcasecmp(s, "cp936") == 0)
+		*out = CSVENC_GB18030;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+csv_encoding_name(enum csv_encoding enc)
+{
+	switch (enc) {
+	case CSVENC_UTF8:
+		return "utf-8";
+	case CSVENC_GB18030:
+		return "gb18030";
+	default:
+		return "auto";
+	}
+}
+
+/* ---- the reader ---- */
+
+struct src {
+	int fd;			/* -1: buffer */
+	const char *buf;
+	size_t len;
+};
+
+static ssize_t
+src_read(const struct src *s, char *dst, size_t n, off_t off)
+{
+	ssize_t r;
+
+	if (s->fd < 0) {
+		if ((size_t)off >= s->len)
+			return 0;
+		if (n > s->len - (size_t)off)
+			n = s->len - (size_t)off;
+		memcpy(dst, s->buf + off, n);
+		return (ssize_t)n;
+	}
+	do
+		r = pread(s->fd, dst, n, off);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+struct rd {
+	struct csv_parser p;
+	const char *name;
+	csv_row_fn fn;
+	void *arg;
+	struct ceh_err *e;
+	int failed;
+	long line;		/* physical line being fed, from 1 */
+	long row_start;
+	int pending;		/* no byte of the next row seen yet */
+	int started;		/* first output byte seen (BOM check) */
+	int bom;
+	struct sbuf arena;	/* the current row's fields, NUL-separated */
+	size_t *off, *len, n, cap;
+	char **f;
+	size_t fcap;
+};
+
+static void
+cb_field(void *s, size_t len, void *data)
+{
+	struct rd *rd = data;
+
+	if (rd->failed)
+		return;
+	if (rd->n == rd->cap) {
+		rd->cap = rd->cap ? rd->cap * 2 : 16;
+		rd->off = xreallocarray(rd->off, rd->cap, sizeof(*rd->off));
+		rd->len = xreallocarray(rd->len, rd->cap, sizeof(*rd->len));
+	}
+	rd->off[rd->n] = rd->arena.len;
+	rd->len[rd->n] = len;
+	if (s != NULL && len)
+		sb_add(&rd->arena, s, len);
+	sb_addc(&rd->arena, '\0');
+	rd->n++;
+}
+
+static void
+cb_row(int c, void *data)
+{
+	struct rd *rd = data;
+	size_t i;
+	int empty = 1;
+
+	(void)c;
+	rd->pending = 1;
+	if (rd->failed) {
+		rd->n = 0;
+		sb_reset(&rd->arena);
+		return;
+	}
+	if (rd->n > rd->fcap) {
+		rd->fcap = rd->n;
+		rd->f = xreallocarray(rd->f, rd->fcap, sizeof(*rd->f));
+	}
+	for (i = 0; i < rd->n; i++) {
+		rd->f[i] = rd->arena.buf + rd->off[i];
+		if (rd->len[i])
+			empty = 0;
+	}
+	if (!empty && rd->fn(rd->arg, rd->row_start, rd->f, rd->len, rd->n,
+	    rd->e) < 0)
+		rd->failed = 1;
+	rd->n = 0;
+	sb_reset(&rd->arena);
+}
+
+static int
+blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* Feed UTF-8 text to libcsv one physical line at a time (C4, C7). */
+static int
+feed(struct rd *rd, const char *buf, size_t len)
+{
+	const char *nl;
+	size_t seg;
+
+	if (!rd->started && len > 0) {
+		if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+			buf += 3;
+			len -= 3;
+			rd->bom = 1;
+		}
+		rd->started = 1;
+	}
+	while (len > 0) {
+		nl = memchr(buf, '\n', len);
+		seg = nl ? (size_t)(nl - buf) + 1 : len;
+		if (rd->pending && !blank(buf, seg)) {
+			rd->row_start = rd->line;
+			rd->pending = 0;
+		}
+		if (csv_parse(&rd->p, buf, seg, cb_field, cb_row, rd) != seg) {
+			if (rd->failed)
+				return -1;
+			rd->failed = 1;
+			return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: CSV syntax "
+			    "error: a quote inside an unquoted field or "
+			    "text after a closing quote (quote the field "
+			    "and double the quotes in it)", rd->name,
+			    rd->line);
+		}
+		if (rd->failed)
+			return -1;
+		if (nl)
+			rd->line++;
+		buf += seg;
+		len -= seg;
+	}
+	return 0;
+}
+
+/* Check UTF-8; *used gets the bytes up to the last complete sequence.
+ * Returns -1 at the first invalid sequence. */
+static int
+utf8_scan(const unsigned char *p, size_t n, size_t *used, size_t *nonascii)
+{
+	size_t i = 0, k, need;
+	unsigned c;
+
+	while (i < n) {
+		c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3;
+		else
+			return -1;
+		if (i + need >= n)
+			break;		/* incomplete at the end */
+		for (k = 1; k <= need; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return -1;
+		if ((c == 0xe0 && p[i + 1] < 0xa0) ||
+		    (c == 0xed && p[i + 1] > 0x9f) ||
+		    (c == 0xf0 && p[i + 1] < 0x90) ||
+		    (c == 0xf4 && p[i + 1] > 0x8f))
+			return -1;
+		i += need + 1;
+		*nonascii += need + 1;
+	}
+	*used = i;
+	return 0;
+}
+
+/* Valid UTF-8 over the first DETECT_NONASCII non-ASCII bytes (or the
+ * whole file) means UTF-8; anything else GB18030. */
+static int
+detect(const struct src *s, off_t start, char *tmp, enum csv_encoding *out,
+    struct ceh_err *e, const char *name)
+{
+	size_t nonascii = 0, used;
+	off_t off = start;
+	ssize_t r;
+
+	for (;;) {
+		r = src_read(s, tmp, CHUNK, off);
+		if (r < 0)
+			return ceh_fail_errno(e, "%s: read", name);
+		if (r == 0)
+			break;
+		if (utf8_scan((unsigned char *)tmp, (size_t)r, &used,
+		    &nonascii) < 0) {
+			*out = CSVENC_GB18030;
+			return 0;
+		}
+		if (used == 0 && (size_t)r < 4)
+			break;		/* an incomplete tail at EOF */
+		off += (off_t)used;
+		if (nonascii >= DETECT_NONASCII ||
+		    off - start >= DETECT_MAX_SCAN)
+			break;
+	}
+	*out = CSVENC_UTF8;
+	return 0;
+}
+
+static int
+read_src(const struct src *s, const char *name, enum csv_encoding enc,
+    enum csv_encoding *used, int *bom, csv_row_fn fn, void *arg,
+    struct ceh_err *e)
+{
+	struct rd rd;
+	char *in = NULL, *out = NULL;
+	size_t carry = 0, outsz = 2 * CHUNK + 64;
+	iconv_t cd = (iconv_t)-1;
+	off_t off = 0;
+	ssize_t r;
+	int rc = -1;
+
+	memset(&rd, 0, sizeof(rd));
+	sb_init(&rd.arena);
+	rd.name = name;
+	rd.fn = fn;
+	rd.arg = arg;
+	rd.e = e;
+	rd.line = 1;
+	rd.pending = 1;
+	if (csv_init(&rd.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+	    != 0)
+		return ceh_fail(e, CEH_ESYS, "%s: cannot set up the CSV parser",
+		    name);
+	in = xmalloc(CHUNK);
+	r = src_read(s, in, 4, 0);
+	if (r < 0) {
+		ceh_fail_errno(e, "%s: read", name);
+		goto out;
+	}
+	if (r >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0) {
+		if (enc == CSVENC_AUTO)
+			enc = CSVENC_UTF8;
+	} else if (enc == CSVENC_AUTO &&
+	    detect(s, 0, in, &enc, e, name) < 0)
+		goto out;
+	if (used)
+		*used = enc;
+	if (enc == CSVENC_GB18030) {
+		cd = iconv_open("UTF-8", "GB18030");
+		if (cd == (iconv_t)-1) {
+			ceh_fail_errno(e, "%s: iconv from GB18030", name);
+			goto out;
+		}
+		out = xmalloc(outsz);
+	}
+	for (;;) {
+		r = src_read(s, in + carry, CHUNK - carry, off);
+		if (r < 0) {
+			ceh_fail_errno(e, "%s: read", name);
+			goto out;
+		}
+		if (r == 0)
+			break;
+		off += r;
+		if (cd == (iconv_t)-1) {
+			if (feed(&rd, in, (size_t)r) < 0)
+				goto out;
+			continue;
+		}
+		{
+			char *ip = in, *op;
+			size_t il = carry + (size_t)r, ol;
+			size_t cv;
+			int err;
+
+			for (;;) {
+				op = out;
+				ol = outsz;
+				cv = iconv(cd, &ip, &il, &op, &ol);
+				err = errno;
+				if (feed(&rd, out, (size_t)(op - out)) < 0)
+					goto out;
+				if (cv != (size_t)-1 || il == 0)
+					break;
+				if (err == E2BIG)
+					continue;
+				if (err == EINVAL)
+					break;	/* incomplete: carry it */
+				ceh_fail(e, CEH_EINPUT, "%s:%ld: bytes not valid "
+				    "in GB18030 (is the file in another "
+				    "encoding? see --encoding)", name,
+				    rd.line);
+				goto out;
+			}
+			memmove(in, ip, il);
+			carry = il;
+		}
+	}
+	if (carry) {
+		ceh_fail(e, CEH_EINPUT, "%s:%ld: the file ends in the middle "
+		    "of a GB18030 character", name, rd.line);
+		goto out;
+	}
+	if (csv_fini(&rd.p, cb_field, cb_row, &rd) != 0) {
+		if (!rd.failed)
+			ceh_fail(e, CEH_EINPUT, "%s:%ld: a quoted field opened "
+			    "on line %ld is never closed", name, rd.line,
+			    rd.row_start);
+		goto out;
+	}
+	if (rd.failed)
+		goto out;
+	if (bom)
+		*bom = rd.bom;
+	rc = 0;
+out:
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	csv_free(&rd.p);
+	free(in);
+	free(out);
+	free(rd.off);
+	free(rd.len);
+	free(rd.f);
+	sb_release(&rd.arena);
+	return rc;
+}
+
+int
+csv_read_file(const char *path, enum csv_encoding enc,
+    enum csv_encoding *used, int *bom, csv_row_fn fn, void *arg,
+    struct ceh_err *e)
+{
+	struct src s;
+	struct stat st;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s.fd < 0) {
+		if (errno == ENOENT)
+			return ceh_fail(e, CEH_ENOTFOUND, "%s: no such file",
+			    path);
+		return ceh_fail_errno(e, "%s", path);
+	}
+	if (fstat(s.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(s.fd);
+		return ceh_fail(e, CEH_EINPUT, "%s: not a regular file", path);
+	}
+	posix_fadvise(s.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	rc = read_src(&s, path, enc, used, bom, fn, arg, e);
+	close(s.fd);
+	return rc;
+}
+
+int
+csv_read_buf(const char *buf, size_t len, const char *name,
+    enum csv_encoding enc, enum csv_encoding *used, int *bom, csv_row_fn fn,
+    void *arg, struct ceh_err *e)
+{
+	struct src s;
+
+	s.fd = -1;
+	s.buf = buf;
+	s.len = len;
+	return read_src(&s, name, enc, used, bom, fn, arg, e);
+}
+
+/* ---- columns and records ---- */
+
+static const char *const col_names[RC__COUNT][8] = {
+	{ "证件号码", "身份证号码", "身份证号", "id_number", "idnumber", "id",
+	  "id_no", NULL },
+	{ "姓名", "name", NULL },
+	{ "年度", "year", NULL },
+	{ "科目类型", "subject_type", "type", NULL },
+	{ "科目名称", "subject", "course", "subject_name", NULL },
+	{ "学时", "hours", NULL },
+	{ "继续教育形式", "form", "ce_form", NULL },
+	{ "培训机构", "provider", NULL },
+	{ "记录编号", "record_id", "record", "recordid", "record_no", NULL },
+};
+
+const char *
+rec_col_label(enum rec_col c)
+{
+	return col_names[c][0];
+}
+
+int
+colmap_from_header(struct colmap *m, char *const *f, size_t n,
+    struct ceh_err *e)
+{
+	size_t i, k, l;
+	int c;
+	char name[128];
+	const char *p;
+	struct sbuf miss = SBUF_INIT;
+
+	for (c = 0; c < RC__COUNT; c++)
+		m->idx[c] = -1;
+	m->nfields = n;
+	for (i = 0; i < n; i++) {
+		for (p = f[i]; *p == ' ' || *p == '\t'; p++)
+			;
+		l = strlen(p);
+		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+			l--;
+		if (l >= sizeof(name))
+			continue;
+		memcpy(name, p, l);
+		name[l] = '\0';
+		for (c = 0; c < RC__COUNT; c++)
+			for (k = 0; col_names[c][k]; k++)
+				if (strcasecmp(name, col_names[c][k]) == 0)
+					goto found;
+		continue;
+found:
+		if (m->idx[c] >= 0)
+			return ceh_fail(e, CEH_EINPUT, "header: column %s "
+			    "appears twice (fields %d and %zu)",
+			    col_names[c][0], m->idx[c] + 1, i + 1);
+		m->idx[c] = (int)i;
+	}
+	for (c = 0; c < RC__COUNT; c++)
+		if (m->idx[c] < 0) {
+			if (miss.len)
+				sb_adds(&miss, ", ");
+			sb_adds(&miss, col_names[c][0]);
+		}
+	if (miss.len) {
+		ceh_fail(e, CEH_EINPUT, "header: missing column%s %s (the "
+		    "header must name 证件号码, 姓名, 年度, 科目类型, 科目名称, "
+		    "学时, 继续教育形式, 培训机构, 记录编号)",
+		    strchr(miss.buf, ',') ? "s" : "", miss.buf);
+		sb_release(&miss);
+		return -1;
+	}
+	return 0;
+}
+
+int
+record_from_row(const struct colmap *m, char *const *f, size_t n,
+    const struct codes *c, long max_half, struct hour_record *r,
+    struct ceh_err *e)
+{
+	const struct code_item *it;
+	const char *v;
+	int year;
+
+	if (n != m->nfields)
+		return ceh_fail(e, CEH_EINPUT, "wrong number of fields: %zu, "
+		    "the header has %zu", n, m->nfields);
+	if (idnum_check("证件号码", f[m->idx[RC_ID]], r->id, e) < 0)
+		return -1;
+	r->name = f[m->idx[RC_NAME]];
+	if (text_check("姓名", r->name, 50, 1, 0, e) < 0)
+		return -1;
+	if (year_parse("年度", f[m->idx[RC_YEAR]], &year, e) < 0)
+		return -1;
+	r->year = year;
+	v = f[m->idx[RC_TYPE]];
+	if (strcmp(v, "公需科目") == 0)
+		r->pro = 0;
+	else if (strcmp(v, "专业科目") == 0)
+		r->pro = 1;
+	else
+		return ceh_fail(e, CEH_EINPUT, "科目类型 '%.40s' is neither "
+		    "公需科目 nor 专业科目", has_control(v) ||
+		    !utf8_valid(v, strlen(v)) ? "?" : v);
+	r->subject = f[m->idx[RC_SUBJECT]];
+	if (text_check("科目名称", r->subject, 100, 1, 0, e) < 0)
+		return -1;
+	if (hours_parse("学时", f[m->idx[RC_HOURS]], max_half, &r->half, e) < 0)
+		return -1;
+	if (r->half == 0)
+		return ceh_fail(e, CEH_EINPUT, "学时 %s is not above zero",
+		    f[m->idx[RC_HOURS]]);
+	v = f[m->idx[RC_FORM]];
+	if (text_check("继续教育形式", v, 60, 1, 0, e) < 0 ||
+	    codes_resolve(c, CL_CE_FORM, "继续教育形式", v, &it, e) < 0)
+		return -1;
+	r->form = it->name;
+	r->provider = f[m->idx[RC_PROVIDER]];
+	if (text_check("培训机构", r->provider, 100, 1, 0, e) < 0)
+		return -1;
+	r->recid = f[m->idx[RC_RECID]];
+	if (text_check("记录编号", r->recid, 64, 1, 0, e) < 0)
+		return -1;
+	return 0;
+}
+
+void
+csv_put_row(FILE *out, char *const *f, size_t n, const char *extra)
+{
+	size_t i, total = n + (extra != NULL);
+	const char *v, *p;
+
+	for (i = 0; i < total; i++) {
+		v = i < n ? f[i] : extra;
+		if (i)
+			putc(',', out);
+		if (strpbrk(v, ",\"\r\n") || v[0] == ' ' || v[0] == '\t' ||
+		    (v[0] && (v[strlen(v) - 1] == ' ' ||
+		    v[strlen(v) - 1] == '\t'))) {
+			putc('"', out);
+			for (p = v; *p; p++) {
+				if (*p == '"')
+					putc('"', out);
+				putc(*p, out);
+			}
+			putc('"', out);
+		} else
+			fputs(v, out);
+	}
+	fputs("\r\n", out);
+}

@@ -1,0 +1,1323 @@
+/* records.c - the store of imported hour records (see records.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "codes.h"
+#include "err.h"
+#include "fault.h"
+#include "records.h"
+#include "store.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define FNV0 1469598103934665603ULL
+#define NFIELDS 11
+#define NONE UINT32_MAX
+
+static uint64_t
+fnv64(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *c = p;
+
+	while (n--) {
+		h ^= *c++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* murmur3's finaliser: FNV's low bits alone make a poor table index */
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static unsigned
+shard_of(const char *id)
+{
+	return (unsigned)(mix64(fnv64(id, IDNUM_LEN, FNV0)) >> 56) &
+	    (REC_SHARDS - 1);
+}
+
+static void
+shard_name(unsigned sh, char out[8])
+{
+	snprintf(out, 8, "%02x.tsv", sh);
+}
+
+/* ---- TSV fields ---- */
+
+static void
+sb_addl(struct sbuf *b, long v)
+{
+	char d[24];
+	int i = 0;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	do
+		d[i++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		sb_addc(b, '-');
+	sb_grow(b, (size_t)i);
+	while (i > 0)
+		sb_addc(b, d[--i]);
+}
+
+static void
+tsv_put(struct sbuf *b, const char *s)
+{
+	const char *p;
+
+	if (strpbrk(s, "\t\n\r\\") == NULL) {
+		sb_adds(b, s);
+		return;
+	}
+	for (p = s; *p; p++)
+		switch (*p) {
+		case '\t':
+			sb_add(b, "\\t", 2);
+			break;
+		case '\n':
+			sb_add(b, "\\n", 2);
+			break;
+		case '\r':
+			sb_add(b, "\\r", 2);
+			break;
+		case '\\':
+			sb_add(b, "\\\\", 2);
+			break;
+		default:
+			sb_addc(b, *p);
+		}
+}
+
+/* Split a NUL-terminated line at tabs in place and unescape each field.
+ * Returns the number of fields (at most max; more counts as max + 1). */
+static size_t
+tsv_split(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p = line, *w;
+
+	for (;;) {
+		if (n == max)
+			return max + 1;
+		f[n++] = p;
+		for (w = p; *p && *p != '\t'; p++) {
+			if (*p == '\\' && p[1]) {
+				p++;
+				*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
+				    *p == 'r' ? '\r' : *p;
+			} else
+				*w++ = *p;
+		}
+		if (*p == '\0') {
+			*w = '\0';
+			return n;
+		}
+		p++;
+		*w = '\0';
+	}
+}
+
+/* ---- the state file ---- */
+
+struct rstate {
+	long imports;
+	long long size[REC_SHARDS];
+};
+
+static int
+state_read(int recfd, struct rstate *st, struct ceh_err *e)
+{
+	char *buf, *line, *save = NULL;
+	size_t len;
+	long n = 0;
+	unsigned sh;
+	long long sz;
+	char extra;
+
+	memset(st, 0, sizeof(*st));
+	if (recfd < 0)
+		return 0;
+	if (read_file_at(recfd, "state", 1 << 20, &buf, &len, e) < 0) {
+		if (e->code == CEH_ENOTFOUND)
+			return 0;
+		ceh_err_prefix(e, "records/state");
+		return -1;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		if (n == 1) {
+			if (strcmp(line, "ceh-records 1") != 0)
+				goto bad;
+		} else if (n == 2) {
+			if (sscanf(line, "imports %ld %c", &st->imports,
+			    &extra) != 1 || st->imports < 0)
+				goto bad;
+		} else if (sscanf(line, "%2x %lld %c", &sh, &sz, &extra) != 2 ||
+		    sh >= REC_SHARDS || sz < 0)
+			goto bad;
+		else
+			st->size[sh] = sz;
+	}
+	free(buf);
+	if (n < 2)
+		return ceh_fail(e, CEH_EINPUT, "records/state: incomplete");
+	return 0;
+bad:
+	free(buf);
+	return ceh_fail(e, CEH_EINPUT, "records/state: line %ld is not "
+	    "understood", n);
+}
+
+static int
+state_write(int recfd, const struct rstate *st, struct ceh_err *e)
+{
+	struct sbuf b = SBUF_INIT;
+	unsigned sh;
+	int rc;
+
+	sb_addf(&b, "ceh-records 1\nimports %ld\n", st->imports);
+	for (sh = 0; sh < REC_SHARDS; sh++)
+		if (st->size[sh])
+			sb_addf(&b, "%02x %lld\n", sh, st->size[sh]);
+	rc = atomic_write(recfd, "state", b.buf, b.len, e);
+	sb_release(&b);
+	return rc;
+}
+
+/* The records directory: its fd, -1 with e filled, or -1 with class 3
+ * when there is none and create is 0. */
+static int
+records_dir(struct store *s, int create, struct ceh_err *e)
+{
+	int fd = open_dir_at(s->rootfd, "records", create, e);
+
+	if (fd < 0 && e->code != CEH_ENOTFOUND)
+		ceh_err_prefix(e, "records");
+	return fd;
+}
+
+/* Read the committed part of a shard into a NUL-terminated buffer. */
+static int
+shard_load(int recfd, unsigned sh, long long size, char **out,
+    struct ceh_err *e)
+{
+	char name[8];
+	char *buf;
+	ssize_t r;
+	size_t got = 0;
+	int fd;
+
+	*out = NULL;
+	shard_name(sh, name);
+	fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ceh_fail_errno(e, "records/%s", name);
+	buf = xmalloc((size_t)size + 1);
+	while (got < (size_t)size) {
+		r = pread(fd, buf + got, (size_t)size - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(buf);
+			close(fd);
+			if (r < 0)
+				return ceh_fail_errno(e, "records/%s", name);
+			return ceh_fail(e, CEH_ESYS, "records/%s: shorter than "
+			    "its committed size %lld (run ceh fsck)", name,
+			    size);
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[size] = '\0';
+	*out = buf;
+	return 0;
+}
+
+/* ---- records ---- */
+
+char *
+hrec_key(const struct hrec *r)
+{
+	return xasprintf("%s/%s", r->provider, r->recid);
+}
+
+static void
+hrec_release(struct hrec *r)
+{
+	free(r->name);
+	free(r->subject);
+	free(r->form);
+	free(r->provider);
+	free(r->recid);
+	free(r->source);
+}
+
+void
+hrecs_free(struct hrec *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		hrec_release(&r[i]);
+	free(r);
+}
+
+/* Parse a stored line (NUL-terminated, no newline; modified). */
+static int
+hrec_parse(char *line, struct hrec *r)
+{
+	char *f[NFIELDS + 1];
+	long v;
+
+	if (tsv_split(line, f, NFIELDS) != NFIELDS ||
+	    strlen(f[0]) != IDNUM_LEN)
+		return -1;
+	memcpy(r->id, f[0], IDNUM_LEN + 1);
+	if (parse_long(f[2], &v) < 0)
+		return -1;
+	r->year = (int)v;
+	if (strcmp(f[3], "公需科目") == 0)
+		r->pro = 0;
+	else if (strcmp(f[3], "专业科目") == 0)
+		r->pro = 1;
+	else
+		return -1;
+	{
+		struct ceh_err e;
+
+		if (hours_parse("hours", f[5], 1000000, &r->half, &e) < 0)
+			return -1;
+	}
+	if (parse_long(f[9], &r->batch) < 0)
+		return -1;
+	r->name = xstrdup(f[1]);
+	r->subject = xstrdup(f[4]);
+	r->form = xstrdup(f[6]);
+	r->provider = xstrdup(f[7]);
+	r->recid = xstrdup(f[8]);
+	r->source = xstrdup(f[10]);
+	return 0;
+}
+
+int
+records_lookup(struct store *s, const char *idnum, int year,
+    struct hrec **out, size_t *n, struct ceh_err *e)
+{
+	struct rstate st;
+	struct hrec *v = NULL, tmp;
+	size_t nv = 0, cap = 0, i, j;
+	char *buf = NULL, *p, *end, *q, *nl;
+	unsigned sh;
+	int recfd;
+
+	*out = NULL;
+	*n = 0;
+	if (strlen(idnum) != IDNUM_LEN)
+		return ceh_fail(e, CEH_EUSAGE, "'%s' is not an ID number",
+		    idnum);
+	recfd = records_dir(s, 0, e);
+	if (recfd < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	if (state_read(recfd, &st, e) < 0)
+		goto fail;
+	sh = shard_of(idnum);
+	if (st.size[sh] == 0) {
+		close(recfd);
+		return 0;
+	}
+	if (shard_load(recfd, sh, st.size[sh], &buf, e) < 0)
+		goto fail;
+	end = buf + st.size[sh];
+	for (p = buf; p < end; p = q + IDNUM_LEN) {
+		q = memmem(p, (size_t)(end - p), idnum, IDNUM_LEN);
+		if (q == NULL)
+			break;
+		if ((q != buf && q[-1] != '\n' && q[-1] != '\0') ||
+		    q[IDNUM_LEN] != '\t')
+			continue;
+		nl = memchr(q, '\n', (size_t)(end - q));
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		memset(&tmp, 0, sizeof(tmp));
+		if (hrec_parse(q, &tmp) < 0) {
+			hrec_release(&tmp);
+			ceh_fail(e, CEH_EINPUT, "records/%02x.tsv: a record of "
+			    "%s is damaged (run ceh fsck)", sh, idnum);
+			goto fail;
+		}
+		if (year && tmp.year != year) {
+			hrec_release(&tmp);
+		} else {
+			if (nv == cap) {
+				cap = cap ? cap * 2 : 16;
+				v = xreallocarray(v, cap, sizeof(*v));
+			}
+			v[nv++] = tmp;
+		}
+		if (nl == end)
+			break;
+		q = nl + 1 - IDNUM_LEN;
+	}
+	/* stable insertion sort by year, then public before professional */
+	for (i = 1; i < nv; i++) {
+		tmp = v[i];
+		for (j = i; j > 0 && (v[j - 1].year > tmp.year ||
+		    (v[j - 1].year == tmp.year && v[j - 1].pro > tmp.pro)); j--)
+			v[j] = v[j - 1];
+		v[j] = tmp;
+	}
+	free(buf);
+	close(recfd);
+	*out = v;
+	*n = nv;
+	return 0;
+fail:
+	hrecs_free(v, nv);
+	free(buf);
+	close(recfd);
+	return -1;
+}
+
+/* ---- hash tables ---- */
+
+/* People of the file being imported: ID -> name given in the file and
+ * name already on record. */
+struct pent {
+	char id[IDNUM_LEN + 1];
+	uint32_t name;		/* offset in names */
+	uint32_t sname;		/* name on record, or NONE */
+	long line;		/* first line giving the name */
+};
+
+struct ptab {
+	struct pent *v;
+	size_t n, cap;
+	uint32_t *slot;
+	size_t nslot;		/* power of two */
+	struct sbuf names;
+};
+
+static size_t
+ptab_pos(const struct ptab *t, const char *id)
+{
+	size_t m = t->nslot - 1;
+	size_t i = (size_t)mix64(fnv64(id, IDNUM_LEN, FNV0)) & m;
+
+	while (t->slot[i] != NONE && memcmp(t->v[t->slot[i]].id, id,
+	    IDNUM_LEN) != 0)
+		i = (i + 1) & m;
+	return i;
+}
+
+static struct pent *
+ptab_get(const struct ptab *t, const char *id)
+{
+	size_t i;
+
+	if (t->nslot == 0)
+		return NULL;
+	i = ptab_pos(t, id);
+	return t->slot[i] == NONE ? NULL : &t->v[t->slot[i]];
+}
+
+/* Find id, or add it with name; *isnew says which. */
+static struct pent *
+ptab_getadd(struct ptab *t, const char *id, const char *name, long line,
+    int *isnew)
+{
+	size_t i, k;
+
+	if (2 * (t->n + 1) > t->nslot) {
+		size_t ns = t->nslot ? t->nslot * 2 : 1024;
+
+		free(t->slot);
+		t->slot = xreallocarray(NULL, ns, sizeof(*t->slot));
+		for (k = 0; k < ns; k++)
+			t->slot[k] = NONE;
+		t->nslot = ns;
+		for (k = 0; k < t->n; k++)
+			t->slot[ptab_pos(t, t->v[k].id)] = (uint32_t)k;
+	}
+	i = ptab_pos(t, id);
+	if (t->slot[i] != NONE) {
+		*isnew = 0;
+		return &t->v[t->slot[i]];
+	}
+	*isnew = 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
+	}
+	memcpy(t->v[t->n].id, id, IDNUM_LEN + 1);
+	t->v[t->n].name = (uint32_t)t->names.len;
+	sb_add(&t->names, name, strlen(name) + 1);
+	t->v[t->n].sname = NONE;
+	t->v[t->n].line = line;
+	t->slot[i] = (uint32_t)t->n;
+	return &t->v[t->n++];
+}
+
+static void
+ptab_free(struct ptab *t)
+{
+	free(t->v);
+	free(t->slot);
+	sb_release(&t->names);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Record keys of one shard: "PROVIDER\tRECID" -> content hash. */
+struct kent {
+	uint64_t kh, ch;
+	size_t koff;
+	size_t klen;
+};
+
+struct ktab {
+	struct kent *v;
+	size_t n, cap;
+	uint32_t *slot;
+	size_t nslot;
+	struct sbuf keys;
+};
+
+static size_t
+ktab_pos(const struct ktab *t, uint64_t kh, const char *k, size_t klen)
+{
+	size_t m = t->nslot - 1, i = (size_t)mix64(kh) & m;
+	const struct kent *x;
+
+	while (t->slot[i] != NONE) {
+		x = &t->v[t->slot[i]];
+		if (x->kh == kh && x->klen == klen &&
+		    memcmp(t->keys.buf + x->koff, k, klen) == 0)
+			break;
+		i = (i + 1) & m;
+	}
+	return i;
+}
+
+static struct kent *
+ktab_get(const struct ktab *t, uint64_t kh, const char *k, size_t klen)
+{
+	size_t i;
+
+	if (t->nslot == 0)
+		return NULL;
+	i = ktab_pos(t, kh, k, klen);
+	return t->slot[i] == NONE ? NULL : &t->v[t->slot[i]];
+}
+
+static void
+ktab_add(struct ktab *t, uint64_t kh, const char *k, size_t klen,
+    uint64_t ch)
+{
+	size_t i, j;
+
+	if (2 * (t->n + 1) > t->nslot) {
+		size_t ns = t->nslot ? t->nslot * 2 : 256;
+
+		free(t->slot);
+		t->slot = xreallocarray(NULL, ns, sizeof(*t->slot));
+		for (j = 0; j < ns; j++)
+			t->slot[j] = NONE;
+		t->nslot = ns;
+		for (j = 0; j < t->n; j++)
+			t->slot[ktab_pos(t, t->v[j].kh, t->keys.buf +
+			    t->v[j].koff, t->v[j].klen)] = (uint32_t)j;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
+	}
+	i = ktab_pos(t, kh, k, klen);
+	t->v[t->n].kh = kh;
+	t->v[t->n].ch = ch;
+	t->v[t->n].koff = t->keys.len;
+	t->v[t->n].klen = klen;
+	sb_add(&t->keys, k, klen);
+	t->slot[i] = (uint32_t)t->n++;
+}
+
+static void
+ktab_reset(struct ktab *t)
+{
+	size_t j;
+
+	t->n = 0;
+	sb_reset(&t->keys);
+	for (j = 0; j < t->nslot; j++)
+		t->slot[j] = NONE;
+}
+
+static void
+ktab_free(struct ktab *t)
+{
+	free(t->v);
+	free(t->slot);
+	sb_release(&t->keys);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- import ---- */
+
+struct imp {
+	struct store *s;
+	struct import_opts *o;
+	struct import_stats *st;
+	const char *path;
+	const char *base;
+	struct colmap map;
+	int have_header;
+	char **hdr;
+	size_t nhdr;
+	struct ptab people;
+	FILE *part[REC_SHARDS];
+	struct sbuf tmp;
+	struct ceh_err rowerr;
+};
+
+static void
+say(struct imp *im, long line, const char *fmt, const char *reason)
+{
+	char msg[1400];
+
+	if (im->o->say == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "%s:%ld: %s%s", im->path, line, fmt,
+	    reason);
+	im->o->say(im->o->arg, msg);
+}
+
+static void
+put_reject(struct imp *im, long line, char *const *f, size_t n,
+    const char *what, const char *reason)
+{
+	char *r;
+
+	say(im, line, what, reason);
+	if (im->o->rejects == NULL)
+		return;
+	if (im->o->rejects_header) {
+		fputs("\xef\xbb\xbf", im->o->rejects);
+		csv_put_row(im->o->rejects, im->hdr, im->nhdr, "原因");
+		im->o->rejects_header = 0;
+	}
+	r = xasprintf("%s:%ld: %s%s", im->base, line, what, reason);
+	csv_put_row(im->o->rejects, f, n, r);
+	free(r);
+}
+
+static FILE *
+part_file(struct imp *im, unsigned sh, struct ceh_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	char *tpl;
+	int fd;
+
+	if (im->part[sh])
+		return im->part[sh];
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	tpl = xasprintf("%s/ceh-import-XXXXXX", dir);
+	fd = mkstemp(tpl);
+	if (fd < 0) {
+		ceh_fail_errno(e, "temp file in %s", dir);
+		free(tpl);
+		return NULL;
+	}
+	unlink(tpl);
+	free(tpl);
+	im->part[sh] = fdopen(fd, "w+");
+	if (im->part[sh] == NULL) {
+		close(fd);
+		ceh_fail_errno(e, "temp file");
+	}
+	return im->part[sh];
+}
+
+static void
+build_line(struct sbuf *b, const struct hour_record *r)
+{
+	char h[24];
+
+	tsv_put(b, r->id);
+	sb_addc(b, '\t');
+	tsv_put(b, r->name);
+	sb_addc(b, '\t');
+	sb_addl(b, r->year);
+	sb_adds(b, r->pro ? "\t专业科目\t" : "\t公需科目\t");
+	tsv_put(b, r->subject);
+	sb_addc(b, '\t');
+	sb_adds(b, hours_fmt(r->half, h, sizeof(h)));
+	sb_addc(b, '\t');
+	tsv_put(b, r->form);
+	sb_addc(b, '\t');
+	tsv_put(b, r->provider);
+	sb_addc(b, '\t');
+	tsv_put(b, r->recid);
+}
+
+static int
+p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
+    struct ceh_err *e)
+{
+	struct imp *im = arg;
+	struct hour_record r;
+	struct pent *p;
+	FILE *pf;
+	size_t i;
+	char *msg;
+	int isnew;
+
+	if (!im->have_header) {
+		if (colmap_from_header(&im->map, f, n, e) < 0) {
+			ceh_err_prefix(e, "%s:%ld", im->path, line);
+			return -1;
+		}
+		im->hdr = xcalloc(n, sizeof(char *));
+		for (i = 0; i < n; i++)
+			im->hdr[i] = xstrdup(f[i]);
+		im->nhdr = n;
+		im->have_header = 1;
+		return 0;
+	}
+	im->st->read++;
+	if (im->o->progress && (im->st->read & 0xffff) == 0)
+		im->o->progress(im->o->arg, im->path, im->st->read);
+	for (i = 0; i < n; i++)
+		if (strlen(f[i]) != len[i]) {
+			im->st->rejected++;
+			put_reject(im, line, f, n, "a field contains a NUL byte",
+			    "");
+			return 0;
+		}
+	if (record_from_row(&im->map, f, n, &im->s->codes, im->o->max_half,
+	    &r, &im->rowerr) < 0) {
+		im->st->rejected++;
+		put_reject(im, line, f, n, "", im->rowerr.msg);
+		return 0;
+	}
+	p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
+	if (!isnew && strcmp(im->people.names.buf + p->name, r.name) != 0) {
+		msg = xasprintf("姓名 '%s' differs from '%s' given for %s on "
+		    "line %ld", r.name, im->people.names.buf + p->name, r.id,
+		    p->line);
+		im->st->rejected++;
+		put_reject(im, line, f, n, "", msg);
+		free(msg);
+		return 0;
+	}
+	pf = part_file(im, shard_of(r.id), e);
+	if (pf == NULL)
+		return -1;
+	/* LINE PERSON NFIELDS RECORD(9 fields) RAW-FIELDS... */
+	sb_reset(&im->tmp);
+	sb_addl(&im->tmp, line);
+	sb_addc(&im->tmp, '\t');
+	sb_addl(&im->tmp, (long)(p - im->people.v));
+	sb_addc(&im->tmp, '\t');
+	sb_addl(&im->tmp, (long)n);
+	sb_addc(&im->tmp, '\t');
+	build_line(&im->tmp, &r);
+	for (i = 0; i < n; i++) {
+		sb_addc(&im->tmp, '\t');
+		tsv_put(&im->tmp, f[i]);
+	}
+	sb_addc(&im->tmp, '\n');
+	if (fwrite(im->tmp.buf, 1, im->tmp.len, pf) != im->tmp.len)
+		return ceh_fail_errno(e, "temp file");
+	return 0;
+}
+
+/* Load the committed records of shard sh for the people of this file. */
+static int
+load_shard(struct imp *im, int recfd, const struct rstate *rs, unsigned sh,
+    struct ktab *kt, struct ceh_err *e)
+{
+	char *buf, *p, *nl, *end, *f[NFIELDS + 1];
+	size_t prefix;
+	struct pent *pe;
+	uint64_t ch;
+
+	if (rs->size[sh] == 0)
+		return 0;
+	if (shard_load(recfd, sh, rs->size[sh], &buf, e) < 0)
+		return -1;
+	end = buf + rs->size[sh];
+	for (p = buf; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (nl - p < IDNUM_LEN + 1 || p[IDNUM_LEN] != '\t')
+			continue;
+		p[IDNUM_LEN] = '\0';
+		pe = ptab_get(&im->people, p);
+		p[IDNUM_LEN] = '\t';
+		if (pe == NULL)
+			continue;
+		*nl = '\0';
+		/* the content: everything before the import number */
+		{
+			char *t = p;
+			int k;
+
+			for (k = 0; k < 9 && t; k++)
+				t = strchr(t + 1, '\t');
+			if (t == NULL)
+				continue;
+			prefix = (size_t)(t - p);
+		}
+		ch = fnv64(p, prefix, FNV0);
+		if (tsv_split(p, f, NFIELDS) != NFIELDS)
+			continue;
+		if (pe->sname == NONE) {
+			pe->sname = (uint32_t)im->people.names.len;
+			sb_add(&im->people.names, f[1], strlen(f[1]) + 1);
+		}
+		sb_reset(&im->tmp);
+		sb_adds(&im->tmp, f[7]);
+		sb_addc(&im->tmp, '\t');
+		sb_adds(&im->tmp, f[8]);
+		ktab_add(kt, fnv64(im->tmp.buf, im->tmp.len, FNV0), im->tmp.buf,
+		    im->tmp.len, ch);
+	}
+	free(buf);
+	return 0;
+}
+
+static int
+append_shard(int recfd, unsigned sh, long long at, const struct sbuf *out,
+    int *created, struct ceh_err *e)
+{
+	char name[8];
+	struct stat sb;
+	int fd;
+
+	shard_name(sh, name);
+	fd = openat(recfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0)
+		return ceh_fail_errno(e, "records/%s", name);
+	if (fstat(fd, &sb) < 0 || sb.st_size != at) {
+		close(fd);
+		return ceh_fail(e, CEH_ESYS, "records/%s: size is not the "
+		    "committed %lld (run ceh fsck --repair)", name, at);
+	}
+	if (at == 0)
+		*created = 1;
+	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
+	    (fault_hit("write") ? (errno = ENOSPC, 1) :
+	    write_all(fd, out->buf, out->len) < 0) ||
+	    (fault_hit("fsync") ? (errno = EIO, 1) : fsync(fd) < 0)) {
+		ceh_fail_errno(e, "records/%s", name);
+		if (ftruncate(fd, (off_t)at) == 0)
+			(void)fsync(fd);
+		close(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return ceh_fail_errno(e, "records/%s", name);
+	crash_point("records-shard");
+	return 0;
+}
+
+/* The n-th tab of p (n from 1), or NULL. */
+static const char *
+nth_tab(const char *p, int n)
+{
+	while (p && n-- > 0) {
+		p = strchr(p, '\t');
+		if (p && n > 0)
+			p++;
+	}
+	return p;
+}
+
+static int
+pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
+{
+	struct ktab kt;
+	struct sbuf out = SBUF_INIT, key = SBUF_INIT, src = SBUF_INIT;
+	struct rstate ns = *rs;
+	struct pent *pe;
+	struct kent *k;
+	char *line = NULL, **f = NULL, *msg;
+	const char *rname;
+	size_t cap = 0, nf, fcap = im->nhdr + 13;
+	ssize_t got;
+	unsigned sh;
+	long lno, pidx, batch = rs->imports + 1;
+	uint64_t ch, kh;
+	int created = 0, any = 0, rc = -1;
+
+	memset(&kt, 0, sizeof(kt));
+	f = xcalloc(fcap + 1, sizeof(char *));
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		if (im->part[sh] == NULL)
+			continue;
+		if (fflush(im->part[sh]) != 0 || fseek(im->part[sh], 0,
+		    SEEK_SET) != 0) {
+			ceh_fail_errno(e, "temp file");
+			goto out;
+		}
+		ktab_reset(&kt);
+		if (recfd >= 0 && load_shard(im, recfd, rs, sh, &kt, e) < 0)
+			goto out;
+		sb_reset(&out);
+		while ((got = getline(&line, &cap, im->part[sh])) > 0) {
+			const char *rs0, *rs1;
+
+			if (line[got - 1] == '\n')
+				line[got - 1] = '\0';
+			/* the stored form of the record: fields 4 to 12 */
+			rs0 = nth_tab(line, 3);
+			rs1 = rs0 ? nth_tab(rs0 + 1, 9) : NULL;
+			if (rs1 == NULL) {
+				ceh_fail(e, CEH_ESYS, "temp file damaged");
+				goto out;
+			}
+			sb_reset(&src);
+			sb_add(&src, rs0 + 1, (size_t)(rs1 - rs0 - 1));
+			ch = fnv64(src.buf, src.len, FNV0);
+			nf = tsv_split(line, f, fcap);
+			if (nf < 13 || nf > fcap || parse_long(f[0], &lno) < 0 ||
+			    parse_long(f[1], &pidx) < 0 || pidx < 0 ||
+			    (size_t)pidx >= im->people.n) {
+				ceh_fail(e, CEH_ESYS, "temp file damaged");
+				goto out;
+			}
+			pe = &im->people.v[pidx];
+			rname = f[3 + 1];
+			if (pe->sname != NONE && strcmp(rname,
+			    im->people.names.buf + pe->sname) != 0) {
+				msg = xasprintf("姓名 '%s' differs from '%s' "
+				    "already on record for %s", rname,
+				    im->people.names.buf + pe->sname, pe->id);
+				im->st->rejected++;
+				put_reject(im, lno, f + 12, nf - 12, "", msg);
+				free(msg);
+				continue;
+			}
+			sb_reset(&key);
+			sb_adds(&key, f[3 + 7]);
+			sb_addc(&key, '\t');
+			sb_adds(&key, f[3 + 8]);
+			kh = fnv64(key.buf, key.len, FNV0);
+			k = ktab_get(&kt, kh, key.buf, key.len);
+			if (k && k->ch == ch) {
+				im->st->duplicates++;
+				continue;
+			}
+			if (k) {
+				msg = xasprintf("conflict: 记录编号 '%s' of "
+				    "培训机构 '%s' is already on record with "
+				    "other content; not overwritten", f[3 + 8],
+				    f[3 + 7]);
+				im->st->conflicts++;
+				put_reject(im, lno, f + 12, nf - 12, "", msg);
+				free(msg);
+				continue;
+			}
+			ktab_add(&kt, kh, key.buf, key.len, ch);
+			sb_add(&out, src.buf, src.len);
+			sb_addc(&out, '\t');
+			sb_addl(&out, batch);
+			sb_addc(&out, '\t');
+			tsv_put(&out, im->base);
+			sb_addc(&out, ':');
+			sb_addl(&out, lno);
+			sb_addc(&out, '\n');
+			im->st->imported++;
+		}
+		if (ferror(im->part[sh])) {
+			ceh_fail_errno(e, "temp file");
+			goto out;
+		}
+		if (out.len && !im->o->dry_run) {
+			if (append_shard(recfd, sh, rs->size[sh], &out, &created,
+			    e) < 0)
+				goto out;
+			ns.size[sh] += (long long)out.len;
+			any = 1;
+		}
+	}
+	if (any) {
+		if (created && fsync_dir(recfd, "records", e) < 0)
+			goto out;
+		crash_point("records-before-commit");
+		ns.imports = batch;
+		if (state_write(recfd, &ns, e) < 0)
+			goto out;
+		*rs = ns;
+		crash_point("records-after-commit");
+	}
+	rc = 0;
+out:
+	free(line);
+	free(f);
+	ktab_free(&kt);
+	sb_release(&out);
+	sb_release(&key);
+	sb_release(&src);
+	return rc;
+}
+
+int
+records_import(struct store *s, const char *path, struct import_opts *o,
+    struct import_stats *st, struct ceh_err *e)
+{
+	struct imp im;
+	struct rstate rs;
+	int recfd = -1, rc = -1;
+	unsigned sh;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	memset(&im, 0, sizeof(im));
+	im.s = s;
+	im.o = o;
+	im.st = st;
+	im.path = path;
+	im.base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (o->max_half <= 0)
+		o->max_half = s->cfg.max_hours_year * 2;
+	if (csv_read_file(path, o->enc, &st->used, &st->bom, p1_row, &im,
+	    e) < 0)
+		goto out;
+	if (!im.have_header) {
+		ceh_fail(e, CEH_EINPUT, "%s: empty file (no header row)", path);
+		goto out;
+	}
+	if (o->progress)
+		o->progress(o->arg, path, -1);
+	recfd = records_dir(s, !o->dry_run, e);
+	if (recfd < 0 && (!o->dry_run || e->code != CEH_ENOTFOUND))
+		goto out;
+	if (state_read(recfd, &rs, e) < 0)
+		goto out;
+	if (pass2(&im, recfd, &rs, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (recfd >= 0)
+		close(recfd);
+	for (sh = 0; sh < REC_SHARDS; sh++)
+		if (im.part[sh])
+			fclose(im.part[sh]);
+	for (i = 0; i < im.nhdr; i++)
+		free(im.hdr[i]);
+	free(im.hdr);
+	ptab_free(&im.people);
+	sb_release(&im.tmp);
+	return rc;
+}
+
+/* ---- recovery and checks ---- */
+
+static int
+check_shards(struct store *s, int repair, int full, struct records_report *rep,
+    struct ceh_err *e)
+{
+	struct rstate rs;
+	struct ktab kt;
+	struct stat sb;
+	struct ceh_err ve;
+	char name[8], msg[512], *buf, *p, *nl, *end;
+	char idc[IDNUM_LEN + 1];
+	unsigned sh;
+	long lno;
+	int recfd, fd, rc = -1;
+	DIR *d;
+	struct dirent *de;
+
+#define SAY(...) do { snprintf(msg, sizeof(msg), __VA_ARGS__); \
+	if (rep && rep->say) rep->say(rep->arg, msg); } while (0)
+
+	memset(&kt, 0, sizeof(kt));
+	recfd = records_dir(s, 0, e);
+	if (recfd < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	if (state_read(recfd, &rs, e) < 0) {
+		close(recfd);
+		return -1;
+	}
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		shard_name(sh, name);
+		fd = openat(recfd, name, (repair ? O_RDWR : O_RDONLY) |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT && rs.size[sh] == 0)
+				continue;
+			if (errno == ENOENT) {
+				SAY("records/%s: missing, %lld bytes committed",
+				    name, rs.size[sh]);
+				if (rep)
+					rep->problems++;
+				continue;
+			}
+			ceh_fail_errno(e, "records/%s", name);
+			goto out;
+		}
+		if (rep)
+			rep->shards++;
+		if (fstat(fd, &sb) < 0) {
+			close(fd);
+			ceh_fail_errno(e, "records/%s", name);
+			goto out;
+		}
+		if (sb.st_size > rs.size[sh]) {
+			if (repair) {
+				if (ftruncate(fd, (off_t)rs.size[sh]) < 0 ||
+				    fsync(fd) < 0) {
+					close(fd);
+					ceh_fail_errno(e, "records/%s", name);
+					goto out;
+				}
+				if (rep) {
+					rep->truncated++;
+					if (full)
+						SAY("records/%s: removed %lld "
+						    "bytes of an interrupted "
+						    "import", name,
+						    (long long)sb.st_size -
+						    rs.size[sh]);
+				}
+			} else if (rep) {
+				SAY("records/%s: %lld bytes of an interrupted "
+				    "import past the committed size", name,
+				    (long long)sb.st_size - rs.size[sh]);
+				rep->problems++;
+			}
+		} else if (sb.st_size < rs.size[sh]) {
+			SAY("records/%s: %lld bytes, shorter than the "
+			    "committed %lld", name, (long long)sb.st_size,
+			    rs.size[sh]);
+			if (rep)
+				rep->problems++;
+		}
+		close(fd);
+		if (!full || sb.st_size < rs.size[sh] || rs.size[sh] == 0)
+			continue;
+		if (shard_load(recfd, sh, rs.size[sh], &buf, e) < 0)
+			goto out;
+		ktab_reset(&kt);
+		end = buf + rs.size[sh];
+		if (end[-1] != '\n') {
+			SAY("records/%s: the last record is cut short", name);
+			rep->problems++;
+		}
+		for (p = buf, lno = 1; p < end; p = nl + 1, lno++) {
+			struct hrec r;
+			struct sbuf key = SBUF_INIT;
+			uint64_t kh;
+
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (nl == NULL)
+				nl = end;
+			*nl = '\0';
+			memset(&r, 0, sizeof(r));
+			if (hrec_parse(p, &r) < 0 ||
+			    idnum_check("id", r.id, idc, &ve) < 0 ||
+			    strcmp(idc, r.id) != 0 || shard_of(r.id) != sh ||
+			    year_check("year", r.year, &ve) < 0 ||
+			    codes_find(&s->codes, CL_CE_FORM, r.form) == NULL) {
+				SAY("records/%s:%ld: damaged record", name,
+				    lno);
+				rep->problems++;
+				hrec_release(&r);
+				continue;
+			}
+			rep->records++;
+			sb_adds(&key, r.provider);
+			sb_addc(&key, '\t');
+			sb_adds(&key, r.recid);
+			kh = fnv64(key.buf, key.len, FNV0);
+			if (ktab_get(&kt, kh, key.buf, key.len)) {
+				SAY("records/%s:%ld: record %s/%s is stored "
+				    "twice", name, lno, r.provider, r.recid);
+				rep->problems++;
+			} else
+				ktab_add(&kt, kh, key.buf, key.len, 0);
+			sb_release(&key);
+			hrec_release(&r);
+		}
+		free(buf);
+	}
+	/* temp files of an interrupted state write */
+	fd = dup(recfd);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		ceh_fail_errno(e, "records");
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (is_temp_name(de->d_name)) {
+			if (repair && unlinkat(recfd, de->d_name, 0) == 0) {
+				if (full)
+					SAY("records/%s: removed a temp file",
+					    de->d_name);
+			} else if (!repair && rep) {
+				SAY("records/%s: temp file of an interrupted "
+				    "write", de->d_name);
+			}
+		}
+	closedir(d);
+	rc = 0;
+out:
+#undef SAY
+	ktab_free(&kt);
+	close(recfd);
+	return rc;
+}
+
+int
+records_recover(struct store *s, struct ceh_err *e)
+{
+	return check_shards(s, 1, 0, NULL, e);
+}
+
+int
+records_fsck(struct store *s, int repair, struct records_report *rep,
+    struct ceh_err *e)
+{
+	return check_shards(s, repair, 1, rep, e);
+}
+
+/* ---- year rows from records ---- */
+
+static void
+fill_line(struct subject_line *l, struct hrec **v, size_t n)
+{
+	struct sbuf b = SBUF_INIT;
+	size_t i, j, ndistinct = 0, best = 0;
+
+	l->hours = 0;
+	if (n == 0) {
+		l->subject = xstrdup("");
+		l->form = xstrdup("");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		l->hours += v[i]->half;
+		if (v[i]->half > v[best]->half)
+			best = i;
+		for (j = 0; j < i; j++)
+			if (strcmp(v[j]->subject, v[i]->subject) == 0)
+				break;
+		if (j < i)
+			continue;
+		if (ndistinct++)
+			sb_adds(&b, "；");
+		sb_adds(&b, v[i]->subject);
+	}
+	if (utf8_chars(b.buf) > 100) {
+		sb_reset(&b);
+		sb_adds(&b, v[0]->subject);
+		if (utf8_chars(b.buf) > 90) {
+			/* cut to 90 characters at a character boundary */
+			size_t k = 0, c = 0;
+
+			while (b.buf[k] && c < 90) {
+				k++;
+				while ((b.buf[k] & 0xc0) == 0x80)
+					k++;
+				c++;
+			}
+			b.buf[k] = '\0';
+			b.len = k;
+		}
+		sb_addf(&b, "等%zu项", ndistinct);
+	}
+	l->subject = sb_detach(&b);
+	l->form = xstrdup(v[best]->form);
+}
+
+int
+records_year_row(struct store *s, const char *idnum, int year,
+    char *const *sel, size_t nsel, struct year_row *row, struct ceh_err *e)
+{
+	struct hrec *r = NULL, **pub = NULL, **pro = NULL;
+	size_t n, i, j, npub = 0, npro = 0, hits;
+	char *key;
+	int rc = -1, *use = NULL;
+
+	memset(row, 0, sizeof(*row));
+	row->year = year;
+	if (records_lookup(s, idnum, year, &r, &n, e) < 0)
+		return -1;
+	if (n == 0)
+		return ceh_fail(e, CEH_ENOTFOUND, "no hour records on file for "
+		    "%s in %d (import them with ceh import)", idnum, year);
+	use = xcalloc(n, sizeof(int));
+	for (i = 0; i < n; i++)
+		use[i] = nsel == 0;
+	for (j = 0; j < nsel; j++) {
+		hits = 0;
+		for (i = 0; i < n; i++) {
+			key = hrec_key(&r[i]);
+			if (strcmp(sel[j], r[i].recid) == 0 ||
+			    strcmp(sel[j], key) == 0) {
+				hits++;
+				use[i] = 1;
+			}
+			free(key);
+		}
+		if (hits == 0) {
+			ceh_fail(e, CEH_ENOTFOUND, "record '%s' is not on file "
+			    "for %s in %d (see ceh records --id %s)", sel[j],
+			    idnum, year, idnum);
+			goto out;
+		}
+		if (hits > 1 && strchr(sel[j], '/') == NULL) {
+			ceh_fail(e, CEH_EINPUT, "record '%s' is ambiguous: "
+			    "several providers use it; give it as "
+			    "培训机构/记录编号", sel[j]);
+			goto out;
+		}
+	}
+	pub = xcalloc(n, sizeof(*pub));
+	pro = xcalloc(n, sizeof(*pro));
+	row->records = xcalloc(n, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		if (!use[i])
+			continue;
+		if (r[i].pro)
+			pro[npro++] = &r[i];
+		else
+			pub[npub++] = &r[i];
+		row->records[row->nrecords++] = hrec_key(&r[i]);
+	}
+	fill_line(&row->pub, pub, npub);
+	fill_line(&row->pro, pro, npro);
+	rc = 0;
+out:
+	free(use);
+	free(pub);
+	free(pro);
+	hrecs_free(r, n);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/*
+ * records.h - the store of imported hour records (学时记录), fed by
+ * `ceh import` from training providers' CSV files and read by
+ * `ceh records` and `ceh add-year --from-records`.
+ *
+ * Layout (ceh-store(5), "Records"):
+ *
+ *   STORE/records/state     what is committed: "ceh-records 1", then
+ *                           "imports N", then one "SS BYTES" line per
+ *                           non-empty shard; replaced with atomic_write
+ *   STORE/records/SS.tsv    shard SS (00..ff, by a hash of the ID number):
+ *                           append-only, one record per line, UTF-8 TSV
+ *                           (tab, newline, CR and backslash escaped):
+ *       证件号码 姓名 年度 科目类型 科目名称 学时 继续教育形式 培训机构
+ *       记录编号 IMPORT-NUMBER SOURCE-FILE:LINE
+ *
+ * So the records are not one file per person: an import appends one
+ * segment (its "batch") to each shard it touches, and the shard is the
+ * index by person - `ceh records --id` reads 1/256 of the store.
+ *
+ * Commit protocol (the store lock is held by the importer): append the
+ * new records of every touched shard after its committed size, fsync
+ * them, then atomic_write a new state naming the new sizes.  The state is
+ * the commit point: readers (no lock) read each shard only up to its
+ * committed size, and records_recover() - run under the store lock by
+ * every import and by fsck --repair - truncates bytes past it.  A kill -9
+ * anywhere thus leaves the previous import or the new one, never a part,
+ * and rerunning the same import finishes it: records already on file are
+ * recognised by (培训机构, 记录编号) and counted as duplicates.
+ *
+ * Crash points (fault.h): "records-shard" after each shard is appended,
+ * "records-before-commit", "records-after-commit".
+ */
+#ifndef CEH_RECORDS_H
+#define CEH_RECORDS_H
+
+#include <stdio.h>
+
+#include "csvimport.h"
+#include "validate.h"
+
+struct ceh_err;
+struct store;
+
+#define REC_SHARDS 256
+
+/* One record as stored. */
+struct hrec {
+	char id[IDNUM_LEN + 1];
+	char *name;
+	int year;
+	int pro;		/* 0 公需科目, 1 专业科目 */
+	char *subject;
+	long half;		/* hours in half hours */
+	char *form;
+	char *provider;
+	char *recid;
+	long batch;		/* import number */
+	char *source;		/* FILE:LINE it came from */
+};
+
+/* "PROVIDER/RECID": the key kept in a year row's provenance.  Caller
+ * frees. */
+char *hrec_key(const struct hrec *r);
+void hrecs_free(struct hrec *r, size_t n);
+
+/*
+ * The committed records of one person, of one year (year 0: all), sorted
+ * by year, subject type (public first) and import order.  No lock.
+ * *n may be 0 (no records is not an error).
+ */
+int records_lookup(struct store *s, const char *idnum, int year,
+    struct hrec **out, size_t *n, struct ceh_err *e);
+
+/*
+ * Build a year row from the records of person idnum in year: all of them
+ * (nsel 0) or the ones named in sel (记录编号, or 培训机构/记录编号 when
+ * the number alone is ambiguous).  Hours are summed per subject type;
+ * the subject is the one subject name, or the distinct names joined
+ * with "；" when that fits 100 characters, else the first name and
+ * "等N项"; the form is that of the record with the most hours (the
+ * first on ties); row->records gets every record's key (hrec_key).
+ * Class 3 when there are no records or a named one is not found.
+ */
+struct year_row;
+int records_year_row(struct store *s, const char *idnum, int year,
+    char *const *sel, size_t nsel, struct year_row *row, struct ceh_err *e);
+
+/* What an import did with one file. */
+struct import_stats {
+	long read;		/* data rows (rows of empty fields skipped) */
+	long imported;
+	long duplicates;	/* already on record, same content */
+	long conflicts;		/* record id on record with other content */
+	long rejected;		/* invalid rows */
+	long skipped;		/* rows of empty fields */
+	enum csv_encoding used;
+	int bom;
+};
+
+struct import_opts {
+	enum csv_encoding enc;
+	int dry_run;		/* validate and count, change nothing */
+	FILE *rejects;		/* rejected and conflicting rows, or NULL */
+	int rejects_header;	/* 1: header still to be written */
+	long max_half;		/* bound on one record's hours */
+	/* messages "FILE:LINE: reason", and progress (rows read so far;
+	 * rows < 0 at the end); either may be NULL */
+	void (*say)(void *arg, const char *msg);
+	void (*progress)(void *arg, const char *file, long rows);
+	void *arg;
+};
+
+/*
+ * Import one CSV file as one batch: all of its new records are committed
+ * together, or none.  The caller holds the store lock (store_lock) and
+ * has run records_recover(), unless dry_run.  Invalid rows are rejected,
+ * not fatal; a file-level problem (missing column, CSV syntax error,
+ * bytes invalid in the encoding) imports nothing from the file and
+ * returns -1.
+ */
+int records_import(struct store *s, const char *path,
+    struct import_opts *o, struct import_stats *st, struct ceh_err *e);
+
+/* With the store lock held: cut every shard back to its committed size
+ * (the rest of an interrupted import) and remove temp files. */
+int records_recover(struct store *s, struct ceh_err *e);
+
+/* For `ceh fsck`: check every committed record (parses, valid, in its
+ * shard, no key twice) and the shard sizes; with repair, cut off
+ * uncommitted tails (the caller holds the store lock). */
+struct records_report {
+	long records;
+	long shards;
+	long truncated;		/* shards cut back to their committed size */
+	long problems;
+	void (*say)(void *arg, const char *msg);	/* may be NULL */
+	void *arg;
+};
+int records_fsck(struct store *s, int repair, struct records_report *rep,
+    struct ceh_err *e);
+
+#endif
