@@ -1,0 +1,13 @@
+#!/bin/sh
+# examples/slip.sh runs to the end and shows each verdict.
+. "$(dirname "$0")/lib.sh"
+plan 7
+mkdir -p "$T/ex"
+expect_code 0 "examples/slip.sh runs" sh "$CEH_ROOT/examples/slip.sh" "$T/ex"
+like "$T/out" "^valid: slip " "a valid slip"
+like "$T/out" "^altered: " "an altered one"
+like "$T/out" "^unknown: " "a forged code"
+like "$T/out" "^changed: .*2024: slip 未核认, now 公需 30 \+ 专业 60 = 90" "changed data"
+like "$T/out" "^2024  未核认（无审核通过的学时）" "the empty year on the text slip"
+ok "it leaves the PDF" test -s "$T/ex/slip-example.pdf"
+done_testing
