@@ -11,7 +11,7 @@ static const char usage[] =
     "                    --public-hours HOURS --public-form FORM]\n"
     "                    [--pro-subject NAME --pro-hours HOURS --pro-form FORM]\n"
     "                    [--replace]\n"
-    "       ceh add-year APP --year YEAR --from-records [--record ID]...\n"
+    "       ceh add-year APP --year YEAR --from-records [--record ID ...]\n"
     "                    [--replace]\n";
 
 enum { O_YEAR = 1, O_PS, O_PH, O_PF, O_RS, O_RH, O_RF, O_REPLACE, O_FROM,
