@@ -152,6 +152,18 @@ say "A reviewer extracts them (verified against the document while written)"
 run attach "$a" --extract "$ev/review"
 rm -rf "$ev"
 
+# ---------------------------------------------------------------------------
+# Slips: once the tour has approved applications (the workflow section).
+slip_id=$(find "$CEH_STORE/people" -path '*/approved/*.yaml' 2>/dev/null | head -n 1 | awk -F/ '{ print $(NF-2) }')
+if [ -n "$slip_id" ]; then
+	say "Print the hour verification slip (ceh print-slip): approved hours only, every year shown"
+	slip_out=$(run print-slip --id "$slip_id" --for senior --year 2025)
+	printf '%s\n' "$slip_out"
+	slip_code=$(printf '%s\n' "$slip_out" | sed -n 's/^验证码：\([0-9A-Z-]*\).*/\1/p')
+	say "Check a slip by its code (ceh verify-slip)"
+	run verify-slip "$slip_code"
+fi
+
 say "Done.  The store is plain files:"
 (cd "$CEH_STORE" && find . -name .lock -prune -o -type f -print | LC_ALL=C sort | sed 's/^/    /')
 if [ "$keep_store" = 1 ]; then
