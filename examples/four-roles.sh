@@ -1,0 +1,128 @@
+#!/bin/sh
+# four-roles.sh - the review workflow of the guide played by its four
+# roles, each on its own turn:
+#
+#   the applicant (申报人)            apply, declare, attach, submit, withdraw,
+#                                     correct a returned application
+#   the employer (用人单位)            its queue, the materials, approve/reject
+#   the supervising departments       the same decisions one level up, at any
+#   (主管部门 / 上级审核单位)          depth (two levels here)
+#   the HR agency (人社部门)           final approval, in batch (批量审核)
+#
+#   CEH_BIN=./ceh sh examples/four-roles.sh
+#
+# Works in a temporary store that is removed at the end.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+: "${CEH_BIN:=$root/ceh}"
+[ -x "$CEH_BIN" ] || { echo "four-roles.sh: no ceh binary at $CEH_BIN (run make first)" >&2; exit 1; }
+export CEH_DATADIR="${CEH_DATADIR:-$root/data}"
+unset CEH_FAULT CEH_CRASH CEH_NOW CEH_BATCH_CHUNK 2>/dev/null || true
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ceh-roles.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export CEH_STORE=$tmp/store
+
+ceh() { "$CEH_BIN" "$@"; }
+say() { printf '\n==> %s\n' "$*"; }
+# as ROLE ARGS...: run a command as one of the roles (CEH_USER goes into
+# the history as "by")
+as() { _who=$1; shift; printf '[%s] $ ceh %s\n' "$_who" "$*"; CEH_USER=$_who ceh "$@"; }
+refused() {
+	_who=$1; shift
+	printf '[%s] $ ceh %s\n' "$_who" "$*"
+	set +e; CEH_USER=$_who ceh "$@"; _rc=$?; set -e
+	[ "$_rc" != 0 ] || { echo "four-roles.sh: expected a refusal" >&2; exit 1; }
+	echo "(refused, exit status $_rc)"
+}
+# queue UNIT: the ids waiting at a unit
+queue() { ceh list --at "$1" --format tsv | tail -n +2 | cut -f1; }
+
+AGENCY=91430000MA4L00001D	# 湖南省人力资源和社会保障厅
+SUP1=12430000MB1234567W		# 湖南省住房和城乡建设厅
+SUP2=11430000006123456E		# 省建设工程质量安全监督总站 (under SUP1)
+EMP1=91430100MA4L12345A		# 湖南建工集团有限公司 (under SUP2)
+EMP3=91350100M000100Y43		# 湖南某民营建筑公司 (first-level)
+
+say "Set up: a store and the unit tree (the HR office does this once)"
+ceh init
+ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 >/dev/null
+ceh unit add $SUP1 --name 湖南省住房和城乡建设厅 --kind supervisor --region 湖南省省本级 >/dev/null
+ceh unit add $SUP2 --name 省建设工程质量安全监督总站 --kind supervisor --parent $SUP1 --region 湖南省省本级 >/dev/null
+ceh unit add $EMP1 --name 湖南建工集团有限公司 --kind employer --parent $SUP2 --region 湖南省省本级 >/dev/null
+ceh unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --region 长沙市 >/dev/null
+ceh unit list
+
+ev=$tmp/evidence
+mkdir -p "$ev"
+printf '%%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' > "$ev/证书.pdf"
+
+# an applicant's draft with one year and its evidence; prints the id
+draft() { # draft WHO ID NAME UNIT YEAR
+	_a=$(CEH_USER=$1 ceh apply --id "$2" --name "$3" --ethnicity 汉族 --unit "$4" \
+	    --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 \
+	    --series 工程 --specialty 建筑学 --region 湖南省省本级)
+	CEH_USER=$1 ceh add-year "$_a" --year "$5" --public-subject 公需科目 --public-hours 30 \
+	    --public-form 远程教育 --pro-subject 建筑结构新技术 --pro-hours 60 --pro-form 培训班 >/dev/null
+	CEH_USER=$1 ceh attach "$_a" --year "$5" "$ev/证书.pdf" >/dev/null
+	echo "$_a"
+}
+
+# ---------------------------------------------------------------------------
+say "Role 1, the applicant: declare, attach evidence, submit (提交)"
+a=$(draft zhangsan 43010219850312123X 张三 $EMP1 2024)
+as zhangsan show "$a"
+as zhangsan submit "$a"
+say "Submitted: the applicant can change nothing now"
+refused zhangsan edit "$a" --phone 13800000000
+say "...but can take it back (撤销) while the employer has not decided"
+as zhangsan withdraw "$a"
+as zhangsan edit "$a" --phone 13800000000
+as zhangsan submit "$a"
+say "Two colleagues apply too (one of them twice for the same year)"
+b=$(draft lisi 430104199001014562 李四 $EMP1 2024); CEH_USER=lisi ceh submit "$b"
+c=$(draft wangwu 430602197811307899 王五 $EMP3 2024); CEH_USER=wangwu ceh submit "$c"
+d=$(draft wangwu 430602197811307899 王五 $EMP3 2024); CEH_USER=wangwu ceh submit "$d"
+
+# ---------------------------------------------------------------------------
+say "Role 2, the employers (学时核认申报单位审核): their queues"
+as hr-jiangong list --at $EMP1
+as hr-jiangong attach "$a" --list
+say "Approve: it goes up to the employer's supervising unit"
+as hr-jiangong review --as $EMP1 --approve "$a" "$b"
+say "Only the unit an application waits at may decide"
+refused hr-jiangong review --as $EMP1 --approve "$a"
+say "A first-level employer sends straight to the agency of its region"
+as hr-minying review --as $EMP3 --approve "$c"
+say "...and rejects the duplicate (审核不通过, final; a reason is required)"
+refused hr-minying review --as $EMP3 --reject "$d"
+as hr-minying review --as $EMP3 --reject --reason "与已提交的申报重复" "$d"
+refused wangwu withdraw "$d"
+
+# ---------------------------------------------------------------------------
+say "Role 3, the supervising departments (学时核认上级单位审核)"
+as zhijianzhan list --at $SUP2
+say "SUP2 returns one (退回) with a reason"
+as zhijianzhan review --as $SUP2 --return --reason "请补充2024年培训班结业证书" "$b"
+as lisi show "$b"
+say "The applicant corrects it and submits again: it starts at the employer"
+as lisi attach "$b" --year 2024 --name 结业证书.pdf "$ev/证书.pdf"
+as lisi submit "$b"
+as hr-jiangong review --as $EMP1 --approve "$b"
+say "SUP2 approves both in one batch (ids on standard input); then SUP1"
+queue $SUP2 | as zhijianzhan review --as $SUP2 --approve -
+queue $SUP1 | as zhujianting review --as $SUP1 --approve -
+
+# ---------------------------------------------------------------------------
+say "Role 4, the HR agency (人社部门): batch review of its whole queue (批量审核)"
+as rensheting list --at $AGENCY
+queue $AGENCY | as rensheting review --as $AGENCY --approve -
+say "The agency's approval is final"
+refused rensheting review --as $AGENCY --approve "$a"
+
+# ---------------------------------------------------------------------------
+say "Everyone sees the status and the latest reason"
+ceh list
+say "The history of an application: every event, oldest first (ceh log)"
+ceh log "$b"
+say "The store is consistent (ceh fsck)"
+ceh fsck
