@@ -4,7 +4,7 @@
 # store, and the refusals.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 75
+plan 87
 
 expect_code 0 "--help" ceh print-slip --help
 like "$T/out" "^usage: ceh print-slip --id IDNUMBER" "usage on stdout"
@@ -148,4 +148,12 @@ expect_code 2 "--from with --for" ceh print-slip --id $ID1 --from 2019 --to 2023
 expect_code 2 "no --id" ceh print-slip --from 2019 --to 2023
 expect_code 2 "unknown format" ceh print-slip --id $ID1 --from 2019 --to 2023 --format docx
 ok "refusals changed nothing" test "$before" = "$(store_digest)"
+
+# ---- a failing disk: no slip handed out unless it is recorded ----
+for f in write:1 fsync:1 fsync:2 link:1; do
+	expect_code 5 "CEH_FAULT=$f: exit 5" env CEH_FAULT=$f ceh print-slip --id $ID1 --from 2019 --to 2023
+	cp "$T/out" "$T/fault.out"
+	ok "CEH_FAULT=$f: nothing printed" test ! -s "$T/fault.out"
+	ok "CEH_FAULT=$f: no record left" test "$before" = "$(store_digest)"
+done
 done_testing
