@@ -153,6 +153,34 @@ run attach "$a" --extract "$ev/review"
 rm -rf "$ev"
 
 # ---------------------------------------------------------------------------
+say "7. The review workflow (see ceh-workflow(7)): submit (提交) to the employer"
+run submit "$a"
+run submit "$b"
+run submit "$c"
+say "The employer's reviewer works through its queue; approval goes to its supervising unit"
+run list --at $EMP1
+run review --as $EMP1 --approve "$a"
+say "A supervising unit returns it (退回) with a reason; the applicant corrects it and submits again"
+run review --as $SUP2 --return --reason 请补充2024年研修班结业证书 "$a"
+run list --id 43010219850312123X
+run submit "$a"
+run review --as $EMP1 --approve "$a"
+run review --as $SUP2 --approve "$a"
+say "EMP2 approves; SUP1 then decides on both in one batch (ids on standard input)"
+run review --as $EMP2 --approve "$b"
+printf '%s\n%s\n' "$a" "$b" | run review --as $SUP1 --approve -
+say "A first-level employer rejects (审核不通过, final, with a reason)"
+run review --as $EMP3 --reject --reason 学时证明与培训记录不符 "$c"
+say "The agency (人社部门) approves its whole queue in one batch (批量审核); that is final"
+run list --at $AGENCY
+ceh list --at $AGENCY --format tsv | tail -n +2 | cut -f1 | run review --as $AGENCY --approve -
+say "Every decision is in the history (ceh log), oldest first"
+run log "$a"
+run list
+say "And the store checks out (ceh fsck)"
+run fsck
+
+# ---------------------------------------------------------------------------
 # Slips: once the tour has approved applications (the workflow section).
 slip_id=$(find "$CEH_STORE/people" -path '*/approved/*.yaml' 2>/dev/null | head -n 1 | awk -F/ '{ print $(NF-2) }')
 if [ -n "$slip_id" ]; then
