@@ -688,7 +688,6 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	struct pent *p;
 	FILE *pf;
 	size_t i;
-	char *msg;
 	int isnew;
 
 	if (!im->have_header) {
@@ -719,16 +718,9 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 		put_reject(im, line, f, n, "", im->rowerr.msg);
 		return 0;
 	}
+	/* names are checked in pass 2, against the name on record or, for
+	 * a new person, the first one in the file */
 	p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
-	if (!isnew && strcmp(im->people.names.buf + p->name, r.name) != 0) {
-		msg = xasprintf("姓名 '%s' differs from '%s' given for %s on "
-		    "line %ld", r.name, im->people.names.buf + p->name, r.id,
-		    p->line);
-		im->st->rejected++;
-		put_reject(im, line, f, n, "", msg);
-		free(msg);
-		return 0;
-	}
 	pf = part_file(im, shard_of(r.id), e);
 	if (pf == NULL)
 		return -1;
@@ -915,6 +907,17 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 				msg = xasprintf("姓名 '%s' differs from '%s' "
 				    "already on record for %s", rname,
 				    im->people.names.buf + pe->sname, pe->id);
+				im->st->rejected++;
+				put_reject(im, lno, f + 12, nf - 12, "", msg);
+				free(msg);
+				continue;
+			}
+			if (pe->sname == NONE && strcmp(rname,
+			    im->people.names.buf + pe->name) != 0) {
+				msg = xasprintf("姓名 '%s' differs from '%s' "
+				    "given for %s on line %ld", rname,
+				    im->people.names.buf + pe->name, pe->id,
+				    pe->line);
 				im->st->rejected++;
 				put_reject(im, lno, f + 12, nf - 12, "", msg);
 				free(msg);
