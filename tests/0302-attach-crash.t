@@ -3,7 +3,7 @@
 # attachment change: the document and the archive agree afterwards, or
 # `ceh fsck --repair` makes them agree.  Never a listed attachment lost.
 . "$(dirname "$0")/lib.sh"
-plan 59
+plan 48
 
 ceh init >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
