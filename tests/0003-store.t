@@ -3,7 +3,7 @@
 # malformed store files, each refused with the file named and the store
 # left byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 105
 
 # --- location ------------------------------------------------------------
 mkdir -p "$T/home"
@@ -86,6 +86,7 @@ cp "$T/units.yaml.good" "$S/units.yaml"
 
 # a corrupt application
 fa=$(ls "$S"/people/*/$ID1/draft/*.yaml)
+cp "$fa" "$T/good.yaml"
 printf 'applicant: [\n' >> "$fa"
 store_digest > "$T/before"
 expect_code 1 "show of a corrupt application refused" ceh show $A
@@ -97,4 +98,50 @@ like "$T/err" "skipped: people/.*$ID1/draft/" "a warning names the file"
 expect_code 1 "add-year refuses to touch it" ceh add-year $A --year 2024 --pro-subject x --pro-hours 60 --pro-form 培训班
 store_digest > "$T/after"
 same "$T/before" "$T/after" "store byte-identical"
+
+# hostile application documents: each refused naming the file, nothing
+# changed
+cp "$T/good.yaml" "$fa"
+hostile() { # hostile CODE MSG SED-SCRIPT | -  (- : content from stdin)
+	_code=$1 _msg=$2
+	if [ "$3" = - ]; then cat > "$fa"; else sed "$3" "$T/good.yaml" > "$fa"; fi
+	store_digest > "$T/before"
+	expect_code "$_code" "hostile document: $_msg" ceh show $A
+	like "$T/err" "people/.*/$ID1/draft/${A#*-}\.yaml" "$_msg: the file is named"
+	expect_code "$_code" "$_msg: edit refused too" ceh edit $A --name 王五
+	store_digest > "$T/after"
+	same "$T/before" "$T/after" "$_msg: store byte-identical"
+	cp "$T/good.yaml" "$fa"
+}
+hostile 4 "a newer document format" 's/^format: 1$/format: 9/'
+hostile 1 "an alias" 's/^  name: .*/  name: *n/'
+hostile 1 "an anchor" 's/^  name: \(.*\)/  name: \&n \1/'
+hostile 1 "a tag" 's/^  name: \(.*\)/  name: !!binary \1/'
+hostile 1 "a duplicate key" 's/^  name: \(.*\)/  name: \1\n  name: 王五/'
+hostile 1 "an unknown key" 's/^stage: draft$/stage: draft\nowner: me/'
+hostile 1 "a wrong type" 's/^revision: .*/revision: [1]/'
+hostile 1 "a second document" '$a ---\nformat: 1'
+hostile 1 "deep nesting" 's/^  remark: .*/  remark: [[[[[[[[[[x]]]]]]]]]]/'
+hostile 1 "invalid UTF-8" "s/^  name: .*/  name: $(printf '\325\305')/"
+hostile 1 "a NUL byte" 's/^  name: .*/  name: a\x00b/'
+
+# an interrupted write (CEH_FAULT) fails with 5 and leaves nothing behind
+for fault in write:1 fsync:1 rename:1; do
+	store_digest > "$T/before"
+	expect_code 5 "add-year with CEH_FAULT=$fault: system error" \
+	    env CEH_FAULT=$fault ceh add-year $B --year 2024 --pro-subject x --pro-hours 60 --pro-form 培训班
+	store_digest > "$T/after"
+	same "$T/before" "$T/after" "CEH_FAULT=$fault: store byte-identical, no temp file"
+done
+fault_apply() { (export CEH_FAULT=$1; apply_std $ID3); }
+for fault in write:1 link:1; do
+	store_digest > "$T/before"
+	expect_code 5 "apply with CEH_FAULT=$fault: system error" fault_apply $fault
+	store_digest > "$T/after"
+	check "CEH_FAULT=$fault: no application file" sh -c "! find '$S/people' -name '*.yaml' -path '*$ID3*' | grep -q ."
+done
+store_digest > "$T/before"
+expect_code 5 "unit add with CEH_FAULT=write:1" env CEH_FAULT=write:1 ceh unit add 91430100MA4L33333R --name x --kind employer
+store_digest > "$T/after"
+same "$T/before" "$T/after" "units.yaml untouched"
 done_testing
