@@ -108,6 +108,10 @@ show_json(struct store *s, const struct application *app)
 static void
 line(const char *label, const char *value)
 {
+	if (value[0] == '\0') {	/* no trailing blanks */
+		printf("%s\n", label);
+		return;
+	}
 	print_padded(stdout, label, 14);
 	printf("%s\n", value);
 }

@@ -1,10 +1,10 @@
 #!/bin/sh
 # ceh show: text (the guide's detail view), yaml (the file itself), json.
 . "$(dirname "$0")/lib.sh"
-plan 36
+plan 37
 ceh init >/dev/null
 mk_units
-A=$(apply_std $ID1 --education 大学本科 --remark '材料齐全: 是')
+A=$(apply_std $ID1 --remark '材料齐全: 是')
 ceh add-year $A --year 2024 --public-subject 公需科目 --public-hours 30 --public-form 远程教育 \
     --pro-subject 建筑结构新技术 --pro-hours 60.5 --pro-form 培训班 >/dev/null
 ceh add-year $A --year 2023 --pro-subject '专业: "引号"' --pro-hours 20 --pro-form 学术会议 >/dev/null
@@ -21,7 +21,7 @@ like "$T/out" "^  证件号码 +$ID1\$" "ID number"
 like "$T/out" '^  姓名 +张三$' "name"
 like "$T/out" '^  性别 +男$' "sex"
 like "$T/out" "^  单位 +湖南建工集团有限公司 $EMP1\$" "unit name and code"
-like "$T/out" '^  最高学历 +大学本科$' "education"
+like "$T/out" '^  最高学历$' "no education: the label alone, no trailing blanks"
 like "$T/out" '^  备注 +材料齐全: 是$' "remark"
 like "$T/out" '^申报年度明细$' "year section"
 like "$T/out" '^年度 +公需科目名称 +折算学时 +继续教育形式 +专业科目名称 +折算学时 +继续教育形式 +合计学时 +达标$' "year table header"
@@ -29,6 +29,7 @@ like "$T/out" '^2024 +公需科目 +30 +远程教育 +建筑结构新技术 +60.
 like "$T/out" '^2023 +专业: "引号" +20 +学术会议 +20 +否$' "2023 row, not met"
 like "$T/out" '^附件$' "attachments section"
 cp "$T/out" "$T/text"
+unlike "$T/text" ' $' "no trailing blanks"
 check "labels aligned by display width" python3 - "$T/text" <<'PY'
 import sys, unicodedata
 def dw(s): return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in s)
