@@ -114,31 +114,18 @@ visit_queue(struct store *s, const char *unit, const char *appid, void *arg)
 {
 	struct ctx *c = arg;
 	struct application app;
-	struct app_ref ref;
-	struct person p;
 	struct ceh_err e;
-	enum stage folder;
-	int tries;
 
 	(void)unit;
-	if (app_ref_parse(appid, &ref, &e) < 0 ||
-	    person_open(s, ref.idnum, 0, &p, &e) < 0)
-		return 0;
-	for (tries = 0; tries < 2; tries++) {
-		if (app_find(&p, ref.uniq, &folder, &e) < 0)
-			break;
-		if (app_read(s, &p, folder, ref.uniq, &app, &e) == 0) {
-			add_row(s, c, &app);
-			app_release(&app);
-			break;
-		}
+	if (queue_read_app(s, appid, &app, &e) < 0) {
 		if (e.code != CEH_ENOTFOUND) {
 			fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
 			c->bad++;
-			break;
 		}
+		return 0;	/* not found: a stale entry */
 	}
-	person_close(&p);
+	add_row(s, c, &app);
+	app_release(&app);
 	return 0;
 }
 

@@ -51,4 +51,16 @@ int queue_walk(struct store *s, const char *unit, queue_visit_fn fn,
 int queue_walk_all(struct store *s, queue_visit_fn fn, void *arg,
     struct ceh_err *e);
 
+/*
+ * Read the document of a queue entry, validated in full.  The usual case
+ * is one openat2(2) of people/SSS/IDNUMBER/review/UNIQ.yaml (no symbolic
+ * link followed anywhere on the path); a document not in review/ (being
+ * moved, or the entry is stale) is looked for in every stage folder, once
+ * more if it moves meanwhile.  Class 3 if there is no such application:
+ * the entry is stale.  The caller checks stage and waiting_at.
+ */
+struct application;
+int queue_read_app(struct store *s, const char *appid,
+    struct application *app, struct ceh_err *e);
+
 #endif
