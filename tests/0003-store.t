@@ -3,7 +3,7 @@
 # malformed store files, each refused with the file named and the store
 # left byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 105
+plan 107
 
 # --- location ------------------------------------------------------------
 mkdir -p "$T/home"
@@ -124,6 +124,13 @@ hostile 1 "a second document" '$a ---\nformat: 1'
 hostile 1 "deep nesting" 's/^  remark: .*/  remark: [[[[[[[[[[x]]]]]]]]]]/'
 hostile 1 "invalid UTF-8" "s/^  name: .*/  name: $(printf '\325\305')/"
 hostile 1 "a NUL byte" 's/^  name: .*/  name: a\x00b/'
+
+# a document copied under another name is not taken for that application
+fake="${fa%/*}/0000000000000000000a.yaml"
+cp "$T/good.yaml" "$fake"
+expect_code 1 "a document under a name that is not its id" ceh show $ID1-0000000000000000000a
+like "$T/err" "0000000000000000000a\.yaml: its id .* does not match the file name" "says so, naming the file"
+rm "$fake"
 
 # an interrupted write (CEH_FAULT) fails with 5 and leaves nothing behind
 for fault in write:1 fsync:1 rename:1; do
