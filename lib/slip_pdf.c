@@ -30,6 +30,7 @@ struct pdf {
 	cairo_t *cr;
 	PangoContext *ctx;
 	int missing;		/* glyphs no font could show */
+	int measure;		/* lay out only, draw nothing */
 };
 
 struct cell {
@@ -92,16 +93,31 @@ text_at(struct pdf *p, double x, double y, double width, const char *s,
 	PangoLayout *l = layout(p, s, size, bold, width, al);
 	double h = layout_h(l);
 
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
+	if (!p->measure) {
+		cairo_move_to(p->cr, x, y);
+		pango_cairo_show_layout(p->cr, l);
+	}
 	g_object_unref(l);
 	return h;
 }
 
-/* A row of bordered cells from x = MARGIN at y; returns its height. */
-static double
-row(struct pdf *p, const struct cell *c, size_t n, double y, double size)
+/* Start a new page unless h more points fit below y. */
+static void
+need(struct pdf *p, double *y, double h)
 {
+	if (p->measure || *y + h <= PAGE_H - MARGIN)
+		return;
+	cairo_show_page(p->cr);
+	*y = MARGIN;
+}
+
+/* A row of bordered cells from x = MARGIN at *y (on a new page if it
+ * does not fit); *y moves below it. */
+static void
+row(struct pdf *p, const struct cell *c, size_t n, double *yp, double size)
+{
+	double y;
+
 	PangoLayout *l[16];
 	double h = 0, x, lh;
 	size_t i;
@@ -113,9 +129,16 @@ row(struct pdf *p, const struct cell *c, size_t n, double y, double size)
 		if (lh > h)
 			h = lh;
 	}
+	need(p, yp, h);
+	y = *yp;
+	*yp += h;
 	x = MARGIN;
 	cairo_set_line_width(p->cr, 0.6);
 	for (i = 0; i < n && i < 16; i++) {
+		if (p->measure) {
+			g_object_unref(l[i]);
+			continue;
+		}
 		if (c[i].shade) {
 			cairo_set_source_rgb(p->cr, 0.92, 0.92, 0.92);
 			cairo_rectangle(p->cr, x, y, c[i].w, h);
@@ -129,7 +152,6 @@ row(struct pdf *p, const struct cell *c, size_t n, double y, double size)
 		g_object_unref(l[i]);
 		x += c[i].w;
 	}
-	return h;
 }
 
 /* Person table column widths: label, value, label, value, label, value. */
@@ -147,13 +169,15 @@ span(const double *w, size_t from, size_t n)
 	return s;
 }
 
-static void
-draw(struct pdf *p, const struct slip *sl)
+/* Draw the slip with body text of the given size; returns where it ends
+ * (on an endless page when measuring). */
+static double
+draw(struct pdf *p, const struct slip *sl, double size)
 {
 	struct sbuf sb = SBUF_INIT, sb2 = SBUF_INIT;
 	char a[24], b[24], c[24], yr[16];
 	struct cell cl[10];
-	double y = MARGIN, size = 9;
+	double y = MARGIN;
 	size_t i;
 
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
@@ -175,21 +199,21 @@ draw(struct pdf *p, const struct slip *sl)
 	cl[3] = (struct cell){ pw[3], sl->sex, 0, AL_LEFT, 0 };
 	cl[4] = (struct cell){ pw[4], "证件号码", 1, AL_CENTER, 1 };
 	cl[5] = (struct cell){ pw[5], sl->id_number, 0, AL_LEFT, 0 };
-	y += row(p, cl, 6, y, size);
+	row(p, cl, 6, &y, size);
 	if (sl->unit_name && *sl->unit_name)
 		sb_addf(&sb, "%s（%s）", sl->unit_name, sl->unit);
 	else
 		sb_adds(&sb, sl->unit);
 	cl[0] = (struct cell){ pw[0], "工作单位", 1, AL_CENTER, 1 };
 	cl[1] = (struct cell){ span(pw, 1, 5), sb.buf, 0, AL_LEFT, 0 };
-	y += row(p, cl, 2, y, size);
+	row(p, cl, 2, &y, size);
 	cl[0] = (struct cell){ pw[0], "申报系列", 1, AL_CENTER, 1 };
 	cl[1] = (struct cell){ pw[1], sl->series, 0, AL_LEFT, 0 };
 	cl[2] = (struct cell){ pw[2], "子专业", 1, AL_CENTER, 1 };
 	cl[3] = (struct cell){ pw[3], sl->specialty, 0, AL_LEFT, 0 };
 	cl[4] = (struct cell){ pw[4], "拟申报职称", 1, AL_CENTER, 1 };
 	cl[5] = (struct cell){ pw[5], sl->title_level, 0, AL_LEFT, 0 };
-	y += row(p, cl, 6, y, size);
+	row(p, cl, 6, &y, size);
 	sb_reset(&sb);
 	sb_addf(&sb, "%d—%d（共 %zu 年）", sl->from, sl->to, sl->nyears);
 	sb_addf(&sb2, "每年%s", sl->rule.text);
@@ -198,7 +222,7 @@ draw(struct pdf *p, const struct slip *sl)
 	cl[2] = (struct cell){ pw[3], "认定标准", 1, AL_CENTER, 1 };
 	cl[3] = (struct cell){ span(pw, 4, 2), sb2.buf, 0, AL_LEFT, 0 };
 	/* widths: 58 | 164 | 70 | 223.28 */
-	y += row(p, cl, 4, y, size);
+	row(p, cl, 4, &y, size);
 	y += 12;
 	sb_reset(&sb);
 	sb_reset(&sb2);
@@ -211,7 +235,7 @@ draw(struct pdf *p, const struct slip *sl)
 
 		for (i = 0; i < 10; i++)
 			cl[i] = (struct cell){ yw[i], hd[i], 1, AL_CENTER, 1 };
-		y += row(p, cl, 10, y, size);
+		row(p, cl, 10, &y, size);
 	}
 	for (i = 0; i < sl->nyears; i++) {
 		const struct slip_year *yy = &sl->years[i];
@@ -225,7 +249,7 @@ draw(struct pdf *p, const struct slip *sl)
 			cl[3] = (struct cell){ yw[8], slip_met_label(0), 0,
 			    AL_CENTER, 0 };
 			cl[4] = (struct cell){ yw[9], "—", 0, AL_CENTER, 0 };
-			y += row(p, cl, 5, y, size);
+			row(p, cl, 5, &y, size);
 			continue;
 		}
 		sb_reset(&sb);
@@ -244,7 +268,7 @@ draw(struct pdf *p, const struct slip *sl)
 		cl[8] = (struct cell){ yw[8], slip_met_label(yy->met), 0,
 		    AL_CENTER, 0 };
 		cl[9] = (struct cell){ yw[9], sb.buf, 0, AL_LEFT, 0 };
-		y += row(p, cl, 10, y, size);
+		row(p, cl, 10, &y, size);
 	}
 	snprintf(yr, sizeof(yr), "%ld/%zu", sl->years_met, sl->nyears);
 	cl[0] = (struct cell){ yw[0], "合计", 1, AL_CENTER, 1 };
@@ -260,8 +284,9 @@ draw(struct pdf *p, const struct slip *sl)
 	    1, AL_RIGHT, 1 };
 	cl[8] = (struct cell){ yw[8], yr, 1, AL_CENTER, 1 };
 	cl[9] = (struct cell){ yw[9], "", 0, AL_LEFT, 1 };
-	y += row(p, cl, 10, y, size);
+	row(p, cl, 10, &y, size);
 	y += 10;
+	need(p, &y, 4 * (size + 4) + 40);
 
 	sb_reset(&sb);
 	sb_addf(&sb, "核认年度 %ld/%zu，达标年度 %ld/%zu；核认跨度内各年度均达标：%s",
@@ -276,18 +301,21 @@ draw(struct pdf *p, const struct slip *sl)
 	sb_reset(&sb);
 	sb_addf(&sb, "验证码：%s（可用 ceh verify-slip 核验）", sl->code);
 	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size + 1, 0, AL_LEFT);
-	y += 30;
-	text_at(p, MARGIN, y, CONTENT_W, "经办机构（盖章）：　　　　　　　　", size + 1,
-	    0, AL_RIGHT);
+	y += 24;
+	y += text_at(p, MARGIN, y, CONTENT_W, "经办机构（盖章）：　　　　　　　　",
+	    size + 1, 0, AL_RIGHT);
 	sb_release(&sb);
 	sb_release(&sb2);
+	return y;
 }
 
 int
 slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
 {
+	static const double sizes[] = { 9, 8.5, 8, 7.5, 7 };
 	cairo_surface_t *surf;
 	cairo_font_options_t *fo;
+	size_t i;
 	struct pdf p;
 	cairo_status_t st;
 	char date[32];
@@ -319,7 +347,15 @@ slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	pango_cairo_context_set_font_options(p.ctx, fo);
 	cairo_font_options_destroy(fo);
-	draw(&p, sl);
+	/* the largest body size from 9 down to 7 points that keeps the
+	 * slip on one page; past that, rows go on to further pages */
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]) - 1; i++) {
+		p.measure = 1;
+		if (draw(&p, sl, sizes[i]) <= PAGE_H - MARGIN)
+			break;
+	}
+	p.measure = 0;
+	draw(&p, sl, sizes[i]);
 	cairo_show_page(p.cr);
 	g_object_unref(p.ctx);
 	cairo_destroy(p.cr);

@@ -211,7 +211,12 @@ static const char css[] =
     ".person { margin-bottom: 4mm; }\n"
     ".years td { text-align: center; }\n"
     ".years td.l { text-align: left; }\n"
-    ".years td.n { text-align: right; }\n"
+    ".years td.n { text-align: right; white-space: nowrap; }\n"
+    "tr { page-break-inside: avoid; }\n"
+    "body.dense { font-size: 8pt; } .dense td, .dense th { padding: 0.6mm "
+    "0.8mm; } .dense h1 { font-size: 15pt; margin-bottom: 2mm; }\n"
+    "body.denser { font-size: 7pt; } .denser td, .denser th { padding: "
+    "0.3mm 0.6mm; } .denser h1 { font-size: 14pt; margin-bottom: 1mm; }\n"
     ".none { color: #444; }\n"
     ".sum td { font-weight: bold; }\n"
     ".foot { margin-top: 4mm; line-height: 1.7; }\n"
@@ -221,6 +226,30 @@ static const char css[] =
     "@media screen { body { background: #888; } .page { background: #fff; "
     "padding: 15mm 14mm; width: 210mm; min-height: 297mm; "
     "margin: 5mm auto; } }\n";
+
+/* Lines a year row takes at the normal size, roughly: the agency cell
+ * takes three, a subject about eight characters a line. */
+static const char *
+html_density(const struct slip *sl)
+{
+	size_t i, lines = 0, l;
+
+	for (i = 0; i < sl->nyears; i++) {
+		const struct slip_year *y = &sl->years[i];
+
+		l = y->approved ? 3 : 1;
+		if ((utf8_width(y->pub_subject) + 15) / 16 > l)
+			l = (utf8_width(y->pub_subject) + 15) / 16;
+		if ((utf8_width(y->pro_subject) + 15) / 16 > l)
+			l = (utf8_width(y->pro_subject) + 15) / 16;
+		lines += l;
+	}
+	if (lines > 40)
+		return " class=\"denser\"";
+	if (lines > 20)
+		return " class=\"dense\"";
+	return "";
+}
 
 void
 slip_render_html(const struct slip *sl, FILE *out)
@@ -234,8 +263,8 @@ slip_render_html(const struct slip *sl, FILE *out)
 	html_esc(out, sl->title);
 	fputs(" ", out);
 	html_esc(out, sl->number);
-	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
-	    "<div class=\"page\">\n<h1>", css);
+	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body%s>\n"
+	    "<div class=\"page\">\n<h1>", css, html_density(sl));
 	html_esc(out, sl->title);
 	fputs("</h1>\n<div class=\"meta\"><span>编号：", out);
 	html_esc(out, sl->number);
@@ -268,8 +297,8 @@ slip_render_html(const struct slip *sl, FILE *out)
 	fputs("<table class=\"years\">\n<colgroup><col style=\"width:11mm\">"
 	    "<col><col style=\"width:11mm\"><col style=\"width:17mm\"><col>"
 	    "<col style=\"width:11mm\"><col style=\"width:17mm\">"
-	    "<col style=\"width:11mm\"><col style=\"width:13mm\">"
-	    "<col style=\"width:30mm\"></colgroup>\n"
+	    "<col style=\"width:13mm\"><col style=\"width:14mm\">"
+	    "<col style=\"width:28mm\"></colgroup>\n"
 	    "<tr><th rowspan=\"2\">年度</th><th colspan=\"3\">公需科目</th>"
 	    "<th colspan=\"3\">专业科目</th><th rowspan=\"2\">合计学时</th>"
 	    "<th rowspan=\"2\">是否达标</th><th rowspan=\"2\">核认机构及日期"

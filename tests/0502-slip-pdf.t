@@ -8,7 +8,7 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&
 	exit 0
 fi
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 27
+plan 32
 
 expect_code 0 "pdf to a file" ceh print-slip --id $ID1 --from 2019 --to 2023 --format pdf -o "$T/s.pdf"
 num=$(cut -f1 "$T/out")
@@ -52,4 +52,22 @@ norm() { sed -e 's/[0-9]\{8\}-[0-9A-Z]\{10\}/NUMBER/' -e 's/[0-9A-Z]\{4\}\(-[0-9
 norm "$T/s.raw" > "$T/s.norm"
 norm "$T/t.raw" > "$T/t.norm"
 same "$T/s.norm" "$T/t.norm" "pdf to stdout: the same text but for number and code"
+
+# ten years: one page with names of usual length; with names at the limit
+# the text gets smaller, then rows go on to a second page, none is lost
+A=$(apply_std $ID2 --unit $EMP3) || exit 1
+B=$(apply_std $ID3 --unit $EMP3) || exit 1
+long=$(python3 -c 'print("建筑信息模型技术在装配式建筑施工中的应用与实践" * 4)')
+for y in 2015 2016 2017 2018 2019 2020 2021 2022 2023 2024; do
+	yr $A $y 30 60 '建筑信息模型（BIM）技术在装配式建筑施工中的应用与实践'
+	yr $B $y 30 60 "$long"
+done
+approve $A && approve $B || exit 1
+expect_code 0 "ten years" ceh print-slip --id $ID2 --from 2015 --to 2024 --format pdf -o "$T/ten.pdf"
+pdfinfo "$T/ten.pdf" > "$T/info" 2>&1
+like "$T/info" "^Pages: +1$" "fit on one page"
+expect_code 0 "ten years of 92-character subjects" ceh print-slip --id $ID3 --from 2015 --to 2024 --format pdf -o "$T/huge.pdf"
+pdftotext -layout "$T/huge.pdf" "$T/huge.txt"
+ok "every year is there" sh -c "for y in 2015 2016 2017 2018 2019 2020 2021 2022 2023 2024; do grep -q \"^ *\$y \" '$T/huge.txt' || exit 1; done"
+like "$T/huge.txt" "验证码：[0-9A-Z-]{24}" "and the code after them"
 done_testing
