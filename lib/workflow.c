@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -79,49 +80,56 @@ wf_actor_text(enum wf_actor a)
 
 /* ---- the rule that a year is approved once ---- */
 
-struct conflict {
-	struct person *p;
-	const struct application *app;
-	struct ceh_err *e;
-};
-
-static int
-conflict_visit(struct store *s, const char *idnum, enum stage folder,
-    const char *uniq, void *arg)
-{
-	struct conflict *c = arg;
-	struct application other;
-	size_t i;
-	int hit = 0;
-
-	(void)idnum;
-	if (folder != STAGE_APPROVED ||
-	    strcmp(uniq, c->app->id + IDNUM_LEN + 1) == 0)
-		return 0;
-	if (app_read(s, c->p, folder, uniq, &other, c->e) < 0) {
-		ceh_err_prefix(c->e, "cannot check the years approved before "
-		    "(run 'ceh fsck')");
-		return -1;
-	}
-	for (i = 0; i < c->app->nyears && !hit; i++)
-		if (other.stage == STAGE_APPROVED &&
-		    app_year(&other, c->app->years[i].year) != NULL) {
-			ceh_fail(c->e, CEH_EINPUT, "year %d of %s is already "
-			    "approved in application %s", c->app->years[i].year,
-			    c->app->id, other.id);
-			hit = 1;
-		}
-	app_release(&other);
-	return hit;
-}
-
+/* Only the approved/ folder of the (locked) person is read: under the
+ * lock every document is in the folder of its stage (person_repair). */
 int
 wf_year_conflict(struct store *s, struct person *p,
     const struct application *app, struct ceh_err *e)
 {
-	struct conflict c = { p, app, e };
+	const char *self = app->id + IDNUM_LEN + 1;
+	struct application other;
+	struct dirent *d;
+	DIR *dir;
+	size_t i;
+	int fd, hit = 0;
 
-	return store_walk(s, p->idnum, conflict_visit, &c, e);
+	if (p->stagefd[STAGE_APPROVED] < 0)
+		return 0;
+	if ((fd = dup(p->stagefd[STAGE_APPROVED])) < 0 ||
+	    (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return ceh_fail_errno(e, "cannot read the approved "
+		    "applications of %s", p->idnum);
+	}
+	rewinddir(dir);
+	while (!hit && (d = readdir(dir)) != NULL) {
+		char uniq[APP_UNIQ_LEN + 1];
+
+		if (strlen(d->d_name) != APP_UNIQ_LEN + 5 ||
+		    strcmp(d->d_name + APP_UNIQ_LEN, ".yaml") != 0 ||
+		    strncmp(d->d_name, self, APP_UNIQ_LEN) == 0)
+			continue;
+		memcpy(uniq, d->d_name, APP_UNIQ_LEN);
+		uniq[APP_UNIQ_LEN] = '\0';
+		if (app_read(s, p, STAGE_APPROVED, uniq, &other, e) < 0) {
+			ceh_err_prefix(e, "cannot check the years approved "
+			    "before (run 'ceh fsck')");
+			hit = -1;
+			break;
+		}
+		for (i = 0; i < app->nyears && !hit; i++)
+			if (other.stage == STAGE_APPROVED &&
+			    app_year(&other, app->years[i].year) != NULL) {
+				ceh_fail(e, CEH_EINPUT, "year %d of %s is "
+				    "already approved in application %s",
+				    app->years[i].year, app->id, other.id);
+				hit = 1;
+			}
+		app_release(&other);
+	}
+	closedir(dir);
+	return hit;
 }
 
 /* ---- preconditions ---- */
