@@ -527,8 +527,17 @@ person_repair(struct store *s, struct person *p, int repair,
 			int libzip_temp = l > APP_UNIQ_LEN + 5 &&
 			    strncmp(v[i] + APP_UNIQ_LEN, ".zip.", 5) == 0;
 
-			if (!is_temp_name(v[i]) && !libzip_temp)
+			if (!is_temp_name(v[i]) && !libzip_temp) {
+				/* readers skip anything else; say so */
+				if (!doc_name_uniq(v[i], ".yaml", uniq) &&
+				    !doc_name_uniq(v[i], ".zip", uniq)) {
+					say(rep, "people/%s/%s/%s/%s: not a "
+					    "file of ceh (left alone)", shard,
+					    p->idnum, stage_name(f), v[i]);
+					rep->problems++;
+				}
 				continue;
+			}
 			say(rep, "people/%s/%s/%s/%s: temp file of an "
 			    "interrupted write%s", shard, p->idnum,
 			    stage_name(f), v[i], repair ? ", removed" : "");
@@ -536,6 +545,24 @@ person_repair(struct store *s, struct person *p, int repair,
 				rep->temps_removed++;
 			else if (!repair)
 				rep->problems++;
+		}
+		free_list(v, n);
+	}
+	/* 1b. anything but the lock and the stage folders in the person's
+	 *     directory */
+	{
+		size_t n, i;
+		char **v = list_dir(p->fd, &n);
+
+		for (i = 0; i < n; i++) {
+			enum stage st_;
+
+			if (strcmp(v[i], ".lock") == 0 ||
+			    stage_parse(v[i], &st_) == 0)
+				continue;
+			say(rep, "people/%s/%s/%s: not a file of ceh (left "
+			    "alone)", shard, p->idnum, v[i]);
+			rep->problems++;
 		}
 		free_list(v, n);
 	}
