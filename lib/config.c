@@ -54,8 +54,10 @@ config_parse(struct config *c, const char *buf, size_t len,
 
 	config_defaults(c);
 	root = ytree_parse(buf, len, fname, e);
-	if (root == NULL)
+	if (root == NULL) {
+		config_release(c);
 		return -1;
+	}
 	if (ynode_expect(root, Y_MAP, "document", fname, e) < 0)
 		goto out;
 	if (ymap_long(root, "format", 1, 1, 1000000, &c->format, fname, e) < 0)
