@@ -213,7 +213,8 @@ CMD_FN(list)
 		rc = store_walk(s, id, visit, &c, &c.e);
 	if (rc < 0)
 		return cmd_error(argv[0], &c.e);
-	qsort(c.rows, c.n, sizeof(*c.rows), by_id);
+	if (c.n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(c.rows, c.n, sizeof(*c.rows), by_id);
 	table_init(&t, NCOLS, keys, labels);
 	for (i = 0; i < c.n; i++) {
 		table_add(&t, (const char *const *)c.rows[i].cells);
