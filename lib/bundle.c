@@ -791,19 +791,26 @@ bundle_add(struct store *s, struct app_handle *h, int year,
 		goto out;
 	if (ndoc && !had) {
 		ceh_fail(e, CEH_EINPUT, "%s is missing but the document lists "
-		    "%zu attachment(s); see 'ceh fsck'", path, ndoc);
+		    "%zu attachment(s); remove them with 'ceh attach --remove' "
+		    "and attach them again", path, ndoc);
 		goto out;
 	}
 	if (ndoc && oldlen == 0) {
-		ceh_fail(e, CEH_EINPUT, "%s is damaged (empty file); see 'ceh "
-		    "fsck'", path);
+		ceh_fail(e, CEH_EINPUT, "%s is damaged (empty file); remove "
+		    "its attachments with 'ceh attach --remove' and attach "
+		    "them again", path);
 		goto out;
 	}
 	if (ndoc) {
 		za = open_mem(old, oldlen, ZIP_CHECKCONS, &src, path, e);
 		if (za == NULL) {
-			ceh_fail(e, CEH_EINPUT, "%s is damaged (%s); see 'ceh "
-			    "fsck'", path, e->msg + strlen(path) + 2);
+			char why[sizeof(e->msg)];
+
+			snprintf(why, sizeof(why), "%s",
+			    e->msg + strlen(path) + 2);
+			ceh_fail(e, CEH_EINPUT, "%s is damaged (%s); remove "
+			    "its attachments with 'ceh attach --remove' and "
+			    "attach them again", path, why);
 			goto out;
 		}
 		scan_doc(app, 0, &sc);
@@ -812,7 +819,8 @@ bundle_add(struct store *s, struct app_handle *h, int year,
 			for (i = 0; sc.d[i].why == NULL; i++)
 				;
 			ceh_fail(e, CEH_EINPUT, "%s is damaged: %d attachment "
-			    "'%s': %s; see 'ceh fsck'", path, sc.d[i].year,
+			    "'%s': %s; remove it with 'ceh attach --remove' "
+			    "and attach it again", path, sc.d[i].year,
 			    sc.d[i].at->name, sc.d[i].why);
 			goto out;
 		}
@@ -981,20 +989,25 @@ bundle_remove(struct store *s, struct app_handle *h, int year,
 		return -1;
 	}
 	sb_release(&cand);
-	/* the archive must be readable if anything stays in it */
+	/*
+	 * If something stays in the archive it is rewritten without the
+	 * entry.  An archive libzip cannot open is left as it is: its
+	 * remaining attachments stay reported as damaged, and removing them
+	 * one by one is the way out (the last removal deletes it).
+	 */
 	snprintf(zname, sizeof(zname), "%s.zip", uniq_of(app));
 	zip_path(&h->p, h->folder, uniq_of(app), path, sizeof(path));
 	had = load_archive(s, &h->p, app, h->folder, 0, &old, &oldlen, &where,
 	    e);
-	if (had < 0)
-		return -1;
-	if (doc_count(app) > 1 && had) {
-		if (oldlen == 0 || (za = open_mem(old, oldlen, ZIP_CHECKCONS,
-		    &src, path, e)) == NULL) {
-			ceh_fail(e, CEH_EINPUT, "%s is damaged; see 'ceh fsck'",
-			    path);
-			goto out;
-		}
+	if (had < 0) {
+		if (e->code != CEH_EINPUT)
+			return -1;
+		had = 1;	/* too large to read: damaged */
+		ceh_err_clear(e);
+	}
+	if (doc_count(app) > 1 && had && oldlen > 0) {
+		za = open_mem(old, oldlen, ZIP_CHECKCONS, &src, path, e);
+		ceh_err_clear(e);
 	}
 	if (removed)
 		snprintf(removed, 256, "%s", row->att[hit].entry);
@@ -1018,9 +1031,11 @@ bundle_remove(struct store *s, struct app_handle *h, int year,
 		rc = 0;
 		goto out;
 	}
-	if (za == NULL) {
+	if (doc_count(app) == 0) {
 		rc = drop_extras(&h->p, h->folder, uniq_of(app), NULL, 0, NULL,
 		    0, path, e);
+	} else if (za == NULL) {
+		rc = 0;		/* damaged: left for the next removals */
 	} else {
 		char *out;
 		size_t outlen;

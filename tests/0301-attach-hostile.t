@@ -2,7 +2,7 @@
 # Hostile archives put in place of the real one: show and attach --extract
 # report them, nothing is written outside DIR, nothing damaged is extracted.
 . "$(dirname "$0")/lib.sh"
-plan 70
+plan 77
 
 ceh init >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
@@ -118,4 +118,14 @@ store_digest > "$T/after"
 same "$T/before" "$T/after" "store unchanged"
 rm -f "$Z"; cp "$T/good.zip" "$Z"
 expect_code 0 "the real archive back: show is clean" ceh show $APP
+# the way out of a damaged archive: remove the attachments, attach again
+head -c 150 "$T/good.zip" > "$Z"
+expect_code 0 "remove from an unreadable archive" ceh attach $APP --remove \
+    --year 2024 a.pdf
+expect_code 1 "the other one is still reported" ceh show $APP
+like "$T/out" "damaged" "as damaged"
+expect_code 0 "remove the last one" ceh attach $APP --remove --year 2024 b.png
+ok "the damaged archive is gone" test ! -e "$Z"
+expect_code 0 "attach again" ceh attach $APP --year 2024 "$D/a.pdf" "$D/b.png"
+expect_code 0 "show is clean" ceh show $APP
 done_testing
