@@ -139,7 +139,8 @@ tsv_split(char *line, char **f, size_t max)
 
 struct rstate {
 	long imports;
-	long long size[REC_SHARDS];
+	long long size[REC_SHARDS];	/* person shards SS.tsv */
+	long long ksize[REC_SHARDS];	/* key shards SS.key */
 };
 
 static int
@@ -171,9 +172,11 @@ state_read(int recfd, struct rstate *st, struct ceh_err *e)
 			if (sscanf(line, "imports %ld %c", &st->imports,
 			    &extra) != 1 || st->imports < 0)
 				goto bad;
-		} else if (sscanf(line, "%2x %lld %c", &sh, &sz, &extra) != 2 ||
-		    sh >= REC_SHARDS || sz < 0)
+		} else if (sscanf(line + (line[0] == 'k'), "%2x %lld %c", &sh,
+		    &sz, &extra) != 2 || sh >= REC_SHARDS || sz < 0)
 			goto bad;
+		else if (line[0] == 'k')
+			st->ksize[sh] = sz;
 		else
 			st->size[sh] = sz;
 	}
@@ -198,6 +201,9 @@ state_write(int recfd, const struct rstate *st, struct ceh_err *e)
 	for (sh = 0; sh < REC_SHARDS; sh++)
 		if (st->size[sh])
 			sb_addf(&b, "%02x %lld\n", sh, st->size[sh]);
+	for (sh = 0; sh < REC_SHARDS; sh++)
+		if (st->ksize[sh])
+			sb_addf(&b, "k%02x %lld\n", sh, st->ksize[sh]);
 	rc = atomic_write(recfd, "state", b.buf, b.len, e);
 	sb_release(&b);
 	return rc;
@@ -487,11 +493,10 @@ ptab_free(struct ptab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Record keys of one shard: "PROVIDER\tRECID" -> content hash. */
+/* Record keys (培训机构, 记录编号) as two independent 64-bit hashes, with
+ * the content hash of the record: the key index of a key shard. */
 struct kent {
-	uint64_t kh, ch;
-	size_t koff;
-	size_t klen;
+	uint64_t k1, k2, ch;
 };
 
 struct ktab {
@@ -499,19 +504,68 @@ struct ktab {
 	size_t n, cap;
 	uint32_t *slot;
 	size_t nslot;
-	struct sbuf keys;
 };
 
-static size_t
-ktab_pos(const struct ktab *t, uint64_t kh, const char *k, size_t klen)
+#define KENT_BYTES 24
+
+static void
+key_hash(const char *provider, const char *recid, uint64_t *k1,
+    uint64_t *k2)
 {
-	size_t m = t->nslot - 1, i = (size_t)mix64(kh) & m;
+	const unsigned char *p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	int pass;
+
+	*k1 = fnv64(provider, strlen(provider), FNV0);
+	*k1 = fnv64("\t", 1, *k1);
+	*k1 = mix64(fnv64(recid, strlen(recid), *k1));
+	/* a second, differently built hash: 128 bits in all */
+	for (pass = 0; pass < 2; pass++) {
+		for (p = (const unsigned char *)(pass ? recid : provider); *p;
+		    p++) {
+			h = (h ^ *p) * 0xff51afd7ed558ccdULL;
+			h ^= h >> 31;
+		}
+		h = (h ^ 0x1f) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	*k2 = mix64(h);
+}
+
+static unsigned
+key_shard(uint64_t k1)
+{
+	return (unsigned)(k1 >> 56) & (REC_SHARDS - 1);
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static size_t
+ktab_pos(const struct ktab *t, uint64_t k1, uint64_t k2)
+{
+	size_t m = t->nslot - 1, i = (size_t)k1 & m;
 	const struct kent *x;
 
 	while (t->slot[i] != NONE) {
 		x = &t->v[t->slot[i]];
-		if (x->kh == kh && x->klen == klen &&
-		    memcmp(t->keys.buf + x->koff, k, klen) == 0)
+		if (x->k1 == k1 && x->k2 == k2)
 			break;
 		i = (i + 1) & m;
 	}
@@ -519,19 +573,18 @@ ktab_pos(const struct ktab *t, uint64_t kh, const char *k, size_t klen)
 }
 
 static struct kent *
-ktab_get(const struct ktab *t, uint64_t kh, const char *k, size_t klen)
+ktab_get(const struct ktab *t, uint64_t k1, uint64_t k2)
 {
 	size_t i;
 
 	if (t->nslot == 0)
 		return NULL;
-	i = ktab_pos(t, kh, k, klen);
+	i = ktab_pos(t, k1, k2);
 	return t->slot[i] == NONE ? NULL : &t->v[t->slot[i]];
 }
 
 static void
-ktab_add(struct ktab *t, uint64_t kh, const char *k, size_t klen,
-    uint64_t ch)
+ktab_add(struct ktab *t, uint64_t k1, uint64_t k2, uint64_t ch)
 {
 	size_t i, j;
 
@@ -544,19 +597,17 @@ ktab_add(struct ktab *t, uint64_t kh, const char *k, size_t klen,
 			t->slot[j] = NONE;
 		t->nslot = ns;
 		for (j = 0; j < t->n; j++)
-			t->slot[ktab_pos(t, t->v[j].kh, t->keys.buf +
-			    t->v[j].koff, t->v[j].klen)] = (uint32_t)j;
+			t->slot[ktab_pos(t, t->v[j].k1, t->v[j].k2)] =
+			    (uint32_t)j;
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
 	}
-	i = ktab_pos(t, kh, k, klen);
-	t->v[t->n].kh = kh;
+	i = ktab_pos(t, k1, k2);
+	t->v[t->n].k1 = k1;
+	t->v[t->n].k2 = k2;
 	t->v[t->n].ch = ch;
-	t->v[t->n].koff = t->keys.len;
-	t->v[t->n].klen = klen;
-	sb_add(&t->keys, k, klen);
 	t->slot[i] = (uint32_t)t->n++;
 }
 
@@ -566,7 +617,6 @@ ktab_reset(struct ktab *t)
 	size_t j;
 
 	t->n = 0;
-	sb_reset(&t->keys);
 	for (j = 0; j < t->nslot; j++)
 		t->slot[j] = NONE;
 }
@@ -576,8 +626,59 @@ ktab_free(struct ktab *t)
 {
 	free(t->v);
 	free(t->slot);
-	sb_release(&t->keys);
 	memset(t, 0, sizeof(*t));
+}
+
+/* Read the committed part of key shard sh into t; *count gets the
+ * number of entries, *dups how many keys appear twice. */
+static int
+keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
+    long *count, long *dups, struct ceh_err *e)
+{
+	char name[8];
+	unsigned char *buf;
+	ssize_t r;
+	size_t got = 0, i;
+	int fd;
+
+	if (size == 0)
+		return 0;
+	if (size % KENT_BYTES)
+		return ceh_fail(e, CEH_ESYS, "records/%02x.key: committed size "
+		    "%lld is not a whole number of entries", sh, size);
+	snprintf(name, sizeof(name), "%02x.key", sh);
+	fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ceh_fail_errno(e, "records/%s", name);
+	buf = xmalloc((size_t)size);
+	while (got < (size_t)size) {
+		r = pread(fd, buf + got, (size_t)size - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(buf);
+			close(fd);
+			if (r < 0)
+				return ceh_fail_errno(e, "records/%s", name);
+			return ceh_fail(e, CEH_ESYS, "records/%s: shorter than "
+			    "its committed size %lld (run ceh fsck)", name,
+			    size);
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	for (i = 0; i < got; i += KENT_BYTES) {
+		uint64_t k1 = get64(buf + i), k2 = get64(buf + i + 8);
+
+		if (dups && ktab_get(t, k1, k2))
+			(*dups)++;
+		else
+			ktab_add(t, k1, k2, get64(buf + i + 16));
+		if (count)
+			(*count)++;
+	}
+	free(buf);
+	return 0;
 }
 
 /* ---- import ---- */
@@ -593,7 +694,8 @@ struct imp {
 	char **hdr;
 	size_t nhdr;
 	struct ptab people;
-	FILE *part[REC_SHARDS];
+	FILE *part[REC_SHARDS];		/* valid rows, by key shard */
+	FILE *outp[REC_SHARDS];		/* new records, by person shard */
 	struct sbuf tmp;
 	struct ceh_err rowerr;
 };
@@ -629,15 +731,16 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 	free(r);
 }
 
+/* An unlinked temp file in $TMPDIR (or /tmp). */
 static FILE *
-part_file(struct imp *im, unsigned sh, struct ceh_err *e)
+temp_file(FILE **slot, struct ceh_err *e)
 {
 	const char *dir = getenv("TMPDIR");
 	char *tpl;
 	int fd;
 
-	if (im->part[sh])
-		return im->part[sh];
+	if (*slot)
+		return *slot;
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	tpl = xasprintf("%s/ceh-import-XXXXXX", dir);
@@ -649,12 +752,12 @@ part_file(struct imp *im, unsigned sh, struct ceh_err *e)
 	}
 	unlink(tpl);
 	free(tpl);
-	im->part[sh] = fdopen(fd, "w+");
-	if (im->part[sh] == NULL) {
+	*slot = fdopen(fd, "w+");
+	if (*slot == NULL) {
 		close(fd);
 		ceh_fail_errno(e, "temp file");
 	}
-	return im->part[sh];
+	return *slot;
 }
 
 static void
@@ -679,6 +782,8 @@ build_line(struct sbuf *b, const struct hour_record *r)
 	tsv_put(b, r->recid);
 }
 
+/* Pass 1: check each row; valid ones go to the temp file of their key
+ * shard as "LINE PERSON NFIELDS RECORD(9 fields) RAW-FIELDS...". */
 static int
 p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
     struct ceh_err *e)
@@ -686,6 +791,7 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	struct imp *im = arg;
 	struct hour_record r;
 	struct pent *p;
+	uint64_t k1, k2;
 	FILE *pf;
 	size_t i;
 	int isnew;
@@ -721,10 +827,10 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	/* names are checked in pass 2, against the name on record or, for
 	 * a new person, the first one in the file */
 	p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
-	pf = part_file(im, shard_of(r.id), e);
+	key_hash(r.provider, r.recid, &k1, &k2);
+	pf = temp_file(&im->part[key_shard(k1)], e);
 	if (pf == NULL)
 		return -1;
-	/* LINE PERSON NFIELDS RECORD(9 fields) RAW-FIELDS... */
 	sb_reset(&im->tmp);
 	sb_addl(&im->tmp, line);
 	sb_addc(&im->tmp, '\t');
@@ -743,71 +849,61 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	return 0;
 }
 
-/* Load the committed records of shard sh for the people of this file. */
+/* The names on record of the people in the file, from the person shards
+ * that hold any of them. */
 static int
-load_shard(struct imp *im, int recfd, const struct rstate *rs, unsigned sh,
-    struct ktab *kt, struct ceh_err *e)
+load_names(struct imp *im, int recfd, const struct rstate *rs,
+    struct ceh_err *e)
 {
-	char *buf, *p, *nl, *end, *f[NFIELDS + 1];
-	size_t prefix;
+	unsigned char want[REC_SHARDS];
+	char *buf, *p, *nl, *end, *t1, *t2;
 	struct pent *pe;
-	uint64_t ch;
+	unsigned sh;
+	size_t i;
 
-	if (rs->size[sh] == 0)
-		return 0;
-	if (shard_load(recfd, sh, rs->size[sh], &buf, e) < 0)
-		return -1;
-	end = buf + rs->size[sh];
-	for (p = buf; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		if (nl - p < IDNUM_LEN + 1 || p[IDNUM_LEN] != '\t')
+	memset(want, 0, sizeof(want));
+	for (i = 0; i < im->people.n; i++)
+		want[shard_of(im->people.v[i].id)] = 1;
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		if (!want[sh] || rs->size[sh] == 0)
 			continue;
-		p[IDNUM_LEN] = '\0';
-		pe = ptab_get(&im->people, p);
-		p[IDNUM_LEN] = '\t';
-		if (pe == NULL)
-			continue;
-		*nl = '\0';
-		/* the content: everything before the import number */
-		{
-			char *t = p;
-			int k;
-
-			for (k = 0; k < 9 && t; k++)
-				t = strchr(t + 1, '\t');
-			if (t == NULL)
+		if (shard_load(recfd, sh, rs->size[sh], &buf, e) < 0)
+			return -1;
+		end = buf + rs->size[sh];
+		for (p = buf; p < end; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (nl == NULL)
+				nl = end;
+			if (nl - p < IDNUM_LEN + 1 || p[IDNUM_LEN] != '\t')
 				continue;
-			prefix = (size_t)(t - p);
-		}
-		ch = fnv64(p, prefix, FNV0);
-		if (tsv_split(p, f, NFIELDS) != NFIELDS)
-			continue;
-		if (pe->sname == NONE) {
+			p[IDNUM_LEN] = '\0';
+			pe = ptab_get(&im->people, p);
+			if (pe == NULL || pe->sname != NONE)
+				continue;
+			*nl = '\0';
+			t1 = p + IDNUM_LEN + 1;
+			t2 = strchr(t1, '\t');
+			if (t2 == NULL)
+				continue;
+			*t2 = '\0';
 			pe->sname = (uint32_t)im->people.names.len;
-			sb_add(&im->people.names, f[1], strlen(f[1]) + 1);
+			/* names hold no tab, newline or backslash escapes
+			 * that matter: text_check refused control characters */
+			sb_add(&im->people.names, t1, strlen(t1) + 1);
 		}
-		sb_reset(&im->tmp);
-		sb_adds(&im->tmp, f[7]);
-		sb_addc(&im->tmp, '\t');
-		sb_adds(&im->tmp, f[8]);
-		ktab_add(kt, fnv64(im->tmp.buf, im->tmp.len, FNV0), im->tmp.buf,
-		    im->tmp.len, ch);
+		free(buf);
 	}
-	free(buf);
 	return 0;
 }
 
+/* Append buf to records/NAME at its committed size at, and fsync. */
 static int
-append_shard(int recfd, unsigned sh, long long at, const struct sbuf *out,
-    int *created, struct ceh_err *e)
+append_file(int recfd, const char *name, long long at, const char *buf,
+    size_t len, int *created, struct ceh_err *e)
 {
-	char name[8];
 	struct stat sb;
 	int fd;
 
-	shard_name(sh, name);
 	fd = openat(recfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd < 0)
@@ -821,7 +917,7 @@ append_shard(int recfd, unsigned sh, long long at, const struct sbuf *out,
 		*created = 1;
 	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
 	    (fault_hit("write") ? (errno = ENOSPC, 1) :
-	    write_all(fd, out->buf, out->len) < 0) ||
+	    write_all(fd, buf, len) < 0) ||
 	    (fault_hit("fsync") ? (errno = EIO, 1) : fsync(fd) < 0)) {
 		ceh_fail_errno(e, "records/%s", name);
 		if (ftruncate(fd, (off_t)at) == 0)
@@ -847,25 +943,82 @@ nth_tab(const char *p, int n)
 	return p;
 }
 
+struct lref {
+	long lno;
+	const char *p;
+	size_t len;
+};
+
+static int
+cmp_lref(const void *a, const void *b)
+{
+	const struct lref *x = a, *y = b;
+
+	return x->lno < y->lno ? -1 : x->lno > y->lno;
+}
+
+/* Lines "LINE\tTEXT\n" into TEXT lines in the order of LINE, so a
+ * person's records are stored in the order of the file. */
+static void
+sort_by_line(struct sbuf *b)
+{
+	struct lref *v = NULL;
+	size_t n = 0, cap = 0, i;
+	struct sbuf o = SBUF_INIT;
+	char *p = b->buf, *end = b->buf + b->len, *nl, *t;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end - 1;
+		t = memchr(p, '\t', (size_t)(nl - p));
+		if (t == NULL)
+			t = p - 1;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].lno = strtol(p, NULL, 10);
+		v[n].p = t + 1;
+		v[n].len = (size_t)(nl + 1 - (t + 1));
+		n++;
+		p = nl + 1;
+	}
+	qsort(v, n, sizeof(*v), cmp_lref);
+	sb_grow(&o, b->len);
+	for (i = 0; i < n; i++)
+		sb_add(&o, v[i].p, v[i].len);
+	free(v);
+	sb_release(b);
+	*b = o;
+}
+
+/* Pass 2, key shard by key shard: names, duplicates, conflicts; new
+ * records go to the key shard's index and to their person shard's temp
+ * file.  Pass 3 appends those to the person shards; then the commit. */
 static int
 pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 {
 	struct ktab kt;
-	struct sbuf out = SBUF_INIT, key = SBUF_INIT, src = SBUF_INIT;
+	struct sbuf kout = SBUF_INIT, rec = SBUF_INIT, out = SBUF_INIT;
 	struct rstate ns = *rs;
 	struct pent *pe;
 	struct kent *k;
-	char *line = NULL, **f = NULL, *msg;
-	const char *rname;
+	char *line = NULL, **f = NULL, *msg, name[8];
+	const char *rname, *rs0, *rs1;
+	unsigned char kb[KENT_BYTES];
 	size_t cap = 0, nf, fcap = im->nhdr + 13;
 	ssize_t got;
-	unsigned sh;
+	unsigned sh, ps;
 	long lno, pidx, batch = rs->imports + 1;
-	uint64_t ch, kh;
+	uint64_t ch, k1, k2;
 	int created = 0, any = 0, rc = -1;
+	FILE *of;
 
 	memset(&kt, 0, sizeof(kt));
 	f = xcalloc(fcap + 1, sizeof(char *));
+	if (recfd >= 0 && load_names(im, recfd, rs, e) < 0)
+		goto out;
 	for (sh = 0; sh < REC_SHARDS; sh++) {
 		if (im->part[sh] == NULL)
 			continue;
@@ -875,12 +1028,11 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			goto out;
 		}
 		ktab_reset(&kt);
-		if (recfd >= 0 && load_shard(im, recfd, rs, sh, &kt, e) < 0)
+		if (recfd >= 0 && keys_load(recfd, sh, rs->ksize[sh], &kt, NULL,
+		    NULL, e) < 0)
 			goto out;
-		sb_reset(&out);
+		sb_reset(&kout);
 		while ((got = getline(&line, &cap, im->part[sh])) > 0) {
-			const char *rs0, *rs1;
-
 			if (line[got - 1] == '\n')
 				line[got - 1] = '\0';
 			/* the stored form of the record: fields 4 to 12 */
@@ -890,9 +1042,9 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 				ceh_fail(e, CEH_ESYS, "temp file damaged");
 				goto out;
 			}
-			sb_reset(&src);
-			sb_add(&src, rs0 + 1, (size_t)(rs1 - rs0 - 1));
-			ch = fnv64(src.buf, src.len, FNV0);
+			sb_reset(&rec);
+			sb_add(&rec, rs0 + 1, (size_t)(rs1 - rs0 - 1));
+			ch = fnv64(rec.buf, rec.len, FNV0);
 			nf = tsv_split(line, f, fcap);
 			if (nf < 13 || nf > fcap || parse_long(f[0], &lno) < 0 ||
 			    parse_long(f[1], &pidx) < 0 || pidx < 0 ||
@@ -923,12 +1075,8 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 				free(msg);
 				continue;
 			}
-			sb_reset(&key);
-			sb_adds(&key, f[3 + 7]);
-			sb_addc(&key, '\t');
-			sb_adds(&key, f[3 + 8]);
-			kh = fnv64(key.buf, key.len, FNV0);
-			k = ktab_get(&kt, kh, key.buf, key.len);
+			key_hash(f[3 + 7], f[3 + 8], &k1, &k2);
+			k = ktab_get(&kt, k1, k2);
 			if (k && k->ch == ch) {
 				im->st->duplicates++;
 				continue;
@@ -943,8 +1091,18 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 				free(msg);
 				continue;
 			}
-			ktab_add(&kt, kh, key.buf, key.len, ch);
-			sb_add(&out, src.buf, src.len);
+			ktab_add(&kt, k1, k2, ch);
+			im->st->imported++;
+			if (im->o->dry_run)
+				continue;
+			put64(kb, k1);
+			put64(kb + 8, k2);
+			put64(kb + 16, ch);
+			sb_add(&kout, kb, sizeof(kb));
+			sb_reset(&out);
+			sb_addl(&out, lno);	/* for pass 3's sort */
+			sb_addc(&out, '\t');
+			sb_add(&out, rec.buf, rec.len);
 			sb_addc(&out, '\t');
 			sb_addl(&out, batch);
 			sb_addc(&out, '\t');
@@ -952,19 +1110,61 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			sb_addc(&out, ':');
 			sb_addl(&out, lno);
 			sb_addc(&out, '\n');
-			im->st->imported++;
+			of = temp_file(&im->outp[shard_of(pe->id)], e);
+			if (of == NULL)
+				goto out;
+			if (fwrite(out.buf, 1, out.len, of) != out.len) {
+				ceh_fail_errno(e, "temp file");
+				goto out;
+			}
 		}
 		if (ferror(im->part[sh])) {
 			ceh_fail_errno(e, "temp file");
 			goto out;
 		}
-		if (out.len && !im->o->dry_run) {
-			if (append_shard(recfd, sh, rs->size[sh], &out, &created,
-			    e) < 0)
+		fclose(im->part[sh]);
+		im->part[sh] = NULL;
+		if (kout.len) {
+			snprintf(name, sizeof(name), "%02x.key", sh);
+			if (append_file(recfd, name, rs->ksize[sh], kout.buf,
+			    kout.len, &created, e) < 0)
 				goto out;
-			ns.size[sh] += (long long)out.len;
+			ns.ksize[sh] += (long long)kout.len;
 			any = 1;
 		}
+	}
+	/* pass 3: the new records into their person shards */
+	for (ps = 0; ps < REC_SHARDS; ps++) {
+		if (im->outp[ps] == NULL)
+			continue;
+		sb_reset(&out);
+		if (fflush(im->outp[ps]) != 0 || fseek(im->outp[ps], 0,
+		    SEEK_SET) != 0) {
+			ceh_fail_errno(e, "temp file");
+			goto out;
+		}
+		for (;;) {
+			size_t r;
+
+			sb_grow(&out, 1 << 16);
+			r = fread(out.buf + out.len, 1, 1 << 16, im->outp[ps]);
+			out.len += r;
+			if (r == 0)
+				break;
+		}
+		if (ferror(im->outp[ps])) {
+			ceh_fail_errno(e, "temp file");
+			goto out;
+		}
+		fclose(im->outp[ps]);
+		im->outp[ps] = NULL;
+		sort_by_line(&out);
+		shard_name(ps, name);
+		if (out.len && append_file(recfd, name, rs->size[ps], out.buf,
+		    out.len, &created, e) < 0)
+			goto out;
+		ns.size[ps] += (long long)out.len;
+		any = 1;
 	}
 	if (any) {
 		if (created && fsync_dir(recfd, "records", e) < 0)
@@ -981,9 +1181,9 @@ out:
 	free(line);
 	free(f);
 	ktab_free(&kt);
+	sb_release(&kout);
+	sb_release(&rec);
 	sb_release(&out);
-	sb_release(&key);
-	sb_release(&src);
 	return rc;
 }
 
@@ -1026,9 +1226,12 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 out:
 	if (recfd >= 0)
 		close(recfd);
-	for (sh = 0; sh < REC_SHARDS; sh++)
+	for (sh = 0; sh < REC_SHARDS; sh++) {
 		if (im.part[sh])
 			fclose(im.part[sh]);
+		if (im.outp[sh])
+			fclose(im.outp[sh]);
+	}
 	for (i = 0; i < im.nhdr; i++)
 		free(im.hdr[i]);
 	free(im.hdr);
@@ -1047,11 +1250,12 @@ check_shards(struct store *s, int repair, int full, struct records_report *rep,
 	struct ktab kt;
 	struct stat sb;
 	struct ceh_err ve;
-	char name[8], msg[512], *buf, *p, *nl, *end;
+	char name[8], msg[1200], *buf, *p, *nl, *end;
 	char idc[IDNUM_LEN + 1];
 	unsigned sh;
-	long lno;
-	int recfd, fd, rc = -1;
+	long lno, nkeys = 0, nrec = 0, dups;
+	long long want;
+	int recfd, fd, kind, rc = -1;
 	DIR *d;
 	struct dirent *de;
 
@@ -1066,16 +1270,18 @@ check_shards(struct store *s, int repair, int full, struct records_report *rep,
 		close(recfd);
 		return -1;
 	}
+	for (kind = 0; kind < 2; kind++)
 	for (sh = 0; sh < REC_SHARDS; sh++) {
-		shard_name(sh, name);
+		snprintf(name, sizeof(name), kind ? "%02x.key" : "%02x.tsv", sh);
+		want = kind ? rs.ksize[sh] : rs.size[sh];
 		fd = openat(recfd, name, (repair ? O_RDWR : O_RDONLY) |
 		    O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
-			if (errno == ENOENT && rs.size[sh] == 0)
+			if (errno == ENOENT && want == 0)
 				continue;
 			if (errno == ENOENT) {
 				SAY("records/%s: missing, %lld bytes committed",
-				    name, rs.size[sh]);
+				    name, want);
 				if (rep)
 					rep->problems++;
 				continue;
@@ -1083,64 +1289,75 @@ check_shards(struct store *s, int repair, int full, struct records_report *rep,
 			ceh_fail_errno(e, "records/%s", name);
 			goto out;
 		}
-		if (rep)
+		if (rep && !kind)
 			rep->shards++;
 		if (fstat(fd, &sb) < 0) {
 			close(fd);
 			ceh_fail_errno(e, "records/%s", name);
 			goto out;
 		}
-		if (sb.st_size > rs.size[sh]) {
+		if (sb.st_size > want) {
 			if (repair) {
-				if (ftruncate(fd, (off_t)rs.size[sh]) < 0 ||
+				if (ftruncate(fd, (off_t)want) < 0 ||
 				    fsync(fd) < 0) {
 					close(fd);
 					ceh_fail_errno(e, "records/%s", name);
 					goto out;
 				}
 				if (rep) {
-					rep->truncated++;
-					if (full)
-						SAY("records/%s: removed %lld "
-						    "bytes of an interrupted "
-						    "import", name,
-						    (long long)sb.st_size -
-						    rs.size[sh]);
+					rep->repaired++;
+					SAY("records/%s: removed %lld bytes of "
+					    "an interrupted import", name,
+					    (long long)sb.st_size - want);
 				}
 			} else if (rep) {
 				SAY("records/%s: %lld bytes of an interrupted "
 				    "import past the committed size", name,
-				    (long long)sb.st_size - rs.size[sh]);
+				    (long long)sb.st_size - want);
 				rep->problems++;
 			}
-		} else if (sb.st_size < rs.size[sh]) {
+		} else if (sb.st_size < want) {
 			SAY("records/%s: %lld bytes, shorter than the "
 			    "committed %lld", name, (long long)sb.st_size,
-			    rs.size[sh]);
+			    want);
 			if (rep)
 				rep->problems++;
 		}
 		close(fd);
-		if (!full || sb.st_size < rs.size[sh] || rs.size[sh] == 0)
+		if (!full || sb.st_size < want || want == 0)
 			continue;
-		if (shard_load(recfd, sh, rs.size[sh], &buf, e) < 0)
+		if (kind) {
+			ktab_reset(&kt);
+			dups = 0;
+			if (keys_load(recfd, sh, want, &kt, &nkeys, &dups,
+			    e) < 0) {
+				SAY("%s", e->msg);
+				rep->problems++;
+				continue;
+			}
+			if (dups) {
+				SAY("records/%s: %ld record key(s) stored "
+				    "twice", name, dups);
+				rep->problems++;
+			}
+			continue;
+		}
+		if (shard_load(recfd, sh, want, &buf, e) < 0)
 			goto out;
-		ktab_reset(&kt);
-		end = buf + rs.size[sh];
+		end = buf + want;
 		if (end[-1] != '\n') {
 			SAY("records/%s: the last record is cut short", name);
 			rep->problems++;
 		}
 		for (p = buf, lno = 1; p < end; p = nl + 1, lno++) {
 			struct hrec r;
-			struct sbuf key = SBUF_INIT;
-			uint64_t kh;
 
 			nl = memchr(p, '\n', (size_t)(end - p));
 			if (nl == NULL)
 				nl = end;
 			*nl = '\0';
 			memset(&r, 0, sizeof(r));
+			nrec++;
 			if (hrec_parse(p, &r) < 0 ||
 			    idnum_check("id", r.id, idc, &ve) < 0 ||
 			    strcmp(idc, r.id) != 0 || shard_of(r.id) != sh ||
@@ -1149,24 +1366,16 @@ check_shards(struct store *s, int repair, int full, struct records_report *rep,
 				SAY("records/%s:%ld: damaged record", name,
 				    lno);
 				rep->problems++;
-				hrec_release(&r);
-				continue;
-			}
-			rep->records++;
-			sb_adds(&key, r.provider);
-			sb_addc(&key, '\t');
-			sb_adds(&key, r.recid);
-			kh = fnv64(key.buf, key.len, FNV0);
-			if (ktab_get(&kt, kh, key.buf, key.len)) {
-				SAY("records/%s:%ld: record %s/%s is stored "
-				    "twice", name, lno, r.provider, r.recid);
-				rep->problems++;
 			} else
-				ktab_add(&kt, kh, key.buf, key.len, 0);
-			sb_release(&key);
+				rep->records++;
 			hrec_release(&r);
 		}
 		free(buf);
+	}
+	if (full && nkeys != nrec) {
+		SAY("records: the key index holds %ld keys for %ld records",
+		    nkeys, nrec);
+		rep->problems++;
 	}
 	/* temp files of an interrupted state write */
 	fd = dup(recfd);
@@ -1180,12 +1389,15 @@ check_shards(struct store *s, int repair, int full, struct records_report *rep,
 	while ((de = readdir(d)) != NULL)
 		if (is_temp_name(de->d_name)) {
 			if (repair && unlinkat(recfd, de->d_name, 0) == 0) {
-				if (full)
+				if (rep) {
+					rep->repaired++;
 					SAY("records/%s: removed a temp file",
 					    de->d_name);
+				}
 			} else if (!repair && rep) {
 				SAY("records/%s: temp file of an interrupted "
 				    "write", de->d_name);
+				rep->problems++;
 			}
 		}
 	closedir(d);

@@ -128,11 +128,13 @@ int records_recover(struct store *s, struct ceh_err *e);
 
 /* For `ceh fsck`: check every committed record (parses, valid, in its
  * shard, no key twice) and the shard sizes; with repair, cut off
- * uncommitted tails (the caller holds the store lock). */
+ * uncommitted tails and remove temp files.  The caller holds the store
+ * lock (an import in progress would look like an interrupted one); rep
+ * is required, its counters are added to. */
 struct records_report {
 	long records;
 	long shards;
-	long truncated;		/* shards cut back to their committed size */
+	long repaired;		/* uncommitted tails cut, temp files removed */
 	long problems;
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;

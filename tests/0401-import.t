@@ -2,7 +2,7 @@
 # ceh import and ceh records: encodings, line ends, quoting, header
 # mapping, every refusal, duplicates, conflicts, --dry-run, --rejects.
 . "$(dirname "$0")/lib.sh"
-plan 105
+plan 106
 ceh init >/dev/null
 H=证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号
 P1=湖南大学继续教育学院
@@ -110,6 +110,7 @@ $ID2,李斯,2024,专业科目,课程,10,培训班,$P1,B-14,
 $ID1,张三,2024,专业科目,建筑工程施工质量控制,41,培训班,$P1,H-0001,
 $ID2,李四,2024,专业科目,课程,10,培训班,$P1,B-16,ok
 4.30102E+17,李四,2024,专业科目,课程,10,培训班,$P1,B-17,
+$ID2,李四,2024,专业科目,建筑工程施工质量控制,40,培训班,$P1,H-0001,
 CSV
 digest2=$(store_digest)
 expect_code 1 "a file of bad rows" ceh import --rejects "$T/rej.csv" "$T/bad.csv"
@@ -129,9 +130,10 @@ like "$T/err" 'bad.csv:14: 记录编号 must not be empty' "empty record id"
 like "$T/err" "bad.csv:15: 姓名 '李斯' differs from '李四' already on record for $ID2" "name differs from the one on record"
 like "$T/err" "bad.csv:16: conflict: 记录编号 'H-0001' of 培训机构 '$P1' is already on record" "conflict"
 like "$T/err" 'bad.csv:18: .*scientific notation' "a spreadsheet-rounded ID number"
-like "$T/err" 'read 17, imported 1, duplicates 0, conflicts 1, rejected 15' "summary counts"
-like "$T/err" '16 rows written to .*rej.csv' "rejects file written"
-ok "rejects: header plus 16 rows" test "$(wc -l < "$T/rej.csv")" = 17
+like "$T/err" "bad.csv:19: conflict: 记录编号 'H-0001' of 培训机构 '$P1' is already on record" "a record number reused for another person is a conflict"
+like "$T/err" 'read 18, imported 1, duplicates 0, conflicts 2, rejected 15' "summary counts"
+like "$T/err" '17 rows written to .*rej.csv' "rejects file written"
+ok "rejects: header plus 17 rows" test "$(wc -l < "$T/rej.csv")" = 18
 ok "rejects start with a BOM" sh -c "[ \"\$(head -c3 '$T/rej.csv' | od -An -tx1 | tr -d ' ')\" = efbbbf ]"
 like "$T/rej.csv" '证件号码,姓名,.*,记录编号,备注,原因.$' "then the input's header plus 原因"
 ok "rejected rows unchanged plus the reason" grep -q "^$ID2,李四,2024,专业科目,课程,十二,培训班,$P1,B-05,,bad.csv:6: 学时 '十二' is not a number" "$T/rej.csv"
@@ -143,7 +145,7 @@ like "$T/out" 'B-16	' "B-16 on record"
 # fix the rejects and import them again
 sed -e 's/,十二,/,12,/' "$T/rej.csv" > "$T/fixed.csv"
 expect_code 1 "the fixed rejects file is read (BOM, reason column ignored)" ceh import "$T/fixed.csv"
-like "$T/err" 'fixed.csv: read 16, imported 1, duplicates 0, conflicts 1, rejected 14' "the fixed row imported"
+like "$T/err" 'fixed.csv: read 17, imported 1, duplicates 0, conflicts 2, rejected 14' "the fixed row imported"
 
 # name consistency inside one file
 cat > "$T/names.csv" <<CSV
