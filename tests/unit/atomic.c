@@ -192,7 +192,12 @@ main(int argc, char **argv)
 
 	/* clean up */
 	close(dirfd_);
-	rc = system("rm -rf -- \"$PWD\"");
-	(void)rc;
+	if (chdir("/") == 0) {
+		char *cmd = xasprintf("rm -rf -- '%s'", tmpl);
+
+		rc = system(cmd);
+		(void)rc;
+		free(cmd);
+	}
 	return done_testing();
 }
