@@ -347,6 +347,8 @@ def make_op():
         a = pick_app("draft")
         ph = "1555656%04d" % rng.randrange(10000)
         return (["edit", a, "--phone", ph], None, {a: done_edit(ph)})
+    if r < 0.50 and HAVE["import"]:
+        return make_import()
     if r < 0.55 and HAVE["attach"]:
         a = pick_app("draft")
         ys = list(years_of(model[a])) or YEARS
@@ -395,6 +397,78 @@ def make_op():
     return make_op()
 
 
+# ---- imported records ----
+
+held = set()        # (provider, record id) held after the last round
+n_csv = 0
+
+
+def record_row(key):
+    """The one content a record key always has (so overlaps are
+    duplicates, never conflicts)."""
+    prov, rid = key
+    h = int(hashlib.sha256(("%s/%s" % key).encode()).hexdigest(), 16)
+    person = PERSONS[h % len(PERSONS)][0]
+    return "%s,张三,%d,%s,课程%s,%d,培训班,%s,%s" % (
+        person, YEARS[h % len(YEARS)], ("专业科目", "公需科目")[h % 2], rid,
+        1 + h % 8, prov, rid)
+
+
+def make_import():
+    global n_csv
+    n_csv += 1
+    keys = sorted({(rng.choice(("培训机构甲", "培训机构乙")),
+                    "R%d" % rng.randrange(60))
+                   for _ in range(rng.randint(2, 8))})
+    path = os.path.join(os.path.dirname(STORE), "imp%d.csv" % n_csv)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,"
+                "培训机构,记录编号\n")
+        for k in keys:
+            f.write(record_row(k) + "\n")
+    return (["import", path], None, ("import", set(keys)))
+
+
+def records_snapshot():
+    keys = []
+    for person, _ in PERSONS:
+        rc, out, err = run(["records", "--id", person, "--format", "tsv"])
+        if rc == 3:
+            continue
+        if not check(rc == 0, "records --id %s: %s" % (person, err.strip())):
+            continue
+        lines = out.splitlines()
+        if not lines:
+            continue
+        head = lines[0].split("\t")
+        ip, ir = head.index("培训机构"), head.index("记录编号")
+        for ln in lines[1:]:
+            f = ln.split("\t")
+            keys.append((f[ip], f[ir]))
+    check(len(keys) == len(set(keys)), "no record held twice (%d rows, "
+          "%d keys)" % (len(keys), len(set(keys))))
+    return set(keys)
+
+
+def check_import(keys, rc, killed):
+    global held
+    now = records_snapshot()
+    check(held <= now, "no record lost (%d missing)" % len(held - now))
+    new = now - held
+    check(new <= keys, "only this import's records appeared")
+    if rc == 0:
+        stats["acked"] += 1
+        check(keys <= now, "acknowledged import: all %d records held "
+              "(%d missing)" % (len(keys), len(keys - now)))
+    elif killed:
+        check(not new or new == keys - held, "killed import: all or "
+              "nothing (%d of %d new)" % (len(new), len(keys - held)))
+    else:
+        stats["refused"] += 1
+        check(not new, "refused import added nothing")
+    held = now
+
+
 def acked_items(args, rc, out):
     """For a review batch: ids reported done on stdout."""
     done = set()
@@ -436,7 +510,12 @@ def one_round():
     # nothing acknowledged is ever lost
     for i in acked_ids:
         check(i in docs, "acknowledged application %s exists" % i)
-    if targets is None:  # apply
+    if isinstance(targets, tuple):  # import
+        check_import(targets[1], rc, killed)
+        for i in docs:
+            check(i in model and same(model[i], docs[i]),
+                  "%s untouched by import" % i)
+    elif targets is None:  # apply
         new = [i for i in docs if i not in model]
         if rc == 0:
             app_id = out.strip()
@@ -493,7 +572,7 @@ def one_round():
 
 
 HAVE = {c: have(c) for c in ("submit", "withdraw", "review", "attach",
-                             "fsck")}
+                             "fsck", "import")}
 PDF = os.path.join(os.path.dirname(STORE), "torture-evidence.pdf")
 with open(PDF, "wb") as f:
     f.write(b"%PDF-1.4\n% torture evidence\n%%EOF\n")
@@ -524,7 +603,7 @@ for spec, n in hits.items():
         pts[p.split(":")[0]] = pts.get(p.split(":")[0], 0) + n
 print("# kills with these points armed: %s" % " ".join(
     "%s=%d" % kv for kv in sorted(pts.items())))
-print("# applications %d, decisions in their histories %d" %
-      (len(model), decided))
+print("# applications %d, decisions in their histories %d, records held "
+      "%d" % (len(model), decided, len(held)))
 print("1..%d" % n_test)
 sys.exit(1 if n_fail else 0)
