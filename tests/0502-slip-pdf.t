@@ -8,7 +8,7 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&
 	exit 0
 fi
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 32
+plan 35
 
 expect_code 0 "pdf to a file" ceh print-slip --id $ID1 --from 2019 --to 2023 --format pdf -o "$T/s.pdf"
 num=$(cut -f1 "$T/out")
@@ -70,4 +70,14 @@ expect_code 0 "ten years of 92-character subjects" ceh print-slip --id $ID3 --fr
 pdftotext -layout "$T/huge.pdf" "$T/huge.txt"
 ok "every year is there" sh -c "for y in 2015 2016 2017 2018 2019 2020 2021 2022 2023 2024; do grep -q \"^ *\$y \" '$T/huge.txt' || exit 1; done"
 like "$T/huge.txt" "验证码：[0-9A-Z-]{24}" "and the code after them"
+
+# a name with characters outside the main font (Ext A 䶮, Ext B 𠀾): the
+# fallback font supplies them, embedded and extractable
+P=$(apply_std 370101190102039973 --unit $EMP3 --name '王䶮𠀾') || exit 1
+yr $P 2022 30 60 && approve $P || exit 1
+expect_code 0 "a rare name" ceh print-slip --id 370101190102039973 --from 2022 --to 2022 --format pdf -o "$T/rare.pdf"
+pdftotext "$T/rare.pdf" "$T/rare.txt"
+like "$T/rare.txt" "王䶮𠀾" "is extracted as written"
+pdffonts "$T/rare.pdf" > "$T/fonts" 2>&1
+ok "all its fonts are embedded subsets" sh -c "awk 'NR > 2 && (\$(NF-4) != \"yes\" || \$(NF-3) != \"yes\") { bad = 1 } END { exit bad }' '$T/fonts'"
 done_testing
