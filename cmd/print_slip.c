@@ -82,7 +82,7 @@ CMD_FN(print_slip)
 	struct slip sl;
 	struct ceh_err e;
 	long from, to, y;
-	int ch, f, t, rc = -1;
+	int ch, f, t, rc = -1, attempt;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -144,28 +144,38 @@ CMD_FN(print_slip)
 		f = (int)from;
 		t = (int)to;
 	}
-	if (slip_collect(s, id, f, t, &sl, &e) < 0 ||
-	    slip_issue(s, &sl, &e) < 0)
+	if (slip_collect(s, id, f, t, &sl, &e) < 0)
 		goto fail;
-	if ((mem = open_memstream(&buf, &len)) == NULL) {
-		ceh_fail_errno(&e, "cannot render the slip");
-		goto fail;
+	/* a number already taken (50 random bits: practically never) gets
+	 * another one */
+	for (attempt = 0;; attempt++) {
+		if (slip_issue(s, &sl, &e) < 0)
+			goto fail;
+		free(buf);
+		buf = NULL;
+		if ((mem = open_memstream(&buf, &len)) == NULL) {
+			ceh_fail_errno(&e, "cannot render the slip");
+			goto fail;
+		}
+		rc = 0;
+		switch (fmt) {
+		case SF_TEXT: slip_render_text(&sl, mem); break;
+		case SF_HTML: slip_render_html(&sl, mem); break;
+		case SF_JSON: slip_json(&sl, mem); break;
+		case SF_PDF: rc = slip_render_pdf(&sl, mem, &e); break;
+		}
+		if (fclose(mem) != 0) {
+			ceh_fail_errno(&e, "cannot render the slip");
+			goto fail;
+		}
+		if (rc < 0)
+			goto fail;
+		/* record first: a slip handed out must verify */
+		if (slip_record_save(s, &sl, &e) == 0)
+			break;
+		if (e.code != CEH_ESTATE || attempt == 2)
+			goto fail;
 	}
-	switch (fmt) {
-	case SF_TEXT: slip_render_text(&sl, mem); break;
-	case SF_HTML: slip_render_html(&sl, mem); break;
-	case SF_JSON: slip_json(&sl, mem); break;
-	case SF_PDF: rc = slip_render_pdf(&sl, mem, &e); break;
-	}
-	if (fclose(mem) != 0) {
-		ceh_fail_errno(&e, "cannot render the slip");
-		goto fail;
-	}
-	if (fmt == SF_PDF && rc < 0)
-		goto fail;
-	/* record first: a slip handed out must verify */
-	if (slip_record_save(s, &sl, &e) < 0)
-		goto fail;
 	if (outpath) {
 		if (write_out(outpath, buf, len, &e) < 0)
 			goto fail;
