@@ -26,8 +26,19 @@ setup() {
 	ceh add-year $APP_C --year 2021 --pro-subject 课 --pro-hours 90 \
 	    --pro-form 培训班 >/dev/null &&
 	ceh submit $APP_C >/dev/null &&
+	APP_D=$(apply_std 430103196001010019) &&
+	ceh add-year $APP_D --year 2021 --pro-subject 课 --pro-hours 90 \
+	    --pro-form 培训班 >/dev/null &&
+	ceh submit $APP_D >/dev/null &&
+	for u in $EMP1 $SUP2 $SUP1 $AGENCY; do
+		ceh review --as $u --approve $APP_D >/dev/null || return 1
+	done &&
+	{ echo '证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号'
+	  echo "$ID1,张三,2022,专业科目,课程1,2,培训班,培训机构甲,R1"
+	  echo "$ID2,李四,2021,公需科目,课程2,1.5,远程教育,培训机构甲,R2"
+	  echo "$ID1,张三,2023,专业科目,课程3,8,培训班,培训机构乙,R3"; } > "$T/hours.csv" &&
 	cp -a "$CEH_STORE" "$T/base"
 }
 if ! setup; then echo "1..1"; echo "not ok 1 - setup"; cat "$T/err" 2>/dev/null; exit 1; fi
-export APP_A APP_B APP_C CEH_ROOT
+export APP_A APP_B APP_C APP_D CEH_ROOT
 exec python3 "$CEH_ROOT/tests/torture/faults.py"

@@ -56,14 +56,34 @@ def run(args, env_extra=None, stdin=None):
         p.stderr.decode(errors="replace")
 
 
+def committed_sizes():
+    """records/state: the committed size of each records shard."""
+    sizes = {}
+    try:
+        with open(os.path.join(STORE, "records", "state")) as fh:
+            for ln in fh:
+                f = ln.split()
+                if len(f) == 2 and f[1].isdigit() and f[0] != "imports":
+                    sizes[f[0] + ".tsv"] = int(f[1])
+    except FileNotFoundError:
+        pass
+    return sizes
+
+
 def digest():
     """Names, modes and contents of every file; lock files' contents (the
-    holder's pid) left out, as in tests/lib.sh store_digest."""
+    holder's pid) left out, as in tests/lib.sh store_digest.  Derived or
+    uncommitted data is compared as readers see it: empty folders of the
+    queue index and the records store are not data, and a records shard
+    counts only up to its committed size (records.h: bytes past it are
+    invisible and the next import overwrites them); an empty slips/ folder
+    is not data either."""
     out = []
+    sizes = committed_sizes()
     for d, dirs, files in os.walk(STORE):
         dirs.sort()
         rel = os.path.relpath(d, STORE)
-        if not rel.startswith("queues/"):   # empty queue folders: debris
+        if rel.split("/")[0] not in ("queues", "records", "slips"):
             out.append("%s/ %o" % (rel, stat.S_IMODE(os.lstat(d).st_mode)))
         for f in sorted(files):
             p = os.path.join(d, f)
@@ -73,6 +93,11 @@ def digest():
                 continue
             if stat.S_ISLNK(st.st_mode):
                 h = "->" + os.readlink(p)
+            elif rel == "records" and f.endswith(".tsv"):
+                if not sizes.get(f):
+                    continue
+                with open(p, "rb") as fh:
+                    h = hashlib.sha256(fh.read(sizes[f])).hexdigest()[:16]
             elif f.endswith(".zip") and zipfile.is_zipfile(p):
                 # entries and contents: libzip stamps entries with the
                 # wall clock, which CEH_NOW does not pin
@@ -131,6 +156,18 @@ COMMANDS = [
 ]
 if os.path.exists(CSV):
     COMMANDS.append(("import", ["import", CSV], None))
+D = os.environ.get("APP_D")  # approved: a slip can be printed
+if D:
+    COMMANDS.append(("print-slip", ["print-slip", "--id", D[:18], "--from",
+                                    "2020", "--to", "2021", "--format",
+                                    "json"], None))
+# commands whose result holds random names: compared up to those names
+RANDOM = {"print-slip": r"slips/\S*( \d+ [0-9a-f]+)?", "apply": None}
+
+
+def norm(dig, label):
+    pat = RANDOM.get(label)
+    return re.sub(pat, "slips/RANDOM", dig) if pat else dig
 
 
 def apply_normalise(out):
@@ -165,7 +202,7 @@ for label, args, stdin in COMMANDS:
     rc, out, err = run(args, stdin=stdin)
     if label == "apply":
         apply_normalise(out)
-    ref = digest()
+    ref = norm(digest(), label)
     if rc != 0:
         tap(False, "%s: works without faults (exit %d: %s)" %
             (label, rc, err.strip()))
@@ -174,7 +211,7 @@ for label, args, stdin in COMMANDS:
     rc2, out2, err2 = run(args, stdin=stdin)
     if label == "apply":
         apply_normalise(out2)
-    if digest() != ref:
+    if norm(digest(), label) != ref:
         tap(False, "%s: two fault-free runs leave the same store" % label,
             diff(ref, digest()))
         continue
@@ -193,6 +230,8 @@ for label, args, stdin in COMMANDS:
                 apply_normalise(out)
             after = digest()
             what = "%s:%d" % (kind, n)
+            if rc == 0:
+                after = norm(after, label)
             lines = [ln for ln in err.splitlines() if ln]
             if rc == 0:
                 if after != ref:
@@ -218,6 +257,8 @@ for label, args, stdin in COMMANDS:
             # changed although it failed: debris, or committed?
             run(["fsck", "--repair"])
             fixed = digest()
+            if norm(fixed, label) == ref:
+                fixed = ref
             if fixed == before:
                 continue    # only debris, which fsck --repair removed
             if fixed == ref:
