@@ -12,6 +12,10 @@ Run through tests/bench/run.sh, which checks the environment:
   BENCH_OUT     results file (default tests/bench/RESULTS.md at scale 1,
                 else $BENCH_BUILD/RESULTS.md)
   BENCH_JOBS    processes for building stores (default: nproc)
+  BENCH_MEMDIR  tmpfs for the read-only stores (default /dev/shm; "none":
+                use BENCH_DIR)
+  BENCH_BUDGET  a run longer than this many seconds is not repeated
+                (default 20)
 
 Every row is measured against its reference in the same run; commands
 that are still "not implemented" give "n/a (not implemented)".
@@ -32,6 +36,7 @@ BUILD = os.environ["BENCH_BUILD"]
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SLOW_RUNS = int(os.environ.get("BENCH_SLOW_RUNS", "1" if SCALE >= 0.5 else str(RUNS)))
+BUDGET = float(os.environ.get("BENCH_BUDGET", "20"))
 JOBS = int(os.environ.get("BENCH_JOBS", str(os.cpu_count() or 1)))
 OUT = os.environ.get("BENCH_OUT") or (
     os.path.join(ROOT, "tests/bench/RESULTS.md") if SCALE >= 1
@@ -89,7 +94,11 @@ def run(argv, stdin=None, stdout=None, env=None, check=True, ok=(0,)):
     if check and p.returncode not in ok:
         raise RuntimeError("%s exited %d: %s" % (" ".join(argv), p.returncode,
                                                  err.decode(errors="replace")[-800:]))
+    LAST_CPU[0] = ru.ru_utime + ru.ru_stime
     return t1 - t0, ru.ru_maxrss, p.returncode
+
+
+LAST_CPU = [0.0]
 
 
 def sh(cmd):
@@ -99,15 +108,28 @@ def sh(cmd):
 def measure(argv_fn, runs, prep=None, **kw):
     """Median seconds and max peak RSS over runs; argv_fn(i) gives argv,
     prep(i) runs untimed before each run."""
-    times, rss = [], 0
+    times, rss, cpu = [], 0, []
     for i in range(runs):
         if prep:
             prep(i)
         argv = argv_fn(i) if callable(argv_fn) else argv_fn
         t, m, _ = run(argv, **kw)
         times.append(t)
+        cpu.append(LAST_CPU[0])
         rss = max(rss, m)
+        if t > BUDGET:
+            break       # a slow run is not repeated
+    MEASURED_CPU[0] = statistics.median(cpu)
     return statistics.median(times), rss, times
+
+
+MEASURED_CPU = [0.0]
+
+
+def cpu_note():
+    """CPU time (user + sys) of the last measured command: on a loaded
+    machine it says more than the elapsed time."""
+    return "CPU %s" % fmt_s(MEASURED_CPU[0])
 
 
 def implemented(cmd):
@@ -190,18 +212,22 @@ def bench_import(n):
 
         def prep(i):
             envs["env"] = new_store(store)
-        times, rss = [], 0
+        times, rss, cpu = [], 0, []
         for i in range(RUNS):
             prep(i)
             t, m, rc = run([CEH, "import", csv], env=envs["env"], ok=(0, 1))
             times.append(t)
+            cpu.append(LAST_CPU[0])
             rss = max(rss, m)
+            if t > BUDGET:
+                break
         ce = statistics.median(times)
+        MEASURED_CPU[0] = statistics.median(cpu)
         shutil.rmtree(store, ignore_errors=True)
         nt = ("%.0f rows/s (sqlite3 %.0f, floor %.0f); peak RSS ceh %.1f MB, "
               "sqlite3 %.1f MB, floor %.1f MB" % (n / ce, n / sq, n / fl,
                                                   rss / 1024, sq_rss / 1024,
-                                                  fl_rss / 1024))
+                                                  fl_rss / 1024)) + "; " + cpu_note()
     else:
         ce, nt = None, "sqlite3 %.0f rows/s, floor %.0f rows/s" % (n / sq, n / fl)
     add("import vs sqlite3 .import", size, ce, sq, target="≤ 2×",
@@ -216,11 +242,11 @@ def bench_import(n):
 
 # ---------------------------------------------------------------- stores
 
-def build_store(name, apps, queue, review):
-    path = os.path.join(WORK, name)
-    info = os.path.join(WORK, name + ".info")
+def build_store(name, apps, queue, review, where, people=None):
+    path = os.path.join(where, name)
+    info = os.path.join(where, name + ".info")
     argv = [GENSTORE, "-n", str(apps), "-q", str(queue), "-r", str(review),
-            "-j", str(JOBS), path, info]
+            "-j", str(JOBS)] + (["-p", str(people)] if people else []) + [path, info]
     t0 = time.perf_counter()
     run(argv)
     t1 = time.perf_counter()
@@ -234,25 +260,24 @@ def build_store(name, apps, queue, review):
     d["path"] = path
     d["ids"] = info + ".review-ids"
     d["env"] = dict(ENV, CEH_STORE=path)
-    notes.append("Store %s: %s applications over %s people, built by "
+    notes.append("Store %s: %s applications over %s people on %s, built by "
                  "`%s` in %.1f s (+ %.1f s sync)." %
-                 (name, d["APPS"], d["PEOPLE"], " ".join(argv), t1 - t0, t2 - t1))
+                 (name, d["APPS"], d["PEOPLE"], fstype(where), " ".join(argv),
+                  t1 - t0, t2 - t1))
     log(notes[-1])
-    if implemented("fsck"):
-        # the queue index belongs to lib/queue.c: genstore fills it through
-        # queue_add when the library has it; fsck --repair rebuilds anything
-        # else derived
-        t0 = time.perf_counter()
-        _, _, rc = run([CEH, "fsck", "--repair"], env=d["env"], check=False)
-        notes.append("`ceh fsck --repair` on store %s before measuring: "
-                     "%.1f s, exit %d." % (name, time.perf_counter() - t0, rc))
-        log(notes[-1])
     return d
+
+
+def fstype(path):
+    p = subprocess.run(["df", "-T", path], capture_output=True, text=True)
+    f = p.stdout.splitlines()[-1].split()
+    return "%s (%s)" % (f[-1], f[1])
 
 
 def drop_store(d):
     t0 = time.perf_counter()
-    subprocess.run(["rm", "-rf", d["path"]])
+    subprocess.run(["rm", "-rf", d["path"], d["path"] + ".info",
+                    d["ids"]])
     log("removed %s in %.1f s" % (d["path"], time.perf_counter() - t0))
 
 
@@ -268,8 +293,9 @@ def bench_queue(d, size):
         ce, rss, _ = measure(argv, RUNS, stdout=out, env=d["env"])
         with open(out, encoding="utf-8") as f:
             got = sum(1 for _ in f) - 1
-        nt += "; listed %d%s; peak RSS %.1f MB" % (
-            got, "" if got == int(d["QUEUE"]) else " (WRONG COUNT)", rss / 1024)
+        nt += "; listed %d%s; peak RSS %.1f MB; %s" % (
+            got, "" if got == int(d["QUEUE"]) else " (WRONG COUNT)", rss / 1024,
+            cpu_note())
     add("list --at UNIT (a unit's queue)", "%s apps" % size, ce, rf,
         target="< 50 ms", limit=0.050, notes_=nt,
         cmds=["CEH_STORE=%s ceh list --at %s --format tsv" % (d["path"], unit),
@@ -285,9 +311,9 @@ def bench_list_all(d, size):
     with open(out, encoding="utf-8") as f:
         got = sum(1 for _ in f) - 1
     add("list (whole store, tsv)", "%s apps" % size, ce, rf,
-        notes_="listed %d of %s%s; %.0f apps/s; peak RSS %.1f MB" % (
+        notes_="listed %d of %s%s; %.0f apps/s; peak RSS %.1f MB; %s" % (
             got, d["APPS"], "" if got == int(d["APPS"]) else " (WRONG COUNT)",
-            got / ce, rss / 1024),
+            got / ce, rss / 1024, cpu_note()),
         cmds=["CEH_STORE=%s ceh list --format tsv" % d["path"], ref_cmd])
     os.unlink(out)
 
@@ -307,7 +333,7 @@ def bench_review(d, batch):
     ce = None
     nt = "floor %.0f renames/s (%.3f ms each)" % (batch / fl, fl / batch * 1000)
     if implemented("review"):
-        times = []
+        times, cpu = [], []
         for i in range(RUNS):
             chunk = ids[i * batch:(i + 1) * batch]
             if len(chunk) < batch:
@@ -317,13 +343,16 @@ def bench_review(d, batch):
                 f.write("\n".join(chunk) + "\n")
             t, rss, _ = run(argv, stdin=path, env=d["env"])
             times.append(t)
+            cpu.append(LAST_CPU[0])
         ce = statistics.median(times)
+        MEASURED_CPU[0] = statistics.median(cpu)
         # the decisions must have happened
         p = subprocess.run([CEH, "show", ids[0], "--format", "yaml"],
                            capture_output=True, env=d["env"])
         ok = b"stage: approved" in p.stdout
-        nt = "ceh %.0f apps/s, %s; peak RSS %.1f MB%s" % (
-            batch / ce, nt, rss / 1024, "" if ok else " (NOT APPROVED?)")
+        nt = "ceh %.0f apps/s, %s; peak RSS %.1f MB; %s%s" % (
+            batch / ce, nt, rss / 1024, cpu_note(),
+            "" if ok else " (NOT APPROVED?)")
     add("review --approve - (batch)", "%s apps" % human(batch), ce, fl,
         target="≤ 2× floor", ratio_target=2.0, notes_=nt,
         cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH   (%s ids, "
@@ -357,6 +386,7 @@ def bench_slip(d, size):
             cmd = "CEH_STORE=%s %s" % (d["path"], " ".join(["ceh"] + argv[1:]))
             ce, _, _ = measure(argv, 5, env=d["env"],
                                stdout=os.path.join(WORK, "slip.out"))
+            nt += "; " + cpu_note()
         add("print-slip (%s), one person" % fmt, "%s apps" % size, ce, rf,
             target="< 20 ms" if limit else "—", limit=limit, notes_=nt,
             cmds=[cmd, "CEH_STORE=%s ceh show %s" % (d["path"], d["SLIP_APP"])])
@@ -369,7 +399,8 @@ def bench_fsck(d, size):
     nt = ""
     if implemented("fsck"):
         ce, rss, _ = measure([CEH, "fsck"], SLOW_RUNS, env=d["env"], ok=(0, 1))
-        nt = "%.0f apps/s; peak RSS %.1f MB" % (int(d["APPS"]) / ce, rss / 1024)
+        nt = "%.0f apps/s; peak RSS %.1f MB; %s" % (int(d["APPS"]) / ce,
+                                                     rss / 1024, cpu_note())
     add("fsck (check)", "%s apps" % size, ce, rf, notes_=nt,
         cmds=["CEH_STORE=%s ceh fsck" % d["path"], ref_cmd])
 
@@ -425,8 +456,8 @@ def report(started, load0):
                  " (other work was running: figures taken under load)"
                  if float(load0[0]) > 0.5 else ""),
              "- ceh: %s (git %s)" % (CEH, commit),
-             "- BENCH_SCALE=%g, medians of %d runs (%d for the whole-store rows)"
-             % (SCALE, RUNS, SLOW_RUNS),
+             "- BENCH_SCALE=%g, medians of %d runs (%d for the whole-store rows; "
+             "a run over %g s is not repeated)" % (SCALE, RUNS, SLOW_RUNS, BUDGET),
              "- ratio = ceh / reference; page cache warm (the reference runs first)",
              "", table, "", "## Commands", ""]
     for r in rows:
@@ -442,6 +473,19 @@ def report(started, load0):
 
 
 failures = []
+
+
+def memdir(apps):
+    """A scratch directory on tmpfs (BENCH_MEMDIR, default /dev/shm) if it
+    has room for a store of apps applications (about 8 KiB each, with the
+    person directories), else None."""
+    base = os.environ.get("BENCH_MEMDIR", "/dev/shm")
+    if base == "none" or not os.path.isdir(base):
+        return None
+    st = os.statvfs(base)
+    if st.f_bavail * st.f_frsize < apps * 8192 * 1.5:
+        return None
+    return tempfile.mkdtemp(prefix="ceh-bench.", dir=base)
 
 
 def guard(what, fn, *args):
@@ -465,31 +509,42 @@ def main():
     base = os.environ.get("BENCH_DIR") or os.environ.get("TMPDIR") or "/tmp"
     WORK = tempfile.mkdtemp(prefix="ceh-bench.", dir=base)
     log("scratch directory %s, scale %g, %d runs" % (WORK, SCALE, RUNS))
+    mem = None
     try:
         for n in (100000, 1000000):
             guard("import", bench_import, scaled(n, 100))
         small = scaled(100000, 200)
         big = scaled(1000000, 2000)
         batch = scaled(10000, 10)
-        queue = min(1000, max(small // 10, 1))
-        d = guard("store", build_store, "store-%s" % human(small), small,
-                  queue, batch * RUNS)
+        # the batch review writes durably: its store is on the disk of
+        # BENCH_DIR, with the applications of every run and a few more
+        n = batch * RUNS + batch * RUNS // 4 + 20
+        d = guard("store", build_store, "review-store", n, 10, batch * RUNS,
+                  WORK, n // 2)
         if d:
-            guard("list --at", bench_queue, d, human(small))
-            guard("list", bench_list_all, d, human(small))
             guard("review", bench_review, d, batch)
             drop_store(d)
-        queue = min(1000, max(big // 10, 1))
-        d = guard("store", build_store, "store-%s" % human(big), big, queue,
-                  min(big // 10, 10000))
-        if d:
-            guard("list --at", bench_queue, d, human(big))
-            guard("print-slip", bench_slip, d, human(big))
-            guard("fsck", bench_fsck, d, human(big))
+        # read-only rows: on tmpfs when it has room (deleting a million
+        # small files from a disk takes far longer than the benchmark)
+        mem = memdir(big)
+        for apps in (small, big):
+            queue = min(1000, max(apps // 10, 1))
+            d = guard("store", build_store, "store-%s" % human(apps), apps,
+                      queue, min(apps // 10, 10000), mem or WORK)
+            if not d:
+                continue
+            guard("list --at", bench_queue, d, human(apps))
+            if apps == small:
+                guard("list", bench_list_all, d, human(apps))
+            else:
+                guard("print-slip", bench_slip, d, human(apps))
+                guard("fsck", bench_fsck, d, human(apps))
             drop_store(d)
     finally:
         if os.environ.get("BENCH_KEEP") != "1":
             shutil.rmtree(WORK, ignore_errors=True)
+            if mem:
+                shutil.rmtree(mem, ignore_errors=True)
     report(started, load0)
     if failures:
         log("%d benchmark(s) failed" % len(failures))

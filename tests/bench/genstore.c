@@ -233,9 +233,9 @@ make_app(struct application *app, const char *idnum, long k, long j,
 		event(app, &t, "submitted", NULL, employer, NULL, NULL);
 	}
 	if (kind == K_REVIEW || kind == K_APPROVED || kind == K_SLIP) {
-		event(app, &t, "approved", employer, sup2, NULL, NULL);
-		event(app, &t, "approved", sup2, sup, NULL, NULL);
-		event(app, &t, "approved", sup, agency, NULL, NULL);
+		event(app, &t, "forwarded", employer, sup2, NULL, NULL);
+		event(app, &t, "forwarded", sup2, sup, NULL, NULL);
+		event(app, &t, "forwarded", sup, agency, NULL, NULL);
 		free(app->waiting_at);
 		app->waiting_at = xstrdup(agency);
 	}
