@@ -461,6 +461,7 @@ colmap_from_header(struct colmap *m, char *const *f, size_t n,
 	for (c = 0; c < RC__COUNT; c++)
 		m->idx[c] = -1;
 	m->nfields = n;
+	m->nfc = 0;
 	for (i = 0; i < n; i++) {
 		for (p = f[i]; *p == ' ' || *p == '\t'; p++)
 			;
@@ -501,13 +502,13 @@ found:
 }
 
 int
-record_from_row(const struct colmap *m, char *const *f, size_t n,
+record_from_row(struct colmap *m, char *const *f, size_t n,
     const struct codes *c, long max_half, struct hour_record *r,
     struct ceh_err *e)
 {
 	const struct code_item *it;
 	const char *v;
-	int year;
+	int year, k;
 
 	if (n != m->nfields)
 		return ceh_fail(e, CEH_EINPUT, "wrong number of fields: %zu, "
@@ -538,10 +539,22 @@ record_from_row(const struct colmap *m, char *const *f, size_t n,
 		return ceh_fail(e, CEH_EINPUT, "学时 %s is not above zero",
 		    f[m->idx[RC_HOURS]]);
 	v = f[m->idx[RC_FORM]];
-	if (text_check("继续教育形式", v, 60, 1, 0, e) < 0 ||
-	    codes_resolve(c, CL_CE_FORM, "继续教育形式", v, &it, e) < 0)
-		return -1;
-	r->form = it->name;
+	for (k = 0; k < m->nfc; k++)
+		if (strcmp(m->fc[k].raw, v) == 0)
+			break;
+	if (k < m->nfc)
+		r->form = m->fc[k].name;
+	else {
+		if (text_check("继续教育形式", v, 60, 1, 0, e) < 0 ||
+		    codes_resolve(c, CL_CE_FORM, "继续教育形式", v, &it, e) < 0)
+			return -1;
+		r->form = it->name;
+		if (m->nfc < (int)(sizeof(m->fc) / sizeof(m->fc[0])) &&
+		    strlen(v) < sizeof(m->fc[0].raw)) {
+			strcpy(m->fc[m->nfc].raw, v);
+			m->fc[m->nfc++].name = it->name;
+		}
+	}
 	r->provider = f[m->idx[RC_PROVIDER]];
 	if (text_check("培训机构", r->provider, 100, 1, 0, e) < 0)
 		return -1;

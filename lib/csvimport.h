@@ -86,6 +86,13 @@ const char *rec_col_label(enum rec_col c);
 struct colmap {
 	int idx[RC__COUNT];	/* field index of each column */
 	size_t nfields;		/* fields in the header row */
+	/* forms seen, as written -> canonical name (a provider writes a
+	 * handful; saves a code-list search per row) */
+	struct {
+		char raw[48];
+		const char *name;
+	} fc[16];
+	int nfc;
 };
 /*
  * Map a header row: names compared after trimming, ASCII case ignored,
@@ -115,7 +122,7 @@ struct hour_record {
  * (code list incl. aliases), provider, record id.  Class 1 with the
  * reason on failure.
  */
-int record_from_row(const struct colmap *m, char *const *f, size_t n,
+int record_from_row(struct colmap *m, char *const *f, size_t n,
     const struct codes *c, long max_half, struct hour_record *r,
     struct ceh_err *e);
 

@@ -18,21 +18,8 @@
 #include "util.h"
 #include "xalloc.h"
 
-#define FNV0 1469598103934665603ULL
 #define NFIELDS 11
 #define NONE UINT32_MAX
-
-static uint64_t
-fnv64(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *c = p;
-
-	while (n--) {
-		h ^= *c++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 /* murmur3's finaliser: FNV's low bits alone make a poor table index */
 static uint64_t
@@ -46,10 +33,38 @@ mix64(uint64_t h)
 	return h;
 }
 
+/* A fast 64-bit hash of n bytes, 8 at a time (little-endian loads, so
+ * the values - stored in the key index - are the same on every machine).
+ * seed and mul give independent functions. */
+static uint64_t
+hash64(const void *v, size_t n, uint64_t seed, uint64_t mul)
+{
+	const unsigned char *p = v;
+	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL), w;
+	size_t i;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		w = (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+		    (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+		    (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+		h = (h ^ w) * mul;
+		h ^= h >> 29;
+	}
+	w = 0;
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	h = (h ^ w) * mul;
+	return mix64(h);
+}
+
+#define H1 0x243f6a8885a308d3ULL, 0xff51afd7ed558ccdULL
+#define H2 0x13198a2e03707344ULL, 0xc4ceb9fe1a85ec53ULL
+
 static unsigned
 shard_of(const char *id)
 {
-	return (unsigned)(mix64(fnv64(id, IDNUM_LEN, FNV0)) >> 56) &
+	return (unsigned)(hash64(id, IDNUM_LEN, H1) >> 56) &
 	    (REC_SHARDS - 1);
 }
 
@@ -428,7 +443,7 @@ static size_t
 ptab_pos(const struct ptab *t, const char *id)
 {
 	size_t m = t->nslot - 1;
-	size_t i = (size_t)mix64(fnv64(id, IDNUM_LEN, FNV0)) & m;
+	size_t i = (size_t)hash64(id, IDNUM_LEN, H2) & m;
 
 	while (t->slot[i] != NONE && memcmp(t->v[t->slot[i]].id, id,
 	    IDNUM_LEN) != 0)
@@ -512,23 +527,17 @@ static void
 key_hash(const char *provider, const char *recid, uint64_t *k1,
     uint64_t *k2)
 {
-	const unsigned char *p;
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
-	int pass;
+	char buf[256];
+	size_t lp = strlen(provider), lr = strlen(recid);
+	char *k = lp + lr + 1 <= sizeof(buf) ? buf : xmalloc(lp + lr + 1);
 
-	*k1 = fnv64(provider, strlen(provider), FNV0);
-	*k1 = fnv64("\t", 1, *k1);
-	*k1 = mix64(fnv64(recid, strlen(recid), *k1));
-	/* a second, differently built hash: 128 bits in all */
-	for (pass = 0; pass < 2; pass++) {
-		for (p = (const unsigned char *)(pass ? recid : provider); *p;
-		    p++) {
-			h = (h ^ *p) * 0xff51afd7ed558ccdULL;
-			h ^= h >> 31;
-		}
-		h = (h ^ 0x1f) * 0xc4ceb9fe1a85ec53ULL;
-	}
-	*k2 = mix64(h);
+	memcpy(k, provider, lp);
+	k[lp] = '\t';
+	memcpy(k + lp + 1, recid, lr);
+	*k1 = hash64(k, lp + lr + 1, H1);
+	*k2 = hash64(k, lp + lr + 1, H2);
+	if (k != buf)
+		free(k);
 }
 
 static unsigned
@@ -681,6 +690,148 @@ keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
 	return 0;
 }
 
+/*
+ * Partitions: REC_SHARDS append streams kept in memory, 64 KiB each at
+ * most, spilled in chunks to one unlinked temp file in $TMPDIR (or
+ * /tmp) - so memory stays bounded, and a small import touches no disk.
+ */
+#define SPILL_BUF (64 << 10)
+
+struct chunk {
+	off_t off;
+	size_t len;
+	unsigned part;
+};
+
+struct spill {
+	int fd;
+	off_t end;
+	struct sbuf buf[REC_SHARDS];
+	struct chunk *ch;
+	size_t nch, capch;
+};
+
+static void
+spill_init(struct spill *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->fd = -1;
+}
+
+static void
+spill_free(struct spill *sp)
+{
+	unsigned i;
+
+	for (i = 0; i < REC_SHARDS; i++)
+		sb_release(&sp->buf[i]);
+	free(sp->ch);
+	if (sp->fd >= 0)
+		close(sp->fd);
+	spill_init(sp);
+}
+
+static int
+spill_flush(struct spill *sp, unsigned part, struct ceh_err *e)
+{
+	struct sbuf *b = &sp->buf[part];
+	ssize_t r;
+	size_t done = 0;
+
+	if (sp->fd < 0) {
+		const char *dir = getenv("TMPDIR");
+		char *tpl;
+
+		if (dir == NULL || *dir == '\0')
+			dir = "/tmp";
+		tpl = xasprintf("%s/ceh-import-XXXXXX", dir);
+		sp->fd = mkstemp(tpl);
+		if (sp->fd < 0) {
+			ceh_fail_errno(e, "temp file in %s", dir);
+			free(tpl);
+			return -1;
+		}
+		unlink(tpl);
+		free(tpl);
+	}
+	while (done < b->len) {
+		r = pwrite(sp->fd, b->buf + done, b->len - done,
+		    sp->end + (off_t)done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return ceh_fail_errno(e, "temp file");
+		done += (size_t)r;
+	}
+	if (sp->nch == sp->capch) {
+		sp->capch = sp->capch ? sp->capch * 2 : 256;
+		sp->ch = xreallocarray(sp->ch, sp->capch, sizeof(*sp->ch));
+	}
+	sp->ch[sp->nch].off = sp->end;
+	sp->ch[sp->nch].len = b->len;
+	sp->ch[sp->nch].part = part;
+	sp->nch++;
+	sp->end += (off_t)b->len;
+	sb_reset(b);
+	return 0;
+}
+
+static int
+spill_add(struct spill *sp, unsigned part, const char *data, size_t len,
+    struct ceh_err *e)
+{
+	sb_add(&sp->buf[part], data, len);
+	if (sp->buf[part].len >= SPILL_BUF)
+		return spill_flush(sp, part, e);
+	return 0;
+}
+
+static int
+spill_used(const struct spill *sp, unsigned part)
+{
+	size_t i;
+
+	if (sp->buf[part].len)
+		return 1;
+	for (i = 0; i < sp->nch; i++)
+		if (sp->ch[i].part == part)
+			return 1;
+	return 0;
+}
+
+/* The whole of partition part, in order, into out (replaced); the
+ * partition's memory is released. */
+static int
+spill_take(struct spill *sp, unsigned part, struct sbuf *out,
+    struct ceh_err *e)
+{
+	size_t i, done;
+	ssize_t r;
+
+	sb_reset(out);
+	for (i = 0; i < sp->nch; i++) {
+		if (sp->ch[i].part != part)
+			continue;
+		sb_grow(out, sp->ch[i].len);
+		for (done = 0; done < sp->ch[i].len; done += (size_t)r) {
+			r = pread(sp->fd, out->buf + out->len + done,
+			    sp->ch[i].len - done, sp->ch[i].off + (off_t)done);
+			if (r < 0 && errno == EINTR) {
+				r = 0;
+				continue;
+			}
+			if (r <= 0)
+				return ceh_fail_errno(e, "temp file");
+		}
+		out->len += sp->ch[i].len;
+		out->buf[out->len] = '\0';
+	}
+	sb_add(out, sp->buf[part].buf ? sp->buf[part].buf : "",
+	    sp->buf[part].len);
+	sb_release(&sp->buf[part]);
+	return 0;
+}
+
 /* ---- import ---- */
 
 struct imp {
@@ -694,8 +845,13 @@ struct imp {
 	char **hdr;
 	size_t nhdr;
 	struct ptab people;
-	FILE *part[REC_SHARDS];		/* valid rows, by key shard */
-	FILE *outp[REC_SHARDS];		/* new records, by person shard */
+	struct spill part;		/* valid rows, by key shard */
+	struct spill outp;		/* new records, by person shard */
+	struct late {
+		long line;
+		char *msg;
+	} *late;			/* refused in pass 2 */
+	size_t nlate, caplate, curlate;
 	struct sbuf tmp;
 	struct ceh_err rowerr;
 };
@@ -731,33 +887,73 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 	free(r);
 }
 
-/* An unlinked temp file in $TMPDIR (or /tmp). */
-static FILE *
-temp_file(FILE **slot, struct ceh_err *e)
+/* A row refused in pass 2 (name, conflict): kept to be reported in line
+ * order, and its original fields fetched from the file for --rejects. */
+static void
+late_reject(struct imp *im, long line, char *msg)
 {
-	const char *dir = getenv("TMPDIR");
-	char *tpl;
-	int fd;
+	if (im->nlate == im->caplate) {
+		im->caplate = im->caplate ? im->caplate * 2 : 64;
+		im->late = xreallocarray(im->late, im->caplate,
+		    sizeof(*im->late));
+	}
+	im->late[im->nlate].line = line;
+	im->late[im->nlate].msg = msg;
+	im->nlate++;
+}
 
-	if (*slot)
-		return *slot;
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	tpl = xasprintf("%s/ceh-import-XXXXXX", dir);
-	fd = mkstemp(tpl);
-	if (fd < 0) {
-		ceh_fail_errno(e, "temp file in %s", dir);
-		free(tpl);
-		return NULL;
+static int
+cmp_late(const void *a, const void *b)
+{
+	const struct late *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int
+late_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
+    struct ceh_err *e)
+{
+	struct imp *im = arg;
+
+	(void)len;
+	(void)e;
+	if (!im->have_header) {
+		im->have_header = 1;
+		return 0;
 	}
-	unlink(tpl);
-	free(tpl);
-	*slot = fdopen(fd, "w+");
-	if (*slot == NULL) {
-		close(fd);
-		ceh_fail_errno(e, "temp file");
+	while (im->curlate < im->nlate && im->late[im->curlate].line < line)
+		im->curlate++;
+	if (im->curlate < im->nlate && im->late[im->curlate].line == line) {
+		put_reject(im, line, f, n, "", im->late[im->curlate].msg);
+		im->curlate++;
 	}
-	return *slot;
+	return 0;
+}
+
+/* Report the pass-2 refusals in line order; with --rejects, read the
+ * file again for their fields. */
+static int
+late_report(struct imp *im, struct ceh_err *e)
+{
+	void (*sayfn)(void *, const char *) = im->o->say;
+	size_t i;
+	int rc = 0;
+
+	if (im->nlate == 0)
+		return 0;
+	qsort(im->late, im->nlate, sizeof(*im->late), cmp_late);
+	for (i = 0; i < im->nlate; i++)
+		say(im, im->late[i].line, "", im->late[i].msg);
+	if (im->o->rejects) {
+		im->o->say = NULL;	/* said above */
+		im->have_header = 0;
+		im->curlate = 0;
+		rc = csv_read_file(im->path, im->st->used, NULL, NULL, late_row,
+		    im, e);
+		im->o->say = sayfn;
+	}
+	return rc;
 }
 
 static void
@@ -783,7 +979,7 @@ build_line(struct sbuf *b, const struct hour_record *r)
 }
 
 /* Pass 1: check each row; valid ones go to the temp file of their key
- * shard as "LINE PERSON NFIELDS RECORD(9 fields) RAW-FIELDS...". */
+ * shard as "LINE PERSON RECORD(9 fields)". */
 static int
 p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
     struct ceh_err *e)
@@ -792,7 +988,6 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	struct hour_record r;
 	struct pent *p;
 	uint64_t k1, k2;
-	FILE *pf;
 	size_t i;
 	int isnew;
 
@@ -828,24 +1023,16 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	 * a new person, the first one in the file */
 	p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
 	key_hash(r.provider, r.recid, &k1, &k2);
-	pf = temp_file(&im->part[key_shard(k1)], e);
-	if (pf == NULL)
-		return -1;
 	sb_reset(&im->tmp);
 	sb_addl(&im->tmp, line);
 	sb_addc(&im->tmp, '\t');
 	sb_addl(&im->tmp, (long)(p - im->people.v));
 	sb_addc(&im->tmp, '\t');
-	sb_addl(&im->tmp, (long)n);
-	sb_addc(&im->tmp, '\t');
 	build_line(&im->tmp, &r);
-	for (i = 0; i < n; i++) {
-		sb_addc(&im->tmp, '\t');
-		tsv_put(&im->tmp, f[i]);
-	}
 	sb_addc(&im->tmp, '\n');
-	if (fwrite(im->tmp.buf, 1, im->tmp.len, pf) != im->tmp.len)
-		return ceh_fail_errno(e, "temp file");
+	if (spill_add(&im->part, key_shard(k1), im->tmp.buf, im->tmp.len,
+	    e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -1001,67 +1188,68 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 {
 	struct ktab kt;
 	struct sbuf kout = SBUF_INIT, rec = SBUF_INIT, out = SBUF_INIT;
+	struct sbuf pbuf = SBUF_INIT;
 	struct rstate ns = *rs;
 	struct pent *pe;
 	struct kent *k;
-	char *line = NULL, **f = NULL, *msg, name[8];
+	char *line, *nl, **f = NULL, *msg, name[8];
 	const char *rname, *rs0, *rs1;
 	unsigned char kb[KENT_BYTES];
-	size_t cap = 0, nf, fcap = im->nhdr + 13;
-	ssize_t got;
+	size_t nf, fcap = 11;
 	unsigned sh, ps;
 	long lno, pidx, batch = rs->imports + 1;
 	uint64_t ch, k1, k2;
 	int created = 0, any = 0, rc = -1;
-	FILE *of;
 
 	memset(&kt, 0, sizeof(kt));
 	f = xcalloc(fcap + 1, sizeof(char *));
 	if (recfd >= 0 && load_names(im, recfd, rs, e) < 0)
 		goto out;
 	for (sh = 0; sh < REC_SHARDS; sh++) {
-		if (im->part[sh] == NULL)
+		if (!spill_used(&im->part, sh))
 			continue;
-		if (fflush(im->part[sh]) != 0 || fseek(im->part[sh], 0,
-		    SEEK_SET) != 0) {
-			ceh_fail_errno(e, "temp file");
+		if (spill_take(&im->part, sh, &pbuf, e) < 0)
 			goto out;
-		}
 		ktab_reset(&kt);
 		if (recfd >= 0 && keys_load(recfd, sh, rs->ksize[sh], &kt, NULL,
 		    NULL, e) < 0)
 			goto out;
 		sb_reset(&kout);
-		while ((got = getline(&line, &cap, im->part[sh])) > 0) {
-			if (line[got - 1] == '\n')
-				line[got - 1] = '\0';
-			/* the stored form of the record: fields 4 to 12 */
-			rs0 = nth_tab(line, 3);
-			rs1 = rs0 ? nth_tab(rs0 + 1, 9) : NULL;
+		for (line = pbuf.buf; line < pbuf.buf + pbuf.len;
+		    line = nl + 1) {
+			nl = memchr(line, '\n', pbuf.len -
+			    (size_t)(line - pbuf.buf));
+			if (nl == NULL) {
+				ceh_fail(e, CEH_ESYS, "temp file damaged");
+				goto out;
+			}
+			*nl = '\0';
+			/* the stored form of the record: fields 3 to 11 */
+			rs0 = nth_tab(line, 2);
+			rs1 = rs0 ? rs0 + strlen(rs0) : NULL;
 			if (rs1 == NULL) {
 				ceh_fail(e, CEH_ESYS, "temp file damaged");
 				goto out;
 			}
 			sb_reset(&rec);
 			sb_add(&rec, rs0 + 1, (size_t)(rs1 - rs0 - 1));
-			ch = fnv64(rec.buf, rec.len, FNV0);
+			ch = hash64(rec.buf, rec.len, H2);
 			nf = tsv_split(line, f, fcap);
-			if (nf < 13 || nf > fcap || parse_long(f[0], &lno) < 0 ||
+			if (nf != fcap || parse_long(f[0], &lno) < 0 ||
 			    parse_long(f[1], &pidx) < 0 || pidx < 0 ||
 			    (size_t)pidx >= im->people.n) {
 				ceh_fail(e, CEH_ESYS, "temp file damaged");
 				goto out;
 			}
 			pe = &im->people.v[pidx];
-			rname = f[3 + 1];
+			rname = f[2 + 1];
 			if (pe->sname != NONE && strcmp(rname,
 			    im->people.names.buf + pe->sname) != 0) {
 				msg = xasprintf("姓名 '%s' differs from '%s' "
 				    "already on record for %s", rname,
 				    im->people.names.buf + pe->sname, pe->id);
 				im->st->rejected++;
-				put_reject(im, lno, f + 12, nf - 12, "", msg);
-				free(msg);
+				late_reject(im, lno, msg);
 				continue;
 			}
 			if (pe->sname == NONE && strcmp(rname,
@@ -1071,11 +1259,10 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 				    im->people.names.buf + pe->name, pe->id,
 				    pe->line);
 				im->st->rejected++;
-				put_reject(im, lno, f + 12, nf - 12, "", msg);
-				free(msg);
+				late_reject(im, lno, msg);
 				continue;
 			}
-			key_hash(f[3 + 7], f[3 + 8], &k1, &k2);
+			key_hash(f[2 + 7], f[2 + 8], &k1, &k2);
 			k = ktab_get(&kt, k1, k2);
 			if (k && k->ch == ch) {
 				im->st->duplicates++;
@@ -1084,11 +1271,10 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			if (k) {
 				msg = xasprintf("conflict: 记录编号 '%s' of "
 				    "培训机构 '%s' is already on record with "
-				    "other content; not overwritten", f[3 + 8],
-				    f[3 + 7]);
+				    "other content; not overwritten", f[2 + 8],
+				    f[2 + 7]);
 				im->st->conflicts++;
-				put_reject(im, lno, f + 12, nf - 12, "", msg);
-				free(msg);
+				late_reject(im, lno, msg);
 				continue;
 			}
 			ktab_add(&kt, k1, k2, ch);
@@ -1110,20 +1296,10 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			sb_addc(&out, ':');
 			sb_addl(&out, lno);
 			sb_addc(&out, '\n');
-			of = temp_file(&im->outp[shard_of(pe->id)], e);
-			if (of == NULL)
+			if (spill_add(&im->outp, shard_of(pe->id), out.buf,
+			    out.len, e) < 0)
 				goto out;
-			if (fwrite(out.buf, 1, out.len, of) != out.len) {
-				ceh_fail_errno(e, "temp file");
-				goto out;
-			}
 		}
-		if (ferror(im->part[sh])) {
-			ceh_fail_errno(e, "temp file");
-			goto out;
-		}
-		fclose(im->part[sh]);
-		im->part[sh] = NULL;
 		if (kout.len) {
 			snprintf(name, sizeof(name), "%02x.key", sh);
 			if (append_file(recfd, name, rs->ksize[sh], kout.buf,
@@ -1135,29 +1311,10 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 	}
 	/* pass 3: the new records into their person shards */
 	for (ps = 0; ps < REC_SHARDS; ps++) {
-		if (im->outp[ps] == NULL)
+		if (!spill_used(&im->outp, ps))
 			continue;
-		sb_reset(&out);
-		if (fflush(im->outp[ps]) != 0 || fseek(im->outp[ps], 0,
-		    SEEK_SET) != 0) {
-			ceh_fail_errno(e, "temp file");
+		if (spill_take(&im->outp, ps, &out, e) < 0)
 			goto out;
-		}
-		for (;;) {
-			size_t r;
-
-			sb_grow(&out, 1 << 16);
-			r = fread(out.buf + out.len, 1, 1 << 16, im->outp[ps]);
-			out.len += r;
-			if (r == 0)
-				break;
-		}
-		if (ferror(im->outp[ps])) {
-			ceh_fail_errno(e, "temp file");
-			goto out;
-		}
-		fclose(im->outp[ps]);
-		im->outp[ps] = NULL;
 		sort_by_line(&out);
 		shard_name(ps, name);
 		if (out.len && append_file(recfd, name, rs->size[ps], out.buf,
@@ -1178,8 +1335,8 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 	}
 	rc = 0;
 out:
-	free(line);
 	free(f);
+	sb_release(&pbuf);
 	ktab_free(&kt);
 	sb_release(&kout);
 	sb_release(&rec);
@@ -1194,11 +1351,12 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 	struct imp im;
 	struct rstate rs;
 	int recfd = -1, rc = -1;
-	unsigned sh;
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
 	memset(&im, 0, sizeof(im));
+	spill_init(&im.part);
+	spill_init(&im.outp);
 	im.s = s;
 	im.o = o;
 	im.st = st;
@@ -1220,21 +1378,20 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 		goto out;
 	if (state_read(recfd, &rs, e) < 0)
 		goto out;
-	if (pass2(&im, recfd, &rs, e) < 0)
+	if (pass2(&im, recfd, &rs, e) < 0 || late_report(&im, e) < 0)
 		goto out;
 	rc = 0;
 out:
 	if (recfd >= 0)
 		close(recfd);
-	for (sh = 0; sh < REC_SHARDS; sh++) {
-		if (im.part[sh])
-			fclose(im.part[sh]);
-		if (im.outp[sh])
-			fclose(im.outp[sh]);
-	}
+	spill_free(&im.part);
+	spill_free(&im.outp);
 	for (i = 0; i < im.nhdr; i++)
 		free(im.hdr[i]);
 	free(im.hdr);
+	for (i = 0; i < im.nlate; i++)
+		free(im.late[i].msg);
+	free(im.late);
 	ptab_free(&im.people);
 	sb_release(&im.tmp);
 	return rc;
