@@ -988,6 +988,64 @@ get_bool(const struct ynode *m, const char *key, int *out,
 	return ymap_bool(m, key, 1, out, fname, e);
 }
 
+static int
+hex4(const char *p, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		if (c >= '0' && c <= '9')
+			*v = *v * 16 + (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v = *v * 16 + (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v = *v * 16 + (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * JSON writes a character beyond the BMP as a pair of \u escapes (UTF-16
+ * surrogates), which YAML (libyaml) refuses.  Replace each such pair by
+ * the character in UTF-8; everything else is copied.  out holds len + 1.
+ */
+static size_t
+join_surrogates(const char *in, size_t len, char *out)
+{
+	size_t i = 0, o = 0;
+	unsigned hi, lo, cp;
+
+	while (i < len) {
+		if (in[i] != '\\') {
+			out[o++] = in[i++];
+			continue;
+		}
+		if (i + 12 <= len && in[i + 1] == 'u' && in[i + 6] == '\\' &&
+		    in[i + 7] == 'u' && hex4(in + i + 2, &hi) == 0 &&
+		    hex4(in + i + 8, &lo) == 0 && hi >= 0xd800 && hi < 0xdc00 &&
+		    lo >= 0xdc00 && lo < 0xe000) {
+			cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+			out[o++] = (char)(0xf0 | (cp >> 18));
+			out[o++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (cp & 0x3f));
+			i += 12;
+			continue;
+		}
+		/* any other escape, \\ included, is copied whole */
+		out[o++] = in[i++];
+		if (i < len)
+			out[o++] = in[i++];
+	}
+	out[o] = '\0';
+	return o;
+}
+
 int
 slip_parse(const char *buf, size_t len, const char *fname, struct slip *sl,
     struct ceh_err *e)
@@ -1010,13 +1068,17 @@ slip_parse(const char *buf, size_t len, const char *fname, struct slip *sl,
 	    "years_met", NULL };
 	struct ynode *root, *r, *p, *ys, *t;
 	const char *scheme = NULL, *share = NULL, *idn = NULL;
+	char *joined;
 	long from, to, nyears, sn, sd;
 	char extra;
 	size_t i;
 	int rc = -1;
 
 	slip_release(sl);
-	root = ytree_parse(buf, len, fname, e);
+	joined = xmalloc(len + 1);
+	len = join_surrogates(buf, len, joined);
+	root = ytree_parse(joined, len, fname, e);
+	free(joined);
 	if (root == NULL)
 		return -1;
 	if (ynode_expect(root, Y_MAP, "slip", fname, e) < 0 ||

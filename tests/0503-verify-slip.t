@@ -3,7 +3,7 @@
 # altered files and records, changed data, and the refusals.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 45
+plan 48
 
 expect_code 0 "--help" ceh verify-slip --help
 like "$T/out" "^usage: ceh verify-slip CODE$" "usage on stdout"
@@ -89,6 +89,15 @@ ceh print-slip --id $ID1 --from 2022 --to 2023 --format json -o "$T/new.json" > 
 expect_code 0 "a slip issued after the change is valid" ceh verify-slip --file "$T/new.json"
 sed -i 's/scheme: hunan/scheme: national/' "$CEH_STORE/store.yaml"
 expect_code 0 "a later change of the store's rule does not void it (it states its rule)" ceh verify-slip --file "$T/new.json"
+
+# ---- a name beyond the BMP, written by a tool as \u surrogate pairs ----
+P=$(apply_std 370101190102039973 --unit $EMP3 --name '王𠀾') || exit 1
+yr $P 2022 30 60 && approve $P || exit 1
+ceh print-slip --id 370101190102039973 --from 2022 --to 2022 --format json -o "$T/rare.json" > /dev/null
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$T/rare.json" > "$T/rare-ascii.json"
+ok "(the file has the surrogate pair)" grep -q 'u738b\\ud840\\udc3e' "$T/rare-ascii.json"
+expect_code 0 "it verifies" ceh verify-slip --file "$T/rare-ascii.json"
+like "$T/out" "for 王𠀾 " "with the name read back right"
 
 # ---- usage ----
 expect_code 2 "no code" ceh verify-slip
