@@ -49,6 +49,56 @@ ytree_free(struct ynode *n)
 	free(n);
 }
 
+/* Mappings up to this many keys are checked for duplicates key by key;
+ * bigger ones by sorting, so a hostile file with a million keys costs
+ * n log n, not n squared. */
+#define SMALL_MAP 16
+
+struct keyref {
+	const char *key;
+	size_t i;
+};
+
+static int
+keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* At the end of a mapping of SMALL_MAP keys or more: no key twice. */
+static int
+map_end_check(struct builder *b, const struct ynode *m)
+{
+	struct keyref *refs;
+	size_t i;
+	int rc = 0;
+
+	if (m->kind != Y_MAP || m->n < SMALL_MAP)
+		return 0;
+	refs = xreallocarray(NULL, m->n, sizeof(*refs));
+	for (i = 0; i < m->n; i++) {
+		refs[i].key = m->keys[i];
+		refs[i].i = i;
+	}
+	qsort(refs, m->n, sizeof(*refs), keyref_cmp);
+	for (i = 1; i < m->n; i++)
+		if (strcmp(refs[i - 1].key, refs[i].key) == 0) {
+			const struct ynode *v = m->vals[refs[i].i];
+
+			rc = ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: duplicate "
+			    "key '%.60s'", b->fname, v ? v->line : m->line,
+			    v ? v->col : m->col, refs[i].key);
+			break;
+		}
+	free(refs);
+	return rc;
+}
+
 /* Attach child to the container on top of the stack.  For a mapping, a
  * pending key is kept as a scalar node in vals[n] until its value comes. */
 static int
@@ -78,7 +128,9 @@ attach(struct builder *b, struct ynode *child)
 		ytree_free(child);
 		return -1;
 	}
-	for (size_t i = 0; i < top->n; i++)
+	/* small mappings: check here, with the key's own place; larger ones
+	 * are checked once, sorted, when they end (map_end_check) */
+	for (size_t i = 0; i < top->n && top->n < SMALL_MAP; i++)
 		if (strcmp(top->keys[i], child->str) == 0) {
 			ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: duplicate key "
 			    "'%s'", b->fname, child->line, child->col,
@@ -166,7 +218,7 @@ on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
 		b->depth--;
-		return 0;
+		return map_end_check(b, b->stack[b->depth]);
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->root != NULL)
 			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: more than "

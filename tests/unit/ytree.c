@@ -175,6 +175,28 @@ main(void)
 		ytree_free(n);
 		sb_release(&sb);
 	}
+	{
+		/* duplicates in a big mapping (checked by sorting), and a
+		 * mapping of 200000 keys that must not take quadratic time */
+		struct sbuf sb = SBUF_INIT;
+
+		for (i = 0; i < 20; i++)
+			sb_addf(&sb, "k%d: 1\n", i);
+		sb_adds(&sb, "k3: 2\n");
+		ok(refused(sb.buf, sb.len, "hostile.yaml:21:5: duplicate key "
+		    "'k3'"), "duplicate key in a mapping of 21 keys");
+		sb_reset(&sb);
+		for (i = 0; i < 200000; i++)
+			sb_addf(&sb, "k%d: 1\n", i);
+		n = ytree_parse(sb.buf, sb.len, "wide.yaml", &e);
+		ok(n != NULL && n->n == 200000,
+		    "a mapping of 200000 distinct keys parses (n log n)");
+		ytree_free(n);
+		sb_adds(&sb, "k199999: 2\n");
+		ok(refused(sb.buf, sb.len, "duplicate key 'k199999'"),
+		    "and its last key repeated is found");
+		sb_release(&sb);
+	}
 	n = ytree_parse("\xef\xbb\xbf" "a: 1\n", 8, "bom.yaml", &e);
 	ok(n != NULL && ymap_get(n, "a"), "a UTF-8 BOM is accepted");
 	ytree_free(n);
