@@ -213,7 +213,10 @@ read_file_at(int dirfd, const char *name, size_t max, char **out,
 	char buf[65536];
 	int fd;
 
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO planted in the store must not hang;
+	 * it is refused below as not a regular file */
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found",

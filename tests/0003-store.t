@@ -3,7 +3,7 @@
 # malformed store files, each refused with the file named and the store
 # left byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 107
+plan 109
 
 # --- location ------------------------------------------------------------
 mkdir -p "$T/home"
@@ -131,6 +131,12 @@ cp "$T/good.yaml" "$fake"
 expect_code 1 "a document under a name that is not its id" ceh show $ID1-0000000000000000000a
 like "$T/err" "0000000000000000000a\.yaml: its id .* does not match the file name" "says so, naming the file"
 rm "$fake"
+
+# a FIFO planted as a document does not hang readers
+mkfifo "${fa%/*}/0000000000000000000b.yaml"
+expect_code 1 "list skips a FIFO instead of blocking on it" ceh list --format tsv
+like "$T/err" "0000000000000000000b\.yaml.* is not a regular file" "naming it"
+rm "${fa%/*}/0000000000000000000b.yaml"
 
 # an interrupted write (CEH_FAULT) fails with 5 and leaves nothing behind
 for fault in write:1 fsync:1 rename:1; do

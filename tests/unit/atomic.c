@@ -181,6 +181,10 @@ main(int argc, char **argv)
 	    strstr(e.msg, "symbolic link"), "symlink not followed");
 	ok(read_file_at(dirfd_, "d1", 100, &buf, &len, &e) < 0 &&
 	    strstr(e.msg, "not a regular file"), "directory refused");
+	ok(mkfifo("fifo", 0600) == 0 &&
+	    read_file_at(dirfd_, "fifo", 100, &buf, &len, &e) < 0 &&
+	    strstr(e.msg, "not a regular file"),
+	    "a FIFO is refused at once, without blocking");
 	ok(open_dir_at(dirfd_, "link", 0, &e) < 0, "open_dir_at refuses a "
 	    "symlink");
 	ok(is_temp_name(".tmp.x.1.2") && !is_temp_name("x.yaml"),
