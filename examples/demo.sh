@@ -192,6 +192,14 @@ if [ -n "$slip_id" ]; then
 	run verify-slip "$slip_code"
 fi
 
+# ---------------------------------------------------------------------------
+# Import: a training provider's CSV of hour records (see examples/import.sh).
+say "Import a training provider's hour records (ceh import); two rows are wrong on purpose"
+printf '$ ceh import examples/provider-records.csv\n'
+"$CEH_BIN" import "$root/examples/provider-records.csv" 2>&1 || true
+say "The hours on record for a person (ceh records)"
+run records --id 43010219850312123X --year 2024
+
 say "Done.  The store is plain files:"
 (cd "$CEH_STORE" && find . -name .lock -prune -o -type f -print | LC_ALL=C sort | sed 's/^/    /')
 if [ "$keep_store" = 1 ]; then
