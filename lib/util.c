@@ -54,7 +54,15 @@ next_cp(const unsigned char **sp)
 {
 	const unsigned char *s = *sp;
 	unsigned c = *s;
+	int i, len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 
+	/* never step over the terminating NUL, even on bad input (a
+	 * truncated sequence in a hand-edited file): one byte, U+FFFD */
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80) {
+			*sp = s + 1;
+			return 0xfffd;
+		}
 	if (c < 0x80) {
 		*sp = s + 1;
 		return c;
