@@ -266,6 +266,16 @@ def done_add_year(year, hours):
     return f
 
 
+def done_from_records(year):
+    def f(old, new):
+        ev = events(old, new)
+        y = years_of(new).get(year)
+        return (ev is not None and [e["event"] for e in ev] in
+                (["year-added"], ["year-replaced"]) and y is not None and
+                len(y["records"]) > 0)
+    return f
+
+
 def done_rm_year(year):
     def f(old, new):
         ev = events(old, new)
@@ -338,6 +348,10 @@ def make_op():
                  "远程教育", "--pro-subject", "专业课", "--pro-hours",
                  str(h), "--pro-form", "培训班", "--replace"], None,
                 {a: done_add_year(y, h)})
+    if r < 0.38 and HAVE["import"]:
+        a, y = pick_app("draft"), rng.choice(YEARS)
+        return (["add-year", a, "--year", str(y), "--from-records",
+                 "--replace"], None, {a: done_from_records(y)})
     if r < 0.40:
         a = pick_app("draft")
         ys = list(years_of(model[a])) or YEARS
