@@ -135,7 +135,14 @@ atomic_write(int dirfd, const char *name, const void *data, size_t len,
 		goto fail;
 	active.name[0] = '\0';
 	crash_point("atomic-after-rename");
-	return fsync_dir(dirfd, name, e);
+	if (fsync_dir(dirfd, name, e) < 0) {
+		/* the new content is in place: say so, a retry may find the
+		 * change already made */
+		ceh_err_prefix(e, "'%s' is written but may not survive a "
+		    "power loss", name);
+		return -1;
+	}
+	return 0;
 fail:
 	ceh_fail_errno(e, "cannot replace '%s'", name);
 	unlinkat(dirfd, tmp, 0);
