@@ -426,6 +426,7 @@ fail:
  * name already on record. */
 struct pent {
 	char id[IDNUM_LEN + 1];
+	uint32_t namehash;	/* of the first name in the file */
 	uint32_t name;		/* offset in names */
 	uint32_t sname;		/* name on record, or NONE */
 	long line;		/* first line giving the name */
@@ -491,6 +492,7 @@ ptab_getadd(struct ptab *t, const char *id, const char *name, long line,
 		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
 	}
 	memcpy(t->v[t->n].id, id, IDNUM_LEN + 1);
+	t->v[t->n].namehash = (uint32_t)hash64(name, strlen(name), H1);
 	t->v[t->n].name = (uint32_t)t->names.len;
 	sb_add(&t->names, name, strlen(name) + 1);
 	t->v[t->n].sname = NONE;
@@ -845,6 +847,8 @@ struct imp {
 	char **hdr;
 	size_t nhdr;
 	struct ptab people;
+	int names_differ;		/* some ID with two names in the file */
+	int any_sname;			/* some person has records already */
 	struct spill part;		/* valid rows, by key shard */
 	struct spill outp;		/* new records, by person shard */
 	struct late {
@@ -1022,6 +1026,9 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	/* names are checked in pass 2, against the name on record or, for
 	 * a new person, the first one in the file */
 	p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
+	if (!isnew && !im->names_differ &&
+	    p->namehash != (uint32_t)hash64(r.name, strlen(r.name), H1))
+		im->names_differ = 1;
 	key_hash(r.provider, r.recid, &k1, &k2);
 	sb_reset(&im->tmp);
 	sb_addl(&im->tmp, line);
@@ -1074,6 +1081,7 @@ load_names(struct imp *im, int recfd, const struct rstate *rs,
 				continue;
 			*t2 = '\0';
 			pe->sname = (uint32_t)im->people.names.len;
+			im->any_sname = 1;
 			/* names hold no tab, newline or backslash escapes
 			 * that matter: text_check refused control characters */
 			sb_add(&im->people.names, t1, strlen(t1) + 1);
@@ -1083,14 +1091,56 @@ load_names(struct imp *im, int recfd, const struct rstate *rs,
 	return 0;
 }
 
-/* Append buf to records/NAME at its committed size at, and fsync. */
+/*
+ * Files written by an import, fsynced together at the end (the kernel
+ * writes them back in parallel meanwhile) - and at most SYNC_OPEN open
+ * at a time.
+ */
+#define SYNC_OPEN 128
+
+struct syncset {
+	int fd[SYNC_OPEN];
+	char name[SYNC_OPEN][8];
+	int n;
+};
+
+static int
+sync_all(struct syncset *ss, struct ceh_err *e)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < ss->n; i++) {
+		if (rc == 0 && (fault_hit("fsync") ? (errno = EIO, 1) :
+		    fsync(ss->fd[i]) < 0))
+			rc = ceh_fail_errno(e, "records/%s", ss->name[i]);
+		if (close(ss->fd[i]) < 0 && rc == 0)
+			rc = ceh_fail_errno(e, "records/%s", ss->name[i]);
+	}
+	ss->n = 0;
+	return rc;
+}
+
+static void
+sync_drop(struct syncset *ss)
+{
+	int i;
+
+	for (i = 0; i < ss->n; i++)
+		close(ss->fd[i]);
+	ss->n = 0;
+}
+
+/* Append buf to records/NAME at its committed size at; the fsync is
+ * left to sync_all. */
 static int
 append_file(int recfd, const char *name, long long at, const char *buf,
-    size_t len, int *created, struct ceh_err *e)
+    size_t len, int *created, struct syncset *ss, struct ceh_err *e)
 {
 	struct stat sb;
 	int fd;
 
+	if (ss->n == SYNC_OPEN && sync_all(ss, e) < 0)
+		return -1;
 	fd = openat(recfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd < 0)
@@ -1104,18 +1154,34 @@ append_file(int recfd, const char *name, long long at, const char *buf,
 		*created = 1;
 	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
 	    (fault_hit("write") ? (errno = ENOSPC, 1) :
-	    write_all(fd, buf, len) < 0) ||
-	    (fault_hit("fsync") ? (errno = EIO, 1) : fsync(fd) < 0)) {
+	    write_all(fd, buf, len) < 0)) {
 		ceh_fail_errno(e, "records/%s", name);
 		if (ftruncate(fd, (off_t)at) == 0)
 			(void)fsync(fd);
 		close(fd);
 		return -1;
 	}
-	if (close(fd) < 0)
-		return ceh_fail_errno(e, "records/%s", name);
+	ss->fd[ss->n] = fd;
+	snprintf(ss->name[ss->n], sizeof(ss->name[0]), "%s", name);
+	ss->n++;
 	crash_point("records-shard");
 	return 0;
+}
+
+/* A decimal count, or -1. */
+static long
+parse_count(const char *p)
+{
+	long v = 0;
+
+	if (*p == '\0')
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100000000000L)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
 }
 
 /* The n-th tab of p (n from 1), or NULL. */
@@ -1189,6 +1255,7 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 	struct ktab kt;
 	struct sbuf kout = SBUF_INIT, rec = SBUF_INIT, out = SBUF_INIT;
 	struct sbuf pbuf = SBUF_INIT;
+	struct syncset ss;
 	struct rstate ns = *rs;
 	struct pent *pe;
 	struct kent *k;
@@ -1202,6 +1269,7 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 	int created = 0, any = 0, rc = -1;
 
 	memset(&kt, 0, sizeof(kt));
+	ss.n = 0;
 	f = xcalloc(fcap + 1, sizeof(char *));
 	if (recfd >= 0 && load_names(im, recfd, rs, e) < 0)
 		goto out;
@@ -1235,15 +1303,18 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			sb_add(&rec, rs0 + 1, (size_t)(rs1 - rs0 - 1));
 			ch = hash64(rec.buf, rec.len, H2);
 			nf = tsv_split(line, f, fcap);
-			if (nf != fcap || parse_long(f[0], &lno) < 0 ||
-			    parse_long(f[1], &pidx) < 0 || pidx < 0 ||
+			lno = parse_count(f[0]);
+			pidx = parse_count(f[1]);
+			if (nf != fcap || lno < 0 || pidx < 0 ||
 			    (size_t)pidx >= im->people.n) {
 				ceh_fail(e, CEH_ESYS, "temp file damaged");
 				goto out;
 			}
-			pe = &im->people.v[pidx];
+			/* the people table only when a name may be wrong */
+			pe = im->any_sname || im->names_differ ?
+			    &im->people.v[pidx] : NULL;
 			rname = f[2 + 1];
-			if (pe->sname != NONE && strcmp(rname,
+			if (pe && pe->sname != NONE && strcmp(rname,
 			    im->people.names.buf + pe->sname) != 0) {
 				msg = xasprintf("姓名 '%s' differs from '%s' "
 				    "already on record for %s", rname,
@@ -1252,7 +1323,7 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 				late_reject(im, lno, msg);
 				continue;
 			}
-			if (pe->sname == NONE && strcmp(rname,
+			if (pe && pe->sname == NONE && strcmp(rname,
 			    im->people.names.buf + pe->name) != 0) {
 				msg = xasprintf("姓名 '%s' differs from '%s' "
 				    "given for %s on line %ld", rname,
@@ -1296,14 +1367,14 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			sb_addc(&out, ':');
 			sb_addl(&out, lno);
 			sb_addc(&out, '\n');
-			if (spill_add(&im->outp, shard_of(pe->id), out.buf,
+			if (spill_add(&im->outp, shard_of(f[2]), out.buf,
 			    out.len, e) < 0)
 				goto out;
 		}
 		if (kout.len) {
 			snprintf(name, sizeof(name), "%02x.key", sh);
 			if (append_file(recfd, name, rs->ksize[sh], kout.buf,
-			    kout.len, &created, e) < 0)
+			    kout.len, &created, &ss, e) < 0)
 				goto out;
 			ns.ksize[sh] += (long long)kout.len;
 			any = 1;
@@ -1318,13 +1389,14 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 		sort_by_line(&out);
 		shard_name(ps, name);
 		if (out.len && append_file(recfd, name, rs->size[ps], out.buf,
-		    out.len, &created, e) < 0)
+		    out.len, &created, &ss, e) < 0)
 			goto out;
 		ns.size[ps] += (long long)out.len;
 		any = 1;
 	}
 	if (any) {
-		if (created && fsync_dir(recfd, "records", e) < 0)
+		if (sync_all(&ss, e) < 0 ||
+		    (created && fsync_dir(recfd, "records", e) < 0))
 			goto out;
 		crash_point("records-before-commit");
 		ns.imports = batch;
@@ -1335,6 +1407,7 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 	}
 	rc = 0;
 out:
+	sync_drop(&ss);
 	free(f);
 	sb_release(&pbuf);
 	ktab_free(&kt);
