@@ -27,6 +27,7 @@ import subprocess
 import sys
 import zipfile
 
+sys.dont_write_bytecode = True    # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from storedigest import digest as _digest  # noqa: E402
 
