@@ -435,21 +435,32 @@ struct pent {
 struct ptab {
 	struct pent *v;
 	size_t n, cap;
-	uint32_t *slot;
+	uint64_t *slot;		/* hash tag << 32 | index + 1; 0 empty */
 	size_t nslot;		/* power of two */
 	struct sbuf names;
 };
 
+/* The slot of id (h its hash): its own, or the empty one to fill.  The
+ * tag spares a visit to the entry on most probes. */
 static size_t
-ptab_pos(const struct ptab *t, const char *id)
+ptab_pos(const struct ptab *t, const char *id, uint64_t h)
 {
-	size_t m = t->nslot - 1;
-	size_t i = (size_t)hash64(id, IDNUM_LEN, H2) & m;
+	size_t m = t->nslot - 1, i = (size_t)h & m;
+	uint64_t tag = h >> 32, x;
 
-	while (t->slot[i] != NONE && memcmp(t->v[t->slot[i]].id, id,
-	    IDNUM_LEN) != 0)
+	while ((x = t->slot[i]) != 0) {
+		if (x >> 32 == tag && memcmp(t->v[(x & 0xffffffffu) - 1].id,
+		    id, IDNUM_LEN) == 0)
+			break;
 		i = (i + 1) & m;
+	}
 	return i;
+}
+
+static uint64_t
+ptab_hash(const char *id)
+{
+	return hash64(id, IDNUM_LEN, H2);
 }
 
 static struct pent *
@@ -459,8 +470,9 @@ ptab_get(const struct ptab *t, const char *id)
 
 	if (t->nslot == 0)
 		return NULL;
-	i = ptab_pos(t, id);
-	return t->slot[i] == NONE ? NULL : &t->v[t->slot[i]];
+	i = ptab_pos(t, id, ptab_hash(id));
+	return t->slot[i] == 0 ? NULL :
+	    &t->v[(t->slot[i] & 0xffffffffu) - 1];
 }
 
 /* Find id, or add it with name; *isnew says which. */
@@ -468,23 +480,25 @@ static struct pent *
 ptab_getadd(struct ptab *t, const char *id, const char *name, long line,
     int *isnew)
 {
+	uint64_t h = ptab_hash(id), hk;
 	size_t i, k;
 
 	if (2 * (t->n + 1) > t->nslot) {
 		size_t ns = t->nslot ? t->nslot * 2 : 1024;
 
 		free(t->slot);
-		t->slot = xreallocarray(NULL, ns, sizeof(*t->slot));
-		for (k = 0; k < ns; k++)
-			t->slot[k] = NONE;
+		t->slot = xcalloc(ns, sizeof(*t->slot));
 		t->nslot = ns;
-		for (k = 0; k < t->n; k++)
-			t->slot[ptab_pos(t, t->v[k].id)] = (uint32_t)k;
+		for (k = 0; k < t->n; k++) {
+			hk = ptab_hash(t->v[k].id);
+			t->slot[ptab_pos(t, t->v[k].id, hk)] =
+			    (hk >> 32) << 32 | (uint64_t)(k + 1);
+		}
 	}
-	i = ptab_pos(t, id);
-	if (t->slot[i] != NONE) {
+	i = ptab_pos(t, id, h);
+	if (t->slot[i] != 0) {
 		*isnew = 0;
-		return &t->v[t->slot[i]];
+		return &t->v[(t->slot[i] & 0xffffffffu) - 1];
 	}
 	*isnew = 1;
 	if (t->n == t->cap) {
@@ -497,7 +511,7 @@ ptab_getadd(struct ptab *t, const char *id, const char *name, long line,
 	sb_add(&t->names, name, strlen(name) + 1);
 	t->v[t->n].sname = NONE;
 	t->v[t->n].line = line;
-	t->slot[i] = (uint32_t)t->n;
+	t->slot[i] = (h >> 32) << 32 | (uint64_t)(t->n + 1);
 	return &t->v[t->n++];
 }
 
@@ -796,15 +810,15 @@ spill_used(const struct spill *sp, unsigned part)
 	if (sp->buf[part].len)
 		return 1;
 	for (i = 0; i < sp->nch; i++)
-		if (sp->ch[i].part == part)
+		if (sp->ch[i].part == part && sp->ch[i].len)
 			return 1;
 	return 0;
 }
 
-/* The whole of partition part, in order, into out (replaced); the
- * partition's memory is released. */
+/* The whole of partition part, in order, into out (replaced); unless
+ * keep, the partition is emptied. */
 static int
-spill_take(struct spill *sp, unsigned part, struct sbuf *out,
+spill_take(struct spill *sp, unsigned part, struct sbuf *out, int keep,
     struct ceh_err *e)
 {
 	size_t i, done;
@@ -830,7 +844,12 @@ spill_take(struct spill *sp, unsigned part, struct sbuf *out,
 	}
 	sb_add(out, sp->buf[part].buf ? sp->buf[part].buf : "",
 	    sp->buf[part].len);
-	sb_release(&sp->buf[part]);
+	if (!keep) {
+		sb_release(&sp->buf[part]);
+		for (i = 0; i < sp->nch; i++)
+			if (sp->ch[i].part == part)
+				sp->ch[i].len = 0;
+	}
 	return 0;
 }
 
@@ -849,8 +868,11 @@ struct imp {
 	struct ptab people;
 	int names_differ;		/* some ID with two names in the file */
 	int any_sname;			/* some person has records already */
-	struct spill part;		/* valid rows, by key shard */
-	struct spill outp;		/* new records, by person shard */
+	struct spill part;		/* key entries, by key shard */
+	struct spill outp;		/* valid rows, by person shard */
+	unsigned long nvalid;		/* valid rows of pass 1 */
+	unsigned char *verdict;		/* 2 bits per valid row */
+	size_t capverdict;
 	struct late {
 		long line;
 		char *msg;
@@ -982,8 +1004,33 @@ build_line(struct sbuf *b, const struct hour_record *r)
 	tsv_put(b, r->recid);
 }
 
-/* Pass 1: check each row; valid ones go to the temp file of their key
- * shard as "LINE PERSON RECORD(9 fields)". */
+/* What pass 2 decided for each valid row (2 bits a row, by the row's
+ * sequence number among the valid rows). */
+enum { V_NEW, V_DUP, V_CONFLICT, V_REFUSED };
+
+static int
+verdict(const struct imp *im, unsigned long seq)
+{
+	return im->verdict[seq >> 2] >> (2 * (seq & 3)) & 3;
+}
+
+static void
+set_verdict(struct imp *im, unsigned long seq, int v)
+{
+	unsigned char *b = &im->verdict[seq >> 2];
+
+	*b = (unsigned char)((*b & ~(3 << (2 * (seq & 3)))) |
+	    v << (2 * (seq & 3)));
+}
+
+#define PENT_BYTES 40	/* k1 k2 ch seq line, 8 bytes each */
+
+/*
+ * Pass 1: check each row.  A valid one goes, as "SEQ LINE PERSON RECORD"
+ * (the record as it will be stored), to the partition of its person
+ * shard, and as a 40-byte entry (key hashes, content hash, SEQ, LINE) to
+ * the partition of its key shard.
+ */
 static int
 p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
     struct ceh_err *e)
@@ -991,8 +1038,9 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	struct imp *im = arg;
 	struct hour_record r;
 	struct pent *p;
-	uint64_t k1, k2;
-	size_t i;
+	unsigned char ent[PENT_BYTES];
+	uint64_t k1, k2, ch;
+	size_t i, start;
 	int isnew;
 
 	if (!im->have_header) {
@@ -1029,17 +1077,38 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	if (!isnew && !im->names_differ &&
 	    p->namehash != (uint32_t)hash64(r.name, strlen(r.name), H1))
 		im->names_differ = 1;
-	key_hash(r.provider, r.recid, &k1, &k2);
+	if (im->nvalid % 4 == 0) {
+		if ((im->nvalid >> 2) >= im->capverdict) {
+			im->capverdict = im->capverdict ? im->capverdict * 2 :
+			    4096;
+			im->verdict = xrealloc(im->verdict, im->capverdict);
+		}
+		im->verdict[im->nvalid >> 2] = 0;
+	}
 	sb_reset(&im->tmp);
+	sb_addl(&im->tmp, (long)im->nvalid);
+	sb_addc(&im->tmp, '\t');
 	sb_addl(&im->tmp, line);
 	sb_addc(&im->tmp, '\t');
 	sb_addl(&im->tmp, (long)(p - im->people.v));
 	sb_addc(&im->tmp, '\t');
+	start = im->tmp.len;
 	build_line(&im->tmp, &r);
+	ch = hash64(im->tmp.buf + start, im->tmp.len - start, H2);
 	sb_addc(&im->tmp, '\n');
-	if (spill_add(&im->part, key_shard(k1), im->tmp.buf, im->tmp.len,
+	if (spill_add(&im->outp, shard_of(r.id), im->tmp.buf, im->tmp.len,
 	    e) < 0)
 		return -1;
+	key_hash(r.provider, r.recid, &k1, &k2);
+	put64(ent, k1);
+	put64(ent + 8, k2);
+	put64(ent + 16, ch);
+	put64(ent + 24, im->nvalid);
+	put64(ent + 32, (uint64_t)line);
+	if (spill_add(&im->part, key_shard(k1), (char *)ent, sizeof(ent),
+	    e) < 0)
+		return -1;
+	im->nvalid++;
 	return 0;
 }
 
@@ -1184,194 +1253,158 @@ parse_count(const char *p)
 	return v;
 }
 
-/* The n-th tab of p (n from 1), or NULL. */
-static const char *
-nth_tab(const char *p, int n)
-{
-	while (p && n-- > 0) {
-		p = strchr(p, '\t');
-		if (p && n > 0)
-			p++;
-	}
-	return p;
-}
-
-struct lref {
-	long lno;
-	const char *p;
-	size_t len;
+/* "SEQ LINE PERSON RECORD..." of an outp partition, split in place. */
+struct orow {
+	long seq, line, pidx;
+	char *rec;		/* the record as stored (9 fields) */
+	size_t reclen;
 };
 
 static int
-cmp_lref(const void *a, const void *b)
+orow_parse(char *line, char *nl, const struct imp *im, struct orow *o)
 {
-	const struct lref *x = a, *y = b;
+	char *t1, *t2, *t3;
 
-	return x->lno < y->lno ? -1 : x->lno > y->lno;
+	t1 = memchr(line, '\t', (size_t)(nl - line));
+	t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+	t3 = t2 ? memchr(t2 + 1, '\t', (size_t)(nl - t2 - 1)) : NULL;
+	if (t3 == NULL)
+		return -1;
+	*t1 = *t2 = *t3 = *nl = '\0';
+	o->seq = parse_count(line);
+	o->line = parse_count(t1 + 1);
+	o->pidx = parse_count(t2 + 1);
+	o->rec = t3 + 1;
+	o->reclen = (size_t)(nl - o->rec);
+	if (o->seq < 0 || (unsigned long)o->seq >= im->nvalid ||
+	    o->line < 0 || o->pidx < 0 || (size_t)o->pidx >= im->people.n)
+		return -1;
+	return 0;
 }
 
-/* Lines "LINE\tTEXT\n" into TEXT lines in the order of LINE, so a
- * person's records are stored in the order of the file. */
-static void
-sort_by_line(struct sbuf *b)
+/* Field k (from 0) of a stored record, copied into b. */
+static const char *
+rec_field(const char *rec, int k, struct sbuf *b)
 {
-	struct lref *v = NULL;
-	size_t n = 0, cap = 0, i;
-	struct sbuf o = SBUF_INIT;
-	char *p = b->buf, *end = b->buf + b->len, *nl, *t;
+	const char *p = rec, *q;
+	char *f[NFIELDS + 1];
 
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end - 1;
-		t = memchr(p, '\t', (size_t)(nl - p));
-		if (t == NULL)
-			t = p - 1;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		v[n].lno = strtol(p, NULL, 10);
-		v[n].p = t + 1;
-		v[n].len = (size_t)(nl + 1 - (t + 1));
-		n++;
-		p = nl + 1;
-	}
-	qsort(v, n, sizeof(*v), cmp_lref);
-	sb_grow(&o, b->len);
-	for (i = 0; i < n; i++)
-		sb_add(&o, v[i].p, v[i].len);
-	free(v);
-	sb_release(b);
-	*b = o;
+	while (k-- > 0 && (p = strchr(p, '\t')) != NULL)
+		p++;
+	sb_reset(b);
+	if (p == NULL)
+		return "";
+	q = strchr(p, '\t');
+	sb_add(b, p, q ? (size_t)(q - p) : strlen(p));
+	tsv_split(b->buf, f, 1);
+	return b->buf;
 }
 
-/* Pass 2, key shard by key shard: names, duplicates, conflicts; new
- * records go to the key shard's index and to their person shard's temp
- * file.  Pass 3 appends those to the person shards; then the commit. */
+/*
+ * Pass 2: names (person shard by shard, only when one may be wrong), then
+ * duplicates and conflicts (key shard by key shard; new keys appended to
+ * the key shards), then the new records appended to their person shards
+ * in the order of the file; then the commit.
+ */
 static int
 pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 {
 	struct ktab kt;
-	struct sbuf kout = SBUF_INIT, rec = SBUF_INIT, out = SBUF_INIT;
-	struct sbuf pbuf = SBUF_INIT;
-	struct syncset ss;
+	struct sbuf kout = SBUF_INIT, out = SBUF_INIT, buf = SBUF_INIT;
+	struct sbuf f1 = SBUF_INIT, f2 = SBUF_INIT;
 	struct rstate ns = *rs;
+	struct syncset ss;
 	struct pent *pe;
 	struct kent *k;
-	char *line, *nl, **f = NULL, *msg, name[8];
-	const char *rname, *rs0, *rs1;
-	unsigned char kb[KENT_BYTES];
-	size_t nf, fcap = 11;
-	unsigned sh, ps;
-	long lno, pidx, batch = rs->imports + 1;
-	uint64_t ch, k1, k2;
-	int created = 0, any = 0, rc = -1;
+	struct orow o;
+	char *line, *nl, *msg, name[8];
+	const char *rname;
+	unsigned char *ent;
+	unsigned sh;
+	long batch = rs->imports + 1;
+	uint64_t k1, k2, ch, seq, lno;
+	size_t i;
+	int created = 0, any = 0, rc = -1, v;
 
 	memset(&kt, 0, sizeof(kt));
 	ss.n = 0;
-	f = xcalloc(fcap + 1, sizeof(char *));
 	if (recfd >= 0 && load_names(im, recfd, rs, e) < 0)
 		goto out;
+
+	/* names */
+	for (sh = 0; (im->any_sname || im->names_differ) && sh < REC_SHARDS;
+	    sh++) {
+		if (!spill_used(&im->outp, sh))
+			continue;
+		if (spill_take(&im->outp, sh, &buf, 1, e) < 0)
+			goto out;
+		for (line = buf.buf; line < buf.buf + buf.len; line = nl + 1) {
+			nl = memchr(line, '\n', buf.len -
+			    (size_t)(line - buf.buf));
+			if (nl == NULL || orow_parse(line, nl, im, &o) < 0)
+				goto damaged;
+			pe = &im->people.v[o.pidx];
+			rname = rec_field(o.rec, 1, &f1);
+			msg = NULL;
+			if (pe->sname != NONE && strcmp(rname,
+			    im->people.names.buf + pe->sname) != 0)
+				msg = xasprintf("姓名 '%s' differs from '%s' "
+				    "already on record for %s", rname,
+				    im->people.names.buf + pe->sname, pe->id);
+			else if (pe->sname == NONE && strcmp(rname,
+			    im->people.names.buf + pe->name) != 0)
+				msg = xasprintf("姓名 '%s' differs from '%s' "
+				    "given for %s on line %ld", rname,
+				    im->people.names.buf + pe->name, pe->id,
+				    pe->line);
+			if (msg) {
+				set_verdict(im, (unsigned long)o.seq,
+				    V_REFUSED);
+				im->st->rejected++;
+				late_reject(im, o.line, msg);
+			}
+		}
+	}
+
+	/* duplicates and conflicts */
 	for (sh = 0; sh < REC_SHARDS; sh++) {
 		if (!spill_used(&im->part, sh))
 			continue;
-		if (spill_take(&im->part, sh, &pbuf, e) < 0)
+		if (spill_take(&im->part, sh, &buf, 0, e) < 0)
 			goto out;
+		if (buf.len % PENT_BYTES)
+			goto damaged;
 		ktab_reset(&kt);
 		if (recfd >= 0 && keys_load(recfd, sh, rs->ksize[sh], &kt, NULL,
 		    NULL, e) < 0)
 			goto out;
 		sb_reset(&kout);
-		for (line = pbuf.buf; line < pbuf.buf + pbuf.len;
-		    line = nl + 1) {
-			nl = memchr(line, '\n', pbuf.len -
-			    (size_t)(line - pbuf.buf));
-			if (nl == NULL) {
-				ceh_fail(e, CEH_ESYS, "temp file damaged");
-				goto out;
-			}
-			*nl = '\0';
-			/* the stored form of the record: fields 3 to 11 */
-			rs0 = nth_tab(line, 2);
-			rs1 = rs0 ? rs0 + strlen(rs0) : NULL;
-			if (rs1 == NULL) {
-				ceh_fail(e, CEH_ESYS, "temp file damaged");
-				goto out;
-			}
-			sb_reset(&rec);
-			sb_add(&rec, rs0 + 1, (size_t)(rs1 - rs0 - 1));
-			ch = hash64(rec.buf, rec.len, H2);
-			nf = tsv_split(line, f, fcap);
-			lno = parse_count(f[0]);
-			pidx = parse_count(f[1]);
-			if (nf != fcap || lno < 0 || pidx < 0 ||
-			    (size_t)pidx >= im->people.n) {
-				ceh_fail(e, CEH_ESYS, "temp file damaged");
-				goto out;
-			}
-			/* the people table only when a name may be wrong */
-			pe = im->any_sname || im->names_differ ?
-			    &im->people.v[pidx] : NULL;
-			rname = f[2 + 1];
-			if (pe && pe->sname != NONE && strcmp(rname,
-			    im->people.names.buf + pe->sname) != 0) {
-				msg = xasprintf("姓名 '%s' differs from '%s' "
-				    "already on record for %s", rname,
-				    im->people.names.buf + pe->sname, pe->id);
-				im->st->rejected++;
-				late_reject(im, lno, msg);
+		for (i = 0; i < buf.len; i += PENT_BYTES) {
+			ent = (unsigned char *)buf.buf + i;
+			seq = get64(ent + 24);
+			if (seq >= im->nvalid)
+				goto damaged;
+			if (verdict(im, seq) == V_REFUSED)
 				continue;
-			}
-			if (pe && pe->sname == NONE && strcmp(rname,
-			    im->people.names.buf + pe->name) != 0) {
-				msg = xasprintf("姓名 '%s' differs from '%s' "
-				    "given for %s on line %ld", rname,
-				    im->people.names.buf + pe->name, pe->id,
-				    pe->line);
-				im->st->rejected++;
-				late_reject(im, lno, msg);
-				continue;
-			}
-			key_hash(f[2 + 7], f[2 + 8], &k1, &k2);
+			k1 = get64(ent);
+			k2 = get64(ent + 8);
+			ch = get64(ent + 16);
 			k = ktab_get(&kt, k1, k2);
 			if (k && k->ch == ch) {
+				set_verdict(im, seq, V_DUP);
 				im->st->duplicates++;
 				continue;
 			}
 			if (k) {
-				msg = xasprintf("conflict: 记录编号 '%s' of "
-				    "培训机构 '%s' is already on record with "
-				    "other content; not overwritten", f[2 + 8],
-				    f[2 + 7]);
+				set_verdict(im, seq, V_CONFLICT);
 				im->st->conflicts++;
-				late_reject(im, lno, msg);
 				continue;
 			}
 			ktab_add(&kt, k1, k2, ch);
 			im->st->imported++;
-			if (im->o->dry_run)
-				continue;
-			put64(kb, k1);
-			put64(kb + 8, k2);
-			put64(kb + 16, ch);
-			sb_add(&kout, kb, sizeof(kb));
-			sb_reset(&out);
-			sb_addl(&out, lno);	/* for pass 3's sort */
-			sb_addc(&out, '\t');
-			sb_add(&out, rec.buf, rec.len);
-			sb_addc(&out, '\t');
-			sb_addl(&out, batch);
-			sb_addc(&out, '\t');
-			tsv_put(&out, im->base);
-			sb_addc(&out, ':');
-			sb_addl(&out, lno);
-			sb_addc(&out, '\n');
-			if (spill_add(&im->outp, shard_of(f[2]), out.buf,
-			    out.len, e) < 0)
-				goto out;
+			sb_add(&kout, ent, KENT_BYTES);
 		}
-		if (kout.len) {
+		if (kout.len && !im->o->dry_run) {
 			snprintf(name, sizeof(name), "%02x.key", sh);
 			if (append_file(recfd, name, rs->ksize[sh], kout.buf,
 			    kout.len, &created, &ss, e) < 0)
@@ -1380,18 +1413,47 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			any = 1;
 		}
 	}
-	/* pass 3: the new records into their person shards */
-	for (ps = 0; ps < REC_SHARDS; ps++) {
-		if (!spill_used(&im->outp, ps))
+
+	/* the new records, person shard by person shard */
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		if (!spill_used(&im->outp, sh))
 			continue;
-		if (spill_take(&im->outp, ps, &out, e) < 0)
+		if (spill_take(&im->outp, sh, &buf, 0, e) < 0)
 			goto out;
-		sort_by_line(&out);
-		shard_name(ps, name);
-		if (out.len && append_file(recfd, name, rs->size[ps], out.buf,
-		    out.len, &created, &ss, e) < 0)
+		sb_reset(&out);
+		for (line = buf.buf; line < buf.buf + buf.len; line = nl + 1) {
+			nl = memchr(line, '\n', buf.len -
+			    (size_t)(line - buf.buf));
+			if (nl == NULL || orow_parse(line, nl, im, &o) < 0)
+				goto damaged;
+			v = verdict(im, (unsigned long)o.seq);
+			if (v == V_CONFLICT) {
+				msg = xasprintf("conflict: 记录编号 '%s' of "
+				    "培训机构 '%s' is already on record with "
+				    "other content; not overwritten",
+				    rec_field(o.rec, 8, &f1),
+				    rec_field(o.rec, 7, &f2));
+				late_reject(im, o.line, msg);
+			}
+			if (v != V_NEW || im->o->dry_run)
+				continue;
+			lno = (uint64_t)o.line;
+			sb_add(&out, o.rec, o.reclen);
+			sb_addc(&out, '\t');
+			sb_addl(&out, batch);
+			sb_addc(&out, '\t');
+			tsv_put(&out, im->base);
+			sb_addc(&out, ':');
+			sb_addl(&out, (long)lno);
+			sb_addc(&out, '\n');
+		}
+		if (out.len == 0)
+			continue;
+		shard_name(sh, name);
+		if (append_file(recfd, name, rs->size[sh], out.buf, out.len,
+		    &created, &ss, e) < 0)
 			goto out;
-		ns.size[ps] += (long long)out.len;
+		ns.size[sh] += (long long)out.len;
 		any = 1;
 	}
 	if (any) {
@@ -1406,14 +1468,17 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 		crash_point("records-after-commit");
 	}
 	rc = 0;
+	goto out;
+damaged:
+	ceh_fail(e, CEH_ESYS, "%s: temp file damaged", im->path);
 out:
 	sync_drop(&ss);
-	free(f);
-	sb_release(&pbuf);
 	ktab_free(&kt);
 	sb_release(&kout);
-	sb_release(&rec);
 	sb_release(&out);
+	sb_release(&buf);
+	sb_release(&f1);
+	sb_release(&f2);
 	return rc;
 }
 
@@ -1465,6 +1530,7 @@ out:
 	for (i = 0; i < im.nlate; i++)
 		free(im.late[i].msg);
 	free(im.late);
+	free(im.verdict);
 	ptab_free(&im.people);
 	sb_release(&im.tmp);
 	return rc;
