@@ -152,10 +152,16 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 			int fixed = f->repair &&
 			    queue_add(s, app.waiting_at, app.id, 1, &e) == 0;
 
+
 			problem(f, fixed, "queues/%s/%s: missing (the "
 			    "application waits there)", app.waiting_at,
 			    app.id);
 		}
+		/* the listing cache is no problem, but --repair renews it */
+		if (f->repair && folder == STAGE_REVIEW &&
+		    !queue_note_valid(s, app.waiting_at, app.id))
+			(void)queue_note(s, app.waiting_at,
+			    p->stagefd[STAGE_REVIEW], &app, &e);
 		f->expect = xreallocarray(f->expect, f->nexpect + 1,
 		    sizeof(*f->expect));
 		f->expect[f->nexpect++] = xasprintf("%s/%s", app.waiting_at,

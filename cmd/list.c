@@ -116,8 +116,7 @@ visit_queue(struct store *s, const char *unit, const char *appid, void *arg)
 	struct application app;
 	struct ceh_err e;
 
-	(void)unit;
-	if (queue_read_app(s, appid, &app, &e) < 0) {
+	if (queue_read_listing(s, unit, appid, &app, &e) < 0) {
 		if (e.code != CEH_ENOTFOUND) {
 			fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
 			c->bad++;

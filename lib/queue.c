@@ -16,6 +16,8 @@
 #include "fault.h"
 #include "queue.h"
 #include "store.h"
+#include "util.h"
+#include "xalloc.h"
 
 /* A unit code as a folder name: 18 characters [0-9A-Z]. */
 static int
@@ -256,4 +258,185 @@ queue_read_app(struct store *s, const char *appid, struct application *app,
 	}
 	person_close(&p);
 	return rc;
+}
+
+/* ---- the listing cache ---- */
+
+#define NOTE_MAGIC "ceh-queue-1"
+#define NOTE_FIELDS 13
+
+static int
+doc_stamp(int dirfd, const char *path, char *out, size_t size)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return -1;
+	snprintf(out, size, "%llu\t%llu\t%lld\t%lld%09ld",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+	    st.st_mtim.tv_nsec);
+	return 0;
+}
+
+static int
+plain(const char *v)
+{
+	return v && strpbrk(v, "\t\n\r") == NULL;
+}
+
+int
+queue_note(struct store *s, const char *unit, int reviewfd,
+    const struct application *app, struct ceh_err *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	char name[64], stamp[128], tmp[128];
+	const char *v[7];
+	size_t i;
+	int ufd, fd, rc = 0;
+
+	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
+	if (doc_stamp(reviewfd, name, stamp, sizeof(stamp)) < 0)
+		return 0;	/* not in review/: nothing to note */
+	v[0] = app->id;
+	v[1] = app->a.name;
+	v[2] = app->a.id_number;
+	v[3] = app->a.unit;
+	v[4] = app->a.education ? app->a.education : "";
+	v[5] = app->a.phone;
+	v[6] = app->a.series;
+	for (i = 0; i < 7; i++)
+		if (!plain(v[i]))
+			return 0;	/* not representable: no cache */
+	sb_addf(&sb, "%s\t%s", NOTE_MAGIC, stamp);
+	for (i = 0; i < 6; i++)
+		sb_addf(&sb, "\t%s", v[i]);
+	sb_addf(&sb, "\t");
+	for (i = 0; i < app->nyears; i++)
+		sb_addf(&sb, "%s%d", i ? "," : "", app->years[i].year);
+	sb_addf(&sb, "\t%s\n", v[6]);
+	if ((ufd = unit_dir(s, unit, 1, e)) < 0) {
+		sb_release(&sb);
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), ".note.%s.%ld", app->id, (long)getpid());
+	fd = openat(ufd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, sb.buf, sb.len) < 0 || close(fd) < 0 ||
+	    renameat(ufd, tmp, ufd, app->id) < 0) {
+		rc = ceh_fail_errno(e, "cannot note '%s' in the queue of %s",
+		    app->id, unit);
+		unlinkat(ufd, tmp, 0);
+	}
+	close(ufd);
+	sb_release(&sb);
+	return rc;
+}
+
+/* Split line (modified) at tabs into at most n fields; the count. */
+static size_t
+split_tabs(char *line, char **f, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n) {
+		f[k++] = line;
+		line = strchr(line, '\t');
+		if (line == NULL)
+			break;
+		*line++ = '\0';
+	}
+	return line ? n + 1 : k;
+}
+
+static int
+from_note(struct store *s, const char *unit, const char *appid,
+    struct application *app)
+{
+	struct open_how how;
+	char path[128], stamp[128], buf[2048], shard[4], *f[NOTE_FIELDS + 1];
+	char *p, *nl;
+	struct app_ref r;
+	struct ceh_err e;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "queues/%s/%s", unit, appid);
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
+	fd = (int)syscall(SYS_openat2, s->rootfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((nl = strchr(buf, '\n')) == NULL || nl[1] != '\0')
+		return -1;
+	*nl = '\0';
+	if (split_tabs(buf, f, NOTE_FIELDS) != NOTE_FIELDS ||
+	    strcmp(f[0], NOTE_MAGIC) != 0 || strcmp(f[5], appid) != 0 ||
+	    app_ref_parse(appid, &r, &e) < 0)
+		return -1;
+	person_shard(r.idnum, shard);
+	snprintf(path, sizeof(path), "%s/%s/review/%s.yaml", shard, r.idnum,
+	    r.uniq);
+	if (doc_stamp(s->peoplefd, path, stamp, sizeof(stamp)) < 0)
+		return -1;
+	{
+		char mine[128];
+
+		snprintf(mine, sizeof(mine), "%s\t%s\t%s\t%s", f[1], f[2],
+		    f[3], f[4]);
+		if (strcmp(mine, stamp) != 0)
+			return -1;
+	}
+	app_init(app);
+	app->stage = STAGE_REVIEW;
+	app->id = xstrdup(appid);
+	app->waiting_at = xstrdup(unit);
+	app->a.name = xstrdup(f[6]);
+	snprintf(app->a.id_number, sizeof(app->a.id_number), "%s", f[7]);
+	app->a.unit = xstrdup(f[8]);
+	app->a.education = xstrdup(f[9]);
+	app->a.phone = xstrdup(f[10]);
+	app->a.series = xstrdup(f[12]);
+	for (p = f[11]; *p; ) {
+		long y = strtol(p, &p, 10);
+
+		if (y < 1000 || y > 9999 || (*p && *p != ',')) {
+			app_release(app);
+			return -1;
+		}
+		if (*p == ',')
+			p++;
+		app->years = xreallocarray(app->years, app->nyears + 1,
+		    sizeof(*app->years));
+		memset(&app->years[app->nyears], 0, sizeof(*app->years));
+		app->years[app->nyears++].year = (int)y;
+	}
+	return 0;
+}
+
+int
+queue_read_listing(struct store *s, const char *unit, const char *appid,
+    struct application *app, struct ceh_err *e)
+{
+	if (from_note(s, unit, appid, app) == 0)
+		return 0;
+	return queue_read_app(s, appid, app, e);
+}
+
+int
+queue_note_valid(struct store *s, const char *unit, const char *appid)
+{
+	struct application app;
+
+	if (from_note(s, unit, appid, &app) < 0)
+		return 0;
+	app_release(&app);
+	return 1;
 }

@@ -63,4 +63,26 @@ struct application;
 int queue_read_app(struct store *s, const char *appid,
     struct application *app, struct ceh_err *e);
 
+/*
+ * The listing cache.  An entry may hold one line: a stamp of the document
+ * (device, inode, size, modification time in ns of review/UNIQ.yaml) and
+ * the columns of `ceh list` (id, name, ID number, employer, education,
+ * phone, years, series), tab-separated.  queue_note writes it (temp file
+ * and rename, not synced: it is a cache) after a transition has put the
+ * document in review/; reviewfd is the person's review/ folder.  Every
+ * change of a document replaces the file (a new inode) and so voids the
+ * stamp.
+ *
+ * queue_read_listing fills app from a valid cache: only those columns,
+ * stage review and waiting_at = unit, no history, no year details.
+ * Otherwise (no cache, a stale stamp, a document elsewhere) it falls back
+ * to queue_read_app.  The caller checks stage and waiting_at as before.
+ */
+int queue_note(struct store *s, const char *unit, int reviewfd,
+    const struct application *app, struct ceh_err *e);
+int queue_read_listing(struct store *s, const char *unit, const char *appid,
+    struct application *app, struct ceh_err *e);
+/* 1 if the entry holds a cache line valid for the document now. */
+int queue_note_valid(struct store *s, const char *unit, const char *appid);
+
 #endif

@@ -417,7 +417,11 @@ wf_commit(struct store *s, struct app_handle *h, const char *old_wait,
 	if (app_save(s, h, e) < 0)
 		return -1;
 	crash_point("wf-before-queue-del");
-	/* a stale entry is harmless (readers verify), so no failure here */
+	/* a stale entry is harmless (readers verify), so no failure here;
+	 * nor for the listing cache */
+	if (h->app.stage == STAGE_REVIEW)
+		(void)queue_note(s, nw, h->p.stagefd[STAGE_REVIEW], &h->app,
+		    &sub);
 	if (old_wait[0] && strcmp(old_wait, nw) != 0)
 		(void)queue_del(s, old_wait, h->app.id, &sub);
 	return 0;
@@ -443,6 +447,7 @@ struct bitem {
 	char old_wait[CREDIT_LEN + 1];
 	char new_wait[CREDIT_LEN + 1];
 	char appid[APP_ID_LEN + 1];
+	struct application app;	/* the new document, while prepared */
 	int prepared, committed;
 };
 
@@ -548,8 +553,8 @@ prepare(struct store *s, const struct wf_request *rq, struct bitem *b)
 		goto fail;
 	}
 	b->prepared = 1;
+	b->app = app;		/* kept for the listing cache */
 	sb_release(&sb);
-	app_release(&app);
 	return;
 fail:
 	sb_release(&sb);
@@ -589,6 +594,8 @@ commit(struct store *s, struct bitem *b)
 		}
 	}
 	crash_point("batch-after-move");
+	if (b->to == STAGE_REVIEW)
+		(void)queue_note(s, b->new_wait, to, &b->app, &e);
 	if (b->old_wait[0] && strcmp(b->old_wait, b->new_wait) != 0)
 		(void)queue_del(s, b->old_wait, b->appid, &e);
 	return;
@@ -658,6 +665,8 @@ run_chunk(struct store *s, const struct wf_request *rq, struct bitem *v,
 					item_fail(order[i], &e);
 		}
 	}
+	for (i = 0; i < k; i++)
+		app_release(&order[i]->app);
 	for (i = 0; i < np; i++)
 		if (bps[i].opened)
 			person_close(&bps[i].p);

@@ -4,7 +4,7 @@
 # and missing entries, temp files and broken documents, and --repair fixes
 # what can be fixed; report-only changes nothing.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 53
 ceh init >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 mkapp() { _a=$(apply_std "$@") && ceh add-year $_a --year 2023 --public-subject 公需课 --public-hours 30 --public-form 远程教育 >/dev/null && echo $_a; }
@@ -16,7 +16,8 @@ ok "prints no problem" test -z "$(cat "$T/out")"
 A=$(mkapp $ID1); B=$(mkapp $ID2); C=$(mkapp $ID3)
 for x in $A $B $C; do ceh submit $x >/dev/null; done
 ceh review --as $EMP1 --approve $C >/dev/null
-ok "queue entries are empty files named by the id" test -f "$Q/$EMP1/$A" -a ! -s "$Q/$EMP1/$A"
+ok "queue entries are files named by the id" test -f "$Q/$EMP1/$A"
+ok "holding the listing cache line" sh -c "grep -q '^ceh-queue-1	.*	$A	张三	' '$Q/$EMP1/$A'"
 ok "the forwarded one moved to SUP2's queue" test -f "$Q/$SUP2/$C" -a ! -e "$Q/$EMP1/$C"
 ok "entries are not world-readable" test "$(stat -c %a "$Q/$EMP1/$A")" = 600
 expect_code 0 "fsck is clean" ceh fsck
@@ -35,6 +36,31 @@ like "$T/out" "${D#*-}.yaml" "naming the file"
 expect_code 1 "--repair cannot fix it: still exit 1" ceh fsck --repair
 like "$T/err" "1 problem\(s\) left" "one problem left"
 rm "$(pdir $ID1)"/draft/${D#*-}.yaml
+
+# the listing cache is checked against the document: a changed document
+# (new inode, size or time) or a damaged cache line falls back to the file
+ceh list --at $EMP1 --format tsv > "$T/q1"
+sed -i 's/15556565656/13912345678/' "$(pdir $ID2)/review/${B#*-}.yaml"
+expect_code 0 "list --at after a hand edit of a queued document" ceh list --at $EMP1 --format tsv
+like "$T/out" "^$B	.*	13912345678	" "shows the document, not the stale cache"
+printf 'ceh-queue-1	garbage\n' > "$Q/$EMP1/$A"
+expect_code 0 "list --at with a damaged cache line" ceh list --at $EMP1 --format tsv
+like "$T/out" "^$A	张三	" "still lists it from the document"
+: > "$Q/$EMP1/$A"
+expect_code 0 "and with an empty entry" ceh list --at $EMP1 --format tsv
+like "$T/out" "^$A	张三	" "the same"
+sed -i 's/13912345678/15556565656/' "$(pdir $ID2)/review/${B#*-}.yaml"
+ceh list --at $EMP1 --format tsv > "$T/q2"
+same "$T/q1" "$T/q2" "back to the first listing"
+# a cache line whose stamp matches is used as it is (that is the point)
+doc="$(pdir $ID1)/review/${A#*-}.yaml"
+stamp=$(stat -c '%d	%i	%s	%.9Y' "$doc" | sed 's/\.//')
+printf 'ceh-queue-1\t%s\t%s\t缓存\t%s\t%s\t\t15556565656\t2023\t工程\n' "$stamp" $A $ID1 $EMP1 > "$Q/$EMP1/$A"
+expect_code 0 "list --at with a cache line matching the document's stamp" ceh list --at $EMP1 --format tsv
+like "$T/out" "^$A	缓存	" "lists from the cache (without reading the document)"
+touch "$doc"
+expect_code 0 "touching the document voids it" ceh list --at $EMP1 --format tsv
+like "$T/out" "^$A	张三	" "read from the document again"
 
 # a stale entry is ignored by list and removed by fsck --repair
 touch "$Q/$EMP1/$C"
