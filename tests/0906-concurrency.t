@@ -11,7 +11,7 @@
 #    import command exists).
 # CONC_APPS (default 12) sets the size of the review queue.
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 24
 N=${CONC_APPS:-12}
 W=60	# seconds a process may wait for a lock
 ceh init >/dev/null && mk_units || echo "# setup failed"
@@ -42,6 +42,8 @@ for r in 1 2 3 4; do
 	shuf "$T/queue" > "$T/q$r"
 	ceh --wait $W review --as $EMP1 --approve - < "$T/q$r" >"$T/r$r.out" 2>"$T/r$r.err" &
 done
+# and fsck --repair at the same time: it must not get in their way
+ceh --wait $W fsck --repair >"$T/fsck.out" 2>&1 &
 wait
 cat "$T"/r[1-4].out > "$T/all"
 ok "every application reported decided exactly once" sh -c "
@@ -73,6 +75,8 @@ while read -r a; do
 	[ "$n" = 2 ] || bad=$((bad + 1))
 done < "$T/queue"
 ok "each history holds one decision per level ($bad wrong)" test $bad = 0
+ok "fsck --repair during the race found nothing to repair" \
+    grep -q ' 0 problem(s) left, 0 repaired' "$T/fsck.out"
 expect_code 0 "fsck is clean after the review race" ceh fsck
 
 # ---- 2. attachments: different applications of one person, one app ----
