@@ -632,8 +632,7 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 			ceh_err_prefix(e, "%s:%d", fname, m->line);
 			return -1;
 		}
-	app->history = xreallocarray(app->history, app->nhistory + 1,
-	    sizeof(*app->history));
+	/* doc_parse made room for every event of the file */
 	ev = &app->history[app->nhistory++];
 	ev->at = xstrdup(v[0]);
 	ev->what = xstrdup(v[1]);
@@ -753,6 +752,10 @@ doc_parse(struct application *app, const char *buf, size_t len,
 	if (hs) {
 		if (ynode_expect(hs, Y_SEQ, "history", fname, e) < 0)
 			goto fail;
+		/* one allocation: growing by one per event is quadratic
+		 * when realloc copies (a hostile file has 100000s) */
+		app->history = xcalloc(hs->n ? hs->n : 1,
+		    sizeof(*app->history));
 		for (i = 0; i < hs->n; i++)
 			if (get_event(app, hs->vals[i], fname, e) < 0)
 				goto fail;

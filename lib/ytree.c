@@ -99,6 +99,17 @@ map_end_check(struct builder *b, const struct ynode *m)
 	return rc;
 }
 
+/* Room for item n (0-based) in an array that holds n items: capacities
+ * are powers of two, so building a list of n items copies O(n) bytes,
+ * not O(n^2) (realloc does not always grow in place). */
+static void *
+grow(void *p, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		p = xreallocarray(p, n ? 2 * n : 1, size);
+	return p;
+}
+
 /* Attach child to the container on top of the stack.  For a mapping, a
  * pending key is kept as a scalar node in vals[n] until its value comes. */
 static int
@@ -112,8 +123,7 @@ attach(struct builder *b, struct ynode *child)
 	}
 	top = b->stack[b->depth - 1];
 	if (top->kind == Y_SEQ) {
-		top->vals = xreallocarray(top->vals, top->n + 1,
-		    sizeof(*top->vals));
+		top->vals = grow(top->vals, top->n, sizeof(*top->vals));
 		top->vals[top->n++] = child;
 		return 0;
 	}
@@ -138,8 +148,8 @@ attach(struct builder *b, struct ynode *child)
 			ytree_free(child);
 			return -1;
 		}
-	top->keys = xreallocarray(top->keys, top->n + 1, sizeof(*top->keys));
-	top->vals = xreallocarray(top->vals, top->n + 1, sizeof(*top->vals));
+	top->keys = grow(top->keys, top->n, sizeof(*top->keys));
+	top->vals = grow(top->vals, top->n, sizeof(*top->vals));
 	top->keys[top->n] = child->str;
 	top->vals[top->n] = NULL;
 	top->n++;

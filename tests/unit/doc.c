@@ -191,6 +191,25 @@ main(void)
 	app_release(&app);
 	sb_release(&out);
 
+	/* a long history (a hostile file can have 100000s of events) is
+	 * read in linear time */
+	{
+		struct sbuf sb = SBUF_INIT;
+		int k;
+
+		sb_adds(&sb, canonical);
+		for (k = 0; k < 50000; k++)
+			sb_adds(&sb, "- at: \"2026-01-05T09:30:00Z\"\n"
+			    "  event: edited\n");
+		ok(doc_parse(&app, sb.buf, sb.len, "long.yaml", &rules,
+		    &e) == 0 && app.nhistory == 50002, "50002 events parse");
+		app_add_event(&app, "edited", NULL, NULL, NULL, "name");
+		ok(app.nhistory == 50003 && strcmp(app.history[50002].detail,
+		    "name") == 0, "and one more can be added");
+		app_release(&app);
+		sb_release(&sb);
+	}
+
 	/* an application built in memory: parse(emit(app)) == app */
 	app_init(&app);
 	ok(applicant_set(&app.a, "id", "43010419900101456x", &codes, &e) < 0,
