@@ -3,7 +3,7 @@
 # frozen once submitted, changeable again after a return, readable and
 # extractable at any stage, following the document between folders.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 29
 
 ceh init >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
