@@ -475,15 +475,29 @@ def report(started, load0):
 failures = []
 
 
+def people_for(apps):
+    """People of a read-only store: two applications each up to 100k, then
+    four (the 1M store: 250k people, near the ~300k people gen-records.py
+    makes for 1M rows, and within a tmpfs's default inode limit)."""
+    return apps // 2 if apps <= 100000 else apps // 4
+
+
+def inodes_for(apps):
+    # 1000 shards, a person directory and 4 stage folders per person, one
+    # file per application, queue entries
+    return 1000 + 5 * people_for(apps) + apps + apps // 10
+
+
 def memdir(apps):
     """A scratch directory on tmpfs (BENCH_MEMDIR, default /dev/shm) if it
-    has room for a store of apps applications (about 8 KiB each, with the
-    person directories), else None."""
+    has room (bytes and inodes) for a store of apps applications, else
+    None."""
     base = os.environ.get("BENCH_MEMDIR", "/dev/shm")
     if base == "none" or not os.path.isdir(base):
         return None
     st = os.statvfs(base)
-    if st.f_bavail * st.f_frsize < apps * 8192 * 1.5:
+    if st.f_bavail * st.f_frsize < apps * 8192 * 1.5 or \
+            (st.f_files and st.f_favail < inodes_for(apps) * 1.1):
         return None
     return tempfile.mkdtemp(prefix="ceh-bench.", dir=base)
 
@@ -530,7 +544,8 @@ def main():
         for apps in (small, big):
             queue = min(1000, max(apps // 10, 1))
             d = guard("store", build_store, "store-%s" % human(apps), apps,
-                      queue, min(apps // 10, 10000), mem or WORK)
+                      queue, min(apps // 10, 10000), mem or WORK,
+                      people_for(apps))
             if not d:
                 continue
             guard("list --at", bench_queue, d, human(apps))

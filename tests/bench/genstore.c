@@ -486,8 +486,12 @@ main(int argc, char **argv)
 	}
 	if (fclose(ids) != 0)
 		die("review ids", NULL);
-	if (worker < jobs - 1)
-		return 0;		/* a child */
+	if (worker < jobs - 1) {	/* a child */
+		sb_release(&doc);
+		free(emp);
+		store_close(&s);
+		return 0;
+	}
 	for (i = 0; i < jobs - 1; i++) {
 		int status;
 
