@@ -50,18 +50,58 @@ units_release(struct units *u)
 		free(u->v[i].added);
 	}
 	free(u->v);
+	free(u->byc);
 	u->v = NULL;
 	u->n = 0;
+	u->byc = NULL;
+	u->nbyc = 0;
 }
 
-const struct unit *
-units_find(const struct units *u, const char *code)
+static int
+byc_cmp(const void *a, const void *b, void *arg)
+{
+	const struct unit *v = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(v[i].code, v[j].code);
+
+	return c ? c : (i > j) - (i < j);
+}
+
+/* (Re)build the sorted index when units were appended since. */
+static void
+units_index(struct units *u)
 {
 	size_t i;
 
+	if (u->byc != NULL && u->nbyc == u->n)
+		return;
+	u->byc = xreallocarray(u->byc, u->n ? u->n : 1, sizeof(*u->byc));
 	for (i = 0; i < u->n; i++)
-		if (strcmp(u->v[i].code, code) == 0)
-			return &u->v[i];
+		u->byc[i] = i;
+	if (u->n > 1)
+		qsort_r(u->byc, u->n, sizeof(*u->byc), byc_cmp, u->v);
+	u->nbyc = u->n;
+}
+
+const struct unit *
+units_find(const struct units *cu, const char *code)
+{
+	struct units *u = (struct units *)cu;	/* the index is a cache */
+	size_t lo = 0, hi;
+
+	units_index(u);
+	hi = u->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(u->v[u->byc[mid]].code, code);
+
+		if (c == 0)
+			return &u->v[u->byc[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -123,17 +163,25 @@ units_parse(struct units *u, const char *buf, size_t len, const char *fname,
 			    it->line, kind);
 			goto fail;
 		}
-		if (units_find(u, canon)) {
-			ceh_fail(e, CEH_EINPUT, "%s:%d: unit %s is listed "
-			    "twice", fname, it->line, canon);
-			goto fail;
-		}
 		un->code = xstrdup(canon);
 		un->name = xstrdup(name);
 		un->parent = xstrdup(parent);
 		un->region = xstrdup(region);
 		un->added = xstrdup(added);
 		u->n++;
+	}
+	/* no code twice: one sort, not a search per unit */
+	units_index(u);
+	for (i = 1; i < u->n; i++) {
+		const struct unit *a = &u->v[u->byc[i - 1]],
+		    *b = &u->v[u->byc[i]];
+
+		if (strcmp(a->code, b->code) == 0) {
+			ceh_fail(e, CEH_EINPUT, "%s:%d: unit %s is listed "
+			    "twice", fname, list->vals[u->byc[i]]->line,
+			    b->code);
+			goto fail;
+		}
 	}
 done:
 	ytree_free(root);

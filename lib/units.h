@@ -35,8 +35,10 @@ struct unit {
 };
 
 struct units {
-	struct unit *v;
+	struct unit *v;		/* append only: units are never removed */
 	size_t n;
+	size_t *byc;		/* private: indexes of v sorted by code, */
+	size_t nbyc;		/* built by units_find for the first nbyc */
 };
 
 int units_parse(struct units *u, const char *buf, size_t len,
@@ -44,6 +46,7 @@ int units_parse(struct units *u, const char *buf, size_t len,
 int units_emit(const struct units *u, struct sbuf *out, struct ceh_err *e);
 void units_release(struct units *u);
 
+/* O(log n): a sorted index is (re)built when units were appended. */
 const struct unit *units_find(const struct units *u, const char *code);
 const char *unit_kind_name(enum unit_kind k);	/* "employer" ... */
 const char *unit_kind_label(enum unit_kind k);	/* "用人单位" ... */

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "tap.h"
 #include "units.h"
+#include "validate.h"
 #include "xalloc.h"
 
 static struct ceh_err e;
@@ -131,6 +132,41 @@ main(void)
 		    strstr(e.msg, "unknown region '999999'"),
 		    "an unknown region is found by units_check");
 		units_release(&u);
+	}
+	{
+		/* a big registry: parse and look-ups are n log n (a
+		 * search per unit made 100000 units take 110 s) */
+		struct sbuf sb = SBUF_INIT;
+		char c17[18], code[19];
+		int j, found = 0;
+
+		sb_adds(&sb, "format: 1\nunits:\n");
+		for (j = 0; j < 50000; j++) {
+			snprintf(c17, sizeof(c17), "9143010%010d", j);
+			snprintf(code, sizeof(code), "%s%c", c17,
+			    credit_check_char(c17));
+			sb_addf(&sb, "- code: \"%s\"\n  name: u%d\n"
+			    "  kind: employer\n", code, j);
+		}
+		ok(units_parse(&u, sb.buf, sb.len, "units.yaml", &e) == 0 &&
+		    u.n == 50000, "50000 units parse");
+		for (j = 0; j < 50000; j += 7) {
+			snprintf(c17, sizeof(c17), "9143010%010d", j);
+			snprintf(code, sizeof(code), "%s%c", c17,
+			    credit_check_char(c17));
+			found += units_find(&u, code) != NULL;
+		}
+		ok(found == (50000 + 6) / 7, "every one is found");
+		units_release(&u);
+		snprintf(c17, sizeof(c17), "9143010%010d", 123);
+		sb_addf(&sb, "- code: \"%s%c\"\n  name: again\n"
+		    "  kind: employer\n", c17, credit_check_char(c17));
+		ceh_err_clear(&e);
+		ok(units_parse(&u, sb.buf, sb.len, "units.yaml", &e) < 0 &&
+		    strstr(e.msg, "units.yaml:150003: unit 91430100000000123") &&
+		    strstr(e.msg, "listed twice"),
+		    "a code listed twice among 50001 is found, with its line");
+		sb_release(&sb);
 	}
 	codes_release(&codes);
 	return done_testing();
