@@ -1,7 +1,7 @@
 #!/bin/sh
 # ceh attach: add, list, extract, remove, and every refusal of a file.
 . "$(dirname "$0")/lib.sh"
-plan 104
+plan 116
 
 ceh init >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
@@ -91,6 +91,13 @@ mkdir "$D/dir.pdf"
 refuse 1 "directory" 'a directory' --year 2024 "$D/dir.pdf"
 refuse 1 "one bad file refuses the whole call" 'not a PDF' --year 2024 \
     "$D/证书.pdf" "$D/fake.pdf"
+mkfifo "$D/fifo.pdf"
+refuse 1 "a FIFO (not opened for long)" 'a special file' --year 2024 \
+    "$D/fifo.pdf"
+refuse 1 "a device" 'a special file' --year 2024 /dev/null
+refuse 3 "a missing file" "not found" --year 2024 "$D/nope.pdf"
+refuse 1 "a right-to-left override in the name" 'invisible' --year 2024 \
+    --name "$(printf 'x\342\200\256fdp.exe')" "$D/证书.pdf"
 refuse 3 "missing year row" 'no year 2022' --year 2022 "$D/证书.pdf"
 refuse 1 "--name ../x" "contains '/'" --year 2024 --name ../x "$D/证书.pdf"
 refuse 1 "--name /etc/x" "contains '/'" --year 2024 --name /etc/x "$D/证书.pdf"

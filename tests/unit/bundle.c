@@ -107,6 +107,12 @@ main(void)
 	ok(!names_ok("a\x7f"), "DEL");
 	ok(!names_ok("a\xc2\x85"), "C1 control (NEL)");
 	ok(!names_ok("\xff\xfe.pdf"), "invalid UTF-8");
+	ok(!names_ok("photo\xe2\x80\xae" "gpj.exe"), "U+202E right-to-left "
+	    "override");
+	ok(!names_ok("a\xe2\x80\x8b" "b.pdf"), "U+200B zero width space");
+	ok(!names_ok("a\xe2\x81\xa6" "b.pdf"), "U+2066 isolate");
+	ok(!names_ok("\xef\xbb\xbf" "a.pdf"), "U+FEFF");
+	ok(names_ok("a\xe2\x80\x94" "b.pdf"), "U+2014 em dash is fine");
 	ok(!names_ok("\xc0\xaf.pdf"), "overlong UTF-8 '/'");
 	memset(longname, 'a', BUNDLE_NAME_MAX_CHARS);
 	longname[BUNDLE_NAME_MAX_CHARS] = '\0';
