@@ -1171,7 +1171,21 @@ struct syncset {
 	int fd[SYNC_OPEN];
 	char name[SYNC_OPEN][8];
 	int n;
+	/* files this import created (empty when committed): removed again
+	 * if it fails, so a failed import leaves the store as it was */
+	char created[2 * REC_SHARDS][8];
+	int ncreated;
 };
+
+static void
+remove_created(int recfd, struct syncset *ss)
+{
+	int i;
+
+	for (i = 0; i < ss->ncreated; i++)
+		(void)unlinkat(recfd, ss->created[i], 0);
+	ss->ncreated = 0;
+}
 
 static int
 sync_all(struct syncset *ss, struct ceh_err *e)
@@ -1219,8 +1233,12 @@ append_file(int recfd, const char *name, long long at, const char *buf,
 		return ceh_fail(e, CEH_ESYS, "records/%s: size is not the "
 		    "committed %lld (run ceh fsck --repair)", name, at);
 	}
-	if (at == 0)
+	if (at == 0) {
 		*created = 1;
+		if (ss->ncreated < 2 * REC_SHARDS)
+			snprintf(ss->created[ss->ncreated++],
+			    sizeof(ss->created[0]), "%s", name);
+	}
 	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
 	    (fault_hit("write") ? (errno = ENOSPC, 1) :
 	    write_all(fd, buf, len) < 0)) {
@@ -1328,6 +1346,7 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 
 	memset(&kt, 0, sizeof(kt));
 	ss.n = 0;
+	ss.ncreated = 0;
 	if (recfd >= 0 && load_names(im, recfd, rs, e) < 0)
 		goto out;
 
@@ -1462,9 +1481,21 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 			goto out;
 		crash_point("records-before-commit");
 		ns.imports = batch;
-		if (state_write(recfd, &ns, e) < 0)
+		if (state_write(recfd, &ns, e) < 0) {
+			struct rstate now;
+			struct ceh_err e2;
+
+			/* renamed in but not synced: committed all the same,
+			 * so keep what it names */
+			if (state_read(recfd, &now, &e2) == 0 &&
+			    now.imports == batch) {
+				ss.ncreated = 0;
+				*rs = ns;
+			}
 			goto out;
+		}
 		*rs = ns;
+		ss.ncreated = 0;
 		crash_point("records-after-commit");
 	}
 	rc = 0;
@@ -1473,6 +1504,8 @@ damaged:
 	ceh_fail(e, CEH_ESYS, "%s: temp file damaged", im->path);
 out:
 	sync_drop(&ss);
+	if (rc < 0)
+		remove_created(recfd, &ss);
 	ktab_free(&kt);
 	sb_release(&kout);
 	sb_release(&out);
@@ -1488,7 +1521,7 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 {
 	struct imp im;
 	struct rstate rs;
-	int recfd = -1, rc = -1;
+	int recfd = -1, rc = -1, newdir = 0;
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
@@ -1511,6 +1544,7 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 	}
 	if (o->progress)
 		o->progress(o->arg, path, -1);
+	newdir = faccessat(s->rootfd, "records", F_OK, AT_SYMLINK_NOFOLLOW) < 0;
 	recfd = records_dir(s, !o->dry_run, e);
 	if (recfd < 0 && (!o->dry_run || e->code != CEH_ENOTFOUND))
 		goto out;
@@ -1522,6 +1556,8 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 out:
 	if (recfd >= 0)
 		close(recfd);
+	if (rc < 0 && newdir && !o->dry_run)	/* empty unless committed */
+		(void)unlinkat(s->rootfd, "records", AT_REMOVEDIR);
 	spill_free(&im.part);
 	spill_free(&im.outp);
 	for (i = 0; i < im.nhdr; i++)
