@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -346,8 +347,9 @@ records_lookup(struct store *s, const char *idnum, int year,
 {
 	struct rstate st;
 	struct hrec *v = NULL, tmp;
-	size_t nv = 0, cap = 0, i, j;
-	char *buf = NULL, *p, *end, *q, *nl;
+	struct sbuf line = SBUF_INIT;
+	size_t nv = 0, cap = 0, i, j, maplen = 0;
+	char *map = NULL, *p, *end, *q, *nl;
 	unsigned sh;
 	int recfd;
 
@@ -366,22 +368,41 @@ records_lookup(struct store *s, const char *idnum, int year,
 		close(recfd);
 		return 0;
 	}
-	if (shard_load(recfd, sh, st.size[sh], &buf, e) < 0)
-		goto fail;
-	end = buf + st.size[sh];
-	for (p = buf; p < end; p = q + IDNUM_LEN) {
+	/* mapped, not read: only the lines of this person are copied */
+	{
+		char name[8];
+		int fd;
+
+		shard_name(sh, name);
+		fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			ceh_fail_errno(e, "records/%s", name);
+			goto fail;
+		}
+		map = mmap(NULL, (size_t)st.size[sh], PROT_READ, MAP_SHARED,
+		    fd, 0);
+		close(fd);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			ceh_fail_errno(e, "records/%s", name);
+			goto fail;
+		}
+		maplen = (size_t)st.size[sh];
+	}
+	end = map + maplen;
+	for (p = map; p < end; p = q + IDNUM_LEN) {
 		q = memmem(p, (size_t)(end - p), idnum, IDNUM_LEN);
-		if (q == NULL)
+		if (q == NULL || end - q < IDNUM_LEN + 1)
 			break;
-		if ((q != buf && q[-1] != '\n' && q[-1] != '\0') ||
-		    q[IDNUM_LEN] != '\t')
+		if ((q != map && q[-1] != '\n') || q[IDNUM_LEN] != '\t')
 			continue;
 		nl = memchr(q, '\n', (size_t)(end - q));
 		if (nl == NULL)
 			nl = end;
-		*nl = '\0';
+		sb_reset(&line);
+		sb_add(&line, q, (size_t)(nl - q));
 		memset(&tmp, 0, sizeof(tmp));
-		if (hrec_parse(q, &tmp) < 0) {
+		if (hrec_parse(line.buf, &tmp) < 0) {
 			hrec_release(&tmp);
 			ceh_fail(e, CEH_EINPUT, "records/%02x.tsv: a record of "
 			    "%s is damaged (run ceh fsck)", sh, idnum);
@@ -408,14 +429,18 @@ records_lookup(struct store *s, const char *idnum, int year,
 			v[j] = v[j - 1];
 		v[j] = tmp;
 	}
-	free(buf);
+	if (map)
+		munmap(map, maplen);
+	sb_release(&line);
 	close(recfd);
 	*out = v;
 	*n = nv;
 	return 0;
 fail:
 	hrecs_free(v, nv);
-	free(buf);
+	if (map)
+		munmap(map, maplen);
+	sb_release(&line);
 	close(recfd);
 	return -1;
 }
