@@ -3,7 +3,7 @@
 # malformed store files, each refused with the file named and the store
 # left byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 109
+plan 112
 
 # --- location ------------------------------------------------------------
 mkdir -p "$T/home"
@@ -34,6 +34,9 @@ mkdir "$T/empty"
 expect_code 3 "a directory without store.yaml is not a store" ceh --store "$T/empty" unit list
 like "$T/err" "not a ceh store" "and says so"
 expect_code 2 "--store without a value" ceh --store
+expect_code 2 "--wait needs a number of seconds" ceh --wait soon list
+like "$T/err" "--wait needs a number of seconds, not 'soon'" "says so"
+expect_code 2 "--wait is at most a day" ceh --wait 86401 list
 expect_code 0 "help mentions the default" ceh help
 like "$T/out" 'XDG_DATA_HOME' "help names XDG_DATA_HOME"
 
