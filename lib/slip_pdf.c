@@ -7,7 +7,6 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
@@ -362,10 +361,11 @@ slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
 	cairo_surface_finish(surf);
 	st = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);
-	/* drop the font caches, so leak checkers see a clean exit */
+	/* drop pango's font map (its fonts and fontconfig patterns), so leak
+	 * checkers see a clean exit.  Not FcFini() nor
+	 * cairo_debug_reset_static_data(): both assert, now and then, when
+	 * pango's fontconfig thread still holds a cache. */
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 	if (st == CAIRO_STATUS_WRITE_ERROR)
 		return ceh_fail(e, CEH_ESYS, "cannot write the PDF");
 	if (st != CAIRO_STATUS_SUCCESS)

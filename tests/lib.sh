@@ -29,6 +29,9 @@ export CEH_STORE="$T/store"
 export CEH_DATADIR="$CEH_ROOT/data"
 export CEH_USER=tester
 export LC_ALL=C.UTF-8
+# third-party leaks at exit (fontconfig, cairo: see tests/leaks.lsan)
+export LSAN_OPTIONS="suppressions=$CEH_ROOT/tests/leaks.lsan"
+export VALGRIND_OPTS="--suppressions=$CEH_ROOT/tests/leaks.supp"
 mkdir -p "$T/bin"
 if [ "${CEH_VALGRIND:-0}" = 1 ]; then
 	cat > "$T/bin/ceh" <<VG
