@@ -1,7 +1,8 @@
 /*
  * queue.h - the review queue index: which applications wait at a unit.
  *
- *   STORE/queues/UNITCODE/IDNUMBER-UNIQ     one empty file per application
+ *   STORE/queues/UNITCODE/IDNUMBER-UNIQ     one file per application
+ *                                           (empty, or a listing cache)
  *
  * The index is derived data.  The truth is the application document (its
  * stage and waiting_at fields); the index only lets `ceh list --at UNIT`
