@@ -1217,6 +1217,18 @@ sync_all(struct syncset *ss, struct ceh_err *e)
 {
 	int i, rc = 0;
 
+	/* many files: one syncfs(2) (one journal commit) instead of an
+	 * fsync each, which costs a disk flush per file */
+	if (ss->n > 16) {
+		if (fault_hit("fsync") ? (errno = EIO, 1) : syncfs(ss->fd[0]) < 0)
+			rc = ceh_fail_errno(e, "records: syncfs");
+		for (i = 0; i < ss->n; i++)
+			if (close(ss->fd[i]) < 0 && rc == 0)
+				rc = ceh_fail_errno(e, "records/%s",
+				    ss->name[i]);
+		ss->n = 0;
+		return rc;
+	}
 	for (i = 0; i < ss->n; i++) {
 		if (rc == 0 && (fault_hit("fsync") ? (errno = EIO, 1) :
 		    fsync(ss->fd[i]) < 0))
@@ -1500,6 +1512,9 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 		ns.size[sh] += (long long)out.len;
 		any = 1;
 	}
+	/* drop the temp data first: syncfs would write it out */
+	spill_free(&im->part);
+	spill_free(&im->outp);
 	if (any) {
 		if (sync_all(&ss, e) < 0 ||
 		    (created && fsync_dir(recfd, "records", e) < 0))
