@@ -514,9 +514,36 @@ sync_store(struct store *s, struct ceh_err *e)
 	return 0;
 }
 
-/* Phase 1 for one item: lock, read, decide, write the temp file. */
+/* A year of app approved by an earlier item of the same chunk (same
+ * person) that is not on disk yet: 1 and e filled, else 0. */
+static int
+chunk_conflict(const struct application *app, struct bitem **order,
+    size_t upto, const struct bperson *bp, struct ceh_err *e)
+{
+	size_t i, y;
+
+	for (i = 0; i < upto; i++) {
+		const struct bitem *o = order[i];
+
+		if (o->bp != bp || !o->prepared || o->to != STAGE_APPROVED)
+			continue;
+		for (y = 0; y < app->nyears; y++)
+			if (app_year((struct application *)&o->app,
+			    app->years[y].year) != NULL) {
+				ceh_fail(e, CEH_EINPUT, "year %d of %s is "
+				    "already approved in application %s",
+				    app->years[y].year, app->id, o->appid);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/* Phase 1 for one item: lock, read, decide, write the temp file.  The
+ * items before it in order are prepared already. */
 static void
-prepare(struct store *s, const struct wf_request *rq, struct bitem *b)
+prepare(struct store *s, const struct wf_request *rq, struct bitem *b,
+    struct bitem **order, size_t idx)
 {
 	struct bperson *bp = b->bp;
 	struct application app;
@@ -538,6 +565,9 @@ prepare(struct store *s, const struct wf_request *rq, struct bitem *b)
 		goto fail;
 	snprintf(b->old_wait, sizeof(b->old_wait), "%s", app.waiting_at);
 	if (wf_apply(s, &bp->p, &app, rq, &outcome, &e) < 0)
+		goto fail;
+	if (rq->action == WF_APPROVE &&
+	    chunk_conflict(&app, order, idx, bp, &e))
 		goto fail;
 	b->to = app.stage;
 	snprintf(b->new_wait, sizeof(b->new_wait), "%s", app.waiting_at);
@@ -639,7 +669,7 @@ run_chunk(struct store *s, const struct wf_request *rq, struct bitem *v,
 		order[i]->bp = bp;
 	}
 	for (i = 0; i < k; i++) {
-		prepare(s, rq, order[i]);
+		prepare(s, rq, order[i], order, i);
 		nprep += order[i]->prepared;
 	}
 	if (nprep > 0 && sync_store(s, &e) < 0) {

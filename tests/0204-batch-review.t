@@ -3,7 +3,7 @@
 # stdout line per id in input order, a summary on stderr, exit 0 only when
 # all succeeded (else the highest failing exit class).
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 38
 ceh init >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 # gen_id N: a valid ID number 43010219850101NNN + check character
@@ -95,4 +95,14 @@ expect_code 0 "the agency approves the whole batch" sh -c "ceh review --as $AGEN
 cp "$T/out" "$T/res"
 ok "22 approved" test "$(grep -c '	approved$' "$T/res")" = 22
 ok "22 in approved/" test "$(ls "$CEH_STORE"/people/*/*/approved/*.yaml | wc -l)" = 22
+
+# two applications of one person with the same year in one batch at the
+# agency: the year is approved once, the other is refused naming the first
+P=$(gen_id 77)
+Y1=$(mkapp $P 2019); Y2=$(mkapp $P 2019)
+ceh review --as $EMP1 --approve --next agency $Y1 $Y2 >/dev/null 2>&1
+expect_code 1 "one batch approving the same year twice" ceh review --as $AGENCY --approve $Y1 $Y2
+cp "$T/out" "$T/res"
+ok "one approved" test "$(grep -c '	approved$' "$T/res")" = 1
+ok "the other refused, naming the first" sh -c "grep -qE '^($Y1	error 1: year 2019 of $Y1 is already approved in application $Y2|$Y2	error 1: year 2019 of $Y2 is already approved in application $Y1)\$' '$T/res'"
 done_testing
