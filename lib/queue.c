@@ -14,6 +14,7 @@
 #include "atomic.h"
 #include "err.h"
 #include "fault.h"
+#include "hash.h"
 #include "queue.h"
 #include "store.h"
 #include "util.h"
@@ -268,23 +269,8 @@ queue_read_app(struct store *s, const char *appid, struct application *app,
 
 /* ---- the listing cache ---- */
 
-#define NOTE_MAGIC "ceh-queue-1"
-#define NOTE_FIELDS 13
-
-static int
-doc_stamp(int dirfd, const char *path, char *out, size_t size)
-{
-	struct stat st;
-
-	if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISREG(st.st_mode))
-		return -1;
-	snprintf(out, size, "%llu\t%llu\t%lld\t%lld%09ld",
-	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-	    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-	    st.st_mtim.tv_nsec);
-	return 0;
-}
+#define NOTE_MAGIC "ceh-queue-2"
+#define NOTE_FIELDS 10
 
 static int
 plain(const char *v)
@@ -297,14 +283,17 @@ queue_note(struct store *s, const char *unit, int reviewfd,
     const struct application *app, struct ceh_err *e)
 {
 	struct sbuf sb = SBUF_INIT;
-	char name[64], stamp[128], tmp[128];
+	char name[64], tmp[128], hex[SHA256_HEX_LEN + 1], *doc;
 	const char *v[7];
-	size_t i;
+	struct ceh_err sub;
+	size_t i, len;
 	int ufd, fd, rc = 0;
 
 	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
-	if (doc_stamp(reviewfd, name, stamp, sizeof(stamp)) < 0)
+	if (read_file_at(reviewfd, name, DOC_MAX_BYTES, &doc, &len, &sub) < 0)
 		return 0;	/* not in review/: nothing to note */
+	sha256_hex(doc, len, hex);
+	free(doc);
 	v[0] = app->id;
 	v[1] = app->a.name;
 	v[2] = app->a.id_number;
@@ -315,7 +304,7 @@ queue_note(struct store *s, const char *unit, int reviewfd,
 	for (i = 0; i < 7; i++)
 		if (!plain(v[i]))
 			return 0;	/* not representable: no cache */
-	sb_addf(&sb, "%s\t%s", NOTE_MAGIC, stamp);
+	sb_addf(&sb, "%s\t%s", NOTE_MAGIC, hex);
 	for (i = 0; i < 6; i++)
 		sb_addf(&sb, "\t%s", v[i]);
 	sb_addf(&sb, "\t");
@@ -378,14 +367,14 @@ note_dir(struct store *s, const char *unit)
 	return 0;
 }
 
+/* Fill app from the cache line if it was written for exactly these
+ * document bytes. */
 static int
 from_note(struct store *s, const char *unit, const char *appid,
-    struct application *app)
+    const char *doc, size_t doclen, struct application *app)
 {
-	char path[128], stamp[128], buf[2048], shard[4], *f[NOTE_FIELDS + 1];
+	char buf[2048], hex[SHA256_HEX_LEN + 1], *f[NOTE_FIELDS + 1];
 	char *p, *nl;
-	struct app_ref r;
-	struct ceh_err e;
 	ssize_t n;
 	int fd;
 
@@ -403,33 +392,22 @@ from_note(struct store *s, const char *unit, const char *appid,
 		return -1;
 	*nl = '\0';
 	if (split_tabs(buf, f, NOTE_FIELDS) != NOTE_FIELDS ||
-	    strcmp(f[0], NOTE_MAGIC) != 0 || strcmp(f[5], appid) != 0 ||
-	    app_ref_parse(appid, &r, &e) < 0)
+	    strcmp(f[0], NOTE_MAGIC) != 0 || strcmp(f[2], appid) != 0)
 		return -1;
-	person_shard(r.idnum, shard);
-	snprintf(path, sizeof(path), "%s/%s/review/%s.yaml", shard, r.idnum,
-	    r.uniq);
-	if (doc_stamp(s->peoplefd, path, stamp, sizeof(stamp)) < 0)
+	sha256_hex(doc, doclen, hex);
+	if (strcmp(hex, f[1]) != 0)
 		return -1;
-	{
-		char mine[128];
-
-		snprintf(mine, sizeof(mine), "%s\t%s\t%s\t%s", f[1], f[2],
-		    f[3], f[4]);
-		if (strcmp(mine, stamp) != 0)
-			return -1;
-	}
 	app_init(app);
 	app->stage = STAGE_REVIEW;
 	app->id = xstrdup(appid);
 	app->waiting_at = xstrdup(unit);
-	app->a.name = xstrdup(f[6]);
-	snprintf(app->a.id_number, sizeof(app->a.id_number), "%s", f[7]);
-	app->a.unit = xstrdup(f[8]);
-	app->a.education = xstrdup(f[9]);
-	app->a.phone = xstrdup(f[10]);
-	app->a.series = xstrdup(f[12]);
-	for (p = f[11]; *p; ) {
+	app->a.name = xstrdup(f[3]);
+	snprintf(app->a.id_number, sizeof(app->a.id_number), "%s", f[4]);
+	app->a.unit = xstrdup(f[5]);
+	app->a.education = xstrdup(f[6]);
+	app->a.phone = xstrdup(f[7]);
+	app->a.series = xstrdup(f[9]);
+	for (p = f[8]; *p; ) {
 		long y = strtol(p, &p, 10);
 
 		if (y < 1000 || y > 9999 || (*p && *p != ',')) {
@@ -450,18 +428,50 @@ int
 queue_read_listing(struct store *s, const char *unit, const char *appid,
     struct application *app, struct ceh_err *e)
 {
-	if (from_note(s, unit, appid, app) == 0)
+	char fname[160], *buf = NULL;
+	struct app_ref r;
+	size_t len = 0;
+	int rc;
+
+	app_init(app);
+	if (app_ref_parse(appid, &r, e) < 0)
+		return -1;
+	if (read_review_doc(s, &r, &buf, &len, fname, sizeof(fname), e) < 0) {
+		if (e->code != CEH_ENOTFOUND)
+			return -1;
+		return queue_read_app(s, appid, app, e);	/* moving */
+	}
+	if (from_note(s, unit, appid, buf, len, app) == 0) {
+		free(buf);
 		return 0;
-	return queue_read_app(s, appid, app, e);
+	}
+	rc = doc_parse(app, buf, len, fname, &s->rules, e);
+	free(buf);
+	if (rc == 0 && strcmp(app->id, appid) != 0) {
+		ceh_fail(e, CEH_EINPUT, "%s: its id '%.60s' does not match "
+		    "the file name", fname, app->id);
+		app_release(app);
+		rc = -1;
+	}
+	return rc;
 }
 
 int
 queue_note_valid(struct store *s, const char *unit, const char *appid)
 {
 	struct application app;
+	char fname[160], *buf = NULL;
+	struct app_ref r;
+	struct ceh_err e;
+	size_t len = 0;
+	int rc;
 
-	if (from_note(s, unit, appid, &app) < 0)
+	if (app_ref_parse(appid, &r, &e) < 0 ||
+	    read_review_doc(s, &r, &buf, &len, fname, sizeof(fname), &e) < 0)
 		return 0;
-	app_release(&app);
-	return 1;
+	rc = from_note(s, unit, appid, buf, len, &app) == 0;
+	free(buf);
+	if (rc)
+		app_release(&app);
+	return rc;
 }

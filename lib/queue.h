@@ -65,19 +65,20 @@ int queue_read_app(struct store *s, const char *appid,
     struct application *app, struct ceh_err *e);
 
 /*
- * The listing cache.  An entry may hold one line: a stamp of the document
- * (device, inode, size, modification time in ns of review/UNIQ.yaml) and
- * the columns of `ceh list` (id, name, ID number, employer, education,
- * phone, years, series), tab-separated.  queue_note writes it (temp file
- * and rename, not synced: it is a cache) after a transition has put the
- * document in review/; reviewfd is the person's review/ folder.  Every
- * change of a document replaces the file (a new inode) and so voids the
- * stamp.
+ * The listing cache.  An entry may hold one line: the SHA-256 of the
+ * document's bytes in review/ and the columns of `ceh list` (id, name, ID
+ * number, employer, education, phone, years, series), tab-separated.
+ * queue_note writes it (temp file and rename, not synced: it is a cache)
+ * after a transition has put the document in review/; reviewfd is the
+ * person's review/ folder.  The line depends only on the document, so
+ * stores with equal documents have equal indexes.
  *
- * queue_read_listing fills app from a valid cache: only those columns,
- * stage review and waiting_at = unit, no history, no year details.
- * Otherwise (no cache, a stale stamp, a document elsewhere) it falls back
- * to queue_read_app.  The caller checks stage and waiting_at as before.
+ * queue_read_listing reads the document (one openat2) and, if its bytes
+ * hash to the cached value, fills app from the cache without parsing:
+ * only those columns, stage review and waiting_at = unit, no history, no
+ * year details.  Otherwise it parses the document (or, if it is not in
+ * review/, searches like queue_read_app).  The caller checks stage and
+ * waiting_at as before.
  */
 int queue_note(struct store *s, const char *unit, int reviewfd,
     const struct application *app, struct ceh_err *e);

@@ -4,7 +4,7 @@
 # and missing entries, temp files and broken documents, and --repair fixes
 # what can be fixed; report-only changes nothing.
 . "$(dirname "$0")/lib.sh"
-plan 53
+plan 55
 ceh init >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 mkapp() { _a=$(apply_std "$@") && ceh add-year $_a --year 2023 --public-subject 公需课 --public-hours 30 --public-form 远程教育 >/dev/null && echo $_a; }
@@ -17,7 +17,7 @@ A=$(mkapp $ID1); B=$(mkapp $ID2); C=$(mkapp $ID3)
 for x in $A $B $C; do ceh submit $x >/dev/null; done
 ceh review --as $EMP1 --approve $C >/dev/null
 ok "queue entries are files named by the id" test -f "$Q/$EMP1/$A"
-ok "holding the listing cache line" sh -c "grep -q '^ceh-queue-1	.*	$A	张三	' '$Q/$EMP1/$A'"
+ok "holding the listing cache line" sh -c "grep -q '^ceh-queue-2	[0-9a-f]*	$A	张三	' '$Q/$EMP1/$A'"
 ok "the forwarded one moved to SUP2's queue" test -f "$Q/$SUP2/$C" -a ! -e "$Q/$EMP1/$C"
 ok "entries are not world-readable" test "$(stat -c %a "$Q/$EMP1/$A")" = 600
 expect_code 0 "fsck is clean" ceh fsck
@@ -52,15 +52,19 @@ like "$T/out" "^$A	张三	" "the same"
 sed -i 's/13912345678/15556565656/' "$(pdir $ID2)/review/${B#*-}.yaml"
 ceh list --at $EMP1 --format tsv > "$T/q2"
 same "$T/q1" "$T/q2" "back to the first listing"
-# a cache line whose stamp matches is used as it is (that is the point)
+# a cache line made for exactly the document's bytes is used as it is
 doc="$(pdir $ID1)/review/${A#*-}.yaml"
-stamp=$(stat -c '%d	%i	%s	%.9Y' "$doc" | sed 's/\.//')
-printf 'ceh-queue-1\t%s\t%s\t缓存\t%s\t%s\t\t15556565656\t2023\t工程\n' "$stamp" $A $ID1 $EMP1 > "$Q/$EMP1/$A"
-expect_code 0 "list --at with a cache line matching the document's stamp" ceh list --at $EMP1 --format tsv
-like "$T/out" "^$A	缓存	" "lists from the cache (without reading the document)"
-touch "$doc"
-expect_code 0 "touching the document voids it" ceh list --at $EMP1 --format tsv
-like "$T/out" "^$A	张三	" "read from the document again"
+hash=$(sha256sum < "$doc" | cut -c1-64)
+printf 'ceh-queue-2\t%s\t%s\t缓存\t%s\t%s\t\t15556565656\t2023\t工程\n' "$hash" $A $ID1 $EMP1 > "$Q/$EMP1/$A"
+expect_code 0 "list --at with a cache line for the document's exact content" ceh list --at $EMP1 --format tsv
+like "$T/out" "^$A	缓存	" "lists from the cache (without parsing the document)"
+sed -i 's/15556565656/13912345678/' "$doc"
+expect_code 0 "changing the document voids it" ceh list --at $EMP1 --format tsv
+like "$T/out" "^$A	张三	.*	13912345678	" "read from the document again"
+sed -i 's/13912345678/15556565656/' "$doc"
+: > "$Q/$EMP1/$A"
+expect_code 0 "fsck --repair renews the cache" ceh fsck --repair
+ok "with the real name" sh -c "grep -q '	$A	张三	' '$Q/$EMP1/$A'"
 
 # a stale entry is ignored by list and removed by fsck --repair
 touch "$Q/$EMP1/$C"
