@@ -166,6 +166,7 @@ def add(op, size, ceh, ref, target=None, limit=None, notes_=None, cmds=(),
         elif ratio_target is not None and ref:
             met = "yes" if ceh / ref <= ratio_target else "**no**"
     rows.append(dict(op=op, size=size, ceh=fmt_s(ceh),
+                     cpu=fmt_s(MEASURED_CPU[0]) if ceh is not None else "—",
                      ref=fmt_s(ref) if ref is not None else "—",
                      ratio=ratio, target=target or "—", met=met,
                      notes=notes_ or "", cmds=list(cmds)))
@@ -436,29 +437,28 @@ def load():
         return ["?"] * 3
 
 
-def report(started, load0):
+def report(started, load0, mach, commit):
     load1 = load()
-    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or "?"
-    head = ["| operation | size | ceh (median) | reference (median) | ratio | target | met? | notes |",
-            "|---|---|---|---|---|---|---|---|"]
+    head = ["| operation | size | ceh (median) | reference (median) | ratio | target | met? | ceh CPU | notes |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        head.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        head.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["op"], r["size"], r["ceh"], r["ref"], r["ratio"], r["target"],
-            r["met"], r["notes"]))
+            r["met"], r["cpu"], r["notes"]))
     table = "\n".join(head)
     lines = ["# ceh benchmark results", "",
              "- date: %s UTC (%.0f s)" % (started.strftime("%Y-%m-%d %H:%M"),
                                           time.time() - started.timestamp()),
-             "- machine: %s" % machine(),
+             "- machine: %s" % mach,
              "- load average at start %s, at end %s%s" % (
                  " ".join(load0), " ".join(load1),
                  " (other work was running: figures taken under load)"
                  if float(load0[0]) > 0.5 else ""),
-             "- ceh: %s (git %s)" % (CEH, commit),
+             "- ceh: %s (%s)" % (CEH, commit),
              "- BENCH_SCALE=%g, medians of %d runs (%d for the whole-store rows; "
              "a run over %g s is not repeated)" % (SCALE, RUNS, SLOW_RUNS, BUDGET),
-             "- ratio = ceh / reference; page cache warm (the reference runs first)",
+             "- ratio = ceh / reference; page cache warm (the reference runs first); "
+             "ceh CPU = user + sys time of the ceh process (median)",
              "", table, "", "## Commands", ""]
     for r in rows:
         lines.append("- **%s, %s**" % (r["op"], r["size"]))
@@ -509,7 +509,7 @@ def guard(what, fn, *args):
     except Exception as ex:  # noqa: BLE001 - report anything
         failures.append("%s: %s" % (what, ex))
         log("FAILED %s: %s" % (what, ex))
-        rows.append(dict(op=what, size="", ceh="error", ref="", ratio="",
+        rows.append(dict(op=what, size="", ceh="error", cpu="", ref="", ratio="",
                          target="", met="**error**",
                          notes=str(ex).replace("|", "/").replace("\n", " ")[:300],
                          cmds=[]))
@@ -523,6 +523,13 @@ def main():
     base = os.environ.get("BENCH_DIR") or os.environ.get("TMPDIR") or "/tmp"
     WORK = tempfile.mkdtemp(prefix="ceh-bench.", dir=base)
     log("scratch directory %s, scale %g, %d runs" % (WORK, SCALE, RUNS))
+    mach = machine()
+    git = lambda *a: subprocess.run(["git", "-C", ROOT] + list(a),
+                                    capture_output=True, text=True).stdout
+    commit = "git %s%s" % (git("rev-parse", "--short", "HEAD").strip() or "?",
+                           ", work tree with uncommitted changes"
+                           if git("status", "--porcelain", "--untracked-files=no").strip()
+                           else "")
     mem = None
     try:
         for n in (100000, 1000000):
@@ -560,7 +567,7 @@ def main():
             shutil.rmtree(WORK, ignore_errors=True)
             if mem:
                 shutil.rmtree(mem, ignore_errors=True)
-    report(started, load0)
+    report(started, load0, mach, commit)
     if failures:
         log("%d benchmark(s) failed" % len(failures))
         sys.exit(1)
