@@ -34,15 +34,16 @@ cp -a "$CEH_STORE" "$T/base"
 # 1. a stage folder pointing outside: the application there is not seen
 mkdir -p "$O/review"
 mv "$PB/review/$UB.yaml" "$O/review/"
+sed -i 's/^  name: .*/  name: 外部数据/' "$O/review/$UB.yaml"	# data from outside
 rmdir "$PB/review" && ln -s "$O/review" "$PB/review"
 od0=$(outside_digest)
 expect_code 1 "stage folder symlink: show refuses it" ceh show $B
 like "$T/err" "'review' is not a directory.*symbolic" "message says why"
 expect_code 0 "list still works" ceh list --format tsv
-unlike "$T/out" "$UB" "the application outside is not listed"
+unlike "$T/out" "$UB|外部数据" "the application outside is not listed"
 ceh list --at $EMP1 --format tsv >"$T/list" 2>"$T/lerr"
 ok "list --at the employer works or reports it (exit 0 or 1)" test $? -le 1
-unlike "$T/list" "$UB" "the application outside is not in the queue"
+unlike "$T/list" "外部数据" "the queue shows nothing read from outside"
 ceh fsck >"$T/fsck" 2>&1
 ok "fsck reports a problem" test $? -ne 0
 like "$T/fsck" "review" "fsck names the stage folder"

@@ -17,7 +17,11 @@ def committed_sizes(STORE):
         with open(os.path.join(STORE, "records", "state")) as fh:
             for ln in fh:
                 f = ln.split()
-                if len(f) == 2 and f[1].isdigit() and f[0] != "imports":
+                if len(f) != 2 or not f[1].isdigit() or f[0] == "imports":
+                    continue
+                if len(f[0]) == 3 and f[0][0] == "k":   # key shard
+                    sizes[f[0][1:] + ".key"] = int(f[1])
+                else:
                     sizes[f[0] + ".tsv"] = int(f[1])
     except FileNotFoundError:
         pass
@@ -27,8 +31,9 @@ def committed_sizes(STORE):
 def digest(STORE, files_only=False):
     """Names, modes and contents of every file; lock files' contents (the
     holder's pid) left out, as in tests/lib.sh store_digest.  Derived or
-    uncommitted data is compared as readers see it: empty folders of the
-    queue index and the records store are not data, and a records shard
+    uncommitted data is compared as readers see it: an entry of the queue
+    index is compared by name (its content is a listing cache), empty
+    folders of the queue index and the records store are not data, and a records shard
     counts only up to its committed size (records.h: bytes past it are
     invisible and the next import overwrites them); an empty slips/ folder
     is not data either."""
@@ -50,7 +55,9 @@ def digest(STORE, files_only=False):
                 continue
             if stat.S_ISLNK(st.st_mode):
                 h = "->" + os.readlink(p)
-            elif rel == "records" and f.endswith(".tsv"):
+            elif rel.startswith("queues/"):
+                h = "entry"         # a cache of the listing: derived
+            elif rel == "records" and f.endswith((".tsv", ".key")):
                 if not sizes.get(f):
                     continue
                 with open(p, "rb") as fh:
