@@ -6,17 +6,23 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/ceh
+LIBDIR ?= $(PREFIX)/lib/ceh
 DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1 libzip nettle pangocairo cairo-pdf fontconfig
+PKGS = yaml-0.1 libzip nettle
+# The PDF renderer is a module (slip-pdf.so, loaded by print-slip only), so
+# pango, cairo and fontconfig are not loaded by every other command.
+PDF_PKGS = pangocairo cairo-pdf fontconfig
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla -Wundef
 override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
-	-DCEH_DATADIR='"$(DATADIR)"'
+	-DCEH_DATADIR='"$(DATADIR)"' -DCEH_LIBDIR='"$(LIBDIR)"'
 override CFLAGS += $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
+PDF_LIBS = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
 B ?= build-san
@@ -52,6 +58,8 @@ FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
 BENCH_BIN = $(B)/bench/genstore $(B)/bench/csvfloor $(B)/bench/durable_rename
 BENCH_SCALE ?= 1
 
+PLUGIN = $(B)/slip-pdf.so
+
 all: $(BIN)
 
 $(B)/%.o: %.c $(wildcard lib/*.h) cmd/cmd.h
@@ -62,8 +70,16 @@ $(B)/libceh.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(BIN): $(CMD_OBJ) $(B)/libceh.a
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libceh.a $(LDLIBS)
+# --export-dynamic and the whole archive: the PDF module calls back into
+# the library functions of the executable.
+$(BIN): $(CMD_OBJ) $(B)/libceh.a $(PLUGIN)
+	$(CC) $(LDFLAGS) -Wl,--export-dynamic -o $@ $(CMD_OBJ) \
+		-Wl,--whole-archive $(B)/libceh.a -Wl,--no-whole-archive $(LDLIBS)
+
+$(PLUGIN): lib/plugin/slip_pdf.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PDF_CFLAGS) -fPIC -shared $(LDFLAGS) \
+		-o $@ $< $(PDF_LIBS)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libceh.a
 	@mkdir -p $(dir $@)
@@ -114,11 +130,14 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@CEH_BIN=$(CURDIR)/$(BIN) sh examples/demo.sh
 
-install: $(BIN)
+instPLUGIN = $(B)/slip-pdf.so
+
+all: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(DATADIR)/codes
+		$(DESTDIR)$(DATADIR)/codes $(DESTDIR)$(LIBDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ceh
+	install -m 644 $(PLUGIN) $(DESTDIR)$(LIBDIR)/slip-pdf.so
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	for f in man/*.5 man/*.7; do [ -f "$$f" ] || continue; \
 		s=$${f##*.}; install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/; done

@@ -1,7 +1,12 @@
 /* slip_render.c - the slip as aligned text and as an A4 HTML page. */
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
+#include "err.h"
 #include "slip.h"
 #include "slip_render.h"
 #include "table.h"
@@ -348,4 +353,85 @@ slip_render_html(const struct slip *sl, FILE *out)
 	    "&#12288;&#12288;&#12288;</div>\n</div>\n</body>\n</html>\n",
 	    out);
 	sb_release(&sb);
+}
+
+#ifndef CEH_LIBDIR
+#define CEH_LIBDIR "/usr/local/lib/ceh"
+#endif
+#define PDF_MODULE "slip-pdf.so"
+
+typedef int (*pdf_render_fn)(const struct slip *, FILE *, struct ceh_err *);
+
+/* Find and load the PDF module once; NULL with e filled on failure. */
+static pdf_render_fn
+pdf_module(struct ceh_err *e)
+{
+	static pdf_render_fn fn;
+	char exe[PATH_MAX], path[PATH_MAX + 64], tried[1024] = "";
+	const char *env = getenv("CEH_LIBDIR");
+	const char *dirs[4];
+	size_t i, nd = 0;
+	ssize_t n;
+	void *h;
+
+	if (fn)
+		return fn;
+	n = -1;
+	if (env && *env)
+		dirs[nd++] = env;	/* set: the only place searched */
+	else
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			dirs[nd++] = exe;
+		}
+	}
+	if (nd == 0 || !(env && *env))
+		dirs[nd++] = CEH_LIBDIR;
+	for (i = 0; i < nd + (n > 0 ? 1 : 0); i++) {
+		const char *d = i < nd ? dirs[i] : exe;
+
+		if (i < nd)
+			snprintf(path, sizeof(path), "%s/%s", d, PDF_MODULE);
+		else
+			snprintf(path, sizeof(path), "%s/build/%s", d,
+			    PDF_MODULE);
+		if (access(path, R_OK) != 0) {
+			size_t l = strlen(tried);
+
+			if (l + strlen(path) + 3 < sizeof(tried))
+				snprintf(tried + l, sizeof(tried) - l, "%s%.900s",
+				    l ? ", " : "", path);
+			continue;
+		}
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (h == NULL) {
+			ceh_fail(e, CEH_ESYS, "cannot load the PDF module "
+			    "'%.400s': %.400s", path, dlerror());
+			return NULL;
+		}
+		*(void **)&fn = dlsym(h, "slip_pdf_plugin_render");
+		if (fn == NULL) {
+			ceh_fail(e, CEH_ESYS, "'%.400s' is not ceh's PDF module",
+			    path);
+			return NULL;
+		}
+		return fn;
+	}
+	ceh_fail(e, CEH_ESYS, "PDF output needs the module %s (looked in %.800s); "
+	    "reinstall ceh or set CEH_LIBDIR", PDF_MODULE, tried);
+	return NULL;
+}
+
+int
+slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
+{
+	pdf_render_fn fn = pdf_module(e);
+
+	return fn ? fn(sl, out, e) : -1;
 }

@@ -29,6 +29,9 @@ struct slip;
 
 void slip_render_text(const struct slip *sl, FILE *out);
 void slip_render_html(const struct slip *sl, FILE *out);
+/* PDF: loads the renderer module slip-pdf.so (lib/plugin/slip_pdf.c) from
+ * $CEH_LIBDIR when set (only there), else next to the executable, in
+ * build/ beside it, or in the installed CEH_LIBDIR; class 5 naming the module if it cannot be loaded. */
 int slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e);
 
 /* Labels shared by the renderers. */

@@ -1,5 +1,11 @@
 /*
- * slip_pdf.c - the slip as one A4 PDF page: cairo draws, pango lays out
+ * slip_pdf.c - the PDF renderer, built as a module (slip-pdf.so) that
+ * `ceh print-slip --format pdf` loads with dlopen (see slip_render.h), so
+ * the 40-odd libraries of pango, cairo and fontconfig are not loaded by
+ * every other command.  It calls back into the ceh executable (linked with
+ * --export-dynamic) for the library functions it uses.
+ *
+ * The slip as one A4 PDF page: cairo draws, pango lays out
  * and shapes the Chinese text, fontconfig finds the font (SLIP_PDF_FONTS).
  * cairo embeds each font as a subset of the glyphs used, with a
  * ToUnicode map, so the file stays small and pdftotext reads it.  The only
@@ -308,8 +314,11 @@ draw(struct pdf *p, const struct slip *sl, double size)
 	return y;
 }
 
+int slip_pdf_plugin_render(const struct slip *sl, FILE *out,
+    struct ceh_err *e);
+
 int
-slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
+slip_pdf_plugin_render(const struct slip *sl, FILE *out, struct ceh_err *e)
 {
 	static const double sizes[] = { 9, 8.5, 8, 7.5, 7 };
 	cairo_surface_t *surf;
