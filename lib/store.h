@@ -102,6 +102,9 @@ struct repair_report {
 	long zips_moved;	/* archives moved next to their document */
 	long temps_removed;	/* temp files of interrupted writes */
 	long problems;		/* things it could not fix (reported) */
+	int quick;		/* read only each document's stage field (the
+				 * commands' repair under person_lock); 0 reads
+				 * and validates every document (fsck) */
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;
 };

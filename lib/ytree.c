@@ -300,6 +300,87 @@ ytree_parse(const char *buf, size_t len, const char *fname,
 	return b.root;
 }
 
+int
+ytree_peek(const char *buf, size_t len, const char *key, char *out,
+    size_t outsize, const char *fname, struct ceh_err *e)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, is_key = 1, match = 0, rc = 1;
+
+	if (!yaml_parser_initialize(&parser))
+		return ceh_fail(e, CEH_ESYS, "%s: cannot start YAML parser",
+		    fname);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf,
+	    len);
+	while (rc == 1) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			struct builder b;
+
+			memset(&b, 0, sizeof(b));
+			b.fname = fname;
+			b.e = e;
+			rc = parser_error(&parser, &b);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_SCALAR_EVENT:
+			if (depth != 1)
+				break;
+			if (is_key) {
+				match = strlen(key) == ev.data.scalar.length &&
+				    memcmp(ev.data.scalar.value, key,
+				    ev.data.scalar.length) == 0;
+				is_key = 0;
+			} else if (match) {
+				if (ev.data.scalar.length >= outsize ||
+				    memchr(ev.data.scalar.value, '\0',
+				    ev.data.scalar.length))
+					rc = ceh_fail(e, CEH_EINPUT, "%s: field "
+					    "'%s' is too long", fname, key);
+				else {
+					memcpy(out, ev.data.scalar.value,
+					    ev.data.scalar.length);
+					out[ev.data.scalar.length] = '\0';
+					rc = 0;
+				}
+			} else {
+				is_key = 1;
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (depth == 1 && !is_key) {
+				if (match)
+					rc = ceh_fail(e, CEH_EINPUT, "%s: field "
+					    "'%s' must be a value", fname, key);
+				is_key = 1;
+			}
+			if (++depth > YTREE_MAX_DEPTH)
+				rc = ceh_fail(e, CEH_EINPUT, "%s: nested too "
+				    "deeply", fname);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_ALIAS_EVENT:
+			rc = ceh_fail(e, CEH_EINPUT, "%s: aliases are not "
+			    "allowed", fname);
+			break;
+		case YAML_STREAM_END_EVENT:
+			rc = ceh_fail(e, CEH_EINPUT, "%s: field '%s' is "
+			    "missing", fname, key);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 struct ynode *
 ymap_get(const struct ynode *n, const char *key)
 {

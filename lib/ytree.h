@@ -45,6 +45,13 @@ struct ynode *ytree_parse(const char *buf, size_t len, const char *fname,
     struct ceh_err *e);
 void ytree_free(struct ynode *n);
 
+/* The scalar value of one top-level key of a mapping document, read with
+ * the event parser only as far as that key (no tree, no validation): for
+ * a cheap look at a document's stage.  -1 (class 1) if the key is absent,
+ * not a scalar, or the document is malformed before it. */
+int ytree_peek(const char *buf, size_t len, const char *key, char *out,
+    size_t outsize, const char *fname, struct ceh_err *e);
+
 /* Lookups; NULL when absent or n is not a mapping.  Borrowed pointers. */
 struct ynode *ymap_get(const struct ynode *n, const char *key);
 

@@ -237,5 +237,31 @@ main(void)
 	ok(yw_finish(w, &out, &e) < 0 && out.len == 0,
 	    "invalid UTF-8 cannot be emitted, nothing returned");
 	yw_free(w);
+	/* ytree_peek: one top-level value without the tree */
+	{
+		static const char doc[] = "format: 1\nid: x\nyears:\n- stage: "
+		    "nested\nstage: review\nhistory: []\n";
+		static const char flowdoc[] = "a: {stage: inner}\nstage: draft\n";
+		char v[16];
+
+		ok(ytree_peek(doc, sizeof(doc) - 1, "stage", v, sizeof(v), "d",
+		    &e) == 0, "peek finds a top-level key");
+		is_str(v, "review", "and not the nested one of the same name");
+		ok(ytree_peek(flowdoc, sizeof(flowdoc) - 1, "stage", v, sizeof(v),
+		    "d", &e) == 0 && strcmp(v, "draft") == 0,
+		    "a flow mapping value is skipped");
+		ok(ytree_peek(doc, sizeof(doc) - 1, "revision", v, sizeof(v),
+		    "d", &e) < 0 && strstr(e.msg, "missing") != NULL,
+		    "an absent key is an error");
+		ok(ytree_peek(doc, sizeof(doc) - 1, "years", v, sizeof(v), "d",
+		    &e) < 0, "a list value is an error");
+		ok(ytree_peek("stage: [", 8, "stage", v, sizeof(v), "d",
+		    &e) < 0 && strncmp(e.msg, "d:", 2) == 0,
+		    "malformed YAML is an error naming the file");
+		ok(ytree_peek("stage: waytoolongforthebuffer", 29, "stage", v,
+		    sizeof(v), "d", &e) < 0, "a value longer than the buffer");
+		ok(ytree_peek("a: &x 1\nb: *x\nstage: draft\n", 27, "stage",
+		    v, sizeof(v), "d", &e) < 0, "aliases are refused");
+	}
 	return done_testing();
 }
