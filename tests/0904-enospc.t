@@ -11,7 +11,11 @@
 . "$(dirname "$0")/lib.sh"
 M=$T/mnt
 mkdir -p "$M"
-if [ "${CEH_VALGRIND:-0}" = 1 ] || [ "$(id -u)" != 0 ] ||
+if [ "${CEH_VALGRIND:-0}" = 1 ]; then
+	echo "1..0 # SKIP under valgrind (see 0903 and the plain run)"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ] ||
     ! mount -t tmpfs -o size=4m,mode=0700 tmpfs "$M" 2>/dev/null; then
 	echo "1..0 # SKIP cannot mount a tmpfs here"
 	exit 0
