@@ -82,22 +82,31 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 }
 
 static int
-visit(struct store *s, const char *idnum, enum stage folder,
+visit(struct store *s, struct person *p, enum stage folder,
     const char *uniq, void *arg)
 {
 	struct ctx *c = arg;
 	struct application app;
-	struct person p;
 	struct ceh_err e;
 
-	if (person_open(s, idnum, 0, &p, &e) < 0 ||
-	    app_read(s, &p, folder, uniq, &app, &e) < 0) {
+	if (app_read(s, p, folder, uniq, &app, &e) < 0) {
+		enum stage now;
+
+		/* moved since the walk listed it: a folder still to be
+		 * walked will show it; one already walked is read again */
+		if (e.code == CEH_ENOTFOUND) {
+			if (app_find(p, uniq, &now, &e) < 0 || now >= folder)
+				return 0;
+			if (app_read(s, p, now, uniq, &app, &e) == 0) {
+				add_row(s, c, &app);
+				app_release(&app);
+				return 0;
+			}
+		}
 		fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
 		c->bad++;
-		person_close(&p);
 		return 0;
 	}
-	person_close(&p);
 	add_row(s, c, &app);
 	app_release(&app);
 	return 0;

@@ -136,14 +136,14 @@ struct collect {
 };
 
 static int
-visit(struct store *s, const char *idnum, enum stage folder,
+visit(struct store *s, struct person *p, enum stage folder,
     const char *uniq, void *arg)
 {
 	struct collect *c = arg;
 	struct application app;
 	size_t i;
 
-	(void)idnum;
+	(void)p;	/* c->p, opened by collect, is the same person */
 	app_init(&app);
 	if (app_read(s, &c->p, folder, uniq, &app, &c->err) < 0) {
 		/* a document vanishing under us moved to another folder:

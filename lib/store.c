@@ -854,19 +854,27 @@ walk_person(struct store *s, int sfd, const char *idnum, app_visit_fn fn,
     void *arg, struct ceh_err *e)
 {
 	char uniq[APP_UNIQ_LEN + 1];
-	int pfd, f, rc = 0;
+	struct person wp;
+	int f, rc = 0;
 
-	pfd = openat(sfd, idnum, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	memset(&wp, 0, sizeof(wp));
+	memcpy(wp.idnum, idnum, IDNUM_LEN + 1);
+	wp.lock.fd = -1;
+	for (f = 0; f < STAGE__COUNT; f++)
+		wp.stagefd[f] = -1;
+	wp.fd = openat(sfd, idnum, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
-	if (pfd < 0)
+	if (wp.fd < 0)
 		return 0;
+	for (f = 0; f < STAGE__COUNT; f++)
+		wp.stagefd[f] = openat(wp.fd, stage_name(f), O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	for (f = 0; f < STAGE__COUNT && rc == 0; f++) {
-		int dfd = openat(pfd, stage_name(f), O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
 		struct dirent *d;
 		DIR *dir;
+		int dfd;
 
-		if (dfd < 0)
+		if (wp.stagefd[f] < 0 || (dfd = dup(wp.stagefd[f])) < 0)
 			continue;
 		if ((dir = fdopendir(dfd)) == NULL) {
 			close(dfd);
@@ -874,10 +882,10 @@ walk_person(struct store *s, int sfd, const char *idnum, app_visit_fn fn,
 		}
 		while (rc == 0 && (d = readdir(dir)) != NULL)
 			if (doc_name_uniq(d->d_name, ".yaml", uniq))
-				rc = fn(s, idnum, (enum stage)f, uniq, arg);
+				rc = fn(s, &wp, (enum stage)f, uniq, arg);
 		closedir(dir);
 	}
-	close(pfd);
+	person_close(&wp);
 	(void)e;
 	return rc;
 }

@@ -146,11 +146,12 @@ void app_close(struct app_handle *h);
 
 /*
  * Visit applications: all people (idnum NULL) or one.  For each document
- * file found, fn gets the person's ID number, the folder and the UNIQ;
+ * file found, fn gets the person (p->idnum, its folders open for app_read,
+ * not locked; valid during the call), the folder and the UNIQ;
  * a non-zero return stops the walk and is returned.  Temp files, dot
  * files and names that are not UNIQ.yaml are skipped.
  */
-typedef int (*app_visit_fn)(struct store *s, const char *idnum,
+typedef int (*app_visit_fn)(struct store *s, struct person *p,
     enum stage folder, const char *uniq, void *arg);
 int store_walk(struct store *s, const char *idnum, app_visit_fn fn,
     void *arg, struct ceh_err *e);
