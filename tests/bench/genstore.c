@@ -462,8 +462,12 @@ main(int argc, char **argv)
 			if (kind == K_REVIEW)
 				fprintf(ids, "%s\n", app.id);
 #ifdef HAVE_QUEUE
-			if (app.stage == STAGE_REVIEW && queue_add(&s,
-			    app.waiting_at, app.id, 0, &e) < 0)
+			/* the entry and its listing cache, as a transition
+			 * into review writes them (lib/workflow.c) */
+			if (app.stage == STAGE_REVIEW && (queue_add(&s,
+			    app.waiting_at, app.id, 0, &e) < 0 ||
+			    queue_note(&s, app.waiting_at,
+			    p.stagefd[STAGE_REVIEW], &app, &e) < 0))
 				die("queue", &e);
 #endif
 			if (kind == K_SLIP) {
