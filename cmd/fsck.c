@@ -137,8 +137,10 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	char shard[4];
 
 	person_shard(p->idnum, shard);
-	if (app_read(s, p, folder, uniq, &app, &e) < 0)
-		return;		/* person_repair reported it */
+	if (app_read(s, p, folder, uniq, &app, &e) < 0) {
+		syserr(f, &e);
+		return;
+	}
 	f->apps++;
 	if ((why = flow_mismatch(&app)) != NULL)
 		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
@@ -217,6 +219,7 @@ check_person(struct fsck *f, const char *idnum)
 		}
 	memset(&rep, 0, sizeof(rep));
 	rep.say = say;
+	rep.quick = 1;		/* check_app reads every document in full */
 	if (person_repair(s, &p, f->repair, &rep, &e) < 0)
 		syserr(f, &e);
 	f->problems += rep.problems;

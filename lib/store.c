@@ -610,12 +610,11 @@ person_repair(struct store *s, struct person *p, int repair,
 			if (!doc_name_uniq(v[i], ".yaml", uniq))
 				continue;
 			if (rep->quick) {
+				/* unreadable: left where it is, for the full
+				 * reader of the caller to report */
 				if (doc_stage_peek(p, (enum stage)f, v[i], &g,
-				    &sub) < 0) {
-					say(rep, "%s", sub.msg);
-					rep->problems++;
+				    &sub) < 0)
 					continue;
-				}
 			} else {
 				if (app_read(s, p, (enum stage)f, uniq, &app,
 				    &sub) < 0) {

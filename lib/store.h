@@ -102,9 +102,10 @@ struct repair_report {
 	long zips_moved;	/* archives moved next to their document */
 	long temps_removed;	/* temp files of interrupted writes */
 	long problems;		/* things it could not fix (reported) */
-	int quick;		/* read only each document's stage field (the
-				 * commands' repair under person_lock); 0 reads
-				 * and validates every document (fsck) */
+	int quick;		/* read only each document's stage field and
+				 * leave unreadable ones to the caller's full
+				 * reader; 0 reads, validates and reports every
+				 * document */
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;
 };
