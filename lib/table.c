@@ -176,16 +176,28 @@ table_print(const struct table *t, enum out_format f, FILE *out)
 				width[c] = w;
 		}
 	for (r = 0; r <= t->nrows; r++) {
+		size_t pending = 0;	/* blanks not yet written */
+
 		for (c = 0; c < t->ncols; c++) {
 			const char *s = r == 0 ? t->labels[c] :
 			    t->cells[(r - 1) * t->ncols + c];
+			size_t w = utf8_width(s);
 
 			if (c)
-				fputs("  ", out);
+				pending += 2;
+			if (*s == '\0') {
+				pending += c == t->ncols - 1 ? 0 : width[c];
+				continue;
+			}
+			/* no trailing blanks: pad only before a value */
+			for (; pending > 0; pending--)
+				putc(' ', out);
 			if (c == t->ncols - 1)
 				tsv_cell(out, s);
-			else
-				print_padded(out, s, width[c]);
+			else {
+				fputs(s, out);
+				pending = width[c] - w;
+			}
 		}
 		putc('\n', out);
 	}

@@ -64,6 +64,21 @@ main(void)
 	table_free(&t);
 
 	table_init(&t, 3, keys, labels);
+	{
+		static const char *r4[] = { "王五", "", "" };
+		static const char *r5[] = { "李", "", "3" };
+
+		table_add(&t, r4);
+		table_add(&t, r5);
+		s = render(&t, FMT_TABLE);
+		is_str(s, "姓名  工作单位  n\n王五\n李" "              " "3\n",
+		    "table lines never end with blanks; empty cells keep "
+		    "the columns");
+		free(s);
+	}
+	table_free(&t);
+
+	table_init(&t, 3, keys, labels);
 	s = render(&t, FMT_JSON);
 	is_str(s, "[]\n", "empty json is []");
 	free(s);
