@@ -16,6 +16,7 @@
 #include "err.h"
 #include "store.h"
 #include "util.h"
+#include "workflow.h"
 
 #ifndef CEH_VERSION
 #define CEH_VERSION "0.1"
@@ -117,6 +118,48 @@ cmd_help(const char *use)
 {
 	fputs(use, stdout);
 	return CEH_OK;
+}
+
+/* The whole of `ceh submit APP` and `ceh withdraw APP`: one application,
+ * one transition of lib/workflow.c, "ID<TAB>outcome" on stdout. */
+int
+cmd_one_transition(int argc, char **argv, struct store *s, const char *use,
+    int action)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct wf_request rq = { (enum wf_action)action, NULL, NULL, NULL };
+	struct app_handle h;
+	struct ceh_err e;
+	const char *outcome;
+	char old[CREDIT_LEN + 1];
+	int ch;
+
+	app_handle_init(&h);
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == 'h')
+			return cmd_help(use);
+		return cmd_usage_error(argv[0], use, "unknown option '%s'",
+		    argv[optind - 1]);
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error(argv[0], use, "give one application "
+		    "id");
+	if (store_load_units(s, &e) < 0 ||
+	    app_open(s, argv[optind], 1, &h, &e) < 0)
+		goto fail;
+	snprintf(old, sizeof(old), "%s", h.app.waiting_at);
+	if (wf_apply(s, &h.p, &h.app, &rq, &outcome, &e) < 0 ||
+	    wf_commit(s, &h, old, &e) < 0)
+		goto fail;
+	printf("%s\t%s\n", h.app.id, outcome);
+	app_close(&h);
+	return 0;
+fail:
+	app_close(&h);
+	return cmd_error(argv[0], &e);
 }
 
 void

@@ -54,6 +54,11 @@ extern const char *ceh_store_path;
  * option's val is its index in applicant_fields, plus help (val 'h'). */
 extern const struct option cmd_applicant_options[];
 
+/* submit and withdraw: parse "CMD APP", apply one workflow transition
+ * (an enum wf_action), print "ID<TAB>outcome"; returns the exit code. */
+int cmd_one_transition(int argc, char **argv, struct store *s,
+    const char *usage, int action);
+
 /* getopt_long helper: reset state so each command parses its own argv. */
 void cmd_getopt_reset(void);
 
