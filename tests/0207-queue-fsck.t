@@ -57,7 +57,12 @@ doc="$(pdir $ID1)/review/${A#*-}.yaml"
 hash=$(sha256sum < "$doc" | cut -c1-64)
 printf 'ceh-queue-2\t%s\t%s\t缓存\t%s\t%s\t\t15556565656\t2023\t工程\n' "$hash" $A $ID1 $EMP1 > "$Q/$EMP1/$A"
 expect_code 0 "list --at with a cache line for the document's exact content" ceh list --at $EMP1 --format tsv
-like "$T/out" "^$A	缓存	" "lists from the cache (without parsing the document)"
+if [ "${CEH_VALGRIND:-0}" = 1 ]; then
+	# valgrind 3.19 has no openat2(2); without it the cache is not used
+	_report 0 "lists from the cache # SKIP no openat2 under valgrind"
+else
+	like "$T/out" "^$A	缓存	" "lists from the cache (without parsing the document)"
+fi
 sed -i 's/15556565656/13912345678/' "$doc"
 expect_code 0 "changing the document voids it" ceh list --at $EMP1 --format tsv
 like "$T/out" "^$A	张三	.*	13912345678	" "read from the document again"
