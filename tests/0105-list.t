@@ -41,8 +41,8 @@ table = open(sys.argv[2], encoding='utf-8').read().splitlines()
 w = [max(dw(r[c]) for r in rows) for c in range(len(rows[0]))]
 for r, got in zip(rows, table):
     want = '  '.join(v + ' ' * (w[c] - dw(v)) if c < len(r) - 1 else v
-                     for c, v in enumerate(r))
-    assert got == want, (got, want)
+                     for c, v in enumerate(r)).rstrip(' ')
+    assert got == want, (got, want)   # and no trailing blanks
 assert len(rows) == len(table)
 PY
 expect_code 0 "list --format csv" ceh list --format csv

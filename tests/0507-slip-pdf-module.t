@@ -22,5 +22,5 @@ like "$T/err" "PDF output needs the module slip-pdf.so" "the message names the m
 ok "no PDF file left" test ! -e "$T/x.pdf"
 after=$(store_digest)
 ok "no slip recorded" test "$before" = "$after"
-expect_code 0 "CEH_LIBDIR points at the module" env CEH_LIBDIR="$(dirname "$CEH_BIN")" "$T/lonely/ceh" print-slip --id $ID1 --from 2019 --to 2023 --format pdf -o "$T/y.pdf"
+expect_code 0 "CEH_LIBDIR points at the module" env CEH_LIBDIR="$CEH_BUILD" "$T/lonely/ceh" print-slip --id $ID1 --from 2019 --to 2023 --format pdf -o "$T/y.pdf"
 done_testing
