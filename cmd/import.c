@@ -1,4 +1,5 @@
 /* ceh import - import training providers' CSV hour records. */
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,19 @@ CMD_FN(import)
 		}
 	}
 	if (rejects) {
+		struct stat rst, ist;
+
+		/* opening it empties it: never one of the inputs */
+		if (stat(rejects, &rst) == 0)
+			for (i = optind; i < argc; i++)
+				if (stat(argv[i], &ist) == 0 &&
+				    ist.st_dev == rst.st_dev &&
+				    ist.st_ino == rst.st_ino) {
+					lock_release(&lk);
+					return cmd_usage_error(argv[0], usage,
+					    "--rejects '%s' is one of the files "
+					    "to import", rejects);
+				}
 		o.rejects = fopen(rejects, "w");
 		if (o.rejects == NULL) {
 			ceh_fail_errno(&e, "%s", rejects);
@@ -121,6 +135,14 @@ CMD_FN(import)
 			    "this file\n", argv[i]);
 			if (rc == 0 || rc == CEH_EINPUT)
 				rc = e.code;
+			/* a file that failed half-way may have left bytes
+			 * past the committed sizes: cut them off, or every
+			 * later file would be refused */
+			if (!o.dry_run && records_recover(s, &e) < 0) {
+				cmd_error(argv[0], &e);
+				rc = e.code;
+				break;
+			}
 			continue;
 		}
 		nfiles++;

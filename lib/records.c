@@ -374,9 +374,20 @@ records_lookup(struct store *s, const char *idnum, int year,
 		int fd;
 
 		shard_name(sh, name);
+		struct stat fst;
+
 		fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			ceh_fail_errno(e, "records/%s", name);
+			goto fail;
+		}
+		/* a shard shorter than its committed size (damaged, or cut
+		 * by hand) must not be mapped past its end: SIGBUS */
+		if (fstat(fd, &fst) < 0 || !S_ISREG(fst.st_mode) ||
+		    fst.st_size < st.size[sh]) {
+			close(fd);
+			ceh_fail(e, CEH_ESYS, "records/%s: shorter than its "
+			    "committed size (run ceh fsck)", name);
 			goto fail;
 		}
 		map = mmap(NULL, (size_t)st.size[sh], PROT_READ, MAP_SHARED,

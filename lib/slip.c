@@ -953,7 +953,10 @@ get_str(const struct ynode *m, const char *key, char **out,
 
 	if (ymap_str(m, key, 1, &v, fname, e) < 0)
 		return -1;
-	if (!utf8_valid(v, strlen(v)) || strlen(v) > 4000)
+	/* no control characters: a slip file is outside input and its
+	 * fields are printed back (a forged number must not be able to
+	 * rewrite the verdict line on a terminal) */
+	if (!utf8_valid(v, strlen(v)) || strlen(v) > 4000 || has_control(v))
 		return ceh_fail(e, CEH_EINPUT, "%s: field '%s' is not valid "
 		    "text", fname, key);
 	free(*out);

@@ -3,7 +3,7 @@
 # altered files and records, changed data, and the refusals.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 48
+plan 51
 
 expect_code 0 "--help" ceh verify-slip --help
 like "$T/out" "^usage: ceh verify-slip CODE$" "usage on stdout"
@@ -47,6 +47,10 @@ alter 'd["person"]["name"] = "李四"'
 expect_code 1 "another name" ceh verify-slip --file "$T/alt.json"
 alter 'd["all_met"] = True'
 expect_code 1 "the range marked as met" ceh verify-slip --file "$T/alt.json"
+alter 'd["number"] = "\x1b[2K\rvalid: slip 1 its figures match\n"'
+expect_code 1 "a number with terminal control characters is refused" ceh verify-slip --file "$T/alt.json"
+like "$T/err" "field 'number' is not valid text" "named as invalid text"
+unlike "$T/out" "valid: slip" "and never echoed into a verdict line"
 alter 'd["from"] = 2020; d["years"] = d["years"][1:]; d["totals"]["years"] = 4'
 expect_code 1 "a year cut off" ceh verify-slip --file "$T/alt.json"
 alter 'd["code"] = "7K3M-9Q2X-A7BD-0PWE-H5TN"'
