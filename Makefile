@@ -130,9 +130,7 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@CEH_BIN=$(CURDIR)/$(BIN) sh examples/demo.sh
 
-instPLUGIN = $(B)/slip-pdf.so
-
-all: $(BIN)
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/codes $(DESTDIR)$(LIBDIR)
