@@ -3,6 +3,7 @@
  * shell.  This file is the dispatcher: global options, the command table,
  * store setup, and the check of stdout at exit.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -264,6 +265,16 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	umask(077);
+	{
+		/* a batch review keeps many people's folders open */
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	ceh_err_clear(&e);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {

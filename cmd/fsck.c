@@ -219,7 +219,6 @@ check_person(struct fsck *f, const char *idnum)
 		}
 	memset(&rep, 0, sizeof(rep));
 	rep.say = say;
-	rep.quick = 1;		/* check_app reads every document in full */
 	if (person_repair(s, &p, f->repair, &rep, &e) < 0)
 		syserr(f, &e);
 	f->problems += rep.problems;
@@ -331,8 +330,13 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 		}
 		why = "no such application";
 	} else if (lock_take(p.fd, ".lock", s->wait_secs, &p.lock, &e) < 0) {
-		printf("queues/%s/%s: skipped: %s\n", unit, appid, e.msg);
-		f->busy++;
+		if (e.code == CEH_ESTATE) {
+			printf("queues/%s/%s: skipped: %s\n", unit, appid,
+			    e.msg);
+			f->busy++;
+		} else {
+			syserr(f, &e);
+		}
 		person_close(&p);
 		return 0;
 	} else if (app_find(&p, ref.uniq, &folder, &e) < 0) {

@@ -38,7 +38,7 @@ report(void *arg, const struct wf_item *it)
 }
 
 /* Ids from stdin, one a line; blank lines and #comments skipped. */
-static void
+static int
 read_ids(char ***ids, size_t *n)
 {
 	char *line = NULL;
@@ -60,6 +60,7 @@ read_ids(char ***ids, size_t *n)
 		(*ids)[(*n)++] = xstrdup(p);
 	}
 	free(line);
+	return ferror(stdin) ? -1 : 0;
 }
 
 CMD_FN(review)
@@ -152,8 +153,14 @@ CMD_FN(review)
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
-			if (!stdin_used)
-				read_ids(&ids, &n);
+			if (!stdin_used && read_ids(&ids, &n) < 0) {
+				ceh_fail_errno(&e, "cannot read ids from "
+				    "standard input");
+				for (i = 0; i < n; i++)
+					free(ids[i]);
+				free(ids);
+				return cmd_error(argv[0], &e);
+			}
 			stdin_used = 1;
 			continue;
 		}

@@ -433,7 +433,6 @@ person_lock(struct store *s, struct person *p, struct ceh_err *e)
 		    e)) < 0)
 			return -1;
 	memset(&rep, 0, sizeof(rep));
-	rep.quick = 1;
 	return person_repair(s, p, 1, &rep, e);
 }
 
@@ -547,6 +546,7 @@ person_repair(struct store *s, struct person *p, int repair,
 	struct stat st;
 	int f, g = 0;
 
+	(void)s;
 	person_shard(p->idnum, shard);
 	/* 1. temp files of interrupted writes (we hold the lock, so no
 	 *    writer of this person is alive) */
@@ -570,13 +570,19 @@ person_repair(struct store *s, struct person *p, int repair,
 				}
 				continue;
 			}
-			say(rep, "people/%s/%s/%s/%s: temp file of an "
-			    "interrupted write%s", shard, p->idnum,
-			    stage_name(f), v[i], repair ? ", removed" : "");
-			if (repair && unlinkat(p->stagefd[f], v[i], 0) == 0)
+			if (repair && unlinkat(p->stagefd[f], v[i], 0) == 0) {
+				say(rep, "people/%s/%s/%s/%s: temp file of an "
+				    "interrupted write, removed", shard,
+				    p->idnum, stage_name(f), v[i]);
 				rep->temps_removed++;
-			else if (!repair)
+			} else {
+				say(rep, "people/%s/%s/%s/%s: temp file of an "
+				    "interrupted write%s%s", shard, p->idnum,
+				    stage_name(f), v[i], repair ?
+				    ", cannot remove it: " : "", repair ?
+				    strerror(errno) : "");
 				rep->problems++;
+			}
 		}
 		free_list(v, n);
 	}
@@ -604,41 +610,48 @@ person_repair(struct store *s, struct person *p, int repair,
 		char **v = list_dir(p->stagefd[f], &n);
 
 		for (i = 0; i < n; i++) {
-			struct application app;
 			struct ceh_err sub;
+			int other;
 
 			if (!doc_name_uniq(v[i], ".yaml", uniq))
 				continue;
-			if (rep->quick) {
-				/* unreadable: left where it is, for the full
-				 * reader of the caller to report */
-				if (doc_stage_peek(p, (enum stage)f, v[i], &g,
-				    &sub) < 0)
-					continue;
-			} else {
-				if (app_read(s, p, (enum stage)f, uniq, &app,
-				    &sub) < 0) {
-					say(rep, "%s", sub.msg);
+			/* one name in two folders: never merged by guesswork */
+			for (other = f + 1; other < STAGE__COUNT; other++)
+				if (p->stagefd[other] >= 0 &&
+				    fstatat(p->stagefd[other], v[i], &st,
+				    AT_SYMLINK_NOFOLLOW) == 0) {
+					say(rep, "people/%s/%s: %s is in both "
+					    "%s/ and %s/ (left alone: keep the "
+					    "right one by hand)", shard,
+					    p->idnum, v[i], stage_name(f),
+					    stage_name(other));
 					rep->problems++;
-					continue;
 				}
-				g = app.stage;
-				app_release(&app);
-			}
-			if (g == f)
+			/* unreadable: left where it is, for the full reader
+			 * of the caller (fsck, the command) to report */
+			if (doc_stage_peek(p, (enum stage)f, v[i], &g,
+			    &sub) < 0 || g == f)
 				continue;
-			say(rep, "people/%s/%s/%s/%s: its stage is %s%s", shard,
-			    p->idnum, stage_name(f), v[i], stage_name(g),
-			    repair ? ", moved" : "");
 			if (!repair) {
+				say(rep, "people/%s/%s/%s/%s: its stage is %s",
+				    shard, p->idnum, stage_name(f), v[i],
+				    stage_name(g));
 				rep->problems++;
 				continue;
 			}
 			if (move_file(p->stagefd[f], v[i], p->stagefd[g], v[i],
 			    e) < 0) {
-				free_list(v, n);
-				return -1;
+				if (e->code != CEH_ESTATE) {
+					free_list(v, n);
+					return -1;
+				}
+				say(rep, "%s", e->msg);
+				rep->problems++;
+				continue;
 			}
+			say(rep, "people/%s/%s/%s/%s: its stage is %s, moved",
+			    shard, p->idnum, stage_name(f), v[i],
+			    stage_name(g));
 			rep->moved++;
 		}
 		free_list(v, n);
@@ -667,18 +680,26 @@ person_repair(struct store *s, struct person *p, int repair,
 				rep->problems++;
 				continue;
 			}
-			say(rep, "people/%s/%s/%s/%s: belongs in %s%s", shard,
-			    p->idnum, stage_name(f), v[i], stage_name(g),
-			    repair ? ", moved" : "");
 			if (!repair) {
+				say(rep, "people/%s/%s/%s/%s: belongs in %s",
+				    shard, p->idnum, stage_name(f), v[i],
+				    stage_name(g));
 				rep->problems++;
 				continue;
 			}
 			if (move_file(p->stagefd[f], v[i], p->stagefd[g], v[i],
 			    e) < 0) {
-				free_list(v, n);
-				return -1;
+				if (e->code != CEH_ESTATE) {
+					free_list(v, n);
+					return -1;
+				}
+				say(rep, "%s", e->msg);
+				rep->problems++;
+				continue;
 			}
+			say(rep, "people/%s/%s/%s/%s: belongs in %s, moved",
+			    shard, p->idnum, stage_name(f), v[i],
+			    stage_name(g));
 			rep->zips_moved++;
 		}
 		free_list(v, n);

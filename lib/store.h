@@ -102,15 +102,14 @@ struct repair_report {
 	long zips_moved;	/* archives moved next to their document */
 	long temps_removed;	/* temp files of interrupted writes */
 	long problems;		/* things it could not fix (reported) */
-	int quick;		/* read only each document's stage field and
-				 * leave unreadable ones to the caller's full
-				 * reader; 0 reads, validates and reports every
-				 * document */
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;
 };
 /* With the lock held: apply the roll-forward rule to every application of
- * the person.  With repair == 0 only report. */
+ * the person.  With repair == 0 only report.  Only each document's stage
+ * field is read (ytree_peek); a document that cannot be read is left for
+ * the caller's full reader to report.  A name in two stage folders is
+ * reported, never merged. */
 int person_repair(struct store *s, struct person *p, int repair,
     struct repair_report *rep, struct ceh_err *e);
 

@@ -1,3 +1,4 @@
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -746,6 +747,20 @@ wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
 		decide_one(s, rq, &items[0]);
 		done(arg, &items[0]);
 		return 0;
+	}
+	/* each person of a chunk holds STAGE__COUNT + 2 descriptors open
+	 * (folder, stage folders, lock): stay well inside the limit */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur != RLIM_INFINITY) {
+			size_t fit = rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur -
+			    64) / (STAGE__COUNT + 2) : 1;
+
+			if (fit < max)
+				max = fit ? fit : 1;
+		}
 	}
 	/* CEH_BATCH_CHUNK: a smaller chunk, for tests of chunking only */
 	if ((env = getenv("CEH_BATCH_CHUNK")) != NULL &&
