@@ -193,7 +193,7 @@ read_review_doc(struct store *s, const struct app_ref *r, char **buf,
 	char shard[4], path[128];
 	struct stat st;
 	size_t n = 0;
-	ssize_t got;
+	ssize_t got = 0;
 	int fd;
 
 	person_shard(r->idnum, shard);
@@ -218,8 +218,17 @@ read_review_doc(struct store *s, const struct app_ref *r, char **buf,
 	}
 	*buf = xmalloc((size_t)st.st_size + 1);
 	while (n < (size_t)st.st_size &&
-	    (got = read(fd, *buf + n, (size_t)st.st_size - n)) > 0)
-		n += (size_t)got;
+	    ((got = read(fd, *buf + n, (size_t)st.st_size - n)) > 0 ||
+	    (got < 0 && errno == EINTR)))
+		if (got > 0)
+			n += (size_t)got;
+	if (got < 0) {
+		ceh_fail_errno(e, "cannot read '%s'", fname);
+		close(fd);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
 	close(fd);
 	(*buf)[n] = '\0';
 	*len = n;

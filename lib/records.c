@@ -1874,23 +1874,26 @@ records_year_row(struct store *s, const char *idnum, int year,
 	for (i = 0; i < n; i++)
 		use[i] = nsel == 0;
 	for (j = 0; j < nsel; j++) {
+		/* a full key 培训机构/记录编号 first; else a bare record id
+		 * (which may itself contain a slash) */
 		hits = 0;
-		for (i = 0; i < n; i++) {
-			key = hrec_key(&r[i]);
-			if (strcmp(sel[j], r[i].recid) == 0 ||
-			    strcmp(sel[j], key) == 0) {
-				hits++;
-				use[i] = 1;
+		for (int bykey = 1; bykey >= 0 && hits == 0; bykey--)
+			for (i = 0; i < n; i++) {
+				key = hrec_key(&r[i]);
+				if (strcmp(sel[j], bykey ? key :
+				    r[i].recid) == 0) {
+					hits++;
+					use[i] = 1;
+				}
+				free(key);
 			}
-			free(key);
-		}
 		if (hits == 0) {
 			ceh_fail(e, CEH_ENOTFOUND, "record '%s' is not on file "
 			    "for %s in %d (see ceh records --id %s)", sel[j],
 			    idnum, year, idnum);
 			goto out;
 		}
-		if (hits > 1 && strchr(sel[j], '/') == NULL) {
+		if (hits > 1) {
 			ceh_fail(e, CEH_EINPUT, "record '%s' is ambiguous: "
 			    "several providers use it; give it as "
 			    "培训机构/记录编号", sel[j]);

@@ -2,9 +2,10 @@
 # Review findings, each a test that failed before its fix: a records shard
 # shorter than its committed size is an error (it crashed with SIGBUS); a
 # file that fails half-way does not make the later files of the same
-# import fail; --rejects can never be one of the inputs.
+# import fail; --rejects can never be one of the inputs; --record X/Y
+# means the record Y of provider X, not also record 'X/Y' of another.
 . "$(dirname "$0")/lib.sh"
-plan 11
+plan 14
 H=证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号
 P1=湖南大学继续教育学院
 mkfile() { # mkfile FILE IDNUMBER NAME PREFIX COUNT
@@ -69,4 +70,21 @@ cp "$T/b.csv" "$T/b.keep"
 expect_code 2 "--rejects naming an input is a usage error" ceh import --rejects "$T/b.csv" "$T/a.csv" "$T/b.csv"
 like "$T/err" "is one of the files to import" "says why"
 ok "the input is untouched" cmp -s "$T/b.csv" "$T/b.keep"
+# 4. a selector that is a full key takes that record only
+rm -rf "$CEH_STORE"
+ceh init >/dev/null
+mk_units
+cat > "$T/xy.csv" <<CSV
+$H
+$ID1,张三,2024,专业科目,课一,10,培训班,X,Y
+$ID1,张三,2024,专业科目,课二,20,培训班,P,X/Y
+CSV
+ceh import "$T/xy.csv" >/dev/null 2>&1
+app=$(apply_std $ID1)
+expect_code 0 "--record X/Y" ceh add-year $app --year 2024 --from-records --record X/Y
+ceh show $app --format json > "$T/xy.json"
+ok "only provider X's record Y counts (10 hours, not 30)" python3 -c "
+import json; d = json.load(open('$T/xy.json'))
+y = d['years'][0]; assert y['total_hours'] == 10 and y['records'] == ['X/Y'], y"
+expect_code 0 "the other is taken by its full key" ceh add-year $app --year 2024 --replace --from-records --record P/X/Y
 done_testing
