@@ -110,13 +110,22 @@ config_parse(struct config *c, const char *buf, size_t len,
 		}
 	}
 	if (share) {
-		long n, d;
-		char extra;
+		const char *slash = strchr(share, '/');
+		char num[16];
+		long n = -1, d = 0;
 
-		if (sscanf(share, "%ld/%ld%c", &n, &d, &extra) != 2 || n < 0 ||
-		    d <= 0 || n > d) {
+		/* small whole numbers only: the rule multiplies by them */
+		if (slash && (size_t)(slash - share) < sizeof(num)) {
+			memcpy(num, share, (size_t)(slash - share));
+			num[slash - share] = '\0';
+			if (parse_long(num, &n) < 0 || parse_long(slash + 1,
+			    &d) < 0)
+				n = -1;
+		}
+		if (n < 0 || d <= 0 || d > 1000 || n > d) {
 			ceh_fail(e, CEH_EINPUT, "%s: rules.professional_share "
-			    "must be a fraction like 2/3, not '%.40s'", fname,
+			    "must be a fraction like 2/3 (at most /1000), not "
+			    "'%.40s'", fname,
 			    share);
 			goto out;
 		}

@@ -88,6 +88,12 @@ main(void)
 	    CEH_EINPUT, "fraction"), "share over 1");
 	ok(refused("format: 1\nrules:\n  professional_share: 2/3x\n",
 	    CEH_EINPUT, "fraction"), "share with junk");
+	ok(refused("format: 1\nrules:\n  professional_share: "
+	    "\"3/999999999999999999999999999994\"\n", CEH_EINPUT,
+	    "fraction"), "a share too large to compute with (found by "
+	    "the fuzzer: an overflow in config_year_met)");
+	ok(refused("format: 1\nrules:\n  professional_share: -1/3\n",
+	    CEH_EINPUT, "fraction"), "negative share");
 	ok(refused("format: 1\nattachments:\n  required: maybe\n", CEH_EINPUT,
 	    "true or false"), "boolean that is not one");
 	ok(refused("format: 1\nrules: [1, 2]\n", CEH_EINPUT, "'rules' must be"),
