@@ -237,19 +237,18 @@ records_dir(struct store *s, int create, struct ceh_err *e)
 	return fd;
 }
 
-/* Read the committed part of a shard into a NUL-terminated buffer. */
+/* Read exactly the committed size of records/NAME into a NUL-terminated
+ * buffer (caller frees); a file shorter than that is damage (class 5). */
 static int
-shard_load(int recfd, unsigned sh, long long size, char **out,
+read_committed(int recfd, const char *name, long long size, char **out,
     struct ceh_err *e)
 {
-	char name[8];
 	char *buf;
 	ssize_t r;
 	size_t got = 0;
 	int fd;
 
 	*out = NULL;
-	shard_name(sh, name);
 	fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return ceh_fail_errno(e, "records/%s", name);
@@ -273,6 +272,17 @@ shard_load(int recfd, unsigned sh, long long size, char **out,
 	buf[size] = '\0';
 	*out = buf;
 	return 0;
+}
+
+/* Read the committed part of a shard into a NUL-terminated buffer. */
+static int
+shard_load(int recfd, unsigned sh, long long size, char **out,
+    struct ceh_err *e)
+{
+	char name[8];
+
+	shard_name(sh, name);
+	return read_committed(recfd, name, size, out, e);
 }
 
 /* ---- records ---- */
@@ -696,11 +706,9 @@ static int
 keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
     long *count, long *dups, struct ceh_err *e)
 {
-	char name[8];
+	char name[8], *raw;
 	unsigned char *buf;
-	ssize_t r;
-	size_t got = 0, i;
-	int fd;
+	size_t i;
 
 	if (size == 0)
 		return 0;
@@ -708,27 +716,10 @@ keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
 		return ceh_fail(e, CEH_ESYS, "records/%02x.key: committed size "
 		    "%lld is not a whole number of entries", sh, size);
 	snprintf(name, sizeof(name), "%02x.key", sh);
-	fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return ceh_fail_errno(e, "records/%s", name);
-	buf = xmalloc((size_t)size);
-	while (got < (size_t)size) {
-		r = pread(fd, buf + got, (size_t)size - got, (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			free(buf);
-			close(fd);
-			if (r < 0)
-				return ceh_fail_errno(e, "records/%s", name);
-			return ceh_fail(e, CEH_ESYS, "records/%s: shorter than "
-			    "its committed size %lld (run ceh fsck)", name,
-			    size);
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	for (i = 0; i < got; i += KENT_BYTES) {
+	if (read_committed(recfd, name, size, &raw, e) < 0)
+		return -1;
+	buf = (unsigned char *)raw;
+	for (i = 0; i < (size_t)size; i += KENT_BYTES) {
 		uint64_t k1 = get64(buf + i), k2 = get64(buf + i + 8);
 
 		if (dups && ktab_get(t, k1, k2))
