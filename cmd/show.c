@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "bundle.h"
 #include "cmd.h"
 #include "table.h"
@@ -23,9 +24,9 @@ json_kv(const char *k, const char *v, int comma)
 {
 	if (comma)
 		fputs(", ", stdout);
-	json_str(stdout, k);
+	json_quote(stdout, k);
 	fputs(": ", stdout);
-	json_str(stdout, v);
+	json_quote(stdout, v);
 }
 
 static void
@@ -71,7 +72,7 @@ show_json(struct store *s, const struct application *app)
 		printf(", \"records\": [");
 		for (k = 0; k < r->nrecords; k++) {
 			printf("%s", k ? ", " : "");
-			json_str(stdout, r->records[k]);
+			json_quote(stdout, r->records[k]);
 		}
 		printf("], \"attachments\": [");
 		for (k = 0; k < r->natt; k++) {

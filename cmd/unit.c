@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "cmd.h"
 #include "table.h"
 #include "util.h"
@@ -230,27 +231,27 @@ unit_show(int argc, char **argv, struct store *s)
 	}
 	if (f == FMT_JSON) {
 		printf("{\"code\": ");
-		json_str(stdout, u->code);
+		json_quote(stdout, u->code);
 		printf(", \"name\": ");
-		json_str(stdout, u->name);
+		json_quote(stdout, u->name);
 		printf(", \"kind\": ");
-		json_str(stdout, unit_kind_name(u->kind));
+		json_quote(stdout, unit_kind_name(u->kind));
 		printf(", \"parent\": ");
-		json_str(stdout, u->parent);
+		json_quote(stdout, u->parent);
 		printf(", \"region\": ");
-		json_str(stdout, u->region);
+		json_quote(stdout, u->region);
 		printf(", \"chain\": [");
 		for (p = u; p && p->parent[0] && n < 64; n++) {
 			p = units_find(&s->units, p->parent);
 			if (p) {
 				printf("%s", n ? ", " : "");
-				json_str(stdout, p->code);
+				json_quote(stdout, p->code);
 			}
 		}
 		p = units_agency_for(&s->units, &s->codes, u->region);
 		if (u->kind != UNIT_AGENCY && p) {
 			printf("%s", n ? ", " : "");
-			json_str(stdout, p->code);
+			json_quote(stdout, p->code);
 		}
 		printf("]}\n");
 		return 0;

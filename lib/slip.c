@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "atomic.h"
 #include "config.h"
 #include "doc.h"
@@ -832,7 +833,7 @@ static void
 jkey(FILE *out, int indent, const char *key)
 {
 	fprintf(out, "%*s", indent, "");
-	json_str(out, key);
+	json_quote(out, key);
 	fputs(": ", out);
 }
 
@@ -840,7 +841,7 @@ static void
 jstr(FILE *out, int indent, const char *key, const char *val, int last)
 {
 	jkey(out, indent, key);
-	json_str(out, val ? val : "");
+	json_quote(out, val ? val : "");
 	fputs(last ? "\n" : ",\n", out);
 }
 

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "table.h"
 #include "util.h"
 #include "xalloc.h"
@@ -59,29 +60,6 @@ format_parse(const char *s, unsigned allowed, enum out_format *f)
 }
 
 void
-json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	putc('"', out);
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				putc(*p, out);
-		}
-	}
-	putc('"', out);
-}
-
-void
 print_padded(FILE *out, const char *s, size_t width)
 {
 	size_t w = utf8_width(s);
@@ -137,9 +115,9 @@ table_print(const struct table *t, enum out_format f, FILE *out)
 			for (c = 0; c < t->ncols; c++) {
 				if (c)
 					fputs(", ", out);
-				json_str(out, t->keys[c]);
+				json_quote(out, t->keys[c]);
 				fputs(": ", out);
-				json_str(out, t->cells[r * t->ncols + c]);
+				json_quote(out, t->cells[r * t->ncols + c]);
 			}
 			fputs("}", out);
 		}

@@ -39,8 +39,6 @@ void table_free(struct table *t);
  * the allowed mask (1 << FMT_x); -1 otherwise. */
 int format_parse(const char *s, unsigned allowed, enum out_format *f);
 
-/* Write s as a JSON string literal (with quotes). */
-void json_str(FILE *out, const char *s);
 /* Print s padded with spaces to width columns (display width). */
 void print_padded(FILE *out, const char *s, size_t width);
 
