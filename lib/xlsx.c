@@ -896,8 +896,17 @@ xlsx_open(const char *path, const char *name, unsigned flags,
 
 	*out = NULL;
 	x->path = xstrdup(path);
-	if (ziparch_open(path, LIM_TOTAL, &x->z, e) < 0 ||
-	    refuse_ods(x, e) < 0 || read_book(x, e) < 0 ||
+	if (ziparch_open(path, LIM_TOTAL, &x->z, e) < 0) {
+		/* it starts like a zip (sheet.c looked): cut short */
+		if (e->code == CEH_EINPUT)
+			ceh_fail(e, CEH_EINPUT, "'%s' is a damaged .xlsx "
+			    "workbook (truncated, or not a whole zip "
+			    "archive): save it again from Excel or WPS",
+			    path);
+		xlsx_close(x);
+		return -1;
+	}
+	if (refuse_ods(x, e) < 0 || read_book(x, e) < 0 ||
 	    select_sheet(x, name, e) < 0 || read_parts(x, flags, e) < 0) {
 		xlsx_close(x);
 		return -1;
