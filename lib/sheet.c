@@ -243,7 +243,14 @@ sheet_number_text(const char *lit, char *buf, size_t size)
 	struct dec d;
 	double v;
 	char *end;
+	size_t n;
 
+	n = strspn(lit, "0123456789");
+	if (lit[n] == '\0' && n > 0 && n <= 15 && (lit[0] != '0' || n == 1) &&
+	    n < size) {		/* the common case: a short integer */
+		memcpy(buf, lit, n + 1);
+		return SC_NUMBER;
+	}
 	if (dec_parse(lit, &d) < 0)
 		return -1;
 	errno = 0;

@@ -79,19 +79,33 @@ struct xlsx {
 
 /* ---- helpers ---- */
 
+/* The local part of a name: parts are matched by local name whatever
+ * prefix a writer chose ("x:row" from the .NET SDK is "row"); expat runs
+ * without namespace processing, which costs time on every element. */
 static const char *
 local(const char *name)
 {
-	const char *s = strrchr(name, '|');
+	const char *s = strrchr(name, ':');
 
 	return s ? s + 1 : name;
 }
 
+/* An attribute by local name, prefixed ("r:id") or not. */
 static const char *
 attr(const char **atts, const char *name)
 {
 	for (; atts[0]; atts += 2)
 		if (strcmp(local(atts[0]), name) == 0)
+			return atts[1];
+	return NULL;
+}
+
+/* An attribute without a prefix: the sheet's hot path. */
+static const char *
+attr_plain(const char **atts, const char *name)
+{
+	for (; atts[0]; atts += 2)
+		if (atts[0][0] == name[0] && strcmp(atts[0], name) == 0)
 			return atts[1];
 	return NULL;
 }
@@ -197,7 +211,7 @@ static XML_Parser
 new_parser(struct xlsx *x, XML_StartElementHandler start,
     XML_EndElementHandler end)
 {
-	XML_Parser p = XML_ParserCreateNS(NULL, '|');
+	XML_Parser p = XML_ParserCreate(NULL);
 
 	if (p == NULL) {
 		fprintf(stderr, "ceh: out of memory\n");
@@ -574,7 +588,7 @@ push_cell(struct xlsx *x, const char *s, size_t len, unsigned char kind)
 static void
 row_start(struct xlsx *x, const char **atts)
 {
-	const char *r = attr(atts, "r");
+	const char *r = attr_plain(atts, "r");
 	long n = x->rownum + 1;
 
 	if (r && (parse_long(r, &n) < 0 || n < 1 || n > 99999999)) {
@@ -594,8 +608,8 @@ row_start(struct xlsx *x, const char **atts)
 static void
 cell_start(struct xlsx *x, const char **atts)
 {
-	const char *r = attr(atts, "r"), *t = attr(atts, "t");
-	const char *s = attr(atts, "s");
+	const char *r = attr_plain(atts, "r"), *t = attr_plain(atts, "t");
+	const char *s = attr_plain(atts, "s");
 	size_t col = x->col;
 
 	if (r && parse_ref(r, &col, NULL) < 0) {
@@ -612,7 +626,13 @@ cell_start(struct xlsx *x, const char **atts)
 	}
 	x->ccol = col;
 	x->col = col + 1;
-	snprintf(x->ctype, sizeof(x->ctype), "%s", t ? t : "n");
+	if (t == NULL)
+		t = "n";
+	if (strlen(t) >= sizeof(x->ctype)) {
+		fail(x, "unknown cell type", t);
+		return;
+	}
+	memcpy(x->ctype, t, strlen(t) + 1);
 	x->cstyle = 0;
 	if (s && (parse_long(s, &x->cstyle) < 0 || x->cstyle < 0))
 		x->cstyle = 0;
