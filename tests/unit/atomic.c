@@ -160,10 +160,11 @@ main(int argc, char **argv)
 
 		atomic_write(d1, "m", "m1\n", 3, &e);
 		atomic_write(d2, "m", "m2\n", 3, &e);
-		ok(move_file(d1, "m", d2, "m", &e) < 0 && e.code == CEH_ESTATE,
-		    "move onto an existing file: class 4");
+		ok(move_file(d1, "d1", d2, "d2", "m", TEMP_SYNC, &e) < 0 &&
+		    e.code == CEH_ESTATE && strstr(e.msg, "'d2/m' already "
+		    "exists"), "move onto an existing file: class 4, names it");
 		unlinkat(d2, "m", 0);
-		ok(move_file(d1, "m", d2, "m", &e) == 0 &&
+		ok(move_file(d1, "d1", d2, "d2", "m", TEMP_NOSYNC, &e) == 0 &&
 		    faccessat(d1, "m", F_OK, 0) < 0 &&
 		    faccessat(d2, "m", F_OK, 0) == 0, "move");
 		close(d1);
