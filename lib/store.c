@@ -1107,6 +1107,7 @@ walk_doc(struct person *p, enum stage f, const char *uniq, void *arg)
 		return w->fn(w->s, p, now, NULL, &err, w->arg);
 	rc = w->fn(w->s, p, now, &app, NULL, w->arg);
 	app_release(&app);
+	stop_point("walk-after-visit");
 	return rc;
 }
 

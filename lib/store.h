@@ -242,7 +242,8 @@ void app_close(struct app_handle *h);
  * once, although a transition may move it while the walk runs: a document
  * gone from the folder being walked is read where it is now, unless that
  * folder is still to be walked.  Temp files, dot files and names that are
- * not UNIQ.yaml are skipped.  For all three a non-zero return of fn stops
+ * not UNIQ.yaml are skipped.  Stop point "walk-after-visit" follows each
+ * visit.  For all three a non-zero return of fn stops
  * the walk and is returned.
  */
 typedef int (*person_visit_fn)(struct store *s, struct person *p,
