@@ -314,6 +314,55 @@ unit_label(struct store *s, const char *code)
 	return buf;
 }
 
+/* The row of the table for action at the unit it waits at (NULL: none). */
+static const struct wf_transition *
+wf_row(enum wf_action action, const struct unit *at)
+{
+	int agency = at && at->kind == UNIT_AGENCY;
+	size_t i;
+
+	for (i = 0; i < wf_table_len; i++) {
+		const struct wf_transition *r = &wf_table[i];
+
+		if (r->action == action &&
+		    !(r->where == WF_AT_AGENCY && !agency) &&
+		    !(r->where == WF_AT_REVIEWER && agency))
+			return r;
+	}
+	return NULL;
+}
+
+/* The history event of row t, and the outcome told to the user. */
+static void
+record(struct application *app, const struct wf_transition *t,
+    const struct wf_request *rq, const char *next, char *out, size_t size)
+{
+	switch (rq->action) {
+	case WF_SUBMIT:
+		app_add_event(app, t->event, NULL, next, NULL, NULL);
+		snprintf(out, size, "submitted to %s", next);
+		break;
+	case WF_WITHDRAW:
+		app_add_event(app, t->event, app->waiting_at, NULL, NULL,
+		    NULL);
+		snprintf(out, size, "withdrawn");
+		break;
+	case WF_APPROVE:
+		app_add_event(app, t->event, rq->as, next[0] ? next : NULL,
+		    rq->reason, NULL);
+		if (t->to == STAGE_REVIEW)
+			snprintf(out, size, "forwarded to %s", next);
+		else
+			snprintf(out, size, "approved");
+		break;
+	case WF_REJECT:
+	case WF_RETURN:
+		app_add_event(app, t->event, rq->as, NULL, rq->reason, NULL);
+		snprintf(out, size, "%s", t->event);
+		break;
+	}
+}
+
 int
 wf_apply(struct store *s, struct person *p, struct application *app,
     const struct wf_request *rq, const char **outcome, struct ceh_err *e)
@@ -321,7 +370,6 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	static char out[128];
 	const struct wf_transition *t = NULL;
 	struct wf_ctx c;
-	size_t i;
 
 	memset(&c, 0, sizeof(c));
 	c.s = s;
@@ -330,18 +378,7 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	c.rq = rq;
 	if (app->stage == STAGE_REVIEW)
 		c.at = units_find(&s->units, app->waiting_at);
-	for (i = 0; i < wf_table_len; i++) {
-		const struct wf_transition *r = &wf_table[i];
-		int agency = c.at && c.at->kind == UNIT_AGENCY;
-
-		if (r->action != rq->action ||
-		    (r->where == WF_AT_AGENCY && !agency) ||
-		    (r->where == WF_AT_REVIEWER && agency))
-			continue;
-		t = r;
-		break;
-	}
-	if (t == NULL)
+	if ((t = wf_row(rq->action, c.at)) == NULL)
 		return ceh_fail(e, CEH_ESYS, "no transition for this request");
 	if (!(t->from & FROM(app->stage))) {
 		if (app->stage == STAGE_REVIEW)
@@ -366,30 +403,7 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 		return -1;
 	if (t->pre && t->pre(&c, e) < 0)
 		return -1;
-	switch (rq->action) {
-	case WF_SUBMIT:
-		app_add_event(app, t->event, NULL, c.next, NULL, NULL);
-		snprintf(out, sizeof(out), "submitted to %s", c.next);
-		break;
-	case WF_WITHDRAW:
-		app_add_event(app, t->event, app->waiting_at, NULL, NULL,
-		    NULL);
-		snprintf(out, sizeof(out), "withdrawn");
-		break;
-	case WF_APPROVE:
-		app_add_event(app, t->event, rq->as, c.next[0] ? c.next : NULL,
-		    rq->reason, NULL);
-		if (t->to == STAGE_REVIEW)
-			snprintf(out, sizeof(out), "forwarded to %s", c.next);
-		else
-			snprintf(out, sizeof(out), "approved");
-		break;
-	case WF_REJECT:
-	case WF_RETURN:
-		app_add_event(app, t->event, rq->as, NULL, rq->reason, NULL);
-		snprintf(out, sizeof(out), "%s", t->event);
-		break;
-	}
+	record(app, t, rq, c.next, out, sizeof(out));
 	app->stage = t->to;
 	free(app->waiting_at);
 	app->waiting_at = xstrdup(t->to == STAGE_REVIEW ? c.next : "");
@@ -717,15 +731,71 @@ fail:
 	app_close(&h);
 }
 
+/* Items per chunk: each person of a chunk holds STAGE__COUNT + 2
+ * descriptors open (folder, stage folders, lock), so stay well inside the
+ * limit; CEH_BATCH_CHUNK asks for smaller chunks (tests of chunking). */
+static size_t
+chunk_max(void)
+{
+	size_t max = CHUNK_MAX;
+	struct rlimit rl;
+	const char *env;
+	long chunk;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY) {
+		size_t fit = rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur - 64) /
+		    (STAGE__COUNT + 2) : 1;
+
+		if (fit < max)
+			max = fit ? fit : 1;
+	}
+	if ((env = getenv("CEH_BATCH_CHUNK")) != NULL &&
+	    parse_long(env, &chunk) == 0 && chunk >= 1 && chunk < CHUNK_MAX)
+		max = (size_t)chunk;
+	return max;
+}
+
+/* The next chunk from items: consecutive items, at most max, no id twice
+ * (a repeated id is decided after the first one is committed).  The
+ * count taken. */
+static size_t
+fill_chunk(struct bitem *v, size_t max, struct wf_item *items, size_t n)
+{
+	size_t m = 0, j;
+
+	while (m < n && m < max) {
+		struct bitem *b = &v[m];
+		struct ceh_err sub;
+		int dup = 0;
+
+		memset(b, 0, sizeof(*b));
+		b->it = &items[m];
+		b->it->code = 0;
+		b->it->msg[0] = '\0';
+		if (app_ref_parse(b->it->id, &b->ref, &sub) < 0) {
+			item_fail(b, &sub);
+			m++;
+			continue;
+		}
+		app_ref_format(&b->ref, b->appid);
+		for (j = 0; j < m && !dup; j++)
+			dup = v[j].valid && strcmp(v[j].appid, b->appid) == 0;
+		if (dup)
+			break;
+		b->valid = 1;
+		m++;
+	}
+	return m;
+}
+
 int
 wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
     size_t n, void (*done)(void *arg, const struct wf_item *it), void *arg,
     struct ceh_err *e)
 {
 	struct bitem *v;
-	size_t i, j, start, max = CHUNK_MAX;
-	const char *env;
-	long chunk;
+	size_t i, m, start, max;
 
 	if (!s->units_loaded && store_load_units(s, e) < 0)
 		return -1;
@@ -734,57 +804,13 @@ wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
 		done(arg, &items[0]);
 		return 0;
 	}
-	/* each person of a chunk holds STAGE__COUNT + 2 descriptors open
-	 * (folder, stage folders, lock): stay well inside the limit */
-	{
-		struct rlimit rl;
-
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-		    rl.rlim_cur != RLIM_INFINITY) {
-			size_t fit = rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur -
-			    64) / (STAGE__COUNT + 2) : 1;
-
-			if (fit < max)
-				max = fit ? fit : 1;
-		}
-	}
-	/* CEH_BATCH_CHUNK: a smaller chunk, for tests of chunking only */
-	if ((env = getenv("CEH_BATCH_CHUNK")) != NULL &&
-	    parse_long(env, &chunk) == 0 && chunk >= 1 && chunk < CHUNK_MAX)
-		max = (size_t)chunk;
+	max = chunk_max();
 	v = xreallocarray(NULL, max, sizeof(*v));
-	for (start = 0; start < n; ) {
-		size_t m = 0;
-
-		/* a chunk: consecutive items, no id twice (a repeated id is
-		 * decided after the first one is committed) */
-		while (start + m < n && m < max) {
-			struct bitem *b = &v[m];
-			struct ceh_err sub;
-			int dup = 0;
-
-			memset(b, 0, sizeof(*b));
-			b->it = &items[start + m];
-			b->it->code = 0;
-			b->it->msg[0] = '\0';
-			if (app_ref_parse(b->it->id, &b->ref, &sub) < 0) {
-				item_fail(b, &sub);
-				m++;
-				continue;
-			}
-			app_ref_format(&b->ref, b->appid);
-			for (j = 0; j < m && !dup; j++)
-				dup = v[j].valid &&
-				    strcmp(v[j].appid, b->appid) == 0;
-			if (dup)
-				break;
-			b->valid = 1;
-			m++;
-		}
+	for (start = 0; start < n; start += m) {
+		m = fill_chunk(v, max, items + start, n - start);
 		run_chunk(s, rq, v, m);
 		for (i = 0; i < m; i++)
 			done(arg, v[i].it);
-		start += m;
 	}
 	free(v);
 	return 0;
