@@ -138,39 +138,27 @@ struct collect {
 
 static int
 visit(struct store *s, struct person *p, enum stage folder,
-    const char *uniq, void *arg)
+    struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct collect *c = arg;
-	struct application app;
 	size_t i;
 
-	(void)p;	/* c->p, opened by collect, is the same person */
-	app_init(&app);
-	if (app_read(s, &c->p, folder, uniq, &app, &c->err) < 0) {
-		/* a document vanishing under us moved to another folder:
-		 * the walk finds it there or it was not approved yet */
-		if (c->err.code == CEH_ENOTFOUND) {
-			app_release(&app);
-			return 0;
-		}
+	(void)s;
+	(void)p;
+	(void)folder;
+	if (app == NULL) {	/* moves are handled by store_walk */
+		c->err = *err;
 		c->failed = 1;
-		app_release(&app);
 		return -1;
 	}
-	if (app.stage != STAGE_APPROVED) {
-		app_release(&app);
+	if (app->stage != STAGE_APPROVED)
 		return 0;
-	}
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].app.id, app.id) == 0) {
-			app_release(&app);	/* seen in another folder */
-			return 0;
-		}
 	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
-	c->v[c->n].app = app;
+	c->v[c->n].app = *app;	/* moved out of the walk */
+	app_init(app);
 	c->v[c->n].approval = NULL;
-	for (i = app.nhistory; i-- > 0;)
-		if (strcmp(app.history[i].what, "approved") == 0) {
+	for (i = c->v[c->n].app.nhistory; i-- > 0;)
+		if (strcmp(c->v[c->n].app.history[i].what, "approved") == 0) {
 			c->v[c->n].approval = &c->v[c->n].app.history[i];
 			break;
 		}
