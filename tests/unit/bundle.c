@@ -257,8 +257,9 @@ main(void)
 	put(path, "", 0);
 	ok(check(&s, &h, 0, &r) == 0 && r.problems == 1,
 	    "zero-byte archive: a problem");
-	ok(bundle_add(&s, &h, 2024, in + 1, 1, &e) < 0 && e.code == CEH_EINPUT,
-	    "adding to a damaged archive is refused");
+	ok(bundle_add(&s, &h, 2024, in + 1, 1, &e) < 0 && e.code == CEH_ESYS,
+	    "adding to a damaged archive is refused, class 5 (damage in "
+	    "the store)");
 	ok(bundle_remove(&s, &h, 2024, "a.pdf", NULL, &e) == 0,
 	    "removing the damaged one works");
 	ok(access(path, F_OK) < 0, "and removes the archive");
