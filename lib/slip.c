@@ -407,6 +407,134 @@ unit_name(struct store *s, const char *code)
 	return u ? u->name : "";
 }
 
+/* The latest approved application: by approval time, then by id. */
+static const struct found *
+latest_found(const struct collect *c)
+{
+	const struct found *latest = NULL;
+	size_t i;
+	int cmp;
+
+	for (i = 0; i < c->n; i++) {
+		const struct found *f = &c->v[i];
+
+		if (latest == NULL || (cmp = strcmp(approval_time(f),
+		    approval_time(latest))) > 0 ||
+		    (cmp == 0 && strcmp(f->app.id, latest->app.id) > 0))
+			latest = f;
+	}
+	return latest;
+}
+
+/* Row sy from year row r of the approved application f. */
+static void
+year_fill(struct store *s, struct slip_year *sy, const struct year_row *r,
+    const struct found *f)
+{
+	year_release(sy);
+	memset(sy, 0, sizeof(*sy));
+	sy->year = r->year;
+	sy->approved = 1;
+	sy->pub_subject = xstrdup(r->pub.subject);
+	sy->pub_form = xstrdup(r->pub.form);
+	sy->pub_half = r->pub.hours;
+	sy->pro_subject = xstrdup(r->pro.subject);
+	sy->pro_form = xstrdup(r->pro.form);
+	sy->pro_half = r->pro.hours;
+	sy->agency = xstrdup(f->approval && f->approval->unit ?
+	    f->approval->unit : "");
+	sy->agency_name = xstrdup(unit_name(s, sy->agency));
+	sy->approved_on = beijing_date(approval_time(f));
+	sy->application = xstrdup(f->app.id);
+}
+
+/* A row per year of sl's range, filled from the approved applications;
+ * class 4 if two of them carry the same year. */
+static int
+years_fill(struct store *s, const struct collect *c, struct slip *sl,
+    struct ceh_err *e)
+{
+	size_t i, j;
+	int y;
+
+	sl->nyears = (size_t)(sl->to - sl->from + 1);
+	sl->years = xcalloc(sl->nyears, sizeof(*sl->years));
+	for (y = sl->from; y <= sl->to; y++)
+		year_empty(&sl->years[y - sl->from], y);
+	for (i = 0; i < c->n; i++)
+		for (j = 0; j < c->v[i].app.nyears; j++) {
+			const struct year_row *r = &c->v[i].app.years[j];
+			struct slip_year *sy;
+
+			if (r->year < sl->from || r->year > sl->to)
+				continue;
+			sy = &sl->years[r->year - sl->from];
+			if (sy->approved)
+				return ceh_fail(e, CEH_ESTATE, "year %d of %s "
+				    "is approved in two applications, %s and "
+				    "%s; run 'ceh fsck'", r->year,
+				    sl->id_number, sy->application,
+				    c->v[i].app.id);
+			year_fill(s, sy, r, &c->v[i]);
+		}
+	return 0;
+}
+
+/* Per year total and mark, and the totals of the slip. */
+static void
+totals_fill(struct slip *sl)
+{
+	size_t i;
+
+	for (i = 0; i < sl->nyears; i++) {
+		struct slip_year *sy = &sl->years[i];
+
+		sy->total_half = sy->pub_half + sy->pro_half;
+		sy->met = sy->approved && year_met(&sl->rule, sy->pub_half,
+		    sy->pro_half);
+		sl->pub_half += sy->pub_half;
+		sl->pro_half += sy->pro_half;
+		sl->years_approved += sy->approved;
+		sl->years_met += sy->met;
+	}
+	sl->total_half = sl->pub_half + sl->pro_half;
+	sl->all_met = sl->years_met == (long)sl->nyears;
+}
+
+/* The person's details, from the latest approved application. */
+static void
+person_fill(struct store *s, struct slip *sl, const struct found *latest)
+{
+	const struct applicant *a = &latest->app.a;
+
+	sl->name = xstrdup(a->name);
+	sl->sex = xstrdup(idnum_sex(sl->id_number));
+	sl->unit = xstrdup(a->unit);
+	sl->unit_name = xstrdup(unit_name(s, a->unit));
+	sl->series = xstrdup(a->series);
+	sl->specialty = xstrdup(a->specialty);
+	sl->title_level = xstrdup(a->title_level);
+	sl->application = xstrdup(latest->app.id);
+}
+
+/* Everything but the person and the figures: range, title, rule. */
+static void
+head_fill(struct store *s, const char *idnum, int from, int to,
+    const struct slip_rule *rule, struct slip *sl)
+{
+	slip_release(sl);
+	memcpy(sl->id_number, idnum, sizeof(sl->id_number));
+	sl->from = from;
+	sl->to = to;
+	sl->title = xstrdup(s->cfg.slip_title);
+	sl->basis = xstrdup(s->cfg.slip_basis);
+	if (rule) {
+		sl->rule = *rule;
+		sl->rule.text = xstrdup(rule->text ? rule->text : "");
+	} else
+		rule_from_config(&sl->rule, &s->cfg);
+}
+
 /* Collect with a given rule (the store's for a new slip, the slip's own
  * when verifying). */
 static int
@@ -415,10 +543,9 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 {
 	struct collect c;
 	char idnum[IDNUM_LEN + 1];
-	const struct found *latest = NULL;
 	struct ceh_err ue;
-	size_t i, j;
-	int rc = -1, y;
+	size_t i;
+	int rc = -1;
 
 	memset(&c, 0, sizeof(c));
 	if (idnum_check("--id", idnum_in, idnum, e) < 0)
@@ -439,73 +566,10 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 	/* names are a courtesy; codes are shown anyway */
 	if (!s->units_loaded)
 		(void)store_load_units(s, &ue);
-	slip_release(sl);
-	memcpy(sl->id_number, idnum, sizeof(sl->id_number));
-	sl->from = from;
-	sl->to = to;
-	sl->title = xstrdup(s->cfg.slip_title);
-	sl->basis = xstrdup(s->cfg.slip_basis);
-	if (rule) {
-		sl->rule = *rule;
-		sl->rule.text = xstrdup(rule->text ? rule->text : "");
-	} else
-		rule_from_config(&sl->rule, &s->cfg);
-	sl->nyears = (size_t)(to - from + 1);
-	sl->years = xcalloc(sl->nyears, sizeof(*sl->years));
-	for (y = from; y <= to; y++)
-		year_empty(&sl->years[y - from], y);
-	for (i = 0; i < c.n; i++) {
-		const struct found *f = &c.v[i];
-
-		if (latest == NULL || strcmp(approval_time(f),
-		    approval_time(latest)) > 0 ||
-		    (strcmp(approval_time(f), approval_time(latest)) == 0 &&
-		    strcmp(f->app.id, latest->app.id) > 0))
-			latest = f;
-		for (j = 0; j < f->app.nyears; j++) {
-			const struct year_row *r = &f->app.years[j];
-			struct slip_year *sy;
-
-			if (r->year < from || r->year > to)
-				continue;
-			sy = &sl->years[r->year - from];
-			if (sy->approved) {
-				ceh_fail(e, CEH_ESTATE, "year %d of %s is "
-				    "approved in two applications, %s and %s; "
-				    "run 'ceh fsck'", r->year, idnum,
-				    sy->application, f->app.id);
-				goto out;
-			}
-			year_release(sy);
-			memset(sy, 0, sizeof(*sy));
-			sy->year = r->year;
-			sy->approved = 1;
-			sy->pub_subject = xstrdup(r->pub.subject);
-			sy->pub_form = xstrdup(r->pub.form);
-			sy->pub_half = r->pub.hours;
-			sy->pro_subject = xstrdup(r->pro.subject);
-			sy->pro_form = xstrdup(r->pro.form);
-			sy->pro_half = r->pro.hours;
-			sy->agency = xstrdup(f->approval && f->approval->unit ?
-			    f->approval->unit : "");
-			sy->agency_name = xstrdup(unit_name(s, sy->agency));
-			sy->approved_on = beijing_date(approval_time(f));
-			sy->application = xstrdup(f->app.id);
-		}
-	}
-	for (i = 0; i < sl->nyears; i++) {
-		struct slip_year *sy = &sl->years[i];
-
-		sy->total_half = sy->pub_half + sy->pro_half;
-		sy->met = sy->approved && year_met(&sl->rule, sy->pub_half,
-		    sy->pro_half);
-		sl->pub_half += sy->pub_half;
-		sl->pro_half += sy->pro_half;
-		sl->years_approved += sy->approved;
-		sl->years_met += sy->met;
-	}
-	sl->total_half = sl->pub_half + sl->pro_half;
-	sl->all_met = sl->years_met == (long)sl->nyears;
+	head_fill(s, idnum, from, to, rule, sl);
+	if (years_fill(s, &c, sl, e) < 0)
+		goto out;
+	totals_fill(sl);
 	if (sl->years_approved == 0) {
 		if (c.n == 0)
 			ceh_fail(e, CEH_ENOTFOUND, "%s has no approved "
@@ -515,18 +579,7 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 			    "in %d-%d", idnum, from, to);
 		goto out;
 	}
-	{
-		const struct applicant *a = &latest->app.a;
-
-		sl->name = xstrdup(a->name);
-		sl->sex = xstrdup(idnum_sex(idnum));
-		sl->unit = xstrdup(a->unit);
-		sl->unit_name = xstrdup(unit_name(s, a->unit));
-		sl->series = xstrdup(a->series);
-		sl->specialty = xstrdup(a->specialty);
-		sl->title_level = xstrdup(a->title_level);
-		sl->application = xstrdup(latest->app.id);
-	}
+	person_fill(s, sl, latest_found(&c));
 	rc = 0;
 out:
 	for (i = 0; i < c.n; i++)
@@ -1382,19 +1435,88 @@ year_same(const struct slip_year *a, const struct slip_year *b)
 	    strcmp(a->application, b->application) == 0;
 }
 
+static int
+sb_same(const struct sbuf *a, const struct sbuf *b)
+{
+	return a->len == b->len && memcmp(a->buf, b->buf, a->len) == 0;
+}
+
+/* A slip from a file: a record with its number must exist and say the
+ * same.  1 with *v and why set when it does not, 0 if it does, -1. */
+static int
+check_record(struct store *s, const struct slip *sl, enum slip_verdict *v,
+    struct sbuf *why, struct ceh_err *e)
+{
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	struct slip rec;
+	int rc = 0;
+
+	slip_init(&rec);
+	if (slip_record_find(s, NULL, sl->number, &rec, e) < 0) {
+		if (e->code != CEH_ENOTFOUND)
+			return -1;
+		*v = SLIP_UNKNOWN;
+		sb_addf(why, "no slip numbered %s was issued by this store",
+		    sl->number);
+		return 1;
+	}
+	slip_canonical(sl, 1, &a);
+	slip_canonical(&rec, 1, &b);
+	if (!sb_same(&a, &b)) {
+		*v = SLIP_ALTERED;
+		sb_addf(why, "slip %s differs from the store's record of it",
+		    sl->number);
+		rc = 1;
+	}
+	sb_release(&a);
+	sb_release(&b);
+	slip_release(&rec);
+	return rc;
+}
+
+/* Compare sl's figures with cur, collected now. */
+static void
+compare_now(const struct slip *sl, const struct slip *cur,
+    enum slip_verdict *v, struct sbuf *why)
+{
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	size_t i;
+
+	slip_canonical(sl, 0, &a);
+	slip_canonical(cur, 0, &b);
+	*v = sb_same(&a, &b) ? SLIP_VALID : SLIP_CHANGED;
+	sb_release(&a);
+	sb_release(&b);
+	if (*v == SLIP_VALID) {
+		sb_addf(why, "slip %s was issued by this store on %s and its "
+		    "figures match the approved data", sl->number,
+		    sl->printed_on);
+		return;
+	}
+	sb_addf(why, "slip %s was issued by this store but the approved data "
+	    "have changed since:", sl->number);
+	for (i = 0; i < sl->nyears && i < cur->nyears; i++) {
+		if (year_same(&sl->years[i], &cur->years[i]))
+			continue;
+		sb_addf(why, " %d: slip ", sl->years[i].year);
+		describe_year(&sl->years[i], why);
+		sb_adds(why, ", now ");
+		describe_year(&cur->years[i], why);
+		sb_addc(why, ';');
+	}
+	if (why->len && why->buf[why->len - 1] == ';')
+		why->buf[--why->len] = '\0';
+}
+
 int
 slip_verify(struct store *s, const struct slip *sl, int from_file,
     enum slip_verdict *v, struct sbuf *why, struct ceh_err *e)
 {
 	char code[SLIP_CODE_LEN + 1], given[SLIP_CODE_LEN + 1];
-	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
-	struct slip rec, cur;
+	struct slip cur;
 	struct ceh_err ce;
-	size_t i;
-	int rc = -1;
+	int rc;
 
-	slip_init(&rec);
-	slip_init(&cur);
 	if (slip_compute_code(s, sl, code, e) < 0)
 		return -1;
 	if (slip_code_normalise(sl->code, given) < 0 ||
@@ -1407,68 +1529,21 @@ slip_verify(struct store *s, const struct slip *sl, int from_file,
 		    sl->number);
 		return 0;
 	}
-	if (from_file) {
-		if (slip_record_find(s, NULL, sl->number, &rec, e) < 0) {
-			if (e->code != CEH_ENOTFOUND)
-				return -1;
-			*v = SLIP_UNKNOWN;
-			sb_addf(why, "no slip numbered %s was issued by this "
-			    "store", sl->number);
-			return 0;
-		}
-		slip_canonical(sl, 1, &a);
-		slip_canonical(&rec, 1, &b);
-		if (a.len != b.len || memcmp(a.buf, b.buf, a.len) != 0) {
-			*v = SLIP_ALTERED;
-			sb_addf(why, "slip %s differs from the store's record "
-			    "of it", sl->number);
-			rc = 0;
-			goto out;
-		}
-		sb_reset(&a);
-		sb_reset(&b);
-	}
+	if (from_file && (rc = check_record(s, sl, v, why, e)) != 0)
+		return rc < 0 ? -1 : 0;
+	slip_init(&cur);
 	if (collect(s, sl->id_number, sl->from, sl->to, &sl->rule, &cur,
-	    &ce) < 0) {
-		if (ce.code == CEH_ENOTFOUND || ce.code == CEH_EINPUT ||
-		    ce.code == CEH_ESTATE) {
-			*v = SLIP_CHANGED;
-			sb_addf(why, "the approved data no longer give this "
-			    "slip: %s", ce.msg);
-			rc = 0;
-		} else
-			*e = ce;
-		goto out;
+	    &ce) == 0)
+		compare_now(sl, &cur, v, why);
+	else if (ce.code == CEH_ENOTFOUND || ce.code == CEH_EINPUT ||
+	    ce.code == CEH_ESTATE) {
+		*v = SLIP_CHANGED;
+		sb_addf(why, "the approved data no longer give this slip: %s",
+		    ce.msg);
+	} else {
+		*e = ce;
+		return -1;
 	}
-	slip_canonical(sl, 0, &a);
-	slip_canonical(&cur, 0, &b);
-	if (a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0) {
-		*v = SLIP_VALID;
-		sb_addf(why, "slip %s was issued by this store on %s and its "
-		    "figures match the approved data", sl->number,
-		    sl->printed_on);
-		rc = 0;
-		goto out;
-	}
-	*v = SLIP_CHANGED;
-	sb_addf(why, "slip %s was issued by this store but the approved data "
-	    "have changed since:", sl->number);
-	for (i = 0; i < sl->nyears && i < cur.nyears; i++) {
-		if (year_same(&sl->years[i], &cur.years[i]))
-			continue;
-		sb_addf(why, " %d: slip ", sl->years[i].year);
-		describe_year(&sl->years[i], why);
-		sb_adds(why, ", now ");
-		describe_year(&cur.years[i], why);
-		sb_addc(why, ';');
-	}
-	if (why->len && why->buf[why->len - 1] == ';')
-		why->buf[--why->len] = '\0';
-	rc = 0;
-out:
-	sb_release(&a);
-	sb_release(&b);
-	slip_release(&rec);
 	slip_release(&cur);
-	return rc;
+	return 0;
 }
