@@ -376,6 +376,64 @@ scan_match(zip_t *za, struct scan *sc, int all_doc)
 	}
 }
 
+/* The header of entry idx against the document, before any byte is
+ * decompressed: NULL if it fits, else why not (the caller frees). */
+static char *
+entry_header(zip_t *za, zip_int64_t idx, const struct attachment *at,
+    long limit)
+{
+	zip_stat_t st;
+
+	zip_stat_init(&st);
+	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0)
+		return xasprintf("cannot read its header: %s",
+		    zip_strerror(za));
+	if (!(st.valid & ZIP_STAT_SIZE))
+		return xstrdup("the archive gives no size");
+	if (st.size != (zip_uint64_t)at->size)
+		return xasprintf("size %llu in the archive, %ld in the "
+		    "document", (unsigned long long)st.size, at->size);
+	if (at->size > limit)
+		return xasprintf("size %ld is over the limit of %ld bytes",
+		    at->size, limit);
+	return NULL;
+}
+
+/* Read the open entry zf, never more than one byte past its declared
+ * size, hashing into h (and writing to outfd when >= 0); the byte count
+ * into *total.  0, 1 with *why set, -1 if writing failed (errno). */
+static int
+entry_read(zip_file_t *zf, const struct attachment *at, struct hash_ctx *h,
+    int outfd, long *total, char **why)
+{
+	static char buf[65536];
+	zip_int64_t got;
+
+	for (;;) {
+		size_t want = sizeof(buf);
+
+		if ((long)want > at->size - *total + 1)
+			want = (size_t)(at->size - *total + 1);
+		got = zip_fread(zf, buf, want);
+		if (got < 0) {
+			*why = xasprintf("damaged: %s", zip_file_strerror(zf));
+			return 1;
+		}
+		if (got == 0)
+			return 0;
+		*total += got;
+		if (*total > at->size) {
+			*why = xasprintf("holds more than the %ld bytes it "
+			    "declares", at->size);
+			return 1;
+		}
+		hash_update(h, buf, (size_t)got);
+		if (outfd >= 0 && (fault_hit("write") ? (errno = ENOSPC, -1) :
+		    write_all(outfd, buf, (size_t)got)) < 0)
+			return -1;
+	}
+}
+
 /*
  * Read entry idx, which the document describes as at, counting and
  * hashing the bytes (and writing them to outfd when >= 0).  Returns 0 if
@@ -385,70 +443,21 @@ static int
 verify_entry(zip_t *za, zip_int64_t idx, const struct attachment *at,
     long limit, int outfd, char **why)
 {
-	static char buf[65536];
 	char hex[SHA256_HEX_LEN + 1];
 	struct hash_ctx *h;
-	zip_stat_t st;
 	zip_file_t *zf;
-	zip_int64_t got;
 	long total = 0;
-	int rc = 0;
+	int rc;
 
-	*why = NULL;
-	zip_stat_init(&st);
-	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0) {
-		*why = xasprintf("cannot read its header: %s",
-		    zip_strerror(za));
+	if ((*why = entry_header(za, idx, at, limit)) != NULL)
 		return 1;
-	}
-	if (!(st.valid & ZIP_STAT_SIZE)) {
-		*why = xstrdup("the archive gives no size");
-		return 1;
-	}
-	if (st.size != (zip_uint64_t)at->size) {
-		*why = xasprintf("size %llu in the archive, %ld in the "
-		    "document", (unsigned long long)st.size, at->size);
-		return 1;
-	}
-	if (at->size > limit) {
-		*why = xasprintf("size %ld is over the limit of %ld bytes",
-		    at->size, limit);
-		return 1;
-	}
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL) {
 		*why = xasprintf("cannot open it: %s", zip_strerror(za));
 		return 1;
 	}
 	h = hash_new();
-	for (;;) {
-		size_t want = sizeof(buf);
-
-		/* never read more than one byte past the declared size */
-		if ((long)want > at->size - total + 1)
-			want = (size_t)(at->size - total + 1);
-		got = zip_fread(zf, buf, want);
-		if (got < 0) {
-			*why = xasprintf("damaged: %s", zip_file_strerror(zf));
-			rc = 1;
-			break;
-		}
-		if (got == 0)
-			break;
-		total += got;
-		if (total > at->size) {
-			*why = xasprintf("holds more than the %ld bytes it "
-			    "declares", at->size);
-			rc = 1;
-			break;
-		}
-		hash_update(h, buf, (size_t)got);
-		if (outfd >= 0 && (fault_hit("write") ? (errno = ENOSPC, -1) :
-		    write_all(outfd, buf, (size_t)got)) < 0) {
-			rc = -1;
-			break;
-		}
-	}
+	rc = entry_read(zf, at, h, outfd, &total, why);
 	hash_final_hex(h, hex);
 	zip_fclose(zf);
 	if (rc == 0 && total != at->size) {
@@ -751,76 +760,87 @@ struct newfile {
 	char sha[SHA256_HEX_LEN + 1];
 };
 
+/* Read fd (the file path) into nf: at most limit bytes, reading one
+ * more to notice a file that grows. */
+static int
+read_bounded(int fd, const char *path, long limit, struct newfile *nf,
+    struct ceh_err *e)
+{
+	ssize_t r;
+	size_t got = 0;
+
+	nf->data = xmalloc((size_t)limit + 1);
+	while ((r = read(fd, nf->data + got, (size_t)limit + 1 - got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return ceh_fail_errno(e, "cannot read '%s'", path);
+		got += (size_t)r;
+		if (got > (size_t)limit)
+			return ceh_fail(e, CEH_EINPUT, "'%s' is too large (over "
+			    "the limit of %ld bytes per file)", path, limit);
+	}
+	nf->len = got;
+	return 0;
+}
+
+/* Open a file to attach: not a symbolic link, a regular file within
+ * limit.  The descriptor, or -1. */
+static int
+open_input(const char *path, long limit, struct ceh_err *e)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY);
+	if (fd < 0 && errno == ELOOP)
+		return ceh_fail(e, CEH_EINPUT, "'%s' is a symbolic link; give "
+		    "the file itself", path);
+	if (fd < 0 && errno == ENOENT)
+		return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found", path);
+	if (fd < 0)
+		return ceh_fail_errno(e, "cannot open '%s'", path);
+	if (fstat(fd, &st) < 0)
+		ceh_fail_errno(e, "cannot stat '%s'", path);
+	else if (!S_ISREG(st.st_mode))
+		ceh_fail(e, CEH_EINPUT, "'%s' is %s, not a regular file", path,
+		    S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+	else if (st.st_size > limit)
+		ceh_fail(e, CEH_EINPUT, "'%s' is too large (%lld bytes, the "
+		    "limit per file is %ld)", path, (long long)st.st_size,
+		    limit);
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
 static int
 read_input(const struct bundle_input *in, long limit, struct newfile *nf,
     struct ceh_err *e)
 {
 	const char *base = strrchr(in->path, '/');
-	struct stat st;
-	ssize_t r;
-	size_t got = 0;
-	int fd;
+	int fd, rc;
 
 	base = base ? base + 1 : in->path;
 	nf->name = xstrdup(in->name ? in->name : base);
 	if (bundle_name_check(in->name ? "--name" : in->path, nf->name,
 	    e) < 0)
 		return -1;
-	fd = open(in->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-	    O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			return ceh_fail(e, CEH_EINPUT, "'%s' is a symbolic "
-			    "link; give the file itself", in->path);
-		if (errno == ENOENT)
-			return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found",
-			    in->path);
-		return ceh_fail_errno(e, "cannot open '%s'", in->path);
-	}
-	if (fstat(fd, &st) < 0) {
-		ceh_fail_errno(e, "cannot stat '%s'", in->path);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ceh_fail(e, CEH_EINPUT, "'%s' is %s, not a regular file",
-		    in->path, S_ISDIR(st.st_mode) ? "a directory" :
-		    "a special file");
-		goto fail;
-	}
-	if (st.st_size > limit) {
-		ceh_fail(e, CEH_EINPUT, "'%s' is too large (%lld bytes, the "
-		    "limit per file is %ld)", in->path,
-		    (long long)st.st_size, limit);
-		goto fail;
-	}
-	/* read one byte more than the limit to notice a growing file */
-	nf->data = xmalloc((size_t)limit + 1);
-	while ((r = read(fd, nf->data + got, (size_t)limit + 1 - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			ceh_fail_errno(e, "cannot read '%s'", in->path);
-			goto fail;
-		}
-		got += (size_t)r;
-		if (got > (size_t)limit) {
-			ceh_fail(e, CEH_EINPUT, "'%s' is too large (over the "
-			    "limit of %ld bytes per file)", in->path, limit);
-			goto fail;
-		}
-	}
+	if ((fd = open_input(in->path, limit, e)) < 0)
+		return -1;
+	rc = read_bounded(fd, in->path, limit, nf, e);
 	close(fd);
-	nf->len = got;
-	nf->type = bundle_sniff(nf->data, got);
+	if (rc < 0)
+		return -1;
+	nf->type = bundle_sniff(nf->data, nf->len);
 	if (nf->type == NULL)
 		return ceh_fail(e, CEH_EINPUT, "'%s' is not a PDF, JPEG or PNG "
 		    "file (type decided by its content, not its name)",
 		    in->path);
-	sha256_hex(nf->data, got, nf->sha);
+	sha256_hex(nf->data, nf->len, nf->sha);
 	return 0;
-fail:
-	close(fd);
-	return -1;
 }
 
 /* The next free number for entries "YEAR/N-..." of year. */
