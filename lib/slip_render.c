@@ -385,7 +385,8 @@ load_module(const char *path, struct ceh_err *e)
 			    "another ceh version (version %d, this ceh needs "
 			    "%d); reinstall ceh or set CEH_LIBDIR", path,
 			    m->abi, SLIP_RENDER_ABI);
-		dlclose(h);
+		/* not dlclose'd: unloading glib and fontconfig would leave
+		 * what their constructors allocated unreachable (a leak) */
 		return NULL;
 	}
 	return m;	/* loaded for the life of the process */
