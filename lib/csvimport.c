@@ -85,6 +85,7 @@ struct rd {
 	long line;		/* physical line being fed, from 1 */
 	long row_start;
 	int pending;		/* no byte of the next row seen yet */
+	int after_cr;		/* the last byte fed was a CR */
 	int started;		/* first output byte seen (BOM check) */
 	int bom;
 	struct sbuf arena;	/* the current row's fields, NUL-separated */
@@ -154,12 +155,36 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
+/*
+ * The length of the physical line at buf, its line end included: LF,
+ * CRLF, or a CR alone (old Mac files and some exporters, which libcsv
+ * also takes as a row end).  *eol says whether the line ends within
+ * buf; a CR as buf's last byte ends a line whose LF may open the next
+ * buffer (rd->after_cr).
+ */
+static size_t
+line_len(const char *buf, size_t len, int *eol)
+{
+	const char *nl = memchr(buf, '\n', len), *cr;
+	size_t n = nl ? (size_t)(nl - buf) + 1 : len;
+
+	*eol = nl != NULL;
+	cr = memchr(buf, '\r', n);
+	if (cr && cr + 1 < buf + n && cr[1] != '\n') {
+		*eol = 1;
+		return (size_t)(cr - buf) + 1;
+	}
+	if (cr && cr + 1 == buf + len)
+		*eol = 1;
+	return n;
+}
+
 /* Feed UTF-8 text to libcsv one physical line at a time (C4, C7). */
 static int
 feed(struct rd *rd, const char *buf, size_t len)
 {
-	const char *nl;
 	size_t seg;
+	int eol;
 
 	if (!rd->started && len > 0) {
 		if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
@@ -170,8 +195,12 @@ feed(struct rd *rd, const char *buf, size_t len)
 		rd->started = 1;
 	}
 	while (len > 0) {
-		nl = memchr(buf, '\n', len);
-		seg = nl ? (size_t)(nl - buf) + 1 : len;
+		if (rd->after_cr && buf[0] == '\n') {
+			seg = 1;	/* the LF of a CRLF cut by the buffer */
+			eol = 0;
+		} else
+			seg = line_len(buf, len, &eol);
+		rd->after_cr = buf[seg - 1] == '\r';
 		if (rd->pending && !blank(buf, seg)) {
 			rd->row_start = rd->line;
 			rd->pending = 0;
@@ -188,7 +217,7 @@ feed(struct rd *rd, const char *buf, size_t len)
 		}
 		if (rd->failed)
 			return -1;
-		if (nl)
+		if (eol)
 			rd->line++;
 		buf += seg;
 		len -= seg;
