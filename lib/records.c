@@ -198,11 +198,11 @@ state_read(int recfd, struct rstate *st, struct ceh_err *e)
 	}
 	free(buf);
 	if (n < 2)
-		return ceh_fail(e, CEH_EINPUT, "records/state: incomplete");
+		return ceh_fail(e, CEH_ESYS, "records/state: incomplete");
 	return 0;
 bad:
 	free(buf);
-	return ceh_fail(e, CEH_EINPUT, "records/state: line %ld is not "
+	return ceh_fail(e, CEH_ESYS, "records/state: line %ld is not "
 	    "understood", n);
 }
 
@@ -425,7 +425,7 @@ records_lookup(struct store *s, const char *idnum, int year,
 		memset(&tmp, 0, sizeof(tmp));
 		if (hrec_parse(line.buf, &tmp) < 0) {
 			hrec_release(&tmp);
-			ceh_fail(e, CEH_EINPUT, "records/%02x.tsv: a record of "
+			ceh_fail(e, CEH_ESYS, "records/%02x.tsv: a record of "
 			    "%s is damaged (run ceh fsck)", sh, idnum);
 			goto fail;
 		}
