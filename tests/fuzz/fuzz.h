@@ -24,6 +24,7 @@
 #include "codes.h"
 #include "err.h"
 #include "store.h"
+#include "util.h"
 #include "xalloc.h"
 
 #ifndef FUZZ_DATADIR
@@ -40,6 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		fprintf(stderr, "\n"); \
 		abort(); \
 	} \
+} while (0)
+
+/* e is the refusal of bad input: class 1, with a message that has no
+ * control characters (it is printed). */
+#define FUZZ_REFUSED(e) do { \
+	FUZZ_CHECK((e).code == CEH_EINPUT, "class %d", (e).code); \
+	FUZZ_CHECK(!has_control((e).msg), "control character in message: " \
+	    "%s", (e).msg); \
 } while (0)
 
 /* A NUL-terminated copy of the input; caller frees. */
