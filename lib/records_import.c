@@ -838,6 +838,20 @@ struct batch {
 	struct sbuf buf, out, f1, f2;
 };
 
+/* Append b->out to records/NAME at its committed size at; *size (in
+ * the new state) grows by it. */
+static int
+append_out(struct batch *b, const char *name, long long at, long long *size,
+    struct ceh_err *e)
+{
+	if (append_file(b->recfd, name, at, b->out.buf, b->out.len,
+	    &b->created, &b->ss, e) < 0)
+		return -1;
+	*size += (long long)b->out.len;
+	b->any = 1;
+	return 0;
+}
+
 static int
 damaged(const struct imp *im, struct ceh_err *e)
 {
@@ -940,12 +954,7 @@ check_key_shard(struct imp *im, struct batch *b, unsigned sh,
 	if (b->out.len == 0 || im->o->dry_run)
 		return 0;
 	snprintf(name, sizeof(name), "%02x.key", sh);
-	if (append_file(b->recfd, name, b->rs->ksize[sh], b->out.buf,
-	    b->out.len, &b->created, &b->ss, e) < 0)
-		return -1;
-	b->ns.ksize[sh] += (long long)b->out.len;
-	b->any = 1;
-	return 0;
+	return append_out(b, name, b->rs->ksize[sh], &b->ns.ksize[sh], e);
 }
 
 /* One new row as stored: the record, the import number, FILE:LINE. */
@@ -991,12 +1000,7 @@ append_records(struct imp *im, struct batch *b, unsigned sh,
 	if (b->out.len == 0)
 		return 0;
 	shard_name(sh, name);
-	if (append_file(b->recfd, name, b->rs->size[sh], b->out.buf,
-	    b->out.len, &b->created, &b->ss, e) < 0)
-		return -1;
-	b->ns.size[sh] += (long long)b->out.len;
-	b->any = 1;
-	return 0;
+	return append_out(b, name, b->rs->size[sh], &b->ns.size[sh], e);
 }
 
 /* The commit: every appended file synced (and the directory, if a
