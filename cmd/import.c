@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "records.h"
+#include "records_import.h"
 
 static const char usage[] =
     "usage: ceh import [--dry-run] [--encoding auto|utf-8|gb18030]\n"
