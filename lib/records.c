@@ -1,7 +1,6 @@
 /* records.c - the store of imported hour records: its formats, the
  * state, the shards, lookup, checks and year rows (see records.h; the
  * import engine is records_import.c). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -692,32 +691,23 @@ check_tsv_shard(struct store *s, int recfd, unsigned sh, long long want,
 }
 
 /* Temp files left in records/ by an interrupted state write: removed
- * (repair) or reported. */
+ * (repair) or reported, by the store's one sweep (atomic.h). */
 static int
 sweep_temps(int recfd, int repair, struct records_report *rep,
     struct ceh_err *e)
 {
-	struct dirent *de;
-	DIR *d;
-	int fd = dup(recfd);
+	struct sweep sw = { .repair = repair };
 
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return ceh_fail_errno(e, "records");
+	if (rep) {
+		sw.say = rep->say;
+		sw.arg = rep->arg;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (!is_temp_name(de->d_name))
-			continue;
-		if (repair && unlinkat(recfd, de->d_name, 0) == 0)
-			REPAIRED(rep, "records/%s: removed a temp file",
-			    de->d_name);
-		else if (!repair)
-			PROBLEM(rep, "records/%s: temp file of an interrupted "
-			    "write", de->d_name);
+	if (temp_sweep(recfd, "records", NULL, &sw, e) < 0)
+		return -1;
+	if (rep) {
+		rep->repaired += sw.removed;
+		rep->problems += sw.found - sw.removed;
 	}
-	closedir(d);
 	return 0;
 }
 

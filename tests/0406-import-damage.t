@@ -5,7 +5,7 @@
 # import fail; --rejects can never be one of the inputs; --record X/Y
 # means the record Y of provider X, not also record 'X/Y' of another.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 26
 H=证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号
 P1=湖南大学继续教育学院
 mkfile() { # mkfile FILE IDNUMBER NAME PREFIX COUNT
@@ -107,3 +107,15 @@ import json; d = json.load(open('$T/xy.json'))
 y = d['years'][0]; assert y['total_hours'] == 10 and y['records'] == ['X/Y'], y"
 expect_code 0 "the other is taken by its full key" ceh add-year $app --year 2024 --replace --from-records --record P/X/Y
 done_testing
+
+# 5. a temp file left in records/ by an interrupted state write is found
+# by the store's one sweep: reported by fsck, removed by --repair
+rm -rf "$CEH_STORE"
+ceh init >/dev/null
+mk_units
+ceh import "$T/b.csv" >/dev/null 2>&1
+echo partial > "$CEH_STORE/records/.tmp.state.4242.abcdef"
+expect_code 1 "fsck reports the leftover" ceh fsck
+like "$T/out" "^records/\.tmp\.state\.4242\.abcdef: temp file of an interrupted write$" "named from the store root"
+expect_code 0 "fsck --repair removes it" ceh fsck --repair
+ok "gone" test ! -e "$CEH_STORE/records/.tmp.state.4242.abcdef"
