@@ -70,13 +70,13 @@ CMD_FN(add_year)
 	struct app_handle h;
 	struct ceh_err e;
 	char detail[16];
-	int ch, replace = 0, year, had, from = 0;
+	int ch, rc, replace = 0, year, had, from = 0;
 	char **sel = NULL;
 	size_t nsel = 0;
 
 	memset(&row, 0, sizeof(row));
 	app_handle_init(&h);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch == 'h')
 			return cmd_help(usage);
 		if (ch == O_REPLACE)
@@ -90,8 +90,7 @@ CMD_FN(add_year)
 		else if (ch >= O_YEAR && ch < O_REPLACE)
 			v[ch] = optarg;
 		else
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 	}
 	if (optind + 1 != argc)
 		return cmd_usage_error(argv[0], usage, "give one application "
@@ -116,6 +115,10 @@ CMD_FN(add_year)
 	if (year_parse("--year", v[O_YEAR], &year, &e) < 0) {
 		free(sel);
 		return cmd_error(argv[0], &e);
+	}
+	if ((rc = cmd_setup(s)) != 0) {
+		free(sel);
+		return rc;
 	}
 	row.year = year;
 	if (!from && (fill_line(&row.pub, v[O_PS], v[O_PH], v[O_PF],

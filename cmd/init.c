@@ -17,11 +17,10 @@ CMD_FN(init)
 	int ch, rc;
 
 	(void)s;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch == 'h')
 			return cmd_help(usage);
-		return cmd_usage_error(argv[0], usage, "unknown option '%s'",
-		    argv[optind - 1]);
+		return cmd_opt_other(argv, usage, ch);
 	}
 	if (optind != argc)
 		return cmd_usage_error(argv[0], usage, "unexpected argument "

@@ -19,15 +19,14 @@ CMD_FN(rm_year)
 	struct app_handle h;
 	struct ceh_err e;
 	long year;
-	int ch;
+	int ch, rc;
 
 	app_handle_init(&h);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch == 'h')
 			return cmd_help(usage);
 		if (ch != 'y')
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		ys = optarg;
 	}
 	if (optind + 1 != argc)
@@ -38,6 +37,8 @@ CMD_FN(rm_year)
 	if (parse_long(ys, &year) < 0 || year < 1000 || year > 9999)
 		return cmd_usage_error(argv[0], usage, "--year needs a "
 		    "four-digit year, not '%s'", ys);
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (app_open(s, argv[optind], 1, &h, &e) < 0)
 		goto fail;
 	if (h.app.stage != STAGE_DRAFT) {

@@ -8,8 +8,10 @@
  * array, add members (a key inside an object, key NULL inside an array or
  * at the top), close it.  With pretty set, every member goes on a line of
  * its own, indented by two spaces a level; otherwise the output is one
- * line.  json_end writes the final newline.  Nesting deeper than
- * JSON_MAX_DEPTH is a programming error (abort).
+ * line.  json_init_lines puts only the members of the first `levels'
+ * levels on lines of their own (1: a list of objects, one object a line,
+ * as the table formats write it).  json_end writes the final newline.
+ * Nesting deeper than JSON_MAX_DEPTH is a programming error (abort).
  *
  *   struct json j;
  *   json_init(&j, stdout, 1);
@@ -28,12 +30,13 @@
 
 struct json {
 	FILE *out;
-	int pretty;
+	int lines;	/* levels whose members go on lines of their own */
 	int depth;
 	unsigned char members[JSON_MAX_DEPTH + 1];	/* any member yet? */
 };
 
 void json_init(struct json *j, FILE *out, int pretty);
+void json_init_lines(struct json *j, FILE *out, int levels);
 void json_obj_begin(struct json *j, const char *key);
 void json_obj_end(struct json *j);
 void json_arr_begin(struct json *j, const char *key);

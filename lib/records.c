@@ -13,6 +13,7 @@
 #include "atomic.h"
 #include "codes.h"
 #include "err.h"
+#include "escape.h"
 #include "fault.h"
 #include "records.h"
 #include "store.h"
@@ -94,62 +95,7 @@ sb_addl(struct sbuf *b, long v)
 		sb_addc(b, d[--i]);
 }
 
-static void
-tsv_put(struct sbuf *b, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, "\t\n\r\\") == NULL) {
-		sb_adds(b, s);
-		return;
-	}
-	for (p = s; *p; p++)
-		switch (*p) {
-		case '\t':
-			sb_add(b, "\\t", 2);
-			break;
-		case '\n':
-			sb_add(b, "\\n", 2);
-			break;
-		case '\r':
-			sb_add(b, "\\r", 2);
-			break;
-		case '\\':
-			sb_add(b, "\\\\", 2);
-			break;
-		default:
-			sb_addc(b, *p);
-		}
-}
-
-/* Split a NUL-terminated line at tabs in place and unescape each field.
- * Returns the number of fields (at most max; more counts as max + 1). */
-static size_t
-tsv_split(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	char *p = line, *w;
-
-	for (;;) {
-		if (n == max)
-			return max + 1;
-		f[n++] = p;
-		for (w = p; *p && *p != '\t'; p++) {
-			if (*p == '\\' && p[1]) {
-				p++;
-				*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
-				    *p == 'r' ? '\r' : *p;
-			} else
-				*w++ = *p;
-		}
-		if (*p == '\0') {
-			*w = '\0';
-			return n;
-		}
-		p++;
-		*w = '\0';
-	}
-}
+/* tsv_put and tsv_split: lib/escape.c */
 
 /* ---- the state file ---- */
 

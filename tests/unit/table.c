@@ -21,8 +21,11 @@ render(const struct table *t, enum out_format f)
 int
 main(void)
 {
-	static const char *keys[] = { "name", "unit", "n" };
-	static const char *labels[] = { "姓名", "工作单位", "n" };
+	static const struct column cols[] = {
+		{ "name", "姓名", COL_TEXT },
+		{ "unit", "工作单位", COL_TEXT },
+		{ "n", "n", COL_INT },
+	};
 	static const char *r1[] = { "张三", "湖南建工集团", "1" };
 	static const char *r2[] = { "Bob", "a,b \"c\"", "22" };
 	static const char *r3[] = { "tab\there", "line\nbreak", NULL };
@@ -38,7 +41,7 @@ main(void)
 	ok(format_parse("yaml", 1 << FMT_CSV, &f) < 0, "format not allowed");
 	ok(format_parse("CSV", 1 << FMT_CSV, &f) < 0, "names are lower case");
 
-	table_init(&t, 3, keys, labels);
+	table_init(&t, cols, 3, NULL);
 	table_add(&t, r1);
 	table_add(&t, r2);
 	s = render(&t, FMT_TABLE);
@@ -51,9 +54,10 @@ main(void)
 	    "Bob,\"a,b \"\"c\"\"\",22\r\n", "csv quoting, CRLF");
 	free(s);
 	s = render(&t, FMT_JSON);
-	is_str(s, "[\n {\"name\": \"张三\", \"unit\": \"湖南建工集团\", "
-	    "\"n\": \"1\"},\n {\"name\": \"Bob\", \"unit\": \"a,b \\\"c\\\"\", "
-	    "\"n\": \"22\"}\n]\n", "json keyed by column keys");
+	is_str(s, "[\n  {\"name\": \"张三\", \"unit\": \"湖南建工集团\", "
+	    "\"n\": 1},\n  {\"name\": \"Bob\", \"unit\": \"a,b \\\"c\\\"\", "
+	    "\"n\": 22}\n]\n", "json keyed by column keys, one object a line, "
+	    "an INT column a number");
 	free(s);
 	table_add(&t, r3);
 	s = render(&t, FMT_TSV);
@@ -63,7 +67,7 @@ main(void)
 	free(s);
 	table_free(&t);
 
-	table_init(&t, 3, keys, labels);
+	table_init(&t, cols, 3, NULL);
 	{
 		static const char *r4[] = { "王五", "", "" };
 		static const char *r5[] = { "李", "", "3" };
@@ -78,7 +82,7 @@ main(void)
 	}
 	table_free(&t);
 
-	table_init(&t, 3, keys, labels);
+	table_init(&t, cols, 3, NULL);
 	s = render(&t, FMT_JSON);
 	is_str(s, "[]\n", "empty json is []");
 	free(s);
