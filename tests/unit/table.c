@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "table.h"
 #include "tap.h"
 #include "util.h"
@@ -81,6 +82,70 @@ main(void)
 		free(s);
 	}
 	table_free(&t);
+
+	{
+		static const struct column typed[] = {
+			{ "h", "h", COL_HOURS },
+			{ "y", "y", COL_YEARS },
+			{ "u", "u", COL_UNIT },
+			{ "w", "w", COL_UNIT_CODE },
+			{ "i", "i", COL_INT },
+		};
+		static const char *r6[] = { "30.5", "2023,2024",
+		    "91430100MA4L12345A", "", "" };
+		static const char *r7[] = { "", "", "", "", "7" };
+
+		table_init(&t, typed, 5, NULL);
+		table_add(&t, r6);
+		table_add(&t, r7);
+		s = render(&t, FMT_JSON);
+		is_str(s, "[\n  {\"h\": 30.5, \"y\": [2023, 2024], "
+		    "\"u\": \"91430100MA4L12345A\", \"u_name\": \"\", "
+		    "\"w\": \"\", \"w_name\": \"\", \"i\": null},\n"
+		    "  {\"h\": null, \"y\": [], \"u\": \"\", \"u_name\": \"\", "
+		    "\"w\": \"\", \"w_name\": \"\", \"i\": 7}\n]\n",
+		    "json typed by column kind: hours and integers numbers "
+		    "(null when empty), years an array, units code and name");
+		free(s);
+		s = render(&t, FMT_TSV);
+		is_str(s, "h\ty\tu\tw\ti\n30.5\t2023,2024\t91430100MA4L12345A"
+		    "\t\t\n\t\t\t\t7\n", "tsv shows the cells as given (an "
+		    "unknown unit by its code)");
+		free(s);
+		table_free(&t);
+	}
+	{
+		struct sbuf b = SBUF_INIT;
+		char line[128], *fl[8];
+		size_t n;
+
+		csv_put(&b, " lead");
+		sb_addc(&b, ',');
+		csv_put(&b, "trail\t");
+		sb_addc(&b, ',');
+		csv_put(&b, "in side");
+		sb_addc(&b, ',');
+		csv_put(&b, "");
+		is_str(sb_str(&b), "\" lead\",\"trail\t\",in side,",
+		    "csv quotes a field with leading or trailing blanks "
+		    "(libcsv trims unquoted ones), not inner ones");
+		sb_reset(&b);
+		tsv_put(&b, "a\tb\\c\nd\re");
+		sb_addc(&b, '\t');
+		tsv_put(&b, "");
+		sb_addc(&b, '\t');
+		tsv_put(&b, "\\t");
+		is_str(sb_str(&b), "a\\tb\\\\c\\nd\\re\t\t\\\\t",
+		    "tsv escapes tab, backslash, newline, CR");
+		snprintf(line, sizeof(line), "%s", sb_str(&b));
+		n = tsv_split(line, fl, 8);
+		ok(n == 3 && strcmp(fl[0], "a\tb\\c\nd\re") == 0 &&
+		    fl[1][0] == '\0' && strcmp(fl[2], "\\t") == 0,
+		    "tsv_split reads back what tsv_put wrote");
+		snprintf(line, sizeof(line), "a\tb\tc");
+		ok(tsv_split(line, fl, 2) == 3, "more fields than max: max + 1");
+		sb_release(&b);
+	}
 
 	table_init(&t, cols, 3, NULL);
 	s = render(&t, FMT_JSON);
