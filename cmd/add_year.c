@@ -62,8 +62,7 @@ CMD_FN(add_year)
 		{ "replace", no_argument, NULL, O_REPLACE },
 		{ "from-records", no_argument, NULL, O_FROM },
 		{ "record", required_argument, NULL, O_RECORD },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *v[O_REPLACE] = { NULL };
 	struct year_row row, *old;
@@ -126,17 +125,12 @@ CMD_FN(add_year)
 	    fill_line(&row.pro, v[O_RS], v[O_RH], v[O_RF], "pro", s, &e) < 0 ||
 	    year_row_check(&row, &s->rules, &e) < 0))
 		goto fail;
-	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)
 		goto fail;
 	/* the hours on record for the applicant (provenance kept) */
 	if (from && (records_year_row(s, h.app.a.id_number, year, sel, nsel,
 	    &row, &e) < 0 || year_row_check(&row, &s->rules, &e) < 0))
 		goto fail;
-	if (h.app.stage != STAGE_DRAFT) {
-		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
-		    "can be changed", h.app.id, app_status(&h.app));
-		goto fail;
-	}
 	old = app_year(&h.app, year);
 	had = old != NULL;
 	if (old && !replace) {

@@ -18,9 +18,8 @@ CMD_FN(apply)
 
 	if ((rc = cmd_applicant_args(argc, argv, usage, given, &n)) != CMD_GO)
 		return rc;
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	for (i = 0; applicant_fields[i].option; i++)
 		if (applicant_fields[i].required && given[i] == NULL)
 			return cmd_usage_error(argv[0], usage, "missing --%s "

@@ -121,8 +121,7 @@ CMD_FN(attach)
 		{ "remove", no_argument, NULL, O_REMOVE },
 		{ "extract", required_argument, NULL, O_EXTRACT },
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *yarg = NULL, *name = NULL, *dir = NULL, *fmt = NULL;
 	int ch, list = 0, rm = 0, year = 0, nmodes, nops;

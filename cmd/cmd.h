@@ -116,7 +116,8 @@ int cmd_help(const char *usage);
  * cmd_opt_other (the default: of its switch): --help prints the usage
  * (0); an option that needs an argument and has none says so ("option
  * '--as' needs an argument"), and an unknown one says that, both with
- * the usage (2).
+ * the usage (2).  A command with a short option of its own (print-slip's
+ * -o) calls getopt_long with ":ho:" itself and ends with cmd_opt_other.
  */
 int cmd_getopt(int argc, char **argv, const struct option *o);
 int cmd_opt_other(char **argv, const char *usage, int ch);
@@ -126,6 +127,8 @@ int cmd_format(const char *usage, const char *name, unsigned allowed,
     enum out_format *f);
 /* Parse helpers return CMD_GO to go on, else the exit code. */
 #define CMD_GO (-1)
+/* The end of every option table: --help, then the terminator. */
+#define CMD_OPT_END { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 
 /*
  * The applicant options of apply and edit, made from applicant_fields
@@ -146,6 +149,14 @@ const char *cmd_applicant_usage(const char *cmd, const char *operands,
  * a supervisor or agency (else class 1).  Needs the units loaded. */
 int cmd_employer(const struct store *s, const char *code,
     struct ceh_err *e);
+
+/* Open application id for a change (app_open, person locked) and check
+ * it is a draft (else class 4); the caller app_closes h either way. */
+int cmd_open_draft(struct store *s, const char *id, struct app_handle *h,
+    struct ceh_err *e);
+/* After the options: CMD_GO if no operand is left, else a usage error
+ * ("unexpected argument 'X'", 2). */
+int cmd_no_operands(int argc, char **argv, const char *usage);
 
 /* submit and withdraw: parse "CMD APP", apply one workflow transition
  * (an enum wf_action), print "ID<TAB>outcome"; returns the exit code. */

@@ -241,6 +241,27 @@ cmd_employer(const struct store *s, const char *code, struct ceh_err *e)
 	return 0;
 }
 
+int
+cmd_open_draft(struct store *s, const char *id, struct app_handle *h,
+    struct ceh_err *e)
+{
+	if (app_open(s, id, 1, h, e) < 0)
+		return -1;
+	if (h->app.stage != STAGE_DRAFT)
+		return ceh_fail(e, CEH_ESTATE, "application %s is %s; only a "
+		    "draft can be changed", h->app.id, app_status(&h->app));
+	return 0;
+}
+
+int
+cmd_no_operands(int argc, char **argv, const char *use)
+{
+	if (optind == argc)
+		return CMD_GO;
+	return cmd_usage_error(running_name(), use, "unexpected argument "
+	    "'%s'", argv[optind]);
+}
+
 /* ---- shared output ---- */
 
 static const struct column history_cols[] = {
@@ -313,8 +334,7 @@ cmd_one_transition(int argc, char **argv, struct store *s, const char *use,
     int action)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct wf_request rq = { (enum wf_action)action, NULL, NULL, NULL };
 	struct app_handle h;

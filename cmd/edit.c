@@ -38,13 +38,8 @@ CMD_FN(edit)
 		return cmd_usage_error(argv[0], usage, "nothing to change");
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
-	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)
 		goto fail;
-	if (h.app.stage != STAGE_DRAFT) {
-		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
-		    "can be changed", h.app.id, app_status(&h.app));
-		goto fail;
-	}
 	for (i = 0; applicant_fields[i].option; i++) {
 		const char *opt = applicant_fields[i].option;
 		char *old;

@@ -434,8 +434,7 @@ CMD_FN(fsck)
 {
 	static const struct option opts[] = {
 		{ "repair", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct fsck f;
 	struct ceh_err e;
@@ -455,9 +454,8 @@ CMD_FN(fsck)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	check_top(&f);

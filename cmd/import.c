@@ -57,8 +57,7 @@ CMD_FN(import)
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "encoding", required_argument, NULL, O_ENC },
 		{ "rejects", required_argument, NULL, O_REJ },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct import_opts o;
 	struct import_stats st, tot;

@@ -9,8 +9,7 @@ static const char usage[] = "usage: ceh [--store DIR] init\n";
 CMD_FN(init)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct ceh_err e;
 	char *path, *data;
@@ -22,9 +21,8 @@ CMD_FN(init)
 			return cmd_help(usage);
 		return cmd_opt_other(argv, usage, ch);
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	path = ceh_store_path ? xstrdup(ceh_store_path) : store_default_path();
 	data = store_data_dir();
 	rc = store_init(path, data, &e);

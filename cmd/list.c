@@ -153,8 +153,7 @@ CMD_FN(list)
 		{ "id", required_argument, NULL, 'i' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	char unit[CREDIT_LEN + 1], at[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
 	const char *id = NULL;
@@ -206,9 +205,8 @@ CMD_FN(list)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	if (c.f.at && id == NULL)	/* a queue: read only its documents */

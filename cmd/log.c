@@ -11,8 +11,7 @@ CMD_FN(log)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format fmt = FMT_TABLE;
 	struct app_handle h;

@@ -73,8 +73,7 @@ CMD_FN(print_slip)
 		{ "for", required_argument, NULL, O_FOR },
 		{ "year", required_argument, NULL, O_YEAR },
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *id = NULL, *from_s = NULL, *to_s = NULL, *kind = NULL;
 	const char *year_s = NULL, *fmt_s = "text", *outpath = NULL;
@@ -103,9 +102,8 @@ CMD_FN(print_slip)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	if (id == NULL)
 		return cmd_usage_error(argv[0], usage, "missing --id");
 	if (kind || year_s) {

@@ -34,8 +34,7 @@ CMD_FN(records)
 		{ "id", required_argument, NULL, O_ID },
 		{ "year", required_argument, NULL, O_YEAR },
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format fmt = FMT_TABLE;
 	const char *idarg = NULL, *yeararg = NULL;
@@ -65,9 +64,8 @@ CMD_FN(records)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	if (idarg == NULL)
 		return cmd_usage_error(argv[0], usage, "missing --id");
 	if (idnum_check("--id", idarg, id, &e) < 0 ||

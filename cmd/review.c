@@ -72,8 +72,7 @@ CMD_FN(review)
 		{ "reason", required_argument, NULL, 'r' },
 		{ "reject", no_argument, NULL, 'J' },
 		{ "return", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct wf_request rq = { WF_APPROVE, NULL, NULL, NULL };
 	char as[CREDIT_LEN + 1], next[CREDIT_LEN + 1];

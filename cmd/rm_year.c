@@ -11,8 +11,7 @@ CMD_FN(rm_year)
 {
 	static const struct option opts[] = {
 		{ "year", required_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *ys = NULL;
 	struct year_row *row;
@@ -39,13 +38,8 @@ CMD_FN(rm_year)
 		    "four-digit year, not '%s'", ys);
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
-	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)
 		goto fail;
-	if (h.app.stage != STAGE_DRAFT) {
-		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
-		    "can be changed", h.app.id, app_status(&h.app));
-		goto fail;
-	}
 	row = app_year(&h.app, (int)year);
 	if (row == NULL) {
 		ceh_fail(&e, CEH_ENOTFOUND, "application %s has no year %ld",

@@ -200,8 +200,7 @@ CMD_FN(show)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format f = FMT_TEXT;
 	struct sbuf sb = SBUF_INIT;

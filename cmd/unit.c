@@ -22,8 +22,7 @@ unit_add(int argc, char **argv, struct store *s)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "parent", required_argument, NULL, 'p' },
 		{ "region", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *name = NULL, *kind = NULL, *parent = NULL, *region = NULL;
 	char code[CREDIT_LEN + 1], pcode[CREDIT_LEN + 1] = "", ts[32];
@@ -131,8 +130,7 @@ unit_list(int argc, char **argv, struct store *s)
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	static const struct column cols[] = {
 		{ "code", "统一社会信用代码", COL_TEXT },
@@ -164,9 +162,8 @@ unit_list(int argc, char **argv, struct store *s)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error("unit", usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	if (store_load_units(s, &e) < 0)
@@ -236,8 +233,7 @@ unit_show(int argc, char **argv, struct store *s)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format f = FMT_TEXT;
 	char code[CREDIT_LEN + 1];

@@ -17,8 +17,7 @@ CMD_FN(verify_slip)
 {
 	static const struct option opts[] = {
 		{ "file", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *file = NULL;
 	char code[SLIP_CODE_LEN + 1];

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 ceh help > "$T/help"
 cmds=$(sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' "$T/help")
-plan $((21 + 3 * $(echo "$cmds" | wc -w)))
+plan $((22 + 3 * $(echo "$cmds" | wc -w)))
 expect_code 0 "ceh --help exits 0" ceh --help
 like "$T/out" '^  apply ' "help lists apply"
 expect_code 0 "ceh --version" ceh --version
