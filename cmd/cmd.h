@@ -11,7 +11,8 @@
  *      SYNOPSIS.  It parses every option first, with cmd_getopt and
  *      cmd_opt_other (--help, unknown options, missing arguments) and
  *      cmd_format for --format, and only then calls cmd_setup(s), which
- *      opens what the command table says it needs.  It prints through
+ *      opens what the command table says it needs (cmd_ready does the
+ *      usual operand check and cmd_setup in one).  It prints through
  *      cmd_error / cmd_usage_error, and lists through lib/table.h (JSON
  *      through lib/json.h, never by hand).
  *        tests/0001-basics.t: every command's --help works without a
@@ -157,6 +158,11 @@ int cmd_open_draft(struct store *s, const char *id, struct app_handle *h,
 /* After the options: CMD_GO if no operand is left, else a usage error
  * ("unexpected argument 'X'", 2). */
 int cmd_no_operands(int argc, char **argv, const char *usage);
+/* The usual end of parsing: no operand left (nops 0) or exactly one
+ * application id (nops 1, argv[optind]), else a usage error; then
+ * cmd_setup.  CMD_GO, or the exit code. */
+int cmd_ready(struct store *s, int argc, char **argv, const char *usage,
+    int nops);
 
 /* submit and withdraw: parse "CMD APP", apply one workflow transition
  * (an enum wf_action), print "ID<TAB>outcome"; returns the exit code. */

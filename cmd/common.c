@@ -262,6 +262,21 @@ cmd_no_operands(int argc, char **argv, const char *use)
 	    "'%s'", argv[optind]);
 }
 
+int
+cmd_ready(struct store *s, int argc, char **argv, const char *use, int nops)
+{
+	int rc;
+
+	if (nops == 0 && (rc = cmd_no_operands(argc, argv, use)) != CMD_GO)
+		return rc;
+	if (nops == 1 && optind + 1 != argc)
+		return cmd_usage_error(running_name(), use, "give one "
+		    "application id");
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
+	return CMD_GO;
+}
+
 /* ---- shared output ---- */
 
 static const struct column history_cols[] = {
@@ -346,10 +361,7 @@ cmd_one_transition(int argc, char **argv, struct store *s, const char *use,
 	app_handle_init(&h);
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1)
 		return cmd_opt_other(argv, use, ch);
-	if (optind + 1 != argc)
-		return cmd_usage_error(argv[0], use, "give one application "
-		    "id");
-	if ((rc = cmd_setup(s)) != 0)
+	if ((rc = cmd_ready(s, argc, argv, use, 1)) != CMD_GO)
 		return rc;
 	if (app_open(s, argv[optind], 1, &h, &e) < 0)
 		goto fail;

@@ -454,9 +454,7 @@ CMD_FN(fsck)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
-		return rc;
-	if ((rc = cmd_setup(s)) != 0)
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
 	check_top(&f);
 	check_people(&f);

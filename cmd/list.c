@@ -205,9 +205,7 @@ CMD_FN(list)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
-		return rc;
-	if ((rc = cmd_setup(s)) != 0)
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
 	if (c.f.at && id == NULL)	/* a queue: read only its documents */
 		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);

@@ -31,10 +31,7 @@ CMD_FN(log)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind + 1 != argc)
-		return cmd_usage_error(argv[0], usage, "give one application "
-		    "id");
-	if ((rc = cmd_setup(s)) != 0)
+	if ((rc = cmd_ready(s, argc, argv, usage, 1)) != CMD_GO)
 		return rc;
 	if (app_open(s, argv[optind], 0, &h, &e) < 0) {
 		app_close(&h);

@@ -162,9 +162,7 @@ unit_list(int argc, char **argv, struct store *s)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
-		return rc;
-	if ((rc = cmd_setup(s)) != 0)
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
 	if (store_load_units(s, &e) < 0)
 		return cmd_error("unit", &e);
