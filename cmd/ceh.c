@@ -144,8 +144,21 @@ check_stdout(int rc)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* A batch review keeps many people's folders open. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* The options before the command.  CMD_GO, or the exit code. */
+static int
+global_options(int argc, char **argv, const char **path, long *wait)
 {
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
@@ -154,32 +167,17 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct command *c;
-	struct store store;
-	const char *path = NULL;
-	long wait = 0;
-	int ch, rc;
+	int ch;
 
-	umask(077);
-	{
-		/* a batch review keeps many people's folders open */
-		struct rlimit rl;
-
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-		    rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
-			(void)setrlimit(RLIMIT_NOFILE, &rl);
-		}
-	}
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			path = optarg;
+			*path = optarg;
 			break;
 		case 'w':
-			if (parse_long(optarg, &wait) < 0 || wait < 0 ||
-			    wait > 86400)
+			if (parse_long(optarg, wait) < 0 || *wait < 0 ||
+			    *wait > 86400)
 				return cmd_usage_error("", usage, "--wait needs "
 				    "a number of seconds, not '%s'", optarg);
 			break;
@@ -199,6 +197,40 @@ main(int argc, char **argv)
 			return CEH_EUSAGE;
 		}
 	}
+	return CMD_GO;
+}
+
+/* "ceh: unknown command", with the closest one if suggest; returns 2. */
+static int
+unknown_command(const char *name, int suggest)
+{
+	const struct command *best = NULL;
+	size_t i, d, bestd = 3;
+
+	for (i = 0; suggest && i < NCOMMANDS; i++)
+		if ((d = distance(name, commands[i].name)) < bestd)
+			bestd = d, best = &commands[i];
+	fprintf(stderr, "ceh: unknown command '%.60s'", name);
+	if (best)
+		fprintf(stderr, "; did you mean '%s'?", best->name);
+	fputs(suggest ? "\nrun 'ceh help' for the list of commands\n" :
+	    "\n", stderr);
+	return CEH_EUSAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *c;
+	struct store store;
+	const char *path = NULL;
+	long wait = 0;
+	int rc, help = 0;
+
+	umask(077);
+	raise_fd_limit();
+	if ((rc = global_options(argc, argv, &path, &wait)) != CMD_GO)
+		return rc;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
@@ -210,33 +242,18 @@ main(int argc, char **argv)
 			print_commands(stdout);
 			return check_stdout(0);
 		}
-		c = find_command(argv[1]);
-		if (c == NULL) {
-			fprintf(stderr, "ceh: unknown command '%s'\n", argv[1]);
-			return CEH_EUSAGE;
-		}
-		current_cmd = c->name;
-		argv[0] = (char *)c->name;
+		/* ceh help CMD is ceh CMD --help */
+		argv[0] = argv[1];
 		argv[1] = (char *)"--help";
-		cmd_start(c, path, wait);
-		return check_stdout(c->fn(2, argv, &store));
+		argc = 2;
+		help = 1;
 	}
-	c = find_command(argv[0]);
-	if (c == NULL) {
-		const struct command *best = NULL;
-		size_t i, d, bestd = 3;
-
-		for (i = 0; i < NCOMMANDS; i++)
-			if ((d = distance(argv[0], commands[i].name)) < bestd)
-				bestd = d, best = &commands[i];
-		fprintf(stderr, "ceh: unknown command '%.60s'", argv[0]);
-		if (best)
-			fprintf(stderr, "; did you mean '%s'?", best->name);
-		fprintf(stderr, "\nrun 'ceh help' for the list of commands\n");
-		return CEH_EUSAGE;
-	}
+	if ((c = find_command(argv[0])) == NULL)
+		return unknown_command(argv[0], !help);
 	current_cmd = c->name;
-	/* the command parses its options, then cmd_setup opens the store */
+	/* not opened: the command opens it by cmd_setup after its options */
+	memset(&store, 0, sizeof(store));
+	store.rootfd = store.peoplefd = -1;
 	cmd_start(c, path, wait);
 	rc = c->fn(argc, argv, &store);
 	cmd_finish(&store);

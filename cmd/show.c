@@ -87,8 +87,9 @@ line(const char *label, const char *value)
 	printf("%s\n", value);
 }
 
+/* The year rows (申报年度明细), their records and the attachments. */
 static void
-show_text(struct store *s, const struct application *app)
+show_years(struct store *s, const struct application *app)
 {
 	static const struct column cols[] = {
 		{ "year", "年度", COL_INT },
@@ -101,38 +102,10 @@ show_text(struct store *s, const struct application *app)
 		{ "total_hours", "合计学时", COL_HOURS },
 		{ "met", "达标", COL_TEXT },
 	};
-	const struct applicant_field *f;
-	struct sbuf sb = SBUF_INIT;
 	struct table t;
 	char y[8], h1[24], h2[24], h3[24];
 	size_t i, k;
 
-	line("申报编号", app->id);
-	sb_addf(&sb, "%s", app_status(app));
-	if (app->stage == STAGE_REVIEW)
-		sb_addf(&sb, "（%s %s）", unit_name(s, app->waiting_at),
-		    app->waiting_at);
-	line("审核状态", sb_str(&sb));
-	sb_reset(&sb);
-	if (app_last_reason(app)[0])
-		line(strcmp(app_status(app), "退回") == 0 ? "退回原因" :
-		    "不通过意见", app_last_reason(app));
-	printf("\n申报人信息\n");
-	for (f = applicant_fields; f->option; f++) {
-		const char *v = applicant_get(&app->a, f->option);
-
-		if (strcmp(f->option, "unit") == 0) {
-			sb_addf(&sb, "%s %s", unit_name(s, v), v);
-			v = sb_str(&sb);
-		}
-		printf("  ");
-		line(f->label, v);
-		if (strcmp(f->option, "name") == 0) {
-			printf("  ");
-			line("性别", idnum_sex(app->a.id_number));
-		}
-	}
-	sb_release(&sb);
 	printf("\n申报年度明细\n");
 	table_init(&t, cols, 9, NULL);
 	for (i = 0; i < app->nyears; i++) {
@@ -181,6 +154,41 @@ show_text(struct store *s, const struct application *app)
 	}
 	if (k == 0)
 		printf("  (none)\n");
+}
+
+static void
+show_text(struct store *s, const struct application *app)
+{
+	const struct applicant_field *f;
+	struct sbuf sb = SBUF_INIT;
+
+	line("申报编号", app->id);
+	sb_addf(&sb, "%s", app_status(app));
+	if (app->stage == STAGE_REVIEW)
+		sb_addf(&sb, "（%s %s）", unit_name(s, app->waiting_at),
+		    app->waiting_at);
+	line("审核状态", sb_str(&sb));
+	sb_reset(&sb);
+	if (app_last_reason(app)[0])
+		line(strcmp(app_status(app), "退回") == 0 ? "退回原因" :
+		    "不通过意见", app_last_reason(app));
+	printf("\n申报人信息\n");
+	for (f = applicant_fields; f->option; f++) {
+		const char *v = applicant_get(&app->a, f->option);
+
+		if (strcmp(f->option, "unit") == 0) {
+			sb_addf(&sb, "%s %s", unit_name(s, v), v);
+			v = sb_str(&sb);
+		}
+		printf("  ");
+		line(f->label, v);
+		if (strcmp(f->option, "name") == 0) {
+			printf("  ");
+			line("性别", idnum_sex(app->a.id_number));
+		}
+	}
+	sb_release(&sb);
+	show_years(s, app);
 }
 
 static void

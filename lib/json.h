@@ -1,8 +1,10 @@
 /*
- * json.h - the one JSON writer of ceh: every command's --format json and
- * the slip's JSON go through it, so types and escaping are the same
- * everywhere (hours and sizes are numbers, years are numbers, lists are
- * arrays, strings are UTF-8 with only the escapes RFC 8259 requires).
+ * json.h - the one JSON writer of ceh: every command's --format json goes
+ * through it (lists through lib/table.c, typed by column), so types and
+ * escaping are the same everywhere (hours and sizes are numbers, years
+ * are numbers, lists are arrays, strings are UTF-8 with only the escapes
+ * RFC 8259 requires; see ceh(1) OUTPUT FORMATS).  lib/slip.c's slip_json
+ * still writes its own (its move here is part of the slip-field table).
  *
  * A writer streams to a FILE and inserts commas itself: open an object or
  * array, add members (a key inside an object, key NULL inside an array or
