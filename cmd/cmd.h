@@ -6,8 +6,8 @@
  * Adding a command `ceh foo` (in the manner of git's builtin.h): every
  * file it touches, and the test that checks each step.
  *
- *   1. cmd/foo.c defines CMD_FN(foo) (every cmd/NAME.c is built by a wildcard; the
- *      Makefile needs no change).  Its usage string is the man page's
+ *   1. cmd/foo.c defines CMD_FN(foo) (every cmd/NAME.c is built by a
+ *      wildcard; the Makefile needs no change).  Its usage string is the man page's
  *      SYNOPSIS.  It parses every option first, with cmd_getopt and
  *      cmd_opt_other (--help, unknown options, missing arguments) and
  *      cmd_format for --format, and only then calls cmd_setup(s), which
@@ -81,6 +81,11 @@ CMD_FN(verify_slip);
 #define CMD_STORE	0x1	/* opens the store (--store, $CEH_STORE, ...) */
 #define CMD_UNITS	0x2	/* and loads units.yaml once (implies STORE) */
 #define CMD_WRITES	0x4	/* takes locks, may change the store: --wait */
+/*
+ * Readers never lock, so --wait is given to writers only.  CMD_WRITES is
+ * also where the dispatcher would set up what writers alone need (the
+ * removal of temp files on exit and signals, issue 11 point 2).
+ */
 
 struct command {
 	const char *name;
