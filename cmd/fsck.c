@@ -362,8 +362,7 @@ CMD_FN(fsck)
 {
 	static const struct option opts[] = {
 		{ "repair", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct fsck f;
 	struct ceh_err e;
@@ -372,7 +371,7 @@ CMD_FN(fsck)
 
 	memset(&f, 0, sizeof(f));
 	f.s = s;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'r':
 			f.repair = 1;
@@ -380,15 +379,11 @@ CMD_FN(fsck)
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
-	if (store_load_units(s, &e) < 0)
-		return cmd_error(argv[0], &e);
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+		return rc;
 	check_top(&f);
 	check_people(&f);
 	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */

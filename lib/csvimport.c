@@ -13,6 +13,7 @@
 #include "codes.h"
 #include "csvimport.h"
 #include "err.h"
+#include "escape.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -634,25 +635,15 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 void
 csv_put_row(FILE *out, char *const *f, size_t n, const char *extra)
 {
-	size_t i, total = n + (extra != NULL);
-	const char *v, *p;
+	struct sbuf b = SBUF_INIT;
+	size_t i;
 
-	for (i = 0; i < total; i++) {
-		v = i < n ? f[i] : extra;
+	for (i = 0; i < n + (extra != NULL); i++) {
 		if (i)
-			putc(',', out);
-		if (strpbrk(v, ",\"\r\n") || v[0] == ' ' || v[0] == '\t' ||
-		    (v[0] && (v[strlen(v) - 1] == ' ' ||
-		    v[strlen(v) - 1] == '\t'))) {
-			putc('"', out);
-			for (p = v; *p; p++) {
-				if (*p == '"')
-					putc('"', out);
-				putc(*p, out);
-			}
-			putc('"', out);
-		} else
-			fputs(v, out);
+			sb_addc(&b, ',');
+		csv_put(&b, i < n ? f[i] : extra);
 	}
-	fputs("\r\n", out);
+	sb_adds(&b, "\r\n");
+	fwrite(b.buf, 1, b.len, out);
+	sb_release(&b);
 }

@@ -16,6 +16,7 @@
 #include "codes.h"
 #include "doc.h"
 #include "err.h"
+#include "escape.h"
 #include "records.h"
 #include "records_priv.h"
 #include "store.h"
@@ -24,81 +25,28 @@
 
 /* ---- TSV fields ---- */
 
-void
-rec_tsv_put(struct sbuf *b, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, "\t\n\r\\") == NULL) {
-		sb_adds(b, s);
-		return;
-	}
-	for (p = s; *p; p++)
-		switch (*p) {
-		case '\t':
-			sb_add(b, "\\t", 2);
-			break;
-		case '\n':
-			sb_add(b, "\\n", 2);
-			break;
-		case '\r':
-			sb_add(b, "\\r", 2);
-			break;
-		case '\\':
-			sb_add(b, "\\\\", 2);
-			break;
-		default:
-			sb_addc(b, *p);
-		}
-}
-
-size_t
-rec_tsv_split(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	char *p = line, *w;
-
-	for (;;) {
-		if (n == max)
-			return max + 1;
-		f[n++] = p;
-		for (w = p; *p && *p != '\t'; p++) {
-			if (*p == '\\' && p[1]) {
-				p++;
-				*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
-				    *p == 'r' ? '\r' : *p;
-			} else
-				*w++ = *p;
-		}
-		if (*p == '\0') {
-			*w = '\0';
-			return n;
-		}
-		p++;
-		*w = '\0';
-	}
-}
+/* tsv_put and tsv_split: lib/escape.c */
 
 void
 rec_line(struct sbuf *b, const struct hour_record *r)
 {
 	char h[24];
 
-	rec_tsv_put(b, r->id);
+	tsv_put(b, r->id);
 	sb_addc(b, '\t');
-	rec_tsv_put(b, r->name);
+	tsv_put(b, r->name);
 	sb_addc(b, '\t');
 	sb_addl(b, r->year);
 	sb_adds(b, r->pro ? "\t专业科目\t" : "\t公需科目\t");
-	rec_tsv_put(b, r->subject);
+	tsv_put(b, r->subject);
 	sb_addc(b, '\t');
 	sb_adds(b, hours_fmt(r->half, h, sizeof(h)));
 	sb_addc(b, '\t');
-	rec_tsv_put(b, r->form);
+	tsv_put(b, r->form);
 	sb_addc(b, '\t');
-	rec_tsv_put(b, r->provider);
+	tsv_put(b, r->provider);
 	sb_addc(b, '\t');
-	rec_tsv_put(b, r->recid);
+	tsv_put(b, r->recid);
 }
 
 /* ---- the state file ---- */
@@ -295,7 +243,7 @@ hrec_parse(char *line, struct hrec *r)
 	struct ceh_err e;
 	long v;
 
-	if (rec_tsv_split(line, f, REC_NFIELDS) != REC_NFIELDS ||
+	if (tsv_split(line, f, REC_NFIELDS) != REC_NFIELDS ||
 	    strlen(f[0]) != IDNUM_LEN)
 		return -1;
 	memcpy(r->id, f[0], IDNUM_LEN + 1);

@@ -12,6 +12,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "escape.h"
 #include "fault.h"
 #include "records.h"
 #include "records_import.h"
@@ -820,7 +821,7 @@ rec_field(const char *rec, int k, struct sbuf *b)
 		return "";
 	q = strchr(p, '\t');
 	sb_add(b, p, q ? (size_t)(q - p) : strlen(p));
-	rec_tsv_split(b->buf, f, 1);
+	tsv_split(b->buf, f, 1);
 	return b->buf;
 }
 
@@ -965,7 +966,7 @@ stored_row(struct imp *im, struct batch *b, const struct orow *o)
 	sb_addc(&b->out, '\t');
 	sb_addl(&b->out, b->number);
 	sb_addc(&b->out, '\t');
-	rec_tsv_put(&b->out, im->base);
+	tsv_put(&b->out, im->base);
 	sb_addc(&b->out, ':');
 	sb_addl(&b->out, o->line);
 	sb_addc(&b->out, '\n');

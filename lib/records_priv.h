@@ -19,6 +19,8 @@
 #ifndef CEH_RECORDS_PRIV_H
 #define CEH_RECORDS_PRIV_H
 
+#include "escape.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,11 +133,7 @@ sb_addl(struct sbuf *b, long v)
 
 /* ---- TSV (records.c) ---- */
 
-/* Append s with tab, newline, CR and backslash escaped. */
-void rec_tsv_put(struct sbuf *b, const char *s);
-/* Split a NUL-terminated line at tabs in place and unescape each field.
- * Returns the number of fields (at most max; more counts as max + 1). */
-size_t rec_tsv_split(char *line, char **f, size_t max);
+/* Fields are escaped by tsv_put and split by tsv_split (escape.h). */
 /* The first 9 fields of a stored record (证件号码 .. 记录编号), escaped,
  * without the import number, the source and the newline. */
 void rec_line(struct sbuf *b, const struct hour_record *r);
