@@ -12,8 +12,13 @@ need build-essential sh -c 'command -v cc && command -v make'
 need pkg-config command -v pkg-config
 need libyaml-dev pkg-config --exists yaml-0.1
 need libzip-dev pkg-config --exists libzip
-need nettle-dev pkg-config --exists nettle
+need nettle-dev pkg-config --exists nettle hogweed
 need libcsv-dev test -f /usr/include/csv.h
+# keys and QR codes (issue 13): the QR library, an independent QR decoder
+# and an independent Ed25519 for the tests
+need libqrencode-dev pkg-config --exists libqrencode
+need zbar-tools command -v zbarimg
+need python3-cryptography /usr/bin/python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519'
 # print-slip --format pdf: cairo + pango (fontconfig), CJK fonts, pdftotext
 need libpango1.0-dev pkg-config --exists pangocairo
 need libcairo2-dev pkg-config --exists cairo-pdf
