@@ -15,9 +15,11 @@ need libzip-dev pkg-config --exists libzip
 need nettle-dev pkg-config --exists nettle hogweed
 need libcsv-dev test -f /usr/include/csv.h
 # keys and QR codes (issue 13): the QR library, an independent QR decoder
-# and an independent Ed25519 for the tests
+# (reading a PNG rendered from the SVG by rsvg-convert) and an independent
+# Ed25519 for the tests
 need libqrencode-dev pkg-config --exists libqrencode
 need zbar-tools command -v zbarimg
+need librsvg2-bin command -v rsvg-convert
 need python3-cryptography /usr/bin/python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519'
 # print-slip --format pdf: cairo + pango (fontconfig), CJK fonts, pdftotext
 need libpango1.0-dev pkg-config --exists pangocairo
