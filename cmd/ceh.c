@@ -47,6 +47,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, NEEDS_STORE,
 	    "import training providers' CSV hour records" },
 	{ "init", cmd_init, 0, "create a new store" },
+	{ "key", cmd_key, 0, "make and show a unit's signing key (密钥)" },
 	{ "list", cmd_list, NEEDS_STORE,
 	    "list applications, or a unit's review queue" },
 	{ "log", cmd_log, NEEDS_STORE, "show the history of an application" },
