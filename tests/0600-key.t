@@ -146,7 +146,8 @@ leaks() {
 		hex=$($PY -c 'import base64,sys; print(base64.urlsafe_b64decode(sys.argv[1]+"=").hex())' "$s")
 		b64=$($PY -c 'import base64,sys; print(base64.b64encode(base64.urlsafe_b64decode(sys.argv[1]+"=")).decode().rstrip("="))' "$s")
 		[ ${#s} = 43 ] && [ ${#hex} = 64 ] && [ ${#b64} = 43 ] || echo "bad forms of $f"
-		for form in "$s" "$hex" "$b64"; do
+		# base64 equals base64url when the seed has no '-' or '_'
+		printf '%s\n' "$s" "$hex" "$b64" | sort -u | while read -r form; do
 			grep -qiF -- "$form" "$1" && echo "$form"
 		done
 	done
