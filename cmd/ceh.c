@@ -38,6 +38,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, CMD_STORE | CMD_WRITES,
 	    "import training providers' CSV hour records" },
 	{ "init", cmd_init, 0, "create a new store" },
+	{ "key", cmd_key, 0, "make and show a unit's signing key (密钥)" },
 	{ "list", cmd_list, CMD_UNITS,
 	    "list applications, or a unit's review queue" },
 	{ "log", cmd_log, CMD_UNITS, "show the history of an application" },

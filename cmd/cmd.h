@@ -76,6 +76,7 @@ CMD_FN(import);
 CMD_FN(records);
 CMD_FN(print_slip);
 CMD_FN(verify_slip);
+CMD_FN(key);
 
 /* Command-table flags: what cmd_setup prepares for the command. */
 #define CMD_STORE	0x1	/* opens the store (--store, $CEH_STORE, ...) */
