@@ -71,7 +71,8 @@ static const struct command commands[] = {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char usage[] =
-    "usage: ceh [--store DIR] [--wait SECONDS] COMMAND [ARGS...]\n"
+    "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] COMMAND "
+    "[ARGS...]\n"
     "       ceh --help | --version | help [COMMAND]\n";
 
 const char *ceh_store_path;
@@ -253,6 +254,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "allow-owner", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -262,7 +264,7 @@ main(int argc, char **argv)
 	struct ceh_err e;
 	char *path = NULL;
 	long wait = 0;
-	int ch, rc;
+	int ch, rc, allow_owner = 0;
 
 	umask(077);
 	{
@@ -287,6 +289,9 @@ main(int argc, char **argv)
 			    wait > 86400)
 				return cmd_usage_error("", usage, "--wait needs "
 				    "a number of seconds, not '%s'", optarg);
+			break;
+		case 'o':
+			allow_owner = 1;
 			break;
 		case 'h':
 			print_commands(stdout);
@@ -358,7 +363,12 @@ main(int argc, char **argv)
 			}
 			free(path);
 			store.wait_secs = (int)wait;
+			store.allow_owner = allow_owner;
 			sp = &store;
+			if (store_adopt_owner(sp, &e) < 0) {
+				store_close(sp);
+				return cmd_error(c->name, &e);
+			}
 		}
 	}
 	rc = c->fn(argc, argv, sp);
