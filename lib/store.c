@@ -404,17 +404,37 @@ mode_say(struct mode_report *r, const char *fmt, ...)
 static void walk_modes(struct mode_walk *w, int fd, const char *path,
     int depth);
 
-/* One open file or folder of the store: its mode and its owner. */
+/* Tighten the mode of NAME in dirfd, opened without following a link
+ * and checked to be the file that was looked at. */
+static int
+tighten(int dirfd, const char *name, const struct stat *st)
+{
+	struct stat now;
+	int fd, rc = -1;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &now) == 0 && now.st_ino == st->st_ino &&
+	    now.st_dev == st->st_dev)
+		rc = fchmod(fd, st->st_mode & 0700);
+	close(fd);
+	return rc;
+}
+
+/* One file or folder of the store (dirfd/name, shown as path): its mode
+ * and its owner. */
 static void
-check_one_mode(struct mode_walk *w, int fd, const struct stat *st,
-    const char *path)
+check_one_mode(struct mode_walk *w, int dirfd, const char *name,
+    const struct stat *st, const char *path)
 {
 	mode_t want = S_ISDIR(st->st_mode) ? 0700 : 0600;
 	char owner[96], store_owner[96];
 	int fixed;
 
 	if (st->st_mode & 077) {
-		fixed = w->repair && fchmod(fd, st->st_mode & 0700) == 0;
+		fixed = w->repair && tighten(dirfd, name, st) == 0;
 		mode_say(w->r, "%s: mode %04o is looser than the store's %04o%s",
 		    path, (unsigned)(st->st_mode & 07777), (unsigned)want,
 		    fixed ? ", repaired" : "");
@@ -446,21 +466,21 @@ mode_entry(int dirfd, const char *name, void *arg)
 
 	snprintf(path, sizeof(path), "%s%s%s", me->path, me->path[0] ? "/" :
 	    "", name);
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    S_ISLNK(st.st_mode))
+		return 0;	/* gone, or a link: not ceh's, fsck says so */
+	check_one_mode(me->w, dirfd, name, &st, path);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (fd < 0) {
-		if (errno != ELOOP && errno != ENOENT) {
-			mode_say(me->w->r, "%s: cannot be opened to check its "
-			    "mode: %s", path, strerror(errno));
-			me->w->r->foreign++;
-		}
-		return 0;	/* a symbolic link: not ceh's, fsck says so */
+		mode_say(me->w->r, "%s: cannot be opened to check what is in "
+		    "it: %s", path, strerror(errno));
+		me->w->r->foreign++;
+		return 0;
 	}
-	if (fstat(fd, &st) == 0) {
-		check_one_mode(me->w, fd, &st, path);
-		if (S_ISDIR(st.st_mode))
-			walk_modes(me->w, fd, path, me->depth + 1);
-	}
+	walk_modes(me->w, fd, path, me->depth + 1);
 	close(fd);
 	return 0;
 }
@@ -485,7 +505,7 @@ store_check_modes(struct store *s, int repair, struct mode_report *r,
 		return 0;
 	if (fstat(s->rootfd, &st) < 0)
 		return ceh_fail_errno(e, "cannot check store '%s'", s->root);
-	check_one_mode(&w, s->rootfd, &st, "store folder");
+	check_one_mode(&w, s->rootfd, ".", &st, "the store's folder");
 	walk_modes(&w, s->rootfd, "", 0);
 	return 0;
 }
@@ -689,6 +709,8 @@ person_open(struct store *s, const char *idnum, int create,
 	person_init(p, "");
 	if (!person_dir_name(idnum))
 		return ceh_fail(e, CEH_EINPUT, "bad ID number '%.40s'", idnum);
+	if (create && store_may_write(s, e) < 0)
+		return -1;
 	person_shard(idnum, shard);
 	if ((sfd = open_dir_at(s->peoplefd, shard, create, e)) < 0)
 		rc = -1;
