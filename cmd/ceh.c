@@ -63,7 +63,8 @@ static const struct command commands[] = {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char usage[] =
-    "usage: ceh [--store DIR] [--wait SECONDS] COMMAND [ARGS...]\n"
+    "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] COMMAND "
+    "[ARGS...]\n"
     "       ceh --help | --version | help [COMMAND]\n";
 
 static const char *current_cmd = "ceh";
@@ -164,6 +165,7 @@ global_options(int argc, char **argv, const char **path, long *wait)
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "allow-owner", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -181,6 +183,9 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			    *wait > 86400)
 				return cmd_usage_error("", usage, "--wait needs "
 				    "a number of seconds, not '%s'", optarg);
+			break;
+		case 'o':
+			ceh_allow_owner = 1;
 			break;
 		case 'h':
 			print_commands(stdout);
