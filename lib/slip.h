@@ -202,6 +202,8 @@ void slip_key_hash(const unsigned char pub[32], char out[65]);
  * class 1): sets signer, signer_key and signature. */
 int slip_sign(struct slip *sl, const char *agency, const struct ceh_key *k,
     struct ceh_err *e);
+/* The signer's key fingerprint (key.h), from signer_key; "" if none. */
+void slip_signer_fp(const struct slip *sl, char out[20]);
 /* The QR payload of a signed slip (caller frees); NULL if unsigned. */
 char *slip_payload(const struct slip *sl);
 /* 1 if text starts like a payload. */

@@ -99,6 +99,22 @@ slip_sign(struct slip *sl, const char *agency, const struct ceh_key *k,
 	return 0;
 }
 
+void
+slip_signer_fp(const struct slip *sl, char out[20])
+{
+	int i, o = 0;
+
+	out[0] = '\0';
+	if (sl->signer_key == NULL || strlen(sl->signer_key) != 64)
+		return;
+	for (i = 0; i < 16; i++) {
+		if (i && i % 4 == 0)
+			out[o++] = '-';
+		out[o++] = sl->signer_key[i];
+	}
+	out[o] = '\0';
+}
+
 char *
 slip_payload(const struct slip *sl)
 {
