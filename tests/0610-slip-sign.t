@@ -6,7 +6,7 @@
 # trust_unit_key, is tested where lib/trust.c lands.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 67
+plan 68
 export XDG_CONFIG_HOME="$T/config"	# an empty key folder
 
 ceh key generate --unit $AGENCY --key "$T/agency.key" > "$T/agency.pub" || exit 1
@@ -32,6 +32,25 @@ like "$T/out" "^注意：本库的审核决定未经数字签名" "and that the 
 sed -n 's/^核验码：//p' "$T/out" > "$T/payload"
 ok "the payload is one line of 11 fields" test "$(wc -w < "$T/payload")" = 11
 ok "of at most 300 bytes" test "$(wc -c < "$T/payload")" -le 300
+
+# ---- the signed text of ceh-trust(7), rebuilt by another implementation ----
+ok "python3-cryptography verifies the payload's signature over the documented text" /usr/bin/python3 -c '
+import base64, hashlib, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+def b64(s): return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+pub = b64(open(sys.argv[1]).read().split()[1])
+f = open(sys.argv[2]).read().split()
+assert f[0] == "CEHSLIP1" and len(f) == 11
+kh = hashlib.sha256(pub).digest()
+assert b64(f[8]) == kh[:9]
+fr, to = f[3].split("-")
+met, years = f[5].split("/")
+text = ("ceh-slip-sig-v1\nnumber=%s\nperson.id_number=%s\nfrom=%s\nto=%s\n"
+    "totals.total_half=%s\ntotals.years_met=%s\nyears=%s\ndigest=%s\n"
+    "signer=%s\nsigner_key=%s\nissued=%s\n") % (f[1], f[2], fr, to, f[4],
+    met, years, b64(f[9]).hex(), f[7], kh.hex(), f[6])
+msg = b"ceh-signature-v1\nceh-slip\n" + text.encode()
+Ed25519PublicKey.from_public_bytes(pub).verify(b64(f[10]), msg)' "$T/agency.pub" "$T/payload"
 
 # ---- verifying with the public key alone ----
 before=$(store_digest)
