@@ -26,6 +26,15 @@
  * the JSON form.  Both verify-slip CODE and a lookup by number need only
  * the directory listing.
  *
+ * Signing (slip_sign, in slip_sign.c): where the agency's private key
+ * is held, the slip is also signed with it (Ed25519, namespace
+ * "ceh-slip") over a short text that includes the SHA-256 of
+ * slip_canonical(sl, 1); the slip then carries signer, signer_key and
+ * signature (JSON and record; absent on an unsigned slip) and a QR
+ * payload (slip_payload) that anyone holding the agency's public key can
+ * check (slip_payload_parse, slip_claim_of, slip_claim_verify).  The HMAC
+ * code stays, for the store's own check.
+ *
  * Verifying (slip_verify): recompute the code of the presented slip (a
  * JSON file or the record found by code), find the record, then collect
  * the same range again and compare the figures (slip_canonical with
