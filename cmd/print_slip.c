@@ -77,7 +77,7 @@ key_registered(struct store *s, const char *agency, const struct ceh_key *k,
 {
 	uint8_t pub[32];
 
-	if (trust_unit_key(s, agency, time(NULL), pub, e) < 0) {
+	if (trust_unit_key(s, agency, now(), pub, e) < 0) {
 		ceh_err_prefix(e, "slip not issued: agency '%s' has no valid "
 		    "key", agency);
 		e->code = CEH_EINPUT;
