@@ -9,18 +9,145 @@
 
 #include "atomic.h"
 #include "cmd.h"
+#include "key.h"
 #include "slip.h"
 #include "slip_render.h"
 #include "table.h"
+#include "trust.h"
 #include "util.h"
+#include "vc.h"
 
 static const char usage[] =
     "usage: ceh print-slip --id IDNUMBER (--from YEAR --to YEAR |\n"
     "                      --for senior|intermediate --year YEAR)\n"
-    "                      [--format text|html|pdf|json] [-o FILE]\n";
+    "                      [--format text|html|pdf|json|vc] [--key FILE]\n"
+    "                      [--copy] [-o FILE]\n";
 
-enum { O_ID = 1, O_FROM, O_TO, O_FOR, O_YEAR, O_FORMAT };
-enum slip_fmt { SF_TEXT, SF_HTML, SF_PDF, SF_JSON };
+enum { O_ID = 1, O_FROM, O_TO, O_FOR, O_YEAR, O_FORMAT, O_KEY, O_COPY };
+enum slip_fmt { SF_TEXT, SF_HTML, SF_PDF, SF_JSON, SF_VC };
+
+/* The issuing agency: the one that approved the slip's latest year. */
+static const char *
+issuer_of(const struct slip *sl)
+{
+	size_t i;
+
+	for (i = sl->nyears; i-- > 0;)
+		if (sl->years[i].approved && *sl->years[i].agency)
+			return sl->years[i].agency;
+	return NULL;
+}
+
+/*
+ * The agency's private key, if it is here: --key FILE or $CEH_KEY (then
+ * it must be readable), else the key folder's file for the agency (its
+ * absence is not an error).  1 with k filled, 0 if there is none (*where
+ * names where it was looked for, for the caller to free), -1.
+ */
+static int
+agency_key(const char *opt, const char *agency, struct ceh_key *k,
+    char **where, struct ceh_err *e)
+{
+	char *path = NULL;
+	int in_keydir = 0, rc;
+
+	*where = NULL;
+	if (key_path(opt, agency, &path, &in_keydir, e) < 0) {
+		if (opt == NULL && getenv("CEH_KEY") == NULL) {
+			*where = xstrdup("the key folder (no HOME)");
+			return 0;
+		}
+		return -1;
+	}
+	rc = key_file_read(path, k, e);
+	if (rc < 0 && in_keydir && e->code == CEH_ENOTFOUND) {
+		*where = path;
+		return 0;
+	}
+	if (rc < 0)
+		ceh_err_prefix(e, "cannot use the key '%s'", path);
+	free(path);
+	return rc < 0 ? -1 : 1;
+}
+
+/* In a signed store: k must be the key registered for agency now. */
+static int
+key_registered(struct store *s, const char *agency, const struct ceh_key *k,
+    struct ceh_err *e)
+{
+	uint8_t pub[32];
+
+	if (trust_unit_key(s, agency, now(), pub, e) < 0) {
+		ceh_err_prefix(e, "slip not issued: agency '%s' has no valid "
+		    "key", agency);
+		e->code = CEH_EINPUT;
+		return -1;
+	}
+	if (memcmp(pub, k->pub, sizeof(pub)) != 0)
+		return ceh_fail(e, CEH_EINPUT, "slip not issued: the key given "
+		    "is not the one registered for agency '%s'", agency);
+	return 0;
+}
+
+/*
+ * How this slip is issued: signed (*have 1, k filled), or with the HMAC
+ * code only in an unsigned store; refused (class 1) in a signed store
+ * without the agency's key, and for a credential without a key.
+ */
+static int
+signing(struct store *s, const struct slip *sl, const char *opt, int vc,
+    struct ceh_key *k, int *have, struct ceh_err *e)
+{
+	const char *agency = issuer_of(sl);
+	char *where = NULL;
+	int rc;
+
+	*have = 0;
+	if (agency == NULL)
+		return ceh_fail(e, CEH_EINPUT, "slip not issued: no approving "
+		    "agency is named in its approved years");
+	if ((rc = agency_key(opt, agency, k, &where, e)) < 0)
+		return -1;
+	if (rc == 0 && (trust_signed(s) || vc)) {
+		ceh_fail(e, CEH_EINPUT, "slip not issued: %s signed by the "
+		    "agency's key, and the private key of agency '%s' is not "
+		    "here (looked for %s); issue it where that key is held or "
+		    "give --key FILE%s", vc ? "a credential is" :
+		    "this store's slips are", agency, where,
+		    vc ? "" : ", or print an unsigned copy with --copy");
+		free(where);
+		return -1;
+	}
+	free(where);
+	if (rc == 1 && trust_signed(s) && key_registered(s, agency, k, e) < 0) {
+		key_wipe(k);
+		return -1;
+	}
+	*have = rc;
+	return 0;
+}
+
+/* Render sl in fmt into mem (vc: signed with k). */
+static int
+render(const struct slip *sl, enum slip_fmt fmt, const struct ceh_key *k,
+    FILE *mem, struct ceh_err *e)
+{
+	char *tok;
+
+	switch (fmt) {
+	case SF_TEXT: slip_render_text(sl, mem); return 0;
+	case SF_HTML: slip_render_html(sl, mem); return 0;
+	case SF_JSON: slip_json(sl, mem); return 0;
+	case SF_PDF: return slip_render_pdf(sl, mem, e);
+	case SF_VC:
+		if ((tok = vc_slip_jws(sl, k, e)) == NULL)
+			return -1;
+		fprintf(mem, "%s\n", tok);
+		free(tok);
+		return 0;
+	}
+	return 0;
+}
 
 static int
 parse_year_opt(const char *opt, const char *v, long *out, struct ceh_err *e)
@@ -64,6 +191,41 @@ write_out(const char *path, const char *buf, size_t len, struct ceh_err *e)
 	return rc;
 }
 
+/*
+ * Number, sign, render and record the slip (a copy: render only).  A
+ * number already taken (50 random bits: practically never) gets another
+ * one.  *buf gets the output for the caller to free.
+ */
+static int
+issue(struct store *s, struct slip *sl, enum slip_fmt fmt,
+    const struct ceh_key *k, char **buf, size_t *len, struct ceh_err *e)
+{
+	int attempt, rc;
+	FILE *mem;
+
+	for (attempt = 0;; attempt++) {
+		if (sl->copy)
+			slip_mark_copy(sl);
+		else if (slip_issue(s, sl, e) < 0 || (k && slip_sign(sl,
+		    issuer_of(sl), k, e) < 0))
+			return -1;
+		free(*buf);
+		*buf = NULL;
+		if ((mem = open_memstream(buf, len)) == NULL)
+			return ceh_fail_errno(e, "cannot render the slip");
+		rc = render(sl, fmt, k, mem, e);
+		if (fclose(mem) != 0)
+			return ceh_fail_errno(e, "cannot render the slip");
+		if (rc < 0)
+			return -1;
+		/* record first: a slip handed out must verify */
+		if (sl->copy || slip_record_save(s, sl, e) == 0)
+			return 0;
+		if (e->code != CEH_ESTATE || attempt == 2)
+			return -1;
+	}
+}
+
 CMD_FN(print_slip)
 {
 	static const struct option opts[] = {
@@ -73,21 +235,25 @@ CMD_FN(print_slip)
 		{ "for", required_argument, NULL, O_FOR },
 		{ "year", required_argument, NULL, O_YEAR },
 		{ "format", required_argument, NULL, O_FORMAT },
+		{ "key", required_argument, NULL, O_KEY },
+		{ "copy", no_argument, NULL, O_COPY },
 		CMD_OPT_END
 	};
 	const char *id = NULL, *from_s = NULL, *to_s = NULL, *kind = NULL;
 	const char *year_s = NULL, *fmt_s = "text", *outpath = NULL;
+	const char *keyfile = NULL;
 	enum slip_fmt fmt;
 	enum out_format of;
+	struct ceh_key key;
 	struct slip sl;
 	struct ceh_err e;
 	long from, to, y;
-	int ch, f, t, rc = -1, attempt;
+	int ch, f, t, rc = -1, copy = 0, have_key = 0;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *mem;
 
 	slip_init(&sl);
+	memset(&key, 0, sizeof(key));
 	/* -o is a short option of its own: getopt_long, ':' first */
 	while ((ch = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -98,6 +264,8 @@ CMD_FN(print_slip)
 		case O_FOR: kind = optarg; break;
 		case O_YEAR: year_s = optarg; break;
 		case O_FORMAT: fmt_s = optarg; break;
+		case O_KEY: keyfile = optarg; break;
+		case O_COPY: copy = 1; break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
@@ -116,11 +284,20 @@ CMD_FN(print_slip)
 	} else if (!from_s || !to_s)
 		return cmd_usage_error(argv[0], usage, "give --from YEAR "
 		    "--to YEAR, or --for senior|intermediate --year YEAR");
-	if ((rc = cmd_format(usage, fmt_s, FMT_BIT(FMT_TEXT) |
+	if (strcmp(fmt_s, "vc") == 0)
+		fmt = SF_VC;
+	else if ((rc = cmd_format(usage, fmt_s, FMT_BIT(FMT_TEXT) |
 	    FMT_BIT(FMT_HTML) | FMT_BIT(FMT_PDF) | FMT_BIT(FMT_JSON), &of)) != 0)
 		return rc;
-	fmt = of == FMT_HTML ? SF_HTML : of == FMT_PDF ? SF_PDF :
-	    of == FMT_JSON ? SF_JSON : SF_TEXT;
+	else
+		fmt = of == FMT_HTML ? SF_HTML : of == FMT_PDF ? SF_PDF :
+		    of == FMT_JSON ? SF_JSON : SF_TEXT;
+	if (copy && (fmt == SF_JSON || fmt == SF_VC))
+		return cmd_usage_error(argv[0], usage, "--copy is a printed "
+		    "copy: text, html or pdf");
+	if (copy && keyfile)
+		return cmd_usage_error(argv[0], usage, "a copy is unsigned: "
+		    "give --copy or --key, not both");
 	if (fmt == SF_PDF && outpath == NULL && isatty(STDOUT_FILENO))
 		return cmd_usage_error(argv[0], usage, "a PDF is not for the "
 		    "terminal: give -o FILE or redirect the output");
@@ -140,49 +317,29 @@ CMD_FN(print_slip)
 		return rc;
 	if (slip_collect(s, id, f, t, &sl, &e) < 0)
 		goto fail;
-	/* a number already taken (50 random bits: practically never) gets
-	 * another one */
-	for (attempt = 0;; attempt++) {
-		if (slip_issue(s, &sl, &e) < 0)
-			goto fail;
-		free(buf);
-		buf = NULL;
-		if ((mem = open_memstream(&buf, &len)) == NULL) {
-			ceh_fail_errno(&e, "cannot render the slip");
-			goto fail;
-		}
-		rc = 0;
-		switch (fmt) {
-		case SF_TEXT: slip_render_text(&sl, mem); break;
-		case SF_HTML: slip_render_html(&sl, mem); break;
-		case SF_JSON: slip_json(&sl, mem); break;
-		case SF_PDF: rc = slip_render_pdf(&sl, mem, &e); break;
-		}
-		if (fclose(mem) != 0) {
-			ceh_fail_errno(&e, "cannot render the slip");
-			goto fail;
-		}
-		if (rc < 0)
-			goto fail;
-		/* record first: a slip handed out must verify */
-		if (slip_record_save(s, &sl, &e) == 0)
-			break;
-		if (e.code != CEH_ESTATE || attempt == 2)
-			goto fail;
-	}
+	sl.copy = copy;
+	sl.unsigned_store = !trust_signed(s);
+	if (!copy && signing(s, &sl, keyfile, fmt == SF_VC, &key, &have_key,
+	    &e) < 0)
+		goto fail;
+	if (issue(s, &sl, fmt, have_key ? &key : NULL, &buf, &len, &e) < 0)
+		goto fail;
 	if (outpath) {
 		if (write_out(outpath, buf, len, &e) < 0)
 			goto fail;
-		printf("%s\t%s\t%s\n", sl.number, sl.code, outpath);
+		printf("%s\t%s\t%s\n", copy ? SLIP_COPY_MARK : sl.number,
+		    copy ? "-" : sl.code, outpath);
 	} else if (write_all(STDOUT_FILENO, buf, len) < 0) {
 		ceh_fail_errno(&e, "cannot write the slip");
 		goto fail;
 	}
-	free(buf);
-	slip_release(&sl);
-	return 0;
+	rc = 0;
+	goto out;
 fail:
+	rc = cmd_error(argv[0], &e);
+out:
+	key_wipe(&key);
 	free(buf);
 	slip_release(&sl);
-	return cmd_error(argv[0], &e);
+	return rc;
 }

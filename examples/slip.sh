@@ -7,7 +7,10 @@
 # applications through the workflow (employer, then the HR department),
 # prints the slip for a senior-title application in 2025 as text, JSON,
 # HTML and PDF, then verifies it: as issued, altered, forged, and after the
-# approved data changed.  With OUTDIR the HTML, JSON and PDF (and a PNG of
+# approved data changed.  Then the agency signs slips with its key, and
+# a title committee elsewhere checks one, from its QR payload or its JSON,
+# with nothing but the agency's public key; an unsigned copy (副本) and
+# the slip as an Open Badges 3.0 credential.  With OUTDIR the HTML, JSON and PDF (and a PNG of
 # the PDF, if pdftoppm is installed) are left there: that is how
 # examples/slip-example.pdf and .png were made.
 set -eu
@@ -22,6 +25,7 @@ unset CEH_FAULT CEH_CRASH 2>/dev/null || true
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ceh-slip.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export CEH_STORE="$tmp/store"
+export XDG_CONFIG_HOME="$tmp/config"	# the key folder: empty
 out=${1:-$tmp}
 mkdir -p "$out"
 
@@ -102,6 +106,29 @@ say "An altered slip, a forged code: refused, with distinct exit codes"
 sed 's/"professional_hours": 72,/"professional_hours": 82,/' "$out/slip-example.json" > "$tmp/altered.json"
 run verify-slip --file "$tmp/altered.json" || echo "    (exit $?: altered)"
 run verify-slip 7K3M-9Q2X-A7BD-0PWE-H5TN || echo "    (exit $?: unknown)"
+
+say "The agency signs its slips with its key (ceh key generate; --key, \$CEH_KEY or the key folder)"
+ceh key generate --unit $AGENCY --key "$tmp/agency.key" > "$tmp/agency.pub"
+sed 's/^/    /' "$tmp/agency.pub"
+run print-slip --id $ID --for senior --year 2025 --key "$tmp/agency.key" | tail -n 5
+run print-slip --id $ID --for senior --year 2025 --key "$tmp/agency.key" --format json -o "$tmp/signed.json"
+payload=$(ceh print-slip --id $ID --for senior --year 2025 --key "$tmp/agency.key" | sed -n 's/^核验码：//p')
+
+say "A committee elsewhere: no store, only the agency's public key (agency.pub)"
+CEH_STORE=$tmp/nowhere run verify-slip --trust "$tmp/agency.pub" "$payload"
+CEH_STORE=$tmp/nowhere run verify-slip --trust "$tmp/agency.pub" --file "$tmp/signed.json"
+sed 's/"professional_hours": 72,/"professional_hours": 82,/' "$tmp/signed.json" > "$tmp/signed-altered.json"
+CEH_STORE=$tmp/nowhere run verify-slip --trust "$tmp/agency.pub" --file "$tmp/signed-altered.json" || echo "    (exit $?: altered)"
+ceh key generate --unit $AGENCY --key "$tmp/other.key" > "$tmp/other.pub"
+CEH_STORE=$tmp/nowhere run verify-slip --trust "$tmp/other.pub" "$payload" || echo "    (exit $?: unknown key)"
+
+say "Without the key: an unsigned copy, marked 副本; a credential needs the key"
+run print-slip --id $ID --for senior --year 2025 --copy | sed -n '2p;$p'
+run print-slip --id $ID --for senior --year 2025 --format vc || echo "    (exit $?: refused)"
+
+say "The slip as an Open Badges 3.0 / CLR 2.0 credential (a compact JWS, did:key issuer)"
+run print-slip --id $ID --for senior --year 2025 --key "$tmp/agency.key" --format vc -o "$tmp/slip.jwt"
+cut -d. -f1 "$tmp/slip.jwt" | python3 -c 'import base64,sys; s=sys.stdin.read().strip(); print("    header:", base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)).decode())' 2>/dev/null || true
 
 say "2024 is approved later: the old slip no longer tells the whole truth"
 CEH_NOW=$((CEH_NOW + 86400)); export CEH_NOW

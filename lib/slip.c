@@ -57,6 +57,7 @@ enum ftype {
 
 #define F_FULL	1	/* canonical form: only the full one */
 #define F_FIRST	2	/* canonical form: before the rest of its group */
+#define F_OPT	4	/* may be absent (read as ""); not written when "" */
 
 struct field {
 	enum group g;
@@ -78,6 +79,11 @@ static const struct field fields[] = {
 	{ G_TOP, "title", "title", T_STR, S(title), 0, 0, F_FULL },
 	{ G_TOP, "number", "number", T_STR, S(number), 0, 0, F_FULL },
 	{ G_TOP, "code", NULL, T_STR, S(code), 0, 0, 0 },
+	/* the signature covers the canonical form through its digest
+	 * (slip_sign.c), so these three are outside it */
+	{ G_TOP, "signer", NULL, T_STR, S(signer), 0, 0, F_OPT },
+	{ G_TOP, "signer_key", NULL, T_STR, S(signer_key), 0, 0, F_OPT },
+	{ G_TOP, "signature", NULL, T_STR, S(signature), 0, 0, F_OPT },
 	{ G_TOP, "issued", "issued", T_STR, S(issued), 0, 0, F_FULL },
 	{ G_TOP, "printed_on", "printed_on", T_STR, S(printed_on), 0, 0,
 	    F_FULL },
@@ -800,6 +806,9 @@ emit_field(const struct emitter *em, void *w, const void *base,
 {
 	char buf[48];
 
+	if ((f->flags & F_OPT) && f->t == T_STR &&
+	    (STR(base, f) == NULL || *STR(base, f) == '\0'))
+		return;
 	switch (f->t) {
 	case T_LONG: em->num(w, f->key, LONGV(base, f)); break;
 	case T_INT: em->num(w, f->key, INTV(base, f)); break;
@@ -1158,12 +1167,12 @@ join_surrogates(const char *in, size_t len, char *out)
 }
 
 static int
-get_str(const struct ynode *m, const char *key, char **out,
+get_str(const struct ynode *m, const char *key, int required, char **out,
     const char *fname, struct ceh_err *e)
 {
-	const char *v = NULL;
+	const char *v = "";
 
-	if (ymap_str(m, key, 1, &v, fname, e) < 0)
+	if (ymap_str(m, key, required, &v, fname, e) < 0)
 		return -1;
 	/* no control characters: a slip file is outside input and its
 	 * fields are printed back (a forged number must not be able to
@@ -1222,7 +1231,8 @@ parse_field(const struct ynode *m, const struct field *f, void *base,
 
 	switch (f->t) {
 	case T_STR:
-		return get_str(m, f->key, (char **)member(base, f), fname, e);
+		return get_str(m, f->key, !(f->flags & F_OPT),
+		    (char **)member(base, f), fname, e);
 	case T_LONG:
 		return ymap_long(m, f->key, 1, f->min, f->max,
 		    (long *)member(base, f), fname, e);
@@ -1384,6 +1394,8 @@ slip_verdict_name(enum slip_verdict v)
 	case SLIP_ALTERED: return "altered";
 	case SLIP_UNKNOWN: return "unknown";
 	case SLIP_CHANGED: return "changed";
+	case SLIP_UNKNOWN_KEY: return "unknown key";
+	case SLIP_REVOKED: return "revoked";
 	}
 	return "?";
 }
@@ -1396,6 +1408,8 @@ slip_verdict_exit(enum slip_verdict v)
 	case SLIP_ALTERED: return CEH_EINPUT;
 	case SLIP_UNKNOWN: return CEH_ENOTFOUND;
 	case SLIP_CHANGED: return CEH_ESTATE;
+	case SLIP_UNKNOWN_KEY: return CEH_ENOTFOUND;
+	case SLIP_REVOKED: return CEH_ESTATE;
 	}
 	return CEH_ESYS;
 }
@@ -1539,4 +1553,23 @@ slip_verify(struct store *s, const struct slip *sl, int from_file,
 	}
 	slip_release(&cur);
 	return 0;
+}
+
+/* ---- copies ---- */
+
+void
+slip_mark_copy(struct slip *sl)
+{
+	char iso[32];
+
+	free(sl->number);
+	sl->number = xstrdup("");
+	free(sl->code);
+	sl->code = xstrdup("");
+	iso_time(now(), iso, sizeof(iso));
+	free(sl->issued);
+	sl->issued = xstrdup(iso);
+	free(sl->printed_on);
+	sl->printed_on = beijing_date(iso);
+	sl->copy = 1;
 }

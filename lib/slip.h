@@ -26,6 +26,15 @@
  * the JSON form.  Both verify-slip CODE and a lookup by number need only
  * the directory listing.
  *
+ * Signing (slip_sign, in slip_sign.c): where the agency's private key
+ * is held, the slip is also signed with it (Ed25519, namespace
+ * "ceh-slip") over a short text that includes the SHA-256 of
+ * slip_canonical(sl, 1); the slip then carries signer, signer_key and
+ * signature (JSON and record; absent on an unsigned slip) and a QR
+ * payload (slip_payload) that anyone holding the agency's public key can
+ * check (slip_payload_parse, slip_claim_of, slip_claim_verify).  The HMAC
+ * code stays, for the store's own check.
+ *
  * Verifying (slip_verify): recompute the code of the presented slip (a
  * JSON file or the record found by code), find the record, then collect
  * the same range again and compare the figures (slip_canonical with
@@ -51,6 +60,9 @@ struct ynode;
 #define SLIP_CODE_CHARS 20	/* 100 bits */
 #define SLIP_CODE_LEN (SLIP_CODE_CHARS + SLIP_CODE_CHARS / 4 - 1)
 #define SLIP_NUMBER_LEN 19	/* YYYYMMDD-XXXXXXXXXX */
+#define SLIP_SIG_B64 86		/* an Ed25519 signature in base64url */
+#define SLIP_KEYID_LEN 9	/* bytes of the key hash in a payload */
+#define SLIP_PAYLOAD_MAGIC "CEHSLIP1"
 
 struct slip_year {
 	int year;
@@ -79,6 +91,10 @@ struct slip {
 	char *title;
 	char *number;
 	char *code;		/* grouped, SLIP_CODE_LEN chars */
+	/* the agency's signature (slip_sign.c); "" on an unsigned slip */
+	char *signer;		/* the issuing agency's unit code */
+	char *signer_key;	/* its key hash: 64 hex digits */
+	char *signature;	/* base64url, SLIP_SIG_B64 characters */
 	char *issued;		/* ISO time, UTC */
 	char *printed_on;	/* YYYY-MM-DD (Beijing time) */
 	char *basis;
@@ -94,6 +110,9 @@ struct slip {
 	long pub_half, pro_half, total_half;	/* totals */
 	long years_approved, years_met;
 	int all_met;
+	/* for the renderers only, never written to JSON or the record */
+	int copy;		/* an unsigned copy: 副本 on every page */
+	int unsigned_store;	/* the store's decisions are unsigned */
 };
 
 void slip_init(struct slip *sl);
@@ -141,7 +160,9 @@ enum slip_verdict {
 	SLIP_VALID,		/* issued here, figures still match: exit 0 */
 	SLIP_ALTERED,		/* its figures do not match its code: 1 */
 	SLIP_UNKNOWN,		/* no such slip issued by this store: 3 */
-	SLIP_CHANGED		/* issued here, approved data differ now: 4 */
+	SLIP_CHANGED,		/* issued here, approved data differ now: 4 */
+	SLIP_UNKNOWN_KEY,	/* signed with a key not trusted here: 3 */
+	SLIP_REVOKED		/* signed after its key was revoked: 4 */
 };
 const char *slip_verdict_name(enum slip_verdict v);
 int slip_verdict_exit(enum slip_verdict v);
@@ -153,5 +174,60 @@ int slip_verdict_exit(enum slip_verdict v);
  */
 int slip_verify(struct store *s, const struct slip *sl, int from_file,
     enum slip_verdict *v, struct sbuf *why, struct ceh_err *e);
+
+/* An issued slip as an unsigned copy: no number, no code, issued now,
+ * marked copy (副本) for the renderers; never recorded. */
+void slip_mark_copy(struct slip *sl);
+
+/*
+ * Signatures (slip_sign.c; the forms are in ceh-trust(7), SLIPS).  The
+ * agency signs, in namespace "ceh-slip", the text "ceh-slip-sig-v1"
+ * whose lines are the slip's number, person, range, total, years met,
+ * year count, digest (the SHA-256 of slip_canonical(sl, 1)), signer,
+ * signer key hash and issue time.  The QR payload repeats those fields:
+ *   CEHSLIP1 NUMBER IDNUMBER FROM-TO TOTAL_HALF MET/YEARS ISSUED SIGNER
+ *            KEYID DIGEST SIG
+ * (one space between fields; KEYID the first 9 bytes of the key hash,
+ * DIGEST and SIG in base64url).
+ */
+struct ceh_key;
+struct slip_claim {
+	char number[SLIP_NUMBER_LEN + 1];
+	char id_number[IDNUM_LEN + 1];
+	int from, to;
+	long total_half, years_met, nyears;
+	char issued[32];
+	char signer[65];
+	char keyhash[65];	/* from JSON: the full hash; "" from a payload */
+	unsigned char keyid[SLIP_KEYID_LEN];
+	char digest[65];	/* hex */
+	unsigned char sig[64];
+	int bad;		/* a signature field is malformed: altered */
+};
+
+/* The key hash of ceh-trust(7): hex SHA-256 of the 32 key bytes. */
+void slip_key_hash(const unsigned char pub[32], char out[65]);
+/* Sign the issued slip sl as agency with k (it needs its seed, else
+ * class 1): sets signer, signer_key and signature. */
+int slip_sign(struct slip *sl, const char *agency, const struct ceh_key *k,
+    struct ceh_err *e);
+/* The signer's key fingerprint (key.h), from signer_key; "" if none. */
+void slip_signer_fp(const struct slip *sl, char out[20]);
+/* The QR payload of a signed slip (caller frees); NULL if unsigned. */
+char *slip_payload(const struct slip *sl);
+/* 1 if text starts like a payload. */
+int slip_is_payload(const char *text);
+/* A typed or scanned payload (surrounding white space ignored); class 1
+ * naming the field that is not well formed. */
+int slip_payload_parse(const char *text, struct slip_claim *c,
+    struct ceh_err *e);
+/* The claim of a slip read from JSON: its digest is recomputed from
+ * every field.  Class 1 if sl carries no signature. */
+int slip_claim_of(const struct slip *sl, struct slip_claim *c,
+    struct ceh_err *e);
+/* Check c against the agency key pub: SLIP_VALID, SLIP_ALTERED or
+ * SLIP_UNKNOWN_KEY (c names another key); why gets the explanation. */
+enum slip_verdict slip_claim_verify(const struct slip_claim *c,
+    const unsigned char pub[32], struct sbuf *why);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "qr.h"
 #include "slip.h"
 #include "slip_render.h"
 #include "table.h"
@@ -26,7 +27,38 @@ or_dash(const char *s)
 	return s && *s ? s : "—";
 }
 
+void
+slip_signer_line(const struct slip *sl, struct sbuf *sb)
+{
+	char fp[20];
+
+	slip_signer_fp(sl, fp);
+	sb_addf(sb, "签发：%s（密钥指纹 %s）", sl->signer, fp);
+}
+
 /* ---- text ---- */
+
+/* The lines after the basis: code, signature, copy and unsigned notes. */
+static void
+text_trust(const struct slip *sl, FILE *out)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *pl;
+
+	if (sl->copy)
+		fprintf(out, "%s\n", SLIP_COPY_NOTE);
+	else
+		fprintf(out, "验证码：%s（ceh verify-slip %s）\n", sl->code,
+		    sl->code);
+	if (!sl->copy && (pl = slip_payload(sl)) != NULL) {
+		slip_signer_line(sl, &sb);
+		fprintf(out, "%s\n核验码：%s\n", sb.buf, pl);
+		free(pl);
+	}
+	if (sl->unsigned_store)
+		fprintf(out, "%s\n", SLIP_UNSIGNED_NOTE);
+	sb_release(&sb);
+}
 
 static void
 spaces(FILE *out, size_t n)
@@ -84,6 +116,10 @@ slip_render_text(const struct slip *sl, FILE *out)
 	width = 4 + 2 + 4 + 2 + wsub + 2 + wh + 2 + wform;
 	if (width < 72)
 		width = 72;
+	if (sl->copy) {
+		spaces(out, width - 4);
+		fprintf(out, "%s\n", SLIP_COPY_MARK);
+	}
 	w = utf8_width(sl->title);
 	if (w < width)
 		spaces(out, (width - w) / 2);
@@ -164,7 +200,7 @@ slip_render_text(const struct slip *sl, FILE *out)
 	    "%s\n\n", sl->years_approved, sl->nyears, sl->years_met,
 	    sl->nyears, sl->all_met ? "是" : "否");
 	fprintf(out, "依据：%s\n", sl->basis);
-	fprintf(out, "验证码：%s（ceh verify-slip %s）\n", sl->code, sl->code);
+	text_trust(sl, out);
 	sb_release(&sb);
 }
 
@@ -228,6 +264,13 @@ static const char css[] =
     ".code { font-family: \"DejaVu Sans Mono\", monospace; "
     "font-size: 11pt; letter-spacing: 0.5pt; }\n"
     ".sign { margin-top: 8mm; text-align: right; }\n"
+    ".qr { display: flex; gap: 4mm; align-items: flex-start; "
+    "margin-top: 4mm; }\n.qr svg { flex: none; }\n"
+    ".payload { font-family: \"DejaVu Sans Mono\", monospace; "
+    "font-size: 6.5pt; word-break: break-all; }\n"
+    ".copymark { position: fixed; top: 0; right: 0; font-size: 20pt; "
+    "font-weight: bold; border: 1.5pt solid #000; padding: 0 2mm; }\n"
+    ".note { font-weight: bold; }\n"
     "@media screen { body { background: #888; } .page { background: #fff; "
     "padding: 15mm 14mm; width: 210mm; min-height: 297mm; "
     "margin: 5mm auto; } }\n";
@@ -256,6 +299,56 @@ html_density(const struct slip *sl)
 	return "";
 }
 
+/* The QR code of a signed slip with its text, signer and payload. */
+static void
+html_qr(const struct slip *sl, FILE *out)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct ceh_err e;
+	struct qr q;
+	char *pl = slip_payload(sl), *svg;
+
+	if (pl == NULL)
+		return;
+	if (qr_encode(pl, &q, &e) == 0) {
+		svg = qr_svg(&q, 32);
+		fputs("<div class=\"qr\">", out);
+		fputs(svg, out);
+		free(svg);
+		qr_free(&q);
+	} else
+		fputs("<div class=\"qr\">", out);
+	slip_signer_line(sl, &sb);
+	fputs("<div>", out);
+	html_esc(out, sb.buf);
+	fputs("<br>\n核验码（可用 ceh verify-slip --trust 公钥文件 核验）：<br>\n"
+	    "<span class=\"payload\">", out);
+	html_esc(out, pl);
+	fputs("</span></div></div>\n", out);
+	sb_release(&sb);
+	free(pl);
+}
+
+/* The end of the foot: code or copy note, the unsigned note, the QR. */
+static void
+html_trust(const struct slip *sl, FILE *out)
+{
+	if (sl->copy)
+		fputs("<br>\n<span class=\"note\">" SLIP_COPY_NOTE "</span>",
+		    out);
+	else {
+		fputs("<br>\n验证码：<span class=\"code\">", out);
+		html_esc(out, sl->code);
+		fputs("</span>（可用 ceh verify-slip 核验）", out);
+	}
+	if (sl->unsigned_store)
+		fputs("<br>\n<span class=\"note\">" SLIP_UNSIGNED_NOTE
+		    "</span>", out);
+	fputs("</div>\n", out);
+	if (!sl->copy)
+		html_qr(sl, out);
+}
+
 void
 slip_render_html(const struct slip *sl, FILE *out)
 {
@@ -277,6 +370,8 @@ slip_render_html(const struct slip *sl, FILE *out)
 	html_esc(out, sl->printed_on);
 	fputs("</span></div>\n", out);
 
+	if (sl->copy)
+		fputs("<div class=\"copymark\">" SLIP_COPY_MARK "</div>\n", out);
 	fputs("<table class=\"person\">\n<tr><th>姓名</th>", out);
 	td(out, NULL, sl->name);
 	fputs("<th>性别</th>", out);
@@ -346,10 +441,8 @@ slip_render_html(const struct slip *sl, FILE *out)
 	    "核认跨度内各年度均达标：<b>%s</b><br>\n依据：", sl->years_approved,
 	    sl->nyears, sl->years_met, sl->nyears, sl->all_met ? "是" : "否");
 	html_esc(out, sl->basis);
-	fputs("<br>\n验证码：<span class=\"code\">", out);
-	html_esc(out, sl->code);
-	fputs("</span>（可用 ceh verify-slip 核验）</div>\n"
-	    "<div class=\"sign\">经办机构（盖章）：&#12288;&#12288;&#12288;"
+	html_trust(sl, out);
+	fputs("<div class=\"sign\">经办机构（盖章）：&#12288;&#12288;&#12288;"
 	    "&#12288;&#12288;&#12288;</div>\n</div>\n</body>\n</html>\n",
 	    out);
 	sb_release(&sb);

@@ -4,14 +4,19 @@
  *   text  aligned for a terminal and a plain printer: Chinese characters
  *         count two columns (utf8_width); one block of lines per year;
  *   html  one self-contained A4 page (inline CSS, @page size A4), for a
- *         browser's print;
+ *         browser's print, with the QR code as inline SVG (qr_svg);
  *   pdf   one A4 page through cairo and pango (slip_pdf.c, the only file
  *         that includes their headers), the CJK font found by fontconfig
  *         (SLIP_PDF_FONTS: WenQuanYi Micro Hei first, a TrueType font that
  *         cairo subsets to a few kilobytes; Noto CJK after it for the rare
  *         characters it lacks), embedded as a subset, text extractable; the
  *         creation date is the slip's issue time, so the same slip gives
- *         the same text.
+ *         the same text; the QR code drawn from qr_encode's matrix.
+ *
+ * A signed slip (slip_sign) shows the signer and the QR payload
+ * (slip_payload) as a QR code (HTML, PDF) and as text under it; a copy
+ * (sl->copy) says 副本 on every page and has no code; a slip of an
+ * unsigned store (sl->unsigned_store) says so.
  *
  * The JSON form is slip_json (slip.h).  All write to out and return 0, or
  * -1 with e filled (pdf only: the library failed).
@@ -46,7 +51,7 @@ int slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e);
  * #ifndef lets a test build a module of another version.)
  */
 #ifndef SLIP_RENDER_ABI
-#define SLIP_RENDER_ABI 1
+#define SLIP_RENDER_ABI 2
 #endif
 #define SLIP_PDF_MODULE_SYM "slip_pdf_module"
 
@@ -60,5 +65,11 @@ extern const struct slip_pdf_module slip_pdf_module;
 /* Labels shared by the renderers. */
 const char *slip_met_label(int met);		/* 达标 / 不达标 */
 #define SLIP_NONE_LABEL "未核认（无审核通过的学时）"
+#define SLIP_COPY_MARK "副本"
+#define SLIP_COPY_NOTE "副本：未经人社部门签发，不能作为学时认定凭证"
+#define SLIP_UNSIGNED_NOTE "注意：本库的审核决定未经数字签名（unsigned store）"
+/* The lines under the QR code: "签发：AGENCY（密钥指纹 FP）" and the
+ * payload to type; sb gets the first one. */
+void slip_signer_line(const struct slip *sl, struct sbuf *sb);
 
 #endif

@@ -15,9 +15,11 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "qr.h"
 #include "slip.h"
 #include "slip_render.h"
 #include "validate.h"
@@ -36,6 +38,7 @@ struct pdf {
 	PangoContext *ctx;
 	int missing;		/* glyphs no font could show */
 	int measure;		/* lay out only, draw nothing */
+	int copy;		/* 副本 on every page */
 };
 
 struct cell {
@@ -106,6 +109,21 @@ text_at(struct pdf *p, double x, double y, double width, const char *s,
 	return h;
 }
 
+/* The mark of a copy, boxed at the top right of the page. */
+static void
+copy_mark(struct pdf *p)
+{
+	double h;
+
+	if (!p->copy || p->measure)
+		return;
+	h = text_at(p, PAGE_W - MARGIN - 60, MARGIN / 2 - 8, 60,
+	    SLIP_COPY_MARK, 16, 1, AL_CENTER);
+	cairo_set_line_width(p->cr, 1.2);
+	cairo_rectangle(p->cr, PAGE_W - MARGIN - 60, MARGIN / 2 - 8, 60, h);
+	cairo_stroke(p->cr);
+}
+
 /* Start a new page unless h more points fit below y. */
 static void
 need(struct pdf *p, double *y, double h)
@@ -113,7 +131,56 @@ need(struct pdf *p, double *y, double h)
 	if (p->measure || *y + h <= PAGE_H - MARGIN)
 		return;
 	cairo_show_page(p->cr);
+	copy_mark(p);
 	*y = MARGIN;
+}
+
+/* The QR matrix, side points a side, quiet zone included, at (x, y). */
+static void
+qr_draw(struct pdf *p, const struct qr *q, double x, double y, double side)
+{
+	int n = q->width + 2 * QR_QUIET, i, j;
+	double m = side / n;
+
+	cairo_set_source_rgb(p->cr, 1, 1, 1);
+	cairo_rectangle(p->cr, x, y, side, side);
+	cairo_fill(p->cr);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	for (j = 0; j < q->width; j++)
+		for (i = 0; i < q->width; i++)
+			if (qr_dark(q, i, j))
+				cairo_rectangle(p->cr, x + (i + QR_QUIET) * m,
+				    y + (j + QR_QUIET) * m, m, m);
+	cairo_fill(p->cr);
+}
+
+#define QR_SIDE 92.0	/* points, about 32 mm */
+
+/* A signed slip's QR code with the signer and the payload beside it;
+ * returns the height used. */
+static double
+qr_block(struct pdf *p, const struct slip *sl, double y, double size)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct ceh_err e;
+	struct qr q;
+	char *pl = slip_payload(sl);
+	double tx = MARGIN + QR_SIDE + 10, tw = CONTENT_W - QR_SIDE - 10, h;
+
+	if (pl == NULL)
+		return 0;
+	if (!p->measure && qr_encode(pl, &q, &e) == 0) {
+		qr_draw(p, &q, MARGIN, y, QR_SIDE);
+		qr_free(&q);
+	}
+	slip_signer_line(sl, &sb);
+	h = text_at(p, tx, y + 4, tw, sb.buf, size, 0, AL_LEFT);
+	h += text_at(p, tx, y + 8 + h, tw, "核验码（可用 ceh verify-slip "
+	    "--trust 公钥文件 核验）：", size, 0, AL_LEFT);
+	h += text_at(p, tx, y + 12 + h, tw, pl, size - 1, 0, AL_LEFT);
+	sb_release(&sb);
+	free(pl);
+	return (h + 12 > QR_SIDE ? h + 12 : QR_SIDE) + 6;
 }
 
 /* A row of bordered cells from x = MARGIN at *y (on a new page if it
@@ -186,6 +253,8 @@ draw(struct pdf *p, const struct slip *sl, double size)
 	size_t i;
 
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	p->copy = sl->copy;
+	copy_mark(p);
 	y += text_at(p, MARGIN, y, CONTENT_W, sl->title, 16, 1, AL_CENTER);
 	y += 10;
 	sb_addf(&sb, "编号：%s", sl->number);
@@ -304,8 +373,22 @@ draw(struct pdf *p, const struct slip *sl, double size)
 	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size, 0, AL_LEFT);
 	y += 4;
 	sb_reset(&sb);
-	sb_addf(&sb, "验证码：%s（可用 ceh verify-slip 核验）", sl->code);
-	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size + 1, 0, AL_LEFT);
+	if (sl->copy)
+		sb_adds(&sb, SLIP_COPY_NOTE);
+	else
+		sb_addf(&sb, "验证码：%s（可用 ceh verify-slip 核验）", sl->code);
+	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size + 1, sl->copy,
+	    AL_LEFT);
+	if (sl->unsigned_store) {
+		y += 4;
+		y += text_at(p, MARGIN, y, CONTENT_W, SLIP_UNSIGNED_NOTE, size,
+		    1, AL_LEFT);
+	}
+	if (!sl->copy && sl->signature && *sl->signature) {
+		y += 6;
+		need(p, &y, QR_SIDE + 40);
+		y += qr_block(p, sl, y, size);
+	}
 	y += 24;
 	y += text_at(p, MARGIN, y, CONTENT_W, "经办机构（盖章）：　　　　　　　　",
 	    size + 1, 0, AL_RIGHT);

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "atomic.h"
 #include "hash.h"
+#include "key.h"
 #include "slip.h"
 #include "store.h"
 #include "tap.h"
@@ -120,6 +121,75 @@ crock(char c)
 	const char *p = strchr(a, c);
 
 	return p && c ? (int)(p - a) : -1;
+}
+
+/* The agency's signature: a fixed key (seed 0, 1, ..., 31), so the
+ * deterministic Ed25519 signature and the whole payload are pinned. */
+static void
+check_signed(struct slip *a)
+{
+	static const char pinned[] = "CEHSLIP1 20250601-74X1VX7MF5 "
+	    "43010219850312123X 2022-2024 362 2/3 2025-06-01T00:00:00Z "
+	    "91430000MA4L00001D Vkdap1RjR0wC "
+	    "yZKCdQmFAUiJ-FTZRQVfK6HJrfIXL5PwrnHhkt7gt4M "
+	    "T_2He5pRGRGf-M8yvulJevaeq-mzJyNQeJeUYvmeUirvO1WYVcE3d_Tke6jRA12g-"
+	    "HCn55LugUkLhDJBtCQyAA";
+	struct slip_claim c;
+	struct sbuf why = SBUF_INIT;
+	struct ceh_key k, other;
+	struct ceh_err e;
+	struct slip b;
+	char *pl, *j;
+	size_t i, len;
+
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < 32; i++)
+		k.seed[i] = (unsigned char)i;
+	k.has_seed = 1;
+	ed25519_public(k.seed, k.pub);
+	other = k;
+	other.seed[0] ^= 1;
+	ed25519_public(other.seed, other.pub);
+	ok(slip_payload(a) == NULL, "an unsigned slip has no payload");
+	json(a, &j, &len);
+	ok(strstr(j, "signer") == NULL, "nor signer keys in its JSON");
+	free(j);
+	ok(slip_sign(a, "91430000MA4L00001D", &k, &e) == 0, "signed");
+	pl = slip_payload(a);
+	ok(pl && strlen(pl) < 300, "a payload under 300 bytes");
+	/* its bytes must never change for a given slip and key: the
+	 * signed text of ceh-trust(7) is what another implementation
+	 * checks (deterministic Ed25519 pins the signature too) */
+	is_str(pl, pinned, "the payload, signature included, is pinned");
+	ok(slip_payload_parse(pl, &c, &e) == 0, "it parses: %s", e.msg);
+	ok(slip_claim_verify(&c, k.pub, &why) == SLIP_VALID,
+	    "and verifies: %s", why.buf);
+	sb_reset(&why);
+	ok(slip_claim_verify(&c, other.pub, &why) == SLIP_UNKNOWN_KEY,
+	    "another key: unknown key");
+	c.total_half++;
+	sb_reset(&why);
+	ok(slip_claim_verify(&c, k.pub, &why) == SLIP_ALTERED,
+	    "half an hour more: altered");
+	free(pl);
+	json(a, &j, &len);
+	slip_init(&b);
+	ok(slip_parse(j, len, "t.json", &b, &e) == 0 &&
+	    strcmp(b.signature, a->signature) == 0 &&
+	    strcmp(b.signer_key, a->signer_key) == 0,
+	    "the signature survives the JSON round trip");
+	ok(slip_claim_of(&b, &c, &e) == 0, "a claim of the JSON");
+	sb_reset(&why);
+	ok(slip_claim_verify(&c, k.pub, &why) == SLIP_VALID,
+	    "which verifies");
+	free(b.name);
+	b.name = xstrdup("李四");
+	ok(slip_claim_of(&b, &c, &e) == 0 &&
+	    slip_claim_verify(&c, k.pub, &why) == SLIP_ALTERED,
+	    "a name changed: altered (the digest covers it)");
+	slip_release(&b);
+	free(j);
+	sb_release(&why);
 }
 
 int
@@ -314,6 +384,7 @@ main(void)
 		close(s.rootfd);
 		rmdir(dir);
 	}
+	check_signed(&a);
 	slip_release(&a);
 	return done_testing();
 }
