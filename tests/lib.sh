@@ -28,6 +28,8 @@ trap 'rm -rf "$T"' EXIT
 export CEH_STORE="$T/store"
 export CEH_DATADIR="$CEH_ROOT/data"
 export CEH_USER=tester
+# the key folder (ceh-key(1)) is the test's own, never the user's
+export XDG_CONFIG_HOME="$T/config"
 export LC_ALL=C.UTF-8
 # third-party leaks at exit (fontconfig, cairo: see tests/leaks.lsan)
 export LSAN_OPTIONS="suppressions=$CEH_ROOT/tests/leaks.lsan"
