@@ -95,14 +95,21 @@ int records_year_row(struct store *s, const char *idnum, int year,
 int records_recover(struct store *s, struct ceh_err *e);
 
 /* For `ceh fsck`: check every committed record (parses, valid, in its
- * shard, no key twice) and the shard sizes; with repair, cut off
- * uncommitted tails and remove temp files.  The caller holds the store
- * lock (an import in progress would look like an interrupted one); rep
- * is required, its counters are added to. */
+ * shard), the shard sizes, and the key index against the records: each
+ * key shard must hold exactly the entries its records imply (count and
+ * an order-free digest).  With repair, cut off uncommitted tails, remove
+ * temp files and rebuild every key shard that is missing, short or
+ * wrong from the person shards - in import order, so byte for byte what
+ * the imports wrote, with atomic_write, and the state if a committed
+ * key size changes.  No key shard is rebuilt while some record cannot
+ * be read.  The caller holds the store lock (an import in progress
+ * would look like an interrupted one); rep is required, its counters
+ * are added to. */
 struct records_report {
 	long records;
 	long shards;
-	long repaired;		/* uncommitted tails cut, temp files removed */
+	long repaired;		/* tails cut, temp files removed, key
+				 * shards rebuilt */
 	long problems;
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;
