@@ -1029,7 +1029,23 @@ int
 records_fsck(struct store *s, int repair, struct records_report *rep,
     struct ceh_err *e)
 {
-	return check_shards(s, repair, 1, rep, e);
+	struct records_writer w;
+	char pid[40] = "";
+	int rc;
+
+	/* a read-only check only looks: a live writer is class 4 */
+	if (records_writer_claim(s, NULL, repair, &w, e) < 0)
+		return -1;
+	if (w.stale_pid > 0)
+		snprintf(pid, sizeof(pid), " (pid %ld)", w.stale_pid);
+	if (w.stale_pid)
+		found(rep, repair ? &rep->repaired : &rep->problems,
+		    "'.writer': left by a ceh that is no longer running%s%s",
+		    pid, repair ? ", removed" : "; ceh fsck --repair removes "
+		    "it");
+	rc = check_shards(s, repair, 1, rep, e);
+	records_writer_release(s, &w);
+	return rc;
 }
 
 /* ---- year rows from records ---- */
