@@ -426,6 +426,9 @@ read_src(const struct src *s, const char *name, enum csv_encoding enc,
 	    != 0)
 		return ceh_fail(e, CEH_ESYS, "%s: cannot set up the CSV parser",
 		    name);
+	/* libcsv grows its field buffer by this much (128 bytes by
+	 * default: a realloc every 128 bytes of a long field) */
+	csv_set_blk_size(&rd.p, 64 << 10);
 	in = xmalloc(CHUNK);
 	if (choose_encoding(s, name, in, &enc, e) < 0)
 		goto out;
