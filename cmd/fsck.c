@@ -344,6 +344,7 @@ check_records(struct fsck *f)
 	struct records_report rr;
 	struct lock lk = { -1 };
 	struct ceh_err e;
+	int rc;
 
 	memset(&rr, 0, sizeof(rr));
 	rr.say = say;
@@ -355,7 +356,12 @@ check_records(struct fsck *f)
 			f->syserr++;
 		return;
 	}
-	if (records_fsck(f->s, f->repair, &rr, &e) < 0)
+	rc = records_fsck(f->s, f->repair, &rr, &e);
+	if (rc < 0 && e.code == CEH_ESTATE) {
+		/* a live writer (STORE/.writer, records.h) */
+		printf("records: not checked: %s\n", e.msg);
+		f->busy++;
+	} else if (rc < 0)
 		syserr(f, &e);
 	else if (rr.shards)
 		printf("records: %ld record(s) in %ld shard(s) checked\n",

@@ -64,6 +64,7 @@ CMD_FN(import)
 	struct import_stats st, tot;
 	struct ceh_err e;
 	struct lock lk = { -1 };
+	struct records_writer w = { 0 };
 	const char *rejects = NULL;
 	int ch, i, rc = 0, shown = 0, nfiles = 0;
 
@@ -95,8 +96,13 @@ CMD_FN(import)
 		    "file");
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
+	/* the store lock, and the writer marker for where the lock keeps
+	 * nobody out (records.h) */
 	if (!o.dry_run) {
-		if (store_lock(s, &lk, &e) < 0 || records_recover(s, &e) < 0) {
+		if (store_lock(s, &lk, &e) < 0 ||
+		    records_writer_claim(s, &lk, 1, &w, &e) < 0 ||
+		    records_recover(s, &e) < 0) {
+			records_writer_release(s, &w);
 			lock_release(&lk);
 			return cmd_error(argv[0], &e);
 		}
@@ -110,6 +116,7 @@ CMD_FN(import)
 				if (stat(argv[i], &ist) == 0 &&
 				    ist.st_dev == rst.st_dev &&
 				    ist.st_ino == rst.st_ino) {
+					records_writer_release(s, &w);
 					lock_release(&lk);
 					return cmd_usage_error(argv[0], usage,
 					    "--rejects '%s' is one of the files "
@@ -118,6 +125,7 @@ CMD_FN(import)
 		o.rejects = fopen(rejects, "w");
 		if (o.rejects == NULL) {
 			ceh_fail_errno(&e, "%s", rejects);
+			records_writer_release(s, &w);
 			lock_release(&lk);
 			return cmd_error(argv[0], &e);
 		}
@@ -173,6 +181,7 @@ CMD_FN(import)
 			fprintf(stderr, "ceh import: %ld rows written to %s\n",
 			    tot.rejected + tot.conflicts, rejects);
 	}
+	records_writer_release(s, &w);
 	lock_release(&lk);
 	return rc;
 }

@@ -159,6 +159,18 @@ int lock_take(int dirfd, const char *where, const char *name, int wait_secs,
     struct lock *lk, struct ceh_err *e);
 void lock_release(struct lock *lk);
 
+/*
+ * Whether locks work here, asked while holding lk (lock_take on the same
+ * dirfd/name): a second open file description of the file tries to take
+ * it too.  LOCKS_NONE: it got it, so flock keeps nobody out (a no-op, or
+ * the test switch CEH_FS_COMPAT=noflock); LOCKS_LOCAL: it did not, but
+ * the file system is one (SMB/CIFS, FUSE, 9p) whose locks may not reach
+ * the other computers sharing it; LOCKS_OK.  -1 with e on an error.
+ */
+enum { LOCKS_OK, LOCKS_LOCAL, LOCKS_NONE };
+int lock_probe(int dirfd, const char *where, const char *name,
+    const struct lock *lk, struct ceh_err *e);
+
 /* Remove this process's active temp files (atexit and signal handlers). */
 void atomic_cleanup(void);
 

@@ -86,6 +86,7 @@ struct rd {
 	long line;		/* physical line being fed, from 1 */
 	long row_start;
 	int pending;		/* no byte of the next row seen yet */
+	size_t rowbytes;	/* bytes of the current row fed so far */
 	int after_cr;		/* the last byte fed was a CR */
 	int started;		/* first output byte seen (BOM check) */
 	int bom;
@@ -206,6 +207,13 @@ feed(struct rd *rd, const char *buf, size_t len)
 			rd->row_start = rd->line;
 			rd->pending = 0;
 		}
+		/* libcsv and the arena hold the row being read: bound it */
+		if (!rd->pending && rd->rowbytes + seg > CSV_ROW_MAX) {
+			rd->failed = 1;
+			return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: row too long "
+			    "(more than %d bytes; a record of hours is far "
+			    "shorter)", rd->name, rd->row_start, CSV_ROW_MAX);
+		}
 		if (csv_parse(&rd->p, buf, seg, cb_field, cb_row, rd) != seg) {
 			if (rd->failed)
 				return -1;
@@ -218,6 +226,8 @@ feed(struct rd *rd, const char *buf, size_t len)
 		}
 		if (rd->failed)
 			return -1;
+		/* one physical line at a time: a row ends at a line's end */
+		rd->rowbytes = rd->pending ? 0 : rd->rowbytes + seg;
 		if (eol)
 			rd->line++;
 		buf += seg;
@@ -417,6 +427,9 @@ read_src(const struct src *s, const char *name, enum csv_encoding enc,
 	    != 0)
 		return ceh_fail(e, CEH_ESYS, "%s: cannot set up the CSV parser",
 		    name);
+	/* libcsv grows its field buffer by this much (128 bytes by
+	 * default: a realloc every 128 bytes of a long field) */
+	csv_set_blk_size(&rd.p, 64 << 10);
 	in = xmalloc(CHUNK);
 	if (choose_encoding(s, name, in, &enc, e) < 0)
 		goto out;

@@ -19,7 +19,10 @@
  *     blank lines; a line ends at LF, CRLF or a CR alone (old Mac
  *     files; libcsv ends a row at each of them too);
  *   - unquoted fields are trimmed of spaces and tabs (libcsv's default,
- *     documented in ceh-import(1)); rows of empty fields only are skipped.
+ *     documented in ceh-import(1)); rows of empty fields only are skipped;
+ *   - a row (quoted newlines included) may be at most CSV_ROW_MAX bytes
+ *     of UTF-8: a longer one stops the file (class 1, naming the line it
+ *     starts on), so at most that plus a read chunk is held in memory.
  * Fields are copied out of libcsv's buffer (C2) and NUL-terminated; the
  * callback may keep nothing after it returns.
  *
@@ -39,6 +42,8 @@ struct ceh_err;
 struct codes;
 
 enum csv_encoding { CSVENC_AUTO, CSVENC_UTF8, CSVENC_GB18030 };
+
+#define CSV_ROW_MAX (1 << 20)	/* bytes of one row */
 
 /* "auto", "utf-8" (or "utf8"), "gb18030" (or "gbk", "gb2312"). */
 int csv_encoding_parse(const char *s, enum csv_encoding *out);

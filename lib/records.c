@@ -142,6 +142,9 @@ read_committed(int recfd, const char *name, long long size, char **out,
 
 	*out = NULL;
 	fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return ceh_fail(e, CEH_ESYS, "records/%s: missing, %lld bytes "
+		    "committed (run ceh fsck)", name, size);
 	if (fd < 0)
 		return ceh_fail_errno(e, "records/%s", name);
 	buf = xmalloc((size_t)size + 1);
@@ -531,8 +534,8 @@ found(struct records_report *rep, long *counter, const char *fmt, ...)
 	__VA_ARGS__)
 
 /* One shard file against its committed size want: bytes past it are
- * cut off (repair) or reported, a shorter or missing file is reported.
- * *size gets the file's size, -1 when there is none. */
+ * cut off (repair) or reported.  *size gets the file's size, -1 when
+ * there is none (a shorter or missing file is the caller's to judge). */
 static int
 check_size(int recfd, const char *name, long long want, int repair,
     struct records_report *rep, long long *size, struct ceh_err *e)
@@ -543,12 +546,8 @@ check_size(int recfd, const char *name, long long want, int repair,
 	*size = -1;
 	fd = openat(recfd, name, (repair ? O_RDWR : O_RDONLY) | O_NOFOLLOW |
 	    O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		if (want)
-			PROBLEM(rep, "records/%s: missing, %lld bytes "
-			    "committed", name, want);
+	if (fd < 0 && errno == ENOENT)
 		return 0;
-	}
 	if (fd < 0 || fstat(fd, &sb) < 0 || (repair && sb.st_size > want &&
 	    (ftruncate(fd, (off_t)want) < 0 || fsync(fd) < 0))) {
 		ceh_fail_errno(e, "records/%s", name);
@@ -565,27 +564,105 @@ check_size(int recfd, const char *name, long long want, int repair,
 		PROBLEM(rep, "records/%s: %lld bytes of an interrupted import "
 		    "past the committed size", name,
 		    (long long)sb.st_size - want);
-	else if (sb.st_size < want)
-		PROBLEM(rep, "records/%s: %lld bytes, shorter than the "
-		    "committed %lld", name, (long long)sb.st_size, want);
 	return 0;
 }
 
-/* The committed entries of key shard sh: whole, no key twice; *nkeys
- * counts them. */
+/* A missing or short file (size from check_size) into why: 1 if so. */
+static int
+size_fault(const char *name, long long size, long long want, char *why,
+    size_t whysz)
+{
+	if (size >= want || want == 0)
+		return 0;
+	if (size < 0)
+		snprintf(why, whysz, "records/%s: missing, %lld bytes "
+		    "committed", name, want);
+	else
+		snprintf(why, whysz, "records/%s: %lld bytes, shorter than "
+		    "the committed %lld", name, size, want);
+	return 1;
+}
+
+/* What the records imply for the key index: for each key shard, the
+ * number of entries and an order-free digest of them (a sum of entry
+ * hashes), so a lost, cut or altered entry shows. */
+struct kexpect {
+	long n[REC_SHARDS];
+	uint64_t sum[REC_SHARDS];
+	int unreadable;		/* some records could not be read */
+};
+
+static uint64_t
+kent_digest(const struct kent *k)
+{
+	return mix64(k->k1 ^ mix64(k->k2 ^ mix64(k->ch)));
+}
+
+/* The key entry of a stored line (len bytes, no newline; not modified),
+ * as the import made it (records_import.c, p1_spill), with its import
+ * number and the line of its source file.  -1 if it does not parse. */
+static int
+line_kent(const char *line, size_t len, struct sbuf *tmp, struct kent *k,
+    long *batch, long *srcline)
+{
+	char *f[REC_NFIELDS + 1], *colon;
+	const char *p = line;
+	int i;
+
+	for (i = 0; i < 9; i++) {	/* the end of the 9th field */
+		if (i)
+			p++;
+		p = memchr(p, '\t', len - (size_t)(p - line));
+		if (p == NULL)
+			return -1;
+	}
+	k->ch = hash64(line, (size_t)(p - line), H2);
+	sb_reset(tmp);
+	sb_add(tmp, line, len);
+	if (tsv_split(tmp->buf, f, REC_NFIELDS) != REC_NFIELDS)
+		return -1;
+	rec_key_hash(f[7], f[8], &k->k1, &k->k2);
+	colon = strrchr(f[10], ':');
+	if (parse_long(f[9], batch) < 0 || colon == NULL ||
+	    parse_long(colon + 1, srcline) < 0)
+		return -1;
+	return 0;
+}
+
+/* Key shard sh (its file size, from check_size) against what the
+ * records imply: why it is wrong into why, or an empty why. */
 static void
-check_key_shard(int recfd, unsigned sh, long long want, struct ktab *kt,
-    long *nkeys, struct records_report *rep)
+key_fault(int recfd, unsigned sh, long long want, long long size,
+    const struct kexpect *kx, struct ktab *kt, char *why, size_t whysz)
 {
 	struct ceh_err e;
-	long dups = 0;
+	char name[8];
+	long n = 0, dups = 0;
+	uint64_t sum = 0;
+	size_t i;
 
+	why[0] = '\0';
+	snprintf(name, sizeof(name), "%02x.key", sh);
+	if (size_fault(name, size, want, why, whysz))
+		return;
 	ktab_reset(kt);
-	if (rec_keys_load(recfd, sh, want, kt, nkeys, &dups, &e) < 0)
-		PROBLEM(rep, "%s", e.msg);
-	else if (dups)
-		PROBLEM(rep, "records/%02x.key: %ld record key(s) stored "
-		    "twice", sh, dups);
+	if (rec_keys_load(recfd, sh, want, kt, &n, &dups, &e) < 0) {
+		snprintf(why, whysz, "%.190s", e.msg);
+		return;
+	}
+	if (dups) {
+		snprintf(why, whysz, "records/%s: %ld record key(s) stored "
+		    "twice", name, dups);
+		return;
+	}
+	for (i = 0; i < kt->n; i++)
+		sum += kent_digest(&kt->v[i]);
+	if (n != kx->n[sh])
+		snprintf(why, whysz, "records/%s: %ld entries for %ld records",
+		    name, n, kx->n[sh]);
+	else if (sum != kx->sum[sh])
+		snprintf(why, whysz, "records/%s: entries that match no record",
+		    name);
 }
 
 /* A stored record that parses, with a valid ID number of this shard, a
@@ -608,13 +685,16 @@ record_ok(struct store *s, char *line, unsigned sh)
 	return ok;
 }
 
-/* Every committed record of person shard sh; *nrec counts them. */
+/* Every committed record of person shard sh, its key entry counted in
+ * kx; *nrec counts them. */
 static int
 check_tsv_shard(struct store *s, int recfd, unsigned sh, long long want,
-    long *nrec, struct records_report *rep, struct ceh_err *e)
+    struct kexpect *kx, struct records_report *rep, struct ceh_err *e)
 {
+	struct sbuf tmp = SBUF_INIT;
+	struct kent k;
 	char name[8], *buf, *p, *nl, *end;
-	long lno;
+	long lno, batch, srcline;
 
 	shard_name(sh, name);
 	if (rec_shard_load(recfd, sh, want, &buf, e) < 0)
@@ -627,15 +707,157 @@ check_tsv_shard(struct store *s, int recfd, unsigned sh, long long want,
 		if (nl == NULL)
 			nl = end;
 		*nl = '\0';
-		(*nrec)++;
+		if (line_kent(p, (size_t)(nl - p), &tmp, &k, &batch,
+		    &srcline) == 0) {
+			kx->n[key_shard(k.k1)]++;
+			kx->sum[key_shard(k.k1)] += kent_digest(&k);
+		} else
+			kx->unreadable = 1;
 		if (record_ok(s, p, sh))
 			rep->records++;
 		else
 			PROBLEM(rep, "records/%s:%ld: damaged record", name,
 			    lno);
 	}
+	sb_release(&tmp);
 	free(buf);
 	return 0;
+}
+
+/* ---- rebuilding the key index ---- */
+
+/* A key entry being rebuilt, with where its record came from: an
+ * import appends its new keys in the order of its file. */
+struct kbent {
+	struct kent k;
+	long batch, line;
+};
+
+struct kbuild {
+	struct kbent *v;
+	size_t n, cap;
+};
+
+static int
+cmp_kbent(const void *a, const void *b)
+{
+	const struct kbent *x = a, *y = b;
+
+	if (x->batch != y->batch)
+		return x->batch < y->batch ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* From every person shard, the key entries of the key shards marked in
+ * bad, into kb[key shard]. */
+static int
+collect_keys(int recfd, const struct rstate *rs, const unsigned char *bad,
+    struct kbuild *kb, struct ceh_err *e)
+{
+	struct sbuf tmp = SBUF_INIT;
+	struct kbent x;
+	struct kbuild *b;
+	char *buf, *p, *nl, *end;
+	unsigned sh;
+	int rc = 0;
+
+	for (sh = 0; sh < REC_SHARDS && rc == 0; sh++) {
+		if (rs->size[sh] == 0)
+			continue;
+		if (rec_shard_load(recfd, sh, rs->size[sh], &buf, e) < 0) {
+			rc = -1;
+			break;
+		}
+		end = buf + rs->size[sh];
+		for (p = buf; p < end && rc == 0; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (nl == NULL)
+				nl = end;
+			if (line_kent(p, (size_t)(nl - p), &tmp, &x.k, &x.batch,
+			    &x.line) < 0) {
+				rc = ceh_fail(e, CEH_ESYS, "records/%02x.tsv: a "
+				    "damaged record", sh);
+				break;
+			}
+			b = &kb[key_shard(x.k.k1)];
+			if (!bad[key_shard(x.k.k1)])
+				continue;
+			if (b->n == b->cap) {
+				b->cap = b->cap ? b->cap * 2 : 256;
+				b->v = xreallocarray(b->v, b->cap,
+				    sizeof(*b->v));
+			}
+			b->v[b->n++] = x;
+		}
+		free(buf);
+	}
+	sb_release(&tmp);
+	return rc;
+}
+
+/* Write key shard sh from its collected entries, in import order (so
+ * byte for byte what the imports wrote), durably; *size gets its size. */
+static int
+write_keys(int recfd, unsigned sh, struct kbuild *b, long long *size,
+    struct ceh_err *e)
+{
+	struct ktab seen;
+	struct sbuf out = SBUF_INIT;
+	unsigned char ent[KENT_BYTES];
+	char name[8];
+	size_t i;
+	int rc;
+
+	memset(&seen, 0, sizeof(seen));
+	if (b->n)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(b->v, b->n, sizeof(*b->v), cmp_kbent);
+	for (i = 0; i < b->n; i++) {
+		if (ktab_get(&seen, b->v[i].k.k1, b->v[i].k.k2))
+			continue;
+		ktab_add(&seen, b->v[i].k.k1, b->v[i].k.k2, b->v[i].k.ch);
+		put64(ent, b->v[i].k.k1);
+		put64(ent + 8, b->v[i].k.k2);
+		put64(ent + 16, b->v[i].k.ch);
+		sb_add(&out, ent, KENT_BYTES);
+	}
+	snprintf(name, sizeof(name), "%02x.key", sh);
+	rc = atomic_write(recfd, name, out.buf ? out.buf : "", out.len, e);
+	*size = (long long)out.len;
+	ktab_free(&seen);
+	sb_release(&out);
+	return rc;
+}
+
+/* Rebuild the key shards marked in bad from the records (why[sh] says
+ * what was wrong), then the state if a committed key size changed. */
+static int
+rebuild_keys(int recfd, struct rstate *rs, const unsigned char *bad,
+    char (*why)[200], struct records_report *rep, struct ceh_err *e)
+{
+	struct kbuild *kb = xcalloc(REC_SHARDS, sizeof(*kb));
+	long long size;
+	unsigned sh;
+	int changed = 0, rc = -1;
+
+	if (collect_keys(recfd, rs, bad, kb, e) < 0)
+		goto out;
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		if (!bad[sh])
+			continue;
+		if (write_keys(recfd, sh, &kb[sh], &size, e) < 0)
+			goto out;
+		REPAIRED(rep, "%s; rebuilt from the records", why[sh]);
+		if (size != rs->ksize[sh]) {
+			rs->ksize[sh] = size;
+			changed = 1;
+		}
+	}
+	rc = changed ? rec_state_write(recfd, rs, e) : 0;
+out:
+	for (sh = 0; sh < REC_SHARDS; sh++)
+		free(kb[sh].v);
+	free(kb);
+	return rc;
 }
 
 /* Temp files left in records/ by an interrupted state write: removed
@@ -659,52 +881,88 @@ sweep_temps(int recfd, int repair, struct records_report *rep,
 	return 0;
 }
 
+/* The key shards against the records (fsck): each wrong one is
+ * reported or, with repair, rebuilt - unless some records cannot be
+ * read, which only a person can mend. */
+static int
+check_keys(int recfd, struct rstate *rs, const long long *ksz,
+    const struct kexpect *kx, int repair, struct records_report *rep,
+    struct ceh_err *e)
+{
+	char (*why)[200] = xcalloc(REC_SHARDS, sizeof(*why));
+	unsigned char bad[REC_SHARDS];
+	struct ktab kt;
+	unsigned sh;
+	int nbad = 0, rc = 0;
+
+	memset(&kt, 0, sizeof(kt));
+	memset(bad, 0, sizeof(bad));
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		key_fault(recfd, sh, rs->ksize[sh], ksz[sh], kx, &kt, why[sh],
+		    sizeof(why[sh]));
+		if (why[sh][0] == '\0')
+			continue;
+		bad[sh] = 1;
+		nbad++;
+		if (!repair || kx->unreadable)
+			PROBLEM(rep, "%s (%s)", why[sh], kx->unreadable ?
+			    "not rebuilt: some records cannot be read" :
+			    "ceh fsck --repair rebuilds it from the records");
+	}
+	if (nbad && repair && !kx->unreadable)
+		rc = rebuild_keys(recfd, rs, bad, why, rep, e);
+	ktab_free(&kt);
+	free(why);
+	return rc;
+}
+
 /* The sizes of every shard against the state, cutting off uncommitted
- * tails with repair; with full (fsck), every committed record and key
- * too.  rep may be NULL unless full. */
+ * tails with repair; with full (fsck), every committed record and the
+ * key index too (rebuilt with repair).  rep may be NULL unless full. */
 static int
 check_shards(struct store *s, int repair, int full, struct records_report *rep,
     struct ceh_err *e)
 {
 	struct rstate rs;
-	struct ktab kt;
-	char name[8];
-	long nkeys = 0, nrec = 0;
-	long long want, size;
+	struct kexpect *kx = NULL;
+	long long *ksz = NULL, size;
+	char name[8], why[200];
 	unsigned sh;
-	int recfd, kind, rc = -1;
+	int recfd, rc = -1;
 
 	recfd = rec_dir(s, 0, e);
 	if (recfd < 0)
 		return e->code == CEH_ENOTFOUND ? 0 : -1;
-	memset(&kt, 0, sizeof(kt));
 	if (rec_state_read(recfd, &rs, e) < 0)
 		goto out;
-	for (kind = 0; kind < 2; kind++)
-		for (sh = 0; sh < REC_SHARDS; sh++) {
-			snprintf(name, sizeof(name), kind ? "%02x.key" :
-			    "%02x.tsv", sh);
-			want = kind ? rs.ksize[sh] : rs.size[sh];
-			if (check_size(recfd, name, want, repair, rep, &size,
-			    e) < 0)
-				goto out;
-			if (rep && !kind && size >= 0)
-				rep->shards++;
-			if (!full || size < want || want == 0)
-				continue;
-			if (kind)
-				check_key_shard(recfd, sh, want, &kt, &nkeys,
-				    rep);
-			else if (check_tsv_shard(s, recfd, sh, want, &nrec,
-			    rep, e) < 0)
-				goto out;
-		}
-	if (full && nkeys != nrec)
-		PROBLEM(rep, "records: the key index holds %ld keys for %ld "
-		    "records", nkeys, nrec);
+	kx = xcalloc(1, sizeof(*kx));
+	ksz = xcalloc(REC_SHARDS, sizeof(*ksz));
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		shard_name(sh, name);
+		if (check_size(recfd, name, rs.size[sh], repair, rep, &size,
+		    e) < 0)
+			goto out;
+		if (rep && size >= 0)
+			rep->shards++;
+		if (size_fault(name, size, rs.size[sh], why, sizeof(why))) {
+			PROBLEM(rep, "%s", why);
+			kx->unreadable = 1;
+		} else if (full && rs.size[sh] && check_tsv_shard(s, recfd,
+		    sh, rs.size[sh], kx, rep, e) < 0)
+			goto out;
+	}
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		snprintf(name, sizeof(name), "%02x.key", sh);
+		if (check_size(recfd, name, rs.ksize[sh], repair, rep,
+		    &ksz[sh], e) < 0)
+			goto out;
+	}
+	if (full && check_keys(recfd, &rs, ksz, kx, repair, rep, e) < 0)
+		goto out;
 	rc = sweep_temps(recfd, repair, rep, e);
 out:
-	ktab_free(&kt);
+	free(kx);
+	free(ksz);
 	close(recfd);
 	return rc;
 }
@@ -719,7 +977,23 @@ int
 records_fsck(struct store *s, int repair, struct records_report *rep,
     struct ceh_err *e)
 {
-	return check_shards(s, repair, 1, rep, e);
+	struct records_writer w;
+	char pid[40] = "";
+	int rc;
+
+	/* a read-only check only looks: a live writer is class 4 */
+	if (records_writer_claim(s, NULL, repair, &w, e) < 0)
+		return -1;
+	if (w.stale_pid > 0)
+		snprintf(pid, sizeof(pid), " (pid %ld)", w.stale_pid);
+	if (w.stale_pid)
+		found(rep, repair ? &rep->repaired : &rep->problems,
+		    "'.writer': left by a ceh that is no longer running%s%s",
+		    pid, repair ? ", removed" : "; ceh fsck --repair removes "
+		    "it");
+	rc = check_shards(s, repair, 1, rep, e);
+	records_writer_release(s, &w);
+	return rc;
 }
 
 /* ---- year rows from records ---- */

@@ -90,19 +90,56 @@ struct year_row;
 int records_year_row(struct store *s, const char *idnum, int year,
     char *const *sel, size_t nsel, struct year_row *row, struct ceh_err *e);
 
+/*
+ * The writer marker STORE/.writer: every writer of the records (import,
+ * fsck --repair) holds it besides the store lock, because on a shared
+ * folder flock may keep nobody out (a no-op, or local to one computer:
+ * lock_probe), while a file created with O_EXCL exists once for every
+ * computer.  It holds "ceh-writer 1" and host, pid, boot id, since (UTC)
+ * and what lock_probe found.  A marker of this computer whose process is
+ * gone (or of an earlier boot) is stale and taken over; any other one
+ * is a live writer: class 4 after s->wait_secs, with a message naming
+ * the holder and the file (remove it by hand if that ceh is no longer
+ * running).  A marker that does not parse is a writer starting, stale
+ * after 60 s.
+ *
+ * records_writer_claim with the store lock lk held (NULL: not probed):
+ * take 1 makes the marker ours; take 0 (a read-only check) only looks:
+ * class 4 if there is a live one.  Either way w->stale_pid tells of a
+ * stale one (-1: one that does not parse), which take 1 removed.
+ * records_writer_release removes the marker if it is still ours.
+ */
+struct lock;
+struct records_writer {
+	int held;		/* the marker is ours */
+	int locks;		/* lock_probe's answer (LOCKS_OK if not asked) */
+	long stale_pid;		/* a stale marker was found (see above) */
+	char text[512];		/* what we wrote */
+};
+int records_writer_claim(struct store *s, const struct lock *lk, int take,
+    struct records_writer *w, struct ceh_err *e);
+void records_writer_release(struct store *s, struct records_writer *w);
+
 /* With the store lock held: cut every shard back to its committed size
  * (the rest of an interrupted import) and remove temp files. */
 int records_recover(struct store *s, struct ceh_err *e);
 
 /* For `ceh fsck`: check every committed record (parses, valid, in its
- * shard, no key twice) and the shard sizes; with repair, cut off
- * uncommitted tails and remove temp files.  The caller holds the store
- * lock (an import in progress would look like an interrupted one); rep
- * is required, its counters are added to. */
+ * shard), the shard sizes, and the key index against the records: each
+ * key shard must hold exactly the entries its records imply (count and
+ * an order-free digest).  With repair, cut off uncommitted tails, remove
+ * temp files and rebuild every key shard that is missing, short or
+ * wrong from the person shards - in import order, so byte for byte what
+ * the imports wrote, with atomic_write, and the state if a committed
+ * key size changes.  No key shard is rebuilt while some record cannot
+ * be read.  The caller holds the store lock (an import in progress
+ * would look like an interrupted one); rep is required, its counters
+ * are added to. */
 struct records_report {
 	long records;
 	long shards;
-	long repaired;		/* uncommitted tails cut, temp files removed */
+	long repaired;		/* tails cut, temp files removed, key
+				 * shards rebuilt */
 	long problems;
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;

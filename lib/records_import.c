@@ -648,20 +648,67 @@ struct syncset {
 	int fd[SYNC_OPEN];
 	char name[SYNC_OPEN][8];
 	int n;
-	/* files this import created (empty when committed): removed again
-	 * if it fails, so a failed import leaves the store as it was */
-	char created[2 * REC_SHARDS][8];
+	/* files this import created with O_EXCL (empty when committed):
+	 * removed again if it fails, so a failed import leaves the store
+	 * as it was */
+	struct made {
+		char name[8];
+		dev_t dev;
+		ino_t ino;
+	} created[2 * REC_SHARDS];
 	int ncreated;
 };
 
+/* The committed size of records/NAME ("SS.tsv" or "SS.key") in rs. */
+static long long
+committed(const struct rstate *rs, const char *name)
+{
+	unsigned sh = (unsigned)strtoul(name, NULL, 16) & (REC_SHARDS - 1);
+
+	return strstr(name, ".key") ? rs->ksize[sh] : rs->size[sh];
+}
+
+/*
+ * Undo the files this import created - never what another process
+ * committed: a file is removed only if this run created it (O_EXCL),
+ * it is still that file, and the state, read again now, commits no byte
+ * of it (where the store lock keeps nobody out, another import may
+ * have).
+ */
 static void
 remove_created(int recfd, struct syncset *ss)
 {
+	struct rstate now;
+	struct ceh_err e;
+	struct stat sb;
 	int i;
 
+	if (ss->ncreated && rec_state_read(recfd, &now, &e) < 0)
+		ss->ncreated = 0;	/* cannot tell: keep them */
 	for (i = 0; i < ss->ncreated; i++)
-		(void)unlinkat(recfd, ss->created[i], 0);
+		if (fstatat(recfd, ss->created[i].name, &sb,
+		    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    sb.st_dev == ss->created[i].dev &&
+		    sb.st_ino == ss->created[i].ino &&
+		    committed(&now, ss->created[i].name) == 0)
+			(void)unlinkat(recfd, ss->created[i].name, 0);
 	ss->ncreated = 0;
+}
+
+/* Cut what this import appended to fd (records/NAME, from at) - never
+ * below the size the state, read again now, commits. */
+static void
+undo_append(int recfd, int fd, const char *name, long long at)
+{
+	struct rstate now;
+	struct ceh_err e;
+
+	if (rec_state_read(recfd, &now, &e) < 0)
+		return;
+	if (committed(&now, name) > at)
+		at = committed(&now, name);
+	if (ftruncate(fd, (off_t)at) == 0)
+		(void)fsync(fd);
 }
 
 static int
@@ -709,12 +756,17 @@ append_file(int recfd, const char *name, long long at, const char *buf,
     size_t len, int *created, struct syncset *ss, struct ceh_err *e)
 {
 	struct stat sb;
-	int fd;
+	int fd = -1, made = 0;
 
 	if (ss->n == SYNC_OPEN && sync_all(ss, e) < 0)
 		return -1;
-	fd = openat(recfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	if (at == 0) {
+		fd = openat(recfd, name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		made = fd >= 0;
+	}
+	if (fd < 0 && (at > 0 || errno == EEXIST))
+		fd = openat(recfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return ceh_fail_errno(e, "records/%s", name);
 	if (fstat(fd, &sb) < 0 || sb.st_size != at) {
@@ -722,18 +774,20 @@ append_file(int recfd, const char *name, long long at, const char *buf,
 		return ceh_fail(e, CEH_ESYS, "records/%s: size is not the "
 		    "committed %lld (run ceh fsck --repair)", name, at);
 	}
-	if (at == 0) {
-		*created = 1;
-		if (ss->ncreated < 2 * REC_SHARDS)
-			snprintf(ss->created[ss->ncreated++],
-			    sizeof(ss->created[0]), "%s", name);
+	if (at == 0)
+		*created = 1;	/* the directory is synced at the commit */
+	if (made && ss->ncreated < 2 * REC_SHARDS) {
+		struct made *m = &ss->created[ss->ncreated++];
+
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		m->dev = sb.st_dev;
+		m->ino = sb.st_ino;
 	}
 	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
 	    (fault_hit("write") ? (errno = ENOSPC, 1) :
 	    write_all(fd, buf, len) < 0)) {
 		ceh_fail_errno(e, "records/%s", name);
-		if (ftruncate(fd, (off_t)at) == 0)
-			(void)fsync(fd);
+		undo_append(recfd, fd, name, at);
 		close(fd);
 		return -1;
 	}
@@ -1017,6 +1071,17 @@ commit(struct batch *b, struct rstate *rs, struct ceh_err *e)
 	    (b->created && fsync_dir(b->recfd, "records", e) < 0))
 		return -1;
 	crash_point("records-before-commit");
+	stop_point("records-before-commit");
+	/* where the store lock keeps nobody out (records.h), another
+	 * import may have committed since this one read the state: its
+	 * state must not be overwritten */
+	if (rec_state_read(b->recfd, &now, e) < 0)
+		return -1;
+	if (now.imports != b->rs->imports)
+		return ceh_fail(e, CEH_ESTATE, "records/state: another import "
+		    "committed while this one ran (the store lock does not "
+		    "work on this file system); nothing of this file is "
+		    "committed");
 	b->ns.imports = b->number;
 	if (rec_state_write(b->recfd, &b->ns, e) < 0) {
 		/* renamed in but not synced: committed all the same, so keep

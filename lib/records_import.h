@@ -28,7 +28,8 @@
  * recognised by (培训机构, 记录编号) and counted as duplicates.
  *
  * Crash points (fault.h): "records-shard" after each shard is appended,
- * "records-before-commit", "records-after-commit".
+ * "records-before-commit", "records-after-commit"; stop point (CEH_STOP)
+ * "records-before-commit".
  */
 #ifndef CEH_RECORDS_IMPORT_H
 #define CEH_RECORDS_IMPORT_H

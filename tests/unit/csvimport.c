@@ -201,6 +201,34 @@ main(void)
 	memcpy(big + sizeof(big) - 10, "\n\xd5\xc5,x\n", 6);
 	parse(big, sizeof(big) - 4, CSVENC_AUTO, &used, NULL);
 	ok(used == CSVENC_GB18030, "non-UTF-8 after 300 KB of ASCII: gb18030");
+	/* a row is bounded (CSV_ROW_MAX bytes), quoted newlines included */
+	{
+		size_t n = CSV_ROW_MAX + 64, k, len;
+		char *b = xmalloc(n);
+
+		for (k = 0; k < 2; k++) {	/* a row of the bound, and 1 over */
+			memcpy(b, "h\nx,", 4);
+			len = 4 + CSV_ROW_MAX - 3 + k;
+			memset(b + 4, 'a', len - 4);
+			memcpy(b + len, "\nz\n", 3);
+			parse(b, len + 3, CSVENC_UTF8, NULL, NULL);
+			if (k == 0)
+				ok(nrows == 3, "a row of exactly the bound is read");
+			else
+				ok(nrows == 1 && strstr(sb_str(&got),
+				    "ERR:t.csv:2: row too long") != NULL,
+				    "a row 1 byte over: an error naming its line");
+		}
+		memcpy(b, "h\nx,\"", 5);
+		for (k = 5; k < CSV_ROW_MAX + 6; k += 2)
+			memcpy(b + k, "a\n", 2);
+		memcpy(b + k, "\"\n", 2);
+		ok(strstr(parse(b, k + 2, CSVENC_UTF8, NULL, NULL),
+		    "ERR:t.csv:2: row too long") != NULL,
+		    "a quoted field over many lines: one row, named by its "
+		    "first line");
+		free(b);
+	}
 	ok(csv_encoding_parse("GBK", &used) == 0 && used == CSVENC_GB18030 &&
 	    csv_encoding_parse("utf8", &used) == 0 && used == CSVENC_UTF8 &&
 	    csv_encoding_parse("latin1", &used) < 0, "encoding names");
