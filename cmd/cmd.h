@@ -39,6 +39,8 @@ CMD_FN(import);
 CMD_FN(records);
 CMD_FN(print_slip);
 CMD_FN(verify_slip);
+CMD_FN(stats);
+CMD_FN(shortfall);
 
 /* Print "ceh CMD: message" on stderr and return e->code. */
 int cmd_error(const char *cmd, const struct ceh_err *e);

@@ -1,6 +1,7 @@
 /*
  * report_src.c - the reports' records from the documents (report_src.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,4 +123,79 @@ report_undeclared(struct store *s, const char *idnum, int year, long *n,
 	free(k.v);
 	hrecs_free(r, nr);
 	return rc < 0 ? -1 : 0;
+}
+
+static int
+scope_year(const char *opt, const char *val, int *out, struct ceh_err *e)
+{
+	char field[16];
+
+	snprintf(field, sizeof(field), "--%s", opt);
+	return year_parse(field, val, out, e);
+}
+
+int
+report_scope_option(struct store *s, struct report_scope *sc,
+    const char *opt, const char *val, struct ceh_err *e)
+{
+	const struct code_item *it;
+	const struct unit *un;
+	char code[CREDIT_LEN + 1];
+
+	if (strcmp(opt, "unit") == 0) {
+		if (credit_check("--unit", val, code, e) < 0)
+			return -1;
+		if ((un = units_find(&s->units, code)) == NULL)
+			return ceh_fail(e, CEH_ENOTFOUND, "no unit '%s' is "
+			    "registered", code);
+		sc->unit = un->code;
+		return 0;
+	}
+	if (strcmp(opt, "region") == 0) {
+		if (codes_resolve(&s->codes, CL_REGION, "--region", val, &it,
+		    e) < 0)
+			return -1;
+		sc->region = it->code;
+		return 0;
+	}
+	if (strcmp(opt, "series") == 0 || strcmp(opt, "level") == 0) {
+		int series = opt[0] == 's';
+
+		if (codes_resolve(&s->codes, series ? CL_SERIES :
+		    CL_TITLE_LEVEL, series ? "--series" : "--level", val, &it,
+		    e) < 0)
+			return -1;
+		*(series ? &sc->series : &sc->level) = it->name;
+		return 0;
+	}
+	if ((strcmp(opt, "year") == 0 && (sc->from || sc->to)) || sc->to < 0)
+		return ceh_fail(e, CEH_EUSAGE, "give --year or --from and "
+		    "--to, not both");
+	if (strcmp(opt, "year") == 0) {
+		if (scope_year(opt, val, &sc->from, e) < 0)
+			return -1;
+		sc->to = -sc->from;	/* marks --year, see report_scope_done */
+		return 0;
+	}
+	return scope_year(opt, val, strcmp(opt, "from") == 0 ? &sc->from :
+	    &sc->to, e);
+}
+
+int
+report_scope_done(struct report_scope *sc, int need_years,
+    struct ceh_err *e)
+{
+	if (sc->to < 0)
+		sc->to = sc->from;
+	else if ((sc->from == 0) != (sc->to == 0))
+		return ceh_fail(e, CEH_EUSAGE, "--from and --to go together");
+	if (sc->from > sc->to)
+		return ceh_fail(e, CEH_EUSAGE, "--from %d is after --to %d",
+		    sc->from, sc->to);
+	if (need_years && sc->from == 0)
+		return ceh_fail(e, CEH_EUSAGE, "say which years: --year, "
+		    "--from and --to, or --for with --year");
+	if (sc->subtree && sc->unit == NULL)
+		return ceh_fail(e, CEH_EUSAGE, "--subtree needs --unit");
+	return 0;
 }

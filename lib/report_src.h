@@ -33,4 +33,18 @@ int report_feed(struct store *s, report_sink_fn fn, void *arg,
 int report_undeclared(struct store *s, const char *idnum, int year,
     long *n, long *pub_half, long *pro_half, struct ceh_err *e);
 
+/*
+ * The scope options shared by stats and shortfall, resolved against the
+ * store (units loaded): opt is "unit" (a registered unit), "region",
+ * "series", "level" (code-list values, canonical names and aliases
+ * taken), "year", "from" or "to".  The strings sc then points to belong
+ * to s.  Class 1 for a bad value, 3 for an unknown unit.
+ */
+int report_scope_option(struct store *s, struct report_scope *sc,
+    const char *opt, const char *val, struct ceh_err *e);
+/* After the options: --year or --from and --to together, from <= to;
+ * need_years: a range is required.  Class 2. */
+int report_scope_done(struct report_scope *sc, int need_years,
+    struct ceh_err *e);
+
 #endif

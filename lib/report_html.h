@@ -1,0 +1,49 @@
+/*
+ * report_html.h - a report as one self-contained HTML page (`ceh stats
+ * --format html`, `ceh shortfall --format html`): headings, paragraphs,
+ * tables (struct table, table.h) and horizontal bar charts drawn as
+ * inline SVG.  No script, no external resource (fonts are named, not
+ * loaded: the reader's CJK fonts are used), print CSS for A4, so a clerk
+ * can open it, print it or mail it.
+ *
+ * Call rh_begin, then any of the others, then rh_end; everything is
+ * written to out as it comes.  Text is escaped here.
+ */
+#ifndef CEH_REPORT_HTML_H
+#define CEH_REPORT_HTML_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "table.h"
+
+#define RH_MAX_SEG 8
+
+/* One bar: a label and up to RH_MAX_SEG stacked segments. */
+struct rh_bar {
+	const char *label;
+	long seg[RH_MAX_SEG];
+	const char *text;	/* shown after the bar, e.g. "85.0%" */
+};
+
+struct rh_chart {
+	const char *title;
+	size_t nseg;			/* segments per bar, >= 1 */
+	const char *const *legend;	/* nseg names, NULL: no legend */
+	long max;			/* full scale; 0: the largest bar */
+};
+
+void rh_begin(FILE *out, const char *title);
+void rh_heading(FILE *out, const char *text);
+/* A line of small print under the title (scope, rule, date). */
+void rh_note(FILE *out, const char *text);
+/* Headline figures: n pairs of label and value, in boxes. */
+void rh_figures(FILE *out, const char *const *labels,
+    const char *const *values, size_t n);
+/* A table; right: a mask of columns aligned right (numbers). */
+void rh_table(FILE *out, const struct table *t, unsigned long long right);
+void rh_chart(FILE *out, const struct rh_chart *c, const struct rh_bar *b,
+    size_t n);
+void rh_end(FILE *out);
+
+#endif
