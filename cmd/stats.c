@@ -122,8 +122,6 @@ add_row(struct table *t, struct store *s, const enum report_key *by,
 		row[n++] = total ? (i == 0 ? "合计" : "") : g->key[i];
 		if (has_name(by[i]))
 			row[n++] = total ? "" : key_display(s, by[i], g->key[i]);
-		else if (!total && by[i] == RK_YEAR && !g->key[i][0])
-			row[n - 1] = "（未申报年度）";
 	}
 	snprintf(fig[0], 24, "%ld", g->people);
 	snprintf(fig[1], 24, "%ld", g->apps);

@@ -641,7 +641,7 @@ report_lacks(const struct config *c, long pub_half, long pro_half,
     long *lack_pub, long *lack_pro, long *lack_total)
 {
 	long total = pub_half + pro_half;
-	long long need;
+	long long x1, x2;
 
 	*lack_total = lack(c->total_min * 2, total);
 	if (c->scheme == RULE_HUNAN) {
@@ -650,16 +650,19 @@ report_lacks(const struct config *c, long pub_half, long pro_half,
 		return;
 	}
 	*lack_pub = 0;
-	/* fewest x with (pro + x) * den >= (total + x) * num */
-	need = (long long)total * c->share_num -
+	/* fewest x with (pro + x) * den >= max(total + x, minimum) * num:
+	 * the share holds as the total grows (x1) and at the minimum (x2) */
+	x1 = (long long)total * c->share_num -
 	    (long long)pro_half * c->share_den;
-	if (need <= 0)
-		*lack_pro = 0;
-	else if (c->share_den == c->share_num)	/* all professional */
-		*lack_pro = lack(c->total_min * 2, pro_half);
+	if (c->share_den > c->share_num)
+		x1 = x1 <= 0 ? 0 : (x1 + (c->share_den - c->share_num) - 1) /
+		    (c->share_den - c->share_num);
 	else
-		*lack_pro = (long)((need + (c->share_den - c->share_num) - 1) /
-		    (c->share_den - c->share_num));
+		x1 = 0;		/* share 1: only x2 can be met */
+	x2 = (long long)c->total_min * 2 * c->share_num -
+	    (long long)pro_half * c->share_den;
+	x2 = x2 <= 0 ? 0 : (x2 + c->share_den - 1) / c->share_den;
+	*lack_pro = (long)(x1 > x2 ? x1 : x2);
 }
 
 struct report_short {
@@ -722,12 +725,22 @@ apps_text(const struct report_short *sh)
 	return sb_detach(&sb);
 }
 
+/* Is a more recent than b (by its last change, then by id)? */
+static int
+later(const struct report_app *a, const struct report_app *b)
+{
+	if (b == NULL || a->updated != b->updated)
+		return b == NULL || a->updated > b->updated;
+	return strcmp(a->id, b->id) > 0;
+}
+
 /* Fill the hours of row r for its year from the person's applications. */
 static void
 short_hours(struct report_short *sh, struct report_short_row *r)
 {
 	const struct person_buf *pb = &sh->pb;
 	int best = -1, approved = 0, declared = 0, k;
+	const struct report_app *from = NULL;
 	size_t i;
 
 	r->decl_pub = r->decl_pro = -1;
@@ -744,9 +757,11 @@ short_hours(struct report_short *sh, struct report_short_row *r)
 				approved = 1;
 				r->pub_half = y->pub_half;
 				r->pro_half = y->pro_half;
-			} else if (!y->approved &&
-			    stage_rank(ra->stage) > best) {
+			} else if (!y->approved && (stage_rank(ra->stage) >
+			    best || (stage_rank(ra->stage) == best && best >= 0 &&
+			    later(ra, from)))) {
 				best = stage_rank(ra->stage);
+				from = ra;
 				r->decl_pub = y->pub_half;
 				r->decl_pro = y->pro_half;
 			}
@@ -781,7 +796,7 @@ short_person(struct report_short *sh)
 
 	for (i = 0; i < pb->n; i++)
 		if (report_scope_match(sh->sc, sh->env, &pb->v[i]) &&
-		    (who == NULL || pb->v[i].updated >= who->updated))
+		    later(&pb->v[i], who))
 			who = &pb->v[i];
 	if (who == NULL)
 		goto out;

@@ -227,9 +227,12 @@ long report_short_people(const struct report_short *sh);   /* listed */
 long report_short_scope(const struct report_short *sh);    /* in scope */
 void report_short_free(struct report_short *sh);
 
-/* What a person-year lacks under the rule, in half hours (0: nothing);
- * under the national rule lack_pub is 0 and lack_pro is the fewest
- * professional hours that bring the share up. */
+/* What a person-year lacks under the rule, in half hours (0: nothing),
+ * each category on its own: Hunan, the gap to each minimum; national,
+ * lack_pub 0, lack_total the gap to the total minimum and lack_pro the
+ * fewest professional hours to add so that the professional share holds
+ * once the total reaches the minimum.  All 0 exactly when the year is
+ * met (config_year_met). */
 void report_lacks(const struct config *c, long pub_half, long pro_half,
     long *lack_pub, long *lack_pro, long *lack_total);
 
