@@ -261,6 +261,9 @@ shortfall_html(FILE *out, struct store *s, const struct report_scope *sc,
 {
 	static const size_t cols[] = { 1, 0, 3, 4, 6, 9, 10, 11, 12, 16, 17,
 	    18 };
+	static const char *const short_labels[12] = { "姓名", "身份证号",
+	    "单位", "年度", "情况", "已核认", "缺公需", "缺专业", "缺合计",
+	    "记录未报公需", "记录未报专业", "各份申报" };
 	static const char *const flab[] = { "范围内人数", "未达标人数",
 	    "未达标人年" };
 	const char *k[12], *l[12], *fp[3];
@@ -284,8 +287,8 @@ shortfall_html(FILE *out, struct store *s, const struct report_scope *sc,
 		k[i] = t->keys[cols[i]];
 		l[i] = t->labels[cols[i]];
 	}
-	l[9] = "记录中未申报公需";
-	l[10] = "记录中未申报专业";
+	for (i = 0; i < 12; i++)
+		l[i] = short_labels[i];
 	table_init(&sub, 12, k, l);
 	for (r = 0; r < t->nrows; r++) {
 		const char *row[12];
@@ -295,7 +298,7 @@ shortfall_html(FILE *out, struct store *s, const struct report_scope *sc,
 		table_add(&sub, row);
 	}
 	rh_heading(out, "名单（学时单位：学时）");
-	rh_table(out, &sub, 0xfe0ULL | 1ULL << 3);
+	rh_table(out, &sub, 0x7e8ULL, 1ULL << 11);
 	table_free(&sub);
 	rh_note(out, "情况：未申报＝无申报含该年度；已申报未核认＝申报尚未审核通过"
 	    "（申报情况列出每份申报的状态）；已核认未达标＝审核通过但学时不足。"

@@ -63,13 +63,14 @@ cols_init(struct cols *c, const enum report_key *by, size_t nby)
 	for (i = 0; i < nby; i++) {
 		c->keys[c->n] = report_key_name(by[i]);
 		c->labels[c->n++] = by[i] == RK_UNIT || by[i] == RK_SUPERVISOR ?
-		    "统一社会信用代码" : report_key_label(by[i]);
+		    "统一社会信用代码" : by[i] == RK_STAGE ? "状态代码" :
+		    report_key_label(by[i]);
 		if (!has_name(by[i]))
 			continue;
 		snprintf(c->names[i], sizeof(c->names[i]), "%s_name",
 		    report_key_name(by[i]));
 		snprintf(c->nlabels[i], sizeof(c->nlabels[i]), "%s",
-		    by[i] == RK_STAGE ? "状态" : report_key_label(by[i]));
+		    report_key_label(by[i]));
 		c->keys[c->n] = c->names[i];
 		c->labels[c->n++] = c->nlabels[i];
 	}
@@ -119,9 +120,12 @@ add_row(struct table *t, struct store *s, const enum report_key *by,
 	int l;
 
 	for (i = 0; i < nby; i++) {
-		row[n++] = total ? (i == 0 ? "合计" : "") : g->key[i];
+		/* the total: "合计" in the first column a page shows */
+		row[n++] = total ? (i == 0 && !has_name(by[i]) ? "合计" : "") :
+		    g->key[i];
 		if (has_name(by[i]))
-			row[n++] = total ? "" : key_display(s, by[i], g->key[i]);
+			row[n++] = total ? (i == 0 ? "合计" : "") :
+			    key_display(s, by[i], g->key[i]);
 	}
 	snprintf(fig[0], 24, "%ld", g->people);
 	snprintf(fig[1], 24, "%ld", g->apps);
@@ -238,8 +242,8 @@ html_part(FILE *out, const char *title, const struct table *t, size_t nkey,
 
 	for (i = 0; i < nkey; i++) {
 		/* the credit codes are for scripts: the page shows names */
-		skip = i + 1 < nkey && strcmp(t->labels[i], "统一社会信用代码") ==
-		    0;
+		skip = i + 1 < nkey && strncmp(t->keys[i + 1], t->keys[i],
+		    strlen(t->keys[i])) == 0;	/* "unit" before "unit_name" */
 		if (!skip)
 			cols[n++] = i;
 	}
@@ -247,7 +251,7 @@ html_part(FILE *out, const char *title, const struct table *t, size_t nkey,
 		cols[n++] = nkey + figs[i];
 	sub_table(t, cols, n, keys, labels, &sub);
 	rh_heading(out, title);
-	rh_table(out, &sub, ~0ULL << (n - nfig));
+	rh_table(out, &sub, ~0ULL << (n - nfig), 0);
 	table_free(&sub);
 }
 

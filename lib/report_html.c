@@ -71,6 +71,7 @@ static const char css[] =
     "th { background: #e8eef3; font-weight: bold; text-align: center; }\n"
     "td.r { text-align: right; white-space: nowrap; "
     "font-variant-numeric: tabular-nums; }\n"
+    "td.s { font-size: 7pt; word-break: break-all; color: #333; }\n"
     "tr { break-inside: avoid; }\n"
     "thead { display: table-header-group; }\n"
     "tbody tr:nth-child(even) td { background: #f6f8fa; }\n"
@@ -127,7 +128,8 @@ rh_figures(FILE *out, const char *const *labels, const char *const *values,
 }
 
 void
-rh_table(FILE *out, const struct table *t, unsigned long long right)
+rh_table(FILE *out, const struct table *t, unsigned long long right,
+    unsigned long long small)
 {
 	size_t r, c;
 
@@ -141,8 +143,12 @@ rh_table(FILE *out, const struct table *t, unsigned long long right)
 	for (r = 0; r < t->nrows; r++) {
 		fputs("<tr>", out);
 		for (c = 0; c < t->ncols; c++) {
-			fputs(c < 64 && (right >> c & 1) ? "<td class=\"r\">" :
-			    "<td>", out);
+			if (c < 64 && (right >> c & 1))
+				fputs("<td class=\"r\">", out);
+			else if (c < 64 && (small >> c & 1))
+				fputs("<td class=\"s\">", out);
+			else
+				fputs("<td>", out);
 			esc(out, t->cells[r * t->ncols + c]);
 			fputs("</td>", out);
 		}

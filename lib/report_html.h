@@ -40,8 +40,10 @@ void rh_note(FILE *out, const char *text);
 /* Headline figures: n pairs of label and value, in boxes. */
 void rh_figures(FILE *out, const char *const *labels,
     const char *const *values, size_t n);
-/* A table; right: a mask of columns aligned right (numbers). */
-void rh_table(FILE *out, const struct table *t, unsigned long long right);
+/* A table; right: a mask of columns aligned right (numbers), small: of
+ * columns of long text in small print. */
+void rh_table(FILE *out, const struct table *t, unsigned long long right,
+    unsigned long long small);
 void rh_chart(FILE *out, const struct rh_chart *c, const struct rh_bar *b,
     size_t n);
 void rh_end(FILE *out);

@@ -182,7 +182,7 @@ cp "$T/store.yaml.hunan" "$CEH_STORE/store.yaml"
 
 # ---- formats, errors, read-only ----
 expect_code 0 "table" ceh stats --by unit
-like "$T/out" "^合计 " "the table ends with the total"
+like "$T/out" "^ *合计 " "the table ends with the total"
 expect_code 0 "csv" ceh shortfall --year 2024 --format csv
 like "$T/out" "^身份证,姓名," "csv header"
 expect_code 2 "--by of an unknown key" ceh stats --by colour
