@@ -16,17 +16,19 @@ static const char usage[] =
     "                 [--series SERIES] [--level LEVEL]\n"
     "                 [--format table|tsv|csv|json|html]\n";
 
-#define NFIG 16		/* figure columns after the key columns */
+#define NFIG 17		/* figure columns after the key columns */
 #define MAXCOLS (2 * REPORT_MAX_KEYS + NFIG)
 
 static const char *fig_keys[NFIG] = { "people", "applications", "draft",
     "waiting_employer", "waiting_supervisor", "waiting_agency", "approved",
     "rejected", "returned", "withdrawn", "years_met", "years_not_met",
-    "met_rate", "days_employer", "days_supervisor", "days_agency" };
+    "met_rate", "days_employer", "days_supervisor", "days_agency",
+    "approval_rate" };
 static const char *fig_labels[NFIG] = { "人数", "申报数", "暂存",
     "待用人单位审核", "待主管部门审核", "待人社部门审核", "审核通过",
     "审核不通过", "退回", "已撤销", "达标年度", "未达标年度", "达标率(%)",
-    "用人单位平均审核天数", "主管部门平均审核天数", "人社部门平均审核天数" };
+    "用人单位平均审核天数", "主管部门平均审核天数", "人社部门平均审核天数",
+    "通过率(%)" };
 
 struct cols {
 	const char *keys[MAXCOLS], *labels[MAXCOLS];
@@ -137,6 +139,7 @@ add_row(struct table *t, struct store *s, const enum report_key *by,
 	for (l = 0; l < RL__COUNT; l++)
 		tenths(fig[13 + l], 24, report_wait_tenths(g,
 		    (enum report_level)l));
+	tenths(fig[16], 24, report_approval_permille(g));
 	for (i = 0; i < NFIG; i++)
 		row[n++] = fig[i];
 	table_add(t, row);
@@ -346,7 +349,7 @@ stats_html(FILE *out, struct store *s, const struct report_scope *sc,
 	struct sbuf sb = SBUF_INIT;
 	long pm = report_met_permille(g), ymd = today_ymd();
 	static const size_t f_met[] = { 0, 1, 10, 11, 12 };
-	static const size_t f_stage[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const size_t f_stage[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 16 };
 	static const size_t f_days[] = { 13, 14, 15 };
 
 	rh_begin(out, "继续教育学时达标情况统计");
@@ -372,7 +375,7 @@ stats_html(FILE *out, struct store *s, const struct report_scope *sc,
 		html_charts(out, s, st, by, nby);
 	html_waits(out, g);
 	html_part(out, "人数与年度达标", t, c->nkey, f_met, 5);
-	html_part(out, "审核状态（申报数）", t, c->nkey, f_stage, 9);
+	html_part(out, "审核状态（申报数）与通过率", t, c->nkey, f_stage, 10);
 	html_part(out, "平均审核天数", t, c->nkey, f_days, 3);
 	rh_note(out, "年度按人计：有年度范围时，范围内每人每年计一次；否则按所申报"
 	    "的年度。某年度有审核通过的申报且学时达到规则即为达标。平均审核天数含"

@@ -602,6 +602,16 @@ report_met_permille(const struct report_group *g)
 }
 
 long
+report_approval_permille(const struct report_group *g)
+{
+	long n = g->stage[RS_APPROVED] + g->stage[RS_REJECTED];
+
+	if (n == 0)
+		return -1;
+	return (g->stage[RS_APPROVED] * 1000 + n / 2) / n;
+}
+
+long
 report_wait_tenths(const struct report_group *g, enum report_level l)
 {
 	long long d;

@@ -184,6 +184,9 @@ void report_stats_free(struct report_stats *st);
 
 /* The met rate in per mille (-1 when there are no person-years). */
 long report_met_permille(const struct report_group *g);
+/* Approved per decided (approved + rejected) application, per mille (-1
+ * when none is decided yet). */
+long report_approval_permille(const struct report_group *g);
 /* Average days at a level, in tenths of a day (-1 when no stints). */
 long report_wait_tenths(const struct report_group *g, enum report_level l);
 

@@ -262,6 +262,7 @@ def stats(w, o):
                   "met_rate": rate(met, len(gr["py"]))})
         for s in STAGES:
             r[s] = gr["stage"][s]
+        r["approval_rate"] = rate(r["approved"], r["approved"] + r["rejected"])
         for lv in LEVELS:
             r["days_" + lv] = days(gr["ws"][lv], gr["wn"][lv])
         rows.append(r)
@@ -269,7 +270,7 @@ def stats(w, o):
         rows.append({"people": 0, "applications": 0, "years_met": 0,
                      "years_not_met": 0, "met_rate": "",
                      **dict.fromkeys(STAGES, 0),
-                     **{"days_" + lv: "" for lv in LEVELS}})
+                     **{"days_" + lv: "" for lv in LEVELS}, "approval_rate": ""})
     return rows
 
 
@@ -361,7 +362,8 @@ def norm_value(k, v):
 
 
 STATS_KEYS = ["people", "applications"] + STAGES + ["years_met", "years_not_met",
-              "met_rate", "days_employer", "days_supervisor", "days_agency"]
+              "met_rate", "days_employer", "days_supervisor", "days_agency",
+              "approval_rate"]
 SHORT_KEYS = ["id_number", "name", "unit", "year", "status", "public_hours",
               "professional_hours", "total_hours", "lack_public",
               "lack_professional", "lack_total", "declared_public",

@@ -97,8 +97,8 @@ like "$T/all" "^people=6 applications=10 draft=3 waiting_employer=1 waiting_supe
 like "$T/all" " years_met=4 years_not_met=8 met_rate=33.3 " "years met once each, a year approved once and declared again counts once"
 # employer stints: A1 0, B1 2, B2 0, C1 1, C2 2, D1 1, D2 9 (open) = 15/7;
 # supervisor: A1 at SUP2 5, at SUP1 1, B2 at SUP1 8 (open) = 14/3;
-# agency: A1 4, C2 2 = 6/2
-like "$T/all" " days_employer=2.1 days_supervisor=4.7 days_agency=3$" "average days at each level, open stints up to now"
+# agency: A1 4, C2 2 = 6/2; approved 2 of 3 decided
+like "$T/all" " days_employer=2.1 days_supervisor=4.7 days_agency=3 approval_rate=66.7$" "average days at each level, open stints up to now"
 expect_code 0 "2024 by unit" ceh stats --year 2024 --by unit --format json
 $ORACLE norm-stats < "$T/out" > "$T/y24"
 like "$T/y24" "^unit=$EMP1 .* people=2 applications=1 .* years_met=0 years_not_met=2 met_rate=0 " "EMP1 in 2024: two staff, one application for 2024, none met"

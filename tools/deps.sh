@@ -21,6 +21,7 @@ need libfontconfig-dev pkg-config --exists fontconfig
 need fonts-wqy-microhei test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 need fonts-noto-cjk test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 need poppler-utils command -v pdftotext
+need chromium command -v chromium  # HTML slips and reports in a real browser (tests skip without it)
 need mandoc command -v mandoc
 need perl command -v prove
 need python3 command -v python3
