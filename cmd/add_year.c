@@ -62,21 +62,20 @@ CMD_FN(add_year)
 		{ "replace", no_argument, NULL, O_REPLACE },
 		{ "from-records", no_argument, NULL, O_FROM },
 		{ "record", required_argument, NULL, O_RECORD },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *v[O_REPLACE] = { NULL };
 	struct year_row row, *old;
 	struct app_handle h;
 	struct ceh_err e;
 	char detail[16];
-	int ch, replace = 0, year, had, from = 0;
+	int ch, rc, replace = 0, year, had, from = 0;
 	char **sel = NULL;
 	size_t nsel = 0;
 
 	memset(&row, 0, sizeof(row));
 	app_handle_init(&h);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch == 'h')
 			return cmd_help(usage);
 		if (ch == O_REPLACE)
@@ -90,8 +89,7 @@ CMD_FN(add_year)
 		else if (ch >= O_YEAR && ch < O_REPLACE)
 			v[ch] = optarg;
 		else
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 	}
 	if (optind + 1 != argc)
 		return cmd_usage_error(argv[0], usage, "give one application "
@@ -117,23 +115,22 @@ CMD_FN(add_year)
 		free(sel);
 		return cmd_error(argv[0], &e);
 	}
+	if ((rc = cmd_setup(s)) != 0) {
+		free(sel);
+		return rc;
+	}
 	row.year = year;
 	if (!from && (fill_line(&row.pub, v[O_PS], v[O_PH], v[O_PF],
 	    "public", s, &e) < 0 ||
 	    fill_line(&row.pro, v[O_RS], v[O_RH], v[O_RF], "pro", s, &e) < 0 ||
 	    year_row_check(&row, &s->rules, &e) < 0))
 		goto fail;
-	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)
 		goto fail;
 	/* the hours on record for the applicant (provenance kept) */
 	if (from && (records_year_row(s, h.app.a.id_number, year, sel, nsel,
 	    &row, &e) < 0 || year_row_check(&row, &s->rules, &e) < 0))
 		goto fail;
-	if (h.app.stage != STAGE_DRAFT) {
-		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
-		    "can be changed", h.app.id, app_status(&h.app));
-		goto fail;
-	}
 	old = app_year(&h.app, year);
 	had = old != NULL;
 	if (old && !replace) {

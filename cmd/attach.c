@@ -14,7 +14,7 @@
 
 static const char usage[] =
     "usage: ceh attach APP --year YEAR [--name NAME] FILE...\n"
-    "       ceh attach APP --list [--year YEAR] [--format table|tsv|csv|json]\n"
+    "       ceh attach APP --list [--year YEAR] [--format " FMT_LIST_USAGE "]\n"
     "       ceh attach APP --remove --year YEAR NAME\n"
     "       ceh attach APP --extract DIR [--year YEAR]\n";
 
@@ -37,42 +37,15 @@ static int
 do_list(struct store *s, const char *cmd, const char *id, int year,
     enum out_format f)
 {
-	static const char *keys[] = { "year", "name", "entry", "size", "type",
-	    "sha256", "added" };
-	static const char *labels[] = { "年度", "附件名称", "entry", "size",
-	    "type", "sha256", "added" };
 	struct app_handle h;
 	struct ceh_err e;
 	struct table t;
-	char y[16], sz[24];
-	size_t i, j;
 
 	if (app_open(s, id, 0, &h, &e) < 0) {
 		app_close(&h);
 		return cmd_error(cmd, &e);
 	}
-	table_init(&t, 7, keys, labels);
-	for (i = 0; i < h.app.nyears; i++) {
-		const struct year_row *r = &h.app.years[i];
-
-		if (year && r->year != year)
-			continue;
-		for (j = 0; j < r->natt; j++) {
-			const struct attachment *a = &r->att[j];
-			const char *row[7];
-
-			snprintf(y, sizeof(y), "%d", r->year);
-			snprintf(sz, sizeof(sz), "%ld", a->size);
-			row[0] = y;
-			row[1] = a->name;
-			row[2] = a->entry;
-			row[3] = sz;
-			row[4] = a->type;
-			row[5] = a->sha256;
-			row[6] = a->added;
-			table_add(&t, row);
-		}
-	}
+	cmd_attachments_table(&t, &h.app, year);
 	if (year && app_year(&h.app, year) == NULL) {
 		ceh_fail(&e, CEH_ENOTFOUND, "application %s has no year %d",
 		    h.app.id, year);
@@ -148,8 +121,7 @@ CMD_FN(attach)
 		{ "remove", no_argument, NULL, O_REMOVE },
 		{ "extract", required_argument, NULL, O_EXTRACT },
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *yarg = NULL, *name = NULL, *dir = NULL, *fmt = NULL;
 	int ch, list = 0, rm = 0, year = 0, nmodes, nops;
@@ -161,10 +133,8 @@ CMD_FN(attach)
 	const char *id;
 	int rc, i;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
-		case 'h':
-			return cmd_help(usage);
 		case O_YEAR:
 			yarg = optarg;
 			break;
@@ -184,8 +154,7 @@ CMD_FN(attach)
 			fmt = optarg;
 			break;
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	nmodes = list + rm + (dir != NULL);
@@ -203,16 +172,16 @@ CMD_FN(attach)
 	if (name && nmodes)
 		return cmd_usage_error(argv[0], usage, "--name goes with "
 		    "adding a file");
-	if (fmt && format_parse(fmt, 1 << FMT_TABLE | 1 << FMT_TSV |
-	    1 << FMT_CSV | 1 << FMT_JSON, &f) < 0)
-		return cmd_usage_error(argv[0], usage, "unknown --format "
-		    "'%s'", fmt);
+	if (fmt && (rc = cmd_format(usage, fmt, FMT_LIST, &f)) != 0)
+		return rc;
 	if (yarg && year_parse("--year", yarg, &year, &e) < 0)
 		return cmd_error(argv[0], &e);
 	if (list || dir) {
 		if (nops != 1)
 			return cmd_usage_error(argv[0], usage, "unexpected "
 			    "operand '%s'", argv[optind + 1]);
+		if ((rc = cmd_setup(s)) != 0)
+			return rc;
 		return list ? do_list(s, argv[0], id, year, f) :
 		    do_extract(s, argv[0], id, year, dir);
 	}
@@ -227,6 +196,8 @@ CMD_FN(attach)
 	if (name && nops != 2)
 		return cmd_usage_error(argv[0], usage, "--name goes with one "
 		    "FILE");
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (app_open(s, id, 1, &h, &e) < 0)
 		goto fail;
 	if (rm) {

@@ -1,13 +1,49 @@
 /*
  * cmd.h - what every command file shares: the command functions named in
- * the dispatch table of ceh.c, and the small helpers for the common
- * skeleton (usage, errors, --help).
+ * the dispatch table of ceh.c, the command-table flags, and the helpers
+ * of the common skeleton in common.c (options, setup, errors, output).
+ *
+ * Adding a command `ceh foo` (in the manner of git's builtin.h): every
+ * file it touches, and the test that checks each step.
+ *
+ *   1. cmd/foo.c defines CMD_FN(foo) (every cmd/NAME.c is built by a
+ *      wildcard; the Makefile needs no change).  Its usage string is the man page's
+ *      SYNOPSIS.  It parses every option first, with cmd_getopt and
+ *      cmd_opt_other (--help, unknown options, missing arguments) and
+ *      cmd_format for --format, and only then calls cmd_setup(s), which
+ *      opens what the command table says it needs (cmd_ready does the
+ *      usual operand check and cmd_setup in one).  It prints through
+ *      cmd_error / cmd_usage_error, and lists through lib/table.h (JSON
+ *      through lib/json.h, never by hand).
+ *        tests/0001-basics.t: every command's --help works without a
+ *        store, and a bogus option without a store is a usage error
+ *        (exit 2), not "no store" (exit 3).
+ *   2. cmd.h declares CMD_FN(foo) below.
+ *   3. ceh.c's commands[] gets { "foo", cmd_foo, FLAGS, "summary" },
+ *      sorted by name; FLAGS are the CMD_* below.
+ *        tests/0001-basics.t and 0002-docs.t (`ceh help` lists it).
+ *   4. man/ceh-foo.1 (mdoc): SYNOPSIS identical to the usage; EXIT
+ *      STATUS; a JSON section if it has --format json; and a row in
+ *      ceh.1's command table.
+ *        tests/0002-docs.t: mandoc -Tlint clean, --help is the SYNOPSIS,
+ *        ceh.1 names every command.
+ *   5. An example under examples/ runs it.
+ *        tests/0002-docs.t: every command appears in an example.
+ *   6. tests/NNNN-foo.t drives it as a user does (exit codes, output,
+ *      store_digest unchanged after every refusal); its JSON is checked
+ *      for types with /usr/bin/python3 in tests/0106-json.t.
+ *   7. README.md's tour, if users meet it early.
  *
  * A command is "int cmd_NAME(int argc, char **argv, struct store *s)":
- * argv[0] is the command name; s is the opened store (NULL for commands
- * that do not need one).  It returns the exit code (err.h).  It prints
- * its result on stdout and at most one error line on stderr, through
- * cmd_error().
+ * argv[0] is the command name.  s is the store the dispatcher prepared
+ * but has NOT opened: after parsing its options the command calls
+ * cmd_setup(s), which opens it (and loads what the flags say) or prints
+ * why not and returns the exit code.  This order is what makes a usage
+ * error a usage error (exit 2) whether a store exists or not, and --help
+ * work anywhere.  The dispatcher closes the store after the command
+ * returns, if cmd_setup opened it.  The command returns the exit code
+ * (err.h) and prints its result on stdout and at most one error line on
+ * stderr, through cmd_error().
  */
 #ifndef CEH_CMD_H
 #define CEH_CMD_H
@@ -16,6 +52,7 @@
 
 #include "err.h"
 #include "store.h"
+#include "table.h"
 
 struct store;
 
@@ -42,6 +79,36 @@ CMD_FN(verify_slip);
 CMD_FN(stats);
 CMD_FN(shortfall);
 
+/* Command-table flags: what cmd_setup prepares for the command. */
+#define CMD_STORE	0x1	/* opens the store (--store, $CEH_STORE, ...) */
+#define CMD_UNITS	0x2	/* and loads units.yaml once (implies STORE) */
+#define CMD_WRITES	0x4	/* takes locks, may change the store: --wait */
+/*
+ * Readers never lock, so --wait is given to writers only.  CMD_WRITES is
+ * also where the dispatcher would set up what writers alone need (the
+ * removal of temp files on exit and signals, issue 11 point 2).
+ */
+
+struct command {
+	const char *name;
+	int (*fn)(int, char **, struct store *);
+	int flags;
+	const char *summary;
+};
+
+/* The dispatcher: the command about to run, the global options. */
+void cmd_start(const struct command *c, const char *store_path, long wait);
+/*
+ * Open what the running command's flags ask for into *s.  Returns 0, or
+ * the exit code after printing the error ("no store at ...": 3).  A
+ * command without CMD_STORE gets 0 and s untouched.
+ */
+int cmd_setup(struct store *s);
+/* For the dispatcher: close the store if cmd_setup opened it. */
+void cmd_finish(struct store *s);
+/* The store path given by --store, or NULL (for init). */
+extern const char *ceh_store_path;
+
 /* Print "ceh CMD: message" on stderr and return e->code. */
 int cmd_error(const char *cmd, const struct ceh_err *e);
 /* Print "ceh CMD: message" and the usage on stderr; return 2. */
@@ -49,19 +116,76 @@ int cmd_usage_error(const char *cmd, const char *usage, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 /* Print the usage on stdout for --help; return 0. */
 int cmd_help(const char *usage);
-/* The store path given by --store or the default (for init). */
-extern const char *ceh_store_path;
 
-/* getopt_long options for the applicant fields (apply, edit): each
- * option's val is its index in applicant_fields, plus help (val 'h'). */
-extern const struct option cmd_applicant_options[];
+/*
+ * Options.  cmd_getopt is getopt_long over argv with the long options o
+ * and the short option -h; give it an option table whose --help has val
+ * 'h'.  Whatever the command does not handle itself goes to
+ * cmd_opt_other (the default: of its switch): --help prints the usage
+ * (0); an option that needs an argument and has none says so ("option
+ * '--as' needs an argument"), and an unknown one says that, both with
+ * the usage (2).  A command with a short option of its own (print-slip's
+ * -o) calls getopt_long with ":ho:" itself and ends with cmd_opt_other.
+ */
+int cmd_getopt(int argc, char **argv, const struct option *o);
+int cmd_opt_other(char **argv, const char *usage, int ch);
+/* --format NAME out of the formats in allowed (FMT_LIST for lists):
+ * 0, or a usage error naming the choices (2). */
+int cmd_format(const char *usage, const char *name, unsigned allowed,
+    enum out_format *f);
+/* Parse helpers return CMD_GO to go on, else the exit code. */
+#define CMD_GO (-1)
+/* The end of every option table: --help, then the terminator. */
+#define CMD_OPT_END { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+
+/*
+ * The applicant options of apply and edit, made from applicant_fields
+ * (doc.h): --OPTION METAVAR for each field.  cmd_applicant_args parses
+ * them into given[APPLICANT_NFIELDS] (NULL when not given; *n counts
+ * those given) and returns CMD_GO, or the exit code (help, usage).
+ * cmd_applicant_usage writes "usage: ceh CMD OPERANDS" followed by the
+ * options (the required ones bare and first, unless all_optional), and
+ * wraps lines as the man pages' SYNOPSIS does; the string lives until
+ * exit.
+ */
+int cmd_applicant_args(int argc, char **argv, const char *usage,
+    const char **given, int *n);
+const char *cmd_applicant_usage(const char *cmd, const char *operands,
+    int all_optional);
+
+/* An applicant's --unit: registered (else class 3) and an employer, not
+ * a supervisor or agency (else class 1).  Needs the units loaded. */
+int cmd_employer(const struct store *s, const char *code,
+    struct ceh_err *e);
+
+/* Open application id for a change (app_open, person locked) and check
+ * it is a draft (else class 4); the caller app_closes h either way. */
+int cmd_open_draft(struct store *s, const char *id, struct app_handle *h,
+    struct ceh_err *e);
+/* After the options: CMD_GO if no operand is left, else a usage error
+ * ("unexpected argument 'X'", 2). */
+int cmd_no_operands(int argc, char **argv, const char *usage);
+/* The usual end of parsing: no operand left (nops 0) or exactly one
+ * application id (nops 1, argv[optind]), else a usage error; then
+ * cmd_setup.  CMD_GO, or the exit code. */
+int cmd_ready(struct store *s, int argc, char **argv, const char *usage,
+    int nops);
 
 /* submit and withdraw: parse "CMD APP", apply one workflow transition
  * (an enum wf_action), print "ID<TAB>outcome"; returns the exit code. */
 int cmd_one_transition(int argc, char **argv, struct store *s,
     const char *usage, int action);
 
-/* getopt_long helper: reset state so each command parses its own argv. */
-void cmd_getopt_reset(void);
+/*
+ * Output shared by several commands, so the same thing has the same
+ * columns and JSON everywhere: an application's history (log, show) and
+ * its attachments (attach --list, show).  year 0: every year.  The
+ * tables borrow the store's units for names; the caller frees them with
+ * table_free.
+ */
+void cmd_history_table(struct table *t, const struct store *s,
+    const struct application *app);
+void cmd_attachments_table(struct table *t, const struct application *app,
+    int year);
 
 #endif

@@ -5,46 +5,42 @@
 
 #include "cmd.h"
 
-static const char usage[] =
-    "usage: ceh edit APP [--name NAME] [--ethnicity ETHNICITY] [--unit CODE]\n"
-    "                [--unit-nature NATURE] [--title-level LEVEL]\n"
-    "                [--phone PHONE] [--series SERIES] [--specialty SPECIALTY]\n"
-    "                [--region REGION] [--education EDUCATION] [--remark TEXT]\n";
+/* The index of an applicant field in applicant_fields. */
+static int
+field(const char *option)
+{
+	int i;
+
+	for (i = 0; applicant_fields[i].option; i++)
+		if (strcmp(applicant_fields[i].option, option) == 0)
+			break;
+	return i;
+}
 
 CMD_FN(edit)
 {
-	const char *given[16] = { NULL };
+	const char *usage = cmd_applicant_usage("edit", "APP", 1);
+	const char *given[APPLICANT_NFIELDS];
 	struct sbuf changed = SBUF_INIT;
 	struct app_handle h;
 	struct ceh_err e;
-	int ch, i, n = 0;
+	int i, n, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", cmd_applicant_options,
-	    NULL)) != -1) {
-		if (ch == 'h')
-			return cmd_help(usage);
-		if (ch < 0 || ch > 11)
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
-		given[ch] = optarg;
-		n++;
-	}
+	if ((rc = cmd_applicant_args(argc, argv, usage, given, &n)) != CMD_GO)
+		return rc;
 	if (optind + 1 != argc)
 		return cmd_usage_error(argv[0], usage, "give one application "
 		    "id");
-	if (given[0])
+	if (given[field("id")])
 		return cmd_usage_error(argv[0], usage, "the ID number of an "
 		    "application cannot change; create a new application");
 	if (n == 0)
 		return cmd_usage_error(argv[0], usage, "nothing to change");
-	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
+	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)
 		goto fail;
-	if (h.app.stage != STAGE_DRAFT) {
-		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
-		    "can be changed", h.app.id, app_status(&h.app));
-		goto fail;
-	}
-	for (i = 1; applicant_fields[i].option; i++) {
+	for (i = 0; applicant_fields[i].option; i++) {
 		const char *opt = applicant_fields[i].option;
 		char *old;
 
@@ -60,15 +56,8 @@ CMD_FN(edit)
 			sb_addf(&changed, "%s%s", changed.len ? "," : "", opt);
 		free(old);
 	}
-	if (given[3]) {
-		if (store_load_units(s, &e) < 0)
-			goto fail;
-		if (units_find(&s->units, h.app.a.unit) == NULL) {
-			ceh_fail(&e, CEH_ENOTFOUND, "--unit %s is not a "
-			    "registered unit", h.app.a.unit);
-			goto fail;
-		}
-	}
+	if (given[field("unit")] && cmd_employer(s, h.app.a.unit, &e) < 0)
+		goto fail;
 	if (changed.len) {
 		app_add_event(&h.app, "edited", NULL, NULL, NULL, changed.buf);
 		if (app_save(s, &h, &e) < 0)

@@ -8,8 +8,6 @@
  * index as a whole (stale entries, re-checked under the person's lock),
  * and temp files at the top of the store (under the store lock).
  */
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,114 +182,57 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	app_release(&app);
 }
 
-static void
-check_person(struct fsck *f, const char *idnum)
+/* check_app for each document of a folder (folder_docs). */
+static int
+check_doc(struct person *p, enum stage folder, const char *uniq, void *arg)
 {
-	struct store *s = f->s;
+	check_app(arg, p, folder, uniq);
+	return 0;
+}
+
+/* One person (store_people), under its lock: the roll-forward rule, then
+ * every document of every folder. */
+static int
+check_person(struct store *s, struct person *p, const struct ceh_err *err,
+    void *arg)
+{
+	struct fsck *f = arg;
 	struct repair_report rep;
-	struct person p;
 	struct ceh_err e;
-	struct dirent *d;
 	int i;
 
-	if (person_open(s, idnum, 0, &p, &e) < 0) {
-		syserr(f, &e);
-		return;
+	if (p == NULL) {
+		syserr(f, err);
+		return 0;
 	}
 	f->people++;
-	if (lock_take(p.fd, ".lock", s->wait_secs, &p.lock, &e) < 0) {
-		printf("people/%.3s/%s: skipped: %s\n", idnum + 14, idnum,
-		    e.msg);
+	if (person_lock_mode(s, p, LOCK_ONLY, &e) < 0) {
+		printf("%s: skipped: %s\n", p->dir, e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
 		else
 			f->syserr++;
-		person_close(&p);
-		return;
+		return 0;
 	}
-	for (i = 0; f->repair && i < STAGE__COUNT; i++)
-		if (p.stagefd[i] < 0 &&
-		    (p.stagefd[i] = open_dir_at(p.fd, stage_name(i), 1,
-		    &e)) < 0) {
-			syserr(f, &e);
-			person_close(&p);
-			return;
-		}
 	memset(&rep, 0, sizeof(rep));
 	rep.say = say;
-	if (person_repair(s, &p, f->repair, &rep, &e) < 0)
+	if (person_repair(s, p, f->repair, &rep, &e) < 0)
 		syserr(f, &e);
 	f->problems += rep.problems;
 	f->repaired += rep.moved + rep.zips_moved + rep.temps_removed;
-	for (i = 0; i < STAGE__COUNT; i++) {
-		int fd;
-		DIR *dir;
-
-		if (p.stagefd[i] < 0 || (fd = dup(p.stagefd[i])) < 0)
-			continue;
-		if ((dir = fdopendir(fd)) == NULL) {
-			close(fd);
-			continue;
-		}
-		rewinddir(dir);
-		while ((d = readdir(dir)) != NULL) {
-			size_t l = strlen(d->d_name);
-			char uniq[APP_UNIQ_LEN + 1];
-
-			if (l != APP_UNIQ_LEN + 5 ||
-			    strcmp(d->d_name + APP_UNIQ_LEN, ".yaml") != 0)
-				continue;
-			memcpy(uniq, d->d_name, APP_UNIQ_LEN);
-			uniq[APP_UNIQ_LEN] = '\0';
-			check_app(f, &p, (enum stage)i, uniq);
-		}
-		closedir(dir);
-	}
-	person_close(&p);
-}
-
-static int
-idnum_name(const char *s)
-{
-	return strlen(s) == IDNUM_LEN && strspn(s, "0123456789") >= 17 &&
-	    (s[17] == 'X' || (s[17] >= '0' && s[17] <= '9'));
+	for (i = 0; i < STAGE__COUNT; i++)
+		if (folder_docs(p, (enum stage)i, check_doc, f, &e) < 0)
+			syserr(f, &e);
+	return 0;
 }
 
 static void
 check_people(struct fsck *f)
 {
-	struct dirent *d, *d2;
-	DIR *top, *sd;
-	int fd, sfd;
+	struct ceh_err e;
 
-	fd = dup(f->s->peoplefd);
-	if (fd < 0 || (top = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		printf("people: cannot read it\n");
-		f->syserr++;
-		return;
-	}
-	rewinddir(top);
-	while ((d = readdir(top)) != NULL) {
-		if (strlen(d->d_name) != 3 || strspn(d->d_name,
-		    "0123456789") != 3)
-			continue;
-		sfd = openat(f->s->peoplefd, d->d_name, O_RDONLY |
-		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sfd < 0)
-			continue;
-		if ((sd = fdopendir(sfd)) == NULL) {
-			close(sfd);
-			continue;
-		}
-		while ((d2 = readdir(sd)) != NULL)
-			if (idnum_name(d2->d_name) &&
-			    strncmp(d2->d_name + 14, d->d_name, 3) == 0)
-				check_person(f, d2->d_name);
-		closedir(sd);
-	}
-	closedir(top);
+	if (store_people(f->s, check_person, f, &e) < 0)
+		syserr(f, &e);
 }
 
 static int
@@ -329,7 +270,7 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 			return 0;
 		}
 		why = "no such application";
-	} else if (lock_take(p.fd, ".lock", s->wait_secs, &p.lock, &e) < 0) {
+	} else if (person_lock_mode(s, &p, LOCK_ONLY, &e) < 0) {
 		if (e.code == CEH_ESTATE) {
 			printf("queues/%s/%s: skipped: %s\n", unit, appid,
 			    e.msg);
@@ -339,11 +280,12 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 		}
 		person_close(&p);
 		return 0;
-	} else if (app_find(&p, ref.uniq, &folder, &e) < 0) {
+	} else if (app_load(s, &p, ref.uniq, &folder, &app, &e) < 0) {
+		if (e.code != CEH_ENOTFOUND) {
+			person_close(&p);
+			return 0;	/* reported with its person */
+		}
 		why = "no such application";
-	} else if (app_read(s, &p, folder, ref.uniq, &app, &e) < 0) {
-		person_close(&p);
-		return 0;	/* reported with its person */
 	} else if (app.stage != STAGE_REVIEW) {
 		snprintf(buf, sizeof(buf), "it is %s", app_status(&app));
 		why = buf;
@@ -359,15 +301,15 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 	return 0;
 }
 
-/* Temp files at the top of the store and in codes/, under the store lock
- * (their writers hold it). */
+/* Temp files at the top of the store, in codes/ and in queues/, under
+ * the store lock (the writers of the first two hold it; a listing cache
+ * line being written meanwhile is only a cache). */
 static void
 check_top(struct fsck *f)
 {
-	static const char *const dirs[] = { ".", "codes", NULL };
+	struct sweep sw;
 	struct lock lk;
 	struct ceh_err e;
-	int i;
 
 	if (store_lock(f->s, &lk, &e) < 0) {
 		printf("store: top-level temp files not checked: %s\n", e.msg);
@@ -377,27 +319,13 @@ check_top(struct fsck *f)
 			f->syserr++;
 		return;
 	}
-	for (i = 0; dirs[i]; i++) {
-		struct dirent *d;
-		DIR *dir;
-		int fd = openat(f->s->rootfd, dirs[i], O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-
-		if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		while ((d = readdir(dir)) != NULL) {
-			if (!is_temp_name(d->d_name))
-				continue;
-			problem(f, f->repair && unlinkat(dirfd(dir), d->d_name,
-			    0) == 0, "%s%s%s: temp file of an interrupted "
-			    "write", i ? dirs[i] : "", i ? "/" : "",
-			    d->d_name);
-		}
-		closedir(dir);
-	}
+	memset(&sw, 0, sizeof(sw));
+	sw.repair = f->repair;
+	sw.say = say;
+	if (store_sweep(f->s, &sw, &e) < 0 || queue_sweep(f->s, &sw, &e) < 0)
+		syserr(f, &e);
+	f->problems += sw.found - sw.removed;
+	f->repaired += sw.removed;
 	lock_release(&lk);
 }
 
@@ -434,8 +362,7 @@ CMD_FN(fsck)
 {
 	static const struct option opts[] = {
 		{ "repair", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct fsck f;
 	struct ceh_err e;
@@ -444,7 +371,7 @@ CMD_FN(fsck)
 
 	memset(&f, 0, sizeof(f));
 	f.s = s;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'r':
 			f.repair = 1;
@@ -452,15 +379,11 @@ CMD_FN(fsck)
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
-	if (store_load_units(s, &e) < 0)
-		return cmd_error(argv[0], &e);
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+		return rc;
 	check_top(&f);
 	check_people(&f);
 	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "records.h"
+#include "records_import.h"
 
 static const char usage[] =
     "usage: ceh import [--dry-run] [--encoding auto|utf-8|gb18030]\n"
@@ -57,8 +58,7 @@ CMD_FN(import)
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "encoding", required_argument, NULL, O_ENC },
 		{ "rejects", required_argument, NULL, O_REJ },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct import_opts o;
 	struct import_stats st, tot;
@@ -70,7 +70,7 @@ CMD_FN(import)
 	memset(&o, 0, sizeof(o));
 	memset(&tot, 0, sizeof(tot));
 	o.enc = CSVENC_AUTO;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'h':
 			return cmd_help(usage);
@@ -87,13 +87,14 @@ CMD_FN(import)
 			rejects = optarg;
 			break;
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	if (optind >= argc)
 		return cmd_usage_error(argv[0], usage, "give at least one CSV "
 		    "file");
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (!o.dry_run) {
 		if (store_lock(s, &lk, &e) < 0 || records_recover(s, &e) < 0) {
 			lock_release(&lk);

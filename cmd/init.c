@@ -9,23 +9,20 @@ static const char usage[] = "usage: ceh [--store DIR] init\n";
 CMD_FN(init)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct ceh_err e;
 	char *path, *data;
 	int ch, rc;
 
 	(void)s;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch == 'h')
 			return cmd_help(usage);
-		return cmd_usage_error(argv[0], usage, "unknown option '%s'",
-		    argv[optind - 1]);
+		return cmd_opt_other(argv, usage, ch);
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	path = ceh_store_path ? xstrdup(ceh_store_path) : store_default_path();
 	data = store_data_dir();
 	rc = store_init(path, data, &e);

@@ -10,15 +10,22 @@
 
 static const char usage[] =
     "usage: ceh list [--stage STAGE] [--unit CODE] [--at CODE] [--id IDNUMBER]\n"
-    "                [--year YEAR] [--format table|tsv|csv|json]\n";
+    "                [--year YEAR] [--format " FMT_LIST_USAGE "]\n";
 
 #define NCOLS 11
-static const char *keys[NCOLS] = { "id", "name", "id_number", "unit",
-    "education", "phone", "years", "series", "status", "waiting_at",
-    "reason" };
-static const char *labels[NCOLS] = { "申报编号", "姓名", "身份证", "工作单位",
-    "最高学历", "联系电话", "申报年度", "申报系列", "审核状态", "待审核单位",
-    "不通过意见" };
+static const struct column cols[NCOLS] = {
+	{ "id", "申报编号", COL_TEXT },
+	{ "name", "姓名", COL_TEXT },
+	{ "id_number", "身份证", COL_TEXT },
+	{ "unit", "工作单位", COL_UNIT },
+	{ "education", "最高学历", COL_TEXT },
+	{ "phone", "联系电话", COL_TEXT },
+	{ "years", "申报年度", COL_YEARS },
+	{ "series", "申报系列", COL_TEXT },
+	{ "status", "审核状态", COL_TEXT },
+	{ "waiting_at", "待审核单位", COL_UNIT_CODE },
+	{ "reason", "不通过意见", COL_TEXT },
+};
 
 struct filter {
 	int stage;		/* -1: any */
@@ -39,14 +46,6 @@ struct ctx {
 	struct ceh_err e;
 };
 
-static const char *
-unit_name(struct store *s, const char *code)
-{
-	const struct unit *u = code[0] ? units_find(&s->units, code) : NULL;
-
-	return u ? u->name : code;
-}
-
 /* Add a row for app if it passes the filters. */
 static void
 add_row(struct store *s, struct ctx *c, const struct application *app)
@@ -56,6 +55,7 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 	size_t i;
 	int match;
 
+	(void)s;	/* unit names: the table's */
 	match = (c->f.stage < 0 || (int)app->stage == c->f.stage) &&
 	    (c->f.unit == NULL || strcmp(app->a.unit, c->f.unit) == 0) &&
 	    (c->f.at == NULL || (app->stage == STAGE_REVIEW &&
@@ -71,7 +71,7 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 	r->cells[0] = xstrdup(app->id);
 	r->cells[1] = xstrdup(app->a.name);
 	r->cells[2] = xstrdup(app->a.id_number);
-	r->cells[3] = xstrdup(unit_name(s, app->a.unit));
+	r->cells[3] = xstrdup(app->a.unit);
 	r->cells[4] = xstrdup(app->a.education);
 	r->cells[5] = xstrdup(app->a.phone);
 	r->cells[6] = sb_detach(&years);
@@ -81,34 +81,22 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 	r->cells[10] = xstrdup(app_last_reason(app));
 }
 
+/* One application of the walk (store_walk handles documents moved by a
+ * transition meanwhile). */
 static int
 visit(struct store *s, struct person *p, enum stage folder,
-    const char *uniq, void *arg)
+    struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct ctx *c = arg;
-	struct application app;
-	struct ceh_err e;
 
-	if (app_read(s, p, folder, uniq, &app, &e) < 0) {
-		enum stage now;
-
-		/* moved since the walk listed it: a folder still to be
-		 * walked will show it; one already walked is read again */
-		if (e.code == CEH_ENOTFOUND) {
-			if (app_find(p, uniq, &now, &e) < 0 || now >= folder)
-				return 0;
-			if (app_read(s, p, now, uniq, &app, &e) == 0) {
-				add_row(s, c, &app);
-				app_release(&app);
-				return 0;
-			}
-		}
-		fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
+	(void)p;
+	(void)folder;
+	if (app == NULL) {
+		fprintf(stderr, "ceh list: skipped: %s\n", err->msg);
 		c->bad++;
 		return 0;
 	}
-	add_row(s, c, &app);
-	app_release(&app);
+	add_row(s, c, app);
 	return 0;
 }
 
@@ -153,8 +141,7 @@ CMD_FN(list)
 		{ "id", required_argument, NULL, 'i' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	char unit[CREDIT_LEN + 1], at[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
 	const char *id = NULL;
@@ -167,7 +154,7 @@ CMD_FN(list)
 
 	memset(&c, 0, sizeof(c));
 	c.f.stage = -1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 's':
 			if (stage_parse(optarg, &st) < 0)
@@ -198,23 +185,16 @@ CMD_FN(list)
 				    "needs a four-digit year, not '%s'", optarg);
 			break;
 		case 'f':
-			if (format_parse(optarg, 1 << FMT_TABLE | 1 << FMT_TSV |
-			    1 << FMT_CSV | 1 << FMT_JSON, &fmt) < 0)
-				return cmd_usage_error(argv[0], usage, "unknown "
-				    "--format '%s'", optarg);
+			if ((rc = cmd_format(usage, optarg, FMT_LIST,
+			    &fmt)) != 0)
+				return rc;
 			break;
-		case 'h':
-			return cmd_help(usage);
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
-	if (store_load_units(s, &c.e) < 0)
-		return cmd_error(argv[0], &c.e);
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+		return rc;
 	if (c.f.at && id == NULL)	/* a queue: read only its documents */
 		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);
 	else
@@ -223,7 +203,7 @@ CMD_FN(list)
 		return cmd_error(argv[0], &c.e);
 	if (c.n > 1)	/* qsort(NULL, 0, ...) is undefined */
 		qsort(c.rows, c.n, sizeof(*c.rows), by_id);
-	table_init(&t, NCOLS, keys, labels);
+	table_init(&t, cols, NCOLS, &s->units);
 	for (i = 0; i < c.n; i++) {
 		table_add(&t, (const char *const *)c.rows[i].cells);
 		for (k = 0; k < NCOLS; k++)

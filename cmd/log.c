@@ -5,59 +5,39 @@
 #include "table.h"
 
 static const char usage[] =
-    "usage: ceh log APP [--format table|tsv|csv|json]\n";
-
-#define NCOLS 7
-static const char *keys[NCOLS] = { "at", "event", "by", "unit", "next",
-    "reason", "detail" };
-static const char *labels[NCOLS] = { "时间", "事件", "操作人", "单位",
-    "下一级", "原因", "说明" };
+    "usage: ceh log APP [--format " FMT_LIST_USAGE "]\n";
 
 CMD_FN(log)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format fmt = FMT_TABLE;
 	struct app_handle h;
 	struct ceh_err e;
 	struct table t;
-	size_t i;
-	int ch;
+	int ch, rc;
 
 	app_handle_init(&h);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (format_parse(optarg, 1 << FMT_TABLE | 1 << FMT_TSV |
-			    1 << FMT_CSV | 1 << FMT_JSON, &fmt) < 0)
-				return cmd_usage_error(argv[0], usage, "unknown "
-				    "--format '%s'", optarg);
+			if ((rc = cmd_format(usage, optarg, FMT_LIST,
+			    &fmt)) != 0)
+				return rc;
 			break;
-		case 'h':
-			return cmd_help(usage);
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind + 1 != argc)
-		return cmd_usage_error(argv[0], usage, "give one application "
-		    "id");
+	if ((rc = cmd_ready(s, argc, argv, usage, 1)) != CMD_GO)
+		return rc;
 	if (app_open(s, argv[optind], 0, &h, &e) < 0) {
 		app_close(&h);
 		return cmd_error(argv[0], &e);
 	}
-	table_init(&t, NCOLS, keys, labels);
-	for (i = 0; i < h.app.nhistory; i++) {
-		const struct event *ev = &h.app.history[i];
-		const char *row[NCOLS] = { ev->at, ev->what, ev->by, ev->unit,
-		    ev->next, ev->reason, ev->detail };
-
-		table_add(&t, row);
-	}
+	cmd_history_table(&t, s, &h.app);
 	table_print(&t, fmt, stdout);
 	table_free(&t);
 	app_close(&h);

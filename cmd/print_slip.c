@@ -73,12 +73,12 @@ CMD_FN(print_slip)
 		{ "for", required_argument, NULL, O_FOR },
 		{ "year", required_argument, NULL, O_YEAR },
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *id = NULL, *from_s = NULL, *to_s = NULL, *kind = NULL;
 	const char *year_s = NULL, *fmt_s = "text", *outpath = NULL;
 	enum slip_fmt fmt;
+	enum out_format of;
 	struct slip sl;
 	struct ceh_err e;
 	long from, to, y;
@@ -88,9 +88,9 @@ CMD_FN(print_slip)
 	FILE *mem;
 
 	slip_init(&sl);
-	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	/* -o is a short option of its own: getopt_long, ':' first */
+	while ((ch = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'h': return cmd_help(usage);
 		case 'o': outpath = optarg; break;
 		case O_ID: id = optarg; break;
 		case O_FROM: from_s = optarg; break;
@@ -99,13 +99,11 @@ CMD_FN(print_slip)
 		case O_YEAR: year_s = optarg; break;
 		case O_FORMAT: fmt_s = optarg; break;
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	if (id == NULL)
 		return cmd_usage_error(argv[0], usage, "missing --id");
 	if (kind || year_s) {
@@ -118,17 +116,11 @@ CMD_FN(print_slip)
 	} else if (!from_s || !to_s)
 		return cmd_usage_error(argv[0], usage, "give --from YEAR "
 		    "--to YEAR, or --for senior|intermediate --year YEAR");
-	if (strcmp(fmt_s, "text") == 0)
-		fmt = SF_TEXT;
-	else if (strcmp(fmt_s, "html") == 0)
-		fmt = SF_HTML;
-	else if (strcmp(fmt_s, "pdf") == 0)
-		fmt = SF_PDF;
-	else if (strcmp(fmt_s, "json") == 0)
-		fmt = SF_JSON;
-	else
-		return cmd_usage_error(argv[0], usage, "--format must be text, "
-		    "html, pdf or json, not '%s'", fmt_s);
+	if ((rc = cmd_format(usage, fmt_s, FMT_BIT(FMT_TEXT) |
+	    FMT_BIT(FMT_HTML) | FMT_BIT(FMT_PDF) | FMT_BIT(FMT_JSON), &of)) != 0)
+		return rc;
+	fmt = of == FMT_HTML ? SF_HTML : of == FMT_PDF ? SF_PDF :
+	    of == FMT_JSON ? SF_JSON : SF_TEXT;
 	if (fmt == SF_PDF && outpath == NULL && isatty(STDOUT_FILENO))
 		return cmd_usage_error(argv[0], usage, "a PDF is not for the "
 		    "terminal: give -o FILE or redirect the output");
@@ -144,6 +136,8 @@ CMD_FN(print_slip)
 		f = (int)from;
 		t = (int)to;
 	}
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (slip_collect(s, id, f, t, &sl, &e) < 0)
 		goto fail;
 	/* a number already taken (50 random bits: practically never) gets

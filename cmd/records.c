@@ -9,15 +9,22 @@
 
 static const char usage[] =
     "usage: ceh records --id IDNUMBER [--year YEAR]\n"
-    "                   [--format table|tsv|csv|json]\n";
+    "                   [--format " FMT_LIST_USAGE "]\n";
 
 #define NCOLS 11
-static const char *keys[NCOLS] = { "id_number", "name", "year", "type",
-    "subject", "hours", "form", "provider", "record_id", "import",
-    "source" };
-static const char *labels[NCOLS] = { "证件号码", "姓名", "年度", "科目类型",
-    "科目名称", "学时", "继续教育形式", "培训机构", "记录编号", "导入批次",
-    "来源" };
+static const struct column cols[NCOLS] = {
+	{ "id_number", "证件号码", COL_TEXT },
+	{ "name", "姓名", COL_TEXT },
+	{ "year", "年度", COL_INT },
+	{ "type", "科目类型", COL_TEXT },
+	{ "subject", "科目名称", COL_TEXT },
+	{ "hours", "学时", COL_HOURS },
+	{ "form", "继续教育形式", COL_TEXT },
+	{ "provider", "培训机构", COL_TEXT },
+	{ "record_id", "记录编号", COL_TEXT },
+	{ "import", "导入批次", COL_INT },
+	{ "source", "来源", COL_TEXT },
+};
 
 enum { O_ID = 1, O_YEAR, O_FORMAT };
 
@@ -27,8 +34,7 @@ CMD_FN(records)
 		{ "id", required_argument, NULL, O_ID },
 		{ "year", required_argument, NULL, O_YEAR },
 		{ "format", required_argument, NULL, O_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format fmt = FMT_TABLE;
 	const char *idarg = NULL, *yeararg = NULL;
@@ -39,12 +45,10 @@ CMD_FN(records)
 	struct ceh_err e;
 	size_t n, i;
 	long pub = 0, pro = 0;
-	int ch, year = 0;
+	int ch, rc, year = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
-		case 'h':
-			return cmd_help(usage);
 		case O_ID:
 			idarg = optarg;
 			break;
@@ -52,24 +56,23 @@ CMD_FN(records)
 			yeararg = optarg;
 			break;
 		case O_FORMAT:
-			if (format_parse(optarg, 1 << FMT_TABLE | 1 << FMT_TSV |
-			    1 << FMT_CSV | 1 << FMT_JSON, &fmt) < 0)
-				return cmd_usage_error(argv[0], usage,
-				    "unknown format '%s'", optarg);
+			if ((rc = cmd_format(usage, optarg, FMT_LIST,
+			    &fmt)) != 0)
+				return rc;
 			break;
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+		return rc;
 	if (idarg == NULL)
 		return cmd_usage_error(argv[0], usage, "missing --id");
 	if (idnum_check("--id", idarg, id, &e) < 0 ||
 	    (yeararg && year_parse("--year", yeararg, &year, &e) < 0))
 		return cmd_error(argv[0], &e);
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (records_lookup(s, id, year, &r, &n, &e) < 0)
 		return cmd_error(argv[0], &e);
 	if (n == 0) {
@@ -81,7 +84,7 @@ CMD_FN(records)
 			    "for %s", id);
 		return cmd_error(argv[0], &e);
 	}
-	table_init(&t, NCOLS, keys, labels);
+	table_init(&t, cols, NCOLS, NULL);
 	for (i = 0; i < n; i++) {
 		snprintf(year_s, sizeof(year_s), "%d", r[i].year);
 		snprintf(batch, sizeof(batch), "%ld", r[i].batch);

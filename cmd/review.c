@@ -72,8 +72,7 @@ CMD_FN(review)
 		{ "reason", required_argument, NULL, 'r' },
 		{ "reject", no_argument, NULL, 'J' },
 		{ "return", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	struct wf_request rq = { WF_APPROVE, NULL, NULL, NULL };
 	char as[CREDIT_LEN + 1], next[CREDIT_LEN + 1];
@@ -85,7 +84,7 @@ CMD_FN(review)
 	size_t n = 0, i;
 	int ch, nact = 0, rc, stdin_used = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'A':
 			rq.action = WF_APPROVE;
@@ -111,8 +110,7 @@ CMD_FN(review)
 		case 'h':
 			return cmd_help(usage);
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	if (as_arg == NULL)
@@ -133,8 +131,9 @@ CMD_FN(review)
 	if (credit_check("--as", as_arg, as, &e) < 0)
 		return cmd_error(argv[0], &e);
 	rq.as = as;
-	if (store_load_units(s, &e) < 0)
-		return cmd_error(argv[0], &e);
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
+
 	if (units_find(&s->units, as) == NULL) {
 		ceh_fail(&e, CEH_ENOTFOUND, "--as %s is not a registered unit",
 		    as);

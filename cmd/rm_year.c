@@ -11,23 +11,21 @@ CMD_FN(rm_year)
 {
 	static const struct option opts[] = {
 		{ "year", required_argument, NULL, 'y' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *ys = NULL;
 	struct year_row *row;
 	struct app_handle h;
 	struct ceh_err e;
 	long year;
-	int ch;
+	int ch, rc;
 
 	app_handle_init(&h);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch == 'h')
 			return cmd_help(usage);
 		if (ch != 'y')
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		ys = optarg;
 	}
 	if (optind + 1 != argc)
@@ -38,13 +36,10 @@ CMD_FN(rm_year)
 	if (parse_long(ys, &year) < 0 || year < 1000 || year > 9999)
 		return cmd_usage_error(argv[0], usage, "--year needs a "
 		    "four-digit year, not '%s'", ys);
-	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
+	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)
 		goto fail;
-	if (h.app.stage != STAGE_DRAFT) {
-		ceh_fail(&e, CEH_ESTATE, "application %s is %s; only a draft "
-		    "can be changed", h.app.id, app_status(&h.app));
-		goto fail;
-	}
 	row = app_year(&h.app, (int)year);
 	if (row == NULL) {
 		ceh_fail(&e, CEH_ENOTFOUND, "application %s has no year %ld",

@@ -16,19 +16,30 @@ static const char usage[] =
     "                     --for senior|intermediate --year YEAR)\n"
     "                     [--unit CODE [--subtree]] [--region REGION]\n"
     "                     [--series SERIES] [--level LEVEL]\n"
-    "                     [--format table|tsv|csv|json|html]\n";
+    "                     [--format " FMT_LIST_USAGE "|html]\n";
 
 #define NCOLS 19
-static const char *keys[NCOLS] = { "id_number", "name", "unit", "unit_name",
-    "year", "status", "status_name", "public_hours", "professional_hours",
-    "total_hours", "lack_public", "lack_professional", "lack_total",
-    "declared_public", "declared_professional", "records_undeclared",
-    "records_public", "records_professional", "applications" };
-static const char *labels[NCOLS] = { "身份证", "姓名", "统一社会信用代码",
-    "工作单位", "年度", "情况代码", "情况", "已核认公需学时", "已核认专业学时",
-    "已核认合计学时", "缺公需学时", "缺专业学时", "缺合计学时",
-    "待核认公需学时", "待核认专业学时", "未申报记录数", "未申报记录公需学时",
-    "未申报记录专业学时", "申报情况" };
+static const struct column cols[NCOLS] = {
+	{ "id_number", "身份证", COL_TEXT },
+	{ "name", "姓名", COL_TEXT },
+	{ "unit", "统一社会信用代码", COL_UNIT_CODE },
+	{ "unit_name", "工作单位", COL_TEXT },	/* in JSON from "unit" */
+	{ "year", "年度", COL_INT },
+	{ "status", "情况代码", COL_TEXT },
+	{ "status_name", "情况", COL_TEXT },
+	{ "public_hours", "已核认公需学时", COL_HOURS },
+	{ "professional_hours", "已核认专业学时", COL_HOURS },
+	{ "total_hours", "已核认合计学时", COL_HOURS },
+	{ "lack_public", "缺公需学时", COL_HOURS },
+	{ "lack_professional", "缺专业学时", COL_HOURS },
+	{ "lack_total", "缺合计学时", COL_HOURS },
+	{ "declared_public", "待核认公需学时", COL_HOURS },
+	{ "declared_professional", "待核认专业学时", COL_HOURS },
+	{ "records_undeclared", "未申报记录数", COL_INT },
+	{ "records_public", "未申报记录公需学时", COL_HOURS },
+	{ "records_professional", "未申报记录专业学时", COL_HOURS },
+	{ "applications", "申报情况", COL_TEXT },
+};
 
 /* The one place the records come from (the summary index, later). */
 static int
@@ -118,8 +129,7 @@ add_records(struct store *s, struct report_short *sh, struct ceh_err *e)
 
 
 struct opts {
-	const char *name[16], *val[16];
-	size_t n;
+	struct report_args a;
 	const char *kind;	/* --for */
 	const char *year;	/* --year with --for */
 };
@@ -132,14 +142,13 @@ resolve(struct store *s, struct opts *o, struct report_scope *sc,
 	size_t i;
 	long y;
 
-	for (i = 0; i < o->n; i++) {
-		if (o->kind && strcmp(o->name[i], "year") == 0) {
-			o->year = o->val[i];
-			continue;
+	for (i = 0; o->kind && i < o->a.n; i++)
+		if (strcmp(o->a.name[i], "year") == 0) {
+			o->year = o->a.val[i];
+			o->a.name[i] = NULL;	/* not a scope year */
 		}
-		if (report_scope_option(s, sc, o->name[i], o->val[i], e) < 0)
-			return -1;
-	}
+	if (report_args_resolve(s, &o->a, sc, e) < 0)
+		return -1;
 	if (o->kind) {
 		if (o->year == NULL || sc->from || sc->to)
 			return ceh_fail(e, CEH_EUSAGE, "--for goes with --year "
@@ -259,14 +268,15 @@ static void
 shortfall_html(FILE *out, struct store *s, const struct report_scope *sc,
     const struct opts *o, struct report_short *sh, const struct table *t)
 {
-	static const size_t cols[] = { 1, 0, 3, 4, 6, 9, 10, 11, 12, 16, 17,
-	    18 };
+	static const size_t page_cols[] = { 1, 0, 3, 4, 6, 9, 10, 11, 12, 16,
+	    17, 18 };
 	static const char *const short_labels[12] = { "姓名", "身份证号",
 	    "单位", "年度", "情况", "已核认", "缺公需", "缺专业", "缺合计",
 	    "记录未报公需", "记录未报专业", "各份申报" };
 	static const char *const flab[] = { "范围内人数", "未达标人数",
 	    "未达标人年" };
-	const char *k[12], *l[12], *fp[3];
+	struct column sub_cols[12];
+	const char *fp[3];
 	char fv[3][24];
 	struct table sub;
 	size_t i, r;
@@ -284,17 +294,15 @@ shortfall_html(FILE *out, struct store *s, const struct report_scope *sc,
 		chart_lacks(out, sh);
 	}
 	for (i = 0; i < 12; i++) {
-		k[i] = t->keys[cols[i]];
-		l[i] = t->labels[cols[i]];
+		sub_cols[i] = t->cols[page_cols[i]];
+		sub_cols[i].label = short_labels[i];
 	}
-	for (i = 0; i < 12; i++)
-		l[i] = short_labels[i];
-	table_init(&sub, 12, k, l);
+	table_init(&sub, sub_cols, 12, t->units);
 	for (r = 0; r < t->nrows; r++) {
 		const char *row[12];
 
 		for (i = 0; i < 12; i++)
-			row[i] = t->cells[r * t->ncols + cols[i]];
+			row[i] = t->cells[r * t->ncols + page_cols[i]];
 		table_add(&sub, row);
 	}
 	rh_heading(out, "名单（学时单位：学时）");
@@ -307,76 +315,57 @@ shortfall_html(FILE *out, struct store *s, const struct report_scope *sc,
 	rh_end(out);
 }
 
-CMD_FN(shortfall)
+/* The options; CMD_GO or the exit code. */
+static int
+parse(int argc, char **argv, struct opts *o, enum out_format *fmt)
 {
 	static const struct option opts[] = {
-		{ "year", required_argument, NULL, 'y' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
+		REPORT_SCOPE_OPTIONS,
 		{ "for", required_argument, NULL, 'k' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "subtree", no_argument, NULL, 't' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "series", required_argument, NULL, 's' },
-		{ "level", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
-	static const char *const names[] = { "year", "from", "to", "unit",
-	    "region", "series", "level" };
-	static const char letters[] = "yFTurs";
+	int ch, k, rc;
+
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'k':
+			o->kind = optarg;
+			break;
+		case 'f':
+			if ((rc = cmd_format(usage, optarg, FMT_LIST |
+			    FMT_BIT(FMT_HTML), fmt)) != 0)
+				return rc;
+			break;
+		default:
+			if ((k = report_args_add(&o->a, ch, optarg)) < 0)
+				return cmd_usage_error(argv[0], usage, "too "
+				    "many options");
+			if (k == 0)
+				return cmd_opt_other(argv, usage, ch);
+		}
+	}
+	return CMD_GO;
+}
+
+CMD_FN(shortfall)
+{
 	struct report_scope sc;
 	struct report_env env;
 	struct report_short *sh;
 	struct ceh_err e;
 	enum out_format fmt = FMT_TABLE;
-	const char *fmt_s = "table", *p;
 	struct opts o;
 	struct table t;
 	size_t i;
 	long bad = 0;
-	int ch, html = 0, rc;
+	int rc;
 
 	memset(&sc, 0, sizeof(sc));
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'l' || (ch && (p = strchr(letters, ch)) != NULL)) {
-			if (o.n == 16)
-				return cmd_usage_error(argv[0], usage, "too "
-				    "many options");
-			o.name[o.n] = ch == 'l' ? "level" : names[p - letters];
-			o.val[o.n++] = optarg;
-			continue;
-		}
-		switch (ch) {
-		case 'k':
-			o.kind = optarg;
-			break;
-		case 't':
-			sc.subtree = 1;
-			break;
-		case 'f':
-			fmt_s = optarg;
-			break;
-		case 'h':
-			return cmd_help(usage);
-		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
-		}
-	}
-	if (strcmp(fmt_s, "html") == 0)
-		html = 1;
-	else if (format_parse(fmt_s, 1 << FMT_TABLE | 1 << FMT_TSV |
-	    1 << FMT_CSV | 1 << FMT_JSON, &fmt) < 0)
-		return cmd_usage_error(argv[0], usage, "unknown --format '%s'",
-		    fmt_s);
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
-	if (store_load_units(s, &e) < 0)
-		return cmd_error(argv[0], &e);
+	if ((rc = parse(argc, argv, &o, &fmt)) != CMD_GO ||
+	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+		return rc;
 	if (resolve(s, &o, &sc, &e) < 0)
 		return e.code == CEH_EUSAGE ? cmd_usage_error(argv[0], usage,
 		    "%s", e.msg) : cmd_error(argv[0], &e);
@@ -394,13 +383,13 @@ CMD_FN(shortfall)
 		report_short_free(sh);
 		return cmd_error(argv[0], &e);
 	}
-	table_init(&t, NCOLS, keys, labels);
+	table_init(&t, cols, NCOLS, &s->units);
 	for (i = 0; i < report_short_count(sh); i++)
 		add_row(&t, s, report_short_row(sh, i));
-	if (html)
+	if (fmt == FMT_HTML)
 		shortfall_html(stdout, s, &sc, &o, sh, &t);
 	else
-		table_print(&t, fmt, stdout);
+		report_table_print(&t, fmt, stdout);
 	table_free(&t);
 	report_short_free(sh);
 	if (bad) {

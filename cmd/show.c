@@ -20,90 +20,60 @@ unit_name(struct store *s, const char *code)
 }
 
 static void
-json_kv(const char *k, const char *v, int comma)
-{
-	if (comma)
-		fputs(", ", stdout);
-	json_quote(stdout, k);
-	fputs(": ", stdout);
-	json_quote(stdout, v);
-}
-
-static void
 show_json(struct store *s, const struct application *app)
 {
 	const struct applicant_field *f;
-	char hb[24];
+	struct json j;
+	struct table t;
 	size_t i, k;
 
-	printf("{");
-	json_kv("id", app->id, 0);
-	json_kv("stage", stage_name(app->stage), 1);
-	json_kv("status", app_status(app), 1);
-	json_kv("waiting_at", app->waiting_at, 1);
-	json_kv("waiting_at_name", unit_name(s, app->waiting_at), 1);
-	json_kv("reason", app_last_reason(app), 1);
-	printf(", \"revision\": %ld", app->revision);
-	json_kv("created", app->created, 1);
-	json_kv("updated", app->updated, 1);
-	printf(",\n \"applicant\": {");
+	json_init(&j, stdout, 1);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "id", app->id);
+	json_str(&j, "stage", stage_name(app->stage));
+	json_str(&j, "status", app_status(app));
+	json_str(&j, "waiting_at", app->waiting_at);
+	json_str(&j, "waiting_at_name", unit_name(s, app->waiting_at));
+	json_str(&j, "reason", app_last_reason(app));
+	json_int(&j, "revision", app->revision);
+	json_str(&j, "created", app->created);
+	json_str(&j, "updated", app->updated);
+	json_obj_begin(&j, "applicant");
 	for (f = applicant_fields; f->option; f++)
-		json_kv(f->key, applicant_get(&app->a, f->option),
-		    f != applicant_fields);
-	json_kv("sex", idnum_sex(app->a.id_number), 1);
-	json_kv("unit_name", unit_name(s, app->a.unit), 1);
-	printf("},\n \"years\": [");
+		json_str(&j, f->key, applicant_get(&app->a, f->option));
+	json_str(&j, "sex", idnum_sex(app->a.id_number));
+	json_str(&j, "unit_name", unit_name(s, app->a.unit));
+	json_obj_end(&j);
+	json_arr_begin(&j, "years");
 	for (i = 0; i < app->nyears; i++) {
 		const struct year_row *r = &app->years[i];
 
-		printf("%s\n  {\"year\": %d", i ? "," : "", r->year);
-		json_kv("public_subject", r->pub.subject, 1);
-		printf(", \"public_hours\": %s",
-		    hours_fmt(r->pub.hours, hb, sizeof(hb)));
-		json_kv("public_form", r->pub.form, 1);
-		json_kv("professional_subject", r->pro.subject, 1);
-		printf(", \"professional_hours\": %s",
-		    hours_fmt(r->pro.hours, hb, sizeof(hb)));
-		json_kv("professional_form", r->pro.form, 1);
-		printf(", \"total_hours\": %s, \"met\": %s",
-		    hours_fmt(year_total(r), hb, sizeof(hb)),
-		    config_year_met(&s->cfg, r->pub.hours, r->pro.hours) ?
-		    "true" : "false");
-		printf(", \"records\": [");
-		for (k = 0; k < r->nrecords; k++) {
-			printf("%s", k ? ", " : "");
-			json_quote(stdout, r->records[k]);
-		}
-		printf("], \"attachments\": [");
-		for (k = 0; k < r->natt; k++) {
-			const struct attachment *a = &r->att[k];
-
-			printf("%s{", k ? ", " : "");
-			json_kv("name", a->name, 0);
-			json_kv("entry", a->entry, 1);
-			printf(", \"size\": %ld", a->size);
-			json_kv("type", a->type, 1);
-			json_kv("sha256", a->sha256, 1);
-			json_kv("added", a->added, 1);
-			printf("}");
-		}
-		printf("]}");
+		json_obj_begin(&j, NULL);
+		json_int(&j, "year", r->year);
+		json_str(&j, "public_subject", r->pub.subject);
+		json_hours(&j, "public_hours", r->pub.hours);
+		json_str(&j, "public_form", r->pub.form);
+		json_str(&j, "professional_subject", r->pro.subject);
+		json_hours(&j, "professional_hours", r->pro.hours);
+		json_str(&j, "professional_form", r->pro.form);
+		json_hours(&j, "total_hours", year_total(r));
+		json_bool(&j, "met", config_year_met(&s->cfg, r->pub.hours,
+		    r->pro.hours));
+		json_arr_begin(&j, "records");
+		for (k = 0; k < r->nrecords; k++)
+			json_str(&j, NULL, r->records[k]);
+		json_arr_end(&j);
+		cmd_attachments_table(&t, app, r->year);
+		table_json(&t, &j, "attachments");
+		table_free(&t);
+		json_obj_end(&j);
 	}
-	printf("%s],\n \"history\": [", app->nyears ? "\n " : "");
-	for (i = 0; i < app->nhistory; i++) {
-		const struct event *ev = &app->history[i];
-
-		printf("%s\n  {", i ? "," : "");
-		json_kv("at", ev->at, 0);
-		json_kv("event", ev->what, 1);
-		json_kv("by", ev->by, 1);
-		json_kv("unit", ev->unit, 1);
-		json_kv("next", ev->next, 1);
-		json_kv("reason", ev->reason, 1);
-		json_kv("detail", ev->detail, 1);
-		printf("}");
-	}
-	printf("%s]}\n", app->nhistory ? "\n " : "");
+	json_arr_end(&j);
+	cmd_history_table(&t, s, app);
+	table_json(&t, &j, "history");
+	table_free(&t);
+	json_obj_end(&j);
+	json_end(&j);
 }
 
 static void
@@ -117,48 +87,27 @@ line(const char *label, const char *value)
 	printf("%s\n", value);
 }
 
+/* The year rows (申报年度明细), their records and the attachments. */
 static void
-show_text(struct store *s, const struct application *app)
+show_years(struct store *s, const struct application *app)
 {
-	static const char *keys[] = { "year", "ps", "ph", "pf", "rs", "rh",
-	    "rf", "total", "met" };
-	static const char *labels[] = { "年度", "公需科目名称", "折算学时",
-	    "继续教育形式", "专业科目名称", "折算学时", "继续教育形式",
-	    "合计学时", "达标" };
-	const struct applicant_field *f;
-	struct sbuf sb = SBUF_INIT;
+	static const struct column cols[] = {
+		{ "year", "年度", COL_INT },
+		{ "public_subject", "公需科目名称", COL_TEXT },
+		{ "public_hours", "折算学时", COL_HOURS },
+		{ "public_form", "继续教育形式", COL_TEXT },
+		{ "professional_subject", "专业科目名称", COL_TEXT },
+		{ "professional_hours", "折算学时", COL_HOURS },
+		{ "professional_form", "继续教育形式", COL_TEXT },
+		{ "total_hours", "合计学时", COL_HOURS },
+		{ "met", "达标", COL_TEXT },
+	};
 	struct table t;
 	char y[8], h1[24], h2[24], h3[24];
 	size_t i, k;
 
-	line("申报编号", app->id);
-	sb_addf(&sb, "%s", app_status(app));
-	if (app->stage == STAGE_REVIEW)
-		sb_addf(&sb, "（%s %s）", unit_name(s, app->waiting_at),
-		    app->waiting_at);
-	line("审核状态", sb_str(&sb));
-	sb_reset(&sb);
-	if (app_last_reason(app)[0])
-		line(strcmp(app_status(app), "退回") == 0 ? "退回原因" :
-		    "不通过意见", app_last_reason(app));
-	printf("\n申报人信息\n");
-	for (f = applicant_fields; f->option; f++) {
-		const char *v = applicant_get(&app->a, f->option);
-
-		if (strcmp(f->option, "unit") == 0) {
-			sb_addf(&sb, "%s %s", unit_name(s, v), v);
-			v = sb_str(&sb);
-		}
-		printf("  ");
-		line(f->label, v);
-		if (strcmp(f->option, "name") == 0) {
-			printf("  ");
-			line("性别", idnum_sex(app->a.id_number));
-		}
-	}
-	sb_release(&sb);
 	printf("\n申报年度明细\n");
-	table_init(&t, 9, keys, labels);
+	table_init(&t, cols, 9, NULL);
 	for (i = 0; i < app->nyears; i++) {
 		const struct year_row *r = &app->years[i];
 		const char *row[9];
@@ -208,6 +157,41 @@ show_text(struct store *s, const struct application *app)
 }
 
 static void
+show_text(struct store *s, const struct application *app)
+{
+	const struct applicant_field *f;
+	struct sbuf sb = SBUF_INIT;
+
+	line("申报编号", app->id);
+	sb_addf(&sb, "%s", app_status(app));
+	if (app->stage == STAGE_REVIEW)
+		sb_addf(&sb, "（%s %s）", unit_name(s, app->waiting_at),
+		    app->waiting_at);
+	line("审核状态", sb_str(&sb));
+	sb_reset(&sb);
+	if (app_last_reason(app)[0])
+		line(strcmp(app_status(app), "退回") == 0 ? "退回原因" :
+		    "不通过意见", app_last_reason(app));
+	printf("\n申报人信息\n");
+	for (f = applicant_fields; f->option; f++) {
+		const char *v = applicant_get(&app->a, f->option);
+
+		if (strcmp(f->option, "unit") == 0) {
+			sb_addf(&sb, "%s %s", unit_name(s, v), v);
+			v = sb_str(&sb);
+		}
+		printf("  ");
+		line(f->label, v);
+		if (strcmp(f->option, "name") == 0) {
+			printf("  ");
+			line("性别", idnum_sex(app->a.id_number));
+		}
+	}
+	sb_release(&sb);
+	show_years(s, app);
+}
+
+static void
 say_text(void *arg, const char *msg)
 {
 	(void)arg;
@@ -224,32 +208,25 @@ CMD_FN(show)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format f = FMT_TEXT;
 	struct sbuf sb = SBUF_INIT;
 	struct bundle_report rep;
 	struct app_handle h;
 	struct ceh_err e;
-	int ch;
+	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'h')
-			return cmd_help(usage);
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch != 'f')
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
-		if (format_parse(optarg, 1 << FMT_TEXT | 1 << FMT_YAML |
-		    1 << FMT_JSON, &f) < 0)
-			return cmd_usage_error(argv[0], usage, "unknown "
-			    "--format '%s'", optarg);
+			return cmd_opt_other(argv, usage, ch);
+		if ((rc = cmd_format(usage, optarg, FMT_BIT(FMT_TEXT) |
+		    FMT_BIT(FMT_YAML) | FMT_BIT(FMT_JSON), &f)) != 0)
+			return rc;
 	}
-	if (optind + 1 != argc)
-		return cmd_usage_error(argv[0], usage, "give one application "
-		    "id");
-	if (app_open(s, argv[optind], 0, &h, &e) < 0 ||
-	    store_load_units(s, &e) < 0) {
+	if ((rc = cmd_ready(s, argc, argv, usage, 1)) != CMD_GO)
+		return rc;
+	if (app_open(s, argv[optind], 0, &h, &e) < 0) {
 		app_close(&h);
 		return cmd_error(argv[0], &e);
 	}

@@ -14,26 +14,35 @@ static const char usage[] =
     "usage: ceh stats [--by KEY[,KEY...]] [--unit CODE [--subtree]]\n"
     "                 [--region REGION] [--year YEAR | --from YEAR --to YEAR]\n"
     "                 [--series SERIES] [--level LEVEL]\n"
-    "                 [--format table|tsv|csv|json|html]\n";
+    "                 [--format " FMT_LIST_USAGE "|html]\n";
 
 #define NFIG 17		/* figure columns after the key columns */
 #define MAXCOLS (2 * REPORT_MAX_KEYS + NFIG)
 
-static const char *fig_keys[NFIG] = { "people", "applications", "draft",
-    "waiting_employer", "waiting_supervisor", "waiting_agency", "approved",
-    "rejected", "returned", "withdrawn", "years_met", "years_not_met",
-    "met_rate", "days_employer", "days_supervisor", "days_agency",
-    "approval_rate" };
-static const char *fig_labels[NFIG] = { "人数", "申报数", "暂存",
-    "待用人单位审核", "待主管部门审核", "待人社部门审核", "审核通过",
-    "审核不通过", "退回", "已撤销", "达标年度", "未达标年度", "达标率(%)",
-    "用人单位平均审核天数", "主管部门平均审核天数", "人社部门平均审核天数",
-    "通过率(%)" };
+static const struct column fig_cols[NFIG] = {
+	{ "people", "人数", COL_INT },
+	{ "applications", "申报数", COL_INT },
+	{ "draft", "暂存", COL_INT },
+	{ "waiting_employer", "待用人单位审核", COL_INT },
+	{ "waiting_supervisor", "待主管部门审核", COL_INT },
+	{ "waiting_agency", "待人社部门审核", COL_INT },
+	{ "approved", "审核通过", COL_INT },
+	{ "rejected", "审核不通过", COL_INT },
+	{ "returned", "退回", COL_INT },
+	{ "withdrawn", "已撤销", COL_INT },
+	{ "years_met", "达标年度", COL_INT },
+	{ "years_not_met", "未达标年度", COL_INT },
+	{ "met_rate", "达标率(%)", COL_DECIMAL },
+	{ "days_employer", "用人单位平均审核天数", COL_DECIMAL },
+	{ "days_supervisor", "主管部门平均审核天数", COL_DECIMAL },
+	{ "days_agency", "人社部门平均审核天数", COL_DECIMAL },
+	{ "approval_rate", "通过率(%)", COL_DECIMAL },
+};
 
 struct cols {
-	const char *keys[MAXCOLS], *labels[MAXCOLS];
+	struct column c[MAXCOLS];
 	size_t n, nkey;		/* all columns, key columns */
-	char names[REPORT_MAX_KEYS][32], nlabels[REPORT_MAX_KEYS][64];
+	char names[REPORT_MAX_KEYS][32];
 };
 
 /* The one place the records come from (the summary index, later). */
@@ -55,7 +64,17 @@ has_name(enum report_key k)
 	return k == RK_UNIT || k == RK_SUPERVISOR || k == RK_STAGE;
 }
 
-/* Key columns: the value, and for units and stages a name beside it. */
+static void
+col_add(struct cols *c, const char *key, const char *label,
+    enum col_kind kind)
+{
+	c->c[c->n].key = key;
+	c->c[c->n].label = label;
+	c->c[c->n++].kind = kind;
+}
+
+/* Key columns: the value, and for units and stages a name beside it (in
+ * JSON a unit column writes its KEY_name itself, report_html.h). */
 static void
 cols_init(struct cols *c, const enum report_key *by, size_t nby)
 {
@@ -63,24 +82,23 @@ cols_init(struct cols *c, const enum report_key *by, size_t nby)
 
 	memset(c, 0, sizeof(*c));
 	for (i = 0; i < nby; i++) {
-		c->keys[c->n] = report_key_name(by[i]);
-		c->labels[c->n++] = by[i] == RK_UNIT || by[i] == RK_SUPERVISOR ?
-		    "统一社会信用代码" : by[i] == RK_STAGE ? "状态代码" :
-		    report_key_label(by[i]);
+		const char *key = report_key_name(by[i]);
+
+		if (by[i] == RK_UNIT || by[i] == RK_SUPERVISOR)
+			col_add(c, key, "统一社会信用代码", COL_UNIT_CODE);
+		else if (by[i] == RK_STAGE)
+			col_add(c, key, "状态代码", COL_TEXT);
+		else
+			col_add(c, key, report_key_label(by[i]),
+			    by[i] == RK_YEAR ? COL_INT : COL_TEXT);
 		if (!has_name(by[i]))
 			continue;
-		snprintf(c->names[i], sizeof(c->names[i]), "%s_name",
-		    report_key_name(by[i]));
-		snprintf(c->nlabels[i], sizeof(c->nlabels[i]), "%s",
-		    report_key_label(by[i]));
-		c->keys[c->n] = c->names[i];
-		c->labels[c->n++] = c->nlabels[i];
+		snprintf(c->names[i], sizeof(c->names[i]), "%s_name", key);
+		col_add(c, c->names[i], report_key_label(by[i]), COL_TEXT);
 	}
 	c->nkey = c->n;
-	for (i = 0; i < NFIG; i++) {
-		c->keys[c->n] = fig_keys[i];
-		c->labels[c->n++] = fig_labels[i];
-	}
+	for (i = 0; i < NFIG; i++)
+		c->c[c->n++] = fig_cols[i];
 }
 
 static const char *
@@ -214,19 +232,17 @@ scope_text(struct sbuf *sb, struct store *s, const struct report_scope *sc)
 	sb->buf[sb->len -= strlen("；")] = '\0';
 }
 
-/* Columns cols of t as a table of their own. */
+/* Columns cols of t as a table of their own (its columns in sub). */
 static void
 sub_table(const struct table *t, const size_t *cols, size_t n,
-    const char **keys, const char **labels, struct table *out)
+    struct column *sub, struct table *out)
 {
 	const char *row[MAXCOLS];
 	size_t r, k;
 
-	for (k = 0; k < n; k++) {
-		keys[k] = t->keys[cols[k]];
-		labels[k] = t->labels[cols[k]];
-	}
-	table_init(out, n, keys, labels);
+	for (k = 0; k < n; k++)
+		sub[k] = t->cols[cols[k]];
+	table_init(out, sub, n, t->units);
 	for (r = 0; r < t->nrows; r++) {
 		for (k = 0; k < n; k++)
 			row[k] = t->cells[r * t->ncols + cols[k]];
@@ -238,21 +254,21 @@ static void
 html_part(FILE *out, const char *title, const struct table *t, size_t nkey,
     const size_t *figs, size_t nfig)
 {
-	const char *keys[MAXCOLS], *labels[MAXCOLS];
+	struct column sub_cols[MAXCOLS];
 	size_t cols[MAXCOLS], n = 0, i;
 	struct table sub;
 	int skip;
 
 	for (i = 0; i < nkey; i++) {
-		/* the credit codes are for scripts: the page shows names */
-		skip = i + 1 < nkey && strncmp(t->keys[i + 1], t->keys[i],
-		    strlen(t->keys[i])) == 0;	/* "unit" before "unit_name" */
-		if (!skip)
+		/* the codes are for scripts: the page shows names */
+		skip = i + 1 < nkey && strncmp(t->cols[i + 1].key,
+		    t->cols[i].key, strlen(t->cols[i].key)) == 0;
+		if (!skip)	/* "unit" before "unit_name" */
 			cols[n++] = i;
 	}
 	for (i = 0; i < nfig; i++)
 		cols[n++] = nkey + figs[i];
-	sub_table(t, cols, n, keys, labels, &sub);
+	sub_table(t, cols, n, sub_cols, &sub);
 	rh_heading(out, title);
 	rh_table(out, &sub, ~0ULL << (n - nfig), 0);
 	table_free(&sub);
@@ -384,92 +400,79 @@ stats_html(FILE *out, struct store *s, const struct report_scope *sc,
 	sb_release(&sb);
 }
 
-CMD_FN(stats)
+/* --by and the scope options; CMD_GO or the exit code. */
+static int
+parse(int argc, char **argv, enum report_key *by, size_t *nby,
+    struct report_args *a, enum out_format *fmt)
 {
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "subtree", no_argument, NULL, 't' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "year", required_argument, NULL, 'y' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "series", required_argument, NULL, 's' },
-		{ "level", required_argument, NULL, 'l' },
+		REPORT_SCOPE_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
-	enum report_key by[REPORT_MAX_KEYS];
-	struct report_scope sc;
-	struct report_env env;
-	struct report_stats *st;
-	struct ceh_err e;
-	enum out_format fmt = FMT_TABLE;
-	const char *fmt_s = "table";
-	struct cols c;
-	struct table t;
-	struct { const char *name, *val; } so[16];
-	size_t nby = 0, nso = 0, i;
-	long bad = 0;
-	int ch, html = 0;
+	int ch, k, rc;
 
-	memset(&sc, 0, sizeof(sc));
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		const char *name = NULL;
-
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'b':
-			if (parse_by(optarg, by, &nby) < 0)
+			if (parse_by(optarg, by, nby) < 0)
 				return cmd_usage_error(argv[0], usage, "--by "
 				    "takes up to %d different keys of unit, "
 				    "supervisor, region, series, level, year, "
 				    "stage, not '%s'", REPORT_MAX_KEYS, optarg);
 			break;
-		case 't':
-			sc.subtree = 1;
-			break;
-		case 'u': name = "unit"; break;
-		case 'r': name = "region"; break;
-		case 'y': name = "year"; break;
-		case 'F': name = "from"; break;
-		case 'T': name = "to"; break;
-		case 's': name = "series"; break;
-		case 'l': name = "level"; break;
 		case 'f':
-			fmt_s = optarg;
+			if ((rc = cmd_format(usage, optarg, FMT_LIST |
+			    FMT_BIT(FMT_HTML), fmt)) != 0)
+				return rc;
 			break;
-		case 'h':
-			return cmd_help(usage);
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
-		}
-		if (name && nso < sizeof(so) / sizeof(so[0])) {
-			so[nso].name = name;
-			so[nso++].val = optarg;
-		} else if (name) {
-			return cmd_usage_error(argv[0], usage, "too many "
-			    "options");
+			if ((k = report_args_add(a, ch, optarg)) < 0)
+				return cmd_usage_error(argv[0], usage, "too "
+				    "many options");
+			if (k == 0)
+				return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (strcmp(fmt_s, "html") == 0)
-		html = 1;
-	else if (format_parse(fmt_s, 1 << FMT_TABLE | 1 << FMT_TSV |
-	    1 << FMT_CSV | 1 << FMT_JSON, &fmt) < 0)
-		return cmd_usage_error(argv[0], usage, "unknown --format '%s'",
-		    fmt_s);
-	if (optind != argc)
-		return cmd_usage_error(argv[0], usage, "unexpected argument "
-		    "'%s'", argv[optind]);
-	if (store_load_units(s, &e) < 0)
-		return cmd_error(argv[0], &e);
-	for (i = 0; i < nso; i++)
-		if (report_scope_option(s, &sc, so[i].name, so[i].val, &e) < 0)
-			break;
-	if ((i < nso || report_scope_done(&sc, 0, &e) < 0))
-		return e.code == CEH_EUSAGE ? cmd_usage_error(argv[0], usage,
-		    "%s", e.msg) : cmd_error(argv[0], &e);
+	return CMD_GO;
+}
+
+/* The scope, resolved once the store is open; 0 or the exit code. */
+static int
+scope(struct store *s, const char *cmd, const struct report_args *a,
+    struct report_scope *sc)
+{
+	struct ceh_err e;
+
+	if (report_args_resolve(s, a, sc, &e) == 0 &&
+	    report_scope_done(sc, 0, &e) == 0)
+		return 0;
+	return e.code == CEH_EUSAGE ? cmd_usage_error(cmd, usage, "%s",
+	    e.msg) : cmd_error(cmd, &e);
+}
+
+CMD_FN(stats)
+{
+	enum report_key by[REPORT_MAX_KEYS];
+	struct report_args a;
+	struct report_scope sc;
+	struct report_env env;
+	struct report_stats *st;
+	struct ceh_err e;
+	enum out_format fmt = FMT_TABLE;
+	struct cols c;
+	struct table t;
+	size_t nby = 0, i;
+	long bad = 0;
+	int rc;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(&a, 0, sizeof(a));
+	if ((rc = parse(argc, argv, by, &nby, &a, &fmt)) != CMD_GO ||
+	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO ||
+	    (rc = scope(s, argv[0], &a, &sc)) != 0)
+		return rc;
 	env.cfg = &s->cfg;
 	env.units = &s->units;
 	env.codes = &s->codes;
@@ -481,15 +484,15 @@ CMD_FN(stats)
 	}
 	report_stats_end(st);
 	cols_init(&c, by, nby);
-	table_init(&t, c.n, c.keys, c.labels);
+	table_init(&t, c.c, c.n, &s->units);
 	for (i = 0; nby > 0 && i < report_stats_count(st); i++)
 		add_row(&t, s, by, nby, report_stats_group(st, i), 0);
-	if (nby == 0 || html || fmt == FMT_TABLE)
+	if (nby == 0 || fmt == FMT_HTML || fmt == FMT_TABLE)
 		add_row(&t, s, by, nby, report_stats_total(st), 1);
-	if (html)
+	if (fmt == FMT_HTML)
 		stats_html(stdout, s, &sc, st, by, nby, &c, &t);
 	else
-		table_print(&t, fmt, stdout);
+		report_table_print(&t, fmt, stdout);
 	table_free(&t);
 	report_stats_free(st);
 	if (bad) {

@@ -11,7 +11,7 @@
 static const char usage[] =
     "usage: ceh unit add CODE --name NAME --kind employer|supervisor|agency\n"
     "                [--parent CODE] [--region REGION]\n"
-    "       ceh unit list [--kind KIND] [--format table|tsv|csv|json]\n"
+    "       ceh unit list [--kind KIND] [--format " FMT_LIST_USAGE "]\n"
     "       ceh unit show CODE [--format text|json]\n";
 
 static int
@@ -22,8 +22,7 @@ unit_add(int argc, char **argv, struct store *s)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "parent", required_argument, NULL, 'p' },
 		{ "region", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *name = NULL, *kind = NULL, *parent = NULL, *region = NULL;
 	char code[CREDIT_LEN + 1], pcode[CREDIT_LEN + 1] = "", ts[32];
@@ -33,18 +32,16 @@ unit_add(int argc, char **argv, struct store *s)
 	struct ceh_err e;
 	struct lock lk;
 	enum unit_kind k;
-	int ch;
+	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'n': name = optarg; break;
 		case 'k': kind = optarg; break;
 		case 'p': parent = optarg; break;
 		case 'r': region = optarg; break;
-		case 'h': return cmd_help(usage);
 		default:
-			return cmd_usage_error("unit", usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	if (optind + 1 != argc)
@@ -60,6 +57,8 @@ unit_add(int argc, char **argv, struct store *s)
 	if (unit_kind_parse(kind, &k) < 0)
 		return cmd_usage_error("unit", usage, "--kind must be employer, "
 		    "supervisor or agency, not '%s'", kind);
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (region && codes_resolve(&s->codes, CL_REGION, "--region", region,
 	    &reg, &e) < 0)
 		return cmd_error("unit", &e);
@@ -131,21 +130,23 @@ unit_list(int argc, char **argv, struct store *s)
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
-	static const char *keys[] = { "code", "name", "kind", "parent",
-	    "region" };
-	static const char *labels[] = { "统一社会信用代码", "单位名称", "类型",
-	    "上级单位", "行政区划" };
+	static const struct column cols[] = {
+		{ "code", "统一社会信用代码", COL_TEXT },
+		{ "name", "单位名称", COL_TEXT },
+		{ "kind", "类型", COL_TEXT },
+		{ "parent", "上级单位", COL_UNIT_CODE },
+		{ "region", "行政区划", COL_TEXT },
+	};
 	enum out_format f = FMT_TABLE;
 	enum unit_kind k = UNIT_EMPLOYER;
-	int ch, bykind = 0;
+	int ch, rc, bykind = 0;
 	struct ceh_err e;
 	struct table t;
 	size_t i;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'k':
 			if (unit_kind_parse(optarg, &k) < 0)
@@ -154,23 +155,18 @@ unit_list(int argc, char **argv, struct store *s)
 			bykind = 1;
 			break;
 		case 'f':
-			if (format_parse(optarg, 1 << FMT_TABLE | 1 << FMT_TSV |
-			    1 << FMT_CSV | 1 << FMT_JSON, &f) < 0)
-				return cmd_usage_error("unit", usage, "unknown "
-				    "--format '%s'", optarg);
+			if ((rc = cmd_format(usage, optarg, FMT_LIST, &f)) != 0)
+				return rc;
 			break;
-		case 'h': return cmd_help(usage);
 		default:
-			return cmd_usage_error("unit", usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (optind != argc)
-		return cmd_usage_error("unit", usage, "unexpected argument "
-		    "'%s'", argv[optind]);
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+		return rc;
 	if (store_load_units(s, &e) < 0)
 		return cmd_error("unit", &e);
-	table_init(&t, 5, keys, labels);
+	table_init(&t, cols, 5, &s->units);
 	for (i = 0; i < s->units.n; i++) {
 		const struct unit *u = &s->units.v[i];
 		const char *row[5];
@@ -189,32 +185,69 @@ unit_list(int argc, char **argv, struct store *s)
 	return 0;
 }
 
+/* A unit as JSON: every code with its name beside it (ceh-unit(1)). */
+static void
+show_json(struct store *s, const struct unit *u)
+{
+	const struct unit *p, *parent = u->parent[0] ?
+	    units_find(&s->units, u->parent) : NULL;
+	struct json j;
+	int n;
+
+	json_init(&j, stdout, 1);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "code", u->code);
+	json_str(&j, "name", u->name);
+	json_str(&j, "kind", unit_kind_name(u->kind));
+	json_str(&j, "parent", u->parent);
+	json_str(&j, "parent_name", parent ? parent->name : "");
+	json_str(&j, "region", u->region);
+	json_str(&j, "region_name", u->region[0] ? region_name(s, u->region) :
+	    "");
+	json_arr_begin(&j, "chain");
+	for (p = u, n = 0; p && p->parent[0] && n < 64; n++) {
+		p = units_find(&s->units, p->parent);
+		if (p) {
+			json_obj_begin(&j, NULL);
+			json_str(&j, "code", p->code);
+			json_str(&j, "name", p->name);
+			json_obj_end(&j);
+		}
+	}
+	p = units_agency_for(&s->units, &s->codes, u->region);
+	if (u->kind != UNIT_AGENCY && p) {
+		json_obj_begin(&j, NULL);
+		json_str(&j, "code", p->code);
+		json_str(&j, "name", p->name);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_end(&j);
+}
+
 static int
 unit_show(int argc, char **argv, struct store *s)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	enum out_format f = FMT_TEXT;
 	char code[CREDIT_LEN + 1];
 	const struct unit *u, *p;
 	struct ceh_err e;
-	int ch, n = 0;
+	int ch, rc, n = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (format_parse(optarg, 1 << FMT_TEXT | 1 << FMT_JSON,
-			    &f) < 0)
-				return cmd_usage_error("unit", usage, "unknown "
-				    "--format '%s'", optarg);
+			if ((rc = cmd_format(usage, optarg, FMT_BIT(FMT_TEXT) |
+			    FMT_BIT(FMT_JSON), &f)) != 0)
+				return rc;
 			break;
-		case 'h': return cmd_help(usage);
 		default:
-			return cmd_usage_error("unit", usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	if (optind + 1 != argc)
@@ -222,6 +255,8 @@ unit_show(int argc, char **argv, struct store *s)
 		    "CODE");
 	if (credit_check("unit code", argv[optind], code, &e) < 0)
 		return cmd_error("unit", &e);
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (store_load_units(s, &e) < 0)
 		return cmd_error("unit", &e);
 	u = units_find(&s->units, code);
@@ -230,30 +265,7 @@ unit_show(int argc, char **argv, struct store *s)
 		return cmd_error("unit", &e);
 	}
 	if (f == FMT_JSON) {
-		printf("{\"code\": ");
-		json_quote(stdout, u->code);
-		printf(", \"name\": ");
-		json_quote(stdout, u->name);
-		printf(", \"kind\": ");
-		json_quote(stdout, unit_kind_name(u->kind));
-		printf(", \"parent\": ");
-		json_quote(stdout, u->parent);
-		printf(", \"region\": ");
-		json_quote(stdout, u->region);
-		printf(", \"chain\": [");
-		for (p = u; p && p->parent[0] && n < 64; n++) {
-			p = units_find(&s->units, p->parent);
-			if (p) {
-				printf("%s", n ? ", " : "");
-				json_quote(stdout, p->code);
-			}
-		}
-		p = units_agency_for(&s->units, &s->codes, u->region);
-		if (u->kind != UNIT_AGENCY && p) {
-			printf("%s", n ? ", " : "");
-			json_quote(stdout, p->code);
-		}
-		printf("]}\n");
+		show_json(s, u);
 		return 0;
 	}
 	printf("统一社会信用代码  %s\n", u->code);
@@ -289,8 +301,6 @@ CMD_FN(unit)
 	if (argc < 2)
 		return cmd_usage_error("unit", usage, "missing subcommand "
 		    "(add, list or show)");
-	if (s == NULL)
-		return cmd_help(usage);
 	if (strcmp(argv[1], "add") == 0)
 		return unit_add(argc - 1, argv + 1, s);
 	if (strcmp(argv[1], "list") == 0)

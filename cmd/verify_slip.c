@@ -17,8 +17,7 @@ CMD_FN(verify_slip)
 {
 	static const struct option opts[] = {
 		{ "file", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		CMD_OPT_END
 	};
 	const char *file = NULL;
 	char code[SLIP_CODE_LEN + 1];
@@ -31,13 +30,12 @@ CMD_FN(verify_slip)
 	int ch, rc;
 
 	slip_init(&sl);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'h': return cmd_help(usage);
 		case 'f': file = optarg; break;
 		default:
-			return cmd_usage_error(argv[0], usage, "unknown option "
-			    "'%s'", argv[optind - 1]);
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	if (file && optind != argc)
@@ -46,6 +44,8 @@ CMD_FN(verify_slip)
 	if (!file && optind + 1 != argc)
 		return cmd_usage_error(argv[0], usage, "give one verification "
 		    "code");
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
 	if (file) {
 		if (read_file_at(AT_FDCWD, file, 1 << 20, &buf, &len, &e) < 0) {
 			ceh_err_prefix(&e, "cannot read '%s'", file);

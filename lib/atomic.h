@@ -1,24 +1,45 @@
 /*
  * atomic.h - the one way ceh changes a file, and the one way it reads one.
  *
- * atomic_write() publishes a whole file or nothing:
- *   1. create ".tmp.NAME.PID.RAND" in the target directory with
- *      O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600 (personal data);
- *   2. write everything; 3. fsync; 4. close (checked);
- *   5. renameat over NAME; 6. fsync the directory.
- * On any failure the temp file is unlinked, NAME is untouched and the
- * error is class 5 with errno (ENOSPC included).  A temp file left by a
- * kill -9 starts with ".tmp." and is ignored by every reader and removed
- * by fsck --repair.
+ * Temp files (git's tempfile model).  Every new content is written to a
+ * temp file beside its target and published by one rename:
+ *
+ *   temp_create   ".tmp.TARGET.PID.RAND" in the target's directory,
+ *                 O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600 (personal
+ *                 data); from here on the file is registered and removed
+ *                 by an atexit or signal handler (SIGINT, SIGTERM, SIGHUP)
+ *                 of the process that made it (owner pid checked), until
+ *                 it is committed or rolled back;
+ *   temp_write    all of the data (may be called again);
+ *   temp_close    with TEMP_SYNC fsync first, then close (checked);
+ *   temp_commit   rename over TARGET (the commit point; the directory is
+ *                 not synced: the caller decides, see atomic_write);
+ *   temp_commit_new  link to TARGET, class 4 if it exists (Maildir's
+ *                 collision check), then remove the temp name;
+ *   temp_rollback close and remove; a no-op when not active.
+ *
+ * A struct tempfile is the caller's (stack or heap) and must stay in place
+ * while active: the registry points at it.  Every failure rolls the temp
+ * file back.  A kill -9 leaves ".tmp.*" behind: every reader skips dot
+ * files, and temp_sweep (the one sweep, run under the lock its writers
+ * hold: person_lock, fsck) removes them.
+ *
+ * atomic_write() is temp_file + temp_commit + fsync of the directory:
+ * the whole new content or the old, never a mix; on a failure before the
+ * rename NAME is untouched (class 5 with errno, ENOSPC included).
  *
  * move_file() moves NAME between two directories of one store with
- * renameat2(RENAME_NOREPLACE), then fsyncs both directories: a second
- * copy is never created and an existing target is never overwritten.
+ * renameat2(RENAME_NOREPLACE) (a second copy is never created, an
+ * existing target never overwritten), with sync fsyncing both directories.
  *
- * Every step passes a fault point (see fault.h): "write", "fsync",
- * "rename" can be made to fail and crash points "atomic-before-rename",
- * "atomic-after-rename", "move-before-rename", "move-after-rename" kill
- * the process there.
+ * Messages name files by their path from the store root: the functions
+ * that take "where" (the directory's path from the store root, NULL for
+ * the root itself or a directory outside the store) print WHERE/NAME.
+ *
+ * Fault points (fault.h): "write", "fsync", "rename", "link", "mkdir" can
+ * be made to fail; crash points "atomic-before-rename",
+ * "atomic-after-rename" (every temp commit), "move-before-rename" and
+ * "move-after-rename" (every move) kill the process there.
  *
  * All functions take directory descriptors (openat family) and refuse to
  * follow symbolic links.
@@ -31,15 +52,83 @@
 
 struct ceh_err;
 
+#define TEMP_NAME_MAX 256
+#define WHERE_MAX 96
+
+enum temp_sync { TEMP_NOSYNC, TEMP_SYNC };
+
+struct tempfile {
+	struct tempfile *volatile next, *volatile prev;	/* the registry */
+	volatile int active;	/* created, not committed nor rolled back */
+	pid_t owner;
+	int dirfd;		/* borrowed: must stay open while active */
+	int fd;			/* open while being written, else -1 */
+	char where[WHERE_MAX];	/* dirfd's path from the store root, or "" */
+	char name[TEMP_NAME_MAX];	/* the temp name */
+	char target[TEMP_NAME_MAX];	/* the name it commits to */
+};
+
+int temp_create(struct tempfile *t, int dirfd, const char *where,
+    const char *target, struct ceh_err *e);
+int temp_write(struct tempfile *t, const void *data, size_t len,
+    struct ceh_err *e);
+int temp_close(struct tempfile *t, enum temp_sync sync, struct ceh_err *e);
+int temp_commit(struct tempfile *t, struct ceh_err *e);
+int temp_commit_new(struct tempfile *t, struct ceh_err *e);
+void temp_rollback(struct tempfile *t);
+/* temp_create + temp_write + temp_close: a closed temp file holding data,
+ * ready to commit (or, on failure, nothing). */
+int temp_file(struct tempfile *t, int dirfd, const char *where,
+    const char *target, const void *data, size_t len, enum temp_sync sync,
+    struct ceh_err *e);
+
+/* 1 if NAME is a temp file (".tmp." prefix). */
+int is_temp_name(const char *name);
+
+/*
+ * The one sweep of leftovers.  temp_sweep visits dirfd and handles every
+ * name for which leftover(name) holds (NULL: is_temp_name); temp_sweep_one
+ * handles one name for a caller that classifies names itself.  Each is
+ * said as "WHERE/NAME: temp file of an interrupted write", and with
+ * sw->repair removed (", removed") or, failing that, ", cannot remove it:
+ * ERROR".  Call it only holding the lock the files' writers hold.
+ * temp_sweep returns -1 (class 5) only if the folder cannot be read.
+ */
+struct sweep {
+	int repair;			/* remove (else only report) */
+	long found, removed;		/* leftovers seen; removed of them */
+	void (*say)(void *arg, const char *msg);	/* may be NULL */
+	void *arg;
+};
+int temp_sweep(int dirfd, const char *where, int (*leftover)(const char *),
+    struct sweep *sw, struct ceh_err *e);
+void temp_sweep_one(int dirfd, const char *where, const char *name,
+    struct sweep *sw);
+
+/* Publish data as NAME in dirfd: temp file, fsync, rename, fsync of the
+ * directory.  A failed directory sync says NAME is written but may not
+ * survive a power loss. */
 int atomic_write(int dirfd, const char *name, const void *data, size_t len,
     struct ceh_err *e);
+int atomic_write_at(int dirfd, const char *where, const char *name,
+    const void *data, size_t len, struct ceh_err *e);
 /* Like atomic_write but fails with class 4 if NAME already exists
- * (link(2) of the temp file: Maildir's way to detect a collision). */
+ * (temp_commit_new); a failed directory sync takes NAME back. */
 int atomic_create(int dirfd, const char *name, const void *data, size_t len,
     struct ceh_err *e);
-int move_file(int fromdir, const char *from, int todir, const char *to,
+int atomic_create_at(int dirfd, const char *where, const char *name,
+    const void *data, size_t len, struct ceh_err *e);
+/* Move NAME from fromdir to todir (never replacing); with TEMP_SYNC both
+ * directories are synced, the target's first. */
+int move_file(int fromdir, const char *fromwhere, int todir,
+    const char *towhere, const char *name, enum temp_sync sync,
     struct ceh_err *e);
+/* fsync a directory; what names it in the message. */
 int fsync_dir(int dirfd, const char *what, struct ceh_err *e);
+
+/* "WHERE/NAME", or NAME when where is NULL or "", into buf. */
+const char *where_name(const char *where, const char *name, char *buf,
+    size_t size);
 
 /* Read a regular file (not a symlink) of at most max bytes into a
  * NUL-terminated buffer the caller frees.  ENOENT is class 3. */
@@ -50,23 +139,27 @@ int read_file_at(int dirfd, const char *name, size_t max, char **out,
  * following symlinks.  Returns the fd or -1.  ENOENT is class 3. */
 int open_dir_at(int dirfd, const char *name, int create, struct ceh_err *e);
 
-/* 1 if NAME is a temp file of atomic_write (".tmp." prefix). */
-int is_temp_name(const char *name);
+/* Call fn for every name in dirfd but "." and "..", in directory order,
+ * until it returns non-zero, which must be > 0 (returned).  Names may be
+ * removed or renamed meanwhile (POSIX readdir).  -1 with errno only if
+ * dirfd cannot be read. */
+int dir_each(int dirfd, int (*fn)(int dirfd, const char *name, void *arg),
+    void *arg);
 
 /*
  * A writer lock that cannot go stale: flock(2) on a file that is never
  * deleted (nq's protocol).  The kernel drops it when the process dies.
  * lock_take waits up to wait_secs (0: not at all); busy is class 4 and the
- * message names the holder recorded in the file.
+ * message names WHERE/NAME and the holder recorded in the file.
  */
 struct lock {
 	int fd;
 };
-int lock_take(int dirfd, const char *name, int wait_secs, struct lock *lk,
-    struct ceh_err *e);
+int lock_take(int dirfd, const char *where, const char *name, int wait_secs,
+    struct lock *lk, struct ceh_err *e);
 void lock_release(struct lock *lk);
 
-/* Remove registered temp files; called from atexit and signal handlers. */
+/* Remove this process's active temp files (atexit and signal handlers). */
 void atomic_cleanup(void);
 
 #endif

@@ -21,6 +21,9 @@
 #include "xalloc.h"
 
 #define ZIP_SLACK (1L << 20)	/* central directory and headers */
+/* Each entry's external attributes: a regular file of mode 0600, the mode
+ * of every file in the store (atomic.h), not libzip's default 0666. */
+#define ENTRY_ATTRIBUTES ((zip_uint32_t)0100600 << 16)
 
 /* ---- names and types ---- */
 
@@ -133,6 +136,19 @@ static int
 zfail(struct ceh_err *e, int code, const char *what, zip_error_t *ze)
 {
 	return ceh_fail(e, code, "%s: %s", what, zip_error_strerror(ze));
+}
+
+/* The message of e after "path: ", which load_archive and open_mem put
+ * first. */
+static const char *
+after_path(const struct ceh_err *e, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (strncmp(e->msg, path, n) == 0 && e->msg[n] == ':' &&
+	    e->msg[n + 1] == ' ')
+		return e->msg + n + 2;
+	return e->msg;
 }
 
 /* Documented total of bytes. */
@@ -360,6 +376,64 @@ scan_match(zip_t *za, struct scan *sc, int all_doc)
 	}
 }
 
+/* The header of entry idx against the document, before any byte is
+ * decompressed: NULL if it fits, else why not (the caller frees). */
+static char *
+entry_header(zip_t *za, zip_int64_t idx, const struct attachment *at,
+    long limit)
+{
+	zip_stat_t st;
+
+	zip_stat_init(&st);
+	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0)
+		return xasprintf("cannot read its header: %s",
+		    zip_strerror(za));
+	if (!(st.valid & ZIP_STAT_SIZE))
+		return xstrdup("the archive gives no size");
+	if (st.size != (zip_uint64_t)at->size)
+		return xasprintf("size %llu in the archive, %ld in the "
+		    "document", (unsigned long long)st.size, at->size);
+	if (at->size > limit)
+		return xasprintf("size %ld is over the limit of %ld bytes",
+		    at->size, limit);
+	return NULL;
+}
+
+/* Read the open entry zf, never more than one byte past its declared
+ * size, hashing into h (and writing to outfd when >= 0); the byte count
+ * into *total.  0, 1 with *why set, -1 if writing failed (errno). */
+static int
+entry_read(zip_file_t *zf, const struct attachment *at, struct hash_ctx *h,
+    int outfd, long *total, char **why)
+{
+	static char buf[65536];
+	zip_int64_t got;
+
+	for (;;) {
+		size_t want = sizeof(buf);
+
+		if ((long)want > at->size - *total + 1)
+			want = (size_t)(at->size - *total + 1);
+		got = zip_fread(zf, buf, want);
+		if (got < 0) {
+			*why = xasprintf("damaged: %s", zip_file_strerror(zf));
+			return 1;
+		}
+		if (got == 0)
+			return 0;
+		*total += got;
+		if (*total > at->size) {
+			*why = xasprintf("holds more than the %ld bytes it "
+			    "declares", at->size);
+			return 1;
+		}
+		hash_update(h, buf, (size_t)got);
+		if (outfd >= 0 && (fault_hit("write") ? (errno = ENOSPC, -1) :
+		    write_all(outfd, buf, (size_t)got)) < 0)
+			return -1;
+	}
+}
+
 /*
  * Read entry idx, which the document describes as at, counting and
  * hashing the bytes (and writing them to outfd when >= 0).  Returns 0 if
@@ -369,70 +443,21 @@ static int
 verify_entry(zip_t *za, zip_int64_t idx, const struct attachment *at,
     long limit, int outfd, char **why)
 {
-	static char buf[65536];
 	char hex[SHA256_HEX_LEN + 1];
 	struct hash_ctx *h;
-	zip_stat_t st;
 	zip_file_t *zf;
-	zip_int64_t got;
 	long total = 0;
-	int rc = 0;
+	int rc;
 
-	*why = NULL;
-	zip_stat_init(&st);
-	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0) {
-		*why = xasprintf("cannot read its header: %s",
-		    zip_strerror(za));
+	if ((*why = entry_header(za, idx, at, limit)) != NULL)
 		return 1;
-	}
-	if (!(st.valid & ZIP_STAT_SIZE)) {
-		*why = xstrdup("the archive gives no size");
-		return 1;
-	}
-	if (st.size != (zip_uint64_t)at->size) {
-		*why = xasprintf("size %llu in the archive, %ld in the "
-		    "document", (unsigned long long)st.size, at->size);
-		return 1;
-	}
-	if (at->size > limit) {
-		*why = xasprintf("size %ld is over the limit of %ld bytes",
-		    at->size, limit);
-		return 1;
-	}
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL) {
 		*why = xasprintf("cannot open it: %s", zip_strerror(za));
 		return 1;
 	}
 	h = hash_new();
-	for (;;) {
-		size_t want = sizeof(buf);
-
-		/* never read more than one byte past the declared size */
-		if ((long)want > at->size - total + 1)
-			want = (size_t)(at->size - total + 1);
-		got = zip_fread(zf, buf, want);
-		if (got < 0) {
-			*why = xasprintf("damaged: %s", zip_file_strerror(zf));
-			rc = 1;
-			break;
-		}
-		if (got == 0)
-			break;
-		total += got;
-		if (total > at->size) {
-			*why = xasprintf("holds more than the %ld bytes it "
-			    "declares", at->size);
-			rc = 1;
-			break;
-		}
-		hash_update(h, buf, (size_t)got);
-		if (outfd >= 0 && (fault_hit("write") ? (errno = ENOSPC, -1) :
-		    write_all(outfd, buf, (size_t)got)) < 0) {
-			rc = -1;
-			break;
-		}
-	}
+	rc = entry_read(zf, at, h, outfd, &total, why);
 	hash_final_hex(h, hex);
 	zip_fclose(zf);
 	if (rc == 0 && total != at->size) {
@@ -500,43 +525,191 @@ escape_name(const char *nm, struct sbuf *sb)
 			sb_addc(sb, *c);
 }
 
-/* ---- check and repair ---- */
+/* ---- publishing a changed archive ---- */
 
-/* Rewrite archive bytes buf without its extra entries; publish or, when
- * nothing documented is left, remove the archive. */
+/* zip_close the archive (gone afterwards either way) and publish its new
+ * bytes as name in dirfd, crash point crash (NULL: none) just before. */
 static int
-drop_extras(struct person *p, enum stage f, const char *uniq,
-    const char *buf, size_t len, const struct scan *sc, size_t ndoc,
-    const char *what, struct ceh_err *e)
+publish(zip_t *za, zip_source_t *src, int dirfd, const char *name,
+    const char *path, const char *crash, struct ceh_err *e)
+{
+	char *out;
+	size_t outlen;
+	int rc;
+
+	if (close_mem(za, src, &out, &outlen, path, e) < 0)
+		return -1;
+	if (crash)
+		crash_point(crash);
+	rc = atomic_write(dirfd, name, out, outlen, e);
+	free(out);
+	return rc;
+}
+
+/* No attachment left: the archive goes. */
+static int
+unlink_archive(int dirfd, const char *name, const char *path,
+    struct ceh_err *e)
+{
+	crash_point("attach-before-unlink");
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		return ceh_fail_errno(e, "%s: cannot remove", path);
+	return fsync_dir(dirfd, path, e);
+}
+
+/* Delete from za every entry the document of app does not list (the
+ * leftovers of an interrupted change, or the entry just removed). */
+static int
+drop_leftovers(zip_t *za, const struct application *app, const char *path,
+    struct ceh_err *e)
+{
+	struct scan sc;
+	size_t i;
+	int rc = 0;
+
+	scan_doc(app, 0, &sc);
+	scan_match(za, &sc, 1);
+	for (i = 0; i < sc.nextra && rc == 0; i++)
+		if (zip_delete(za, (zip_uint64_t)sc.extra[i]) < 0)
+			rc = ceh_fail(e, CEH_ESYS, "%s: %s", path,
+			    zip_strerror(za));
+	scan_release(&sc);
+	return rc;
+}
+
+/* Repair: rewrite archive bytes buf without what app does not list, or
+ * remove the archive when app lists nothing. */
+static int
+drop_extras(struct person *p, enum stage f, const struct application *app,
+    const char *buf, size_t len, const char *path, struct ceh_err *e)
 {
 	char name[64];
 	zip_source_t *src;
 	zip_t *za;
-	char *out;
-	size_t outlen, i;
-	int rc;
 
-	snprintf(name, sizeof(name), "%s.zip", uniq);
-	if (ndoc == 0) {
-		crash_point("attach-before-unlink");
-		if (unlinkat(p->stagefd[f], name, 0) < 0 && errno != ENOENT)
-			return ceh_fail_errno(e, "%s: cannot remove", what);
-		return fsync_dir(p->stagefd[f], what, e);
-	}
-	za = open_mem(buf, len, ZIP_CHECKCONS, &src, what, e);
+	snprintf(name, sizeof(name), "%s.zip", uniq_of(app));
+	if (doc_count(app) == 0)
+		return unlink_archive(p->stagefd[f], name, path, e);
+	za = open_mem(buf, len, ZIP_CHECKCONS, &src, path, e);
 	if (za == NULL)
 		return -1;
-	for (i = 0; i < sc->nextra; i++)
-		if (zip_delete(za, (zip_uint64_t)sc->extra[i]) < 0) {
-			ceh_fail(e, CEH_ESYS, "%s: %s", what, zip_strerror(za));
-			zip_discard(za);
-			zip_source_free(src);
-			return -1;
-		}
-	if (close_mem(za, src, &out, &outlen, what, e) < 0)
+	if (drop_leftovers(za, app, path, e) < 0) {
+		zip_discard(za);
+		zip_source_free(src);
 		return -1;
-	rc = atomic_write(p->stagefd[f], name, out, outlen, e);
-	free(out);
+	}
+	return publish(za, src, p->stagefd[f], name, path, NULL, e);
+}
+
+/* ---- check and repair ---- */
+
+/* A reader's archive that could not be read (too large, not a regular
+ * file, a symbolic link: class 1 from read_file_at) is a finding counted
+ * as nprob problems; anything else is a system error (-1). */
+static int
+unreadable(struct bundle_report *rep, long nprob, struct ceh_err *e)
+{
+	if (e->code != CEH_EINPUT)
+		return -1;
+	report(rep, "%s", e->msg);
+	rep->problems += nprob;
+	ceh_err_clear(e);
+	return 0;
+}
+
+/* Open loaded archive bytes for a reader: 1 and *za, or 0 when they are
+ * damaged (reported, nprob problems), -1 on a system error. */
+static int
+open_reading(const char *buf, size_t len, const char *path, long nprob,
+    zip_t **za, struct bundle_report *rep, struct ceh_err *e)
+{
+	if (len == 0) {
+		/* libzip opens a zero-byte file as an empty archive (Z5) */
+		report(rep, "%s: damaged: the file is empty", path);
+		rep->problems += nprob;
+		return 0;
+	}
+	*za = open_mem(buf, len, ZIP_RDONLY | ZIP_CHECKCONS, NULL, path, e);
+	if (*za)
+		return 1;
+	if (e->code == CEH_ESYS)
+		return -1;
+	report(rep, "%s: damaged: %s", path, after_path(e, path));
+	rep->problems += nprob;
+	ceh_err_clear(e);
+	return 0;
+}
+
+/* Report the entries of za that sc does not match (sc->extra when
+ * scan_match collected them), never used; suffix ends each line. */
+static void
+report_leftovers(zip_t *za, const struct scan *sc, const char *path,
+    const char *suffix, struct bundle_report *rep)
+{
+	size_t k;
+
+	for (k = 0; k < sc->nextra; k++) {
+		const char *nm = zip_get_name(za, (zip_uint64_t)sc->extra[k],
+		    ZIP_FL_ENC_RAW);
+		struct sbuf sb = SBUF_INIT;
+
+		escape_name(nm, &sb);
+		report(rep, "%s: entry '%s' is not listed by the document%s",
+		    path, sb_str(&sb), suffix);
+		sb_release(&sb);
+	}
+	rep->leftovers += (long)sc->nextra;
+}
+
+/* The archive exists but the document lists nothing. */
+static int
+check_unlisted(struct person *p, const struct application *app,
+    enum stage where, const char *buf, size_t len, const char *path,
+    struct bundle_report *rep, int repair, struct ceh_err *e)
+{
+	rep->leftovers++;
+	report(rep, "%s: archive not listed by the document (left by an "
+	    "interrupted change)%s", path, repair ? ", removed" : "");
+	if (!repair)
+		return 0;
+	if (drop_extras(p, where, app, buf, len, path, e) < 0)
+		return -1;
+	rep->fixed++;
+	return 0;
+}
+
+/* Verify every listed attachment of an opened archive, report the
+ * leftovers, and with repair rewrite it without them. */
+static int
+check_entries(struct store *s, struct person *p,
+    const struct application *app, enum stage where, zip_t *za,
+    const char *buf, size_t len, const char *path,
+    struct bundle_report *rep, int repair, struct ceh_err *e)
+{
+	struct scan sc;
+	size_t k;
+	int rc = 0;
+
+	scan_doc(app, 0, &sc);
+	scan_match(za, &sc, 1);
+	rep->problems += (long)scan_verify(za, &sc, read_limit(s, app));
+	for (k = 0; k < sc.n; k++) {
+		if (sc.d[k].why)
+			report(rep, "%s: %d attachment '%s' (entry '%s'): %s",
+			    path, sc.d[k].year, sc.d[k].at->name,
+			    sc.d[k].at->entry, sc.d[k].why);
+		else
+			rep->checked++;
+	}
+	report_leftovers(za, &sc, path, repair ? " (left by an interrupted "
+	    "change, or added by hand), removed" : " (left by an "
+	    "interrupted change, or added by hand)", rep);
+	if (repair && sc.nextra) {
+		rc = drop_extras(p, where, app, buf, len, path, e);
+		if (rc == 0)
+			rep->fixed += (long)sc.nextra;
+	}
+	scan_release(&sc);
 	return rc;
 }
 
@@ -546,23 +719,15 @@ bundle_check(struct store *s, struct person *p, const struct application *app,
     struct ceh_err *e)
 {
 	char path[200];
-	struct scan sc;
 	enum stage where = folder;
-	size_t len, k, ndoc = doc_count(app), bad;
+	size_t len, ndoc = doc_count(app);
 	char *buf = NULL;
-	zip_t *za;
+	zip_t *za = NULL;
 	int rc;
 
 	rc = load_archive(s, p, app, folder, !repair, &buf, &len, &where, e);
-	if (rc < 0) {
-		/* an archive too large to read is damaged, not a crash */
-		if (e->code != CEH_EINPUT)
-			return -1;
-		rep->problems++;
-		report(rep, "%s", e->msg);
-		ceh_err_clear(e);
-		return 0;
-	}
+	if (rc < 0)
+		return unreadable(rep, 1, e);
 	zip_path(p, where, uniq_of(app), path, sizeof(path));
 	if (rc == 0) {
 		if (ndoc) {
@@ -572,68 +737,17 @@ bundle_check(struct store *s, struct person *p, const struct application *app,
 		}
 		return 0;
 	}
-	if (ndoc == 0) {
-		rep->leftovers++;
-		report(rep, "%s: archive not listed by the document (left by "
-		    "an interrupted change)%s", path, repair ? ", removed" :
-		    "");
-		rc = 0;
-		if (repair && (rc = drop_extras(p, where, uniq_of(app), buf,
-		    len, NULL, 0, path, e)) == 0)
-			rep->fixed++;
-		free(buf);
-		return rc;
+	if (ndoc == 0)
+		rc = check_unlisted(p, app, where, buf, len, path, rep, repair,
+		    e);
+	else if ((rc = open_reading(buf, len, path, (long)ndoc, &za, rep,
+	    e)) > 0) {
+		rc = check_entries(s, p, app, where, za, buf, len, path, rep,
+		    repair, e);
+		zip_discard(za);
 	}
-	if (len == 0) {
-		/* libzip opens a zero-byte file as an empty archive (Z5) */
-		rep->problems += (long)ndoc;
-		report(rep, "%s: damaged: the file is empty", path);
-		free(buf);
-		return 0;
-	}
-	za = open_mem(buf, len, ZIP_RDONLY | ZIP_CHECKCONS, NULL, path, e);
-	if (za == NULL) {
-		rep->problems += (long)ndoc;
-		report(rep, "%s: damaged: %s", path, e->msg + strlen(path) + 2);
-		ceh_err_clear(e);
-		free(buf);
-		return 0;
-	}
-	scan_doc(app, 0, &sc);
-	scan_match(za, &sc, 1);
-	bad = scan_verify(za, &sc, read_limit(s, app));
-	for (k = 0; k < sc.n; k++) {
-		if (sc.d[k].why)
-			report(rep, "%s: %d attachment '%s' (entry '%s'): %s",
-			    path, sc.d[k].year, sc.d[k].at->name,
-			    sc.d[k].at->entry, sc.d[k].why);
-		else
-			rep->checked++;
-	}
-	rep->problems += (long)bad;
-	for (k = 0; k < sc.nextra; k++) {
-		const char *nm = zip_get_name(za, (zip_uint64_t)sc.extra[k],
-		    ZIP_FL_ENC_RAW);
-		struct sbuf sb = SBUF_INIT;
-
-		escape_name(nm, &sb);
-		report(rep, "%s: entry '%s' is not listed by the document "
-		    "(left by an interrupted change, or added by hand)%s",
-		    path, sb_str(&sb), repair ? ", removed" : "");
-		sb_release(&sb);
-	}
-	rep->leftovers += (long)sc.nextra;
-	zip_discard(za);
-	rc = 0;
-	if (repair && sc.nextra) {
-		rc = drop_extras(p, where, uniq_of(app), buf, len, &sc, ndoc,
-		    path, e);
-		if (rc == 0)
-			rep->fixed += (long)sc.nextra;
-	}
-	scan_release(&sc);
 	free(buf);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- adding ---- */
@@ -646,76 +760,87 @@ struct newfile {
 	char sha[SHA256_HEX_LEN + 1];
 };
 
+/* Read fd (the file path) into nf: at most limit bytes, reading one
+ * more to notice a file that grows. */
+static int
+read_bounded(int fd, const char *path, long limit, struct newfile *nf,
+    struct ceh_err *e)
+{
+	ssize_t r;
+	size_t got = 0;
+
+	nf->data = xmalloc((size_t)limit + 1);
+	while ((r = read(fd, nf->data + got, (size_t)limit + 1 - got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return ceh_fail_errno(e, "cannot read '%s'", path);
+		got += (size_t)r;
+		if (got > (size_t)limit)
+			return ceh_fail(e, CEH_EINPUT, "'%s' is too large (over "
+			    "the limit of %ld bytes per file)", path, limit);
+	}
+	nf->len = got;
+	return 0;
+}
+
+/* Open a file to attach: not a symbolic link, a regular file within
+ * limit.  The descriptor, or -1. */
+static int
+open_input(const char *path, long limit, struct ceh_err *e)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY);
+	if (fd < 0 && errno == ELOOP)
+		return ceh_fail(e, CEH_EINPUT, "'%s' is a symbolic link; give "
+		    "the file itself", path);
+	if (fd < 0 && errno == ENOENT)
+		return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found", path);
+	if (fd < 0)
+		return ceh_fail_errno(e, "cannot open '%s'", path);
+	if (fstat(fd, &st) < 0)
+		ceh_fail_errno(e, "cannot stat '%s'", path);
+	else if (!S_ISREG(st.st_mode))
+		ceh_fail(e, CEH_EINPUT, "'%s' is %s, not a regular file", path,
+		    S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+	else if (st.st_size > limit)
+		ceh_fail(e, CEH_EINPUT, "'%s' is too large (%lld bytes, the "
+		    "limit per file is %ld)", path, (long long)st.st_size,
+		    limit);
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
 static int
 read_input(const struct bundle_input *in, long limit, struct newfile *nf,
     struct ceh_err *e)
 {
 	const char *base = strrchr(in->path, '/');
-	struct stat st;
-	ssize_t r;
-	size_t got = 0;
-	int fd;
+	int fd, rc;
 
 	base = base ? base + 1 : in->path;
 	nf->name = xstrdup(in->name ? in->name : base);
 	if (bundle_name_check(in->name ? "--name" : in->path, nf->name,
 	    e) < 0)
 		return -1;
-	fd = open(in->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-	    O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			return ceh_fail(e, CEH_EINPUT, "'%s' is a symbolic "
-			    "link; give the file itself", in->path);
-		if (errno == ENOENT)
-			return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found",
-			    in->path);
-		return ceh_fail_errno(e, "cannot open '%s'", in->path);
-	}
-	if (fstat(fd, &st) < 0) {
-		ceh_fail_errno(e, "cannot stat '%s'", in->path);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ceh_fail(e, CEH_EINPUT, "'%s' is %s, not a regular file",
-		    in->path, S_ISDIR(st.st_mode) ? "a directory" :
-		    "a special file");
-		goto fail;
-	}
-	if (st.st_size > limit) {
-		ceh_fail(e, CEH_EINPUT, "'%s' is too large (%lld bytes, the "
-		    "limit per file is %ld)", in->path,
-		    (long long)st.st_size, limit);
-		goto fail;
-	}
-	/* read one byte more than the limit to notice a growing file */
-	nf->data = xmalloc((size_t)limit + 1);
-	while ((r = read(fd, nf->data + got, (size_t)limit + 1 - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			ceh_fail_errno(e, "cannot read '%s'", in->path);
-			goto fail;
-		}
-		got += (size_t)r;
-		if (got > (size_t)limit) {
-			ceh_fail(e, CEH_EINPUT, "'%s' is too large (over the "
-			    "limit of %ld bytes per file)", in->path, limit);
-			goto fail;
-		}
-	}
+	if ((fd = open_input(in->path, limit, e)) < 0)
+		return -1;
+	rc = read_bounded(fd, in->path, limit, nf, e);
 	close(fd);
-	nf->len = got;
-	nf->type = bundle_sniff(nf->data, got);
+	if (rc < 0)
+		return -1;
+	nf->type = bundle_sniff(nf->data, nf->len);
 	if (nf->type == NULL)
 		return ceh_fail(e, CEH_EINPUT, "'%s' is not a PDF, JPEG or PNG "
 		    "file (type decided by its content, not its name)",
 		    in->path);
-	sha256_hex(nf->data, got, nf->sha);
+	sha256_hex(nf->data, nf->len, nf->sha);
 	return 0;
-fail:
-	close(fd);
-	return -1;
 }
 
 /* The next free number for entries "YEAR/N-..." of year. */
@@ -768,105 +893,167 @@ restore_archive(struct person *p, enum stage f, const char *name,
 		(void)fsync_dir(p->stagefd[f], name, &e2);
 }
 
-int
-bundle_add(struct store *s, struct app_handle *h, int year,
-    const struct bundle_input *in, size_t n, struct ceh_err *e)
-{
-	struct application *app = &h->app;
-	struct newfile *nf;
-	struct year_row *row;
-	struct scan sc;
-	char name[64], path[200], when[32];
-	char *old = NULL, *out = NULL;
-	size_t oldlen = 0, outlen, i, ndoc;
-	zip_source_t *src = NULL;
-	zip_t *za = NULL;
-	enum stage where;
-	long total, num;
-	int had, rc = -1;
+/* ---- the archive as it is, for a change ---- */
 
-	memset(&sc, 0, sizeof(sc));
-	if (check_draft(app, e) < 0)
+/* The archive of a draft opened for rewriting. */
+struct current {
+	char name[64];		/* UNIQ.zip, in the stage folder */
+	char path[200];		/* from the store root, for messages */
+	char *old;		/* the bytes as they were, to restore */
+	size_t oldlen;
+	int had;		/* there was an archive (maybe unreadable) */
+	zip_t *za;		/* NULL: none, or unreadable (removing) */
+	zip_source_t *src;
+};
+
+static void
+current_release(struct current *c)
+{
+	if (c->za) {
+		zip_discard(c->za);
+		zip_source_free(c->src);
+	}
+	free(c->old);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Damage found inside the store is a system error (class 5). */
+static int
+damaged(struct ceh_err *e, const char *path, const char *why)
+{
+	char w[sizeof(e->msg)];
+
+	snprintf(w, sizeof(w), "%s", why);	/* why may be e->msg */
+	return ceh_fail(e, CEH_ESYS, "%s is damaged (%.600s); remove its "
+	    "attachments with 'ceh attach --remove' and attach them again",
+	    path, w);
+}
+
+/* Adding: every listed attachment must verify. */
+static int
+current_verify(struct store *s, const struct application *app,
+    struct current *c, struct ceh_err *e)
+{
+	struct scan sc;
+	size_t i;
+	int rc = 0;
+
+	scan_doc(app, 0, &sc);
+	scan_match(c->za, &sc, 1);
+	if (scan_verify(c->za, &sc, read_limit(s, app)) > 0) {
+		for (i = 0; sc.d[i].why == NULL; i++)
+			;
+		rc = ceh_fail(e, CEH_ESYS, "%s is damaged: %d attachment "
+		    "'%s': %s; remove it with 'ceh attach --remove' and "
+		    "attach it again", c->path, sc.d[i].year,
+		    sc.d[i].at->name, sc.d[i].why);
+	}
+	scan_release(&sc);
+	return rc;
+}
+
+/*
+ * Open the archive of h's draft and check it against the document.
+ * strict (adding): every listed attachment must be there intact, else
+ * class 5 (damage in the store); a draft that lists none gets a new
+ * empty archive (a leftover one is replaced).  Not strict (removing): an
+ * archive that cannot be read or opened is left as it is, c->za NULL.
+ */
+static int
+current_open(struct store *s, struct app_handle *h, int strict,
+    struct current *c, struct ceh_err *e)
+{
+	const struct application *app = &h->app;
+	size_t ndoc = doc_count(app);
+	enum stage where;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s.zip", uniq_of(app));
+	zip_path(&h->p, h->folder, uniq_of(app), c->path, sizeof(c->path));
+	c->had = load_archive(s, &h->p, app, h->folder, 0, &c->old,
+	    &c->oldlen, &where, e);
+	if (c->had < 0 && e->code != CEH_EINPUT)
 		return -1;
-	if ((row = app_year(app, year)) == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
-		    "%d; add it first with 'ceh add-year'", app->id, year);
-	if (n == 0)
-		return ceh_fail(e, CEH_EUSAGE, "no file to attach");
-	/* 1. read and check everything before touching the store */
-	nf = xcalloc(n, sizeof(*nf));
-	total = doc_total(app);
+	if (c->had < 0) {
+		if (strict)
+			return damaged(e, c->path, after_path(e, c->path));
+		c->had = 1;		/* too large to read: damaged */
+		ceh_err_clear(e);
+		return 0;
+	}
+	if (ndoc == 0) {
+		if (strict && (c->za = open_mem(NULL, 0, ZIP_CREATE |
+		    ZIP_TRUNCATE, &c->src, c->path, e)) == NULL)
+			return -1;
+		return 0;
+	}
+	if (!c->had || c->oldlen == 0) {
+		if (!strict)
+			return 0;
+		if (c->had)
+			return damaged(e, c->path, "empty file");
+		return ceh_fail(e, CEH_ESYS, "%s is missing but the document "
+		    "lists %zu attachment(s); remove them with 'ceh attach "
+		    "--remove' and attach them again", c->path, ndoc);
+	}
+	c->za = open_mem(c->old, c->oldlen, ZIP_CHECKCONS, &c->src, c->path,
+	    e);
+	if (c->za == NULL) {
+		if (e->code == CEH_ESYS)
+			return -1;
+		if (strict)
+			return damaged(e, c->path, after_path(e, c->path));
+		ceh_err_clear(e);	/* removing: left as it is */
+	}
+	return strict ? current_verify(s, app, c, e) : 0;
+}
+
+/* Read and check every file to add, and the new total, before anything
+ * is written.  *nfp (n of them) is the caller's to free with
+ * newfiles_free, also on failure. */
+static int
+read_inputs(struct store *s, const struct application *app,
+    const struct bundle_input *in, size_t n, struct newfile **nfp,
+    struct ceh_err *e)
+{
+	struct newfile *nf = xcalloc(n, sizeof(*nf));
+	long total = doc_total(app);
+	size_t i;
+
+	*nfp = nf;
 	for (i = 0; i < n; i++) {
 		if (read_input(&in[i], s->cfg.attach_max_file, &nf[i], e) < 0)
-			goto out;
+			return -1;
 		total += (long)nf[i].len;
 	}
-	if (total > s->cfg.attach_max_total) {
-		ceh_fail(e, CEH_EINPUT, "the attachments of %s would total %ld "
-		    "bytes, over the limit of %ld", app->id, total,
+	if (total > s->cfg.attach_max_total)
+		return ceh_fail(e, CEH_EINPUT, "the attachments of %s would "
+		    "total %ld bytes, over the limit of %ld", app->id, total,
 		    s->cfg.attach_max_total);
-		goto out;
-	}
-	/* 2. the archive as it is must match the document */
-	snprintf(name, sizeof(name), "%s.zip", uniq_of(app));
-	zip_path(&h->p, h->folder, uniq_of(app), path, sizeof(path));
-	ndoc = doc_count(app);
-	had = load_archive(s, &h->p, app, h->folder, 0, &old, &oldlen, &where,
-	    e);
-	if (had < 0)
-		goto out;
-	if (ndoc && !had) {
-		ceh_fail(e, CEH_EINPUT, "%s is missing but the document lists "
-		    "%zu attachment(s); remove them with 'ceh attach --remove' "
-		    "and attach them again", path, ndoc);
-		goto out;
-	}
-	if (ndoc && oldlen == 0) {
-		ceh_fail(e, CEH_EINPUT, "%s is damaged (empty file); remove "
-		    "its attachments with 'ceh attach --remove' and attach "
-		    "them again", path);
-		goto out;
-	}
-	if (ndoc) {
-		za = open_mem(old, oldlen, ZIP_CHECKCONS, &src, path, e);
-		if (za == NULL) {
-			char why[sizeof(e->msg)];
+	return 0;
+}
 
-			snprintf(why, sizeof(why), "%s",
-			    e->msg + strlen(path) + 2);
-			ceh_fail(e, CEH_EINPUT, "%s is damaged (%s); remove "
-			    "its attachments with 'ceh attach --remove' and "
-			    "attach them again", path, why);
-			goto out;
-		}
-		scan_doc(app, 0, &sc);
-		scan_match(za, &sc, 1);
-		if (scan_verify(za, &sc, read_limit(s, app)) > 0) {
-			for (i = 0; sc.d[i].why == NULL; i++)
-				;
-			ceh_fail(e, CEH_EINPUT, "%s is damaged: %d attachment "
-			    "'%s': %s; remove it with 'ceh attach --remove' "
-			    "and attach it again", path, sc.d[i].year,
-			    sc.d[i].at->name, sc.d[i].why);
-			goto out;
-		}
-		/* leftovers of an interrupted change go now */
-		for (i = 0; i < sc.nextra; i++)
-			if (zip_delete(za, (zip_uint64_t)sc.extra[i]) < 0) {
-				ceh_fail(e, CEH_ESYS, "%s: %s", path,
-				    zip_strerror(za));
-				goto out;
-			}
-	} else {
-		/* nothing documented: start afresh (a leftover archive is
-		 * replaced) */
-		za = open_mem(NULL, 0, ZIP_CREATE | ZIP_TRUNCATE, &src, path,
-		    e);
-		if (za == NULL)
-			goto out;
+static void
+newfiles_free(struct newfile *nf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; nf && i < n; i++) {
+		free(nf[i].data);
+		free(nf[i].name);
 	}
-	/* 3. add the new entries */
-	num = next_number(za, row);
+	free(nf);
+}
+
+/* Add nf as the next entries of year to the archive and to row. */
+static int
+add_entries(zip_t *za, struct year_row *row, struct newfile *nf, size_t n,
+    const char *path, struct ceh_err *e)
+{
+	char when[32];
+	long num = next_number(za, row);
+	size_t i;
+
 	iso_time(now(), when, sizeof(when));
 	row->att = xreallocarray(row->att, row->natt + n, sizeof(*row->att));
 	for (i = 0; i < n; i++) {
@@ -876,169 +1063,150 @@ bundle_add(struct store *s, struct app_handle *h, int year,
 
 		at->name = nf[i].name;
 		nf[i].name = NULL;
-		at->entry = xasprintf("%d/%ld-%s", year, num++, at->name);
+		at->entry = xasprintf("%d/%ld-%s", row->year, num++, at->name);
 		at->size = (long)nf[i].len;
 		at->type = xstrdup(nf[i].type);
 		at->sha256 = xstrdup(nf[i].sha);
 		at->added = xstrdup(when);
 		row->natt++;
 		fs = zip_source_buffer(za, nf[i].data, nf[i].len, 1);
-		if (fs == NULL) {
-			ceh_fail(e, CEH_ESYS, "%s: %s", path, zip_strerror(za));
-			goto out;
-		}
+		if (fs == NULL)
+			return ceh_fail(e, CEH_ESYS, "%s: %s", path,
+			    zip_strerror(za));
 		nf[i].data = NULL;	/* the source owns it now */
 		idx = zip_file_add(za, at->entry, fs, ZIP_FL_ENC_UTF_8);
 		if (idx < 0) {
-			ceh_fail(e, CEH_ESYS, "%s: cannot add '%s': %s", path,
-			    at->entry, zip_strerror(za));
 			zip_source_free(fs);	/* Z3 */
-			goto out;
+			return ceh_fail(e, CEH_ESYS, "%s: cannot add '%s': %s",
+			    path, at->entry, zip_strerror(za));
 		}
-		/* JPEG and PNG are compressed already */
-		if (strcmp(at->type, "application/pdf") != 0 &&
+		/* the store's file mode, not libzip's 0666; JPEG and PNG
+		 * are compressed already */
+		if (zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
+		    ZIP_OPSYS_UNIX, ENTRY_ATTRIBUTES) < 0 ||
+		    (strcmp(at->type, "application/pdf") != 0 &&
 		    zip_set_file_compression(za, (zip_uint64_t)idx,
-		    ZIP_CM_STORE, 0) < 0) {
-			ceh_fail(e, CEH_ESYS, "%s: %s", path, zip_strerror(za));
-			goto out;
-		}
+		    ZIP_CM_STORE, 0) < 0))
+			return ceh_fail(e, CEH_ESYS, "%s: %s", path,
+			    zip_strerror(za));
 	}
-	rc = close_mem(za, src, &out, &outlen, path, e);
-	za = NULL;
-	src = NULL;
+	return 0;
+}
+
+/*
+ * The document could not be saved; it may have been published all the
+ * same (a failed fsync of the folder after the rename): put the old
+ * archive back only if the document on disk does not list the first new
+ * entry.  Otherwise, or if that fails, the new entries are leftovers:
+ * harmless, removed by repair.
+ */
+static void
+undo_add(struct store *s, struct app_handle *h, const struct current *c,
+    int year, const char *first)
+{
+	struct application disk;
+	struct ceh_err e2;
+	const struct year_row *drow;
+	size_t i;
+	int listed = 0;
+
+	if (app_read(s, &h->p, h->folder, uniq_of(&h->app), &disk, &e2) < 0)
+		return;
+	if ((drow = app_year(&disk, year)) != NULL)
+		for (i = 0; i < drow->natt; i++)
+			if (strcmp(drow->att[i].entry, first) == 0)
+				listed = 1;
+	app_release(&disk);
+	if (!listed)
+		restore_archive(&h->p, h->folder, c->name, c->old, c->oldlen,
+		    c->had);
+}
+
+int
+bundle_add(struct store *s, struct app_handle *h, int year,
+    const struct bundle_input *in, size_t n, struct ceh_err *e)
+{
+	struct application *app = &h->app;
+	struct newfile *nf = NULL;
+	struct year_row *row;
+	struct current c;
+	size_t i;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (check_draft(app, e) < 0)
+		return -1;
+	if ((row = app_year(app, year)) == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
+		    "%d; add it first with 'ceh add-year'", app->id, year);
+	if (n == 0)
+		return ceh_fail(e, CEH_EUSAGE, "no file to attach");
+	/* 1. read and check everything before touching the store; 2. the
+	 * archive as it is must match the document; its leftovers go */
+	if (read_inputs(s, app, in, n, &nf, e) < 0 ||
+	    current_open(s, h, 1, &c, e) < 0 ||
+	    drop_leftovers(c.za, app, c.path, e) < 0 ||
+	    add_entries(c.za, row, nf, n, c.path, e) < 0)	/* 3. */
+		goto out;
+	/* 4. archive first, then the document that lists the new entries */
+	rc = publish(c.za, c.src, h->p.stagefd[h->folder], c.name, c.path,
+	    "attach-before-zip", e);
+	c.za = NULL;
 	if (rc < 0)
 		goto out;
-	rc = -1;
-	/* 4. archive first, then the document that lists the new entries */
-	crash_point("attach-before-zip");
-	if (atomic_write(h->p.stagefd[h->folder], name, out, outlen, e) < 0)
-		goto out;
 	crash_point("attach-after-zip");
-	for (i = 0; i < n; i++) {
+	for (i = row->natt - n; i < row->natt; i++) {
 		char detail[300];
 
 		snprintf(detail, sizeof(detail), "%d %s", year,
-		    row->att[row->natt - n + i].name);
+		    row->att[i].name);
 		app_add_event(app, "attached", NULL, NULL, NULL, detail);
 	}
-	if (app_save(s, h, e) < 0) {
-		/*
-		 * The document may have been published all the same (a
-		 * failed fsync of the folder after the rename): put the old
-		 * archive back only if the document on disk does not list
-		 * the new entries.  Otherwise, or if that fails, the new
-		 * entries are leftovers: harmless, removed by repair.
-		 */
-		struct application disk;
-		struct ceh_err e2;
-		const struct year_row *drow;
-		const char *first = row->att[row->natt - n].entry;
-		int listed = 0;
-
-		if (app_read(s, &h->p, h->folder, uniq_of(app), &disk,
-		    &e2) == 0) {
-			if ((drow = app_year(&disk, year)) != NULL)
-				for (i = 0; i < drow->natt; i++)
-					if (strcmp(drow->att[i].entry,
-					    first) == 0)
-						listed = 1;
-			app_release(&disk);
-			if (!listed)
-				restore_archive(&h->p, h->folder, name, old,
-				    oldlen, had);
-		}
-		goto out;
-	}
-	rc = 0;
+	if ((rc = app_save(s, h, e)) < 0)
+		undo_add(s, h, &c, year, row->att[row->natt - n].entry);
 out:
-	if (za) {
-		zip_discard(za);
-		zip_source_free(src);
-	}
-	scan_release(&sc);
-	for (i = 0; i < n; i++) {
-		free(nf[i].data);
-		free(nf[i].name);
-	}
-	free(nf);
-	free(old);
-	free(out);
+	current_release(&c);
+	newfiles_free(nf, n);
 	return rc;
 }
 
 /* ---- removing ---- */
 
-int
-bundle_remove(struct store *s, struct app_handle *h, int year,
-    const char *name, char *removed, struct ceh_err *e)
+/* The attachment of row named name: its entry name, else its display
+ * name when only one has it. */
+static int
+find_attachment(const struct application *app, const struct year_row *row,
+    const char *name, size_t *hit, struct ceh_err *e)
 {
-	struct application *app = &h->app;
-	struct year_row *row;
-	struct scan sc;
 	struct sbuf cand = SBUF_INIT;
-	char zname[64], path[200], detail[300];
-	char *old = NULL;
-	size_t oldlen = 0, j, hit = 0, nhit = 0;
-	zip_source_t *src = NULL;
-	zip_t *za = NULL;
-	enum stage where;
-	int had, rc = -1;
+	size_t j, nhit = 0;
 
-	memset(&sc, 0, sizeof(sc));
-	if (check_draft(app, e) < 0)
-		return -1;
-	if ((row = app_year(app, year)) == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
-		    "%d", app->id, year);
 	for (j = 0; j < row->natt; j++)
 		if (strcmp(row->att[j].entry, name) == 0) {
-			hit = j;
-			nhit = 1;
-			break;
+			*hit = j;
+			return 0;
+		}
+	for (j = 0; j < row->natt; j++)
+		if (strcmp(row->att[j].name, name) == 0) {
+			sb_addf(&cand, "%s'%s'", nhit ? ", " : "",
+			    row->att[j].entry);
+			*hit = j;
+			nhit++;
 		}
 	if (nhit == 0)
-		for (j = 0; j < row->natt; j++)
-			if (strcmp(row->att[j].name, name) == 0) {
-				sb_addf(&cand, "%s'%s'", nhit ? ", " : "",
-				    row->att[j].entry);
-				hit = j;
-				nhit++;
-			}
-	if (nhit == 0)
-		return ceh_fail(e, CEH_ENOTFOUND, "year %d of %s has no "
-		    "attachment '%s'", year, app->id, name);
-	if (nhit > 1) {
+		ceh_fail(e, CEH_ENOTFOUND, "year %d of %s has no attachment "
+		    "'%s'", row->year, app->id, name);
+	else if (nhit > 1)
 		ceh_fail(e, CEH_EINPUT, "year %d of %s has %zu attachments "
-		    "named '%s'; give the entry instead: %s", year, app->id,
-		    nhit, name, sb_str(&cand));
-		sb_release(&cand);
-		return -1;
-	}
+		    "named '%s'; give the entry instead: %s", row->year,
+		    app->id, nhit, name, sb_str(&cand));
 	sb_release(&cand);
-	/*
-	 * If something stays in the archive it is rewritten without the
-	 * entry.  An archive libzip cannot open is left as it is: its
-	 * remaining attachments stay reported as damaged, and removing them
-	 * one by one is the way out (the last removal deletes it).
-	 */
-	snprintf(zname, sizeof(zname), "%s.zip", uniq_of(app));
-	zip_path(&h->p, h->folder, uniq_of(app), path, sizeof(path));
-	had = load_archive(s, &h->p, app, h->folder, 0, &old, &oldlen, &where,
-	    e);
-	if (had < 0) {
-		if (e->code != CEH_EINPUT)
-			return -1;
-		had = 1;	/* too large to read: damaged */
-		ceh_err_clear(e);
-	}
-	if (doc_count(app) > 1 && had && oldlen > 0) {
-		za = open_mem(old, oldlen, ZIP_CHECKCONS, &src, path, e);
-		ceh_err_clear(e);
-	}
-	if (removed)
-		snprintf(removed, 256, "%s", row->att[hit].entry);
-	snprintf(detail, sizeof(detail), "%d %s", year, row->att[hit].name);
-	/* 1. the document without it */
+	return nhit == 1 ? 0 : -1;
+}
+
+static void
+attachment_delete(struct year_row *row, size_t hit)
+{
 	free(row->att[hit].name);
 	free(row->att[hit].entry);
 	free(row->att[hit].type);
@@ -1047,52 +1215,70 @@ bundle_remove(struct store *s, struct app_handle *h, int year,
 	memmove(&row->att[hit], &row->att[hit + 1],
 	    (row->natt - hit - 1) * sizeof(*row->att));
 	row->natt--;
+}
+
+/* After the document: the archive without what it no longer lists. */
+static int
+rewrite_after_remove(struct app_handle *h, struct current *c,
+    struct ceh_err *e)
+{
+	int dfd = h->p.stagefd[h->folder], rc;
+
+	if (!c->had)
+		return 0;
+	if (doc_count(&h->app) == 0)
+		return unlink_archive(dfd, c->name, c->path, e);
+	if (c->za == NULL)
+		return 0;	/* unreadable: left for the next removals */
+	if (drop_leftovers(c->za, &h->app, c->path, e) < 0)
+		return -1;
+	rc = publish(c->za, c->src, dfd, c->name, c->path, NULL, e);
+	c->za = NULL;
+	return rc;
+}
+
+int
+bundle_remove(struct store *s, struct app_handle *h, int year,
+    const char *name, char *removed, struct ceh_err *e)
+{
+	struct application *app = &h->app;
+	struct year_row *row;
+	struct current c;
+	char detail[300];
+	size_t hit;
+	int rc = -1;
+
+	if (check_draft(app, e) < 0)
+		return -1;
+	if ((row = app_year(app, year)) == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
+		    "%d", app->id, year);
+	if (find_attachment(app, row, name, &hit, e) < 0)
+		return -1;
+	/*
+	 * If something stays in the archive it is rewritten without the
+	 * entry.  An archive libzip cannot open is left as it is: its
+	 * remaining attachments stay reported as damaged, and removing them
+	 * one by one is the way out (the last removal deletes it).
+	 */
+	if (current_open(s, h, 0, &c, e) < 0)
+		goto out;
+	if (removed)
+		snprintf(removed, 256, "%s", row->att[hit].entry);
+	snprintf(detail, sizeof(detail), "%d %s", year, row->att[hit].name);
+	/* 1. the document without it */
+	attachment_delete(row, hit);
 	app_add_event(app, "detached", NULL, NULL, NULL, detail);
 	if (app_save(s, h, e) < 0)
 		goto out;
 	crash_point("attach-after-doc");
-	/* 2. the archive without it (everything the document no longer
-	 * lists is a leftover now) */
-	if (!had) {
-		rc = 0;
-		goto out;
-	}
-	if (doc_count(app) == 0) {
-		rc = drop_extras(&h->p, h->folder, uniq_of(app), NULL, 0, NULL,
-		    0, path, e);
-	} else if (za == NULL) {
-		rc = 0;		/* damaged: left for the next removals */
-	} else {
-		char *out;
-		size_t outlen;
-
-		scan_doc(app, 0, &sc);
-		scan_match(za, &sc, 1);
-		for (j = 0; j < sc.nextra; j++)
-			if (zip_delete(za, (zip_uint64_t)sc.extra[j]) < 0) {
-				ceh_fail(e, CEH_ESYS, "%s: %s", path,
-				    zip_strerror(za));
-				goto out;
-			}
-		rc = close_mem(za, src, &out, &outlen, path, e);
-		za = NULL;
-		src = NULL;
-		if (rc == 0) {
-			rc = atomic_write(h->p.stagefd[h->folder], zname, out,
-			    outlen, e);
-			free(out);
-		}
-	}
+	/* 2. the archive without it */
+	rc = rewrite_after_remove(h, &c, e);
 	if (rc < 0)
 		ceh_err_prefix(e, "the document no longer lists it, but the "
 		    "archive still holds it ('ceh fsck --repair' removes it)");
 out:
-	if (za) {
-		zip_discard(za);
-		zip_source_free(src);
-	}
-	scan_release(&sc);
-	free(old);
+	current_release(&c);
 	return rc;
 }
 
@@ -1116,97 +1302,145 @@ struct outfile {
 	char *name;	/* NULL: name refused, not written */
 };
 
-int
-bundle_extract(struct store *s, struct person *p,
-    const struct application *app, enum stage folder, int year, int dirfd,
-    const char *dirname, struct bundle_report *rep, struct ceh_err *e)
-{
-	char path[200], ydir[16];
-	struct outfile *of = NULL;
-	struct scan sc;
-	struct stat st;
-	enum stage where = folder;
-	size_t len = 0, k, m;
-	char *buf = NULL;
-	zip_t *za = NULL;
-	int rc = -1, ydfd = -1, yfd_year = 0, had;
+/* What is being extracted, and where. */
+struct extraction {
+	struct scan sc;		/* the attachments to write */
+	struct outfile *of;	/* their file names, one each */
+	int dirfd;
+	const char *dirname;
+	int ydfd, ydfd_year;	/* the open YEAR folder */
+};
 
-	scan_doc(app, year, &sc);
-	if (sc.n == 0) {
-		scan_release(&sc);
+/* Refuse (class 4) if DIR/YEAR/NAME exists or YEAR is not a folder. */
+static int
+target_free(const struct extraction *x, const struct outfile *o,
+    struct ceh_err *e)
+{
+	char ydir[16];
+	struct stat st;
+	int fd;
+
+	snprintf(ydir, sizeof(ydir), "%d", o->year);
+	if (fstatat(x->dirfd, ydir, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
+	fd = openat(x->dirfd, ydir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return ceh_fail(e, CEH_ESTATE, "'%s/%s' is not a directory; "
+		    "refusing to write there", x->dirname, ydir);
+	if (fstatat(fd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		close(fd);
+		return ceh_fail(e, CEH_ESTATE, "'%s/%s/%s' exists; refusing "
+		    "to overwrite it (nothing was written)", x->dirname, ydir,
+		    o->name);
 	}
-	/* 1. the names to write: validated document names, never entries */
-	of = xcalloc(sc.n, sizeof(*of));
-	for (k = 0; k < sc.n; k++) {
+	close(fd);
+	return 0;
+}
+
+/* 1. the names to write: validated document names, never entries, made
+ * unique per year; nothing is written if any of them exists. */
+static int
+plan_names(struct extraction *x, struct ceh_err *e)
+{
+	size_t k, m;
+
+	x->of = xcalloc(x->sc.n, sizeof(*x->of));
+	for (k = 0; k < x->sc.n; k++) {
+		struct outfile *o = &x->of[k];
 		struct ceh_err sub;
 		int dupn = 1;
 
-		of[k].year = sc.d[k].year;
-		if (bundle_name_check("name", sc.d[k].at->name, &sub) < 0) {
-			sc.d[k].why = xasprintf("unsafe name in the document "
-			    "(%s)", sub.msg);
+		o->year = x->sc.d[k].year;
+		if (bundle_name_check("name", x->sc.d[k].at->name, &sub) < 0) {
+			x->sc.d[k].why = xasprintf("unsafe name in the "
+			    "document (%s)", sub.msg);
 			continue;
 		}
 		for (;;) {
-			of[k].name = out_name(sc.d[k].at->name, dupn);
+			o->name = out_name(x->sc.d[k].at->name, dupn++);
 			for (m = 0; m < k; m++)
-				if (of[m].name && of[m].year == of[k].year &&
-				    strcmp(of[m].name, of[k].name) == 0)
+				if (x->of[m].name && x->of[m].year == o->year &&
+				    strcmp(x->of[m].name, o->name) == 0)
 					break;
 			if (m == k)
 				break;
-			free(of[k].name);
-			dupn++;
+			free(o->name);
 		}
-		snprintf(ydir, sizeof(ydir), "%d", of[k].year);
-		if (fstatat(dirfd, ydir, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			int fd = openat(dirfd, ydir, O_RDONLY | O_DIRECTORY |
-			    O_NOFOLLOW | O_CLOEXEC);
+		if (target_free(x, o, e) < 0)
+			return -1;
+	}
+	return 0;
+}
 
-			if (fd < 0) {
-				ceh_fail(e, CEH_ESTATE, "'%s/%s' is not a "
-				    "directory; refusing to write there",
-				    dirname, ydir);
-				goto out;
-			}
-			if (fstatat(fd, of[k].name, &st,
-			    AT_SYMLINK_NOFOLLOW) == 0) {
-				close(fd);
-				ceh_fail(e, CEH_ESTATE, "'%s/%s/%s' exists; "
-				    "refusing to overwrite it (nothing was "
-				    "written)", dirname, ydir, of[k].name);
-				goto out;
-			}
-			close(fd);
-		}
-	}
-	/* 2. the archive */
-	had = load_archive(s, p, app, folder, 1, &buf, &len, &where, e);
-	zip_path(p, where, uniq_of(app), path, sizeof(path));
-	if (had < 0) {
-		if (e->code != CEH_EINPUT)
-			goto out;
-		report(rep, "%s", e->msg);
-		rep->problems += (long)sc.n;
-		rc = 0;
-		goto out;
-	}
-	if (!had || len == 0 || (za = open_mem(buf, len,
-	    ZIP_RDONLY | ZIP_CHECKCONS, NULL, path, e)) == NULL) {
-		report(rep, "%s: %s%s", path, !had ? "missing" : "damaged: ",
-		    !had ? "" : len == 0 ? "the file is empty" :
-		    e->msg + strlen(path) + 2);
-		ceh_err_clear(e);
-		rep->problems += (long)sc.n;
-		rc = 0;
-		goto out;
-	}
-	scan_match(za, &sc, 0);
-	/* 3. write and verify each file */
-	for (k = 0; k < sc.n; k++) {
-		struct docatt *d = &sc.d[k];
-		int fd, r;
+/* The folder DIR/YEAR, created if need be, open in x->ydfd. */
+static int
+year_folder(struct extraction *x, int year, struct ceh_err *e)
+{
+	char ydir[16];
+
+	if (x->ydfd >= 0 && x->ydfd_year == year)
+		return 0;
+	if (x->ydfd >= 0)
+		close(x->ydfd);
+	snprintf(ydir, sizeof(ydir), "%d", year);
+	if (mkdirat(x->dirfd, ydir, 0700) < 0 && errno != EEXIST)
+		return ceh_fail_errno(e, "cannot create '%s/%s'", x->dirname,
+		    ydir);
+	x->ydfd = openat(x->dirfd, ydir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (x->ydfd < 0)
+		return ceh_fail_errno(e, "cannot open '%s/%s'", x->dirname,
+		    ydir);
+	x->ydfd_year = year;
+	return 0;
+}
+
+/* Write attachment d as DIR/YEAR/name, verifying it as it is written:
+ * 0 written, 1 it does not match (d->why set, the file removed again),
+ * -1 on an error. */
+static int
+write_one(struct extraction *x, zip_t *za, struct docatt *d,
+    const char *name, long limit, struct ceh_err *e)
+{
+	int fd, r, saved;
+
+	if (year_folder(x, d->year, e) < 0)
+		return -1;
+	fd = openat(x->ydfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return ceh_fail(e, CEH_ESTATE, "'%s/%d/%s' exists; refusing "
+		    "to overwrite it", x->dirname, d->year, name);
+	if (fd < 0)
+		return ceh_fail_errno(e, "cannot create '%s/%d/%s'",
+		    x->dirname, d->year, name);
+	r = verify_entry(za, d->idx, d->at, limit, fd, &d->why);
+	if (r == 0 && (fault_hit("fsync") ? (errno = EIO, -1) : fsync(fd)) < 0)
+		r = -1;
+	if (close(fd) < 0 && r == 0)
+		r = -1;
+	if (r == 0)
+		return 0;
+	saved = errno;
+	unlinkat(x->ydfd, name, 0);
+	if (r > 0)
+		return 1;
+	errno = saved;
+	return ceh_fail_errno(e, "cannot write '%s/%d/%s'", x->dirname,
+	    d->year, name);
+}
+
+/* 3. write and verify each file; report what is not extracted. */
+static int
+write_all_files(struct extraction *x, zip_t *za, const char *path,
+    long limit, struct bundle_report *rep, struct ceh_err *e)
+{
+	size_t k;
+	int r;
+
+	for (k = 0; k < x->sc.n; k++) {
+		struct docatt *d = &x->sc.d[k];
 
 		if (d->why == NULL && d->idx < 0)
 			d->why = xstrdup("missing from the archive");
@@ -1219,53 +1453,9 @@ bundle_extract(struct store *s, struct person *p,
 			rep->problems++;
 			continue;
 		}
-		if (ydfd < 0 || yfd_year != d->year) {
-			if (ydfd >= 0)
-				close(ydfd);
-			snprintf(ydir, sizeof(ydir), "%d", d->year);
-			if (mkdirat(dirfd, ydir, 0700) < 0 && errno != EEXIST) {
-				ceh_fail_errno(e, "cannot create '%s/%s'",
-				    dirname, ydir);
-				goto out;
-			}
-			ydfd = openat(dirfd, ydir, O_RDONLY | O_DIRECTORY |
-			    O_NOFOLLOW | O_CLOEXEC);
-			if (ydfd < 0) {
-				ceh_fail_errno(e, "cannot open '%s/%s'",
-				    dirname, ydir);
-				goto out;
-			}
-			yfd_year = d->year;
-		}
-		fd = openat(ydfd, of[k].name, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			if (errno == EEXIST)
-				ceh_fail(e, CEH_ESTATE, "'%s/%d/%s' exists; "
-				    "refusing to overwrite it", dirname,
-				    d->year, of[k].name);
-			else
-				ceh_fail_errno(e, "cannot create '%s/%d/%s'",
-				    dirname, d->year, of[k].name);
-			goto out;
-		}
-		r = verify_entry(za, d->idx, d->at, read_limit(s, app), fd,
-		    &d->why);
-		if (r == 0 && (fault_hit("fsync") ? (errno = EIO, -1) :
-		    fsync(fd)) < 0)
-			r = -1;
-		if (close(fd) < 0 && r == 0)
-			r = -1;
-		if (r != 0) {
-			int saved = errno;
-
-			unlinkat(ydfd, of[k].name, 0);
-			if (r < 0) {
-				errno = saved;
-				ceh_fail_errno(e, "cannot write '%s/%d/%s'",
-				    dirname, d->year, of[k].name);
-				goto out;
-			}
+		if ((r = write_one(x, za, d, x->of[k].name, limit, e)) < 0)
+			return -1;
+		if (r > 0) {
 			report(rep, "%s: %d attachment '%s' (entry '%s'): %s; "
 			    "not extracted", path, d->year, d->at->name,
 			    d->at->entry, d->why);
@@ -1274,48 +1464,85 @@ bundle_extract(struct store *s, struct person *p,
 		}
 		rep->checked++;
 		if (rep->wrote) {
-			char *w = xasprintf("%s/%d/%s", dirname, d->year,
-			    of[k].name);
+			char *w = xasprintf("%s/%d/%s", x->dirname, d->year,
+			    x->of[k].name);
 
 			rep->wrote(rep->arg, w);
 			free(w);
 		}
 	}
-	/* leftovers are reported, never extracted */
-	if (year == 0) {
-		zip_int64_t i, cnt = zip_get_num_entries(za, 0);
+	return 0;
+}
 
-		for (i = 0; i < cnt; i++) {
-			for (k = 0; k < sc.n; k++)
-				if (sc.d[k].idx == i)
-					break;
-			if (k == sc.n) {
-				struct sbuf sb = SBUF_INIT;
+/* 2. the archive (searched in every stage folder: a reader may run
+ * during a move); 1 opened, 0 missing or damaged (reported), -1. */
+static int
+open_for_extract(struct store *s, struct person *p,
+    const struct application *app, enum stage folder, long nprob,
+    char **buf, zip_t **za, char *path, struct bundle_report *rep,
+    struct ceh_err *e)
+{
+	enum stage where = folder;
+	size_t len = 0;
+	int had;
 
-				escape_name(zip_get_name(za, (zip_uint64_t)i,
-				    ZIP_FL_ENC_RAW), &sb);
-				rep->leftovers++;
-				report(rep, "%s: entry '%s' is not listed by "
-				    "the document; not extracted", path,
-				    sb_str(&sb));
-				sb_release(&sb);
-			}
-		}
+	had = load_archive(s, p, app, folder, 1, buf, &len, &where, e);
+	zip_path(p, where, uniq_of(app), path, 200);
+	if (had < 0)
+		return unreadable(rep, nprob, e);
+	if (!had) {
+		report(rep, "%s: missing", path);
+		rep->problems += nprob;
+		return 0;
 	}
-	if (ydfd >= 0 && fsync(ydfd) < 0) {
+	return open_reading(*buf, len, path, nprob, za, rep, e);
+}
+
+int
+bundle_extract(struct store *s, struct person *p,
+    const struct application *app, enum stage folder, int year, int dirfd,
+    const char *dirname, struct bundle_report *rep, struct ceh_err *e)
+{
+	struct extraction x;
+	char path[200];
+	char *buf = NULL;
+	zip_t *za = NULL;
+	size_t k;
+	int rc = -1;
+
+	memset(&x, 0, sizeof(x));
+	x.dirfd = dirfd;
+	x.dirname = dirname;
+	x.ydfd = -1;
+	scan_doc(app, year, &x.sc);
+	if (x.sc.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (plan_names(&x, e) < 0 ||
+	    (rc = open_for_extract(s, p, app, folder, (long)x.sc.n, &buf,
+	    &za, path, rep, e)) <= 0)
+		goto out;
+	rc = -1;
+	/* leftovers (all years) are reported, never extracted */
+	scan_match(za, &x.sc, year == 0);
+	if (write_all_files(&x, za, path, read_limit(s, app), rep, e) < 0)
+		goto out;
+	report_leftovers(za, &x.sc, path, "; not extracted", rep);
+	if (x.ydfd >= 0 && fsync(x.ydfd) < 0) {
 		ceh_fail_errno(e, "cannot sync '%s'", dirname);
 		goto out;
 	}
 	rc = 0;
 out:
-	if (ydfd >= 0)
-		close(ydfd);
+	if (x.ydfd >= 0)
+		close(x.ydfd);
 	if (za)
 		zip_discard(za);
-	for (k = 0; of && k < sc.n; k++)
-		free(of[k].name);
-	free(of);
-	scan_release(&sc);
+	for (k = 0; x.of && k < x.sc.n; k++)
+		free(x.of[k].name);
+	free(x.of);
+	scan_release(&x.sc);
 	free(buf);
 	return rc;
 }

@@ -86,7 +86,9 @@ struct bundle_input {
  * against the per-application limit before anything is written; then
  * the archive and the document are updated as described above.
  * Class 4 if the application is not a draft, 3 if it has no such year,
- * 1 for a refused file or a damaged archive, 5 for system errors.
+ * 1 for a refused file, 5 for system errors and for an archive that does
+ * not match the document (damage found inside the store).  Entries are
+ * stored with the external attributes of a regular file of mode 0600.
  */
 int bundle_add(struct store *s, struct app_handle *h, int year,
     const struct bundle_input *in, size_t n, struct ceh_err *e);

@@ -13,6 +13,7 @@
 #include "codes.h"
 #include "csvimport.h"
 #include "err.h"
+#include "escape.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -85,6 +86,7 @@ struct rd {
 	long line;		/* physical line being fed, from 1 */
 	long row_start;
 	int pending;		/* no byte of the next row seen yet */
+	int after_cr;		/* the last byte fed was a CR */
 	int started;		/* first output byte seen (BOM check) */
 	int bom;
 	struct sbuf arena;	/* the current row's fields, NUL-separated */
@@ -154,12 +156,36 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
+/*
+ * The length of the physical line at buf, its line end included: LF,
+ * CRLF, or a CR alone (old Mac files and some exporters, which libcsv
+ * also takes as a row end).  *eol says whether the line ends within
+ * buf; a CR as buf's last byte ends a line whose LF may open the next
+ * buffer (rd->after_cr).
+ */
+static size_t
+line_len(const char *buf, size_t len, int *eol)
+{
+	const char *nl = memchr(buf, '\n', len), *cr;
+	size_t n = nl ? (size_t)(nl - buf) + 1 : len;
+
+	*eol = nl != NULL;
+	cr = memchr(buf, '\r', n);
+	if (cr && cr + 1 < buf + n && cr[1] != '\n') {
+		*eol = 1;
+		return (size_t)(cr - buf) + 1;
+	}
+	if (cr && cr + 1 == buf + len)
+		*eol = 1;
+	return n;
+}
+
 /* Feed UTF-8 text to libcsv one physical line at a time (C4, C7). */
 static int
 feed(struct rd *rd, const char *buf, size_t len)
 {
-	const char *nl;
 	size_t seg;
+	int eol;
 
 	if (!rd->started && len > 0) {
 		if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
@@ -170,8 +196,12 @@ feed(struct rd *rd, const char *buf, size_t len)
 		rd->started = 1;
 	}
 	while (len > 0) {
-		nl = memchr(buf, '\n', len);
-		seg = nl ? (size_t)(nl - buf) + 1 : len;
+		if (rd->after_cr && buf[0] == '\n') {
+			seg = 1;	/* the LF of a CRLF cut by the buffer */
+			eol = 0;
+		} else
+			seg = line_len(buf, len, &eol);
+		rd->after_cr = buf[seg - 1] == '\r';
 		if (rd->pending && !blank(buf, seg)) {
 			rd->row_start = rd->line;
 			rd->pending = 0;
@@ -188,7 +218,7 @@ feed(struct rd *rd, const char *buf, size_t len)
 		}
 		if (rd->failed)
 			return -1;
-		if (nl)
+		if (eol)
 			rd->line++;
 		buf += seg;
 		len -= seg;
@@ -267,6 +297,103 @@ detect(const struct src *s, off_t start, char *tmp, enum csv_encoding *out,
 	return 0;
 }
 
+/* The encoding to read s in: enc as given, or for CSVENC_AUTO UTF-8
+ * after a byte order mark, else the one detected.  tmp: CHUNK bytes. */
+static int
+choose_encoding(const struct src *s, const char *name, char *tmp,
+    enum csv_encoding *enc, struct ceh_err *e)
+{
+	ssize_t r = src_read(s, tmp, 4, 0);
+
+	if (r < 0)
+		return ceh_fail_errno(e, "%s: read", name);
+	if (*enc != CSVENC_AUTO)
+		return 0;
+	if (r >= 3 && memcmp(tmp, "\xef\xbb\xbf", 3) == 0) {
+		*enc = CSVENC_UTF8;
+		return 0;
+	}
+	return detect(s, 0, tmp, enc, e, name);
+}
+
+/* Convert the *il bytes at in from GB18030 and feed them; what is left
+ * (a character cut by the read chunk) is moved to the start of in, *il
+ * its length. */
+static int
+feed_gb18030(struct rd *rd, iconv_t cd, char *in, size_t *il, char *out,
+    size_t outsz)
+{
+	char *ip = in, *op;
+	size_t ol, cv;
+	int err;
+
+	for (;;) {
+		op = out;
+		ol = outsz;
+		cv = iconv(cd, &ip, il, &op, &ol);
+		err = errno;
+		if (feed(rd, out, (size_t)(op - out)) < 0)
+			return -1;
+		if (cv != (size_t)-1 || *il == 0)
+			break;
+		if (err == E2BIG)
+			continue;
+		if (err == EINVAL)
+			break;	/* incomplete: carry it */
+		return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: bytes not valid in "
+		    "GB18030 (is the file in another encoding? see "
+		    "--encoding)", rd->name, rd->line);
+	}
+	memmove(in, ip, *il);
+	return 0;
+}
+
+/* Read s to its end, chunk by chunk, converted through cd unless it is
+ * (iconv_t)-1, and feed it to libcsv. */
+static int
+feed_all(struct rd *rd, const struct src *s, iconv_t cd, char *in,
+    char *out, size_t outsz)
+{
+	size_t carry = 0;
+	off_t off = 0;
+	ssize_t r;
+
+	for (;;) {
+		r = src_read(s, in + carry, CHUNK - carry, off);
+		if (r < 0)
+			return ceh_fail_errno(rd->e, "%s: read", rd->name);
+		if (r == 0)
+			break;
+		off += r;
+		if (cd == (iconv_t)-1) {
+			if (feed(rd, in, (size_t)r) < 0)
+				return -1;
+			continue;
+		}
+		carry += (size_t)r;
+		if (feed_gb18030(rd, cd, in, &carry, out, outsz) < 0)
+			return -1;
+	}
+	if (carry)
+		return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: the file ends in "
+		    "the middle of a GB18030 character", rd->name, rd->line);
+	return 0;
+}
+
+/* The last row, and the check that no quoted field is left open. */
+static int
+feed_end(struct rd *rd)
+{
+	if (csv_fini(&rd->p, cb_field, cb_row, rd) != 0) {
+		if (!rd->failed)
+			ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: a quoted field "
+			    "opened on line %ld is never closed", rd->name,
+			    rd->line, rd->row_start);
+		return -1;
+	}
+	return rd->failed ? -1 : 0;
+}
+
 static int
 read_src(const struct src *s, const char *name, enum csv_encoding enc,
     enum csv_encoding *used, int *bom, csv_row_fn fn, void *arg,
@@ -274,10 +401,8 @@ read_src(const struct src *s, const char *name, enum csv_encoding enc,
 {
 	struct rd rd;
 	char *in = NULL, *out = NULL;
-	size_t carry = 0, outsz = 2 * CHUNK + 64;
+	size_t outsz = 2 * CHUNK + 64;
 	iconv_t cd = (iconv_t)-1;
-	off_t off = 0;
-	ssize_t r;
 	int rc = -1;
 
 	memset(&rd, 0, sizeof(rd));
@@ -293,16 +418,7 @@ read_src(const struct src *s, const char *name, enum csv_encoding enc,
 		return ceh_fail(e, CEH_ESYS, "%s: cannot set up the CSV parser",
 		    name);
 	in = xmalloc(CHUNK);
-	r = src_read(s, in, 4, 0);
-	if (r < 0) {
-		ceh_fail_errno(e, "%s: read", name);
-		goto out;
-	}
-	if (r >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0) {
-		if (enc == CSVENC_AUTO)
-			enc = CSVENC_UTF8;
-	} else if (enc == CSVENC_AUTO &&
-	    detect(s, 0, in, &enc, e, name) < 0)
+	if (choose_encoding(s, name, in, &enc, e) < 0)
 		goto out;
 	if (used)
 		*used = enc;
@@ -314,62 +430,7 @@ read_src(const struct src *s, const char *name, enum csv_encoding enc,
 		}
 		out = xmalloc(outsz);
 	}
-	for (;;) {
-		r = src_read(s, in + carry, CHUNK - carry, off);
-		if (r < 0) {
-			ceh_fail_errno(e, "%s: read", name);
-			goto out;
-		}
-		if (r == 0)
-			break;
-		off += r;
-		if (cd == (iconv_t)-1) {
-			if (feed(&rd, in, (size_t)r) < 0)
-				goto out;
-			continue;
-		}
-		{
-			char *ip = in, *op;
-			size_t il = carry + (size_t)r, ol;
-			size_t cv;
-			int err;
-
-			for (;;) {
-				op = out;
-				ol = outsz;
-				cv = iconv(cd, &ip, &il, &op, &ol);
-				err = errno;
-				if (feed(&rd, out, (size_t)(op - out)) < 0)
-					goto out;
-				if (cv != (size_t)-1 || il == 0)
-					break;
-				if (err == E2BIG)
-					continue;
-				if (err == EINVAL)
-					break;	/* incomplete: carry it */
-				ceh_fail(e, CEH_EINPUT, "%s:%ld: bytes not valid "
-				    "in GB18030 (is the file in another "
-				    "encoding? see --encoding)", name,
-				    rd.line);
-				goto out;
-			}
-			memmove(in, ip, il);
-			carry = il;
-		}
-	}
-	if (carry) {
-		ceh_fail(e, CEH_EINPUT, "%s:%ld: the file ends in the middle "
-		    "of a GB18030 character", name, rd.line);
-		goto out;
-	}
-	if (csv_fini(&rd.p, cb_field, cb_row, &rd) != 0) {
-		if (!rd.failed)
-			ceh_fail(e, CEH_EINPUT, "%s:%ld: a quoted field opened "
-			    "on line %ld is never closed", name, rd.line,
-			    rd.row_start);
-		goto out;
-	}
-	if (rd.failed)
+	if (feed_all(&rd, s, cd, in, out, outsz) < 0 || feed_end(&rd) < 0)
 		goto out;
 	if (bom)
 		*bom = rd.bom;
@@ -501,14 +562,36 @@ found:
 	return 0;
 }
 
+/* The canonical name of form v (code list, aliases included), through
+ * the column map's cache of the forms seen; NULL with e filled. */
+static const char *
+form_name(struct colmap *m, const struct codes *c, const char *v,
+    struct ceh_err *e)
+{
+	const struct code_item *it;
+	int k;
+
+	for (k = 0; k < m->nfc; k++)
+		if (strcmp(m->fc[k].raw, v) == 0)
+			return m->fc[k].name;
+	if (text_check("继续教育形式", v, 60, 1, 0, e) < 0 ||
+	    codes_resolve(c, CL_CE_FORM, "继续教育形式", v, &it, e) < 0)
+		return NULL;
+	if (m->nfc < (int)(sizeof(m->fc) / sizeof(m->fc[0])) &&
+	    strlen(v) < sizeof(m->fc[0].raw)) {
+		strcpy(m->fc[m->nfc].raw, v);
+		m->fc[m->nfc++].name = it->name;
+	}
+	return it->name;
+}
+
 int
 record_from_row(struct colmap *m, char *const *f, size_t n,
     const struct codes *c, long max_half, struct hour_record *r,
     struct ceh_err *e)
 {
-	const struct code_item *it;
 	const char *v;
-	int year, k;
+	int year;
 
 	if (n != m->nfields)
 		return ceh_fail(e, CEH_EINPUT, "wrong number of fields: %zu, "
@@ -538,23 +621,8 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	if (r->half == 0)
 		return ceh_fail(e, CEH_EINPUT, "学时 %s is not above zero",
 		    f[m->idx[RC_HOURS]]);
-	v = f[m->idx[RC_FORM]];
-	for (k = 0; k < m->nfc; k++)
-		if (strcmp(m->fc[k].raw, v) == 0)
-			break;
-	if (k < m->nfc)
-		r->form = m->fc[k].name;
-	else {
-		if (text_check("继续教育形式", v, 60, 1, 0, e) < 0 ||
-		    codes_resolve(c, CL_CE_FORM, "继续教育形式", v, &it, e) < 0)
-			return -1;
-		r->form = it->name;
-		if (m->nfc < (int)(sizeof(m->fc) / sizeof(m->fc[0])) &&
-		    strlen(v) < sizeof(m->fc[0].raw)) {
-			strcpy(m->fc[m->nfc].raw, v);
-			m->fc[m->nfc++].name = it->name;
-		}
-	}
+	if ((r->form = form_name(m, c, f[m->idx[RC_FORM]], e)) == NULL)
+		return -1;
 	r->provider = f[m->idx[RC_PROVIDER]];
 	if (text_check("培训机构", r->provider, 100, 1, 0, e) < 0)
 		return -1;
@@ -567,25 +635,15 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 void
 csv_put_row(FILE *out, char *const *f, size_t n, const char *extra)
 {
-	size_t i, total = n + (extra != NULL);
-	const char *v, *p;
+	struct sbuf b = SBUF_INIT;
+	size_t i;
 
-	for (i = 0; i < total; i++) {
-		v = i < n ? f[i] : extra;
+	for (i = 0; i < n + (extra != NULL); i++) {
 		if (i)
-			putc(',', out);
-		if (strpbrk(v, ",\"\r\n") || v[0] == ' ' || v[0] == '\t' ||
-		    (v[0] && (v[strlen(v) - 1] == ' ' ||
-		    v[strlen(v) - 1] == '\t'))) {
-			putc('"', out);
-			for (p = v; *p; p++) {
-				if (*p == '"')
-					putc('"', out);
-				putc(*p, out);
-			}
-			putc('"', out);
-		} else
-			fputs(v, out);
+			sb_addc(&b, ',');
+		csv_put(&b, i < n ? f[i] : extra);
 	}
-	fputs("\r\n", out);
+	sb_adds(&b, "\r\n");
+	fwrite(b.buf, 1, b.len, out);
+	sb_release(&b);
 }

@@ -16,7 +16,8 @@
  *   - line numbers are counted by this module (C4, C7): the input is fed
  *     to libcsv one physical line at a time, so a row's number is the
  *     line its first field starts on, also after quoted newlines and
- *     blank lines;
+ *     blank lines; a line ends at LF, CRLF or a CR alone (old Mac
+ *     files; libcsv ends a row at each of them too);
  *   - unquoted fields are trimmed of spaces and tabs (libcsv's default,
  *     documented in ceh-import(1)); rows of empty fields only are skipped.
  * Fields are copied out of libcsv's buffer (C2) and NUL-terminated; the

@@ -33,20 +33,20 @@ stage_parse(const char *s, enum stage *out)
 	return -1;
 }
 
-const struct applicant_field applicant_fields[] = {
-	{ "id", "id_number", "证件号码", 1 },
-	{ "name", "name", "姓名", 1 },
-	{ "ethnicity", "ethnicity", "民族", 1 },
-	{ "unit", "unit", "单位", 1 },
-	{ "unit-nature", "unit_nature", "单位性质", 1 },
-	{ "title-level", "title_level", "拟申报职称", 1 },
-	{ "phone", "phone", "联系电话", 1 },
-	{ "education", "education", "最高学历", 0 },
-	{ "series", "series", "申报大类", 1 },
-	{ "specialty", "specialty", "子专业名称", 1 },
-	{ "region", "region", "行政区划名称", 1 },
-	{ "remark", "remark", "备注", 0 },
-	{ NULL, NULL, NULL, 0 }
+const struct applicant_field applicant_fields[APPLICANT_NFIELDS + 1] = {
+	{ "id", "id_number", "证件号码", 1, "IDNUMBER" },
+	{ "name", "name", "姓名", 1, "NAME" },
+	{ "ethnicity", "ethnicity", "民族", 1, "ETHNICITY" },
+	{ "unit", "unit", "单位", 1, "CODE" },
+	{ "unit-nature", "unit_nature", "单位性质", 1, "NATURE" },
+	{ "title-level", "title_level", "拟申报职称", 1, "LEVEL" },
+	{ "phone", "phone", "联系电话", 1, "PHONE" },
+	{ "education", "education", "最高学历", 0, "EDUCATION" },
+	{ "series", "series", "申报大类", 1, "SERIES" },
+	{ "specialty", "specialty", "子专业名称", 1, "SPECIALTY" },
+	{ "region", "region", "行政区划名称", 1, "REGION" },
+	{ "remark", "remark", "备注", 0, "TEXT" },
+	{ NULL, NULL, NULL, 0, NULL }
 };
 
 static char **

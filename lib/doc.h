@@ -136,8 +136,13 @@ struct applicant_field {
 	const char *key;	/* YAML key */
 	const char *label;	/* Chinese label (list and show) */
 	int required;
+	const char *metavar;	/* the option's argument in usage, e.g. CODE */
 };
-extern const struct applicant_field applicant_fields[];
+/* The one table of applicant fields: the documents' keys, the options of
+ * apply and edit and their usage are all made from it.  A NULL option
+ * ends it. */
+#define APPLICANT_NFIELDS 12
+extern const struct applicant_field applicant_fields[APPLICANT_NFIELDS + 1];
 int applicant_set(struct applicant *a, const char *option, const char *val,
     const struct codes *c, struct ceh_err *e);
 const char *applicant_get(const struct applicant *a, const char *option);

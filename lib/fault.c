@@ -19,7 +19,7 @@ struct table {
 	struct spec s[MAXSPEC];
 };
 
-static struct table faults, crashes;
+static struct table faults, crashes, stops;
 
 static void
 load(struct table *t, const char *var)
@@ -78,4 +78,11 @@ crash_point(const char *point)
 		kill(getpid(), SIGKILL);
 		_exit(137);
 	}
+}
+
+void
+stop_point(const char *point)
+{
+	if (pass(&stops, "CEH_STOP", point))
+		raise(SIGSTOP);
 }

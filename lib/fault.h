@@ -11,6 +11,12 @@
  *                              N-th (default first) pass through POINT.
  *                              POINTs are named where crash_point() is
  *                              called; every atomic step has one.
+ *   CEH_STOP=POINT[:N]         the process stops itself (SIGSTOP) at the
+ *                              N-th pass through POINT, so a test can
+ *                              change the store before it goes on (kill
+ *                              -CONT): a race made deterministic.
+ *                              POINTs are named where stop_point() is
+ *                              called (readers, between two steps).
  *
  * With neither variable set, both functions cost one branch.
  */
@@ -19,5 +25,6 @@
 
 int fault_hit(const char *op);
 void crash_point(const char *point);
+void stop_point(const char *point);
 
 #endif

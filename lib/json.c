@@ -4,12 +4,18 @@
 #include "json.h"
 
 void
-json_init(struct json *j, FILE *out, int pretty)
+json_init_lines(struct json *j, FILE *out, int levels)
 {
 	j->out = out;
-	j->pretty = pretty;
+	j->lines = levels;
 	j->depth = 0;
 	j->members[0] = 0;
+}
+
+void
+json_init(struct json *j, FILE *out, int pretty)
+{
+	json_init_lines(j, out, pretty ? JSON_MAX_DEPTH : 0);
 }
 
 void
@@ -42,7 +48,7 @@ member(struct json *j, const char *key)
 	if (j->members[j->depth])
 		putc(',', j->out);
 	if (j->depth > 0) {
-		if (j->pretty)
+		if (j->depth <= j->lines)
 			fprintf(j->out, "\n%*s", 2 * j->depth, "");
 		else if (j->members[j->depth])
 			putc(' ', j->out);
@@ -72,7 +78,7 @@ close_level(struct json *j, int c)
 	if (j->depth == 0)
 		abort();
 	j->depth--;
-	if (had && j->pretty)
+	if (had && j->depth < j->lines)
 		fprintf(j->out, "\n%*s", 2 * j->depth, "");
 	putc(c, j->out);
 }
@@ -127,6 +133,23 @@ json_hours(struct json *j, const char *key, long half)
 		half = -half;
 	}
 	fprintf(j->out, "%ld%s", half / 2, half % 2 ? ".5" : "");
+}
+
+void
+json_fixed(struct json *j, const char *key, long long v, int places)
+{
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v, scale = 1;
+	int i;
+
+	if (places < 0 || places > 9)
+		abort();
+	for (i = 0; i < places; i++)
+		scale *= 10;
+	member(j, key);
+	fprintf(j->out, "%s%llu", v < 0 ? "-" : "", u / scale);
+	if (places > 0)
+		fprintf(j->out, ".%0*llu", places, u % scale);
 }
 
 void

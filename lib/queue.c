@@ -3,7 +3,6 @@
 
 #include <linux/openat2.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -116,25 +115,75 @@ queue_has(struct store *s, const char *unit, const char *appid)
 }
 
 static int
+queue_leftover(const char *name)
+{
+	return is_temp_name(name) || strncmp(name, ".note.", 6) == 0;
+}
+
+static int
+sweep_unit(int qfd, const char *name, void *arg)
+{
+	struct sweep *sw = arg;
+	struct ceh_err e;
+	char where[64];
+	int ufd;
+
+	if (!unit_name_ok(name))
+		return 0;
+	ufd = openat(qfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (ufd < 0)
+		return 0;
+	snprintf(where, sizeof(where), "queues/%s", name);
+	(void)temp_sweep(ufd, where, queue_leftover, sw, &e);
+	close(ufd);
+	return 0;
+}
+
+int
+queue_sweep(struct store *s, struct sweep *sw, struct ceh_err *e)
+{
+	int qfd, rc;
+
+	if ((qfd = open_dir_at(s->rootfd, "queues", 0, e)) < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	rc = temp_sweep(qfd, "queues", queue_leftover, sw, e);
+	if (rc == 0 && dir_each(qfd, sweep_unit, sw) < 0)
+		rc = ceh_fail_errno(e, "cannot read 'queues'");
+	close(qfd);
+	return rc;
+}
+
+struct unit_walk {
+	struct store *s;
+	const char *unit;
+	queue_visit_fn fn;
+	void *arg;
+	int rc;
+};
+
+static int
+walk_entry(int ufd, const char *name, void *arg)
+{
+	struct unit_walk *w = arg;
+
+	(void)ufd;
+	if (name[0] == '.' || strlen(name) != APP_ID_LEN ||
+	    !appid_name_ok(name))
+		return 0;
+	w->rc = w->fn(w->s, w->unit, name, w->arg);
+	return w->rc != 0;
+}
+
+static int
 walk_unit(struct store *s, int ufd, const char *unit, queue_visit_fn fn,
     void *arg, struct ceh_err *e)
 {
-	struct dirent *d;
-	DIR *dir;
-	int fd, rc = 0;
+	struct unit_walk w = { s, unit, fn, arg, 0 };
 
-	fd = dup(ufd);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (dir_each(ufd, walk_entry, &w) < 0)
 		return ceh_fail_errno(e, "cannot read the queue of %s", unit);
-	}
-	while (rc == 0 && (d = readdir(dir)) != NULL)
-		if (d->d_name[0] != '.' && strlen(d->d_name) == APP_ID_LEN &&
-		    appid_name_ok(d->d_name))
-			rc = fn(s, unit, d->d_name, arg);
-	closedir(dir);
-	return rc;
+	return w.rc;
 }
 
 int
@@ -150,36 +199,44 @@ queue_walk(struct store *s, const char *unit, queue_visit_fn fn, void *arg,
 	return rc;
 }
 
+struct all_walk {
+	struct store *s;
+	queue_visit_fn fn;
+	void *arg;
+	struct ceh_err *e;
+	int rc;
+};
+
+static int
+walk_one_unit(int qfd, const char *name, void *arg)
+{
+	struct all_walk *w = arg;
+	int ufd;
+
+	if (!unit_name_ok(name))
+		return 0;
+	ufd = openat(qfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (ufd < 0)
+		return 0;
+	w->rc = walk_unit(w->s, ufd, name, w->fn, w->arg, w->e);
+	close(ufd);
+	return w->rc != 0;
+}
+
 int
 queue_walk_all(struct store *s, queue_visit_fn fn, void *arg,
     struct ceh_err *e)
 {
-	struct dirent *d;
-	DIR *dir;
-	int qfd, fd, ufd, rc = 0;
+	struct all_walk w = { s, fn, arg, e, 0 };
+	int qfd;
 
 	if ((qfd = open_dir_at(s->rootfd, "queues", 0, e)) < 0)
 		return e->code == CEH_ENOTFOUND ? 0 : -1;
-	fd = dup(qfd);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		close(qfd);
-		return ceh_fail_errno(e, "cannot read 'queues'");
-	}
-	while (rc == 0 && (d = readdir(dir)) != NULL) {
-		if (!unit_name_ok(d->d_name))
-			continue;
-		ufd = openat(qfd, d->d_name, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (ufd < 0)
-			continue;
-		rc = walk_unit(s, ufd, d->d_name, fn, arg, e);
-		close(ufd);
-	}
-	closedir(dir);
+	if (dir_each(qfd, walk_one_unit, &w) < 0)
+		w.rc = ceh_fail_errno(e, "cannot read 'queues'");
 	close(qfd);
-	return rc;
+	return w.rc;
 }
 
 static int no_openat2;
@@ -244,7 +301,7 @@ queue_read_app(struct store *s, const char *appid, struct application *app,
 	struct person p;
 	enum stage folder;
 	size_t len = 0;
-	int rc, tries;
+	int rc;
 
 	app_init(app);
 	if (app_ref_parse(appid, &r, e) < 0)
@@ -265,13 +322,7 @@ queue_read_app(struct store *s, const char *appid, struct application *app,
 	/* not in review/: look everywhere (it may be moving) */
 	if (person_open(s, r.idnum, 0, &p, e) < 0)
 		return -1;
-	for (tries = 0, rc = -1; tries < 2 && rc < 0; tries++) {
-		if (app_find(&p, r.uniq, &folder, e) < 0)
-			break;
-		rc = app_read(s, &p, folder, r.uniq, app, e);
-		if (rc < 0 && e->code != CEH_ENOTFOUND)
-			break;
-	}
+	rc = app_load(s, &p, r.uniq, &folder, app, e);
 	person_close(&p);
 	return rc;
 }
@@ -287,22 +338,14 @@ plain(const char *v)
 	return v && strpbrk(v, "\t\n\r") == NULL;
 }
 
-int
-queue_note(struct store *s, const char *unit, int reviewfd,
-    const struct application *app, struct ceh_err *e)
+/* The cache line of app, for a document whose bytes hash to hex; 0 if
+ * some column cannot be written in it. */
+static int
+note_line(const struct application *app, const char *hex, struct sbuf *sb)
 {
-	struct sbuf sb = SBUF_INIT;
-	char name[64], tmp[128], hex[SHA256_HEX_LEN + 1], *doc;
 	const char *v[7];
-	struct ceh_err sub;
-	size_t i, len;
-	int ufd, fd, rc = 0;
+	size_t i;
 
-	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
-	if (read_file_at(reviewfd, name, DOC_MAX_BYTES, &doc, &len, &sub) < 0)
-		return 0;	/* not in review/: nothing to note */
-	sha256_hex(doc, len, hex);
-	free(doc);
 	v[0] = app->id;
 	v[1] = app->a.name;
 	v[2] = app->a.id_number;
@@ -313,26 +356,45 @@ queue_note(struct store *s, const char *unit, int reviewfd,
 	for (i = 0; i < 7; i++)
 		if (!plain(v[i]))
 			return 0;	/* not representable: no cache */
-	sb_addf(&sb, "%s\t%s", NOTE_MAGIC, hex);
+	sb_addf(sb, "%s\t%s", NOTE_MAGIC, hex);
 	for (i = 0; i < 6; i++)
-		sb_addf(&sb, "\t%s", v[i]);
-	sb_addf(&sb, "\t");
+		sb_addf(sb, "\t%s", v[i]);
+	sb_addf(sb, "\t");
 	for (i = 0; i < app->nyears; i++)
-		sb_addf(&sb, "%s%d", i ? "," : "", app->years[i].year);
-	sb_addf(&sb, "\t%s\n", v[6]);
+		sb_addf(sb, "%s%d", i ? "," : "", app->years[i].year);
+	sb_addf(sb, "\t%s\n", v[6]);
+	return 1;
+}
+
+int
+queue_note(struct store *s, const char *unit, int reviewfd,
+    const struct application *app, struct ceh_err *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	char name[64], where[64], hex[SHA256_HEX_LEN + 1], *doc;
+	struct tempfile t;
+	struct ceh_err sub;
+	size_t len;
+	int ufd, rc = 0;
+
+	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
+	if (read_file_at(reviewfd, name, DOC_MAX_BYTES, &doc, &len, &sub) < 0)
+		return 0;	/* not in review/: nothing to note */
+	sha256_hex(doc, len, hex);
+	free(doc);
+	if (!note_line(app, hex, &sb)) {
+		sb_release(&sb);
+		return 0;
+	}
 	if ((ufd = unit_dir(s, unit, 1, e)) < 0) {
 		sb_release(&sb);
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), ".note.%s.%ld", app->id, (long)getpid());
-	fd = openat(ufd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, sb.buf, sb.len) < 0 || close(fd) < 0 ||
-	    renameat(ufd, tmp, ufd, app->id) < 0) {
-		rc = ceh_fail_errno(e, "cannot note '%s' in the queue of %s",
-		    app->id, unit);
-		unlinkat(ufd, tmp, 0);
-	}
+	/* a cache: not synced; a failure leaves the entry as it was */
+	snprintf(where, sizeof(where), "queues/%s", unit);
+	if (temp_file(&t, ufd, where, app->id, sb.buf, sb.len, TEMP_NOSYNC,
+	    e) < 0 || temp_commit(&t, e) < 0)
+		rc = -1;
 	close(ufd);
 	sb_release(&sb);
 	return rc;

@@ -37,6 +37,10 @@ int queue_add(struct store *s, const char *unit, const char *appid, int sync,
  * harmless. */
 int queue_del(struct store *s, const char *unit, const char *appid,
     struct ceh_err *e);
+/* temp_sweep of queues/ and every unit's folder in it: temp files of the
+ * listing cache writer, and the ".note.*" files older versions left. */
+struct sweep;
+int queue_sweep(struct store *s, struct sweep *sw, struct ceh_err *e);
 /* 1 if the entry exists, 0 if not. */
 int queue_has(struct store *s, const char *unit, const char *appid);
 

@@ -7,7 +7,9 @@
  *
  *   STORE/records/state     what is committed: "ceh-records 1", then
  *                           "imports N", then one "SS BYTES" line per
- *                           non-empty shard; replaced with atomic_write
+ *                           non-empty shard and one "kSS BYTES" line per
+ *                           non-empty key shard; replaced with
+ *                           atomic_write
  *   STORE/records/SS.tsv    shard SS (00..ff, by a hash of the ID number):
  *                           append-only, one record per line, UTF-8 TSV
  *                           (tab, newline, CR and backslash escaped):
@@ -18,25 +20,26 @@
  * segment (its "batch") to each shard it touches, and the shard is the
  * index by person - `ceh records --id` reads 1/256 of the store.
  *
- * Commit protocol (the store lock is held by the importer): append the
- * new records of every touched shard after its committed size, fsync
- * them, then atomic_write a new state naming the new sizes.  The state is
- * the commit point: readers (no lock) read each shard only up to its
- * committed size, and records_recover() - run under the store lock by
- * every import and by fsck --repair - truncates bytes past it.  A kill -9
- * anywhere thus leaves the previous import or the new one, never a part,
- * and rerunning the same import finishes it: records already on file are
- * recognised by (培训机构, 记录编号) and counted as duplicates.
+ *   STORE/records/SS.key    the key index of key shard SS (by a hash of
+ *                           培训机构 and 记录编号): append-only 24-byte
+ *                           entries, two key hashes and a content hash
  *
- * Crash points (fault.h): "records-shard" after each shard is appended,
- * "records-before-commit", "records-after-commit".
+ * The state is the commit point (records_import.h says how an import
+ * gets there): readers take no lock and read each shard only up to its
+ * committed size, so they see the previous import or the next one, never
+ * a part; records_recover() cuts off bytes past it.  Damage found inside
+ * the store (a shard shorter than its committed size, a record that does
+ * not parse, a state that is not understood) is class 5 everywhere.
+ *
+ * This module is the store: its formats, the state, the shards, lookup,
+ * year rows and checks.  The import engine is records_import.c; the two
+ * share lib/records_priv.h.
  */
 #ifndef CEH_RECORDS_H
 #define CEH_RECORDS_H
 
-#include <stdio.h>
+#include <stddef.h>
 
-#include "csvimport.h"
 #include "validate.h"
 
 struct ceh_err;
@@ -67,7 +70,8 @@ void hrecs_free(struct hrec *r, size_t n);
 /*
  * The committed records of one person, of one year (year 0: all), sorted
  * by year, subject type (public first) and import order.  No lock.
- * *n may be 0 (no records is not an error).
+ * *n may be 0 (no records is not an error).  The caller frees *out with
+ * hrecs_free(*out, *n).
  */
 int records_lookup(struct store *s, const char *idnum, int year,
     struct hrec **out, size_t *n, struct ceh_err *e);
@@ -85,42 +89,6 @@ int records_lookup(struct store *s, const char *idnum, int year,
 struct year_row;
 int records_year_row(struct store *s, const char *idnum, int year,
     char *const *sel, size_t nsel, struct year_row *row, struct ceh_err *e);
-
-/* What an import did with one file. */
-struct import_stats {
-	long read;		/* data rows (rows of empty fields skipped) */
-	long imported;
-	long duplicates;	/* already on record, same content */
-	long conflicts;		/* record id on record with other content */
-	long rejected;		/* invalid rows */
-	long skipped;		/* rows of empty fields */
-	enum csv_encoding used;
-	int bom;
-};
-
-struct import_opts {
-	enum csv_encoding enc;
-	int dry_run;		/* validate and count, change nothing */
-	FILE *rejects;		/* rejected and conflicting rows, or NULL */
-	int rejects_header;	/* 1: header still to be written */
-	long max_half;		/* bound on one record's hours */
-	/* messages "FILE:LINE: reason", and progress (rows read so far;
-	 * rows < 0 at the end); either may be NULL */
-	void (*say)(void *arg, const char *msg);
-	void (*progress)(void *arg, const char *file, long rows);
-	void *arg;
-};
-
-/*
- * Import one CSV file as one batch: all of its new records are committed
- * together, or none.  The caller holds the store lock (store_lock) and
- * has run records_recover(), unless dry_run.  Invalid rows are rejected,
- * not fatal; a file-level problem (missing column, CSV syntax error,
- * bytes invalid in the encoding) imports nothing from the file and
- * returns -1.
- */
-int records_import(struct store *s, const char *path,
-    struct import_opts *o, struct import_stats *st, struct ceh_err *e);
 
 /* With the store lock held: cut every shard back to its committed size
  * (the rest of an interrupted import) and remove temp files. */

@@ -33,6 +33,30 @@ const char *report_key_name(enum report_key k) { return key_names[k]; }
 const char *report_key_label(enum report_key k) { return key_labels[k]; }
 
 int
+report_stage_parse(const char *s, unsigned *mask)
+{
+	static const struct { const char *word; unsigned mask; } alias[] = {
+		{ "review", 7u << RS_WAIT_EMPLOYER },
+		{ "waiting", 7u << RS_WAIT_EMPLOYER },
+		{ "待审核", 7u << RS_WAIT_EMPLOYER },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (strcmp(s, alias[i].word) == 0) {
+			*mask = alias[i].mask;
+			return 0;
+		}
+	for (i = 0; i < RS__COUNT; i++)
+		if (strcmp(s, stage_keys[i]) == 0 ||
+		    strcmp(s, stage_labels[i]) == 0) {
+			*mask = 1u << i;
+			return 0;
+		}
+	return -1;
+}
+
+int
 report_key_parse(const char *s, enum report_key *out)
 {
 	int i;
@@ -259,6 +283,13 @@ declares_in(const struct report_app *ra, int from, int to)
 		if (ra->years[i].year >= from && ra->years[i].year <= to)
 			return 1;
 	return 0;
+}
+
+int
+report_years_match(const struct report_scope *sc,
+    const struct report_app *ra)
+{
+	return declares_in(ra, sc->from, sc->to);
 }
 
 /* ---- one person's records, and what their approved years are ---- */

@@ -76,6 +76,14 @@ enum report_stage {
 };
 const char *report_stage_key(enum report_stage s);	/* "draft" ... */
 const char *report_stage_label(enum report_stage s);	/* "暂存" ... */
+/*
+ * A --stage word as the set of stages it names (bit 1 << RS_x): the
+ * keys ("draft" ... "withdrawn", "waiting_employer" ...), "review" and
+ * "waiting" (every waiting stage), and the Chinese words of the status
+ * column (暂存, 待审核, 审核通过, 审核不通过, 退回, 已撤销, and the labels
+ * of the three waiting stages).  -1 when s is none of them.
+ */
+int report_stage_parse(const char *s, unsigned *mask);
 const char *report_level_key(enum report_level l);	/* "employer" */
 const char *report_level_label(enum report_level l);	/* "用人单位" */
 
@@ -136,6 +144,11 @@ struct report_env {
 /* Does the application match the scope (years not considered)? */
 int report_scope_match(const struct report_scope *sc,
     const struct report_env *env, const struct report_app *ra);
+
+/* Does the application declare a year of the scope's range (any
+ * application when there is no range)? */
+int report_years_match(const struct report_scope *sc,
+    const struct report_app *ra);
 
 /* Grouping keys of `ceh stats --by`. */
 enum report_key {

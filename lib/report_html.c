@@ -1,10 +1,13 @@
 /*
  * report_html.c - self-contained HTML report pages (report_html.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_html.h"
+#include "units.h"
 #include "util.h"
+#include "xalloc.h"
 
 static void
 esc(FILE *out, const char *s)
@@ -127,6 +130,19 @@ rh_figures(FILE *out, const char *const *labels, const char *const *values,
 	fputs("</div>\n", out);
 }
 
+/* What the page shows of a cell: a COL_UNIT cell by the unit's name. */
+static const char *
+cell_text(const struct table *t, size_t r, size_t c)
+{
+	const char *v = t->cells[r * t->ncols + c];
+	const struct unit *u;
+
+	if (t->cols[c].kind != COL_UNIT || t->units == NULL || !v[0] ||
+	    (u = units_find(t->units, v)) == NULL)
+		return v;
+	return u->name;
+}
+
 void
 rh_table(FILE *out, const struct table *t, unsigned long long right,
     unsigned long long small)
@@ -136,7 +152,7 @@ rh_table(FILE *out, const struct table *t, unsigned long long right,
 	fputs("<table>\n<thead><tr>", out);
 	for (c = 0; c < t->ncols; c++) {
 		fputs("<th>", out);
-		esc(out, t->labels[c]);
+		esc(out, t->cols[c].label);
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);
@@ -149,7 +165,7 @@ rh_table(FILE *out, const struct table *t, unsigned long long right,
 				fputs("<td class=\"s\">", out);
 			else
 				fputs("<td>", out);
-			esc(out, t->cells[r * t->ncols + c]);
+			esc(out, cell_text(t, r, c));
 			fputs("</td>", out);
 		}
 		fputs("</tr>\n", out);
@@ -247,4 +263,48 @@ void
 rh_end(FILE *out)
 {
 	fputs("</body>\n</html>\n", out);
+}
+
+/* Is column c the KEY_name text column after a unit column KEY? */
+static int
+name_beside_unit(const struct table *t, size_t c)
+{
+	const struct column *u = c > 0 ? &t->cols[c - 1] : NULL;
+	size_t n;
+
+	if (u == NULL || (u->kind != COL_UNIT && u->kind != COL_UNIT_CODE))
+		return 0;
+	n = strlen(u->key);
+	return strncmp(t->cols[c].key, u->key, n) == 0 &&
+	    strcmp(t->cols[c].key + n, "_name") == 0;
+}
+
+void
+report_table_print(const struct table *t, enum out_format f, FILE *out)
+{
+	struct column *cols;
+	struct table j;
+	const char **row;
+	size_t r, c, n = 0;
+
+	if (f != FMT_JSON) {
+		table_print(t, f, out);
+		return;
+	}
+	cols = xcalloc(t->ncols, sizeof(*cols));
+	row = xcalloc(t->ncols, sizeof(*row));
+	for (c = 0; c < t->ncols; c++)
+		if (!name_beside_unit(t, c))
+			cols[n++] = t->cols[c];
+	table_init(&j, cols, n, t->units);
+	for (r = 0; r < t->nrows; r++) {
+		for (c = 0, n = 0; c < t->ncols; c++)
+			if (!name_beside_unit(t, c))
+				row[n++] = t->cells[r * t->ncols + c];
+		table_add(&j, row);
+	}
+	table_print(&j, f, out);
+	table_free(&j);
+	free(row);
+	free(cols);
 }

@@ -1,5 +1,13 @@
 /*
- * report_html.h - a report as one self-contained HTML page (`ceh stats
+ * report_html.h - how the reports are printed beyond table.h.
+ *
+ * report_table_print is table_print, except that in JSON a text column
+ * KEY_name right after a unit column KEY (COL_UNIT or COL_UNIT_CODE) is
+ * left out: the unit column writes KEY_name itself there.  So table,
+ * TSV and CSV show a unit's code and name in two columns, and JSON has
+ * the same two keys once.
+ *
+ * The rest: a report as one self-contained HTML page (`ceh stats
  * --format html`, `ceh shortfall --format html`): headings, paragraphs,
  * tables (struct table, table.h) and horizontal bar charts drawn as
  * inline SVG.  No script, no external resource (fonts are named, not
@@ -40,7 +48,10 @@ void rh_note(FILE *out, const char *text);
 /* Headline figures: n pairs of label and value, in boxes. */
 void rh_figures(FILE *out, const char *const *labels,
     const char *const *values, size_t n);
-/* A table; right: a mask of columns aligned right (numbers), small: of
+void report_table_print(const struct table *t, enum out_format f,
+    FILE *out);
+
+/* A table (a COL_UNIT cell by its unit's name); right: a mask of columns aligned right (numbers), small: of
  * columns of long text in small print. */
 void rh_table(FILE *out, const struct table *t, unsigned long long right,
     unsigned long long small);

@@ -26,29 +26,21 @@ feed_app(struct store *s, struct feed *f, const struct application *app)
 	return 0;
 }
 
+/* store_walk reads each application once, even one moved meanwhile. */
 static int
 visit(struct store *s, struct person *p, enum stage folder,
-    const char *uniq, void *arg)
+    struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct feed *f = arg;
-	struct application app;
-	struct ceh_err e;
-	enum stage now;
-	int rc;
 
-	if (app_read(s, p, folder, uniq, &app, &e) < 0) {
-		/* moved since listed: a folder still to come shows it; one
-		 * already walked is read again (as ceh list does) */
-		if (e.code != CEH_ENOTFOUND || app_find(p, uniq, &now, &e) < 0 ||
-		    now >= folder || app_read(s, p, now, uniq, &app, &e) < 0) {
-			if (e.code != CEH_ENOTFOUND)
-				f->bad++;
-			return 0;
-		}
+	(void)p;
+	(void)folder;
+	(void)err;
+	if (app == NULL) {
+		f->bad++;
+		return 0;
 	}
-	rc = feed_app(s, f, &app);
-	app_release(&app);
-	return rc;
+	return feed_app(s, f, app);
 }
 
 int
@@ -76,21 +68,22 @@ struct keys {
 
 static int
 collect_keys(struct store *s, struct person *p, enum stage folder,
-    const char *uniq, void *arg)
+    struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct keys *k = arg;
-	struct application app;
-	struct ceh_err e;
 	size_t i, j;
 
-	if (app_read(s, p, folder, uniq, &app, &e) < 0)
-		return 0;	/* a moved one is named by its new copy */
-	for (i = 0; i < app.nyears; i++)
-		for (j = 0; j < app.years[i].nrecords; j++) {
+	(void)s;
+	(void)p;
+	(void)folder;
+	(void)err;
+	if (app == NULL)
+		return 0;	/* counted by the report's own walk */
+	for (i = 0; i < app->nyears; i++)
+		for (j = 0; j < app->years[i].nrecords; j++) {
 			k->v = xreallocarray(k->v, k->n + 1, sizeof(*k->v));
-			k->v[k->n++] = xstrdup(app.years[i].records[j]);
+			k->v[k->n++] = xstrdup(app->years[i].records[j]);
 		}
-	app_release(&app);
 	return 0;
 }
 
@@ -197,5 +190,38 @@ report_scope_done(struct report_scope *sc, int need_years,
 		    "--from and --to, or --for with --year");
 	if (sc->subtree && sc->unit == NULL)
 		return ceh_fail(e, CEH_EUSAGE, "--subtree needs --unit");
+	return 0;
+}
+
+int
+report_args_add(struct report_args *a, int ch, const char *val)
+{
+	static const char *const names[] = { "unit", NULL, "region", "year",
+	    "from", "to", "series", "level" };
+
+	if (ch < RO_UNIT || ch > RO_LEVEL)
+		return 0;
+	if (ch == RO_SUBTREE) {
+		a->subtree = 1;
+		return 1;
+	}
+	if (a->n == REPORT_MAX_ARGS)
+		return -1;
+	a->name[a->n] = names[ch - RO_UNIT];
+	a->val[a->n++] = val;
+	return 1;
+}
+
+int
+report_args_resolve(struct store *s, const struct report_args *a,
+    struct report_scope *sc, struct ceh_err *e)
+{
+	size_t i;
+
+	sc->subtree = a->subtree;
+	for (i = 0; i < a->n; i++)
+		if (a->name[i] && report_scope_option(s, sc, a->name[i],
+		    a->val[i], e) < 0)
+			return -1;
 	return 0;
 }

@@ -17,6 +17,8 @@
 #ifndef CEH_REPORT_SRC_H
 #define CEH_REPORT_SRC_H
 
+#include <getopt.h>
+
 #include "report.h"
 
 struct ceh_err;
@@ -42,6 +44,47 @@ int report_undeclared(struct store *s, const char *idnum, int year,
  */
 int report_scope_option(struct store *s, struct report_scope *sc,
     const char *opt, const char *val, struct ceh_err *e);
+/*
+ * The scope options as a command's getopt_long entries, and what they
+ * were given, kept until the store is open (the options are parsed
+ * before it is):
+ *
+ *   static const struct option opts[] = { ..., REPORT_SCOPE_OPTIONS, ... };
+ *   default: if ((k = report_args_add(&a, ch, optarg)) < 0) ...too many
+ *            else if (k == 0) return cmd_opt_other(...);
+ *   ...cmd_setup, then report_args_resolve(s, &a, &sc, &e) and
+ *   report_scope_done(&sc, ...).
+ *
+ * report_args_add: 1 when ch was a scope option (kept), 0 when it is
+ * not one, -1 when more than REPORT_MAX_ARGS were given.
+ * report_args_resolve: report_scope_option for each kept option in the
+ * order given (one whose name the caller set to NULL is skipped), and
+ * --subtree; stops at the first failure (-1, e filled).
+ */
+#define REPORT_MAX_ARGS 32
+enum { RO_UNIT = 0x300, RO_SUBTREE, RO_REGION, RO_YEAR, RO_FROM, RO_TO,
+	RO_SERIES, RO_LEVEL };
+#define REPORT_SCOPE_OPTIONS \
+	{ "unit", required_argument, NULL, RO_UNIT }, \
+	{ "subtree", no_argument, NULL, RO_SUBTREE }, \
+	{ "region", required_argument, NULL, RO_REGION }, \
+	{ "year", required_argument, NULL, RO_YEAR }, \
+	{ "from", required_argument, NULL, RO_FROM }, \
+	{ "to", required_argument, NULL, RO_TO }, \
+	{ "series", required_argument, NULL, RO_SERIES }, \
+	{ "level", required_argument, NULL, RO_LEVEL }
+
+struct report_args {
+	const char *name[REPORT_MAX_ARGS];	/* "unit", "year", ... */
+	const char *val[REPORT_MAX_ARGS];	/* borrowed from argv */
+	size_t n;
+	int subtree;
+};
+
+int report_args_add(struct report_args *a, int ch, const char *val);
+int report_args_resolve(struct store *s, const struct report_args *a,
+    struct report_scope *sc, struct ceh_err *e);
+
 /* After the options: --year or --from and --to together, from <= to;
  * need_years: a range is required.  Class 2. */
 int report_scope_done(struct report_scope *sc, int need_years,

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,193 @@
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/* ---- the fields of a slip: one table ---- */
+
+/*
+ * Every field of a slip, in the order of its JSON and its record (both
+ * read back by slip_parse), with the key of its line in the canonical
+ * form (slip_canonical, which the verification code seals: its bytes for
+ * a given slip must never change, tests/unit/slip.c pins them).  A new
+ * field is one line here (and a new SLIP_FORMAT).
+ */
+enum group { G_TOP, G_RULE, G_PERSON, G_YEARS, G_TOTALS, G__COUNT };
+
+static const char *const group_key[G__COUNT] = {
+	NULL, "rule", "person", "years", "totals"
+};
+
+enum ftype {
+	T_STR,		/* char *: text without control characters */
+	T_IDNUM,	/* char [IDNUM_LEN + 1] */
+	T_LONG,		/* long, min..max */
+	T_INT,		/* int, min..max */
+	T_BOOL,		/* int 0 or 1: true / false */
+	T_HALF,		/* long half hours: hours (a number) in JSON and the
+			 * record, the half hours in the canonical form */
+	T_SCHEME,	/* int national: "national" or "hunan" */
+	T_SHARE,	/* struct slip_rule's share_num/share_den: "2/3" */
+	T_NYEARS	/* size_t nyears: written, read back as a check */
+};
+
+#define F_FULL	1	/* canonical form: only the full one */
+#define F_FIRST	2	/* canonical form: before the rest of its group */
+
+struct field {
+	enum group g;
+	const char *key;	/* in JSON and in the record */
+	const char *canon;	/* canonical key; NULL: not sealed */
+	enum ftype t;
+	size_t off;		/* in struct slip; struct slip_year for G_YEARS */
+	long min, max;		/* T_LONG, T_INT, T_NYEARS: min..max;
+				 * T_HALF: 0..max */
+	int flags;
+};
+
+#define S(m) offsetof(struct slip, m)
+#define Y(m) offsetof(struct slip_year, m)
+#define HMAX (2L * 100000 * SLIP_MAX_YEARS)
+
+static const struct field fields[] = {
+	{ G_TOP, "format", "format", T_LONG, S(format), 1, SLIP_FORMAT, 0 },
+	{ G_TOP, "title", "title", T_STR, S(title), 0, 0, F_FULL },
+	{ G_TOP, "number", "number", T_STR, S(number), 0, 0, F_FULL },
+	{ G_TOP, "code", NULL, T_STR, S(code), 0, 0, 0 },
+	{ G_TOP, "issued", "issued", T_STR, S(issued), 0, 0, F_FULL },
+	{ G_TOP, "printed_on", "printed_on", T_STR, S(printed_on), 0, 0,
+	    F_FULL },
+	{ G_TOP, "basis", "basis", T_STR, S(basis), 0, 0, F_FULL },
+	{ G_RULE, "scheme", "rule.scheme", T_SCHEME, S(rule.national), 0, 0,
+	    0 },
+	{ G_RULE, "annual_total", "rule.annual_total", T_LONG,
+	    S(rule.total_min), 0, 10000, 0 },
+	{ G_RULE, "annual_public", "rule.annual_public", T_LONG,
+	    S(rule.public_min), 0, 10000, 0 },
+	{ G_RULE, "annual_professional", "rule.annual_professional", T_LONG,
+	    S(rule.pro_min), 0, 10000, 0 },
+	{ G_RULE, "professional_share", "rule.professional_share", T_SHARE,
+	    S(rule), 0, 0, 0 },
+	{ G_RULE, "text", "rule.text", T_STR, S(rule.text), 0, 0,
+	    F_FULL | F_FIRST },
+	{ G_PERSON, "id_number", "person.id_number", T_IDNUM, S(id_number), 0,
+	    0, 0 },
+	{ G_PERSON, "name", "person.name", T_STR, S(name), 0, 0, F_FULL },
+	{ G_PERSON, "sex", "person.sex", T_STR, S(sex), 0, 0, F_FULL },
+	{ G_PERSON, "unit", "person.unit", T_STR, S(unit), 0, 0, F_FULL },
+	{ G_PERSON, "unit_name", "person.unit_name", T_STR, S(unit_name), 0, 0,
+	    F_FULL },
+	{ G_PERSON, "series", "person.series", T_STR, S(series), 0, 0,
+	    F_FULL },
+	{ G_PERSON, "specialty", "person.specialty", T_STR, S(specialty), 0, 0,
+	    F_FULL },
+	{ G_PERSON, "title_level", "person.title_level", T_STR, S(title_level),
+	    0, 0, F_FULL },
+	{ G_PERSON, "application", "person.application", T_STR, S(application),
+	    0, 0, F_FULL },
+	{ G_TOP, "from", "from", T_INT, S(from), 1900, 9999, 0 },
+	{ G_TOP, "to", "to", T_INT, S(to), 1900, 9999, 0 },
+	{ G_YEARS, "year", "year", T_INT, Y(year), 1900, 9999, 0 },
+	{ G_YEARS, "approved", " approved", T_BOOL, Y(approved), 0, 0, 0 },
+	{ G_YEARS, "public_subject", " public_subject", T_STR, Y(pub_subject),
+	    0, 0, 0 },
+	{ G_YEARS, "public_hours", " public_half", T_HALF, Y(pub_half), 0, HMAX,
+	    0 },
+	{ G_YEARS, "public_form", " public_form", T_STR, Y(pub_form), 0, 0,
+	    0 },
+	{ G_YEARS, "professional_subject", " professional_subject", T_STR,
+	    Y(pro_subject), 0, 0, 0 },
+	{ G_YEARS, "professional_hours", " professional_half", T_HALF,
+	    Y(pro_half), 0, HMAX, 0 },
+	{ G_YEARS, "professional_form", " professional_form", T_STR,
+	    Y(pro_form), 0, 0, 0 },
+	{ G_YEARS, "total_hours", " total_half", T_HALF, Y(total_half), 0, HMAX,
+	    0 },
+	{ G_YEARS, "met", " met", T_BOOL, Y(met), 0, 0, 0 },
+	{ G_YEARS, "agency", " agency", T_STR, Y(agency), 0, 0, 0 },
+	{ G_YEARS, "agency_name", " agency_name", T_STR, Y(agency_name), 0, 0,
+	    F_FULL },
+	{ G_YEARS, "approved_on", " approved_on", T_STR, Y(approved_on), 0, 0,
+	    0 },
+	{ G_YEARS, "application", " application", T_STR, Y(application), 0, 0,
+	    0 },
+	{ G_TOTALS, "public_hours", "totals.public_half", T_HALF, S(pub_half),
+	    0, HMAX, 0 },
+	{ G_TOTALS, "professional_hours", "totals.professional_half", T_HALF,
+	    S(pro_half), 0, HMAX, 0 },
+	{ G_TOTALS, "total_hours", "totals.total_half", T_HALF, S(total_half),
+	    0, HMAX, 0 },
+	{ G_TOTALS, "years", NULL, T_NYEARS, S(nyears), 1, SLIP_MAX_YEARS, 0 },
+	{ G_TOTALS, "years_approved", "totals.years_approved", T_LONG,
+	    S(years_approved), 0, SLIP_MAX_YEARS, 0 },
+	{ G_TOTALS, "years_met", "totals.years_met", T_LONG, S(years_met), 0,
+	    SLIP_MAX_YEARS, 0 },
+	{ G_TOP, "all_met", "all_met", T_BOOL, S(all_met), 0, 0, 0 },
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+/* The next run of fields of one group: fields[*i..*j), starting at *j
+ * (0 at first).  0 after the last. */
+static int
+next_run(size_t *i, size_t *j)
+{
+	*i = *j;
+	if (*i >= NFIELDS)
+		return 0;
+	for (*j = *i; *j < NFIELDS && fields[*j].g == fields[*i].g; (*j)++)
+		;
+	return 1;
+}
+
+/* The member of base (a struct slip or a struct slip_year) f names. */
+static void *
+member(const void *base, const struct field *f)
+{
+	return (char *)(uintptr_t)base + f->off;
+}
+
+#define STR(b, f)	(*(char **)member(b, f))
+#define LONGV(b, f)	(*(long *)member(b, f))
+#define INTV(b, f)	(*(int *)member(b, f))
+
+/* Free (or, with empty, set to "") every text field of base in group g. */
+static void
+texts_reset(void *base, enum group g, int empty)
+{
+	size_t k;
+
+	for (k = 0; k < NFIELDS; k++) {
+		if (fields[k].g != g || fields[k].t != T_STR)
+			continue;
+		free(STR(base, &fields[k]));
+		STR(base, &fields[k]) = empty ? xstrdup("") : NULL;
+	}
+}
+
+/* A field as the text of its canonical line (also of the string-typed
+ * ones in JSON and the record). */
+static const char *
+field_text(const void *base, const struct field *f, char *buf, size_t size)
+{
+	const struct slip_rule *r;
+
+	switch (f->t) {
+	case T_STR: return STR(base, f) ? STR(base, f) : "";
+	case T_IDNUM: return (const char *)member(base, f);
+	case T_SCHEME: return INTV(base, f) ? "national" : "hunan";
+	case T_SHARE:
+		r = member(base, f);
+		snprintf(buf, size, "%ld/%ld", r->share_num, r->share_den);
+		return buf;
+	case T_INT:
+	case T_BOOL: snprintf(buf, size, "%d", INTV(base, f)); return buf;
+	case T_LONG:
+	case T_HALF: snprintf(buf, size, "%ld", LONGV(base, f)); return buf;
+	case T_NYEARS:
+		snprintf(buf, size, "%zu", *(size_t *)member(base, f));
+		return buf;
+	}
+	return "";
+}
+
 void
 slip_init(struct slip *sl)
 {
@@ -34,39 +223,21 @@ slip_init(struct slip *sl)
 static void
 year_release(struct slip_year *y)
 {
-	free(y->pub_subject);
-	free(y->pub_form);
-	free(y->pro_subject);
-	free(y->pro_form);
-	free(y->agency);
-	free(y->agency_name);
-	free(y->approved_on);
-	free(y->application);
+	texts_reset(y, G_YEARS, 0);
 }
 
 void
 slip_release(struct slip *sl)
 {
 	size_t i;
+	int g;
 
 	for (i = 0; i < sl->nyears; i++)
 		year_release(&sl->years[i]);
 	free(sl->years);
-	free(sl->title);
-	free(sl->number);
-	free(sl->code);
-	free(sl->issued);
-	free(sl->printed_on);
-	free(sl->basis);
-	free(sl->rule.text);
-	free(sl->name);
-	free(sl->sex);
-	free(sl->unit);
-	free(sl->unit_name);
-	free(sl->series);
-	free(sl->specialty);
-	free(sl->title_level);
-	free(sl->application);
+	for (g = 0; g < G__COUNT; g++)
+		if (g != G_YEARS)
+			texts_reset(sl, (enum group)g, 0);
 	slip_init(sl);
 }
 
@@ -75,14 +246,7 @@ year_empty(struct slip_year *y, int year)
 {
 	memset(y, 0, sizeof(*y));
 	y->year = year;
-	y->pub_subject = xstrdup("");
-	y->pub_form = xstrdup("");
-	y->pro_subject = xstrdup("");
-	y->pro_form = xstrdup("");
-	y->agency = xstrdup("");
-	y->agency_name = xstrdup("");
-	y->approved_on = xstrdup("");
-	y->application = xstrdup("");
+	texts_reset(y, G_YEARS, 1);
 }
 
 int
@@ -138,39 +302,27 @@ struct collect {
 
 static int
 visit(struct store *s, struct person *p, enum stage folder,
-    const char *uniq, void *arg)
+    struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct collect *c = arg;
-	struct application app;
 	size_t i;
 
-	(void)p;	/* c->p, opened by collect, is the same person */
-	app_init(&app);
-	if (app_read(s, &c->p, folder, uniq, &app, &c->err) < 0) {
-		/* a document vanishing under us moved to another folder:
-		 * the walk finds it there or it was not approved yet */
-		if (c->err.code == CEH_ENOTFOUND) {
-			app_release(&app);
-			return 0;
-		}
+	(void)s;
+	(void)p;
+	(void)folder;
+	if (app == NULL) {	/* moves are handled by store_walk */
+		c->err = *err;
 		c->failed = 1;
-		app_release(&app);
 		return -1;
 	}
-	if (app.stage != STAGE_APPROVED) {
-		app_release(&app);
+	if (app->stage != STAGE_APPROVED)
 		return 0;
-	}
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].app.id, app.id) == 0) {
-			app_release(&app);	/* seen in another folder */
-			return 0;
-		}
 	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
-	c->v[c->n].app = app;
+	c->v[c->n].app = *app;	/* moved out of the walk */
+	app_init(app);
 	c->v[c->n].approval = NULL;
-	for (i = app.nhistory; i-- > 0;)
-		if (strcmp(app.history[i].what, "approved") == 0) {
+	for (i = c->v[c->n].app.nhistory; i-- > 0;)
+		if (strcmp(c->v[c->n].app.history[i].what, "approved") == 0) {
 			c->v[c->n].approval = &c->v[c->n].app.history[i];
 			break;
 		}
@@ -243,6 +395,134 @@ unit_name(struct store *s, const char *code)
 	return u ? u->name : "";
 }
 
+/* The latest approved application: by approval time, then by id. */
+static const struct found *
+latest_found(const struct collect *c)
+{
+	const struct found *latest = NULL;
+	size_t i;
+	int cmp;
+
+	for (i = 0; i < c->n; i++) {
+		const struct found *f = &c->v[i];
+
+		if (latest == NULL || (cmp = strcmp(approval_time(f),
+		    approval_time(latest))) > 0 ||
+		    (cmp == 0 && strcmp(f->app.id, latest->app.id) > 0))
+			latest = f;
+	}
+	return latest;
+}
+
+/* Row sy from year row r of the approved application f. */
+static void
+year_fill(struct store *s, struct slip_year *sy, const struct year_row *r,
+    const struct found *f)
+{
+	year_release(sy);
+	memset(sy, 0, sizeof(*sy));
+	sy->year = r->year;
+	sy->approved = 1;
+	sy->pub_subject = xstrdup(r->pub.subject);
+	sy->pub_form = xstrdup(r->pub.form);
+	sy->pub_half = r->pub.hours;
+	sy->pro_subject = xstrdup(r->pro.subject);
+	sy->pro_form = xstrdup(r->pro.form);
+	sy->pro_half = r->pro.hours;
+	sy->agency = xstrdup(f->approval && f->approval->unit ?
+	    f->approval->unit : "");
+	sy->agency_name = xstrdup(unit_name(s, sy->agency));
+	sy->approved_on = beijing_date(approval_time(f));
+	sy->application = xstrdup(f->app.id);
+}
+
+/* A row per year of sl's range, filled from the approved applications;
+ * class 4 if two of them carry the same year. */
+static int
+years_fill(struct store *s, const struct collect *c, struct slip *sl,
+    struct ceh_err *e)
+{
+	size_t i, j;
+	int y;
+
+	sl->nyears = (size_t)(sl->to - sl->from + 1);
+	sl->years = xcalloc(sl->nyears, sizeof(*sl->years));
+	for (y = sl->from; y <= sl->to; y++)
+		year_empty(&sl->years[y - sl->from], y);
+	for (i = 0; i < c->n; i++)
+		for (j = 0; j < c->v[i].app.nyears; j++) {
+			const struct year_row *r = &c->v[i].app.years[j];
+			struct slip_year *sy;
+
+			if (r->year < sl->from || r->year > sl->to)
+				continue;
+			sy = &sl->years[r->year - sl->from];
+			if (sy->approved)
+				return ceh_fail(e, CEH_ESTATE, "year %d of %s "
+				    "is approved in two applications, %s and "
+				    "%s; run 'ceh fsck'", r->year,
+				    sl->id_number, sy->application,
+				    c->v[i].app.id);
+			year_fill(s, sy, r, &c->v[i]);
+		}
+	return 0;
+}
+
+/* Per year total and mark, and the totals of the slip. */
+static void
+totals_fill(struct slip *sl)
+{
+	size_t i;
+
+	for (i = 0; i < sl->nyears; i++) {
+		struct slip_year *sy = &sl->years[i];
+
+		sy->total_half = sy->pub_half + sy->pro_half;
+		sy->met = sy->approved && year_met(&sl->rule, sy->pub_half,
+		    sy->pro_half);
+		sl->pub_half += sy->pub_half;
+		sl->pro_half += sy->pro_half;
+		sl->years_approved += sy->approved;
+		sl->years_met += sy->met;
+	}
+	sl->total_half = sl->pub_half + sl->pro_half;
+	sl->all_met = sl->years_met == (long)sl->nyears;
+}
+
+/* The person's details, from the latest approved application. */
+static void
+person_fill(struct store *s, struct slip *sl, const struct found *latest)
+{
+	const struct applicant *a = &latest->app.a;
+
+	sl->name = xstrdup(a->name);
+	sl->sex = xstrdup(idnum_sex(sl->id_number));
+	sl->unit = xstrdup(a->unit);
+	sl->unit_name = xstrdup(unit_name(s, a->unit));
+	sl->series = xstrdup(a->series);
+	sl->specialty = xstrdup(a->specialty);
+	sl->title_level = xstrdup(a->title_level);
+	sl->application = xstrdup(latest->app.id);
+}
+
+/* Everything but the person and the figures: range, title, rule. */
+static void
+head_fill(struct store *s, const char *idnum, int from, int to,
+    const struct slip_rule *rule, struct slip *sl)
+{
+	slip_release(sl);
+	memcpy(sl->id_number, idnum, sizeof(sl->id_number));
+	sl->from = from;
+	sl->to = to;
+	sl->title = xstrdup(s->cfg.slip_title);
+	sl->basis = xstrdup(s->cfg.slip_basis);
+	if (rule) {
+		sl->rule = *rule;
+		sl->rule.text = xstrdup(rule->text ? rule->text : "");
+	} else
+		rule_from_config(&sl->rule, &s->cfg);
+}
+
 /* Collect with a given rule (the store's for a new slip, the slip's own
  * when verifying). */
 static int
@@ -251,10 +531,9 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 {
 	struct collect c;
 	char idnum[IDNUM_LEN + 1];
-	const struct found *latest = NULL;
 	struct ceh_err ue;
-	size_t i, j;
-	int rc = -1, y;
+	size_t i;
+	int rc = -1;
 
 	memset(&c, 0, sizeof(c));
 	if (idnum_check("--id", idnum_in, idnum, e) < 0)
@@ -275,73 +554,10 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 	/* names are a courtesy; codes are shown anyway */
 	if (!s->units_loaded)
 		(void)store_load_units(s, &ue);
-	slip_release(sl);
-	memcpy(sl->id_number, idnum, sizeof(sl->id_number));
-	sl->from = from;
-	sl->to = to;
-	sl->title = xstrdup(s->cfg.slip_title);
-	sl->basis = xstrdup(s->cfg.slip_basis);
-	if (rule) {
-		sl->rule = *rule;
-		sl->rule.text = xstrdup(rule->text ? rule->text : "");
-	} else
-		rule_from_config(&sl->rule, &s->cfg);
-	sl->nyears = (size_t)(to - from + 1);
-	sl->years = xcalloc(sl->nyears, sizeof(*sl->years));
-	for (y = from; y <= to; y++)
-		year_empty(&sl->years[y - from], y);
-	for (i = 0; i < c.n; i++) {
-		const struct found *f = &c.v[i];
-
-		if (latest == NULL || strcmp(approval_time(f),
-		    approval_time(latest)) > 0 ||
-		    (strcmp(approval_time(f), approval_time(latest)) == 0 &&
-		    strcmp(f->app.id, latest->app.id) > 0))
-			latest = f;
-		for (j = 0; j < f->app.nyears; j++) {
-			const struct year_row *r = &f->app.years[j];
-			struct slip_year *sy;
-
-			if (r->year < from || r->year > to)
-				continue;
-			sy = &sl->years[r->year - from];
-			if (sy->approved) {
-				ceh_fail(e, CEH_ESTATE, "year %d of %s is "
-				    "approved in two applications, %s and %s; "
-				    "run 'ceh fsck'", r->year, idnum,
-				    sy->application, f->app.id);
-				goto out;
-			}
-			year_release(sy);
-			memset(sy, 0, sizeof(*sy));
-			sy->year = r->year;
-			sy->approved = 1;
-			sy->pub_subject = xstrdup(r->pub.subject);
-			sy->pub_form = xstrdup(r->pub.form);
-			sy->pub_half = r->pub.hours;
-			sy->pro_subject = xstrdup(r->pro.subject);
-			sy->pro_form = xstrdup(r->pro.form);
-			sy->pro_half = r->pro.hours;
-			sy->agency = xstrdup(f->approval && f->approval->unit ?
-			    f->approval->unit : "");
-			sy->agency_name = xstrdup(unit_name(s, sy->agency));
-			sy->approved_on = beijing_date(approval_time(f));
-			sy->application = xstrdup(f->app.id);
-		}
-	}
-	for (i = 0; i < sl->nyears; i++) {
-		struct slip_year *sy = &sl->years[i];
-
-		sy->total_half = sy->pub_half + sy->pro_half;
-		sy->met = sy->approved && year_met(&sl->rule, sy->pub_half,
-		    sy->pro_half);
-		sl->pub_half += sy->pub_half;
-		sl->pro_half += sy->pro_half;
-		sl->years_approved += sy->approved;
-		sl->years_met += sy->met;
-	}
-	sl->total_half = sl->pub_half + sl->pro_half;
-	sl->all_met = sl->years_met == (long)sl->nyears;
+	head_fill(s, idnum, from, to, rule, sl);
+	if (years_fill(s, &c, sl, e) < 0)
+		goto out;
+	totals_fill(sl);
 	if (sl->years_approved == 0) {
 		if (c.n == 0)
 			ceh_fail(e, CEH_ENOTFOUND, "%s has no approved "
@@ -351,18 +567,7 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 			    "in %d-%d", idnum, from, to);
 		goto out;
 	}
-	{
-		const struct applicant *a = &latest->app.a;
-
-		sl->name = xstrdup(a->name);
-		sl->sex = xstrdup(idnum_sex(idnum));
-		sl->unit = xstrdup(a->unit);
-		sl->unit_name = xstrdup(unit_name(s, a->unit));
-		sl->series = xstrdup(a->series);
-		sl->specialty = xstrdup(a->specialty);
-		sl->title_level = xstrdup(a->title_level);
-		sl->application = xstrdup(latest->app.id);
-	}
+	person_fill(s, sl, latest_found(&c));
 	rc = 0;
 out:
 	for (i = 0; i < c.n; i++)
@@ -399,71 +604,41 @@ canon(struct sbuf *sb, const char *key, const char *val)
 	sb_addc(sb, '\n');
 }
 
+/* The canonical lines of fields[i..j) of base: those marked F_FIRST,
+ * then the others. */
 static void
-canon_long(struct sbuf *sb, const char *key, long v)
+canon_run(const void *base, size_t i, size_t j, int full, struct sbuf *out)
 {
-	sb_addf(sb, "%s=%ld\n", key, v);
+	char buf[48];
+	size_t k;
+	int first;
+
+	for (first = 1; first >= 0; first--)
+		for (k = i; k < j; k++) {
+			const struct field *f = &fields[k];
+
+			if (f->canon == NULL || (!full && (f->flags & F_FULL)) ||
+			    ((f->flags & F_FIRST) != 0) != first)
+				continue;
+			canon(out, f->canon, field_text(base, f, buf,
+			    sizeof(buf)));
+		}
 }
 
 void
 slip_canonical(const struct slip *sl, int full, struct sbuf *out)
 {
-	size_t i;
+	size_t i, j = 0, y;
 
 	sb_adds(out, full ? "ceh-slip\n" : "ceh-slip-figures\n");
-	canon_long(out, "format", sl->format);
-	if (full) {
-		canon(out, "title", sl->title);
-		canon(out, "number", sl->number);
-		canon(out, "issued", sl->issued);
-		canon(out, "printed_on", sl->printed_on);
-		canon(out, "basis", sl->basis);
-		canon(out, "rule.text", sl->rule.text);
+	while (next_run(&i, &j)) {
+		if (fields[i].g != G_YEARS) {
+			canon_run(sl, i, j, full, out);
+			continue;
+		}
+		for (y = 0; y < sl->nyears; y++)
+			canon_run(&sl->years[y], i, j, full, out);
 	}
-	canon(out, "rule.scheme", sl->rule.national ? "national" : "hunan");
-	canon_long(out, "rule.annual_total", sl->rule.total_min);
-	canon_long(out, "rule.annual_public", sl->rule.public_min);
-	canon_long(out, "rule.annual_professional", sl->rule.pro_min);
-	sb_addf(out, "rule.professional_share=%ld/%ld\n", sl->rule.share_num,
-	    sl->rule.share_den);
-	canon(out, "person.id_number", sl->id_number);
-	if (full) {
-		canon(out, "person.name", sl->name);
-		canon(out, "person.sex", sl->sex);
-		canon(out, "person.unit", sl->unit);
-		canon(out, "person.unit_name", sl->unit_name);
-		canon(out, "person.series", sl->series);
-		canon(out, "person.specialty", sl->specialty);
-		canon(out, "person.title_level", sl->title_level);
-		canon(out, "person.application", sl->application);
-	}
-	canon_long(out, "from", sl->from);
-	canon_long(out, "to", sl->to);
-	for (i = 0; i < sl->nyears; i++) {
-		const struct slip_year *y = &sl->years[i];
-
-		canon_long(out, "year", y->year);
-		canon_long(out, " approved", y->approved);
-		canon(out, " public_subject", y->pub_subject);
-		canon_long(out, " public_half", y->pub_half);
-		canon(out, " public_form", y->pub_form);
-		canon(out, " professional_subject", y->pro_subject);
-		canon_long(out, " professional_half", y->pro_half);
-		canon(out, " professional_form", y->pro_form);
-		canon_long(out, " total_half", y->total_half);
-		canon_long(out, " met", y->met);
-		canon(out, " agency", y->agency);
-		if (full)
-			canon(out, " agency_name", y->agency_name);
-		canon(out, " approved_on", y->approved_on);
-		canon(out, " application", y->application);
-	}
-	canon_long(out, "totals.public_half", sl->pub_half);
-	canon_long(out, "totals.professional_half", sl->pro_half);
-	canon_long(out, "totals.total_half", sl->total_half);
-	canon_long(out, "totals.years_approved", sl->years_approved);
-	canon_long(out, "totals.years_met", sl->years_met);
-	canon_long(out, "all_met", sl->all_met);
 }
 
 static int
@@ -602,6 +777,192 @@ slip_issue(struct store *s, struct slip *sl, struct ceh_err *e)
 	return 0;
 }
 
+/* ---- writing: JSON and the record ---- */
+
+/* A writer of nested maps and lists (lib/json.h or ytree.h's ywriter). */
+struct emitter {
+	void (*open)(void *w, const char *key, int list);
+	void (*close)(void *w, int list);
+	void (*str)(void *w, const char *key, const char *v);
+	void (*num)(void *w, const char *key, long v);
+	void (*hours)(void *w, const char *key, long half);
+	void (*flag)(void *w, const char *key, int v);
+};
+
+static void
+emit_field(const struct emitter *em, void *w, const void *base,
+    const struct field *f)
+{
+	char buf[48];
+
+	switch (f->t) {
+	case T_LONG: em->num(w, f->key, LONGV(base, f)); break;
+	case T_INT: em->num(w, f->key, INTV(base, f)); break;
+	case T_NYEARS:
+		em->num(w, f->key, (long)*(size_t *)member(base, f));
+		break;
+	case T_BOOL: em->flag(w, f->key, INTV(base, f)); break;
+	case T_HALF: em->hours(w, f->key, LONGV(base, f)); break;
+	default:
+		em->str(w, f->key, field_text(base, f, buf, sizeof(buf)));
+	}
+}
+
+static void
+emit_run(const struct emitter *em, void *w, const void *base, size_t i,
+    size_t j)
+{
+	for (; i < j; i++)
+		emit_field(em, w, base, &fields[i]);
+}
+
+/* Every field of sl, in table order, nested by group. */
+static void
+emit(const struct slip *sl, const struct emitter *em, void *w)
+{
+	size_t i, j = 0, y;
+	enum group g;
+
+	em->open(w, NULL, 0);
+	while (next_run(&i, &j)) {
+		g = fields[i].g;
+		if (g == G_TOP) {
+			emit_run(em, w, sl, i, j);
+			continue;
+		}
+		em->open(w, group_key[g], g == G_YEARS);
+		if (g != G_YEARS)
+			emit_run(em, w, sl, i, j);
+		for (y = 0; g == G_YEARS && y < sl->nyears; y++) {
+			em->open(w, NULL, 0);
+			emit_run(em, w, &sl->years[y], i, j);
+			em->close(w, 0);
+		}
+		em->close(w, g == G_YEARS);
+	}
+	em->close(w, 0);
+}
+
+static void
+j_open(void *w, const char *key, int list)
+{
+	if (list)
+		json_arr_begin(w, key);
+	else
+		json_obj_begin(w, key);
+}
+
+static void
+j_close(void *w, int list)
+{
+	if (list)
+		json_arr_end(w);
+	else
+		json_obj_end(w);
+}
+
+static void
+j_str(void *w, const char *k, const char *v)
+{
+	json_str(w, k, v);
+}
+
+static void
+j_num(void *w, const char *k, long v)
+{
+	json_int(w, k, v);
+}
+
+static void
+j_hours(void *w, const char *k, long v)
+{
+	json_hours(w, k, v);
+}
+
+static void
+j_flag(void *w, const char *k, int v)
+{
+	json_bool(w, k, v);
+}
+
+static const struct emitter json_emitter = {
+	j_open, j_close, j_str, j_num, j_hours, j_flag
+};
+
+void
+slip_json(const struct slip *sl, FILE *out)
+{
+	struct json j;
+
+	json_init(&j, out, 1);
+	emit(sl, &json_emitter, &j);
+	json_end(&j);
+}
+
+static void
+y_open(void *w, const char *key, int list)
+{
+	if (key)
+		yw_plain(w, key);
+	if (list)
+		yw_seq_start(w);
+	else
+		yw_map_start(w);
+}
+
+static void
+y_close(void *w, int list)
+{
+	if (list)
+		yw_seq_end(w);
+	else
+		yw_map_end(w);
+}
+
+static void
+y_str(void *w, const char *k, const char *v)
+{
+	yw_kv(w, k, v);
+}
+
+static void
+y_num(void *w, const char *k, long v)
+{
+	yw_kv_long(w, k, v);
+}
+
+static void
+y_hours(void *w, const char *key, long half)
+{
+	char buf[24];
+
+	yw_plain(w, key);
+	yw_plain(w, hours_fmt(half, buf, sizeof(buf)));
+}
+
+static void
+y_flag(void *w, const char *key, int v)
+{
+	yw_plain(w, key);
+	yw_plain(w, v ? "true" : "false");
+}
+
+static const struct emitter yaml_emitter = {
+	y_open, y_close, y_str, y_num, y_hours, y_flag
+};
+
+static int
+record_emit(const struct slip *sl, struct sbuf *out, struct ceh_err *e)
+{
+	struct ywriter *w = yw_new();
+	int rc;
+
+	emit(sl, &yaml_emitter, w);
+	rc = yw_finish(w, out, e);
+	yw_free(w);
+	return rc;
+}
+
 /* ---- the record ---- */
 
 static void
@@ -613,102 +974,6 @@ compact_code(const char *code, char out[SLIP_CODE_CHARS + 1])
 		if (*code != '-')
 			out[o++] = *code;
 	out[o] = '\0';
-}
-
-static void
-yw_hours(struct ywriter *w, const char *key, long half)
-{
-	char buf[24];
-
-	yw_plain(w, key);
-	yw_plain(w, hours_fmt(half, buf, sizeof(buf)));
-}
-
-static void
-yw_bool(struct ywriter *w, const char *key, int v)
-{
-	yw_plain(w, key);
-	yw_plain(w, v ? "true" : "false");
-}
-
-static int
-record_emit(const struct slip *sl, struct sbuf *out, struct ceh_err *e)
-{
-	struct ywriter *w = yw_new();
-	char share[48];
-	size_t i;
-	int rc;
-
-	snprintf(share, sizeof(share), "%ld/%ld", sl->rule.share_num,
-	    sl->rule.share_den);
-	yw_map_start(w);
-	yw_kv_long(w, "format", sl->format);
-	yw_kv(w, "title", sl->title);
-	yw_kv(w, "number", sl->number);
-	yw_kv(w, "code", sl->code);
-	yw_kv(w, "issued", sl->issued);
-	yw_kv(w, "printed_on", sl->printed_on);
-	yw_kv(w, "basis", sl->basis);
-	yw_plain(w, "rule");
-	yw_map_start(w);
-	yw_kv(w, "scheme", sl->rule.national ? "national" : "hunan");
-	yw_kv_long(w, "annual_total", sl->rule.total_min);
-	yw_kv_long(w, "annual_public", sl->rule.public_min);
-	yw_kv_long(w, "annual_professional", sl->rule.pro_min);
-	yw_kv(w, "professional_share", share);
-	yw_kv(w, "text", sl->rule.text);
-	yw_map_end(w);
-	yw_plain(w, "person");
-	yw_map_start(w);
-	yw_kv(w, "id_number", sl->id_number);
-	yw_kv(w, "name", sl->name);
-	yw_kv(w, "sex", sl->sex);
-	yw_kv(w, "unit", sl->unit);
-	yw_kv(w, "unit_name", sl->unit_name);
-	yw_kv(w, "series", sl->series);
-	yw_kv(w, "specialty", sl->specialty);
-	yw_kv(w, "title_level", sl->title_level);
-	yw_kv(w, "application", sl->application);
-	yw_map_end(w);
-	yw_kv_long(w, "from", sl->from);
-	yw_kv_long(w, "to", sl->to);
-	yw_plain(w, "years");
-	yw_seq_start(w);
-	for (i = 0; i < sl->nyears; i++) {
-		const struct slip_year *y = &sl->years[i];
-
-		yw_map_start(w);
-		yw_kv_long(w, "year", y->year);
-		yw_bool(w, "approved", y->approved);
-		yw_kv(w, "public_subject", y->pub_subject);
-		yw_hours(w, "public_hours", y->pub_half);
-		yw_kv(w, "public_form", y->pub_form);
-		yw_kv(w, "professional_subject", y->pro_subject);
-		yw_hours(w, "professional_hours", y->pro_half);
-		yw_kv(w, "professional_form", y->pro_form);
-		yw_hours(w, "total_hours", y->total_half);
-		yw_bool(w, "met", y->met);
-		yw_kv(w, "agency", y->agency);
-		yw_kv(w, "agency_name", y->agency_name);
-		yw_kv(w, "approved_on", y->approved_on);
-		yw_kv(w, "application", y->application);
-		yw_map_end(w);
-	}
-	yw_seq_end(w);
-	yw_plain(w, "totals");
-	yw_map_start(w);
-	yw_hours(w, "public_hours", sl->pub_half);
-	yw_hours(w, "professional_hours", sl->pro_half);
-	yw_hours(w, "total_hours", sl->total_half);
-	yw_kv_long(w, "years", (long)sl->nyears);
-	yw_kv_long(w, "years_approved", sl->years_approved);
-	yw_kv_long(w, "years_met", sl->years_met);
-	yw_map_end(w);
-	yw_bool(w, "all_met", sl->all_met);
-	yw_map_end(w);
-	rc = yw_finish(w, out, e);
-	yw_free(w);
-	return rc;
 }
 
 int
@@ -827,170 +1092,7 @@ none:
 	    "by this store", number ? number : "");
 }
 
-/* ---- JSON ---- */
-
-static void
-jkey(FILE *out, int indent, const char *key)
-{
-	fprintf(out, "%*s", indent, "");
-	json_quote(out, key);
-	fputs(": ", out);
-}
-
-static void
-jstr(FILE *out, int indent, const char *key, const char *val, int last)
-{
-	jkey(out, indent, key);
-	json_quote(out, val ? val : "");
-	fputs(last ? "\n" : ",\n", out);
-}
-
-static void
-jlong(FILE *out, int indent, const char *key, long v, int last)
-{
-	jkey(out, indent, key);
-	fprintf(out, "%ld%s", v, last ? "\n" : ",\n");
-}
-
-static void
-jhours(FILE *out, int indent, const char *key, long half, int last)
-{
-	char buf[24];
-
-	jkey(out, indent, key);
-	fprintf(out, "%s%s", hours_fmt(half, buf, sizeof(buf)),
-	    last ? "\n" : ",\n");
-}
-
-static void
-jbool(FILE *out, int indent, const char *key, int v, int last)
-{
-	jkey(out, indent, key);
-	fprintf(out, "%s%s", v ? "true" : "false", last ? "\n" : ",\n");
-}
-
-void
-slip_json(const struct slip *sl, FILE *out)
-{
-	char share[48];
-	size_t i;
-
-	snprintf(share, sizeof(share), "%ld/%ld", sl->rule.share_num,
-	    sl->rule.share_den);
-	fputs("{\n", out);
-	jlong(out, 2, "format", sl->format, 0);
-	jstr(out, 2, "title", sl->title, 0);
-	jstr(out, 2, "number", sl->number, 0);
-	jstr(out, 2, "code", sl->code, 0);
-	jstr(out, 2, "issued", sl->issued, 0);
-	jstr(out, 2, "printed_on", sl->printed_on, 0);
-	jstr(out, 2, "basis", sl->basis, 0);
-	jkey(out, 2, "rule");
-	fputs("{\n", out);
-	jstr(out, 4, "scheme", sl->rule.national ? "national" : "hunan", 0);
-	jlong(out, 4, "annual_total", sl->rule.total_min, 0);
-	jlong(out, 4, "annual_public", sl->rule.public_min, 0);
-	jlong(out, 4, "annual_professional", sl->rule.pro_min, 0);
-	jstr(out, 4, "professional_share", share, 0);
-	jstr(out, 4, "text", sl->rule.text, 1);
-	fputs("  },\n", out);
-	jkey(out, 2, "person");
-	fputs("{\n", out);
-	jstr(out, 4, "id_number", sl->id_number, 0);
-	jstr(out, 4, "name", sl->name, 0);
-	jstr(out, 4, "sex", sl->sex, 0);
-	jstr(out, 4, "unit", sl->unit, 0);
-	jstr(out, 4, "unit_name", sl->unit_name, 0);
-	jstr(out, 4, "series", sl->series, 0);
-	jstr(out, 4, "specialty", sl->specialty, 0);
-	jstr(out, 4, "title_level", sl->title_level, 0);
-	jstr(out, 4, "application", sl->application, 1);
-	fputs("  },\n", out);
-	jlong(out, 2, "from", sl->from, 0);
-	jlong(out, 2, "to", sl->to, 0);
-	jkey(out, 2, "years");
-	fputs("[\n", out);
-	for (i = 0; i < sl->nyears; i++) {
-		const struct slip_year *y = &sl->years[i];
-
-		fputs("    {\n", out);
-		jlong(out, 6, "year", y->year, 0);
-		jbool(out, 6, "approved", y->approved, 0);
-		jstr(out, 6, "public_subject", y->pub_subject, 0);
-		jhours(out, 6, "public_hours", y->pub_half, 0);
-		jstr(out, 6, "public_form", y->pub_form, 0);
-		jstr(out, 6, "professional_subject", y->pro_subject, 0);
-		jhours(out, 6, "professional_hours", y->pro_half, 0);
-		jstr(out, 6, "professional_form", y->pro_form, 0);
-		jhours(out, 6, "total_hours", y->total_half, 0);
-		jbool(out, 6, "met", y->met, 0);
-		jstr(out, 6, "agency", y->agency, 0);
-		jstr(out, 6, "agency_name", y->agency_name, 0);
-		jstr(out, 6, "approved_on", y->approved_on, 0);
-		jstr(out, 6, "application", y->application, 1);
-		fputs(i + 1 < sl->nyears ? "    },\n" : "    }\n", out);
-	}
-	fputs("  ],\n", out);
-	jkey(out, 2, "totals");
-	fputs("{\n", out);
-	jhours(out, 4, "public_hours", sl->pub_half, 0);
-	jhours(out, 4, "professional_hours", sl->pro_half, 0);
-	jhours(out, 4, "total_hours", sl->total_half, 0);
-	jlong(out, 4, "years", (long)sl->nyears, 0);
-	jlong(out, 4, "years_approved", sl->years_approved, 0);
-	jlong(out, 4, "years_met", sl->years_met, 1);
-	fputs("  },\n", out);
-	jbool(out, 2, "all_met", sl->all_met, 1);
-	fputs("}\n", out);
-}
-
 /* ---- reading a slip back (JSON file or record) ---- */
-
-static int
-get_str(const struct ynode *m, const char *key, char **out,
-    const char *fname, struct ceh_err *e)
-{
-	const char *v = NULL;
-
-	if (ymap_str(m, key, 1, &v, fname, e) < 0)
-		return -1;
-	/* no control characters: a slip file is outside input and its
-	 * fields are printed back (a forged number must not be able to
-	 * rewrite the verdict line on a terminal) */
-	if (!utf8_valid(v, strlen(v)) || strlen(v) > 4000 || has_control(v))
-		return ceh_fail(e, CEH_EINPUT, "%s: field '%s' is not valid "
-		    "text", fname, key);
-	free(*out);
-	*out = xstrdup(v);
-	return 0;
-}
-
-static int
-get_hours(const struct ynode *m, const char *key, long *out,
-    const char *fname, struct ceh_err *e)
-{
-	const char *v = NULL;
-	char field[64];
-
-	if (ymap_str(m, key, 1, &v, fname, e) < 0)
-		return -1;
-	snprintf(field, sizeof(field), "%s: field '%s'", fname, key);
-	return hours_parse(field, v, 2L * 100000 * SLIP_MAX_YEARS, out, e);
-}
-
-static int
-get_long(const struct ynode *m, const char *key, long min, long max,
-    long *out, const char *fname, struct ceh_err *e)
-{
-	return ymap_long(m, key, 1, min, max, out, fname, e);
-}
-
-static int
-get_bool(const struct ynode *m, const char *key, int *out,
-    const char *fname, struct ceh_err *e)
-{
-	return ymap_bool(m, key, 1, out, fname, e);
-}
 
 static int
 hex4(const char *p, unsigned *v)
@@ -1050,32 +1152,194 @@ join_surrogates(const char *in, size_t len, char *out)
 	return o;
 }
 
+static int
+get_str(const struct ynode *m, const char *key, char **out,
+    const char *fname, struct ceh_err *e)
+{
+	const char *v = NULL;
+
+	if (ymap_str(m, key, 1, &v, fname, e) < 0)
+		return -1;
+	/* no control characters: a slip file is outside input and its
+	 * fields are printed back (a forged number must not be able to
+	 * rewrite the verdict line on a terminal) */
+	if (!utf8_valid(v, strlen(v)) || strlen(v) > 4000 || has_control(v))
+		return ceh_fail(e, CEH_EINPUT, "%s: field '%s' is not valid "
+		    "text", fname, key);
+	free(*out);
+	*out = xstrdup(v);
+	return 0;
+}
+
+/* The fields of the string types that are not free text. */
+static int
+parse_special(const struct field *f, void *base, const char *v,
+    const char *fname, struct ceh_err *e)
+{
+	struct slip_rule *r;
+	long sn, sd;
+	char extra;
+
+	switch (f->t) {
+	case T_IDNUM:
+		if (strlen(v) != IDNUM_LEN)
+			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s is not an ID "
+			    "number", fname, group_key[f->g], f->key);
+		memcpy(member(base, f), v, IDNUM_LEN + 1);
+		return 0;
+	case T_SCHEME:
+		if (strcmp(v, "hunan") != 0 && strcmp(v, "national") != 0)
+			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s must be hunan "
+			    "or national", fname, group_key[f->g], f->key);
+		INTV(base, f) = strcmp(v, "national") == 0;
+		return 0;
+	default:	/* T_SHARE */
+		if (sscanf(v, "%ld/%ld%c", &sn, &sd, &extra) != 2 || sn < 0 ||
+		    sd <= 0 || sn > sd)
+			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s must be a "
+			    "fraction like 2/3", fname, group_key[f->g],
+			    f->key);
+		r = member(base, f);
+		r->share_num = sn;
+		r->share_den = sd;
+		return 0;
+	}
+}
+
+/* Read field f of map m into base. */
+static int
+parse_field(const struct ynode *m, const struct field *f, void *base,
+    const char *fname, struct ceh_err *e)
+{
+	const char *v = NULL;
+	char what[64];
+	long n;
+
+	switch (f->t) {
+	case T_STR:
+		return get_str(m, f->key, (char **)member(base, f), fname, e);
+	case T_LONG:
+		return ymap_long(m, f->key, 1, f->min, f->max,
+		    (long *)member(base, f), fname, e);
+	case T_INT:
+		if (ymap_long(m, f->key, 1, f->min, f->max, &n, fname, e) < 0)
+			return -1;
+		INTV(base, f) = (int)n;
+		return 0;
+	case T_BOOL:
+		return ymap_bool(m, f->key, 1, (int *)member(base, f), fname,
+		    e);
+	case T_NYEARS:	/* the rows are read before the totals */
+		if (ymap_long(m, f->key, 1, f->min, f->max, &n, fname, e) < 0)
+			return -1;
+		if (n != (long)*(size_t *)member(base, f))
+			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s says %ld but "
+			    "the slip lists %zu", fname, group_key[f->g],
+			    f->key, n, *(size_t *)member(base, f));
+		return 0;
+	default:
+		break;
+	}
+	if (ymap_str(m, f->key, 1, &v, fname, e) < 0)
+		return -1;
+	if (f->t != T_HALF)
+		return parse_special(f, base, v, fname, e);
+	snprintf(what, sizeof(what), "%s: field '%s'", fname, f->key);
+	return hours_parse(what, v, f->max, (long *)member(base, f), e);
+}
+
+/* Read fields[i..j) from map m into base (parse_groups has checked that
+ * m holds no other key). */
+static int
+parse_run(const struct ynode *m, void *base, size_t i, size_t j,
+    const char *fname, struct ceh_err *e)
+{
+	size_t k;
+
+	for (k = i; k < j; k++)
+		if (parse_field(m, &fields[k], base, fname, e) < 0)
+			return -1;
+	return 0;
+}
+
+/* The keys of group g (G_TOP: with the groups' own keys) for ymap_only,
+ * into keys (NFIELDS + G__COUNT + 1). */
+static void
+group_keys(enum group g, const char **keys)
+{
+	size_t k, n = 0;
+	int h;
+
+	for (k = 0; k < NFIELDS; k++)
+		if (fields[k].g == g)
+			keys[n++] = fields[k].key;
+	for (h = 1; g == G_TOP && h < G__COUNT; h++)
+		keys[n++] = group_key[h];
+	keys[n] = NULL;
+}
+
+/* The root and the groups under it, each of its kind and with only its
+ * own keys (the rows are checked in parse_years). */
+static int
+parse_groups(const struct ynode *root, const struct ynode **node,
+    const char *fname, struct ceh_err *e)
+{
+	const char *keys[NFIELDS + G__COUNT + 1];
+	int g;
+
+	group_keys(G_TOP, keys);
+	if (ynode_expect(root, Y_MAP, "slip", fname, e) < 0 ||
+	    ymap_only(root, keys, fname, e) < 0)
+		return -1;
+	node[G_TOP] = root;
+	for (g = 1; g < G__COUNT; g++)
+		if ((node[g] = ymap_get(root, group_key[g])) == NULL)
+			return ceh_fail(e, CEH_EINPUT, "%s: a slip needs rule, "
+			    "person, years and totals", fname);
+	for (g = 1; g < G__COUNT; g++) {
+		group_keys((enum group)g, keys);
+		if (ynode_expect(node[g], g == G_YEARS ? Y_SEQ : Y_MAP,
+		    group_key[g], fname, e) < 0 ||
+		    (g != G_YEARS && ymap_only(node[g], keys, fname, e) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* The rows: 1 to SLIP_MAX_YEARS maps of fields[i..j). */
+static int
+parse_years(const struct ynode *ys, struct slip *sl, size_t i, size_t j,
+    const char *fname, struct ceh_err *e)
+{
+	const char *keys[NFIELDS + G__COUNT + 1];
+	size_t k;
+
+	if (ys->n == 0 || ys->n > SLIP_MAX_YEARS)
+		return ceh_fail(e, CEH_EINPUT, "%s: a slip has 1 to %d years",
+		    fname, SLIP_MAX_YEARS);
+	group_keys(G_YEARS, keys);
+	sl->years = xcalloc(ys->n, sizeof(*sl->years));
+	for (k = 0; k < ys->n; k++) {
+		const struct ynode *y = ys->vals[k];
+
+		year_empty(&sl->years[k], 0);
+		sl->nyears = k + 1;
+		if (ynode_expect(y, Y_MAP, "years item", fname, e) < 0 ||
+		    ymap_only(y, keys, fname, e) < 0 ||
+		    parse_run(y, &sl->years[k], i, j, fname, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 slip_parse(const char *buf, size_t len, const char *fname, struct slip *sl,
     struct ceh_err *e)
 {
-	static const char *const top[] = { "format", "title", "number", "code",
-	    "issued", "printed_on", "basis", "rule", "person", "from", "to",
-	    "years", "totals", "all_met", NULL };
-	static const char *const rk[] = { "scheme", "annual_total",
-	    "annual_public", "annual_professional", "professional_share",
-	    "text", NULL };
-	static const char *const pk[] = { "id_number", "name", "sex", "unit",
-	    "unit_name", "series", "specialty", "title_level", "application",
-	    NULL };
-	static const char *const yk[] = { "year", "approved", "public_subject",
-	    "public_hours", "public_form", "professional_subject",
-	    "professional_hours", "professional_form", "total_hours", "met",
-	    "agency", "agency_name", "approved_on", "application", NULL };
-	static const char *const tk[] = { "public_hours",
-	    "professional_hours", "total_hours", "years", "years_approved",
-	    "years_met", NULL };
-	struct ynode *root, *r, *p, *ys, *t;
-	const char *scheme = NULL, *share = NULL, *idn = NULL;
+	const struct ynode *node[G__COUNT];
+	struct ynode *root;
 	char *joined;
-	long from, to, nyears, sn, sd;
-	char extra;
-	size_t i;
+	size_t i, j = 0;
 	int rc = -1;
 
 	slip_release(sl);
@@ -1085,128 +1349,17 @@ slip_parse(const char *buf, size_t len, const char *fname, struct slip *sl,
 	free(joined);
 	if (root == NULL)
 		return -1;
-	if (ynode_expect(root, Y_MAP, "slip", fname, e) < 0 ||
-	    ymap_only(root, top, fname, e) < 0 ||
-	    get_long(root, "format", 1, SLIP_FORMAT, &sl->format, fname,
-	    e) < 0 ||
-	    get_str(root, "title", &sl->title, fname, e) < 0 ||
-	    get_str(root, "number", &sl->number, fname, e) < 0 ||
-	    get_str(root, "code", &sl->code, fname, e) < 0 ||
-	    get_str(root, "issued", &sl->issued, fname, e) < 0 ||
-	    get_str(root, "printed_on", &sl->printed_on, fname, e) < 0 ||
-	    get_str(root, "basis", &sl->basis, fname, e) < 0 ||
-	    get_long(root, "from", 1900, 9999, &from, fname, e) < 0 ||
-	    get_long(root, "to", 1900, 9999, &to, fname, e) < 0 ||
-	    get_bool(root, "all_met", &sl->all_met, fname, e) < 0)
+	if (parse_groups(root, node, fname, e) < 0)
 		goto out;
-	sl->from = (int)from;
-	sl->to = (int)to;
-	r = ymap_get(root, "rule");
-	p = ymap_get(root, "person");
-	ys = ymap_get(root, "years");
-	t = ymap_get(root, "totals");
-	if (r == NULL || p == NULL || ys == NULL || t == NULL) {
-		ceh_fail(e, CEH_EINPUT, "%s: a slip needs rule, person, years "
-		    "and totals", fname);
-		goto out;
-	}
-	if (ynode_expect(r, Y_MAP, "rule", fname, e) < 0 ||
-	    ynode_expect(p, Y_MAP, "person", fname, e) < 0 ||
-	    ynode_expect(ys, Y_SEQ, "years", fname, e) < 0 ||
-	    ynode_expect(t, Y_MAP, "totals", fname, e) < 0 ||
-	    ymap_only(r, rk, fname, e) < 0 || ymap_only(p, pk, fname, e) < 0 ||
-	    ymap_only(t, tk, fname, e) < 0)
-		goto out;
-	if (ymap_str(r, "scheme", 1, &scheme, fname, e) < 0 ||
-	    get_long(r, "annual_total", 0, 10000, &sl->rule.total_min, fname,
-	    e) < 0 ||
-	    get_long(r, "annual_public", 0, 10000, &sl->rule.public_min,
-	    fname, e) < 0 ||
-	    get_long(r, "annual_professional", 0, 10000, &sl->rule.pro_min,
-	    fname, e) < 0 ||
-	    ymap_str(r, "professional_share", 1, &share, fname, e) < 0 ||
-	    get_str(r, "text", &sl->rule.text, fname, e) < 0)
-		goto out;
-	if (strcmp(scheme, "hunan") != 0 && strcmp(scheme, "national") != 0) {
-		ceh_fail(e, CEH_EINPUT, "%s: rule.scheme must be hunan or "
-		    "national", fname);
-		goto out;
-	}
-	sl->rule.national = strcmp(scheme, "national") == 0;
-	if (sscanf(share, "%ld/%ld%c", &sn, &sd, &extra) != 2 || sn < 0 ||
-	    sd <= 0 || sn > sd) {
-		ceh_fail(e, CEH_EINPUT, "%s: rule.professional_share must be "
-		    "a fraction like 2/3", fname);
-		goto out;
-	}
-	sl->rule.share_num = sn;
-	sl->rule.share_den = sd;
-	if (ymap_str(p, "id_number", 1, &idn, fname, e) < 0)
-		goto out;
-	if (strlen(idn) != IDNUM_LEN) {
-		ceh_fail(e, CEH_EINPUT, "%s: person.id_number is not an ID "
-		    "number", fname);
-		goto out;
-	}
-	memcpy(sl->id_number, idn, IDNUM_LEN + 1);
-	if (get_str(p, "name", &sl->name, fname, e) < 0 ||
-	    get_str(p, "sex", &sl->sex, fname, e) < 0 ||
-	    get_str(p, "unit", &sl->unit, fname, e) < 0 ||
-	    get_str(p, "unit_name", &sl->unit_name, fname, e) < 0 ||
-	    get_str(p, "series", &sl->series, fname, e) < 0 ||
-	    get_str(p, "specialty", &sl->specialty, fname, e) < 0 ||
-	    get_str(p, "title_level", &sl->title_level, fname, e) < 0 ||
-	    get_str(p, "application", &sl->application, fname, e) < 0)
-		goto out;
-	if (ys->n == 0 || ys->n > SLIP_MAX_YEARS) {
-		ceh_fail(e, CEH_EINPUT, "%s: a slip has 1 to %d years",
-		    fname, SLIP_MAX_YEARS);
-		goto out;
-	}
-	sl->years = xcalloc(ys->n, sizeof(*sl->years));
-	for (i = 0; i < ys->n; i++) {
-		const struct ynode *y = ys->vals[i];
-		struct slip_year *sy = &sl->years[i];
-		long yr;
+	while (next_run(&i, &j)) {
+		enum group g = fields[i].g;
 
-		year_empty(sy, 0);
-		sl->nyears = i + 1;
-		if (ynode_expect(y, Y_MAP, "years item", fname, e) < 0 ||
-		    ymap_only(y, yk, fname, e) < 0 ||
-		    get_long(y, "year", 1900, 9999, &yr, fname, e) < 0 ||
-		    get_bool(y, "approved", &sy->approved, fname, e) < 0 ||
-		    get_str(y, "public_subject", &sy->pub_subject, fname,
-		    e) < 0 ||
-		    get_hours(y, "public_hours", &sy->pub_half, fname, e) < 0 ||
-		    get_str(y, "public_form", &sy->pub_form, fname, e) < 0 ||
-		    get_str(y, "professional_subject", &sy->pro_subject, fname,
-		    e) < 0 ||
-		    get_hours(y, "professional_hours", &sy->pro_half, fname,
-		    e) < 0 ||
-		    get_str(y, "professional_form", &sy->pro_form, fname,
-		    e) < 0 ||
-		    get_hours(y, "total_hours", &sy->total_half, fname, e) < 0 ||
-		    get_bool(y, "met", &sy->met, fname, e) < 0 ||
-		    get_str(y, "agency", &sy->agency, fname, e) < 0 ||
-		    get_str(y, "agency_name", &sy->agency_name, fname, e) < 0 ||
-		    get_str(y, "approved_on", &sy->approved_on, fname, e) < 0 ||
-		    get_str(y, "application", &sy->application, fname, e) < 0)
+		if (g == G_YEARS)
+			rc = parse_years(node[g], sl, i, j, fname, e);
+		else
+			rc = parse_run(node[g], sl, i, j, fname, e);
+		if (rc < 0)
 			goto out;
-		sy->year = (int)yr;
-	}
-	if (get_hours(t, "public_hours", &sl->pub_half, fname, e) < 0 ||
-	    get_hours(t, "professional_hours", &sl->pro_half, fname, e) < 0 ||
-	    get_hours(t, "total_hours", &sl->total_half, fname, e) < 0 ||
-	    get_long(t, "years", 1, SLIP_MAX_YEARS, &nyears, fname, e) < 0 ||
-	    get_long(t, "years_approved", 0, SLIP_MAX_YEARS,
-	    &sl->years_approved, fname, e) < 0 ||
-	    get_long(t, "years_met", 0, SLIP_MAX_YEARS, &sl->years_met, fname,
-	    e) < 0)
-		goto out;
-	if (nyears != (long)sl->nyears) {
-		ceh_fail(e, CEH_EINPUT, "%s: totals.years says %ld but the "
-		    "slip lists %zu", fname, nyears, sl->nyears);
-		goto out;
 	}
 	rc = 0;
 out:
@@ -1270,19 +1423,88 @@ year_same(const struct slip_year *a, const struct slip_year *b)
 	    strcmp(a->application, b->application) == 0;
 }
 
+static int
+sb_same(const struct sbuf *a, const struct sbuf *b)
+{
+	return a->len == b->len && memcmp(a->buf, b->buf, a->len) == 0;
+}
+
+/* A slip from a file: a record with its number must exist and say the
+ * same.  1 with *v and why set when it does not, 0 if it does, -1. */
+static int
+check_record(struct store *s, const struct slip *sl, enum slip_verdict *v,
+    struct sbuf *why, struct ceh_err *e)
+{
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	struct slip rec;
+	int rc = 0;
+
+	slip_init(&rec);
+	if (slip_record_find(s, NULL, sl->number, &rec, e) < 0) {
+		if (e->code != CEH_ENOTFOUND)
+			return -1;
+		*v = SLIP_UNKNOWN;
+		sb_addf(why, "no slip numbered %s was issued by this store",
+		    sl->number);
+		return 1;
+	}
+	slip_canonical(sl, 1, &a);
+	slip_canonical(&rec, 1, &b);
+	if (!sb_same(&a, &b)) {
+		*v = SLIP_ALTERED;
+		sb_addf(why, "slip %s differs from the store's record of it",
+		    sl->number);
+		rc = 1;
+	}
+	sb_release(&a);
+	sb_release(&b);
+	slip_release(&rec);
+	return rc;
+}
+
+/* Compare sl's figures with cur, collected now. */
+static void
+compare_now(const struct slip *sl, const struct slip *cur,
+    enum slip_verdict *v, struct sbuf *why)
+{
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	size_t i;
+
+	slip_canonical(sl, 0, &a);
+	slip_canonical(cur, 0, &b);
+	*v = sb_same(&a, &b) ? SLIP_VALID : SLIP_CHANGED;
+	sb_release(&a);
+	sb_release(&b);
+	if (*v == SLIP_VALID) {
+		sb_addf(why, "slip %s was issued by this store on %s and its "
+		    "figures match the approved data", sl->number,
+		    sl->printed_on);
+		return;
+	}
+	sb_addf(why, "slip %s was issued by this store but the approved data "
+	    "have changed since:", sl->number);
+	for (i = 0; i < sl->nyears && i < cur->nyears; i++) {
+		if (year_same(&sl->years[i], &cur->years[i]))
+			continue;
+		sb_addf(why, " %d: slip ", sl->years[i].year);
+		describe_year(&sl->years[i], why);
+		sb_adds(why, ", now ");
+		describe_year(&cur->years[i], why);
+		sb_addc(why, ';');
+	}
+	if (why->len && why->buf[why->len - 1] == ';')
+		why->buf[--why->len] = '\0';
+}
+
 int
 slip_verify(struct store *s, const struct slip *sl, int from_file,
     enum slip_verdict *v, struct sbuf *why, struct ceh_err *e)
 {
 	char code[SLIP_CODE_LEN + 1], given[SLIP_CODE_LEN + 1];
-	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
-	struct slip rec, cur;
+	struct slip cur;
 	struct ceh_err ce;
-	size_t i;
-	int rc = -1;
+	int rc;
 
-	slip_init(&rec);
-	slip_init(&cur);
 	if (slip_compute_code(s, sl, code, e) < 0)
 		return -1;
 	if (slip_code_normalise(sl->code, given) < 0 ||
@@ -1295,68 +1517,21 @@ slip_verify(struct store *s, const struct slip *sl, int from_file,
 		    sl->number);
 		return 0;
 	}
-	if (from_file) {
-		if (slip_record_find(s, NULL, sl->number, &rec, e) < 0) {
-			if (e->code != CEH_ENOTFOUND)
-				return -1;
-			*v = SLIP_UNKNOWN;
-			sb_addf(why, "no slip numbered %s was issued by this "
-			    "store", sl->number);
-			return 0;
-		}
-		slip_canonical(sl, 1, &a);
-		slip_canonical(&rec, 1, &b);
-		if (a.len != b.len || memcmp(a.buf, b.buf, a.len) != 0) {
-			*v = SLIP_ALTERED;
-			sb_addf(why, "slip %s differs from the store's record "
-			    "of it", sl->number);
-			rc = 0;
-			goto out;
-		}
-		sb_reset(&a);
-		sb_reset(&b);
-	}
+	if (from_file && (rc = check_record(s, sl, v, why, e)) != 0)
+		return rc < 0 ? -1 : 0;
+	slip_init(&cur);
 	if (collect(s, sl->id_number, sl->from, sl->to, &sl->rule, &cur,
-	    &ce) < 0) {
-		if (ce.code == CEH_ENOTFOUND || ce.code == CEH_EINPUT ||
-		    ce.code == CEH_ESTATE) {
-			*v = SLIP_CHANGED;
-			sb_addf(why, "the approved data no longer give this "
-			    "slip: %s", ce.msg);
-			rc = 0;
-		} else
-			*e = ce;
-		goto out;
+	    &ce) == 0)
+		compare_now(sl, &cur, v, why);
+	else if (ce.code == CEH_ENOTFOUND || ce.code == CEH_EINPUT ||
+	    ce.code == CEH_ESTATE) {
+		*v = SLIP_CHANGED;
+		sb_addf(why, "the approved data no longer give this slip: %s",
+		    ce.msg);
+	} else {
+		*e = ce;
+		return -1;
 	}
-	slip_canonical(sl, 0, &a);
-	slip_canonical(&cur, 0, &b);
-	if (a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0) {
-		*v = SLIP_VALID;
-		sb_addf(why, "slip %s was issued by this store on %s and its "
-		    "figures match the approved data", sl->number,
-		    sl->printed_on);
-		rc = 0;
-		goto out;
-	}
-	*v = SLIP_CHANGED;
-	sb_addf(why, "slip %s was issued by this store but the approved data "
-	    "have changed since:", sl->number);
-	for (i = 0; i < sl->nyears && i < cur.nyears; i++) {
-		if (year_same(&sl->years[i], &cur.years[i]))
-			continue;
-		sb_addf(why, " %d: slip ", sl->years[i].year);
-		describe_year(&sl->years[i], why);
-		sb_adds(why, ", now ");
-		describe_year(&cur.years[i], why);
-		sb_addc(why, ';');
-	}
-	if (why->len && why->buf[why->len - 1] == ';')
-		why->buf[--why->len] = '\0';
-	rc = 0;
-out:
-	sb_release(&a);
-	sb_release(&b);
-	slip_release(&rec);
 	slip_release(&cur);
-	return rc;
+	return 0;
 }

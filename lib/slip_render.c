@@ -360,78 +360,97 @@ slip_render_html(const struct slip *sl, FILE *out)
 #endif
 #define PDF_MODULE "slip-pdf.so"
 
-typedef int (*pdf_render_fn)(const struct slip *, FILE *, struct ceh_err *);
+/* Load the module at path and check it is built for this ceh. */
+static const struct slip_pdf_module *
+load_module(const char *path, struct ceh_err *e)
+{
+	const struct slip_pdf_module *m;
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 
-/* Find and load the PDF module once; NULL with e filled on failure. */
-static pdf_render_fn
+	if (h == NULL) {
+		ceh_fail(e, CEH_ESYS, "cannot load the PDF module '%.400s': "
+		    "%.400s", path, dlerror());
+		return NULL;
+	}
+	m = dlsym(h, SLIP_PDF_MODULE_SYM);
+	if (m == NULL || m->abi != SLIP_RENDER_ABI ||
+	    m->slip_size != sizeof(struct slip) || m->render == NULL) {
+		if (m == NULL)
+			ceh_fail(e, CEH_ESYS, "'%.400s' is not a PDF module of "
+			    "this ceh (it has no version: an older "
+			    "installation?); reinstall ceh or set CEH_LIBDIR",
+			    path);
+		else
+			ceh_fail(e, CEH_ESYS, "'%.400s' is the PDF module of "
+			    "another ceh version (version %d, this ceh needs "
+			    "%d); reinstall ceh or set CEH_LIBDIR", path,
+			    m->abi, SLIP_RENDER_ABI);
+		/* not dlclose'd: unloading glib and fontconfig would leave
+		 * what their constructors allocated unreachable (a leak) */
+		return NULL;
+	}
+	return m;	/* loaded for the life of the process */
+}
+
+/* The places to look for the module, in order: $CEH_LIBDIR when set
+ * (only there), else the executable's folder, build/ beside it and the
+ * installed CEH_LIBDIR. */
+static size_t
+module_paths(char paths[3][PATH_MAX + 64])
+{
+	const char *env = getenv("CEH_LIBDIR");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+	size_t np = 0;
+
+	if (env && *env) {
+		snprintf(paths[np++], PATH_MAX + 64, "%s/%s", env, PDF_MODULE);
+		return np;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(paths[np++], PATH_MAX + 64, "%s/%s", exe,
+			    PDF_MODULE);
+			snprintf(paths[np++], PATH_MAX + 64, "%s/build/%s", exe,
+			    PDF_MODULE);
+		}
+	}
+	snprintf(paths[np++], PATH_MAX + 64, "%s/%s", CEH_LIBDIR, PDF_MODULE);
+	return np;
+}
+
+/* Find and load the PDF module once: the first of module_paths that
+ * exists; NULL with e filled on failure. */
+static const struct slip_pdf_module *
 pdf_module(struct ceh_err *e)
 {
-	static pdf_render_fn fn;
-	char exe[PATH_MAX], path[PATH_MAX + 64], tried[1024] = "";
-	const char *env = getenv("CEH_LIBDIR");
-	const char *dirs[4];
-	size_t i, nd = 0;
-	ssize_t n;
-	void *h;
+	static const struct slip_pdf_module *m;
+	char paths[3][PATH_MAX + 64], tried[1024] = "";
+	size_t i, np, l;
 
-	if (fn)
-		return fn;
-	n = -1;
-	if (env && *env)
-		dirs[nd++] = env;	/* set: the only place searched */
-	else
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			dirs[nd++] = exe;
-		}
+	if (m)
+		return m;
+	np = module_paths(paths);
+	for (i = 0; i < np; i++) {
+		if (access(paths[i], R_OK) == 0)
+			return m = load_module(paths[i], e);
+		l = strlen(tried);
+		if (l + strlen(paths[i]) + 3 < sizeof(tried))
+			snprintf(tried + l, sizeof(tried) - l, "%s%s",
+			    l ? ", " : "", paths[i]);
 	}
-	if (nd == 0 || !(env && *env))
-		dirs[nd++] = CEH_LIBDIR;
-	for (i = 0; i < nd + (n > 0 ? 1 : 0); i++) {
-		const char *d = i < nd ? dirs[i] : exe;
-
-		if (i < nd)
-			snprintf(path, sizeof(path), "%s/%s", d, PDF_MODULE);
-		else
-			snprintf(path, sizeof(path), "%s/build/%s", d,
-			    PDF_MODULE);
-		if (access(path, R_OK) != 0) {
-			size_t l = strlen(tried);
-
-			if (l + strlen(path) + 3 < sizeof(tried))
-				snprintf(tried + l, sizeof(tried) - l, "%s%.900s",
-				    l ? ", " : "", path);
-			continue;
-		}
-		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-		if (h == NULL) {
-			ceh_fail(e, CEH_ESYS, "cannot load the PDF module "
-			    "'%.400s': %.400s", path, dlerror());
-			return NULL;
-		}
-		*(void **)&fn = dlsym(h, "slip_pdf_plugin_render");
-		if (fn == NULL) {
-			ceh_fail(e, CEH_ESYS, "'%.400s' is not ceh's PDF module",
-			    path);
-			return NULL;
-		}
-		return fn;
-	}
-	ceh_fail(e, CEH_ESYS, "PDF output needs the module %s (looked in %.800s); "
-	    "reinstall ceh or set CEH_LIBDIR", PDF_MODULE, tried);
+	ceh_fail(e, CEH_ESYS, "PDF output needs the module %s (looked in "
+	    "%.800s); reinstall ceh or set CEH_LIBDIR", PDF_MODULE, tried);
 	return NULL;
 }
 
 int
 slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
 {
-	pdf_render_fn fn = pdf_module(e);
+	const struct slip_pdf_module *mod = pdf_module(e);
 
-	return fn ? fn(sl, out, e) : -1;
+	return mod ? mod->render(sl, out, e) : -1;
 }

@@ -19,6 +19,7 @@
 #ifndef CEH_SLIP_RENDER_H
 #define CEH_SLIP_RENDER_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct ceh_err;
@@ -31,8 +32,30 @@ void slip_render_text(const struct slip *sl, FILE *out);
 void slip_render_html(const struct slip *sl, FILE *out);
 /* PDF: loads the renderer module slip-pdf.so (lib/plugin/slip_pdf.c) from
  * $CEH_LIBDIR when set (only there), else next to the executable, in
- * build/ beside it, or in the installed CEH_LIBDIR; class 5 naming the module if it cannot be loaded. */
+ * build/ beside it, or in the installed CEH_LIBDIR; class 5 naming the
+ * module if it cannot be loaded or is not built for this ceh (below). */
 int slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e);
+
+/*
+ * The PDF module's one entry point: the module defines the object
+ * SLIP_PDF_MODULE_SYM, and the loader uses it only if its abi is
+ * SLIP_RENDER_ABI and its slip_size is sizeof(struct slip); a stale
+ * installed module is refused instead of misreading struct slip.
+ * Raise SLIP_RENDER_ABI whenever struct slip, struct slip_year, struct
+ * ceh_err or a library function the module calls back changes.  (The
+ * #ifndef lets a test build a module of another version.)
+ */
+#ifndef SLIP_RENDER_ABI
+#define SLIP_RENDER_ABI 1
+#endif
+#define SLIP_PDF_MODULE_SYM "slip_pdf_module"
+
+struct slip_pdf_module {
+	int abi;		/* SLIP_RENDER_ABI when it was built */
+	size_t slip_size;	/* sizeof(struct slip) when it was built */
+	int (*render)(const struct slip *sl, FILE *out, struct ceh_err *e);
+};
+extern const struct slip_pdf_module slip_pdf_module;
 
 /* Labels shared by the renderers. */
 const char *slip_met_label(int met);		/* 达标 / 不达标 */

@@ -292,7 +292,21 @@ store_save_units(struct store *s, struct ceh_err *e)
 int
 store_lock(struct store *s, struct lock *lk, struct ceh_err *e)
 {
-	return lock_take(s->rootfd, ".lock", s->wait_secs, lk, e);
+	return lock_take(s->rootfd, NULL, ".lock", s->wait_secs, lk, e);
+}
+
+int
+store_sweep(struct store *s, struct sweep *sw, struct ceh_err *e)
+{
+	int fd, rc;
+
+	if (temp_sweep(s->rootfd, NULL, NULL, sw, e) < 0)
+		return -1;
+	if ((fd = open_dir_at(s->rootfd, "codes", 0, e)) < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	rc = temp_sweep(fd, "codes", NULL, sw, e);
+	close(fd);
+	return rc;
 }
 
 /* ---- application ids ---- */
@@ -350,6 +364,28 @@ app_ref_format(const struct app_ref *r, char *out)
 	memcpy(out + IDNUM_LEN + 1, r->uniq, APP_UNIQ_LEN + 1);
 }
 
+/* ---- names ---- */
+
+int
+person_dir_name(const char *s)
+{
+	return strlen(s) == IDNUM_LEN && strspn(s, "0123456789") >= 17 &&
+	    (s[17] == 'X' || (s[17] >= '0' && s[17] <= '9'));
+}
+
+int
+app_file_name(const char *name, const char *ext, char *uniq)
+{
+	size_t len = strlen(name), elen = strlen(ext);
+
+	if (len != APP_UNIQ_LEN + elen || strcmp(name + APP_UNIQ_LEN, ext) ||
+	    !uniq_valid(name, APP_UNIQ_LEN))
+		return 0;
+	memcpy(uniq, name, APP_UNIQ_LEN);
+	uniq[APP_UNIQ_LEN] = '\0';
+	return 1;
+}
+
 /* ---- people ---- */
 
 void
@@ -359,48 +395,73 @@ person_shard(const char *idnum, char out[4])
 	out[3] = '\0';
 }
 
-int
-person_open(struct store *s, const char *idnum, int create,
-    struct person *p, struct ceh_err *e)
+const char *
+person_folder(const struct person *p, enum stage f, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", p->dir, stage_name(f));
+	return buf;
+}
+
+static void
+person_init(struct person *p, const char *idnum)
 {
 	char shard[4];
-	int sfd, i;
+	int i;
 
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
 	p->lock.fd = -1;
 	for (i = 0; i < STAGE__COUNT; i++)
 		p->stagefd[i] = -1;
-	if (strlen(idnum) != IDNUM_LEN ||
-	    strspn(idnum, "0123456789") < 17 ||
-	    (idnum[17] != 'X' && (idnum[17] < '0' || idnum[17] > '9')))
-		return ceh_fail(e, CEH_EINPUT, "bad ID number '%.40s'", idnum);
-	memcpy(p->idnum, idnum, IDNUM_LEN + 1);
-	person_shard(idnum, shard);
-	sfd = open_dir_at(s->peoplefd, shard, create, e);
-	if (sfd < 0)
-		goto notfound;
-	p->fd = open_dir_at(sfd, idnum, create, e);
-	close(sfd);
-	if (p->fd < 0)
-		goto notfound;
+	snprintf(p->idnum, sizeof(p->idnum), "%s", idnum);
+	person_shard(p->idnum, shard);
+	snprintf(p->dir, sizeof(p->dir), "people/%s/%s", shard, p->idnum);
+}
+
+/* The person's folder below its shard folder sfd, and its stage folders;
+ * a missing stage folder of an existing person is created lazily by
+ * writers and treated as empty by readers. */
+static int
+person_open_at(int sfd, const char *idnum, int create, struct person *p,
+    struct ceh_err *e)
+{
+	int i;
+
+	person_init(p, idnum);
+	if ((p->fd = open_dir_at(sfd, idnum, create, e)) < 0)
+		return -1;
 	for (i = 0; i < STAGE__COUNT; i++) {
 		p->stagefd[i] = open_dir_at(p->fd, stage_name(i), create, e);
-		if (p->stagefd[i] < 0 && e->code != CEH_ENOTFOUND)
-			goto fail;
-		if (p->stagefd[i] < 0 && create)
-			goto fail;
-		/* a missing stage folder of an existing person is created
-		 * lazily by writers; readers treat it as empty */
+		if (p->stagefd[i] < 0 && (create || e->code != CEH_ENOTFOUND)) {
+			ceh_err_prefix(e, "%s", p->dir);
+			person_close(p);
+			return -1;
+		}
 	}
 	return 0;
-notfound:
-	if (e->code == CEH_ENOTFOUND)
+}
+
+int
+person_open(struct store *s, const char *idnum, int create,
+    struct person *p, struct ceh_err *e)
+{
+	char shard[4];
+	int sfd, rc;
+
+	person_init(p, "");
+	if (!person_dir_name(idnum))
+		return ceh_fail(e, CEH_EINPUT, "bad ID number '%.40s'", idnum);
+	person_shard(idnum, shard);
+	if ((sfd = open_dir_at(s->peoplefd, shard, create, e)) < 0)
+		rc = -1;
+	else {
+		rc = person_open_at(sfd, idnum, create, p, e);
+		close(sfd);
+	}
+	if (rc < 0 && e->code == CEH_ENOTFOUND)
 		ceh_fail(e, CEH_ENOTFOUND, "no applications for ID number %s",
 		    idnum);
-fail:
-	person_close(p);
-	return -1;
+	return rc;
 }
 
 void
@@ -420,75 +481,26 @@ person_close(struct person *p)
 }
 
 int
-person_lock(struct store *s, struct person *p, struct ceh_err *e)
+person_lock_mode(struct store *s, struct person *p, enum lock_mode m,
+    struct ceh_err *e)
 {
 	struct repair_report rep;
-	int i;
 
-	if (lock_take(p->fd, ".lock", s->wait_secs, &p->lock, e) < 0)
+	if (lock_take(p->fd, p->dir, ".lock", s->wait_secs, &p->lock, e) < 0)
 		return -1;
-	for (i = 0; i < STAGE__COUNT; i++)
-		if (p->stagefd[i] < 0 &&
-		    (p->stagefd[i] = open_dir_at(p->fd, stage_name(i), 1,
-		    e)) < 0)
-			return -1;
+	if (m == LOCK_ONLY)
+		return 0;
 	memset(&rep, 0, sizeof(rep));
 	return person_repair(s, p, 1, &rep, e);
 }
 
-static int
-doc_name_uniq(const char *name, const char *ext, char *uniq)
+int
+person_lock(struct store *s, struct person *p, struct ceh_err *e)
 {
-	size_t len = strlen(name), elen = strlen(ext);
-
-	if (len != APP_UNIQ_LEN + elen || strcmp(name + APP_UNIQ_LEN, ext) ||
-	    !uniq_valid(name, APP_UNIQ_LEN))
-		return 0;
-	memcpy(uniq, name, APP_UNIQ_LEN);
-	uniq[APP_UNIQ_LEN] = '\0';
-	return 1;
+	return person_lock_mode(s, p, LOCK_REPAIR, e);
 }
 
-/* Names in a directory, filtered by keep(); caller frees. */
-static char **
-list_dir(int dirfd, size_t *count)
-{
-	char **v = NULL;
-	size_t n = 0;
-	struct dirent *d;
-	DIR *dir;
-	int fd;
-
-	*count = 0;
-	if (dirfd < 0)
-		return NULL;
-	fd = dup(dirfd);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	rewinddir(dir);
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n++] = xstrdup(d->d_name);
-	}
-	closedir(dir);
-	*count = n;
-	return v;
-}
-
-static void
-free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
+/* ---- the roll-forward repair (person_repair) ---- */
 
 static void
 say(struct repair_report *rep, const char *fmt, ...)
@@ -513,14 +525,13 @@ static int
 doc_stage_peek(struct person *p, enum stage folder, const char *name,
     int *out, struct ceh_err *e)
 {
-	char shard[4], fname[160], val[32];
+	char fname[160], val[32];
 	enum stage st;
 	char *buf;
 	size_t len;
 	int rc;
 
-	person_shard(p->idnum, shard);
-	snprintf(fname, sizeof(fname), "people/%s/%s/%s/%s", shard, p->idnum,
+	snprintf(fname, sizeof(fname), "%s/%s/%s", p->dir,
 	    stage_name(folder), name);
 	if (read_file_at(p->stagefd[folder], name, DOC_MAX_BYTES, &buf, &len,
 	    e) < 0) {
@@ -538,172 +549,180 @@ doc_stage_peek(struct person *p, enum stage folder, const char *name,
 	return 0;
 }
 
+/*
+ * The one move of person_repair: NAME from folder f to folder g, or, in
+ * a report-only run, the problem said.  what describes why ("its stage
+ * is", "belongs in"); *count is bumped on a move.  A move refused because
+ * the target exists is reported (class 4 is not fatal); -1 only for a
+ * system error.
+ */
+static int
+move_or_report(struct person *p, enum stage f, enum stage g,
+    const char *name, int repair, const char *what, long *count,
+    struct repair_report *rep, struct ceh_err *e)
+{
+	char from[48], to[48];
+
+	if (!repair) {
+		say(rep, "%s/%s/%s: %s %s", p->dir, stage_name(f), name, what,
+		    stage_name(g));
+		rep->problems++;
+		return 0;
+	}
+	if (move_file(p->stagefd[f], person_folder(p, f, from, sizeof(from)),
+	    p->stagefd[g], person_folder(p, g, to, sizeof(to)), name,
+	    TEMP_SYNC, e) < 0) {
+		if (e->code != CEH_ESTATE)
+			return -1;
+		say(rep, "%s", e->msg);
+		rep->problems++;
+		return 0;
+	}
+	say(rep, "%s/%s/%s: %s %s, moved", p->dir, stage_name(f), name, what,
+	    stage_name(g));
+	(*count)++;
+	return 0;
+}
+
+/* libzip's temp archive next to UNIQ.zip ("UNIQ.zip.XXXXXX"). */
+static int
+libzip_temp(const char *name)
+{
+	return strlen(name) > APP_UNIQ_LEN + 5 &&
+	    strncmp(name + APP_UNIQ_LEN, ".zip.", 5) == 0;
+}
+
+struct repair_walk {
+	struct store *s;
+	struct person *p;
+	enum stage f;
+	int repair;
+	struct repair_report *rep;
+	struct ceh_err *e;
+};
+
+/* Step 1: anything but the lock and the stage folders in the person's
+ * folder is reported. */
+static int
+stranger_in_person(int dirfd, const char *name, void *arg)
+{
+	struct repair_walk *w = arg;
+	enum stage st;
+
+	(void)dirfd;
+	if (strcmp(name, ".lock") != 0 && stage_parse(name, &st) < 0) {
+		say(w->rep, "%s/%s: not a file of ceh (left alone)", w->p->dir,
+		    name);
+		w->rep->problems++;
+	}
+	return 0;
+}
+
+/* Step 2 for one document: reported if it is in a second folder too, then
+ * moved to the folder its stage names. */
+static int
+repair_doc(struct repair_walk *w, const char *name)
+{
+	struct person *p = w->p;
+	struct ceh_err sub;
+	struct stat st;
+	int other, g = 0;
+
+	/* one name in two folders: never merged by guesswork */
+	for (other = w->f + 1; other < STAGE__COUNT; other++)
+		if (p->stagefd[other] >= 0 && fstatat(p->stagefd[other], name,
+		    &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			say(w->rep, "%s: %s is in both %s/ and %s/ (left alone: "
+			    "keep the right one by hand)", p->dir, name,
+			    stage_name(w->f), stage_name(other));
+			w->rep->problems++;
+		}
+	/* unreadable: left where it is, for the full reader of the caller
+	 * (fsck, the command) to report */
+	if (doc_stage_peek(p, w->f, name, &g, &sub) < 0 || g == (int)w->f)
+		return 0;
+	return move_or_report(p, w->f, (enum stage)g, name, w->repair,
+	    "its stage is", &w->rep->moved, w->rep, w->e);
+}
+
+/* Step 2: every name of one stage folder. */
+static int
+repair_name(int dirfd, const char *name, void *arg)
+{
+	struct repair_walk *w = arg;
+	char uniq[APP_UNIQ_LEN + 1], where[48];
+	struct sweep sw = { w->repair, 0, 0, w->rep->say, w->rep->arg };
+
+	if (is_temp_name(name) || libzip_temp(name)) {
+		/* we hold the lock: no writer of this person is alive */
+		temp_sweep_one(dirfd, person_folder(w->p, w->f, where,
+		    sizeof(where)), name, &sw);
+		w->rep->temps_removed += sw.removed;
+		w->rep->problems += sw.found - sw.removed;
+		return 0;
+	}
+	if (app_file_name(name, ".yaml", uniq))
+		return repair_doc(w, name) < 0 ? 1 : 0;
+	if (!app_file_name(name, ".zip", uniq)) {
+		say(w->rep, "%s/%s/%s: not a file of ceh (left alone)",
+		    w->p->dir, stage_name(w->f), name);
+		w->rep->problems++;
+	}
+	return 0;
+}
+
+/* Step 3 for one name: an archive follows its document. */
+static int
+repair_zip(int dirfd, const char *name, void *arg)
+{
+	struct repair_walk *w = arg;
+	struct person *p = w->p;
+	char uniq[APP_UNIQ_LEN + 1], doc[64];
+	enum stage g;
+	struct stat st;
+
+	if (!app_file_name(name, ".zip", uniq))
+		return 0;
+	snprintf(doc, sizeof(doc), "%s.yaml", uniq);
+	if (fstatat(dirfd, doc, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	for (g = 0; g < STAGE__COUNT; g++)
+		if (g != w->f && p->stagefd[g] >= 0 && fstatat(p->stagefd[g],
+		    doc, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			break;
+	if (g == STAGE__COUNT) {
+		say(w->rep, "%s/%s/%s: attachments without an application",
+		    p->dir, stage_name(w->f), name);
+		w->rep->problems++;
+		return 0;
+	}
+	return move_or_report(p, w->f, g, name, w->repair, "belongs in",
+	    &w->rep->zips_moved, w->rep, w->e) < 0 ? 1 : 0;
+}
+
 int
 person_repair(struct store *s, struct person *p, int repair,
     struct repair_report *rep, struct ceh_err *e)
 {
-	char shard[4], uniq[APP_UNIQ_LEN + 1], name[64];
-	struct stat st;
-	int f, g = 0;
+	struct repair_walk w = { s, p, STAGE_DRAFT, repair, rep, e };
+	int f, step;
 
-	(void)s;
-	person_shard(p->idnum, shard);
-	/* 1. temp files of interrupted writes (we hold the lock, so no
-	 *    writer of this person is alive) */
-	for (f = 0; f < STAGE__COUNT; f++) {
-		size_t n, i;
-		char **v = list_dir(p->stagefd[f], &n);
-
-		for (i = 0; i < n; i++) {
-			size_t l = strlen(v[i]);
-			int libzip_temp = l > APP_UNIQ_LEN + 5 &&
-			    strncmp(v[i] + APP_UNIQ_LEN, ".zip.", 5) == 0;
-
-			if (!is_temp_name(v[i]) && !libzip_temp) {
-				/* readers skip anything else; say so */
-				if (!doc_name_uniq(v[i], ".yaml", uniq) &&
-				    !doc_name_uniq(v[i], ".zip", uniq)) {
-					say(rep, "people/%s/%s/%s/%s: not a "
-					    "file of ceh (left alone)", shard,
-					    p->idnum, stage_name(f), v[i]);
-					rep->problems++;
-				}
-				continue;
-			}
-			if (repair && unlinkat(p->stagefd[f], v[i], 0) == 0) {
-				say(rep, "people/%s/%s/%s/%s: temp file of an "
-				    "interrupted write, removed", shard,
-				    p->idnum, stage_name(f), v[i]);
-				rep->temps_removed++;
-			} else {
-				say(rep, "people/%s/%s/%s/%s: temp file of an "
-				    "interrupted write%s%s", shard, p->idnum,
-				    stage_name(f), v[i], repair ?
-				    ", cannot remove it: " : "", repair ?
-				    strerror(errno) : "");
-				rep->problems++;
-			}
+	for (f = 0; repair && f < STAGE__COUNT; f++)
+		if (p->stagefd[f] < 0 && (p->stagefd[f] =
+		    open_dir_at(p->fd, stage_name(f), 1, e)) < 0) {
+			ceh_err_prefix(e, "%s", p->dir);
+			return -1;
 		}
-		free_list(v, n);
-	}
-	/* 1b. anything but the lock and the stage folders in the person's
-	 *     directory */
-	{
-		size_t n, i;
-		char **v = list_dir(p->fd, &n);
-
-		for (i = 0; i < n; i++) {
-			enum stage st_;
-
-			if (strcmp(v[i], ".lock") == 0 ||
-			    stage_parse(v[i], &st_) == 0)
-				continue;
-			say(rep, "people/%s/%s/%s: not a file of ceh (left "
-			    "alone)", shard, p->idnum, v[i]);
-			rep->problems++;
+	/* a folder that cannot be read is skipped here: the caller's
+	 * reader reports it */
+	(void)dir_each(p->fd, stranger_in_person, &w);
+	for (step = 2; step <= 3; step++)
+		for (f = 0; f < STAGE__COUNT; f++) {
+			w.f = (enum stage)f;
+			if (p->stagefd[f] >= 0 && dir_each(p->stagefd[f],
+			    step == 2 ? repair_name : repair_zip, &w) == 1)
+				return -1;
 		}
-		free_list(v, n);
-	}
-	/* 2. documents whose stage field names another folder */
-	for (f = 0; f < STAGE__COUNT; f++) {
-		size_t n, i;
-		char **v = list_dir(p->stagefd[f], &n);
-
-		for (i = 0; i < n; i++) {
-			struct ceh_err sub;
-			int other;
-
-			if (!doc_name_uniq(v[i], ".yaml", uniq))
-				continue;
-			/* one name in two folders: never merged by guesswork */
-			for (other = f + 1; other < STAGE__COUNT; other++)
-				if (p->stagefd[other] >= 0 &&
-				    fstatat(p->stagefd[other], v[i], &st,
-				    AT_SYMLINK_NOFOLLOW) == 0) {
-					say(rep, "people/%s/%s: %s is in both "
-					    "%s/ and %s/ (left alone: keep the "
-					    "right one by hand)", shard,
-					    p->idnum, v[i], stage_name(f),
-					    stage_name(other));
-					rep->problems++;
-				}
-			/* unreadable: left where it is, for the full reader
-			 * of the caller (fsck, the command) to report */
-			if (doc_stage_peek(p, (enum stage)f, v[i], &g,
-			    &sub) < 0 || g == f)
-				continue;
-			if (!repair) {
-				say(rep, "people/%s/%s/%s/%s: its stage is %s",
-				    shard, p->idnum, stage_name(f), v[i],
-				    stage_name(g));
-				rep->problems++;
-				continue;
-			}
-			if (move_file(p->stagefd[f], v[i], p->stagefd[g], v[i],
-			    e) < 0) {
-				if (e->code != CEH_ESTATE) {
-					free_list(v, n);
-					return -1;
-				}
-				say(rep, "%s", e->msg);
-				rep->problems++;
-				continue;
-			}
-			say(rep, "people/%s/%s/%s/%s: its stage is %s, moved",
-			    shard, p->idnum, stage_name(f), v[i],
-			    stage_name(g));
-			rep->moved++;
-		}
-		free_list(v, n);
-	}
-	/* 3. archives follow their document */
-	for (f = 0; f < STAGE__COUNT; f++) {
-		size_t n, i;
-		char **v = list_dir(p->stagefd[f], &n);
-
-		for (i = 0; i < n; i++) {
-			if (!doc_name_uniq(v[i], ".zip", uniq))
-				continue;
-			snprintf(name, sizeof(name), "%s.yaml", uniq);
-			if (fstatat(p->stagefd[f], name, &st,
-			    AT_SYMLINK_NOFOLLOW) == 0)
-				continue;
-			for (g = 0; g < STAGE__COUNT; g++)
-				if (g != f && p->stagefd[g] >= 0 &&
-				    fstatat(p->stagefd[g], name, &st,
-				    AT_SYMLINK_NOFOLLOW) == 0)
-					break;
-			if (g == STAGE__COUNT) {
-				say(rep, "people/%s/%s/%s/%s: attachments "
-				    "without an application", shard, p->idnum,
-				    stage_name(f), v[i]);
-				rep->problems++;
-				continue;
-			}
-			if (!repair) {
-				say(rep, "people/%s/%s/%s/%s: belongs in %s",
-				    shard, p->idnum, stage_name(f), v[i],
-				    stage_name(g));
-				rep->problems++;
-				continue;
-			}
-			if (move_file(p->stagefd[f], v[i], p->stagefd[g], v[i],
-			    e) < 0) {
-				if (e->code != CEH_ESTATE) {
-					free_list(v, n);
-					return -1;
-				}
-				say(rep, "%s", e->msg);
-				rep->problems++;
-				continue;
-			}
-			say(rep, "people/%s/%s/%s/%s: belongs in %s, moved",
-			    shard, p->idnum, stage_name(f), v[i],
-			    stage_name(g));
-			rep->zips_moved++;
-		}
-		free_list(v, n);
-	}
 	return 0;
 }
 
@@ -732,15 +751,14 @@ int
 app_read(struct store *s, struct person *p, enum stage folder,
     const char *uniq, struct application *app, struct ceh_err *e)
 {
-	char name[64], fname[160], shard[4];
+	char name[64], fname[160];
 	char *buf;
 	size_t len;
 	int rc;
 
-	person_shard(p->idnum, shard);
 	snprintf(name, sizeof(name), "%s.yaml", uniq);
-	snprintf(fname, sizeof(fname), "people/%s/%s/%s/%s", shard, p->idnum,
-	    stage_name(folder), name);
+	snprintf(fname, sizeof(fname), "%s/%s/%s", p->dir, stage_name(folder),
+	    name);
 	app_init(app);
 	if (p->stagefd[folder] < 0)
 		return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found", fname);
@@ -762,63 +780,145 @@ app_read(struct store *s, struct person *p, enum stage folder,
 	return rc;
 }
 
+/* A document moves by one rename at a time, so a few looks find it. */
+#define LOAD_TRIES 4
+
+int
+app_load(struct store *s, struct person *p, const char *uniq,
+    enum stage *folder, struct application *app, struct ceh_err *e)
+{
+	int tries;
+
+	app_init(app);
+	for (tries = 0; tries < LOAD_TRIES; tries++) {
+		if (app_find(p, uniq, folder, e) < 0)
+			return -1;
+		stop_point("app-after-find");
+		if (app_read(s, p, *folder, uniq, app, e) == 0)
+			return 0;
+		if (e->code != CEH_ENOTFOUND)
+			return -1;
+	}
+	return -1;
+}
+
 int
 app_create(struct store *s, struct person *p, const struct application *app,
     struct ceh_err *e)
 {
 	struct sbuf sb = SBUF_INIT;
-	char name[64];
+	char name[64], where[48];
 	int rc;
 
 	(void)s;
 	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
 	rc = doc_emit(app, &sb, e);
 	if (rc == 0)
-		rc = atomic_create(p->stagefd[STAGE_DRAFT], name, sb.buf,
-		    sb.len, e);
+		rc = atomic_create_at(p->stagefd[STAGE_DRAFT], person_folder(p,
+		    STAGE_DRAFT, where, sizeof(where)), name, sb.buf, sb.len, e);
 	sb_release(&sb);
 	return rc;
+}
+
+/* ---- the commit path ---- */
+
+int
+app_prepare(struct store *s, struct person *p, const struct application *app,
+    enum stage folder, enum commit_sync sync, struct app_commit *c,
+    struct ceh_err *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	char name[64], where[48];
+	int rc;
+
+	(void)s;
+	memset(c, 0, sizeof(*c));
+	c->tmp.fd = -1;
+	c->p = p;
+	c->from = folder;
+	c->to = app->stage;
+	c->sync = sync;
+	snprintf(c->appid, sizeof(c->appid), "%s", app->id);
+	snprintf(c->status, sizeof(c->status), "%s", app_status(app));
+	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
+	rc = doc_emit(app, &sb, e);
+	if (rc == 0)
+		rc = temp_file(&c->tmp, p->stagefd[folder], person_folder(p,
+		    folder, where, sizeof(where)), name, sb.buf, sb.len,
+		    sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC, e);
+	sb_release(&sb);
+	return rc;
+}
+
+void
+app_abort(struct app_commit *c)
+{
+	temp_rollback(&c->tmp);
+}
+
+void
+app_commit_late(const struct app_commit *c, const char *why,
+    struct ceh_err *e)
+{
+	ceh_err_prefix(e, "%s is now %s but %s", c->appid, c->status, why);
+}
+
+int
+app_finish(struct store *s, struct app_commit *c, struct ceh_err *e)
+{
+	struct person *p = c->p;
+	enum temp_sync sync = c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC;
+	char zip[64], from[48], to[48];
+	struct stat st;
+	int fd = p->stagefd[c->from];
+
+	(void)s;
+	person_folder(p, c->from, from, sizeof(from));
+	person_folder(p, c->to, to, sizeof(to));
+	if (temp_commit(&c->tmp, e) < 0)
+		return -1;
+	c->committed = 1;
+	if (sync == TEMP_SYNC && fsync_dir(fd, from, e) < 0)
+		goto late_sync;
+	if (c->to == c->from)
+		return 0;
+	crash_point("commit-after-write");
+	if (move_file(fd, from, p->stagefd[c->to], to, c->tmp.target, sync,
+	    e) < 0)
+		goto late_move;
+	crash_point("commit-after-move");
+	snprintf(zip, sizeof(zip), "%.20s.zip", c->tmp.target);
+	if (fstatat(fd, zip, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    move_file(fd, from, p->stagefd[c->to], to, zip, sync, e) < 0)
+		goto late_move;
+	return 0;
+late_sync:
+	app_commit_late(c, COMMIT_LATE_SYNC, e);
+	return -1;
+late_move:
+	app_commit_late(c, "is not in its stage folder yet (run 'ceh fsck "
+	    "--repair')", e);
+	return -1;
 }
 
 int
 app_commit(struct store *s, struct person *p, const struct application *app,
     enum stage folder, struct ceh_err *e)
 {
-	struct sbuf sb = SBUF_INIT;
-	char name[64], zip[64];
-	const char *uniq = app->id + IDNUM_LEN + 1;
-	struct stat st;
-	int rc;
+	struct app_commit c;
 
-	(void)s;
-	snprintf(name, sizeof(name), "%s.yaml", uniq);
-	snprintf(zip, sizeof(zip), "%s.zip", uniq);
-	rc = doc_emit(app, &sb, e);
-	if (rc == 0)
-		rc = atomic_write(p->stagefd[folder], name, sb.buf, sb.len, e);
-	sb_release(&sb);
-	if (rc < 0 || app->stage == folder)
-		return rc;
-	crash_point("commit-after-write");
-	if (move_file(p->stagefd[folder], name, p->stagefd[app->stage], name,
-	    e) < 0)
+	if (app_prepare(s, p, app, folder, COMMIT_SYNC, &c, e) < 0)
 		return -1;
-	crash_point("commit-after-move");
-	if (fstatat(p->stagefd[folder], zip, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    move_file(p->stagefd[folder], zip, p->stagefd[app->stage], zip,
-	    e) < 0)
-		return -1;
-	return 0;
+	return app_finish(s, &c, e);
 }
+
+/* ---- one application ---- */
 
 void
 app_handle_init(struct app_handle *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->p.fd = -1;
-	h->p.lock.fd = -1;
-	for (int i = 0; i < STAGE__COUNT; i++)
-		h->p.stagefd[i] = -1;
+	person_init(&h->p, "");
 	app_init(&h->app);
 }
 
@@ -839,9 +939,7 @@ app_open(struct store *s, const char *id, int mutate, struct app_handle *h,
 			return -1;
 		h->locked = 1;
 	}
-	if (app_find(&h->p, h->ref.uniq, &h->folder, e) < 0)
-		return -1;
-	return app_read(s, &h->p, h->folder, h->ref.uniq, &h->app, e);
+	return app_load(s, &h->p, h->ref.uniq, &h->folder, &h->app, e);
 }
 
 int
@@ -862,51 +960,176 @@ app_close(struct app_handle *h)
 
 /* ---- walking ---- */
 
+/* dir_each callbacks stop it with 1 and keep the visitor's own return
+ * value in the walk (dir_each's -1 is its own failure). */
+struct people_walk {
+	struct store *s;
+	const char *shard;
+	person_visit_fn fn;
+	void *arg;
+	int rc;
+};
+
+/* One name in a shard folder: a person of that shard is opened and
+ * visited. */
 static int
-idnum_name(const char *s)
+people_person(int sfd, const char *name, void *arg)
 {
-	return strlen(s) == IDNUM_LEN && strspn(s, "0123456789") >= 17 &&
-	    (s[17] == 'X' || (s[17] >= '0' && s[17] <= '9'));
+	struct people_walk *w = arg;
+	struct person p;
+	struct ceh_err err;
+
+	if (!person_dir_name(name) || strncmp(name + 14, w->shard, 3) != 0)
+		return 0;
+	if (person_open_at(sfd, name, 0, &p, &err) < 0) {
+		if (err.code == CEH_ENOTFOUND)
+			return 0;	/* gone meanwhile */
+		w->rc = w->fn(w->s, NULL, &err, w->arg);
+	} else {
+		w->rc = w->fn(w->s, &p, NULL, w->arg);
+		person_close(&p);
+	}
+	return w->rc != 0;
+}
+
+/* One name in people/: a shard folder is walked (an unreadable one is
+ * skipped, as a person that cannot be opened would be by readers). */
+static int
+people_shard(int peoplefd, const char *name, void *arg)
+{
+	struct people_walk *w = arg;
+	int sfd, rc;
+
+	if (strlen(name) != 3 || strspn(name, "0123456789") != 3)
+		return 0;
+	sfd = openat(peoplefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (sfd < 0)
+		return 0;
+	w->shard = name;
+	rc = dir_each(sfd, people_person, w);
+	close(sfd);
+	return rc > 0;
+}
+
+int
+store_people(struct store *s, person_visit_fn fn, void *arg,
+    struct ceh_err *e)
+{
+	struct people_walk w = { s, NULL, fn, arg, 0 };
+
+	if (dir_each(s->peoplefd, people_shard, &w) < 0)
+		return ceh_fail_errno(e, "cannot read 'people'");
+	return w.rc;
+}
+
+struct docs_walk {
+	struct person *p;
+	enum stage f;
+	doc_name_fn fn;
+	void *arg;
+	int rc;
+};
+
+static int
+docs_name(int dirfd, const char *name, void *arg)
+{
+	struct docs_walk *w = arg;
+	char uniq[APP_UNIQ_LEN + 1];
+
+	(void)dirfd;
+	if (!app_file_name(name, ".yaml", uniq))
+		return 0;
+	w->rc = w->fn(w->p, w->f, uniq, w->arg);
+	return w->rc != 0;
+}
+
+int
+folder_docs(struct person *p, enum stage folder, doc_name_fn fn, void *arg,
+    struct ceh_err *e)
+{
+	struct docs_walk w = { p, folder, fn, arg, 0 };
+	char where[48];
+
+	if (p->stagefd[folder] < 0)
+		return 0;
+	if (dir_each(p->stagefd[folder], docs_name, &w) < 0)
+		return ceh_fail_errno(e, "cannot read '%s'",
+		    person_folder(p, folder, where, sizeof(where)));
+	return w.rc;
+}
+
+/* One person's walk: the applications visited so far (a transition may
+ * move one into a folder still to be walked). */
+struct app_walk {
+	struct store *s;
+	app_visit_fn fn;
+	void *arg;
+	char (*seen)[APP_UNIQ_LEN + 1];
+	size_t nseen;
+};
+
+static int
+walk_seen(struct app_walk *w, const char *uniq)
+{
+	size_t i;
+
+	for (i = 0; i < w->nseen; i++)
+		if (strcmp(w->seen[i], uniq) == 0)
+			return 1;
+	w->seen = xreallocarray(w->seen, w->nseen + 1, sizeof(*w->seen));
+	memcpy(w->seen[w->nseen++], uniq, APP_UNIQ_LEN + 1);
+	return 0;
 }
 
 static int
-walk_person(struct store *s, int sfd, const char *idnum, app_visit_fn fn,
-    void *arg, struct ceh_err *e)
+walk_doc(struct person *p, enum stage f, const char *uniq, void *arg)
 {
-	char uniq[APP_UNIQ_LEN + 1];
-	struct person wp;
+	struct app_walk *w = arg;
+	struct application app;
+	struct ceh_err err;
+	enum stage now = f;
+	int rc;
+
+	if (walk_seen(w, uniq))
+		return 0;
+	rc = app_read(w->s, p, f, uniq, &app, &err);
+	if (rc < 0 && err.code == CEH_ENOTFOUND) {
+		/* moved since the folder was listed: a folder still to be
+		 * walked shows it, one already walked is read again */
+		if (app_find(p, uniq, &now, &err) < 0 || now > f) {
+			w->nseen--;
+			return 0;
+		}
+		rc = app_load(w->s, p, uniq, &now, &app, &err);
+	}
+	if (rc < 0)
+		return w->fn(w->s, p, now, NULL, &err, w->arg);
+	rc = w->fn(w->s, p, now, &app, NULL, w->arg);
+	app_release(&app);
+	stop_point("walk-after-visit");
+	return rc;
+}
+
+static int
+walk_person(struct store *s, struct person *p, const struct ceh_err *err,
+    void *arg)
+{
+	struct app_walk *all = arg;
+	struct app_walk w = { s, all->fn, all->arg, NULL, 0 };
+	struct ceh_err sub;
 	int f, rc = 0;
 
-	memset(&wp, 0, sizeof(wp));
-	memcpy(wp.idnum, idnum, IDNUM_LEN + 1);
-	wp.lock.fd = -1;
-	for (f = 0; f < STAGE__COUNT; f++)
-		wp.stagefd[f] = -1;
-	wp.fd = openat(sfd, idnum, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
-	if (wp.fd < 0)
+	(void)err;	/* a person that cannot be opened is skipped */
+	if (p == NULL)
 		return 0;
-	for (f = 0; f < STAGE__COUNT; f++)
-		wp.stagefd[f] = openat(wp.fd, stage_name(f), O_RDONLY |
-		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	for (f = 0; f < STAGE__COUNT && rc == 0; f++) {
-		struct dirent *d;
-		DIR *dir;
-		int dfd;
-
-		if (wp.stagefd[f] < 0 || (dfd = dup(wp.stagefd[f])) < 0)
-			continue;
-		if ((dir = fdopendir(dfd)) == NULL) {
-			close(dfd);
-			continue;
-		}
-		while (rc == 0 && (d = readdir(dir)) != NULL)
-			if (doc_name_uniq(d->d_name, ".yaml", uniq))
-				rc = fn(s, &wp, (enum stage)f, uniq, arg);
-		closedir(dir);
+		ceh_err_clear(&sub);
+		rc = folder_docs(p, (enum stage)f, walk_doc, &w, &sub);
+		if (rc < 0 && sub.code)
+			rc = 0;	/* an unreadable folder is skipped */
 	}
-	person_close(&wp);
-	(void)e;
+	free(w.seen);
 	return rc;
 }
 
@@ -914,50 +1137,15 @@ int
 store_walk(struct store *s, const char *idnum, app_visit_fn fn, void *arg,
     struct ceh_err *e)
 {
-	struct dirent *d, *d2;
-	char shard[4];
-	DIR *top, *sd;
-	int fd, sfd, rc = 0;
+	struct app_walk w = { s, fn, arg, NULL, 0 };
+	struct person p;
+	int rc;
 
-	if (idnum) {
-		person_shard(idnum, shard);
-		sfd = openat(s->peoplefd, shard, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (sfd < 0)
-			return 0;
-		rc = walk_person(s, sfd, idnum, fn, arg, e);
-		close(sfd);
-		return rc;
-	}
-	fd = dup(s->peoplefd);
-	if (fd < 0 || (top = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return ceh_fail_errno(e, "cannot read 'people'");
-	}
-	rewinddir(top);
-	while (rc == 0 && (d = readdir(top)) != NULL) {
-		if (strlen(d->d_name) != 3 || strspn(d->d_name,
-		    "0123456789") != 3)
-			continue;
-		sfd = openat(s->peoplefd, d->d_name, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (sfd < 0)
-			continue;
-		fd = dup(sfd);
-		if (fd < 0 || (sd = fdopendir(fd)) == NULL) {
-			if (fd >= 0)
-				close(fd);
-			close(sfd);
-			continue;
-		}
-		while (rc == 0 && (d2 = readdir(sd)) != NULL)
-			if (idnum_name(d2->d_name))
-				rc = walk_person(s, sfd, d2->d_name, fn, arg,
-				    e);
-		closedir(sd);
-		close(sfd);
-	}
-	closedir(top);
+	if (idnum == NULL)
+		return store_people(s, walk_person, &w, e);
+	if (person_open(s, idnum, 0, &p, e) < 0)
+		return 0;	/* no such person: nothing to visit */
+	rc = walk_person(s, &p, NULL, &w);
+	person_close(&p);
 	return rc;
 }

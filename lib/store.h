@@ -18,10 +18,11 @@
  * the file without an index.  Ids are parsed strictly, so no id can name a
  * path outside the store.
  *
- * Changing an application (app_commit) is: write the new document with
- * its new stage over UNIQ.yaml in the folder it is in now (atomic_write),
- * then, if the stage changed, move UNIQ.yaml into the new stage folder,
- * then move UNIQ.zip after it.  The document's stage field is the truth
+ * Changing an application (app_prepare, app_finish) is: write the new
+ * document with its new stage to a temp file beside UNIQ.yaml in the
+ * folder it is in now, rename it over UNIQ.yaml, then, if the stage
+ * changed, move UNIQ.yaml into the new stage folder, then move UNIQ.zip
+ * after it.  The document's stage field is the truth
  * and the folder follows it; person_repair rolls every interrupted change
  * forward by that rule.  Writers hold the person lock; readers never lock
  * (a rename gives them the old file or the new, never a mix).
@@ -72,6 +73,9 @@ int store_load_units(struct store *s, struct ceh_err *e);
 /* Rewrite units.yaml; the caller holds the store lock. */
 int store_save_units(struct store *s, struct ceh_err *e);
 int store_lock(struct store *s, struct lock *lk, struct ceh_err *e);
+/* With the store lock: temp_sweep of the store's top folder and codes/
+ * (the files written under that lock). */
+int store_sweep(struct store *s, struct sweep *sw, struct ceh_err *e);
 
 struct app_ref {
 	char idnum[IDNUM_LEN + 1];
@@ -84,6 +88,7 @@ void app_ref_format(const struct app_ref *r, char *out);
 
 struct person {
 	char idnum[IDNUM_LEN + 1];
+	char dir[32];			/* "people/SSS/IDNUMBER" (messages) */
 	int fd;				/* people/SSS/IDNUMBER */
 	int stagefd[STAGE__COUNT];	/* its stage folders */
 	struct lock lock;
@@ -92,9 +97,21 @@ struct person {
 /* Open a person's directory (creating it if asked).  Class 3 if absent. */
 int person_open(struct store *s, const char *idnum, int create,
     struct person *p, struct ceh_err *e);
-/* Take the person's writer lock and roll forward interrupted changes. */
+/*
+ * Take the person's writer lock (people/SSS/IDNUMBER/.lock).  LOCK_REPAIR
+ * (every writer: person_lock) then creates missing stage folders and rolls
+ * interrupted changes forward (person_repair, silently); LOCK_ONLY takes
+ * the lock and changes nothing (fsck, which repairs and reports itself).
+ * Busy is class 4.  person_close releases it.
+ */
+enum lock_mode { LOCK_REPAIR, LOCK_ONLY };
+int person_lock_mode(struct store *s, struct person *p, enum lock_mode m,
+    struct ceh_err *e);
 int person_lock(struct store *s, struct person *p, struct ceh_err *e);
 void person_close(struct person *p);
+/* "people/SSS/IDNUMBER/STAGE" into buf (messages, sweeps). */
+const char *person_folder(const struct person *p, enum stage f, char *buf,
+    size_t size);
 
 /* What person_repair found and did (for fsck). */
 struct repair_report {
@@ -105,13 +122,26 @@ struct repair_report {
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;
 };
-/* With the lock held: apply the roll-forward rule to every application of
- * the person.  With repair == 0 only report.  Only each document's stage
- * field is read (ytree_peek); a document that cannot be read is left for
- * the caller's full reader to report.  A name in two stage folders is
- * reported, never merged. */
+/*
+ * With the lock held, in three steps: (1) anything in the person's folder
+ * but .lock and the stage folders is reported; (2) in each stage folder
+ * the leftovers of interrupted writes are swept (temp_sweep_one: ".tmp.*"
+ * and libzip's "UNIQ.zip.XXXXXX"), names that are not files of ceh are
+ * reported, and each document whose stage field names another folder is
+ * moved there; (3) each archive is moved next to its document.  With
+ * repair == 0 only report; with repair, missing stage folders are created
+ * first.  Only each document's stage field is read (ytree_peek); a
+ * document that cannot be read is left for the caller's full reader to
+ * report.  A name in two stage folders is reported, never merged.
+ */
 int person_repair(struct store *s, struct person *p, int repair,
     struct repair_report *rep, struct ceh_err *e);
+
+/* The store's names.  person_dir_name: an ID number as a folder name
+ * (17 digits and a digit or X).  app_file_name: "UNIQ" + ext (".yaml",
+ * ".zip") with a valid UNIQ, copied into uniq (APP_UNIQ_LEN + 1 bytes). */
+int person_dir_name(const char *name);
+int app_file_name(const char *name, const char *ext, char *uniq);
 
 /* Which stage folder holds UNIQ.yaml; class 3 if none. */
 int app_find(struct person *p, const char *uniq, enum stage *where,
@@ -119,16 +149,65 @@ int app_find(struct person *p, const char *uniq, enum stage *where,
 /* Read and validate UNIQ.yaml from a folder. */
 int app_read(struct store *s, struct person *p, enum stage folder,
     const char *uniq, struct application *app, struct ceh_err *e);
+/* app_find + app_read, looking again when the document moves between the
+ * two (a transition of another process; readers take no lock): *folder is
+ * where it was read.  Stop point "app-after-find" sits between them. */
+int app_load(struct store *s, struct person *p, const char *uniq,
+    enum stage *folder, struct application *app, struct ceh_err *e);
 /* Publish a new application in draft/ (fails if the name exists). */
 int app_create(struct store *s, struct person *p,
     const struct application *app, struct ceh_err *e);
-/* Write app into folder, then move it (and its zip) to app->stage. */
+
+/*
+ * The one commit path of an application, used by single transitions
+ * (app_commit, COMMIT_SYNC) and by batch review (COMMIT_NOSYNC, which
+ * syncs the whole store before and after instead: workflow.h), through
+ * the same fault and crash points:
+ *
+ *   app_prepare  write the new document (its new stage already set) to a
+ *                temp file beside UNIQ.yaml in folder, fsynced with
+ *                COMMIT_SYNC.  Nothing a reader sees has changed; a
+ *                failure leaves the store as it was.
+ *   app_finish   rename the temp over UNIQ.yaml (the commit point; crash
+ *                points "atomic-before-rename", "atomic-after-rename"),
+ *                "commit-after-write", move UNIQ.yaml to the folder of its
+ *                stage, "commit-after-move", move UNIQ.zip after it.  With
+ *                COMMIT_SYNC the folders are synced on the way.  A failure
+ *                after the commit point says "ID is now STATUS but ..."
+ *                (c->committed is set): the change is made and
+ *                person_repair completes it.
+ *   app_abort    roll a prepared commit back (no-op after app_finish).
+ *
+ * The struct is the caller's and must stay in place from prepare to
+ * finish or abort (its temp file is registered for removal on exit).
+ */
+enum commit_sync { COMMIT_NOSYNC, COMMIT_SYNC };
+struct app_commit {
+	struct person *p;		/* borrowed, locked */
+	enum stage from, to;
+	enum commit_sync sync;
+	char appid[APP_ID_LEN + 1];
+	char status[32];		/* app_status of the new document */
+	int committed;			/* the commit point is passed */
+	struct tempfile tmp;
+};
+int app_prepare(struct store *s, struct person *p,
+    const struct application *app, enum stage folder, enum commit_sync sync,
+    struct app_commit *c, struct ceh_err *e);
+int app_finish(struct store *s, struct app_commit *c, struct ceh_err *e);
+void app_abort(struct app_commit *c);
+/* Say "ID is now STATUS but WHY" in front of e: a failure after the
+ * commit point (app_finish's own, or the batch's store sync). */
+#define COMMIT_LATE_SYNC "may not survive a power loss"
+void app_commit_late(const struct app_commit *c, const char *why,
+    struct ceh_err *e);
+/* app_prepare + app_finish, COMMIT_SYNC. */
 int app_commit(struct store *s, struct person *p,
     const struct application *app, enum stage folder, struct ceh_err *e);
 
 /*
  * The usual way a command gets at one application: parse the id, open the
- * person, lock (when mutating), find and load the document.
+ * person, lock (when mutating), find and load the document (app_load).
  */
 struct app_handle {
 	struct app_ref ref;
@@ -145,14 +224,39 @@ int app_save(struct store *s, struct app_handle *h, struct ceh_err *e);
 void app_close(struct app_handle *h);
 
 /*
- * Visit applications: all people (idnum NULL) or one.  For each document
- * file found, fn gets the person (p->idnum, its folders open for app_read,
- * not locked; valid during the call), the folder and the UNIQ;
- * a non-zero return stops the walk and is returned.  Temp files, dot
- * files and names that are not UNIQ.yaml are skipped.
+ * Iterators: the store owns its layout, so nobody else reads people/.
+ *
+ * store_people visits every person folder people/SSS/IDNUMBER (SSS its
+ * shard), opened as by person_open, not locked; p is the walker's and
+ * valid during the call (fn may lock it; the walker closes it).  A folder
+ * that cannot be opened is given as p == NULL and err.
+ *
+ * folder_docs visits the names UNIQ.yaml of one stage folder of p (none
+ * if the folder is missing); -1 (class 5) if it cannot be read.
+ *
+ * store_walk visits applications: all people (idnum NULL) or one.  fn
+ * gets the person (not locked), the folder it was read from and the
+ * loaded document, which is the walker's: to keep it, fn moves it out
+ * (copy the struct, then app_init(app)).  A document that cannot be read
+ * is given as app == NULL and err.  Each application is visited at most
+ * once, although a transition may move it while the walk runs: a document
+ * gone from the folder being walked is read where it is now, unless that
+ * folder is still to be walked.  Temp files, dot files and names that are
+ * not UNIQ.yaml are skipped.  Stop point "walk-after-visit" follows each
+ * visit.  For all three a non-zero return of fn stops
+ * the walk and is returned.
  */
+typedef int (*person_visit_fn)(struct store *s, struct person *p,
+    const struct ceh_err *err, void *arg);
+int store_people(struct store *s, person_visit_fn fn, void *arg,
+    struct ceh_err *e);
+typedef int (*doc_name_fn)(struct person *p, enum stage folder,
+    const char *uniq, void *arg);
+int folder_docs(struct person *p, enum stage folder, doc_name_fn fn,
+    void *arg, struct ceh_err *e);
 typedef int (*app_visit_fn)(struct store *s, struct person *p,
-    enum stage folder, const char *uniq, void *arg);
+    enum stage folder, struct application *app, const struct ceh_err *err,
+    void *arg);
 int store_walk(struct store *s, const char *idnum, app_visit_fn fn,
     void *arg, struct ceh_err *e);
 

@@ -1,19 +1,24 @@
+/* table.c - list output in four formats, JSON typed by column (table.h). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
+#include "escape.h"
 #include "json.h"
 #include "table.h"
+#include "units.h"
 #include "util.h"
+#include "validate.h"
 #include "xalloc.h"
 
 void
-table_init(struct table *t, size_t ncols, const char **keys,
-    const char **labels)
+table_init(struct table *t, const struct column *cols, size_t ncols,
+    const struct units *units)
 {
 	memset(t, 0, sizeof(*t));
 	t->ncols = ncols;
-	t->keys = keys;
-	t->labels = labels;
+	t->cols = cols;
+	t->units = units;
 }
 
 void
@@ -44,19 +49,39 @@ table_free(struct table *t)
 	t->nrows = t->cap = 0;
 }
 
+static const char *const format_names[FMT__COUNT] = { "table", "tsv",
+    "csv", "json", "text", "yaml", "html", "pdf" };
+
 int
 format_parse(const char *s, unsigned allowed, enum out_format *f)
 {
-	static const char *const names[] = { "table", "tsv", "csv", "json",
-	    "text", "yaml" };
 	int i;
 
-	for (i = 0; i < 6; i++)
-		if (strcmp(s, names[i]) == 0 && (allowed & (1u << i))) {
+	for (i = 0; i < FMT__COUNT; i++)
+		if (strcmp(s, format_names[i]) == 0 && (allowed & FMT_BIT(i))) {
 			*f = (enum out_format)i;
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+format_choices(unsigned allowed, char *buf, size_t size)
+{
+	size_t len = 0, left = 0;
+	int i;
+
+	for (i = 0; i < FMT__COUNT; i++)
+		left += (allowed & FMT_BIT(i)) != 0;
+	buf[0] = '\0';
+	for (i = 0; i < FMT__COUNT && len < size; i++) {
+		if (!(allowed & FMT_BIT(i)))
+			continue;
+		left--;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    format_names[i], left > 1 ? ", " : left == 1 ? " or " : "");
+	}
+	return buf;
 }
 
 void
@@ -69,86 +94,159 @@ print_padded(FILE *out, const char *s, size_t width)
 		putc(' ', out);
 }
 
-static void
-tsv_cell(FILE *out, const char *s)
+static const char *
+unit_name(const struct table *t, const char *code)
 {
-	for (; *s; s++) {
-		if (*s == '\t')
-			fputs("\\t", out);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else if (*s == '\r')
-			fputs("\\r", out);
-		else if (*s == '\\')
-			fputs("\\\\", out);
-		else
-			putc(*s, out);
+	const struct unit *u = code[0] && t->units ?
+	    units_find(t->units, code) : NULL;
+
+	return u ? u->name : NULL;
+}
+
+/* What table, TSV and CSV show of a cell (row 0 is the header). */
+static const char *
+shown(const struct table *t, size_t r, size_t c)
+{
+	const char *s, *name;
+
+	if (r == 0)
+		return t->cols[c].label;
+	s = t->cells[(r - 1) * t->ncols + c];
+	if (t->cols[c].kind == COL_UNIT && (name = unit_name(t, s)) != NULL)
+		return name;
+	return s;
+}
+
+/* "-12.50" -> v -1250, places 2; -1 unless a decimal of at most 18
+ * digits, at most 9 after the point. */
+static int
+decimal_parse(const char *s, long long *v, int *places)
+{
+	const char *p = s + (*s == '-');
+	long long x = 0;
+	int digits = 0, point = -1;
+
+	for (; *p; p++) {
+		if (*p == '.' && point < 0 && digits > 0) {
+			point = digits;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || ++digits > 18)
+			return -1;
+		x = x * 10 + (*p - '0');
 	}
+	if (digits == 0 || point == digits || (point >= 0 &&
+	    digits - point > 9))
+		return -1;
+	*v = *s == '-' ? -x : x;
+	*places = point < 0 ? 0 : digits - point;
+	return 0;
 }
 
 static void
-csv_cell(FILE *out, const char *s)
+json_cell(const struct table *t, struct json *j, const struct column *col,
+    const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
+	struct ceh_err e;
+	char key[64], *copy, *p, *q;
+	long long d;
+	long v;
+	int places;
+
+	switch (col->kind) {
+	case COL_INT:
+		if (parse_long(s, &v) == 0)
+			json_int(j, col->key, v);
+		else
+			json_null(j, col->key);
 		return;
+	case COL_HOURS:
+		if (hours_parse("", s, 2L * 999999 + 1, &v, &e) == 0)
+			json_hours(j, col->key, v);
+		else
+			json_null(j, col->key);
+		return;
+	case COL_DECIMAL:
+		if (decimal_parse(s, &d, &places) == 0)
+			json_fixed(j, col->key, d, places);
+		else
+			json_null(j, col->key);
+		return;
+	case COL_YEARS:
+		json_arr_begin(j, col->key);
+		copy = xstrdup(s);
+		for (p = copy; *p; p = q) {
+			q = p + strcspn(p, ",");
+			if (*q)
+				*q++ = '\0';
+			if (parse_long(p, &v) == 0)
+				json_int(j, NULL, v);
+		}
+		free(copy);
+		json_arr_end(j);
+		return;
+	case COL_UNIT:
+	case COL_UNIT_CODE:
+		json_str(j, col->key, s);
+		snprintf(key, sizeof(key), "%s_name", col->key);
+		json_str(j, key, unit_name(t, s) ? unit_name(t, s) : "");
+		return;
+	case COL_TEXT:
+		break;
 	}
-	putc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', out);
-		putc(*s, out);
-	}
-	putc('"', out);
+	json_str(j, col->key, s);
 }
 
 void
-table_print(const struct table *t, enum out_format f, FILE *out)
+table_json(const struct table *t, struct json *j, const char *key)
 {
+	size_t r, c;
+
+	json_arr_begin(j, key);
+	for (r = 0; r < t->nrows; r++) {
+		json_obj_begin(j, NULL);
+		for (c = 0; c < t->ncols; c++)
+			json_cell(t, j, &t->cols[c],
+			    t->cells[r * t->ncols + c]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/* TSV or CSV: the header and every row, each line built whole. */
+static void
+print_delimited(const struct table *t, enum out_format f, FILE *out)
+{
+	struct sbuf line = SBUF_INIT;
+	size_t r, c;
+
+	for (r = 0; r <= t->nrows; r++) {
+		sb_reset(&line);
+		for (c = 0; c < t->ncols; c++) {
+			if (c)
+				sb_addc(&line, f == FMT_TSV ? '\t' : ',');
+			if (f == FMT_TSV)
+				tsv_put(&line, shown(t, r, c));
+			else
+				csv_put(&line, shown(t, r, c));
+		}
+		sb_adds(&line, f == FMT_TSV ? "\n" : "\r\n");
+		fwrite(line.buf, 1, line.len, out);
+	}
+	sb_release(&line);
+}
+
+/* The aligned table: no line ends with blanks. */
+static void
+print_aligned(const struct table *t, FILE *out)
+{
+	struct sbuf last = SBUF_INIT;
 	size_t r, c, *width;
 
-	switch (f) {
-	case FMT_JSON:
-		fputs("[", out);
-		for (r = 0; r < t->nrows; r++) {
-			fputs(r ? ",\n {" : "\n {", out);
-			for (c = 0; c < t->ncols; c++) {
-				if (c)
-					fputs(", ", out);
-				json_quote(out, t->keys[c]);
-				fputs(": ", out);
-				json_quote(out, t->cells[r * t->ncols + c]);
-			}
-			fputs("}", out);
-		}
-		fputs(t->nrows ? "\n]\n" : "]\n", out);
-		return;
-	case FMT_TSV:
-	case FMT_CSV:
-		for (r = 0; r <= t->nrows; r++) {
-			for (c = 0; c < t->ncols; c++) {
-				const char *s = r == 0 ? t->labels[c] :
-				    t->cells[(r - 1) * t->ncols + c];
-
-				if (c)
-					putc(f == FMT_TSV ? '\t' : ',', out);
-				if (f == FMT_TSV)
-					tsv_cell(out, s);
-				else
-					csv_cell(out, s);
-			}
-			fputs(f == FMT_TSV ? "\n" : "\r\n", out);
-		}
-		return;
-	default:
-		break;
-	}
 	width = xcalloc(t->ncols, sizeof(*width));
-	for (c = 0; c < t->ncols; c++)
-		width[c] = utf8_width(t->labels[c]);
-	for (r = 0; r < t->nrows; r++)
+	for (r = 0; r <= t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t w = utf8_width(t->cells[r * t->ncols + c]);
+			size_t w = utf8_width(shown(t, r, c));
 
 			if (w > width[c])
 				width[c] = w;
@@ -157,9 +255,7 @@ table_print(const struct table *t, enum out_format f, FILE *out)
 		size_t pending = 0;	/* blanks not yet written */
 
 		for (c = 0; c < t->ncols; c++) {
-			const char *s = r == 0 ? t->labels[c] :
-			    t->cells[(r - 1) * t->ncols + c];
-			size_t w = utf8_width(s);
+			const char *s = shown(t, r, c);
 
 			if (c)
 				pending += 2;
@@ -170,14 +266,37 @@ table_print(const struct table *t, enum out_format f, FILE *out)
 			/* no trailing blanks: pad only before a value */
 			for (; pending > 0; pending--)
 				putc(' ', out);
-			if (c == t->ncols - 1)
-				tsv_cell(out, s);
-			else {
+			if (c == t->ncols - 1) {
+				sb_reset(&last);
+				tsv_put(&last, s);
+				fputs(sb_str(&last), out);
+			} else {
 				fputs(s, out);
-				pending = width[c] - w;
+				pending = width[c] - utf8_width(s);
 			}
 		}
 		putc('\n', out);
 	}
+	sb_release(&last);
 	free(width);
+}
+
+void
+table_print(const struct table *t, enum out_format f, FILE *out)
+{
+	struct json j;
+
+	switch (f) {
+	case FMT_JSON:
+		json_init_lines(&j, out, 1);
+		table_json(t, &j, NULL);
+		json_end(&j);
+		return;
+	case FMT_TSV:
+	case FMT_CSV:
+		print_delimited(t, f, out);
+		return;
+	default:
+		print_aligned(t, out);
+	}
 }

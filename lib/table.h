@@ -1,14 +1,33 @@
 /*
  * table.h - rows of text printed as an aligned table, TSV, CSV or JSON:
  * the one place where list-like output is formatted, so every command
- * that lists things offers the same --format choices and they stay
- * stable for scripts (documented in ceh(1) OUTPUT FORMATS).
+ * that lists things offers the same --format choices, and the JSON of
+ * every command has the same types (documented in ceh(1) OUTPUT FORMATS).
  *
  *   table  columns aligned by display width (CJK counts 2), header first;
- *   tsv    header line, then one line per row; tabs and newlines inside a
- *          value are written as \t and \n, backslash as \\;
- *   csv    RFC 4180, header line, CRLF line ends, UTF-8 without BOM;
- *   json   an array of objects keyed by the column keys (not labels).
+ *   tsv    header line, then one line per row, fields escaped by tsv_put
+ *          (escape.h: tab, newline, CR and backslash as \t \n \r \\);
+ *   csv    RFC 4180 by csv_put (escape.h), header line, CRLF line ends,
+ *          UTF-8 without BOM; `ceh import' reads it back unchanged;
+ *   json   an array of objects keyed by the column keys (not labels), one
+ *          object a line, each value typed by its column's kind.
+ *
+ * A column has a kind.  Cells are always given as text (what table, TSV
+ * and CSV print); the kind says what the JSON value is:
+ *   COL_TEXT       a string;
+ *   COL_INT        decimal text ("2024", "1536"): a number;
+ *   COL_HOURS      hours as hours_fmt writes them ("30.5"): a number;
+ *   COL_DECIMAL    a decimal number ("33.3", "-2", "0.25"; at most nine
+ *                  digits after the point): a number, written as given;
+ *   COL_YEARS      years separated by commas ("2023,2024"): an array of
+ *                  numbers ([] when the cell is empty);
+ *   COL_UNIT       a unit code: JSON gives the code under the column's key
+ *                  and the unit's name under KEY_name ("" when the code is
+ *                  empty or not registered); table, TSV and CSV show the
+ *                  name (the code when the unit is not registered);
+ *   COL_UNIT_CODE  the same, but table, TSV and CSV show the code.
+ * An INT, HOURS or DECIMAL cell that is empty (or not a number) is JSON null.
+ * Unit names come from the units given to table_init (NULL: none known).
  * Cells are copied; the table owns them until table_free.
  */
 #ifndef CEH_TABLE_H
@@ -17,27 +36,54 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum out_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_YAML };
+struct json;
+struct units;
+
+/* Every output format of every command; which ones a command accepts is
+ * its mask (FMT_LIST for the list-like ones), parsed by format_parse. */
+enum out_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_YAML,
+	FMT_HTML, FMT_PDF, FMT__COUNT };
+#define FMT_BIT(f) (1u << (f))
+/* The list formats, and how usage strings spell them. */
+#define FMT_LIST (FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_TSV) | FMT_BIT(FMT_CSV) | \
+	FMT_BIT(FMT_JSON))
+#define FMT_LIST_USAGE "table|tsv|csv|json"
+
+enum col_kind { COL_TEXT, COL_INT, COL_HOURS, COL_YEARS, COL_UNIT,
+	COL_UNIT_CODE, COL_DECIMAL };
+
+struct column {
+	const char *key;	/* JSON key, e.g. "unit" */
+	const char *label;	/* header, e.g. "工作单位" */
+	enum col_kind kind;
+};
 
 struct table {
 	size_t ncols;
-	const char **keys;	/* borrowed: JSON keys, e.g. "name" */
-	const char **labels;	/* borrowed: header, e.g. "姓名" */
+	const struct column *cols;	/* borrowed */
+	const struct units *units;	/* borrowed, may be NULL */
 	char **cells;		/* rows * ncols, owned */
 	size_t nrows, cap;
 };
 
-/* keys and labels: arrays of ncols borrowed strings that outlive t. */
-void table_init(struct table *t, size_t ncols, const char **keys,
-    const char **labels);
+/* cols: ncols columns and units (may be NULL), both outliving t. */
+void table_init(struct table *t, const struct column *cols, size_t ncols,
+    const struct units *units);
 /* Add a row: ncols strings (NULL means empty). */
 void table_add(struct table *t, const char *const *row);
 void table_print(const struct table *t, enum out_format f, FILE *out);
+/* The rows as a JSON array, a member key of the enclosing object (NULL
+ * inside an array or at the top): for commands that embed a list in
+ * their own JSON (show's history). */
+void table_json(const struct table *t, struct json *j, const char *key);
 void table_free(struct table *t);
 
-/* Parse "table", "tsv", "csv", "json", "text", "yaml" into *f if it is in
- * the allowed mask (1 << FMT_x); -1 otherwise. */
+/* Parse a format name ("table", "tsv", "csv", "json", "text", "yaml",
+ * "html", "pdf") into *f if it is in the allowed mask (FMT_BIT(FMT_x)
+ * ...); -1 otherwise. */
 int format_parse(const char *s, unsigned allowed, enum out_format *f);
+/* The names in a mask, "a, b or c", for messages. */
+const char *format_choices(unsigned allowed, char *buf, size_t size);
 
 /* Print s padded with spaces to width columns (display width). */
 void print_padded(FILE *out, const char *s, size_t width);

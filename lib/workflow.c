@@ -81,56 +81,52 @@ wf_actor_text(enum wf_actor a)
 
 /* ---- the rule that a year is approved once ---- */
 
+struct year_check {
+	struct store *s;
+	const struct application *app;
+	struct ceh_err *e;
+};
+
+/* One approved document of the person against app's years: 1 (e filled)
+ * if it holds one of them, -1 if it cannot be read. */
+static int
+year_in_other(struct person *p, enum stage folder, const char *uniq,
+    void *arg)
+{
+	struct year_check *yc = arg;
+	const struct application *app = yc->app;
+	struct application other;
+	size_t i;
+	int hit = 0;
+
+	if (strncmp(uniq, app->id + IDNUM_LEN + 1, APP_UNIQ_LEN) == 0)
+		return 0;
+	if (app_read(yc->s, p, folder, uniq, &other, yc->e) < 0) {
+		ceh_err_prefix(yc->e, "cannot check the years approved "
+		    "before (run 'ceh fsck')");
+		return -1;
+	}
+	for (i = 0; i < app->nyears && !hit; i++)
+		if (other.stage == STAGE_APPROVED &&
+		    app_year(&other, app->years[i].year) != NULL) {
+			ceh_fail(yc->e, CEH_EINPUT, "year %d of %s is already "
+			    "approved in application %s", app->years[i].year,
+			    app->id, other.id);
+			hit = 1;
+		}
+	app_release(&other);
+	return hit;
+}
+
 /* Only the approved/ folder of the (locked) person is read: under the
  * lock every document is in the folder of its stage (person_repair). */
 int
 wf_year_conflict(struct store *s, struct person *p,
     const struct application *app, struct ceh_err *e)
 {
-	const char *self = app->id + IDNUM_LEN + 1;
-	struct application other;
-	struct dirent *d;
-	DIR *dir;
-	size_t i;
-	int fd, hit = 0;
+	struct year_check yc = { s, app, e };
 
-	if (p->stagefd[STAGE_APPROVED] < 0)
-		return 0;
-	if ((fd = dup(p->stagefd[STAGE_APPROVED])) < 0 ||
-	    (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return ceh_fail_errno(e, "cannot read the approved "
-		    "applications of %s", p->idnum);
-	}
-	rewinddir(dir);
-	while (!hit && (d = readdir(dir)) != NULL) {
-		char uniq[APP_UNIQ_LEN + 1];
-
-		if (strlen(d->d_name) != APP_UNIQ_LEN + 5 ||
-		    strcmp(d->d_name + APP_UNIQ_LEN, ".yaml") != 0 ||
-		    strncmp(d->d_name, self, APP_UNIQ_LEN) == 0)
-			continue;
-		memcpy(uniq, d->d_name, APP_UNIQ_LEN);
-		uniq[APP_UNIQ_LEN] = '\0';
-		if (app_read(s, p, STAGE_APPROVED, uniq, &other, e) < 0) {
-			ceh_err_prefix(e, "cannot check the years approved "
-			    "before (run 'ceh fsck')");
-			hit = -1;
-			break;
-		}
-		for (i = 0; i < app->nyears && !hit; i++)
-			if (other.stage == STAGE_APPROVED &&
-			    app_year(&other, app->years[i].year) != NULL) {
-				ceh_fail(e, CEH_EINPUT, "year %d of %s is "
-				    "already approved in application %s",
-				    app->years[i].year, app->id, other.id);
-				hit = 1;
-			}
-		app_release(&other);
-	}
-	closedir(dir);
-	return hit;
+	return folder_docs(p, STAGE_APPROVED, year_in_other, &yc, e);
 }
 
 /* ---- preconditions ---- */
@@ -318,6 +314,55 @@ unit_label(struct store *s, const char *code)
 	return buf;
 }
 
+/* The row of the table for action at the unit it waits at (NULL: none). */
+static const struct wf_transition *
+wf_row(enum wf_action action, const struct unit *at)
+{
+	int agency = at && at->kind == UNIT_AGENCY;
+	size_t i;
+
+	for (i = 0; i < wf_table_len; i++) {
+		const struct wf_transition *r = &wf_table[i];
+
+		if (r->action == action &&
+		    !(r->where == WF_AT_AGENCY && !agency) &&
+		    !(r->where == WF_AT_REVIEWER && agency))
+			return r;
+	}
+	return NULL;
+}
+
+/* The history event of row t, and the outcome told to the user. */
+static void
+record(struct application *app, const struct wf_transition *t,
+    const struct wf_request *rq, const char *next, char *out, size_t size)
+{
+	switch (rq->action) {
+	case WF_SUBMIT:
+		app_add_event(app, t->event, NULL, next, NULL, NULL);
+		snprintf(out, size, "submitted to %s", next);
+		break;
+	case WF_WITHDRAW:
+		app_add_event(app, t->event, app->waiting_at, NULL, NULL,
+		    NULL);
+		snprintf(out, size, "withdrawn");
+		break;
+	case WF_APPROVE:
+		app_add_event(app, t->event, rq->as, next[0] ? next : NULL,
+		    rq->reason, NULL);
+		if (t->to == STAGE_REVIEW)
+			snprintf(out, size, "forwarded to %s", next);
+		else
+			snprintf(out, size, "approved");
+		break;
+	case WF_REJECT:
+	case WF_RETURN:
+		app_add_event(app, t->event, rq->as, NULL, rq->reason, NULL);
+		snprintf(out, size, "%s", t->event);
+		break;
+	}
+}
+
 int
 wf_apply(struct store *s, struct person *p, struct application *app,
     const struct wf_request *rq, const char **outcome, struct ceh_err *e)
@@ -325,7 +370,6 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	static char out[128];
 	const struct wf_transition *t = NULL;
 	struct wf_ctx c;
-	size_t i;
 
 	memset(&c, 0, sizeof(c));
 	c.s = s;
@@ -334,18 +378,7 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	c.rq = rq;
 	if (app->stage == STAGE_REVIEW)
 		c.at = units_find(&s->units, app->waiting_at);
-	for (i = 0; i < wf_table_len; i++) {
-		const struct wf_transition *r = &wf_table[i];
-		int agency = c.at && c.at->kind == UNIT_AGENCY;
-
-		if (r->action != rq->action ||
-		    (r->where == WF_AT_AGENCY && !agency) ||
-		    (r->where == WF_AT_REVIEWER && agency))
-			continue;
-		t = r;
-		break;
-	}
-	if (t == NULL)
+	if ((t = wf_row(rq->action, c.at)) == NULL)
 		return ceh_fail(e, CEH_ESYS, "no transition for this request");
 	if (!(t->from & FROM(app->stage))) {
 		if (app->stage == STAGE_REVIEW)
@@ -370,30 +403,7 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 		return -1;
 	if (t->pre && t->pre(&c, e) < 0)
 		return -1;
-	switch (rq->action) {
-	case WF_SUBMIT:
-		app_add_event(app, t->event, NULL, c.next, NULL, NULL);
-		snprintf(out, sizeof(out), "submitted to %s", c.next);
-		break;
-	case WF_WITHDRAW:
-		app_add_event(app, t->event, app->waiting_at, NULL, NULL,
-		    NULL);
-		snprintf(out, sizeof(out), "withdrawn");
-		break;
-	case WF_APPROVE:
-		app_add_event(app, t->event, rq->as, c.next[0] ? c.next : NULL,
-		    rq->reason, NULL);
-		if (t->to == STAGE_REVIEW)
-			snprintf(out, sizeof(out), "forwarded to %s", c.next);
-		else
-			snprintf(out, sizeof(out), "approved");
-		break;
-	case WF_REJECT:
-	case WF_RETURN:
-		app_add_event(app, t->event, rq->as, NULL, rq->reason, NULL);
-		snprintf(out, sizeof(out), "%s", t->event);
-		break;
-	}
+	record(app, t, rq, c.next, out, sizeof(out));
 	app->stage = t->to;
 	free(app->waiting_at);
 	app->waiting_at = xstrdup(t->to == STAGE_REVIEW ? c.next : "");
@@ -402,29 +412,65 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	return 0;
 }
 
-/* ---- committing one ---- */
+/* ---- committing: one path for one application and for a batch ---- */
+
+/*
+ * A transition being committed: the new unit's queue entry, the document
+ * (app_prepare, app_finish), then the old unit's entry.  With COMMIT_SYNC
+ * every step is synced on its own; with COMMIT_NOSYNC the batch syncs the
+ * store between wf_prepare and wf_finish and after it.
+ */
+struct wf_step {
+	struct app_commit ac;
+	char old_wait[CREDIT_LEN + 1];
+	char new_wait[CREDIT_LEN + 1];
+};
+
+/* app (decided by wf_apply) read from folder of p, waiting at old_wait
+ * before: queue entry, then the new document in a temp file. */
+static int
+wf_prepare(struct store *s, struct person *p, const struct application *app,
+    enum stage folder, const char *old_wait, enum commit_sync sync,
+    struct wf_step *w, struct ceh_err *e)
+{
+	snprintf(w->old_wait, sizeof(w->old_wait), "%s", old_wait);
+	snprintf(w->new_wait, sizeof(w->new_wait), "%s", app->waiting_at);
+	if (w->new_wait[0] && strcmp(w->new_wait, w->old_wait) != 0 &&
+	    queue_add(s, w->new_wait, app->id, sync == COMMIT_SYNC, e) < 0)
+		return -1;
+	crash_point("wf-after-queue-add");
+	return app_prepare(s, p, app, folder, sync, &w->ac, e);
+}
+
+/* The commit point and the moves, then the listing cache and the old
+ * unit's entry (a stale entry is harmless, so neither can fail). */
+static int
+wf_finish(struct store *s, struct wf_step *w, const struct application *app,
+    struct ceh_err *e)
+{
+	struct ceh_err sub;
+
+	if (app_finish(s, &w->ac, e) < 0)
+		return -1;
+	crash_point("wf-before-queue-del");
+	if (w->ac.to == STAGE_REVIEW)
+		(void)queue_note(s, w->new_wait, w->ac.p->stagefd[STAGE_REVIEW],
+		    app, &sub);
+	if (w->old_wait[0] && strcmp(w->old_wait, w->new_wait) != 0)
+		(void)queue_del(s, w->old_wait, app->id, &sub);
+	return 0;
+}
 
 int
 wf_commit(struct store *s, struct app_handle *h, const char *old_wait,
     struct ceh_err *e)
 {
-	const char *nw = h->app.waiting_at;
-	struct ceh_err sub;
+	struct wf_step w;
 
-	if (nw[0] && strcmp(nw, old_wait) != 0 &&
-	    queue_add(s, nw, h->app.id, 1, e) < 0)
+	if (wf_prepare(s, &h->p, &h->app, h->folder, old_wait, COMMIT_SYNC,
+	    &w, e) < 0 || wf_finish(s, &w, &h->app, e) < 0)
 		return -1;
-	crash_point("wf-after-queue-add");
-	if (app_save(s, h, e) < 0)
-		return -1;
-	crash_point("wf-before-queue-del");
-	/* a stale entry is harmless (readers verify), so no failure here;
-	 * nor for the listing cache */
-	if (h->app.stage == STAGE_REVIEW)
-		(void)queue_note(s, nw, h->p.stagefd[STAGE_REVIEW], &h->app,
-		    &sub);
-	if (old_wait[0] && strcmp(old_wait, nw) != 0)
-		(void)queue_del(s, old_wait, h->app.id, &sub);
+	h->folder = h->app.stage;
 	return 0;
 }
 
@@ -444,12 +490,10 @@ struct bitem {
 	int valid;		/* id parsed */
 	struct bperson *bp;
 	enum stage folder, to;
-	char tmp[128];
-	char old_wait[CREDIT_LEN + 1];
-	char new_wait[CREDIT_LEN + 1];
 	char appid[APP_ID_LEN + 1];
 	struct application app;	/* the new document, while prepared */
-	int prepared, committed;
+	struct wf_step step;	/* its commit, while prepared */
+	int prepared;
 };
 
 static void
@@ -467,40 +511,6 @@ by_ref(const void *x, const void *y)
 	int c = strcmp(a->ref.idnum, b->ref.idnum);
 
 	return c ? c : strcmp(a->ref.uniq, b->ref.uniq);
-}
-
-/* Write data to a new temp file in dirfd, not synced (the batch syncs the
- * whole file system once). */
-static int
-write_temp_nosync(int dirfd, const char *name, const struct sbuf *sb,
-    char *tmp, size_t tmpsize, struct ceh_err *e)
-{
-	unsigned rnd = 0;
-	int fd;
-
-	random_bytes(&rnd, sizeof(rnd));
-	snprintf(tmp, tmpsize, ".tmp.%s.%ld.%08x", name, (long)getpid(), rnd);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd < 0)
-		return ceh_fail_errno(e, "cannot create '%s'", tmp);
-	if (fault_hit("write")) {
-		errno = ENOSPC;
-		goto fail;
-	}
-	if (write_all(fd, sb->buf, sb->len) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	ceh_fail_errno(e, "cannot write '%s'", name);
-	if (fd >= 0)
-		close(fd);
-	unlinkat(dirfd, tmp, 0);
-	return -1;
 }
 
 static int
@@ -540,18 +550,18 @@ chunk_conflict(const struct application *app, struct bitem **order,
 	return 0;
 }
 
-/* Phase 1 for one item: lock, read, decide, write the temp file.  The
- * items before it in order are prepared already. */
+/* Phase 1 for one item: read, decide, prepare its commit (queue entry,
+ * temp file, not synced).  The items before it in order are prepared
+ * already. */
 static void
 prepare(struct store *s, const struct wf_request *rq, struct bitem *b,
     struct bitem **order, size_t idx)
 {
 	struct bperson *bp = b->bp;
 	struct application app;
-	struct sbuf sb = SBUF_INIT;
 	struct ceh_err e;
 	const char *outcome;
-	char name[64];
+	char old_wait[CREDIT_LEN + 1];
 
 	if (!bp->opened) {
 		if (bp->err.code == CEH_ENOTFOUND)
@@ -560,96 +570,95 @@ prepare(struct store *s, const struct wf_request *rq, struct bitem *b,
 		item_fail(b, &bp->err);
 		return;
 	}
-	app_init(&app);
-	if (app_find(&bp->p, b->ref.uniq, &b->folder, &e) < 0 ||
-	    app_read(s, &bp->p, b->folder, b->ref.uniq, &app, &e) < 0)
+	if (app_load(s, &bp->p, b->ref.uniq, &b->folder, &app, &e) < 0)
 		goto fail;
-	snprintf(b->old_wait, sizeof(b->old_wait), "%s", app.waiting_at);
+	snprintf(old_wait, sizeof(old_wait), "%s", app.waiting_at);
 	if (wf_apply(s, &bp->p, &app, rq, &outcome, &e) < 0)
 		goto fail;
 	if (rq->action == WF_APPROVE &&
 	    chunk_conflict(&app, order, idx, bp, &e))
 		goto fail;
 	b->to = app.stage;
-	snprintf(b->new_wait, sizeof(b->new_wait), "%s", app.waiting_at);
 	snprintf(b->it->msg, sizeof(b->it->msg), "%s", outcome);
-	snprintf(name, sizeof(name), "%s.yaml", b->ref.uniq);
-	if (doc_emit(&app, &sb, &e) < 0 ||
-	    write_temp_nosync(bp->p.stagefd[b->folder], name, &sb, b->tmp,
-	    sizeof(b->tmp), &e) < 0)
+	if (wf_prepare(s, &bp->p, &app, b->folder, old_wait, COMMIT_NOSYNC,
+	    &b->step, &e) < 0)
 		goto fail;
-	if (b->new_wait[0] && strcmp(b->new_wait, b->old_wait) != 0 &&
-	    queue_add(s, b->new_wait, b->appid, 0, &e) < 0) {
-		unlinkat(bp->p.stagefd[b->folder], b->tmp, 0);
-		goto fail;
-	}
 	b->prepared = 1;
 	b->app = app;		/* kept for the listing cache */
-	sb_release(&sb);
 	return;
 fail:
-	sb_release(&sb);
 	app_release(&app);
 	item_fail(b, &e);
 }
 
-/* Phase 3 for one item: the commit rename, then the move. */
+/* Phase 3 for one item: the commit point and the moves. */
 static void
 commit(struct store *s, struct bitem *b)
 {
-	struct person *p = &b->bp->p;
-	char name[64], zip[64];
 	struct ceh_err e;
-	struct stat st;
-	int from = p->stagefd[b->folder], to = p->stagefd[b->to];
 
-	snprintf(name, sizeof(name), "%s.yaml", b->ref.uniq);
-	snprintf(zip, sizeof(zip), "%s.zip", b->ref.uniq);
-	if (fault_hit("rename")) {
-		errno = EIO;
-		goto fail;
-	}
-	if (renameat(from, b->tmp, from, name) < 0)
-		goto fail;
-	b->committed = 1;
-	crash_point("batch-after-write");
-	if (b->to != b->folder) {
-		if (renameat2(from, name, to, name, RENAME_NOREPLACE) < 0 ||
-		    (fstatat(from, zip, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    renameat2(from, zip, to, zip, RENAME_NOREPLACE) < 0)) {
-			ceh_fail_errno(&e, "%s: decided, but cannot move it to "
-			    "%s/ (run 'ceh fsck --repair')", b->appid,
-			    stage_name(b->to));
-			item_fail(b, &e);
-			return;
-		}
-	}
-	crash_point("batch-after-move");
-	if (b->to == STAGE_REVIEW)
-		(void)queue_note(s, b->new_wait, to, &b->app, &e);
-	if (b->old_wait[0] && strcmp(b->old_wait, b->new_wait) != 0)
-		(void)queue_del(s, b->old_wait, b->appid, &e);
-	return;
-fail:
-	ceh_fail_errno(&e, "cannot replace '%s'", b->appid);
-	unlinkat(from, b->tmp, 0);
-	item_fail(b, &e);
+	if (wf_finish(s, &b->step, &b->app, &e) < 0)
+		item_fail(b, &e);
 }
 
-static void
-run_chunk(struct store *s, const struct wf_request *rq, struct bitem *v,
-    size_t n)
+/* Phase 1 of a chunk, and its sync (phase 2): 1 if anything is ready to
+ * commit. */
+static int
+prepare_chunk(struct store *s, const struct wf_request *rq,
+    struct bitem **order, size_t k)
 {
-	struct bitem **order = xreallocarray(NULL, n ? n : 1, sizeof(*order));
-	struct bperson *bps = xreallocarray(NULL, n ? n : 1, sizeof(*bps));
 	struct ceh_err e;
-	size_t i, k = 0, np = 0, nprep = 0;
+	size_t i, nprep = 0;
 
-	for (i = 0; i < n; i++)
-		if (v[i].valid)
-			order[k++] = &v[i];
-	qsort(order, k, sizeof(*order), by_ref);
-	/* open and lock each person once, in sorted order */
+	for (i = 0; i < k; i++) {
+		prepare(s, rq, order[i], order, i);
+		nprep += order[i]->prepared;
+	}
+	if (nprep == 0)
+		return 0;
+	if (sync_store(s, &e) == 0)
+		return 1;
+	for (i = 0; i < k; i++)
+		if (order[i]->prepared) {
+			app_abort(&order[i]->step.ac);
+			order[i]->prepared = 0;
+			item_fail(order[i], &e);
+		}
+	return 0;
+}
+
+/* Phases 3 and 4 of a chunk: commit each, then sync the store. */
+static void
+commit_chunk(struct store *s, struct bitem **order, size_t k)
+{
+	struct ceh_err e;
+	size_t i;
+
+	crash_point("batch-after-prepare");
+	for (i = 0; i < k; i++)
+		if (order[i]->prepared)
+			commit(s, order[i]);
+	if (sync_store(s, &e) == 0)
+		return;
+	for (i = 0; i < k; i++)
+		if (order[i]->prepared && order[i]->step.ac.committed &&
+		    order[i]->it->code == 0) {
+			struct ceh_err ie = e;
+
+			app_commit_late(&order[i]->step.ac, COMMIT_LATE_SYNC,
+			    &ie);
+			item_fail(order[i], &ie);
+		}
+}
+
+/* Open and lock each person of the chunk once, in sorted order (so two
+ * batches cannot deadlock); the count of people. */
+static size_t
+lock_people(struct store *s, struct bitem **order, size_t k,
+    struct bperson *bps)
+{
+	size_t i, np = 0;
+
 	for (i = 0; i < k; i++) {
 		struct bperson *bp;
 
@@ -669,33 +678,24 @@ run_chunk(struct store *s, const struct wf_request *rq, struct bitem *v,
 			bp->opened = 1;
 		order[i]->bp = bp;
 	}
-	for (i = 0; i < k; i++) {
-		prepare(s, rq, order[i], order, i);
-		nprep += order[i]->prepared;
-	}
-	if (nprep > 0 && sync_store(s, &e) < 0) {
-		for (i = 0; i < k; i++)
-			if (order[i]->prepared) {
-				unlinkat(order[i]->bp->p.stagefd[
-				    order[i]->folder], order[i]->tmp, 0);
-				order[i]->prepared = 0;
-				item_fail(order[i], &e);
-			}
-		nprep = 0;
-	}
-	if (nprep > 0) {
-		crash_point("batch-after-prepare");
-		for (i = 0; i < k; i++)
-			if (order[i]->prepared)
-				commit(s, order[i]);
-		if (sync_store(s, &e) < 0) {
-			ceh_err_prefix(&e, "decision may not be durable");
-			for (i = 0; i < k; i++)
-				if (order[i]->committed &&
-				    order[i]->it->code == 0)
-					item_fail(order[i], &e);
-		}
-	}
+	return np;
+}
+
+static void
+run_chunk(struct store *s, const struct wf_request *rq, struct bitem *v,
+    size_t n)
+{
+	struct bitem **order = xreallocarray(NULL, n ? n : 1, sizeof(*order));
+	struct bperson *bps = xreallocarray(NULL, n ? n : 1, sizeof(*bps));
+	size_t i, k = 0, np;
+
+	for (i = 0; i < n; i++)
+		if (v[i].valid)
+			order[k++] = &v[i];
+	qsort(order, k, sizeof(*order), by_ref);
+	np = lock_people(s, order, k, bps);
+	if (prepare_chunk(s, rq, order, k))
+		commit_chunk(s, order, k);
 	for (i = 0; i < k; i++)
 		app_release(&order[i]->app);
 	for (i = 0; i < np; i++)
@@ -731,15 +731,71 @@ fail:
 	app_close(&h);
 }
 
+/* Items per chunk: each person of a chunk holds STAGE__COUNT + 2
+ * descriptors open (folder, stage folders, lock), so stay well inside the
+ * limit; CEH_BATCH_CHUNK asks for smaller chunks (tests of chunking). */
+static size_t
+chunk_max(void)
+{
+	size_t max = CHUNK_MAX;
+	struct rlimit rl;
+	const char *env;
+	long chunk;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY) {
+		size_t fit = rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur - 64) /
+		    (STAGE__COUNT + 2) : 1;
+
+		if (fit < max)
+			max = fit ? fit : 1;
+	}
+	if ((env = getenv("CEH_BATCH_CHUNK")) != NULL &&
+	    parse_long(env, &chunk) == 0 && chunk >= 1 && chunk < CHUNK_MAX)
+		max = (size_t)chunk;
+	return max;
+}
+
+/* The next chunk from items: consecutive items, at most max, no id twice
+ * (a repeated id is decided after the first one is committed).  The
+ * count taken. */
+static size_t
+fill_chunk(struct bitem *v, size_t max, struct wf_item *items, size_t n)
+{
+	size_t m = 0, j;
+
+	while (m < n && m < max) {
+		struct bitem *b = &v[m];
+		struct ceh_err sub;
+		int dup = 0;
+
+		memset(b, 0, sizeof(*b));
+		b->it = &items[m];
+		b->it->code = 0;
+		b->it->msg[0] = '\0';
+		if (app_ref_parse(b->it->id, &b->ref, &sub) < 0) {
+			item_fail(b, &sub);
+			m++;
+			continue;
+		}
+		app_ref_format(&b->ref, b->appid);
+		for (j = 0; j < m && !dup; j++)
+			dup = v[j].valid && strcmp(v[j].appid, b->appid) == 0;
+		if (dup)
+			break;
+		b->valid = 1;
+		m++;
+	}
+	return m;
+}
+
 int
 wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
     size_t n, void (*done)(void *arg, const struct wf_item *it), void *arg,
     struct ceh_err *e)
 {
 	struct bitem *v;
-	size_t i, j, start, max = CHUNK_MAX;
-	const char *env;
-	long chunk;
+	size_t i, m, start, max;
 
 	if (!s->units_loaded && store_load_units(s, e) < 0)
 		return -1;
@@ -748,57 +804,13 @@ wf_batch(struct store *s, const struct wf_request *rq, struct wf_item *items,
 		done(arg, &items[0]);
 		return 0;
 	}
-	/* each person of a chunk holds STAGE__COUNT + 2 descriptors open
-	 * (folder, stage folders, lock): stay well inside the limit */
-	{
-		struct rlimit rl;
-
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-		    rl.rlim_cur != RLIM_INFINITY) {
-			size_t fit = rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur -
-			    64) / (STAGE__COUNT + 2) : 1;
-
-			if (fit < max)
-				max = fit ? fit : 1;
-		}
-	}
-	/* CEH_BATCH_CHUNK: a smaller chunk, for tests of chunking only */
-	if ((env = getenv("CEH_BATCH_CHUNK")) != NULL &&
-	    parse_long(env, &chunk) == 0 && chunk >= 1 && chunk < CHUNK_MAX)
-		max = (size_t)chunk;
+	max = chunk_max();
 	v = xreallocarray(NULL, max, sizeof(*v));
-	for (start = 0; start < n; ) {
-		size_t m = 0;
-
-		/* a chunk: consecutive items, no id twice (a repeated id is
-		 * decided after the first one is committed) */
-		while (start + m < n && m < max) {
-			struct bitem *b = &v[m];
-			struct ceh_err sub;
-			int dup = 0;
-
-			memset(b, 0, sizeof(*b));
-			b->it = &items[start + m];
-			b->it->code = 0;
-			b->it->msg[0] = '\0';
-			if (app_ref_parse(b->it->id, &b->ref, &sub) < 0) {
-				item_fail(b, &sub);
-				m++;
-				continue;
-			}
-			app_ref_format(&b->ref, b->appid);
-			for (j = 0; j < m && !dup; j++)
-				dup = v[j].valid &&
-				    strcmp(v[j].appid, b->appid) == 0;
-			if (dup)
-				break;
-			b->valid = 1;
-			m++;
-		}
+	for (start = 0; start < n; start += m) {
+		m = fill_chunk(v, max, items + start, n - start);
 		run_chunk(s, rq, v, m);
 		for (i = 0; i < m; i++)
 			done(arg, v[i].it);
-		start += m;
 	}
 	free(v);
 	return 0;

@@ -17,30 +17,37 @@
  *   reject     review -> rejected final, reason required
  *   return     review -> draft    reason required; resubmit starts over
  *
- * Committing.  wf_commit (one application, the caller holds the person
- * lock) keeps the queue index (queue.h) a superset of the truth: the new
- * unit's entry is added and synced, then the document is committed
- * (app_save: write over the old name, move to the new stage folder), then
- * the old unit's entry is removed.  Crash points "wf-after-queue-add" and
- * "wf-before-queue-del" sit between the steps.
+ * Committing.  One path for one application and for a batch, through the
+ * same fault and crash points: wf_prepare adds the new unit's queue entry
+ * (crash point "wf-after-queue-add") and writes the new document to a temp
+ * file (app_prepare, store.h); wf_finish commits it (app_finish: the
+ * commit rename, the move to the new stage folder, the zip after it;
+ * crash points "atomic-before-rename", "atomic-after-rename",
+ * "commit-after-write", "move-before-rename", "move-after-rename",
+ * "commit-after-move"), then ("wf-before-queue-del") notes the listing
+ * cache and removes the old unit's entry.  The queue index (queue.h) thus
+ * stays a superset of the truth.  The sync policy is the only difference:
  *
- * wf_batch (review of many applications) commits a chunk of applications
- * with two syncfs(2) calls instead of four fsyncs each, and stays
+ * wf_commit (one application, the caller holds the person lock): every
+ * step synced on its own (COMMIT_SYNC).
+ *
+ * wf_batch (review of many applications) commits a chunk with two
+ * syncfs(2) calls instead of four fsyncs each (COMMIT_NOSYNC), and stays
  * crash-safe because nothing becomes visible before its data is durable:
  *   1. under each person's lock (taken in sorted order, so two batches
- *      cannot deadlock), re-read and decide each application; write its
- *      new document to a temp file beside the old one; add the new
- *      unit's queue entry;
+ *      cannot deadlock), re-read and decide each application and
+ *      wf_prepare it;
  *   2. syncfs: every temp file and queue entry is durable;
- *   3. rename each temp over its document (the commit point), move it
- *      and its zip to the new stage folder, remove the old queue entry;
+ *   3. wf_finish each (the rename is the commit point);
  *   4. syncfs: every decision is durable; only now are outcomes reported
  *      and the locks released.
  * A crash before 3 leaves only temp files (removed by the next writer or
  * fsck) and stale queue entries; a crash during 3 leaves each document
  * either old or new, in the old folder or the new, which person_repair
- * rolls forward.  Crash points: "batch-after-prepare", "batch-after-write"
- * (per application, between the rename and the move), "batch-after-move".
+ * rolls forward.  Crash point "batch-after-prepare" sits between 2 and 3;
+ * the points of each item count on across the chunk (POINT:N is the N-th
+ * item's).  A failure after an item's commit point says "ID is now
+ * STATUS but ...", in both modes.
  */
 #ifndef CEH_WORKFLOW_H
 #define CEH_WORKFLOW_H

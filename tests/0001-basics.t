@@ -1,7 +1,11 @@
 #!/bin/sh
-# ceh itself: help, version, unknown commands, init, a missing store.
+# ceh itself: help, version, unknown commands, init, a missing store; the
+# command skeleton (cmd/cmd.h): options are parsed before the store is
+# opened, and a missing argument is told from an unknown option.
 . "$(dirname "$0")/lib.sh"
-plan 14
+ceh help > "$T/help"
+cmds=$(sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' "$T/help")
+plan $((22 + 3 * $(echo "$cmds" | wc -w)))
 expect_code 0 "ceh --help exits 0" ceh --help
 like "$T/out" '^  apply ' "help lists apply"
 expect_code 0 "ceh --version" ceh --version
@@ -16,4 +20,19 @@ ok "store.yaml exists" test -f "$CEH_STORE/store.yaml"
 ok "secret is readable by its owner only" sh -c "[ \$(stat -c %a '$CEH_STORE/secret') = 600 ]"
 expect_code 4 "init refuses an existing store" ceh init
 expect_code 0 "help COMMAND works without a store" sh -c 'CEH_STORE=/nonexistent ceh help apply'
+
+# every command: --help and a usage error need no store
+for c in $cmds; do
+	expect_code 0 "ceh $c --help without a store" env CEH_STORE=/nonexistent ceh $c --help
+	like "$T/out" "^usage: ceh (\\[--store DIR\\] )?$c" "ceh $c --help prints its usage"
+	expect_code 2 "ceh $c --bogus without a store is a usage error, not 'no store'" env CEH_STORE=/nonexistent ceh $c --bogus
+done
+expect_code 2 "list --bogus without a store: exit 2" env CEH_STORE=/nonexistent ceh list --bogus
+like "$T/err" "^ceh list: unknown option '--bogus'" "names the unknown option"
+expect_code 2 "review --approve --as: a missing argument" ceh review --approve --as
+like "$T/err" "^ceh review: option '--as' needs an argument" "says the option needs an argument"
+expect_code 2 "a missing argument of a global option" ceh --wait
+like "$T/err" "^ceh: option '--wait' needs an argument" "says so"
+expect_code 2 "an unknown --format names the choices" ceh list --format xml
+like "$T/err" "^ceh list: unknown --format 'xml' \(choose table, tsv, csv or json\)" "table, tsv, csv or json"
 done_testing

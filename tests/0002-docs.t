@@ -2,13 +2,14 @@
 # The manual: every page passes mandoc -Tlint -Wwarning; every command in
 # `ceh help` has man/ceh-CMD.1 whose SYNOPSIS is the command's --help usage
 # (compared word by word after rendering the page with mandoc); ceh.1's
-# SYNOPSIS is ceh's usage and its command table names every command.
+# SYNOPSIS is ceh's usage and its command table names every command; every
+# command appears in an example (the checklist of cmd/cmd.h).
 . "$(dirname "$0")/lib.sh"
 M="$CEH_ROOT/man"
 ceh help > "$T/help"
 cmds=$(sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' "$T/help")
 pages=$(ls "$M"/*.[1-9] 2>/dev/null)
-plan $(( $(echo "$pages" | wc -w) + 2 * $(echo "$cmds" | wc -w) + 4 ))
+plan $(( $(echo "$pages" | wc -w) + 2 * $(echo "$cmds" | wc -w) + 5 ))
 
 for p in $pages; do
 	mandoc -Tlint -Wwarning "$p" > "$T/lint" 2>&1
@@ -70,4 +71,13 @@ done
 if [ -z "$missing" ]; then _report 0 "ceh.1 lists every command"
 else _report 1 "ceh.1 lists every command (missing:$missing)"; fi
 ok "ceh-store.5 exists" test -f "$M/ceh-store.5"
+# every command is run by an example (directly or through the examples'
+# helpers run, as USER, refused USER)
+missing=
+for c in $cmds; do
+	grep -qE "(ceh|run|as [a-z]+|refused [a-z]+|CEH_BIN\"?)( --[a-z]+ [^ ]+)* $c( |\$)" \
+	    "$CEH_ROOT"/examples/*.sh || missing="$missing $c"
+done
+if [ -z "$missing" ]; then _report 0 "every command appears in an example"
+else _report 1 "every command appears in an example (missing:$missing)"; fi
 done_testing

@@ -71,9 +71,11 @@ expect_code 0 "unit show" ceh unit show $EMP1
 like "$T/out" '审核链 +湖南建工集团有限公司 → 省建设工程质量安全监督总站 → 湖南省住房和城乡建设厅 → 湖南省人力资源和社会保障厅' "review chain up to the agency"
 expect_code 0 "unit show --format json" ceh unit show $EMP1 --format json
 cp "$T/out" "$T/o"
-ok "json chain" python3 -c "
+ok "json chain: codes with names beside them (format of 2026-12)" python3 -c "
 import json
 d=json.load(open('$T/o'))
-assert d['chain']==['$SUP2','$SUP1','$AGENCY'] and d['kind']=='employer', d"
+assert [u['code'] for u in d['chain']]==['$SUP2','$SUP1','$AGENCY'] and d['kind']=='employer', d
+assert d['chain'][2]['name']=='湖南省人力资源和社会保障厅' and d['parent']=='$SUP2' and d['parent_name']=='省建设工程质量安全监督总站', d
+assert d['region']=='439900' and d['region_name']=='湖南省省本级', d"
 expect_code 3 "unit show of an unknown unit" ceh unit show $EMP2
 done_testing

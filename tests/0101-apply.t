@@ -3,7 +3,7 @@
 # value (exit 1 naming the field; code lists name the choices), an
 # unknown unit (3).  Every refusal leaves the store byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 89
+plan 95
 ceh init >/dev/null
 mk_units
 
@@ -95,6 +95,13 @@ bad name "$(printf 'a\tb')" "control" "a control character"
 bad name "$(printf '\325\305')" "UTF-8" "GBK bytes"
 expect_code 3 "an unregistered unit: not found" apply_std $ID3 --unit 91430100MA4L33333R
 like "$T/err" "91430100MA4L33333R is not a registered unit" "says so"
+# the applicant's unit is an employer, not a supervisor or the agency
+expect_code 1 "a supervisor as --unit is refused" apply_std $ID3 --unit $SUP1
+like "$T/err" "^ceh apply: --unit $SUP1 is a supervisor, not an employer" "says it is a supervisor"
+expect_code 1 "the agency as --unit is refused" apply_std $ID3 --unit $AGENCY
+like "$T/err" "^ceh apply: --unit $AGENCY is an agency, not an employer" "says it is an agency"
+expect_code 2 "an option without its argument" apply_std $ID3 --remark
+like "$T/err" "^ceh apply: option '--remark' needs an argument" "says the option needs an argument"
 store_digest > "$T/after"
 same "$T/before" "$T/after" "every refusal left the store byte-identical"
 check "no person directory for the refused applicant" sh -c "! ls -d '$CEH_STORE'/people/*/$ID3 2>/dev/null"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ceh edit: change the applicant's details of a draft.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 37
 ceh init >/dev/null
 mk_units
 A=$(apply_std $ID1)
@@ -39,6 +39,8 @@ like "$T/err" "choose one of: 正高级 副高级 中级 助理级 员级" "list
 expect_code 1 "empty name" ceh edit $A --name ''
 expect_code 1 "one bad value refuses the whole edit" ceh edit $A --name 李四 --region 火星
 expect_code 3 "an unregistered unit" ceh edit $A --unit 91430100MA4L33333R
+expect_code 1 "a supervisor as --unit is refused" ceh edit $A --unit $SUP2
+like "$T/err" "^ceh edit: --unit $SUP2 is a supervisor, not an employer" "says so"
 expect_code 3 "an unknown application" ceh edit ${ID1}-00000000000000000000 --name x
 expect_code 1 "a malformed application id" ceh edit ../../x --name x
 store_digest > "$T/after"

@@ -57,11 +57,13 @@ assert byid['$C'][1]=='Li, \"Lee\"', byid['$C']
 assert byid['$A'][6]=='2023,2024' and byid['$B'][3]=='长沙市规划设计院'"
 expect_code 0 "list --format json" ceh list --format json
 check "json parses" python3 -m json.tool "$T/out"
-check "json objects keyed by column keys" python3 -c "
+check "json objects keyed by column keys; unit by code with its name, years an array (format of 2026-12)" python3 -c "
 import json; d=json.load(open('$T/out'))
 assert len(d)==4
 r={x['id']: x for x in d}['$B']
-assert r['name']=='欧阳娜娜' and r['id_number']=='$ID2' and r['unit']=='长沙市规划设计院' and r['phone']=='0731-84123456' and r['years']=='2023' and r['series']=='工程' and r['status']=='暂存' and r['reason']=='', r"
+assert r['name']=='欧阳娜娜' and r['id_number']=='$ID2' and r['unit']=='$EMP2' and r['unit_name']=='长沙市规划设计院' and r['phone']=='0731-84123456' and r['years']==[2023] and r['series']=='工程' and r['status']=='暂存' and r['reason']=='' and r['waiting_at']=='' and r['waiting_at_name']=='', r
+a={x['id']: x for x in d}['$A']
+assert a['years']==[2023, 2024], a"
 
 # filters
 n() { tail -n +2 "$T/out" | wc -l; }

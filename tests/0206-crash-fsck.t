@@ -73,14 +73,27 @@ return commit-after-write new 1
 return commit-after-move new 1
 "
 ncases=$(echo "$CASES" | grep -c .)
-plan $((ncases * 11 + 3 * 12))
+# batches go through the same crash points as single transitions (one
+# commit path, lib/store.h), plus batch-after-prepare between the phases
+BATCHES="
+batch-after-prepare 0 1
+wf-after-queue-add:2 0 1
+atomic-before-rename:2 1 1
+atomic-after-rename:2 2 1
+commit-after-write:2 2 1
+move-before-rename:1 1 1
+move-after-rename:3 3 1
+commit-after-move:1 1 1
+wf-before-queue-del:2 2 1
+"
+nbatches=$(echo "$BATCHES" | grep -c .)
+plan $((ncases * 11 + nbatches * 12))
 while read -r k p w f; do [ -n "$k" ] && one $k $p $w $f; done <<LIST
 $CASES
 LIST
 
-# batches: three applications at the agency, final approval; the crash
-# comes after the temp files are synced, after the 2nd commit rename, or
-# after the 1st move (12 checks each)
+# batches: three applications at the agency, final approval, killed at
+# POINT:N; DECIDED of them survive (12 checks each)
 batch() {
 	point=$1 decided=$2 fcode=$3
 	d="batch crash at $point"
@@ -100,6 +113,7 @@ batch() {
 	ok "$d: each approved exactly once" test $e = 3
 	expect_code 0 "$d: fsck clean" ceh fsck
 }
-batch batch-after-prepare 0 1
-batch batch-after-write:2 2 1
-batch batch-after-move:1 1 1
+while read -r p d f; do [ -n "$p" ] && batch $p $d $f; done <<LIST
+$BATCHES
+LIST
+done_testing

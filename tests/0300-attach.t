@@ -1,7 +1,7 @@
 #!/bin/sh
 # ceh attach: add, list, extract, remove, and every refusal of a file.
 . "$(dirname "$0")/lib.sh"
-plan 116
+plan 118
 
 ceh init >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
@@ -24,6 +24,11 @@ like "$T/out" '^2024/1-证书\.pdf$' "prints the entry of the pdf"
 like "$T/out" '^2024/3-photo\.jpg$' "and of the jpeg"
 ok "the archive is next to the document" test -f "$(ZIP draft)"
 ok "the archive is not world-readable" sh -c "[ \$(stat -c %a '$(ZIP draft)') = 600 ]"
+# zipinfo (Info-ZIP, not libzip) reads the mode stored with each entry:
+# the store's 0600, not libzip's default 0666
+zipinfo "$(ZIP draft)" > "$T/zipinfo" 2>&1
+like "$T/zipinfo" '^-rw------- .* 2024/1-' "zipinfo: entries are stored with mode 0600"
+unlike "$T/zipinfo" '^-rw-rw-rw-' "zipinfo: no entry is 0666"
 expect_code 0 "the same name again in the same year" ceh attach $APP \
     --year 2024 "$D/证书.pdf"
 like "$T/out" '^2024/4-证书\.pdf$' "gets its own entry"

@@ -2,7 +2,7 @@
 # Hostile archives put in place of the real one: show and attach --extract
 # report them, nothing is written outside DIR, nothing damaged is extracted.
 . "$(dirname "$0")/lib.sh"
-plan 77
+plan 89
 
 ceh init >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
@@ -111,11 +111,28 @@ like "$T/out" "the file is empty" "zero-byte archive is damage, not 'no attachme
 rm -f "$Z"; ln -s "$T/good.zip" "$Z"
 expect_code 1 "archive replaced by a symlink: show exits 1" ceh show $APP
 store_digest > "$T/before"
-expect_code 1 "attach refuses to build on a damaged archive" ceh attach $APP \
+expect_code 5 "attach refuses to build on a damaged archive: damage in the store is exit 5" ceh attach $APP \
     --year 2024 "$D/a.pdf"
 like "$T/err" 'damaged|symbolic link' "and says why"
 store_digest > "$T/after"
 same "$T/before" "$T/after" "store unchanged"
+# every other kind of damage is refused the same way (exit 5, unchanged)
+add_refused() {
+	store_digest > "$T/before"
+	expect_code 5 "attach to a $1 archive: exit 5" ceh attach $APP \
+	    --year 2024 "$D/a.pdf"
+	like "$T/err" "$2" "$1: the message says why"
+	store_digest > "$T/after"
+	same "$T/before" "$T/after" "$1: store unchanged"
+}
+rm -f "$Z"; head -c 150 "$T/good.zip" > "$Z"
+add_refused truncated 'is damaged \('
+: > "$Z"
+add_refused empty 'damaged \(empty file\)'
+cp "$T/good.zip" "$Z"; mkzip altered
+add_refused altered "attachment 'a\.pdf'.*SHA-256"
+rm -f "$Z"
+add_refused missing 'is missing but the document lists 2'
 rm -f "$Z"; cp "$T/good.zip" "$Z"
 expect_code 0 "the real archive back: show is clean" ceh show $APP
 # the way out of a damaged archive: remove the attachments, attach again

@@ -2,7 +2,7 @@
 # ceh import and ceh records: encodings, line ends, quoting, header
 # mapping, every refusal, duplicates, conflicts, --dry-run, --rejects.
 . "$(dirname "$0")/lib.sh"
-plan 106
+plan 109
 ceh init >/dev/null
 H=证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号
 P1=湖南大学继续教育学院
@@ -89,6 +89,11 @@ expect_code 1 "rejected rows: exit 1" ceh import "$T/lines.csv"
 like "$T/err" 'lines.csv:3: 科目名称 contains a control character' "a line break in a name: rejected at the line the row starts"
 like "$T/err" "lines.csv:6: 学时 '12x' is not a number" "hours: physical line after a quoted newline and blank lines"
 like "$T/err" 'read 3, imported 1, duplicates 0, conflicts 0, rejected 2' "last row without newline imported"
+# the same file with bare-CR line ends (old Mac files, some exporters)
+tr '\n' '\r' < "$T/lines.csv" > "$T/cr.csv"
+expect_code 1 "bare CR line ends: rejected rows, exit 1" ceh import "$T/cr.csv"
+like "$T/err" 'cr.csv:3: 科目名称 contains a control character' "bare CR: the row on line 3"
+like "$T/err" "cr.csv:6: 学时 '12x' is not a number" "bare CR: the row on line 6"
 
 # every kind of refused row, with --rejects
 cat > "$T/bad.csv" <<CSV

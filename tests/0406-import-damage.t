@@ -5,7 +5,7 @@
 # import fail; --rejects can never be one of the inputs; --record X/Y
 # means the record Y of provider X, not also record 'X/Y' of another.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 26
 H=证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号
 P1=湖南大学继续教育学院
 mkfile() { # mkfile FILE IDNUMBER NAME PREFIX COUNT
@@ -30,6 +30,25 @@ truncate -s 100 "$CEH_STORE/records/$shard"
 expect_code 5 "records of a shard cut short: a system error, no crash" ceh records --id $ID1
 like "$T/err" "records/$shard: shorter than its committed size \(run ceh fsck\)" "names the shard and says what to do"
 expect_code 5 "add-year --from-records too" sh -c "app=\$(ceh apply --id $ID1 --name 张三 --ethnicity 汉族 --unit $EMP1 --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 --series 工程 --specialty 建筑学 --region 湖南省省本级 2>/dev/null); ceh add-year \$app --year 2024 --from-records"
+
+# 1b. damage inside a shard or the state file is a system error (exit 5)
+# everywhere, as fsck says: records --id gave 1 for it
+rm -rf "$CEH_STORE"
+ceh init >/dev/null
+mk_units
+mkfile "$T/c.csv" $ID1 张三 C 3
+ceh import "$T/c.csv" >/dev/null 2>&1
+shard=$(cd "$CEH_STORE/records" && ls *.tsv)
+sed -i '2s/\t2024\t/\t20x4\t/' "$CEH_STORE/records/$shard"
+expect_code 5 "a damaged record of a shard: exit 5" ceh records --id $ID1
+like "$T/err" "records/$shard: a record of $ID1 is damaged \(run ceh fsck\)" "names the shard and the person"
+expect_code 5 "add-year --from-records on it: exit 5 too" sh -c "app=\$(ceh apply --id $ID1 --name 张三 --ethnicity 汉族 --unit $EMP1 --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 --series 工程 --specialty 建筑学 --region 湖南省省本级 2>/dev/null); ceh add-year \$app --year 2024 --from-records"
+expect_code 1 "fsck reports it as a problem" ceh fsck
+like "$T/out" "records/$shard:2: damaged record" "at its line"
+sed -i '2s/^imports /imports x/' "$CEH_STORE/records/state"
+expect_code 5 "a damaged records/state: records --id exits 5" ceh records --id $ID1
+like "$T/err" "records/state: line 2 is not understood" "names the state file and the line"
+expect_code 5 "import into it: exit 5" ceh import "$T/c.csv"
 
 # 2. a failed file does not poison the next one: the faulted file appends
 # to shards that exist already (so a failure leaves bytes past their
@@ -88,3 +107,15 @@ import json; d = json.load(open('$T/xy.json'))
 y = d['years'][0]; assert y['total_hours'] == 10 and y['records'] == ['X/Y'], y"
 expect_code 0 "the other is taken by its full key" ceh add-year $app --year 2024 --replace --from-records --record P/X/Y
 done_testing
+
+# 5. a temp file left in records/ by an interrupted state write is found
+# by the store's one sweep: reported by fsck, removed by --repair
+rm -rf "$CEH_STORE"
+ceh init >/dev/null
+mk_units
+ceh import "$T/b.csv" >/dev/null 2>&1
+echo partial > "$CEH_STORE/records/.tmp.state.4242.abcdef"
+expect_code 1 "fsck reports the leftover" ceh fsck
+like "$T/out" "^records/\.tmp\.state\.4242\.abcdef: temp file of an interrupted write$" "named from the store root"
+expect_code 0 "fsck --repair removes it" ceh fsck --repair
+ok "gone" test ! -e "$CEH_STORE/records/.tmp.state.4242.abcdef"

@@ -10,9 +10,12 @@
 #   1600-oracle.py norm-stats | norm-shortfall   ceh's JSON on stdin
 #
 # Expected and actual rows are printed in one normal form (one line per
-# row, numbers as numbers) so the test compares them with cmp.  Hours in
-# show's JSON may be numbers or numeric strings.  Written from the
-# definitions in ceh-stats(1) and ceh-shortfall(1), not from lib/report.c.
+# row, numbers as numbers) so the test compares them with cmp.  The JSON
+# read is checked for its types on the way (ceh(1) OUTPUT FORMATS): hours,
+# counts, years and rates are numbers (null when there is none), never
+# strings; a JSON value of the wrong type fails the test.  Written from
+# the definitions in ceh-stats(1) and ceh-shortfall(1), not from
+# lib/report.c.
 import json, os, subprocess, sys
 
 import yaml
@@ -27,8 +30,16 @@ def ceh(*args, missing=None):
     return r.stdout
 
 
+def number(v, what, null=False):
+    if v is None and null:
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        sys.exit("%s: %r is not a JSON number" % (what, v))
+    return v
+
+
 def half(v):
-    return int(round(float(v) * 2))
+    return int(round(number(v, "hours") * 2))
 
 
 def dump():
@@ -198,7 +209,7 @@ def key_of(w, k, a, year):
     if k == "level":
         return ap["title_level"]
     if k == "year":
-        return str(year) if year else ""
+        return year if year else None
     return w.stage(a)
 
 
@@ -250,13 +261,14 @@ def stats(w, o):
                     gr["wn"][lv] += 1
                     gr["ws"][lv] += s
     rows = []
-    for key in sorted(groups):
+    for key in sorted(groups, key=lambda t: tuple(
+            "" if v is None else "%04d" % v if isinstance(v, int) else v for v in t)):
         gr = groups[key]
         met = sum(1 for (p, y) in gr["py"] if approved[p].get(y, False))
         r = dict(zip(o["by"], key))
         for k in o["by"]:
             if k in ("unit", "supervisor"):
-                r[k + "_name"] = w.units[r[k]]["name"] if r[k] else "（无主管部门）"
+                r[k + "_name"] = w.units[r[k]]["name"] if r[k] else ""
         r.update({"people": len(gr["people"]), "applications": gr["apps"],
                   "years_met": met, "years_not_met": len(gr["py"]) - met,
                   "met_rate": rate(met, len(gr["py"]))})
@@ -373,6 +385,34 @@ GROUP_KEYS = ["unit", "unit_name", "supervisor", "supervisor_name", "region",
               "series", "level", "year", "stage"]
 
 
+INTS = {"people", "applications", "years_met", "years_not_met", "year",
+        "records_undeclared"} | set(STAGES)
+NUMBERS = {"met_rate", "approval_rate", "days_employer", "days_supervisor",
+           "days_agency", "public_hours", "professional_hours", "total_hours",
+           "lack_public", "lack_professional", "lack_total", "declared_public",
+           "declared_professional", "records_public", "records_professional"}
+NULLABLE = {"met_rate", "approval_rate", "days_employer", "days_supervisor",
+            "days_agency", "declared_public", "declared_professional", "year"}
+
+
+def check_types(rows, text=()):
+    """ceh's JSON: numbers where ceh(1) says so, strings elsewhere."""
+    for r in rows:
+        for k, v in r.items():
+            if k in text:
+                if not isinstance(v, str):
+                    sys.exit("%s: %r is not a string" % (k, v))
+            elif k in INTS:
+                if v is not None or k not in NULLABLE:
+                    number(v, k)
+                    if not isinstance(v, int):
+                        sys.exit("%s: %r is not an integer" % (k, v))
+            elif k in NUMBERS:
+                number(v, k, null=k in NULLABLE)
+            elif not isinstance(v, str):
+                sys.exit("%s: %r is not a string" % (k, v))
+
+
 def emit(rows, keys):
     for r in rows:
         ks = [k for k in GROUP_KEYS if k in r and keys is STATS_KEYS] + keys
@@ -388,10 +428,13 @@ def main():
     if mode == "dump":
         return dump()
     if mode == "norm-stats":
-        emit(json.load(sys.stdin), STATS_KEYS)
+        rows = json.load(sys.stdin)
+        check_types(rows)
+        emit(rows, STATS_KEYS)
         return
     if mode == "norm-shortfall":
         rows = json.load(sys.stdin)
+        check_types(rows, text={"applications"})
         for r in rows:
             r["applications"] = apps_in_text(r["applications"])
         emit(rows, SHORT_KEYS)

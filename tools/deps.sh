@@ -14,6 +14,13 @@ need libyaml-dev pkg-config --exists yaml-0.1
 need libzip-dev pkg-config --exists libzip
 need nettle-dev pkg-config --exists nettle
 need libcsv-dev test -f /usr/include/csv.h
+# spreadsheets: .xlsx in (expat over libzip), .xls in, .xlsx out; the
+# tests build workbooks with openpyxl and xlwt and read ours back
+need libexpat1-dev pkg-config --exists expat
+need libxlsxwriter-dev pkg-config --exists xlsxwriter
+need libfreexl-dev pkg-config --exists freexl
+need python3-openpyxl /usr/bin/python3 -c 'import openpyxl'
+need python3-xlwt /usr/bin/python3 -c 'import xlwt'
 # print-slip --format pdf: cairo + pango (fontconfig), CJK fonts, pdftotext
 need libpango1.0-dev pkg-config --exists pangocairo
 need libcairo2-dev pkg-config --exists cairo-pdf
@@ -21,7 +28,8 @@ need libfontconfig-dev pkg-config --exists fontconfig
 need fonts-wqy-microhei test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 need fonts-noto-cjk test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 need poppler-utils command -v pdftotext
-need chromium command -v chromium  # HTML slips and reports in a real browser (tests skip without it)
+# stats/shortfall --format html rendered in a real browser (tests skip without)
+need chromium command -v chromium
 need mandoc command -v mandoc
 need perl command -v prove
 need python3 command -v python3

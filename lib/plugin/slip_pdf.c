@@ -314,11 +314,8 @@ draw(struct pdf *p, const struct slip *sl, double size)
 	return y;
 }
 
-int slip_pdf_plugin_render(const struct slip *sl, FILE *out,
-    struct ceh_err *e);
-
-int
-slip_pdf_plugin_render(const struct slip *sl, FILE *out, struct ceh_err *e)
+static int
+render(const struct slip *sl, FILE *out, struct ceh_err *e)
 {
 	static const double sizes[] = { 9, 8.5, 8, 7.5, 7 };
 	cairo_surface_t *surf;
@@ -385,3 +382,8 @@ slip_pdf_plugin_render(const struct slip *sl, FILE *out, struct ceh_err *e)
 		    "text; install fonts-noto-cjk (see tools/deps.sh)");
 	return 0;
 }
+
+/* The entry point the loader checks (slip_render.h). */
+const struct slip_pdf_module slip_pdf_module = {
+	SLIP_RENDER_ABI, sizeof(struct slip), render
+};

@@ -23,56 +23,12 @@
 
 #include "codes.h"
 #include "err.h"
+#include "store.h"
+#include "util.h"
 #include "xalloc.h"
 
 #ifndef FUZZ_DATADIR
 #define FUZZ_DATADIR "data"
-/*
- * A scratch store made once per process (store_init + store_open with
- * the source tree's code lists), removed at exit.  For targets whose
- * input is a file inside a store.
- */
-#include "store.h"
-
-static char fuzz_store_path[64];
-
-static inline void
-fuzz_store_cleanup(void)
-{
-	char cmd[128];
-
-	if (fuzz_store_path[0] == '\0')
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fuzz_store_path);
-	if (system(cmd) != 0)
-		fprintf(stderr, "fuzz: cannot remove %s\n", fuzz_store_path);
-}
-
-static inline struct store *
-fuzz_store(void)
-{
-	static struct store s;
-	static int open_;
-	char path[4096], tmpl[] = "/tmp/ceh-fuzz-store.XXXXXX";
-	const char *dir = getenv("CEH_DATADIR");
-	struct ceh_err e;
-
-	if (open_)
-		return &s;
-	if (mkdtemp(tmpl) == NULL)
-		abort();
-	snprintf(fuzz_store_path, sizeof(fuzz_store_path), "%s", tmpl);
-	atexit(fuzz_store_cleanup);
-	snprintf(path, sizeof(path), "%s/store", tmpl);
-	if (store_init(path, dir && *dir ? dir : FUZZ_DATADIR, &e) < 0 ||
-	    store_open(&s, path, &e) < 0 || store_load_units(&s, &e) < 0) {
-		fprintf(stderr, "fuzz: cannot make a store: %s\n", e.msg);
-		exit(1);
-	}
-	open_ = 1;
-	return &s;
-}
-
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -85,6 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		fprintf(stderr, "\n"); \
 		abort(); \
 	} \
+} while (0)
+
+/* e is the refusal of bad input: class 1, with a message that has no
+ * control characters (it is printed). */
+#define FUZZ_REFUSED(e) do { \
+	FUZZ_CHECK((e).code == CEH_EINPUT, "class %d", (e).code); \
+	FUZZ_CHECK(!has_control((e).msg), "control character in message: " \
+	    "%s", (e).msg); \
 } while (0)
 
 /* A NUL-terminated copy of the input; caller frees. */
@@ -129,8 +93,6 @@ fuzz_codes(void)
  * the source tree's code lists), removed at exit.  For targets whose
  * input is a file inside a store.
  */
-#include "store.h"
-
 static char fuzz_store_path[64];
 
 static inline void

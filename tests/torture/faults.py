@@ -106,6 +106,11 @@ COMMANDS = [
     ("unit add", ["unit", "add", "91430100MA4L33333R", "--name", "新单位",
                   "--kind", "employer", "--region", "430100"], None),
 ]
+AT_AGENCY = os.environ.get("AT_AGENCY", "").split()
+if AT_AGENCY:    # final approvals: the batch moves documents and zips
+    COMMANDS.append(("review batch final", ["review", "--as",
+                     "91430000MA4L00001D", "--approve", "-"],
+                     "\n".join(AT_AGENCY) + "\n"))
 if os.path.exists(CSV):
     COMMANDS.append(("import", ["import", CSV], None))
 D = os.environ.get("APP_D")  # approved: a slip can be printed

@@ -7,6 +7,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,144 @@ write_with_fault(const char *spec, const char *name, const char *data,
 	return WEXITSTATUS(status);
 }
 
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* The child of temp_case: one scenario of the temp-file model. */
+static int
+temp_child(const char *what)
+{
+	struct tempfile t;
+	int before, rc;
+	pid_t pid;
+
+	dirfd_ = open(".", O_RDONLY | O_DIRECTORY);
+	before = count_fds();
+	if (temp_create(&t, dirfd_, "people/123/X/draft", "t.yaml", &e) < 0)
+		return 90;
+	if (strcmp(what, "fdleak") == 0) {	/* with CEH_FAULT=write:1 */
+		rc = temp_write(&t, "x\n", 2, &e);
+		printf("%s", e.msg);
+		return rc < 0 && count_fds() == before && count_temps() == 0 ?
+		    0 : 91;
+	}
+	if (temp_write(&t, "x\n", 2, &e) < 0)
+		return 92;
+	if (strcmp(what, "exit") == 0)
+		exit(0);	/* atexit removes it */
+	if (strcmp(what, "signal") == 0)
+		raise(SIGTERM);	/* the handler removes it */
+	if (strcmp(what, "fork") == 0) {
+		if ((pid = fork()) == 0)
+			exit(0);	/* not the owner: must not remove it */
+		waitpid(pid, NULL, 0);
+		if (count_temps() != 1)
+			return 93;
+		return temp_close(&t, TEMP_SYNC, &e) == 0 &&
+		    temp_commit(&t, &e) == 0 && count_temps() == 0 ? 0 : 94;
+	}
+	return 95;
+}
+
+/* Run a temp_child scenario (with CEH_FAULT=fault if not NULL); its exit
+ * status, or 128 + the signal that ended it. */
+static int
+temp_case(const char *what, const char *fault, char *msg, size_t msgsize)
+{
+	int pfd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		if (fault)
+			setenv("CEH_FAULT", fault, 1);
+		execl("/proc/self/exe", "atomic", "temp", what, (char *)NULL);
+		_exit(99);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], msg, msgsize - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+	    WEXITSTATUS(status);
+}
+
+static int said_n;
+static char said_last[512];
+
+static void
+said(void *arg, const char *msg)
+{
+	(void)arg;
+	said_n++;
+	snprintf(said_last, sizeof(said_last), "%s", msg);
+}
+
+static void
+test_temp_model(void)
+{
+	struct sweep sw;
+	struct tempfile t;
+	char msg[1100];
+
+	ok(temp_case("fdleak", "write:1", msg, sizeof(msg)) == 0,
+	    "a failed temp write closes its descriptor and leaves no file");
+	ok(strstr(msg, "cannot write 'people/123/X/draft/t.yaml'") != NULL,
+	    "and names the target from the store root: %s", msg);
+	ok(temp_case("exit", NULL, msg, sizeof(msg)) == 0 &&
+	    count_temps() == 0, "an active temp file is removed at exit");
+	ok(temp_case("signal", NULL, msg, sizeof(msg)) == 128 + SIGTERM &&
+	    count_temps() == 0, "and on SIGTERM");
+	ok(temp_case("fork", NULL, msg, sizeof(msg)) == 0 &&
+	    access("t.yaml", F_OK) == 0, "a forked child does not remove its "
+	    "parent's temp file (owner pid)");
+	ok(temp_create(&t, dirfd_, NULL, "r.yaml", &e) == 0 &&
+	    count_temps() == 1, "temp_create");
+	temp_rollback(&t);
+	ok(count_temps() == 0 && access("r.yaml", F_OK) < 0,
+	    "temp_rollback leaves nothing");
+	temp_rollback(&t);	/* a no-op now */
+
+	/* the one sweep */
+	close(open(".tmp.a.1.2", O_CREAT | O_WRONLY, 0600));
+	close(open(".tmp.b.1.2", O_CREAT | O_WRONLY, 0600));
+	close(open("keep.yaml", O_CREAT | O_WRONLY, 0600));
+	memset(&sw, 0, sizeof(sw));
+	sw.say = said;
+	ok(temp_sweep(dirfd_, "queues/U", NULL, &sw, &e) == 0 &&
+	    sw.found == 2 && sw.removed == 0 && count_temps() == 2 &&
+	    said_n == 2, "a report-only sweep finds two and removes none");
+	ok(strncmp(said_last, "queues/U/.tmp.", 14) == 0 &&
+	    strstr(said_last, ": temp file of an interrupted write") != NULL,
+	    "it names them from the store root: %s", said_last);
+	memset(&sw, 0, sizeof(sw));
+	sw.repair = 1;
+	ok(temp_sweep(dirfd_, NULL, NULL, &sw, &e) == 0 && sw.found == 2 &&
+	    sw.removed == 2 && count_temps() == 0 &&
+	    access("keep.yaml", F_OK) == 0,
+	    "a repairing sweep removes them, and nothing else");
+	unlink("keep.yaml");
+	unlink("t.yaml");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -102,6 +242,8 @@ main(int argc, char **argv)
 		fputs(e.msg, stdout);
 		return rc < 0 ? e.code : 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "temp") == 0)
+		return temp_child(argv[2]);
 	if (mkdtemp(tmpl) == NULL || chdir(tmpl) < 0) {
 		printf("Bail out! cannot make a temp directory\n");
 		return 1;
@@ -144,6 +286,8 @@ main(int argc, char **argv)
 	ok(rc == 0 && content_is("f.yaml", "four\n"),
 	    "a fault on a later write does not fire on the first");
 
+	test_temp_model();
+
 	/* atomic_create refuses an existing name */
 	ok(atomic_create(dirfd_, "c.yaml", "a\n", 2, &e) == 0 &&
 	    content_is("c.yaml", "a\n"), "create");
@@ -160,10 +304,11 @@ main(int argc, char **argv)
 
 		atomic_write(d1, "m", "m1\n", 3, &e);
 		atomic_write(d2, "m", "m2\n", 3, &e);
-		ok(move_file(d1, "m", d2, "m", &e) < 0 && e.code == CEH_ESTATE,
-		    "move onto an existing file: class 4");
+		ok(move_file(d1, "d1", d2, "d2", "m", TEMP_SYNC, &e) < 0 &&
+		    e.code == CEH_ESTATE && strstr(e.msg, "'d2/m' already "
+		    "exists"), "move onto an existing file: class 4, names it");
 		unlinkat(d2, "m", 0);
-		ok(move_file(d1, "m", d2, "m", &e) == 0 &&
+		ok(move_file(d1, "d1", d2, "d2", "m", TEMP_NOSYNC, &e) == 0 &&
 		    faccessat(d1, "m", F_OK, 0) < 0 &&
 		    faccessat(d2, "m", F_OK, 0) == 0, "move");
 		close(d1);

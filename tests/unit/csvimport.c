@@ -119,6 +119,39 @@ main(void)
 	is_str(P("a,b\nc,\"open\nmore\n"),
 	    "ERR:t.csv:4: a quoted field opened on line 2 is never closed",
 	    "strict fini: an unterminated quote names its first line");
+	/* bare CR line ends (old Mac files, some exporters) count as lines */
+	is_str(P("a,b\rc,d\r"), "1:a|b\n2:c|d\n", "bare CR: two rows");
+	is_str(P("a,b\r\r\rc,d"), "1:a|b\n4:c|d\n",
+	    "bare CR: blank lines counted");
+	is_str(P("a,\"x\ry\"\rc,d\r"), "1:a|x\ry\n3:c|d\n",
+	    "bare CR: a quoted CR is a line too");
+	ok(strncmp(P("a,b\rc,d\"\r"), "ERR:t.csv:2: CSV syntax error", 29)
+	    == 0, "bare CR: a syntax error names its line");
+	is_str(P("a\rb\nc\r\nd\r"), "1:a\n2:b\n3:c\n4:d\n",
+	    "CR, LF and CRLF mixed");
+	/* more than one read chunk (1 MiB): a CRLF cut between two chunks
+	 * is one line end, and bare-CR numbering goes on past the cut */
+	for (i = 0; i < 2; i++) {
+		struct sbuf u = SBUF_INIT;
+		long k, want = 0;
+		char tail[64];
+
+		while (u.len + 40 < (1 << 20))
+			sb_addf(&u, "%ld,x%s", ++want, i ? "\r" : "\r\n");
+		sb_addf(&u, "%ld,", ++want);
+		while (u.len != (1 << 20) - 1)	/* the CR at the last byte */
+			sb_addc(&u, 'y');
+		sb_adds(&u, i ? "\r" : "\r\n");
+		for (k = 0; k < 100; k++)
+			sb_addf(&u, "%ld,z%s", want + 1 + k, i ? "\r" : "\r\n");
+		parse(u.buf, u.len, CSVENC_UTF8, NULL, NULL);
+		snprintf(tail, sizeof(tail), "\n%ld:%ld|z\n", want + 100,
+		    want + 100);
+		ok(nrows == want + 100 && strstr(got.buf, tail) != NULL,
+		    "%s across the 1 MiB read chunk: row %ld on line %ld",
+		    i ? "bare CR" : "CRLF", want + 100, want + 100);
+		sb_release(&u);
+	}
 	stop_at = 2;
 	ok(strcmp(P("a\nb\nc\n"), "ERR:stopped at row 2") == 0 && nrows == 2,
 	    "a failing callback stops the parse at once");

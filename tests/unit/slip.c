@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "atomic.h"
 #include "hash.h"
 #include "slip.h"
 #include "store.h"
@@ -89,6 +90,28 @@ json(const struct slip *sl, char **buf, size_t *len)
 	slip_json(sl, f);
 	fclose(f);
 }
+
+/* Compare the SHA-256 of text (freed) with a pinned one. */
+static void
+pin_sha(char *text, const char *want, const char *what)
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	sha256_hex(text, strlen(text), hex);
+	is_str(hex, want, "%s", what);
+	free(text);
+}
+
+/* of mk()'s slip under the secret 00 01 .. 1f */
+#define PINNED_CODE "5ZC5-YXSQ-4PXV-PA6C-YS14"
+#define PINNED_CANON_FULL \
+    "c99282750985014889f854d945055f2ba1c9adf2172f93f0ae71e192dee0b783"
+#define PINNED_CANON_FIGURES \
+    "b5f9124d80e0e513eb45deb9bc21e30873ee834a3194e1953bfdf9022cd124f7"
+#define PINNED_JSON \
+    "1adbfd58e74a6ae900c844559f5d2e118be94a60410519ca0070b476c8e9f918"
+#define PINNED_RECORD \
+    "647a0872311348ba0f04aa7ec29116a35d49c7a18ab87fef1283b9c59e0fc617"
 
 static int
 crock(char c)
@@ -253,6 +276,26 @@ main(void)
 		ok(!bad && bit == 100, "it is HMAC-SHA-256 cut to 100 bits");
 		ok(slip_compute_code(&s, &a, c2, &e) == 0 && strcmp(c1, c2) == 0,
 		    "the same slip gets the same code");
+		/* slips issued before keep verifying: the canonical form,
+		 * its code, the JSON and the record of this fixed slip are
+		 * pinned (computed before slip.c became table-driven) */
+		is_str(c1, PINNED_CODE, "the pinned code of the fixed slip");
+		pin_sha(canon(&a, 1), PINNED_CANON_FULL,
+		    "the canonical form is byte for byte as before");
+		pin_sha(canon(&a, 0), PINNED_CANON_FIGURES,
+		    "the figures form is byte for byte as before");
+		json(&a, &j, &len);
+		pin_sha(j, PINNED_JSON, "the JSON is byte for byte as before");
+		ok(slip_record_save(&s, &a, &e) == 0, "the record is saved: %s",
+		    e.msg);
+		ok(read_file_at(s.rootfd, "slips/20250601-74X1VX7MF5."
+		    "DHKFW2B700CWH8JMH18W.yaml", 1 << 20, &j, &len, &e) == 0,
+		    "and read back");
+		pin_sha(j, PINNED_RECORD, "the record is byte for byte as "
+		    "before");
+		unlinkat(s.rootfd, "slips/20250601-74X1VX7MF5."
+		    "DHKFW2B700CWH8JMH18W.yaml", 0);
+		unlinkat(s.rootfd, "slips", AT_REMOVEDIR);
 		a.years[0].met = 0;
 		ok(slip_compute_code(&s, &a, c2, &e) == 0 && strcmp(c1, c2) != 0,
 		    "a changed mark changes the code");

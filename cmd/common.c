@@ -1,0 +1,378 @@
+/*
+ * common.c - the skeleton every command shares (cmd.h): setup by the
+ * command-table flags, option errors, --format, the applicant options,
+ * errors, and the history and attachment tables of more than one command.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "store.h"
+#include "util.h"
+#include "workflow.h"
+
+const char *ceh_store_path;
+
+static const struct command *running;
+static long wait_secs;
+static int opened;
+
+static const char *
+running_name(void)
+{
+	return running ? running->name : "ceh";
+}
+
+void
+cmd_start(const struct command *c, const char *store_path, long wait)
+{
+	running = c;
+	ceh_store_path = store_path;
+	wait_secs = wait;
+	opened = 0;
+	optind = 0;	/* GNU: full reinitialisation of getopt */
+	opterr = 0;
+}
+
+int
+cmd_setup(struct store *s)
+{
+	struct ceh_err e;
+	char *path;
+	int flags = running ? running->flags : 0;
+
+	if (!(flags & (CMD_STORE | CMD_UNITS)) || opened)
+		return 0;
+	ceh_err_clear(&e);
+	path = ceh_store_path ? xstrdup(ceh_store_path) : store_default_path();
+	if (path == NULL) {
+		ceh_fail(&e, CEH_EUSAGE, "no store given and no home "
+		    "directory; set --store or CEH_STORE");
+		return cmd_error(running_name(), &e);
+	}
+	if (store_open(s, path, &e) < 0) {
+		free(path);
+		return cmd_error(running_name(), &e);
+	}
+	free(path);
+	opened = 1;
+	if (flags & CMD_WRITES)
+		s->wait_secs = (int)wait_secs;
+	if ((flags & CMD_UNITS) && store_load_units(s, &e) < 0)
+		return cmd_error(running_name(), &e);
+	return 0;
+}
+
+void
+cmd_finish(struct store *s)
+{
+	if (opened)
+		store_close(s);
+	opened = 0;
+}
+
+int
+cmd_error(const char *cmd, const struct ceh_err *e)
+{
+	fprintf(stderr, "ceh %s: %s\n", cmd, e->msg);
+	return e->code ? e->code : CEH_ESYS;
+}
+
+int
+cmd_usage_error(const char *cmd, const char *use, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ceh %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", use);
+	return CEH_EUSAGE;
+}
+
+int
+cmd_help(const char *use)
+{
+	fputs(use, stdout);
+	return CEH_OK;
+}
+
+/* ---- options ---- */
+
+int
+cmd_getopt(int argc, char **argv, const struct option *o)
+{
+	/* ':' first: a missing argument is ':', an unknown option '?' */
+	return getopt_long(argc, argv, ":h", o, NULL);
+}
+
+int
+cmd_opt_other(char **argv, const char *use, int ch)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+	if (ch == 'h')
+		return cmd_help(use);
+	if (ch == ':')
+		return cmd_usage_error(running_name(), use, "option '%.60s' "
+		    "needs an argument", opt);
+	return cmd_usage_error(running_name(), use, "unknown option '%.60s'",
+	    opt);
+}
+
+int
+cmd_format(const char *use, const char *name, unsigned allowed,
+    enum out_format *f)
+{
+	char choices[80];
+
+	if (format_parse(name, allowed, f) == 0)
+		return 0;
+	return cmd_usage_error(running_name(), use, "unknown --format '%.40s' "
+	    "(choose %s)", name, format_choices(allowed, choices,
+	    sizeof(choices)));
+}
+
+/* ---- the applicant options of apply and edit ---- */
+
+#define FIELD_VAL 0x100		/* getopt val of applicant_fields[i] */
+
+static const struct option *
+applicant_options(void)
+{
+	static struct option o[APPLICANT_NFIELDS + 2];
+	size_t i;
+
+	if (o[0].name)
+		return o;
+	for (i = 0; applicant_fields[i].option; i++) {
+		o[i].name = applicant_fields[i].option;
+		o[i].has_arg = required_argument;
+		o[i].val = FIELD_VAL + (int)i;
+	}
+	o[i].name = "help";
+	o[i].val = 'h';
+	return o;
+}
+
+int
+cmd_applicant_args(int argc, char **argv, const char *use,
+    const char **given, int *n)
+{
+	int ch;
+
+	memset(given, 0, APPLICANT_NFIELDS * sizeof(*given));
+	*n = 0;
+	while ((ch = cmd_getopt(argc, argv, applicant_options())) != -1) {
+		if (ch < FIELD_VAL || ch >= FIELD_VAL + APPLICANT_NFIELDS)
+			return cmd_opt_other(argv, use, ch);
+		given[ch - FIELD_VAL] = optarg;
+		++*n;
+	}
+	return CMD_GO;
+}
+
+/* Append one usage word, wrapping before column 79 under the operands. */
+static void
+usage_word(struct sbuf *sb, size_t *col, size_t indent, const char *w)
+{
+	size_t len = strlen(w);
+
+	if (*col + 1 + len > 79) {
+		sb_addf(sb, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else {
+		sb_addc(sb, ' ');
+		(*col)++;
+	}
+	sb_adds(sb, w);
+	*col += len;
+}
+
+const char *
+cmd_applicant_usage(const char *cmd, const char *operands, int all_optional)
+{
+	static char *made;	/* one command a run: lives until exit */
+	struct sbuf sb = SBUF_INIT;
+	char word[64];
+	size_t col, indent, i;
+	int pass;
+
+	sb_addf(&sb, "usage: ceh %s", cmd);
+	indent = col = sb.len;
+	if (operands[0])
+		usage_word(&sb, &col, indent, operands);
+	for (pass = 0; pass < 2; pass++)	/* required fields first */
+		for (i = 0; applicant_fields[i].option; i++) {
+			const struct applicant_field *f = &applicant_fields[i];
+			int bare = f->required && !all_optional;
+
+			if (all_optional && strcmp(f->option, "id") == 0)
+				continue;
+			if ((pass == 0) != (f->required != 0))
+				continue;
+			snprintf(word, sizeof(word), bare ? "--%s %s" :
+			    "[--%s %s]", f->option, f->metavar);
+			usage_word(&sb, &col, indent + 1, word);
+		}
+	sb_addc(&sb, '\n');
+	free(made);
+	made = sb_detach(&sb);
+	return made;
+}
+
+int
+cmd_employer(const struct store *s, const char *code, struct ceh_err *e)
+{
+	const struct unit *u = units_find(&s->units, code);
+
+	if (u == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, "--unit %s is not a "
+		    "registered unit; register it with 'ceh unit add'", code);
+	if (u->kind != UNIT_EMPLOYER)
+		return ceh_fail(e, CEH_EINPUT, "--unit %s is %s %s, not an "
+		    "employer; give the applicant's employer", code,
+		    u->kind == UNIT_AGENCY ? "an" : "a",
+		    unit_kind_name(u->kind));
+	return 0;
+}
+
+int
+cmd_open_draft(struct store *s, const char *id, struct app_handle *h,
+    struct ceh_err *e)
+{
+	if (app_open(s, id, 1, h, e) < 0)
+		return -1;
+	if (h->app.stage != STAGE_DRAFT)
+		return ceh_fail(e, CEH_ESTATE, "application %s is %s; only a "
+		    "draft can be changed", h->app.id, app_status(&h->app));
+	return 0;
+}
+
+int
+cmd_no_operands(int argc, char **argv, const char *use)
+{
+	if (optind == argc)
+		return CMD_GO;
+	return cmd_usage_error(running_name(), use, "unexpected argument "
+	    "'%s'", argv[optind]);
+}
+
+int
+cmd_ready(struct store *s, int argc, char **argv, const char *use, int nops)
+{
+	int rc;
+
+	if (nops == 0 && (rc = cmd_no_operands(argc, argv, use)) != CMD_GO)
+		return rc;
+	if (nops == 1 && optind + 1 != argc)
+		return cmd_usage_error(running_name(), use, "give one "
+		    "application id");
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
+	return CMD_GO;
+}
+
+/* ---- shared output ---- */
+
+static const struct column history_cols[] = {
+	{ "at", "时间", COL_TEXT },
+	{ "event", "事件", COL_TEXT },
+	{ "by", "操作人", COL_TEXT },
+	{ "unit", "单位", COL_UNIT_CODE },
+	{ "next", "下一级", COL_UNIT_CODE },
+	{ "reason", "原因", COL_TEXT },
+	{ "detail", "说明", COL_TEXT },
+};
+
+void
+cmd_history_table(struct table *t, const struct store *s,
+    const struct application *app)
+{
+	size_t i;
+
+	table_init(t, history_cols, 7, s->units_loaded ? &s->units : NULL);
+	for (i = 0; i < app->nhistory; i++) {
+		const struct event *ev = &app->history[i];
+		const char *row[7] = { ev->at, ev->what, ev->by, ev->unit,
+		    ev->next, ev->reason, ev->detail };
+
+		table_add(t, row);
+	}
+}
+
+static const struct column attachment_cols[] = {
+	{ "year", "年度", COL_INT },
+	{ "name", "附件名称", COL_TEXT },
+	{ "entry", "entry", COL_TEXT },
+	{ "size", "size", COL_INT },
+	{ "type", "type", COL_TEXT },
+	{ "sha256", "sha256", COL_TEXT },
+	{ "added", "added", COL_TEXT },
+};
+
+void
+cmd_attachments_table(struct table *t, const struct application *app,
+    int year)
+{
+	char y[16], sz[24];
+	size_t i, j;
+
+	table_init(t, attachment_cols, 7, NULL);
+	for (i = 0; i < app->nyears; i++) {
+		const struct year_row *r = &app->years[i];
+
+		if (year && r->year != year)
+			continue;
+		for (j = 0; j < r->natt; j++) {
+			const struct attachment *a = &r->att[j];
+			const char *row[7] = { y, a->name, a->entry, sz,
+			    a->type, a->sha256, a->added };
+
+			snprintf(y, sizeof(y), "%d", r->year);
+			snprintf(sz, sizeof(sz), "%ld", a->size);
+			table_add(t, row);
+		}
+	}
+}
+
+/* ---- submit and withdraw ---- */
+
+/* The whole of `ceh submit APP` and `ceh withdraw APP`: one application,
+ * one transition of lib/workflow.c, "ID<TAB>outcome" on stdout. */
+int
+cmd_one_transition(int argc, char **argv, struct store *s, const char *use,
+    int action)
+{
+	static const struct option opts[] = {
+		CMD_OPT_END
+	};
+	struct wf_request rq = { (enum wf_action)action, NULL, NULL, NULL };
+	struct app_handle h;
+	struct ceh_err e;
+	const char *outcome;
+	char old[CREDIT_LEN + 1];
+	int ch, rc;
+
+	app_handle_init(&h);
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1)
+		return cmd_opt_other(argv, use, ch);
+	if ((rc = cmd_ready(s, argc, argv, use, 1)) != CMD_GO)
+		return rc;
+	if (app_open(s, argv[optind], 1, &h, &e) < 0)
+		goto fail;
+	snprintf(old, sizeof(old), "%s", h.app.waiting_at);
+	if (wf_apply(s, &h.p, &h.app, &rq, &outcome, &e) < 0 ||
+	    wf_commit(s, &h, old, &e) < 0)
+		goto fail;
+	printf("%s\t%s\n", h.app.id, outcome);
+	app_close(&h);
+	return 0;
+fail:
+	app_close(&h);
+	return cmd_error(argv[0], &e);
+}

@@ -1,0 +1,73 @@
+/* escape.c - CSV quoting and TSV escaping (see escape.h). */
+#include <string.h>
+
+#include "escape.h"
+
+static int
+csv_needs_quotes(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' ||
+	    s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'));
+}
+
+void
+csv_put(struct sbuf *b, const char *s)
+{
+	if (!csv_needs_quotes(s)) {
+		sb_adds(b, s);
+		return;
+	}
+	sb_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			sb_addc(b, '"');
+		sb_addc(b, *s);
+	}
+	sb_addc(b, '"');
+}
+
+void
+tsv_put(struct sbuf *b, const char *s)
+{
+	if (strpbrk(s, "\t\n\r\\") == NULL) {
+		sb_adds(b, s);
+		return;
+	}
+	for (; *s; s++)
+		switch (*s) {
+		case '\t': sb_add(b, "\\t", 2); break;
+		case '\n': sb_add(b, "\\n", 2); break;
+		case '\r': sb_add(b, "\\r", 2); break;
+		case '\\': sb_add(b, "\\\\", 2); break;
+		default: sb_addc(b, *s);
+		}
+}
+
+size_t
+tsv_split(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p = line, *w;
+
+	for (;;) {
+		if (n == max)
+			return max + 1;
+		f[n++] = p;
+		for (w = p; *p && *p != '\t'; p++) {
+			if (*p == '\\' && p[1]) {
+				p++;
+				*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
+				    *p == 'r' ? '\r' : *p;
+			} else
+				*w++ = *p;
+		}
+		if (*p == '\0') {
+			*w = '\0';
+			return n;
+		}
+		p++;
+		*w = '\0';
+	}
+}
