@@ -75,6 +75,8 @@ run stats --unit $SUP1 --subtree --by unit
 say "   and what is still waiting where (stage), with the average days at each level:"
 run stats --unit $SUP1 --subtree --by stage
 run stats --by stage --format tsv | cut -f1,2,4
+say "   and which applications those are, by the unit they wait at (待审核):"
+run list --unit $SUP1 --subtree --stage 待审核 --sort waiting_at --format tsv | cut -f1,2,9,10
 
 say "Printable pages (one self-contained HTML file each, A4, no script):"
 ceh stats --unit $SUP1 --subtree --by unit --format html > "$dir/stats.html"

@@ -7,6 +7,8 @@
 #                                       rules, regions, records -> stdout
 #   1600-oracle.py stats DUMP ARGS...   the expected rows of ceh stats ARGS
 #   1600-oracle.py shortfall DUMP ARGS...
+#   1600-oracle.py list DUMP ARGS...    the ids ceh list ARGS prints, in
+#                                       its order
 #   1600-oracle.py norm-stats | norm-shortfall   ceh's JSON on stdin
 #
 # Expected and actual rows are printed in one normal form (one line per
@@ -148,7 +150,8 @@ class World:
 
 def parse(args):
     o = {"by": [], "unit": None, "subtree": False, "region": None, "series": None,
-         "level": None, "from": 0, "to": 0, "for": None, "year": 0}
+         "level": None, "from": 0, "to": 0, "for": None, "year": 0,
+         "stage": None, "at": None, "id": None, "sort": "id"}
     i = 0
     while i < len(args):
         a = args[i]
@@ -284,6 +287,46 @@ def stats(w, o):
                      **dict.fromkeys(STAGES, 0),
                      **{"days_" + lv: "" for lv in LEVELS}, "approval_rate": ""})
     return rows
+
+
+# --stage words of ceh list (ceh-list(1)) -> the stages of ceh stats
+STAGE_WORDS = {"review": STAGES[1:4], "waiting": STAGES[1:4], "待审核": STAGES[1:4],
+               "暂存": ["draft"], "审核通过": ["approved"],
+               "审核不通过": ["rejected"], "退回": ["returned"],
+               "已撤销": ["withdrawn"], "待用人单位审核": ["waiting_employer"],
+               "待主管部门审核": ["waiting_supervisor"],
+               "待人社部门审核": ["waiting_agency"]}
+
+
+def list_value(a, col):
+    ap = a["applicant"]
+    if col in ("id", "status", "waiting_at", "reason"):
+        return a[col]
+    if col == "years":
+        return ",".join(str(y["year"]) for y in a["years"])
+    return ap[col]
+
+
+def list_ids(w, o):
+    stages = None
+    if o["stage"]:
+        stages = STAGE_WORDS.get(o["stage"], [o["stage"]])
+    rows = []
+    for a in w.d["apps"]:
+        declared = [y["year"] for y in a["years"]]
+        if not in_scope(w, o, a):
+            continue
+        if o["from"] and not any(o["from"] <= y <= o["to"] for y in declared):
+            continue
+        if stages and w.stage(a) not in stages:
+            continue
+        if o["at"] and not (a["stage"] == "review" and a["waiting_at"] == o["at"]):
+            continue
+        if o["id"] and a["applicant"]["id_number"] != o["id"]:
+            continue
+        rows.append(a)
+    rows.sort(key=lambda a: (list_value(a, o["sort"]).encode(), a["id"]))
+    return [a["id"] for a in rows]
 
 
 def lacks(w, pub, pro):
@@ -444,6 +487,9 @@ def main():
     o = parse(sys.argv[3:])
     if mode == "stats":
         emit(stats(w, o), STATS_KEYS)
+    elif mode == "list":
+        for i in list_ids(w, o):
+            print(i)
     else:
         emit(shortfall(w, o), SHORT_KEYS)
 
