@@ -11,7 +11,7 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1 libzip nettle expat xlsxwriter freexl
+PKGS = yaml-0.1 libzip nettle hogweed libqrencode expat xlsxwriter freexl
 # The PDF renderer is a module (slip-pdf.so, loaded by print-slip only), so
 # pango, cairo and fontconfig are not loaded by every other command.
 PDF_PKGS = pangocairo cairo-pdf fontconfig

@@ -38,6 +38,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, CMD_STORE | CMD_WRITES,
 	    "import training providers' CSV hour records" },
 	{ "init", cmd_init, 0, "create a new store" },
+	{ "key", cmd_key, 0, "make and show a unit's signing key (密钥)" },
 	{ "list", cmd_list, CMD_UNITS,
 	    "list applications, or a unit's review queue" },
 	{ "log", cmd_log, CMD_UNITS, "show the history of an application" },
@@ -66,7 +67,8 @@ static const struct command commands[] = {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char usage[] =
-    "usage: ceh [--store DIR] [--wait SECONDS] COMMAND [ARGS...]\n"
+    "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] COMMAND "
+    "[ARGS...]\n"
     "       ceh --help | --version | help [COMMAND]\n";
 
 static const char *current_cmd = "ceh";
@@ -167,6 +169,7 @@ global_options(int argc, char **argv, const char **path, long *wait)
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "allow-owner", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -184,6 +187,9 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			    *wait > 86400)
 				return cmd_usage_error("", usage, "--wait needs "
 				    "a number of seconds, not '%s'", optarg);
+			break;
+		case 'o':
+			ceh_allow_owner = 1;
 			break;
 		case 'h':
 			print_commands(stdout);

@@ -78,6 +78,7 @@ CMD_FN(print_slip);
 CMD_FN(verify_slip);
 CMD_FN(stats);
 CMD_FN(shortfall);
+CMD_FN(key);
 
 /* Command-table flags: what cmd_setup prepares for the command. */
 #define CMD_STORE	0x1	/* opens the store (--store, $CEH_STORE, ...) */
@@ -108,6 +109,8 @@ int cmd_setup(struct store *s);
 void cmd_finish(struct store *s);
 /* The store path given by --store, or NULL (for init). */
 extern const char *ceh_store_path;
+/* --allow-owner: write a store owned by another user (ceh-store(5)). */
+extern int ceh_allow_owner;
 
 /* Print "ceh CMD: message" on stderr and return e->code. */
 int cmd_error(const char *cmd, const struct ceh_err *e);

@@ -15,6 +15,7 @@
 #include "workflow.h"
 
 const char *ceh_store_path;
+int ceh_allow_owner;
 
 static const struct command *running;
 static long wait_secs;
@@ -61,6 +62,9 @@ cmd_setup(struct store *s)
 	opened = 1;
 	if (flags & CMD_WRITES)
 		s->wait_secs = (int)wait_secs;
+	s->allow_owner = ceh_allow_owner;
+	if (store_adopt_owner(s, &e) < 0)
+		return cmd_error(running_name(), &e);
 	if ((flags & CMD_UNITS) && store_load_units(s, &e) < 0)
 		return cmd_error(running_name(), &e);
 	return 0;

@@ -6,7 +6,12 @@
  * validation of every document, the workflow fields against the history,
  * and the queue entry of every application in review.  Then the queue
  * index as a whole (stale entries, re-checked under the person's lock),
- * and temp files at the top of the store (under the store lock).
+ * and temp files at the top of the store (under the store lock), then
+ * the modes and owners of every file.
+ *
+ * A store this process cannot write (a read-only medium, a folder without
+ * write permission, another user's store) or --read-only is checked
+ * without any lock (LOCK_NONE) and without writing; the output says so.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,11 +26,12 @@
 #include "util.h"
 #include "workflow.h"
 
-static const char usage[] = "usage: ceh fsck [--repair]\n";
+static const char usage[] = "usage: ceh fsck [--repair | --read-only]\n";
 
 struct fsck {
 	struct store *s;
 	int repair;
+	int ro;			/* read-only check: no locks, no writes */
 	long people, apps;
 	long problems;		/* found and not (or not yet) repaired */
 	long repaired;
@@ -206,7 +212,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 		return 0;
 	}
 	f->people++;
-	if (person_lock_mode(s, p, LOCK_ONLY, &e) < 0) {
+	if (person_lock_mode(s, p, f->ro ? LOCK_NONE : LOCK_ONLY, &e) < 0) {
 		printf("%s: skipped: %s\n", p->dir, e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
@@ -270,7 +276,8 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 			return 0;
 		}
 		why = "no such application";
-	} else if (person_lock_mode(s, &p, LOCK_ONLY, &e) < 0) {
+	} else if (person_lock_mode(s, &p, f->ro ? LOCK_NONE : LOCK_ONLY,
+	    &e) < 0) {
 		if (e.code == CEH_ESTATE) {
 			printf("queues/%s/%s: skipped: %s\n", unit, appid,
 			    e.msg);
@@ -308,10 +315,10 @@ static void
 check_top(struct fsck *f)
 {
 	struct sweep sw;
-	struct lock lk;
+	struct lock lk = { -1 };
 	struct ceh_err e;
 
-	if (store_lock(f->s, &lk, &e) < 0) {
+	if (!f->ro && store_lock(f->s, &lk, &e) < 0) {
 		printf("store: top-level temp files not checked: %s\n", e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
@@ -335,12 +342,12 @@ static void
 check_records(struct fsck *f)
 {
 	struct records_report rr;
-	struct lock lk;
+	struct lock lk = { -1 };
 	struct ceh_err e;
 
 	memset(&rr, 0, sizeof(rr));
 	rr.say = say;
-	if (store_lock(f->s, &lk, &e) < 0) {
+	if (!f->ro && store_lock(f->s, &lk, &e) < 0) {
 		printf("records: not checked: %s\n", e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
@@ -358,16 +365,62 @@ check_records(struct fsck *f)
 	lock_release(&lk);
 }
 
+/* Modes looser than 0600/0700 and files of another owner, everywhere. */
+static void
+check_modes(struct fsck *f)
+{
+	struct mode_report mr;
+	struct ceh_err e;
+
+	if (!f->s->has_modes) {
+		printf("modes and owners not checked: the store's filesystem "
+		    "keeps no Unix modes\n");
+		return;
+	}
+	memset(&mr, 0, sizeof(mr));
+	mr.say = say;
+	if (store_check_modes(f->s, f->repair, &mr, &e) < 0)
+		syserr(f, &e);
+	f->problems += mr.loose - mr.fixed + mr.foreign;
+	f->repaired += mr.fixed;
+}
+
+/* --repair needs a store it may write; without it, a store it cannot
+ * write gets the read-only check.  Returns -1 (e filled) to stop. */
+static int
+choose_mode(struct fsck *f, int ro_asked, struct ceh_err *e)
+{
+	char why[256];
+	const char *ro = store_read_only(f->s, why, sizeof(why));
+
+	if (f->repair) {
+		if (store_may_write(f->s, e) < 0)
+			return -1;
+		if (ro)
+			return ceh_fail(e, CEH_ESYS, "cannot repair store "
+			    "'%s': %s", f->s->root, ro);
+		return 0;
+	}
+	if (ro_asked || ro) {
+		f->ro = 1;
+		printf("read-only check (%s): no locks taken, a concurrent "
+		    "writer may cause false reports\n", ro_asked ?
+		    "--read-only" : ro);
+	}
+	return 0;
+}
+
 CMD_FN(fsck)
 {
 	static const struct option opts[] = {
 		{ "repair", no_argument, NULL, 'r' },
+		{ "read-only", no_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	struct fsck f;
 	struct ceh_err e;
 	size_t i;
-	int ch, rc;
+	int ch, rc, ro_asked = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.s = s;
@@ -376,14 +429,22 @@ CMD_FN(fsck)
 		case 'r':
 			f.repair = 1;
 			break;
+		case 'o':
+			ro_asked = 1;
+			break;
 		case 'h':
 			return cmd_help(usage);
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
+	if (f.repair && ro_asked)
+		return cmd_usage_error(argv[0], usage, "--repair and "
+		    "--read-only exclude each other");
 	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
+	if (choose_mode(&f, ro_asked, &e) < 0)
+		return cmd_error(argv[0], &e);
 	check_top(&f);
 	check_people(&f);
 	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */
@@ -391,13 +452,15 @@ CMD_FN(fsck)
 	if (queue_walk_all(s, check_entry, &f, &e) < 0)
 		syserr(&f, &e);
 	check_records(&f);
+	check_modes(&f);
 	for (i = 0; i < f.nexpect; i++)
 		free(f.expect[i]);
 	free(f.expect);
 	fflush(stdout);
 	fprintf(stderr, "ceh fsck: %ld application(s) of %ld people checked; "
-	    "%ld problem(s)%s, %ld repaired%s%s\n", f.apps, f.people,
+	    "%ld problem(s)%s, %ld repaired%s%s%s\n", f.apps, f.people,
 	    f.problems, f.repair ? " left" : " found", f.repaired,
+	    f.ro ? " (read-only check, no locks taken)" : "",
 	    f.busy ? "; some people were busy (retry, or use --wait)" : "",
 	    f.syserr ? "; system errors" : "");
 	if (f.syserr)

@@ -51,7 +51,7 @@ unit_add(int argc, char **argv, struct store *s)
 		return cmd_usage_error("unit", usage, "unit add needs --name "
 		    "and --kind");
 	if (credit_check("unit code", argv[optind], code, &e) < 0 ||
-	    text_check("--name", name, 100, 1, 0, &e) < 0 ||
+	    name_check("--name", name, 100, &e) < 0 ||
 	    (parent && credit_check("--parent", parent, pcode, &e) < 0))
 		return cmd_error("unit", &e);
 	if (unit_kind_parse(kind, &k) < 0)

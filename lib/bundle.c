@@ -43,33 +43,11 @@ bundle_sniff(const void *buf, size_t len)
 	return NULL;
 }
 
-/* Invisible characters that make a name display as something else:
- * U+200B-U+200F (zero width, LRM, RLM), U+202A-U+202E (embeddings,
- * overrides, e.g. "gpj.exe" shown backwards), U+2066-U+2069 (isolates),
- * U+FEFF. */
-static int
-has_bidi(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-			return 1;
-		if (p[0] != 0xe2 || p[1] == 0 || p[2] == 0)
-			continue;
-		if (p[1] == 0x80 && ((p[2] >= 0x8b && p[2] <= 0x8f) ||
-		    (p[2] >= 0xaa && p[2] <= 0xae)))
-			return 1;
-		if (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
-			return 1;
-	}
-	return 0;
-}
-
 int
 bundle_name_check(const char *field, const char *name, struct ceh_err *e)
 {
 	size_t len = strlen(name);
+	unsigned c;
 
 	if (len == 0)
 		return ceh_fail(e, CEH_EINPUT, "%s: empty file name", field);
@@ -79,9 +57,10 @@ bundle_name_check(const char *field, const char *name, struct ceh_err *e)
 	if (has_control(name))
 		return ceh_fail(e, CEH_EINPUT, "%s: file name contains a "
 		    "control character", field);
-	if (has_bidi(name))
+	if ((c = has_invisible(name)) != 0)
 		return ceh_fail(e, CEH_EINPUT, "%s: file name contains an "
-		    "invisible direction or format character", field);
+		    "invisible direction or format character (U+%04X)", field,
+		    c);
 	if (strchr(name, '/') || strchr(name, '\\'))
 		return ceh_fail(e, CEH_EINPUT, "%s: file name '%s' contains "
 		    "'/' or '\\'", field, name);

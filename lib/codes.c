@@ -201,7 +201,7 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 		for (i = 0; i < l->n; i++)
 			sb_addf(&sb, "%s%s", i ? " " : "", l->items[i].name);
 		ceh_fail(e, CEH_EINPUT, "%s '%.60s' is not a valid %s; choose "
-		    "one of: %s", field, has_control(s) ? "?" : s, l->label,
+		    "one of: %s", field, safe_echo(s), l->label,
 		    sb_str(&sb));
 	} else {
 		for (i = 0; i < l->n; i++) {
@@ -217,7 +217,7 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 				shown++;
 			}
 		ceh_fail(e, CEH_EINPUT, "%s '%.60s' is not a valid %s%s%s", field,
-		    has_control(s) ? "?" : s, l->label,
+		    safe_echo(s), l->label,
 		    shown ? "; closest: " : " (see the store's codes/ folder)",
 		    sb_str(&sb));
 	}

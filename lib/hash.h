@@ -1,6 +1,6 @@
 /*
  * hash.h - SHA-256 and HMAC-SHA-256 (nettle), as lower-case hex.
- * The only file that includes nettle's headers.
+ * With lib/sign.c (Ed25519) the only files that include nettle's headers.
  */
 #ifndef CEH_HASH_H
 #define CEH_HASH_H

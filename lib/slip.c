@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,7 +648,11 @@ read_secret(struct store *s, unsigned char key[32], struct ceh_err *e)
 	char *buf = NULL;
 	size_t len, i;
 	int rc = -1;
+	char shown[PATH_MAX];
 
+	snprintf(shown, sizeof(shown), "%s/secret", s->root);
+	if (private_file_check(s->rootfd, "secret", shown, e) < 0)
+		return -1;
 	if (read_file_at(s->rootfd, "secret", 256, &buf, &len, e) < 0) {
 		if (e->code == CEH_ENOTFOUND)
 			ceh_fail(e, CEH_ESYS, "the store has no secret file "
@@ -984,7 +989,7 @@ slip_record_save(struct store *s, const struct slip *sl, struct ceh_err *e)
 	char cc[SLIP_CODE_CHARS + 1];
 	int dfd, rc;
 
-	if (record_emit(sl, &sb, e) < 0)
+	if (store_may_write(s, e) < 0 || record_emit(sl, &sb, e) < 0)
 		return -1;
 	if ((dfd = open_dir_at(s->rootfd, "slips", 1, e)) < 0) {
 		sb_release(&sb);

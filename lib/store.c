@@ -1,9 +1,13 @@
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,10 +200,17 @@ store_open(struct store *s, const char *path, struct ceh_err *e)
 	size_t len;
 	int fd;
 
+	struct stat st;
+
 	memset(s, 0, sizeof(*s));
 	s->rootfd = s->peoplefd = -1;
 	s->root = xstrdup(path);
 	s->rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd >= 0 && fstat(s->rootfd, &st) == 0) {
+		s->owner = st.st_uid;
+		s->group = st.st_gid;
+		s->has_modes = fs_has_modes(s->rootfd);
+	}
 	if (s->rootfd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			ceh_fail(e, CEH_ENOTFOUND, "no store at '%s'; run 'ceh "
@@ -255,6 +266,250 @@ store_close(struct store *s)
 	s->rootfd = s->peoplefd = -1;
 }
 
+/* ---- who may write, and modes ---- */
+
+const char *
+user_label(uid_t uid, char *buf, size_t size)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res &&
+	    !has_control(pw.pw_name))
+		snprintf(buf, size, "'%.64s' (uid %lu)", pw.pw_name,
+		    (unsigned long)uid);
+	else
+		snprintf(buf, size, "uid %lu", (unsigned long)uid);
+	return buf;
+}
+
+int
+store_may_write(const struct store *s, struct ceh_err *e)
+{
+	char owner[96], me[96];
+
+	if (!s->has_modes || s->allow_owner || s->owner == geteuid())
+		return 0;
+	return ceh_fail(e, CEH_ESYS, "store '%s' belongs to user %s, not to "
+	    "you (%s): refusing to write it; run ceh as its owner, or give "
+	    "--allow-owner", s->root, user_label(s->owner, owner,
+	    sizeof(owner)), user_label(geteuid(), me, sizeof(me)));
+}
+
+int
+store_adopt_owner(struct store *s, struct ceh_err *e)
+{
+	char owner[96];
+
+	if (!s->allow_owner || !s->has_modes || geteuid() != 0 ||
+	    s->owner == 0)
+		return 0;
+	if (setgroups(1, &s->group) < 0 ||
+	    setresgid(s->group, s->group, s->group) < 0 ||
+	    setresuid(s->owner, s->owner, s->owner) < 0)
+		return ceh_fail_errno(e, "cannot act as the owner %s of store "
+		    "'%s'", user_label(s->owner, owner, sizeof(owner)),
+		    s->root);
+	return 0;
+}
+
+const char *
+store_read_only(const struct store *s, char *buf, size_t size)
+{
+	struct statvfs sv;
+	char owner[96];
+
+	if (fstatvfs(s->rootfd, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		snprintf(buf, size, "its filesystem is mounted read-only");
+	else if (s->has_modes && !s->allow_owner && s->owner != geteuid())
+		snprintf(buf, size, "it belongs to user %s", user_label(
+		    s->owner, owner, sizeof(owner)));
+	else if (faccessat(s->rootfd, ".", W_OK, AT_EACCESS) < 0)
+		snprintf(buf, size, "its folder is not writable (%s)",
+		    strerror(errno));
+	else
+		return NULL;
+	return buf;
+}
+
+/* Filesystems whose modes and owners are made up at mount time. */
+#define FS_MSDOS	0x4d44u
+#define FS_EXFAT	0x2011bab0u
+#define FS_NTFS3	0x7366746eu
+#define FS_NTFS		0x5346544eu
+#define FS_FUSE		0x65735546u
+#define FS_SMB		0x517bu
+#define FS_CIFS		0xff534d42u
+#define FS_SMB2		0xfe534d42u
+
+int
+fs_has_modes(int fd)
+{
+	static const unsigned long none[] = { FS_MSDOS, FS_EXFAT, FS_NTFS3,
+	    FS_NTFS, FS_FUSE, FS_SMB, FS_CIFS, FS_SMB2 };
+	const char *t = getenv("CEH_TEST_NO_MODES");
+	struct statfs sf;
+	size_t i;
+
+	if (t && strcmp(t, "1") == 0)
+		return 0;
+	if (fstatfs(fd, &sf) < 0)
+		return 1;
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		if ((unsigned long)(unsigned)sf.f_type == none[i])
+			return 0;
+	return 1;
+}
+
+int
+private_file_check(int dirfd, const char *name, const char *shown,
+    struct ceh_err *e)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || !(st.st_mode & 077) ||
+	    !fs_has_modes(dirfd))
+		return 0;	/* missing, a link: its reader's to report */
+	return ceh_fail(e, CEH_ESYS, "'%s' may be read by others (mode "
+	    "%04o): refusing to use it; it must be its owner's only "
+	    "(run 'ceh fsck --repair', or chmod 600 it)", shown,
+	    (unsigned)(st.st_mode & 07777));
+}
+
+struct mode_walk {
+	struct store *s;
+	int repair;
+	struct mode_report *r;
+};
+
+static void
+mode_say(struct mode_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+mode_say(struct mode_report *r, const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+
+	if (r->say == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->say(r->arg, msg);
+}
+
+static void walk_modes(struct mode_walk *w, int fd, const char *path,
+    int depth);
+
+/* Tighten the mode of NAME in dirfd, opened without following a link
+ * and checked to be the file that was looked at. */
+static int
+tighten(int dirfd, const char *name, const struct stat *st)
+{
+	struct stat now;
+	int fd, rc = -1;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &now) == 0 && now.st_ino == st->st_ino &&
+	    now.st_dev == st->st_dev)
+		rc = fchmod(fd, st->st_mode & 0700);
+	close(fd);
+	return rc;
+}
+
+/* One file or folder of the store (dirfd/name, shown as path): its mode
+ * and its owner. */
+static void
+check_one_mode(struct mode_walk *w, int dirfd, const char *name,
+    const struct stat *st, const char *path)
+{
+	mode_t want = S_ISDIR(st->st_mode) ? 0700 : 0600;
+	char owner[96], store_owner[96];
+	int fixed;
+
+	if (st->st_mode & 077) {
+		fixed = w->repair && tighten(dirfd, name, st) == 0;
+		mode_say(w->r, "%s: mode %04o is looser than the store's %04o%s",
+		    path, (unsigned)(st->st_mode & 07777), (unsigned)want,
+		    fixed ? ", repaired" : "");
+		w->r->loose++;
+		w->r->fixed += fixed;
+	}
+	if (st->st_uid != w->s->owner) {
+		mode_say(w->r, "%s: owned by user %s, not by the store's owner "
+		    "%s (as root: chown -R it back)", path, user_label(
+		    st->st_uid, owner, sizeof(owner)), user_label(w->s->owner,
+		    store_owner, sizeof(store_owner)));
+		w->r->foreign++;
+	}
+}
+
+struct mode_entry {
+	struct mode_walk *w;
+	const char *path;
+	int depth;
+};
+
+static int
+mode_entry(int dirfd, const char *name, void *arg)
+{
+	struct mode_entry *me = arg;
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s%s%s", me->path, me->path[0] ? "/" :
+	    "", name);
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    S_ISLNK(st.st_mode))
+		return 0;	/* gone, or a link: not ceh's, fsck says so */
+	check_one_mode(me->w, dirfd, name, &st, path);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0) {
+		mode_say(me->w->r, "%s: cannot be opened to check what is in "
+		    "it: %s", path, strerror(errno));
+		me->w->r->foreign++;
+		return 0;
+	}
+	walk_modes(me->w, fd, path, me->depth + 1);
+	close(fd);
+	return 0;
+}
+
+static void
+walk_modes(struct mode_walk *w, int fd, const char *path, int depth)
+{
+	struct mode_entry me = { w, path, depth };
+
+	if (depth < 8)
+		(void)dir_each(fd, mode_entry, &me);
+}
+
+int
+store_check_modes(struct store *s, int repair, struct mode_report *r,
+    struct ceh_err *e)
+{
+	struct mode_walk w = { s, repair, r };
+	struct stat st;
+
+	if (!s->has_modes)
+		return 0;
+	if (fstat(s->rootfd, &st) < 0)
+		return ceh_fail_errno(e, "cannot check store '%s'", s->root);
+	check_one_mode(&w, s->rootfd, ".", &st, "the store's folder");
+	walk_modes(&w, s->rootfd, "", 0);
+	return 0;
+}
+
 int
 store_load_units(struct store *s, struct ceh_err *e)
 {
@@ -292,6 +547,9 @@ store_save_units(struct store *s, struct ceh_err *e)
 int
 store_lock(struct store *s, struct lock *lk, struct ceh_err *e)
 {
+	lk->fd = -1;
+	if (store_may_write(s, e) < 0)
+		return -1;
 	return lock_take(s->rootfd, NULL, ".lock", s->wait_secs, lk, e);
 }
 
@@ -451,6 +709,8 @@ person_open(struct store *s, const char *idnum, int create,
 	person_init(p, "");
 	if (!person_dir_name(idnum))
 		return ceh_fail(e, CEH_EINPUT, "bad ID number '%.40s'", idnum);
+	if (create && store_may_write(s, e) < 0)
+		return -1;
 	person_shard(idnum, shard);
 	if ((sfd = open_dir_at(s->peoplefd, shard, create, e)) < 0)
 		rc = -1;
@@ -486,6 +746,10 @@ person_lock_mode(struct store *s, struct person *p, enum lock_mode m,
 {
 	struct repair_report rep;
 
+	if (m == LOCK_NONE)
+		return 0;
+	if (store_may_write(s, e) < 0)
+		return -1;
 	if (lock_take(p->fd, p->dir, ".lock", s->wait_secs, &p->lock, e) < 0)
 		return -1;
 	if (m == LOCK_ONLY)

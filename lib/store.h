@@ -30,6 +30,8 @@
 #ifndef CEH_STORE_H
 #define CEH_STORE_H
 
+#include <sys/types.h>
+
 #include "atomic.h"
 #include "codes.h"
 #include "config.h"
@@ -53,6 +55,10 @@ struct store {
 	int units_loaded;
 	struct doc_rules rules;	/* codes + limits, for doc_parse */
 	int wait_secs;		/* how long to wait for a busy lock */
+	uid_t owner;		/* the owner of the store's folder, */
+	gid_t group;		/* whose store it is */
+	int allow_owner;	/* --allow-owner: write it all the same */
+	int has_modes;		/* its filesystem keeps Unix modes */
 };
 
 /* $CEH_STORE, else ${XDG_DATA_HOME:-$HOME/.local/share}/ceh.  Caller
@@ -68,6 +74,57 @@ int store_init(const char *path, const char *datadir, struct ceh_err *e);
  * run `ceh init` when there is none. */
 int store_open(struct store *s, const char *path, struct ceh_err *e);
 void store_close(struct store *s);
+
+/*
+ * Who may write.  A store belongs to the owner of its folder.  Another
+ * user (root included) may read it where the modes allow, but every
+ * writer (store_lock, person_lock_mode, slip records) first calls
+ * store_may_write, which refuses (class 5, naming the owner) unless
+ * s->allow_owner is set.  store_adopt_owner, for --allow-owner: a root
+ * process becomes the store's owner (uid, gid, no other groups) for the
+ * rest of its life, so everything it creates is the owner's and the
+ * owner can go on using the store; a process of another user stays
+ * itself (what it creates is its own, mode 0600).  A store on a
+ * filesystem without Unix modes (fs_has_modes) belongs to whoever
+ * mounted it and is not checked.
+ */
+int store_may_write(const struct store *s, struct ceh_err *e);
+int store_adopt_owner(struct store *s, struct ceh_err *e);
+/* Why this process cannot write the store ("the filesystem is mounted
+ * read-only", "it belongs to user 'NAME' (uid N)", "its folder is not
+ * writable"), into buf; NULL when it can. */
+const char *store_read_only(const struct store *s, char *buf, size_t size);
+/* "'NAME' (uid N)" for messages, into buf. */
+const char *user_label(uid_t uid, char *buf, size_t size);
+
+/*
+ * Modes.  Every file of a store is 0600 and every folder 0700 (personal
+ * data; ceh makes them so whatever the umask).  fs_has_modes(fd) says
+ * whether the filesystem of fd keeps Unix modes and owners: not FAT,
+ * exFAT, NTFS (ntfs3), SMB/CIFS, nor any FUSE filesystem (ntfs-3g,
+ * exfat-fuse, fusefat, sshfs...), whose modes are made up at mount time
+ * (statfs f_type; the one probe, to be joined with the store's other
+ * filesystem probes).  CEH_TEST_NO_MODES=1 makes it say no (tests).
+ * private_file_check refuses (class 5) a secret or key file that group
+ * or others may read, where modes exist; shown names it.
+ */
+int fs_has_modes(int fd);
+int private_file_check(int dirfd, const char *name, const char *shown,
+    struct ceh_err *e);
+/* What store_check_modes found (for fsck).  say gets one line each. */
+struct mode_report {
+	long loose;		/* modes looser than 0600/0700 */
+	long fixed;		/* of them, tightened (repair) */
+	long foreign;		/* files of another owner (report only) */
+	void (*say)(void *arg, const char *msg);
+	void *arg;
+};
+/* Walk the whole store (never following symbolic links): report every
+ * file or folder with a permission for group or others and, with
+ * repair, clear those bits; report every one not owned by the store's
+ * owner.  Nothing is checked where the filesystem has no modes. */
+int store_check_modes(struct store *s, int repair, struct mode_report *r,
+    struct ceh_err *e);
 
 int store_load_units(struct store *s, struct ceh_err *e);
 /* Rewrite units.yaml; the caller holds the store lock. */
@@ -101,10 +158,13 @@ int person_open(struct store *s, const char *idnum, int create,
  * Take the person's writer lock (people/SSS/IDNUMBER/.lock).  LOCK_REPAIR
  * (every writer: person_lock) then creates missing stage folders and rolls
  * interrupted changes forward (person_repair, silently); LOCK_ONLY takes
- * the lock and changes nothing (fsck, which repairs and reports itself).
- * Busy is class 4.  person_close releases it.
+ * the lock and changes nothing (fsck, which repairs and reports itself);
+ * LOCK_NONE takes no lock and writes nothing (fsck's read-only check of
+ * a store it cannot write: a concurrent writer may cause false reports).
+ * Busy is class 4; a store of another user is class 5 (store_may_write).
+ * person_close releases it.
  */
-enum lock_mode { LOCK_REPAIR, LOCK_ONLY };
+enum lock_mode { LOCK_REPAIR, LOCK_ONLY, LOCK_NONE };
 int person_lock_mode(struct store *s, struct person *p, enum lock_mode m,
     struct ceh_err *e);
 int person_lock(struct store *s, struct person *p, struct ceh_err *e);

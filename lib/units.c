@@ -153,7 +153,7 @@ units_parse(struct units *u, const char *buf, size_t len, const char *fname,
 		    ymap_str(it, "added", 0, &added, fname, e) < 0)
 			goto fail;
 		if (credit_check("unit code", code, canon, e) < 0 ||
-		    text_check("unit name", name, 100, 1, 0, e) < 0) {
+		    name_check("unit name", name, 100, e) < 0) {
 			ceh_err_prefix(e, "%s:%d", fname, it->line);
 			goto fail;
 		}

@@ -139,6 +139,33 @@ has_control(const char *str)
 	return 0;
 }
 
+unsigned
+has_invisible(const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	unsigned c;
+
+	for (; *p; p++) {
+		if (p[0] == 0xd8 && p[1] == 0x9c)
+			return 0x061c;
+		if ((p[0] != 0xe2 && p[0] != 0xef) || p[1] == 0 || p[2] == 0)
+			continue;
+		c = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) |
+		    (p[2] & 0x3fu);
+		if ((c >= 0x200b && c <= 0x200f) ||
+		    (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff)
+			return c;
+	}
+	return 0;
+}
+
+const char *
+safe_echo(const char *s)
+{
+	return has_control(s) || has_invisible(s) ? "?" : s;
+}
+
 int
 parse_long(const char *s, long *out)
 {

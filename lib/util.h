@@ -16,6 +16,15 @@ size_t utf8_chars(const char *s);
 size_t utf8_width(const char *s);
 /* 1 if s holds a C0/C1 control character or DEL (tab and newline too). */
 int has_control(const char *s);
+/* The first invisible character of valid UTF-8 s that makes text display
+ * as something else, or 0: U+061C (Arabic letter mark), U+200B-U+200F
+ * (zero width, LRM, RLM), U+202A-U+202E (embeddings and overrides, e.g.
+ * "gpj.exe" shown backwards), U+2066-U+2069 (isolates), U+FEFF.  Refused
+ * in names (units, attachments) and never echoed. */
+unsigned has_invisible(const char *s);
+/* s, or "?" when it holds a control or invisible character: what a
+ * message may echo of a rejected input. */
+const char *safe_echo(const char *s);
 
 /* Parse a whole decimal integer; 0 on success, -1 if s is not one. */
 int parse_long(const char *s, long *out);

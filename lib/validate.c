@@ -56,24 +56,24 @@ idnum_check(const char *field, const char *in, char out[IDNUM_LEN + 1],
 		return ceh_fail(e, CEH_EINPUT, "%s '%.40s' looks like a number "
 		    "a spreadsheet rounded to scientific notation; the last "
 		    "digits are lost: format the column as text and export "
-		    "again", field, has_control(in) ? "?" : in);
+		    "again", field, safe_echo(in));
 	if (len == 15 && strspn(in, "0123456789") == 15)
 		return ceh_fail(e, CEH_EINPUT, "%s '%s' is an old 15-digit "
 		    "number; use the 18-character resident ID", field, in);
 	if (len != IDNUM_LEN)
 		return ceh_fail(e, CEH_EINPUT, "%s '%.40s' must be 18 "
-		    "characters, not %zu", field, has_control(in) ? "?" : in,
+		    "characters, not %zu", field, safe_echo(in),
 		    len);
 	for (i = 0; i < 17; i++)
 		if (!isdigit((unsigned char)in[i]))
 			return ceh_fail(e, CEH_EINPUT, "%s '%.18s': character "
 			    "%d must be a digit", field,
-			    has_control(in) ? "?" : in, i + 1);
+			    safe_echo(in), i + 1);
 	if (!isdigit((unsigned char)in[17]) && in[17] != 'X' &&
 	    in[17] != 'x')
 		return ceh_fail(e, CEH_EINPUT, "%s '%.18s': the last "
 		    "character must be a digit or X", field,
-		    has_control(in) ? "?" : in);
+		    safe_echo(in));
 	memcpy(out, in, IDNUM_LEN);
 	out[IDNUM_LEN] = '\0';
 	if (out[17] == 'x')
@@ -146,13 +146,13 @@ credit_check(const char *field, const char *in, char out[CREDIT_LEN + 1],
 	if (len != CREDIT_LEN)
 		return ceh_fail(e, CEH_EINPUT, "%s '%.40s' must be an "
 		    "18-character unified social credit code, not %zu "
-		    "characters", field, has_control(in) ? "?" : in, len);
+		    "characters", field, safe_echo(in), len);
 	for (i = 0; i < CREDIT_LEN; i++) {
 		out[i] = (char)toupper((unsigned char)in[i]);
 		if (credit_value(out[i]) < 0)
 			return ceh_fail(e, CEH_EINPUT, "%s '%.18s': character "
 			    "%d '%c' is not allowed (0-9 and A-Z without I, "
-			    "O, S, V, Z)", field, has_control(in) ? "?" : in,
+			    "O, S, V, Z)", field, safe_echo(in),
 			    i + 1, isprint((unsigned char)in[i]) ? in[i] :
 			    '?');
 	}
@@ -187,7 +187,7 @@ phone_check(const char *field, const char *in, struct ceh_err *e)
 	return ceh_fail(e, CEH_EINPUT, "%s '%.40s' is not a phone number: "
 	    "give 11 mobile digits (e.g. 15556565656) or a landline with its "
 	    "area code (e.g. 0731-84123456)", field,
-	    has_control(in) ? "?" : in);
+	    safe_echo(in));
 }
 
 int
@@ -209,7 +209,7 @@ year_parse(const char *field, const char *in, int *out, struct ceh_err *e)
 	if (strlen(in) != 4 || strspn(in, "0123456789") != 4 ||
 	    parse_long(in, &y) < 0)
 		return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must be a "
-		    "four-digit year", field, has_control(in) ? "?" : in);
+		    "four-digit year", field, safe_echo(in));
 	if (year_check(field, y, e) < 0)
 		return -1;
 	*out = (int)y;
@@ -226,7 +226,7 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 
 	if (*p == '-')
 		return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must not be "
-		    "negative", field, has_control(in) ? "?" : in);
+		    "negative", field, safe_echo(in));
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (++ndig > 6)
 			goto bad;
@@ -242,7 +242,7 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 		else if (*p != '0')
 			return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must be in "
 			    "half hours (like 30 or 30.5)", field,
-			    has_control(in) ? "?" : in);
+			    safe_echo(in));
 		p++;
 		if (*p == '0' && p[1] == '\0')
 			p++;
@@ -256,7 +256,7 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 	return 0;
 bad:
 	return ceh_fail(e, CEH_EINPUT, "%s '%.20s' is not a number of hours "
-	    "(like 30 or 30.5)", field, has_control(in) ? "?" : in);
+	    "(like 30 or 30.5)", field, safe_echo(in));
 }
 
 char *
@@ -295,5 +295,19 @@ text_check(const char *field, const char *in, size_t maxchars, int required,
 	if (n > maxchars)
 		return ceh_fail(e, CEH_EINPUT, "%s is too long (%zu "
 		    "characters, limit %zu)", field, n, maxchars);
+	return 0;
+}
+
+int
+name_check(const char *field, const char *in, size_t maxchars,
+    struct ceh_err *e)
+{
+	unsigned c;
+
+	if (text_check(field, in, maxchars, 1, 0, e) < 0)
+		return -1;
+	if ((c = has_invisible(in)) != 0)
+		return ceh_fail(e, CEH_EINPUT, "%s contains an invisible "
+		    "direction or format character (U+%04X)", field, c);
 	return 0;
 }

@@ -60,5 +60,10 @@ char *hours_fmt(long half, char *buf, size_t size);
  * multiline), at most maxchars characters, not blank when required. */
 int text_check(const char *field, const char *in, size_t maxchars,
     int required, int multiline, struct ceh_err *e);
+/* A name shown to others (a unit's name): text_check (required, one
+ * line) and no invisible direction or format character (has_invisible,
+ * util.h); the message names the code point, never echoes the name. */
+int name_check(const char *field, const char *in, size_t maxchars,
+    struct ceh_err *e);
 
 #endif

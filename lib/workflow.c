@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "bundle.h"
 #include "err.h"
 #include "fault.h"
 #include "queue.h"
@@ -37,7 +38,7 @@ static int pre_final(struct wf_ctx *, struct ceh_err *);
 
 const struct wf_transition wf_table[] = {
 	{ "submit", WF_SUBMIT, WF_ANYWHERE, FROM(STAGE_DRAFT), STAGE_REVIEW,
-	    WF_APPLICANT, 0, "submitted", pre_submit,
+	    WF_APPLICANT, 0, 1, "submitted", pre_submit,
 	    "the applicant's details are complete and valid, there is at "
 	    "least one year row and every row is complete (with at least one "
 	    "attachment each when the store requires attachments), the "
@@ -45,25 +46,25 @@ const struct wf_transition wf_table[] = {
 	    "in another application of the person; it then waits at the "
 	    "employer" },
 	{ "withdraw", WF_WITHDRAW, WF_ANYWHERE, FROM(STAGE_REVIEW),
-	    STAGE_DRAFT, WF_APPLICANT, 0, "withdrawn", pre_withdraw,
+	    STAGE_DRAFT, WF_APPLICANT, 0, 0, "withdrawn", pre_withdraw,
 	    "it still waits at its first reviewer (the employer) and nobody "
 	    "has decided on it since it was submitted" },
 	{ "review --approve", WF_APPROVE, WF_AT_REVIEWER, FROM(STAGE_REVIEW),
-	    STAGE_REVIEW, WF_WAITING_UNIT, 0, "forwarded", pre_forward,
+	    STAGE_REVIEW, WF_WAITING_UNIT, 0, 1, "forwarded", pre_forward,
 	    "the next unit is --next (a registered supervising unit, or "
 	    "\"agency\"), else the unit's parent, else the agency of the "
 	    "unit's region; it is not the unit itself nor any unit the "
 	    "application has already waited at since it was submitted; no "
 	    "year is approved in another application" },
 	{ "review --approve", WF_APPROVE, WF_AT_AGENCY, FROM(STAGE_REVIEW),
-	    STAGE_APPROVED, WF_WAITING_UNIT, 0, "approved", pre_final,
+	    STAGE_APPROVED, WF_WAITING_UNIT, 0, 1, "approved", pre_final,
 	    "no --next (the agency's approval is final) and no year of it is "
 	    "approved in another application of the person" },
 	{ "review --reject", WF_REJECT, WF_ANYWHERE, FROM(STAGE_REVIEW),
-	    STAGE_REJECTED, WF_WAITING_UNIT, 1, "rejected", NULL,
+	    STAGE_REJECTED, WF_WAITING_UNIT, 1, 0, "rejected", NULL,
 	    "none (final: the applicant files a new application)" },
 	{ "review --return", WF_RETURN, WF_ANYWHERE, FROM(STAGE_REVIEW),
-	    STAGE_DRAFT, WF_WAITING_UNIT, 1, "returned", NULL,
+	    STAGE_DRAFT, WF_WAITING_UNIT, 1, 0, "returned", NULL,
 	    "none (the applicant corrects it and submits it again; it then "
 	    "starts at the employer)" },
 };
@@ -300,6 +301,43 @@ pre_final(struct wf_ctx *c, struct ceh_err *e)
 	return wf_year_conflict(c->s, c->p, c->app, e) != 0 ? -1 : 0;
 }
 
+/* ---- the evidence ---- */
+
+/* The first finding of a check, for the message. */
+static void
+first_finding(void *arg, const char *msg)
+{
+	char *first = arg;
+
+	if (first[0] == '\0')
+		snprintf(first, 512, "%s", msg);
+}
+
+/* The archive against the document (names, sizes before decompressing,
+ * SHA-256 of what is read): under the lock the document is in the folder
+ * of its stage.  Leftovers (entries the document does not list) are no
+ * evidence and do not count; fsck --repair removes them. */
+static int
+evidence_intact(struct wf_ctx *c, struct ceh_err *e)
+{
+	struct bundle_report br;
+	char first[512] = "";
+
+	memset(&br, 0, sizeof(br));
+	br.say = first_finding;
+	br.arg = first;
+	if (bundle_check(c->s, c->p, c->app, c->app->stage, &br, 0, e) < 0) {
+		ceh_err_prefix(e, "cannot check the evidence of %s",
+		    c->app->id);
+		return -1;
+	}
+	if (br.problems == 0)
+		return 0;
+	return ceh_fail(e, CEH_ESYS, "the evidence of %s is damaged (%ld "
+	    "problem(s); %s); nothing was changed, see 'ceh fsck'",
+	    c->app->id, br.problems, first);
+}
+
 /* ---- applying ---- */
 
 static const char *
@@ -402,6 +440,8 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	    text_check("--reason", rq->reason, 500, 1, 1, e) < 0)
 		return -1;
 	if (t->pre && t->pre(&c, e) < 0)
+		return -1;
+	if (t->evidence && evidence_intact(&c, e) < 0)
 		return -1;
 	record(app, t, rq, c.next, out, sizeof(out));
 	app->stage = t->to;

@@ -98,6 +98,9 @@ struct wf_transition {
 	enum stage to;
 	enum wf_actor actor;
 	int reason_required;
+	int evidence;		/* the archive is checked against the
+				 * document first (bundle_check): damaged
+				 * evidence is class 5, nothing changed */
 	const char *event;	/* history event appended */
 	int (*pre)(struct wf_ctx *c, struct ceh_err *e);
 	const char *pre_text;	/* the precondition, for ceh-workflow(7) */
@@ -115,7 +118,8 @@ const char *wf_actor_text(enum wf_actor a);
  * year is approved only once).  The store's units must be loaded.
  * Errors: 1 rule refused (incomplete, year approved elsewhere, bad
  * --next), 2 missing reason, 3 unknown unit, 4 wrong state or wrong unit
- * (the message names the unit it waits at).  On success *outcome points
+ * (the message names the unit it waits at), 5 when the row checks the
+ * evidence and the archive does not match the document.  On success *outcome points
  * to a static description ("forwarded to CODE", "approved", ...) valid
  * until the next call.
  */

@@ -12,7 +12,7 @@ need build-essential sh -c 'command -v cc && command -v make'
 need pkg-config command -v pkg-config
 need libyaml-dev pkg-config --exists yaml-0.1
 need libzip-dev pkg-config --exists libzip
-need nettle-dev pkg-config --exists nettle
+need nettle-dev pkg-config --exists nettle hogweed
 need libcsv-dev test -f /usr/include/csv.h
 # spreadsheets: .xlsx in (expat over libzip), .xls in, .xlsx out; the
 # tests build workbooks with openpyxl and xlwt and read ours back
@@ -21,6 +21,13 @@ need libxlsxwriter-dev pkg-config --exists xlsxwriter
 need libfreexl-dev pkg-config --exists freexl
 need python3-openpyxl /usr/bin/python3 -c 'import openpyxl'
 need python3-xlwt /usr/bin/python3 -c 'import xlwt'
+# keys and QR codes (issue 13): the QR library, an independent QR decoder
+# (reading a PNG rendered from the SVG by rsvg-convert) and an independent
+# Ed25519 for the tests
+need libqrencode-dev pkg-config --exists libqrencode
+need zbar-tools command -v zbarimg
+need librsvg2-bin command -v rsvg-convert
+need python3-cryptography /usr/bin/python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519'
 # print-slip --format pdf: cairo + pango (fontconfig), CJK fonts, pdftotext
 need libpango1.0-dev pkg-config --exists pangocairo
 need libcairo2-dev pkg-config --exists cairo-pdf

@@ -93,6 +93,9 @@ main(int argc, char **argv)
 		    "withdraws, the waiting unit decides", t->event);
 		ok(t->pre_text && t->pre_text[0], "%s: precondition described",
 		    t->event);
+		ok(t->evidence == (t->action == WF_SUBMIT ||
+		    t->action == WF_APPROVE), "%s: submit and every approval "
+		    "check the evidence first", t->event);
 	}
 	ok(seen[WF_SUBMIT] == 1 && seen[WF_WITHDRAW] == 1 &&
 	    seen[WF_APPROVE] == 2 && seen[WF_REJECT] == 1 &&
@@ -115,6 +118,9 @@ main(int argc, char **argv)
 		    t->reason_required ? "required" : "not required");
 		ok(strstr(e, t->actor == WF_APPLICANT ? "Who: the applicant." :
 		    "Who: the unit it waits at") != NULL, "... and who acts");
+		ok(strstr(e, t->evidence ? "Evidence: checked" :
+		    "Evidence: not read.") != NULL, "... and whether the "
+		    "evidence is checked");
 	}
 	free(page);
 	return done_testing();
