@@ -76,6 +76,8 @@ CMD_FN(import);
 CMD_FN(records);
 CMD_FN(print_slip);
 CMD_FN(verify_slip);
+CMD_FN(stats);
+CMD_FN(shortfall);
 CMD_FN(key);
 
 /* Command-table flags: what cmd_setup prepares for the command. */

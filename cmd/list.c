@@ -5,12 +5,21 @@
 
 #include "cmd.h"
 #include "queue.h"
+#include "report.h"
+#include "report_src.h"
 #include "table.h"
 #include "util.h"
 
 static const char usage[] =
-    "usage: ceh list [--stage STAGE] [--unit CODE] [--at CODE] [--id IDNUMBER]\n"
-    "                [--year YEAR] [--format " FMT_LIST_USAGE "]\n";
+    "usage: ceh list [--stage STAGE] [--unit CODE [--subtree]] [--at CODE]\n"
+    "                [--id IDNUMBER] [--region REGION]\n"
+    "                [--year YEAR | --from YEAR --to YEAR] [--series SERIES]\n"
+    "                [--level LEVEL] [--sort COLUMN]\n"
+    "                [--format " FMT_LIST_USAGE "]\n";
+
+static const char stage_words[] = "draft, review (or waiting), approved, "
+    "rejected, returned, withdrawn, or 暂存, 待审核, 审核通过, 审核不通过, "
+    "退回, 已撤销";
 
 #define NCOLS 11
 static const struct column cols[NCOLS] = {
@@ -27,11 +36,17 @@ static const struct column cols[NCOLS] = {
 	{ "reason", "不通过意见", COL_TEXT },
 };
 
+/*
+ * The filters.  --at is checked on the document; the others (the scope
+ * of ceh-stats(1) and --stage) on its report record (report.h), made
+ * only when one of them is given.
+ */
 struct filter {
-	int stage;		/* -1: any */
-	const char *unit;	/* employer */
+	unsigned stages;	/* 1 << RS_x; 0: any */
 	const char *at;		/* waiting at */
-	long year;		/* 0: any */
+	struct report_scope sc;
+	struct report_env env;
+	int by_record;		/* a scope or stage filter is given */
 };
 
 struct row {
@@ -40,11 +55,35 @@ struct row {
 
 struct ctx {
 	struct filter f;
+	struct report_app ra;	/* the record of the application at hand */
 	struct row *rows;
 	size_t n;
 	long bad;
 	struct ceh_err e;
 };
+
+/* Does app pass the filters?  A record that cannot be made (a damaged
+ * document) is reported and counted as unreadable. */
+static int
+match(struct store *s, struct ctx *c, const struct application *app)
+{
+	const struct filter *f = &c->f;
+	struct ceh_err e;
+
+	if (f->at && (app->stage != STAGE_REVIEW ||
+	    strcmp(app->waiting_at, f->at) != 0))
+		return 0;
+	if (!f->by_record)
+		return 1;
+	if (report_app_fill(&c->ra, app, &s->units, &e) < 0) {
+		fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
+		c->bad++;
+		return 0;
+	}
+	return report_scope_match(&f->sc, &f->env, &c->ra) &&
+	    report_years_match(&f->sc, &c->ra) &&
+	    (f->stages == 0 || (f->stages >> c->ra.stage & 1));
+}
 
 /* Add a row for app if it passes the filters. */
 static void
@@ -53,16 +92,8 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 	struct sbuf years = SBUF_INIT;
 	struct row *r;
 	size_t i;
-	int match;
 
-	(void)s;	/* unit names: the table's */
-	match = (c->f.stage < 0 || (int)app->stage == c->f.stage) &&
-	    (c->f.unit == NULL || strcmp(app->a.unit, c->f.unit) == 0) &&
-	    (c->f.at == NULL || (app->stage == STAGE_REVIEW &&
-	    strcmp(app->waiting_at, c->f.at) == 0)) &&
-	    (c->f.year == 0 || app_year((struct application *)app,
-	    (int)c->f.year) != NULL);
-	if (!match)
+	if (!match(s, c, app))
 		return;
 	for (i = 0; i < app->nyears; i++)
 		sb_addf(&years, "%s%d", i ? "," : "", app->years[i].year);
@@ -125,6 +156,8 @@ visit_queue(struct store *s, const char *unit, const char *appid, void *arg)
 	return 0;
 }
 
+static size_t sort_col;	/* the --sort column, for by_column */
+
 static int
 by_id(const void *a, const void *b)
 {
@@ -132,86 +165,167 @@ by_id(const void *a, const void *b)
 	    ((const struct row *)b)->cells[0]);
 }
 
-CMD_FN(list)
+/* The --sort column, then the id (unique): stable against the order by
+ * id. */
+static int
+by_column(const void *a, const void *b)
+{
+	int c = strcmp(((const struct row *)a)->cells[sort_col],
+	    ((const struct row *)b)->cells[sort_col]);
+
+	return c ? c : by_id(a, b);
+}
+
+static int
+column_parse(const char *key, size_t *col)
+{
+	size_t i;
+
+	for (i = 0; i < NCOLS; i++)
+		if (strcmp(key, cols[i].key) == 0) {
+			*col = i;
+			return 0;
+		}
+	return -1;
+}
+
+struct opts {
+	struct report_args a;
+	char at[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
+	const char *id;
+	enum out_format fmt;
+};
+
+/* The options of the command line; CMD_GO or the exit code. */
+static int
+parse(int argc, char **argv, struct opts *o, struct filter *f)
 {
 	static const struct option opts[] = {
 		{ "stage", required_argument, NULL, 's' },
-		{ "unit", required_argument, NULL, 'u' },
+		REPORT_SCOPE_OPTIONS,
 		{ "at", required_argument, NULL, 'a' },
 		{ "id", required_argument, NULL, 'i' },
-		{ "year", required_argument, NULL, 'y' },
+		{ "sort", required_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'f' },
 		CMD_OPT_END
 	};
-	char unit[CREDIT_LEN + 1], at[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
-	const char *id = NULL;
-	enum out_format fmt = FMT_TABLE;
-	struct ctx c;
-	struct table t;
-	enum stage st;
-	size_t i, k;
-	int ch, rc;
+	struct ceh_err e;
+	int ch, k;
 
-	memset(&c, 0, sizeof(c));
-	c.f.stage = -1;
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 's':
-			if (stage_parse(optarg, &st) < 0)
+			if (report_stage_parse(optarg, &f->stages) < 0)
 				return cmd_usage_error(argv[0], usage, "--stage "
-				    "must be draft, review, approved or "
-				    "rejected, not '%s'", optarg);
-			c.f.stage = (int)st;
-			break;
-		case 'u':
-			if (credit_check("--unit", optarg, unit, &c.e) < 0)
-				return cmd_error(argv[0], &c.e);
-			c.f.unit = unit;
+				    "must be %s, not '%.40s'", stage_words,
+				    optarg);
 			break;
 		case 'a':
-			if (credit_check("--at", optarg, at, &c.e) < 0)
-				return cmd_error(argv[0], &c.e);
-			c.f.at = at;
+			if (credit_check("--at", optarg, o->at, &e) < 0)
+				return cmd_error(argv[0], &e);
+			f->at = o->at;
 			break;
 		case 'i':
-			if (idnum_check("--id", optarg, idnum, &c.e) < 0)
-				return cmd_error(argv[0], &c.e);
-			id = idnum;
+			if (idnum_check("--id", optarg, o->idnum, &e) < 0)
+				return cmd_error(argv[0], &e);
+			o->id = o->idnum;
 			break;
-		case 'y':
-			if (parse_long(optarg, &c.f.year) < 0 ||
-			    c.f.year < 1000 || c.f.year > 9999)
-				return cmd_usage_error(argv[0], usage, "--year "
-				    "needs a four-digit year, not '%s'", optarg);
+		case 'S':
+			if (column_parse(optarg, &sort_col) < 0)
+				return cmd_usage_error(argv[0], usage, "--sort "
+				    "takes a column name of the JSON output "
+				    "(id, name, id_number, unit, education, "
+				    "phone, years, series, status, waiting_at, "
+				    "reason), not '%.40s'", optarg);
 			break;
 		case 'f':
-			if ((rc = cmd_format(usage, optarg, FMT_LIST,
-			    &fmt)) != 0)
-				return rc;
+			if ((k = cmd_format(usage, optarg, FMT_LIST,
+			    &o->fmt)) != 0)
+				return k;
 			break;
 		default:
-			return cmd_opt_other(argv, usage, ch);
+			if ((k = report_args_add(&o->a, ch, optarg)) < 0)
+				return cmd_usage_error(argv[0], usage, "too "
+				    "many options");
+			if (k == 0)
+				return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
-		return rc;
-	if (c.f.at && id == NULL)	/* a queue: read only its documents */
-		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);
-	else
-		rc = store_walk(s, id, visit, &c, &c.e);
-	if (rc < 0)
-		return cmd_error(argv[0], &c.e);
-	if (c.n > 1)	/* qsort(NULL, 0, ...) is undefined */
-		qsort(c.rows, c.n, sizeof(*c.rows), by_id);
-	table_init(&t, cols, NCOLS, &s->units);
-	for (i = 0; i < c.n; i++) {
-		table_add(&t, (const char *const *)c.rows[i].cells);
+	return CMD_GO;
+}
+
+/* The scope options, once the store is open: 0 or the exit code. */
+static int
+scope(struct store *s, const char *cmd, const struct opts *o,
+    struct filter *f)
+{
+	struct ceh_err e;
+
+	if (report_args_resolve(s, &o->a, &f->sc, &e) < 0 ||
+	    report_scope_done(&f->sc, 0, &e) < 0)
+		return e.code == CEH_EUSAGE ? cmd_usage_error(cmd, usage,
+		    "%s", e.msg) : cmd_error(cmd, &e);
+	f->env.cfg = &s->cfg;
+	f->env.units = &s->units;
+	f->env.codes = &s->codes;
+	f->env.now = now();
+	f->by_record = f->stages || o->a.n > 0 || o->a.subtree;
+	return 0;
+}
+
+static void
+free_rows(struct ctx *c)
+{
+	size_t i, k;
+
+	for (i = 0; i < c->n; i++)
 		for (k = 0; k < NCOLS; k++)
-			free(c.rows[i].cells[k]);
-	}
-	free(c.rows);
+			free(c->rows[i].cells[k]);
+	free(c->rows);
+	c->rows = NULL;
+	c->n = 0;
+}
+
+static void
+print_rows(struct store *s, struct ctx *c, enum out_format fmt)
+{
+	struct table t;
+	size_t i;
+
+	if (c->n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(c->rows, c->n, sizeof(*c->rows), sort_col ? by_column :
+		    by_id);
+	table_init(&t, cols, NCOLS, &s->units);
+	for (i = 0; i < c->n; i++)
+		table_add(&t, (const char *const *)c->rows[i].cells);
+	free_rows(c);
 	table_print(&t, fmt, stdout);
 	table_free(&t);
+}
+
+CMD_FN(list)
+{
+	struct opts o;
+	struct ctx c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
+	o.fmt = FMT_TABLE;
+	sort_col = 0;
+	if ((rc = parse(argc, argv, &o, &c.f)) != CMD_GO ||
+	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO ||
+	    (rc = scope(s, argv[0], &o, &c.f)) != 0)
+		return rc;
+	if (c.f.at && o.id == NULL)	/* a queue: read only its documents */
+		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);
+	else
+		rc = store_walk(s, o.id, visit, &c, &c.e);
+	if (rc < 0) {
+		free_rows(&c);
+		return cmd_error(argv[0], &c.e);
+	}
+	print_rows(s, &c, o.fmt);
 	if (c.bad) {
 		fprintf(stderr, "ceh list: %ld document(s) could not be read; "
 		    "run 'ceh fsck'\n", c.bad);

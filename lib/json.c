@@ -136,6 +136,23 @@ json_hours(struct json *j, const char *key, long half)
 }
 
 void
+json_fixed(struct json *j, const char *key, long long v, int places)
+{
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v, scale = 1;
+	int i;
+
+	if (places < 0 || places > 9)
+		abort();
+	for (i = 0; i < places; i++)
+		scale *= 10;
+	member(j, key);
+	fprintf(j->out, "%s%llu", v < 0 ? "-" : "", u / scale);
+	if (places > 0)
+		fprintf(j->out, ".%0*llu", places, u % scale);
+}
+
+void
 json_bool(struct json *j, const char *key, int v)
 {
 	member(j, key);

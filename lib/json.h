@@ -48,6 +48,9 @@ void json_str(struct json *j, const char *key, const char *v);
 void json_int(struct json *j, const char *key, long long v);
 /* Half hours as a number of hours: 61 -> 30.5, 60 -> 30. */
 void json_hours(struct json *j, const char *key, long half);
+/* v / 10^places as a decimal number (places 0..9): (333, 1) -> 33.3,
+ * (30, 1) -> 3.0, (-5, 2) -> -0.05. */
+void json_fixed(struct json *j, const char *key, long long v, int places);
 void json_bool(struct json *j, const char *key, int v);
 void json_null(struct json *j, const char *key);
 /* The newline after the top-level value. */

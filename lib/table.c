@@ -117,13 +117,41 @@ shown(const struct table *t, size_t r, size_t c)
 	return s;
 }
 
+/* "-12.50" -> v -1250, places 2; -1 unless a decimal of at most 18
+ * digits, at most 9 after the point. */
+static int
+decimal_parse(const char *s, long long *v, int *places)
+{
+	const char *p = s + (*s == '-');
+	long long x = 0;
+	int digits = 0, point = -1;
+
+	for (; *p; p++) {
+		if (*p == '.' && point < 0 && digits > 0) {
+			point = digits;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || ++digits > 18)
+			return -1;
+		x = x * 10 + (*p - '0');
+	}
+	if (digits == 0 || point == digits || (point >= 0 &&
+	    digits - point > 9))
+		return -1;
+	*v = *s == '-' ? -x : x;
+	*places = point < 0 ? 0 : digits - point;
+	return 0;
+}
+
 static void
 json_cell(const struct table *t, struct json *j, const struct column *col,
     const char *s)
 {
 	struct ceh_err e;
 	char key[64], *copy, *p, *q;
+	long long d;
 	long v;
+	int places;
 
 	switch (col->kind) {
 	case COL_INT:
@@ -135,6 +163,12 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 	case COL_HOURS:
 		if (hours_parse("", s, 2L * 999999 + 1, &v, &e) == 0)
 			json_hours(j, col->key, v);
+		else
+			json_null(j, col->key);
+		return;
+	case COL_DECIMAL:
+		if (decimal_parse(s, &d, &places) == 0)
+			json_fixed(j, col->key, d, places);
 		else
 			json_null(j, col->key);
 		return;

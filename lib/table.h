@@ -17,6 +17,8 @@
  *   COL_TEXT       a string;
  *   COL_INT        decimal text ("2024", "1536"): a number;
  *   COL_HOURS      hours as hours_fmt writes them ("30.5"): a number;
+ *   COL_DECIMAL    a decimal number ("33.3", "-2", "0.25"; at most nine
+ *                  digits after the point): a number, written as given;
  *   COL_YEARS      years separated by commas ("2023,2024"): an array of
  *                  numbers ([] when the cell is empty);
  *   COL_UNIT       a unit code: JSON gives the code under the column's key
@@ -24,7 +26,7 @@
  *                  empty or not registered); table, TSV and CSV show the
  *                  name (the code when the unit is not registered);
  *   COL_UNIT_CODE  the same, but table, TSV and CSV show the code.
- * An INT or HOURS cell that is empty (or not a number) is JSON null.
+ * An INT, HOURS or DECIMAL cell that is empty (or not a number) is JSON null.
  * Unit names come from the units given to table_init (NULL: none known).
  * Cells are copied; the table owns them until table_free.
  */
@@ -48,7 +50,7 @@ enum out_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_YAML,
 #define FMT_LIST_USAGE "table|tsv|csv|json"
 
 enum col_kind { COL_TEXT, COL_INT, COL_HOURS, COL_YEARS, COL_UNIT,
-	COL_UNIT_CODE };
+	COL_UNIT_CODE, COL_DECIMAL };
 
 struct column {
 	const char *key;	/* JSON key, e.g. "unit" */

@@ -2,7 +2,7 @@
 # ceh list: the guide's list columns in every format, the filters, and
 # Chinese table alignment by display width.
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 46
 ceh init >/dev/null
 mk_units
 
@@ -88,12 +88,13 @@ check "only A" sh -c "[ \$(tail -n +2 '$T/out' | wc -l) = 1 ] && grep -q '^$A	' 
 
 store_digest > "$T/before"
 expect_code 2 "unknown --stage" ceh list --stage pending
-like "$T/err" "draft, review, approved or rejected" "lists the stages"
+like "$T/err" "draft, review .*approved, rejected, returned, withdrawn" "lists the stages"
 expect_code 1 "bad --unit" ceh list --unit 91430100MA4L12345B
 like "$T/err" "^ceh list: --unit " "names --unit"
 expect_code 1 "bad --id" ceh list --id 430102198503121231
 like "$T/err" "^ceh list: --id .*check digit" "names --id"
-expect_code 2 "bad --year" ceh list --year 20x4
+expect_code 1 "bad --year (an invalid value, as in ceh stats)" ceh list --year 20x4
+like "$T/err" "^ceh list: --year '20x4' must be a four-digit year" "names --year"
 expect_code 2 "--format yaml is not a list format" ceh list --format yaml
 expect_code 2 "an operand" ceh list $A
 store_digest > "$T/after"

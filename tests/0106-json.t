@@ -6,7 +6,7 @@
 # code with its name beside it (KEY and KEY_name).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 16
+plan 20
 PY=/usr/bin/python3
 printf '%%PDF-1.4 evidence\n' > "$T/cert.pdf"
 ceh attach $A3 --year 2021 "$T/cert.pdf" >/dev/null || exit 1
@@ -105,4 +105,35 @@ for y in d['years']:
     assert type(y['year']) is int
     num(y['public_hours']); num(y['professional_hours'])
 " "print-slip" ceh print-slip --id $ID1 --from 2019 --to 2022 --format json
+
+json "
+assert len(d) >= 2
+for r in d:
+    unit(r, 'unit')
+    assert isinstance(r['stage'], str) and isinstance(r['stage_name'], str)
+    for k in ('people', 'applications', 'draft', 'approved', 'returned',
+              'years_met', 'years_not_met'):
+        assert type(r[k]) is int, (k, r)
+    for k in ('met_rate', 'approval_rate', 'days_employer', 'days_supervisor',
+              'days_agency'):
+        assert r[k] is None or num(r[k]) is None, (k, r)
+assert [r for r in d if r['stage'] == 'returned'][0]['unit_name'] == '湖南某民营建筑公司'
+" "stats" ceh stats --by unit,stage --format json
+
+json "
+assert len(d) > 0
+for r in d:
+    unit(r, 'unit')
+    assert type(r['year']) is int and r['year'] == 2021
+    for k in ('public_hours', 'professional_hours', 'total_hours', 'lack_public',
+              'lack_professional', 'lack_total', 'records_public',
+              'records_professional'):
+        num(r[k])
+    for k in ('declared_public', 'declared_professional'):
+        assert r[k] is None or num(r[k]) is None, (k, r)
+    assert type(r['records_undeclared']) is int
+    assert isinstance(r['applications'], str)
+r = [r for r in d if r['id_number'] == '$ID1'][0]
+assert r['declared_public'] == 30 and r['lack_total'] == 90, r
+" "shortfall" ceh shortfall --year 2021 --format json
 done_testing

@@ -40,7 +40,7 @@ ok "exactly one winner in each of $ROUNDS rounds (failures:${bad:- none})" test 
 ok "the loser's message is about the state or the lock" sh -c "grep -qE 'waiting at|not waiting|locked' '$T/e1' '$T/e2'"
 expect_code 0 "fsck: the store is consistent" ceh fsck
 n_fwd=$(ceh list --at $SUP2 --format tsv | tail -n +2 | wc -l)
-n_ret=$(ceh list --stage draft --format tsv | tail -n +2 | wc -l)
+n_ret=$(ceh list --stage returned --format tsv | tail -n +2 | wc -l)
 ok "every application is either forwarded or returned ($n_fwd + $n_ret)" test $((n_fwd + n_ret)) = $ROUNDS
 ok "and none waits at the employer" test -z "$(ceh list --at $EMP1 --format tsv | tail -n +2)"
 

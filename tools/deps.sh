@@ -35,6 +35,8 @@ need libfontconfig-dev pkg-config --exists fontconfig
 need fonts-wqy-microhei test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 need fonts-noto-cjk test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 need poppler-utils command -v pdftotext
+# stats/shortfall --format html rendered in a real browser (tests skip without)
+need chromium command -v chromium
 need mandoc command -v mandoc
 need perl command -v prove
 need python3 command -v python3

@@ -40,6 +40,10 @@ document(FILE *out, int lines)
 	json_hours(&j, "h1", 1);
 	json_hours(&j, "hneg", -3);
 	json_hours(&j, "h0", 0);
+	json_fixed(&j, "f333", 333, 1);
+	json_fixed(&j, "f30", 30, 1);
+	json_fixed(&j, "fneg", -5, 2);
+	json_fixed(&j, "f7", 7, 0);
 	json_bool(&j, "t", 1);
 	json_bool(&j, "f", 0);
 	json_null(&j, "n");
@@ -77,6 +81,8 @@ static const char check_py[] =
     "assert d['h61'] == 30.5 and d['h60'] == 30 and d['h1'] == 0.5\n"
     "assert d['hneg'] == -1.5 and d['h0'] == 0\n"
     "assert type(d['h60']) is int and type(d['h61']) is float\n"
+    "assert d['f333'] == 33.3 and d['f30'] == 3.0 and d['fneg'] == -0.05\n"
+    "assert type(d['f30']) is float and d['f7'] == 7\n"
     "assert d['t'] is True and d['f'] is False and d['n'] is None\n"
     "assert d['empty_obj'] == {} and d['empty_arr'] == []\n"
     "assert d['years'] == [2023, 2024]\n"
@@ -123,8 +129,8 @@ main(void)
 	/* one line, one object a line (tables), everything on lines */
 	ok(python_checks(0, 1), "one line: python3 json reads back every "
 	    "value and type");
-	ok(python_checks(1, 19), "lines 1: python3 json reads it back");
-	ok(python_checks(JSON_MAX_DEPTH, 31), "pretty: python3 json reads it "
+	ok(python_checks(1, 23), "lines 1: python3 json reads it back");
+	ok(python_checks(JSON_MAX_DEPTH, 35), "pretty: python3 json reads it "
 	    "back");
 
 	s = render(0);
@@ -132,6 +138,8 @@ main(void)
 	    "at the end");
 	ok(strstr(s, "\"h61\": 30.5, \"h60\": 30, ") != NULL, "hours: 30.5 "
 	    "and 30, members separated by ', '");
+	ok(strstr(s, "\"f333\": 33.3, \"f30\": 3.0, \"fneg\": -0.05, "
+	    "\"f7\": 7, ") != NULL, "fixed point: 33.3, 3.0, -0.05, 7");
 	ok(strstr(s, "\\u0001") != NULL && strstr(s, "\\u001f") != NULL &&
 	    strstr(s, "\\n") != NULL && strstr(s, "\\\"") != NULL,
 	    "control characters and quotes escaped");

@@ -90,27 +90,44 @@ main(void)
 			{ "u", "u", COL_UNIT },
 			{ "w", "w", COL_UNIT_CODE },
 			{ "i", "i", COL_INT },
+			{ "d", "d", COL_DECIMAL },
 		};
 		static const char *r6[] = { "30.5", "2023,2024",
-		    "91430100MA4L12345A", "", "" };
-		static const char *r7[] = { "", "", "", "", "7" };
+		    "91430100MA4L12345A", "", "", "33.3" };
+		static const char *r7[] = { "", "", "", "", "7", "-0.05" };
+		static const char *bad[] = { "1.", ".5", "-", "1.2.3", "1e3",
+		    "0.1234567891", "1234567890123456789", "", " 1" };
+		size_t k;
 
-		table_init(&t, typed, 5, NULL);
+		table_init(&t, typed, 6, NULL);
 		table_add(&t, r6);
 		table_add(&t, r7);
 		s = render(&t, FMT_JSON);
 		is_str(s, "[\n  {\"h\": 30.5, \"y\": [2023, 2024], "
 		    "\"u\": \"91430100MA4L12345A\", \"u_name\": \"\", "
-		    "\"w\": \"\", \"w_name\": \"\", \"i\": null},\n"
+		    "\"w\": \"\", \"w_name\": \"\", \"i\": null, \"d\": 33.3},\n"
 		    "  {\"h\": null, \"y\": [], \"u\": \"\", \"u_name\": \"\", "
-		    "\"w\": \"\", \"w_name\": \"\", \"i\": 7}\n]\n",
+		    "\"w\": \"\", \"w_name\": \"\", \"i\": 7, \"d\": -0.05}\n]\n",
 		    "json typed by column kind: hours and integers numbers "
 		    "(null when empty), years an array, units code and name");
 		free(s);
 		s = render(&t, FMT_TSV);
-		is_str(s, "h\ty\tu\tw\ti\n30.5\t2023,2024\t91430100MA4L12345A"
-		    "\t\t\n\t\t\t\t7\n", "tsv shows the cells as given (an "
-		    "unknown unit by its code)");
+		is_str(s, "h\ty\tu\tw\ti\td\n30.5\t2023,2024\t"
+		    "91430100MA4L12345A\t\t\t33.3\n\t\t\t\t7\t-0.05\n",
+		    "tsv shows the cells as given (an unknown unit by its "
+		    "code)");
+		free(s);
+		table_free(&t);
+		table_init(&t, typed + 5, 1, NULL);
+		for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+			table_add(&t, &bad[k]);
+		table_add(&t, &r6[5]);
+		s = render(&t, FMT_JSON);
+		is_str(s, "[\n  {\"d\": null},\n  {\"d\": null},\n"
+		    "  {\"d\": null},\n  {\"d\": null},\n  {\"d\": null},\n"
+		    "  {\"d\": null},\n  {\"d\": null},\n  {\"d\": null},\n"
+		    "  {\"d\": null},\n  {\"d\": 33.3}\n]\n",
+		    "a DECIMAL cell that is not a decimal number is null");
 		free(s);
 		table_free(&t);
 	}

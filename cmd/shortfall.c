@@ -1,0 +1,401 @@
+/* ceh shortfall - who does not meet the yearly hours, and what they lack. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "report.h"
+#include "report_html.h"
+#include "report_src.h"
+#include "slip.h"
+#include "table.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: ceh shortfall (--year YEAR | --from YEAR --to YEAR |\n"
+    "                     --for senior|intermediate --year YEAR)\n"
+    "                     [--unit CODE [--subtree]] [--region REGION]\n"
+    "                     [--series SERIES] [--level LEVEL]\n"
+    "                     [--format " FMT_LIST_USAGE "|html]\n";
+
+#define NCOLS 19
+static const struct column cols[NCOLS] = {
+	{ "id_number", "身份证", COL_TEXT },
+	{ "name", "姓名", COL_TEXT },
+	{ "unit", "统一社会信用代码", COL_UNIT_CODE },
+	{ "unit_name", "工作单位", COL_TEXT },	/* in JSON from "unit" */
+	{ "year", "年度", COL_INT },
+	{ "status", "情况代码", COL_TEXT },
+	{ "status_name", "情况", COL_TEXT },
+	{ "public_hours", "已核认公需学时", COL_HOURS },
+	{ "professional_hours", "已核认专业学时", COL_HOURS },
+	{ "total_hours", "已核认合计学时", COL_HOURS },
+	{ "lack_public", "缺公需学时", COL_HOURS },
+	{ "lack_professional", "缺专业学时", COL_HOURS },
+	{ "lack_total", "缺合计学时", COL_HOURS },
+	{ "declared_public", "待核认公需学时", COL_HOURS },
+	{ "declared_professional", "待核认专业学时", COL_HOURS },
+	{ "records_undeclared", "未申报记录数", COL_INT },
+	{ "records_public", "未申报记录公需学时", COL_HOURS },
+	{ "records_professional", "未申报记录专业学时", COL_HOURS },
+	{ "applications", "申报情况", COL_TEXT },
+};
+
+/* The one place the records come from (the summary index, later). */
+static int
+sink(void *arg, const struct report_app *ra, struct ceh_err *e)
+{
+	return report_short_add(arg, ra, e);
+}
+
+static int
+feed(struct store *s, struct report_short *sh, long *bad, struct ceh_err *e)
+{
+	return report_feed(s, sink, sh, bad, e);
+}
+
+static const char *
+unit_name(struct store *s, const char *code)
+{
+	const struct unit *u = code[0] ? units_find(&s->units, code) : NULL;
+
+	return u ? u->name : code;
+}
+
+static void
+hours(char *buf, size_t size, long half)
+{
+	if (half < 0)
+		snprintf(buf, size, "%s", "");
+	else
+		hours_fmt(half, buf, size);
+}
+
+static void
+add_row(struct table *t, struct store *s, const struct report_short_row *r)
+{
+	char yr[8], h[10][24], n[24];
+	const char *row[NCOLS];
+
+	snprintf(yr, sizeof(yr), "%d", r->year);
+	hours(h[0], 24, r->pub_half);
+	hours(h[1], 24, r->pro_half);
+	hours(h[2], 24, r->pub_half + r->pro_half);
+	hours(h[3], 24, r->lack_pub);
+	hours(h[4], 24, r->lack_pro);
+	hours(h[5], 24, r->lack_total);
+	hours(h[6], 24, r->decl_pub);
+	hours(h[7], 24, r->decl_pro);
+	hours(h[8], 24, r->rec_pub);
+	hours(h[9], 24, r->rec_pro);
+	snprintf(n, sizeof(n), "%ld", r->rec_n);
+	row[0] = r->idnum;
+	row[1] = r->name;
+	row[2] = r->unit;
+	row[3] = unit_name(s, r->unit);
+	row[4] = yr;
+	row[5] = report_short_status_key(r->status);
+	row[6] = report_short_status_label(r->status);
+	row[7] = h[0];
+	row[8] = h[1];
+	row[9] = h[2];
+	row[10] = h[3];
+	row[11] = h[4];
+	row[12] = h[5];
+	row[13] = h[6];
+	row[14] = h[7];
+	row[15] = n;
+	row[16] = h[8];
+	row[17] = h[9];
+	row[18] = r->apps;
+	table_add(t, row);
+}
+
+/* The hours on record never declared, for every listed person-year. */
+static int
+add_records(struct store *s, struct report_short *sh, struct ceh_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < report_short_count(sh); i++) {
+		struct report_short_row *r = report_short_row(sh, i);
+
+		if (report_undeclared(s, r->idnum, r->year, &r->rec_n,
+		    &r->rec_pub, &r->rec_pro, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+
+struct opts {
+	struct report_args a;
+	const char *kind;	/* --for */
+	const char *year;	/* --year with --for */
+};
+
+/* Resolve the scope options; --for turns --year into its span. */
+static int
+resolve(struct store *s, struct opts *o, struct report_scope *sc,
+    struct ceh_err *e)
+{
+	size_t i;
+	long y;
+
+	for (i = 0; o->kind && i < o->a.n; i++)
+		if (strcmp(o->a.name[i], "year") == 0) {
+			o->year = o->a.val[i];
+			o->a.name[i] = NULL;	/* not a scope year */
+		}
+	if (report_args_resolve(s, &o->a, sc, e) < 0)
+		return -1;
+	if (o->kind) {
+		if (o->year == NULL || sc->from || sc->to)
+			return ceh_fail(e, CEH_EUSAGE, "--for goes with --year "
+			    "(the year of the title application) only");
+		if (parse_long(o->year, &y) < 0)
+			return ceh_fail(e, CEH_EINPUT, "--year must be a year, "
+			    "not '%.40s'", o->year);
+		if (slip_range_for(o->kind, y, &sc->from, &sc->to, e) < 0)
+			return -1;
+	}
+	return report_scope_done(sc, 1, e);
+}
+
+/* ---- the HTML page ---- */
+
+static void
+scope_note(FILE *out, struct store *s, const struct report_scope *sc,
+    const struct opts *o)
+{
+	const struct code_item *it;
+	struct sbuf sb = SBUF_INIT;
+	long ymd = today_ymd();
+
+	sb_adds(&sb, "范围：");
+	if (sc->unit)
+		sb_addf(&sb, "%s%s；", unit_name(s, sc->unit), sc->subtree ?
+		    "（含下级单位）" : "");
+	if (sc->region && (it = codes_find(&s->codes, CL_REGION,
+	    sc->region)) != NULL)
+		sb_addf(&sb, "%s（含下级区划）；", it->name);
+	if (sc->series)
+		sb_addf(&sb, "申报系列%s；", sc->series);
+	if (sc->level)
+		sb_addf(&sb, "拟申报职称%s；", sc->level);
+	if (!sc->unit && !sc->region && !sc->series && !sc->level)
+		sb_adds(&sb, "全部人员；");
+	if (sc->from == sc->to)
+		sb_addf(&sb, "核查%d年度", sc->from);
+	else
+		sb_addf(&sb, "核查%d—%d年度", sc->from, sc->to);
+	if (o->kind)
+		sb_addf(&sb, "（%s职称申报 %s 年的核认跨度）",
+		    strcmp(o->kind, "senior") == 0 ? "高级" : "中级", o->year);
+	rh_note(out, sb_str(&sb));
+	sb_reset(&sb);
+	sb_adds(&sb, "达标规则（每年度）：");
+	config_rule_text(&s->cfg, &sb);
+	sb_addf(&sb, "　　制表日期：%04ld-%02ld-%02ld", ymd / 10000,
+	    ymd / 100 % 100, ymd % 100);
+	rh_note(out, sb_str(&sb));
+	sb_release(&sb);
+}
+
+#define MAX_BARS 40
+
+/* People listed per unit (rows are sorted by unit). */
+static void
+chart_units(FILE *out, struct store *s, struct report_short *sh)
+{
+	struct rh_chart c = { "各单位未达标人数", 1, NULL, 0 };
+	struct rh_bar b[MAX_BARS];
+	char txt[MAX_BARS][16];
+	const char *last_id = "";
+	size_t i, n = 0;
+
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < report_short_count(sh); i++) {
+		const struct report_short_row *r = report_short_row(sh, i);
+
+		if (n == 0 || strcmp(b[n - 1].label, unit_name(s, r->unit))) {
+			if (n == MAX_BARS)
+				break;
+			b[n++].label = unit_name(s, r->unit);
+			last_id = "";
+		}
+		if (strcmp(last_id, r->idnum) != 0)
+			b[n - 1].seg[0]++;
+		last_id = r->idnum;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(txt[i], sizeof(txt[i]), "%ld 人", b[i].seg[0]);
+		b[i].text = txt[i];
+	}
+	rh_chart(out, &c, b, n);
+}
+
+/* Person-years per status and per category lacking. */
+static void
+chart_lacks(FILE *out, struct report_short *sh)
+{
+	struct rh_chart c = { "未达标人年：情况与缺口", 1, NULL, 0 };
+	static const char *const lab[6] = { "未申报", "已申报未核认",
+	    "已核认未达标", "缺公需学时", "缺专业学时", "缺合计学时" };
+	struct rh_bar b[6];
+	char txt[6][16];
+	size_t i;
+	int k;
+
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < report_short_count(sh); i++) {
+		const struct report_short_row *r = report_short_row(sh, i);
+
+		b[r->status].seg[0]++;
+		b[3].seg[0] += r->lack_pub > 0;
+		b[4].seg[0] += r->lack_pro > 0;
+		b[5].seg[0] += r->lack_total > 0;
+	}
+	for (k = 0; k < 6; k++) {
+		b[k].label = lab[k];
+		snprintf(txt[k], sizeof(txt[k]), "%ld", b[k].seg[0]);
+		b[k].text = txt[k];
+	}
+	rh_chart(out, &c, b, 6);
+}
+
+static void
+shortfall_html(FILE *out, struct store *s, const struct report_scope *sc,
+    const struct opts *o, struct report_short *sh, const struct table *t)
+{
+	static const size_t page_cols[] = { 1, 0, 3, 4, 6, 9, 10, 11, 12, 16,
+	    17, 18 };
+	static const char *const short_labels[12] = { "姓名", "身份证号",
+	    "单位", "年度", "情况", "已核认", "缺公需", "缺专业", "缺合计",
+	    "记录未报公需", "记录未报专业", "各份申报" };
+	static const char *const flab[] = { "范围内人数", "未达标人数",
+	    "未达标人年" };
+	struct column sub_cols[12];
+	const char *fp[3];
+	char fv[3][24];
+	struct table sub;
+	size_t i, r;
+
+	rh_begin(out, "继续教育学时未达标人员名单");
+	scope_note(out, s, sc, o);
+	snprintf(fv[0], 24, "%ld", report_short_scope(sh));
+	snprintf(fv[1], 24, "%ld", report_short_people(sh));
+	snprintf(fv[2], 24, "%zu", report_short_count(sh));
+	for (i = 0; i < 3; i++)
+		fp[i] = fv[i];
+	rh_figures(out, flab, fp, 3);
+	if (report_short_count(sh) > 0) {
+		chart_units(out, s, sh);
+		chart_lacks(out, sh);
+	}
+	for (i = 0; i < 12; i++) {
+		sub_cols[i] = t->cols[page_cols[i]];
+		sub_cols[i].label = short_labels[i];
+	}
+	table_init(&sub, sub_cols, 12, t->units);
+	for (r = 0; r < t->nrows; r++) {
+		const char *row[12];
+
+		for (i = 0; i < 12; i++)
+			row[i] = t->cells[r * t->ncols + page_cols[i]];
+		table_add(&sub, row);
+	}
+	rh_heading(out, "名单（学时单位：学时）");
+	rh_table(out, &sub, 0x7e8ULL, 1ULL << 11);
+	table_free(&sub);
+	rh_note(out, "情况：未申报＝无申报含该年度；已申报未核认＝申报尚未审核通过"
+	    "（申报情况列出每份申报的状态）；已核认未达标＝审核通过但学时不足。"
+	    "缺口按已核认学时计；“记录中未申报”为培训机构已报送、但未写入任何申报"
+	    "的学时。");
+	rh_end(out);
+}
+
+/* The options; CMD_GO or the exit code. */
+static int
+parse(int argc, char **argv, struct opts *o, enum out_format *fmt)
+{
+	static const struct option opts[] = {
+		REPORT_SCOPE_OPTIONS,
+		{ "for", required_argument, NULL, 'k' },
+		{ "format", required_argument, NULL, 'f' },
+		CMD_OPT_END
+	};
+	int ch, k, rc;
+
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'k':
+			o->kind = optarg;
+			break;
+		case 'f':
+			if ((rc = cmd_format(usage, optarg, FMT_LIST |
+			    FMT_BIT(FMT_HTML), fmt)) != 0)
+				return rc;
+			break;
+		default:
+			if ((k = report_args_add(&o->a, ch, optarg)) < 0)
+				return cmd_usage_error(argv[0], usage, "too "
+				    "many options");
+			if (k == 0)
+				return cmd_opt_other(argv, usage, ch);
+		}
+	}
+	return CMD_GO;
+}
+
+CMD_FN(shortfall)
+{
+	struct report_scope sc;
+	struct report_env env;
+	struct report_short *sh;
+	struct ceh_err e;
+	enum out_format fmt = FMT_TABLE;
+	struct opts o;
+	struct table t;
+	size_t i;
+	long bad = 0;
+	int rc;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse(argc, argv, &o, &fmt)) != CMD_GO ||
+	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+		return rc;
+	if (resolve(s, &o, &sc, &e) < 0)
+		return e.code == CEH_EUSAGE ? cmd_usage_error(argv[0], usage,
+		    "%s", e.msg) : cmd_error(argv[0], &e);
+	env.cfg = &s->cfg;
+	env.units = &s->units;
+	env.codes = &s->codes;
+	env.now = now();
+	sh = report_short_new(&sc, &env);
+	rc = feed(s, sh, &bad, &e);
+	if (rc == 0) {
+		report_short_end(sh);
+		rc = add_records(s, sh, &e);
+	}
+	if (rc < 0) {
+		report_short_free(sh);
+		return cmd_error(argv[0], &e);
+	}
+	table_init(&t, cols, NCOLS, &s->units);
+	for (i = 0; i < report_short_count(sh); i++)
+		add_row(&t, s, report_short_row(sh, i));
+	if (fmt == FMT_HTML)
+		shortfall_html(stdout, s, &sc, &o, sh, &t);
+	else
+		report_table_print(&t, fmt, stdout);
+	table_free(&t);
+	report_short_free(sh);
+	if (bad) {
+		fprintf(stderr, "ceh shortfall: %ld document(s) could not be "
+		    "read; run 'ceh fsck'\n", bad);
+		return CEH_EINPUT;
+	}
+	return 0;
+}

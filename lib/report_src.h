@@ -1,0 +1,93 @@
+/*
+ * report_src.h - where the reports' records come from (report.h): today
+ * a walk over every document of the store; after the store refactor, the
+ * summary index.  Only this file changes when the source does.
+ *
+ * report_feed gives fn one struct report_app per application, a
+ * person's applications one after another (store_walk visits a person's
+ * folders together), as the report consumers require.  A document that
+ * cannot be read is counted in *unreadable and skipped (the caller says
+ * so and exits 1, like `ceh list`); a document moved by a concurrent
+ * transition while the walk runs is read where it is now.
+ *
+ * report_undeclared: the hour records on file for a person and year
+ * (records.h) whose key no application of the person names in its
+ * provenance: "on record, never declared".
+ */
+#ifndef CEH_REPORT_SRC_H
+#define CEH_REPORT_SRC_H
+
+#include <getopt.h>
+
+#include "report.h"
+
+struct ceh_err;
+struct store;
+
+typedef int (*report_sink_fn)(void *arg, const struct report_app *ra,
+    struct ceh_err *e);
+
+/* The store's units must be loaded.  Stops at the first failure of fn. */
+int report_feed(struct store *s, report_sink_fn fn, void *arg,
+    long *unreadable, struct ceh_err *e);
+
+/* Number of such records, and their public and professional hours. */
+int report_undeclared(struct store *s, const char *idnum, int year,
+    long *n, long *pub_half, long *pro_half, struct ceh_err *e);
+
+/*
+ * The scope options shared by stats and shortfall, resolved against the
+ * store (units loaded): opt is "unit" (a registered unit), "region",
+ * "series", "level" (code-list values, canonical names and aliases
+ * taken), "year", "from" or "to".  The strings sc then points to belong
+ * to s.  Class 1 for a bad value, 3 for an unknown unit.
+ */
+int report_scope_option(struct store *s, struct report_scope *sc,
+    const char *opt, const char *val, struct ceh_err *e);
+/*
+ * The scope options as a command's getopt_long entries, and what they
+ * were given, kept until the store is open (the options are parsed
+ * before it is):
+ *
+ *   static const struct option opts[] = { ..., REPORT_SCOPE_OPTIONS, ... };
+ *   default: if ((k = report_args_add(&a, ch, optarg)) < 0) ...too many
+ *            else if (k == 0) return cmd_opt_other(...);
+ *   ...cmd_setup, then report_args_resolve(s, &a, &sc, &e) and
+ *   report_scope_done(&sc, ...).
+ *
+ * report_args_add: 1 when ch was a scope option (kept), 0 when it is
+ * not one, -1 when more than REPORT_MAX_ARGS were given.
+ * report_args_resolve: report_scope_option for each kept option in the
+ * order given (one whose name the caller set to NULL is skipped), and
+ * --subtree; stops at the first failure (-1, e filled).
+ */
+#define REPORT_MAX_ARGS 32
+enum { RO_UNIT = 0x300, RO_SUBTREE, RO_REGION, RO_YEAR, RO_FROM, RO_TO,
+	RO_SERIES, RO_LEVEL };
+#define REPORT_SCOPE_OPTIONS \
+	{ "unit", required_argument, NULL, RO_UNIT }, \
+	{ "subtree", no_argument, NULL, RO_SUBTREE }, \
+	{ "region", required_argument, NULL, RO_REGION }, \
+	{ "year", required_argument, NULL, RO_YEAR }, \
+	{ "from", required_argument, NULL, RO_FROM }, \
+	{ "to", required_argument, NULL, RO_TO }, \
+	{ "series", required_argument, NULL, RO_SERIES }, \
+	{ "level", required_argument, NULL, RO_LEVEL }
+
+struct report_args {
+	const char *name[REPORT_MAX_ARGS];	/* "unit", "year", ... */
+	const char *val[REPORT_MAX_ARGS];	/* borrowed from argv */
+	size_t n;
+	int subtree;
+};
+
+int report_args_add(struct report_args *a, int ch, const char *val);
+int report_args_resolve(struct store *s, const struct report_args *a,
+    struct report_scope *sc, struct ceh_err *e);
+
+/* After the options: --year or --from and --to together, from <= to;
+ * need_years: a range is required.  Class 2. */
+int report_scope_done(struct report_scope *sc, int need_years,
+    struct ceh_err *e);
+
+#endif
