@@ -1,4 +1,5 @@
-/* ceh import - import training providers' CSV hour records. */
+/* ceh import - import training providers' hour records (CSV, .xlsx,
+ * .xls). */
 #include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
@@ -12,9 +13,9 @@
 
 static const char usage[] =
     "usage: ceh import [--dry-run] [--encoding auto|utf-8|gb18030]\n"
-    "                  [--rejects FILE] FILE...\n";
+    "                  [--sheet NAME] [--rejects FILE] FILE...\n";
 
-enum { O_DRY = 1, O_ENC, O_REJ };
+enum { O_DRY = 1, O_ENC, O_REJ, O_SHEET };
 
 static void
 say(void *arg, const char *msg)
@@ -52,12 +53,46 @@ summary(const char *what, const struct import_stats *t)
 	    t->duplicates, t->conflicts, t->rejected);
 }
 
+/* What was read, what was skipped around the data and what was
+ * normalised: one line each. */
+static void
+source_lines(const char *path, const struct import_opts *o,
+    const struct import_stats *st)
+{
+	char buf[512];
+	size_t len = 0;
+	int k;
+	const char *what;
+
+	if (strcmp(st->src.format, "csv") == 0)
+		fprintf(stderr, "ceh import: %s: encoding %s%s%s\n", path,
+		    csv_encoding_name(st->used), st->bom ?
+		    " (byte order mark)" : "", o->enc == CSVENC_AUTO ?
+		    " (detected)" : "");
+	else
+		fprintf(stderr, "ceh import: %s: sheet '%s' (%s), header on "
+		    "row %ld\n", path, st->src.sheet, st->src.format,
+		    st->src.header_line);
+	if (rowsrc_skipped_text(&st->src, buf, sizeof(buf))[0])
+		fprintf(stderr, "ceh import: %s: rows skipped: %s\n", path,
+		    buf);
+	buf[0] = '\0';
+	for (k = 0; (what = norm_what(k)) != NULL; k++)
+		if (st->norm.n[k])
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    "%s%zu %s", len ? ", " : "", st->norm.n[k], what);
+	if (len)
+		fprintf(stderr, "ceh import: %s: values normalised: %s\n",
+		    path, buf);
+}
+
 CMD_FN(import)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "encoding", required_argument, NULL, O_ENC },
 		{ "rejects", required_argument, NULL, O_REJ },
+		{ "sheet", required_argument, NULL, O_SHEET },
 		CMD_OPT_END
 	};
 	struct import_opts o;
@@ -85,6 +120,9 @@ CMD_FN(import)
 			break;
 		case O_REJ:
 			rejects = optarg;
+			break;
+		case O_SHEET:
+			o.sheet = optarg;
 			break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
@@ -147,9 +185,7 @@ CMD_FN(import)
 			continue;
 		}
 		nfiles++;
-		fprintf(stderr, "ceh import: %s: encoding %s%s%s\n", argv[i],
-		    csv_encoding_name(st.used), st.bom ? " (byte order mark)" :
-		    "", o.enc == CSVENC_AUTO ? " (detected)" : "");
+		source_lines(argv[i], &o, &st);
 		summary(argv[i], &st);
 		tot.read += st.read;
 		tot.imported += st.imported;
