@@ -132,6 +132,18 @@ int cmd_opt_other(char **argv, const char *usage, int ch);
  * 0, or a usage error naming the choices (2). */
 int cmd_format(const char *usage, const char *name, unsigned allowed,
     enum out_format *f);
+/*
+ * Output of a list to a file: a command with --format FMT_LIST takes
+ * -o FILE / --output FILE (an option with val 'o' in its table makes
+ * cmd_getopt accept -o).  cmd_output_check, after parsing: --format
+ * xlsx without -o, or with -o - to a terminal, is a usage error (2).
+ * cmd_table_out writes the table (table_write: a file is published
+ * whole, standard output when path is NULL or "-") and returns 0 or the
+ * exit code after printing the error.
+ */
+int cmd_output_check(const char *usage, enum out_format f, const char *path);
+int cmd_table_out(const struct table *t, enum out_format f, const char *path);
+#define CMD_OUT_USAGE "[-o FILE]"
 /* Parse helpers return CMD_GO to go on, else the exit code. */
 #define CMD_GO (-1)
 /* The end of every option table: --help, then the terminator. */

@@ -10,7 +10,8 @@
 
 static const char usage[] =
     "usage: ceh list [--stage STAGE] [--unit CODE] [--at CODE] [--id IDNUMBER]\n"
-    "                [--year YEAR] [--format " FMT_LIST_USAGE "]\n";
+    "                [--year YEAR] [--format " FMT_LIST_USAGE "]\n"
+    "                " CMD_OUT_USAGE "\n";
 
 #define NCOLS 11
 static const struct column cols[NCOLS] = {
@@ -141,10 +142,11 @@ CMD_FN(list)
 		{ "id", required_argument, NULL, 'i' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	char unit[CREDIT_LEN + 1], at[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
-	const char *id = NULL;
+	const char *id = NULL, *out = NULL;
 	enum out_format fmt = FMT_TABLE;
 	struct ctx c;
 	struct table t;
@@ -189,11 +191,15 @@ CMD_FN(list)
 			    &fmt)) != 0)
 				return rc;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+	if ((rc = cmd_output_check(usage, fmt, out)) != CMD_GO ||
+	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
 	if (c.f.at && id == NULL)	/* a queue: read only its documents */
 		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);
@@ -210,8 +216,10 @@ CMD_FN(list)
 			free(c.rows[i].cells[k]);
 	}
 	free(c.rows);
-	table_print(&t, fmt, stdout);
+	rc = cmd_table_out(&t, fmt, out);
 	table_free(&t);
+	if (rc)
+		return rc;
 	if (c.bad) {
 		fprintf(stderr, "ceh list: %ld document(s) could not be read; "
 		    "run 'ceh fsck'\n", c.bad);

@@ -87,6 +87,41 @@ rs_above(struct rs *r, long line, char *const *f, const size_t *len,
 	return 0;
 }
 
+/* A CSV cell in the form ="..." (table.h csv-excel: text a spreadsheet
+ * keeps as text) to its text, in place. */
+static size_t
+unwrap_formula(char *s, size_t len)
+{
+	char *r, *w, *end = s + len - 1;
+
+	if (len < 3 || s[0] != '=' || s[1] != '"' || *end != '"')
+		return len;
+	for (r = s + 2; r < end; r++)
+		if (*r == '"' && (r + 1 == end || *++r != '"'))
+			return len;	/* a lone quote: another formula */
+	for (r = s + 2, w = s; r < end; r++) {
+		*w++ = *r;
+		if (*r == '"')
+			r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+/* A CSV row's cells, ="..." unwrapped, into r->cells and r->lens. */
+static void
+csv_cells(struct rs *r, char *const *f, const size_t *len, size_t n)
+{
+	size_t i;
+
+	rs_room(r, n);
+	for (i = 0; i < n; i++) {
+		r->cells[i] = f[i];
+		r->lens[i] = strlen(f[i]) == len[i] ?
+		    unwrap_formula(f[i], len[i]) : len[i];
+	}
+}
+
 /* Every row of either source (a csv_row_fn). */
 static int
 rs_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
@@ -96,6 +131,10 @@ rs_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	enum row_class c;
 	size_t i;
 
+	if (!r->is_sheet) {
+		csv_cells(r, f, len, n);
+		len = r->lens;
+	}
 	if (!r->have_header)
 		return rs_above(r, line, f, len, n, e);
 	c = norm_classify(f, n, 0);

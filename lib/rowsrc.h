@@ -19,6 +19,8 @@
  *     盖章, 注：...) rows are skipped and counted in info->skipped[class];
  *     every other row goes to the callback, with the physical line (CSV)
  *     or the spreadsheet's row number (sheet) as its line;
+ *   - a CSV cell written as ="..." (ceh's csv-excel format, table.h) is
+ *     read as the text inside;
  *   - a sheet row shorter than the header is padded with empty cells to
  *     the header's width (a spreadsheet leaves trailing cells out), and
  *     trailing empty cells past the header are dropped.
