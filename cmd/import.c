@@ -2,14 +2,18 @@
  * .xls). */
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "records.h"
 #include "records_import.h"
+#include "xalloc.h"
+#include "xlsxout.h"
 
 static const char usage[] =
     "usage: ceh import [--dry-run] [--encoding auto|utf-8|gb18030]\n"
@@ -51,6 +55,71 @@ summary(const char *what, const struct import_stats *t)
 	fprintf(stderr, "ceh import: %s: read %ld, imported %ld, duplicates "
 	    "%ld, conflicts %ld, rejected %ld\n", what, t->read, t->imported,
 	    t->duplicates, t->conflicts, t->rejected);
+}
+
+/* An .xlsx rejects file: the first header opens the workbook (its
+ * columns and 原因), every row after it goes in, cut or padded to those
+ * columns with the reason last; the first error stops the writing and
+ * is reported at the end. */
+struct xrej {
+	struct xlsx_out *w;
+	size_t ncols;
+	int failed;
+	struct ceh_err e;
+};
+
+static void
+xrej_row(void *arg, char *const *f, size_t n, const char *reason)
+{
+	struct xrej *x = arg;
+	const char **cells;
+	enum xo_kind *kinds;
+	size_t i;
+
+	if (x->failed)
+		return;
+	if (x->w == NULL) {
+		x->ncols = n + 1;
+		kinds = xcalloc(x->ncols, sizeof(*kinds));	/* XO_TEXT */
+		cells = xcalloc(x->ncols, sizeof(*cells));
+		for (i = 0; i < n; i++)
+			cells[i] = f[i];
+		cells[n] = reason;
+		x->failed = xlsxout_open("rejects", x->ncols, cells, kinds,
+		    NULL, &x->w, &x->e) < 0;
+		free(kinds);
+		free(cells);
+		return;
+	}
+	cells = xcalloc(x->ncols, sizeof(*cells));
+	for (i = 0; i + 1 < x->ncols; i++)
+		cells[i] = i < n ? f[i] : "";
+	cells[x->ncols - 1] = reason;
+	x->failed = xlsxout_row(x->w, cells, &x->e) < 0;
+	free(cells);
+}
+
+/* Publish the .xlsx rejects file (none when nothing was rejected: an
+ * old one is removed); 0 or -1 with x->e filled. */
+static int
+xrej_finish(struct xrej *x, const char *path)
+{
+	if (x->failed) {
+		xlsxout_abort(x->w);
+		return -1;
+	}
+	if (x->w == NULL)
+		return unlink(path) < 0 && errno != ENOENT ?
+		    ceh_fail_errno(&x->e, "%s", path) : 0;
+	return xlsxout_commit_path(x->w, path, &x->e);
+}
+
+static int
+is_xlsx_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
 }
 
 /* What was read, what was skipped around the data and what was
@@ -99,10 +168,12 @@ CMD_FN(import)
 	struct import_stats st, tot;
 	struct ceh_err e;
 	struct lock lk = { -1 };
+	struct xrej xr;
 	const char *rejects = NULL;
 	int ch, i, rc = 0, shown = 0, nfiles = 0;
 
 	memset(&o, 0, sizeof(o));
+	memset(&xr, 0, sizeof(xr));
 	memset(&tot, 0, sizeof(tot));
 	o.enc = CSVENC_AUTO;
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
@@ -153,8 +224,12 @@ CMD_FN(import)
 					    "--rejects '%s' is one of the files "
 					    "to import", rejects);
 				}
-		o.rejects = fopen(rejects, "w");
-		if (o.rejects == NULL) {
+		if (is_xlsx_name(rejects)) {
+			o.reject_row = xrej_row;
+			o.reject_arg = &xr;
+		} else
+			o.rejects = fopen(rejects, "w");
+		if (o.rejects == NULL && o.reject_row == NULL) {
 			ceh_fail_errno(&e, "%s", rejects);
 			lock_release(&lk);
 			return cmd_error(argv[0], &e);
@@ -199,6 +274,13 @@ CMD_FN(import)
 		summary("total", &tot);
 	if (o.dry_run)
 		fprintf(stderr, "ceh import: dry run: nothing was written\n");
+	if (o.reject_row && xrej_finish(&xr, rejects) < 0) {
+		cmd_error(argv[0], &xr.e);
+		if (rc == 0 || rc == CEH_EINPUT)
+			rc = xr.e.code;
+	} else if (o.reject_row && tot.rejected + tot.conflicts)
+		fprintf(stderr, "ceh import: %ld rows written to %s\n",
+		    tot.rejected + tot.conflicts, rejects);
 	if (o.rejects) {
 		if (fclose(o.rejects) != 0) {
 			ceh_fail_errno(&e, "%s", rejects);

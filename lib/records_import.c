@@ -367,6 +367,16 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 	char *r;
 
 	say(im, line, what, reason);
+	if (im->o->reject_row) {
+		if (im->o->rejects_header)
+			im->o->reject_row(im->o->reject_arg, im->hdr, im->nhdr,
+			    "原因");
+		im->o->rejects_header = 0;
+		r = xasprintf("%s:%ld: %s%s", im->base, line, what, reason);
+		im->o->reject_row(im->o->reject_arg, f, n, r);
+		free(r);
+		return;
+	}
 	if (im->o->rejects == NULL)
 		return;
 	if (im->o->rejects_header) {
@@ -437,7 +447,7 @@ late_report(struct imp *im, struct ceh_err *e)
 	qsort(im->late, im->nlate, sizeof(*im->late), cmp_late);
 	for (i = 0; i < im->nlate; i++)
 		say(im, im->late[i].line, "", im->late[i].msg);
-	if (im->o->rejects) {
+	if (im->o->rejects || im->o->reject_row) {
 		im->o->say = NULL;	/* said above */
 		im->have_header = 0;
 		im->curlate = 0;

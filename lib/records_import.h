@@ -68,6 +68,12 @@ struct import_opts {
 	int dry_run;		/* validate and count, change nothing */
 	FILE *rejects;		/* rejected and conflicting rows, or NULL */
 	int rejects_header;	/* 1: header still to be written */
+	/* or, instead of the CSV file rejects, each such row to this
+	 * callback (an .xlsx rejects file): the header first (with
+	 * rejects_header, reason "原因"), then each row with its reason */
+	void (*reject_row)(void *arg, char *const *f, size_t n,
+	    const char *reason);
+	void *reject_arg;
 	long max_half;		/* bound on one record's hours */
 	/* messages "FILE:LINE: reason", and progress (rows read so far;
 	 * rows < 0 at the end); either may be NULL */

@@ -348,7 +348,7 @@ int
 table_write(const struct table *t, enum out_format f, const char *path,
     struct ceh_err *e)
 {
-	char *data = NULL, *dir;
+	char *data = NULL;
 	const char *base;
 	size_t len = 0;
 	FILE *mem;
@@ -361,18 +361,8 @@ table_write(const struct table *t, enum out_format f, const char *path,
 		table_print(t, f, stdout);
 		return 0;
 	}
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	dir = base == path ? xstrdup(".") :
-	    xstrndup(path, base - path > 1 ? (size_t)(base - path - 1) : 1);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		rc = errno == ENOENT || errno == ENOTDIR ?
-		    ceh_fail(e, CEH_ENOTFOUND, "no such directory '%s'", dir) :
-		    ceh_fail_errno(e, "%s", dir);
-		free(dir);
-		return rc;
-	}
-	free(dir);
+	if ((dfd = xlsxout_parent(path, &base, e)) < 0)
+		return -1;
 	if (f == FMT_XLSX) {
 		rc = write_xlsx(t, dfd, base, e);
 	} else {

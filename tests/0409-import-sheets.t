@@ -7,7 +7,7 @@
 # number kept when exact and refused with the spreadsheet message when
 # rounded; --sheet; the same row classes for CSV; refusals change nothing.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 40
 ceh init >/dev/null
 P1=湖南大学继续教育学院
 /usr/bin/python3 - "$T" <<'PY'
@@ -120,8 +120,36 @@ for k, r in enumerate(rows[1:]):
     out.append(r)
 csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline="")).writerows(out)
 PY
+# the same with an .xlsx rejects file: a workbook, fixed and imported
+expect_code 1 "--rejects FILE.xlsx (--dry-run)" ceh import --dry-run --rejects "$T/rej.xlsx" "$T/office.xlsx"
+like "$T/err" '3 rows written to .*rej.xlsx' "three rows written to the workbook"
+check "the rejects workbook: header, 原因, text cells as the file had them" /usr/bin/python3 - "$T/rej.xlsx" "$T/fixed2.xlsx" "$T/ids" <<'PY'
+import sys, openpyxl
+ids = open(sys.argv[3]).read().split()
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.active
+rows = [list(r) for r in ws.iter_rows(values_only=True)]
+assert rows[0][0] == "证件号码" and rows[0][-1] == "原因", rows[0]
+assert len(rows) == 4, rows
+assert rows[1][0] == "4.30104199001015E+017" and "office.xlsx:8:" in rows[1][-1], rows[1]
+out = openpyxl.Workbook()
+o = out.active
+o.append(rows[0][:-1])
+for k, r in enumerate(rows[1:]):
+    r = r[:-1]
+    if r[5] == "12学分":
+        r[5] = "12"
+    else:
+        r[0] = ids[5 + k]
+    o.append(r)
+for c in o["A"]:
+    c.number_format = "@"
+out.save(sys.argv[2])
+PY
 expect_code 0 "the fixed rejects file imports" ceh import "$T/fixed.csv"
 like "$T/err" 'read 3, imported 3, duplicates 0, conflicts 0, rejected 0' "all three rows now"
+expect_code 0 "the fixed rejects workbook imports too (duplicates of the fixed CSV)" ceh import "$T/fixed2.xlsx"
+like "$T/err" 'read 3, imported 0, duplicates 3, conflicts 0, rejected 0' "the same three rows"
 expect_code 1 "the .xlsx again: nothing new (its bad rows still bad)" ceh import "$T/office.xlsx"
 like "$T/err" 'read 6, imported 0, duplicates 3' "re-import finds duplicates"
 
