@@ -23,6 +23,8 @@ struct rs {
 	const char **cells;		/* header or padded row */
 	size_t *lens;
 	size_t cap;
+	char empty[1];			/* padding cells: writable, as the
+					 * callback may normalise in place */
 };
 
 static void
@@ -148,7 +150,7 @@ rs_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 		n--;
 	rs_room(r, n > r->nhdr ? n : r->nhdr);
 	for (i = 0; i < n || i < r->nhdr; i++) {
-		r->cells[i] = i < n ? f[i] : "";
+		r->cells[i] = i < n ? f[i] : (r->empty[0] = '\0', r->empty);
 		r->lens[i] = i < n ? len[i] : 0;
 	}
 	return r->fn(r->arg, line, (char *const *)r->cells, r->lens, i, e);

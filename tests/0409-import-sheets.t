@@ -7,7 +7,7 @@
 # number kept when exact and refused with the spreadsheet message when
 # rounded; --sheet; the same row classes for CSV; refusals change nothing.
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 41
 ceh init >/dev/null
 P1=湖南大学继续教育学院
 /usr/bin/python3 - "$T" <<'PY'
@@ -44,6 +44,7 @@ ws.append([x_id.lower(), "王五", 2024, "专业科目", "急救", "８.５小�
 ws.append(["4.30104199001015E+017", "赵六", 2024, "专业科目", "急救", 6, "培训班", P1, "S-4"])
 ws.append([4.30104199001015e17, "钱七", 2024, "专业科目", "急救", 6, "培训班", P1, "S-5"])
 ws.append([ids[2], "孙八", 2024, "专业科目", "急救", "12学分", "培训班", P1, "S-6"])
+ws.append([ids[8], "郑十", 2024, "专业科目", "急救", 6, "培训班", P1])
 ws.append(["合计", None, None, None, None, 62.5])
 ws.append(["制表人：刘", None, None, "制表日期：2024-12-01"])
 wb.save(os.path.join(T, "office.xlsx"))
@@ -97,7 +98,8 @@ like "$T/err" 'values normalised: .*surrounding spaces removed' "spaces counted"
 like "$T/err" "office.xlsx:8: 证件号码 '4.30104199001015E\\+017' looks like a number a spreadsheet rounded" "LibreOffice's scientific text: the spreadsheet message"
 like "$T/err" "office.xlsx:9: 证件号码 '4.30104199001015E\\+17' looks like a number a spreadsheet rounded" "a rounded number cell: the spreadsheet message"
 like "$T/err" "office.xlsx:10: 学时 '12学分' is not a number of hours" "an unknown unit is refused, not guessed"
-like "$T/err" 'read 6, imported 3, duplicates 0, conflicts 0, rejected 3' "summary: total and footer are not rejections"
+like "$T/err" "office.xlsx:11: 记录编号 must not be empty" "a row without its last cells: padded to the header, then refused"
+like "$T/err" 'read 7, imported 3, duplicates 0, conflicts 0, rejected 4' "summary: total and footer are not rejections"
 ok "the rejects file is valid UTF-8" python3 -c 'import sys; open(sys.argv[1], encoding="utf-8-sig").read()' "$T/rej.csv"
 expect_code 0 "records of the ID stored as a number" ceh records --id "$ID_A" --format tsv
 like "$T/out" "^$ID_A	张三	2024	公需科目	职业道德	30	" "an 18-digit number cell read exactly"
@@ -111,7 +113,7 @@ ids = open(sys.argv[3]).read().split()
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 hdr = rows[0][:-1]
 out = [hdr]
-for k, r in enumerate(rows[1:]):
+for k, r in enumerate(rows[1:4]):
     r = r[:-1]
     if r[5] == "12学分":
         r[5] = "12"
@@ -122,7 +124,7 @@ csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline="")).writerows(out)
 PY
 # the same with an .xlsx rejects file: a workbook, fixed and imported
 expect_code 1 "--rejects FILE.xlsx (--dry-run)" ceh import --dry-run --rejects "$T/rej.xlsx" "$T/office.xlsx"
-like "$T/err" '3 rows written to .*rej.xlsx' "three rows written to the workbook"
+like "$T/err" '4 rows written to .*rej.xlsx' "four rows written to the workbook"
 check "the rejects workbook: header, 原因, text cells as the file had them" /usr/bin/python3 - "$T/rej.xlsx" "$T/fixed2.xlsx" "$T/ids" <<'PY'
 import sys, openpyxl
 ids = open(sys.argv[3]).read().split()
@@ -130,12 +132,12 @@ wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb.active
 rows = [list(r) for r in ws.iter_rows(values_only=True)]
 assert rows[0][0] == "证件号码" and rows[0][-1] == "原因", rows[0]
-assert len(rows) == 4, rows
+assert len(rows) == 5, rows
 assert rows[1][0] == "4.30104199001015E+017" and "office.xlsx:8:" in rows[1][-1], rows[1]
 out = openpyxl.Workbook()
 o = out.active
 o.append(rows[0][:-1])
-for k, r in enumerate(rows[1:]):
+for k, r in enumerate(rows[1:4]):
     r = r[:-1]
     if r[5] == "12学分":
         r[5] = "12"
@@ -151,7 +153,7 @@ like "$T/err" 'read 3, imported 3, duplicates 0, conflicts 0, rejected 0' "all t
 expect_code 0 "the fixed rejects workbook imports too (duplicates of the fixed CSV)" ceh import "$T/fixed2.xlsx"
 like "$T/err" 'read 3, imported 0, duplicates 3, conflicts 0, rejected 0' "the same three rows"
 expect_code 1 "the .xlsx again: nothing new (its bad rows still bad)" ceh import "$T/office.xlsx"
-like "$T/err" 'read 6, imported 0, duplicates 3' "re-import finds duplicates"
+like "$T/err" 'read 7, imported 0, duplicates 3' "re-import finds duplicates"
 
 expect_code 0 "an .xls (BIFF) file, told by content" ceh import "$T/old.xls"
 like "$T/err" "old.xls: sheet 'Sheet1' \\(xls\\), header on row 2" ".xls sheet and header row"
