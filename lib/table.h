@@ -47,6 +47,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct ceh_err;
 struct json;
 struct units;
 
