@@ -221,6 +221,9 @@ excel_put(struct sbuf *line, const struct table *t, size_t r, size_t c)
 	sb_release(&f);
 }
 
+static int write_xlsx(const struct table *t, int dirfd, const char *name,
+    struct ceh_err *e);
+
 /* TSV or CSV: the header and every row, each line built whole. */
 static void
 print_delimited(const struct table *t, enum out_format f, FILE *out)
@@ -296,6 +299,7 @@ print_aligned(const struct table *t, FILE *out)
 void
 table_print(const struct table *t, enum out_format f, FILE *out)
 {
+	struct ceh_err e;
 	struct json j;
 
 	switch (f) {
@@ -308,6 +312,10 @@ table_print(const struct table *t, enum out_format f, FILE *out)
 	case FMT_CSV:
 	case FMT_CSV_EXCEL:
 		print_delimited(t, f, out);
+		return;
+	case FMT_XLSX:		/* a caller not using table_write */
+		if (fflush(out) == 0)
+			(void)write_xlsx(t, fileno(out), NULL, &e);
 		return;
 	default:
 		print_aligned(t, out);

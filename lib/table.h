@@ -83,7 +83,9 @@ void table_init(struct table *t, const struct column *cols, size_t ncols,
     const struct units *units);
 /* Add a row: ncols strings (NULL means empty). */
 void table_add(struct table *t, const char *const *row);
-/* Any list format but xlsx (printed as table). */
+/* Any list format; xlsx is written to out's descriptor, its errors
+ * unreported: commands use table_write (cmd_table_out), which reports
+ * them, and refuse xlsx to a terminal (cmd_output_check). */
 void table_print(const struct table *t, enum out_format f, FILE *out);
 /* Every list format to path, published whole by atomic_write (xlsx
  * through xlsxout), or to standard output when path is NULL or "-".
