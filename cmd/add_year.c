@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "records.h"
@@ -12,7 +13,9 @@ static const char usage[] =
     "                    [--pro-subject NAME --pro-hours HOURS --pro-form FORM]\n"
     "                    [--replace]\n"
     "       ceh add-year APP --year YEAR --from-records [--record ID ...]\n"
-    "                    [--replace]\n";
+    "                    [--replace]\n"
+    "       ceh add-year --from FILE [--sheet NAME]\n"
+    "                    [--encoding auto|utf-8|gb18030] [--replace] [--dry-run]\n";
 
 enum { O_YEAR = 1, O_PS, O_PH, O_PF, O_RS, O_RH, O_RF, O_REPLACE, O_FROM,
     O_RECORD };
@@ -49,6 +52,354 @@ fill_line(struct subject_line *l, const char *subject, const char *hours,
 	return 0;
 }
 
+/* ---- add-year --from FILE: year rows from a sheet ---- */
+
+enum { YC_APP, YC_ID, YC_YEAR, YC_PS, YC_PH, YC_PF, YC_RS, YC_RH, YC_RF,
+    YC__COUNT };
+static const struct bulk_col year_cols[YC__COUNT] = {
+	{ "申报编号|application|app", 0, NORM_CODE },
+	{ "证件号码|身份证号码|身份证号|身份证|id_number|id", 0, NORM_IDNUM },
+	{ "年度|申报年度|year", 1, NORM_CODE },
+	{ "公需科目名称|公需科目|public_subject", 0, NORM_TEXT },
+	{ "公需学时|公需科目学时|public_hours", 0, NORM_HOURS },
+	{ "公需继续教育形式|公需形式|public_form", 0, NORM_TEXT },
+	{ "专业科目名称|专业科目|pro_subject", 0, NORM_TEXT },
+	{ "专业学时|专业科目学时|pro_hours", 0, NORM_HOURS },
+	{ "专业继续教育形式|专业形式|pro_form", 0, NORM_TEXT },
+};
+
+struct yrow {
+	char *app;		/* the draft's id */
+	long line;
+	struct year_row row;
+	int same;		/* the draft has this year as it is */
+};
+struct years {
+	struct store *s;
+	int replace;
+	struct yrow *v;
+	size_t n, cap;
+};
+
+/* One subject line of a sheet row, messages by column label. */
+static int
+sheet_line(struct subject_line *l, const char **v, int first,
+    const char *which, struct store *s, struct ceh_err *e)
+{
+	const struct code_item *it;
+	char f[3][48];
+
+	l->subject = xstrdup(v[first]);
+	l->form = xstrdup("");
+	l->hours = 0;
+	if (!*v[first] && !*v[first + 1] && !*v[first + 2])
+		return 0;
+	snprintf(f[0], sizeof(f[0]), "%s科目名称", which);
+	snprintf(f[1], sizeof(f[1]), "%s学时", which);
+	snprintf(f[2], sizeof(f[2]), "%s继续教育形式", which);
+	if (text_check(f[0], v[first], 100, 1, 0, e) < 0 ||
+	    hours_parse(f[1], v[first + 1], s->cfg.max_hours_year * 2,
+	    &l->hours, e) < 0 || text_check(f[2], v[first + 2], 60, 1, 0,
+	    e) < 0 || codes_resolve(&s->codes, CL_CE_FORM, f[2],
+	    v[first + 2], &it, e) < 0)
+		return -1;
+	free(l->form);
+	l->form = xstrdup(it->name);
+	return 0;
+}
+
+/* The draft a row is for: its 申报编号, else the person's one draft. */
+struct onedraft {
+	char *id;
+	int n;
+};
+
+static int
+count_drafts(struct store *s, struct person *p, enum stage folder,
+    struct application *app, const struct ceh_err *err, void *arg)
+{
+	struct onedraft *d = arg;
+
+	(void)s;
+	(void)p;
+	(void)err;
+	if (app == NULL || folder != STAGE_DRAFT)
+		return 0;
+	if (d->n++ == 0)
+		d->id = xstrdup(app->id);
+	return 0;
+}
+
+static char *
+row_draft(struct years *ys, const char **v, struct ceh_err *e)
+{
+	struct onedraft d = { NULL, 0 };
+	char id[IDNUM_LEN + 1];
+
+	if (*v[YC_APP])
+		return xstrdup(v[YC_APP]);
+	if (!*v[YC_ID]) {
+		ceh_fail(e, CEH_EINPUT, "give 申报编号 or 证件号码");
+		return NULL;
+	}
+	if (idnum_check("证件号码", v[YC_ID], id, e) < 0 ||
+	    store_walk(ys->s, id, count_drafts, &d, e) < 0)
+		return NULL;
+	if (d.n == 1)
+		return d.id;
+	free(d.id);
+	ceh_fail(e, CEH_EINPUT, d.n ? "%s has %d drafts: give the 申报编号 "
+	    "column" : "%s has no draft: create it with 'ceh apply'", id, d.n);
+	return NULL;
+}
+
+static int
+same_line(const struct subject_line *a, const struct subject_line *b)
+{
+	return strcmp(a->subject, b->subject) == 0 && a->hours == b->hours &&
+	    strcmp(a->form, b->form) == 0;
+}
+
+/* Check the year row against its draft: 1 if it is there as it is. */
+static int
+row_against_draft(struct years *ys, struct yrow *y, struct ceh_err *e)
+{
+	struct app_handle h;
+	const struct year_row *old;
+	int rc = 0;
+
+	app_handle_init(&h);
+	if (app_open(ys->s, y->app, 0, &h, e) < 0) {
+		app_close(&h);
+		return -1;
+	}
+	if (h.folder != STAGE_DRAFT)
+		rc = ceh_fail(e, CEH_ESTATE, "application %s is not a draft "
+		    "(%s)", y->app, stage_name(h.folder));
+	else if ((old = app_year(&h.app, y->row.year)) != NULL) {
+		if (same_line(&old->pub, &y->row.pub) &&
+		    same_line(&old->pro, &y->row.pro))
+			rc = 1;
+		else if (!ys->replace)
+			rc = ceh_fail(e, CEH_ESTATE, "year %d is already in "
+			    "application %s with other subjects; use "
+			    "--replace to change it", y->row.year, y->app);
+	}
+	app_close(&h);
+	return rc;
+}
+
+static int
+year_row_in(struct bulk *b, long line, const char **v, struct ceh_err *e)
+{
+	struct years *ys = b->arg;
+	struct yrow y;
+	struct ceh_err re;
+	size_t k;
+	int year, rc;
+
+	(void)e;
+	memset(&y, 0, sizeof(y));
+	y.line = line;
+	if (year_parse("年度", v[YC_YEAR], &year, &re) < 0)
+		goto bad;
+	y.row.year = year;
+	if (sheet_line(&y.row.pub, v, YC_PS, "公需", ys->s, &re) < 0 ||
+	    sheet_line(&y.row.pro, v, YC_RS, "专业", ys->s, &re) < 0)
+		goto bad;
+	if (!*y.row.pub.subject && !*y.row.pro.subject) {
+		ceh_fail(&re, CEH_EINPUT, "give a 公需 or a 专业 subject (or "
+		    "both)");
+		goto bad;
+	}
+	if (year_row_check(&y.row, &ys->s->rules, &re) < 0 ||
+	    (y.app = row_draft(ys, v, &re)) == NULL)
+		goto bad;
+	if (*v[YC_ID] && strncmp(y.app, v[YC_ID], IDNUM_LEN) != 0 &&
+	    strncasecmp(y.app, v[YC_ID], IDNUM_LEN) != 0) {
+		ceh_fail(&re, CEH_EINPUT, "申报编号 %s is not of 证件号码 %s",
+		    y.app, v[YC_ID]);
+		goto bad;
+	}
+	for (k = 0; k < ys->n; k++)
+		if (strcmp(ys->v[k].app, y.app) == 0 &&
+		    ys->v[k].row.year == year) {
+			ceh_fail(&re, CEH_EINPUT, "year %d of %s is already on "
+			    "row %ld", year, y.app, ys->v[k].line);
+			goto bad;
+		}
+	if ((rc = row_against_draft(ys, &y, &re)) < 0)
+		goto bad;
+	y.same = rc;
+	if (ys->n == ys->cap) {
+		ys->cap = ys->cap ? ys->cap * 2 : 32;
+		ys->v = xreallocarray(ys->v, ys->cap, sizeof(*ys->v));
+	}
+	ys->v[ys->n++] = y;
+	return 0;
+bad:
+	cmd_bulk_bad(b, line, re.msg);
+	year_row_release(&y.row);
+	free(y.app);
+	return 0;
+}
+
+/* Put one checked year row into its draft. */
+static int
+put_year(struct store *s, struct yrow *y, struct ceh_err *e)
+{
+	struct app_handle h;
+	struct year_row *old;
+	char detail[16];
+	int had, year = y->row.year;
+
+	app_handle_init(&h);
+	if (cmd_open_draft(s, y->app, &h, e) < 0) {
+		app_close(&h);
+		return -1;
+	}
+	old = app_year(&h.app, y->row.year);
+	had = old != NULL;
+	if (old) {
+		y->row.att = old->att;
+		y->row.natt = old->natt;
+		old->att = NULL;
+		old->natt = 0;
+	}
+	app_put_year(&h.app, &y->row);
+	memset(&y->row, 0, sizeof(y->row));
+	snprintf(detail, sizeof(detail), "%d", year);
+	app_add_event(&h.app, had ? "year-replaced" : "year-added", NULL, NULL,
+	    NULL, detail);
+	if (app_save(s, &h, e) < 0) {
+		app_close(&h);
+		return -1;
+	}
+	app_close(&h);
+	return 0;
+}
+
+static void
+years_free(struct years *ys)
+{
+	size_t k;
+
+	for (k = 0; k < ys->n; k++) {
+		year_row_release(&ys->v[k].row);
+		free(ys->v[k].app);
+	}
+	free(ys->v);
+}
+
+/* Check every row, then (none bad) put the year rows not yet there. */
+static int
+years_from(struct store *s, struct bulk *b, int replace, int dry)
+{
+	struct years ys;
+	struct ceh_err e;
+	long put = 0, same = 0;
+	size_t k;
+	int rc = 0;
+
+	memset(&ys, 0, sizeof(ys));
+	ys.s = s;
+	ys.replace = replace;
+	b->arg = &ys;
+	b->row = year_row_in;
+	if (cmd_bulk_read(b, &e) < 0) {
+		years_free(&ys);
+		return cmd_error(b->cmd, &e);
+	}
+	cmd_bulk_summary(b);
+	if (b->bad) {
+		fprintf(stderr, "ceh add-year: %s: %ld of %ld rows refused; no "
+		    "year added\n", b->path, b->bad, b->rows);
+		years_free(&ys);
+		return CEH_EINPUT;
+	}
+	for (k = 0; k < ys.n && rc == 0; k++) {
+		struct yrow *y = &ys.v[k];
+		int year = y->row.year;
+
+		if (y->same) {
+			printf("%s\t%d\tunchanged\n", y->app, year);
+			same++;
+		} else if (dry) {
+			printf("%s\t%d\twould be added\n", y->app, year);
+			put++;
+		} else if (put_year(s, y, &e) < 0) {
+			rc = cmd_error(b->cmd, &e);
+		} else {
+			printf("%s\t%d\tadded\n", y->app, year);
+			put++;
+		}
+	}
+	fprintf(stderr, "ceh add-year: %s: %ld rows, %ld years %s, %ld "
+	    "already there\n", b->path, b->rows, put, dry ?
+	    "would be added" : "added", same);
+	years_free(&ys);
+	return rc;
+}
+
+static int
+add_year_from(int argc, char **argv, struct store *s)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'F' },
+		{ "sheet", required_argument, NULL, 'S' },
+		{ "encoding", required_argument, NULL, 'E' },
+		{ "replace", no_argument, NULL, 'R' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		CMD_OPT_END
+	};
+	struct bulk b;
+	int ch, rc, dry = 0, replace = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.cmd = "add-year";
+	b.cols = year_cols;
+	b.ncols = YC__COUNT;
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'F':
+			b.path = optarg;
+			break;
+		case 'S':
+			b.sheet = optarg;
+			break;
+		case 'E':
+			if (csv_encoding_parse(optarg, &b.enc) < 0)
+				return cmd_usage_error(argv[0], usage,
+				    "unknown encoding '%s'", optarg);
+			break;
+		case 'R':
+			replace = 1;
+			break;
+		case 'D':
+			dry = 1;
+			break;
+		default:
+			return cmd_opt_other(argv, usage, ch);
+		}
+	}
+	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+		return rc;
+	return years_from(s, &b, replace, dry);
+}
+
+/* --from (not --from-records) before "--": the sheet form. */
+static int
+wants_from(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--from") == 0 ||
+		    strncmp(argv[i], "--from=", 7) == 0)
+			return 1;
+	return 0;
+}
+
 CMD_FN(add_year)
 {
 	static const struct option opts[] = {
@@ -73,6 +424,8 @@ CMD_FN(add_year)
 	char **sel = NULL;
 	size_t nsel = 0;
 
+	if (wants_from(argc, argv))
+		return add_year_from(argc, argv, s);
 	memset(&row, 0, sizeof(row));
 	app_handle_init(&h);
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {

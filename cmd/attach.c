@@ -15,6 +15,7 @@
 static const char usage[] =
     "usage: ceh attach APP --year YEAR [--name NAME] FILE...\n"
     "       ceh attach APP --list [--year YEAR] [--format " FMT_LIST_USAGE "]\n"
+    "                  " CMD_OUT_USAGE "\n"
     "       ceh attach APP --remove --year YEAR NAME\n"
     "       ceh attach APP --extract DIR [--year YEAR]\n";
 
@@ -35,11 +36,12 @@ say_wrote(void *arg, const char *path)
 
 static int
 do_list(struct store *s, const char *cmd, const char *id, int year,
-    enum out_format f)
+    enum out_format f, const char *out)
 {
 	struct app_handle h;
 	struct ceh_err e;
 	struct table t;
+	int rc;
 
 	if (app_open(s, id, 0, &h, &e) < 0) {
 		app_close(&h);
@@ -53,10 +55,10 @@ do_list(struct store *s, const char *cmd, const char *id, int year,
 		app_close(&h);
 		return cmd_error(cmd, &e);
 	}
-	table_print(&t, f, stdout);
+	rc = cmd_table_out(&t, f, out);
 	table_free(&t);
 	app_close(&h);
-	return 0;
+	return rc;
 }
 
 static int
@@ -121,9 +123,11 @@ CMD_FN(attach)
 		{ "remove", no_argument, NULL, O_REMOVE },
 		{ "extract", required_argument, NULL, O_EXTRACT },
 		{ "format", required_argument, NULL, O_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	const char *yarg = NULL, *name = NULL, *dir = NULL, *fmt = NULL;
+	const char *out = NULL;
 	int ch, list = 0, rm = 0, year = 0, nmodes, nops;
 	enum out_format f = FMT_TABLE;
 	struct bundle_input *in;
@@ -153,6 +157,9 @@ CMD_FN(attach)
 		case O_FORMAT:
 			fmt = optarg;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
@@ -166,13 +173,15 @@ CMD_FN(attach)
 		return cmd_usage_error(argv[0], usage, "give an application "
 		    "id");
 	id = argv[optind];
-	if (fmt && !list)
-		return cmd_usage_error(argv[0], usage, "--format goes with "
-		    "--list");
+	if ((fmt || out) && !list)
+		return cmd_usage_error(argv[0], usage, "%s goes with --list",
+		    fmt ? "--format" : "-o");
 	if (name && nmodes)
 		return cmd_usage_error(argv[0], usage, "--name goes with "
 		    "adding a file");
 	if (fmt && (rc = cmd_format(usage, fmt, FMT_LIST, &f)) != 0)
+		return rc;
+	if ((rc = cmd_output_check(usage, f, out)) != CMD_GO)
 		return rc;
 	if (yarg && year_parse("--year", yarg, &year, &e) < 0)
 		return cmd_error(argv[0], &e);
@@ -182,7 +191,7 @@ CMD_FN(attach)
 			    "operand '%s'", argv[optind + 1]);
 		if ((rc = cmd_setup(s)) != 0)
 			return rc;
-		return list ? do_list(s, argv[0], id, year, f) :
+		return list ? do_list(s, argv[0], id, year, f, out) :
 		    do_extract(s, argv[0], id, year, dir);
 	}
 	if (yarg == NULL)

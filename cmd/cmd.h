@@ -51,6 +51,7 @@
 #include <getopt.h>
 
 #include "err.h"
+#include "rowsrc.h"
 #include "store.h"
 #include "table.h"
 
@@ -136,6 +137,21 @@ int cmd_opt_other(char **argv, const char *usage, int ch);
  * 0, or a usage error naming the choices (2). */
 int cmd_format(const char *usage, const char *name, unsigned allowed,
     enum out_format *f);
+/*
+ * Output of a list to a file: a command with --format FMT_LIST takes
+ * -o FILE / --output FILE (an option with val 'o' in its table makes
+ * cmd_getopt accept -o).  cmd_output_check, after parsing: --format
+ * xlsx without -o, or with -o - to a terminal, is a usage error (2).
+ * cmd_table_out writes the table (table_write: a file is published
+ * whole, standard output when path is NULL or "-") and returns 0 or the
+ * exit code after printing the error.
+ */
+int cmd_output_check(const char *usage, enum out_format f, const char *path);
+int cmd_table_out(const struct table *t, enum out_format f, const char *path);
+/* Bytes a command made (a page, a JSON document) to path like
+ * cmd_table_out: published whole, or standard output for NULL or "-". */
+int cmd_bytes_out(const char *path, const char *data, size_t len);
+#define CMD_OUT_USAGE "[-o FILE]"
 /* Parse helpers return CMD_GO to go on, else the exit code. */
 #define CMD_GO (-1)
 /* The end of every option table: --help, then the terminator. */
@@ -173,6 +189,43 @@ int cmd_no_operands(int argc, char **argv, const char *usage);
  * cmd_setup.  CMD_GO, or the exit code. */
 int cmd_ready(struct store *s, int argc, char **argv, const char *usage,
     int nops);
+
+/*
+ * --from FILE (apply, add-year; cmd/bulk.c): a CSV file or a sheet read
+ * through rowsrc.h (header below titles, blank/total/footer rows
+ * skipped), the columns found by their names (alts as norm_header_col
+ * takes them, the required ones must be there), each value normalised
+ * by its column's mode and counted, and each data row handed to row()
+ * with its values by column ("" for a missing column).  row() checks the
+ * row and reports a bad one with cmd_bulk_bad ("ceh CMD: FILE: sheet S
+ * row N: reason" or "FILE:LINE: reason", counted in bad) and returns 0;
+ * -1 stops the file (e filled).  cmd_bulk_summary prints the rows
+ * skipped and the values normalised.
+ */
+#define BULK_MAXCOLS 32
+struct bulk_col {
+	const char *alts;	/* "证件号码|身份证号码|id" */
+	int required;
+	unsigned norm;		/* normalize.h mode */
+};
+struct bulk {
+	const char *cmd, *path, *sheet;
+	enum csv_encoding enc;
+	const struct bulk_col *cols;
+	size_t ncols;
+	int (*row)(struct bulk *b, long line, const char **v,
+	    struct ceh_err *e);
+	void *arg;
+	/* filled by cmd_bulk_read */
+	int idx[BULK_MAXCOLS];
+	int have_header;
+	struct rowsrc_info info;
+	struct norm_counts norm;
+	long rows, bad;
+};
+int cmd_bulk_read(struct bulk *b, struct ceh_err *e);
+void cmd_bulk_bad(struct bulk *b, long line, const char *reason);
+void cmd_bulk_summary(const struct bulk *b);
 
 /* submit and withdraw: parse "CMD APP", apply one workflow transition
  * (an enum wf_action), print "ID<TAB>outcome"; returns the exit code. */

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "xlsxout.h"
 #include "err.h"
 #include "store.h"
 #include "util.h"
@@ -110,7 +112,13 @@ cmd_help(const char *use)
 int
 cmd_getopt(int argc, char **argv, const struct option *o)
 {
-	/* ':' first: a missing argument is ':', an unknown option '?' */
+	const struct option *p;
+
+	/* ':' first: a missing argument is ':', an unknown option '?';
+	 * -o FILE for the commands whose table has --output */
+	for (p = o; p->name; p++)
+		if (p->val == 'o')
+			return getopt_long(argc, argv, ":ho:", o, NULL);
 	return getopt_long(argc, argv, ":h", o, NULL);
 }
 
@@ -139,6 +147,50 @@ cmd_format(const char *use, const char *name, unsigned allowed,
 	return cmd_usage_error(running_name(), use, "unknown --format '%.40s' "
 	    "(choose %s)", name, format_choices(allowed, choices,
 	    sizeof(choices)));
+}
+
+int
+cmd_output_check(const char *use, enum out_format f, const char *path)
+{
+	if (f == FMT_XLSX && path == NULL)
+		return cmd_usage_error(running_name(), use, "--format xlsx "
+		    "writes a workbook: give -o FILE");
+	if (f == FMT_XLSX && strcmp(path, "-") == 0 && isatty(1))
+		return cmd_usage_error(running_name(), use, "--format xlsx "
+		    "writes a workbook, not for a terminal: give -o FILE");
+	return CMD_GO;
+}
+
+int
+cmd_table_out(const struct table *t, enum out_format f, const char *path)
+{
+	struct ceh_err e;
+
+	if (table_write(t, f, path, &e) < 0)
+		return cmd_error(running_name(), &e);
+	return 0;
+}
+
+int
+cmd_bytes_out(const char *path, const char *data, size_t len)
+{
+	struct ceh_err e;
+	const char *base;
+	int dfd, rc;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		fwrite(data, 1, len, stdout);
+		return 0;
+	}
+	if ((dfd = xlsxout_parent(path, &base, &e)) < 0)
+		return cmd_error(running_name(), &e);
+	rc = atomic_write(dfd, base, data, len, &e);
+	close(dfd);
+	if (rc < 0) {
+		ceh_err_prefix(&e, "%s", path);
+		return cmd_error(running_name(), &e);
+	}
+	return 0;
 }
 
 /* ---- the applicant options of apply and edit ---- */

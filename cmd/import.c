@@ -1,20 +1,25 @@
-/* ceh import - import training providers' CSV hour records. */
+/* ceh import - import training providers' hour records (CSV, .xlsx,
+ * .xls). */
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "records.h"
 #include "records_import.h"
+#include "xalloc.h"
+#include "xlsxout.h"
 
 static const char usage[] =
     "usage: ceh import [--dry-run] [--encoding auto|utf-8|gb18030]\n"
-    "                  [--rejects FILE] FILE...\n";
+    "                  [--sheet NAME] [--rejects FILE] FILE...\n";
 
-enum { O_DRY = 1, O_ENC, O_REJ };
+enum { O_DRY = 1, O_ENC, O_REJ, O_SHEET };
 
 static void
 say(void *arg, const char *msg)
@@ -52,12 +57,111 @@ summary(const char *what, const struct import_stats *t)
 	    t->duplicates, t->conflicts, t->rejected);
 }
 
+/* An .xlsx rejects file: the first header opens the workbook (its
+ * columns and 原因), every row after it goes in, cut or padded to those
+ * columns with the reason last; the first error stops the writing and
+ * is reported at the end. */
+struct xrej {
+	struct xlsx_out *w;
+	size_t ncols;
+	int failed;
+	struct ceh_err e;
+};
+
+static void
+xrej_row(void *arg, char *const *f, size_t n, const char *reason)
+{
+	struct xrej *x = arg;
+	const char **cells;
+	enum xo_kind *kinds;
+	size_t i;
+
+	if (x->failed)
+		return;
+	if (x->w == NULL) {
+		x->ncols = n + 1;
+		kinds = xcalloc(x->ncols, sizeof(*kinds));	/* XO_TEXT */
+		cells = xcalloc(x->ncols, sizeof(*cells));
+		for (i = 0; i < n; i++)
+			cells[i] = f[i];
+		cells[n] = reason;
+		x->failed = xlsxout_open("rejects", x->ncols, cells, kinds,
+		    NULL, &x->w, &x->e) < 0;
+		free(kinds);
+		free(cells);
+		return;
+	}
+	cells = xcalloc(x->ncols, sizeof(*cells));
+	for (i = 0; i + 1 < x->ncols; i++)
+		cells[i] = i < n ? f[i] : "";
+	cells[x->ncols - 1] = reason;
+	x->failed = xlsxout_row(x->w, cells, &x->e) < 0;
+	free(cells);
+}
+
+/* Publish the .xlsx rejects file (none when nothing was rejected: an
+ * old one is removed); 0 or -1 with x->e filled. */
+static int
+xrej_finish(struct xrej *x, const char *path)
+{
+	if (x->failed) {
+		xlsxout_abort(x->w);
+		return -1;
+	}
+	if (x->w == NULL)
+		return unlink(path) < 0 && errno != ENOENT ?
+		    ceh_fail_errno(&x->e, "%s", path) : 0;
+	return xlsxout_commit_path(x->w, path, &x->e);
+}
+
+static int
+is_xlsx_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+}
+
+/* What was read, what was skipped around the data and what was
+ * normalised: one line each. */
+static void
+source_lines(const char *path, const struct import_opts *o,
+    const struct import_stats *st)
+{
+	char buf[512];
+	size_t len = 0;
+	int k;
+	const char *what;
+
+	if (strcmp(st->src.format, "csv") == 0)
+		fprintf(stderr, "ceh import: %s: encoding %s%s%s\n", path,
+		    csv_encoding_name(st->used), st->bom ?
+		    " (byte order mark)" : "", o->enc == CSVENC_AUTO ?
+		    " (detected)" : "");
+	else
+		fprintf(stderr, "ceh import: %s: sheet '%s' (%s), header on "
+		    "row %ld\n", path, st->src.sheet, st->src.format,
+		    st->src.header_line);
+	if (rowsrc_skipped_text(&st->src, buf, sizeof(buf))[0])
+		fprintf(stderr, "ceh import: %s: rows skipped: %s\n", path,
+		    buf);
+	buf[0] = '\0';
+	for (k = 0; (what = norm_what(k)) != NULL; k++)
+		if (st->norm.n[k])
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    "%s%zu %s", len ? ", " : "", st->norm.n[k], what);
+	if (len)
+		fprintf(stderr, "ceh import: %s: values normalised: %s\n",
+		    path, buf);
+}
+
 CMD_FN(import)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "encoding", required_argument, NULL, O_ENC },
 		{ "rejects", required_argument, NULL, O_REJ },
+		{ "sheet", required_argument, NULL, O_SHEET },
 		CMD_OPT_END
 	};
 	struct import_opts o;
@@ -65,10 +169,12 @@ CMD_FN(import)
 	struct ceh_err e;
 	struct lock lk = { -1 };
 	struct records_writer w = { 0 };
+	struct xrej xr;
 	const char *rejects = NULL;
 	int ch, i, rc = 0, shown = 0, nfiles = 0;
 
 	memset(&o, 0, sizeof(o));
+	memset(&xr, 0, sizeof(xr));
 	memset(&tot, 0, sizeof(tot));
 	o.enc = CSVENC_AUTO;
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
@@ -86,6 +192,9 @@ CMD_FN(import)
 			break;
 		case O_REJ:
 			rejects = optarg;
+			break;
+		case O_SHEET:
+			o.sheet = optarg;
 			break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
@@ -122,8 +231,12 @@ CMD_FN(import)
 					    "--rejects '%s' is one of the files "
 					    "to import", rejects);
 				}
-		o.rejects = fopen(rejects, "w");
-		if (o.rejects == NULL) {
+		if (is_xlsx_name(rejects)) {
+			o.reject_row = xrej_row;
+			o.reject_arg = &xr;
+		} else
+			o.rejects = fopen(rejects, "w");
+		if (o.rejects == NULL && o.reject_row == NULL) {
 			ceh_fail_errno(&e, "%s", rejects);
 			records_writer_release(s, &w);
 			lock_release(&lk);
@@ -155,9 +268,7 @@ CMD_FN(import)
 			continue;
 		}
 		nfiles++;
-		fprintf(stderr, "ceh import: %s: encoding %s%s%s\n", argv[i],
-		    csv_encoding_name(st.used), st.bom ? " (byte order mark)" :
-		    "", o.enc == CSVENC_AUTO ? " (detected)" : "");
+		source_lines(argv[i], &o, &st);
 		summary(argv[i], &st);
 		tot.read += st.read;
 		tot.imported += st.imported;
@@ -171,6 +282,13 @@ CMD_FN(import)
 		summary("total", &tot);
 	if (o.dry_run)
 		fprintf(stderr, "ceh import: dry run: nothing was written\n");
+	if (o.reject_row && xrej_finish(&xr, rejects) < 0) {
+		cmd_error(argv[0], &xr.e);
+		if (rc == 0 || rc == CEH_EINPUT)
+			rc = xr.e.code;
+	} else if (o.reject_row && tot.rejected + tot.conflicts)
+		fprintf(stderr, "ceh import: %ld rows written to %s\n",
+		    tot.rejected + tot.conflicts, rejects);
 	if (o.rejects) {
 		if (fclose(o.rejects) != 0) {
 			ceh_fail_errno(&e, "%s", rejects);

@@ -15,7 +15,7 @@ static const char usage[] =
     "                [--id IDNUMBER] [--region REGION]\n"
     "                [--year YEAR | --from YEAR --to YEAR] [--series SERIES]\n"
     "                [--level LEVEL] [--sort COLUMN]\n"
-    "                [--format " FMT_LIST_USAGE "]\n";
+    "                [--format " FMT_LIST_USAGE "] " CMD_OUT_USAGE "\n";
 
 static const char stage_words[] = "draft, review (or waiting), approved, "
     "rejected, returned, withdrawn, or 暂存, 待审核, 审核通过, 审核不通过, "
@@ -193,6 +193,7 @@ struct opts {
 	struct report_args a;
 	char at[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
 	const char *id;
+	const char *out;	/* -o FILE, or NULL */
 	enum out_format fmt;
 };
 
@@ -207,6 +208,7 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 		{ "id", required_argument, NULL, 'i' },
 		{ "sort", required_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	struct ceh_err e;
@@ -243,6 +245,9 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 			    &o->fmt)) != 0)
 				return k;
 			break;
+		case 'o':
+			o->out = optarg;
+			break;
 		default:
 			if ((k = report_args_add(&o->a, ch, optarg)) < 0)
 				return cmd_usage_error(argv[0], usage, "too "
@@ -251,7 +256,7 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 				return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	return CMD_GO;
+	return cmd_output_check(usage, o->fmt, o->out);
 }
 
 /* The scope options, once the store is open: 0 or the exit code. */
@@ -286,11 +291,12 @@ free_rows(struct ctx *c)
 	c->n = 0;
 }
 
-static void
-print_rows(struct store *s, struct ctx *c, enum out_format fmt)
+static int
+print_rows(struct store *s, struct ctx *c, const struct opts *o)
 {
 	struct table t;
 	size_t i;
+	int rc;
 
 	if (c->n > 1)	/* qsort(NULL, 0, ...) is undefined */
 		qsort(c->rows, c->n, sizeof(*c->rows), sort_col ? by_column :
@@ -299,8 +305,9 @@ print_rows(struct store *s, struct ctx *c, enum out_format fmt)
 	for (i = 0; i < c->n; i++)
 		table_add(&t, (const char *const *)c->rows[i].cells);
 	free_rows(c);
-	table_print(&t, fmt, stdout);
+	rc = cmd_table_out(&t, o->fmt, o->out);
 	table_free(&t);
+	return rc;
 }
 
 CMD_FN(list)
@@ -325,7 +332,8 @@ CMD_FN(list)
 		free_rows(&c);
 		return cmd_error(argv[0], &c.e);
 	}
-	print_rows(s, &c, o.fmt);
+	if ((rc = print_rows(s, &c, &o)) != 0)
+		return rc;
 	if (c.bad) {
 		fprintf(stderr, "ceh list: %ld document(s) could not be read; "
 		    "run 'ceh fsck'\n", c.bad);

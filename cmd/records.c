@@ -9,7 +9,7 @@
 
 static const char usage[] =
     "usage: ceh records --id IDNUMBER [--year YEAR]\n"
-    "                   [--format " FMT_LIST_USAGE "]\n";
+    "                   [--format " FMT_LIST_USAGE "] " CMD_OUT_USAGE "\n";
 
 #define NCOLS 11
 static const struct column cols[NCOLS] = {
@@ -34,10 +34,11 @@ CMD_FN(records)
 		{ "id", required_argument, NULL, O_ID },
 		{ "year", required_argument, NULL, O_YEAR },
 		{ "format", required_argument, NULL, O_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	enum out_format fmt = FMT_TABLE;
-	const char *idarg = NULL, *yeararg = NULL;
+	const char *idarg = NULL, *yeararg = NULL, *out = NULL;
 	char id[IDNUM_LEN + 1], year_s[16], hours[24], batch[24];
 	const char *row[NCOLS];
 	struct hrec *r = NULL;
@@ -60,11 +61,15 @@ CMD_FN(records)
 			    &fmt)) != 0)
 				return rc;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
+	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO ||
+	    (rc = cmd_output_check(usage, fmt, out)) != CMD_GO)
 		return rc;
 	if (idarg == NULL)
 		return cmd_usage_error(argv[0], usage, "missing --id");
@@ -105,8 +110,8 @@ CMD_FN(records)
 		else
 			pub += r[i].half;
 	}
-	table_print(&t, fmt, stdout);
-	if (fmt == FMT_TABLE) {
+	rc = cmd_table_out(&t, fmt, out);
+	if (rc == 0 && fmt == FMT_TABLE && out == NULL) {
 		char a[24], b[24];
 
 		printf("%zu records: 公需科目 %s hours, 专业科目 %s hours\n", n,
@@ -114,5 +119,5 @@ CMD_FN(records)
 	}
 	table_free(&t);
 	hrecs_free(r, n);
-	return 0;
+	return rc;
 }

@@ -16,7 +16,7 @@ static const char usage[] =
     "                     --for senior|intermediate --year YEAR)\n"
     "                     [--unit CODE [--subtree]] [--region REGION]\n"
     "                     [--series SERIES] [--level LEVEL]\n"
-    "                     [--format " FMT_LIST_USAGE "|html]\n";
+    "                     [--format " FMT_LIST_USAGE "|html] " CMD_OUT_USAGE "\n";
 
 #define NCOLS 19
 static const struct column cols[NCOLS] = {
@@ -132,6 +132,7 @@ struct opts {
 	struct report_args a;
 	const char *kind;	/* --for */
 	const char *year;	/* --year with --for */
+	const char *out;	/* -o FILE, or NULL */
 };
 
 /* Resolve the scope options; --for turns --year into its span. */
@@ -323,12 +324,16 @@ parse(int argc, char **argv, struct opts *o, enum out_format *fmt)
 		REPORT_SCOPE_OPTIONS,
 		{ "for", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	int ch, k, rc;
 
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
+		case 'o':
+			o->out = optarg;
+			break;
 		case 'k':
 			o->kind = optarg;
 			break;
@@ -345,7 +350,7 @@ parse(int argc, char **argv, struct opts *o, enum out_format *fmt)
 				return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	return CMD_GO;
+	return cmd_output_check(usage, *fmt, o->out);
 }
 
 CMD_FN(shortfall)
@@ -386,12 +391,26 @@ CMD_FN(shortfall)
 	table_init(&t, cols, NCOLS, &s->units);
 	for (i = 0; i < report_short_count(sh); i++)
 		add_row(&t, s, report_short_row(sh, i));
-	if (fmt == FMT_HTML)
-		shortfall_html(stdout, s, &sc, &o, sh, &t);
-	else
-		report_table_print(&t, fmt, stdout);
+	if (fmt == FMT_HTML || fmt == FMT_JSON) {
+		char *data = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&data, &len);
+
+		if (mem == NULL)
+			abort();
+		if (fmt == FMT_HTML)
+			shortfall_html(mem, s, &sc, &o, sh, &t);
+		else
+			report_table_print(&t, fmt, mem);
+		fclose(mem);
+		rc = cmd_bytes_out(o.out, data, len);
+		free(data);
+	} else
+		rc = cmd_table_out(&t, fmt, o.out);
 	table_free(&t);
 	report_short_free(sh);
+	if (rc)
+		return rc;
 	if (bad) {
 		fprintf(stderr, "ceh shortfall: %ld document(s) could not be "
 		    "read; run 'ceh fsck'\n", bad);

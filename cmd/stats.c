@@ -14,7 +14,7 @@ static const char usage[] =
     "usage: ceh stats [--by KEY[,KEY...]] [--unit CODE [--subtree]]\n"
     "                 [--region REGION] [--year YEAR | --from YEAR --to YEAR]\n"
     "                 [--series SERIES] [--level LEVEL]\n"
-    "                 [--format " FMT_LIST_USAGE "|html]\n";
+    "                 [--format " FMT_LIST_USAGE "|html] " CMD_OUT_USAGE "\n";
 
 #define NFIG 17		/* figure columns after the key columns */
 #define MAXCOLS (2 * REPORT_MAX_KEYS + NFIG)
@@ -403,12 +403,13 @@ stats_html(FILE *out, struct store *s, const struct report_scope *sc,
 /* --by and the scope options; CMD_GO or the exit code. */
 static int
 parse(int argc, char **argv, enum report_key *by, size_t *nby,
-    struct report_args *a, enum out_format *fmt)
+    struct report_args *a, enum out_format *fmt, const char **out)
 {
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
 		REPORT_SCOPE_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	int ch, k, rc;
@@ -427,6 +428,9 @@ parse(int argc, char **argv, enum report_key *by, size_t *nby,
 			    FMT_BIT(FMT_HTML), fmt)) != 0)
 				return rc;
 			break;
+		case 'o':
+			*out = optarg;
+			break;
 		default:
 			if ((k = report_args_add(a, ch, optarg)) < 0)
 				return cmd_usage_error(argv[0], usage, "too "
@@ -435,7 +439,7 @@ parse(int argc, char **argv, enum report_key *by, size_t *nby,
 				return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	return CMD_GO;
+	return cmd_output_check(usage, *fmt, *out);
 }
 
 /* The scope, resolved once the store is open; 0 or the exit code. */
@@ -461,6 +465,7 @@ CMD_FN(stats)
 	struct report_stats *st;
 	struct ceh_err e;
 	enum out_format fmt = FMT_TABLE;
+	const char *out = NULL;
 	struct cols c;
 	struct table t;
 	size_t nby = 0, i;
@@ -469,7 +474,7 @@ CMD_FN(stats)
 
 	memset(&sc, 0, sizeof(sc));
 	memset(&a, 0, sizeof(a));
-	if ((rc = parse(argc, argv, by, &nby, &a, &fmt)) != CMD_GO ||
+	if ((rc = parse(argc, argv, by, &nby, &a, &fmt, &out)) != CMD_GO ||
 	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO ||
 	    (rc = scope(s, argv[0], &a, &sc)) != 0)
 		return rc;
@@ -489,12 +494,26 @@ CMD_FN(stats)
 		add_row(&t, s, by, nby, report_stats_group(st, i), 0);
 	if (nby == 0 || fmt == FMT_HTML || fmt == FMT_TABLE)
 		add_row(&t, s, by, nby, report_stats_total(st), 1);
-	if (fmt == FMT_HTML)
-		stats_html(stdout, s, &sc, st, by, nby, &c, &t);
-	else
-		report_table_print(&t, fmt, stdout);
+	if (fmt == FMT_HTML || fmt == FMT_JSON) {
+		char *data = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&data, &len);
+
+		if (mem == NULL)
+			abort();
+		if (fmt == FMT_HTML)
+			stats_html(mem, s, &sc, st, by, nby, &c, &t);
+		else
+			report_table_print(&t, fmt, mem);
+		fclose(mem);
+		rc = cmd_bytes_out(out, data, len);
+		free(data);
+	} else
+		rc = cmd_table_out(&t, fmt, out);
 	table_free(&t);
 	report_stats_free(st);
+	if (rc)
+		return rc;
 	if (bad) {
 		fprintf(stderr, "ceh stats: %ld document(s) could not be read; "
 		    "run 'ceh fsck'\n", bad);

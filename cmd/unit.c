@@ -12,6 +12,7 @@ static const char usage[] =
     "usage: ceh unit add CODE --name NAME --kind employer|supervisor|agency\n"
     "                [--parent CODE] [--region REGION]\n"
     "       ceh unit list [--kind KIND] [--format " FMT_LIST_USAGE "]\n"
+    "                     " CMD_OUT_USAGE "\n"
     "       ceh unit show CODE [--format text|json]\n";
 
 static int
@@ -130,6 +131,7 @@ unit_list(int argc, char **argv, struct store *s)
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	static const struct column cols[] = {
@@ -141,6 +143,7 @@ unit_list(int argc, char **argv, struct store *s)
 	};
 	enum out_format f = FMT_TABLE;
 	enum unit_kind k = UNIT_EMPLOYER;
+	const char *out = NULL;
 	int ch, rc, bykind = 0;
 	struct ceh_err e;
 	struct table t;
@@ -158,11 +161,15 @@ unit_list(int argc, char **argv, struct store *s)
 			if ((rc = cmd_format(usage, optarg, FMT_LIST, &f)) != 0)
 				return rc;
 			break;
+		case 'o':
+			out = optarg;
+			break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
+	if ((rc = cmd_output_check(usage, f, out)) != CMD_GO ||
+	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
 	if (store_load_units(s, &e) < 0)
 		return cmd_error("unit", &e);
@@ -180,9 +187,9 @@ unit_list(int argc, char **argv, struct store *s)
 		row[4] = f == FMT_TABLE ? region_name(s, u->region) : u->region;
 		table_add(&t, row);
 	}
-	table_print(&t, f, stdout);
+	rc = cmd_table_out(&t, f, out);
 	table_free(&t);
-	return 0;
+	return rc;
 }
 
 /* A unit as JSON: every code with its name beside it (ceh-unit(1)). */

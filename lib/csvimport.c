@@ -522,6 +522,20 @@ rec_col_label(enum rec_col c)
 	return col_names[c][0];
 }
 
+const char *
+rec_col_alts(enum rec_col c)
+{
+	static char alts[RC__COUNT][160];
+	size_t k, len;
+
+	if (alts[c][0] == '\0')
+		for (k = len = 0; col_names[c][k]; k++)
+			len += (size_t)snprintf(alts[c] + len,
+			    sizeof(alts[c]) - len, "%s%s", k ? "|" : "",
+			    col_names[c][k]);
+	return alts[c];
+}
+
 int
 colmap_from_header(struct colmap *m, char *const *f, size_t n,
     struct ceh_err *e)

@@ -88,6 +88,9 @@ enum rec_col {
 };
 /* The Chinese header name of a column. */
 const char *rec_col_label(enum rec_col c);
+/* Its names, as normalize.h's header detection takes them:
+ * "证件号码|身份证号码|...|id_number|..." (static storage). */
+const char *rec_col_alts(enum rec_col c);
 
 struct colmap {
 	int idx[RC__COUNT];	/* field index of each column */

@@ -325,6 +325,9 @@ struct imp {
 	size_t nlate, caplate, curlate;
 	struct sbuf tmp;
 	struct ceh_err rowerr;
+	struct rowsrc_opts ro;
+	const char *alts[RC__COUNT];
+	unsigned modes[64];		/* normalisation of each field */
 };
 
 static void
@@ -364,6 +367,16 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 	char *r;
 
 	say(im, line, what, reason);
+	if (im->o->reject_row) {
+		if (im->o->rejects_header)
+			im->o->reject_row(im->o->reject_arg, im->hdr, im->nhdr,
+			    "原因");
+		im->o->rejects_header = 0;
+		r = xasprintf("%s:%ld: %s%s", im->base, line, what, reason);
+		im->o->reject_row(im->o->reject_arg, f, n, r);
+		free(r);
+		return;
+	}
 	if (im->o->rejects == NULL)
 		return;
 	if (im->o->rejects_header) {
@@ -434,12 +447,14 @@ late_report(struct imp *im, struct ceh_err *e)
 	qsort(im->late, im->nlate, sizeof(*im->late), cmp_late);
 	for (i = 0; i < im->nlate; i++)
 		say(im, im->late[i].line, "", im->late[i].msg);
-	if (im->o->rejects) {
+	if (im->o->rejects || im->o->reject_row) {
 		im->o->say = NULL;	/* said above */
 		im->have_header = 0;
 		im->curlate = 0;
-		rc = csv_read_file(im->path, im->st->used, NULL, NULL, late_row,
-		    im, e);
+		struct rowsrc_info again;
+
+		im->ro.enc = im->st->used;
+		rc = rowsrc_read(im->path, &im->ro, &again, late_row, im, e);
 		im->o->say = sayfn;
 	}
 	return rc;
@@ -481,6 +496,25 @@ verdict_grow(struct imp *im)
 
 #define PENT_BYTES 40	/* k1 k2 ch seq line, 8 bytes each */
 
+/* How each mapped field is normalised (the others are left alone). */
+static void
+field_modes(struct imp *im)
+{
+	static const unsigned m[RC__COUNT] = {
+		[RC_ID] = NORM_IDNUM, [RC_NAME] = NORM_TEXT,
+		[RC_YEAR] = NORM_CODE, [RC_TYPE] = NORM_TEXT,
+		[RC_SUBJECT] = NORM_TEXT, [RC_HOURS] = NORM_HOURS,
+		[RC_FORM] = NORM_TEXT, [RC_PROVIDER] = NORM_TEXT,
+		[RC_RECID] = NORM_CODE,
+	};
+	int c;
+
+	memset(im->modes, 0, sizeof(im->modes));
+	for (c = 0; c < RC__COUNT; c++)
+		if (im->map.idx[c] >= 0 && im->map.idx[c] < 64)
+			im->modes[im->map.idx[c]] = m[c];
+}
+
 static int
 p1_header(struct imp *im, long line, char *const *f, size_t n,
     struct ceh_err *e)
@@ -496,6 +530,7 @@ p1_header(struct imp *im, long line, char *const *f, size_t n,
 		im->hdr[i] = xstrdup(f[i]);
 	im->nhdr = n;
 	im->have_header = 1;
+	field_modes(im);
 	return 0;
 }
 
@@ -559,6 +594,8 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 			    "");
 			return 0;
 		}
+	if (n == im->map.nfields)
+		rowsrc_normalize(f, n < 64 ? n : 64, im->modes, &im->st->norm);
 	if (record_from_row(&im->map, f, n, &im->s->codes, im->o->max_half,
 	    &r, &im->rowerr) < 0) {
 		im->st->rejected++;
@@ -1167,13 +1204,18 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 	im.base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	if (o->max_half <= 0)
 		o->max_half = s->cfg.max_hours_year * 2;
-	if (csv_read_file(path, o->enc, &st->used, &st->bom, p1_row, &im,
-	    e) < 0)
+	for (rc = 0; rc < RC__COUNT; rc++)
+		im.alts[rc] = rec_col_alts((enum rec_col)rc);
+	rc = -1;
+	im.ro.enc = o->enc;
+	im.ro.sheet = o->sheet;
+	im.ro.expected = im.alts;
+	im.ro.nexp = RC__COUNT;
+	im.ro.need = 2;
+	if (rowsrc_read(path, &im.ro, &st->src, p1_row, &im, e) < 0)
 		goto out;
-	if (!im.have_header) {
-		ceh_fail(e, CEH_EINPUT, "%s: empty file (no header row)", path);
-		goto out;
-	}
+	st->used = st->src.used;
+	st->bom = st->src.bom;
 	if (o->progress)
 		o->progress(o->arg, path, -1);
 	newdir = faccessat(s->rootfd, "records", F_OK, AT_SYMLINK_NOFOLLOW) < 0;

@@ -1,6 +1,11 @@
 /*
  * records_import.h - the import engine of the records store (records.h):
- * one provider's CSV file (csvimport.h) in, one batch of records out.
+ * one provider's file in, one batch of records out.  The file is a CSV
+ * file or a sheet of a workbook, read through rowsrc.h (the header found
+ * below titles; blank, total and footer rows skipped and counted); each
+ * field is normalised by its column (normalize.h: full-width forms, line
+ * breaks, spaces, a unit after hours, a lower-case x) and every change
+ * counted in the stats.
  *
  * Passes (records_import.c):
  *   1. read the file once: each valid row goes, as the record it will be
@@ -37,6 +42,8 @@
 #include <stdio.h>
 
 #include "csvimport.h"
+#include "normalize.h"
+#include "rowsrc.h"
 #include "records.h"
 
 struct ceh_err;
@@ -52,13 +59,22 @@ struct import_stats {
 	long skipped;		/* rows of empty fields */
 	enum csv_encoding used;
 	int bom;
+	struct rowsrc_info src;	/* the file or sheet read, rows skipped */
+	struct norm_counts norm;	/* values normalised, by kind */
 };
 
 struct import_opts {
 	enum csv_encoding enc;
+	const char *sheet;	/* a workbook's sheet by name, or NULL */
 	int dry_run;		/* validate and count, change nothing */
 	FILE *rejects;		/* rejected and conflicting rows, or NULL */
 	int rejects_header;	/* 1: header still to be written */
+	/* or, instead of the CSV file rejects, each such row to this
+	 * callback (an .xlsx rejects file): the header first (with
+	 * rejects_header, reason "原因"), then each row with its reason */
+	void (*reject_row)(void *arg, char *const *f, size_t n,
+	    const char *reason);
+	void *reject_arg;
 	long max_half;		/* bound on one record's hours */
 	/* messages "FILE:LINE: reason", and progress (rows read so far;
 	 * rows < 0 at the end); either may be NULL */

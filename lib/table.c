@@ -1,7 +1,11 @@
 /* table.c - list output in four formats, JSON typed by column (table.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "atomic.h"
 #include "err.h"
 #include "escape.h"
 #include "json.h"
@@ -10,6 +14,7 @@
 #include "util.h"
 #include "validate.h"
 #include "xalloc.h"
+#include "xlsxout.h"
 
 void
 table_init(struct table *t, const struct column *cols, size_t ncols,
@@ -50,7 +55,7 @@ table_free(struct table *t)
 }
 
 static const char *const format_names[FMT__COUNT] = { "table", "tsv",
-    "csv", "json", "text", "yaml", "html", "pdf" };
+    "csv", "json", "text", "yaml", "html", "pdf", "csv-excel", "xlsx" };
 
 int
 format_parse(const char *s, unsigned allowed, enum out_format *f)
@@ -213,6 +218,46 @@ table_json(const struct table *t, struct json *j, const char *key)
 	json_arr_end(j);
 }
 
+/* 1 if a spreadsheet opening a CSV file would not keep s as text: a
+ * number or a date (digits and + - . e E / : only, a digit among them)
+ * or a formula (= + - @ first). */
+static int
+spreadsheet_changes(const char *s)
+{
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		return 1;
+	return *s && strspn(s, "0123456789+-.eE/: ") == strlen(s) &&
+	    strpbrk(s, "0123456789") != NULL;
+}
+
+/* A csv-excel cell: a text cell a spreadsheet would change as ="..."
+ * (quotes doubled inside), then quoted for CSV. */
+static void
+excel_put(struct sbuf *line, const struct table *t, size_t r, size_t c)
+{
+	struct sbuf f = SBUF_INIT;
+	const char *s = shown(t, r, c), *p;
+	enum col_kind k = t->cols[c].kind;
+
+	if (r == 0 || k == COL_INT || k == COL_HOURS ||
+	    !spreadsheet_changes(s)) {
+		csv_put(line, s);
+		return;
+	}
+	sb_adds(&f, "=\"");
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			sb_addc(&f, '"');
+		sb_addc(&f, *p);
+	}
+	sb_addc(&f, '"');
+	csv_put(line, sb_str(&f));
+	sb_release(&f);
+}
+
+static int write_xlsx(const struct table *t, int dirfd, const char *name,
+    struct ceh_err *e);
+
 /* TSV or CSV: the header and every row, each line built whole. */
 static void
 print_delimited(const struct table *t, enum out_format f, FILE *out)
@@ -220,6 +265,8 @@ print_delimited(const struct table *t, enum out_format f, FILE *out)
 	struct sbuf line = SBUF_INIT;
 	size_t r, c;
 
+	if (f == FMT_CSV_EXCEL)
+		fputs("\xef\xbb\xbf", out);
 	for (r = 0; r <= t->nrows; r++) {
 		sb_reset(&line);
 		for (c = 0; c < t->ncols; c++) {
@@ -227,6 +274,8 @@ print_delimited(const struct table *t, enum out_format f, FILE *out)
 				sb_addc(&line, f == FMT_TSV ? '\t' : ',');
 			if (f == FMT_TSV)
 				tsv_put(&line, shown(t, r, c));
+			else if (f == FMT_CSV_EXCEL)
+				excel_put(&line, t, r, c);
 			else
 				csv_put(&line, shown(t, r, c));
 		}
@@ -284,6 +333,7 @@ print_aligned(const struct table *t, FILE *out)
 void
 table_print(const struct table *t, enum out_format f, FILE *out)
 {
+	struct ceh_err e;
 	struct json j;
 
 	switch (f) {
@@ -294,9 +344,79 @@ table_print(const struct table *t, enum out_format f, FILE *out)
 		return;
 	case FMT_TSV:
 	case FMT_CSV:
+	case FMT_CSV_EXCEL:
 		print_delimited(t, f, out);
+		return;
+	case FMT_XLSX:		/* a caller not using table_write */
+		if (fflush(out) == 0)
+			(void)write_xlsx(t, fileno(out), NULL, &e);
 		return;
 	default:
 		print_aligned(t, out);
 	}
+}
+
+/* The table as a workbook, to name in dirfd (name NULL: the descriptor
+ * dirfd itself). */
+static int
+write_xlsx(const struct table *t, int dirfd, const char *name,
+    struct ceh_err *e)
+{
+	const char **labels, **cells;
+	enum xo_kind *kinds;
+	size_t r, c;
+	int rc;
+
+	labels = xcalloc(t->ncols ? t->ncols : 1, sizeof(*labels));
+	kinds = xcalloc(t->ncols ? t->ncols : 1, sizeof(*kinds));
+	cells = xcalloc(t->nrows * t->ncols + 1, sizeof(*cells));
+	for (c = 0; c < t->ncols; c++) {
+		labels[c] = t->cols[c].label;
+		kinds[c] = t->cols[c].kind == COL_INT ||
+		    t->cols[c].kind == COL_HOURS ? XO_NUMBER : XO_TEXT;
+	}
+	for (r = 0; r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++)
+			cells[r * t->ncols + c] = shown(t, r + 1, c);
+	rc = xlsxout_table(dirfd, name, "Sheet1", t->ncols, labels, kinds,
+	    cells, t->nrows, e);
+	free(labels);
+	free(kinds);
+	free(cells);
+	return rc;
+}
+
+int
+table_write(const struct table *t, enum out_format f, const char *path,
+    struct ceh_err *e)
+{
+	char *data = NULL;
+	const char *base;
+	size_t len = 0;
+	FILE *mem;
+	int dfd, rc;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (f == FMT_XLSX)
+			return fflush(stdout) == 0 ? write_xlsx(t, 1, NULL, e) :
+			    ceh_fail_errno(e, "standard output");
+		table_print(t, f, stdout);
+		return 0;
+	}
+	if ((dfd = xlsxout_parent(path, &base, e)) < 0)
+		return -1;
+	if (f == FMT_XLSX) {
+		rc = write_xlsx(t, dfd, base, e);
+	} else {
+		if ((mem = open_memstream(&data, &len)) == NULL)
+			abort();
+		table_print(t, f, mem);
+		fclose(mem);
+		rc = atomic_write(dfd, base, data, len, e);
+		free(data);
+	}
+	close(dfd);
+	if (rc < 0)
+		ceh_err_prefix(e, "%s", path);
+	return rc;
 }

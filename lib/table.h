@@ -10,7 +10,20 @@
  *   csv    RFC 4180 by csv_put (escape.h), header line, CRLF line ends,
  *          UTF-8 without BOM; `ceh import' reads it back unchanged;
  *   json   an array of objects keyed by the column keys (not labels), one
- *          object a line, each value typed by its column's kind.
+ *          object a line, each value typed by its column's kind;
+ *   csv-excel  csv for a spreadsheet: a UTF-8 byte order mark first (so
+ *          Excel and WPS take it as UTF-8, not the ANSI code page), and a
+ *          text cell that a spreadsheet would turn into a number or a
+ *          date, or read as a formula (all digits like an ID number or
+ *          000123, "1E5", "2024-01-01", or starting with = + - @), written
+ *          as the formula ="..." whose value is that text; `ceh import'
+ *          reads ="..." back as the text.  The default csv is unchanged,
+ *          for scripts;
+ *   xlsx   an .xlsx workbook (xlsxout.h): a bold frozen header; text
+ *          cells in text-formatted columns (COL_TEXT, COL_UNIT,
+ *          COL_UNIT_CODE, COL_YEARS: ID numbers, codes, phones, record
+ *          numbers keep every digit), numbers for COL_INT and COL_HOURS.
+ *          Only to a file: table_write.
  *
  * A column has a kind.  Cells are always given as text (what table, TSV
  * and CSV print); the kind says what the JSON value is:
@@ -36,18 +49,19 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct ceh_err;
 struct json;
 struct units;
 
 /* Every output format of every command; which ones a command accepts is
  * its mask (FMT_LIST for the list-like ones), parsed by format_parse. */
 enum out_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_YAML,
-	FMT_HTML, FMT_PDF, FMT__COUNT };
+	FMT_HTML, FMT_PDF, FMT_CSV_EXCEL, FMT_XLSX, FMT__COUNT };
 #define FMT_BIT(f) (1u << (f))
 /* The list formats, and how usage strings spell them. */
 #define FMT_LIST (FMT_BIT(FMT_TABLE) | FMT_BIT(FMT_TSV) | FMT_BIT(FMT_CSV) | \
-	FMT_BIT(FMT_JSON))
-#define FMT_LIST_USAGE "table|tsv|csv|json"
+	FMT_BIT(FMT_CSV_EXCEL) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_XLSX))
+#define FMT_LIST_USAGE "table|tsv|csv|csv-excel|json|xlsx"
 
 enum col_kind { COL_TEXT, COL_INT, COL_HOURS, COL_YEARS, COL_UNIT,
 	COL_UNIT_CODE, COL_DECIMAL };
@@ -71,7 +85,15 @@ void table_init(struct table *t, const struct column *cols, size_t ncols,
     const struct units *units);
 /* Add a row: ncols strings (NULL means empty). */
 void table_add(struct table *t, const char *const *row);
+/* Any list format; xlsx is written to out's descriptor, its errors
+ * unreported: commands use table_write (cmd_table_out), which reports
+ * them, and refuse xlsx to a terminal (cmd_output_check). */
 void table_print(const struct table *t, enum out_format f, FILE *out);
+/* Every list format to path, published whole by atomic_write (xlsx
+ * through xlsxout), or to standard output when path is NULL or "-".
+ * Errors: class 1 (xlsxout's limits), class 3 no such directory, 5 I/O. */
+int table_write(const struct table *t, enum out_format f, const char *path,
+    struct ceh_err *e);
 /* The rows as a JSON array, a member key of the enclosing object (NULL
  * inside an array or at the top): for commands that embed a list in
  * their own JSON (show's history). */
@@ -79,7 +101,7 @@ void table_json(const struct table *t, struct json *j, const char *key);
 void table_free(struct table *t);
 
 /* Parse a format name ("table", "tsv", "csv", "json", "text", "yaml",
- * "html", "pdf") into *f if it is in the allowed mask (FMT_BIT(FMT_x)
+ * "html", "pdf", "csv-excel", "xlsx") into *f if it is in the allowed mask (FMT_BIT(FMT_x)
  * ...); -1 otherwise. */
 int format_parse(const char *s, unsigned allowed, enum out_format *f);
 /* The names in a mask, "a, b or c", for messages. */

@@ -4,8 +4,21 @@
 #include <string.h>
 
 #include "err.h"
+#include "normalize.h"
 #include "util.h"
 #include "validate.h"
+
+/* in for a message: at most n characters, cut at a character boundary,
+ * control characters and invalid bytes as '?', a value holding
+ * invisible or direction characters as a whole '?' (one static buffer: one
+ * use a message) */
+static const char *
+shown(const char *in, size_t n)
+{
+	static char buf[160];
+
+	return utf8_clip(buf, sizeof(buf), safe_echo(in), n);
+}
 
 static const int id_weights[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
     5, 8, 4, 2 };
@@ -52,28 +65,32 @@ idnum_check(const char *field, const char *in, char out[IDNUM_LEN + 1],
 
 	if (len == 0)
 		return ceh_fail(e, CEH_EINPUT, "%s is empty", field);
-	if (strpbrk(in, "Ee") && strchr(in, '.') && len < 18)
-		return ceh_fail(e, CEH_EINPUT, "%s '%.40s' looks like a number "
+	if (norm_is_rounded(in) ||
+	    (strpbrk(in, "Ee") && strchr(in, '.') && len < 18))
+		return ceh_fail(e, CEH_EINPUT, "%s '%s' looks like a number "
 		    "a spreadsheet rounded to scientific notation; the last "
 		    "digits are lost: format the column as text and export "
-		    "again", field, safe_echo(in));
+		    "again", field, shown(in, 40));
 	if (len == 15 && strspn(in, "0123456789") == 15)
 		return ceh_fail(e, CEH_EINPUT, "%s '%s' is an old 15-digit "
 		    "number; use the 18-character resident ID", field, in);
+	if (len != IDNUM_LEN && utf8_count(in) == IDNUM_LEN)
+		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be 18 half-width "
+		    "characters (digits and X)", field, shown(in, 40));
 	if (len != IDNUM_LEN)
-		return ceh_fail(e, CEH_EINPUT, "%s '%.40s' must be 18 "
-		    "characters, not %zu", field, safe_echo(in),
-		    len);
+		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be 18 "
+		    "characters, not %zu", field, shown(in, 40),
+		    utf8_count(in));
 	for (i = 0; i < 17; i++)
 		if (!isdigit((unsigned char)in[i]))
-			return ceh_fail(e, CEH_EINPUT, "%s '%.18s': character "
+			return ceh_fail(e, CEH_EINPUT, "%s '%s': character "
 			    "%d must be a digit", field,
-			    safe_echo(in), i + 1);
+			    shown(in, 18), i + 1);
 	if (!isdigit((unsigned char)in[17]) && in[17] != 'X' &&
 	    in[17] != 'x')
-		return ceh_fail(e, CEH_EINPUT, "%s '%.18s': the last "
+		return ceh_fail(e, CEH_EINPUT, "%s '%s': the last "
 		    "character must be a digit or X", field,
-		    safe_echo(in));
+		    shown(in, 18));
 	memcpy(out, in, IDNUM_LEN);
 	out[IDNUM_LEN] = '\0';
 	if (out[17] == 'x')
@@ -144,15 +161,16 @@ credit_check(const char *field, const char *in, char out[CREDIT_LEN + 1],
 	int i;
 
 	if (len != CREDIT_LEN)
-		return ceh_fail(e, CEH_EINPUT, "%s '%.40s' must be an "
+		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be an "
 		    "18-character unified social credit code, not %zu "
-		    "characters", field, safe_echo(in), len);
+		    "characters", field, shown(in, 40),
+		    utf8_count(in));
 	for (i = 0; i < CREDIT_LEN; i++) {
 		out[i] = (char)toupper((unsigned char)in[i]);
 		if (credit_value(out[i]) < 0)
-			return ceh_fail(e, CEH_EINPUT, "%s '%.18s': character "
+			return ceh_fail(e, CEH_EINPUT, "%s '%s': character "
 			    "%d '%c' is not allowed (0-9 and A-Z without I, "
-			    "O, S, V, Z)", field, safe_echo(in),
+			    "O, S, V, Z)", field, shown(in, 18),
 			    i + 1, isprint((unsigned char)in[i]) ? in[i] :
 			    '?');
 	}
@@ -184,10 +202,10 @@ phone_check(const char *field, const char *in, struct ceh_err *e)
 		if (digits >= 10 && digits <= 16)
 			return 0;
 	}
-	return ceh_fail(e, CEH_EINPUT, "%s '%.40s' is not a phone number: "
+	return ceh_fail(e, CEH_EINPUT, "%s '%s' is not a phone number: "
 	    "give 11 mobile digits (e.g. 15556565656) or a landline with its "
 	    "area code (e.g. 0731-84123456)", field,
-	    safe_echo(in));
+	    shown(in, 40));
 }
 
 int
@@ -208,8 +226,8 @@ year_parse(const char *field, const char *in, int *out, struct ceh_err *e)
 
 	if (strlen(in) != 4 || strspn(in, "0123456789") != 4 ||
 	    parse_long(in, &y) < 0)
-		return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must be a "
-		    "four-digit year", field, safe_echo(in));
+		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be a "
+		    "four-digit year", field, shown(in, 20));
 	if (year_check(field, y, e) < 0)
 		return -1;
 	*out = (int)y;
@@ -225,8 +243,8 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 	int ndig = 0;
 
 	if (*p == '-')
-		return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must not be "
-		    "negative", field, safe_echo(in));
+		return ceh_fail(e, CEH_EINPUT, "%s '%s' must not be "
+		    "negative", field, shown(in, 20));
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (++ndig > 6)
 			goto bad;
@@ -240,9 +258,9 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 		if (*p == '5')
 			half += 1;
 		else if (*p != '0')
-			return ceh_fail(e, CEH_EINPUT, "%s '%.20s' must be in "
+			return ceh_fail(e, CEH_EINPUT, "%s '%s' must be in "
 			    "half hours (like 30 or 30.5)", field,
-			    safe_echo(in));
+			    shown(in, 20));
 		p++;
 		if (*p == '0' && p[1] == '\0')
 			p++;
@@ -255,8 +273,8 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 	*out = half;
 	return 0;
 bad:
-	return ceh_fail(e, CEH_EINPUT, "%s '%.20s' is not a number of hours "
-	    "(like 30 or 30.5)", field, safe_echo(in));
+	return ceh_fail(e, CEH_EINPUT, "%s '%s' is not a number of hours "
+	    "(like 30 or 30.5)", field, shown(in, 20));
 }
 
 char *

@@ -284,3 +284,39 @@ xlsxout_table(int dirfd, const char *name, const char *sheet,
 	return name ? xlsxout_commit(w, dirfd, name, e) :
 	    xlsxout_commit_fd(w, dirfd, e);
 }
+
+int
+xlsxout_parent(const char *path, const char **base, struct ceh_err *e)
+{
+	const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *dir;
+	int fd;
+
+	*base = b;
+	dir = b == path ? xstrdup(".") :
+	    xstrndup(path, b - path > 1 ? (size_t)(b - path - 1) : 1);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			ceh_fail(e, CEH_ENOTFOUND, "no such directory '%s'", dir);
+		else
+			ceh_fail_errno(e, "%s", dir);
+	}
+	free(dir);
+	return fd;
+}
+
+int
+xlsxout_commit_path(struct xlsx_out *w, const char *path, struct ceh_err *e)
+{
+	const char *base;
+	int dfd = xlsxout_parent(path, &base, e), rc;
+
+	if (dfd < 0) {
+		xlsxout_abort(w);
+		return -1;
+	}
+	rc = xlsxout_commit(w, dfd, base, e);
+	close(dfd);
+	return rc;
+}

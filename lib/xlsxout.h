@@ -46,6 +46,14 @@ int xlsxout_commit(struct xlsx_out *w, int dirfd, const char *name,
     struct ceh_err *e);
 int xlsxout_commit_fd(struct xlsx_out *w, int fd, struct ceh_err *e);
 void xlsxout_abort(struct xlsx_out *w);	/* NULL is fine */
+/* Commit to a path as the user gave it ("out/list.xlsx"): published in
+ * its directory (xlsxout_parent). */
+int xlsxout_commit_path(struct xlsx_out *w, const char *path,
+    struct ceh_err *e);
+/* The directory of path opened (O_DIRECTORY; the caller closes it) and
+ * *base the name in it, for atomic_write; -1 with class 3 when the
+ * directory does not exist, 5 on other errors. */
+int xlsxout_parent(const char *path, const char **base, struct ceh_err *e);
 
 /* All at once, in struct table's layout: cells is nrows * ncols values,
  * row after row.  name NULL writes to the descriptor dirfd. */

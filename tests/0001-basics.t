@@ -34,5 +34,5 @@ like "$T/err" "^ceh review: option '--as' needs an argument" "says the option ne
 expect_code 2 "a missing argument of a global option" ceh --wait
 like "$T/err" "^ceh: option '--wait' needs an argument" "says so"
 expect_code 2 "an unknown --format names the choices" ceh list --format xml
-like "$T/err" "^ceh list: unknown --format 'xml' \(choose table, tsv, csv or json\)" "table, tsv, csv or json"
+like "$T/err" "^ceh list: unknown --format 'xml' \(choose table, tsv, csv, json, csv-excel or xlsx\)" "table, tsv, csv, json, csv-excel or xlsx"
 done_testing

@@ -38,11 +38,12 @@ unset CEH_STORE
 expect_code 0 "run.sh at BENCH_SCALE=0.001 succeeds" env CEH_BIN="$CEH_BIN" BENCH_BUILD="$B" \
     BENCH_SCALE=0.001 BENCH_RUNS=1 BENCH_DIR="$BD" BENCH_MEMDIR="$BD" BENCH_OUT="$T/results.md" sh "$CEH_ROOT/tests/bench/run.sh"
 ok "it wrote the results file" test -s "$T/results.md"
-# every row: import x2 per size, queue x2, list, review, slip x2, fsck
-for op in 'import vs sqlite3' 'import vs libcsv floor' 'list --at UNIT' 'list \(whole store' 'review --approve' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck'; do
+# every row: import x2 per size, .xlsx import, queue x2, list, review,
+# slip x2, fsck
+for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck'; do
 	grep -E "^\| $op" "$T/results.md"
 done > "$T/rows"
-ok "the table has all 11 rows" test "$(wc -l < "$T/rows")" = 11
+ok "the table has all 12 rows" test "$(wc -l < "$T/rows")" = 12
 unlike "$T/results.md" '\| error \|' "no row failed"
 ok "each row has a figure or says not implemented" sh -c "! grep -vE '\\| ([0-9.]+ m?s|n/a \\(not implemented\\)) \\| [0-9.]+ m?s \\|' '$T/rows'"
 ok "the scratch data is gone" sh -c "! ls -d '$BD'/ceh-bench.* 2>/dev/null"

@@ -20,7 +20,7 @@ Fault injection (--bad-rate R): that fraction of data rows carries exactly one f
 chosen uniformly from the kinds enabled by --faults:
   checksum  ID number with a wrong check digit
   name      empty 姓名
-  hours     non-numeric 学时 (十二, abc, 12学时, 1,5, empty, ...)
+  hours     non-numeric 学时 (十二, abc, 12学分, 1,5, empty, ...)
   subject   unknown 科目类型 (其他科目, 公需, 选修课, ...)
   quoted    科目名称 / 培训机构 containing ASCII commas, double quotes and/or newlines,
             correctly quoted (valid RFC 4180 - it breaks line-based tools, not CSV parsers)
@@ -111,7 +111,7 @@ PROVIDERS = (
 )
 COMMON_HOURS = (6, 8, 12, 16, 20, 24, 30, 30, 32, 40, 48, 60)
 FAULT_KINDS = ("checksum", "name", "hours", "subject", "quoted", "columns")
-BAD_HOURS = ("十二", "abc", "12学时", "1,5", "", "N/A", "三十", "12.5.1", "—")
+BAD_HOURS = ("十二", "abc", "12学分", "1,5", "", "N/A", "三十", "12.5.1", "—")
 BAD_SUBJECT_TYPES = ("其他科目", "公需", "选修课", "专业", "Public", "")
 QUOTED_TEXT = ("建筑工程, 施工质量控制", '临床"合理"用药', "护理质量\n与安全管理",
                '会计准则解读, "2024" 版\r\n(上)', "BIM技术,设计,施工")
