@@ -10,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "err.h"
 #include "fault.h"
+#include "hash.h"
 #include "store.h"
 #include "util.h"
 #include "xalloc.h"
@@ -234,6 +236,8 @@ store_open(struct store *s, const char *path, struct ceh_err *e)
 	close(fd);
 	s->rules.codes = &s->codes;
 	s->rules.max_half_year = s->cfg.max_hours_year * 2;
+	fs_probe(s->rootfd);
+	s->fs = fs_caps();
 	return 0;
 fail:
 	store_close(s);
@@ -618,8 +622,57 @@ stranger_in_person(int dirfd, const char *name, void *arg)
 	return 0;
 }
 
-/* Step 2 for one document: reported if it is in a second folder too, then
- * moved to the folder its stage names. */
+/* Remove NAME from folder f (a copy another folder holds, or an empty
+ * claim), synced at once (its inode is freed); what says why. */
+static int
+remove_copy(struct repair_walk *w, enum stage f, const char *name,
+    const char *what)
+{
+	struct person *p = w->p;
+	char where[48];
+
+	w->rep->problems++;
+	if (!w->repair) {
+		say(w->rep, "%s/%s/%s: %s", p->dir, stage_name(f), name, what);
+		return 0;
+	}
+	person_folder(p, f, where, sizeof(where));
+	if (unlinkat(p->stagefd[f], name, 0) < 0 ||
+	    fsync_dir(p->stagefd[f], where, w->e) < 0) {
+		say(w->rep, "%s/%s/%s: %s, cannot remove it: %s", p->dir,
+		    stage_name(f), name, what, strerror(errno));
+		return 0;
+	}
+	w->rep->problems--;
+	w->rep->copies_removed++;
+	say(w->rep, "%s/%s/%s: %s, removed", p->dir, stage_name(f), name, what);
+	return 0;
+}
+
+/* The same bytes in two folders: 1, else 0 (or unreadable). */
+static int
+same_bytes(int fa, int fb, const char *name)
+{
+	struct ceh_err sub;
+	char *a, *b;
+	size_t la, lb;
+	int same;
+
+	if (read_file_at(fa, name, DOC_MAX_BYTES, &a, &la, &sub) < 0)
+		return 0;
+	if (read_file_at(fb, name, DOC_MAX_BYTES, &b, &lb, &sub) < 0) {
+		free(a);
+		return 0;
+	}
+	same = la == lb && memcmp(a, b, la) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
+/* Step 2 for one document: a copy in a second folder (a move cut short
+ * by a power loss leaves the same bytes in both) is resolved, then the
+ * document is moved to the folder its stage names. */
 static int
 repair_doc(struct repair_walk *w, const char *name)
 {
@@ -628,18 +681,33 @@ repair_doc(struct repair_walk *w, const char *name)
 	struct stat st;
 	int other, g = 0;
 
-	/* one name in two folders: never merged by guesswork */
-	for (other = w->f + 1; other < STAGE__COUNT; other++)
-		if (p->stagefd[other] >= 0 && fstatat(p->stagefd[other], name,
-		    &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			say(w->rep, "%s: %s is in both %s/ and %s/ (left alone: "
-			    "keep the right one by hand)", p->dir, name,
-			    stage_name(w->f), stage_name(other));
-			w->rep->problems++;
-		}
 	/* unreadable: left where it is, for the full reader of the caller
 	 * (fsck, the command) to report */
-	if (doc_stage_peek(p, w->f, name, &g, &sub) < 0 || g == (int)w->f)
+	if (doc_stage_peek(p, w->f, name, &g, &sub) < 0)
+		return 0;
+	for (other = 0; other < STAGE__COUNT; other++) {
+		if (other == (int)w->f || p->stagefd[other] < 0 ||
+		    fstatat(p->stagefd[other], name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (!same_bytes(p->stagefd[w->f], p->stagefd[other], name)) {
+			/* two versions: never merged by guesswork */
+			if (other > (int)w->f) {
+				say(w->rep, "%s: %s is in both %s/ and %s/ "
+				    "with different contents (left alone: "
+				    "keep the right one by hand)", p->dir,
+				    name, stage_name(w->f), stage_name(other));
+				w->rep->problems++;
+			}
+			return 0;
+		}
+		/* one document twice: the copy outside its stage's folder
+		 * goes (if neither is, the later one) */
+		if (other == g || (g != (int)w->f && other < (int)w->f))
+			return remove_copy(w, w->f, name, "a second copy of "
+			    "the document (an interrupted move)");
+	}
+	if (g == (int)w->f)
 		return 0;
 	return move_or_report(p, w->f, (enum stage)g, name, w->repair,
 	    "its stage is", &w->rep->moved, w->rep, w->e);
@@ -652,6 +720,7 @@ repair_name(int dirfd, const char *name, void *arg)
 	struct repair_walk *w = arg;
 	char uniq[APP_UNIQ_LEN + 1], where[48];
 	struct sweep sw = { w->repair, 0, 0, w->rep->say, w->rep->arg };
+	struct stat st;
 
 	if (is_temp_name(name) || libzip_temp(name)) {
 		/* we hold the lock: no writer of this person is alive */
@@ -659,8 +728,18 @@ repair_name(int dirfd, const char *name, void *arg)
 		    sizeof(where)), name, &sw);
 		w->rep->temps_removed += sw.removed;
 		w->rep->problems += sw.found - sw.removed;
+		if (sw.removed)
+			(void)fsync_dir(dirfd, where, w->e);
 		return 0;
 	}
+	if ((app_file_name(name, ".yaml", uniq) ||
+	    app_file_name(name, ".zip", uniq)) && fstatat(dirfd, name, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size == 0)
+		/* a name claimed by a publish without hard links, never
+		 * filled (atomic.h): no document or archive is empty */
+		return remove_copy(w, w->f, name, "empty: the claim of an "
+		    "interrupted write") < 0 ? 1 : 0;
 	if (app_file_name(name, ".yaml", uniq))
 		return repair_doc(w, name) < 0 ? 1 : 0;
 	if (!app_file_name(name, ".zip", uniq)) {
@@ -668,6 +747,49 @@ repair_name(int dirfd, const char *name, void *arg)
 		    w->p->dir, stage_name(w->f), name);
 		w->rep->problems++;
 	}
+	return 0;
+}
+
+/*
+ * The archive is also next to its document, in folder g: an interrupted
+ * move.  The copy that holds the evidence the document lists wins; the
+ * other goes only if it holds nothing more (bundle_twins); otherwise both
+ * stay and are reported.
+ */
+static int
+repair_zip_twin(struct repair_walk *w, enum stage g, const char *uniq,
+    const char *name)
+{
+	struct person *p = w->p;
+	struct application app;
+	struct ceh_err sub;
+	char where[48];
+	int t;
+
+	if (app_read(w->s, p, g, uniq, &app, &sub) < 0)
+		return 0;	/* the caller's reader reports the document */
+	t = bundle_twins(w->s, p, &app, g, w->f, &sub);
+	app_release(&app);
+	if (t == TWIN_SAME || t == TWIN_KEEP_A)
+		return remove_copy(w, w->f, name, t == TWIN_SAME ?
+		    "a second copy of the archive (an interrupted move)" :
+		    "an older copy of the archive next to the document holds "
+		    "nothing more");
+	if (t == TWIN_KEEP_B) {
+		/* ours is the evidence: it replaces the one next to the
+		 * document, which holds nothing more */
+		if (w->repair && (unlinkat(p->stagefd[g], name, 0) < 0 ||
+		    fsync_dir(p->stagefd[g], person_folder(p, g, where,
+		    sizeof(where)), w->e) < 0))
+			return -1;
+		return move_or_report(p, w->f, g, name, w->repair,
+		    "holds the evidence the document lists; belongs in",
+		    &w->rep->zips_moved, w->rep, w->e);
+	}
+	say(w->rep, "%s: %s is in both %s/ and %s/ with different evidence "
+	    "(both kept: keep the right one by hand)", p->dir, name,
+	    stage_name(w->f), stage_name(g));
+	w->rep->problems++;
 	return 0;
 }
 
@@ -696,6 +818,8 @@ repair_zip(int dirfd, const char *name, void *arg)
 		w->rep->problems++;
 		return 0;
 	}
+	if (fstatat(p->stagefd[g], name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return repair_zip_twin(w, g, uniq, name) < 0 ? 1 : 0;
 	return move_or_report(p, w->f, g, name, w->repair, "belongs in",
 	    &w->rep->zips_moved, w->rep, w->e) < 0 ? 1 : 0;
 }
@@ -837,15 +961,19 @@ app_prepare(struct store *s, struct person *p, const struct application *app,
 	c->p = p;
 	c->from = folder;
 	c->to = app->stage;
-	c->sync = sync;
+	/* without hard links a move is a copy, synced on its own (atomic.h):
+	 * the whole commit is then synced step by step */
+	c->sync = fs_caps()->no_link ? COMMIT_SYNC : sync;
 	snprintf(c->appid, sizeof(c->appid), "%s", app->id);
 	snprintf(c->status, sizeof(c->status), "%s", app_status(app));
 	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
 	rc = doc_emit(app, &sb, e);
-	if (rc == 0)
+	if (rc == 0) {
+		sha256_hex(sb.buf, sb.len, c->sha256);
 		rc = temp_file(&c->tmp, p->stagefd[folder], person_folder(p,
 		    folder, where, sizeof(where)), name, sb.buf, sb.len,
-		    sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC, e);
+		    c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC, e);
+	}
 	sb_release(&sb);
 	return rc;
 }
@@ -863,41 +991,76 @@ app_commit_late(const struct app_commit *c, const char *why,
 	ceh_err_prefix(e, "%s is now %s but %s", c->appid, c->status, why);
 }
 
+#define COMMIT_LATE_MOVE "is not in its stage folder yet (run 'ceh fsck " \
+	"--repair')"
+
 int
 app_finish(struct store *s, struct app_commit *c, struct ceh_err *e)
 {
 	struct person *p = c->p;
 	enum temp_sync sync = c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC;
-	char zip[64], from[48], to[48];
+	char from[48], to[48];
 	struct stat st;
-	int fd = p->stagefd[c->from];
+	int fd = p->stagefd[c->from], tofd = p->stagefd[c->to];
 
-	(void)s;
 	person_folder(p, c->from, from, sizeof(from));
 	person_folder(p, c->to, to, sizeof(to));
 	if (temp_commit(&c->tmp, e) < 0)
 		return -1;
 	c->committed = 1;
+	/* the old document's inode is freed: durable before anything new */
 	if (sync == TEMP_SYNC && fsync_dir(fd, from, e) < 0)
 		goto late_sync;
 	if (c->to == c->from)
 		return 0;
 	crash_point("commit-after-write");
-	if (move_file(fd, from, p->stagefd[c->to], to, c->tmp.target, sync,
-	    e) < 0)
+	snprintf(c->zip, sizeof(c->zip), "%.20s.zip", c->tmp.target);
+	c->has_zip = fstatat(fd, c->zip, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	/* the new names first (document, archive), durable; then the old
+	 * names go */
+	if (move_begin(fd, from, tofd, to, c->tmp.target, TEMP_NOSYNC, e) < 0 ||
+	    (c->has_zip && move_begin(fd, from, tofd, to, c->zip, TEMP_NOSYNC,
+	    e) < 0))
 		goto late_move;
-	crash_point("commit-after-move");
-	snprintf(zip, sizeof(zip), "%.20s.zip", c->tmp.target);
-	if (fstatat(fd, zip, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    move_file(fd, from, p->stagefd[c->to], to, zip, sync, e) < 0)
-		goto late_move;
-	return 0;
+	if (sync == TEMP_SYNC && fsync_dir(tofd, to, e) < 0)
+		goto late_sync;
+	c->moving = 1;
+	if (sync == TEMP_NOSYNC)
+		return 0;	/* the batch syncs, then app_finish_moves */
+	return app_finish_moves(s, c, e);
 late_sync:
 	app_commit_late(c, COMMIT_LATE_SYNC, e);
 	return -1;
 late_move:
-	app_commit_late(c, "is not in its stage folder yet (run 'ceh fsck "
-	    "--repair')", e);
+	app_commit_late(c, COMMIT_LATE_MOVE, e);
+	return -1;
+}
+
+int
+app_finish_moves(struct store *s, struct app_commit *c, struct ceh_err *e)
+{
+	struct person *p = c->p;
+	enum temp_sync sync = c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC;
+	char from[48];
+	int fd = p->stagefd[c->from];
+
+	(void)s;
+	if (!c->moving)
+		return 0;
+	c->moving = 0;
+	person_folder(p, c->from, from, sizeof(from));
+	if (move_end(fd, from, c->tmp.target, TEMP_NOSYNC, e) < 0)
+		goto late;
+	crash_point("commit-after-move");
+	if (c->has_zip && move_end(fd, from, c->zip, TEMP_NOSYNC, e) < 0)
+		goto late;
+	if (sync == TEMP_SYNC && fsync_dir(fd, from, e) < 0) {
+		app_commit_late(c, COMMIT_LATE_SYNC, e);
+		return -1;
+	}
+	return 0;
+late:
+	app_commit_late(c, COMMIT_LATE_MOVE, e);
 	return -1;
 }
 

@@ -59,6 +59,7 @@ submit atomic-before-rename old 1
 submit atomic-after-rename new 1
 submit commit-after-write new 1
 submit move-before-rename new 1
+submit move-after-link new 1
 submit move-after-rename new 0
 submit commit-after-move new 0
 submit wf-after-queue-add old 1
@@ -66,15 +67,18 @@ submit wf-before-queue-del new 0
 approve atomic-before-rename old 1
 approve atomic-after-rename new 1
 approve commit-after-write new 1
+approve move-after-link new 1
 approve move-after-rename new 1
-approve wf-after-queue-add old 0
+approve wf-after-queue-add old 1
 approve wf-before-queue-del new 1
 return commit-after-write new 1
 return commit-after-move new 1
 "
 ncases=$(echo "$CASES" | grep -c .)
 # batches go through the same crash points as single transitions (one
-# commit path, lib/store.h), plus batch-after-prepare between the phases
+# commit path, lib/store.h), plus batch-after-prepare between the phases;
+# the old names and queue entries go only after every item of the chunk
+# is committed and synced (workflow.h), so a crash there keeps them all
 BATCHES="
 batch-after-prepare 0 1
 wf-after-queue-add:2 0 1
@@ -83,8 +87,8 @@ atomic-after-rename:2 2 1
 commit-after-write:2 2 1
 move-before-rename:1 1 1
 move-after-rename:3 3 1
-commit-after-move:1 1 1
-wf-before-queue-del:2 2 1
+commit-after-move:1 3 1
+wf-before-queue-del:2 3 1
 "
 nbatches=$(echo "$BATCHES" | grep -c .)
 plan $((ncases * 11 + nbatches * 12))
