@@ -688,8 +688,8 @@ repair_doc(struct repair_walk *w, const char *name)
 	for (other = 0; other < STAGE__COUNT; other++) {
 		if (other == (int)w->f || p->stagefd[other] < 0 ||
 		    fstatat(p->stagefd[other], name, &st,
-		    AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
+		    AT_SYMLINK_NOFOLLOW) < 0 || st.st_size == 0)
+			continue;	/* none, or a claim (step 2a) */
 		if (!same_bytes(p->stagefd[w->f], p->stagefd[other], name)) {
 			/* two versions: never merged by guesswork */
 			if (other > (int)w->f) {
@@ -713,14 +713,40 @@ repair_doc(struct repair_walk *w, const char *name)
 	    "its stage is", &w->rep->moved, w->rep, w->e);
 }
 
-/* Step 2: every name of one stage folder. */
+/* An empty UNIQ.yaml (no document is empty), or an empty UNIQ.zip with a
+ * non-empty copy in another folder (an interrupted copy-move); an empty
+ * archive alone is left for the reader to report as damaged. */
 static int
-repair_name(int dirfd, const char *name, void *arg)
+empty_claim(struct repair_walk *w, int dirfd, const char *name)
+{
+	char uniq[APP_UNIQ_LEN + 1];
+	struct stat st;
+	int g;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_size != 0)
+		return 0;
+	if (app_file_name(name, ".yaml", uniq))
+		return 1;
+	if (!app_file_name(name, ".zip", uniq))
+		return 0;
+	for (g = 0; g < STAGE__COUNT; g++)
+		if (g != (int)w->f && w->p->stagefd[g] >= 0 &&
+		    fstatat(w->p->stagefd[g], name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0)
+			return 1;
+	return 0;
+}
+
+/* Step 2a: the leftovers of interrupted writes in a stage folder, gone
+ * before any document is looked at (a claim is in a move's way). */
+static int
+repair_leftover(int dirfd, const char *name, void *arg)
 {
 	struct repair_walk *w = arg;
-	char uniq[APP_UNIQ_LEN + 1], where[48];
+	char where[48];
 	struct sweep sw = { w->repair, 0, 0, w->rep->say, w->rep->arg };
-	struct stat st;
 
 	if (is_temp_name(name) || libzip_temp(name)) {
 		/* we hold the lock: no writer of this person is alive */
@@ -732,14 +758,26 @@ repair_name(int dirfd, const char *name, void *arg)
 			(void)fsync_dir(dirfd, where, w->e);
 		return 0;
 	}
-	if ((app_file_name(name, ".yaml", uniq) ||
-	    app_file_name(name, ".zip", uniq)) && fstatat(dirfd, name, &st,
-	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size == 0)
+	if (empty_claim(w, dirfd, name))
 		/* a name claimed by a publish without hard links, never
-		 * filled (atomic.h): no document or archive is empty */
+		 * filled (atomic.h) */
 		return remove_copy(w, w->f, name, "empty: the claim of an "
 		    "interrupted write") < 0 ? 1 : 0;
+	return 0;
+}
+
+/* Step 2b: every other name of one stage folder. */
+static int
+repair_name(int dirfd, const char *name, void *arg)
+{
+	struct repair_walk *w = arg;
+	char uniq[APP_UNIQ_LEN + 1];
+	struct stat st;
+
+	(void)dirfd;
+	if (is_temp_name(name) || libzip_temp(name) ||
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;	/* reported by step 2a, or gone */
 	if (app_file_name(name, ".yaml", uniq))
 		return repair_doc(w, name) < 0 ? 1 : 0;
 	if (!app_file_name(name, ".zip", uniq)) {
@@ -840,11 +878,12 @@ person_repair(struct store *s, struct person *p, int repair,
 	/* a folder that cannot be read is skipped here: the caller's
 	 * reader reports it */
 	(void)dir_each(p->fd, stranger_in_person, &w);
-	for (step = 2; step <= 3; step++)
+	for (step = 1; step <= 3; step++)
 		for (f = 0; f < STAGE__COUNT; f++) {
 			w.f = (enum stage)f;
 			if (p->stagefd[f] >= 0 && dir_each(p->stagefd[f],
-			    step == 2 ? repair_name : repair_zip, &w) == 1)
+			    step == 1 ? repair_leftover : step == 2 ?
+			    repair_name : repair_zip, &w) == 1)
 				return -1;
 		}
 	return 0;

@@ -20,7 +20,7 @@
 #                          and after a refused command
 #   mk_units               registers a standard tree of units (see below)
 set -u
-unset $(env | sed -n 's/^\(CEH_[A-Z_]*\)=.*/\1/p' | grep -v -e '^CEH_BIN$' -e '^CEH_BUILD$' -e '^CEH_VALGRIND$' -e '^CEH_ROOT$') 2>/dev/null
+unset $(env | sed -n 's/^\(CEH_[A-Z_]*\)=.*/\1/p' | grep -v -e '^CEH_BIN$' -e '^CEH_BUILD$' -e '^CEH_FS_COMPAT$' -e '^CEH_VALGRIND$' -e '^CEH_ROOT$') 2>/dev/null
 : "${CEH_BIN:?CEH_BIN must name the ceh binary}"
 CEH_ROOT=${CEH_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 T=$(mktemp -d "${TMPDIR:-/tmp}/ceh-test.XXXXXX")
