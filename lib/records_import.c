@@ -660,6 +660,9 @@ remove_created(int recfd, struct syncset *ss)
 
 	for (i = 0; i < ss->ncreated; i++)
 		(void)unlinkat(recfd, ss->created[i], 0);
+	/* freed inodes: durable before anything new is made (ext2) */
+	if (ss->ncreated)
+		(void)fsync(recfd);
 	ss->ncreated = 0;
 }
 
