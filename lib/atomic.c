@@ -150,9 +150,12 @@ static int
 temp_fail(struct tempfile *t, const char *verb, struct ceh_err *e)
 {
 	char path[WHERE_MAX + TEMP_NAME_MAX];
-	int saved = errno;
+	int saved = errno, had = t->active;
 
 	temp_rollback(t);
+	/* the temp file's inode is freed: durable before anything new */
+	if (had)
+		(void)fsync(t->dirfd);
 	errno = saved;
 	return ceh_fail_errno(e, "cannot %s '%s'", verb,
 	    shown(t, t->target, path, sizeof(path)));

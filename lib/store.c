@@ -125,6 +125,26 @@ mkdir_parents(const char *path)
 	free(p);
 }
 
+/* A new directory's entry in its parent, durable (best effort: the store
+ * is made again by a second init if it is lost). */
+static void
+sync_parent(const char *path)
+{
+	char *p = xstrdup(path), *slash = strrchr(p, '/');
+	int fd;
+
+	if (slash == p)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? p : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(p);
+}
+
 int
 store_init(const char *path, const char *datadir, struct ceh_err *e)
 {
@@ -137,8 +157,12 @@ store_init(const char *path, const char *datadir, struct ceh_err *e)
 	int rootfd = -1, fd, i, rc = -1;
 
 	mkdir_parents(path);
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return ceh_fail_errno(e, "cannot create store '%s'", path);
+	if (mkdir(path, 0700) < 0) {
+		if (errno != EEXIST)
+			return ceh_fail_errno(e, "cannot create store '%s'",
+			    path);
+	} else
+		sync_parent(path);
 	rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return ceh_fail_errno(e, "cannot open store '%s'", path);
