@@ -57,6 +57,8 @@ FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
 # Benchmark tools (tests/bench/*.c): store generator and floors.
 BENCH_BIN = $(B)/bench/genstore $(B)/bench/csvfloor $(B)/bench/durable_rename
 BENCH_SCALE ?= 1
+# The power-loss test's call recorder (preloaded; never sanitized).
+TORTURE_LIB = $(B)/torture/oplog.so
 
 PLUGIN = $(B)/slip-pdf.so
 
@@ -98,6 +100,10 @@ $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/replay.c \
 		-Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(B)/libceh.a $(LDLIBS)
 
+$(TORTURE_LIB): tests/torture/oplog.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -fPIC -shared -o $@ $< -ldl
+
 $(B)/bench/%: tests/bench/%.c $(B)/libceh.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libceh.a $(LDLIBS)
@@ -118,7 +124,8 @@ deps:
 	@sh tools/deps.sh check
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN) \
+		$(TORTURE_LIB)
 	@CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) sh tests/run.sh
 
 check-valgrind: deps

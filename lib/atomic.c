@@ -1,6 +1,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -149,9 +151,12 @@ static int
 temp_fail(struct tempfile *t, const char *verb, struct ceh_err *e)
 {
 	char path[WHERE_MAX + TEMP_NAME_MAX];
-	int saved = errno;
+	int saved = errno, had = t->active;
 
 	temp_rollback(t);
+	/* the temp file's inode is freed: durable before anything new */
+	if (had)
+		(void)fsync(t->dirfd);
 	errno = saved;
 	return ceh_fail_errno(e, "cannot %s '%s'", verb,
 	    shown(t, t->target, path, sizeof(path)));
@@ -215,24 +220,174 @@ temp_commit(struct tempfile *t, struct ceh_err *e)
 	return 0;
 }
 
+/* ---- what the file system can do (fs_caps) ---- */
+
+static struct fs_caps caps;
+
+/* CEH_FS_COMPAT (test-only): the fallbacks forced, whatever the file
+ * system can do. */
+static void
+caps_forced(void)
+{
+	const char *v = getenv("CEH_FS_COMPAT");
+
+	if (v == NULL)
+		return;
+	if (strstr(v, "nolink"))
+		caps.no_link = caps.forced = 1;
+	if (strstr(v, "norename2"))
+		caps.no_rename2 = caps.forced = 1;
+	if (strstr(v, "nomodes"))
+		caps.no_modes = caps.forced = 1;
+}
+
+const struct fs_caps *
+fs_caps(void)
+{
+	if (!caps.loaded) {
+		caps.loaded = 1;
+		caps_forced();
+	}
+	return &caps;
+}
+
+/* The mount table's name of the file system holding dev, into out. */
+static void
+mount_type(dev_t dev, char *out, size_t size)
+{
+	char line[4096], want[32], *dash;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	out[0] = '\0';
+	if (f == NULL)
+		return;
+	snprintf(want, sizeof(want), " %u:%u ", major(dev), minor(dev));
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, want) && (dash = strstr(line, " - ")) != NULL) {
+			dash += 3;
+			snprintf(out, size, "%.*s", (int)strcspn(dash, " \n"),
+			    dash);
+			break;
+		}
+	fclose(f);
+}
+
+/* statfs(2) magic numbers of file systems without Unix modes or hard
+ * links (the kernel's drivers; FUSE ones are told by the mount table) */
+#define FS_MSDOS 0x4d44
+#define FS_EXFAT 0x2011BAB0
+#define FS_NTFS 0x5346544e
+#define FS_NTFS3 0x7366746e
+#define FS_SMB 0x517B
+#define FS_CIFS 0xFF534D42
+#define FS_SMB2 0xFE534D42
+#define FS_FUSE 0x65735546
+
+void
+fs_probe(int dirfd)
+{
+	struct statfs sf;
+	struct stat st;
+	long t;
+
+	(void)fs_caps();
+	if (fstatfs(dirfd, &sf) < 0 || fstat(dirfd, &st) < 0)
+		return;
+	t = (long)sf.f_type;
+	if (t == FS_FUSE)
+		mount_type(st.st_dev, caps.fstype, sizeof(caps.fstype));
+	if (t == FS_MSDOS || t == FS_EXFAT || t == FS_SMB || t == FS_CIFS ||
+	    t == FS_SMB2)
+		caps.no_link = 1;
+	if (t == FS_MSDOS || t == FS_EXFAT || t == FS_NTFS || t == FS_NTFS3 ||
+	    t == FS_SMB || t == FS_CIFS || t == FS_SMB2 ||
+	    strcmp(caps.fstype, "fuseblk") == 0 || strstr(caps.fstype, "fat") ||
+	    strstr(caps.fstype, "ntfs"))
+		caps.no_modes = 1;
+}
+
+/* linkat and renameat2 failing this way say the file system cannot (no
+ * hard links on FAT, exFAT, SMB; no RENAME_NOREPLACE on FUSE 2): nothing
+ * was changed, and the fallback is used from now on. */
+static int
+unsupported(int err)
+{
+	return err == EPERM || err == EINVAL || err == ENOSYS ||
+	    err == EOPNOTSUPP || err == ENOTSUP;
+}
+
+/*
+ * Publish temp as its target, failing if the target exists, the best way
+ * the file system allows: link(2) (then the temp name goes); without hard
+ * links renameat2(RENAME_NOREPLACE); without that a claim: the target
+ * created empty with O_EXCL, then the temp renamed over it.  The caller
+ * holds the lock of the target's writers, so nobody else claims or fills
+ * the name meanwhile; a crash between claim and rename leaves an empty
+ * target, which is never a valid file of the store (person_repair
+ * removes it).  Returns 0, 1 if the target exists, -1 with errno.
+ */
+static int
+publish_new(int dirfd, const char *from, const char *to, int *unlink_from)
+{
+	const struct fs_caps *c = fs_caps();
+	int fd;
+
+	*unlink_from = 0;
+	if (!c->no_link) {
+		if (linkat(dirfd, from, dirfd, to, 0) == 0) {
+			*unlink_from = 1;
+			return 0;
+		}
+		if (errno == EEXIST)
+			return 1;
+		if (!unsupported(errno))
+			return -1;
+		caps.no_link = 1;
+	}
+	if (!c->no_rename2) {
+		if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno == EEXIST)
+			return 1;
+		if (!unsupported(errno))
+			return -1;
+		caps.no_rename2 = 1;
+	}
+	fd = openat(dirfd, to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 1 : -1;
+	close(fd);
+	crash_point("atomic-after-claim");
+	if (renameat(dirfd, from, dirfd, to) == 0)
+		return 0;
+	unlinkat(dirfd, to, 0);
+	return -1;
+}
+
 int
 temp_commit_new(struct tempfile *t, struct ceh_err *e)
 {
 	char path[WHERE_MAX + TEMP_NAME_MAX];
+	int rc, linked;
 
 	crash_point("atomic-before-rename");
 	if (fault_hit("link")) {
 		errno = EIO;
 		return temp_fail(t, "create", e);
 	}
-	if (linkat(t->dirfd, t->name, t->dirfd, t->target, 0) < 0) {
-		if (errno != EEXIST)
-			return temp_fail(t, "create", e);
+	rc = publish_new(t->dirfd, t->name, t->target, &linked);
+	if (rc < 0)
+		return temp_fail(t, "create", e);
+	if (rc == 1) {
 		temp_rollback(t);
 		return ceh_fail(e, CEH_ESTATE, "'%s' already exists",
 		    shown(t, t->target, path, sizeof(path)));
 	}
-	temp_rollback(t);	/* the temp name only; the target stays */
+	if (linked)
+		temp_rollback(t);	/* the temp name only; the target stays */
+	else
+		temp_unregister(t);
 	crash_point("atomic-after-rename");
 	return 0;
 }
@@ -368,11 +523,47 @@ atomic_create(int dirfd, const char *name, const void *data, size_t len,
 	return atomic_create_at(dirfd, NULL, name, data, len, e);
 }
 
-int
-move_file(int fromdir, const char *fromwhere, int todir, const char *towhere,
+/* The copy of a move where there are no hard links: NAME copied into
+ * todir through a temp file and published without overwriting. */
+static int
+copy_into(int fromdir, const char *from, int todir, const char *towhere,
     const char *name, enum temp_sync sync, struct ceh_err *e)
 {
+	struct tempfile t;
+	char buf[65536];
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = openat(fromdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ceh_fail_errno(e, "cannot move '%s'", from);
+	if (temp_create(&t, todir, towhere, name, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	while (rc == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ceh_fail_errno(e, "cannot move '%s'", from);
+			temp_rollback(&t);
+			rc = -1;
+		} else
+			rc = temp_write(&t, buf, (size_t)n, e);
+	}
+	close(fd);
+	if (rc == 0 && (rc = temp_close(&t, sync, e)) == 0)
+		rc = temp_commit_new(&t, e);
+	return rc;
+}
+
+int
+move_begin(int fromdir, const char *fromwhere, int todir,
+    const char *towhere, const char *name, enum temp_sync sync,
+    struct ceh_err *e)
+{
 	char from[WHERE_MAX + TEMP_NAME_MAX], to[WHERE_MAX + TEMP_NAME_MAX];
+	int rc = -1;
 
 	where_name(fromwhere, name, from, sizeof(from));
 	where_name(towhere, name, to, sizeof(to));
@@ -381,19 +572,59 @@ move_file(int fromdir, const char *fromwhere, int todir, const char *towhere,
 		errno = EIO;
 		return ceh_fail_errno(e, "cannot move '%s'", from);
 	}
-	if (renameat2(fromdir, name, todir, name, RENAME_NOREPLACE) < 0) {
-		if (errno == EEXIST)
+	if (!fs_caps()->no_link) {
+		rc = linkat(fromdir, name, todir, name, 0);
+		if (rc < 0 && unsupported(errno))
+			caps.no_link = 1;
+		else if (rc < 0 && errno == EEXIST)
 			return ceh_fail(e, CEH_ESTATE,
 			    "cannot move '%s': '%s' already exists", from, to);
-		return ceh_fail_errno(e, "cannot move '%s'", from);
+		else if (rc < 0)
+			return ceh_fail_errno(e, "cannot move '%s'", from);
 	}
+	/* without hard links a copy, always synced: its claim (if any) is
+	 * freed by the rename over it and must be durable at once */
+	if (rc < 0 && (sync = TEMP_SYNC, copy_into(fromdir, from, todir,
+	    towhere, name, sync, e)) < 0) {
+		if (e->code == CEH_ESTATE)
+			return ceh_fail(e, CEH_ESTATE,
+			    "cannot move '%s': '%s' already exists", from, to);
+		return -1;
+	}
+	if (sync == TEMP_SYNC && fsync_dir(todir, towhere && towhere[0] ?
+	    towhere : ".", e) < 0) {
+		/* not durable: take the new name back, the move never was */
+		unlinkat(todir, name, 0);
+		return -1;
+	}
+	crash_point("move-after-link");
+	return 0;
+}
+
+int
+move_end(int fromdir, const char *fromwhere, const char *name,
+    enum temp_sync sync, struct ceh_err *e)
+{
+	char from[WHERE_MAX + TEMP_NAME_MAX];
+
+	where_name(fromwhere, name, from, sizeof(from));
+	if (unlinkat(fromdir, name, 0) < 0 && errno != ENOENT)
+		return ceh_fail_errno(e, "cannot remove '%s' after moving it",
+		    from);
 	crash_point("move-after-rename");
 	if (sync == TEMP_NOSYNC)
 		return 0;
-	if (fsync_dir(todir, towhere && towhere[0] ? towhere : ".", e) < 0)
-		return -1;
 	return fsync_dir(fromdir, fromwhere && fromwhere[0] ? fromwhere : ".",
 	    e);
+}
+
+int
+move_file(int fromdir, const char *fromwhere, int todir, const char *towhere,
+    const char *name, enum temp_sync sync, struct ceh_err *e)
+{
+	if (move_begin(fromdir, fromwhere, todir, towhere, name, sync, e) < 0)
+		return -1;
+	return move_end(fromdir, fromwhere, name, sync, e);
 }
 
 int

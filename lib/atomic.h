@@ -14,8 +14,15 @@
  *   temp_close    with TEMP_SYNC fsync first, then close (checked);
  *   temp_commit   rename over TARGET (the commit point; the directory is
  *                 not synced: the caller decides, see atomic_write);
- *   temp_commit_new  link to TARGET, class 4 if it exists (Maildir's
- *                 collision check), then remove the temp name;
+ *   temp_commit_new  publish as TARGET without replacing it, class 4 if
+ *                 it exists: link(2) to TARGET then remove the temp name
+ *                 (Maildir's collision check); where the file system has
+ *                 no hard links renameat2(RENAME_NOREPLACE); where it has
+ *                 neither, a claim: TARGET created empty with O_EXCL,
+ *                 then the temp renamed over it (crash point
+ *                 "atomic-after-claim" between), so a crash can leave an
+ *                 empty TARGET, which is never a valid file of the store:
+ *                 person_repair removes it;
  *   temp_rollback close and remove; a no-op when not active.
  *
  * A struct tempfile is the caller's (stack or heap) and must stay in place
@@ -28,9 +35,28 @@
  * the whole new content or the old, never a mix; on a failure before the
  * rename NAME is untouched (class 5 with errno, ENOSPC included).
  *
- * move_file() moves NAME between two directories of one store with
- * renameat2(RENAME_NOREPLACE) (a second copy is never created, an
- * existing target never overwritten), with sync fsyncing both directories.
+ * move_file() moves NAME between two directories of one store, never
+ * replacing an existing target, in two steps a power loss cannot undo
+ * out of order even without a journal: move_begin links NAME into the
+ * target directory (where there are no hard links: copies it there
+ * through a temp file published by temp_commit_new, synced), with sync
+ * fsyncing the target directory; move_end removes the source name, with
+ * sync fsyncing the source directory.  A rename between two directories
+ * is two directory writes that ext2 may write back in either order (the
+ * file in neither folder); link then unlink is never worse than the file
+ * in both folders, with the same bytes, which person_repair resolves.
+ * A batch calls the two steps apart with a syncfs between (workflow.h).
+ *
+ * What the file system can do is learnt once per process (fs_caps): a
+ * link(2) or renameat2 refused as unsupported (EPERM, EINVAL, ENOTSUP:
+ * FAT, exFAT, SMB have no hard links, FUSE 2 and ntfs-3g no
+ * RENAME_NOREPLACE) changes nothing, and from then on the fallback is
+ * used without trying again; no probe file is written (read-only stores
+ * and commands stay untouched).  fs_probe (at store open) adds what
+ * statfs(2) and the mount table tell without writing: whether files have
+ * Unix modes (not on FAT, exFAT, NTFS, SMB).  The environment variable
+ * CEH_FS_COMPAT (test-only, ceh(1)) forces fallbacks: "nolink",
+ * "norename2", "nomodes", comma-separated.
  *
  * Messages name files by their path from the store root: the functions
  * that take "where" (the directory's path from the store root, NULL for
@@ -38,8 +64,10 @@
  *
  * Fault points (fault.h): "write", "fsync", "rename", "link", "mkdir" can
  * be made to fail; crash points "atomic-before-rename",
- * "atomic-after-rename" (every temp commit), "move-before-rename" and
- * "move-after-rename" (every move) kill the process there.
+ * "atomic-after-rename" (every temp commit), "atomic-after-claim",
+ * "move-before-rename", "move-after-link" (the target name made, the
+ * source still there) and "move-after-rename" (the source name removed)
+ * kill the process there.
  *
  * All functions take directory descriptors (openat family) and refuse to
  * follow symbolic links.
@@ -118,11 +146,33 @@ int atomic_create(int dirfd, const char *name, const void *data, size_t len,
     struct ceh_err *e);
 int atomic_create_at(int dirfd, const char *where, const char *name,
     const void *data, size_t len, struct ceh_err *e);
-/* Move NAME from fromdir to todir (never replacing); with TEMP_SYNC both
- * directories are synced, the target's first. */
+/* Move NAME from fromdir to todir (never replacing; class 4 if the target
+ * exists): move_begin + move_end; with TEMP_SYNC both directories are
+ * synced, the target's first. */
 int move_file(int fromdir, const char *fromwhere, int todir,
     const char *towhere, const char *name, enum temp_sync sync,
     struct ceh_err *e);
+/* The target name made (a failed sync takes it back); then the source
+ * name removed (absent is fine). */
+int move_begin(int fromdir, const char *fromwhere, int todir,
+    const char *towhere, const char *name, enum temp_sync sync,
+    struct ceh_err *e);
+int move_end(int fromdir, const char *fromwhere, const char *name,
+    enum temp_sync sync, struct ceh_err *e);
+
+/* What the file system of the store can do (see the top). */
+struct fs_caps {
+	int loaded;
+	int forced;		/* CEH_FS_COMPAT set some of these */
+	int no_link;		/* no hard links */
+	int no_rename2;		/* no renameat2(RENAME_NOREPLACE) */
+	int no_modes;		/* no Unix modes (FAT, exFAT, NTFS, SMB) */
+	char fstype[32];	/* as the mount table names it, or "" */
+};
+/* The process's view (learnt as it goes); valid for the process. */
+const struct fs_caps *fs_caps(void);
+/* At store open: statfs of dirfd and the mount table, no write. */
+void fs_probe(int dirfd);
 /* fsync a directory; what names it in the message. */
 int fsync_dir(int dirfd, const char *what, struct ceh_err *e);
 

@@ -729,6 +729,100 @@ bundle_check(struct store *s, struct person *p, const struct application *app,
 	return rc < 0 ? -1 : 0;
 }
 
+/* ---- two copies of one archive (an interrupted move) ---- */
+
+/* The archive holds every attachment the document lists, verified
+ * (entries it does not list are leftovers, removed later). */
+static int
+twin_matches(struct store *s, const struct application *app,
+    const char *buf, size_t len)
+{
+	struct ceh_err e;
+	struct scan sc;
+	size_t bad;
+	zip_t *za;
+
+	if ((za = open_mem(buf, len, ZIP_CHECKCONS | ZIP_RDONLY, NULL, "zip",
+	    &e)) == NULL)
+		return 0;
+	scan_doc(app, 0, &sc);
+	scan_match(za, &sc, 1);
+	bad = scan_verify(za, &sc, read_limit(s, app));
+	scan_release(&sc);
+	zip_discard(za);
+	return bad == 0;
+}
+
+/* Every entry of the archive in lb is in the one in wb with the same
+ * name, size and CRC-32. */
+static int
+twin_covers(const char *wb, size_t wl, const char *lb, size_t ll)
+{
+	struct ceh_err e;
+	zip_t *w, *l;
+	zip_int64_t i, n;
+	int ok = 1;
+
+	if ((w = open_mem(wb, wl, ZIP_CHECKCONS | ZIP_RDONLY, NULL, "zip",
+	    &e)) == NULL)
+		return 0;
+	if ((l = open_mem(lb, ll, ZIP_CHECKCONS | ZIP_RDONLY, NULL, "zip",
+	    &e)) == NULL) {
+		zip_discard(w);
+		return 0;
+	}
+	n = zip_get_num_entries(l, 0);
+	for (i = 0; ok && i < n; i++) {
+		zip_stat_t a, b;
+		const char *nm = zip_get_name(l, (zip_uint64_t)i,
+		    ZIP_FL_ENC_RAW);
+
+		zip_stat_init(&a);
+		zip_stat_init(&b);
+		ok = nm && zip_stat_index(l, (zip_uint64_t)i, 0, &a) == 0 &&
+		    zip_stat(w, nm, ZIP_FL_ENC_RAW, &b) == 0 &&
+		    (a.valid & b.valid & (ZIP_STAT_SIZE | ZIP_STAT_CRC)) ==
+		    (ZIP_STAT_SIZE | ZIP_STAT_CRC) && a.size == b.size &&
+		    a.crc == b.crc;
+	}
+	zip_discard(l);
+	zip_discard(w);
+	return ok;
+}
+
+int
+bundle_twins(struct store *s, struct person *p,
+    const struct application *app, enum stage a, enum stage b,
+    struct ceh_err *e)
+{
+	char name[64], *ba = NULL, *bb = NULL;
+	size_t la, lb;
+	size_t bound = (size_t)s->cfg.attach_max_total + ZIP_SLACK +
+	    1024 * (doc_count(app) + 16);
+	int rc = TWIN_BOTH, ma, mb;
+
+	snprintf(name, sizeof(name), "%s.zip", uniq_of(app));
+	if (read_file_at(p->stagefd[a], name, bound, &ba, &la, e) < 0)
+		return -1;
+	if (read_file_at(p->stagefd[b], name, bound, &bb, &lb, e) < 0) {
+		free(ba);
+		return -1;
+	}
+	if (la == lb && memcmp(ba, bb, la) == 0)
+		rc = TWIN_SAME;
+	else {
+		ma = twin_matches(s, app, ba, la);
+		mb = twin_matches(s, app, bb, lb);
+		if (ma && twin_covers(ba, la, bb, lb))
+			rc = TWIN_KEEP_A;
+		else if (!ma && mb && twin_covers(bb, lb, ba, la))
+			rc = TWIN_KEEP_B;
+	}
+	free(ba);
+	free(bb);
+	return rc;
+}
+
 /* ---- adding ---- */
 
 struct newfile {

@@ -115,6 +115,20 @@ int bundle_check(struct store *s, struct person *p,
     struct bundle_report *rep, int repair, struct ceh_err *e);
 
 /*
+ * The archive of app is in two stage folders: a, next to its document,
+ * and b (a move interrupted by a power loss).  Which copy is the
+ * evidence: TWIN_SAME (the same bytes), TWIN_KEEP_A (a holds every
+ * attachment the document lists, verified, and every entry of b with the
+ * same name, size and CRC-32: b tells nothing more), TWIN_KEEP_B (the
+ * other way round, a failing the document), else TWIN_BOTH (neither may
+ * go: both are kept and reported).  -1 if one cannot be read.
+ */
+enum { TWIN_BOTH, TWIN_SAME, TWIN_KEEP_A, TWIN_KEEP_B };
+int bundle_twins(struct store *s, struct person *p,
+    const struct application *app, enum stage a, enum stage b,
+    struct ceh_err *e);
+
+/*
  * Write the attachments of app (all years, or only `year` when not 0)
  * into dirfd as YEAR/NAME, NAME the validated display name (" (2)" etc.
  * added before the extension for repeated names).  Files are created

@@ -19,6 +19,10 @@
  *                              called (readers, between two steps).
  *
  * With neither variable set, both functions cost one branch.
+ *
+ * The power-loss test records the order of every change and sync at the
+ * system-call level instead (tests/torture/oplog.c, preloaded), so that
+ * no call can escape the record, whatever file of lib/ makes it.
  */
 #ifndef CEH_FAULT_H
 #define CEH_FAULT_H

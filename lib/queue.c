@@ -53,29 +53,103 @@ unit_dir(struct store *s, const char *unit, int create, struct ceh_err *e)
 	return ufd;
 }
 
-int
-queue_add(struct store *s, const char *unit, const char *appid, int sync,
-    struct ceh_err *e)
+/*
+ * A new entry: created with O_EXCL and its content (none, or a listing
+ * cache line), with sync the file and then the folder fsynced, so the
+ * name is durable and names an inode that is (ext2 writes neither for
+ * the other).  An existing entry is left as it is (a stale one's cache
+ * line names other document bytes and is ignored by readers).
+ */
+static int
+entry_create(int ufd, const char *unit, const char *appid,
+    const struct sbuf *line, int sync, struct ceh_err *e)
 {
-	int ufd, fd, rc = 0;
+	int fd, rc = 0;
+
+	if (fault_hit("write")) {
+		errno = ENOSPC;
+		fd = -1;
+	} else
+		fd = openat(ufd, appid, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return sync ? fsync_dir(ufd, unit, e) : 0;
+	if (fd < 0)
+		return ceh_fail_errno(e, "cannot add '%s' to the queue of %s",
+		    appid, unit);
+	if (line && line->len && write_all(fd, line->buf, line->len) < 0)
+		rc = ceh_fail_errno(e, "cannot add '%s' to the queue of %s",
+		    appid, unit);
+	if (rc == 0 && sync && fsync(fd) < 0)
+		rc = ceh_fail_errno(e, "cannot add '%s' to the queue of %s",
+		    appid, unit);
+	close(fd);
+	if (rc < 0) {
+		unlinkat(ufd, appid, 0);
+		return -1;
+	}
+	return sync ? fsync_dir(ufd, unit, e) : 0;
+}
+
+static int
+add_entry(struct store *s, const char *unit, const char *appid,
+    const struct sbuf *line, int sync, struct ceh_err *e)
+{
+	int ufd, rc;
 
 	if (!appid_name_ok(appid))
 		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
 		    "id", appid);
 	if ((ufd = unit_dir(s, unit, 1, e)) < 0)
 		return -1;
-	if (fault_hit("write")) {
-		errno = ENOSPC;
-		fd = -1;
-	} else
-		fd = openat(ufd, appid, O_WRONLY | O_CREAT | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-	if (fd < 0)
-		rc = ceh_fail_errno(e, "cannot add '%s' to the queue of %s",
-		    appid, unit);
-	else
-		close(fd);
-	if (rc == 0 && sync)
+	rc = entry_create(ufd, unit, appid, line, sync, e);
+	close(ufd);
+	return rc;
+}
+
+int
+queue_add(struct store *s, const char *unit, const char *appid, int sync,
+    struct ceh_err *e)
+{
+	return add_entry(s, unit, appid, NULL, sync, e);
+}
+
+static int note_line(const struct application *app, const char *hex,
+    struct sbuf *sb);
+
+int
+queue_add_app(struct store *s, const char *unit,
+    const struct application *app, const char *doc_sha256, int sync,
+    struct ceh_err *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+
+	if (doc_sha256 == NULL || !note_line(app, doc_sha256, &sb))
+		sb.len = 0;
+	rc = add_entry(s, unit, app->id, &sb, sync, e);
+	sb_release(&sb);
+	return rc;
+}
+
+int
+queue_del_sync(struct store *s, const char *unit, const char *appid,
+    int sync, struct ceh_err *e)
+{
+	int ufd, rc = 0;
+
+	if (!appid_name_ok(appid))
+		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
+		    "id", appid);
+	if ((ufd = unit_dir(s, unit, 0, e)) < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	if (unlinkat(ufd, appid, 0) < 0) {
+		if (errno != ENOENT)
+			rc = ceh_fail_errno(e, "cannot remove '%s' from the "
+			    "queue of %s", appid, unit);
+	} else if (sync)
+		/* the freed inode must not be reused while the name is
+		 * still on disk (ext2): the folder is synced at once */
 		rc = fsync_dir(ufd, unit, e);
 	close(ufd);
 	return rc;
@@ -85,18 +159,7 @@ int
 queue_del(struct store *s, const char *unit, const char *appid,
     struct ceh_err *e)
 {
-	int ufd, rc = 0;
-
-	if (!appid_name_ok(appid))
-		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
-		    "id", appid);
-	if ((ufd = unit_dir(s, unit, 0, e)) < 0)
-		return e->code == CEH_ENOTFOUND ? 0 : -1;
-	if (unlinkat(ufd, appid, 0) < 0 && errno != ENOENT)
-		rc = ceh_fail_errno(e, "cannot remove '%s' from the queue of "
-		    "%s", appid, unit);
-	close(ufd);
-	return rc;
+	return queue_del_sync(s, unit, appid, 1, e);
 }
 
 int
@@ -390,10 +453,11 @@ queue_note(struct store *s, const char *unit, int reviewfd,
 		sb_release(&sb);
 		return -1;
 	}
-	/* a cache: not synced; a failure leaves the entry as it was */
+	/* a cache: its content is not synced; a failure leaves the entry
+	 * as it was; the folder is, for the entry it replaced is freed */
 	snprintf(where, sizeof(where), "queues/%s", unit);
 	if (temp_file(&t, ufd, where, app->id, sb.buf, sb.len, TEMP_NOSYNC,
-	    e) < 0 || temp_commit(&t, e) < 0)
+	    e) < 0 || temp_commit(&t, e) < 0 || fsync_dir(ufd, where, e) < 0)
 		rc = -1;
 	close(ufd);
 	sb_release(&sb);

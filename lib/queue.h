@@ -29,14 +29,28 @@
 struct ceh_err;
 struct store;
 
-/* Add STORE/queues/UNIT/APPID (existing is fine).  With sync, the unit's
- * folder is fsynced, so the entry is durable when this returns. */
+/* Add STORE/queues/UNIT/APPID (existing is fine: left as it is).  With
+ * sync the new entry and then the unit's folder are fsynced, so the entry
+ * is durable when this returns. */
 int queue_add(struct store *s, const char *unit, const char *appid, int sync,
     struct ceh_err *e);
-/* Remove the entry (absent is fine).  Not synced: a stale entry is
- * harmless. */
+/* queue_add holding the listing cache line of app, whose document bytes
+ * (to be committed) hash to doc_sha256: written with the entry, before
+ * the document is committed (readers use it only once the document in
+ * review/ has those bytes), so no transition rewrites an entry. */
+struct application;
+int queue_add_app(struct store *s, const char *unit,
+    const struct application *app, const char *doc_sha256, int sync,
+    struct ceh_err *e);
+/* Remove the entry (absent is fine).  queue_del syncs the unit's folder
+ * when it removed one: the entry's inode is freed, and a file system
+ * without a journal (ext2) may give it to the next file or folder made
+ * while the name is still on disk.  queue_del_sync without sync is for a
+ * batch, which syncs the store before it makes anything new. */
 int queue_del(struct store *s, const char *unit, const char *appid,
     struct ceh_err *e);
+int queue_del_sync(struct store *s, const char *unit, const char *appid,
+    int sync, struct ceh_err *e);
 /* temp_sweep of queues/ and every unit's folder in it: temp files of the
  * listing cache writer, and the ".note.*" files older versions left. */
 struct sweep;
@@ -72,9 +86,10 @@ int queue_read_app(struct store *s, const char *appid,
  * The listing cache.  An entry may hold one line: the SHA-256 of the
  * document's bytes in review/ and the columns of `ceh list` (id, name, ID
  * number, employer, education, phone, years, series), tab-separated.
- * queue_note writes it (temp file and rename, not synced: it is a cache)
- * after a transition has put the document in review/; reviewfd is the
- * person's review/ folder.  The line depends only on the document, so
+ * A transition writes it with the entry (queue_add_app); queue_note
+ * (fsck) rewrites it for a document in review/ (temp file and rename, the
+ * content not synced: it is a cache; the folder synced, since the old
+ * entry is freed); reviewfd is the person's review/ folder.  The line depends only on the document, so
  * stores with equal documents have equal indexes.
  *
  * queue_read_listing reads the document (one openat2) and, if its bytes

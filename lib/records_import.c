@@ -729,6 +729,9 @@ remove_created(int recfd, struct syncset *ss)
 		    sb.st_ino == ss->created[i].ino &&
 		    committed(&now, ss->created[i].name) == 0)
 			(void)unlinkat(recfd, ss->created[i].name, 0);
+	/* freed inodes: durable before anything new is made (ext2) */
+	if (ss->ncreated)
+		(void)fsync(recfd);
 	ss->ncreated = 0;
 }
 

@@ -20,8 +20,9 @@
 
 #define WRITER ".writer"
 #define WRITER_MAX 1024
-/* a marker that does not parse is being written (O_EXCL, then the
- * text) unless it is older than this */
+/* a marker that does not parse (published whole by atomic_create, so
+ * only damage or the claim of a file system without links) counts as
+ * being written unless it is older than this */
 #define WRITER_UNSET_SECS 60
 
 /* This computer: host name and boot id (a marker of an earlier boot is
@@ -59,7 +60,7 @@ writer_create(struct store *s, struct records_writer *w, struct ceh_err *e)
 	char host[256], boot[64], since[32];
 	time_t t = time(NULL);
 	struct tm tm;
-	int fd, n;
+	int n;
 
 	this_machine(host, sizeof(host), boot, sizeof(boot));
 	gmtime_r(&t, &tm);
@@ -67,17 +68,10 @@ writer_create(struct store *s, struct records_writer *w, struct ceh_err *e)
 	n = snprintf(w->text, sizeof(w->text), "ceh-writer 1\nhost %s\n"
 	    "pid %ld\nboot %s\nsince %s\nlocks %s\n", host, (long)getpid(),
 	    boot, since, locks_name(w->locks));
-	fd = openat(s->rootfd, WRITER, O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == EEXIST)
-		return 1;
-	if (fd < 0)
-		return ceh_fail_errno(e, "cannot create '%s'", WRITER);
-	if (write_all(fd, w->text, (size_t)n) < 0 || close(fd) < 0) {
-		ceh_fail_errno(e, "cannot write '%s'", WRITER);
-		(void)unlinkat(s->rootfd, WRITER, 0);
-		return -1;
-	}
+	/* published whole (temp file, fsync, no-overwrite link): a power
+	 * loss never leaves a marker without its holder */
+	if (atomic_create(s->rootfd, WRITER, w->text, (size_t)n, e) < 0)
+		return e->code == CEH_ESTATE ? 1 : -1;
 	w->held = 1;
 	return 0;
 }
@@ -148,8 +142,10 @@ writer_remove_if(struct store *s, const char *text)
 
 	if (read_file_at(s->rootfd, WRITER, WRITER_MAX, &buf, &len, &e) < 0)
 		return;
-	if (strcmp(buf, text) == 0)
-		(void)unlinkat(s->rootfd, WRITER, 0);
+	/* the removal is made durable before anything new is allocated (a
+	 * freed inode must not be reused while its name is on disk) */
+	if (strcmp(buf, text) == 0 && unlinkat(s->rootfd, WRITER, 0) == 0)
+		(void)fsync(s->rootfd);
 	free(buf);
 }
 

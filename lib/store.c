@@ -14,8 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "err.h"
 #include "fault.h"
+#include "hash.h"
 #include "store.h"
 #include "util.h"
 #include "xalloc.h"
@@ -127,6 +129,26 @@ mkdir_parents(const char *path)
 	free(p);
 }
 
+/* A new directory's entry in its parent, durable (best effort: the store
+ * is made again by a second init if it is lost). */
+static void
+sync_parent(const char *path)
+{
+	char *p = xstrdup(path), *slash = strrchr(p, '/');
+	int fd;
+
+	if (slash == p)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? p : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(p);
+}
+
 int
 store_init(const char *path, const char *datadir, struct ceh_err *e)
 {
@@ -139,8 +161,12 @@ store_init(const char *path, const char *datadir, struct ceh_err *e)
 	int rootfd = -1, fd, i, rc = -1;
 
 	mkdir_parents(path);
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return ceh_fail_errno(e, "cannot create store '%s'", path);
+	if (mkdir(path, 0700) < 0) {
+		if (errno != EEXIST)
+			return ceh_fail_errno(e, "cannot create store '%s'",
+			    path);
+	} else
+		sync_parent(path);
 	rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return ceh_fail_errno(e, "cannot open store '%s'", path);
@@ -245,6 +271,11 @@ store_open(struct store *s, const char *path, struct ceh_err *e)
 	close(fd);
 	s->rules.codes = &s->codes;
 	s->rules.max_half_year = s->cfg.max_hours_year * 2;
+	fs_probe(s->rootfd);
+	s->fs = fs_caps();
+	/* one answer to "does this file system keep modes": both probes */
+	if (s->fs->no_modes)
+		s->has_modes = 0;
 	return 0;
 fail:
 	store_close(s);
@@ -882,8 +913,57 @@ stranger_in_person(int dirfd, const char *name, void *arg)
 	return 0;
 }
 
-/* Step 2 for one document: reported if it is in a second folder too, then
- * moved to the folder its stage names. */
+/* Remove NAME from folder f (a copy another folder holds, or an empty
+ * claim), synced at once (its inode is freed); what says why. */
+static int
+remove_copy(struct repair_walk *w, enum stage f, const char *name,
+    const char *what)
+{
+	struct person *p = w->p;
+	char where[48];
+
+	w->rep->problems++;
+	if (!w->repair) {
+		say(w->rep, "%s/%s/%s: %s", p->dir, stage_name(f), name, what);
+		return 0;
+	}
+	person_folder(p, f, where, sizeof(where));
+	if (unlinkat(p->stagefd[f], name, 0) < 0 ||
+	    fsync_dir(p->stagefd[f], where, w->e) < 0) {
+		say(w->rep, "%s/%s/%s: %s, cannot remove it: %s", p->dir,
+		    stage_name(f), name, what, strerror(errno));
+		return 0;
+	}
+	w->rep->problems--;
+	w->rep->copies_removed++;
+	say(w->rep, "%s/%s/%s: %s, removed", p->dir, stage_name(f), name, what);
+	return 0;
+}
+
+/* The same bytes in two folders: 1, else 0 (or unreadable). */
+static int
+same_bytes(int fa, int fb, const char *name)
+{
+	struct ceh_err sub;
+	char *a, *b;
+	size_t la, lb;
+	int same;
+
+	if (read_file_at(fa, name, DOC_MAX_BYTES, &a, &la, &sub) < 0)
+		return 0;
+	if (read_file_at(fb, name, DOC_MAX_BYTES, &b, &lb, &sub) < 0) {
+		free(a);
+		return 0;
+	}
+	same = la == lb && memcmp(a, b, la) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
+/* Step 2 for one document: a copy in a second folder (a move cut short
+ * by a power loss leaves the same bytes in both) is resolved, then the
+ * document is moved to the folder its stage names. */
 static int
 repair_doc(struct repair_walk *w, const char *name)
 {
@@ -892,29 +972,71 @@ repair_doc(struct repair_walk *w, const char *name)
 	struct stat st;
 	int other, g = 0;
 
-	/* one name in two folders: never merged by guesswork */
-	for (other = w->f + 1; other < STAGE__COUNT; other++)
-		if (p->stagefd[other] >= 0 && fstatat(p->stagefd[other], name,
-		    &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			say(w->rep, "%s: %s is in both %s/ and %s/ (left alone: "
-			    "keep the right one by hand)", p->dir, name,
-			    stage_name(w->f), stage_name(other));
-			w->rep->problems++;
-		}
 	/* unreadable: left where it is, for the full reader of the caller
 	 * (fsck, the command) to report */
-	if (doc_stage_peek(p, w->f, name, &g, &sub) < 0 || g == (int)w->f)
+	if (doc_stage_peek(p, w->f, name, &g, &sub) < 0)
+		return 0;
+	for (other = 0; other < STAGE__COUNT; other++) {
+		if (other == (int)w->f || p->stagefd[other] < 0 ||
+		    fstatat(p->stagefd[other], name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0 || st.st_size == 0)
+			continue;	/* none, or a claim (step 2a) */
+		if (!same_bytes(p->stagefd[w->f], p->stagefd[other], name)) {
+			/* two versions: never merged by guesswork */
+			if (other > (int)w->f) {
+				say(w->rep, "%s: %s is in both %s/ and %s/ "
+				    "with different contents (left alone: "
+				    "keep the right one by hand)", p->dir,
+				    name, stage_name(w->f), stage_name(other));
+				w->rep->problems++;
+			}
+			return 0;
+		}
+		/* one document twice: the copy outside its stage's folder
+		 * goes (if neither is, the later one) */
+		if (other == g || (g != (int)w->f && other < (int)w->f))
+			return remove_copy(w, w->f, name, "a second copy of "
+			    "the document (an interrupted move)");
+	}
+	if (g == (int)w->f)
 		return 0;
 	return move_or_report(p, w->f, (enum stage)g, name, w->repair,
 	    "its stage is", &w->rep->moved, w->rep, w->e);
 }
 
-/* Step 2: every name of one stage folder. */
+/* An empty UNIQ.yaml (no document is empty), or an empty UNIQ.zip with a
+ * non-empty copy in another folder (an interrupted copy-move); an empty
+ * archive alone is left for the reader to report as damaged. */
 static int
-repair_name(int dirfd, const char *name, void *arg)
+empty_claim(struct repair_walk *w, int dirfd, const char *name)
+{
+	char uniq[APP_UNIQ_LEN + 1];
+	struct stat st;
+	int g;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_size != 0)
+		return 0;
+	if (app_file_name(name, ".yaml", uniq))
+		return 1;
+	if (!app_file_name(name, ".zip", uniq))
+		return 0;
+	for (g = 0; g < STAGE__COUNT; g++)
+		if (g != (int)w->f && w->p->stagefd[g] >= 0 &&
+		    fstatat(w->p->stagefd[g], name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0)
+			return 1;
+	return 0;
+}
+
+/* Step 2a: the leftovers of interrupted writes in a stage folder, gone
+ * before any document is looked at (a claim is in a move's way). */
+static int
+repair_leftover(int dirfd, const char *name, void *arg)
 {
 	struct repair_walk *w = arg;
-	char uniq[APP_UNIQ_LEN + 1], where[48];
+	char where[48];
 	struct sweep sw = { w->repair, 0, 0, w->rep->say, w->rep->arg };
 
 	if (is_temp_name(name) || libzip_temp(name)) {
@@ -923,8 +1045,30 @@ repair_name(int dirfd, const char *name, void *arg)
 		    sizeof(where)), name, &sw);
 		w->rep->temps_removed += sw.removed;
 		w->rep->problems += sw.found - sw.removed;
+		if (sw.removed)
+			(void)fsync_dir(dirfd, where, w->e);
 		return 0;
 	}
+	if (empty_claim(w, dirfd, name))
+		/* a name claimed by a publish without hard links, never
+		 * filled (atomic.h) */
+		return remove_copy(w, w->f, name, "empty: the claim of an "
+		    "interrupted write") < 0 ? 1 : 0;
+	return 0;
+}
+
+/* Step 2b: every other name of one stage folder. */
+static int
+repair_name(int dirfd, const char *name, void *arg)
+{
+	struct repair_walk *w = arg;
+	char uniq[APP_UNIQ_LEN + 1];
+	struct stat st;
+
+	(void)dirfd;
+	if (is_temp_name(name) || libzip_temp(name) ||
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;	/* reported by step 2a, or gone */
 	if (app_file_name(name, ".yaml", uniq))
 		return repair_doc(w, name) < 0 ? 1 : 0;
 	if (!app_file_name(name, ".zip", uniq)) {
@@ -932,6 +1076,49 @@ repair_name(int dirfd, const char *name, void *arg)
 		    w->p->dir, stage_name(w->f), name);
 		w->rep->problems++;
 	}
+	return 0;
+}
+
+/*
+ * The archive is also next to its document, in folder g: an interrupted
+ * move.  The copy that holds the evidence the document lists wins; the
+ * other goes only if it holds nothing more (bundle_twins); otherwise both
+ * stay and are reported.
+ */
+static int
+repair_zip_twin(struct repair_walk *w, enum stage g, const char *uniq,
+    const char *name)
+{
+	struct person *p = w->p;
+	struct application app;
+	struct ceh_err sub;
+	char where[48];
+	int t;
+
+	if (app_read(w->s, p, g, uniq, &app, &sub) < 0)
+		return 0;	/* the caller's reader reports the document */
+	t = bundle_twins(w->s, p, &app, g, w->f, &sub);
+	app_release(&app);
+	if (t == TWIN_SAME || t == TWIN_KEEP_A)
+		return remove_copy(w, w->f, name, t == TWIN_SAME ?
+		    "a second copy of the archive (an interrupted move)" :
+		    "an older copy of the archive next to the document holds "
+		    "nothing more");
+	if (t == TWIN_KEEP_B) {
+		/* ours is the evidence: it replaces the one next to the
+		 * document, which holds nothing more */
+		if (w->repair && (unlinkat(p->stagefd[g], name, 0) < 0 ||
+		    fsync_dir(p->stagefd[g], person_folder(p, g, where,
+		    sizeof(where)), w->e) < 0))
+			return -1;
+		return move_or_report(p, w->f, g, name, w->repair,
+		    "holds the evidence the document lists; belongs in",
+		    &w->rep->zips_moved, w->rep, w->e);
+	}
+	say(w->rep, "%s: %s is in both %s/ and %s/ with different evidence "
+	    "(both kept: keep the right one by hand)", p->dir, name,
+	    stage_name(w->f), stage_name(g));
+	w->rep->problems++;
 	return 0;
 }
 
@@ -960,6 +1147,8 @@ repair_zip(int dirfd, const char *name, void *arg)
 		w->rep->problems++;
 		return 0;
 	}
+	if (fstatat(p->stagefd[g], name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return repair_zip_twin(w, g, uniq, name) < 0 ? 1 : 0;
 	return move_or_report(p, w->f, g, name, w->repair, "belongs in",
 	    &w->rep->zips_moved, w->rep, w->e) < 0 ? 1 : 0;
 }
@@ -980,11 +1169,12 @@ person_repair(struct store *s, struct person *p, int repair,
 	/* a folder that cannot be read is skipped here: the caller's
 	 * reader reports it */
 	(void)dir_each(p->fd, stranger_in_person, &w);
-	for (step = 2; step <= 3; step++)
+	for (step = 1; step <= 3; step++)
 		for (f = 0; f < STAGE__COUNT; f++) {
 			w.f = (enum stage)f;
 			if (p->stagefd[f] >= 0 && dir_each(p->stagefd[f],
-			    step == 2 ? repair_name : repair_zip, &w) == 1)
+			    step == 1 ? repair_leftover : step == 2 ?
+			    repair_name : repair_zip, &w) == 1)
 				return -1;
 		}
 	return 0;
@@ -1101,15 +1291,19 @@ app_prepare(struct store *s, struct person *p, const struct application *app,
 	c->p = p;
 	c->from = folder;
 	c->to = app->stage;
-	c->sync = sync;
+	/* without hard links a move is a copy, synced on its own (atomic.h):
+	 * the whole commit is then synced step by step */
+	c->sync = fs_caps()->no_link ? COMMIT_SYNC : sync;
 	snprintf(c->appid, sizeof(c->appid), "%s", app->id);
 	snprintf(c->status, sizeof(c->status), "%s", app_status(app));
 	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
 	rc = doc_emit(app, &sb, e);
-	if (rc == 0)
+	if (rc == 0) {
+		sha256_hex(sb.buf, sb.len, c->sha256);
 		rc = temp_file(&c->tmp, p->stagefd[folder], person_folder(p,
 		    folder, where, sizeof(where)), name, sb.buf, sb.len,
-		    sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC, e);
+		    c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC, e);
+	}
 	sb_release(&sb);
 	return rc;
 }
@@ -1127,41 +1321,76 @@ app_commit_late(const struct app_commit *c, const char *why,
 	ceh_err_prefix(e, "%s is now %s but %s", c->appid, c->status, why);
 }
 
+#define COMMIT_LATE_MOVE "is not in its stage folder yet (run 'ceh fsck " \
+	"--repair')"
+
 int
 app_finish(struct store *s, struct app_commit *c, struct ceh_err *e)
 {
 	struct person *p = c->p;
 	enum temp_sync sync = c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC;
-	char zip[64], from[48], to[48];
+	char from[48], to[48];
 	struct stat st;
-	int fd = p->stagefd[c->from];
+	int fd = p->stagefd[c->from], tofd = p->stagefd[c->to];
 
-	(void)s;
 	person_folder(p, c->from, from, sizeof(from));
 	person_folder(p, c->to, to, sizeof(to));
 	if (temp_commit(&c->tmp, e) < 0)
 		return -1;
 	c->committed = 1;
+	/* the old document's inode is freed: durable before anything new */
 	if (sync == TEMP_SYNC && fsync_dir(fd, from, e) < 0)
 		goto late_sync;
 	if (c->to == c->from)
 		return 0;
 	crash_point("commit-after-write");
-	if (move_file(fd, from, p->stagefd[c->to], to, c->tmp.target, sync,
-	    e) < 0)
+	snprintf(c->zip, sizeof(c->zip), "%.20s.zip", c->tmp.target);
+	c->has_zip = fstatat(fd, c->zip, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	/* the new names first (document, archive), durable; then the old
+	 * names go */
+	if (move_begin(fd, from, tofd, to, c->tmp.target, TEMP_NOSYNC, e) < 0 ||
+	    (c->has_zip && move_begin(fd, from, tofd, to, c->zip, TEMP_NOSYNC,
+	    e) < 0))
 		goto late_move;
-	crash_point("commit-after-move");
-	snprintf(zip, sizeof(zip), "%.20s.zip", c->tmp.target);
-	if (fstatat(fd, zip, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    move_file(fd, from, p->stagefd[c->to], to, zip, sync, e) < 0)
-		goto late_move;
-	return 0;
+	if (sync == TEMP_SYNC && fsync_dir(tofd, to, e) < 0)
+		goto late_sync;
+	c->moving = 1;
+	if (sync == TEMP_NOSYNC)
+		return 0;	/* the batch syncs, then app_finish_moves */
+	return app_finish_moves(s, c, e);
 late_sync:
 	app_commit_late(c, COMMIT_LATE_SYNC, e);
 	return -1;
 late_move:
-	app_commit_late(c, "is not in its stage folder yet (run 'ceh fsck "
-	    "--repair')", e);
+	app_commit_late(c, COMMIT_LATE_MOVE, e);
+	return -1;
+}
+
+int
+app_finish_moves(struct store *s, struct app_commit *c, struct ceh_err *e)
+{
+	struct person *p = c->p;
+	enum temp_sync sync = c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC;
+	char from[48];
+	int fd = p->stagefd[c->from];
+
+	(void)s;
+	if (!c->moving)
+		return 0;
+	c->moving = 0;
+	person_folder(p, c->from, from, sizeof(from));
+	if (move_end(fd, from, c->tmp.target, TEMP_NOSYNC, e) < 0)
+		goto late;
+	crash_point("commit-after-move");
+	if (c->has_zip && move_end(fd, from, c->zip, TEMP_NOSYNC, e) < 0)
+		goto late;
+	if (sync == TEMP_SYNC && fsync_dir(fd, from, e) < 0) {
+		app_commit_late(c, COMMIT_LATE_SYNC, e);
+		return -1;
+	}
+	return 0;
+late:
+	app_commit_late(c, COMMIT_LATE_MOVE, e);
 	return -1;
 }
 

@@ -59,6 +59,9 @@ struct store {
 	gid_t group;		/* whose store it is */
 	int allow_owner;	/* --allow-owner: write it all the same */
 	int has_modes;		/* its filesystem keeps Unix modes */
+	/* what its file system can do (atomic.h: fs_probe at open, then
+	 * learnt as the process goes): no_link, no_rename2, no_modes */
+	const struct fs_caps *fs;
 };
 
 /* $CEH_STORE, else ${XDG_DATA_HOME:-$HOME/.local/share}/ceh.  Caller
@@ -178,6 +181,7 @@ struct repair_report {
 	long moved;		/* documents moved to the folder of their stage */
 	long zips_moved;	/* archives moved next to their document */
 	long temps_removed;	/* temp files of interrupted writes */
+	long copies_removed;	/* second copies and empty claims */
 	long problems;		/* things it could not fix (reported) */
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;
@@ -192,7 +196,16 @@ struct repair_report {
  * repair == 0 only report; with repair, missing stage folders are created
  * first.  Only each document's stage field is read (ytree_peek); a
  * document that cannot be read is left for the caller's full reader to
- * report.  A name in two stage folders is reported, never merged.
+ * report.  A name in two stage folders (a move cut short by a power loss:
+ * move_begin made the new name, the old one is still there) is resolved
+ * only when nothing can be lost: a document with the same bytes in both
+ * keeps the copy in the folder of its stage; an archive keeps the copy
+ * that holds the evidence the document lists when the other holds
+ * nothing more (bundle_twins); otherwise both are kept and reported,
+ * never merged.  An empty UNIQ.yaml or UNIQ.zip is the claim of a
+ * publish without hard links that never got its content (atomic.h): it
+ * is removed.  Every removal is synced at once (a freed inode must be
+ * durable before anything new is made).
  */
 int person_repair(struct store *s, struct person *p, int repair,
     struct repair_report *rep, struct ceh_err *e);
@@ -230,10 +243,20 @@ int app_create(struct store *s, struct person *p,
  *                failure leaves the store as it was.
  *   app_finish   rename the temp over UNIQ.yaml (the commit point; crash
  *                points "atomic-before-rename", "atomic-after-rename"),
- *                "commit-after-write", move UNIQ.yaml to the folder of its
- *                stage, "commit-after-move", move UNIQ.zip after it.  With
- *                COMMIT_SYNC the folders are synced on the way.  A failure
- *                after the commit point says "ID is now STATUS but ..."
+ *                with COMMIT_SYNC sync the folder (the old document's
+ *                inode is freed); if the stage changed,
+ *                "commit-after-write", then the move in two halves
+ *                (atomic.h: move_begin, move_end): UNIQ.yaml and UNIQ.zip
+ *                linked into the folder of the stage ("move-before-rename",
+ *                "move-after-link"), that folder synced, then
+ *                (app_finish_moves) the old names removed
+ *                ("move-after-rename", "commit-after-move" between the
+ *                two) and the old folder synced.  A power loss anywhere
+ *                leaves each name in the old folder, the new, or both
+ *                with the same bytes, never neither.  With COMMIT_NOSYNC
+ *                app_finish stops after the links; the batch syncs the
+ *                store and then calls app_finish_moves.  A failure after
+ *                the commit point says "ID is now STATUS but ..."
  *                (c->committed is set): the change is made and
  *                person_repair completes it.
  *   app_abort    roll a prepared commit back (no-op after app_finish).
@@ -248,13 +271,21 @@ struct app_commit {
 	enum commit_sync sync;
 	char appid[APP_ID_LEN + 1];
 	char status[32];		/* app_status of the new document */
+	char sha256[65];		/* of the new document's bytes */
 	int committed;			/* the commit point is passed */
+	int moving;			/* new names made, old ones not gone */
+	int has_zip;
+	char zip[32];			/* UNIQ.zip */
 	struct tempfile tmp;
 };
 int app_prepare(struct store *s, struct person *p,
     const struct application *app, enum stage folder, enum commit_sync sync,
     struct app_commit *c, struct ceh_err *e);
 int app_finish(struct store *s, struct app_commit *c, struct ceh_err *e);
+/* The old names' removal after a COMMIT_NOSYNC app_finish, once the
+ * batch has synced the new names (a no-op otherwise). */
+int app_finish_moves(struct store *s, struct app_commit *c,
+    struct ceh_err *e);
 void app_abort(struct app_commit *c);
 /* Say "ID is now STATUS but WHY" in front of e: a failure after the
  * commit point (app_finish's own, or the batch's store sync). */

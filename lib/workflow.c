@@ -467,7 +467,8 @@ struct wf_step {
 };
 
 /* app (decided by wf_apply) read from folder of p, waiting at old_wait
- * before: queue entry, then the new document in a temp file. */
+ * before: the new document in a temp file, then the new unit's entry
+ * with its listing cache line (the hash of those bytes). */
 static int
 wf_prepare(struct store *s, struct person *p, const struct application *app,
     enum stage folder, const char *old_wait, enum commit_sync sync,
@@ -475,29 +476,41 @@ wf_prepare(struct store *s, struct person *p, const struct application *app,
 {
 	snprintf(w->old_wait, sizeof(w->old_wait), "%s", old_wait);
 	snprintf(w->new_wait, sizeof(w->new_wait), "%s", app->waiting_at);
-	if (w->new_wait[0] && strcmp(w->new_wait, w->old_wait) != 0 &&
-	    queue_add(s, w->new_wait, app->id, sync == COMMIT_SYNC, e) < 0)
+	if (app_prepare(s, p, app, folder, sync, &w->ac, e) < 0)
 		return -1;
+	if (w->new_wait[0] && strcmp(w->new_wait, w->old_wait) != 0 &&
+	    queue_add_app(s, w->new_wait, app, w->ac.sha256,
+	    w->ac.sync == COMMIT_SYNC, e) < 0) {
+		app_abort(&w->ac);
+		return -1;
+	}
 	crash_point("wf-after-queue-add");
-	return app_prepare(s, p, app, folder, sync, &w->ac, e);
+	return 0;
 }
 
-/* The commit point and the moves, then the listing cache and the old
- * unit's entry (a stale entry is harmless, so neither can fail). */
+/* The old unit's entry (a stale entry is harmless, so this cannot
+ * fail); synced at once unless the batch syncs after. */
+static void
+wf_leave(struct store *s, struct wf_step *w, const char *appid)
+{
+	struct ceh_err sub;
+
+	crash_point("wf-before-queue-del");
+	if (w->old_wait[0] && strcmp(w->old_wait, w->new_wait) != 0)
+		(void)queue_del_sync(s, w->old_wait, appid,
+		    w->ac.sync == COMMIT_SYNC, &sub);
+}
+
+/* The commit point and the moves; with COMMIT_SYNC also the old names'
+ * removal and the old unit's entry (a batch does those after a sync). */
 static int
 wf_finish(struct store *s, struct wf_step *w, const struct application *app,
     struct ceh_err *e)
 {
-	struct ceh_err sub;
-
 	if (app_finish(s, &w->ac, e) < 0)
 		return -1;
-	crash_point("wf-before-queue-del");
-	if (w->ac.to == STAGE_REVIEW)
-		(void)queue_note(s, w->new_wait, w->ac.p->stagefd[STAGE_REVIEW],
-		    app, &sub);
-	if (w->old_wait[0] && strcmp(w->old_wait, w->new_wait) != 0)
-		(void)queue_del(s, w->old_wait, app->id, &sub);
+	if (w->ac.sync == COMMIT_SYNC)
+		wf_leave(s, w, app->id);
 	return 0;
 }
 
@@ -667,7 +680,31 @@ prepare_chunk(struct store *s, const struct wf_request *rq,
 	return 0;
 }
 
-/* Phases 3 and 4 of a chunk: commit each, then sync the store. */
+/* Say of every item committed and not failed yet that it may not
+ * survive a power loss (a sync of the store failed). */
+static void
+chunk_late(struct bitem **order, size_t k, const struct ceh_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		if (order[i]->prepared && order[i]->step.ac.committed &&
+		    order[i]->it->code == 0) {
+			struct ceh_err ie = *e;
+
+			app_commit_late(&order[i]->step.ac, COMMIT_LATE_SYNC,
+			    &ie);
+			item_fail(order[i], &ie);
+		}
+}
+
+/*
+ * Phases 3 and 4 of a chunk: commit each (the commit rename, the new
+ * names in the new folders), sync the store; then the old names and the
+ * old units' entries go, and the store is synced again.  Nothing is made
+ * between a removal and the sync after it, so no freed inode is reused
+ * while its old name may still be on disk (ext2).
+ */
 static void
 commit_chunk(struct store *s, struct bitem **order, size_t k)
 {
@@ -678,17 +715,19 @@ commit_chunk(struct store *s, struct bitem **order, size_t k)
 	for (i = 0; i < k; i++)
 		if (order[i]->prepared)
 			commit(s, order[i]);
-	if (sync_store(s, &e) == 0)
-		return;
+	if (sync_store(s, &e) < 0) {
+		chunk_late(order, k, &e);
+		return;		/* both names stay: person_repair resolves */
+	}
 	for (i = 0; i < k; i++)
-		if (order[i]->prepared && order[i]->step.ac.committed &&
-		    order[i]->it->code == 0) {
-			struct ceh_err ie = e;
-
-			app_commit_late(&order[i]->step.ac, COMMIT_LATE_SYNC,
-			    &ie);
-			item_fail(order[i], &ie);
+		if (order[i]->prepared && order[i]->step.ac.committed) {
+			if (app_finish_moves(s, &order[i]->step.ac, &e) < 0 &&
+			    order[i]->it->code == 0)
+				item_fail(order[i], &e);
+			wf_leave(s, &order[i]->step, order[i]->appid);
 		}
+	if (sync_store(s, &e) < 0)
+		chunk_late(order, k, &e);
 }
 
 /* Open and lock each person of the chunk once, in sorted order (so two

@@ -18,36 +18,44 @@
  *   return     review -> draft    reason required; resubmit starts over
  *
  * Committing.  One path for one application and for a batch, through the
- * same fault and crash points: wf_prepare adds the new unit's queue entry
- * (crash point "wf-after-queue-add") and writes the new document to a temp
- * file (app_prepare, store.h); wf_finish commits it (app_finish: the
- * commit rename, the move to the new stage folder, the zip after it;
- * crash points "atomic-before-rename", "atomic-after-rename",
- * "commit-after-write", "move-before-rename", "move-after-rename",
- * "commit-after-move"), then ("wf-before-queue-del") notes the listing
- * cache and removes the old unit's entry.  The queue index (queue.h) thus
- * stays a superset of the truth.  The sync policy is the only difference:
+ * same fault and crash points: wf_prepare writes the new document to a
+ * temp file (app_prepare, store.h) and adds the new unit's queue entry
+ * holding its listing cache line (queue_add_app; crash point
+ * "wf-after-queue-add"); wf_finish commits it (app_finish: the commit
+ * rename, the new names in the new stage folder, then the old names
+ * removed; crash points "atomic-before-rename", "atomic-after-rename",
+ * "commit-after-write", "move-before-rename", "move-after-link",
+ * "move-after-rename", "commit-after-move"), then ("wf-before-queue-del")
+ * removes the old unit's entry.  The queue index (queue.h) thus stays a
+ * superset of the truth.  The sync policy is the only difference:
  *
  * wf_commit (one application, the caller holds the person lock): every
- * step synced on its own (COMMIT_SYNC).
+ * step synced on its own (COMMIT_SYNC), each removal at once.
  *
- * wf_batch (review of many applications) commits a chunk with two
- * syncfs(2) calls instead of four fsyncs each (COMMIT_NOSYNC), and stays
- * crash-safe because nothing becomes visible before its data is durable:
+ * wf_batch (review of many applications) commits a chunk with three
+ * syncfs(2) calls instead of several fsyncs each (COMMIT_NOSYNC), and
+ * stays crash-safe, even on a file system without a journal, because
+ * nothing becomes visible before its data is durable and nothing is made
+ * between a removal and the next sync (a freed inode is never reused
+ * while its old name may still be on disk):
  *   1. under each person's lock (taken in sorted order, so two batches
  *      cannot deadlock), re-read and decide each application and
  *      wf_prepare it;
  *   2. syncfs: every temp file and queue entry is durable;
- *   3. wf_finish each (the rename is the commit point);
- *   4. syncfs: every decision is durable; only now are outcomes reported
- *      and the locks released.
+ *   3. wf_finish each (the rename is the commit point; the new names are
+ *      made, the old ones stay);
+ *   4. syncfs: every decision is durable;
+ *   5. the old names and the old units' entries are removed;
+ *   6. syncfs; only now are outcomes reported and the locks released.
  * A crash before 3 leaves only temp files (removed by the next writer or
- * fsck) and stale queue entries; a crash during 3 leaves each document
- * either old or new, in the old folder or the new, which person_repair
- * rolls forward.  Crash point "batch-after-prepare" sits between 2 and 3;
- * the points of each item count on across the chunk (POINT:N is the N-th
- * item's).  A failure after an item's commit point says "ID is now
- * STATUS but ...", in both modes.
+ * fsck) and stale queue entries; a crash during 3 to 6 leaves each
+ * document old or new, in the old folder, the new or both with the same
+ * bytes, which person_repair rolls forward.  On a file system without
+ * hard links (atomic.h) every item is committed synced on its own.  Crash
+ * point "batch-after-prepare" sits between 2 and 3; the points of each
+ * item count on across the chunk (POINT:N is the N-th item's).  A
+ * failure after an item's commit point says "ID is now STATUS but ...",
+ * in both modes.
  */
 #ifndef CEH_WORKFLOW_H
 #define CEH_WORKFLOW_H

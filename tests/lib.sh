@@ -20,12 +20,14 @@
 #                          and after a refused command
 #   mk_units               registers a standard tree of units (see below)
 set -u
-unset $(env | sed -n 's/^\(CEH_[A-Z_]*\)=.*/\1/p' | grep -v -e '^CEH_BIN$' -e '^CEH_BUILD$' -e '^CEH_VALGRIND$' -e '^CEH_ROOT$') 2>/dev/null
+unset $(env | sed -n 's/^\(CEH_[A-Z_]*\)=.*/\1/p' | grep -v -e '^CEH_BIN$' -e '^CEH_BUILD$' -e '^CEH_FS_COMPAT$' -e '^CEH_TEST_STORES$' -e '^CEH_VALGRIND$' -e '^CEH_ROOT$') 2>/dev/null
 : "${CEH_BIN:?CEH_BIN must name the ceh binary}"
 CEH_ROOT=${CEH_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 T=$(mktemp -d "${TMPDIR:-/tmp}/ceh-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-export CEH_STORE="$T/store"
+# CEH_TEST_STORES (0923): the store on another file system (a mounted
+# FAT, exFAT or NTFS image), the scratch files still in $T
+export CEH_STORE="${CEH_TEST_STORES:-$T}/store"
 export CEH_DATADIR="$CEH_ROOT/data"
 export CEH_USER=tester
 # the key folder (ceh-key(1)) is the test's own, never the user's

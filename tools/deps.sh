@@ -42,6 +42,13 @@ need perl command -v prove
 need python3 command -v python3
 need sqlite3 command -v sqlite3
 need unzip command -v zipinfo
+# tests 0923: real FAT, exFAT and NTFS images (mounted through FUSE when
+# the machine allows; skipped otherwise)
+need dosfstools command -v mkfs.vfat
+need fusefat command -v fusefat
+need ntfs-3g command -v ntfs-3g
+need exfat-fuse command -v mount.exfat-fuse
+need exfatprogs command -v mkfs.exfat
 need clang command -v clang
 need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
 [ -z "$pkgs" ] && exit 0
