@@ -13,6 +13,7 @@
 #include "err.h"
 #include "fault.h"
 #include "store.h"
+#include "trust.h"
 #include "util.h"
 #include "xalloc.h"
 #include "ytree.h"
@@ -124,7 +125,8 @@ mkdir_parents(const char *path)
 }
 
 int
-store_init(const char *path, const char *datadir, struct ceh_err *e)
+store_init(const char *path, const char *datadir, int unsigned_store,
+    struct ceh_err *e)
 {
 	struct config cfg;
 	struct sbuf sb = SBUF_INIT;
@@ -179,6 +181,7 @@ store_init(const char *path, const char *datadir, struct ceh_err *e)
 			goto out;
 	}
 	config_defaults(&cfg);
+	cfg.signed_store = !unsigned_store;
 	rc = config_emit(&cfg, &sb, e);
 	config_release(&cfg);
 	if (rc == 0)
@@ -250,6 +253,7 @@ store_close(struct store *s)
 	config_release(&s->cfg);
 	codes_release(&s->codes);
 	units_release(&s->units);
+	trust_free(s->trust);
 	free(s->root);
 	memset(s, 0, sizeof(*s));
 	s->rootfd = s->peoplefd = -1;

@@ -53,6 +53,8 @@ struct store {
 	int units_loaded;
 	struct doc_rules rules;	/* codes + limits, for doc_parse */
 	int wait_secs;		/* how long to wait for a busy lock */
+	struct trust *trust;	/* the key registry, read on demand
+				 * (trust.h) */
 };
 
 /* $CEH_STORE, else ${XDG_DATA_HOME:-$HOME/.local/share}/ceh.  Caller
@@ -62,8 +64,10 @@ char *store_default_path(void);
  * tree, or the compiled-in path).  Caller frees. */
 char *store_data_dir(void);
 
-/* Create a new store at path (class 4 if one is already there). */
-int store_init(const char *path, const char *datadir, struct ceh_err *e);
+/* Create a new store at path (class 4 if one is already there), signed
+ * unless unsigned_store (trust.h). */
+int store_init(const char *path, const char *datadir, int unsigned_store,
+    struct ceh_err *e);
 /* Open an existing store: settings, code lists.  Class 3 with a hint to
  * run `ceh init` when there is none. */
 int store_open(struct store *s, const char *path, struct ceh_err *e);
