@@ -55,6 +55,8 @@ static const struct command commands[] = {
 	    "submit a draft for review (提交)" },
 	{ "unit", cmd_unit, CMD_STORE | CMD_WRITES,
 	    "register, list and show units (单位)" },
+	{ "verify", cmd_verify, CMD_UNITS,
+	    "check an application's chain and signatures" },
 	{ "verify-slip", cmd_verify_slip, CMD_STORE,
 	    "check that a slip was issued here and still holds" },
 	{ "withdraw", cmd_withdraw, CMD_UNITS | CMD_WRITES,

@@ -255,6 +255,12 @@ trust_load(struct store *s, struct ceh_err *e)
 	return 0;
 }
 
+int
+trust_registry_check(struct store *s, struct ceh_err *e)
+{
+	return trust_load(s, e);
+}
+
 const char *
 trust_anchor_unit(struct store *s)
 {

@@ -35,6 +35,9 @@ struct ceh_key;
 struct store;
 struct application;
 
+/* Read and check trust.log (every record's chain and signature): 0, or
+ * -1 naming the first bad record (class 5). */
+int trust_registry_check(struct store *s, struct ceh_err *e);
 /* 1 if the store is signed, else 0. */
 int trust_signed(struct store *s);
 /* The anchor's key now (the first agency's, or its rotation).  Class 3

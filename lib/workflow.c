@@ -99,6 +99,7 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 	struct year_check *yc = arg;
 	const struct application *app = yc->app;
 	struct application other;
+	struct ceh_err sub;
 	size_t i;
 	int hit = 0;
 
@@ -108,6 +109,11 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 		ceh_err_prefix(yc->e, "cannot check the years approved "
 		    "before (run 'ceh fsck')");
 		return -1;
+	}
+	/* an approval that does not verify counts no hours (trust.h) */
+	if (trust_app_check(yc->s, &other, NULL, NULL, &sub) < 0) {
+		app_release(&other);
+		return 0;
 	}
 	for (i = 0; i < app->nyears && !hit; i++)
 		if (other.stage == STAGE_APPROVED &&

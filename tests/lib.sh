@@ -119,7 +119,7 @@ EMP3=91350100M000100Y43
 mk_units() {
 	_anchor=
 	if grep -q '^trust: signed' "$CEH_STORE/store.yaml" 2>/dev/null; then
-		ceh key generate --unit $AGENCY >/dev/null &&
+		mk_key $AGENCY &&
 		_anchor=$(ceh key show --unit $AGENCY | head -1) || return 1
 	fi
 	ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 ${_anchor:+--public-key "$_anchor"} >/dev/null &&
@@ -133,10 +133,15 @@ mk_units() {
 		certify_unit $_u || return 1
 	done
 }
+# mk_key CODE: unit CODE's key in the key folder, made if not there yet
+mk_key() {
+	[ -f "$XDG_CONFIG_HOME/ceh/keys/$1.key" ] ||
+	ceh key generate --unit "$1" >/dev/null
+}
 # certify_unit CODE: a new key for unit CODE in the key folder, certified
 # by the standard agency (signed stores)
 certify_unit() {
-	ceh key generate --unit "$1" >/dev/null &&
+	mk_key "$1" &&
 	ceh unit certify "$1" --as $AGENCY --public-key "$(ceh key show --unit "$1" | head -1)" >/dev/null
 }
 # Valid ID numbers for tests.
