@@ -68,8 +68,8 @@ EMP2=91430100MA4L222221
 EMP3=91350100M000100Y43
 
 # ---------------------------------------------------------------------------
-say "1. Create a store (ceh init) in $CEH_STORE"
-run init
+say "1. Create a store (ceh init; --unsigned: this tour uses no keys, see examples/four-roles.sh) in $CEH_STORE"
+run init --unsigned
 
 # ---------------------------------------------------------------------------
 say "2. Register units: agency, supervisors, employers (ceh unit add)"
