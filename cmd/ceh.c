@@ -42,6 +42,8 @@ static const struct command commands[] = {
 	{ "list", cmd_list, CMD_UNITS,
 	    "list applications, or a unit's review queue" },
 	{ "log", cmd_log, CMD_UNITS, "show the history of an application" },
+	{ "migrate", cmd_migrate, CMD_UNITS | CMD_WRITES,
+	    "upgrade a store made before trust: chain and sign histories" },
 	{ "print-slip", cmd_print_slip, CMD_STORE,
 	    "print the hour verification slip (学时认定单)" },
 	{ "records", cmd_records, CMD_STORE,

@@ -560,5 +560,47 @@ trust_app_check(struct store *s, const struct application *app,
 		if (each)
 			each(arg, i, status, fp);
 	}
+	/* history from before chains counts only once an agency has
+	 * vouched for it (ceh migrate --as) */
+	if (trust_signed(s) && app->nhistory &&
+	    app->history[0].content[0] == '\0' &&
+	    strcmp(app->history[from].what, "upgraded") != 0)
+		return ceh_fail(e, CEH_ESYS, "application %s: its history "
+		    "from before chains is not vouched for by an agency (ceh "
+		    "migrate --as AGENCY)", app->id);
 	return 0;
+}
+
+int
+trust_set_signed(struct store *s, struct ceh_err *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+
+	s->cfg.signed_store = 1;
+	rc = config_emit(&s->cfg, &sb, e);
+	if (rc == 0)
+		rc = atomic_write(s->rootfd, "store.yaml", sb.buf, sb.len, e);
+	sb_release(&sb);
+	return rc;
+}
+
+int
+trust_upgrade_app(struct store *s, struct application *app,
+    const char *agency, const struct ceh_key *signer, struct ceh_err *e)
+{
+	struct ceh_err sub;
+
+	if (chain_check(app, e) < 0)
+		return -1;
+	if (signer == NULL) {
+		if (app->nhistory && app->history[app->nhistory - 1].content[0])
+			return 0;
+	} else if (trust_app_check(s, app, NULL, NULL, &sub) == 0)
+		return 0;
+	app_add_event(app, "upgraded", NULL, NULL, NULL, signer ?
+	    "the agency takes over this state" : "history chained");
+	if (signer && chain_sign(app, agency, signer, e) < 0)
+		return -1;
+	return 1;
 }

@@ -96,6 +96,20 @@ int trust_app_check(struct store *s, const struct application *app,
     void (*each)(void *arg, size_t i, const char *status, const char *fp),
     void *arg, struct ceh_err *e);
 
+/*
+ * The upgrade of a store made before trust (ceh-migrate(1)).
+ * trust_set_signed rewrites store.yaml with "trust: signed" (the caller
+ * holds the store lock).  trust_upgrade_app appends an "upgraded" event
+ * to app when it needs one: signed by agency with signer (a signed
+ * upgrade) or unsigned (signer NULL: chaining only).  Returns 1 if app
+ * was changed (the caller commits it), 0 if it needs nothing (it
+ * verifies already, or ends with a chained event when unsigned), -1 if
+ * its chain is broken (class 5: it is left for the agency to look at).
+ */
+int trust_set_signed(struct store *s, struct ceh_err *e);
+int trust_upgrade_app(struct store *s, struct application *app,
+    const char *agency, const struct ceh_key *signer, struct ceh_err *e);
+
 struct trust;
 void trust_free(struct trust *t);
 
