@@ -200,6 +200,18 @@ printf '$ ceh import examples/provider-records.csv\n'
 say "The hours on record for a person (ceh records)"
 run records --id 43010219850312123X --year 2024
 
+# ---------------------------------------------------------------------------
+# Trust (ceh-trust(7)): this tour's store was made --unsigned; the agency
+# makes it signed.  Its private key stays outside the store (a temporary
+# file here; normally the agency's key folder, see ceh-key(1)).
+keys=$(mktemp -d "${TMPDIR:-/tmp}/ceh-demo-keys.XXXXXX")
+say "Make the store signed (ceh migrate): the agency's key becomes the trust anchor"
+run key generate --unit $AGENCY --key "$keys/agency.key"
+run migrate --as $AGENCY --key "$keys/agency.key" --public-key "$(ceh key show --key "$keys/agency.key" | head -n 1)"
+say "Who signed what (ceh verify)"
+run verify "$(app_of zhang)"
+rm -rf "$keys"
+
 say "Done.  The store is plain files:"
 (cd "$CEH_STORE" && find . -name .lock -prune -o -type f -print | LC_ALL=C sort | sed 's/^/    /')
 if [ "$keep_store" = 1 ]; then
