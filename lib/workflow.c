@@ -110,11 +110,6 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 		    "before (run 'ceh fsck')");
 		return -1;
 	}
-	/* an approval that does not verify counts no hours (trust.h) */
-	if (trust_app_check(yc->s, &other, NULL, NULL, &sub) < 0) {
-		app_release(&other);
-		return 0;
-	}
 	for (i = 0; i < app->nyears && !hit; i++)
 		if (other.stage == STAGE_APPROVED &&
 		    app_year(&other, app->years[i].year) != NULL) {
@@ -123,6 +118,10 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 			    app->id, other.id);
 			hit = 1;
 		}
+	/* an approval that does not verify counts no hours (trust.h);
+	 * checked only when it matters, as verifying costs */
+	if (hit && trust_app_check(yc->s, &other, NULL, NULL, &sub) < 0)
+		hit = 0;
 	app_release(&other);
 	return hit;
 }
@@ -449,9 +448,10 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	app->stage = t->to;
 	free(app->waiting_at);
 	app->waiting_at = xstrdup(t->to == STAGE_REVIEW ? c.next : "");
-	chain_seal(app);
-	if (trust_signed(s) && chain_sign(app, wf_signer_unit(app, rq),
-	    rq->key, e) < 0)
+	/* the event again, now that the document is what it leaves */
+	if (!trust_signed(s))
+		chain_seal(app);
+	else if (chain_sign(app, wf_signer_unit(app, rq), rq->key, e) < 0)
 		return -1;
 	if (outcome)
 		*outcome = out;
