@@ -76,6 +76,8 @@ CMD_FN(attach);
 CMD_FN(import);
 CMD_FN(records);
 CMD_FN(print_slip);
+CMD_FN(migrate);
+CMD_FN(verify);
 CMD_FN(verify_slip);
 CMD_FN(stats);
 CMD_FN(shortfall);

@@ -14,6 +14,8 @@
 #include "err.h"
 #include "store.h"
 #include "util.h"
+#include "key.h"
+#include "trust.h"
 #include "workflow.h"
 
 const char *ceh_store_path;
@@ -405,30 +407,47 @@ cmd_one_transition(int argc, char **argv, struct store *s, const char *use,
     int action)
 {
 	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
 		CMD_OPT_END
 	};
-	struct wf_request rq = { (enum wf_action)action, NULL, NULL, NULL };
+	struct wf_request rq = { (enum wf_action)action, NULL, NULL, NULL,
+	    NULL };
 	struct app_handle h;
+	struct ceh_key key;
 	struct ceh_err e;
-	const char *outcome;
+	const char *outcome, *keyopt = NULL;
 	char old[CREDIT_LEN + 1];
 	int ch, rc;
 
 	app_handle_init(&h);
-	while ((ch = cmd_getopt(argc, argv, opts)) != -1)
+	memset(&key, 0, sizeof(key));
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		if (ch == 'k') {
+			keyopt = optarg;
+			continue;
+		}
 		return cmd_opt_other(argv, use, ch);
+	}
 	if ((rc = cmd_ready(s, argc, argv, use, 1)) != CMD_GO)
 		return rc;
 	if (app_open(s, argv[optind], 1, &h, &e) < 0)
 		goto fail;
 	snprintf(old, sizeof(old), "%s", h.app.waiting_at);
+	if (trust_signed(s)) {
+		if (trust_signer(s, wf_signer_unit(&h.app, &rq), keyopt, &key,
+		    &e) < 0)
+			goto fail;
+		rq.key = &key;
+	}
 	if (wf_apply(s, &h.p, &h.app, &rq, &outcome, &e) < 0 ||
 	    wf_commit(s, &h, old, &e) < 0)
 		goto fail;
 	printf("%s\t%s\n", h.app.id, outcome);
+	key_wipe(&key);
 	app_close(&h);
 	return 0;
 fail:
+	key_wipe(&key);
 	app_close(&h);
 	return cmd_error(argv[0], &e);
 }

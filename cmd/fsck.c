@@ -24,6 +24,7 @@
 #include "records.h"
 #include "queue.h"
 #include "util.h"
+#include "trust.h"
 #include "workflow.h"
 
 static const char usage[] = "usage: ceh fsck [--repair | --read-only]\n";
@@ -149,6 +150,9 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	if ((why = flow_mismatch(&app)) != NULL)
 		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
 		    stage_name(folder), uniq, why);
+	if (trust_app_check(s, &app, NULL, NULL, &e) < 0)
+		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
+		    stage_name(folder), uniq, e.msg);
 	if (app.stage == STAGE_REVIEW) {
 		if (units_find(&s->units, app.waiting_at) == NULL)
 			problem(f, 0, "people/%s/%s/%s/%s.yaml: waits at %s, "
@@ -452,6 +456,8 @@ CMD_FN(fsck)
 	if (choose_mode(&f, ro_asked, &e) < 0)
 		return cmd_error(argv[0], &e);
 	check_top(&f);
+	if (trust_registry_check(s, &e) < 0)
+		syserr(&f, &e);
 	check_people(&f);
 	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */
 		qsort(f.expect, f.nexpect, sizeof(*f.expect), cmp_str);
@@ -469,6 +475,9 @@ CMD_FN(fsck)
 	    f.ro ? " (read-only check, no locks taken)" : "",
 	    f.busy ? "; some people were busy (retry, or use --wait)" : "",
 	    f.syserr ? "; system errors" : "");
+	if (!trust_signed(s))
+		fprintf(stderr, "ceh fsck: this store is unsigned: its "
+		    "decisions are unsigned (ceh-trust(7))\n");
 	if (f.syserr)
 		rc = CEH_ESYS;
 	else if (f.busy)

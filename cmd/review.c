@@ -8,12 +8,15 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "key.h"
+#include "trust.h"
 #include "workflow.h"
 
 static const char usage[] =
-    "usage: ceh review --as UNIT --approve [--next UNIT|agency] APP...|-\n"
-    "       ceh review --as UNIT --reject --reason TEXT APP...|-\n"
-    "       ceh review --as UNIT --return --reason TEXT APP...|-\n";
+    "usage: ceh review --as UNIT [--key FILE] --approve [--next UNIT|agency]\n"
+    "                  APP...|-\n"
+    "       ceh review --as UNIT [--key FILE] --reject --reason TEXT APP...|-\n"
+    "       ceh review --as UNIT [--key FILE] --return --reason TEXT APP...|-\n";
 
 struct tally {
 	size_t ok, failed;
@@ -68,15 +71,17 @@ CMD_FN(review)
 	static const struct option opts[] = {
 		{ "approve", no_argument, NULL, 'A' },
 		{ "as", required_argument, NULL, 'a' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "next", required_argument, NULL, 'n' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "reject", no_argument, NULL, 'J' },
 		{ "return", no_argument, NULL, 'R' },
 		CMD_OPT_END
 	};
-	struct wf_request rq = { WF_APPROVE, NULL, NULL, NULL };
+	struct wf_request rq = { WF_APPROVE, NULL, NULL, NULL, NULL };
 	char as[CREDIT_LEN + 1], next[CREDIT_LEN + 1];
-	const char *as_arg = NULL;
+	const char *as_arg = NULL, *keyopt = NULL;
+	struct ceh_key key;
 	struct tally t = { 0, 0, 0 };
 	struct wf_item *items;
 	struct ceh_err e;
@@ -100,6 +105,9 @@ CMD_FN(review)
 			break;
 		case 'a':
 			as_arg = optarg;
+			break;
+		case 'k':
+			keyopt = optarg;
 			break;
 		case 'n':
 			rq.next = optarg;
@@ -150,6 +158,12 @@ CMD_FN(review)
 		}
 		rq.next = next;
 	}
+	memset(&key, 0, sizeof(key));
+	if (trust_signed(s)) {
+		if (trust_signer(s, as, keyopt, &key, &e) < 0)
+			return cmd_error(argv[0], &e);
+		rq.key = &key;
+	}
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			if (!stdin_used && read_ids(&ids, &n) < 0) {
@@ -158,6 +172,7 @@ CMD_FN(review)
 				for (i = 0; i < n; i++)
 					free(ids[i]);
 				free(ids);
+				key_wipe(&key);
 				return cmd_error(argv[0], &e);
 			}
 			stdin_used = 1;
@@ -167,6 +182,7 @@ CMD_FN(review)
 		ids[n++] = xstrdup(argv[i]);
 	}
 	if (n == 0) {
+		key_wipe(&key);
 		free(ids);
 		fprintf(stderr, "ceh review: no application ids on standard "
 		    "input\n");
@@ -179,6 +195,7 @@ CMD_FN(review)
 		items[i].msg[0] = '\0';
 	}
 	rc = wf_batch(s, &rq, items, n, report, &t, &e);
+	key_wipe(&key);
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);

@@ -6,6 +6,7 @@
 #include "bundle.h"
 #include "cmd.h"
 #include "table.h"
+#include "trust.h"
 #include "util.h"
 
 static const char usage[] =
@@ -19,9 +20,26 @@ unit_name(struct store *s, const char *code)
 	return u ? u->name : "";
 }
 
+/* What the signatures say about app: NULL if it verifies, else why
+ * not (static).  *text is the 签名 line of the text view. */
+static const char *
+verdict(struct store *s, const struct application *app, const char **text)
+{
+	static struct ceh_err e;
+
+	if (trust_app_check(s, app, NULL, NULL, &e) < 0) {
+		*text = "NOT VERIFIED: see below and ceh verify";
+		return e.msg;
+	}
+	*text = trust_signed(s) ? "verified: every decision signed "
+	    "(ceh verify)" : "unsigned store: its decisions are unsigned";
+	return NULL;
+}
+
 static void
 show_json(struct store *s, const struct application *app)
 {
+	const char *text, *bad = verdict(s, app, &text);
 	const struct applicant_field *f;
 	struct json j;
 	struct table t;
@@ -38,6 +56,9 @@ show_json(struct store *s, const struct application *app)
 	json_int(&j, "revision", app->revision);
 	json_str(&j, "created", app->created);
 	json_str(&j, "updated", app->updated);
+	json_bool(&j, "signed_store", trust_signed(s));
+	json_bool(&j, "verified", bad == NULL);
+	json_str(&j, "verify_error", bad ? bad : "");
 	json_obj_begin(&j, "applicant");
 	for (f = applicant_fields; f->option; f++)
 		json_str(&j, f->key, applicant_get(&app->a, f->option));
@@ -161,6 +182,7 @@ show_text(struct store *s, const struct application *app)
 {
 	const struct applicant_field *f;
 	struct sbuf sb = SBUF_INIT;
+	const char *verd;
 
 	line("申报编号", app->id);
 	sb_addf(&sb, "%s", app_status(app));
@@ -169,6 +191,8 @@ show_text(struct store *s, const struct application *app)
 		    app->waiting_at);
 	line("审核状态", sb_str(&sb));
 	sb_reset(&sb);
+	(void)verdict(s, app, &verd);
+	line("签名", verd);
 	if (app_last_reason(app)[0])
 		line(strcmp(app_status(app), "退回") == 0 ? "退回原因" :
 		    "不通过意见", app_last_reason(app));
@@ -249,6 +273,13 @@ CMD_FN(show)
 	if (bundle_check(s, &h.p, &h.app, h.folder, &rep, 0, &e) < 0) {
 		app_close(&h);
 		return cmd_error(argv[0], &e);
+	}
+	{
+		const char *text, *bad = verdict(s, &h.app, &text);
+
+		/* marked, not refused: the document is shown as it is */
+		if (bad)
+			fprintf(stderr, "ceh show: NOT VERIFIED: %s\n", bad);
 	}
 	if (rep.problems || rep.leftovers) {
 		ceh_fail(&e, CEH_EINPUT, "the attachments of %s are damaged "

@@ -2,7 +2,7 @@
 #include "cmd.h"
 #include "workflow.h"
 
-static const char usage[] = "usage: ceh submit APP\n";
+static const char usage[] = "usage: ceh submit [--key FILE] APP\n";
 
 CMD_FN(submit)
 {

@@ -4,16 +4,42 @@
 #include <string.h>
 
 #include "json.h"
+#include "key.h"
+#include "trust.h"
 #include "cmd.h"
 #include "table.h"
 #include "util.h"
 
 static const char usage[] =
     "usage: ceh unit add CODE --name NAME --kind employer|supervisor|agency\n"
-    "                [--parent CODE] [--region REGION]\n"
+    "                [--parent CODE] [--region REGION] [--public-key KEY]\n"
+    "       ceh unit certify CODE --public-key KEY --as AGENCY [--key FILE]\n"
+    "       ceh unit revoke CODE --as AGENCY [--key FILE] [--effective TIME]\n"
+    "                [--reason TEXT]\n"
     "       ceh unit list [--kind KIND] [--format " FMT_LIST_USAGE "]\n"
     "                     " CMD_OUT_USAGE "\n"
     "       ceh unit show CODE [--format text|json]\n";
+
+/* --public-key at unit add sets the anchor: the store's first agency
+ * only; in a signed store the first agency must have it. */
+static int
+anchor_check(struct store *s, enum unit_kind k, int has_key,
+    struct ceh_err *e)
+{
+	const char *anchor = trust_anchor_unit(s);
+
+	if (has_key && (k != UNIT_AGENCY || anchor[0]))
+		return ceh_fail(e, CEH_EINPUT, "--public-key at unit add sets "
+		    "the trust anchor, the key of the store's first agency%s; "
+		    "certify other keys with ceh unit certify", anchor[0] ?
+		    " (already set)" : "");
+	if (!has_key && k == UNIT_AGENCY && !anchor[0] && trust_signed(s))
+		return ceh_fail(e, CEH_EINPUT, "this store is signed: its "
+		    "first agency is its trust anchor and needs --public-key "
+		    "KEY (ceh key generate), or make the store with ceh init "
+		    "--unsigned");
+	return 0;
+}
 
 static int
 unit_add(int argc, char **argv, struct store *s)
@@ -23,9 +49,12 @@ unit_add(int argc, char **argv, struct store *s)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "parent", required_argument, NULL, 'p' },
 		{ "region", required_argument, NULL, 'r' },
+		{ "public-key", required_argument, NULL, 'K' },
 		CMD_OPT_END
 	};
-	const char *name = NULL, *kind = NULL, *parent = NULL, *region = NULL;
+	const char *name = NULL, *kind = NULL, *parent = NULL, *region = NULL,
+	    *pubtext = NULL;
+	struct ceh_key pub;
 	char code[CREDIT_LEN + 1], pcode[CREDIT_LEN + 1] = "", ts[32];
 	const struct code_item *reg = NULL;
 	const struct unit *p;
@@ -41,6 +70,7 @@ unit_add(int argc, char **argv, struct store *s)
 		case 'k': kind = optarg; break;
 		case 'p': parent = optarg; break;
 		case 'r': region = optarg; break;
+		case 'K': pubtext = optarg; break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
@@ -58,6 +88,8 @@ unit_add(int argc, char **argv, struct store *s)
 	if (unit_kind_parse(kind, &k) < 0)
 		return cmd_usage_error("unit", usage, "--kind must be employer, "
 		    "supervisor or agency, not '%s'", kind);
+	if (pubtext && key_public_parse("--public-key", pubtext, &pub, &e) < 0)
+		return cmd_error("unit", &e);
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	if (region && codes_resolve(&s->codes, CL_REGION, "--region", region,
@@ -95,6 +127,8 @@ unit_add(int argc, char **argv, struct store *s)
 			goto fail;
 		}
 	}
+	if (anchor_check(s, k, pubtext != NULL, &e) < 0)
+		goto fail;
 	iso_time(now(), ts, sizeof(ts));
 	u.code = xstrdup(code);
 	u.name = xstrdup(name);
@@ -105,8 +139,13 @@ unit_add(int argc, char **argv, struct store *s)
 	s->units.v = xreallocarray(s->units.v, s->units.n + 1,
 	    sizeof(*s->units.v));
 	s->units.v[s->units.n++] = u;
-	if (units_check(&s->units, &s->codes, "units.yaml", &e) < 0 ||
-	    store_save_units(s, &e) < 0)
+	if (units_check(&s->units, &s->codes, "units.yaml", &e) < 0)
+		goto fail;
+	/* the anchor first: a crash between leaves a key for a unit not
+	 * yet registered, which unit add then registers without a key */
+	if (pubtext && trust_certify(s, code, k, pub.pub, NULL, NULL, &e) < 0)
+		goto fail;
+	if (store_save_units(s, &e) < 0)
 		goto fail;
 	lock_release(&lk);
 	printf("%s\n", code);
@@ -114,6 +153,108 @@ unit_add(int argc, char **argv, struct store *s)
 fail:
 	lock_release(&lk);
 	return cmd_error("unit", &e);
+}
+
+struct keyop {
+	char code[CREDIT_LEN + 1];
+	char as[CREDIT_LEN + 1];
+	const char *keyfile, *pubtext, *effective, *reason;
+};
+
+/* The options of certify and revoke; CMD_GO or the exit code. */
+static int
+keyop_args(int argc, char **argv, struct keyop *o)
+{
+	static const struct option opts[] = {
+		{ "public-key", required_argument, NULL, 'K' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "effective", required_argument, NULL, 't' },
+		{ "reason", required_argument, NULL, 'r' },
+		CMD_OPT_END
+	};
+	const char *as = NULL;
+	struct ceh_err e;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		switch (ch) {
+		case 'K': o->pubtext = optarg; break;
+		case 'a': as = optarg; break;
+		case 'k': o->keyfile = optarg; break;
+		case 't': o->effective = optarg; break;
+		case 'r': o->reason = optarg; break;
+		default:
+			return cmd_opt_other(argv, usage, ch);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error("unit", usage, "unit %s needs one CODE",
+		    argv[0]);
+	if (as == NULL)
+		return cmd_usage_error("unit", usage, "unit %s needs --as "
+		    "AGENCY", argv[0]);
+	if (credit_check("unit code", argv[optind], o->code, &e) < 0 ||
+	    credit_check("--as", as, o->as, &e) < 0 ||
+	    (o->reason && text_check("--reason", o->reason, 500, 1, 1, &e) < 0))
+		return cmd_error("unit", &e);
+	return CMD_GO;
+}
+
+/* ceh unit certify / revoke: under the store lock, with the agency's
+ * private key. */
+static int
+unit_keyop(int argc, char **argv, struct store *s, int revoke)
+{
+	struct keyop o;
+	struct ceh_key pub, signer;
+	const struct unit *u;
+	struct ceh_err e;
+	struct lock lk;
+	time_t eff;
+	int rc;
+
+	if ((rc = keyop_args(argc, argv, &o)) != CMD_GO)
+		return rc;
+	if (!revoke && o.pubtext == NULL)
+		return cmd_usage_error("unit", usage, "unit certify needs "
+		    "--public-key KEY");
+	if (revoke && o.pubtext)
+		return cmd_usage_error("unit", usage, "unit revoke takes no "
+		    "--public-key");
+	if (!revoke && key_public_parse("--public-key", o.pubtext, &pub,
+	    &e) < 0)
+		return cmd_error("unit", &e);
+	eff = now();
+	if (o.effective && parse_iso_time(o.effective, &eff) < 0)
+		return cmd_usage_error("unit", usage, "--effective must be a "
+		    "time like 2026-01-31T08:00:00Z");
+	if ((rc = cmd_setup(s)) != 0)
+		return rc;
+	if (store_lock(s, &lk, &e) < 0)
+		return cmd_error("unit", &e);
+	memset(&signer, 0, sizeof(signer));
+	rc = -1;
+	if (store_load_units(s, &e) < 0)
+		goto out;
+	if ((u = units_find(&s->units, o.code)) == NULL) {
+		ceh_fail(&e, CEH_ENOTFOUND, "unit %s is not registered",
+		    o.code);
+		goto out;
+	}
+	if (trust_signer(s, o.as, o.keyfile, &signer, &e) < 0)
+		goto out;
+	rc = revoke ? trust_revoke(s, o.code, eff, o.reason, o.as, &signer,
+	    &e) : trust_certify(s, o.code, u->kind, pub.pub, o.as, &signer,
+	    &e);
+out:
+	key_wipe(&signer);
+	lock_release(&lk);
+	if (rc < 0)
+		return cmd_error("unit", &e);
+	printf("%s\t%s\n", o.code, revoke ? "revoked" : "certified");
+	return 0;
 }
 
 static const char *
@@ -192,6 +333,35 @@ unit_list(int argc, char **argv, struct store *s)
 	return rc;
 }
 
+/* The unit's key: fingerprint, who certified it, since when. */
+static void
+show_key(struct store *s, const struct unit *u)
+{
+	struct trust_info ti;
+
+	if (trust_unit_info(s, u->code, &ti) < 0) {
+		printf("密钥              (none)%s\n", trust_signed(s) ?
+		    ": this unit cannot sign" : "");
+		return;
+	}
+	printf("密钥              %s%s\n", ti.fingerprint, ti.revoked ?
+	    " (revoked)" : "");
+	printf("认证              %s since %s\n", ti.certified_by,
+	    ti.valid_from);
+}
+
+static void
+key_json(struct store *s, struct json *j, const struct unit *u)
+{
+	struct trust_info ti;
+	int has = trust_unit_info(s, u->code, &ti) == 0;
+
+	json_str(j, "key_fingerprint", has ? ti.fingerprint : "");
+	json_str(j, "key_certified_by", has ? ti.certified_by : "");
+	json_str(j, "key_valid_from", has ? ti.valid_from : "");
+	json_bool(j, "key_revoked", has && ti.revoked);
+}
+
 /* A unit as JSON: every code with its name beside it (ceh-unit(1)). */
 static void
 show_json(struct store *s, const struct unit *u)
@@ -211,6 +381,7 @@ show_json(struct store *s, const struct unit *u)
 	json_str(&j, "region", u->region);
 	json_str(&j, "region_name", u->region[0] ? region_name(s, u->region) :
 	    "");
+	key_json(s, &j, u);
 	json_arr_begin(&j, "chain");
 	for (p = u, n = 0; p && p->parent[0] && n < 64; n++) {
 		p = units_find(&s->units, p->parent);
@@ -286,6 +457,7 @@ unit_show(int argc, char **argv, struct store *s)
 	if (u->region[0])
 		printf("行政区划          %s %s\n", u->region,
 		    region_name(s, u->region));
+	show_key(s, u);
 	if (u->kind != UNIT_AGENCY) {
 		printf("审核链            %s", u->name);
 		for (p = u; p && p->parent[0] && n < 64; n++) {
@@ -307,9 +479,13 @@ CMD_FN(unit)
 		return cmd_help(usage);
 	if (argc < 2)
 		return cmd_usage_error("unit", usage, "missing subcommand "
-		    "(add, list or show)");
+		    "(add, certify, revoke, list or show)");
 	if (strcmp(argv[1], "add") == 0)
 		return unit_add(argc - 1, argv + 1, s);
+	if (strcmp(argv[1], "certify") == 0)
+		return unit_keyop(argc - 1, argv + 1, s, 0);
+	if (strcmp(argv[1], "revoke") == 0)
+		return unit_keyop(argc - 1, argv + 1, s, 1);
 	if (strcmp(argv[1], "list") == 0)
 		return unit_list(argc - 1, argv + 1, s);
 	if (strcmp(argv[1], "show") == 0)

@@ -2,7 +2,7 @@
 #include "cmd.h"
 #include "workflow.h"
 
-static const char usage[] = "usage: ceh withdraw APP\n";
+static const char usage[] = "usage: ceh withdraw [--key FILE] APP\n";
 
 CMD_FN(withdraw)
 {

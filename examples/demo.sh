@@ -68,8 +68,8 @@ EMP2=91430100MA4L222221
 EMP3=91350100M000100Y43
 
 # ---------------------------------------------------------------------------
-say "1. Create a store (ceh init) in $CEH_STORE"
-run init
+say "1. Create a store (ceh init; --unsigned: this tour uses no keys, see examples/four-roles.sh) in $CEH_STORE"
+run init --unsigned
 
 # ---------------------------------------------------------------------------
 say "2. Register units: agency, supervisors, employers (ceh unit add)"
@@ -199,6 +199,22 @@ printf '$ ceh import examples/provider-records.csv\n'
 "$CEH_BIN" import "$root/examples/provider-records.csv" 2>&1 || true
 say "The hours on record for a person (ceh records)"
 run records --id 43010219850312123X --year 2024
+
+# ---------------------------------------------------------------------------
+# Trust (ceh-trust(7)): this tour's store was made --unsigned; the agency
+# makes it signed.  Its private key stays outside the store (a temporary
+# file here; normally the agency's key folder, see ceh-key(1)).
+# (examples/reports.sh goes on deciding in this store without keys: it
+# sets CEH_DEMO_UNSIGNED=1 to keep the store unsigned.)
+if [ "${CEH_DEMO_UNSIGNED:-0}" != 1 ]; then
+	keys=$(mktemp -d "${TMPDIR:-/tmp}/ceh-demo-keys.XXXXXX")
+	say "Make the store signed (ceh migrate): the agency's key becomes the trust anchor"
+	run key generate --unit $AGENCY --key "$keys/agency.key"
+	run migrate --as $AGENCY --key "$keys/agency.key" --public-key "$(ceh key show --key "$keys/agency.key" | head -n 1)"
+	say "Who signed what (ceh verify)"
+	run verify "$(app_of zhang)"
+	rm -rf "$keys"
+fi
 
 say "Done.  The store is plain files:"
 (cd "$CEH_STORE" && find . -name .lock -prune -o -type f -print | LC_ALL=C sort | sed 's/^/    /')

@@ -11,6 +11,12 @@
 #
 #   CEH_BIN=./ceh sh examples/four-roles.sh
 #
+# The store is signed (ceh-trust(7)): every organisation holds its own
+# private key in its own key folder ($XDG_CONFIG_HOME/ceh/keys, one
+# folder per organisation here); the agency's public key is the trust
+# anchor and the agency certifies every other unit's key.  The employer's
+# clerk submits and withdraws for its staff, with the employer's key.
+#
 # Works in a temporary store that is removed at the end.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,14 +29,24 @@ trap 'rm -rf "$tmp"' EXIT
 export CEH_STORE=$tmp/store
 
 ceh() { "$CEH_BIN" "$@"; }
+# org WHO: the key folder of the organisation a person acts for
+org() {
+	case $1 in
+	zhangsan|lisi|hr-jiangong) echo "$tmp/keys/emp1" ;;
+	wangwu|hr-minying) echo "$tmp/keys/emp3" ;;
+	zhijianzhan) echo "$tmp/keys/sup2" ;;
+	zhujianting) echo "$tmp/keys/sup1" ;;
+	*) echo "$tmp/keys/agency" ;;
+	esac
+}
 say() { printf '\n==> %s\n' "$*"; }
 # as ROLE ARGS...: run a command as one of the roles (CEH_USER goes into
 # the history as "by")
-as() { _who=$1; shift; printf '[%s] $ ceh %s\n' "$_who" "$*"; CEH_USER=$_who ceh "$@"; }
+as() { _who=$1; shift; printf '[%s] $ ceh %s\n' "$_who" "$*"; CEH_USER=$_who XDG_CONFIG_HOME=$(org "$_who") ceh "$@"; }
 refused() {
 	_who=$1; shift
 	printf '[%s] $ ceh %s\n' "$_who" "$*"
-	set +e; CEH_USER=$_who ceh "$@"; _rc=$?; set -e
+	set +e; CEH_USER=$_who XDG_CONFIG_HOME=$(org "$_who") ceh "$@"; _rc=$?; set -e
 	[ "$_rc" != 0 ] || { echo "four-roles.sh: expected a refusal" >&2; exit 1; }
 	echo "(refused, exit status $_rc)"
 }
@@ -44,13 +60,26 @@ EMP1=91430100MA4L12345A		# 湖南建工集团有限公司 (under SUP2)
 EMP3=91350100M000100Y43		# 湖南某民营建筑公司 (first-level)
 
 say "Set up: a store and the unit tree (the HR office does this once)"
-ceh init
-ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 >/dev/null
+ceh init --signed
+say "Every organisation makes its key pair; the private key stays in its own key folder"
+for o in agency:$AGENCY sup1:$SUP1 sup2:$SUP2 emp1:$EMP1 emp3:$EMP3; do
+	XDG_CONFIG_HOME=$tmp/keys/${o%%:*} ceh key generate --unit ${o#*:} >/dev/null
+done
+pub() { XDG_CONFIG_HOME=$tmp/keys/$1 ceh key show --unit $2 | head -1; }
+say "The agency's public key is the store's trust anchor"
+ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 --public-key "$(pub agency $AGENCY)" >/dev/null
 ceh unit add $SUP1 --name 湖南省住房和城乡建设厅 --kind supervisor --region 湖南省省本级 >/dev/null
 ceh unit add $SUP2 --name 省建设工程质量安全监督总站 --kind supervisor --parent $SUP1 --region 湖南省省本级 >/dev/null
 ceh unit add $EMP1 --name 湖南建工集团有限公司 --kind employer --parent $SUP2 --region 湖南省省本级 >/dev/null
 ceh unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --region 长沙市 >/dev/null
 ceh unit list
+say "The other units send their public keys to the agency, which certifies them"
+for o in sup1:$SUP1 sup2:$SUP2 emp1:$EMP1 emp3:$EMP3; do
+	as rensheting unit certify ${o#*:} --as $AGENCY --public-key "$(pub ${o%%:*} ${o#*:})"
+done
+as rensheting unit show $EMP1
+say "Without its key nobody can decide for a unit: another unit's key is refused"
+refused hr-jiangong review --as $SUP2 --approve 43010219850312123X-00000000000000000000
 
 ev=$tmp/evidence
 mkdir -p "$ev"
@@ -79,9 +108,9 @@ as zhangsan withdraw "$a"
 as zhangsan edit "$a" --phone 13800000000
 as zhangsan submit "$a"
 say "Two colleagues apply too (one of them twice for the same year)"
-b=$(draft lisi 430104199001014562 李四 $EMP1 2024); CEH_USER=lisi ceh submit "$b"
-c=$(draft wangwu 430602197811307899 王五 $EMP3 2024); CEH_USER=wangwu ceh submit "$c"
-d=$(draft wangwu 430602197811307899 王五 $EMP3 2024); CEH_USER=wangwu ceh submit "$d"
+b=$(draft lisi 430104199001014562 李四 $EMP1 2024); as lisi submit "$b"
+c=$(draft wangwu 430602197811307899 王五 $EMP3 2024); as wangwu submit "$c"
+d=$(draft wangwu 430602197811307899 王五 $EMP3 2024); as wangwu submit "$d"
 
 # ---------------------------------------------------------------------------
 say "Role 2, the employers (学时核认申报单位审核): their queues"
@@ -124,5 +153,7 @@ say "Everyone sees the status and the latest reason"
 ceh list
 say "The history of an application: every event, oldest first (ceh log)"
 ceh log "$b"
-say "The store is consistent (ceh fsck)"
+say "Who signed what: every decision verifies with its unit's certified key (ceh verify)"
+ceh verify "$a"
+say "The store is consistent, every chain and signature checked (ceh fsck)"
 ceh fsck

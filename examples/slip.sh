@@ -38,7 +38,7 @@ EMP=91430100MA4L12345A
 ID=43010219850312123X
 
 say "A store, the provincial HR department and one first-level employer"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"  # no evidence files in this example
 ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000
 ceh unit add $EMP --name 湖南建工集团有限公司 --kind employer --region 湖南省省本级

@@ -25,6 +25,7 @@ config_defaults(struct config *c)
 	c->attach_max_total = 100L << 20;
 	c->slip_title = xstrdup("湖南省专业技术人员继续教育学时认定单");
 	c->slip_basis = xstrdup("《专业技术人员继续教育规定》（人社部令第25号）");
+	c->signed_store = 1;
 }
 
 void
@@ -40,7 +41,7 @@ config_parse(struct config *c, const char *buf, size_t len,
     const char *fname, struct ceh_err *e)
 {
 	static const char *const top[] = { "format", "rules", "attachments",
-	    "slip", NULL };
+	    "slip", "trust", NULL };
 	static const char *const rk[] = { "scheme", "annual_total",
 	    "annual_public", "annual_professional", "professional_share",
 	    "carry_over", "max_hours_per_year", NULL };
@@ -49,7 +50,7 @@ config_parse(struct config *c, const char *buf, size_t len,
 	static const char *const sk[] = { "title", "basis", NULL };
 	struct ynode *root, *r, *a, *s;
 	const char *scheme = NULL, *share = NULL, *title = NULL,
-	    *basis = NULL;
+	    *basis = NULL, *trust = NULL;
 	int rc = -1;
 
 	config_defaults(c);
@@ -68,8 +69,15 @@ config_parse(struct config *c, const char *buf, size_t len,
 		    c->format, CEH_STORE_FORMAT);
 		goto out;
 	}
-	if (ymap_only(root, top, fname, e) < 0)
+	if (ymap_only(root, top, fname, e) < 0 ||
+	    ymap_str(root, "trust", 0, &trust, fname, e) < 0)
 		goto out;
+	c->signed_store = trust && strcmp(trust, "signed") == 0;
+	if (trust && !c->signed_store && strcmp(trust, "unsigned") != 0) {
+		ceh_fail(e, CEH_EINPUT, "%s: trust must be signed or unsigned, "
+		    "not '%.40s'", fname, trust);
+		goto out;
+	}
 	r = ymap_get(root, "rules");
 	a = ymap_get(root, "attachments");
 	s = ymap_get(root, "slip");
@@ -181,6 +189,7 @@ config_emit(const struct config *c, struct sbuf *out, struct ceh_err *e)
 	yw_kv(w, "title", c->slip_title);
 	yw_kv(w, "basis", c->slip_basis);
 	yw_map_end(w);
+	yw_kv(w, "trust", c->signed_store ? "signed" : "unsigned");
 	yw_map_end(w);
 	rc = yw_finish(w, out, e);
 	yw_free(w);

@@ -33,6 +33,8 @@ struct config {
 	long attach_max_total;	/* bytes per application */
 	char *slip_title;
 	char *slip_basis;
+	int signed_store;	/* trust: signed (1) or unsigned (0, also
+				 * when absent: stores from before trust) */
 };
 
 /* Hunan defaults. */

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "codes.h"
+#include "chain.h"
 #include "doc.h"
 #include "err.h"
 #include "util.h"
@@ -236,6 +237,10 @@ event_release(struct event *ev)
 	free(ev->next);
 	free(ev->reason);
 	free(ev->detail);
+	free(ev->prev);
+	free(ev->content);
+	free(ev->key);
+	free(ev->sig);
 }
 
 void
@@ -418,10 +423,15 @@ app_add_event(struct application *app, const char *what, const char *unit,
 	ev->next = xstrdup(next ? next : "");
 	ev->reason = xstrdup(reason ? reason : "");
 	ev->detail = xstrdup(detail ? detail : "");
+	ev->prev = xstrdup("");
+	ev->content = xstrdup("");
+	ev->key = xstrdup("");
+	ev->sig = xstrdup("");
 	app->revision++;
 	set_str(&app->updated, ts);
 	if (app->created == NULL)
 		app->created = xstrdup(ts);
+	chain_seal(app);
 }
 
 const char *
@@ -612,8 +622,9 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
     struct ceh_err *e)
 {
 	static const char *const keys[] = { "at", "event", "by", "unit",
-	    "next", "reason", "detail", NULL };
-	const char *v[7] = { "", "", "", "", "", "", "" };
+	    "next", "reason", "detail", "prev", "content", "key", "sig",
+	    NULL };
+	const char *v[11] = { "", "", "", "", "", "", "", "", "", "", "" };
 	struct event *ev;
 	time_t t;
 	int i;
@@ -621,13 +632,13 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 	if (ynode_expect(m, Y_MAP, "event", fname, e) < 0 ||
 	    ymap_only(m, keys, fname, e) < 0)
 		return -1;
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 11; i++)
 		if (ymap_str(m, keys[i], i < 2, &v[i], fname, e) < 0)
 			return -1;
 	if (parse_iso_time(v[0], &t) < 0)
 		return ceh_fail(e, CEH_EINPUT, "%s:%d: event time '%.30s' is "
 		    "not like 2026-01-31T08:00:00Z", fname, m->line, v[0]);
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 11; i++)
 		if (text_check(keys[i], v[i], 500, 0, 0, e) < 0) {
 			ceh_err_prefix(e, "%s:%d", fname, m->line);
 			return -1;
@@ -641,6 +652,10 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 	ev->next = xstrdup(v[4]);
 	ev->reason = xstrdup(v[5]);
 	ev->detail = xstrdup(v[6]);
+	ev->prev = xstrdup(v[7]);
+	ev->content = xstrdup(v[8]);
+	ev->key = xstrdup(v[9]);
+	ev->sig = xstrdup(v[10]);
 	return 0;
 }
 
@@ -873,6 +888,10 @@ doc_emit(const struct application *app, struct sbuf *out, struct ceh_err *e)
 		emit_opt(w, "next", ev->next);
 		emit_opt(w, "reason", ev->reason);
 		emit_opt(w, "detail", ev->detail);
+		emit_opt(w, "prev", ev->prev);
+		emit_opt(w, "content", ev->content);
+		emit_opt(w, "key", ev->key);
+		emit_opt(w, "sig", ev->sig);
 		yw_map_end(w);
 	}
 	yw_seq_end(w);

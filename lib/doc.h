@@ -94,6 +94,12 @@ struct event {
 	char *next;		/* where it went next (unit code), if any */
 	char *reason;		/* 不通过意见 / 退回原因 */
 	char *detail;		/* e.g. the year concerned */
+	/* the chain and the signature (chain.h, ceh-trust(7)); "" when
+	 * absent (history from before chains, unsigned events) */
+	char *prev;		/* event hash of the event before */
+	char *content;		/* content hash of the document after it */
+	char *key;		/* key hash of the signing key */
+	char *sig;		/* base64url Ed25519 signature */
 };
 
 struct application {
@@ -162,7 +168,9 @@ int year_row_check(const struct year_row *row, const struct doc_rules *r,
 long year_total(const struct year_row *row);
 
 /* Append an event (strings copied; NULL for empty) and bump revision and
- * updated.  The time is now(); by is taken from the environment. */
+ * updated.  The time is now(); by is taken from the environment.  The
+ * event is chained (chain_seal) to the document as it is: call it after
+ * the change it records. */
 void app_add_event(struct application *app, const char *what,
     const char *unit, const char *next, const char *reason,
     const char *detail);

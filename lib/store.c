@@ -19,6 +19,7 @@
 #include "fault.h"
 #include "hash.h"
 #include "store.h"
+#include "trust.h"
 #include "util.h"
 #include "xalloc.h"
 #include "ytree.h"
@@ -150,7 +151,8 @@ sync_parent(const char *path)
 }
 
 int
-store_init(const char *path, const char *datadir, struct ceh_err *e)
+store_init(const char *path, const char *datadir, int unsigned_store,
+    struct ceh_err *e)
 {
 	struct config cfg;
 	struct sbuf sb = SBUF_INIT;
@@ -209,6 +211,7 @@ store_init(const char *path, const char *datadir, struct ceh_err *e)
 			goto out;
 	}
 	config_defaults(&cfg);
+	cfg.signed_store = !unsigned_store;
 	rc = config_emit(&cfg, &sb, e);
 	config_release(&cfg);
 	if (rc == 0)
@@ -292,6 +295,7 @@ store_close(struct store *s)
 	config_release(&s->cfg);
 	codes_release(&s->codes);
 	units_release(&s->units);
+	trust_free(s->trust);
 	free(s->root);
 	memset(s, 0, sizeof(*s));
 	s->rootfd = s->peoplefd = -1;

@@ -62,6 +62,8 @@ struct store {
 	/* what its file system can do (atomic.h: fs_probe at open, then
 	 * learnt as the process goes): no_link, no_rename2, no_modes */
 	const struct fs_caps *fs;
+	struct trust *trust;	/* the key registry, read on demand
+				 * (trust.h) */
 };
 
 /* $CEH_STORE, else ${XDG_DATA_HOME:-$HOME/.local/share}/ceh.  Caller
@@ -71,8 +73,10 @@ char *store_default_path(void);
  * tree, or the compiled-in path).  Caller frees. */
 char *store_data_dir(void);
 
-/* Create a new store at path (class 4 if one is already there). */
-int store_init(const char *path, const char *datadir, struct ceh_err *e);
+/* Create a new store at path (class 4 if one is already there), signed
+ * unless unsigned_store (trust.h). */
+int store_init(const char *path, const char *datadir, int unsigned_store,
+    struct ceh_err *e);
 /* Open an existing store: settings, code lists.  Class 3 with a hint to
  * run `ceh init` when there is none. */
 int store_open(struct store *s, const char *path, struct ceh_err *e);

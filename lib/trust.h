@@ -1,13 +1,24 @@
 /*
- * trust.h - the store's registry of unit keys (STORE/trust.log, see
- * ceh-trust(7)): the trust anchor, the key valid for a unit at a time,
- * and whether the store is signed.
+ * trust.h - the registry of unit keys rooted in the agency,
+ * STORE/trust.log, and the check of an application's signed history
+ * (ceh-trust(7) is the design and the byte-exact formats).
  *
- * trust_anchor: the anchor agency's public key; class 3 if the store has
- * none.  trust_unit_key: the key of unit valid at time at; -1 when the
- * unit has no key valid then (class 3: never had one; class 4: its key
- * was revoked or replaced before at).  trust_signed: 1 if the store's
- * decisions are signed, 0 for an unsigned store.
+ * trust.log is only appended to (rewritten whole through atomic_write
+ * under the store lock): records "ceh-certify-v1" and "ceh-revoke-v1",
+ * each its canonical text, a "sig=" line and an empty line, chained by
+ * prev.  Record 0 is the anchor, the first agency's key as given to
+ * `unit add --public-key`; it carries no signature (a verifier trusts
+ * the anchor from outside the store).  Every other record is signed by
+ * an agency key valid at its time, found in the records before it, so
+ * every key in a registry that loads is certified up to the anchor.
+ *
+ * A store is signed ("trust: signed" in store.yaml, the default of
+ * `ceh init`) or unsigned (`ceh init --unsigned`, and stores made before
+ * trust).  In a signed store every decision must be signed by a key
+ * valid for its unit at its time.
+ *
+ * The registry is read once per store handle and kept in s->trust
+ * (freed by store_close through trust_free).
  */
 #ifndef CEH_TRUST_H
 #define CEH_TRUST_H
@@ -15,12 +26,92 @@
 #include <stdint.h>
 #include <time.h>
 
-struct ceh_err;
-struct store;
+#include "hash.h"
+#include "sign.h"
+#include "units.h"
 
+struct ceh_err;
+struct ceh_key;
+struct store;
+struct application;
+
+/* Read and check trust.log (every record's chain and signature): 0, or
+ * -1 naming the first bad record (class 5). */
+int trust_registry_check(struct store *s, struct ceh_err *e);
+/* 1 if the store is signed, else 0. */
+int trust_signed(struct store *s);
+/* The anchor's key now (the first agency's, or its rotation).  Class 3
+ * if the store has none; class 5 if trust.log is damaged. */
 int trust_anchor(struct store *s, uint8_t pub[32], struct ceh_err *e);
+/* The unit of the anchor ("" if none). */
+const char *trust_anchor_unit(struct store *s);
+/* The key valid for unit at time at: the certificate with the latest
+ * valid_from at or before at, not revoked at at.  Class 3 if the unit
+ * never had a key valid then, class 4 if its key was revoked by then
+ * (verify-slip tells "unknown key" from "revoked" by it). */
 int trust_unit_key(struct store *s, const char *unit, time_t at,
     uint8_t pub[32], struct ceh_err *e);
-int trust_signed(struct store *s);
+
+/* Who certified unit's current key and when (for unit show): 0 and the
+ * strings (static, valid until the next call), or -1 if it has none. */
+struct trust_info {
+	char fingerprint[32];
+	char certified_by[64];
+	char valid_from[32];
+	int revoked;		/* its latest key is revoked */
+};
+int trust_unit_info(struct store *s, const char *unit,
+    struct trust_info *ti);
+
+/*
+ * Append a certificate for unit (kind k) with key pub, valid from now.
+ * signer NULL: the anchor record (only when there are no records yet);
+ * else signer is the private key of agency by, which must be valid for
+ * it now and, to certify an agency, be the anchor's.  The caller holds
+ * the store lock.  Class 1 refused, 4 an anchor already there.
+ */
+int trust_certify(struct store *s, const char *unit, enum unit_kind k,
+    const uint8_t pub[32], const char *by, const struct ceh_key *signer,
+    struct ceh_err *e);
+/* Append a revocation of unit's current key, effective at effective,
+ * signed by agency by's key signer.  The caller holds the store lock. */
+int trust_revoke(struct store *s, const char *unit, time_t effective,
+    const char *reason, const char *by, const struct ceh_key *signer,
+    struct ceh_err *e);
+
+/* The private key that unit must sign with now: read from keyopt
+ * (--key), $CEH_KEY or the key folder (key_path) and checked against
+ * the registered key.  Class 1 with a message saying what to do. */
+int trust_signer(struct store *s, const char *unit, const char *keyopt,
+    struct ceh_key *k, struct ceh_err *e);
+
+/*
+ * Check one application: the chain (chain_check), every signature
+ * against the key valid for its unit at its time, and, in a signed
+ * store, that every decision after the last "upgraded" event is signed.
+ * each (may be NULL) is told every event with "signed", "unsigned" or
+ * "unsigned history" and the key's fingerprint ("" if none).  0 if it
+ * verifies; -1 with the first failure in e (class 5).
+ */
+int trust_app_check(struct store *s, const struct application *app,
+    void (*each)(void *arg, size_t i, const char *status, const char *fp),
+    void *arg, struct ceh_err *e);
+
+/*
+ * The upgrade of a store made before trust (ceh-migrate(1)).
+ * trust_set_signed rewrites store.yaml with "trust: signed" (the caller
+ * holds the store lock).  trust_upgrade_app appends an "upgraded" event
+ * to app when it needs one: signed by agency with signer (a signed
+ * upgrade) or unsigned (signer NULL: chaining only).  Returns 1 if app
+ * was changed (the caller commits it), 0 if it needs nothing (it
+ * verifies already, or ends with a chained event when unsigned), -1 if
+ * its chain is broken (class 5: it is left for the agency to look at).
+ */
+int trust_set_signed(struct store *s, struct ceh_err *e);
+int trust_upgrade_app(struct store *s, struct application *app,
+    const char *agency, const struct ceh_key *signer, struct ceh_err *e);
+
+struct trust;
+void trust_free(struct trust *t);
 
 #endif

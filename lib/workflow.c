@@ -18,6 +18,9 @@
 #include "util.h"
 #include "validate.h"
 #include "workflow.h"
+#include "chain.h"
+#include "key.h"
+#include "trust.h"
 #include "xalloc.h"
 
 struct wf_ctx {
@@ -97,6 +100,7 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 	struct year_check *yc = arg;
 	const struct application *app = yc->app;
 	struct application other;
+	struct ceh_err sub;
 	size_t i;
 	int hit = 0;
 
@@ -115,6 +119,10 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 			    app->id, other.id);
 			hit = 1;
 		}
+	/* an approval that does not verify counts no hours (trust.h);
+	 * checked only when it matters, as verifying costs */
+	if (hit && trust_app_check(yc->s, &other, NULL, NULL, &sub) < 0)
+		hit = 0;
 	app_release(&other);
 	return hit;
 }
@@ -401,6 +409,37 @@ record(struct application *app, const struct wf_transition *t,
 	}
 }
 
+const char *
+wf_signer_unit(const struct application *app, const struct wf_request *rq)
+{
+	if (rq->action == WF_SUBMIT || rq->action == WF_WITHDRAW)
+		return app->a.unit;
+	return rq->as ? rq->as : "";
+}
+
+/* In a signed store: is rq->key the key registered for the signer? */
+static int
+wf_sign_check(struct store *s, const struct application *app,
+    const struct wf_request *rq, struct ceh_err *e)
+{
+	const char *unit = wf_signer_unit(app, rq);
+	uint8_t pub[32];
+
+	if (!trust_signed(s))
+		return 0;
+	if (rq->key == NULL)
+		return ceh_fail(e, CEH_EINPUT, "this store is signed: %s must "
+		    "sign with its private key", unit);
+	if (trust_unit_key(s, unit, now(), pub, e) < 0) {
+		e->code = CEH_EINPUT;
+		return -1;
+	}
+	if (memcmp(pub, rq->key->pub, 32) != 0)
+		return ceh_fail(e, CEH_EINPUT, "the key given is not the key "
+		    "registered for %s", unit);
+	return 0;
+}
+
 int
 wf_apply(struct store *s, struct person *p, struct application *app,
     const struct wf_request *rq, const char **outcome, struct ceh_err *e)
@@ -443,10 +482,17 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 		return -1;
 	if (t->evidence && evidence_intact(&c, e) < 0)
 		return -1;
+	if (wf_sign_check(s, app, rq, e) < 0)
+		return -1;
 	record(app, t, rq, c.next, out, sizeof(out));
 	app->stage = t->to;
 	free(app->waiting_at);
 	app->waiting_at = xstrdup(t->to == STAGE_REVIEW ? c.next : "");
+	/* the event again, now that the document is what it leaves */
+	if (!trust_signed(s))
+		chain_seal(app);
+	else if (chain_sign(app, wf_signer_unit(app, rq), rq->key, e) < 0)
+		return -1;
 	if (outcome)
 		*outcome = out;
 	return 0;

@@ -65,6 +65,7 @@
 #include "doc.h"
 
 struct ceh_err;
+struct ceh_key;
 struct person;
 struct store;
 struct app_handle;
@@ -94,6 +95,11 @@ struct wf_request {
 	const char *as;		/* acting unit (decisions), canonical code */
 	const char *next;	/* --next: unit code, "agency", or NULL */
 	const char *reason;	/* NULL or "" when not given */
+	/* The signer's private key (trust.h: trust_signer), required in a
+	 * signed store for every event chain_event_signed names: the
+	 * applicant's employer's for submit and withdraw, the --as unit's
+	 * for decisions.  Ignored in an unsigned store. */
+	const struct ceh_key *key;
 };
 
 struct wf_ctx;
@@ -121,7 +127,8 @@ const char *wf_actor_text(enum wf_actor a);
 
 /*
  * Check the request against the table and apply it to app in memory:
- * stage, waiting_at and one history event.  p is the application's
+ * stage, waiting_at and one history event, chained and, in a signed
+ * store, signed with rq->key (wf_signer_unit says whose it must be).  p is the application's
  * person, locked (its other applications are read for the rule that a
  * year is approved only once).  The store's units must be loaded.
  * Errors: 1 rule refused (incomplete, year approved elsewhere, bad
@@ -133,6 +140,11 @@ const char *wf_actor_text(enum wf_actor a);
  */
 int wf_apply(struct store *s, struct person *p, struct application *app,
     const struct wf_request *rq, const char **outcome, struct ceh_err *e);
+
+/* The unit whose key signs rq on app: the applicant's employer for
+ * submit and withdraw, rq->as for decisions. */
+const char *wf_signer_unit(const struct application *app,
+    const struct wf_request *rq);
 
 /* Commit a transition made by wf_apply on h (locked); old_wait is the
  * unit it waited at before ("" if none). */

@@ -8,7 +8,7 @@ plan 112
 # --- location ------------------------------------------------------------
 mkdir -p "$T/home"
 expect_code 0 "init with no configuration at all" \
-    env -u CEH_STORE -u XDG_DATA_HOME HOME="$T/home" ceh init
+    env -u CEH_STORE -u XDG_DATA_HOME HOME="$T/home" ceh init --unsigned
 like "$T/out" "^$T/home/.local/share/ceh\$" "init prints the store path"
 ok "default store is ~/.local/share/ceh" test -f "$T/home/.local/share/ceh/store.yaml"
 ok "directories it made are private" \

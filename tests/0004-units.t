@@ -2,7 +2,7 @@
 # ceh unit add | list | show: credit codes, the parent rules, formats.
 . "$(dirname "$0")/lib.sh"
 plan 57
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 expect_code 0 "unit --help without a store" env CEH_STORE=/nonexistent ceh unit --help
 like "$T/out" '^usage: ceh unit add CODE' "usage on stdout"
 expect_code 2 "unit without subcommand" ceh unit

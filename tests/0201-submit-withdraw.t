@@ -89,5 +89,5 @@ expect_code 3 "withdraw of an unknown application" ceh withdraw 4301041990010145
 expect_code 1 "withdraw of a malformed id" ceh withdraw nonsense
 expect_code 2 "submit without an id" ceh submit
 expect_code 0 "submit --help" ceh submit --help
-like "$T/out" "^usage: ceh submit APP" "usage on stdout"
+like "$T/out" "^usage: ceh submit \[--key FILE\] APP" "usage on stdout"
 done_testing

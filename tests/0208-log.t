@@ -2,7 +2,7 @@
 # ceh log: every event oldest first, with unit, next unit, reason; formats.
 . "$(dirname "$0")/lib.sh"
 plan 17
-ceh init >/dev/null && mk_units || exit 1
+ceh init --signed >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 A=$(apply_std $ID1)
 ceh add-year $A --year 2023 --public-subject 公需课 --public-hours 30 --public-form 远程教育 >/dev/null
@@ -17,7 +17,7 @@ ok "a header and seven events" test "$(wc -l < "$T/log")" = 8
 like "$T/log" "^时间	事件	操作人	单位	下一级	原因	说明\$" "tsv header"
 cut -f2 "$T/log" | tail -n +2 | tr '\n' ' ' > "$T/ev"
 ok "oldest first (as recorded)" sh -c "grep -q '^created year-added submitted withdrawn submitted forwarded returned \$' '$T/ev'"
-like "$T/log" "	submitted	tester@[^	]*		$EMP1		\$" "submitted: next is the employer"
+like "$T/log" "	submitted	tester@[^	]*	$EMP1	$EMP1		\$" "submitted: next is the employer, who signs it (a signed store)"
 like "$T/log" "	forwarded	tester@[^	]*	$EMP1	$SUP2		\$" "forwarded: unit and next"
 like "$T/log" "	returned	tester@[^	]*	$SUP2		请补充: 2023年证书	\$" "returned: unit and reason"
 like "$T/log" "^20[0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-9:]*Z	" "ISO times"

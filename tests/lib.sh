@@ -18,7 +18,10 @@
 #   store_digest           prints a digest of every file in the store
 #                          (names, modes and contents) to compare before
 #                          and after a refused command
-#   mk_units               registers a standard tree of units (see below)
+#   mk_units               registers a standard tree of units (see below);
+#                          in a signed store each with a key in the key
+#                          folder $XDG_CONFIG_HOME/ceh/keys, certified
+#                          by the agency (the anchor)
 set -u
 unset $(env | sed -n 's/^\(CEH_[A-Z_]*\)=.*/\1/p' | grep -v -e '^CEH_BIN$' -e '^CEH_BUILD$' -e '^CEH_FS_COMPAT$' -e '^CEH_TEST_STORES$' -e '^CEH_VALGRIND$' -e '^CEH_ROOT$') 2>/dev/null
 : "${CEH_BIN:?CEH_BIN must name the ceh binary}"
@@ -30,7 +33,8 @@ trap 'rm -rf "$T"' EXIT
 export CEH_STORE="${CEH_TEST_STORES:-$T}/store"
 export CEH_DATADIR="$CEH_ROOT/data"
 export CEH_USER=tester
-# the key folder (ceh-key(1)) is the test's own, never the user's
+# the key folder (ceh-key(1)) is the test's own, never the user's:
+# mk_units puts its units' keys there
 export XDG_CONFIG_HOME="$T/config"
 export LC_ALL=C.UTF-8
 # third-party leaks at exit (fontconfig, cairo: see tests/leaks.lsan)
@@ -116,12 +120,32 @@ EMP1=91430100MA4L12345A
 EMP2=91430100MA4L222221
 EMP3=91350100M000100Y43
 mk_units() {
-	ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 >/dev/null &&
+	_anchor=
+	if grep -q '^trust: signed' "$CEH_STORE/store.yaml" 2>/dev/null; then
+		mk_key $AGENCY &&
+		_anchor=$(ceh key show --unit $AGENCY | head -1) || return 1
+	fi
+	ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 ${_anchor:+--public-key "$_anchor"} >/dev/null &&
 	ceh unit add $SUP1 --name 湖南省住房和城乡建设厅 --kind supervisor --region 439900 >/dev/null &&
 	ceh unit add $SUP2 --name 省建设工程质量安全监督总站 --kind supervisor --parent $SUP1 --region 439900 >/dev/null &&
 	ceh unit add $EMP1 --name 湖南建工集团有限公司 --kind employer --parent $SUP2 --region 439900 >/dev/null &&
 	ceh unit add $EMP2 --name 长沙市规划设计院 --kind employer --parent $SUP1 --region 430100 >/dev/null &&
-	ceh unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --region 430100 >/dev/null
+	ceh unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --region 430100 >/dev/null || return 1
+	[ -n "$_anchor" ] || return 0
+	for _u in $SUP1 $SUP2 $EMP1 $EMP2 $EMP3; do
+		certify_unit $_u || return 1
+	done
+}
+# mk_key CODE: unit CODE's key in the key folder, made if not there yet
+mk_key() {
+	[ -f "$XDG_CONFIG_HOME/ceh/keys/$1.key" ] ||
+	ceh key generate --unit "$1" >/dev/null
+}
+# certify_unit CODE: a new key for unit CODE in the key folder, certified
+# by the standard agency (signed stores)
+certify_unit() {
+	mk_key "$1" &&
+	ceh unit certify "$1" --as $AGENCY --public-key "$(ceh key show --unit "$1" | head -1)" >/dev/null
 }
 # Valid ID numbers for tests.
 ID1=43010219850312123X

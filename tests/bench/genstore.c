@@ -157,6 +157,10 @@ event(struct application *app, time_t *t, const char *what,
 	ev->next = xstrdup(next ? next : "");
 	ev->reason = xstrdup(reason ? reason : "");
 	ev->detail = xstrdup(detail ? detail : "");
+	ev->prev = xstrdup("");
+	ev->content = xstrdup("");
+	ev->key = xstrdup("");
+	ev->sig = xstrdup("");
 	app->revision++;
 	free(app->updated);
 	app->updated = xstrdup(ts);
@@ -362,7 +366,7 @@ main(int argc, char **argv)
 
 	umask(077);
 	datadir = store_data_dir();
-	if (store_init(argv[optind], datadir, &e) < 0)
+	if (store_init(argv[optind], datadir, 1, &e) < 0)
 		die("init", &e);
 	free(datadir);
 	if (store_open(&s, argv[optind], &e) < 0)

@@ -123,7 +123,7 @@ fuzz_store(void)
 	snprintf(fuzz_store_path, sizeof(fuzz_store_path), "%s", tmpl);
 	atexit(fuzz_store_cleanup);
 	snprintf(path, sizeof(path), "%s/store", tmpl);
-	if (store_init(path, dir && *dir ? dir : FUZZ_DATADIR, &e) < 0 ||
+	if (store_init(path, dir && *dir ? dir : FUZZ_DATADIR, 1, &e) < 0 ||
 	    store_open(&s, path, &e) < 0 || store_load_units(&s, &e) < 0) {
 		fprintf(stderr, "fuzz: cannot make a store: %s\n", e.msg);
 		exit(1);

@@ -147,7 +147,7 @@ main(void)
 	umask(077);
 	datadir = xasprintf("%s/data", root ? root : ".");
 	sroot = xasprintf("%s/store", tmpl);
-	if (store_init(sroot, datadir, &e) < 0 ||
+	if (store_init(sroot, datadir, 1, &e) < 0 ||
 	    store_open(&s, sroot, &e) < 0) {
 		printf("Bail out! store: %s\n", e.msg);
 		return 1;

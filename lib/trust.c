@@ -1,0 +1,606 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "chain.h"
+#include "encode.h"
+#include "err.h"
+#include "hash.h"
+#include "key.h"
+#include "store.h"
+#include "trust.h"
+#include "util.h"
+
+#define TRUST_LOG "trust.log"
+#define TRUST_MAX (16 << 20)
+
+/* One record of trust.log, as read and checked. */
+struct trec {
+	int revoke;		/* ceh-revoke-v1, else ceh-certify-v1 */
+	char unit[64];
+	enum unit_kind kind;	/* certificates */
+	uint8_t key[32];	/* certificates: the key */
+	char keyhash[SHA256_HEX_LEN + 1];
+	time_t t;		/* valid_from or effective */
+	char by[64];
+	char byhash[SHA256_HEX_LEN + 1];
+	char hash[SHA256_HEX_LEN + 1];	/* record hash */
+};
+
+struct trust {
+	struct trec *v;
+	size_t n;
+	char *log;		/* the file as read */
+	size_t len;
+};
+
+void
+trust_free(struct trust *t)
+{
+	if (t == NULL)
+		return;
+	free(t->v);
+	free(t->log);
+	free(t);
+}
+
+int
+trust_signed(struct store *s)
+{
+	return s->cfg.signed_store;
+}
+
+static void
+keyhash(const uint8_t pub[32], char out[SHA256_HEX_LEN + 1])
+{
+	sha256_hex(pub, 32, out);
+}
+
+/* The certificate of unit valid at time at among the first n records
+ * (latest valid_from at or before at, ties to the later record), or -1;
+ * *revoked is set when that key was revoked at at. */
+static long
+cert_at(const struct trust *t, size_t n, const char *unit, time_t at,
+    int *revoked)
+{
+	long best = -1;
+	size_t i;
+
+	*revoked = 0;
+	for (i = 0; i < n; i++)
+		if (!t->v[i].revoke && strcmp(t->v[i].unit, unit) == 0 &&
+		    t->v[i].t <= at && (best < 0 || t->v[i].t >= t->v[best].t))
+			best = (long)i;
+	if (best < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (t->v[i].revoke && strcmp(t->v[i].unit, unit) == 0 &&
+		    strcmp(t->v[i].keyhash, t->v[best].keyhash) == 0 &&
+		    t->v[i].t <= at)
+			*revoked = 1;
+	return *revoked ? -1 : best;
+}
+
+/* The value of the line "key=" at *p, in order; advances *p. */
+static int
+field(char **p, const char *key, char **val)
+{
+	size_t kl = strlen(key);
+	char *nl;
+
+	if (strncmp(*p, key, kl) != 0 || (*p)[kl] != '=')
+		return -1;
+	if ((nl = strchr(*p, '\n')) == NULL)
+		return -1;
+	*nl = '\0';
+	*val = *p + kl + 1;
+	*p = nl + 1;
+	return 0;
+}
+
+static const char *const cert_keys[] = { "seq", "prev", "unit", "kind",
+    "key", "valid_from", "replaces", "certified_by", "certifier_key",
+    NULL };
+static const char *const rev_keys[] = { "seq", "prev", "unit", "key",
+    "effective", "reason", "revoked_by", "revoker_key", NULL };
+
+/* Parse record text rec (its own copy, modified) into r; v gets the
+ * values by key.  -1 on any deviation from the form. */
+static int
+rec_parse(char *rec, struct trec *r, char **v, char **sig)
+{
+	const char *const *keys;
+	char *p = rec;
+	size_t i;
+
+	if (strncmp(p, "ceh-certify-v1\n", 15) == 0)
+		r->revoke = 0;
+	else if (strncmp(p, "ceh-revoke-v1\n", 14) == 0)
+		r->revoke = 1;
+	else
+		return -1;
+	p = strchr(p, '\n') + 1;
+	keys = r->revoke ? rev_keys : cert_keys;
+	for (i = 0; keys[i]; i++)
+		if (field(&p, keys[i], &v[i]) < 0)
+			return -1;
+	if (field(&p, "sig", sig) < 0 || *p != '\0')
+		return -1;
+	return 0;
+}
+
+/* Fill r from the parsed values and check them; t has the records
+ * before it. */
+static int
+rec_fill(struct trec *r, char **v, size_t seq, const char *prev)
+{
+	struct ceh_key k;
+	struct ceh_err e;
+	long n;
+
+	if (parse_long(v[0], &n) < 0 || n != (long)seq || strcmp(v[1], prev))
+		return -1;
+	snprintf(r->unit, sizeof(r->unit), "%s", v[2]);
+	if (r->revoke) {
+		if (strlen(v[3]) != SHA256_HEX_LEN ||
+		    parse_iso_time(v[4], &r->t) < 0)
+			return -1;
+		snprintf(r->keyhash, sizeof(r->keyhash), "%s", v[3]);
+		snprintf(r->by, sizeof(r->by), "%s", v[6]);
+		snprintf(r->byhash, sizeof(r->byhash), "%s", v[7]);
+		return 0;
+	}
+	if (unit_kind_parse(v[3], &r->kind) < 0 ||
+	    key_public_parse("key", v[4], &k, &e) < 0 ||
+	    parse_iso_time(v[5], &r->t) < 0)
+		return -1;
+	memcpy(r->key, k.pub, 32);
+	keyhash(r->key, r->keyhash);
+	snprintf(r->by, sizeof(r->by), "%s", v[7]);
+	snprintf(r->byhash, sizeof(r->byhash), "%s", v[8]);
+	return 0;
+}
+
+/* Is record i (filled) signed as it must be by the records before it? */
+static int
+rec_signed(const struct trust *t, size_t i, const char *text, size_t len,
+    const char *sig)
+{
+	const struct trec *r = &t->v[i];
+	unsigned char raw[ED25519_SIG_LEN];
+	int revoked;
+	long c;
+
+	if (i == 0)	/* the anchor: an agency, named by itself */
+		return !r->revoke && r->kind == UNIT_AGENCY &&
+		    strcmp(r->by, r->unit) == 0 &&
+		    strcmp(r->byhash, r->keyhash) == 0 && sig[0] == '\0';
+	c = cert_at(t, i, r->by, r->t, &revoked);
+	if (c < 0 || t->v[c].kind != UNIT_AGENCY ||
+	    strcmp(t->v[c].keyhash, r->byhash) != 0)
+		return 0;
+	if (!r->revoke && r->kind == UNIT_AGENCY &&
+	    strcmp(r->by, t->v[0].unit) != 0)
+		return 0;	/* only the anchor certifies agencies */
+	if (b64url_decode(sig, strlen(sig), raw, sizeof(raw)) !=
+	    ED25519_SIG_LEN)
+		return 0;
+	return key_verify(t->v[c].key, r->revoke ? "ceh-revoke" :
+	    "ceh-certify", text, len, raw);
+}
+
+/* Read and check every record of buf into t. */
+static int
+trust_parse(struct trust *t, struct ceh_err *e)
+{
+	char *p = t->log, *end = t->log + t->len, *v[9], *sig;
+	char prev[SHA256_HEX_LEN + 1] = CHAIN_ZERO;
+
+	while (p < end) {
+		char *stop = strstr(p, "\n\n"), *rec;
+		size_t rl, tl;
+		struct trec *r;
+
+		if (stop == NULL)
+			return ceh_fail(e, CEH_ESYS, "trust.log: record %zu "
+			    "is not ended by an empty line", t->n);
+		rl = (size_t)(stop - p) + 1;
+		rec = xstrndup(p, rl);
+		t->v = xreallocarray(t->v, t->n + 1, sizeof(*t->v));
+		r = &t->v[t->n];
+		memset(r, 0, sizeof(*r));
+		sha256_hex(p, rl, r->hash);
+		tl = (size_t)(strstr(p, "\nsig=") + 1 - p);
+		if (rec_parse(rec, r, v, &sig) < 0 ||
+		    rec_fill(r, v, t->n, prev) < 0 ||
+		    !rec_signed(t, t->n, p, tl, sig)) {
+			free(rec);
+			return ceh_fail(e, CEH_ESYS, "trust.log: record %zu "
+			    "is damaged or not signed by a valid agency key",
+			    t->n);
+		}
+		free(rec);
+		snprintf(prev, sizeof(prev), "%s", r->hash);
+		t->n++;
+		p = stop + 2;
+	}
+	return 0;
+}
+
+static int
+trust_load(struct store *s, struct ceh_err *e)
+{
+	struct trust *t;
+	struct ceh_err sub;
+
+	if (s->trust)
+		return 0;
+	t = xcalloc(1, sizeof(*t));
+	if (read_file_at(s->rootfd, TRUST_LOG, TRUST_MAX, &t->log, &t->len,
+	    &sub) < 0) {
+		if (sub.code != CEH_ENOTFOUND) {
+			*e = sub;
+			trust_free(t);
+			return -1;
+		}
+		t->log = xstrdup("");
+		t->len = 0;
+	}
+	if (trust_parse(t, e) < 0) {
+		trust_free(t);
+		return -1;
+	}
+	s->trust = t;
+	return 0;
+}
+
+int
+trust_registry_check(struct store *s, struct ceh_err *e)
+{
+	return trust_load(s, e);
+}
+
+const char *
+trust_anchor_unit(struct store *s)
+{
+	struct ceh_err e;
+
+	if (trust_load(s, &e) < 0 || s->trust->n == 0)
+		return "";
+	return s->trust->v[0].unit;
+}
+
+int
+trust_anchor(struct store *s, uint8_t pub[32], struct ceh_err *e)
+{
+	if (trust_load(s, e) < 0)
+		return -1;
+	if (s->trust->n == 0)
+		return ceh_fail(e, CEH_ENOTFOUND, "the store has no trust "
+		    "anchor: register its agency with unit add --public-key");
+	return trust_unit_key(s, s->trust->v[0].unit, now(), pub, e);
+}
+
+int
+trust_unit_key(struct store *s, const char *unit, time_t at,
+    uint8_t pub[32], struct ceh_err *e)
+{
+	int revoked;
+	long c;
+
+	if (trust_load(s, e) < 0)
+		return -1;
+	c = cert_at(s->trust, s->trust->n, unit, at, &revoked);
+	if (c < 0)
+		return revoked ? ceh_fail(e, CEH_ESTATE, "the key of unit %s "
+		    "is revoked", unit) : ceh_fail(e, CEH_ENOTFOUND, "unit %s "
+		    "has no certified key (ceh unit certify)", unit);
+	memcpy(pub, s->trust->v[c].key, 32);
+	return 0;
+}
+
+int
+trust_unit_info(struct store *s, const char *unit, struct trust_info *ti)
+{
+	struct ceh_err e;
+	long i, c = -1;
+
+	memset(ti, 0, sizeof(*ti));
+	if (trust_load(s, &e) < 0)
+		return -1;
+	for (i = 0; i < (long)s->trust->n; i++)
+		if (!s->trust->v[i].revoke &&
+		    strcmp(s->trust->v[i].unit, unit) == 0)
+			c = i;
+	if (c < 0)
+		return -1;
+	key_fingerprint(s->trust->v[c].key, ti->fingerprint);
+	snprintf(ti->certified_by, sizeof(ti->certified_by), "%s",
+	    c == 0 ? "(trust anchor)" : s->trust->v[c].by);
+	iso_time(s->trust->v[c].t, ti->valid_from, sizeof(ti->valid_from));
+	for (i = 0; i < (long)s->trust->n; i++)
+		if (s->trust->v[i].revoke && strcmp(s->trust->v[i].keyhash,
+		    s->trust->v[c].keyhash) == 0)
+			ti->revoked = 1;
+	return 0;
+}
+
+/* Sign text (namespace ns) with signer unless NULL, append it to the log
+ * with its sig line, write the log and drop the cached registry. */
+static int
+trust_append(struct store *s, struct sbuf *text, const char *ns,
+    const struct ceh_key *signer, struct ceh_err *e)
+{
+	unsigned char raw[ED25519_SIG_LEN];
+	char b64[ED25519_SIG_LEN * 2] = "";
+	struct sbuf all = SBUF_INIT;
+	int rc;
+
+	if (signer) {
+		if (key_sign(signer, ns, text->buf, text->len, raw, e) < 0)
+			return -1;
+		b64url_encode(raw, sizeof(raw), b64);
+	}
+	sb_add(&all, s->trust->log, s->trust->len);
+	sb_add(&all, text->buf, text->len);
+	canon_put(&all, "sig", b64);
+	sb_addc(&all, '\n');
+	rc = atomic_write(s->rootfd, TRUST_LOG, all.buf, all.len, e);
+	sb_release(&all);
+	trust_free(s->trust);
+	s->trust = NULL;
+	if (rc == 0 && trust_load(s, e) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* The head of a record: its form, seq and prev. */
+static void
+rec_head(struct store *s, struct sbuf *out, const char *form)
+{
+	char buf[32];
+
+	sb_adds(out, form);
+	sb_addc(out, '\n');
+	snprintf(buf, sizeof(buf), "%zu", s->trust->n);
+	canon_put(out, "seq", buf);
+	canon_put(out, "prev", s->trust->n ? s->trust->v[s->trust->n - 1].hash :
+	    CHAIN_ZERO);
+}
+
+/* Is signer the key of agency by now?  (Certifying agencies needs the
+ * anchor.) */
+static int
+signer_check(struct store *s, const char *by, const struct ceh_key *signer,
+    int agency, struct ceh_err *e)
+{
+	const struct unit *u = units_find(&s->units, by);
+	uint8_t pub[32];
+
+	if (u == NULL || u->kind != UNIT_AGENCY)
+		return ceh_fail(e, CEH_EINPUT, "only an agency certifies or "
+		    "revokes keys, and %s is not one", by);
+	if (agency && strcmp(by, s->trust->v[0].unit) != 0)
+		return ceh_fail(e, CEH_EINPUT, "only the trust anchor %s "
+		    "certifies agencies", s->trust->v[0].unit);
+	if (trust_unit_key(s, by, now(), pub, e) < 0)
+		return -1;
+	if (memcmp(pub, signer->pub, 32) != 0)
+		return ceh_fail(e, CEH_EINPUT, "the private key given is not "
+		    "the key registered for %s", by);
+	return 0;
+}
+
+int
+trust_certify(struct store *s, const char *unit, enum unit_kind k,
+    const uint8_t pub[32], const char *by, const struct ceh_key *signer,
+    struct ceh_err *e)
+{
+	char ts[32], kh[SHA256_HEX_LEN + 1], line[80], old[SHA256_HEX_LEN + 1];
+	struct sbuf text = SBUF_INIT;
+	uint8_t cur[32];
+	struct ceh_err sub;
+	int rc;
+
+	if (trust_load(s, e) < 0)
+		return -1;
+	if (signer == NULL && s->trust->n)
+		return ceh_fail(e, CEH_ESTATE, "the store has a trust anchor "
+		    "already (%s)", s->trust->v[0].unit);
+	if (signer == NULL && k != UNIT_AGENCY)
+		return ceh_fail(e, CEH_EINPUT, "the trust anchor is an agency");
+	if (signer && (s->trust->n == 0 ? ceh_fail(e, CEH_ENOTFOUND, "the "
+	    "store has no trust anchor yet") : signer_check(s, by, signer,
+	    k == UNIT_AGENCY, e)) < 0)
+		return -1;
+	old[0] = '\0';
+	if (trust_unit_key(s, unit, now(), cur, &sub) == 0)
+		keyhash(cur, old);
+	iso_time(now(), ts, sizeof(ts));
+	keyhash(pub, kh);
+	memcpy(line, "ceh-ed25519 ", 12);
+	b64url_encode(pub, 32, line + 12);
+	rec_head(s, &text, "ceh-certify-v1");
+	canon_put(&text, "unit", unit);
+	canon_put(&text, "kind", unit_kind_name(k));
+	canon_put(&text, "key", line);
+	canon_put(&text, "valid_from", ts);
+	canon_put(&text, "replaces", old);
+	canon_put(&text, "certified_by", signer ? by : unit);
+	if (signer)
+		keyhash(signer->pub, kh);
+	canon_put(&text, "certifier_key", kh);
+	rc = trust_append(s, &text, "ceh-certify", signer, e);
+	sb_release(&text);
+	return rc;
+}
+
+int
+trust_revoke(struct store *s, const char *unit, time_t effective,
+    const char *reason, const char *by, const struct ceh_key *signer,
+    struct ceh_err *e)
+{
+	char ts[32], kh[SHA256_HEX_LEN + 1];
+	struct sbuf text = SBUF_INIT;
+	uint8_t cur[32];
+	int rc;
+
+	if (trust_load(s, e) < 0 || trust_unit_key(s, unit, now(), cur, e) < 0)
+		return -1;
+	if (s->trust->n == 0 || signer_check(s, by, signer, 0, e) < 0)
+		return -1;
+	iso_time(effective, ts, sizeof(ts));
+	rec_head(s, &text, "ceh-revoke-v1");
+	canon_put(&text, "unit", unit);
+	keyhash(cur, kh);
+	canon_put(&text, "key", kh);
+	canon_put(&text, "effective", ts);
+	canon_put(&text, "reason", reason ? reason : "");
+	canon_put(&text, "revoked_by", by);
+	keyhash(signer->pub, kh);
+	canon_put(&text, "revoker_key", kh);
+	rc = trust_append(s, &text, "ceh-revoke", signer, e);
+	sb_release(&text);
+	return rc;
+}
+
+int
+trust_signer(struct store *s, const char *unit, const char *keyopt,
+    struct ceh_key *k, struct ceh_err *e)
+{
+	char *path = NULL;
+	uint8_t pub[32];
+	int in_keydir = 0, rc;
+
+	if (trust_unit_key(s, unit, now(), pub, e) < 0) {
+		e->code = CEH_EINPUT;
+		ceh_err_prefix(e, "this store is signed and %s cannot sign",
+		    unit);
+		return -1;
+	}
+	if (key_path(keyopt, unit, &path, &in_keydir, e) < 0)
+		return -1;
+	rc = key_file_read(path, k, e);
+	if (rc < 0) {
+		e->code = CEH_EINPUT;
+		ceh_err_prefix(e, "this store is signed: %s must sign with "
+		    "its private key (--key FILE, $CEH_KEY or the key folder)",
+		    unit);
+	} else if (memcmp(k->pub, pub, 32) != 0) {
+		key_wipe(k);
+		rc = ceh_fail(e, CEH_EINPUT, "the key in '%s' is not the key "
+		    "registered for %s", path, unit);
+	}
+	free(path);
+	return rc;
+}
+
+/* Does signed event i verify with its unit's key at its time? */
+static int
+event_sig_check(struct store *s, const struct application *app, size_t i,
+    char fp[KEY_FP_LEN + 1], struct ceh_err *e)
+{
+	const struct event *ev = &app->history[i];
+	unsigned char raw[ED25519_SIG_LEN];
+	char kh[SHA256_HEX_LEN + 1];
+	struct sbuf text = SBUF_INIT;
+	uint8_t pub[32];
+	time_t at;
+	int ok;
+
+	if (parse_iso_time(ev->at, &at) < 0 ||
+	    trust_unit_key(s, ev->unit, at, pub, e) < 0)
+		return ceh_fail(e, CEH_ESYS, "application %s: event %zu (%s) "
+		    "is signed as %s, which had no valid key at %s", app->id,
+		    i, ev->what, ev->unit, ev->at);
+	keyhash(pub, kh);
+	key_fingerprint(pub, fp);
+	chain_event_text(app, i, &text);
+	ok = strcmp(kh, ev->key) == 0 && b64url_decode(ev->sig,
+	    strlen(ev->sig), raw, sizeof(raw)) == ED25519_SIG_LEN &&
+	    key_verify(pub, "ceh-event", text.buf, text.len, raw);
+	sb_release(&text);
+	if (!ok)
+		return ceh_fail(e, CEH_ESYS, "application %s: the signature "
+		    "of event %zu (%s) by %s does not verify (forged or "
+		    "altered)", app->id, i, ev->what, ev->unit);
+	return 0;
+}
+
+int
+trust_app_check(struct store *s, const struct application *app,
+    void (*each)(void *arg, size_t i, const char *status, const char *fp),
+    void *arg, struct ceh_err *e)
+{
+	size_t i, from = 0;
+	char fp[KEY_FP_LEN + 1];
+
+	if (chain_check(app, e) < 0)
+		return -1;
+	for (i = 0; i < app->nhistory; i++)
+		if (strcmp(app->history[i].what, "upgraded") == 0)
+			from = i;
+	for (i = 0; i < app->nhistory; i++) {
+		const struct event *ev = &app->history[i];
+		const char *status = "unsigned";
+
+		fp[0] = '\0';
+		if (ev->content[0] == '\0')
+			status = "unsigned history";
+		else if (ev->sig[0]) {
+			if (event_sig_check(s, app, i, fp, e) < 0)
+				return -1;
+			status = "signed";
+		} else if (trust_signed(s) && i >= from &&
+		    chain_event_signed(ev->what))
+			return ceh_fail(e, CEH_ESYS, "application %s: event "
+			    "%zu (%s) is a decision without a signature in a "
+			    "signed store", app->id, i, ev->what);
+		if (each)
+			each(arg, i, status, fp);
+	}
+	/* history from before chains counts only once an agency has
+	 * vouched for it (ceh migrate --as) */
+	if (trust_signed(s) && app->nhistory &&
+	    app->history[0].content[0] == '\0' &&
+	    strcmp(app->history[from].what, "upgraded") != 0)
+		return ceh_fail(e, CEH_ESYS, "application %s: its history "
+		    "from before chains is not vouched for by an agency (ceh "
+		    "migrate --as AGENCY)", app->id);
+	return 0;
+}
+
+int
+trust_set_signed(struct store *s, struct ceh_err *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+
+	s->cfg.signed_store = 1;
+	rc = config_emit(&s->cfg, &sb, e);
+	if (rc == 0)
+		rc = atomic_write(s->rootfd, "store.yaml", sb.buf, sb.len, e);
+	sb_release(&sb);
+	return rc;
+}
+
+int
+trust_upgrade_app(struct store *s, struct application *app,
+    const char *agency, const struct ceh_key *signer, struct ceh_err *e)
+{
+	struct ceh_err sub;
+
+	if (chain_check(app, e) < 0)
+		return -1;
+	if (signer == NULL) {
+		if (app->nhistory && app->history[app->nhistory - 1].content[0])
+			return 0;
+	} else if (trust_app_check(s, app, NULL, NULL, &sub) == 0)
+		return 0;
+	app_add_event(app, "upgraded", NULL, NULL, NULL, signer ?
+	    "the agency takes over this state" : "history chained");
+	if (signer && chain_sign(app, agency, signer, e) < 0)
+		return -1;
+	return 1;
+}
