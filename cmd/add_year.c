@@ -360,18 +360,11 @@ add_year_from(int argc, char **argv, struct store *s)
 	b.cols = year_cols;
 	b.ncols = YC__COUNT;
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		if ((rc = cmd_bulk_option(&b, usage, argv, ch)) == 1)
+			continue;
+		if (rc != 0)
+			return rc;
 		switch (ch) {
-		case 'F':
-			b.path = optarg;
-			break;
-		case 'S':
-			b.sheet = optarg;
-			break;
-		case 'E':
-			if (csv_encoding_parse(optarg, &b.enc) < 0)
-				return cmd_usage_error(argv[0], usage,
-				    "unknown encoding '%s'", optarg);
-			break;
 		case 'R':
 			replace = 1;
 			break;

@@ -264,18 +264,11 @@ apply_from(int argc, char **argv, struct store *s, const char *usage)
 	b.cols = staff_cols;
 	b.ncols = APPLICANT_NFIELDS;
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		if ((rc = cmd_bulk_option(&b, usage, argv, ch)) == 1)
+			continue;
+		if (rc != 0)
+			return rc;
 		switch (ch) {
-		case 'F':
-			b.path = optarg;
-			break;
-		case 'S':
-			b.sheet = optarg;
-			break;
-		case 'E':
-			if (csv_encoding_parse(optarg, &b.enc) < 0)
-				return cmd_usage_error(argv[0], usage,
-				    "unknown encoding '%s'", optarg);
-			break;
 		case 'D':
 			dry = 1;
 			break;

@@ -115,3 +115,23 @@ cmd_bulk_summary(const struct bulk *b)
 		fprintf(stderr, "ceh %s: %s: values normalised: %s\n", b->cmd,
 		    b->path, buf);
 }
+
+int
+cmd_bulk_option(struct bulk *b, const char *usage, char **argv, int ch)
+{
+	switch (ch) {
+	case 'F':
+		b->path = optarg;
+		return 1;
+	case 'S':
+		b->sheet = optarg;
+		return 1;
+	case 'E':
+		if (csv_encoding_parse(optarg, &b->enc) < 0)
+			return cmd_usage_error(argv[0], usage, "unknown "
+			    "encoding '%s'", optarg);
+		return 1;
+	default:
+		return 0;
+	}
+}

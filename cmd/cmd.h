@@ -226,6 +226,10 @@ struct bulk {
 	long rows, bad;
 };
 int cmd_bulk_read(struct bulk *b, struct ceh_err *e);
+/* The options every --from command shares: --from ('F'), --sheet ('S'),
+ * --encoding ('E').  1 if ch was one of them, 0 if not, else the exit
+ * code (usage error). */
+int cmd_bulk_option(struct bulk *b, const char *usage, char **argv, int ch);
 void cmd_bulk_bad(struct bulk *b, long line, const char *reason);
 void cmd_bulk_summary(const struct bulk *b);
 

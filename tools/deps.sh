@@ -27,6 +27,7 @@ need python3-xlwt /usr/bin/python3 -c 'import xlwt'
 need libqrencode-dev pkg-config --exists libqrencode
 need zbar-tools command -v zbarimg
 need librsvg2-bin command -v rsvg-convert
+need python3-yaml /usr/bin/python3 -c 'import yaml'
 need python3-cryptography /usr/bin/python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519'
 # print-slip --format pdf: cairo + pango (fontconfig), CJK fonts, pdftotext
 need libpango1.0-dev pkg-config --exists pangocairo
