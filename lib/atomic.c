@@ -224,8 +224,22 @@ temp_commit(struct tempfile *t, struct ceh_err *e)
 
 static struct fs_caps caps;
 
-/* CEH_FS_COMPAT (test-only): the fallbacks forced, whatever the file
- * system can do. */
+/* 1 if the comma-separated list v holds the word tok. */
+static int
+list_has(const char *v, const char *tok)
+{
+	size_t n = strlen(tok);
+	const char *p;
+
+	for (p = v; p && (p = strstr(p, tok)) != NULL; p += n)
+		if ((p == v || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return 1;
+	return 0;
+}
+
+/* CEH_FS_COMPAT (test-only, man/ceh.1): the fallbacks forced, whatever
+ * the file system can do; "noflock": lock_take takes no lock, as on a
+ * shared folder whose flock does not reach the other computers. */
 static void
 caps_forced(void)
 {
@@ -233,12 +247,14 @@ caps_forced(void)
 
 	if (v == NULL)
 		return;
-	if (strstr(v, "nolink"))
+	if (list_has(v, "nolink"))
 		caps.no_link = caps.forced = 1;
-	if (strstr(v, "norename2"))
+	if (list_has(v, "norename2"))
 		caps.no_rename2 = caps.forced = 1;
-	if (strstr(v, "nomodes"))
+	if (list_has(v, "nomodes"))
 		caps.no_modes = caps.forced = 1;
+	if (list_has(v, "noflock"))
+		caps.no_flock = caps.forced = 1;
 }
 
 const struct fs_caps *
@@ -765,24 +781,6 @@ lock_busy(int fd, const char *path, struct ceh_err *e)
 	    "unknown holder");
 }
 
-/*
- * Test-only (man/ceh.1): CEH_FS_COMPAT, a comma-separated list, names
- * file system features to do without.  "noflock": lock_take takes no
- * lock, as on a file system whose flock is a no-op or does not reach
- * the other computers sharing it.
- */
-static int
-fs_compat_noflock(void)
-{
-	const char *v = getenv("CEH_FS_COMPAT"), *p;
-	size_t n = strlen("noflock");
-
-	for (p = v; p && (p = strstr(p, "noflock")) != NULL; p += n)
-		if ((p == v || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
-			return 1;
-	return 0;
-}
-
 int
 lock_take(int dirfd, const char *where, const char *name, int wait_secs,
     struct lock *lk, struct ceh_err *e)
@@ -798,7 +796,7 @@ lock_take(int dirfd, const char *where, const char *name, int wait_secs,
 	    0600);
 	if (fd < 0)
 		return ceh_fail_errno(e, "cannot open lock '%s'", path);
-	while (!fs_compat_noflock() && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	while (!fs_caps()->no_flock && flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			ceh_fail_errno(e, "cannot lock '%s'", path);
 			close(fd);

@@ -167,6 +167,7 @@ struct fs_caps {
 	int no_link;		/* no hard links */
 	int no_rename2;		/* no renameat2(RENAME_NOREPLACE) */
 	int no_modes;		/* no Unix modes (FAT, exFAT, NTFS, SMB) */
+	int no_flock;		/* flock keeps nobody out (test-only) */
 	char fstype[32];	/* as the mount table names it, or "" */
 };
 /* The process's view (learnt as it goes); valid for the process. */
