@@ -71,3 +71,18 @@ tsv_split(char *line, char **f, size_t max)
 		*w = '\0';
 	}
 }
+
+void
+html_put(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: putc(*s, out);
+		}
+	}
+}

@@ -1,6 +1,6 @@
 /*
- * escape.h - the one CSV quoter and the one TSV escaper of ceh, so that
- * what ceh writes it reads back unchanged.
+ * escape.h - the one CSV quoter, the one TSV escaper and the one HTML
+ * escaper of ceh, so that what ceh writes it reads back unchanged.
  *
  *   csv_put   one CSV field (RFC 4180): written as it is unless it holds
  *             a comma, a quote, CR or LF, or begins or ends with a space
@@ -10,13 +10,17 @@
  *             CSV ceh writes (lists, --rejects) imports back as written.
  *   tsv_put   one TSV field: tab, LF, CR and backslash written as \t, \n,
  *             \r and \\ (the records store's shards, --format tsv);
- *   tsv_split the inverse for a whole line.
- * Both writers append to an sbuf (xalloc.h); nothing here can fail.
+ *   tsv_split the inverse for a whole line;
+ *   html_put  text for an HTML page (slips, report pages): & < > " '
+ *             as entities, written to a FILE.
+ * The CSV and TSV writers append to an sbuf (xalloc.h); nothing here can
+ * fail.
  */
 #ifndef CEH_ESCAPE_H
 #define CEH_ESCAPE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "xalloc.h"
 
@@ -26,5 +30,7 @@ void tsv_put(struct sbuf *b, const char *s);
  * (f[i] point into line).  Returns the number of fields: at most max,
  * more is counted as max + 1. */
 size_t tsv_split(char *line, char **f, size_t max);
+/* s (NULL is empty) as HTML text. */
+void html_put(FILE *out, const char *s);
 
 #endif

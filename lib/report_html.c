@@ -4,25 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report_html.h"
 #include "units.h"
 #include "util.h"
 #include "xalloc.h"
-
-static void
-esc(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: putc(*s, out);
-		}
-	}
-}
 
 /* s cut to at most cols display columns, with "…" when cut. */
 static void
@@ -32,7 +18,7 @@ esc_cut(FILE *out, const char *s, size_t cols)
 	size_t w = 0, n, cw;
 
 	if (utf8_width(s) <= cols) {
-		esc(out, s);
+		html_put(out, s);
 		return;
 	}
 	while (*s) {
@@ -44,7 +30,7 @@ esc_cut(FILE *out, const char *s, size_t cols)
 		cw = utf8_width(ch);
 		if (w + cw > cols - 1)
 			break;
-		esc(out, ch);
+		html_put(out, ch);
 		w += cw;
 		s += n;
 	}
@@ -90,10 +76,10 @@ rh_begin(FILE *out, const char *title)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>", out);
-	esc(out, title);
+	html_put(out, title);
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>",
 	    css);
-	esc(out, title);
+	html_put(out, title);
 	fputs("</h1>\n", out);
 }
 
@@ -101,7 +87,7 @@ void
 rh_heading(FILE *out, const char *text)
 {
 	fputs("<h2>", out);
-	esc(out, text);
+	html_put(out, text);
 	fputs("</h2>\n", out);
 }
 
@@ -109,7 +95,7 @@ void
 rh_note(FILE *out, const char *text)
 {
 	fputs("<p class=\"note\">", out);
-	esc(out, text);
+	html_put(out, text);
 	fputs("</p>\n", out);
 }
 
@@ -122,9 +108,9 @@ rh_figures(FILE *out, const char *const *labels, const char *const *values,
 	fputs("<div class=\"figs\">\n", out);
 	for (i = 0; i < n; i++) {
 		fputs("<div class=\"fig\"><b>", out);
-		esc(out, values[i]);
+		html_put(out, values[i]);
 		fputs("</b><span>", out);
-		esc(out, labels[i]);
+		html_put(out, labels[i]);
 		fputs("</span></div>\n", out);
 	}
 	fputs("</div>\n", out);
@@ -152,7 +138,7 @@ rh_table(FILE *out, const struct table *t, unsigned long long right,
 	fputs("<table>\n<thead><tr>", out);
 	for (c = 0; c < t->ncols; c++) {
 		fputs("<th>", out);
-		esc(out, t->cols[c].label);
+		html_put(out, t->cols[c].label);
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);
@@ -165,7 +151,7 @@ rh_table(FILE *out, const struct table *t, unsigned long long right,
 				fputs("<td class=\"s\">", out);
 			else
 				fputs("<td>", out);
-			esc(out, cell_text(t, r, c));
+			html_put(out, cell_text(t, r, c));
 			fputs("</td>", out);
 		}
 		fputs("</tr>\n", out);
@@ -193,7 +179,7 @@ chart_legend(FILE *out, const struct rh_chart *c, int y)
 		fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" "
 		    "fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">", x,
 		    y, palette[i], x + 14, y + 9);
-		esc(out, c->legend[i]);
+		html_put(out, c->legend[i]);
 		fputs("</text>\n", out);
 		x += 26 + 12 * (int)(utf8_width(c->legend[i]) / 2 + 1);
 	}
@@ -208,7 +194,7 @@ chart_bar(FILE *out, const struct rh_chart *c, const struct rh_bar *b,
 
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" "
 	    "text-anchor=\"end\"><title>", CH_LABEL - 6, y + 13);
-	esc(out, b->label);
+	html_put(out, b->label);
 	fputs("</title>", out);
 	esc_cut(out, b->label, 30);
 	fputs("</text>\n", out);
@@ -225,7 +211,7 @@ chart_bar(FILE *out, const struct rh_chart *c, const struct rh_bar *b,
 	}
 	fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">", x + 5,
 	    y + 13);
-	esc(out, b->text);
+	html_put(out, b->text);
 	fputs("</text>\n", out);
 }
 

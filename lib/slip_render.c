@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "escape.h"
 #include "err.h"
 #include "qr.h"
 #include "slip.h"
@@ -207,28 +208,13 @@ slip_render_text(const struct slip *sl, FILE *out)
 /* ---- HTML ---- */
 
 static void
-html_esc(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: putc(*s, out);
-		}
-	}
-}
-
-static void
 td(FILE *out, const char *cls, const char *s)
 {
 	if (cls)
 		fprintf(out, "<td class=\"%s\">", cls);
 	else
 		fputs("<td>", out);
-	html_esc(out, s);
+	html_put(out, s);
 	fputs("</td>", out);
 }
 
@@ -320,10 +306,10 @@ html_qr(const struct slip *sl, FILE *out)
 		fputs("<div class=\"qr\">", out);
 	slip_signer_line(sl, &sb);
 	fputs("<div>", out);
-	html_esc(out, sb.buf);
+	html_put(out, sb.buf);
 	fputs("<br>\n核验码（可用 ceh verify-slip --trust 公钥文件 核验）：<br>\n"
 	    "<span class=\"payload\">", out);
-	html_esc(out, pl);
+	html_put(out, pl);
 	fputs("</span></div></div>\n", out);
 	sb_release(&sb);
 	free(pl);
@@ -338,7 +324,7 @@ html_trust(const struct slip *sl, FILE *out)
 		    out);
 	else {
 		fputs("<br>\n验证码：<span class=\"code\">", out);
-		html_esc(out, sl->code);
+		html_put(out, sl->code);
 		fputs("</span>（可用 ceh verify-slip 核验）", out);
 	}
 	if (sl->unsigned_store)
@@ -358,16 +344,16 @@ slip_render_html(const struct slip *sl, FILE *out)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>", out);
-	html_esc(out, sl->title);
+	html_put(out, sl->title);
 	fputs(" ", out);
-	html_esc(out, sl->number);
+	html_put(out, sl->number);
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body%s>\n"
 	    "<div class=\"page\">\n<h1>", css, html_density(sl));
-	html_esc(out, sl->title);
+	html_put(out, sl->title);
 	fputs("</h1>\n<div class=\"meta\"><span>编号：", out);
-	html_esc(out, sl->number);
+	html_put(out, sl->number);
 	fputs("</span><span>打印日期：", out);
-	html_esc(out, sl->printed_on);
+	html_put(out, sl->printed_on);
 	fputs("</span></div>\n", out);
 
 	if (sl->copy)
@@ -380,7 +366,7 @@ slip_render_html(const struct slip *sl, FILE *out)
 	td(out, NULL, sl->id_number);
 	fputs("</tr>\n<tr><th>工作单位</th><td colspan=\"5\">", out);
 	unit_text(sl, &sb);
-	html_esc(out, sb.buf);
+	html_put(out, sb.buf);
 	sb_reset(&sb);
 	fputs("</td></tr>\n<tr><th>申报系列</th>", out);
 	td(out, NULL, sl->series);
@@ -391,7 +377,7 @@ slip_render_html(const struct slip *sl, FILE *out)
 	fprintf(out, "</tr>\n<tr><th>核认年度</th><td colspan=\"2\">%d—%d"
 	    "（共 %zu 年）</td><th>认定标准</th><td colspan=\"2\">每年", sl->from,
 	    sl->to, sl->nyears);
-	html_esc(out, sl->rule.text);
+	html_put(out, sl->rule.text);
 	fputs("</td></tr>\n</table>\n", out);
 
 	fputs("<table class=\"years\">\n<colgroup><col style=\"width:11mm\">"
@@ -424,10 +410,10 @@ slip_render_html(const struct slip *sl, FILE *out)
 		td(out, "n", hours_fmt(y->total_half, a, sizeof(a)));
 		td(out, NULL, slip_met_label(y->met));
 		fputs("<td class=\"l\">", out);
-		html_esc(out, y->agency_name && *y->agency_name ?
+		html_put(out, y->agency_name && *y->agency_name ?
 		    y->agency_name : or_dash(y->agency));
 		fputs("<br>", out);
-		html_esc(out, y->approved_on);
+		html_put(out, y->approved_on);
 		fputs("</td></tr>\n", out);
 	}
 	fprintf(out, "<tr class=\"sum\"><td>合计</td><td></td>"
@@ -440,7 +426,7 @@ slip_render_html(const struct slip *sl, FILE *out)
 	fprintf(out, "<div class=\"foot\">核认年度 %ld/%zu，达标年度 %ld/%zu；"
 	    "核认跨度内各年度均达标：<b>%s</b><br>\n依据：", sl->years_approved,
 	    sl->nyears, sl->years_met, sl->nyears, sl->all_met ? "是" : "否");
-	html_esc(out, sl->basis);
+	html_put(out, sl->basis);
 	html_trust(sl, out);
 	fputs("<div class=\"sign\">经办机构（盖章）：&#12288;&#12288;&#12288;"
 	    "&#12288;&#12288;&#12288;</div>\n</div>\n</body>\n</html>\n",
