@@ -54,14 +54,6 @@ feed(struct store *s, struct report_short *sh, long *bad, struct ceh_err *e)
 	return report_feed(s, sink, sh, bad, e);
 }
 
-static const char *
-unit_name(struct store *s, const char *code)
-{
-	const struct unit *u = code[0] ? units_find(&s->units, code) : NULL;
-
-	return u ? u->name : code;
-}
-
 static void
 hours(char *buf, size_t size, long half)
 {
@@ -92,7 +84,7 @@ add_row(struct table *t, struct store *s, const struct report_short_row *r)
 	row[0] = r->idnum;
 	row[1] = r->name;
 	row[2] = r->unit;
-	row[3] = unit_name(s, r->unit);
+	row[3] = units_name(&s->units, r->unit, r->unit);
 	row[4] = yr;
 	row[5] = report_short_status_key(r->status);
 	row[6] = report_short_status_label(r->status);
@@ -175,7 +167,8 @@ scope_note(FILE *out, struct store *s, const struct report_scope *sc,
 
 	sb_adds(&sb, "范围：");
 	if (sc->unit)
-		sb_addf(&sb, "%s%s；", unit_name(s, sc->unit), sc->subtree ?
+		sb_addf(&sb, "%s%s；", units_name(&s->units, sc->unit,
+		    sc->unit), sc->subtree ?
 		    "（含下级单位）" : "");
 	if (sc->region && (it = codes_find(&s->codes, CL_REGION,
 	    sc->region)) != NULL)
@@ -218,11 +211,12 @@ chart_units(FILE *out, struct store *s, struct report_short *sh)
 	memset(b, 0, sizeof(b));
 	for (i = 0; i < report_short_count(sh); i++) {
 		const struct report_short_row *r = report_short_row(sh, i);
+		const char *name = units_name(&s->units, r->unit, r->unit);
 
-		if (n == 0 || strcmp(b[n - 1].label, unit_name(s, r->unit))) {
+		if (n == 0 || strcmp(b[n - 1].label, name)) {
 			if (n == MAX_BARS)
 				break;
-			b[n++].label = unit_name(s, r->unit);
+			b[n++].label = name;
 			last_id = "";
 		}
 		if (strcmp(last_id, r->idnum) != 0)

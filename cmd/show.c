@@ -12,14 +12,6 @@
 static const char usage[] =
     "usage: ceh show APP [--format text|yaml|json]\n";
 
-static const char *
-unit_name(struct store *s, const char *code)
-{
-	const struct unit *u = code[0] ? units_find(&s->units, code) : NULL;
-
-	return u ? u->name : "";
-}
-
 /* What the signatures say about app: NULL if it verifies, else why
  * not (static).  *text is the 签名 line of the text view. */
 static const char *
@@ -51,7 +43,8 @@ show_json(struct store *s, const struct application *app)
 	json_str(&j, "stage", stage_name(app->stage));
 	json_str(&j, "status", app_status(app));
 	json_str(&j, "waiting_at", app->waiting_at);
-	json_str(&j, "waiting_at_name", unit_name(s, app->waiting_at));
+	json_str(&j, "waiting_at_name", units_name(&s->units, app->waiting_at,
+	    ""));
 	json_str(&j, "reason", app_last_reason(app));
 	json_int(&j, "revision", app->revision);
 	json_str(&j, "created", app->created);
@@ -63,7 +56,7 @@ show_json(struct store *s, const struct application *app)
 	for (f = applicant_fields; f->option; f++)
 		json_str(&j, f->key, applicant_get(&app->a, f->option));
 	json_str(&j, "sex", idnum_sex(app->a.id_number));
-	json_str(&j, "unit_name", unit_name(s, app->a.unit));
+	json_str(&j, "unit_name", units_name(&s->units, app->a.unit, ""));
 	json_obj_end(&j);
 	json_arr_begin(&j, "years");
 	for (i = 0; i < app->nyears; i++) {
@@ -187,7 +180,7 @@ show_text(struct store *s, const struct application *app)
 	line("申报编号", app->id);
 	sb_addf(&sb, "%s", app_status(app));
 	if (app->stage == STAGE_REVIEW)
-		sb_addf(&sb, "（%s %s）", unit_name(s, app->waiting_at),
+		sb_addf(&sb, "（%s %s）", units_name(&s->units, app->waiting_at, ""),
 		    app->waiting_at);
 	line("审核状态", sb_str(&sb));
 	sb_reset(&sb);
@@ -201,7 +194,7 @@ show_text(struct store *s, const struct application *app)
 		const char *v = applicant_get(&app->a, f->option);
 
 		if (strcmp(f->option, "unit") == 0) {
-			sb_addf(&sb, "%s %s", unit_name(s, v), v);
+			sb_addf(&sb, "%s %s", units_name(&s->units, v, ""), v);
 			v = sb_str(&sb);
 		}
 		printf("  ");

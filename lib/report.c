@@ -734,14 +734,6 @@ stage_rank(enum report_stage s)
 	return rank[s];
 }
 
-static const char *
-unit_name(const struct units *u, const char *code)
-{
-	const struct unit *un = code[0] ? units_find(u, code) : NULL;
-
-	return un ? un->name : code;
-}
-
 /* "ID 状态（单位）：2023,2024" for every application of the person. */
 static char *
 apps_text(const struct report_short *sh)
@@ -758,8 +750,8 @@ apps_text(const struct report_short *sh)
 		    ra->stage >= RS_WAIT_EMPLOYER && ra->stage <=
 		    RS_WAIT_AGENCY ? "待审核" : stage_labels[ra->stage]);
 		if (ra->waiting_at[0])
-			sb_addf(&sb, "（%s）", unit_name(sh->env->units,
-			    ra->waiting_at));
+			sb_addf(&sb, "（%s）", units_name(sh->env->units,
+			    ra->waiting_at, ra->waiting_at));
 		for (k = 0; k < ra->nyears; k++)
 			sb_addf(&sb, "%s%d", k ? "," : "：", ra->years[k].year);
 	}

@@ -391,17 +391,6 @@ year_met(const struct slip_rule *r, long pub, long pro)
 	return config_year_met(&c, pub, pro);
 }
 
-static const char *
-unit_name(struct store *s, const char *code)
-{
-	const struct unit *u;
-
-	if (!s->units_loaded)
-		return "";
-	u = units_find(&s->units, code);
-	return u ? u->name : "";
-}
-
 /* The latest approved application: by approval time, then by id. */
 static const struct found *
 latest_found(const struct collect *c)
@@ -438,7 +427,8 @@ year_fill(struct store *s, struct slip_year *sy, const struct year_row *r,
 	sy->pro_half = r->pro.hours;
 	sy->agency = xstrdup(f->approval && f->approval->unit ?
 	    f->approval->unit : "");
-	sy->agency_name = xstrdup(unit_name(s, sy->agency));
+	sy->agency_name = xstrdup(units_name(s->units_loaded ? &s->units :
+	    NULL, sy->agency, ""));
 	sy->approved_on = beijing_date(approval_time(f));
 	sy->application = xstrdup(f->app.id);
 }
@@ -505,7 +495,8 @@ person_fill(struct store *s, struct slip *sl, const struct found *latest)
 	sl->name = xstrdup(a->name);
 	sl->sex = xstrdup(idnum_sex(sl->id_number));
 	sl->unit = xstrdup(a->unit);
-	sl->unit_name = xstrdup(unit_name(s, a->unit));
+	sl->unit_name = xstrdup(units_name(s->units_loaded ? &s->units :
+	    NULL, a->unit, ""));
 	sl->series = xstrdup(a->series);
 	sl->specialty = xstrdup(a->specialty);
 	sl->title_level = xstrdup(a->title_level);

@@ -99,26 +99,17 @@ print_padded(FILE *out, const char *s, size_t width)
 		putc(' ', out);
 }
 
-static const char *
-unit_name(const struct table *t, const char *code)
-{
-	const struct unit *u = code[0] && t->units ?
-	    units_find(t->units, code) : NULL;
-
-	return u ? u->name : NULL;
-}
-
 /* What table, TSV and CSV show of a cell (row 0 is the header). */
 static const char *
 shown(const struct table *t, size_t r, size_t c)
 {
-	const char *s, *name;
+	const char *s;
 
 	if (r == 0)
 		return t->cols[c].label;
 	s = t->cells[(r - 1) * t->ncols + c];
-	if (t->cols[c].kind == COL_UNIT && (name = unit_name(t, s)) != NULL)
-		return name;
+	if (t->cols[c].kind == COL_UNIT)
+		return units_name(t->units, s, s);
 	return s;
 }
 
@@ -194,7 +185,7 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 	case COL_UNIT_CODE:
 		json_str(j, col->key, s);
 		snprintf(key, sizeof(key), "%s_name", col->key);
-		json_str(j, key, unit_name(t, s) ? unit_name(t, s) : "");
+		json_str(j, key, units_name(t->units, s, ""));
 		return;
 	case COL_TEXT:
 		break;

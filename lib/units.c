@@ -298,3 +298,12 @@ units_agency_for(const struct units *u, const struct codes *c,
 		}
 	return fallback;
 }
+
+const char *
+units_name(const struct units *u, const char *code, const char *otherwise)
+{
+	const struct unit *un = u && code && code[0] ? units_find(u, code) :
+	    NULL;
+
+	return un ? un->name : otherwise;
+}

@@ -48,6 +48,10 @@ void units_release(struct units *u);
 
 /* O(log n): a sorted index is (re)built when units were appended. */
 const struct unit *units_find(const struct units *u, const char *code);
+/* The name of unit code, or otherwise when u is NULL, code is empty or
+ * not registered. */
+const char *units_name(const struct units *u, const char *code,
+    const char *otherwise);
 const char *unit_kind_name(enum unit_kind k);	/* "employer" ... */
 const char *unit_kind_label(enum unit_kind k);	/* "用人单位" ... */
 int unit_kind_parse(const char *s, enum unit_kind *out);
