@@ -7,6 +7,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/ceh
 LIBDIR ?= $(PREFIX)/lib/ceh
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR ?=
 
 CC ?= cc
@@ -18,7 +19,8 @@ PDF_PKGS = pangocairo cairo-pdf fontconfig
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla -Wundef
 override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
-	-DCEH_DATADIR='"$(DATADIR)"' -DCEH_LIBDIR='"$(LIBDIR)"'
+	-DCEH_DATADIR='"$(DATADIR)"' -DCEH_LIBDIR='"$(LIBDIR)"' \
+	-DCEH_LOCALEDIR='"$(LOCALEDIR)"'
 override CFLAGS += $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
@@ -43,7 +45,15 @@ endif
 LIB_SRC = $(sort $(wildcard lib/*.c))
 CMD_SRC = $(sort $(wildcard cmd/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-CMD_OBJ = $(CMD_SRC:%.c=$(B)/%.o)
+CMD_OBJ = $(CMD_SRC:%.c=$(B)/%.o) $(B)/gen/help_pages.o
+# Messages (po/zh_CN.po) and the long help of `ceh help CMD` (the man
+# pages, English and Chinese, rendered at build time).
+MO = $(B)/locale/zh_CN/LC_MESSAGES/ceh.mo
+MAN_CMD = $(sort $(wildcard man/ceh-*.1))
+MAN_ZH = $(sort $(wildcard man/zh_CN/*.[157]))
+XGETTEXT_FLAGS = --from-code=UTF-8 --language=C -k_ -kN_ -kQ_:1,2 \
+	--add-comments=TRANSLATORS: --package-name=ceh --no-location \
+	--sort-output
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 # Fuzz targets (tests/fuzz/NAME.c): replay binaries for check, libFuzzer
@@ -62,11 +72,30 @@ TORTURE_LIB = $(B)/torture/oplog.so
 
 PLUGIN = $(B)/slip-pdf.so
 
-all: $(BIN)
+all: $(BIN) $(MO)
 
 $(B)/%.o: %.c $(wildcard lib/*.h) cmd/cmd.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/gen/help_pages.c: tools/helpgen.sh $(MAN_CMD) $(MAN_ZH)
+	@mkdir -p $(dir $@)
+	sh tools/helpgen.sh $@ $(MAN_CMD)
+
+$(B)/gen/help_pages.o: $(B)/gen/help_pages.c cmd/help.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(MO): po/zh_CN.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ po/zh_CN.po
+
+# po/ceh.pot from the sources, and po/zh_CN.po brought up to date with it
+# (new messages then need their translation: tests/1701 fails until then)
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o po/ceh.pot $(LIB_SRC) $(CMD_SRC) \
+		lib/plugin/slip_pdf.c
+	msgmerge -q -U --backup=none --no-location --sort-output \
+		po/zh_CN.po po/ceh.pot
 
 $(B)/libceh.a: $(LIB_OBJ)
 	rm -f $@
@@ -124,20 +153,20 @@ deps:
 	@sh tools/deps.sh check
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN) \
+	@$(MAKE) --no-print-directory $(BIN) $(MO) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN) \
 		$(TORTURE_LIB)
 	@CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) sh tests/run.sh
 
 check-valgrind: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(MO) $(UNIT_BIN) $(FUZZ_REPLAY) $(BENCH_BIN)
 	@CEH_VALGRIND=1 CEH_BIN=$(CURDIR)/$(BIN) CEH_BUILD=$(CURDIR)/$(B) \
 		sh tests/run.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(MO)
 	@CEH_BIN=$(CURDIR)/$(BIN) sh examples/demo.sh
 
-install: $(BIN)
+install: $(BIN) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/codes $(DESTDIR)$(LIBDIR)
@@ -147,9 +176,13 @@ install: $(BIN)
 	for f in man/*.5 man/*.7; do [ -f "$$f" ] || continue; \
 		s=$${f##*.}; install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/; done
 	install -m 644 data/codes/*.yaml $(DESTDIR)$(DATADIR)/codes/
+	install -m 644 $(MO) $(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES/ceh.mo
+	for f in $(MAN_ZH); do s=$${f##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/zh_CN/man$$s; \
+		install -m 644 $$f $(DESTDIR)$(MANDIR)/zh_CN/man$$s/; done
 
 clean:
 	rm -rf build build-san build-* ceh
 
 .PHONY: all deps check check-valgrind demo install clean fuzz fuzz-targets \
-	bench
+	bench pot

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "err.h"
 #include "store.h"
 #include "util.h"
@@ -26,47 +27,47 @@
 /* Sorted by name; `ceh help` prints it in this order. */
 static const struct command commands[] = {
 	{ "add-year", cmd_add_year, CMD_STORE | CMD_WRITES,
-	    "add or replace a year row (申报年度明细) of a draft" },
+	    N_("add or replace a year row (申报年度明细) of a draft") },
 	{ "apply", cmd_apply, CMD_UNITS | CMD_WRITES,
-	    "create a draft application (新增学时核认申报)" },
+	    N_("create a draft application (新增学时核认申报)") },
 	{ "attach", cmd_attach, CMD_STORE | CMD_WRITES,
-	    "add, list, remove or extract evidence (上传附件)" },
+	    N_("add, list, remove or extract evidence (上传附件)") },
 	{ "edit", cmd_edit, CMD_UNITS | CMD_WRITES,
-	    "change the applicant's details of a draft" },
+	    N_("change the applicant's details of a draft") },
 	{ "fsck", cmd_fsck, CMD_UNITS | CMD_WRITES,
-	    "check the store and repair interrupted changes" },
+	    N_("check the store and repair interrupted changes") },
 	{ "import", cmd_import, CMD_STORE | CMD_WRITES,
-	    "import training providers' CSV hour records" },
-	{ "init", cmd_init, 0, "create a new store" },
-	{ "key", cmd_key, 0, "make and show a unit's signing key (密钥)" },
+	    N_("import training providers' CSV hour records") },
+	{ "init", cmd_init, 0, N_("create a new store") },
+	{ "key", cmd_key, 0, N_("make and show a unit's signing key (密钥)") },
 	{ "list", cmd_list, CMD_UNITS,
-	    "list applications, or a unit's review queue" },
-	{ "log", cmd_log, CMD_UNITS, "show the history of an application" },
+	    N_("list applications, or a unit's review queue") },
+	{ "log", cmd_log, CMD_UNITS, N_("show the history of an application") },
 	{ "migrate", cmd_migrate, CMD_UNITS | CMD_WRITES,
-	    "upgrade a store made before trust: chain and sign histories" },
+	    N_("upgrade a store made before trust: chain and sign histories") },
 	{ "print-slip", cmd_print_slip, CMD_STORE,
-	    "print the hour verification slip (学时认定单)" },
+	    N_("print the hour verification slip (学时认定单)") },
 	{ "records", cmd_records, CMD_STORE,
-	    "list the hours on record for a person" },
+	    N_("list the hours on record for a person") },
 	{ "review", cmd_review, CMD_UNITS | CMD_WRITES,
-	    "approve, reject or return applications (审核)" },
+	    N_("approve, reject or return applications (审核)") },
 	{ "rm-year", cmd_rm_year, CMD_STORE | CMD_WRITES,
-	    "remove a year row of a draft" },
+	    N_("remove a year row of a draft") },
 	{ "shortfall", cmd_shortfall, CMD_UNITS,
-	    "who falls short of the yearly hours, and by how much" },
-	{ "show", cmd_show, CMD_UNITS, "show one application" },
+	    N_("who falls short of the yearly hours, and by how much") },
+	{ "show", cmd_show, CMD_UNITS, N_("show one application") },
 	{ "stats", cmd_stats, CMD_UNITS,
-	    "compliance statistics (达标率) of a unit, region or year" },
+	    N_("compliance statistics (达标率) of a unit, region or year") },
 	{ "submit", cmd_submit, CMD_UNITS | CMD_WRITES,
-	    "submit a draft for review (提交)" },
+	    N_("submit a draft for review (提交)") },
 	{ "unit", cmd_unit, CMD_STORE | CMD_WRITES,
-	    "register, list and show units (单位)" },
+	    N_("register, list and show units (单位)") },
 	{ "verify", cmd_verify, CMD_UNITS,
-	    "check an application's chain and signatures" },
+	    N_("check an application's chain and signatures") },
 	{ "verify-slip", cmd_verify_slip, CMD_STORE,
-	    "check that a slip was issued here and still holds" },
+	    N_("check that a slip was issued here and still holds") },
 	{ "withdraw", cmd_withdraw, CMD_UNITS | CMD_WRITES,
-	    "take a submitted application back (撤销)" },
+	    N_("take a submitted application back (撤销)") },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -83,14 +84,14 @@ print_commands(FILE *out)
 	size_t i;
 
 	fputs(usage, out);
-	fputs("\ncommands:\n", out);
+	fputs(_("\ncommands:\n"), out);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name,
-		    commands[i].summary);
-	fputs("\nThe store is --store DIR, else $CEH_STORE, else "
+		    _(commands[i].summary));
+	fputs(_("\nThe store is --store DIR, else $CEH_STORE, else "
 	    "$XDG_DATA_HOME/ceh (~/.local/share/ceh).\n"
-	    "'ceh COMMAND --help' and 'man ceh-COMMAND' describe each "
-	    "command.\n", out);
+	    "'ceh help COMMAND' and 'man ceh-COMMAND' describe each "
+	    "command.\n"), out);
 }
 
 /* Levenshtein distance on bytes, for "did you mean". */
@@ -137,8 +138,8 @@ check_stdout(int rc)
 
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (rc == 0) {
-			fprintf(stderr, "ceh %s: cannot write output: %s\n",
-			    current_cmd, strerror(errno));
+			fprintf(stderr, "ceh %s: %s: %s\n", current_cmd,
+			    _("cannot write output"), strerror(errno));
 			return CEH_ESYS;
 		}
 		return rc;
@@ -147,8 +148,8 @@ check_stdout(int rc)
 	    S_ISSOCK(st.st_mode)))
 		return rc;
 	if (fclose(stdout) != 0 && rc == 0) {
-		fprintf(stderr, "ceh %s: cannot write output: %s\n",
-		    current_cmd, strerror(errno));
+		fprintf(stderr, "ceh %s: %s: %s\n", current_cmd,
+		    _("cannot write output"), strerror(errno));
 		return CEH_ESYS;
 	}
 	return rc;
@@ -189,8 +190,8 @@ global_options(int argc, char **argv, const char **path, long *wait)
 		case 'w':
 			if (parse_long(optarg, wait) < 0 || *wait < 0 ||
 			    *wait > 86400)
-				return cmd_usage_error("", usage, "--wait needs "
-				    "a number of seconds, not '%s'", optarg);
+				return cmd_usage_error("", usage, _("--wait needs "
+				    "a number of seconds, not '%s'"), optarg);
 			break;
 		case 'o':
 			ceh_allow_owner = 1;
@@ -199,15 +200,19 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			print_commands(stdout);
 			return check_stdout(0);
 		case 'V':
-			printf("ceh %s\n", CEH_VERSION);
+			printf("ceh %s\n", CEH_VERSION);	/* machine */
 			return check_stdout(0);
 		case ':':
-			fprintf(stderr, "ceh: option '%s' needs an argument\n%s",
-			    argv[optind - 1], usage);
+			fprintf(stderr, "ceh: ");
+			fprintf(stderr, _("option '%s' needs an argument"),
+			    argv[optind - 1]);
+			fprintf(stderr, "\n%s", usage);
 			return CEH_EUSAGE;
 		default:
-			fprintf(stderr, "ceh: unknown option '%s'\n%s",
-			    argv[optind - 1], usage);
+			fprintf(stderr, "ceh: ");
+			fprintf(stderr, _("unknown option '%s'"),
+			    argv[optind - 1]);
+			fprintf(stderr, "\n%s", usage);
 			return CEH_EUSAGE;
 		}
 	}
@@ -224,11 +229,15 @@ unknown_command(const char *name, int suggest)
 	for (i = 0; suggest && i < NCOMMANDS; i++)
 		if ((d = distance(name, commands[i].name)) < bestd)
 			bestd = d, best = &commands[i];
-	fprintf(stderr, "ceh: unknown command '%.60s'", name);
-	if (best)
-		fprintf(stderr, "; did you mean '%s'?", best->name);
-	fputs(suggest ? "\nrun 'ceh help' for the list of commands\n" :
-	    "\n", stderr);
+	fprintf(stderr, "ceh: ");
+	fprintf(stderr, _("unknown command '%.60s'"), name);
+	if (best) {
+		fputs("; ", stderr);
+		fprintf(stderr, _("did you mean '%s'?"), best->name);
+	}
+	fputc('\n', stderr);
+	if (suggest)
+		fputs(_("run 'ceh help' for the list of commands\n"), stderr);
 	return CEH_EUSAGE;
 }
 
@@ -242,6 +251,7 @@ main(int argc, char **argv)
 	int rc, help = 0;
 
 	umask(077);
+	i18n_init();
 	raise_fd_limit();
 	if ((rc = global_options(argc, argv, &path, &wait)) != CMD_GO)
 		return rc;
@@ -261,6 +271,7 @@ main(int argc, char **argv)
 		argv[1] = (char *)"--help";
 		argc = 2;
 		help = 1;
+		cmd_long_help = 1;
 	}
 	if ((c = find_command(argv[0])) == NULL)
 		return unknown_command(argv[0], !help);

@@ -33,6 +33,18 @@
  *      store_digest unchanged after every refusal); its JSON is checked
  *      for types with /usr/bin/python3 in tests/0106-json.t.
  *   7. README.md's tour, if users meet it early.
+ *   8. Every sentence a person reads is marked for translation (lib/
+ *      i18n.h: _() for a message, Q_() for one that depends on a count,
+ *      N_() in a table), and has its Chinese in po/zh_CN.po in the same
+ *      commit: `make pot` brings the catalog up to date, then translate
+ *      the new entries (the guide's terms, see the catalog's header).
+ *      Words scripts read (stage and event codes, TSV/CSV/JSON keys, the
+ *      outcome column) are never translated: where the scanner would
+ *      take such a literal for a message, a comment holding the word
+ *      "machine" on its line (or the line before) says it is not one.
+ *      man/zh_CN/ceh-foo.1 is the page in Chinese.
+ *        tests/1701-catalog.t: no unmarked message (tools/i18n-scan.py),
+ *        every message of the sources translated, msgfmt --check clean.
  *
  * A command is "int cmd_NAME(int argc, char **argv, struct store *s)":
  * argv[0] is the command name.  s is the store the dispatcher prepared
@@ -122,6 +134,10 @@ int cmd_usage_error(const char *cmd, const char *usage, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 /* Print the usage on stdout for --help; return 0. */
 int cmd_help(const char *usage);
+/* Set by `ceh help CMD`: cmd_help then prints the description and the
+ * options of the command's man page too (help.h), in the user's
+ * language. */
+extern int cmd_long_help;
 
 /*
  * Options.  cmd_getopt is getopt_long over argv with the long options o

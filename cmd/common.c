@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "help.h"
+#include "i18n.h"
 #include "xlsxout.h"
 #include "err.h"
 #include "store.h"
@@ -102,10 +104,36 @@ cmd_usage_error(const char *cmd, const char *use, const char *fmt, ...)
 	return CEH_EUSAGE;
 }
 
+int cmd_long_help;
+
+const char *
+help_text(const char *cmd)
+{
+	const char *want = i18n_chinese() ? "zh_CN" : "en", *en = NULL;
+	const struct help_page *p;
+
+	for (p = help_pages; p->name; p++) {
+		if (strcmp(p->name, cmd) != 0)
+			continue;
+		if (strcmp(p->lang, want) == 0)
+			return p->text;
+		if (strcmp(p->lang, "en") == 0)
+			en = p->text;
+	}
+	return en;
+}
+
 int
 cmd_help(const char *use)
 {
+	const char *text;
+
 	fputs(use, stdout);
+	if (cmd_long_help && running &&
+	    (text = help_text(running->name)) != NULL) {
+		putchar('\n');
+		fputs(text, stdout);
+	}
 	return CEH_OK;
 }
 

@@ -39,6 +39,11 @@ need poppler-utils command -v pdftotext
 # stats/shortfall --format html rendered in a real browser (tests skip without)
 need chromium command -v chromium
 need mandoc command -v mandoc
+# messages in Chinese (issue 17): msgfmt/xgettext at build time, and the
+# zh_CN.UTF-8 and en_US.UTF-8 locales the tests and the demo run in
+need gettext sh -c 'command -v msgfmt && command -v xgettext'
+need locales test -f /usr/share/i18n/locales/zh_CN
+need man-db command -v man
 need perl command -v prove
 need python3 command -v python3
 need sqlite3 command -v sqlite3
@@ -52,13 +57,30 @@ need exfat-fuse command -v mount.exfat-fuse
 need exfatprogs command -v mkfs.exfat
 need clang command -v clang
 need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a'
-[ -z "$pkgs" ] && exit 0
+# the locales themselves (generated, not packaged): made where packages
+# are installed, i.e. as root
+has_locale() { locale -a 2>/dev/null | grep -qix "$1"; }
+make_locales() {
+	for l in zh_CN en_US; do
+		has_locale "$l.utf8" && continue
+		if [ "$(id -u)" = 0 ]; then
+			echo "deps: generating the $l.UTF-8 locale" >&2
+			localedef -i "$l" -f UTF-8 "$l.UTF-8" >&2 || return 1
+		else
+			echo "ceh: the $l.UTF-8 locale is missing; as root:" >&2
+			echo "  localedef -i $l -f UTF-8 $l.UTF-8" >&2
+			return 1
+		fi
+	done
+}
+[ -z "$pkgs" ] && { make_locales; exit; }
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing$pkgs" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >&2 || exit 1
 	apt-get install -y -qq --no-install-recommends $pkgs >&2 || exit 1
-	exit 0
+	make_locales
+	exit
 fi
 echo "ceh: missing build dependencies. Install them with:" >&2
 echo "  sudo apt-get install$pkgs" >&2
