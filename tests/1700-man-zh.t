@@ -26,7 +26,7 @@ facts() {
 	mandoc -Ttree "$1" | python3 -c '
 import re, sys
 lines = sys.stdin.read().split("\n")
-names, opts, nsec, sec, nd = [], set(), 0, None, False
+names, opts, nsec, sec, nd, seen = [], set(), 0, None, False, set()
 for i, l in enumerate(lines):
     m = re.match(r"^( *)(\S+) \((elem|block|head|body|text)\)", l)
     if not m:
@@ -44,6 +44,11 @@ for i, l in enumerate(lines):
     if what == "Nd" and kind == "body" and "(text)" in lines[i + 1]:
         nd = True
     if what == "Fl" and kind == "elem":
+        # after a delimiter mandoc goes on with the same Fl (same line and
+        # column) for every further word: keep those that are options
+        pos = re.search(r"\d+:\d+", l).group(0)
+        again = pos in seen
+        seen.add(pos)
         args = []
         for k in lines[i + 1:]:
             t = re.match(r"^( *)(.*) \(text\)", k)
@@ -51,7 +56,8 @@ for i, l in enumerate(lines):
                 break
             args.append(t.group(2))
         for a in args or [""]:
-            opts.add("-" + a.rstrip(".,:;)"))
+            if not again or a.startswith("-"):
+                opts.add("-" + a.rstrip(".,:;)"))
 print("names:", " ".join(names))
 print("description:", "yes" if nd else "none")
 print("sections:", nsec)
