@@ -7,7 +7,7 @@
 # through valgrind memcheck).
 #
 #   plan N                 print the TAP plan
-#   ok COND... -- MSG      check an arbitrary command (runs "$@"; its
+#   ok MSG CMD...          check an arbitrary command (runs CMD; its
 #                          output replaces $T/out and $T/err)
 #   check MSG CMD...       the same, leaving $T/out and $T/err alone
 #   expect_code N MSG CMD...   run CMD, check its exit code; its stdout
@@ -37,6 +37,8 @@ export CEH_USER=tester
 # mk_units puts its units' keys there
 export XDG_CONFIG_HOME="$T/config"
 export LC_ALL=C.UTF-8
+# the language is the locale's (ceh(1) LANGUAGE): a user's LANGUAGE must not leak in
+unset LANGUAGE
 # third-party leaks at exit (fontconfig, cairo: see tests/leaks.lsan)
 export LSAN_OPTIONS="suppressions=$CEH_ROOT/tests/leaks.lsan"
 export VALGRIND_OPTS="--suppressions=$CEH_ROOT/tests/leaks.supp"
