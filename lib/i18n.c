@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "util.h"
 
 #ifndef CEH_LOCALEDIR
 #define CEH_LOCALEDIR "/usr/local/share/locale"
@@ -32,25 +33,19 @@ static void
 find_dir(void)
 {
 	const char *env = getenv("CEH_LOCALEDIR");
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
+	char exe[PATH_MAX];
 
 	if (env && *env) {
 		snprintf(dir, sizeof(dir), "%s", env);
 		return;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(dir, sizeof(dir), "%s/locale", exe);
-			if (has_catalog(dir))
-				return;
-			snprintf(dir, sizeof(dir), "%s/build/locale", exe);
-			if (has_catalog(dir))
-				return;
-		}
+	if (exe_dir(exe, sizeof(exe)) == 0) {
+		snprintf(dir, sizeof(dir), "%s/locale", exe);
+		if (has_catalog(dir))
+			return;
+		snprintf(dir, sizeof(dir), "%s/build/locale", exe);
+		if (has_catalog(dir))
+			return;
 	}
 	snprintf(dir, sizeof(dir), "%s", CEH_LOCALEDIR);
 }

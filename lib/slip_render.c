@@ -478,24 +478,17 @@ static size_t
 module_paths(char paths[3][PATH_MAX + 64])
 {
 	const char *env = getenv("CEH_LIBDIR");
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
+	char exe[PATH_MAX];
 	size_t np = 0;
 
 	if (env && *env) {
 		snprintf(paths[np++], PATH_MAX + 64, "%s/%s", env, PDF_MODULE);
 		return np;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(paths[np++], PATH_MAX + 64, "%s/%s", exe,
-			    PDF_MODULE);
-			snprintf(paths[np++], PATH_MAX + 64, "%s/build/%s", exe,
-			    PDF_MODULE);
-		}
+	if (exe_dir(exe, sizeof(exe)) == 0) {
+		snprintf(paths[np++], PATH_MAX + 64, "%s/%s", exe, PDF_MODULE);
+		snprintf(paths[np++], PATH_MAX + 64, "%s/build/%s", exe,
+		    PDF_MODULE);
 	}
 	snprintf(paths[np++], PATH_MAX + 64, "%s/%s", CEH_LIBDIR, PDF_MODULE);
 	return np;

@@ -58,26 +58,19 @@ char *
 store_data_dir(void)
 {
 	const char *v = getenv("CEH_DATADIR");
-	char exe[PATH_MAX], *slash, *p;
-	ssize_t n;
+	char exe[PATH_MAX], *p;
 
 	if (v && *v)
 		return xstrdup(v);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			p = xasprintf("%s/data", exe);
-			if (has_codes(p))
-				return p;
-			free(p);
-			p = xasprintf("%s/../data", exe);
-			if (has_codes(p))
-				return p;
-			free(p);
-		}
+	if (exe_dir(exe, sizeof(exe)) == 0) {
+		p = xasprintf("%s/data", exe);
+		if (has_codes(p))
+			return p;
+		free(p);
+		p = xasprintf("%s/../data", exe);
+		if (has_codes(p))
+			return p;
+		free(p);
 	}
 	return xstrdup(CEH_DATADIR);
 }

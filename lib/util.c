@@ -300,3 +300,18 @@ write_all(int fd, const void *buf, size_t len)
 	}
 	return 0;
 }
+
+int
+exe_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((slash = strrchr(buf, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	return 0;
+}

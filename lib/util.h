@@ -49,6 +49,11 @@ void base32_bits(unsigned long long v, int nbits, char *out);
 /* 1 if s equals one of the NULL-terminated list of strings. */
 int str_in(const char *s, const char *const *list);
 
+/* The folder of the running executable (/proc/self/exe without its last
+ * name) into buf; -1 when it cannot be read.  Where an uninstalled ceh
+ * finds its data, PDF module and message catalog. */
+int exe_dir(char *buf, size_t size);
+
 /* Write all of buf to fd, retrying short writes; -1 with errno on error. */
 int write_all(int fd, const void *buf, size_t len);
 

@@ -8,6 +8,10 @@
 # into ceh.  The translated page is cut at the same section numbers as
 # the English one (tests/1700 checks both have the same sections).
 set -eu
+command -v mandoc >/dev/null || {
+	echo "helpgen: mandoc renders the long help; install it (apt-get install mandoc, or make deps)" >&2
+	exit 1
+}
 out=$1; shift
 LC_ALL=C.UTF-8; export LC_ALL
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/helpgen.XXXXXX")
