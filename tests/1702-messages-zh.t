@@ -1,0 +1,45 @@
+#!/bin/sh
+# Messages of the commands in the user's language (issue 17): the same
+# refusal in zh_CN.UTF-8 and in C has the same exit code and leaves the
+# same store; only the sentence changes.  Table headers are the Chinese
+# field names in every language; what scripts read stays the same.
+. "${0%/*}/lib.sh"
+plan 19
+unset LANGUAGE
+ceh init --signed >/dev/null && mk_units || exit 1
+certify_unit $EMP1 >/dev/null
+APP=$(apply_std $ID1)
+ceh add-year $APP --year 2024 --public-subject 政策法规 --public-hours 30 \
+    --public-form 远程教育 --pro-subject 建筑结构 \
+    --pro-hours 60 --pro-form 培训班 >/dev/null || exit 1
+printf '%%PDF-1.4 test\n' > "$T/证书.pdf"
+ceh attach $APP --year 2024 "$T/证书.pdf" >/dev/null || exit 1
+D0=$(store_digest)
+
+both() { # both CODE NAME ZH-REGEX C-REGEX CMD...: the refusal in each language
+	_code=$1 _name=$2 _zh=$3 _c=$4; shift 4
+	LC_ALL=zh_CN.UTF-8 expect_code "$_code" "$_name (zh_CN)" "$@"
+	like "$T/err" "$_zh" "... in Chinese"
+	LC_ALL=C expect_code "$_code" "$_name (C)" "$@"
+	like "$T/err" "$_c" "... in English"
+}
+both 2 "review without --as" '缺少 --as 单位' 'missing --as UNIT' \
+    ceh review --approve $APP
+both 2 "unit add without --name" 'unit add 需要 --name 和 --kind' \
+    'unit add needs --name and --kind' ceh unit add $EMP2
+both 3 "rm-year of a year that is not there" "申报 $APP 没有 2019 年度" \
+    "application $APP has no year 2019" ceh rm-year $APP --year 2019
+both 1 "verify-slip with garbage" '既不是核验码' 'is not a verification code' \
+    ceh verify-slip not-a-code
+same_digest() { [ "$(store_digest)" = "$D0" ]; }
+ok "every refusal left the store as it was" same_digest
+
+# a human table: the headers are Chinese field names in both languages,
+# the TSV identical in both
+LC_ALL=zh_CN.UTF-8 ceh attach $APP --list --format tsv > "$T/zh.tsv"
+LC_ALL=C ceh attach $APP --list --format tsv > "$T/c.tsv"
+same "$T/zh.tsv" "$T/c.tsv" "attach --list TSV is the same in zh_CN and C"
+head -1 "$T/c.tsv" > "$T/hdr"
+like "$T/hdr" '^年度	附件名称	存档条目	大小\(字节\)	文件类型	SHA-256	添加时间$' \
+    "... its header the Chinese field names, no English column"
+done_testing
