@@ -113,6 +113,19 @@ shown(const struct table *t, size_t r, size_t c)
 	return s;
 }
 
+/* What the table and xlsx, read by people, show: a label for a word. */
+static const char *
+shown_human(const struct table *t, size_t r, size_t c)
+{
+	const char *s = shown(t, r, c);
+	enum unit_kind k;
+
+	if (r > 0 && t->cols[c].kind == COL_UNIT_KIND &&
+	    unit_kind_parse(s, &k) == 0)
+		return unit_kind_label(k);
+	return s;
+}
+
 /* "-12.50" -> v -1250, places 2; -1 unless a decimal of at most 18
  * digits, at most 9 after the point. */
 static int
@@ -148,6 +161,7 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 	long long d;
 	long v;
 	int places;
+	enum unit_kind uk;
 
 	switch (col->kind) {
 	case COL_INT:
@@ -186,6 +200,14 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 		json_str(j, col->key, s);
 		snprintf(key, sizeof(key), "%s_name", col->key);
 		json_str(j, key, units_name(t->units, s, ""));
+		return;
+	case COL_UNIT_KIND:
+		json_str(j, col->key, s);
+		snprintf(key, sizeof(key), "%s_label", col->key);
+		if (unit_kind_parse(s, &uk) == 0)
+			json_str(j, key, unit_kind_label(uk));
+		else
+			json_str(j, key, s);
 		return;
 	case COL_TEXT:
 		break;
@@ -286,7 +308,7 @@ print_aligned(const struct table *t, FILE *out)
 	width = xcalloc(t->ncols, sizeof(*width));
 	for (r = 0; r <= t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t w = utf8_width(shown(t, r, c));
+			size_t w = utf8_width(shown_human(t, r, c));
 
 			if (w > width[c])
 				width[c] = w;
@@ -295,7 +317,7 @@ print_aligned(const struct table *t, FILE *out)
 		size_t pending = 0;	/* blanks not yet written */
 
 		for (c = 0; c < t->ncols; c++) {
-			const char *s = shown(t, r, c);
+			const char *s = shown_human(t, r, c);
 
 			if (c)
 				pending += 2;
@@ -368,7 +390,7 @@ write_xlsx(const struct table *t, int dirfd, const char *name,
 	}
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++)
-			cells[r * t->ncols + c] = shown(t, r + 1, c);
+			cells[r * t->ncols + c] = shown_human(t, r + 1, c);
 	rc = xlsxout_table(dirfd, name, "Sheet1", t->ncols, labels, kinds,
 	    cells, t->nrows, e);
 	free(labels);

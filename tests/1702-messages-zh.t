@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 19
+plan 24
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -42,4 +42,16 @@ same "$T/zh.tsv" "$T/c.tsv" "attach --list TSV is the same in zh_CN and C"
 head -1 "$T/c.tsv" > "$T/hdr"
 like "$T/hdr" '^年度	附件名称	存档条目	大小\(字节\)	文件类型	SHA-256	添加时间$' \
     "... its header the Chinese field names, no English column"
+
+# unit list: people read the kind's label, scripts its word (JSON: both)
+ceh unit list > "$T/units"
+like "$T/units" "^$AGENCY .*人社部门" "unit list: the table shows the kind's label"
+ceh unit list --format tsv > "$T/units.tsv"
+like "$T/units.tsv" "^$AGENCY	[^	]*	agency	" "... TSV its word"
+ceh unit list --format json > "$T/units.json"
+like "$T/units.json" '"kind": "agency", "kind_label": "人社部门"' "... JSON both"
+ceh unit list --kind 经办机构 --format tsv > "$T/agencies"
+check "--kind in Chinese (the guide's 经办机构)" test "$(wc -l < "$T/agencies")" = 2
+ceh unit list --kind 上级审核单位 --format tsv > "$T/sups"
+check "... and 上级审核单位" test "$(wc -l < "$T/sups")" = 3
 done_testing
