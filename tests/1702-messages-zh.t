@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 24
+plan 28
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -31,6 +31,9 @@ both 3 "rm-year of a year that is not there" "申报 $APP 没有 2019 年度" \
     "application $APP has no year 2019" ceh rm-year $APP --year 2019
 both 1 "verify-slip with garbage" '既不是核验码' 'is not a verification code' \
     ceh verify-slip not-a-code
+both 4 "approving a draft" "申报 $APP 的状态为暂存，不在待审核中；无法审核通过" \
+    "application $APP is 暂存, not waiting for a decision; cannot approve it" \
+    ceh review --as $AGENCY --approve $APP
 same_digest() { [ "$(store_digest)" = "$D0" ]; }
 ok "every refusal left the store as it was" same_digest
 
