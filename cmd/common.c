@@ -368,7 +368,7 @@ cmd_ready(struct store *s, int argc, char **argv, const char *use, int nops)
 
 static const struct column history_cols[] = {
 	{ "at", "时间", COL_TEXT },
-	{ "event", "事件", COL_TEXT },
+	{ "event", "事件", COL_WORD },
 	{ "by", "操作人", COL_TEXT },
 	{ "unit", "单位", COL_UNIT_CODE },
 	{ "next", "下一级", COL_UNIT_CODE },

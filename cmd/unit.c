@@ -278,7 +278,7 @@ unit_list(int argc, char **argv, struct store *s)
 	static const struct column cols[] = {
 		{ "code", "统一社会信用代码", COL_TEXT },
 		{ "name", "单位名称", COL_TEXT },
-		{ "kind", "类型", COL_UNIT_KIND },
+		{ "kind", "类型", COL_WORD },
 		{ "parent", "上级单位", COL_UNIT_CODE },
 		{ "region", "行政区划", COL_TEXT },
 	};

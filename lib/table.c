@@ -8,6 +8,7 @@
 #include "atomic.h"
 #include "err.h"
 #include "escape.h"
+#include "i18n.h"
 #include "json.h"
 #include "table.h"
 #include "units.h"
@@ -113,16 +114,41 @@ shown(const struct table *t, size_t r, size_t c)
 	return s;
 }
 
-/* What the table and xlsx, read by people, show: a label for a word. */
+/* The Chinese labels of the domain's machine words (COL_WORD): the
+ * unit kinds (units.c) and the history's event codes (ceh-store(5)). */
+static const char *const word_labels[][2] = {
+	{ "employer", "用人单位" }, { "supervisor", "主管部门" },
+	{ "agency", "人社部门" },
+	{ "created", "新增" }, { "edited", "修改" },
+	{ "year-added", "新增年度明细" },
+	{ "year-replaced", "替换年度明细" },
+	{ "year-removed", "删除年度明细" }, { "attached", "添加附件" },
+	{ "detached", "删除附件" }, { "submitted", "提交" },
+	{ "withdrawn", "撤销" }, { "forwarded", "审核通过并送往下一级" },
+	{ "approved", "审核通过" }, { "rejected", "审核不通过" },
+	{ "returned", "退回" }, { "upgraded", "升级" },
+};
+
+static const char *
+word_label(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(word_labels) / sizeof(word_labels[0]); i++)
+		if (strcmp(word, word_labels[i][0]) == 0)
+			return word_labels[i][1];
+	return word;
+}
+
+/* What the table and xlsx, read by people, show: a word's label in a
+ * Chinese locale. */
 static const char *
 shown_human(const struct table *t, size_t r, size_t c)
 {
 	const char *s = shown(t, r, c);
-	enum unit_kind k;
 
-	if (r > 0 && t->cols[c].kind == COL_UNIT_KIND &&
-	    unit_kind_parse(s, &k) == 0)
-		return unit_kind_label(k);
+	if (r > 0 && t->cols[c].kind == COL_WORD && i18n_chinese())
+		return word_label(s);
 	return s;
 }
 
@@ -161,7 +187,6 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 	long long d;
 	long v;
 	int places;
-	enum unit_kind uk;
 
 	switch (col->kind) {
 	case COL_INT:
@@ -201,13 +226,10 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 		snprintf(key, sizeof(key), "%s_name", col->key);
 		json_str(j, key, units_name(t->units, s, ""));
 		return;
-	case COL_UNIT_KIND:
+	case COL_WORD:
 		json_str(j, col->key, s);
 		snprintf(key, sizeof(key), "%s_label", col->key);
-		if (unit_kind_parse(s, &uk) == 0)
-			json_str(j, key, unit_kind_label(uk));
-		else
-			json_str(j, key, s);
+		json_str(j, key, word_label(s));
 		return;
 	case COL_TEXT:
 		break;

@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 28
+plan 32
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -47,8 +47,10 @@ like "$T/hdr" '^年度	附件名称	存档条目	大小\(字节\)	文件类型	S
     "... its header the Chinese field names, no English column"
 
 # unit list: people read the kind's label, scripts its word (JSON: both)
-ceh unit list > "$T/units"
-like "$T/units" "^$AGENCY .*人社部门" "unit list: the table shows the kind's label"
+LC_ALL=zh_CN.UTF-8 ceh unit list > "$T/units"
+like "$T/units" "^$AGENCY .*人社部门" "unit list: the table shows the kind's label in Chinese"
+LC_ALL=C ceh unit list > "$T/units"
+like "$T/units" "^$AGENCY .* agency " "... and its word in C"
 ceh unit list --format tsv > "$T/units.tsv"
 like "$T/units.tsv" "^$AGENCY	[^	]*	agency	" "... TSV its word"
 ceh unit list --format json > "$T/units.json"
@@ -57,4 +59,11 @@ ceh unit list --kind 经办机构 --format tsv > "$T/agencies"
 check "--kind in Chinese (the guide's 经办机构)" test "$(wc -l < "$T/agencies")" = 2
 ceh unit list --kind 上级审核单位 --format tsv > "$T/sups"
 check "... and 上级审核单位" test "$(wc -l < "$T/sups")" = 3
+# ceh log: the events' labels for people in Chinese, codes for scripts
+LC_ALL=zh_CN.UTF-8 ceh log $APP > "$T/log.zh"
+like "$T/log.zh" "  新增年度明细  " "log table (zh_CN): 新增年度明细 for year-added"
+LC_ALL=C ceh log $APP > "$T/log.c"
+like "$T/log.c" "  year-added  " "... (C): the code"
+ceh log $APP --format json > "$T/log.json"
+like "$T/log.json" '"event": "attached", "event_label": "添加附件"' "... JSON: both"
 done_testing

@@ -44,7 +44,9 @@ like "$T/co.col" "^nosuch	error 1$" "... which says error 1 for the malformed id
 LC_ALL=zh_CN.UTF-8 ceh review --approve "$APP" 2> "$T/ze"
 LC_ALL=C ceh review --approve "$APP" 2> "$T/ce"
 check "but the sentence follows the language" test "$(head -1 "$T/ze")" != "$(head -1 "$T/ce")"
-LC_ALL=zh_CN.UTF-8 ceh unit list > "$T/zt"; LC_ALL=C ceh unit list > "$T/ct"
-same "$T/zt" "$T/ct" "the human table's headers are the Chinese field names in both"
-echo "1..$((n + 5))"
+LC_ALL=zh_CN.UTF-8 ceh log "$APP" > "$T/zt"; LC_ALL=C ceh log "$APP" > "$T/ct"
+check "the human table follows the language (log's events)" test "$(sed -n 2p "$T/zt")" != "$(sed -n 2p "$T/ct")"
+head -1 "$T/zt" | tr -s ' ' > "$T/zh1"; head -1 "$T/ct" | tr -s ' ' > "$T/ch1"
+same "$T/zh1" "$T/ch1" "... its header the Chinese field names in both"
+echo "1..$((n + 6))"
 done_testing
