@@ -16,6 +16,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "i18n.h"
 #include "fault.h"
 #include "util.h"
 #include "xalloc.h"
@@ -123,12 +124,12 @@ temp_create(struct tempfile *t, int dirfd, const char *where,
 	    sizeof(t->target) || (size_t)snprintf(t->name, sizeof(t->name),
 	    ".tmp.%.200s.%ld.%08x", target, (long)getpid(), rnd) >=
 	    sizeof(t->name))
-		return ceh_fail(e, CEH_ESYS, "file name too long: '%.200s'",
+		return ceh_fail(e, CEH_ESYS, _("file name too long: '%.200s'"),
 		    target);
 	t->fd = openat(dirfd, t->name, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (t->fd < 0)
-		return ceh_fail_errno(e, "cannot create '%s'",
+		return ceh_fail_errno(e, _("cannot create '%s'"),
 		    shown(t, t->name, path, sizeof(path)));
 	temp_register(t);
 	return 0;
@@ -146,9 +147,10 @@ temp_rollback(struct tempfile *t)
 	}
 }
 
-/* Fail with "cannot write WHERE/TARGET" (errno kept) and roll back. */
+/* Fail with fmt ("cannot write '%s'", translated; '%s' the file) with
+ * errno kept, and roll back. */
 static int
-temp_fail(struct tempfile *t, const char *verb, struct ceh_err *e)
+temp_fail(struct tempfile *t, const char *fmt, struct ceh_err *e)
 {
 	char path[WHERE_MAX + TEMP_NAME_MAX];
 	int saved = errno, had = t->active;
@@ -158,8 +160,7 @@ temp_fail(struct tempfile *t, const char *verb, struct ceh_err *e)
 	if (had)
 		(void)fsync(t->dirfd);
 	errno = saved;
-	return ceh_fail_errno(e, "cannot %s '%s'", verb,
-	    shown(t, t->target, path, sizeof(path)));
+	return ceh_fail_errno(e, fmt, shown(t, t->target, path, sizeof(path)));
 }
 
 int
@@ -168,10 +169,10 @@ temp_write(struct tempfile *t, const void *data, size_t len,
 {
 	if (fault_hit("write")) {
 		errno = ENOSPC;
-		return temp_fail(t, "write", e);
+		return temp_fail(t, _("cannot write '%s'"), e);
 	}
 	if (write_all(t->fd, data, len) < 0)
-		return temp_fail(t, "write", e);
+		return temp_fail(t, _("cannot write '%s'"), e);
 	return 0;
 }
 
@@ -183,14 +184,14 @@ temp_close(struct tempfile *t, enum temp_sync sync, struct ceh_err *e)
 	if (sync == TEMP_SYNC) {
 		if (fault_hit("fsync")) {
 			errno = EIO;
-			return temp_fail(t, "write", e);
+			return temp_fail(t, _("cannot write '%s'"), e);
 		}
 		if (fsync(fd) < 0)
-			return temp_fail(t, "write", e);
+			return temp_fail(t, _("cannot write '%s'"), e);
 	}
 	t->fd = -1;
 	if (close(fd) < 0)
-		return temp_fail(t, "write", e);
+		return temp_fail(t, _("cannot write '%s'"), e);
 	return 0;
 }
 
@@ -211,10 +212,10 @@ temp_commit(struct tempfile *t, struct ceh_err *e)
 	crash_point("atomic-before-rename");
 	if (fault_hit("rename")) {
 		errno = EIO;
-		return temp_fail(t, "replace", e);
+		return temp_fail(t, _("cannot replace '%s'"), e);
 	}
 	if (renameat(t->dirfd, t->name, t->dirfd, t->target) < 0)
-		return temp_fail(t, "replace", e);
+		return temp_fail(t, _("cannot replace '%s'"), e);
 	temp_unregister(t);
 	crash_point("atomic-after-rename");
 	return 0;
@@ -390,14 +391,14 @@ temp_commit_new(struct tempfile *t, struct ceh_err *e)
 	crash_point("atomic-before-rename");
 	if (fault_hit("link")) {
 		errno = EIO;
-		return temp_fail(t, "create", e);
+		return temp_fail(t, _("cannot create '%s'"), e);
 	}
 	rc = publish_new(t->dirfd, t->name, t->target, &linked);
 	if (rc < 0)
-		return temp_fail(t, "create", e);
+		return temp_fail(t, _("cannot create '%s'"), e);
 	if (rc == 1) {
 		temp_rollback(t);
-		return ceh_fail(e, CEH_ESTATE, "'%s' already exists",
+		return ceh_fail(e, CEH_ESTATE, _("'%s' already exists"),
 		    shown(t, t->target, path, sizeof(path)));
 	}
 	if (linked)
@@ -410,15 +411,16 @@ temp_commit_new(struct tempfile *t, struct ceh_err *e)
 
 /* ---- the sweep of leftovers ---- */
 
+/* fmt: the translated sentence, '%s' the path (then strerror) */
 static void
-sweep_say(struct sweep *sw, const char *path, const char *how)
+sweep_say(struct sweep *sw, const char *fmt, const char *path,
+    const char *why)
 {
-	char msg[WHERE_MAX + TEMP_NAME_MAX + 200];
+	char msg[WHERE_MAX + TEMP_NAME_MAX + 400];
 
 	if (sw->say == NULL)
 		return;
-	snprintf(msg, sizeof(msg), "%s: temp file of an interrupted write%s",
-	    path, how);
+	snprintf(msg, sizeof(msg), fmt, path, why);
 	sw->say(sw->arg, msg);
 }
 
@@ -426,21 +428,23 @@ void
 temp_sweep_one(int dirfd, const char *where, const char *name,
     struct sweep *sw)
 {
-	char path[WHERE_MAX + TEMP_NAME_MAX], how[160];
+	char path[WHERE_MAX + TEMP_NAME_MAX];
 
 	where_name(where, name, path, sizeof(path));
 	sw->found++;
 	if (!sw->repair) {
-		sweep_say(sw, path, "");
+		sweep_say(sw, _("%s: temp file of an interrupted write"),
+		    path, "");
 		return;
 	}
 	if (unlinkat(dirfd, name, 0) == 0) {
 		sw->removed++;
-		sweep_say(sw, path, ", removed");
+		sweep_say(sw, _("%s: temp file of an interrupted write, "
+		    "removed"), path, "");
 		return;
 	}
-	snprintf(how, sizeof(how), ", cannot remove it: %s", strerror(errno));
-	sweep_say(sw, path, how);
+	sweep_say(sw, _("%s: temp file of an interrupted write, cannot "
+	    "remove it: %s"), path, strerror(errno));
 }
 
 struct sweep_walk {
@@ -467,7 +471,7 @@ temp_sweep(int dirfd, const char *where, int (*leftover)(const char *),
 	    sw };
 
 	if (dir_each(dirfd, sweep_name, &w) < 0)
-		return ceh_fail_errno(e, "cannot read '%s'",
+		return ceh_fail_errno(e, _("cannot read '%s'"),
 		    where && where[0] ? where : ".");
 	return 0;
 }
@@ -479,10 +483,10 @@ fsync_dir(int dirfd, const char *what, struct ceh_err *e)
 {
 	if (fault_hit("fsync")) {
 		errno = EIO;
-		return ceh_fail_errno(e, "cannot sync directory '%s'", what);
+		return ceh_fail_errno(e, _("cannot sync directory '%s'"), what);
 	}
 	if (fsync(dirfd) < 0 && errno != EINVAL)
-		return ceh_fail_errno(e, "cannot sync directory '%s'", what);
+		return ceh_fail_errno(e, _("cannot sync directory '%s'"), what);
 	return 0;
 }
 
@@ -499,8 +503,8 @@ atomic_write_at(int dirfd, const char *where, const char *name,
 	if (fsync_dir(dirfd, where && where[0] ? where : ".", e) < 0) {
 		/* the new content is in place: say so, a retry may find the
 		 * change already made */
-		ceh_err_prefix(e, "'%s' is written but may not survive a "
-		    "power loss", where_name(where, name, path, sizeof(path)));
+		ceh_err_prefix(e, _("'%s' is written but may not survive a "
+		    "power loss"), where_name(where, name, path, sizeof(path)));
 		return -1;
 	}
 	return 0;
@@ -552,7 +556,7 @@ copy_into(int fromdir, const char *from, int todir, const char *towhere,
 
 	fd = openat(fromdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return ceh_fail_errno(e, "cannot move '%s'", from);
+		return ceh_fail_errno(e, _("cannot move '%s'"), from);
 	if (temp_create(&t, todir, towhere, name, e) < 0) {
 		close(fd);
 		return -1;
@@ -561,7 +565,7 @@ copy_into(int fromdir, const char *from, int todir, const char *towhere,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ceh_fail_errno(e, "cannot move '%s'", from);
+			ceh_fail_errno(e, _("cannot move '%s'"), from);
 			temp_rollback(&t);
 			rc = -1;
 		} else
@@ -586,7 +590,7 @@ move_begin(int fromdir, const char *fromwhere, int todir,
 	crash_point("move-before-rename");
 	if (fault_hit("rename")) {
 		errno = EIO;
-		return ceh_fail_errno(e, "cannot move '%s'", from);
+		return ceh_fail_errno(e, _("cannot move '%s'"), from);
 	}
 	if (!fs_caps()->no_link) {
 		rc = linkat(fromdir, name, todir, name, 0);
@@ -594,9 +598,9 @@ move_begin(int fromdir, const char *fromwhere, int todir,
 			caps.no_link = 1;
 		else if (rc < 0 && errno == EEXIST)
 			return ceh_fail(e, CEH_ESTATE,
-			    "cannot move '%s': '%s' already exists", from, to);
+			    _("cannot move '%s': '%s' already exists"), from, to);
 		else if (rc < 0)
-			return ceh_fail_errno(e, "cannot move '%s'", from);
+			return ceh_fail_errno(e, _("cannot move '%s'"), from);
 	}
 	/* without hard links a copy, always synced: its claim (if any) is
 	 * freed by the rename over it and must be durable at once */
@@ -604,7 +608,7 @@ move_begin(int fromdir, const char *fromwhere, int todir,
 	    towhere, name, sync, e)) < 0) {
 		if (e->code == CEH_ESTATE)
 			return ceh_fail(e, CEH_ESTATE,
-			    "cannot move '%s': '%s' already exists", from, to);
+			    _("cannot move '%s': '%s' already exists"), from, to);
 		return -1;
 	}
 	if (sync == TEMP_SYNC && fsync_dir(todir, towhere && towhere[0] ?
@@ -625,7 +629,7 @@ move_end(int fromdir, const char *fromwhere, const char *name,
 
 	where_name(fromwhere, name, from, sizeof(from));
 	if (unlinkat(fromdir, name, 0) < 0 && errno != ENOENT)
-		return ceh_fail_errno(e, "cannot remove '%s' after moving it",
+		return ceh_fail_errno(e, _("cannot remove '%s' after moving it"),
 		    from);
 	crash_point("move-after-rename");
 	if (sync == TEMP_NOSYNC)
@@ -658,25 +662,25 @@ read_file_at(int dirfd, const char *name, size_t max, char **out,
 	    O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found",
+			return ceh_fail(e, CEH_ENOTFOUND, _("'%s' not found"),
 			    name);
 		if (errno == ELOOP)
 			return ceh_fail(e, CEH_EINPUT,
-			    "'%s' is a symbolic link; refusing to follow it",
+			    _("'%s' is a symbolic link; refusing to follow it"),
 			    name);
-		return ceh_fail_errno(e, "cannot open '%s'", name);
+		return ceh_fail_errno(e, _("cannot open '%s'"), name);
 	}
 	if (fstat(fd, &st) < 0) {
-		ceh_fail_errno(e, "cannot stat '%s'", name);
+		ceh_fail_errno(e, _("cannot stat '%s'"), name);
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		ceh_fail(e, CEH_EINPUT, "'%s' is not a regular file", name);
+		ceh_fail(e, CEH_EINPUT, _("'%s' is not a regular file"), name);
 		goto fail;
 	}
 	if ((size_t)st.st_size > max) {
-		ceh_fail(e, CEH_EINPUT, "'%s' is too large (%lld bytes, "
-		    "limit %zu)", name, (long long)st.st_size, max);
+		ceh_fail(e, CEH_EINPUT, _("'%s' is too large (%lld bytes, "
+		    "limit %zu)"), name, (long long)st.st_size, max);
 		goto fail;
 	}
 	sb_grow(&sb, (size_t)st.st_size);
@@ -686,14 +690,14 @@ read_file_at(int dirfd, const char *name, size_t max, char **out,
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			ceh_fail_errno(e, "cannot read '%s'", name);
+			ceh_fail_errno(e, _("cannot read '%s'"), name);
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		if (sb.len + (size_t)r > max) {
-			ceh_fail(e, CEH_EINPUT, "'%s' is too large (limit "
-			    "%zu bytes)", name, max);
+			ceh_fail(e, CEH_EINPUT, _("'%s' is too large (limit "
+			    "%zu bytes)"), name, max);
 			goto fail;
 		}
 		sb_add(&sb, buf, (size_t)r);
@@ -718,12 +722,12 @@ open_dir_at(int dirfd, const char *name, int create, struct ceh_err *e)
 	if (fd < 0 && errno == ENOENT && create) {
 		if (fault_hit("mkdir")) {
 			errno = EIO;
-			return ceh_fail_errno(e, "cannot create directory "
-			    "'%s'", name);
+			return ceh_fail_errno(e, _("cannot create directory "
+			    "'%s'"), name);
 		}
 		if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
-			return ceh_fail_errno(e, "cannot create directory "
-			    "'%s'", name);
+			return ceh_fail_errno(e, _("cannot create directory "
+			    "'%s'"), name);
 		if (fsync_dir(dirfd, name, e) < 0)
 			return -1;
 		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY |
@@ -731,13 +735,13 @@ open_dir_at(int dirfd, const char *name, int create, struct ceh_err *e)
 	}
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found",
+			return ceh_fail(e, CEH_ENOTFOUND, _("'%s' not found"),
 			    name);
 		if (errno == ELOOP || errno == ENOTDIR)
-			return ceh_fail(e, CEH_EINPUT, "'%s' is not a "
-			    "directory (symbolic links are not followed)",
+			return ceh_fail(e, CEH_EINPUT, _("'%s' is not a "
+			    "directory (symbolic links are not followed)"),
 			    name);
-		return ceh_fail_errno(e, "cannot open directory '%s'", name);
+		return ceh_fail_errno(e, _("cannot open directory '%s'"), name);
 	}
 	return fd;
 }
@@ -776,9 +780,9 @@ lock_busy(int fd, const char *path, struct ceh_err *e)
 	info[n > 0 ? n : 0] = '\0';
 	info[strcspn(info, "\n")] = '\0';
 	close(fd);
-	return ceh_fail(e, CEH_ESTATE, "'%s' is locked by another ceh (%s); "
-	    "retry later or use --wait", path, info[0] ? info :
-	    "unknown holder");
+	return ceh_fail(e, CEH_ESTATE, _("'%s' is locked by another ceh (%s); "
+	    "retry later or use --wait"), path, info[0] ? info :
+	    _("unknown holder"));
 }
 
 int
@@ -795,10 +799,10 @@ lock_take(int dirfd, const char *where, const char *name, int wait_secs,
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd < 0)
-		return ceh_fail_errno(e, "cannot open lock '%s'", path);
+		return ceh_fail_errno(e, _("cannot open lock '%s'"), path);
 	while (!fs_caps()->no_flock && flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			ceh_fail_errno(e, "cannot lock '%s'", path);
+			ceh_fail_errno(e, _("cannot lock '%s'"), path);
 			close(fd);
 			return -1;
 		}
@@ -848,7 +852,7 @@ lock_probe(int dirfd, const char *where, const char *name,
 	where_name(where, name, path, sizeof(path));
 	fd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return ceh_fail_errno(e, "cannot open lock '%s'", path);
+		return ceh_fail_errno(e, _("cannot open lock '%s'"), path);
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 		flock(fd, LOCK_UN);
 		close(fd);
@@ -858,7 +862,7 @@ lock_probe(int dirfd, const char *where, const char *name,
 	close(fd);
 	if (err != EWOULDBLOCK) {
 		errno = err;
-		return ceh_fail_errno(e, "cannot lock '%s'", path);
+		return ceh_fail_errno(e, _("cannot lock '%s'"), path);
 	}
 	return fs_remote(lk->fd) ? LOCKS_LOCAL : LOCKS_OK;
 }

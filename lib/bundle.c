@@ -15,6 +15,7 @@
 #include "atomic.h"
 #include "bundle.h"
 #include "err.h"
+#include "i18n.h"
 #include "fault.h"
 #include "hash.h"
 #include "util.h"
@@ -50,27 +51,27 @@ bundle_name_check(const char *field, const char *name, struct ceh_err *e)
 	unsigned c;
 
 	if (len == 0)
-		return ceh_fail(e, CEH_EINPUT, "%s: empty file name", field);
+		return ceh_fail(e, CEH_EINPUT, _("%s: empty file name"), field);
 	if (!utf8_valid(name, len))
-		return ceh_fail(e, CEH_EINPUT, "%s: file name is not valid "
-		    "UTF-8", field);
+		return ceh_fail(e, CEH_EINPUT, _("%s: file name is not valid "
+		    "UTF-8"), field);
 	if (has_control(name))
-		return ceh_fail(e, CEH_EINPUT, "%s: file name contains a "
-		    "control character", field);
+		return ceh_fail(e, CEH_EINPUT, _("%s: file name contains a "
+		    "control character"), field);
 	if ((c = has_invisible(name)) != 0)
-		return ceh_fail(e, CEH_EINPUT, "%s: file name contains an "
-		    "invisible direction or format character (U+%04X)", field,
+		return ceh_fail(e, CEH_EINPUT, _("%s: file name contains an "
+		    "invisible direction or format character (U+%04X)"), field,
 		    c);
 	if (strchr(name, '/') || strchr(name, '\\'))
-		return ceh_fail(e, CEH_EINPUT, "%s: file name '%s' contains "
-		    "'/' or '\\'", field, name);
+		return ceh_fail(e, CEH_EINPUT, _("%s: file name '%s' contains "
+		    "'/' or '\\'"), field, name);
 	if (name[0] == '.')
-		return ceh_fail(e, CEH_EINPUT, "%s: file name '%s' starts with "
-		    "a dot", field, name);
+		return ceh_fail(e, CEH_EINPUT, _("%s: file name '%s' starts with "
+		    "a dot"), field, name);
 	if (len > BUNDLE_NAME_MAX_BYTES ||
 	    utf8_chars(name) > BUNDLE_NAME_MAX_CHARS)
-		return ceh_fail(e, CEH_EINPUT, "%s: file name is longer than "
-		    "%d characters", field, BUNDLE_NAME_MAX_CHARS);
+		return ceh_fail(e, CEH_EINPUT, _("%s: file name is longer than "
+		    "%d characters"), field, BUNDLE_NAME_MAX_CHARS);
 	return 0;
 }
 
@@ -251,7 +252,7 @@ close_mem(zip_t *za, zip_source_t *src, char **out, size_t *outlen,
 	*out = NULL;
 	*outlen = 0;
 	if (zip_close(za) < 0) {
-		ceh_fail(e, CEH_ESYS, "%s: cannot write the archive: %s", what,
+		ceh_fail(e, CEH_ESYS, _("%s: cannot write the archive: %s"), what,
 		    zip_strerror(za));
 		zip_discard(za);
 		zip_source_free(src);
@@ -260,7 +261,7 @@ close_mem(zip_t *za, zip_source_t *src, char **out, size_t *outlen,
 	zip_stat_init(&st);
 	if (zip_source_stat(src, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) ||
 	    zip_source_open(src) < 0) {
-		ceh_fail(e, CEH_ESYS, "%s: cannot read the new archive", what);
+		ceh_fail(e, CEH_ESYS, _("%s: cannot read the new archive"), what);
 		zip_source_free(src);
 		return -1;
 	}
@@ -271,7 +272,7 @@ close_mem(zip_t *za, zip_source_t *src, char **out, size_t *outlen,
 	if (n < 0 || (zip_uint64_t)n != st.size) {
 		free(*out);
 		*out = NULL;
-		return ceh_fail(e, CEH_ESYS, "%s: cannot read the new archive",
+		return ceh_fail(e, CEH_ESYS, _("%s: cannot read the new archive"),
 		    what);
 	}
 	*outlen = (size_t)n;
@@ -365,15 +366,15 @@ entry_header(zip_t *za, zip_int64_t idx, const struct attachment *at,
 
 	zip_stat_init(&st);
 	if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0)
-		return xasprintf("cannot read its header: %s",
+		return xasprintf(_("cannot read its header: %s"),
 		    zip_strerror(za));
 	if (!(st.valid & ZIP_STAT_SIZE))
-		return xstrdup("the archive gives no size");
+		return xstrdup(_("the archive gives no size"));
 	if (st.size != (zip_uint64_t)at->size)
-		return xasprintf("size %llu in the archive, %ld in the "
-		    "document", (unsigned long long)st.size, at->size);
+		return xasprintf(_("size %llu in the archive, %ld in the "
+		    "document"), (unsigned long long)st.size, at->size);
 	if (at->size > limit)
-		return xasprintf("size %ld is over the limit of %ld bytes",
+		return xasprintf(_("size %ld is over the limit of %ld bytes"),
 		    at->size, limit);
 	return NULL;
 }
@@ -395,15 +396,15 @@ entry_read(zip_file_t *zf, const struct attachment *at, struct hash_ctx *h,
 			want = (size_t)(at->size - *total + 1);
 		got = zip_fread(zf, buf, want);
 		if (got < 0) {
-			*why = xasprintf("damaged: %s", zip_file_strerror(zf));
+			*why = xasprintf(_("damaged: %s"), zip_file_strerror(zf));
 			return 1;
 		}
 		if (got == 0)
 			return 0;
 		*total += got;
 		if (*total > at->size) {
-			*why = xasprintf("holds more than the %ld bytes it "
-			    "declares", at->size);
+			*why = xasprintf(_("holds more than the %ld bytes it "
+			    "declares"), at->size);
 			return 1;
 		}
 		hash_update(h, buf, (size_t)got);
@@ -432,7 +433,7 @@ verify_entry(zip_t *za, zip_int64_t idx, const struct attachment *at,
 		return 1;
 	zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (zf == NULL) {
-		*why = xasprintf("cannot open it: %s", zip_strerror(za));
+		*why = xasprintf(_("cannot open it: %s"), zip_strerror(za));
 		return 1;
 	}
 	h = hash_new();
@@ -440,13 +441,13 @@ verify_entry(zip_t *za, zip_int64_t idx, const struct attachment *at,
 	hash_final_hex(h, hex);
 	zip_fclose(zf);
 	if (rc == 0 && total != at->size) {
-		*why = xasprintf("holds %ld bytes, %ld declared", total,
+		*why = xasprintf(_("holds %ld bytes, %ld declared"), total,
 		    at->size);
 		rc = 1;
 	}
 	if (rc == 0 && !hash_equal(hex, at->sha256)) {
-		*why = xstrdup("its content does not match the SHA-256 in the "
-		    "document (altered or damaged)");
+		*why = xstrdup(_("its content does not match the SHA-256 in the "
+		    "document (altered or damaged)"));
 		rc = 1;
 	}
 	return rc;
@@ -479,10 +480,10 @@ scan_verify(zip_t *za, struct scan *sc, long limit)
 		free(d->why);
 		d->why = NULL;
 		if (d->idx < 0)
-			d->why = xstrdup("missing from the archive");
+			d->why = xstrdup(_("missing from the archive"));
 		else if (d->dup)
-			d->why = xstrdup("the archive holds this entry name "
-			    "more than once");
+			d->why = xstrdup(_("the archive holds this entry name "
+			    "more than once"));
 		else
 			verify_entry(za, d->idx, d->at, limit, -1, &d->why);
 		if (d->why)
@@ -532,7 +533,7 @@ unlink_archive(int dirfd, const char *name, const char *path,
 {
 	crash_point("attach-before-unlink");
 	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-		return ceh_fail_errno(e, "%s: cannot remove", path);
+		return ceh_fail_errno(e, _("%s: cannot remove"), path);
 	return fsync_dir(dirfd, path, e);
 }
 
@@ -604,7 +605,7 @@ open_reading(const char *buf, size_t len, const char *path, long nprob,
 {
 	if (len == 0) {
 		/* libzip opens a zero-byte file as an empty archive (Z5) */
-		report(rep, "%s: damaged: the file is empty", path);
+		report(rep, _("%s: damaged: the file is empty"), path);
 		rep->problems += nprob;
 		return 0;
 	}
@@ -613,17 +614,18 @@ open_reading(const char *buf, size_t len, const char *path, long nprob,
 		return 1;
 	if (e->code == CEH_ESYS)
 		return -1;
-	report(rep, "%s: damaged: %s", path, after_path(e, path));
+	report(rep, _("%s: damaged: %s"), path, after_path(e, path));
 	rep->problems += nprob;
 	ceh_err_clear(e);
 	return 0;
 }
 
 /* Report the entries of za that sc does not match (sc->extra when
- * scan_match collected them), never used; suffix ends each line. */
+ * scan_match collected them), never used; fmt is the line (translated,
+ * "%s: entry '%s' ..." with the path and the entry). */
 static void
 report_leftovers(zip_t *za, const struct scan *sc, const char *path,
-    const char *suffix, struct bundle_report *rep)
+    const char *fmt, struct bundle_report *rep)
 {
 	size_t k;
 
@@ -633,8 +635,7 @@ report_leftovers(zip_t *za, const struct scan *sc, const char *path,
 		struct sbuf sb = SBUF_INIT;
 
 		escape_name(nm, &sb);
-		report(rep, "%s: entry '%s' is not listed by the document%s",
-		    path, sb_str(&sb), suffix);
+		report(rep, fmt, path, sb_str(&sb));
 		sb_release(&sb);
 	}
 	rep->leftovers += (long)sc->nextra;
@@ -647,8 +648,12 @@ check_unlisted(struct person *p, const struct application *app,
     struct bundle_report *rep, int repair, struct ceh_err *e)
 {
 	rep->leftovers++;
-	report(rep, "%s: archive not listed by the document (left by an "
-	    "interrupted change)%s", path, repair ? ", removed" : "");
+	if (repair)
+		report(rep, _("%s: archive not listed by the document (left "
+		    "by an interrupted change), removed"), path);
+	else
+		report(rep, _("%s: archive not listed by the document (left "
+		    "by an interrupted change)"), path);
 	if (!repair)
 		return 0;
 	if (drop_extras(p, where, app, buf, len, path, e) < 0)
@@ -674,15 +679,17 @@ check_entries(struct store *s, struct person *p,
 	rep->problems += (long)scan_verify(za, &sc, read_limit(s, app));
 	for (k = 0; k < sc.n; k++) {
 		if (sc.d[k].why)
-			report(rep, "%s: %d attachment '%s' (entry '%s'): %s",
+			report(rep, _("%s: %d attachment '%s' (entry '%s'): %s"),
 			    path, sc.d[k].year, sc.d[k].at->name,
 			    sc.d[k].at->entry, sc.d[k].why);
 		else
 			rep->checked++;
 	}
-	report_leftovers(za, &sc, path, repair ? " (left by an interrupted "
-	    "change, or added by hand), removed" : " (left by an "
-	    "interrupted change, or added by hand)", rep);
+	report_leftovers(za, &sc, path, repair ? _("%s: entry '%s' is not "
+	    "listed by the document (left by an interrupted change, or added "
+	    "by hand), removed") : _("%s: entry '%s' is not listed by the "
+	    "document (left by an interrupted change, or added by hand)"),
+	    rep);
 	if (repair && sc.nextra) {
 		rc = drop_extras(p, where, app, buf, len, path, e);
 		if (rc == 0)
@@ -711,8 +718,8 @@ bundle_check(struct store *s, struct person *p, const struct application *app,
 	if (rc == 0) {
 		if (ndoc) {
 			rep->problems += (long)ndoc;
-			report(rep, "%s: missing, the document lists %zu "
-			    "attachment(s)", path, ndoc);
+			report(rep, _("%s: missing, the document lists %zu "
+			    "attachment(s)"), path, ndoc);
 		}
 		return 0;
 	}
@@ -847,11 +854,11 @@ read_bounded(int fd, const char *path, long limit, struct newfile *nf,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return ceh_fail_errno(e, "cannot read '%s'", path);
+			return ceh_fail_errno(e, _("cannot read '%s'"), path);
 		got += (size_t)r;
 		if (got > (size_t)limit)
-			return ceh_fail(e, CEH_EINPUT, "'%s' is too large (over "
-			    "the limit of %ld bytes per file)", path, limit);
+			return ceh_fail(e, CEH_EINPUT, _("'%s' is too large (over "
+			    "the limit of %ld bytes per file)"), path, limit);
 	}
 	nf->len = got;
 	return 0;
@@ -868,20 +875,21 @@ open_input(const char *path, long limit, struct ceh_err *e)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
 	    O_NOCTTY);
 	if (fd < 0 && errno == ELOOP)
-		return ceh_fail(e, CEH_EINPUT, "'%s' is a symbolic link; give "
-		    "the file itself", path);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is a symbolic link; give "
+		    "the file itself"), path);
 	if (fd < 0 && errno == ENOENT)
-		return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found", path);
+		return ceh_fail(e, CEH_ENOTFOUND, _("'%s' not found"), path);
 	if (fd < 0)
-		return ceh_fail_errno(e, "cannot open '%s'", path);
+		return ceh_fail_errno(e, _("cannot open '%s'"), path);
 	if (fstat(fd, &st) < 0)
-		ceh_fail_errno(e, "cannot stat '%s'", path);
+		ceh_fail_errno(e, _("cannot stat '%s'"), path);
 	else if (!S_ISREG(st.st_mode))
-		ceh_fail(e, CEH_EINPUT, "'%s' is %s, not a regular file", path,
-		    S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+		ceh_fail(e, CEH_EINPUT, S_ISDIR(st.st_mode) ?
+		    _("'%s' is a directory, not a regular file") :
+		    _("'%s' is a special file, not a regular file"), path);
 	else if (st.st_size > limit)
-		ceh_fail(e, CEH_EINPUT, "'%s' is too large (%lld bytes, the "
-		    "limit per file is %ld)", path, (long long)st.st_size,
+		ceh_fail(e, CEH_EINPUT, _("'%s' is too large (%lld bytes, the "
+		    "limit per file is %ld)"), path, (long long)st.st_size,
 		    limit);
 	else
 		return fd;
@@ -909,8 +917,8 @@ read_input(const struct bundle_input *in, long limit, struct newfile *nf,
 		return -1;
 	nf->type = bundle_sniff(nf->data, nf->len);
 	if (nf->type == NULL)
-		return ceh_fail(e, CEH_EINPUT, "'%s' is not a PDF, JPEG or PNG "
-		    "file (type decided by its content, not its name)",
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is not a PDF, JPEG or PNG "
+		    "file (type decided by its content, not its name)"),
 		    in->path);
 	sha256_hex(nf->data, nf->len, nf->sha);
 	return 0;
@@ -946,8 +954,8 @@ static int
 check_draft(const struct application *app, struct ceh_err *e)
 {
 	if (app->stage != STAGE_DRAFT)
-		return ceh_fail(e, CEH_ESTATE, "application %s is %s; "
-		    "attachments can only change while it is a draft",
+		return ceh_fail(e, CEH_ESTATE, _("application %s is %s; "
+		    "attachments can only change while it is a draft"),
 		    app->id, app_status(app));
 	return 0;
 }
@@ -997,8 +1005,8 @@ damaged(struct ceh_err *e, const char *path, const char *why)
 	char w[sizeof(e->msg)];
 
 	snprintf(w, sizeof(w), "%s", why);	/* why may be e->msg */
-	return ceh_fail(e, CEH_ESYS, "%s is damaged (%.600s); remove its "
-	    "attachments with 'ceh attach --remove' and attach them again",
+	return ceh_fail(e, CEH_ESYS, _("%s is damaged (%.600s); remove its "
+	    "attachments with 'ceh attach --remove' and attach them again"),
 	    path, w);
 }
 
@@ -1016,9 +1024,9 @@ current_verify(struct store *s, const struct application *app,
 	if (scan_verify(c->za, &sc, read_limit(s, app)) > 0) {
 		for (i = 0; sc.d[i].why == NULL; i++)
 			;
-		rc = ceh_fail(e, CEH_ESYS, "%s is damaged: %d attachment "
+		rc = ceh_fail(e, CEH_ESYS, _("%s is damaged: %d attachment "
 		    "'%s': %s; remove it with 'ceh attach --remove' and "
-		    "attach it again", c->path, sc.d[i].year,
+		    "attach it again"), c->path, sc.d[i].year,
 		    sc.d[i].at->name, sc.d[i].why);
 	}
 	scan_release(&sc);
@@ -1064,10 +1072,10 @@ current_open(struct store *s, struct app_handle *h, int strict,
 		if (!strict)
 			return 0;
 		if (c->had)
-			return damaged(e, c->path, "empty file");
-		return ceh_fail(e, CEH_ESYS, "%s is missing but the document "
+			return damaged(e, c->path, _("empty file"));
+		return ceh_fail(e, CEH_ESYS, _("%s is missing but the document "
 		    "lists %zu attachment(s); remove them with 'ceh attach "
-		    "--remove' and attach them again", c->path, ndoc);
+		    "--remove' and attach them again"), c->path, ndoc);
 	}
 	c->za = open_mem(c->old, c->oldlen, ZIP_CHECKCONS, &c->src, c->path,
 	    e);
@@ -1100,8 +1108,8 @@ read_inputs(struct store *s, const struct application *app,
 		total += (long)nf[i].len;
 	}
 	if (total > s->cfg.attach_max_total)
-		return ceh_fail(e, CEH_EINPUT, "the attachments of %s would "
-		    "total %ld bytes, over the limit of %ld", app->id, total,
+		return ceh_fail(e, CEH_EINPUT, _("the attachments of %s would "
+		    "total %ld bytes, over the limit of %ld"), app->id, total,
 		    s->cfg.attach_max_total);
 	return 0;
 }
@@ -1150,7 +1158,7 @@ add_entries(zip_t *za, struct year_row *row, struct newfile *nf, size_t n,
 		idx = zip_file_add(za, at->entry, fs, ZIP_FL_ENC_UTF_8);
 		if (idx < 0) {
 			zip_source_free(fs);	/* Z3 */
-			return ceh_fail(e, CEH_ESYS, "%s: cannot add '%s': %s",
+			return ceh_fail(e, CEH_ESYS, _("%s: cannot add '%s': %s"),
 			    path, at->entry, zip_strerror(za));
 		}
 		/* the store's file mode, not libzip's 0666; JPEG and PNG
@@ -1210,10 +1218,10 @@ bundle_add(struct store *s, struct app_handle *h, int year,
 	if (check_draft(app, e) < 0)
 		return -1;
 	if ((row = app_year(app, year)) == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
-		    "%d; add it first with 'ceh add-year'", app->id, year);
+		return ceh_fail(e, CEH_ENOTFOUND, _("application %s has no year "
+		    "%d; add it first with 'ceh add-year'"), app->id, year);
 	if (n == 0)
-		return ceh_fail(e, CEH_EUSAGE, "no file to attach");
+		return ceh_fail(e, CEH_EUSAGE, _("no file to attach"));
 	/* 1. read and check everything before touching the store; 2. the
 	 * archive as it is must match the document; its leftovers go */
 	if (read_inputs(s, app, in, n, &nf, e) < 0 ||
@@ -1267,11 +1275,11 @@ find_attachment(const struct application *app, const struct year_row *row,
 			nhit++;
 		}
 	if (nhit == 0)
-		ceh_fail(e, CEH_ENOTFOUND, "year %d of %s has no attachment "
-		    "'%s'", row->year, app->id, name);
+		ceh_fail(e, CEH_ENOTFOUND, _("year %d of %s has no attachment "
+		    "'%s'"), row->year, app->id, name);
 	else if (nhit > 1)
-		ceh_fail(e, CEH_EINPUT, "year %d of %s has %zu attachments "
-		    "named '%s'; give the entry instead: %s", row->year,
+		ceh_fail(e, CEH_EINPUT, _("year %d of %s has %zu attachments "
+		    "named '%s'; give the entry instead: %s"), row->year,
 		    app->id, nhit, name, sb_str(&cand));
 	sb_release(&cand);
 	return nhit == 1 ? 0 : -1;
@@ -1324,8 +1332,8 @@ bundle_remove(struct store *s, struct app_handle *h, int year,
 	if (check_draft(app, e) < 0)
 		return -1;
 	if ((row = app_year(app, year)) == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "application %s has no year "
-		    "%d", app->id, year);
+		return ceh_fail(e, CEH_ENOTFOUND, _("application %s has no year "
+		    "%d"), app->id, year);
 	if (find_attachment(app, row, name, &hit, e) < 0)
 		return -1;
 	/*
@@ -1348,8 +1356,8 @@ bundle_remove(struct store *s, struct app_handle *h, int year,
 	/* 2. the archive without it */
 	rc = rewrite_after_remove(h, &c, e);
 	if (rc < 0)
-		ceh_err_prefix(e, "the document no longer lists it, but the "
-		    "archive still holds it ('ceh fsck --repair' removes it)");
+		ceh_err_prefix(e, _("the document no longer lists it, but the "
+		    "archive still holds it ('ceh fsck --repair' removes it)"));
 out:
 	current_release(&c);
 	return rc;
@@ -1399,12 +1407,12 @@ target_free(const struct extraction *x, const struct outfile *o,
 	fd = openat(x->dirfd, ydir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (fd < 0)
-		return ceh_fail(e, CEH_ESTATE, "'%s/%s' is not a directory; "
-		    "refusing to write there", x->dirname, ydir);
+		return ceh_fail(e, CEH_ESTATE, _("'%s/%s' is not a directory; "
+		    "refusing to write there"), x->dirname, ydir);
 	if (fstatat(fd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		close(fd);
-		return ceh_fail(e, CEH_ESTATE, "'%s/%s/%s' exists; refusing "
-		    "to overwrite it (nothing was written)", x->dirname, ydir,
+		return ceh_fail(e, CEH_ESTATE, _("'%s/%s/%s' exists; refusing "
+		    "to overwrite it (nothing was written)"), x->dirname, ydir,
 		    o->name);
 	}
 	close(fd);
@@ -1426,8 +1434,8 @@ plan_names(struct extraction *x, struct ceh_err *e)
 
 		o->year = x->sc.d[k].year;
 		if (bundle_name_check("name", x->sc.d[k].at->name, &sub) < 0) {
-			x->sc.d[k].why = xasprintf("unsafe name in the "
-			    "document (%s)", sub.msg);
+			x->sc.d[k].why = xasprintf(_("unsafe name in the "
+			    "document (%s)"), sub.msg);
 			continue;
 		}
 		for (;;) {
@@ -1458,12 +1466,12 @@ year_folder(struct extraction *x, int year, struct ceh_err *e)
 		close(x->ydfd);
 	snprintf(ydir, sizeof(ydir), "%d", year);
 	if (mkdirat(x->dirfd, ydir, 0700) < 0 && errno != EEXIST)
-		return ceh_fail_errno(e, "cannot create '%s/%s'", x->dirname,
+		return ceh_fail_errno(e, _("cannot create '%s/%s'"), x->dirname,
 		    ydir);
 	x->ydfd = openat(x->dirfd, ydir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (x->ydfd < 0)
-		return ceh_fail_errno(e, "cannot open '%s/%s'", x->dirname,
+		return ceh_fail_errno(e, _("cannot open '%s/%s'"), x->dirname,
 		    ydir);
 	x->ydfd_year = year;
 	return 0;
@@ -1483,10 +1491,10 @@ write_one(struct extraction *x, zip_t *za, struct docatt *d,
 	fd = openat(x->ydfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST)
-		return ceh_fail(e, CEH_ESTATE, "'%s/%d/%s' exists; refusing "
-		    "to overwrite it", x->dirname, d->year, name);
+		return ceh_fail(e, CEH_ESTATE, _("'%s/%d/%s' exists; refusing "
+		    "to overwrite it"), x->dirname, d->year, name);
 	if (fd < 0)
-		return ceh_fail_errno(e, "cannot create '%s/%d/%s'",
+		return ceh_fail_errno(e, _("cannot create '%s/%d/%s'"),
 		    x->dirname, d->year, name);
 	r = verify_entry(za, d->idx, d->at, limit, fd, &d->why);
 	if (r == 0 && (fault_hit("fsync") ? (errno = EIO, -1) : fsync(fd)) < 0)
@@ -1500,7 +1508,7 @@ write_one(struct extraction *x, zip_t *za, struct docatt *d,
 	if (r > 0)
 		return 1;
 	errno = saved;
-	return ceh_fail_errno(e, "cannot write '%s/%d/%s'", x->dirname,
+	return ceh_fail_errno(e, _("cannot write '%s/%d/%s'"), x->dirname,
 	    d->year, name);
 }
 
@@ -1516,21 +1524,21 @@ write_all_files(struct extraction *x, zip_t *za, const char *path,
 		struct docatt *d = &x->sc.d[k];
 
 		if (d->why == NULL && d->idx < 0)
-			d->why = xstrdup("missing from the archive");
+			d->why = xstrdup(_("missing from the archive"));
 		if (d->why == NULL && d->dup)
-			d->why = xstrdup("the archive holds this entry name "
-			    "more than once");
+			d->why = xstrdup(_("the archive holds this entry name "
+			    "more than once"));
 		if (d->why) {
-			report(rep, "%s: %d attachment '%s': %s; not "
-			    "extracted", path, d->year, d->at->name, d->why);
+			report(rep, _("%s: %d attachment '%s': %s; not "
+			    "extracted"), path, d->year, d->at->name, d->why);
 			rep->problems++;
 			continue;
 		}
 		if ((r = write_one(x, za, d, x->of[k].name, limit, e)) < 0)
 			return -1;
 		if (r > 0) {
-			report(rep, "%s: %d attachment '%s' (entry '%s'): %s; "
-			    "not extracted", path, d->year, d->at->name,
+			report(rep, _("%s: %d attachment '%s' (entry '%s'): %s; "
+			    "not extracted"), path, d->year, d->at->name,
 			    d->at->entry, d->why);
 			rep->problems++;
 			continue;
@@ -1564,7 +1572,7 @@ open_for_extract(struct store *s, struct person *p,
 	if (had < 0)
 		return unreadable(rep, nprob, e);
 	if (!had) {
-		report(rep, "%s: missing", path);
+		report(rep, _("%s: missing"), path);
 		rep->problems += nprob;
 		return 0;
 	}
@@ -1601,9 +1609,10 @@ bundle_extract(struct store *s, struct person *p,
 	scan_match(za, &x.sc, year == 0);
 	if (write_all_files(&x, za, path, read_limit(s, app), rep, e) < 0)
 		goto out;
-	report_leftovers(za, &x.sc, path, "; not extracted", rep);
+	report_leftovers(za, &x.sc, path, _("%s: entry '%s' is not listed by "
+	    "the document; not extracted"), rep);
 	if (x.ydfd >= 0 && fsync(x.ydfd) < 0) {
-		ceh_fail_errno(e, "cannot sync '%s'", dirname);
+		ceh_fail_errno(e, _("cannot sync '%s'"), dirname);
 		goto out;
 	}
 	rc = 0;

@@ -5,6 +5,7 @@
 #include "atomic.h"
 #include "codes.h"
 #include "err.h"
+#include "i18n.h"
 #include "util.h"
 #include "xalloc.h"
 #include "ytree.h"
@@ -19,17 +20,19 @@ static const struct {
 	const char *key2;
 	const char *label;
 } sources[CL__COUNT] = {
-	[CL_ETHNIC] = { "ethnic-groups.yaml", "items", NULL, "ethnicity" },
-	[CL_EDUCATION] = { "education.yaml", "items", NULL, "education" },
+	/* label: translated where it is printed (codes_resolve) */
+	[CL_ETHNIC] = { "ethnic-groups.yaml", "items", NULL, N_("ethnicity") },
+	[CL_EDUCATION] = { "education.yaml", "items", NULL,
+	    N_("education") },
 	[CL_TITLE_LEVEL] = { "title-levels.yaml", "items", NULL,
-	    "title level" },
+	    N_("title level") },
 	[CL_SERIES] = { "title-levels.yaml", "series", "extra_series",
-	    "series" },
+	    N_("series") },
 	[CL_UNIT_NATURE] = { "unit-nature.yaml", "items", NULL,
-	    "unit nature" },
-	[CL_REGION] = { "hunan-regions.yaml", "items", NULL, "region" },
+	    N_("unit nature") },
+	[CL_REGION] = { "hunan-regions.yaml", "items", NULL, N_("region") },
 	[CL_CE_FORM] = { "ce-forms.yaml", "items", NULL,
-	    "form of education" },
+	    N_("form of education") },
 };
 
 static int
@@ -54,8 +57,8 @@ load_items(struct code_list *l, const struct ynode *seq, const char *fname,
 		    ymap_str(it, "group", 0, &group, fname, e) < 0)
 			return -1;
 		if (!*code || !*name || has_control(name))
-			return ceh_fail(e, CEH_EINPUT, "%s:%d: item with an "
-			    "empty or bad code or name", fname, it->line);
+			return ceh_fail(e, CEH_EINPUT, _("%s:%d: item with an "
+			    "empty or bad code or name"), fname, it->line);
 		memset(ci, 0, sizeof(*ci));
 		ci->code = xstrdup(code);
 		ci->name = xstrdup(name);
@@ -94,7 +97,7 @@ codes_load(struct codes *c, int dirfd, struct ceh_err *e)
 		l->label = sources[id].label;
 		if (read_file_at(dirfd, sources[id].file, 4 << 20, &buf, &len,
 		    e) < 0) {
-			ceh_err_prefix(e, "code list");
+			ceh_err_prefix(e, _("code list"));
 			goto fail;
 		}
 		root = ytree_parse(buf, len, sources[id].file, e);
@@ -200,8 +203,8 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 	if (l->n <= 30) {
 		for (i = 0; i < l->n; i++)
 			sb_addf(&sb, "%s%s", i ? " " : "", l->items[i].name);
-		ceh_fail(e, CEH_EINPUT, "%s '%.60s' is not a valid %s; choose "
-		    "one of: %s", field, safe_echo(s), l->label,
+		ceh_fail(e, CEH_EINPUT, _("%s '%.60s' is not a valid %s; choose "
+		    "one of: %s"), field, safe_echo(s), _(l->label),
 		    sb_str(&sb));
 	} else {
 		for (i = 0; i < l->n; i++) {
@@ -216,10 +219,14 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 				    l->items[i].name);
 				shown++;
 			}
-		ceh_fail(e, CEH_EINPUT, "%s '%.60s' is not a valid %s%s%s", field,
-		    safe_echo(s), l->label,
-		    shown ? "; closest: " : " (see the store's codes/ folder)",
-		    sb_str(&sb));
+		if (shown)
+			ceh_fail(e, CEH_EINPUT, _("%s '%.60s' is not a valid "
+			    "%s; closest: %s"), field, safe_echo(s),
+			    _(l->label), sb_str(&sb));
+		else
+			ceh_fail(e, CEH_EINPUT, _("%s '%.60s' is not a valid "
+			    "%s (see the store's codes/ folder)"), field,
+			    safe_echo(s), _(l->label));
 	}
 	sb_release(&sb);
 	return -1;

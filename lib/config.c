@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "i18n.h"
 #include "util.h"
 #include "ytree.h"
 
@@ -64,8 +65,8 @@ config_parse(struct config *c, const char *buf, size_t len,
 	if (ymap_long(root, "format", 1, 1, 1000000, &c->format, fname, e) < 0)
 		goto out;
 	if (c->format > CEH_STORE_FORMAT) {
-		ceh_fail(e, CEH_ESTATE, "%s: store format %ld is newer than "
-		    "this ceh understands (%d); upgrade ceh", fname,
+		ceh_fail(e, CEH_ESTATE, _("%s: store format %ld is newer than "
+		    "this ceh understands (%d); upgrade ceh"), fname,
 		    c->format, CEH_STORE_FORMAT);
 		goto out;
 	}
@@ -74,8 +75,8 @@ config_parse(struct config *c, const char *buf, size_t len,
 		goto out;
 	c->signed_store = trust && strcmp(trust, "signed") == 0;
 	if (trust && !c->signed_store && strcmp(trust, "unsigned") != 0) {
-		ceh_fail(e, CEH_EINPUT, "%s: trust must be signed or unsigned, "
-		    "not '%.40s'", fname, trust);
+		ceh_fail(e, CEH_EINPUT, _("%s: trust must be signed or unsigned, "
+		    "not '%.40s'"), fname, trust);
 		goto out;
 	}
 	r = ymap_get(root, "rules");
@@ -112,8 +113,8 @@ config_parse(struct config *c, const char *buf, size_t len,
 		else if (strcmp(scheme, "national") == 0)
 			c->scheme = RULE_NATIONAL;
 		else {
-			ceh_fail(e, CEH_EINPUT, "%s: rules.scheme must be hunan "
-			    "or national, not '%.40s'", fname, scheme);
+			ceh_fail(e, CEH_EINPUT, _("%s: rules.scheme must be hunan "
+			    "or national, not '%.40s'"), fname, scheme);
 			goto out;
 		}
 	}
@@ -131,9 +132,9 @@ config_parse(struct config *c, const char *buf, size_t len,
 				n = -1;
 		}
 		if (n < 0 || d <= 0 || d > 1000 || n > d) {
-			ceh_fail(e, CEH_EINPUT, "%s: rules.professional_share "
+			ceh_fail(e, CEH_EINPUT, _("%s: rules.professional_share "
 			    "must be a fraction like 2/3 (at most /1000), not "
-			    "'%.40s'", fname,
+			    "'%.40s'"), fname,
 			    share);
 			goto out;
 		}

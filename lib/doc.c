@@ -8,6 +8,7 @@
 #include "chain.h"
 #include "doc.h"
 #include "err.h"
+#include "i18n.h"
 #include "util.h"
 #include "validate.h"
 #include "ytree.h"
@@ -105,7 +106,7 @@ applicant_set(struct applicant *a, const char *option, const char *val,
 		return idnum_check("--id", val, a->id_number, e);
 	slot = field_slot(a, option);
 	if (slot == NULL)
-		return ceh_fail(e, CEH_EUSAGE, "unknown field '%s'", option);
+		return ceh_fail(e, CEH_EUSAGE, _("unknown field '%s'"), option);
 	{
 		char opt[40];
 
@@ -117,8 +118,8 @@ applicant_set(struct applicant *a, const char *option, const char *val,
 	}
 	if (strcmp(option, "name") == 0) {
 		if (strpbrk(val, "0123456789@/\\<>") != NULL)
-			return ceh_fail(e, CEH_EINPUT, "--name '%s' contains "
-			    "characters a name cannot have", val);
+			return ceh_fail(e, CEH_EINPUT, _("--name '%s' contains "
+			    "characters a name cannot have"), val);
 	} else if (strcmp(option, "unit") == 0) {
 		if (credit_check("--unit", val, canon, e) < 0)
 			return -1;
@@ -167,15 +168,15 @@ applicant_check(const struct applicant *a, const struct codes *c,
 		if (!f->required && *v == '\0')
 			continue;
 		if (f->required && *v == '\0') {
-			rc = ceh_fail(e, CEH_EINPUT, "%s (--%s) is missing",
+			rc = ceh_fail(e, CEH_EINPUT, _("%s (--%s) is missing"),
 			    f->label, f->option);
 			break;
 		}
 		rc = applicant_set(&tmp, f->option, v, c, e);
 		if (rc == 0 && strcmp(f->option, "id") != 0 &&
 		    strcmp(applicant_get(&tmp, f->option), v) != 0)
-			rc = ceh_fail(e, CEH_EINPUT, "%s '%s' is not in its "
-			    "canonical form '%s'", f->key, v,
+			rc = ceh_fail(e, CEH_EINPUT, _("%s '%s' is not in its "
+			    "canonical form '%s'"), f->key, v,
 			    applicant_get(&tmp, f->option));
 	}
 	for (f = applicant_fields; f->option; f++) {
@@ -327,21 +328,21 @@ line_check(const struct subject_line *l, int year, const char *which,
     const struct doc_rules *r, struct ceh_err *e)
 {
 	const struct code_item *it;
-	char field[64];
+	char field[128];
 
 	if (l->subject == NULL || l->subject[0] == '\0') {
 		if (l->hours != 0 || (l->form && l->form[0]))
-			return ceh_fail(e, CEH_EINPUT, "year %d: %s hours or "
-			    "form given without a subject name", year, which);
+			return ceh_fail(e, CEH_EINPUT, _("year %d: %s hours or "
+			    "form given without a subject name"), year, which);
 		return 0;
 	}
-	snprintf(field, sizeof(field), "year %d: %s subject", year, which);
+	snprintf(field, sizeof(field), _("year %d: %s subject"), year, which);
 	if (text_check(field, l->subject, 100, 1, 0, e) < 0)
 		return -1;
 	if (l->form == NULL || l->form[0] == '\0')
-		return ceh_fail(e, CEH_EINPUT, "year %d: %s subject '%s' needs "
-		    "a form of education", year, which, l->subject);
-	snprintf(field, sizeof(field), "year %d: %s form", year, which);
+		return ceh_fail(e, CEH_EINPUT, _("year %d: %s subject '%s' needs "
+		    "a form of education"), year, which, l->subject);
+	snprintf(field, sizeof(field), _("year %d: %s form"), year, which);
 	if (text_check(field, l->form, 60, 1, 0, e) < 0)
 		return -1;
 	if (r && r->codes) {
@@ -349,12 +350,12 @@ line_check(const struct subject_line *l, int year, const char *which,
 		    e) < 0)
 			return -1;
 		if (strcmp(it->name, l->form) != 0)
-			return ceh_fail(e, CEH_EINPUT, "%s '%s' is not in its "
-			    "canonical form '%s'", field, l->form, it->name);
+			return ceh_fail(e, CEH_EINPUT, _("%s '%s' is not in its "
+			    "canonical form '%s'"), field, l->form, it->name);
 	}
 	if (l->hours < 0)
-		return ceh_fail(e, CEH_EINPUT, "year %d: %s hours are "
-		    "negative", year, which);
+		return ceh_fail(e, CEH_EINPUT, _("year %d: %s hours are "
+		    "negative"), year, which);
 	return 0;
 }
 
@@ -364,19 +365,20 @@ year_row_check(const struct year_row *row, const struct doc_rules *r,
 {
 	char buf[24];
 
-	if (year_check("year", row->year, e) < 0)
+	if (year_check(_("year"), row->year, e) < 0)
 		return -1;
-	if (line_check(&row->pub, row->year, "public", r, e) < 0 ||
-	    line_check(&row->pro, row->year, "professional", r, e) < 0)
+	/* which: the subject line's word, in "year %d: %s subject" */
+	if (line_check(&row->pub, row->year, _("public"), r, e) < 0 ||
+	    line_check(&row->pro, row->year, _("professional"), r, e) < 0)
 		return -1;
 	if ((row->pub.subject == NULL || !row->pub.subject[0]) &&
 	    (row->pro.subject == NULL || !row->pro.subject[0]) &&
 	    row->nrecords == 0)
-		return ceh_fail(e, CEH_EINPUT, "year %d: give a public or a "
-		    "professional subject", row->year);
+		return ceh_fail(e, CEH_EINPUT, _("year %d: give a public or a "
+		    "professional subject"), row->year);
 	if (r && r->max_half_year > 0 && year_total(row) > r->max_half_year)
-		return ceh_fail(e, CEH_EINPUT, "year %d: total %s hours is "
-		    "more than the store's limit of %ld a year", row->year,
+		return ceh_fail(e, CEH_EINPUT, _("year %d: total %s hours is "
+		    "more than the store's limit of %ld a year"), row->year,
 		    hours_fmt(year_total(row), buf, sizeof(buf)),
 		    r->max_half_year / 2);
 	return 0;
@@ -534,13 +536,13 @@ get_attachments(struct year_row *row, const struct ynode *seq,
 		    ymap_str(m, "added", 1, &added, fname, e) < 0)
 			return -1;
 		if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
-			return ceh_fail(e, CEH_EINPUT, "%s:%d: sha256 must be "
-			    "64 hex digits", fname, m->line);
+			return ceh_fail(e, CEH_EINPUT, _("%s:%d: sha256 must be "
+			    "64 hex digits"), fname, m->line);
 		if (has_control(name) || has_control(entry) ||
 		    strstr(entry, "..") || entry[0] == '/' ||
 		    strchr(entry, '\\'))
-			return ceh_fail(e, CEH_EINPUT, "%s:%d: unsafe "
-			    "attachment name", fname, m->line);
+			return ceh_fail(e, CEH_EINPUT, _("%s:%d: unsafe "
+			    "attachment name"), fname, m->line);
 		at->name = xstrdup(name);
 		at->entry = xstrdup(entry);
 		at->type = xstrdup(type);
@@ -572,7 +574,7 @@ get_year(struct application *app, const struct ynode *m, const char *fname,
 		return -1;
 	row.year = (int)year;
 	if (app_year(app, row.year))
-		return ceh_fail(e, CEH_EINPUT, "%s:%d: year %d appears twice",
+		return ceh_fail(e, CEH_EINPUT, _("%s:%d: year %d appears twice"),
 		    fname, m->line, row.year);
 	if (get_line(&row.pub, m, "public", fname, r, e) < 0 ||
 	    get_line(&row.pro, m, "professional", fname, r, e) < 0)
@@ -581,8 +583,8 @@ get_year(struct application *app, const struct ynode *m, const char *fname,
 		goto fail;
 	if (hours_parse("total_hours", total, 400000, &t, e) < 0 ||
 	    t != year_total(&row)) {
-		ceh_fail(e, CEH_EINPUT, "%s:%d: total_hours '%.20s' is not the "
-		    "sum of public and professional hours", fname, m->line,
+		ceh_fail(e, CEH_EINPUT, _("%s:%d: total_hours '%.20s' is not the "
+		    "sum of public and professional hours"), fname, m->line,
 		    total);
 		goto fail;
 	}
@@ -595,8 +597,8 @@ get_year(struct application *app, const struct ynode *m, const char *fname,
 			if (ynode_expect(rec->vals[i], Y_SCALAR, "record",
 			    fname, e) < 0 || has_control(rec->vals[i]->str)) {
 				if (e->code == 0)
-					ceh_fail(e, CEH_EINPUT, "%s:%d: bad "
-					    "record id", fname, m->line);
+					ceh_fail(e, CEH_EINPUT, _("%s:%d: bad "
+					    "record id"), fname, m->line);
 				goto fail;
 			}
 			row.records[row.nrecords++] =
@@ -636,8 +638,8 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 		if (ymap_str(m, keys[i], i < 2, &v[i], fname, e) < 0)
 			return -1;
 	if (parse_iso_time(v[0], &t) < 0)
-		return ceh_fail(e, CEH_EINPUT, "%s:%d: event time '%.30s' is "
-		    "not like 2026-01-31T08:00:00Z", fname, m->line, v[0]);
+		return ceh_fail(e, CEH_EINPUT, _("%s:%d: event time '%.30s' is "
+		    "not like 2026-01-31T08:00:00Z"), fname, m->line, v[0]);
 	for (i = 0; i < 11; i++)
 		if (text_check(keys[i], v[i], 500, 0, 0, e) < 0) {
 			ceh_err_prefix(e, "%s:%d", fname, m->line);
@@ -684,8 +686,8 @@ doc_parse(struct application *app, const char *buf, size_t len,
 	    e) < 0)
 		goto fail;
 	if (app->format > DOC_FORMAT) {
-		ceh_fail(e, CEH_ESTATE, "%s: document format %ld is newer than "
-		    "this ceh understands (%d)", fname, app->format,
+		ceh_fail(e, CEH_ESTATE, _("%s: document format %ld is newer than "
+		    "this ceh understands (%d)"), fname, app->format,
 		    DOC_FORMAT);
 		goto fail;
 	}
@@ -699,7 +701,7 @@ doc_parse(struct application *app, const char *buf, size_t len,
 	    ymap_str(root, "updated", 1, &updated, fname, e) < 0)
 		goto fail;
 	if (stage_parse(stage, &app->stage) < 0) {
-		ceh_fail(e, CEH_EINPUT, "%s: unknown stage '%.30s'", fname,
+		ceh_fail(e, CEH_EINPUT, _("%s: unknown stage '%.30s'"), fname,
 		    stage);
 		goto fail;
 	}
@@ -709,8 +711,8 @@ doc_parse(struct application *app, const char *buf, size_t len,
 		goto fail;
 	}
 	if ((app->stage == STAGE_REVIEW) != (waiting[0] != '\0')) {
-		ceh_fail(e, CEH_EINPUT, "%s: waiting_at must be set exactly "
-		    "when the stage is review", fname);
+		ceh_fail(e, CEH_EINPUT, _("%s: waiting_at must be set exactly "
+		    "when the stage is review"), fname);
 		goto fail;
 	}
 	app->id = xstrdup(id);
@@ -738,20 +740,20 @@ doc_parse(struct application *app, const char *buf, size_t len,
 		*field_slot(&app->a, f->option) = xstrdup(v);
 	}
 	if (applicant_check(&app->a, r ? r->codes : NULL, e) < 0) {
-		ceh_err_prefix(e, "%s: applicant", fname);
+		ceh_err_prefix(e, _("%s: applicant"), fname);
 		goto fail;
 	}
 	if (ymap_str(ap, "sex", 0, &sex, fname, e) < 0)
 		goto fail;
 	if (sex && strcmp(sex, idnum_sex(app->a.id_number)) != 0) {
-		ceh_fail(e, CEH_EINPUT, "%s: sex '%.10s' does not match the ID "
-		    "number", fname, sex);
+		ceh_fail(e, CEH_EINPUT, _("%s: sex '%.10s' does not match the ID "
+		    "number"), fname, sex);
 		goto fail;
 	}
 	if (strncmp(app->id, app->a.id_number, IDNUM_LEN) != 0 ||
 	    app->id[IDNUM_LEN] != '-') {
-		ceh_fail(e, CEH_EINPUT, "%s: id '%.60s' does not belong to the "
-		    "applicant's ID number", fname, app->id);
+		ceh_fail(e, CEH_EINPUT, _("%s: id '%.60s' does not belong to the "
+		    "applicant's ID number"), fname, app->id);
 		goto fail;
 	}
 

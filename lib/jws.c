@@ -4,6 +4,7 @@
 
 #include "encode.h"
 #include "err.h"
+#include "i18n.h"
 #include "json.h"
 #include "jws.h"
 #include "key.h"
@@ -42,7 +43,7 @@ jws_sign(const struct ceh_key *k, const char *typ, const void *payload,
 	struct sbuf in = SBUF_INIT;
 
 	if (!k->has_seed) {
-		ceh_fail(e, CEH_EINPUT, "cannot sign with a public key only");
+		ceh_fail(e, CEH_EINPUT, _("cannot sign with a public key only"));
 		return NULL;
 	}
 	header = jws_header(k->pub, typ);
@@ -94,23 +95,23 @@ jws_verify(const unsigned char pub[ED25519_PUB_LEN], const char *token,
 	d1 = strchr(token, '.');
 	d2 = d1 ? strchr(d1 + 1, '.') : NULL;
 	if (tl > JWS_MAX || d2 == NULL || strchr(d2 + 1, '.') != NULL)
-		return ceh_fail(e, CEH_EINPUT, "not a compact JWS (three "
-		    "base64url parts joined by '.')");
+		return ceh_fail(e, CEH_EINPUT, _("not a compact JWS (three "
+		    "base64url parts joined by '.')"));
 	if (!header_ok(pub, token, (size_t)(d1 - token)))
-		return ceh_fail(e, CEH_EINPUT, "the JWS header is not EdDSA "
-		    "with this key");
+		return ceh_fail(e, CEH_EINPUT, _("the JWS header is not EdDSA "
+		    "with this key"));
 	if (b64url_decode(d2 + 1, strlen(d2 + 1), sig, sizeof(sig)) !=
 	    ED25519_SIG_LEN ||
 	    !ed25519_verify(pub, token, (size_t)(d2 - token), sig))
-		return ceh_fail(e, CEH_EINPUT, "the JWS signature does not "
-		    "verify: the token was altered or signed by another key");
+		return ceh_fail(e, CEH_EINPUT, _("the JWS signature does not "
+		    "verify: the token was altered or signed by another key"));
 	p = xmalloc((size_t)(d2 - d1));
 	n = b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), p,
 	    (size_t)(d2 - d1));
 	if (n < 0) {
 		free(p);
-		return ceh_fail(e, CEH_EINPUT, "the JWS payload is not "
-		    "base64url");
+		return ceh_fail(e, CEH_EINPUT, _("the JWS payload is not "
+		    "base64url"));
 	}
 	p[n] = '\0';
 	*payload = p;

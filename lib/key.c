@@ -10,6 +10,7 @@
 #include "atomic.h"
 #include "encode.h"
 #include "err.h"
+#include "i18n.h"
 #include "hash.h"
 #include "key.h"
 #include "util.h"
@@ -32,10 +33,10 @@ key_generate(struct ceh_key *k, const char *comment, struct ceh_err *e)
 {
 	memset(k, 0, sizeof(*k));
 	if (comment && !comment_ok(comment))
-		return ceh_fail(e, CEH_EINPUT, "a key comment must be one "
-		    "line of text of at most %d bytes", KEY_COMMENT_MAX);
+		return ceh_fail(e, CEH_EINPUT, _("a key comment must be one "
+		    "line of text of at most %d bytes"), KEY_COMMENT_MAX);
 	if (random_bytes(k->seed, sizeof(k->seed)) < 0)
-		return ceh_fail_errno(e, "cannot get random bytes for a key");
+		return ceh_fail_errno(e, _("cannot get random bytes for a key"));
 	ed25519_public(k->seed, k->pub);
 	k->has_seed = 1;
 	snprintf(k->comment, sizeof(k->comment), "%s", comment ? comment : "");
@@ -96,12 +97,12 @@ check_fp_line(const char *field, const char *s, size_t len,
 	key_fingerprint(k->pub, fp);
 	if (len != strlen(word) + KEY_FP_LEN ||
 	    memcmp(s, word, strlen(word)) != 0)
-		return ceh_fail(e, CEH_EINPUT, "%s: unexpected text after "
+		return ceh_fail(e, CEH_EINPUT, _("%s: unexpected text after "
 		    "the public key line (only a 'fingerprint' line may "
-		    "follow it)", field);
+		    "follow it)"), field);
 	if (memcmp(s + strlen(word), fp, KEY_FP_LEN) != 0)
-		return ceh_fail(e, CEH_EINPUT, "%s: the fingerprint line does "
-		    "not match the key (the key is %s): the text was changed",
+		return ceh_fail(e, CEH_EINPUT, _("%s: the fingerprint line does "
+		    "not match the key (the key is %s): the text was changed"),
 		    field, fp);
 	return 0;
 }
@@ -126,9 +127,9 @@ key_public_parse(const char *field, const char *text, struct ceh_key *k,
 		len--;
 	if (memmem(text, (size_t)(end - text), KEY_PRIVATE_TYPE,
 	    strlen(KEY_PRIVATE_TYPE)) != NULL)
-		return ceh_fail(e, CEH_EINPUT, "%s: this is a private key; "
+		return ceh_fail(e, CEH_EINPUT, _("%s: this is a private key; "
 		    "give the public line that 'ceh key show' prints, and "
-		    "make a new key if the private one was shown to anyone",
+		    "make a new key if the private one was shown to anyone"),
 		    field);
 	if (len > 8 && strncmp(text, "did:key:", 8) == 0 && len < 128) {
 		char did[128];
@@ -144,8 +145,8 @@ key_public_parse(const char *field, const char *text, struct ceh_key *k,
 	return 0;
 bad:
 	memset(k, 0, sizeof(*k));
-	return ceh_fail(e, CEH_EINPUT, "%s: not a public key (give one line "
-	    "'%s KEY [COMMENT]' as 'ceh key show' prints it, or a did:key)",
+	return ceh_fail(e, CEH_EINPUT, _("%s: not a public key (give one line "
+	    "'%s KEY [COMMENT]' as 'ceh key show' prints it, or a did:key)"),
 	    field, KEY_TYPE);
 }
 
@@ -238,8 +239,8 @@ key_sign(const struct ceh_key *k, const char *ns, const void *body,
 	struct sbuf sb = SBUF_INIT;
 
 	if (!k->has_seed)
-		return ceh_fail(e, CEH_EINPUT, "cannot sign with a public key "
-		    "only");
+		return ceh_fail(e, CEH_EINPUT, _("cannot sign with a public key "
+		    "only"));
 	sig_message(&sb, ns, body, len);
 	ed25519_sign(k->seed, k->pub, sb.buf, sb.len, sig);
 	sb_release(&sb);
@@ -290,11 +291,11 @@ key_path(const char *opt, const char *unit, char **path, int *in_keydir,
 		return 0;
 	}
 	if (unit == NULL)
-		return ceh_fail(e, CEH_EUSAGE, "give --unit CODE or --key FILE "
-		    "(or set CEH_KEY) to name the key");
+		return ceh_fail(e, CEH_EUSAGE, _("give --unit CODE or --key FILE "
+		    "(or set CEH_KEY) to name the key"));
 	if ((dir = key_dir()) == NULL)
-		return ceh_fail(e, CEH_EINPUT, "no key folder: neither HOME "
-		    "nor XDG_CONFIG_HOME is set; give --key FILE");
+		return ceh_fail(e, CEH_EINPUT, _("no key folder: neither HOME "
+		    "nor XDG_CONFIG_HOME is set; give --key FILE"));
 	*path = xasprintf("%s/%s.key", dir, unit);
 	*in_keydir = 1;
 	free(dir);
@@ -310,7 +311,7 @@ make_parents(const char *path, struct ceh_err *e)
 	for (s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
 		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			ceh_fail_errno(e, "cannot create the key folder '%s'",
+			ceh_fail_errno(e, _("cannot create the key folder '%s'"),
 			    p);
 			free(p);
 			return -1;
@@ -331,17 +332,17 @@ open_parent(const char *path, const char **base, struct ceh_err *e)
 
 	*base = slash ? slash + 1 : path;
 	if (**base == '\0')
-		return ceh_fail(e, CEH_EINPUT, "key file '%s' names a folder",
+		return ceh_fail(e, CEH_EINPUT, _("key file '%s' names a folder"),
 		    path);
 	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
 	    xstrndup(path, (size_t)(slash - path));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			ceh_fail(e, CEH_ENOTFOUND, "folder '%s' of key file "
-			    "'%s' not found", dir, path);
+			ceh_fail(e, CEH_ENOTFOUND, _("folder '%s' of key file "
+			    "'%s' not found"), dir, path);
 		else
-			ceh_fail_errno(e, "cannot open folder '%s'", dir);
+			ceh_fail_errno(e, _("cannot open folder '%s'"), dir);
 	}
 	free(dir);
 	return fd;
@@ -357,7 +358,7 @@ key_file_write(const char *path, const struct ceh_key *k, int make_dirs,
 	int dirfd, n, rc;
 
 	if (!k->has_seed)
-		return ceh_fail(e, CEH_EINPUT, "no private key to write");
+		return ceh_fail(e, CEH_EINPUT, _("no private key to write"));
 	if (make_dirs && make_parents(path, e) < 0)
 		return -1;
 	if ((dirfd = open_parent(path, &base, e)) < 0)
@@ -374,10 +375,10 @@ key_file_write(const char *path, const struct ceh_key *k, int make_dirs,
 	explicit_bzero(text, sizeof(text));
 	close(dirfd);
 	if (rc < 0 && e->code == CEH_ESTATE)
-		return ceh_fail(e, CEH_ESTATE, "key file '%s' exists already; "
-		    "refusing to overwrite a key", path);
+		return ceh_fail(e, CEH_ESTATE, _("key file '%s' exists already; "
+		    "refusing to overwrite a key"), path);
 	if (rc < 0)
-		ceh_err_prefix(e, "key file '%s'", path);
+		ceh_err_prefix(e, _("key file '%s'"), path);
 	return rc;
 }
 
@@ -392,29 +393,29 @@ open_private(const char *path, struct ceh_err *e)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return ceh_fail(e, CEH_ENOTFOUND, "no key file '%s'",
+			return ceh_fail(e, CEH_ENOTFOUND, _("no key file '%s'"),
 			    path);
 		if (errno == ELOOP)
-			return ceh_fail(e, CEH_EINPUT, "key file '%s' is a "
-			    "symbolic link; refusing to follow it", path);
-		return ceh_fail_errno(e, "cannot open key file '%s'", path);
+			return ceh_fail(e, CEH_EINPUT, _("key file '%s' is a "
+			    "symbolic link; refusing to follow it"), path);
+		return ceh_fail_errno(e, _("cannot open key file '%s'"), path);
 	}
 	if (fstat(fd, &st) < 0) {
-		ceh_fail_errno(e, "cannot stat key file '%s'", path);
+		ceh_fail_errno(e, _("cannot stat key file '%s'"), path);
 	} else if (!S_ISREG(st.st_mode)) {
-		ceh_fail(e, CEH_EINPUT, "key file '%s' is not a regular file",
+		ceh_fail(e, CEH_EINPUT, _("key file '%s' is not a regular file"),
 		    path);
 	} else if (st.st_uid != geteuid()) {
-		ceh_fail(e, CEH_EINPUT, "key file '%s' belongs to another user "
-		    "(uid %ld); refusing to use it", path, (long)st.st_uid);
+		ceh_fail(e, CEH_EINPUT, _("key file '%s' belongs to another user "
+		    "(uid %ld); refusing to use it"), path, (long)st.st_uid);
 	} else if (st.st_mode & 077) {
-		ceh_fail(e, CEH_EINPUT, "key file '%s' is open to other users "
+		ceh_fail(e, CEH_EINPUT, _("key file '%s' is open to other users "
 		    "(mode %04o); refusing to use it (chmod 600 it, and make a "
-		    "new key if others may have read it)", path,
+		    "new key if others may have read it)"), path,
 		    (unsigned)(st.st_mode & 07777));
 	} else if (st.st_size > KEY_FILE_MAX) {
-		ceh_fail(e, CEH_EINPUT, "key file '%s' is not a ceh private "
-		    "key (too large)", path);
+		ceh_fail(e, CEH_EINPUT, _("key file '%s' is not a ceh private "
+		    "key (too large)"), path);
 	} else {
 		return fd;
 	}
@@ -478,15 +479,15 @@ key_file_read(const char *path, struct ceh_key *k, struct ceh_err *e)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			ceh_fail_errno(e, "cannot read key file '%s'", path);
+			ceh_fail_errno(e, _("cannot read key file '%s'"), path);
 			goto out;
 		}
 		len += (size_t)r;
 	}
 	text[len] = '\0';
 	if (strlen(text) != len || parse_private(text, k) < 0)
-		ceh_fail(e, CEH_EINPUT, "key file '%s' is not a ceh private key "
-		    "(or it is damaged)", path);
+		ceh_fail(e, CEH_EINPUT, _("key file '%s' is not a ceh private key "
+		    "(or it is damaged)"), path);
 	else
 		rc = 0;
 out:

@@ -5,6 +5,7 @@
 #include <qrencode.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "qr.h"
 #include "xalloc.h"
 
@@ -17,15 +18,15 @@ qr_encode(const char *text, struct qr *q, struct ceh_err *e)
 
 	memset(q, 0, sizeof(*q));
 	if (len == 0 || len > QR_MAX_PAYLOAD)
-		return ceh_fail(e, CEH_EINPUT, "a QR payload must have 1 to "
-		    "%d bytes, not %zu", QR_MAX_PAYLOAD, len);
+		return ceh_fail(e, CEH_EINPUT, _("a QR payload must have 1 to "
+		    "%d bytes, not %zu"), QR_MAX_PAYLOAD, len);
 	errno = 0;
 	c = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (c == NULL) {
 		if (errno == ENOMEM)
 			xmalloc((size_t)-1);	/* out of memory: exits */
-		return ceh_fail(e, CEH_EINPUT, "cannot encode %zu bytes as a "
-		    "QR code (too long)", len);
+		return ceh_fail(e, CEH_EINPUT, _("cannot encode %zu bytes as a "
+		    "QR code (too long)"), len);
 	}
 	q->version = c->version;
 	q->width = c->width;

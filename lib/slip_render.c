@@ -8,6 +8,7 @@
 
 #include "escape.h"
 #include "err.h"
+#include "i18n.h"
 #include "qr.h"
 #include "slip.h"
 #include "slip_render.h"
@@ -447,22 +448,22 @@ load_module(const char *path, struct ceh_err *e)
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 
 	if (h == NULL) {
-		ceh_fail(e, CEH_ESYS, "cannot load the PDF module '%.400s': "
-		    "%.400s", path, dlerror());
+		ceh_fail(e, CEH_ESYS, _("cannot load the PDF module '%.400s': "
+		    "%.400s"), path, dlerror());
 		return NULL;
 	}
 	m = dlsym(h, SLIP_PDF_MODULE_SYM);
 	if (m == NULL || m->abi != SLIP_RENDER_ABI ||
 	    m->slip_size != sizeof(struct slip) || m->render == NULL) {
 		if (m == NULL)
-			ceh_fail(e, CEH_ESYS, "'%.400s' is not a PDF module of "
+			ceh_fail(e, CEH_ESYS, _("'%.400s' is not a PDF module of "
 			    "this ceh (it has no version: an older "
-			    "installation?); reinstall ceh or set CEH_LIBDIR",
+			    "installation?); reinstall ceh or set CEH_LIBDIR"),
 			    path);
 		else
-			ceh_fail(e, CEH_ESYS, "'%.400s' is the PDF module of "
+			ceh_fail(e, CEH_ESYS, _("'%.400s' is the PDF module of "
 			    "another ceh version (version %d, this ceh needs "
-			    "%d); reinstall ceh or set CEH_LIBDIR", path,
+			    "%d); reinstall ceh or set CEH_LIBDIR"), path,
 			    m->abi, SLIP_RENDER_ABI);
 		/* not dlclose'd: unloading glib and fontconfig would leave
 		 * what their constructors allocated unreachable (a leak) */
@@ -514,8 +515,8 @@ pdf_module(struct ceh_err *e)
 			snprintf(tried + l, sizeof(tried) - l, "%s%s",
 			    l ? ", " : "", paths[i]);
 	}
-	ceh_fail(e, CEH_ESYS, "PDF output needs the module %s (looked in "
-	    "%.800s); reinstall ceh or set CEH_LIBDIR", PDF_MODULE, tried);
+	ceh_fail(e, CEH_ESYS, _("PDF output needs the module %s (looked in "
+	    "%.800s); reinstall ceh or set CEH_LIBDIR"), PDF_MODULE, tried);
 	return NULL;
 }
 

@@ -6,6 +6,7 @@
 
 #include "encode.h"
 #include "err.h"
+#include "i18n.h"
 #include "hash.h"
 #include "key.h"
 #include "slip.h"
@@ -79,8 +80,8 @@ slip_sign(struct slip *sl, const char *agency, const struct ceh_key *k,
 	char kh[65], b64[SLIP_SIG_B64 + 1];
 
 	if (!signer_ok(agency))
-		return ceh_fail(e, CEH_EINPUT, "agency code '%.40s' cannot "
-		    "sign a slip", agency);
+		return ceh_fail(e, CEH_EINPUT, _("agency code '%.40s' cannot "
+		    "sign a slip"), agency);
 	free(sl->signer);
 	sl->signer = xstrdup(agency);
 	claim_fill(sl, &c);
@@ -217,7 +218,8 @@ figures_ok(char *range, char *met, struct slip_claim *c)
 	return 1;
 }
 
-/* Fields 1..10 of a payload (0 is the magic). */
+/* Fields 1..10 of a payload (0 is the magic): NULL, or the field that is
+ * not well formed (translated where it is printed). */
 static const char *
 payload_fields(char **fld, struct slip_claim *c)
 {
@@ -226,30 +228,30 @@ payload_fields(char **fld, struct slip_claim *c)
 	struct ceh_err ie;
 
 	if (!number_ok(fld[1]))
-		return "the slip number";
+		return N_("the slip number");
 	snprintf(c->number, sizeof(c->number), "%s", fld[1]);
 	if (idnum_check("id", fld[2], idn, &ie) < 0 || strcmp(idn, fld[2]))
-		return "the ID number";
+		return N_("the ID number");
 	memcpy(c->id_number, idn, sizeof(idn));
 	if (!figures_ok(fld[3], fld[5], c))
-		return "the years";
+		return N_("the years");
 	if (!num_ok(fld[4], 0, 2L * 100000 * SLIP_MAX_YEARS, &c->total_half))
-		return "the total";
+		return N_("the total");
 	if (!time_ok(fld[6]))
-		return "the issue time";
+		return N_("the issue time");
 	snprintf(c->issued, sizeof(c->issued), "%s", fld[6]);
 	if (!signer_ok(fld[7]))
-		return "the signer";
+		return N_("the signer");
 	snprintf(c->signer, sizeof(c->signer), "%s", fld[7]);
 	if (b64url_decode(fld[8], strlen(fld[8]), c->keyid, sizeof(c->keyid))
 	    != SLIP_KEYID_LEN)
-		return "the key id";
+		return N_("the key id");
 	if (b64url_decode(fld[9], strlen(fld[9]), d, sizeof(d)) != 32)
-		return "the digest";
+		return N_("the digest");
 	hex_encode(d, sizeof(d), c->digest);
 	if (b64url_decode(fld[10], strlen(fld[10]), c->sig, sizeof(c->sig))
 	    != 64)
-		return "the signature";
+		return N_("the signature");
 	return NULL;
 }
 
@@ -260,6 +262,7 @@ slip_payload_parse(const char *text, struct slip_claim *c,
 	char *copy, *p, *fld[NPAYLOAD];
 	const char *bad = NULL;
 	size_t n = 0, len;
+	int fields_ok;
 
 	memset(c, 0, sizeof(*c));
 	while (*text == ' ' || *text == '\t' || *text == '\n' ||
@@ -270,7 +273,7 @@ slip_payload_parse(const char *text, struct slip_claim *c,
 	    text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
 	if (len > 1024)
-		return ceh_fail(e, CEH_EINPUT, "not a slip payload: too long");
+		return ceh_fail(e, CEH_EINPUT, _("not a slip payload: too long"));
 	copy = xstrndup(text, len);
 	for (p = copy; n < NPAYLOAD; n++) {
 		fld[n] = p;
@@ -280,15 +283,18 @@ slip_payload_parse(const char *text, struct slip_claim *c,
 		}
 		*p++ = '\0';
 	}
-	if (n != NPAYLOAD || p != NULL || strcmp(fld[0], SLIP_PAYLOAD_MAGIC))
-		bad = "its fields (11, one space apart, the first "
-		    SLIP_PAYLOAD_MAGIC ")";
-	else
+	fields_ok = n == NPAYLOAD && p == NULL &&
+	    strcmp(fld[0], SLIP_PAYLOAD_MAGIC) == 0;
+	if (fields_ok)
 		bad = payload_fields(fld, c);
 	free(copy);
+	if (!fields_ok)
+		return ceh_fail(e, CEH_EINPUT, _("not a slip payload: its fields "
+		    "(11, one space apart, the first %s) is not well formed"),
+		    SLIP_PAYLOAD_MAGIC);
 	if (bad)
-		return ceh_fail(e, CEH_EINPUT, "not a slip payload: %s is not "
-		    "well formed", bad);
+		return ceh_fail(e, CEH_EINPUT, _("not a slip payload: %s is not "
+		    "well formed"), _(bad));
 	return 0;
 }
 
@@ -299,9 +305,9 @@ slip_claim_of(const struct slip *sl, struct slip_claim *c,
 	unsigned char kh[32];
 
 	if (sl->signature == NULL || *sl->signature == '\0')
-		return ceh_fail(e, CEH_EINPUT, "slip %s carries no signature: "
+		return ceh_fail(e, CEH_EINPUT, _("slip %s carries no signature: "
 		    "it has a verification code that only the store that "
-		    "issued it can check", sl->number ? sl->number : "");
+		    "issued it can check"), sl->number ? sl->number : "");
 	claim_fill(sl, c);
 	if (!signer_ok(c->signer) || strlen(sl->signer_key) != 64 ||
 	    hex_decode(sl->signer_key, kh, sizeof(kh)) != 32 ||
@@ -328,25 +334,25 @@ slip_claim_verify(const struct slip_claim *c, const unsigned char pub[32],
 	hex_decode(khex, kh, sizeof(kh));
 	key_fingerprint(pub, fp);
 	if (c->bad) {
-		sb_addf(why, "the signature of slip %s is damaged: the slip "
-		    "was altered", c->number);
+		sb_addf(why, _("the signature of slip %s is damaged: the slip "
+		    "was altered"), c->number);
 		return SLIP_ALTERED;
 	}
 	if (memcmp(c->keyid, kh, SLIP_KEYID_LEN) != 0 ||
 	    (c->keyhash[0] && strcmp(c->keyhash, khex) != 0)) {
-		sb_addf(why, "slip %s is signed with a key other than the "
-		    "trusted key %s", c->number, fp);
+		sb_addf(why, _("slip %s is signed with a key other than the "
+		    "trusted key %s"), c->number, fp);
 		return SLIP_UNKNOWN_KEY;
 	}
 	sig_text(c, khex, &sb);
 	ok = key_verify(pub, NS, sb.buf, sb.len, c->sig);
 	sb_release(&sb);
 	if (!ok) {
-		sb_addf(why, "the signature of slip %s does not match its "
-		    "figures: the slip was altered", c->number);
+		sb_addf(why, _("the signature of slip %s does not match its "
+		    "figures: the slip was altered"), c->number);
 		return SLIP_ALTERED;
 	}
-	sb_addf(why, "slip %s was issued by %s on %.10s, signed with key %s",
-	    c->number, c->signer, c->issued, fp);
+	sb_addf(why, _("slip %s was issued by %s on %.10s, signed with key "
+	    "%s"), c->number, c->signer, c->issued, fp);
 	return SLIP_VALID;
 }

@@ -7,6 +7,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "i18n.h"
 #include "escape.h"
 #include "i18n.h"
 #include "json.h"
@@ -84,8 +85,10 @@ format_choices(unsigned allowed, char *buf, size_t size)
 		if (!(allowed & FMT_BIT(i)))
 			continue;
 		left--;
+		/* the names are machine words; " or " joins the last two */
 		len += (size_t)snprintf(buf + len, size - len, "%s%s",
-		    format_names[i], left > 1 ? ", " : left == 1 ? " or " : "");
+		    format_names[i], left > 1 ? ", " : left == 1 ? _(" or ") :
+		    "");
 	}
 	return buf;
 }
@@ -434,7 +437,7 @@ table_write(const struct table *t, enum out_format f, const char *path,
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (f == FMT_XLSX)
 			return fflush(stdout) == 0 ? write_xlsx(t, 1, NULL, e) :
-			    ceh_fail_errno(e, "standard output");
+			    ceh_fail_errno(e, _("standard output"));
 		table_print(t, f, stdout);
 		return 0;
 	}

@@ -3,6 +3,7 @@
 
 #include "codes.h"
 #include "err.h"
+#include "i18n.h"
 #include "units.h"
 #include "util.h"
 #include "validate.h"
@@ -128,8 +129,8 @@ units_parse(struct units *u, const char *buf, size_t len, const char *fname,
 	    ymap_long(root, "format", 1, 1, 1000000, &format, fname, e) < 0)
 		goto fail;
 	if (format > 1) {
-		ceh_fail(e, CEH_ESTATE, "%s: units format %ld is newer than "
-		    "this ceh understands (1); upgrade ceh", fname, format);
+		ceh_fail(e, CEH_ESTATE, _("%s: units format %ld is newer than "
+		    "this ceh understands (1); upgrade ceh"), fname, format);
 		goto fail;
 	}
 	if (ymap_only(root, top, fname, e) < 0)
@@ -156,14 +157,14 @@ units_parse(struct units *u, const char *buf, size_t len, const char *fname,
 		    ymap_str(it, "region", 0, &region, fname, e) < 0 ||
 		    ymap_str(it, "added", 0, &added, fname, e) < 0)
 			goto fail;
-		if (credit_check("unit code", code, canon, e) < 0 ||
-		    name_check("unit name", name, 100, e) < 0) {
+		if (credit_check(_("unit code"), code, canon, e) < 0 ||
+		    name_check(_("unit name"), name, 100, e) < 0) {
 			ceh_err_prefix(e, "%s:%d", fname, it->line);
 			goto fail;
 		}
 		if (unit_kind_parse(kind, &un->kind) < 0) {
-			ceh_fail(e, CEH_EINPUT, "%s:%d: unit kind '%.40s' must "
-			    "be employer, supervisor or agency", fname,
+			ceh_fail(e, CEH_EINPUT, _("%s:%d: unit kind '%.40s' must "
+			    "be employer, supervisor or agency"), fname,
 			    it->line, kind);
 			goto fail;
 		}
@@ -181,8 +182,8 @@ units_parse(struct units *u, const char *buf, size_t len, const char *fname,
 		    *b = &u->v[u->byc[i]];
 
 		if (strcmp(a->code, b->code) == 0) {
-			ceh_fail(e, CEH_EINPUT, "%s:%d: unit %s is listed "
-			    "twice", fname, list->vals[u->byc[i]]->line,
+			ceh_fail(e, CEH_EINPUT, _("%s:%d: unit %s is listed "
+			    "twice"), fname, list->vals[u->byc[i]]->line,
 			    b->code);
 			goto fail;
 		}
@@ -211,29 +212,32 @@ units_check(const struct units *u, const struct codes *c, const char *fname,
 
 		if (c && un->region[0] && !codes_find(c, CL_REGION,
 		    un->region))
-			return ceh_fail(e, CEH_EINPUT, "%s: unit %s: unknown "
-			    "region '%s'", fname, un->code, un->region);
+			return ceh_fail(e, CEH_EINPUT, _("%s: unit %s: unknown "
+			    "region '%s'"), fname, un->code, un->region);
 		if (!un->parent[0])
 			continue;
 		if (un->kind == UNIT_AGENCY)
-			return ceh_fail(e, CEH_EINPUT, "%s: unit %s is an "
-			    "agency and cannot have a parent", fname,
+			return ceh_fail(e, CEH_EINPUT, _("%s: unit %s is an "
+			    "agency and cannot have a parent"), fname,
 			    un->code);
 		for (steps = 0; p && p->parent[0]; steps++) {
 			const struct unit *q = units_find(u, p->parent);
 
 			if (q == NULL)
-				return ceh_fail(e, CEH_EINPUT, "%s: parent %s of "
-				    "unit %s is not registered", fname,
+				return ceh_fail(e, CEH_EINPUT, _("%s: parent %s of "
+				    "unit %s is not registered"), fname,
 				    p->parent, p->code);
+			if (q->kind == UNIT_EMPLOYER)
+				return ceh_fail(e, CEH_EINPUT, _("%s: parent %s of "
+				    "unit %s must be a supervisor, not an "
+				    "employer"), fname, q->code, p->code);
 			if (q->kind != UNIT_SUPERVISOR)
-				return ceh_fail(e, CEH_EINPUT, "%s: parent %s of "
-				    "unit %s must be a supervisor, not %s",
-				    fname, q->code, p->code,
-				    unit_kind_name(q->kind));
+				return ceh_fail(e, CEH_EINPUT, _("%s: parent %s of "
+				    "unit %s must be a supervisor, not an "
+				    "agency"), fname, q->code, p->code);
 			if (q == un || steps > u->n)
-				return ceh_fail(e, CEH_EINPUT, "%s: unit %s is "
-				    "its own ancestor (a cycle)", fname,
+				return ceh_fail(e, CEH_EINPUT, _("%s: unit %s is "
+				    "its own ancestor (a cycle)"), fname,
 				    un->code);
 			p = q;
 		}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "normalize.h"
 #include "util.h"
 #include "validate.h"
@@ -64,54 +65,54 @@ idnum_check(const char *field, const char *in, char out[IDNUM_LEN + 1],
 	int i;
 
 	if (len == 0)
-		return ceh_fail(e, CEH_EINPUT, "%s is empty", field);
+		return ceh_fail(e, CEH_EINPUT, _("%s is empty"), field);
 	if (norm_is_rounded(in) ||
 	    (strpbrk(in, "Ee") && strchr(in, '.') && len < 18))
-		return ceh_fail(e, CEH_EINPUT, "%s '%s' looks like a number "
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' looks like a number "
 		    "a spreadsheet rounded to scientific notation; the last "
 		    "digits are lost: format the column as text and export "
-		    "again", field, shown(in, 40));
+		    "again"), field, shown(in, 40));
 	if (len == 15 && strspn(in, "0123456789") == 15)
-		return ceh_fail(e, CEH_EINPUT, "%s '%s' is an old 15-digit "
-		    "number; use the 18-character resident ID", field, in);
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' is an old 15-digit "
+		    "number; use the 18-character resident ID"), field, in);
 	if (len != IDNUM_LEN && utf8_count(in) == IDNUM_LEN)
-		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be 18 half-width "
-		    "characters (digits and X)", field, shown(in, 40));
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' must be 18 half-width "
+		    "characters (digits and X)"), field, shown(in, 40));
 	if (len != IDNUM_LEN)
-		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be 18 "
-		    "characters, not %zu", field, shown(in, 40),
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' must be 18 "
+		    "characters, not %zu"), field, shown(in, 40),
 		    utf8_count(in));
 	for (i = 0; i < 17; i++)
 		if (!isdigit((unsigned char)in[i]))
-			return ceh_fail(e, CEH_EINPUT, "%s '%s': character "
-			    "%d must be a digit", field,
+			return ceh_fail(e, CEH_EINPUT, _("%s '%s': character "
+			    "%d must be a digit"), field,
 			    shown(in, 18), i + 1);
 	if (!isdigit((unsigned char)in[17]) && in[17] != 'X' &&
 	    in[17] != 'x')
-		return ceh_fail(e, CEH_EINPUT, "%s '%s': the last "
-		    "character must be a digit or X", field,
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s': the last "
+		    "character must be a digit or X"), field,
 		    shown(in, 18));
 	memcpy(out, in, IDNUM_LEN);
 	out[IDNUM_LEN] = '\0';
 	if (out[17] == 'x')
 		out[17] = 'X';
 	if (!province_ok((out[0] - '0') * 10 + (out[1] - '0')))
-		return ceh_fail(e, CEH_EINPUT, "%s '%s': '%.2s' is not a "
-		    "province code", field, out, out);
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s': '%.2s' is not a "
+		    "province code"), field, out, out);
 	y = strtol((char[]){ out[6], out[7], out[8], out[9], 0 }, NULL, 10);
 	m = (out[10] - '0') * 10 + (out[11] - '0');
 	d = (out[12] - '0') * 10 + (out[13] - '0');
 	birth = y * 10000 + m * 100 + d;
 	if (y < 1800 || !real_date(y, m, d))
-		return ceh_fail(e, CEH_EINPUT, "%s '%s': birth date %.8s is "
-		    "not a real date", field, out, out + 6);
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s': birth date %.8s is "
+		    "not a real date"), field, out, out + 6);
 	if (birth > today_ymd())
-		return ceh_fail(e, CEH_EINPUT, "%s '%s': birth date %.8s is "
-		    "in the future", field, out, out + 6);
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s': birth date %.8s is "
+		    "in the future"), field, out, out + 6);
 	want = idnum_check_char(out);
 	if (out[17] != want)
-		return ceh_fail(e, CEH_EINPUT, "%s '%s': check digit is wrong "
-		    "(expected %c); please check the number", field, out,
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s': check digit is wrong "
+		    "(expected %c); please check the number"), field, out,
 		    want);
 	return 0;
 }
@@ -161,24 +162,24 @@ credit_check(const char *field, const char *in, char out[CREDIT_LEN + 1],
 	int i;
 
 	if (len != CREDIT_LEN)
-		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be an "
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' must be an "
 		    "18-character unified social credit code, not %zu "
-		    "characters", field, shown(in, 40),
+		    "characters"), field, shown(in, 40),
 		    utf8_count(in));
 	for (i = 0; i < CREDIT_LEN; i++) {
 		out[i] = (char)toupper((unsigned char)in[i]);
 		if (credit_value(out[i]) < 0)
-			return ceh_fail(e, CEH_EINPUT, "%s '%s': character "
+			return ceh_fail(e, CEH_EINPUT, _("%s '%s': character "
 			    "%d '%c' is not allowed (0-9 and A-Z without I, "
-			    "O, S, V, Z)", field, shown(in, 18),
+			    "O, S, V, Z)"), field, shown(in, 18),
 			    i + 1, isprint((unsigned char)in[i]) ? in[i] :
 			    '?');
 	}
 	out[CREDIT_LEN] = '\0';
 	want = credit_check_char(out);
 	if (out[17] != want)
-		return ceh_fail(e, CEH_EINPUT, "%s '%s': check character is "
-		    "wrong (expected %c)", field, out, want);
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s': check character is "
+		    "wrong (expected %c)"), field, out, want);
 	return 0;
 }
 
@@ -202,9 +203,9 @@ phone_check(const char *field, const char *in, struct ceh_err *e)
 		if (digits >= 10 && digits <= 16)
 			return 0;
 	}
-	return ceh_fail(e, CEH_EINPUT, "%s '%s' is not a phone number: "
+	return ceh_fail(e, CEH_EINPUT, _("%s '%s' is not a phone number: "
 	    "give 11 mobile digits (e.g. 15556565656) or a landline with its "
-	    "area code (e.g. 0731-84123456)", field,
+	    "area code (e.g. 0731-84123456)"), field,
 	    shown(in, 40));
 }
 
@@ -214,8 +215,8 @@ year_check(const char *field, long y, struct ceh_err *e)
 	int cur = current_year();
 
 	if (y < 1990 || y > cur)
-		return ceh_fail(e, CEH_EINPUT, "%s %ld is out of range "
-		    "(1990 to %d)", field, y, cur);
+		return ceh_fail(e, CEH_EINPUT, _("%s %ld is out of range "
+		    "(1990 to %d)"), field, y, cur);
 	return 0;
 }
 
@@ -226,8 +227,8 @@ year_parse(const char *field, const char *in, int *out, struct ceh_err *e)
 
 	if (strlen(in) != 4 || strspn(in, "0123456789") != 4 ||
 	    parse_long(in, &y) < 0)
-		return ceh_fail(e, CEH_EINPUT, "%s '%s' must be a "
-		    "four-digit year", field, shown(in, 20));
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' must be a "
+		    "four-digit year"), field, shown(in, 20));
 	if (year_check(field, y, e) < 0)
 		return -1;
 	*out = (int)y;
@@ -243,8 +244,8 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 	int ndig = 0;
 
 	if (*p == '-')
-		return ceh_fail(e, CEH_EINPUT, "%s '%s' must not be "
-		    "negative", field, shown(in, 20));
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' must not be "
+		    "negative"), field, shown(in, 20));
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (++ndig > 6)
 			goto bad;
@@ -258,8 +259,8 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 		if (*p == '5')
 			half += 1;
 		else if (*p != '0')
-			return ceh_fail(e, CEH_EINPUT, "%s '%s' must be in "
-			    "half hours (like 30 or 30.5)", field,
+			return ceh_fail(e, CEH_EINPUT, _("%s '%s' must be in "
+			    "half hours (like 30 or 30.5)"), field,
 			    shown(in, 20));
 		p++;
 		if (*p == '0' && p[1] == '\0')
@@ -268,13 +269,13 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 	if (*p != '\0')
 		goto bad;
 	if (half > max_half)
-		return ceh_fail(e, CEH_EINPUT, "%s %s is more than the limit "
-		    "of %ld hours", field, in, max_half / 2);
+		return ceh_fail(e, CEH_EINPUT, _("%s %s is more than the limit "
+		    "of %ld hours"), field, in, max_half / 2);
 	*out = half;
 	return 0;
 bad:
-	return ceh_fail(e, CEH_EINPUT, "%s '%s' is not a number of hours "
-	    "(like 30 or 30.5)", field, shown(in, 20));
+	return ceh_fail(e, CEH_EINPUT, _("%s '%s' is not a number of hours "
+	    "(like 30 or 30.5)"), field, shown(in, 20));
 }
 
 char *
@@ -295,24 +296,24 @@ text_check(const char *field, const char *in, size_t maxchars, int required,
 	size_t n;
 
 	if (!utf8_valid(in, strlen(in)))
-		return ceh_fail(e, CEH_EINPUT, "%s is not valid UTF-8 (convert "
-		    "it from GBK first?)", field);
+		return ceh_fail(e, CEH_EINPUT, _("%s is not valid UTF-8 (convert "
+		    "it from GBK first?)"), field);
 	for (p = in; *p == ' '; p++)
 		;
 	if (required && *p == '\0')
-		return ceh_fail(e, CEH_EINPUT, "%s must not be empty", field);
+		return ceh_fail(e, CEH_EINPUT, _("%s must not be empty"), field);
 	for (p = in; *p; p++)
 		if (((unsigned char)*p < 0x20 && !(multiline && *p == '\n')) ||
 		    *p == 0x7f)
-			return ceh_fail(e, CEH_EINPUT, "%s contains a control "
-			    "character", field);
+			return ceh_fail(e, CEH_EINPUT, _("%s contains a control "
+			    "character"), field);
 	if (has_control(in) && !multiline)
-		return ceh_fail(e, CEH_EINPUT, "%s contains a control "
-		    "character", field);
+		return ceh_fail(e, CEH_EINPUT, _("%s contains a control "
+		    "character"), field);
 	n = utf8_chars(in);
 	if (n > maxchars)
-		return ceh_fail(e, CEH_EINPUT, "%s is too long (%zu "
-		    "characters, limit %zu)", field, n, maxchars);
+		return ceh_fail(e, CEH_EINPUT, _("%s is too long (%zu "
+		    "characters, limit %zu)"), field, n, maxchars);
 	return 0;
 }
 
@@ -325,7 +326,7 @@ name_check(const char *field, const char *in, size_t maxchars,
 	if (text_check(field, in, maxchars, 1, 0, e) < 0)
 		return -1;
 	if ((c = has_invisible(in)) != 0)
-		return ceh_fail(e, CEH_EINPUT, "%s contains an invisible "
-		    "direction or format character (U+%04X)", field, c);
+		return ceh_fail(e, CEH_EINPUT, _("%s contains an invisible "
+		    "direction or format character (U+%04X)"), field, c);
 	return 0;
 }

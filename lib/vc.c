@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "json.h"
 #include "jws.h"
 #include "key.h"
@@ -188,13 +189,13 @@ vc_slip_jws(const struct slip *sl, const struct ceh_key *k,
 	FILE *mem = open_memstream(&buf, &len);
 
 	if (mem == NULL) {
-		ceh_fail_errno(e, "cannot make the credential");
+		ceh_fail_errno(e, _("cannot make the credential"));
 		return NULL;
 	}
 	vc_slip_json(sl, k, mem);
 	if (fclose(mem) != 0) {
 		free(buf);
-		ceh_fail_errno(e, "cannot make the credential");
+		ceh_fail_errno(e, _("cannot make the credential"));
 		return NULL;
 	}
 	tok = jws_sign(k, "vc+jwt", buf, len, e);

@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "util.h"
 #include "xalloc.h"
 #include "ytree.h"
@@ -90,8 +91,8 @@ map_end_check(struct builder *b, const struct ynode *m)
 		if (strcmp(refs[i - 1].key, refs[i].key) == 0) {
 			const struct ynode *v = m->vals[refs[i].i];
 
-			rc = ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: duplicate "
-			    "key '%.60s'", b->fname, v ? v->line : m->line,
+			rc = ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: duplicate "
+			    "key '%.60s'"), b->fname, v ? v->line : m->line,
 			    v ? v->col : m->col, refs[i].key);
 			break;
 		}
@@ -133,8 +134,8 @@ attach(struct builder *b, struct ynode *child)
 		return 0;
 	}
 	if (child->kind != Y_SCALAR) {
-		ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: mapping keys must be "
-		    "plain strings", b->fname, child->line, child->col);
+		ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: mapping keys must be "
+		    "plain strings"), b->fname, child->line, child->col);
 		ytree_free(child);
 		return -1;
 	}
@@ -142,8 +143,8 @@ attach(struct builder *b, struct ynode *child)
 	 * are checked once, sorted, when they end (map_end_check) */
 	for (size_t i = 0; i < top->n && top->n < SMALL_MAP; i++)
 		if (strcmp(top->keys[i], child->str) == 0) {
-			ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: duplicate key "
-			    "'%s'", b->fname, child->line, child->col,
+			ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: duplicate key "
+			    "'%s'"), b->fname, child->line, child->col,
 			    child->str);
 			ytree_free(child);
 			return -1;
@@ -162,12 +163,12 @@ static int
 parser_error(yaml_parser_t *p, struct builder *b)
 {
 	if (p->error == YAML_READER_ERROR)
-		return ceh_fail(b->e, CEH_EINPUT, "%s: byte %zu: %s",
+		return ceh_fail(b->e, CEH_EINPUT, _("%s: byte %zu: %s"),
 		    b->fname, p->problem_offset,
-		    p->problem ? p->problem : "cannot read");
+		    p->problem ? p->problem : _("cannot read"));
 	return ceh_fail(b->e, CEH_EINPUT, "%s:%zu:%zu: %s%s%s", b->fname,
 	    p->problem_mark.line + 1, p->problem_mark.column + 1,
-	    p->problem ? p->problem : "malformed YAML",
+	    p->problem ? p->problem : _("malformed YAML"),
 	    p->context ? " " : "", p->context ? p->context : "");
 }
 
@@ -180,21 +181,21 @@ on_event(struct builder *b, yaml_event_t *ev)
 
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
-		return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: aliases are not "
-		    "allowed", b->fname, line, col);
+		return ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: aliases are not "
+		    "allowed"), b->fname, line, col);
 	case YAML_SCALAR_EVENT:
 		if (ev->data.scalar.anchor || (ev->data.scalar.tag &&
 		    !ev->data.scalar.plain_implicit &&
 		    !ev->data.scalar.quoted_implicit))
-			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: anchors "
-			    "and tags are not allowed", b->fname, line, col);
+			return ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: anchors "
+			    "and tags are not allowed"), b->fname, line, col);
 		if (ev->data.scalar.tag)
-			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: tags are "
-			    "not allowed", b->fname, line, col);
+			return ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: tags are "
+			    "not allowed"), b->fname, line, col);
 		if (memchr(ev->data.scalar.value, '\0',
 		    ev->data.scalar.length))
-			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: NUL "
-			    "character in a value", b->fname, line, col);
+			return ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: NUL "
+			    "character in a value"), b->fname, line, col);
 		if (++b->nodes > YTREE_MAX_NODES)
 			goto toobig;
 		n = node_new(Y_SCALAR, m);
@@ -211,11 +212,11 @@ on_event(struct builder *b, yaml_event_t *ev)
 		    (ev->type == YAML_MAPPING_START_EVENT &&
 		    (ev->data.mapping_start.anchor ||
 		    ev->data.mapping_start.tag)))
-			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: anchors "
-			    "and tags are not allowed", b->fname, line, col);
+			return ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: anchors "
+			    "and tags are not allowed"), b->fname, line, col);
 		if (b->depth >= YTREE_MAX_DEPTH)
-			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: nested "
-			    "too deeply (limit %d)", b->fname, line, col,
+			return ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: nested "
+			    "too deeply (limit %d)"), b->fname, line, col,
 			    YTREE_MAX_DEPTH);
 		if (++b->nodes > YTREE_MAX_NODES)
 			goto toobig;
@@ -231,14 +232,14 @@ on_event(struct builder *b, yaml_event_t *ev)
 		return map_end_check(b, b->stack[b->depth]);
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->root != NULL)
-			return ceh_fail(b->e, CEH_EINPUT, "%s:%d:%d: more than "
-			    "one document", b->fname, line, col);
+			return ceh_fail(b->e, CEH_EINPUT, _("%s:%d:%d: more than "
+			    "one document"), b->fname, line, col);
 		return 0;
 	default:
 		return 0;
 	}
 toobig:
-	return ceh_fail(b->e, CEH_EINPUT, "%s: too many values (limit %d)",
+	return ceh_fail(b->e, CEH_EINPUT, _("%s: too many values (limit %d)"),
 	    b->fname, YTREE_MAX_NODES);
 }
 
@@ -261,14 +262,14 @@ ytree_parse(const char *buf, size_t len, const char *fname,
 		for (i = 0; i < len && buf[i] != '\0'; i++)
 			;
 		if (i < len)
-			ceh_fail(e, CEH_EINPUT, "%s: NUL byte at offset %zu",
+			ceh_fail(e, CEH_EINPUT, _("%s: NUL byte at offset %zu"),
 			    fname, i);
 		else
-			ceh_fail(e, CEH_EINPUT, "%s: not valid UTF-8", fname);
+			ceh_fail(e, CEH_EINPUT, _("%s: not valid UTF-8"), fname);
 		return NULL;
 	}
 	if (!yaml_parser_initialize(&parser)) {
-		ceh_fail(e, CEH_ESYS, "%s: cannot start YAML parser", fname);
+		ceh_fail(e, CEH_ESYS, _("%s: cannot start YAML parser"), fname);
 		return NULL;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf,
@@ -309,7 +310,7 @@ ytree_peek(const char *buf, size_t len, const char *key, char *out,
 	int depth = 0, is_key = 1, match = 0, rc = 1;
 
 	if (!yaml_parser_initialize(&parser))
-		return ceh_fail(e, CEH_ESYS, "%s: cannot start YAML parser",
+		return ceh_fail(e, CEH_ESYS, _("%s: cannot start YAML parser"),
 		    fname);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf,
 	    len);
@@ -336,8 +337,8 @@ ytree_peek(const char *buf, size_t len, const char *key, char *out,
 				if (ev.data.scalar.length >= outsize ||
 				    memchr(ev.data.scalar.value, '\0',
 				    ev.data.scalar.length))
-					rc = ceh_fail(e, CEH_EINPUT, "%s: field "
-					    "'%s' is too long", fname, key);
+					rc = ceh_fail(e, CEH_EINPUT, _("%s: field "
+					    "'%s' is too long"), fname, key);
 				else {
 					memcpy(out, ev.data.scalar.value,
 					    ev.data.scalar.length);
@@ -352,25 +353,25 @@ ytree_peek(const char *buf, size_t len, const char *key, char *out,
 		case YAML_MAPPING_START_EVENT:
 			if (depth == 1 && !is_key) {
 				if (match)
-					rc = ceh_fail(e, CEH_EINPUT, "%s: field "
-					    "'%s' must be a value", fname, key);
+					rc = ceh_fail(e, CEH_EINPUT, _("%s: field "
+					    "'%s' must be a value"), fname, key);
 				is_key = 1;
 			}
 			if (++depth > YTREE_MAX_DEPTH)
-				rc = ceh_fail(e, CEH_EINPUT, "%s: nested too "
-				    "deeply", fname);
+				rc = ceh_fail(e, CEH_EINPUT, _("%s: nested too "
+				    "deeply"), fname);
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			depth--;
 			break;
 		case YAML_ALIAS_EVENT:
-			rc = ceh_fail(e, CEH_EINPUT, "%s: aliases are not "
-			    "allowed", fname);
+			rc = ceh_fail(e, CEH_EINPUT, _("%s: aliases are not "
+			    "allowed"), fname);
 			break;
 		case YAML_STREAM_END_EVENT:
-			rc = ceh_fail(e, CEH_EINPUT, "%s: field '%s' is "
-			    "missing", fname, key);
+			rc = ceh_fail(e, CEH_EINPUT, _("%s: field '%s' is "
+			    "missing"), fname, key);
 			break;
 		default:
 			break;
@@ -394,11 +395,12 @@ ymap_get(const struct ynode *n, const char *key)
 	return NULL;
 }
 
+/* a whole noun phrase, put in "'%s' must be %s, not %s" */
 static const char *
 kind_name(enum ykind k)
 {
-	return k == Y_SCALAR ? "a value" : k == Y_SEQ ? "a list" :
-	    "a mapping";
+	return k == Y_SCALAR ? _("a value") : k == Y_SEQ ? _("a list") :
+	    _("a mapping");
 }
 
 int
@@ -406,11 +408,11 @@ ynode_expect(const struct ynode *n, enum ykind k, const char *what,
     const char *fname, struct ceh_err *e)
 {
 	if (n == NULL)
-		return ceh_fail(e, CEH_EINPUT, "%s: '%s' is missing", fname,
+		return ceh_fail(e, CEH_EINPUT, _("%s: '%s' is missing"), fname,
 		    what);
 	if (n->kind != k)
-		return ceh_fail(e, CEH_EINPUT, "%s:%d:%d: '%s' must be %s, "
-		    "not %s", fname, n->line, n->col, what, kind_name(k),
+		return ceh_fail(e, CEH_EINPUT, _("%s:%d:%d: '%s' must be %s, "
+		    "not %s"), fname, n->line, n->col, what, kind_name(k),
 		    kind_name(n->kind));
 	return 0;
 }
@@ -423,8 +425,8 @@ ymap_str(const struct ynode *map, const char *key, int required,
 
 	if (v == NULL) {
 		if (required)
-			return ceh_fail(e, CEH_EINPUT, "%s:%d: field '%s' is "
-			    "missing", fname, map ? map->line : 0, key);
+			return ceh_fail(e, CEH_EINPUT, _("%s:%d: field '%s' is "
+			    "missing"), fname, map ? map->line : 0, key);
 		return 0;
 	}
 	if (ynode_expect(v, Y_SCALAR, key, fname, e) < 0)
@@ -448,15 +450,15 @@ ymap_long(const struct ynode *map, const char *key, int required, long min,
 
 	if (v == NULL) {
 		if (required)
-			return ceh_fail(e, CEH_EINPUT, "%s:%d: field '%s' is "
-			    "missing", fname, map ? map->line : 0, key);
+			return ceh_fail(e, CEH_EINPUT, _("%s:%d: field '%s' is "
+			    "missing"), fname, map ? map->line : 0, key);
 		return 0;
 	}
 	if (ynode_expect(v, Y_SCALAR, key, fname, e) < 0)
 		return -1;
 	if (parse_long(v->str, &x) < 0 || x < min || x > max)
-		return ceh_fail(e, CEH_EINPUT, "%s:%d:%d: field '%s' must be "
-		    "a whole number from %ld to %ld, not '%.40s'", fname,
+		return ceh_fail(e, CEH_EINPUT, _("%s:%d:%d: field '%s' must be "
+		    "a whole number from %ld to %ld, not '%.40s'"), fname,
 		    v->line, v->col, key, min, max, v->str);
 	*out = x;
 	return 0;
@@ -470,8 +472,8 @@ ymap_bool(const struct ynode *map, const char *key, int required, int *out,
 
 	if (v == NULL) {
 		if (required)
-			return ceh_fail(e, CEH_EINPUT, "%s:%d: field '%s' is "
-			    "missing", fname, map ? map->line : 0, key);
+			return ceh_fail(e, CEH_EINPUT, _("%s:%d: field '%s' is "
+			    "missing"), fname, map ? map->line : 0, key);
 		return 0;
 	}
 	if (ynode_expect(v, Y_SCALAR, key, fname, e) < 0)
@@ -481,8 +483,8 @@ ymap_bool(const struct ynode *map, const char *key, int required, int *out,
 	else if (strcmp(v->str, "false") == 0)
 		*out = 0;
 	else
-		return ceh_fail(e, CEH_EINPUT, "%s:%d:%d: field '%s' must be "
-		    "true or false, not '%.40s'", fname, v->line, v->col,
+		return ceh_fail(e, CEH_EINPUT, _("%s:%d:%d: field '%s' must be "
+		    "true or false, not '%.40s'"), fname, v->line, v->col,
 		    key, v->str);
 	return 0;
 }
@@ -497,8 +499,8 @@ ymap_only(const struct ynode *map, const char *const *keys,
 		return 0;
 	for (i = 0; i < map->n; i++)
 		if (!str_in(map->keys[i], keys))
-			return ceh_fail(e, CEH_EINPUT, "%s:%d: unknown field "
-			    "'%.60s'", fname, map->vals[i] ?
+			return ceh_fail(e, CEH_EINPUT, _("%s:%d: unknown field "
+			    "'%.60s'"), fname, map->vals[i] ?
 			    map->vals[i]->line : map->line, map->keys[i]);
 	return 0;
 }
@@ -698,9 +700,9 @@ yw_finish(struct ywriter *w, struct sbuf *out, struct ceh_err *e)
 	if (!w->failed && !yaml_emitter_flush(&w->em))
 		w->failed = 1;
 	if (w->failed)
-		return ceh_fail(e, CEH_EINPUT, "cannot write YAML: %s",
+		return ceh_fail(e, CEH_EINPUT, _("cannot write YAML: %s"),
 		    w->em.problem ? w->em.problem :
-		    "a value is not valid UTF-8");
+		    _("a value is not valid UTF-8"));
 	sb_release(out);
 	*out = w->out;
 	sb_init(&w->out);

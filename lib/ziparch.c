@@ -7,6 +7,7 @@
 #include <zip.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "xalloc.h"
 #include "ziparch.h"
 
@@ -27,10 +28,10 @@ open_fail(const char *path, int code, struct ceh_err *e)
 	zip_error_init_with_code(&ze, code);
 	switch (code) {
 	case ZIP_ER_NOENT:
-		rc = ceh_fail(e, CEH_ENOTFOUND, "no such file '%s'", path);
+		rc = ceh_fail(e, CEH_ENOTFOUND, _("no such file '%s'"), path);
 		break;
 	case ZIP_ER_NOZIP:
-		rc = ceh_fail(e, CEH_EINPUT, "'%s' is not a zip archive",
+		rc = ceh_fail(e, CEH_EINPUT, _("'%s' is not a zip archive"),
 		    path);
 		break;
 	case ZIP_ER_INCONS:
@@ -38,19 +39,19 @@ open_fail(const char *path, int code, struct ceh_err *e)
 	case ZIP_ER_COMPNOTSUPP:
 	case ZIP_ER_ENCRNOTSUPP:
 	case ZIP_ER_MULTIDISK:
-		rc = ceh_fail(e, CEH_EINPUT, "'%s' is a damaged or "
-		    "unsupported zip archive: %s", path,
+		rc = ceh_fail(e, CEH_EINPUT, _("'%s' is a damaged or "
+		    "unsupported zip archive: %s"), path,
 		    zip_error_strerror(&ze));
 		break;
 	case ZIP_ER_OPEN:
 	case ZIP_ER_READ:
 	case ZIP_ER_SEEK:
 		errno = zip_error_code_system(&ze);
-		rc = ceh_fail_errno(e, "cannot read '%s'", path);
+		rc = ceh_fail_errno(e, _("cannot read '%s'"), path);
 		break;
 	default:
-		rc = ceh_fail(e, CEH_EINPUT, "cannot open '%s' as a zip "
-		    "archive: %s", path, zip_error_strerror(&ze));
+		rc = ceh_fail(e, CEH_EINPUT, _("cannot open '%s' as a zip "
+		    "archive: %s"), path, zip_error_strerror(&ze));
 	}
 	zip_error_fini(&ze);
 	return rc;
@@ -115,8 +116,8 @@ ziparch_size(const struct ziparch *z, long long idx,
 	zip_stat_init(&st);
 	if (idx < 0 || zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) < 0 ||
 	    !(st.valid & ZIP_STAT_SIZE))
-		return ceh_fail(e, CEH_EINPUT, "'%s': entry %lld gives no "
-		    "size: %s", z->path, idx, zip_strerror(z->za));
+		return ceh_fail(e, CEH_EINPUT, _("'%s': entry %lld gives no "
+		    "size: %s"), z->path, idx, zip_strerror(z->za));
 	*size = st.size;
 	return 0;
 }
@@ -132,23 +133,23 @@ check_declared(struct ziparch *z, long long idx, unsigned long long limit,
 		return -1;
 	nm = ziparch_name(z, (size_t)idx);
 	if (*size > limit)
-		return ceh_fail(e, CEH_EINPUT, "'%s': entry '%.100s' unpacks "
+		return ceh_fail(e, CEH_EINPUT, _("'%s': entry '%.100s' unpacks "
 		    "to %llu bytes, over the limit of %llu: refused (a zip "
-		    "bomb, or too large to read)", z->path, nm ? nm : "?",
+		    "bomb, or too large to read)"), z->path, nm ? nm : "?",
 		    *size, limit);
 	if (*size > z->budget)
-		return ceh_fail(e, CEH_EINPUT, "'%s' unpacks to more than the "
+		return ceh_fail(e, CEH_EINPUT, _("'%s' unpacks to more than the "
 		    "limit of bytes for the whole archive: refused (a zip "
-		    "bomb, or too large to read)", z->path);
+		    "bomb, or too large to read)"), z->path);
 	return 0;
 }
 
+/* fmt: the translated sentence, "'%s': entry '%.100s' ..." */
 static int
-read_fail(struct ziparch *z, const char *nm, const char *why,
+read_fail(struct ziparch *z, const char *nm, const char *fmt,
     struct ceh_err *e)
 {
-	return ceh_fail(e, CEH_EINPUT, "'%s': entry '%.100s' %s", z->path,
-	    nm ? nm : "?", why);
+	return ceh_fail(e, CEH_EINPUT, fmt, z->path, nm ? nm : "?");
 }
 
 struct ziparch_file {
@@ -172,8 +173,9 @@ ziparch_fopen(struct ziparch *z, long long idx, unsigned long long limit,
 		return -1;
 	zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
 	if (zf == NULL)
-		return read_fail(z, ziparch_name(z, (size_t)idx), "cannot be "
-		    "opened (damaged or encrypted)", e);
+		return read_fail(z, ziparch_name(z, (size_t)idx),
+		    _("'%s': entry '%.100s' cannot be opened (damaged or "
+		    "encrypted)"), e);
 	f = xcalloc(1, sizeof(*f));
 	f->z = z;
 	f->zf = zf;
@@ -196,21 +198,22 @@ ziparch_fread(struct ziparch_file *f, char *buf, size_t n,
 		n = (size_t)(f->size - f->total + 1);
 	got = zip_fread(f->zf, buf, n);
 	if (got < 0)
-		return ceh_fail(e, CEH_EINPUT, "'%s': entry '%.100s' is "
-		    "damaged: %s", f->z->path, f->name ? f->name : "?",
+		return ceh_fail(e, CEH_EINPUT, _("'%s': entry '%.100s' is "
+		    "damaged: %s"), f->z->path, f->name ? f->name : "?",
 		    zip_file_strerror(f->zf));
 	f->total += (unsigned long long)got;
 	f->z->budget -= (unsigned long long)got < f->z->budget ?
 	    (unsigned long long)got : f->z->budget;
 	if (f->total > f->size)
-		return read_fail(f->z, f->name, "unpacks to more than the "
-		    "size it declares: refused (a zip bomb or a damaged "
-		    "archive)", e);
+		return read_fail(f->z, f->name, _("'%s': entry '%.100s' "
+		    "unpacks to more than the size it declares: refused (a "
+		    "zip bomb or a damaged archive)"), e);
 	if (got == 0) {
 		f->done = 1;
 		if (f->total != f->size)
-			return read_fail(f->z, f->name, "is shorter than it "
-			    "declares (a truncated or damaged archive)", e);
+			return read_fail(f->z, f->name, _("'%s': entry "
+			    "'%.100s' is shorter than it declares (a truncated "
+			    "or damaged archive)"), e);
 	}
 	return (long)got;
 }

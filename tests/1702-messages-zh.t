@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 32
+plan 57
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -34,8 +34,36 @@ both 1 "verify-slip with garbage" '既不是核验码' 'is not a verification co
 both 4 "approving a draft" "申报 $APP 的状态为暂存，不在待审核中；无法审核通过" \
     "application $APP is 暂存, not waiting for a decision; cannot approve it" \
     ceh review --as $AGENCY --approve $APP
+# the library's messages (validate, codes, key, bundle) follow the locale too
+both 1 "an ID number with a wrong check digit" \
+    "--id '430602197811307898'：校验码错误（应为 9）；请核对号码" \
+    "--id '430602197811307898': check digit is wrong \\(expected 9\\)" \
+    apply_std 430602197811307898
+both 1 "an unknown region: the list's name and the closest" \
+    "--region '长沙' 不是有效的地区；最接近的：长沙市" \
+    "--region '长沙' is not a valid region; closest: 长沙市" \
+    apply_std $ID3 --region 长沙
+both 1 "a public key that is not one" '--public-key：不是公钥' \
+    '--public-key: not a public key' \
+    ceh unit certify $EMP2 --as $AGENCY --public-key garbage
+both 3 "a key file that is not there" "没有密钥文件 '$T/nokey'" \
+    "no key file '$T/nokey'" ceh key show --key "$T/nokey"
+printf 'hello\n' > "$T/note.txt"
+both 1 "an attachment that is not a PDF, JPEG or PNG" \
+    '不是 PDF、JPEG 或 PNG 文件（类型按文件内容而非文件名判断）' \
+    'is not a PDF, JPEG or PNG file \(type decided by its content' \
+    ceh attach $APP --year 2024 "$T/note.txt"
 same_digest() { [ "$(store_digest)" = "$D0" ]; }
 ok "every refusal left the store as it was" same_digest
+# a damaged store file (ytree): the same refusal, its place, in each language
+cp -r "$CEH_STORE" "$T/broken"
+printf 'format: 1\n' >> "$T/broken/units.yaml"
+D1=$(CEH_STORE="$T/broken" store_digest)
+both 1 "units.yaml with a key twice" "units.yaml:[0-9]*:1：键 'format' 重复" \
+    "units.yaml:[0-9]*:1: duplicate key 'format'" \
+    ceh --store "$T/broken" unit list
+check "... and the damaged store is left as it was" \
+    test "$(CEH_STORE="$T/broken" store_digest)" = "$D1"
 
 # a human table: the headers are Chinese field names in both languages,
 # the TSV identical in both
