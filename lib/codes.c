@@ -5,6 +5,7 @@
 #include "atomic.h"
 #include "codes.h"
 #include "err.h"
+#include "normalize.h"
 #include "util.h"
 #include "xalloc.h"
 #include "ytree.h"
@@ -190,6 +191,7 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 	const struct code_list *l = &c->list[id];
 	const struct code_item *it = codes_find(c, id, s);
 	struct sbuf sb = SBUF_INIT;
+	char val[200];
 	size_t i;
 	int best = 0, shown = 0;
 
@@ -200,8 +202,9 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 	if (l->n <= 30) {
 		for (i = 0; i < l->n; i++)
 			sb_addf(&sb, "%s%s", i ? " " : "", l->items[i].name);
-		ceh_fail(e, CEH_EINPUT, "%s '%.60s' is not a valid %s; choose "
-		    "one of: %s", field, safe_echo(s), l->label,
+		ceh_fail(e, CEH_EINPUT, "%s '%s' is not a valid %s; choose "
+		    "one of: %s", field, utf8_clip(val, sizeof(val), s, 30),
+		    l->label,
 		    sb_str(&sb));
 	} else {
 		for (i = 0; i < l->n; i++) {
@@ -216,8 +219,8 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 				    l->items[i].name);
 				shown++;
 			}
-		ceh_fail(e, CEH_EINPUT, "%s '%.60s' is not a valid %s%s%s", field,
-		    safe_echo(s), l->label,
+		ceh_fail(e, CEH_EINPUT, "%s '%s' is not a valid %s%s%s", field,
+		    utf8_clip(val, sizeof(val), s, 30), l->label,
 		    shown ? "; closest: " : " (see the store's codes/ folder)",
 		    sb_str(&sb));
 	}

@@ -515,3 +515,19 @@ utf8_clip(char *buf, size_t size, const char *str, size_t maxchars)
 	buf[w] = '\0';
 	return buf;
 }
+
+char *
+utf8_repair(char *str)
+{
+	unsigned char *s = (unsigned char *)str;
+	size_t k;
+
+	while (*s) {
+		k = seq_len(s);
+		if (k == 0)
+			*s++ = '?';
+		else
+			s += k;
+	}
+	return str;
+}

@@ -120,5 +120,10 @@ int norm_find_header(const struct norm_row *rows, size_t nrows,
  */
 size_t utf8_count(const char *s);
 char *utf8_clip(char *buf, size_t size, const char *s, size_t maxchars);
+/* utf8_repair: in place, each byte that does not begin a valid UTF-8
+ * sequence (a stray continuation byte, a sequence cut short by a buffer
+ * or a %.Ns format) becomes '?'; the last line of defence before a
+ * message reaches a terminal or a --rejects file.  Returns s. */
+char *utf8_repair(char *s);
 
 #endif
