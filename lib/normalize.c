@@ -351,8 +351,9 @@ row_class_name(enum row_class c)
 
 /* ---- the header ---- */
 
-/* A header key: key_of, then a leading '*' and a trailing "(必填)"
- * dropped, ASCII lower case. */
+/* A header key: key_of, then a leading '*' and a trailing note in
+ * brackets dropped ("(必填)", a unit: "学时（小时）", "学时(h)"), ASCII
+ * lower case. */
 static void
 header_key(const char *cell, char *buf, size_t size)
 {
@@ -363,8 +364,9 @@ header_key(const char *cell, char *buf, size_t size)
 	while (buf[0] == '*')
 		memmove(buf, buf + 1, strlen(buf));
 	n = strlen(buf);
-	if (n >= 8 && (strcmp(buf + n - 8, "(必填)") == 0))
-		buf[n - 8] = '\0';
+	if (n > 2 && buf[n - 1] == ')' && (p = strrchr(buf, '(')) != NULL &&
+	    p > buf)
+		*p = '\0';
 	for (p = buf; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 }

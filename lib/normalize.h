@@ -89,7 +89,8 @@ const char *row_class_name(enum row_class c);	/* "blank", "total" ... */
  * Header detection.  expected[i] names a column by its alternatives,
  * separated by '|' ("证件号码|身份证号码|身份证号|id_number").  A cell
  * matches after full-width forms, spaces and line breaks are removed, a
- * leading '*' (a required mark) and a trailing "(必填)" dropped and ASCII
+ * leading '*' (a required mark) and a trailing note in brackets
+ * ("(必填)", a unit as in "学时（小时）") dropped and ASCII
  * case ignored.
  */
 /* Index of the expected column cell names, or -1. */

@@ -158,6 +158,11 @@ test_header(void)
 
 	ok(norm_header_col("ＩＤ_Number", exp, 4) == 0, "full-width, case");
 	ok(norm_header_col("姓\n名", exp, 4) == 1, "a line break in a header");
+	ok(norm_header_col("学时（小时）", exp, 4) == 3 &&
+	    norm_header_col("学时(h)", exp, 4) == 3 &&
+	    norm_header_col("*证件号码（必填）", exp, 4) == 0,
+	    "a unit or a note in brackets after the name");
+	ok(norm_header_col("(学时)", exp, 4) == -1, "but not brackets alone");
 	ok(norm_header_col("备注", exp, 4) == -1, "unknown column");
 	ok(norm_header_col("", exp, 4) == -1, "empty cell");
 	ok(norm_header_score(rows[3].cell, rows[3].n, exp, 4) == 4,
