@@ -321,11 +321,17 @@ norm_classify(char *const *cells, size_t n, size_t merged)
 		key_of(cells[i] ? cells[i] : "", key, sizeof(key));
 		if (key[0] == '\0')
 			continue;
-		if (filled < 3 && total_word(key, filled > 0))
+		/* every total and footer word begins with a Chinese character
+		 * or holds '(' (a cheap test first: this runs for every row); a
+		 * footer has at most four cells, so its word is in one of
+		 * the first four */
+		if (filled < 3 && (unsigned char)key[0] >= 0x80 &&
+		    total_word(key, filled > 0))
 			total = 1;
-		if (footer_word(key))
+		if (filled < 4 && ((unsigned char)key[0] >= 0x80 ||
+		    strchr(key, '(')) && footer_word(key))
 			footer = 1;
-		if (id_like(key))
+		if (!id && id_like(key))
 			id = 1;
 		filled++;
 	}
