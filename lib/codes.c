@@ -203,8 +203,8 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 		for (i = 0; i < l->n; i++)
 			sb_addf(&sb, "%s%s", i ? " " : "", l->items[i].name);
 		ceh_fail(e, CEH_EINPUT, "%s '%s' is not a valid %s; choose "
-		    "one of: %s", field, utf8_clip(val, sizeof(val), s, 30),
-		    l->label,
+		    "one of: %s", field, utf8_clip(val, sizeof(val),
+		    safe_echo(s), 30), l->label,
 		    sb_str(&sb));
 	} else {
 		for (i = 0; i < l->n; i++) {
@@ -220,7 +220,7 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 				shown++;
 			}
 		ceh_fail(e, CEH_EINPUT, "%s '%s' is not a valid %s%s%s", field,
-		    utf8_clip(val, sizeof(val), s, 30), l->label,
+		    utf8_clip(val, sizeof(val), safe_echo(s), 30), l->label,
 		    shown ? "; closest: " : " (see the store's codes/ folder)",
 		    sb_str(&sb));
 	}

@@ -641,7 +641,7 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	else
 		return ceh_fail(e, CEH_EINPUT, "科目类型 '%s' is neither "
 		    "公需科目 nor 专业科目", utf8_clip(shown, sizeof(shown),
-		    v, 40));
+		    safe_echo(v), 40));
 	r->subject = f[m->idx[RC_SUBJECT]];
 	if (text_check("科目名称", r->subject, 100, 1, 0, e) < 0)
 		return -1;

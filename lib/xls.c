@@ -98,8 +98,8 @@ select_sheet(struct xls *b, const char *name, struct ceh_err *e)
 		for (i = 0; i < b->nsheets && list.len < 600; i++)
 			sb_addf(&list, "%s'%s'", i ? ", " : "", b->names[i]);
 		ceh_fail(e, CEH_ENOTFOUND, "no sheet '%s' in '%s'; its "
-		    "sheets: %s", utf8_clip(shown, sizeof(shown), name, 40),
-		    b->path, sb_str(&list));
+		    "sheets: %s", utf8_clip(shown, sizeof(shown),
+		    safe_echo(name), 40), b->path, sb_str(&list));
 		sb_release(&list);
 		return -1;
 	}

@@ -121,8 +121,8 @@ fail(struct xlsx *x, const char *fmt, const char *arg)
 		ceh_fail(x->e, CEH_EINPUT, "'%s': %s line %lu: %s%s%s%s",
 		    x->path, x->entry,
 		    (unsigned long)XML_GetCurrentLineNumber(x->p), fmt,
-		    arg ? " '" : "", arg ? utf8_clip(shown, sizeof(shown), arg,
-		    60) : "", arg ? "'" : "");
+		    arg ? " '" : "", arg ? utf8_clip(shown, sizeof(shown),
+		    safe_echo(arg), 60) : "", arg ? "'" : "");
 	x->failed = 1;
 	XML_StopParser(x->p, XML_FALSE);
 }
@@ -874,8 +874,8 @@ select_sheet(struct xlsx *x, const char *name, struct ceh_err *e)
 	for (i = 0; i < x->nsheets && list.len < 600; i++)
 		sb_addf(&list, "%s'%s'", i ? ", " : "", x->names[i]);
 	ceh_fail(e, CEH_ENOTFOUND, "no sheet '%s' in '%s'; its sheets: "
-	    "%s", utf8_clip(shown, sizeof(shown), name, 40), x->path,
-	    sb_str(&list));
+	    "%s", utf8_clip(shown, sizeof(shown), safe_echo(name), 40),
+	    x->path, sb_str(&list));
 	sb_release(&list);
 	return -1;
 }

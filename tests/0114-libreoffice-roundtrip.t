@@ -1,19 +1,20 @@
 #!/bin/sh
 # The office round trip with a real office (issue 15): what ceh list and
 # ceh records write as .xlsx, opened and saved again by LibreOffice
-# (headless) as .xlsx, as UTF-8 CSV and as GB18030 CSV, reads back
-# through ceh import and ceh apply --from into a fresh store with every
-# digit kept: ID numbers (with X), phones with a leading 0, record
-# numbers 000123 and 20-digit ones, text that looks like a date, a
-# number in E notation or a formula.  The csv-excel export survives
-# LibreOffice too; the plain CSV export does not, and ceh says why.
+# (headless) as .xlsx, as UTF-8 CSV and as GB18030 CSV (the list also
+# as .xls), reads back through ceh import and ceh apply --from into a
+# fresh store with every digit kept: ID numbers (with X), phones with
+# a leading 0, record numbers 000123 and 20-digit ones, text that looks
+# like a date, a number in E notation or a formula.  The csv-excel
+# export survives LibreOffice too; the plain CSV export does not, and
+# ceh says why.
 # LibreOffice comes from tools/deps.sh (libreoffice-calc-nogui).
 . "$(dirname "$0")/lib.sh"
 if ! command -v soffice >/dev/null 2>&1; then
 	echo "1..0 # SKIP soffice (LibreOffice) not found: run tools/deps.sh as root (it installs libreoffice-calc-nogui)"
 	exit 0
 fi
-plan 32
+plan 34
 # lo OUTDIR FILTER [INFILTER] FILE: LibreOffice saves FILE into OUTDIR
 lo() {
 	_out=$1 _flt=$2; shift 2
@@ -122,7 +123,8 @@ PY
 lo "$T/lo-lx" xlsx "$T/staff.xlsx"
 lo "$T/lo-lu" "$UTF8_CSV" "$T/staff.xlsx"
 lo "$T/lo-lg" "$GB_CSV" "$T/staff.xlsx"
-ok "LibreOffice saved the list three ways" test -s "$T/lo-lx/staff.xlsx" -a -s "$T/lo-lu/staff.csv" -a -s "$T/lo-lg/staff.csv"
+lo "$T/lo-ls" 'xls:MS Excel 97' "$T/staff.xlsx"
+ok "LibreOffice saved the list four ways" test -s "$T/lo-lx/staff.xlsx" -a -s "$T/lo-lu/staff.csv" -a -s "$T/lo-lg/staff.csv" -a -s "$T/lo-ls/staff.xls"
 export CEH_STORE=$T/store-c
 ceh init --unsigned >/dev/null
 mk_units
@@ -135,6 +137,8 @@ expect_code 0 "apply --from the LibreOffice UTF-8 CSV" ceh apply --from "$T/lo-l
 like "$T/err" '3 rows, 0 drafts created, 3 already drafts' "the same three people"
 expect_code 0 "apply --from the LibreOffice GB18030 CSV" ceh apply --from "$T/lo-lg/staff.csv"
 like "$T/err" '3 rows, 0 drafts created, 3 already drafts' "the same three people again"
+expect_code 0 "apply --from the LibreOffice .xls" ceh apply --from "$T/lo-ls/staff.xls"
+like "$T/err" '3 rows, 0 drafts created, 3 already drafts' "the same three people from BIFF too"
 ok "re-runs changed nothing" test "$(store_digest)" = "$digest_c"
 
 # a digit changed on the way is not taken for the same person
