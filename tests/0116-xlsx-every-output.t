@@ -26,7 +26,8 @@ $ID2,李四,2024,公需科目,诚信,6,网络培训,$P1,00000000000000000001
 CSV
 ceh import "$T/in.csv" 2>/dev/null
 
-# xl OUTPUT FILE SPEC: SPEC is python: columns by header label, each
+# xl OUTPUT FILE SPEC: SPEC is python: columns by header label (or
+# labels: "a|b"), each
 # "text" (a string cell, format @) or "number" (a number cell)
 xl() {
 	_what=$1 _file=$2 _spec=$3
@@ -39,7 +40,8 @@ assert ws.freeze_panes == "A2", ws.freeze_panes
 assert all(c.font.b for c in ws[1] if c.value), "header not bold"
 assert ws.max_row >= 2, "no data rows"
 for label, kind in spec.items():
-    col = hdr.index(label) + 1
+    # "a|b": the label as one version or another names it
+    col = [hdr.index(a) for a in label.split("|") if a in hdr][0] + 1
     cells = [ws.cell(r, col) for r in range(2, ws.max_row + 1)
              if ws.cell(r, col).value is not None]
     assert cells, "no values in " + label
@@ -75,7 +77,7 @@ xl "log" "$T/log.xlsx" '{"时间": "text", "事件": "text", "操作人": "text"
 ceh_xlsx "$T/units.xlsx" unit list
 xl "unit list" "$T/units.xlsx" '{"统一社会信用代码": "text", "行政区划": "text"}'
 ceh_xlsx "$T/att.xlsx" attach $A --list
-xl "attach --list" "$T/att.xlsx" '{"附件名称": "text", "sha256": "text", "年度": "number", "size": "number"}'
+xl "attach --list" "$T/att.xlsx" '{"附件名称": "text", "sha256|SHA-256": "text", "年度": "number", "size|大小(字节)": "number"}'
 ceh_xlsx "$T/stats.xlsx" stats --by unit
 xl "stats" "$T/stats.xlsx" '{"统一社会信用代码": "text", "人数": "number", "申报数": "number", "达标率(%)": "number"}'
 ceh_xlsx "$T/short.xlsx" shortfall --year 2024
