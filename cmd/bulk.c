@@ -1,10 +1,13 @@
 /* bulk.c - the rows of a file people filled in, for the commands that
  * take --from FILE (apply, add-year): see cmd.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "normalize.h"
 #include "rowsrc.h"
+#include "xalloc.h"
 
 /* The header: each column found by its names, the required ones there. */
 static int
@@ -84,14 +87,16 @@ cmd_bulk_read(struct bulk *b, struct ceh_err *e)
 void
 cmd_bulk_bad(struct bulk *b, long line, const char *reason)
 {
-	char where[200];
+	char where[200], *m;
 
 	if (b->info.sheet[0])
 		snprintf(where, sizeof(where), "%s: sheet %s row %ld", b->path,
 		    b->info.sheet, line);
 	else
 		snprintf(where, sizeof(where), "%s:%ld", b->path, line);
-	fprintf(stderr, "ceh %s: %s: %s\n", b->cmd, where, reason);
+	m = utf8_repair(xasprintf("%s: %s", where, reason));
+	fprintf(stderr, "ceh %s: %s\n", b->cmd, m);
+	free(m);
 	b->bad++;
 }
 

@@ -6,6 +6,7 @@
 #include "codes.h"
 #include "err.h"
 #include "i18n.h"
+#include "normalize.h"
 #include "util.h"
 #include "xalloc.h"
 #include "ytree.h"
@@ -193,6 +194,7 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 	const struct code_list *l = &c->list[id];
 	const struct code_item *it = codes_find(c, id, s);
 	struct sbuf sb = SBUF_INIT;
+	char val[200];
 	size_t i;
 	int best = 0, shown = 0;
 
@@ -203,8 +205,9 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 	if (l->n <= 30) {
 		for (i = 0; i < l->n; i++)
 			sb_addf(&sb, "%s%s", i ? " " : "", l->items[i].name);
-		ceh_fail(e, CEH_EINPUT, _("%s '%.60s' is not a valid %s; choose "
-		    "one of: %s"), field, safe_echo(s), _(l->label),
+		ceh_fail(e, CEH_EINPUT, _("%s '%s' is not a valid %s; choose "
+		    "one of: %s"), field, utf8_clip(val, sizeof(val),
+		    safe_echo(s), 30), _(l->label),
 		    sb_str(&sb));
 	} else {
 		for (i = 0; i < l->n; i++) {
@@ -220,13 +223,15 @@ codes_resolve(const struct codes *c, enum code_list_id id, const char *field,
 				shown++;
 			}
 		if (shown)
-			ceh_fail(e, CEH_EINPUT, _("%s '%.60s' is not a valid "
-			    "%s; closest: %s"), field, safe_echo(s),
-			    _(l->label), sb_str(&sb));
+			ceh_fail(e, CEH_EINPUT, _("%s '%s' is not a valid "
+			    "%s; closest: %s"), field, utf8_clip(val,
+			    sizeof(val), safe_echo(s), 30), _(l->label),
+			    sb_str(&sb));
 		else
-			ceh_fail(e, CEH_EINPUT, _("%s '%.60s' is not a valid "
+			ceh_fail(e, CEH_EINPUT, _("%s '%s' is not a valid "
 			    "%s (see the store's codes/ folder)"), field,
-			    safe_echo(s), _(l->label));
+			    utf8_clip(val, sizeof(val), safe_echo(s), 30),
+			    _(l->label));
 	}
 	sb_release(&sb);
 	return -1;

@@ -14,6 +14,7 @@
 #include "csvimport.h"
 #include "err.h"
 #include "escape.h"
+#include "normalize.h"
 #include "util.h"
 #include "xalloc.h"
 
@@ -618,6 +619,7 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
     struct ceh_err *e)
 {
 	const char *v;
+	char shown[200];
 	int year;
 
 	if (n != m->nfields)
@@ -637,9 +639,9 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	else if (strcmp(v, "专业科目") == 0)
 		r->pro = 1;
 	else
-		return ceh_fail(e, CEH_EINPUT, "科目类型 '%.40s' is neither "
-		    "公需科目 nor 专业科目", has_control(v) ||
-		    !utf8_valid(v, strlen(v)) ? "?" : v);
+		return ceh_fail(e, CEH_EINPUT, "科目类型 '%s' is neither "
+		    "公需科目 nor 专业科目", utf8_clip(shown, sizeof(shown),
+		    safe_echo(v), 40));
 	r->subject = f[m->idx[RC_SUBJECT]];
 	if (text_check("科目名称", r->subject, 100, 1, 0, e) < 0)
 		return -1;

@@ -321,11 +321,17 @@ norm_classify(char *const *cells, size_t n, size_t merged)
 		key_of(cells[i] ? cells[i] : "", key, sizeof(key));
 		if (key[0] == '\0')
 			continue;
-		if (filled < 3 && total_word(key, filled > 0))
+		/* every total and footer word begins with a Chinese character
+		 * or holds '(' (a cheap test first: this runs for every row); a
+		 * footer has at most four cells, so its word is in one of
+		 * the first four */
+		if (filled < 3 && (unsigned char)key[0] >= 0x80 &&
+		    total_word(key, filled > 0))
 			total = 1;
-		if (footer_word(key))
+		if (filled < 4 && ((unsigned char)key[0] >= 0x80 ||
+		    strchr(key, '(')) && footer_word(key))
 			footer = 1;
-		if (id_like(key))
+		if (!id && id_like(key))
 			id = 1;
 		filled++;
 	}
@@ -351,8 +357,9 @@ row_class_name(enum row_class c)
 
 /* ---- the header ---- */
 
-/* A header key: key_of, then a leading '*' and a trailing "(必填)"
- * dropped, ASCII lower case. */
+/* A header key: key_of, then a leading '*' and a trailing note in
+ * brackets dropped ("(必填)", a unit: "学时（小时）", "学时(h)"), ASCII
+ * lower case. */
 static void
 header_key(const char *cell, char *buf, size_t size)
 {
@@ -363,8 +370,9 @@ header_key(const char *cell, char *buf, size_t size)
 	while (buf[0] == '*')
 		memmove(buf, buf + 1, strlen(buf));
 	n = strlen(buf);
-	if (n >= 8 && (strcmp(buf + n - 8, "(必填)") == 0))
-		buf[n - 8] = '\0';
+	if (n > 2 && buf[n - 1] == ')' && (p = strrchr(buf, '(')) != NULL &&
+	    p > buf)
+		*p = '\0';
 	for (p = buf; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 }
@@ -514,4 +522,20 @@ utf8_clip(char *buf, size_t size, const char *str, size_t maxchars)
 	}
 	buf[w] = '\0';
 	return buf;
+}
+
+char *
+utf8_repair(char *str)
+{
+	unsigned char *s = (unsigned char *)str;
+	size_t k;
+
+	while (*s) {
+		k = seq_len(s);
+		if (k == 0)
+			*s++ = '?';
+		else
+			s += k;
+	}
+	return str;
 }

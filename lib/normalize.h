@@ -89,7 +89,8 @@ const char *row_class_name(enum row_class c);	/* "blank", "total" ... */
  * Header detection.  expected[i] names a column by its alternatives,
  * separated by '|' ("证件号码|身份证号码|身份证号|id_number").  A cell
  * matches after full-width forms, spaces and line breaks are removed, a
- * leading '*' (a required mark) and a trailing "(必填)" dropped and ASCII
+ * leading '*' (a required mark) and a trailing note in brackets
+ * ("(必填)", a unit as in "学时（小时）") dropped and ASCII
  * case ignored.
  */
 /* Index of the expected column cell names, or -1. */
@@ -120,5 +121,10 @@ int norm_find_header(const struct norm_row *rows, size_t nrows,
  */
 size_t utf8_count(const char *s);
 char *utf8_clip(char *buf, size_t size, const char *s, size_t maxchars);
+/* utf8_repair: in place, each byte that does not begin a valid UTF-8
+ * sequence (a stray continuation byte, a sequence cut short by a buffer
+ * or a %.Ns format) becomes '?'; the last line of defence before a
+ * message reaches a terminal or a --rejects file.  Returns s. */
+char *utf8_repair(char *s);
 
 #endif

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "escape.h"
 #include "fault.h"
+#include "normalize.h"
 #include "records.h"
 #include "records_import.h"
 #include "records_priv.h"
@@ -357,7 +358,7 @@ say(struct imp *im, long line, const char *fmt, const char *reason)
 		return;
 	snprintf(msg, sizeof(msg), "%s:%ld: %s%s", im->path, line, fmt,
 	    reason);
-	im->o->say(im->o->arg, msg);
+	im->o->say(im->o->arg, utf8_repair(msg));
 }
 
 static void
@@ -372,7 +373,8 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 			im->o->reject_row(im->o->reject_arg, im->hdr, im->nhdr,
 			    "原因");
 		im->o->rejects_header = 0;
-		r = xasprintf("%s:%ld: %s%s", im->base, line, what, reason);
+		r = utf8_repair(xasprintf("%s:%ld: %s%s", im->base, line,
+		    what, reason));
 		im->o->reject_row(im->o->reject_arg, f, n, r);
 		free(r);
 		return;
@@ -384,7 +386,8 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 		csv_put_row(im->o->rejects, im->hdr, im->nhdr, "原因");
 		im->o->rejects_header = 0;
 	}
-	r = xasprintf("%s:%ld: %s%s", im->base, line, what, reason);
+	r = utf8_repair(xasprintf("%s:%ld: %s%s", im->base, line, what,
+	    reason));
 	csv_put_row(im->o->rejects, f, n, r);
 	free(r);
 }

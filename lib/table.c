@@ -411,7 +411,8 @@ write_xlsx(const struct table *t, int dirfd, const char *name,
 	for (c = 0; c < t->ncols; c++) {
 		labels[c] = t->cols[c].label;
 		kinds[c] = t->cols[c].kind == COL_INT ||
-		    t->cols[c].kind == COL_HOURS ? XO_NUMBER : XO_TEXT;
+		    t->cols[c].kind == COL_HOURS ||
+		    t->cols[c].kind == COL_DECIMAL ? XO_NUMBER : XO_TEXT;
 	}
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++)

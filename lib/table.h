@@ -22,7 +22,8 @@
  *   xlsx   an .xlsx workbook (xlsxout.h): a bold frozen header; text
  *          cells in text-formatted columns (COL_TEXT, COL_UNIT,
  *          COL_UNIT_CODE, COL_YEARS: ID numbers, codes, phones, record
- *          numbers keep every digit), numbers for COL_INT and COL_HOURS.
+ *          numbers keep every digit), numbers for COL_INT, COL_HOURS and
+ *          COL_DECIMAL (rates, days).
  *          Only to a file: table_write.
  *
  * A column has a kind.  Cells are always given as text (what table, TSV

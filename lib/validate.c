@@ -110,6 +110,12 @@ idnum_check(const char *field, const char *in, char out[IDNUM_LEN + 1],
 		return ceh_fail(e, CEH_EINPUT, _("%s '%s': birth date %.8s is "
 		    "in the future"), field, out, out + 6);
 	want = idnum_check_char(out);
+	if (out[17] != want && strcmp(out + 15, "000") == 0)
+		return ceh_fail(e, CEH_EINPUT, _("%s '%s' ends in 000 and its "
+		    "check digit is wrong: a spreadsheet kept only its first "
+		    "15 digits; the last digits are lost: format the column as "
+		    "text, enter the numbers again and export again"), field,
+		    out);
 	if (out[17] != want)
 		return ceh_fail(e, CEH_EINPUT, _("%s '%s': check digit is wrong "
 		    "(expected %c); please check the number"), field, out,

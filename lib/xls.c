@@ -10,6 +10,7 @@
 #include <freexl.h>
 
 #include "err.h"
+#include "normalize.h"
 #include "sheet.h"
 #include "util.h"
 #include "xalloc.h"
@@ -80,6 +81,7 @@ static int
 select_sheet(struct xls *b, const char *name, struct ceh_err *e)
 {
 	struct sbuf list = SBUF_INIT;
+	char shown[200];
 	size_t i;
 	int rc;
 
@@ -95,8 +97,9 @@ select_sheet(struct xls *b, const char *name, struct ceh_err *e)
 	if (b->sel == b->nsheets) {
 		for (i = 0; i < b->nsheets && list.len < 600; i++)
 			sb_addf(&list, "%s'%s'", i ? ", " : "", b->names[i]);
-		ceh_fail(e, CEH_ENOTFOUND, "no sheet '%.100s' in '%s'; its "
-		    "sheets: %s", name, b->path, sb_str(&list));
+		ceh_fail(e, CEH_ENOTFOUND, "no sheet '%s' in '%s'; its "
+		    "sheets: %s", utf8_clip(shown, sizeof(shown),
+		    safe_echo(name), 40), b->path, sb_str(&list));
 		sb_release(&list);
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include <expat.h>
 
 #include "err.h"
+#include "normalize.h"
 #include "sheet.h"
 #include "util.h"
 #include "xalloc.h"
@@ -114,11 +115,14 @@ attr_plain(const char **atts, const char *name)
 static void
 fail(struct xlsx *x, const char *fmt, const char *arg)
 {
+	char shown[200];
+
 	if (!x->failed)
-		ceh_fail(x->e, CEH_EINPUT, "'%s': %s line %lu: %s%s%.60s%s",
+		ceh_fail(x->e, CEH_EINPUT, "'%s': %s line %lu: %s%s%s%s",
 		    x->path, x->entry,
 		    (unsigned long)XML_GetCurrentLineNumber(x->p), fmt,
-		    arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+		    arg ? " '" : "", arg ? utf8_clip(shown, sizeof(shown),
+		    safe_echo(arg), 60) : "", arg ? "'" : "");
 	x->failed = 1;
 	XML_StopParser(x->p, XML_FALSE);
 }
@@ -855,6 +859,7 @@ static int
 select_sheet(struct xlsx *x, const char *name, struct ceh_err *e)
 {
 	struct sbuf list = SBUF_INIT;
+	char shown[200];
 	size_t i;
 
 	x->sel = 0;
@@ -868,8 +873,9 @@ select_sheet(struct xlsx *x, const char *name, struct ceh_err *e)
 			return (int)(x->sel = i, 0);
 	for (i = 0; i < x->nsheets && list.len < 600; i++)
 		sb_addf(&list, "%s'%s'", i ? ", " : "", x->names[i]);
-	ceh_fail(e, CEH_ENOTFOUND, "no sheet '%.100s' in '%s'; its sheets: "
-	    "%s", name, x->path, sb_str(&list));
+	ceh_fail(e, CEH_ENOTFOUND, "no sheet '%s' in '%s'; its sheets: "
+	    "%s", utf8_clip(shown, sizeof(shown), safe_echo(name), 40),
+	    x->path, sb_str(&list));
 	sb_release(&list);
 	return -1;
 }

@@ -21,6 +21,10 @@ need libxlsxwriter-dev pkg-config --exists xlsxwriter
 need libfreexl-dev pkg-config --exists freexl
 need python3-openpyxl /usr/bin/python3 -c 'import openpyxl'
 need python3-xlwt /usr/bin/python3 -c 'import xlwt'
+# a real office round trip and the committed fixtures (tests/0114,
+# tests/fixtures/make.sh): LibreOffice Calc without its GUI, headless
+# (about 200 MB with its dependencies, about 20 s to install here)
+need libreoffice-calc-nogui command -v soffice
 # keys and QR codes (issue 13): the QR library, an independent QR decoder
 # (reading a PNG rendered from the SVG by rsvg-convert) and an independent
 # Ed25519 for the tests

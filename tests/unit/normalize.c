@@ -1,6 +1,7 @@
 /* Unit tests of lib/normalize: each normalisation and what it reports,
  * spreadsheet-rounded numbers, row classes, header detection, UTF-8 for
  * messages. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,11 @@ test_header(void)
 
 	ok(norm_header_col("ＩＤ_Number", exp, 4) == 0, "full-width, case");
 	ok(norm_header_col("姓\n名", exp, 4) == 1, "a line break in a header");
+	ok(norm_header_col("学时（小时）", exp, 4) == 3 &&
+	    norm_header_col("学时(h)", exp, 4) == 3 &&
+	    norm_header_col("*证件号码（必填）", exp, 4) == 0,
+	    "a unit or a note in brackets after the name");
+	ok(norm_header_col("(学时)", exp, 4) == -1, "but not brackets alone");
 	ok(norm_header_col("备注", exp, 4) == -1, "unknown column");
 	ok(norm_header_col("", exp, 4) == -1, "empty cell");
 	ok(norm_header_score(rows[3].cell, rows[3].n, exp, 4) == 4,
@@ -189,6 +195,14 @@ test_utf8(void)
 	is_str(utf8_clip(out, sizeof(out), "a\nb\xe8\xaf", 10), "a?b??",
 	    "control characters and a broken sequence shown as '?'");
 	ok(utf8_valid(out, strlen(out)), "valid UTF-8 from invalid input");
+	/* a %.7s cut through 科 (e7 a7 91): what utf8_repair mends */
+	snprintf(out, sizeof(out), "'%.7s'", "公需科目");
+	ok(!utf8_valid(out, strlen(out)), "a byte-counted precision cuts a character");
+	is_str(utf8_repair(out), "'公需?'", "utf8_repair: the cut one is '?'");
+	strcpy(out, "a\xff证\x80件\xe8");
+	is_str(utf8_repair(out), "a?证?件?", "stray bytes, one '?' each");
+	strcpy(out, "证件号码 ok");
+	is_str(utf8_repair(out), "证件号码 ok", "valid text unchanged");
 }
 
 int
