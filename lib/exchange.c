@@ -14,6 +14,7 @@
 #include "chain.h"
 #include "err.h"
 #include "exchange.h"
+#include "queue.h"
 #include "store.h"
 #include "trust.h"
 #include "util.h"
@@ -991,15 +992,22 @@ verify_theirs(struct store *s, const struct application *app,
 	return exchange_flow_check(s, app, e);
 }
 
+/* The queue index (queue.h) stays a superset of the truth: the entry of
+ * the unit theirs waits at is made before the commit, the entry of the
+ * unit ours waited at removed after. */
 static int
 commit_theirs(struct store *s, struct person *p, int have_ours,
-    enum stage where, const struct application *theirs,
-    const struct sbuf *zip, struct ceh_err *e)
+    enum stage where, const char *old_wait,
+    const struct application *theirs, const struct sbuf *zip,
+    struct ceh_err *e)
 {
 	char name[40], at[48];
 
 	if (!have_ours)
 		where = theirs->stage;
+	if (theirs->stage == STAGE_REVIEW && queue_add(s, theirs->waiting_at,
+	    theirs->id, 1, e) < 0)
+		return -1;
 	if (zip && zip->len) {
 		snprintf(name, sizeof(name), "%s.zip", theirs->id +
 		    IDNUM_LEN + 1);
@@ -1007,7 +1015,12 @@ commit_theirs(struct store *s, struct person *p, int have_ours,
 		    at, sizeof(at)), name, zip->buf, zip->len, e) < 0)
 			return -1;
 	}
-	return app_commit(s, p, theirs, where, e);
+	if (app_commit(s, p, theirs, where, e) < 0)
+		return -1;
+	if (old_wait && old_wait[0] && (theirs->stage != STAGE_REVIEW ||
+	    strcmp(old_wait, theirs->waiting_at) != 0))
+		return queue_del(s, old_wait, theirs->id, e);
+	return 0;
 }
 
 static int
@@ -1095,7 +1108,9 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 			goto out;
 		}
 	}
-	if (commit_theirs(s, &p, have_ours, where, &theirs, &zip, e) < 0)
+	if (commit_theirs(s, &p, have_ours, where, have_ours &&
+	    ours.stage == STAGE_REVIEW ? ours.waiting_at : NULL, &theirs, &zip,
+	    e) < 0)
 		goto out;
 	lines_drop(&in->refused, in->from, appid);
 	in->r->taken++;
@@ -1235,7 +1250,7 @@ static int
 bundle_check(struct incoming *in, const char *path, struct ceh_err *e)
 {
 	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
-	const char *verify[] = { "bundle", "verify", "--quiet", path, NULL };
+	const char *verify[] = { "bundle", "verify", path, NULL };
 	const char *heads[] = { "bundle", "list-heads", path, NULL };
 	char oid[64], ref[128], extra;
 	int status, rc = -1;
@@ -1385,8 +1400,11 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 	}
 	git_quarantine(&st->git, in.qdir, &in.q);
 	if (git_ok(&in.q, unb, NULL, 0, NULL, e) < 0) {
-		ceh_err_prefix(e, "'%s'", path);
-		e->code = CEH_EINPUT;
+		char *m = strstr(e->msg, "): "), said[sizeof(e->msg)];
+
+		snprintf(said, sizeof(said), "%s", m ? m + 3 : "refused");
+		ceh_fail(e, CEH_EINPUT, "'%s' is damaged or not a bundle "
+		    "(git: %s)", path, said);
 		goto out;
 	}
 	if (read_header(&in, anchor, e) < 0)
@@ -1435,8 +1453,12 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 	    site_state_write(st, "refused", in.refused.buf ? in.refused.buf :
 	    "", in.refused.len, e) < 0 ||
 	    site_state_write(st, "refused-by", in.refused_by.buf ?
-	    in.refused_by.buf : "", in.refused_by.len, e) < 0 ||
-	    site_update_ref(st, inref, in.commit, e) < 0)
+	    in.refused_by.buf : "", in.refused_by.len, e) < 0)
+		goto out;
+	/* a bundle with refusals is not acknowledged: the receipt stays at
+	 * the last one taken whole, so the sender sends the rest again and
+	 * a forged bundle never stands in for the sender's own */
+	if (r->refused == 0 && site_update_ref(st, inref, in.commit, e) < 0)
 		goto out;
 	rc = 0;
 	if (r->refused)
@@ -1509,7 +1531,9 @@ exchange_resolve(struct store *s, struct site *st, const char *appid,
 		if (read_file_at(fd, name, EXCHANGE_ZIP_MAX, &zbuf, &zlen,
 		    &sub) == 0)
 			sb_add(&zip, zbuf, zlen);
-		if (commit_theirs(s, &h.p, 1, h.folder, &theirs, &zip, e) < 0)
+		if (commit_theirs(s, &h.p, 1, h.folder, h.app.stage ==
+		    STAGE_REVIEW ? h.app.waiting_at : NULL, &theirs, &zip,
+		    e) < 0)
 			goto out;
 	}
 	{
