@@ -29,7 +29,7 @@ init_site(const char *path, const char *name, const char *trust,
 
 	if (trust) {
 		if (read_file_at(AT_FDCWD, trust, 1 << 16, &buf, &len, e) < 0) {
-			ceh_err_prefix(e, "cannot read '%s'", trust);
+			ceh_err_prefix(e, _("cannot read '%s'"), trust);
 			return -1;
 		}
 		rc = key_public_parse("--trust", buf, &k, e);

@@ -13,6 +13,7 @@
 #include "atomic.h"
 #include "chain.h"
 #include "err.h"
+#include "i18n.h"
 #include "exchange.h"
 #include "queue.h"
 #include "store.h"
@@ -45,6 +46,22 @@ say(struct exch_report *r, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	r->say(r->arg, buf);
+}
+
+/* A message formatted into a static buffer (for say). */
+static const char *
+tmp_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *
+tmp_fmt(const char *fmt, ...)
+{
+	static char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
 }
 
 /* The value of "key=" in text (a copy), or NULL. */
@@ -134,13 +151,13 @@ exchange_flow_check(struct store *s, const struct application *app,
 
 		if (content_event(w)) {
 			if (st != F_DRAFT)
-				return ceh_fail(e, CEH_EINPUT, "%s: event %zu "
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
 				    "(%s) changes the application while it is "
-				    "not a draft", app->id, i + 1, w);
+				    "not a draft"), app->id, i + 1, w);
 		} else if (strcmp(w, "submitted") == 0) {
 			if (st != F_DRAFT)
-				return ceh_fail(e, CEH_EINPUT, "%s: event %zu "
-				    "(submitted) while it is not a draft",
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
+				    "(submitted) while it is not a draft"),
 				    app->id, i + 1);
 			waiting = ev->next[0] ? ev->next : app->a.unit;
 			st = F_REVIEW;
@@ -150,19 +167,19 @@ exchange_flow_check(struct store *s, const struct application *app,
 		    strcmp(w, "rejected") == 0 ||
 		    strcmp(w, "returned") == 0) {
 			if (st != F_REVIEW)
-				return ceh_fail(e, CEH_EINPUT, "%s: event %zu "
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
 				    "(%s) while it was not waiting for a "
-				    "review", app->id, i + 1, w);
+				    "review"), app->id, i + 1, w);
 			if (strcmp(ev->unit, waiting) != 0)
-				return ceh_fail(e, CEH_EINPUT, "%s: event %zu "
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
 				    "(%s) is by %s, but the application waited "
-				    "at %s", app->id, i + 1, w, ev->unit[0] ?
+				    "at %s"), app->id, i + 1, w, ev->unit[0] ?
 				    ev->unit : "nobody", waiting);
 			if (strcmp(w, "forwarded") == 0) {
 				if (!ev->next[0])
-					return ceh_fail(e, CEH_EINPUT, "%s: "
+					return ceh_fail(e, CEH_EINPUT, _("%s: "
 					    "event %zu (forwarded) names no "
-					    "next unit", app->id, i + 1);
+					    "next unit"), app->id, i + 1);
 				waiting = ev->next;
 			} else if (strcmp(w, "approved") == 0) {
 				st = F_APPROVED;
@@ -181,8 +198,8 @@ exchange_flow_check(struct store *s, const struct application *app,
 	    strcmp(app->waiting_at, waiting) != 0)) ||
 	    (app->stage == STAGE_APPROVED && st != F_APPROVED) ||
 	    (app->stage == STAGE_REJECTED && st != F_REJECTED))
-		return ceh_fail(e, CEH_EINPUT, "%s: its stage (%s%s%s) is not "
-		    "where its history leaves it", app->id,
+		return ceh_fail(e, CEH_EINPUT, _("%s: its stage (%s%s%s) is not "
+		    "where its history leaves it"), app->id,
 		    stage_name(app->stage), app->waiting_at[0] ? " at " : "",
 		    app->waiting_at);
 	return 0;
@@ -347,7 +364,7 @@ tree_of(struct site *st, const char *commit, char out[41], struct ceh_err *e)
 		memcpy(out, o.buf, 40);
 		out[40] = '\0';
 	} else if (rc == 0)
-		rc = ceh_fail(e, CEH_ESYS, "git rev-parse said nothing");
+		rc = ceh_fail(e, CEH_ESYS, _("git rev-parse said nothing"));
 	free(spec);
 	sb_release(&o);
 	return rc;
@@ -401,7 +418,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 
 	memset(&w, 0, sizeof(w));
 	if (units_find(&s->units, unit) == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "no unit %s in the registry",
+		return ceh_fail(e, CEH_ENOTFOUND, _("no unit %s in the registry"),
 		    unit);
 	if (site_anchor(s, st, pub, anchor, e) < 0)
 		return -1;
@@ -442,7 +459,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	    site_ref(st, "refs/ceh/new", neu, e) < 0)
 		goto out;
 	if (!neu[0]) {
-		ceh_fail(e, CEH_ESYS, "git fast-import made no commit");
+		ceh_fail(e, CEH_ESYS, _("git fast-import made no commit"));
 		goto out;
 	}
 	/* a new commit only when the tree changed */
@@ -471,7 +488,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 
 		rc = git_ok(&st->git, bargs, NULL, 0, NULL, e);
 		if (rc < 0)
-			ceh_err_prefix(e, "cannot write '%s'", path);
+			ceh_err_prefix(e, _("cannot write '%s'"), path);
 	}
 	free(notacked);
 out:
@@ -663,16 +680,16 @@ entry_check(struct incoming *in, const char *mode, const char *type,
 	char appid[APP_ID_LEN + 1];
 
 	if (strcmp(mode, "100644") != 0 || strcmp(type, "blob") != 0)
-		return ceh_fail(e, CEH_EINPUT, "the bundle holds '%s' as %s "
+		return ceh_fail(e, CEH_EINPUT, _("the bundle holds '%s' as %s "
 		    "(mode %s): only plain files are allowed, no symbolic "
-		    "links, submodules or special files", safe_echo(path),
+		    "links, submodules or special files"), safe_echo(path),
 		    strcmp(mode, "120000") == 0 ? "a symbolic link" : type,
 		    mode);
 	if (!path_kind(path, appid))
-		return ceh_fail(e, CEH_EINPUT, "the bundle holds '%s', a path "
-		    "a bundle of ceh never has", safe_echo(path));
+		return ceh_fail(e, CEH_EINPUT, _("the bundle holds '%s', a path "
+		    "a bundle of ceh never has"), safe_echo(path));
 	if (!git_oid_valid(oid))
-		return ceh_fail(e, CEH_EINPUT, "the bundle's tree is damaged");
+		return ceh_fail(e, CEH_EINPUT, _("the bundle's tree is damaged"));
 	add_entry(in, oid, path);
 	return 0;
 }
@@ -726,9 +743,9 @@ list_entries(struct incoming *in, const char *prev, struct ceh_err *e)
 			if (strcmp(type, "tree") == 0) {
 				if (strcmp(path, "apps") != 0 ||
 				    strcmp(mode, "040000") != 0) {
-					ceh_fail(e, CEH_EINPUT, "the bundle "
+					ceh_fail(e, CEH_EINPUT, _("the bundle "
 					    "holds a folder '%s', which a "
-					    "bundle of ceh never has",
+					    "bundle of ceh never has"),
 					    safe_echo(path));
 					goto out;
 				}
@@ -739,7 +756,7 @@ list_entries(struct incoming *in, const char *prev, struct ceh_err *e)
 			goto out;
 	}
 	if (p != end && p != NULL) {
-		ceh_fail(e, CEH_EINPUT, "the bundle's tree cannot be read");
+		ceh_fail(e, CEH_EINPUT, _("the bundle's tree cannot be read"));
 		goto out;
 	}
 	rc = 0;
@@ -762,7 +779,7 @@ blob(struct incoming *in, const char *oid, size_t max, struct sbuf *out,
 	if (git_batch_get(&in->batch, oid, max, type, out, e) < 0)
 		return -1;
 	if (strcmp(type, "blob") != 0)
-		return ceh_fail(e, CEH_EINPUT, "object %s is a %s, not a file",
+		return ceh_fail(e, CEH_EINPUT, _("object %s is a %s, not a file"),
 		    oid, type);
 	return 0;
 }
@@ -841,14 +858,16 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 		/* ours is as long: theirs must be a prefix of ours, or
 		 * the two registries diverged */
 		if (memcmp(ours, theirs.buf, theirs.len) != 0)
-			say(in->r, "trust.log\tkept\tthe sender's registry "
-			    "of keys is not ours nor a part of it");
+			/* machine: the first two words */
+			say(in->r, "trust.log\tkept\t%s", _("the sender's "
+			    "registry of keys is not ours nor a part of it"));
 		rc = 0;
 		goto out;
 	}
 	if (memcmp(ours, theirs.buf, olen) != 0) {
-		say(in->r, "trust.log\tkept\tthe sender's registry of keys "
-		    "does not continue ours");
+		/* machine: the first two words */
+		say(in->r, "trust.log\tkept\t%s", _("the sender's registry "
+		    "of keys does not continue ours"));
 		rc = 0;
 		goto out;
 	}
@@ -856,7 +875,7 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 	tdir = xasprintf("%s/t", in->qdir);
 	if (mkdir(tdir, 0700) < 0 || (fd = open(tdir, O_RDONLY |
 	    O_DIRECTORY | O_CLOEXEC)) < 0) {
-		ceh_fail_errno(e, "cannot make %s", tdir);
+		ceh_fail_errno(e, _("cannot make %s"), tdir);
 		goto out;
 	}
 	if (atomic_write(fd, "trust.log", theirs.buf, theirs.len, e) < 0)
@@ -865,7 +884,7 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 	fake.rootfd = fd;
 	if (trust_anchor(&fake, pub, &sub) < 0 || memcmp(pub, anchor, 32)) {
 		trust_free(fake.trust);
-		ceh_fail(e, CEH_EINPUT, "the bundle's registry of keys %s",
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys %s"),
 		    sub.code ? sub.msg : "is rooted in another trust anchor");
 		goto out;
 	}
@@ -875,7 +894,9 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 		goto out;
 	trust_free(s->trust);
 	s->trust = NULL;
-	say(in->r, "trust.log\ttaken\t%zu bytes more", theirs.len - olen);
+	/* machine: the first two words */
+	say(in->r, "trust.log\ttaken\t%s", tmp_fmt(_("%zu bytes more"),
+	    theirs.len - olen));
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -902,7 +923,7 @@ take_units(struct incoming *in, const char *oid, struct ceh_err *e)
 		goto out;
 	if (units_parse(&u, buf.buf, buf.len, "bundle:units.yaml", e) < 0 ||
 	    units_check(&u, &s->codes, "bundle:units.yaml", e) < 0) {
-		ceh_err_prefix(e, "the bundle's registry of units is refused");
+		ceh_err_prefix(e, _("the bundle's registry of units is refused"));
 		goto out;
 	}
 	for (i = 0; i < s->units.n; i++) {
@@ -911,8 +932,9 @@ take_units(struct incoming *in, const char *oid, struct ceh_err *e)
 
 		if (b == NULL || b->kind != a->kind ||
 		    strcmp(b->parent, a->parent) != 0) {
-			say(in->r, "units.yaml\tkept\tthe sender's registry "
-			    "of units changes %s", a->code);
+			/* machine: the first two words */
+			say(in->r, "units.yaml\tkept\t%s", tmp_fmt(_("the "
+			    "sender's registry of units changes %s"), a->code));
 			rc = 0;
 			goto out;
 		}
@@ -927,8 +949,9 @@ take_units(struct incoming *in, const char *oid, struct ceh_err *e)
 			s->units = old;
 			goto out;
 		}
-		say(in->r, "units.yaml\ttaken\t%zu unit(s) more",
-		    s->units.n - old.n);
+		/* machine: the first two words */
+		say(in->r, "units.yaml\ttaken\t%s", tmp_fmt(_("%zu unit(s) "
+		    "more"), s->units.n - old.n));
 		units_release(&old);
 	}
 	rc = 0;
@@ -1089,10 +1112,10 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 				goto out;
 			in->r->diverged++;
 			/* machine: the first words are for scripts */
-			say(in->r, "%s\tdiverged\tours is %s, theirs %s; theirs "
-			    "is set aside: ceh site resolve %s --keep-ours | "
-			    "--take-theirs", appid, app_status(&ours),
-			    app_status(&theirs), appid);
+			say(in->r, "%s\tdiverged\t%s", appid, tmp_fmt(_("ours is "
+			    "%s, theirs %s; theirs is set aside: ceh site "
+			    "resolve %s --keep-ours | --take-theirs"),
+			    app_status(&ours), app_status(&theirs), appid));
 			rc = 0;
 			goto out;
 		}
@@ -1223,7 +1246,7 @@ migrate_packs(struct incoming *in, struct ceh_err *e)
 			a = xasprintf("%s/%s", qp, de->d_name);
 			b = xasprintf("%s/%s", mp, de->d_name);
 			if (rename(a, b) < 0 && errno != EEXIST)
-				rc = ceh_fail_errno(e, "cannot move %s", a);
+				rc = ceh_fail_errno(e, _("cannot move %s"), a);
 			free(a);
 			free(b);
 		}
@@ -1263,15 +1286,15 @@ bundle_check(struct incoming *in, const char *path, struct ceh_err *e)
 		const char *m = sb_str(&err);
 
 		if (strstr(m, "prerequisite") || strstr(m, "requires"))
-			ceh_fail(e, CEH_ESTATE, "'%s' continues a bundle this "
+			ceh_fail(e, CEH_ESTATE, _("'%s' continues a bundle this "
 			    "site has not received: receive the earlier "
 			    "bundles first, or ask the sender for a full one "
-			    "(ceh send --full)", path);
+			    "(ceh send --full)"), path);
 		else {
 			if ((nl = strchr(m, '\n')) != NULL)
 				*nl = '\0';
-			ceh_fail(e, CEH_EINPUT, "'%s' is damaged or not a "
-			    "bundle (git: %s)", path, m[0] ? m : "refused");
+			ceh_fail(e, CEH_EINPUT, _("'%s' is damaged or not a "
+			    "bundle (git: %s)"), path, m[0] ? m : "refused");
 		}
 		goto out;
 	}
@@ -1281,8 +1304,8 @@ bundle_check(struct incoming *in, const char *path, struct ceh_err *e)
 	    extra != '\n' || out.len != strlen(oid) + strlen(ref) + 2 ||
 	    !git_oid_valid(oid) || strncmp(ref, "refs/heads/to/", 14) != 0 ||
 	    !unit_code_valid(ref + 14)) {
-		ceh_fail(e, CEH_EINPUT, "'%s' is a git bundle but not one of "
-		    "ceh: it must hold exactly one branch to/UNIT", path);
+		ceh_fail(e, CEH_EINPUT, _("'%s' is a git bundle but not one of "
+		    "ceh: it must hold exactly one branch to/UNIT"), path);
 		goto out;
 	}
 	snprintf(in->commit, sizeof(in->commit), "%s", oid);
@@ -1306,8 +1329,8 @@ read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
 		goto out;
 	if (sscanf(sb_str(&o), "%15s %15s %63s", mode, type, oid) != 3 ||
 	    strcmp(mode, "100644") != 0 || strcmp(type, "blob") != 0) {
-		ceh_fail(e, CEH_EINPUT, "the bundle has no header "
-		    "(" HEADER "): it was not made by ceh send");
+		ceh_fail(e, CEH_EINPUT, _("the bundle has no header "
+		    "(ceh-bundle): it was not made by ceh send"));
 		goto out;
 	}
 	if (blob(in, oid, 1 << 16, &h, e) < 0)
@@ -1317,23 +1340,23 @@ read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
 	an = field(h.buf, "anchor");
 	if (strncmp(h.buf, HEADER_FORM "\n", strlen(HEADER_FORM) + 1) != 0 ||
 	    !from || !to || !an || !site_name_valid(from)) {
-		ceh_fail(e, CEH_EINPUT, "the bundle's header is damaged");
+		ceh_fail(e, CEH_EINPUT, _("the bundle's header is damaged"));
 		goto out;
 	}
 	if (strcmp(to, in->unit) != 0) {
-		ceh_fail(e, CEH_EINPUT, "the bundle's header names unit %s "
-		    "but its branch %s", safe_echo(to), in->unit);
+		ceh_fail(e, CEH_EINPUT, _("the bundle's header names unit %s "
+		    "but its branch %s"), safe_echo(to), in->unit);
 		goto out;
 	}
 	if (strcmp(an, anchor) != 0) {
-		ceh_fail(e, CEH_EINPUT, "the bundle comes from an unknown "
+		ceh_fail(e, CEH_EINPUT, _("the bundle comes from an unknown "
 		    "site '%s': it believes another trust anchor (%.16s, "
-		    "ours is %.16s)", from, safe_echo(an), anchor);
+		    "ours is %.16s)"), from, safe_echo(an), anchor);
 		goto out;
 	}
 	if (strcmp(from, in->st->name) == 0) {
-		ceh_fail(e, CEH_EINPUT, "the bundle was sent by this site "
-		    "(%s) itself", from);
+		ceh_fail(e, CEH_EINPUT, _("the bundle was sent by this site "
+		    "(%s) itself"), from);
 		goto out;
 	}
 	snprintf(in->from, sizeof(in->from), "%s", from);
@@ -1368,24 +1391,24 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 	/* bounded before anything is unpacked */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return errno == ENOENT ? ceh_fail(e, CEH_ENOTFOUND,
-		    "no file '%s'", path) : ceh_fail_errno(e, "cannot read "
-		    "'%s'", path);
+		    _("no file '%s'"), path) : ceh_fail_errno(e, _("cannot read "
+		    "'%s'"), path);
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return ceh_fail(e, CEH_EINPUT, "'%s' is not a file", path);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is not a file"), path);
 	}
 	if ((long long)sb.st_size > exchange_max()) {
 		close(fd);
-		return ceh_fail(e, CEH_EINPUT, "'%s' is %lld bytes, more than "
-		    "the %lld a bundle may have", path,
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is %lld bytes, more than "
+		    "the %lld a bundle may have"), path,
 		    (long long)sb.st_size, exchange_max());
 	}
 	got = read(fd, head, sizeof(head));
 	close(fd);
 	if (got < 16 || (memcmp(head, "# v2 git bundle\n", 16) != 0 &&
 	    memcmp(head, "# v3 git bundle\n", 16) != 0))
-		return ceh_fail(e, CEH_EINPUT, "'%s' is not a bundle made by "
-		    "ceh send", path);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is not a bundle made by "
+		    "ceh send"), path);
 	if (site_anchor(s, st, pub, anchor, e) < 0)
 		return -1;
 	if (store_lock(s, &lk, e) < 0)
@@ -1395,7 +1418,7 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		goto out;
 	in.qdir = xasprintf("%s/q.XXXXXX", st->git.gitdir);
 	if (mkdtemp(in.qdir) == NULL) {
-		ceh_fail_errno(e, "cannot make a quarantine in the site");
+		ceh_fail_errno(e, _("cannot make a quarantine in the site"));
 		goto out;
 	}
 	git_quarantine(&st->git, in.qdir, &in.q);
@@ -1403,8 +1426,8 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		char *m = strstr(e->msg, "): "), said[sizeof(e->msg)];
 
 		snprintf(said, sizeof(said), "%s", m ? m + 3 : "refused");
-		ceh_fail(e, CEH_EINPUT, "'%s' is damaged or not a bundle "
-		    "(git: %s)", path, said);
+		ceh_fail(e, CEH_EINPUT, _("'%s' is damaged or not a bundle "
+		    "(git: %s)"), path, said);
 		goto out;
 	}
 	if (read_header(&in, anchor, e) < 0)
@@ -1462,11 +1485,11 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		goto out;
 	rc = 0;
 	if (r->refused)
-		rc = ceh_fail(e, CEH_EINPUT, "%ld application(s) of the bundle "
-		    "refused", r->refused);
+		rc = ceh_fail(e, CEH_EINPUT, _("%ld application(s) of the bundle "
+		    "refused"), r->refused);
 	else if (r->diverged)
-		rc = ceh_fail(e, CEH_ESTATE, "%ld application(s) diverged: "
-		    "theirs are set aside under conflicts/", r->diverged);
+		rc = ceh_fail(e, CEH_ESTATE, _("%ld application(s) diverged: "
+		    "theirs are set aside under conflicts/"), r->diverged);
 out:
 	if (in.batch_open)
 		git_batch_close(&in.batch);
@@ -1509,13 +1532,13 @@ exchange_resolve(struct store *s, struct site *st, const char *appid,
 	if (store_lock(s, &lk, e) < 0)
 		return -1;
 	if ((fd = open_dir_at(s->rootfd, SITE_CONFLICTS, 0, &sub)) < 0) {
-		ceh_fail(e, CEH_ENOTFOUND, "no conflict for %s", appid);
+		ceh_fail(e, CEH_ENOTFOUND, _("no conflict for %s"), appid);
 		goto out;
 	}
 	snprintf(name, sizeof(name), "%s.yaml", appid);
 	if (read_file_at(fd, name, DOC_MAX_BYTES, &buf, &len, &sub) < 0) {
 		if (sub.code == CEH_ENOTFOUND)
-			ceh_fail(e, CEH_ENOTFOUND, "no conflict for %s",
+			ceh_fail(e, CEH_ENOTFOUND, _("no conflict for %s"),
 			    appid);
 		else
 			*e = sub;
@@ -1543,7 +1566,7 @@ exchange_resolve(struct store *s, struct site *st, const char *appid,
 		for (i = 0; i < 3; i++) {
 			snprintf(name, sizeof(name), "%s%s", appid, ext[i]);
 			if (unlinkat(fd, name, 0) < 0 && errno != ENOENT) {
-				ceh_fail_errno(e, "cannot remove conflicts/%s",
+				ceh_fail_errno(e, _("cannot remove conflicts/%s"),
 				    name);
 				goto out;
 			}

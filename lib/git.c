@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "git.h"
 #include "util.h"
 
@@ -41,7 +42,7 @@ git_open(struct git *g, const char *dir, struct ceh_err *e)
 		return 0;
 	}
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return ceh_fail_errno(e, "cannot name the current folder");
+		return ceh_fail_errno(e, _("cannot name the current folder"));
 	g->gitdir = xasprintf("%s/%s", cwd, dir);
 	g->objdir = NULL;
 	return 0;
@@ -123,16 +124,16 @@ spawn(const struct git *g, const char *const *args, int fds[3],
 	for (n = 0; args[n]; n++)
 		;
 	if (n > GIT_MAX_ARGS)
-		return ceh_fail(e, CEH_ESYS, "git: too many arguments");
+		return ceh_fail(e, CEH_ESYS, _("git: too many arguments"));
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0) {
-		ceh_fail_errno(e, "cannot run git");
+		ceh_fail_errno(e, _("cannot run git"));
 		goto fail;
 	}
 	fflush(NULL);
 	*pid = fork();
 	if (*pid < 0) {
-		ceh_fail_errno(e, "cannot run git");
+		ceh_fail_errno(e, _("cannot run git"));
 		goto fail;
 	}
 	if (*pid == 0)
@@ -242,8 +243,8 @@ git_run(const struct git *g, const char *const *args, const char *in,
 	*status = reap(pid);
 	sigaction(SIGPIPE, &old, NULL);
 	if (*status == 127)
-		return ceh_fail(e, CEH_ESYS, "cannot run %s (is the git "
-		    "package installed?)", git_binary());
+		return ceh_fail(e, CEH_ESYS, _("cannot run %s (is the git "
+		    "package installed?)"), git_binary());
 	return 0;
 }
 
@@ -264,7 +265,7 @@ git_ok(const struct git *g, const char *const *args, const char *in,
 
 		if ((nl = strchr(m, '\n')) != NULL)
 			*nl = '\0';
-		ceh_fail(e, CEH_ESYS, "git %s failed (status %d): %s",
+		ceh_fail(e, CEH_ESYS, _("git %s failed (status %d): %s"),
 		    args[0], st, m[0] ? m : "no message");
 		sb_release(&err);
 		return -1;
@@ -328,7 +329,7 @@ git_batch_get(struct git_batch *b, const char *oid, size_t max,
 	int rc;
 
 	if (!git_oid_valid(oid))
-		return ceh_fail(e, CEH_EINPUT, "not an object id: %.60s", oid);
+		return ceh_fail(e, CEH_EINPUT, _("not an object id: %.60s"), oid);
 	snprintf(req, sizeof(req), "%s\n", oid);
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
@@ -336,10 +337,10 @@ git_batch_get(struct git_batch *b, const char *oid, size_t max,
 	rc = write_all(b->to, req, strlen(req));
 	sigaction(SIGPIPE, &old, NULL);
 	if (rc < 0)
-		return ceh_fail_errno(e, "git cat-file stopped");
+		return ceh_fail_errno(e, _("git cat-file stopped"));
 	for (;;) {
 		if (n + 1 >= sizeof(line) || batch_read(b, line + n, 1) < 0)
-			return ceh_fail(e, CEH_ESYS, "git cat-file stopped");
+			return ceh_fail(e, CEH_ESYS, _("git cat-file stopped"));
 		if (line[n] == '\n')
 			break;
 		n++;
@@ -347,20 +348,20 @@ git_batch_get(struct git_batch *b, const char *oid, size_t max,
 	line[n] = '\0';
 	if (sscanf(line, "%63s %15s %llu", got, type, &size) != 3 ||
 	    strcmp(got, oid) != 0)
-		return ceh_fail(e, CEH_EINPUT, "the bundle has no object %s",
+		return ceh_fail(e, CEH_EINPUT, _("the bundle has no object %s"),
 		    oid);
 	if (size > max) {
 		/* skip it, so the next request lines up */
 		if (batch_read(b, NULL, (size_t)size + 1) < 0)
-			return ceh_fail(e, CEH_ESYS, "git cat-file stopped");
-		return ceh_fail(e, CEH_EINPUT, "object %s is %llu bytes, "
-		    "more than the %zu allowed", oid, size, max);
+			return ceh_fail(e, CEH_ESYS, _("git cat-file stopped"));
+		return ceh_fail(e, CEH_EINPUT, _("object %s is %llu bytes, "
+		    "more than the %zu allowed"), oid, size, max);
 	}
 	sb_reset(out);
 	sb_grow(out, (size_t)size + 1);
 	if (batch_read(b, out->buf, (size_t)size) < 0 ||
 	    batch_read(b, line, 1) < 0)
-		return ceh_fail(e, CEH_ESYS, "git cat-file stopped");
+		return ceh_fail(e, CEH_ESYS, _("git cat-file stopped"));
 	out->len = (size_t)size;
 	out->buf[out->len] = '\0';
 	return 0;

@@ -9,6 +9,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "i18n.h"
 #include "key.h"
 #include "site.h"
 #include "store.h"
@@ -65,16 +66,16 @@ site_init(struct store *s, const char *name, const char *anchor_line,
 	size_t i;
 
 	if (!site_name_valid(name))
-		return ceh_fail(e, CEH_EINPUT, "'%s' is not a site name: 1 to "
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is not a site name: 1 to "
 		    "%d letters, digits, '.', '_' or '-', not starting with "
-		    "'.' or '-'", safe_echo(name), SITE_NAME_MAX);
+		    "'.' or '-'"), safe_echo(name), SITE_NAME_MAX);
 	if (!trust_signed(s))
-		return ceh_fail(e, CEH_EINPUT, "this store is unsigned: an "
+		return ceh_fail(e, CEH_EINPUT, _("this store is unsigned: an "
 		    "exchange believes only signed decisions (ceh migrate "
-		    "makes it signed)");
+		    "makes it signed)"));
 	if (fstatat(s->rootfd, SITE_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return ceh_fail(e, CEH_ESTATE, "this store is a site already "
-		    "(ceh site show)");
+		return ceh_fail(e, CEH_ESTATE, _("this store is a site already "
+		    "(ceh site show)"));
 	if (site_git_open(s, &g, e) < 0)
 		return -1;
 	if (git_ok(&g, init, NULL, 0, NULL, e) < 0)
@@ -128,8 +129,8 @@ site_open(struct store *s, struct site *st, struct ceh_err *e)
 			close(st->dirfd);
 		st->dirfd = -1;
 		if (sub.code == CEH_ENOTFOUND)
-			return ceh_fail(e, CEH_ENOTFOUND, "this store is not a "
-			    "site: make it one with ceh site init NAME");
+			return ceh_fail(e, CEH_ENOTFOUND, _("this store is not a "
+			    "site: make it one with ceh site init NAME"));
 		*e = sub;
 		return -1;
 	}
@@ -140,7 +141,7 @@ site_open(struct store *s, struct site *st, struct ceh_err *e)
 		free(name);
 		free(buf);
 		site_close(st);
-		return ceh_fail(e, CEH_ESYS, "site/ceh/site is damaged");
+		return ceh_fail(e, CEH_ESYS, _("site/ceh/site is damaged"));
 	}
 	snprintf(st->name, sizeof(st->name), "%s", name);
 	free(name);
