@@ -248,6 +248,32 @@ for_unit(const struct store *s, const struct application *app,
 	return was_submitted(app) && in_subtree(&s->units, app->a.unit, unit);
 }
 
+/* Keep the lines of our refusals unit may see: those of its staff (the
+ * employer field, the 4th, in its subtree), all of them for an agency. */
+static void
+refused_for(const struct store *s, const char *unit, struct sbuf *buf)
+{
+	const struct unit *u = units_find(&s->units, unit);
+	struct sbuf out = SBUF_INIT;
+	char *p = buf->buf, *end = buf->buf + buf->len;
+
+	while (p && p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char emp[64];
+
+		if ((u && u->kind == UNIT_AGENCY) || (tab_field(p, l, 3, emp,
+		    sizeof(emp)) == 0 && emp[0] &&
+		    in_subtree(&s->units, emp, unit))) {
+			sb_add(&out, p, l);
+			sb_addc(&out, '\n');
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	sb_release(buf);
+	*buf = out;
+}
+
 struct send_walk {
 	const char *unit;
 	struct sbuf *fi;
@@ -442,6 +468,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	    site_state_read(st, "refused", &refused, e) < 0)
 		goto out;
 	fi_file(&fi, "acks", acks.buf, acks.len);
+	refused_for(s, unit, &refused);
 	fi_file(&fi, "refused", refused.buf, refused.len);
 	if (raw_store_file(s, "trust.log", &fi, e) < 0 ||
 	    raw_store_file(s, "units.yaml", &fi, e) < 0)
@@ -812,7 +839,8 @@ lines_drop(struct sbuf *buf, const char *site, const char *appid)
 }
 
 static void
-refuse(struct incoming *in, const char *appid, const char *why)
+refuse(struct incoming *in, const char *appid, const char *employer,
+    const char *why)
 {
 	char clean[600];
 	size_t i;
@@ -822,8 +850,8 @@ refuse(struct incoming *in, const char *appid, const char *why)
 		if (clean[i] == '\t' || clean[i] == '\n')
 			clean[i] = ' ';
 	lines_drop(&in->refused, in->from, appid);
-	sb_addf(&in->refused, "%s\t%s\t%s\t%s\n", in->from, in->unit, appid,
-	    clean);
+	sb_addf(&in->refused, "%s\t%s\t%s\t%s\t%s\n", in->from, in->unit,
+	    appid, employer, clean);
 	in->r->refused++;
 	/* machine: the first word is for scripts */
 	say(in->r, "%s\trefused\t%s", appid, clean);
@@ -1069,23 +1097,24 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 	if (blob(in, oid, DOC_MAX_BYTES, &doc, &why) < 0 ||
 	    doc_parse(&theirs, doc.buf, doc.len, shown, &s->rules,
 	    &why) < 0) {
-		refuse(in, appid, why.msg);
+		refuse(in, appid, "", why.msg);
 		rc = 0;
 		goto out;
 	}
 	if (strcmp(theirs.id, appid) != 0) {
-		refuse(in, appid, "its document names another application");
+		refuse(in, appid, "", _("its document names another "
+		    "application"));
 		rc = 0;
 		goto out;
 	}
 	if (verify_theirs(s, &theirs, &why) < 0) {
-		refuse(in, appid, why.msg);
+		refuse(in, appid, theirs.a.unit, why.msg);
 		rc = 0;
 		goto out;
 	}
 	if ((zoid = entry_oid(in, zpath)) != NULL &&
 	    blob(in, zoid, EXCHANGE_ZIP_MAX, &zip, &why) < 0) {
-		refuse(in, appid, why.msg);
+		refuse(in, appid, theirs.a.unit, why.msg);
 		rc = 0;
 		goto out;
 	}

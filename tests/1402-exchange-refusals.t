@@ -8,7 +8,7 @@
 # application refused changes nothing but the receipt the site keeps
 # for the sender, site/ceh/refused).
 . "$(dirname "$0")/lib.sh"
-plan 64
+plan 65
 . "$(dirname "$0")/1400-exchange-lib.sh"
 # the store but for the site's own records (git objects, refs, receipts)
 data_of() { digest_of "$1" | grep -v '^\./site'; }
@@ -79,6 +79,13 @@ at E send --to $AGENCY -o "$U/e2.bundle" 2>/dev/null
 expect_code 0 "the HR site receives the employer's receipt" at H receive "$U/e2.bundle"
 expect_code 0 "send --status at the HR site" at H send --status
 like "$T/out" "^emp	$EMP1	$A	.*	refused$" "lists what the employer refused and why"
+
+ok "the employer's site tells another employer nothing of it" sh -c '
+	XDG_CONFIG_HOME="$1"/keys-emp ceh --store "$2" send --to "$3" -o "$1/e-emp2.bundle" 2>/dev/null &&
+	rm -rf "$1/g2" && git init -q "$1/g2" && cd "$1/g2" &&
+	git fetch -q "$1/e-emp2.bundle" "refs/heads/to/$3:refs/heads/x" &&
+	git show x:refused > "$1/refused-emp2" && ! grep -q "$4" "$1/refused-emp2" &&
+	! git ls-tree -r --name-only x | grep -q "$4"' - "$T" "$E" $EMP2 $A
 
 # a replayed old bundle
 at E receive "$U/h1.bundle" >/dev/null 2>&1
