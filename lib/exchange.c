@@ -286,7 +286,8 @@ static void
 fi_file(struct sbuf *fi, const char *path, const void *data, size_t len)
 {
 	sb_addf(fi, "M 100644 inline %s\ndata %zu\n", path, len);
-	sb_add(fi, data, len);
+	if (len > 0)
+		sb_add(fi, data, len);
 	sb_addc(fi, '\n');
 }
 
