@@ -30,11 +30,12 @@ ceh key show --unit $AG > "$d/agency.pub"
 ceh --store "$d/S" migrate --as $AG --public-key "$(head -1 "$d/agency.pub")" >/dev/null
 ceh --store "$d/S" site init hr >/dev/null
 ceh --store "$d/R" init --site hr2 --trust "$d/agency.pub" >/dev/null
-# the first exchange, both ways, so the next one is incremental (the
-# receiver R is a second site of the agency)
-ceh --store "$d/S" send --to $AG -o "$d/0.bundle" 2>/dev/null
-ceh --store "$d/R" receive "$d/0.bundle" >/dev/null 2>&1
-ceh --store "$d/R" send --to $AG -o "$d/r0.bundle" 2>/dev/null
+# the receiver R: the site of the supervising unit above QUEUE_UNIT
+SUP=$(awk -v q="$QUEUE_UNIT" '$0 ~ "code: \""q"\"" { f = 1 } f && /parent:/ { gsub(/[" ]|parent:/, ""); print; exit }' "$d/S/units.yaml")
+# the first exchange, both ways, so the next one is incremental
+ceh --store "$d/S" send --to $SUP -o "$d/0.bundle" 2>/dev/null
+ceh --store "$d/R" receive "$d/0.bundle" >/dev/null 2>&1 || true
+ceh --store "$d/R" send --to $QUEUE_UNIT -o "$d/r0.bundle" 2>/dev/null
 ceh --store "$d/S" receive "$d/r0.bundle" >/dev/null 2>&1
 # the change: the employer QUEUE_UNIT forwards its queue to the agency,
 # with its own certified key
@@ -42,20 +43,22 @@ ceh key generate --unit $QUEUE_UNIT >/dev/null
 ceh --store "$d/S" unit certify $QUEUE_UNIT --as $AG --public-key "$(ceh key show --unit $QUEUE_UNIT | head -1)" >/dev/null
 ceh --store "$d/S" list --at $QUEUE_UNIT --format tsv | tail -n +2 | cut -f1 > "$d/ids"
 n=$(wc -l < "$d/ids")
-ceh --store "$d/S" review --as $QUEUE_UNIT --approve --next agency - < "$d/ids" >/dev/null
+ceh --store "$d/S" review --as $QUEUE_UNIT --approve - < "$d/ids" >/dev/null
 cp -a "$d/R" "$d/R2"
-t_send=$(secs "$CEH_BIN" --store "$d/S" send --to $AG -o "$d/1.bundle")
+t_send=$(secs "$CEH_BIN" --store "$d/S" send --to $SUP -o "$d/1.bundle")
 t_recv=$(secs "$CEH_BIN" --store "$d/R" receive "$d/1.bundle")
 # by hand: the same commits bundled and fetched with git alone
-acked=$(GIT_DIR="$d/S/site" git rev-parse refs/acked/$AG)
-t_gb=$(secs env GIT_DIR="$d/S/site" git bundle create "$d/h.bundle" refs/heads/to/$AG "^$acked")
-t_gf=$(secs env GIT_DIR="$d/R2/site" git fetch -q "$d/h.bundle" "refs/heads/to/$AG:refs/x")
+acked=$(GIT_DIR="$d/S/site" git rev-parse refs/acked/$SUP)
+t_gb=$(secs env GIT_DIR="$d/S/site" git bundle create "$d/h.bundle" refs/heads/to/$SUP "^$acked")
+t_gf=$(secs env GIT_DIR="$d/R2/site" git fetch -q "$d/h.bundle" "refs/heads/to/$SUP:refs/x")
+t_full=$(secs "$CEH_BIN" --store "$d/S" send --to $SUP --full -o "$d/full.bundle")
 size=$(stat -c %s "$d/1.bundle")
 echo "| operation | store | changed | ceh | git by hand | ratio |"
 echo "|---|---|---|---|---|---|"
-python3 - "$apps" "$n" "$t_send" "$t_gb" "$t_recv" "$t_gf" "$size" <<'PY'
+python3 - "$apps" "$n" "$t_send" "$t_gb" "$t_recv" "$t_gf" "$size" "$t_full" <<'PY'
 import sys
-apps, n, ts, tg, tr, tf, size = sys.argv[1:]
+apps, n, ts, tg, tr, tf, size, tfull = sys.argv[1:]
+print("| send --full (for comparison) | %s apps | all | %ss | | |" % (apps, tfull))
 print("| send (incremental bundle, %s bytes) | %s apps | %s | %ss | %ss (git bundle create) | %.1fx |" % (size, apps, n, ts, tg, float(ts) / max(float(tg), 1e-3)))
 print("| receive (verify + merge) | %s apps | %s | %ss | %ss (git fetch) | %.1fx |" % (apps, n, tr, tf, float(tr) / max(float(tf), 1e-3)))
 PY
