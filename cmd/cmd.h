@@ -95,6 +95,9 @@ CMD_FN(verify_slip);
 CMD_FN(stats);
 CMD_FN(shortfall);
 CMD_FN(key);
+CMD_FN(site);
+CMD_FN(send);
+CMD_FN(receive);
 
 /* Command-table flags: what cmd_setup prepares for the command. */
 #define CMD_STORE	0x1	/* opens the store (--store, $CEH_STORE, ...) */

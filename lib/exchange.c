@@ -1,0 +1,1618 @@
+/* exchange.c - send and receive bundles between sites (exchange.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "chain.h"
+#include "err.h"
+#include "i18n.h"
+#include "exchange.h"
+#include "queue.h"
+#include "store.h"
+#include "trust.h"
+#include "util.h"
+
+#if defined(__has_include)
+#if __has_include("chain_flow.h")
+#include "chain_flow.h"
+#define HAVE_CHAIN_FLOW 1
+#endif
+#endif
+
+#define HEADER "ceh-bundle"
+#define HEADER_FORM "ceh-bundle-v1"
+
+static void
+say(struct exch_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+say(struct exch_report *r, const char *fmt, ...)
+{
+	char buf[1400];
+	va_list ap;
+
+	if (r->say == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->say(r->arg, buf);
+}
+
+/* A message formatted into a static buffer (for say). */
+static const char *
+tmp_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *
+tmp_fmt(const char *fmt, ...)
+{
+	static char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+/* The value of "key=" in text (a copy), or NULL. */
+static char *
+field(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=')
+			return xstrndup(p + kl + 1, (nl ? (size_t)(nl - p) :
+			    strlen(p)) - kl - 1);
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* Tab-separated lines: the n-th (from 0) field of line into out. */
+static int
+tab_field(const char *line, size_t end, int n, char *out, size_t size)
+{
+	const char *p = line, *stop = line + end;
+	size_t l;
+
+	while (n-- > 0) {
+		p = memchr(p, '\t', (size_t)(stop - p));
+		if (p == NULL)
+			return -1;
+		p++;
+	}
+	for (l = 0; p + l < stop && p[l] != '\t'; l++)
+		;
+	if (l >= size)
+		return -1;
+	memcpy(out, p, l);
+	out[l] = '\0';
+	return 0;
+}
+
+static int
+unit_code_valid(const char *c)
+{
+	size_t i, n = strlen(c);
+
+	if (n == 0 || n > 32)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((c[i] >= '0' && c[i] <= '9') ||
+		    (c[i] >= 'A' && c[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The workflow check of a history. */
+
+static int
+content_event(const char *w)
+{
+	static const char *const ev[] = { "created", "edited", "year-added",
+		"year-replaced", "year-removed", "attached", "detached",
+		NULL };
+
+	return str_in(w, ev);
+}
+
+int
+exchange_flow_check(struct store *s, const struct application *app,
+    struct ceh_err *e)
+{
+	enum { F_DRAFT, F_REVIEW, F_APPROVED, F_REJECTED } st = F_DRAFT;
+	const char *waiting = "";
+	size_t i;
+
+#ifdef HAVE_CHAIN_FLOW
+	if (chain_flow_check(s, app, e) < 0)
+		return -1;
+#else
+	(void)s;
+#endif
+	for (i = 0; i < app->nhistory; i++) {
+		const struct event *ev = &app->history[i];
+		const char *w = ev->what;
+
+		if (content_event(w)) {
+			if (st != F_DRAFT)
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
+				    "(%s) changes the application while it is "
+				    "not a draft"), app->id, i + 1, w);
+		} else if (strcmp(w, "submitted") == 0) {
+			if (st != F_DRAFT)
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
+				    "(submitted) while it is not a draft"),
+				    app->id, i + 1);
+			waiting = ev->next[0] ? ev->next : app->a.unit;
+			st = F_REVIEW;
+		} else if (strcmp(w, "withdrawn") == 0 ||
+		    strcmp(w, "approved") == 0 ||
+		    strcmp(w, "forwarded") == 0 ||
+		    strcmp(w, "rejected") == 0 ||
+		    strcmp(w, "returned") == 0) {
+			if (st != F_REVIEW)
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
+				    "(%s) while it was not waiting for a "
+				    "review"), app->id, i + 1, w);
+			if (strcmp(ev->unit, waiting) != 0)
+				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
+				    "(%s) is by %s, but the application waited "
+				    "at %s"), app->id, i + 1, w, ev->unit[0] ?
+				    ev->unit : "nobody", waiting);
+			if (strcmp(w, "forwarded") == 0) {
+				if (!ev->next[0])
+					return ceh_fail(e, CEH_EINPUT, _("%s: "
+					    "event %zu (forwarded) names no "
+					    "next unit"), app->id, i + 1);
+				waiting = ev->next;
+			} else if (strcmp(w, "approved") == 0) {
+				st = F_APPROVED;
+				waiting = "";
+			} else if (strcmp(w, "rejected") == 0) {
+				st = F_REJECTED;
+				waiting = "";
+			} else {
+				st = F_DRAFT;
+				waiting = "";
+			}
+		}
+	}
+	if ((app->stage == STAGE_DRAFT && st != F_DRAFT) ||
+	    (app->stage == STAGE_REVIEW && (st != F_REVIEW ||
+	    strcmp(app->waiting_at, waiting) != 0)) ||
+	    (app->stage == STAGE_APPROVED && st != F_APPROVED) ||
+	    (app->stage == STAGE_REJECTED && st != F_REJECTED))
+		return ceh_fail(e, CEH_EINPUT, _("%s: its stage (%s%s%s) is not "
+		    "where its history leaves it"), app->id,
+		    stage_name(app->stage), app->waiting_at[0] ? " at " : "",
+		    app->waiting_at);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Send. */
+
+/* Is unit code in the subtree of top (top itself included)? */
+static int
+in_subtree(const struct units *u, const char *code, const char *top)
+{
+	int depth = 0;
+
+	while (code && code[0] && depth++ < 64) {
+		const struct unit *x;
+
+		if (strcmp(code, top) == 0)
+			return 1;
+		if ((x = units_find(u, code)) == NULL)
+			return 0;
+		code = x->parent;
+	}
+	return 0;
+}
+
+static int
+was_submitted(const struct application *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->nhistory; i++)
+		if (strcmp(app->history[i].what, "submitted") == 0)
+			return 1;
+	return 0;
+}
+
+/* Does unit have any business seeing app? */
+static int
+for_unit(const struct store *s, const struct application *app,
+    const char *unit)
+{
+	if (app->stage == STAGE_REVIEW &&
+	    in_subtree(&s->units, app->waiting_at, unit))
+		return 1;
+	return was_submitted(app) && in_subtree(&s->units, app->a.unit, unit);
+}
+
+/* Keep the lines of our refusals unit may see: those of its staff (the
+ * employer field, the 4th, in its subtree), all of them for an agency. */
+static void
+refused_for(const struct store *s, const char *unit, struct sbuf *buf)
+{
+	const struct unit *u = units_find(&s->units, unit);
+	struct sbuf out = SBUF_INIT;
+	char *p = buf->buf, *end = buf->buf + buf->len;
+
+	while (p && p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char emp[64];
+
+		if ((u && u->kind == UNIT_AGENCY) || (tab_field(p, l, 3, emp,
+		    sizeof(emp)) == 0 && emp[0] &&
+		    in_subtree(&s->units, emp, unit))) {
+			sb_add(&out, p, l);
+			sb_addc(&out, '\n');
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	sb_release(buf);
+	*buf = out;
+}
+
+struct send_walk {
+	const char *unit;
+	struct sbuf *fi;
+	long apps;
+	struct ceh_err err;
+	int failed;
+};
+
+static void
+fi_file(struct sbuf *fi, const char *path, const void *data, size_t len)
+{
+	sb_addf(fi, "M 100644 inline %s\ndata %zu\n", path, len);
+	if (len > 0)
+		sb_add(fi, data, len);
+	sb_addc(fi, '\n');
+}
+
+static int
+send_visit(struct store *s, struct person *p, enum stage folder,
+    struct application *app, const struct ceh_err *err, void *arg)
+{
+	struct send_walk *w = arg;
+	struct sbuf doc = SBUF_INIT;
+	char path[96], zip[32], *buf;
+	size_t len;
+	struct ceh_err sub;
+
+	if (app == NULL) {
+		w->err = *err;
+		w->failed = 1;
+		return 1;
+	}
+	if (!for_unit(s, app, w->unit))
+		return 0;
+	if (doc_emit(app, &doc, &w->err) < 0) {
+		w->failed = 1;
+		return 1;
+	}
+	snprintf(path, sizeof(path), "apps/%s.yaml", app->id);
+	fi_file(w->fi, path, doc.buf, doc.len);
+	sb_release(&doc);
+	snprintf(zip, sizeof(zip), "%s.zip", app->id + IDNUM_LEN + 1);
+	if (read_file_at(p->stagefd[folder], zip, EXCHANGE_ZIP_MAX, &buf,
+	    &len, &sub) == 0) {
+		snprintf(path, sizeof(path), "apps/%s.zip", app->id);
+		fi_file(w->fi, path, buf, len);
+		free(buf);
+	} else if (sub.code != CEH_ENOTFOUND) {
+		w->err = sub;
+		w->failed = 1;
+		return 1;
+	}
+	w->apps++;
+	return 0;
+}
+
+/* Our receipts: "SITE TAB UNIT TAB COMMIT" from refs/in/SITE/UNIT. */
+static int
+acks_text(struct site *st, struct sbuf *out, struct ceh_err *e)
+{
+	struct sbuf refs = SBUF_INIT;
+	char *p;
+
+	if (site_refs(st, "refs/in/", &refs, e) < 0) {
+		sb_release(&refs);
+		return -1;
+	}
+	for (p = refs.buf; p && *p; ) {
+		char *nl = strchr(p, '\n'), *name, *slash;
+
+		if (nl)
+			*nl = '\0';
+		if (strlen(p) > 41 && strncmp(p + 41, "refs/in/", 8) == 0) {
+			name = p + 49;
+			if ((slash = strchr(name, '/')) != NULL) {
+				*slash = '\0';
+				sb_addf(out, "%s\t%s\t%.40s\n", name, slash + 1,
+				    p);
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	sb_release(&refs);
+	return 0;
+}
+
+static int
+raw_store_file(struct store *s, const char *name, struct sbuf *fi,
+    struct ceh_err *e)
+{
+	char *buf;
+	size_t len;
+	struct ceh_err sub;
+
+	if (read_file_at(s->rootfd, name, 64 << 20, &buf, &len, &sub) < 0) {
+		if (sub.code == CEH_ENOTFOUND)
+			return 0;
+		*e = sub;
+		return -1;
+	}
+	fi_file(fi, name, buf, len);
+	free(buf);
+	return 0;
+}
+
+static int
+tree_of(struct site *st, const char *commit, char out[41], struct ceh_err *e)
+{
+	char *spec = xasprintf("%s^{tree}", commit);
+	struct sbuf o = SBUF_INIT;
+	const char *args[] = { "rev-parse", "--verify", spec, NULL };
+	int rc = git_ok(&st->git, args, NULL, 0, &o, e);
+
+	if (rc == 0 && o.len >= 40) {
+		memcpy(out, o.buf, 40);
+		out[40] = '\0';
+	} else if (rc == 0)
+		rc = ceh_fail(e, CEH_ESYS, _("git rev-parse said nothing"));
+	free(spec);
+	sb_release(&o);
+	return rc;
+}
+
+/* Application documents that differ between commits a ("" none) and b. */
+static long
+apps_between(struct site *st, const char *a, const char *b,
+    struct ceh_err *e)
+{
+	struct sbuf o = SBUF_INIT;
+	const char *diff[] = { "diff-tree", "-r", "--name-only",
+		"--no-renames", a, b, "--", "apps/", NULL };
+	const char *ls[] = { "ls-tree", "-r", "--name-only", b, "--",
+		"apps/", NULL };
+	long n = 0;
+	char *p;
+
+	if (git_ok(&st->git, a[0] ? diff : ls, NULL, 0, &o, e) < 0) {
+		sb_release(&o);
+		return -1;
+	}
+	for (p = o.buf; p && *p; ) {
+		char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (l > 5 && strncmp(p + l - 5, ".yaml", 5) == 0)
+			n++;
+		p = nl ? nl + 1 : NULL;
+	}
+	sb_release(&o);
+	return n;
+}
+
+int
+exchange_send(struct store *s, struct site *st, const char *unit,
+    const char *path, int full, struct exch_report *r, struct ceh_err *e)
+{
+	struct send_walk w;
+	struct sbuf fi = SBUF_INIT, head = SBUF_INIT, acks = SBUF_INIT,
+	    refused = SBUF_INIT, msg = SBUF_INIT;
+	struct lock lk = { -1 };
+	char branch[96], acked_ref[96], old[41], neu[41], acked[41];
+	char anchor[SHA256_HEX_LEN + 1], told[41], tnew[41], *notacked;
+	uint8_t pub[32];
+	const char *fi_args[] = { "fast-import", "--quiet", "--force",
+		NULL };
+	const char *del_args[] = { "update-ref", "-d", "refs/ceh/new",
+		NULL };
+	int rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	if (units_find(&s->units, unit) == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, _("no unit %s in the registry"),
+		    unit);
+	if (site_anchor(s, st, pub, anchor, e) < 0)
+		return -1;
+	if (store_lock(s, &lk, e) < 0)
+		return -1;
+	snprintf(branch, sizeof(branch), "refs/heads/to/%s", unit);
+	snprintf(acked_ref, sizeof(acked_ref), "refs/acked/%s", unit);
+	if (site_ref(st, branch, old, e) < 0 ||
+	    site_ref(st, acked_ref, acked, e) < 0)
+		goto out;
+	sb_addf(&msg, "ceh send from %s to %s\n", st->name, unit);
+	sb_addf(&fi, "commit refs/ceh/new\ncommitter ceh <ceh@%s> %lld "
+	    "+0000\ndata %zu\n%s", st->name, (long long)now(), msg.len,
+	    msg.buf);
+	if (old[0])
+		sb_addf(&fi, "from %s\n", old);
+	sb_addf(&head, HEADER_FORM "\nfrom=%s\nto=%s\nanchor=%s\n", st->name,
+	    unit, anchor);
+	fi_file(&fi, HEADER, head.buf, head.len);
+	if (acks_text(st, &acks, e) < 0 ||
+	    site_state_read(st, "refused", &refused, e) < 0)
+		goto out;
+	fi_file(&fi, "acks", acks.buf, acks.len);
+	refused_for(s, unit, &refused);
+	fi_file(&fi, "refused", refused.buf, refused.len);
+	if (raw_store_file(s, "trust.log", &fi, e) < 0 ||
+	    raw_store_file(s, "units.yaml", &fi, e) < 0)
+		goto out;
+	w.unit = unit;
+	w.fi = &fi;
+	if (store_walk(s, NULL, send_visit, &w, e) < 0 && !w.failed)
+		goto out;
+	if (w.failed) {
+		*e = w.err;
+		goto out;
+	}
+	sb_adds(&fi, "\ndone\n");
+	if (git_ok(&st->git, fi_args, fi.buf, fi.len, NULL, e) < 0 ||
+	    site_ref(st, "refs/ceh/new", neu, e) < 0)
+		goto out;
+	if (!neu[0]) {
+		ceh_fail(e, CEH_ESYS, _("git fast-import made no commit"));
+		goto out;
+	}
+	/* a new commit only when the tree changed */
+	if (old[0] && (tree_of(st, old, told, e) < 0 ||
+	    tree_of(st, neu, tnew, e) < 0))
+		goto out;
+	if (!old[0] || strcmp(told, tnew) != 0) {
+		if (site_update_ref(st, branch, neu, e) < 0)
+			goto out;
+		snprintf(old, sizeof(old), "%s", neu);
+	}
+	if (git_ok(&st->git, del_args, NULL, 0, NULL, e) < 0)
+		goto out;
+	r->full = full || !acked[0];
+	if (!r->full && strcmp(acked, old) == 0) {
+		r->nothing_new = 1;
+		rc = 0;
+		goto out;
+	}
+	if ((r->apps = apps_between(st, r->full ? "" : acked, old, e)) < 0)
+		goto out;
+	notacked = xasprintf("^%s", acked);
+	{
+		const char *bargs[] = { "bundle", "create", "--quiet", path,
+			branch, r->full ? NULL : notacked, NULL };
+
+		rc = git_ok(&st->git, bargs, NULL, 0, NULL, e);
+		if (rc < 0)
+			ceh_err_prefix(e, _("cannot write '%s'"), path);
+	}
+	free(notacked);
+out:
+	lock_release(&lk);
+	sb_release(&fi);
+	sb_release(&head);
+	sb_release(&acks);
+	sb_release(&refused);
+	sb_release(&msg);
+	return rc;
+}
+
+int
+exchange_status(struct store *s, struct site *st, struct exch_report *r,
+    struct ceh_err *e)
+{
+	struct sbuf refs = SBUF_INIT, by = SBUF_INIT;
+	char *p;
+	int rc = -1;
+
+	(void)s;
+	if (site_refs(st, "refs/heads/to/", &refs, e) < 0 ||
+	    site_state_read(st, "refused-by", &by, e) < 0)
+		goto out;
+	for (p = refs.buf; p && *p; ) {
+		char *nl = strchr(p, '\n'), acked[41], aref[96], tip[41];
+		const char *unit;
+		long n;
+
+		if (nl)
+			*nl = '\0';
+		if (strlen(p) < 55) {
+			p = nl ? nl + 1 : NULL;
+			continue;
+		}
+		memcpy(tip, p, 40);
+		tip[40] = '\0';
+		unit = p + 41 + strlen("refs/heads/to/");
+		snprintf(aref, sizeof(aref), "refs/acked/%s", unit);
+		if (site_ref(st, aref, acked, e) < 0)
+			goto out;
+		if (strcmp(acked, tip) == 0)
+			n = 0;
+		else if ((n = apps_between(st, acked, tip, e)) < 0)
+			goto out;
+		/* machine: the words of the status lines are for scripts */
+		say(r, "%s\tin-transit\t%ld\t%s", unit, n, acked[0] ?
+		    "acknowledged-before" : "never-acknowledged");
+		r->apps += n;
+		p = nl ? nl + 1 : NULL;
+	}
+	for (p = by.buf; p && *p; ) {
+		char *nl = strchr(p, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (*p) {
+			/* machine: a script's word */
+			say(r, "%s\trefused", p);
+			r->refused++;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	rc = 0;
+out:
+	sb_release(&refs);
+	sb_release(&by);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Receive. */
+
+struct entry {
+	char oid[41];
+	char *path;
+};
+
+struct incoming {
+	struct store *s;
+	struct site *st;
+	struct git q;			/* the quarantine */
+	char *qdir;			/* its folder (absolute) */
+	struct git_batch batch;
+	int batch_open;
+	char from[SITE_NAME_MAX + 1], unit[64], commit[41], prev[41];
+	struct entry *v;
+	size_t n;
+	struct sbuf refused;		/* our refusals, all senders */
+	struct sbuf refused_by;
+	struct exch_report *r;
+};
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if (flag == FTW_DP)
+		return rmdir(path) < 0 ? 0 : 0;
+	unlink(path);
+	return 0;
+}
+
+static void
+rm_tree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Quarantines left by an interrupted receive: site/q.* */
+static void
+sweep_quarantines(struct store *s)
+{
+	char *dir = xasprintf("%s/%s", s->root, SITE_DIR);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d) {
+		while ((de = readdir(d)) != NULL)
+			if (strncmp(de->d_name, "q.", 2) == 0) {
+				char *p = xasprintf("%s/%s", dir, de->d_name);
+
+				rm_tree(p);
+				free(p);
+			}
+		closedir(d);
+	}
+	free(dir);
+}
+
+/* An allowed path of a bundle's tree: 1 registry or header, 2 a
+ * document, 3 an archive; 0 not allowed.  appid gets the id. */
+static int
+path_kind(const char *path, char appid[APP_ID_LEN + 1])
+{
+	static const char *const top[] = { HEADER, "acks", "refused",
+		"trust.log", "units.yaml", NULL };
+	struct app_ref ref;
+	struct ceh_err sub;
+	char id[APP_ID_LEN + 1];
+	size_t l = strlen(path);
+	int kind;
+
+	if (str_in(path, top))
+		return 1;
+	if (strncmp(path, "apps/", 5) != 0 || (l != 5 + APP_ID_LEN + 5 &&
+	    l != 5 + APP_ID_LEN + 4))
+		return 0;
+	if (strcmp(path + 5 + APP_ID_LEN, ".yaml") == 0)
+		kind = 2;
+	else if (strcmp(path + 5 + APP_ID_LEN, ".zip") == 0)
+		kind = 3;
+	else
+		return 0;
+	memcpy(id, path + 5, APP_ID_LEN);
+	id[APP_ID_LEN] = '\0';
+	if (app_ref_parse(id, &ref, &sub) < 0)
+		return 0;
+	app_ref_format(&ref, appid);
+	return strcmp(appid, id) == 0 ? kind : 0;
+}
+
+static void
+add_entry(struct incoming *in, const char *oid, const char *path)
+{
+	in->v = xreallocarray(in->v, in->n + 1, sizeof(*in->v));
+	snprintf(in->v[in->n].oid, 41, "%.40s", oid);
+	in->v[in->n].path = xstrdup(path);
+	in->n++;
+}
+
+static const char *
+entry_oid(const struct incoming *in, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		if (strcmp(in->v[i].path, path) == 0)
+			return in->v[i].oid;
+	return NULL;
+}
+
+/* Check one entry of the tree: mode, type, path. */
+static int
+entry_check(struct incoming *in, const char *mode, const char *type,
+    const char *oid, const char *path, struct ceh_err *e)
+{
+	char appid[APP_ID_LEN + 1];
+
+	if (strcmp(mode, "100644") != 0 || strcmp(type, "blob") != 0)
+		return ceh_fail(e, CEH_EINPUT, _("the bundle holds '%s' as %s "
+		    "(mode %s): only plain files are allowed, no symbolic "
+		    "links, submodules or special files"), safe_echo(path),
+		    strcmp(mode, "120000") == 0 ? "a symbolic link" : type,
+		    mode);
+	if (!path_kind(path, appid))
+		return ceh_fail(e, CEH_EINPUT, _("the bundle holds '%s', a path "
+		    "a bundle of ceh never has"), safe_echo(path));
+	if (!git_oid_valid(oid))
+		return ceh_fail(e, CEH_EINPUT, _("the bundle's tree is damaged"));
+	add_entry(in, oid, path);
+	return 0;
+}
+
+/* The entries of the commit: all of them (ls-tree) or, with prev, what
+ * changed since (diff-tree). */
+static int
+list_entries(struct incoming *in, const char *prev, struct ceh_err *e)
+{
+	struct sbuf o = SBUF_INIT;
+	const char *ls[] = { "ls-tree", "-r", "-t", "-z", "--full-tree",
+		in->commit, NULL };
+	const char *diff[] = { "diff-tree", "-r", "-z", "--no-renames",
+		prev, in->commit, NULL };
+	char *p, *end;
+	int rc = -1;
+
+	if (git_ok(&in->q, prev[0] ? diff : ls, NULL, 0, &o, e) < 0)
+		goto out;
+	p = o.buf;
+	end = o.buf + o.len;
+	while (p && p < end) {
+		char mode[16], type[16], oid[64], *path, *z;
+
+		if (prev[0]) {
+			char m1[16], o1[64], status[8];
+
+			z = memchr(p, '\0', (size_t)(end - p));
+			if (z == NULL || sscanf(p, ":%15s %15s %63s %63s %7s",
+			    m1, mode, o1, oid, status) != 5)
+				break;
+			path = z + 1;
+			if ((z = memchr(path, '\0', (size_t)(end - path))) ==
+			    NULL)
+				break;
+			p = z + 1;
+			if (status[0] == 'D')
+				continue;
+			snprintf(type, sizeof(type), "%s",
+			    strcmp(mode, "040000") == 0 ? "tree" :
+			    strcmp(mode, "160000") == 0 ? "commit" : "blob");
+		} else {
+			z = memchr(p, '\0', (size_t)(end - p));
+			if (z == NULL)
+				break;
+			if (sscanf(p, "%15s %15s %63s", mode, type, oid) != 3 ||
+			    strchr(p, '\t') == NULL)
+				break;
+			path = strchr(p, '\t') + 1;
+			p = z + 1;
+			if (strcmp(type, "tree") == 0) {
+				if (strcmp(path, "apps") != 0 ||
+				    strcmp(mode, "040000") != 0) {
+					ceh_fail(e, CEH_EINPUT, _("the bundle "
+					    "holds a folder '%s', which a "
+					    "bundle of ceh never has"),
+					    safe_echo(path));
+					goto out;
+				}
+				continue;
+			}
+		}
+		if (entry_check(in, mode, type, oid, path, e) < 0)
+			goto out;
+	}
+	if (p != end && p != NULL) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's tree cannot be read"));
+		goto out;
+	}
+	rc = 0;
+out:
+	sb_release(&o);
+	return rc;
+}
+
+static int
+blob(struct incoming *in, const char *oid, size_t max, struct sbuf *out,
+    struct ceh_err *e)
+{
+	char type[16];
+
+	if (!in->batch_open) {
+		if (git_batch_open(&in->q, &in->batch, e) < 0)
+			return -1;
+		in->batch_open = 1;
+	}
+	if (git_batch_get(&in->batch, oid, max, type, out, e) < 0)
+		return -1;
+	if (strcmp(type, "blob") != 0)
+		return ceh_fail(e, CEH_EINPUT, _("object %s is a %s, not a file"),
+		    oid, type);
+	return 0;
+}
+
+/* Remove the lines of "SITE TAB UNIT TAB APPID ..." for (site, appid)
+ * from buf, or every line of site when appid is NULL. */
+static void
+lines_drop(struct sbuf *buf, const char *site, const char *appid)
+{
+	struct sbuf out = SBUF_INIT;
+	char *p = buf->buf, *end = buf->buf + buf->len;
+
+	while (p && p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char a[SITE_NAME_MAX + 1], id[APP_ID_LEN + 8];
+		int drop = tab_field(p, l, 0, a, sizeof(a)) == 0 &&
+		    strcmp(a, site) == 0 && (appid == NULL ||
+		    (tab_field(p, l, 2, id, sizeof(id)) == 0 &&
+		    strcmp(id, appid) == 0));
+
+		if (!drop && l > 0) {
+			sb_add(&out, p, l);
+			sb_addc(&out, '\n');
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	sb_release(buf);
+	*buf = out;
+}
+
+static void
+refuse(struct incoming *in, const char *appid, const char *employer,
+    const char *why)
+{
+	char clean[600];
+	size_t i;
+
+	snprintf(clean, sizeof(clean), "%s", why);
+	for (i = 0; clean[i]; i++)
+		if (clean[i] == '\t' || clean[i] == '\n')
+			clean[i] = ' ';
+	lines_drop(&in->refused, in->from, appid);
+	sb_addf(&in->refused, "%s\t%s\t%s\t%s\t%s\n", in->from, in->unit,
+	    appid, employer, clean);
+	in->r->refused++;
+	/* machine: the first word is for scripts */
+	say(in->r, "%s\trefused\t%s", appid, clean);
+}
+
+/* A trust.log of the bundle: taken when ours is a prefix of it and it
+ * verifies, rooted in our anchor. */
+static int
+take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
+    struct ceh_err *e)
+{
+	struct store *s = in->s;
+	struct sbuf theirs = SBUF_INIT;
+	struct store fake;
+	char *ours = NULL, *tdir = NULL;
+	size_t olen = 0;
+	struct ceh_err sub;
+	uint8_t pub[32];
+	int fd = -1, rc = -1;
+
+	if (blob(in, oid, 64 << 20, &theirs, e) < 0)
+		goto out;
+	if (read_file_at(s->rootfd, "trust.log", 64 << 20, &ours, &olen,
+	    &sub) < 0) {
+		if (sub.code != CEH_ENOTFOUND) {
+			*e = sub;
+			goto out;
+		}
+		ours = xstrdup("");
+	}
+	if (theirs.len <= olen) {
+		/* ours is as long: theirs must be a prefix of ours, or
+		 * the two registries diverged */
+		if (memcmp(ours, theirs.buf, theirs.len) != 0)
+			/* machine: the first two words */
+			say(in->r, "trust.log\tkept\t%s", _("the sender's "
+			    "registry of keys is not ours nor a part of it"));
+		rc = 0;
+		goto out;
+	}
+	if (memcmp(ours, theirs.buf, olen) != 0) {
+		/* machine: the first two words */
+		say(in->r, "trust.log\tkept\t%s", _("the sender's registry "
+		    "of keys does not continue ours"));
+		rc = 0;
+		goto out;
+	}
+	/* check it on its own: a store of just that trust.log */
+	tdir = xasprintf("%s/t", in->qdir);
+	if (mkdir(tdir, 0700) < 0 || (fd = open(tdir, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) < 0) {
+		ceh_fail_errno(e, _("cannot make %s"), tdir);
+		goto out;
+	}
+	if (atomic_write(fd, "trust.log", theirs.buf, theirs.len, e) < 0)
+		goto out;
+	memset(&fake, 0, sizeof(fake));
+	fake.rootfd = fd;
+	if (trust_anchor(&fake, pub, &sub) < 0 || memcmp(pub, anchor, 32)) {
+		trust_free(fake.trust);
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys %s"),
+		    sub.code ? sub.msg : "is rooted in another trust anchor");
+		goto out;
+	}
+	trust_free(fake.trust);
+	if (atomic_write(s->rootfd, "trust.log", theirs.buf, theirs.len,
+	    e) < 0)
+		goto out;
+	trust_free(s->trust);
+	s->trust = NULL;
+	/* machine: the first two words */
+	say(in->r, "trust.log\ttaken\t%s", tmp_fmt(_("%zu bytes more"),
+	    theirs.len - olen));
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(tdir);
+	free(ours);
+	sb_release(&theirs);
+	return rc;
+}
+
+/* units.yaml: taken when it keeps every unit of ours as it is and adds
+ * some. */
+static int
+take_units(struct incoming *in, const char *oid, struct ceh_err *e)
+{
+	struct store *s = in->s;
+	struct sbuf buf = SBUF_INIT;
+	struct units u;
+	size_t i;
+	int rc = -1;
+
+	memset(&u, 0, sizeof(u));
+	if (blob(in, oid, 64 << 20, &buf, e) < 0)
+		goto out;
+	if (units_parse(&u, buf.buf, buf.len, "bundle:units.yaml", e) < 0 ||
+	    units_check(&u, &s->codes, "bundle:units.yaml", e) < 0) {
+		ceh_err_prefix(e, _("the bundle's registry of units is refused"));
+		goto out;
+	}
+	for (i = 0; i < s->units.n; i++) {
+		const struct unit *a = &s->units.v[i];
+		const struct unit *b = units_find(&u, a->code);
+
+		if (b == NULL || b->kind != a->kind ||
+		    strcmp(b->parent, a->parent) != 0) {
+			/* machine: the first two words */
+			say(in->r, "units.yaml\tkept\t%s", tmp_fmt(_("the "
+			    "sender's registry of units changes %s"), a->code));
+			rc = 0;
+			goto out;
+		}
+	}
+	if (u.n > s->units.n) {
+		struct units old = s->units;
+
+		s->units = u;
+		memset(&u, 0, sizeof(u));
+		if (store_save_units(s, e) < 0) {
+			u = s->units;
+			s->units = old;
+			goto out;
+		}
+		/* machine: the first two words */
+		say(in->r, "units.yaml\ttaken\t%s", tmp_fmt(_("%zu unit(s) "
+		    "more"), s->units.n - old.n));
+		units_release(&old);
+	}
+	rc = 0;
+out:
+	units_release(&u);
+	sb_release(&buf);
+	return rc;
+}
+
+/* Is event k the same in both (so all before it are: the chain)? */
+static int
+same_upto(const struct application *a, const struct application *b,
+    size_t k)
+{
+	char ha[SHA256_HEX_LEN + 1], hb[SHA256_HEX_LEN + 1];
+
+	if (k == 0)
+		return 1;
+	chain_event_hash(a, k - 1, ha);
+	chain_event_hash(b, k - 1, hb);
+	return strcmp(ha, hb) == 0;
+}
+
+static int
+set_aside(struct incoming *in, const char *appid, const struct sbuf *doc,
+    const struct sbuf *zip, struct ceh_err *e)
+{
+	struct sbuf from = SBUF_INIT;
+	char name[APP_ID_LEN + 8];
+	int fd, rc = -1;
+
+	if ((fd = open_dir_at(in->s->rootfd, SITE_CONFLICTS, 1, e)) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%s.zip", appid);
+	if (zip && zip->len && atomic_write_at(fd, SITE_CONFLICTS, name,
+	    zip->buf, zip->len, e) < 0)
+		goto out;
+	snprintf(name, sizeof(name), "%s.from", appid);
+	sb_addf(&from, "site=%s\nunit=%s\ncommit=%s\n", in->from, in->unit,
+	    in->commit);
+	if (atomic_write_at(fd, SITE_CONFLICTS, name, from.buf, from.len,
+	    e) < 0)
+		goto out;
+	snprintf(name, sizeof(name), "%s.yaml", appid);
+	rc = atomic_write_at(fd, SITE_CONFLICTS, name, doc->buf, doc->len, e);
+out:
+	sb_release(&from);
+	close(fd);
+	return rc;
+}
+
+/* Check theirs and commit it in place of ours (or as new). */
+static int
+verify_theirs(struct store *s, const struct application *app,
+    struct ceh_err *e)
+{
+	if (trust_app_check(s, app, NULL, NULL, e) < 0) {
+		e->code = CEH_EINPUT;
+		return -1;
+	}
+	return exchange_flow_check(s, app, e);
+}
+
+/* The queue index (queue.h) stays a superset of the truth: the entry of
+ * the unit theirs waits at is made before the commit, the entry of the
+ * unit ours waited at removed after. */
+static int
+commit_theirs(struct store *s, struct person *p, int have_ours,
+    enum stage where, const char *old_wait,
+    const struct application *theirs, const struct sbuf *zip,
+    struct ceh_err *e)
+{
+	char name[40], at[48];
+
+	if (!have_ours)
+		where = theirs->stage;
+	if (theirs->stage == STAGE_REVIEW && queue_add(s, theirs->waiting_at,
+	    theirs->id, 1, e) < 0)
+		return -1;
+	if (zip && zip->len) {
+		snprintf(name, sizeof(name), "%s.zip", theirs->id +
+		    IDNUM_LEN + 1);
+		if (atomic_write_at(p->stagefd[where], person_folder(p, where,
+		    at, sizeof(at)), name, zip->buf, zip->len, e) < 0)
+			return -1;
+	}
+	if (app_commit(s, p, theirs, where, e) < 0)
+		return -1;
+	if (old_wait && old_wait[0] && (theirs->stage != STAGE_REVIEW ||
+	    strcmp(old_wait, theirs->waiting_at) != 0))
+		return queue_del(s, old_wait, theirs->id, e);
+	return 0;
+}
+
+static int
+one_app(struct incoming *in, const char *appid, const char *oid,
+    struct ceh_err *e)
+{
+	struct store *s = in->s;
+	struct sbuf doc = SBUF_INIT, zip = SBUF_INIT;
+	struct application theirs, ours;
+	struct app_ref ref;
+	struct person p;
+	struct ceh_err why;
+	enum stage where = STAGE_DRAFT;
+	char zpath[96], shown[96];
+	const char *zoid;
+	int have_ours = 0, rc = -1, opened = 0;
+
+	app_init(&theirs);
+	app_init(&ours);
+	memset(&p, 0, sizeof(p));
+	snprintf(shown, sizeof(shown), "bundle:apps/%s.yaml", appid);
+	snprintf(zpath, sizeof(zpath), "apps/%s.zip", appid);
+	if (blob(in, oid, DOC_MAX_BYTES, &doc, &why) < 0 ||
+	    doc_parse(&theirs, doc.buf, doc.len, shown, &s->rules,
+	    &why) < 0) {
+		refuse(in, appid, "", why.msg);
+		rc = 0;
+		goto out;
+	}
+	if (strcmp(theirs.id, appid) != 0) {
+		refuse(in, appid, "", _("its document names another "
+		    "application"));
+		rc = 0;
+		goto out;
+	}
+	if (verify_theirs(s, &theirs, &why) < 0) {
+		refuse(in, appid, theirs.a.unit, why.msg);
+		rc = 0;
+		goto out;
+	}
+	if ((zoid = entry_oid(in, zpath)) != NULL &&
+	    blob(in, zoid, EXCHANGE_ZIP_MAX, &zip, &why) < 0) {
+		refuse(in, appid, theirs.a.unit, why.msg);
+		rc = 0;
+		goto out;
+	}
+	if (app_ref_parse(appid, &ref, e) < 0 ||
+	    person_open(s, ref.idnum, 1, &p, e) < 0)
+		goto out;
+	opened = 1;
+	if (person_lock(s, &p, e) < 0)
+		goto out;
+	if (app_find(&p, ref.uniq, &where, &why) == 0) {
+		if (app_read(s, &p, where, ref.uniq, &ours, e) < 0)
+			goto out;
+		have_ours = 1;
+	} else if (why.code != CEH_ENOTFOUND) {
+		*e = why;
+		goto out;
+	}
+	if (have_ours) {
+		size_t k = ours.nhistory < theirs.nhistory ? ours.nhistory :
+		    theirs.nhistory;
+
+		if (!same_upto(&ours, &theirs, k)) {
+			if (set_aside(in, appid, &doc, &zip, e) < 0)
+				goto out;
+			in->r->diverged++;
+			/* machine: the first words are for scripts */
+			say(in->r, "%s\tdiverged\t%s", appid, tmp_fmt(_("ours is "
+			    "%s, theirs %s; theirs is set aside: ceh site "
+			    "resolve %s --keep-ours | --take-theirs"),
+			    app_status(&ours), app_status(&theirs), appid));
+			rc = 0;
+			goto out;
+		}
+		if (theirs.nhistory == ours.nhistory) {
+			in->r->same++;
+			lines_drop(&in->refused, in->from, appid);
+			rc = 0;
+			goto out;
+		}
+		if (theirs.nhistory < ours.nhistory) {
+			in->r->older++;
+			rc = 0;
+			goto out;
+		}
+	}
+	if (commit_theirs(s, &p, have_ours, where, have_ours &&
+	    ours.stage == STAGE_REVIEW ? ours.waiting_at : NULL, &theirs, &zip,
+	    e) < 0)
+		goto out;
+	lines_drop(&in->refused, in->from, appid);
+	in->r->taken++;
+	/* machine */
+	say(in->r, "%s\t%s\t%s", appid, have_ours ? "updated" : "new",
+	    app_status(&theirs));
+	rc = 0;
+out:
+	if (opened)
+		person_close(&p);
+	app_release(&theirs);
+	app_release(&ours);
+	sb_release(&doc);
+	sb_release(&zip);
+	return rc;
+}
+
+/* The receipts in the bundle for us: acknowledged commits, refusals. */
+static int
+take_receipts(struct incoming *in, struct ceh_err *e)
+{
+	struct site *st = in->st;
+	struct sbuf buf = SBUF_INIT;
+	const char *oid;
+	char *p, *end;
+	int rc = -1;
+
+	if ((oid = entry_oid(in, "acks")) != NULL) {
+		if (blob(in, oid, 16 << 20, &buf, e) < 0)
+			goto out;
+		for (p = buf.buf, end = buf.buf + buf.len; p && p < end; ) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			char site[SITE_NAME_MAX + 1], unit[64], c[64];
+			char bref[96], aref[96], tip[41], acked[41];
+			const char *line = p;
+
+			p = nl ? nl + 1 : NULL;
+			if (tab_field(line, l, 0, site, sizeof(site)) < 0 ||
+			    strcmp(site, st->name) != 0 ||
+			    tab_field(line, l, 1, unit, sizeof(unit)) < 0 ||
+			    !unit_code_valid(unit) ||
+			    tab_field(line, l, 2, c, sizeof(c)) < 0 ||
+			    !git_oid_valid(c))
+				continue;
+			snprintf(bref, sizeof(bref), "refs/heads/to/%s", unit);
+			snprintf(aref, sizeof(aref), "refs/acked/%s", unit);
+			if (site_ref(st, bref, tip, e) < 0 ||
+			    site_ref(st, aref, acked, e) < 0)
+				goto out;
+			if (!tip[0] || site_is_ancestor(&st->git, c, tip, e) != 1)
+				continue;
+			if (acked[0] && site_is_ancestor(&st->git, acked, c, e) != 1)
+				continue;
+			if (strcmp(acked, c) != 0 &&
+			    site_update_ref(st, aref, c, e) < 0)
+				goto out;
+		}
+	}
+	if ((oid = entry_oid(in, "refused")) != NULL) {
+		if (blob(in, oid, 16 << 20, &buf, e) < 0)
+			goto out;
+		lines_drop(&in->refused_by, in->from, NULL);
+		for (p = buf.buf, end = buf.buf + buf.len; p && p < end; ) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			char site[SITE_NAME_MAX + 1];
+
+			if (tab_field(p, l, 0, site, sizeof(site)) == 0 &&
+			    strcmp(site, st->name) == 0 && l < 2000 &&
+			    utf8_valid(p, l) &&
+			    memchr(p, '\0', l) == NULL) {
+				sb_addf(&in->refused_by, "%s\t", in->from);
+				sb_add(&in->refused_by, p + strlen(site) + 1,
+				    l - strlen(site) - 1);
+				sb_addc(&in->refused_by, '\n');
+			}
+			p = nl ? nl + 1 : NULL;
+		}
+	}
+	rc = 0;
+out:
+	sb_release(&buf);
+	return rc;
+}
+
+/* Move the quarantine's packs into the repository: .pack before .idx,
+ * so git never sees an index without its pack. */
+static int
+migrate_packs(struct incoming *in, struct ceh_err *e)
+{
+	char *qp = xasprintf("%s/pack", in->qdir);
+	char *mp = xasprintf("%s/objects/pack", in->st->git.gitdir);
+	static const char *const order[] = { ".pack", ".rev", ".idx" };
+	DIR *d;
+	struct dirent *de;
+	size_t k;
+	int rc = 0;
+
+	mkdir(mp, 0700);
+	for (k = 0; k < 3 && rc == 0; k++) {
+		if ((d = opendir(qp)) == NULL)
+			break;
+		while ((de = readdir(d)) != NULL) {
+			size_t l = strlen(de->d_name), ol = strlen(order[k]);
+			char *a, *b;
+
+			if (l <= ol || strcmp(de->d_name + l - ol, order[k]))
+				continue;
+			a = xasprintf("%s/%s", qp, de->d_name);
+			b = xasprintf("%s/%s", mp, de->d_name);
+			if (rename(a, b) < 0 && errno != EEXIST)
+				rc = ceh_fail_errno(e, _("cannot move %s"), a);
+			free(a);
+			free(b);
+		}
+		closedir(d);
+	}
+	free(qp);
+	free(mp);
+	return rc;
+}
+
+static long long
+exchange_max(void)
+{
+	const char *v = getenv("CEH_EXCHANGE_MAX");
+	long n;
+
+	if (v && parse_long(v, &n) == 0 && n > 0)
+		return n;
+	return EXCHANGE_MAX_BYTES;
+}
+
+/* git bundle verify and list-heads: the one head to/UNIT. */
+static int
+bundle_check(struct incoming *in, const char *path, struct ceh_err *e)
+{
+	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
+	const char *verify[] = { "bundle", "verify", path, NULL };
+	const char *heads[] = { "bundle", "list-heads", path, NULL };
+	char oid[64], ref[128], extra;
+	int status, rc = -1;
+	char *nl;
+
+	if (git_run(&in->st->git, verify, NULL, 0, NULL, &err, &status,
+	    e) < 0)
+		goto out;
+	if (status != 0) {
+		const char *m = sb_str(&err);
+
+		if (strstr(m, "prerequisite") || strstr(m, "requires"))
+			ceh_fail(e, CEH_ESTATE, _("'%s' continues a bundle this "
+			    "site has not received: receive the earlier "
+			    "bundles first, or ask the sender for a full one "
+			    "(ceh send --full)"), path);
+		else {
+			if ((nl = strchr(m, '\n')) != NULL)
+				*nl = '\0';
+			ceh_fail(e, CEH_EINPUT, _("'%s' is damaged or not a "
+			    "bundle (git: %s)"), path, m[0] ? m : "refused");
+		}
+		goto out;
+	}
+	if (git_ok(&in->st->git, heads, NULL, 0, &out, e) < 0)
+		goto out;
+	if (sscanf(sb_str(&out), "%63s %127s%c", oid, ref, &extra) != 3 ||
+	    extra != '\n' || out.len != strlen(oid) + strlen(ref) + 2 ||
+	    !git_oid_valid(oid) || strncmp(ref, "refs/heads/to/", 14) != 0 ||
+	    !unit_code_valid(ref + 14)) {
+		ceh_fail(e, CEH_EINPUT, _("'%s' is a git bundle but not one of "
+		    "ceh: it must hold exactly one branch to/UNIT"), path);
+		goto out;
+	}
+	snprintf(in->commit, sizeof(in->commit), "%s", oid);
+	snprintf(in->unit, sizeof(in->unit), "%.40s", ref + 14);
+	rc = 0;
+out:
+	sb_release(&out);
+	sb_release(&err);
+	return rc;
+}
+
+static int
+read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
+{
+	struct sbuf o = SBUF_INIT, h = SBUF_INIT;
+	const char *ls[] = { "ls-tree", in->commit, "--", HEADER, NULL };
+	char mode[16], type[16], oid[64], *from = NULL, *to = NULL, *an = NULL;
+	int rc = -1;
+
+	if (git_ok(&in->q, ls, NULL, 0, &o, e) < 0)
+		goto out;
+	if (sscanf(sb_str(&o), "%15s %15s %63s", mode, type, oid) != 3 ||
+	    strcmp(mode, "100644") != 0 || strcmp(type, "blob") != 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle has no header "
+		    "(ceh-bundle): it was not made by ceh send"));
+		goto out;
+	}
+	if (blob(in, oid, 1 << 16, &h, e) < 0)
+		goto out;
+	from = field(h.buf, "from");
+	to = field(h.buf, "to");
+	an = field(h.buf, "anchor");
+	if (strncmp(h.buf, HEADER_FORM "\n", strlen(HEADER_FORM) + 1) != 0 ||
+	    !from || !to || !an || !site_name_valid(from)) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's header is damaged"));
+		goto out;
+	}
+	if (strcmp(to, in->unit) != 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's header names unit %s "
+		    "but its branch %s"), safe_echo(to), in->unit);
+		goto out;
+	}
+	if (strcmp(an, anchor) != 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle comes from an unknown "
+		    "site '%s': it believes another trust anchor (%.16s, "
+		    "ours is %.16s)"), from, safe_echo(an), anchor);
+		goto out;
+	}
+	if (strcmp(from, in->st->name) == 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle was sent by this site "
+		    "(%s) itself"), from);
+		goto out;
+	}
+	snprintf(in->from, sizeof(in->from), "%s", from);
+	rc = 0;
+out:
+	free(from);
+	free(to);
+	free(an);
+	sb_release(&o);
+	sb_release(&h);
+	return rc;
+}
+
+int
+exchange_receive(struct store *s, struct site *st, const char *path,
+    struct exch_report *r, struct ceh_err *e)
+{
+	struct incoming in;
+	struct lock lk = { -1 };
+	struct stat sb;
+	char head[20], anchor[SHA256_HEX_LEN + 1], inref[160];
+	uint8_t pub[32];
+	const char *unb[] = { "bundle", "unbundle", path, NULL };
+	size_t i;
+	ssize_t got;
+	int fd, rc = -1;
+
+	memset(&in, 0, sizeof(in));
+	in.s = s;
+	in.st = st;
+	in.r = r;
+	/* bounded before anything is unpacked */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? ceh_fail(e, CEH_ENOTFOUND,
+		    _("no file '%s'"), path) : ceh_fail_errno(e, _("cannot read "
+		    "'%s'"), path);
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is not a file"), path);
+	}
+	if ((long long)sb.st_size > exchange_max()) {
+		close(fd);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is %lld bytes, more than "
+		    "the %lld a bundle may have"), path,
+		    (long long)sb.st_size, exchange_max());
+	}
+	got = read(fd, head, sizeof(head));
+	close(fd);
+	if (got < 16 || (memcmp(head, "# v2 git bundle\n", 16) != 0 &&
+	    memcmp(head, "# v3 git bundle\n", 16) != 0))
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is not a bundle made by "
+		    "ceh send"), path);
+	if (site_anchor(s, st, pub, anchor, e) < 0)
+		return -1;
+	if (store_lock(s, &lk, e) < 0)
+		return -1;
+	sweep_quarantines(s);
+	if (bundle_check(&in, path, e) < 0)
+		goto out;
+	in.qdir = xasprintf("%s/q.XXXXXX", st->git.gitdir);
+	if (mkdtemp(in.qdir) == NULL) {
+		ceh_fail_errno(e, _("cannot make a quarantine in the site"));
+		goto out;
+	}
+	git_quarantine(&st->git, in.qdir, &in.q);
+	if (git_ok(&in.q, unb, NULL, 0, NULL, e) < 0) {
+		char *m = strstr(e->msg, "): "), said[sizeof(e->msg)];
+
+		snprintf(said, sizeof(said), "%s", m ? m + 3 : "refused");
+		ceh_fail(e, CEH_EINPUT, _("'%s' is damaged or not a bundle "
+		    "(git: %s)"), path, said);
+		goto out;
+	}
+	if (read_header(&in, anchor, e) < 0)
+		goto out;
+	snprintf(r->from, sizeof(r->from), "%s", in.from);
+	snprintf(inref, sizeof(inref), "refs/in/%s/%s", in.from, in.unit);
+	if (site_ref(st, inref, in.prev, e) < 0)
+		goto out;
+	if (in.prev[0]) {
+		int a = site_is_ancestor(&in.q, in.commit, in.prev, e);
+
+		if (a < 0)
+			goto out;
+		if (a == 1) {
+			r->nothing_new = 1;
+			rc = 0;
+			goto out;
+		}
+		if (site_is_ancestor(&in.q, in.prev, in.commit, e) != 1)
+			in.prev[0] = '\0';
+	}
+	if (list_entries(&in, in.prev, e) < 0)
+		goto out;
+	if (site_state_read(st, "refused", &in.refused, e) < 0 ||
+	    site_state_read(st, "refused-by", &in.refused_by, e) < 0)
+		goto out;
+	/* the registry first: the applications are checked against it */
+	for (i = 0; i < in.n; i++)
+		if (strcmp(in.v[i].path, "trust.log") == 0 &&
+		    take_trust(&in, in.v[i].oid, pub, e) < 0)
+			goto out;
+	for (i = 0; i < in.n; i++)
+		if (strcmp(in.v[i].path, "units.yaml") == 0 &&
+		    take_units(&in, in.v[i].oid, e) < 0)
+			goto out;
+	for (i = 0; i < in.n; i++) {
+		char appid[APP_ID_LEN + 1];
+
+		if (path_kind(in.v[i].path, appid) != 2)
+			continue;
+		r->apps++;
+		if (one_app(&in, appid, in.v[i].oid, e) < 0)
+			goto out;
+	}
+	if (migrate_packs(&in, e) < 0 || take_receipts(&in, e) < 0 ||
+	    site_state_write(st, "refused", in.refused.buf ? in.refused.buf :
+	    "", in.refused.len, e) < 0 ||
+	    site_state_write(st, "refused-by", in.refused_by.buf ?
+	    in.refused_by.buf : "", in.refused_by.len, e) < 0)
+		goto out;
+	/* a bundle with refusals is not acknowledged: the receipt stays at
+	 * the last one taken whole, so the sender sends the rest again and
+	 * a forged bundle never stands in for the sender's own */
+	if (r->refused == 0 && site_update_ref(st, inref, in.commit, e) < 0)
+		goto out;
+	rc = 0;
+	if (r->refused)
+		rc = ceh_fail(e, CEH_EINPUT, _("%ld application(s) of the bundle "
+		    "refused"), r->refused);
+	else if (r->diverged)
+		rc = ceh_fail(e, CEH_ESTATE, _("%ld application(s) diverged: "
+		    "theirs are set aside under conflicts/"), r->diverged);
+out:
+	if (in.batch_open)
+		git_batch_close(&in.batch);
+	if (in.qdir) {
+		rm_tree(in.qdir);
+		free(in.qdir);
+	}
+	git_close(&in.q);
+	for (i = 0; i < in.n; i++)
+		free(in.v[i].path);
+	free(in.v);
+	sb_release(&in.refused);
+	sb_release(&in.refused_by);
+	lock_release(&lk);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Resolve. */
+
+int
+exchange_resolve(struct store *s, struct site *st, const char *appid,
+    int take_theirs, struct ceh_err *e)
+{
+	struct app_ref ref;
+	struct app_handle h;
+	struct application theirs;
+	struct sbuf zip = SBUF_INIT;
+	char name[APP_ID_LEN + 8], *buf = NULL, *zbuf = NULL;
+	size_t len, zlen;
+	struct ceh_err sub;
+	struct lock lk = { -1 };
+	int fd = -1, rc = -1;
+
+	(void)st;
+	app_handle_init(&h);
+	app_init(&theirs);
+	if (app_ref_parse(appid, &ref, e) < 0)
+		return -1;
+	if (store_lock(s, &lk, e) < 0)
+		return -1;
+	if ((fd = open_dir_at(s->rootfd, SITE_CONFLICTS, 0, &sub)) < 0) {
+		ceh_fail(e, CEH_ENOTFOUND, _("no conflict for %s"), appid);
+		goto out;
+	}
+	snprintf(name, sizeof(name), "%s.yaml", appid);
+	if (read_file_at(fd, name, DOC_MAX_BYTES, &buf, &len, &sub) < 0) {
+		if (sub.code == CEH_ENOTFOUND)
+			ceh_fail(e, CEH_ENOTFOUND, _("no conflict for %s"),
+			    appid);
+		else
+			*e = sub;
+		goto out;
+	}
+	if (take_theirs) {
+		if (doc_parse(&theirs, buf, len, name, &s->rules, e) < 0 ||
+		    verify_theirs(s, &theirs, e) < 0)
+			goto out;
+		if (app_open(s, appid, 1, &h, e) < 0)
+			goto out;
+		snprintf(name, sizeof(name), "%s.zip", appid);
+		if (read_file_at(fd, name, EXCHANGE_ZIP_MAX, &zbuf, &zlen,
+		    &sub) == 0)
+			sb_add(&zip, zbuf, zlen);
+		if (commit_theirs(s, &h.p, 1, h.folder, h.app.stage ==
+		    STAGE_REVIEW ? h.app.waiting_at : NULL, &theirs, &zip,
+		    e) < 0)
+			goto out;
+	}
+	{
+		static const char *const ext[] = { ".zip", ".from", ".yaml" };
+		size_t i;
+
+		for (i = 0; i < 3; i++) {
+			snprintf(name, sizeof(name), "%s%s", appid, ext[i]);
+			if (unlinkat(fd, name, 0) < 0 && errno != ENOENT) {
+				ceh_fail_errno(e, _("cannot remove conflicts/%s"),
+				    name);
+				goto out;
+			}
+		}
+		if (fsync_dir(fd, SITE_CONFLICTS, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(zbuf);
+	sb_release(&zip);
+	app_release(&theirs);
+	app_close(&h);
+	lock_release(&lk);
+	return rc;
+}
