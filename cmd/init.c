@@ -16,9 +16,8 @@ CMD_FN(init)
 	};
 	struct ceh_err e;
 	char *path, *data;
-	/* unsigned until the signed workflow is complete everywhere (slips,
-	 * reports and examples): --signed asks for a signed store */
-	int ch, rc, unsigned_store = 1;
+	/* secure by default (ceh-trust(7)): signed unless --unsigned */
+	int ch, rc, unsigned_store = 0;
 
 	(void)s;
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {

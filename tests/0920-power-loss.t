@@ -14,7 +14,7 @@ if [ ! -f "$OPLOG_LIB" ]; then
 	echo "1..0 # SKIP $OPLOG_LIB not built (make check builds it)"
 	exit 0
 fi
-ceh init >/dev/null && mk_units || { echo "1..1"; echo "not ok 1 - setup"; exit 1; }
+ceh init --signed >/dev/null && mk_units || { echo "1..1"; echo "not ok 1 - setup"; exit 1; }
 sed -i 's/^  required: true$/  required: false/' "$CEH_STORE/store.yaml"
 sync
 export OPLOG_LIB CEH_ROOT CEH_NOW=1790000000
