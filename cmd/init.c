@@ -64,9 +64,8 @@ CMD_FN(init)
 	};
 	struct ceh_err e;
 	char *path, *data;
-	/* unsigned until the signed workflow is complete everywhere (slips,
-	 * reports and examples): --signed asks for a signed store */
-	int ch, rc, unsigned_store = 1, gave_unsigned = 0;
+	/* secure by default (ceh-trust(7)): signed unless --unsigned */
+	int ch, rc, unsigned_store = 0, gave_unsigned = 0;
 	const char *site = NULL, *trust = NULL;
 
 	(void)s;

@@ -30,6 +30,7 @@ refused() {
 }
 
 EMP=91430100MA4L12345A
+# --unsigned: about evidence files; its one decision, submit, needs no key here
 ceh init --unsigned >/dev/null
 ceh unit add 91430000MA4L00001D --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 >/dev/null
 ceh unit add $EMP --name 湖南建工集团有限公司 --kind employer --region 湖南省省本级 >/dev/null

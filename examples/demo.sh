@@ -8,6 +8,15 @@
 # created there and kept, so you can keep exploring:
 #   CEH_STORE=./demo-store ./ceh list
 #
+# The store is signed (ceh-trust(7)), as every new store is: each unit of
+# the tour makes a key pair, the agency's public key is the trust anchor
+# and the agency certifies the other units' keys.  The private keys are
+# never in the store: they are in the tour's own key folder
+# ($XDG_CONFIG_HOME/ceh/keys, with XDG_CONFIG_HOME set to a temporary
+# directory, or to DIR.keys when the store is kept; yours is not touched).
+# Here one key folder holds every unit's key; examples/four-roles.sh gives
+# each organisation its own.
+#
 # The tour is in numbered sections; later features append their own
 # sections at the end (see the marker there), using the same helpers:
 #   say TEXT...   print a heading
@@ -20,19 +29,22 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 [ -x "$CEH_BIN" ] || { echo "demo.sh: no ceh binary at $CEH_BIN (run make first)" >&2; exit 1; }
 export CEH_DATADIR="${CEH_DATADIR:-$root/data}"
 export CEH_USER="${CEH_USER:-demo}"
-unset CEH_FAULT CEH_CRASH CEH_NOW 2>/dev/null || true
+unset CEH_FAULT CEH_CRASH CEH_NOW CEH_KEY 2>/dev/null || true
 
 if [ $# -ge 1 ]; then
 	CEH_STORE=$1
+	XDG_CONFIG_HOME=${1%/}.keys
 	keep_store=1
 else
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/ceh-demo.XXXXXX")
 	CEH_STORE=$tmp/store
+	XDG_CONFIG_HOME=$tmp/config
 	keep_store=0
 fi
-export CEH_STORE
+export CEH_STORE XDG_CONFIG_HOME
 ids=$(mktemp "${TMPDIR:-/tmp}/ceh-demo-ids.XXXXXX")
-trap 'rm -f "$ids"; [ "$keep_store" = 1 ] || rm -rf "${tmp:-}"' EXIT
+other=$(mktemp -d "${TMPDIR:-/tmp}/ceh-demo-unsigned.XXXXXX")
+trap 'rm -f "$ids"; rm -rf "$other"; [ "$keep_store" = 1 ] || rm -rf "${tmp:-}"' EXIT
 
 ceh() { "$CEH_BIN" "$@"; }
 say() { printf '\n==> %s\n' "$*"; }
@@ -56,6 +68,8 @@ run_keep() {
 	keep "$_name" "$(printf '%s\n' "$_out" | tail -n 1)"
 }
 app_of() { awk -v n="$1" '$1 == n { print $2 }' "$ids"; }
+# pub UNIT: the public line of the unit's key (in the key folder)
+pub() { ceh key show --unit "$1" | head -n 1; }
 
 # Units used by the tour: the provincial HR department (agency), the
 # provincial housing department (supervisor) with a sub-supervisor, and
@@ -68,17 +82,25 @@ EMP2=91430100MA4L222221
 EMP3=91350100M000100Y43
 
 # ---------------------------------------------------------------------------
-say "1. Create a store (ceh init; --unsigned: this tour uses no keys, see examples/four-roles.sh) in $CEH_STORE"
-run init --unsigned
+say "1. Create a store (ceh init; signed, the default) in $CEH_STORE"
+run init
 
 # ---------------------------------------------------------------------------
-say "2. Register units: agency, supervisors, employers (ceh unit add)"
-run unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000
+say "2. Every unit makes its key pair (ceh key generate); the private key stays in its key folder"
+for u in $AGENCY $SUP1 $SUP2 $EMP1 $EMP2 $EMP3; do
+	run key generate --unit $u
+done
+say "Register units: agency, supervisors, employers (ceh unit add); the agency's public key is the store's trust anchor"
+run unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 --public-key "$(pub $AGENCY)"
 run unit add $SUP1 --name 湖南省住房和城乡建设厅 --kind supervisor --region 湖南省省本级
 run unit add $SUP2 --name 省建设工程质量安全监督总站 --kind supervisor --parent $SUP1 --region 湖南省省本级
 run unit add $EMP1 --name 湖南建工集团有限公司 --kind employer --parent $SUP2 --region 湖南省省本级
 run unit add $EMP2 --name 长沙市规划设计院 --kind employer --parent $SUP1 --region 长沙市
 run unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --region 长沙市
+say "The agency certifies every other unit's public key (ceh unit certify); no decision is taken without a key"
+for u in $SUP1 $SUP2 $EMP1 $EMP2 $EMP3; do
+	run unit certify $u --as $AGENCY --public-key "$(pub $u)"
+done
 run unit list
 say "A unit's review chain runs up to the agency of its region"
 run unit show $EMP1
@@ -153,7 +175,7 @@ run attach "$a" --extract "$ev/review"
 rm -rf "$ev"
 
 # ---------------------------------------------------------------------------
-say "7. The review workflow (see ceh-workflow(7)): submit (提交) to the employer"
+say "7. The review workflow (see ceh-workflow(7)): submit (提交) to the employer, signed with its key"
 run submit "$a"
 run submit "$b"
 run submit "$c"
@@ -177,7 +199,9 @@ ceh list --at $AGENCY --format tsv | tail -n +2 | cut -f1 | run review --as $AGE
 say "Every decision is in the history (ceh log), oldest first"
 run log "$a"
 run list
-say "And the store checks out (ceh fsck)"
+say "Who signed what: every event chained, every decision signed by its unit's certified key (ceh verify)"
+run verify "$a"
+say "And the store checks out, every chain and signature (ceh fsck)"
 run fsck
 
 # ---------------------------------------------------------------------------
@@ -201,23 +225,35 @@ say "The hours on record for a person (ceh records)"
 run records --id 43010219850312123X --year 2024
 
 # ---------------------------------------------------------------------------
-# Trust (ceh-trust(7)): this tour's store was made --unsigned; the agency
-# makes it signed.  Its private key stays outside the store (a temporary
-# file here; normally the agency's key folder, see ceh-key(1)).
-# (examples/reports.sh goes on deciding in this store without keys: it
-# sets CEH_DEMO_UNSIGNED=1 to keep the store unsigned.)
-if [ "${CEH_DEMO_UNSIGNED:-0}" != 1 ]; then
-	keys=$(mktemp -d "${TMPDIR:-/tmp}/ceh-demo-keys.XXXXXX")
-	say "Make the store signed (ceh migrate): the agency's key becomes the trust anchor"
-	run key generate --unit $AGENCY --key "$keys/agency.key"
-	run migrate --as $AGENCY --key "$keys/agency.key" --public-key "$(ceh key show --key "$keys/agency.key" | head -n 1)"
-	say "Who signed what (ceh verify)"
-	run verify "$(app_of zhang)"
-	rm -rf "$keys"
-fi
+# Trust (ceh-trust(7)): a store made with --unsigned, for a single office
+# that wants no keys, says so; ceh migrate makes it signed.  (A second,
+# temporary store: this tour's own is signed from the start.)
+say "A store made with ceh init --unsigned decides without keys, and says its decisions are unsigned"
+# u ARGS...: ceh in that store, with an empty key folder
+u() { XDG_CONFIG_HOME=$other/no-keys "$CEH_BIN" --store "$other/store" "$@"; }
+printf '$ ceh --store %s init --unsigned\n' "$other/store"
+u init --unsigned
+u unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 >/dev/null
+u unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --region 长沙市 >/dev/null
+printf '%%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' > "$other/证书.pdf"
+w=$(u apply --id 430602197811307899 --name 李四 --ethnicity 汉族 --unit $EMP3 \
+    --unit-nature 民营企业 --title-level 正高级 --phone 13912345678 \
+    --series 工程 --specialty 岩土工程 --region 430100)
+u add-year "$w" --year 2023 --pro-subject 岩土工程前沿 --pro-hours 70 --pro-form 培训班 >/dev/null
+u attach "$w" --year 2023 "$other/证书.pdf" >/dev/null
+say "   Its units are registered without keys; 李四 applies and the employer approves, no key anywhere"
+printf '$ ceh submit %s\n' "$w"; u submit "$w"
+printf '$ ceh review --as %s --approve %s\n' $EMP3 "$w"; u review --as $EMP3 --approve "$w"
+printf '$ ceh show %s | grep 签名\n' "$w"; u show "$w" | grep '^签名'
+printf '$ ceh fsck\n'; u fsck 2>&1
+say "The agency makes it signed (ceh migrate): its key becomes the trust anchor; the history so far is kept, marked unsigned"
+run --store "$other/store" migrate --as $AGENCY --public-key "$(pub $AGENCY)"
+run --store "$other/store" verify "$w"
+run --store "$other/store" fsck 2>&1
 
 say "Done.  The store is plain files:"
 (cd "$CEH_STORE" && find . -name .lock -prune -o -type f -print | LC_ALL=C sort | sed 's/^/    /')
 if [ "$keep_store" = 1 ]; then
-	echo "It is kept in $CEH_STORE: try CEH_STORE=$CEH_STORE $CEH_BIN list"
+	echo "It is kept in $CEH_STORE, the units' keys in $XDG_CONFIG_HOME/ceh/keys:"
+	echo "try CEH_STORE=$CEH_STORE $CEH_BIN list (to decide: XDG_CONFIG_HOME=$XDG_CONFIG_HOME too)"
 fi

@@ -34,6 +34,7 @@ run_rc() {
 	echo "(exit status $_rc)"
 }
 
+# --unsigned: records are imported and read, no decision is taken here
 ceh init --unsigned >/dev/null
 EMP=91430100MA4L12345A
 ceh unit add 91430000MA4L00001D --name 湖南省人力资源和社会保障厅 --kind agency --region 430000 >/dev/null

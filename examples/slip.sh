@@ -38,6 +38,8 @@ EMP=91430100MA4L12345A
 ID=43010219850312123X
 
 say "A store, the provincial HR department and one first-level employer"
+# --unsigned: first the store's own verification codes, then the agency's
+# signature added with --key (a signed store signs every slip: demo.sh)
 ceh init --unsigned >/dev/null
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"  # no evidence files in this example
 ceh unit add $AGENCY --name 湖南省人力资源和社会保障厅 --kind agency --region 430000

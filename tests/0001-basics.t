@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 ceh help > "$T/help"
 cmds=$(sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' "$T/help")
-plan $((22 + 3 * $(echo "$cmds" | wc -w)))
+plan $((26 + 3 * $(echo "$cmds" | wc -w)))
 expect_code 0 "ceh --help exits 0" ceh --help
 like "$T/out" '^  apply ' "help lists apply"
 expect_code 0 "ceh --version" ceh --version
@@ -19,6 +19,10 @@ expect_code 0 "init creates a store" ceh init
 ok "store.yaml exists" test -f "$CEH_STORE/store.yaml"
 ok "secret is readable by its owner only" sh -c "[ \$(stat -c %a '$CEH_STORE/secret') = 600 ]"
 expect_code 4 "init refuses an existing store" ceh init
+ok "a new store is signed by default (ceh-trust(7))" grep -qx 'trust: signed' "$CEH_STORE/store.yaml"
+expect_code 0 "init --unsigned" ceh --store "$T/u" init --unsigned
+ok "makes an unsigned store" grep -qx 'trust: unsigned' "$T/u/store.yaml"
+expect_code 0 "init --signed is accepted (the default, explicit)" ceh --store "$T/s" init --signed
 expect_code 0 "help COMMAND works without a store" sh -c 'CEH_STORE=/nonexistent ceh help apply'
 
 # every command: --help and a usage error need no store

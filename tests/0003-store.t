@@ -17,13 +17,13 @@ expect_code 0 "the default store is used by other commands" \
     env -u CEH_STORE -u XDG_DATA_HOME HOME="$T/home" ceh unit add $AGENCY --name 人社厅 --kind agency
 ok "unit went into the default store" grep -q $AGENCY "$T/home/.local/share/ceh/units.yaml"
 expect_code 0 "XDG_DATA_HOME moves the default" \
-    env -u CEH_STORE XDG_DATA_HOME="$T/xdg" HOME="$T/home" ceh init
+    env -u CEH_STORE XDG_DATA_HOME="$T/xdg" HOME="$T/home" ceh init --unsigned
 ok "store at \$XDG_DATA_HOME/ceh" test -f "$T/xdg/ceh/store.yaml"
 expect_code 0 "CEH_STORE beats XDG_DATA_HOME" \
-    env CEH_STORE="$T/env" XDG_DATA_HOME="$T/xdg" ceh init
+    env CEH_STORE="$T/env" XDG_DATA_HOME="$T/xdg" ceh init --unsigned
 ok "store at \$CEH_STORE" test -f "$T/env/store.yaml"
 expect_code 0 "--store beats CEH_STORE" \
-    env CEH_STORE="$T/env" ceh --store "$T/opt" init
+    env CEH_STORE="$T/env" ceh --store "$T/opt" init --unsigned
 ok "store at --store" test -f "$T/opt/store.yaml"
 expect_code 0 "unit add through --store" \
     env CEH_STORE="$T/env" ceh --store "$T/opt" unit add $SUP1 --name 住建厅 --kind supervisor
@@ -41,7 +41,7 @@ expect_code 0 "help mentions the default" ceh help
 like "$T/out" 'XDG_DATA_HOME' "help names XDG_DATA_HOME"
 
 # --- a store to break ----------------------------------------------------
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 A=$(apply_std $ID1)
 B=$(apply_std $ID2 --name 李四)

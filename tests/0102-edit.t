@@ -2,7 +2,7 @@
 # ceh edit: change the applicant's details of a draft.
 . "$(dirname "$0")/lib.sh"
 plan 37
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 A=$(apply_std $ID1)
 shard=$(printf %s $ID1 | cut -c15-17)

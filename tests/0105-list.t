@@ -3,7 +3,7 @@
 # Chinese table alignment by display width.
 . "$(dirname "$0")/lib.sh"
 plan 46
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 
 expect_code 0 "list of an empty store" ceh list --format csv

@@ -7,7 +7,7 @@
 # --replace.
 . "$(dirname "$0")/lib.sh"
 plan 24
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 A=$(apply_std $ID1)
 B=$(ceh apply --id $ID2 --name 李四 --ethnicity 汉族 --unit $EMP2 --unit-nature 事业单位 \

@@ -3,7 +3,7 @@
 # withdrawal allowed only at the first reviewer before any decision.
 . "$(dirname "$0")/lib.sh"
 plan 55
-ceh init >/dev/null && mk_units || exit 1
+ceh init --signed >/dev/null && mk_units || exit 1
 yr() { ceh add-year "$1" --year "${2:-2023}" --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 stage_of() { ls "$CEH_STORE"/people/*/*/*/"${1#*-}.yaml" | awk -F/ '{print $(NF-1)}'; }
 qfile() { echo "$CEH_STORE/queues/$1/$2"; }

@@ -4,7 +4,7 @@
 # approved twice.  Every refusal: exit code, message, store unchanged.
 . "$(dirname "$0")/lib.sh"
 plan 67
-ceh init >/dev/null && mk_units || exit 1
+ceh init --signed >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 yr() { ceh add-year "$1" --year "$2" --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 # refused CODE MSG REGEX CMD...: exit code, stderr matching, store unchanged

@@ -3,7 +3,7 @@
 # mapping, every refusal, duplicates, conflicts, --dry-run, --rejects.
 . "$(dirname "$0")/lib.sh"
 plan 109
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 H=证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号
 P1=湖南大学继续教育学院
 P2=湖南省专业技术人员继续教育网络平台

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 plan 30
 GEN="$CEH_ROOT/tests/bench/gen-records.py"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 FAULTS=checksum,name,hours,subject,columns
 
 # rejected_lines FILE-BASENAME < stderr: the line numbers reported
@@ -38,7 +38,7 @@ for v in "utf-8-sig --crlf" "gb18030 --crlf" "gb18030"; do
 	enc=$1
 	shift
 	export CEH_STORE="$T/store-$enc-$#"
-	ceh init >/dev/null
+	ceh init --unsigned >/dev/null
 	python3 "$GEN" --rows 600 --seed 7 --bad-rate 0.2 --faults $FAULTS \
 	    --encoding $enc "$@" -o "$T/x.csv"
 	expect_code 1 "$enc $*: import" ceh import "$T/x.csv"
@@ -52,7 +52,7 @@ done
 # (a fresh store: the generator numbers records from 1 for any seed, so
 # the same numbers with other content would be conflicts)
 export CEH_STORE="$T/store-q"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 python3 "$GEN" --rows 400 --seed 3 --bad-rate 0.4 --faults quoted --crlf \
     --fault-log "$T/q.txt" -o "$T/q.csv"
 python3 - "$T/q.csv" > "$T/qwant" <<'PY'

@@ -22,7 +22,7 @@ mkfile "$T/a.csv" $ID1 张三 A 150
 mkfile "$T/b.csv" $ID2 李四 B 3
 
 # 1. a damaged shard
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 expect_code 0 "import 150 records of one person" ceh import "$T/a.csv"
 shard=$(cd "$CEH_STORE/records" && ls -S *.tsv | head -1)
@@ -34,7 +34,7 @@ expect_code 5 "add-year --from-records too" sh -c "app=\$(ceh apply --id $ID1 --
 # 1b. damage inside a shard or the state file is a system error (exit 5)
 # everywhere, as fsck says: records --id gave 1 for it
 rm -rf "$CEH_STORE"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 mkfile "$T/c.csv" $ID1 张三 C 3
 ceh import "$T/c.csv" >/dev/null 2>&1
@@ -54,7 +54,7 @@ expect_code 5 "import into it: exit 5" ceh import "$T/c.csv"
 # to shards that exist already (so a failure leaves bytes past their
 # committed size), then a second file follows in the same import
 rm -rf "$CEH_STORE"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 mkfile "$T/base1.csv" $ID1 张三 C 2
 mkfile "$T/base2.csv" $ID2 李四 D 2
@@ -91,7 +91,7 @@ like "$T/err" "is one of the files to import" "says why"
 ok "the input is untouched" cmp -s "$T/b.csv" "$T/b.keep"
 # 4. a selector that is a full key takes that record only
 rm -rf "$CEH_STORE"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 cat > "$T/xy.csv" <<CSV
 $H
@@ -111,7 +111,7 @@ done_testing
 # 5. a temp file left in records/ by an interrupted state write is found
 # by the store's one sweep: reported by fsck, removed by --repair
 rm -rf "$CEH_STORE"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 ceh import "$T/b.csv" >/dev/null 2>&1
 echo partial > "$CEH_STORE/records/.tmp.state.4242.abcdef"

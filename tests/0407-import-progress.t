@@ -7,7 +7,7 @@ if ! command -v script >/dev/null 2>&1; then
 	exit 0
 fi
 plan 4
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 python3 "$CEH_ROOT/tests/bench/gen-records.py" --rows 70000 --seed 7 -o "$T/r.csv" 2>/dev/null
 expect_code 0 "import with stderr a file" ceh import --dry-run "$T/r.csv"
 unlike "$T/err" "rows read" "no progress when stderr is not a terminal"

@@ -25,7 +25,7 @@ stopped() { # stopped PID: wait until the process has stopped itself
 nrec() { ceh records --id "$1" --format tsv 2>/dev/null | wc -l; }
 
 # 1. the second writer is refused while the first holds the marker
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 expect_code 0 "a first import (the store has records)" ceh import "$T/base.csv"
 CEH_STOP=records-before-commit ceh import "$T/x.csv" >"$T/x.out" 2>&1 &
 X=$!
@@ -56,7 +56,7 @@ expect_code 0 "fsck clean at the end" ceh fsck
 # one): Y commits over X's appended bytes; X then finds the state moved
 # on, refuses, and its undo keeps every file Y committed
 rm -rf "$CEH_STORE"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 ceh import "$T/base.csv" 2>/dev/null
 CEH_STOP=records-before-commit ceh import "$T/x.csv" >"$T/x.out" 2>&1 &
 X=$!
@@ -85,7 +85,7 @@ expect_code 0 "fsck clean" ceh fsck
 # 3. stale and foreign markers
 unset CEH_FS_COMPAT
 rm -rf "$CEH_STORE"
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 expect_code 137 "an import killed mid-way leaves its marker" env CEH_CRASH=records-shard ceh import "$T/all.csv"
 expect_code 1 "fsck reports a marker whose ceh is gone" ceh fsck
 like "$T/out" "'.writer': left by a ceh that is no longer running \(pid [0-9]+\); ceh fsck --repair removes it" "and says how it goes"

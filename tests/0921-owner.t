@@ -16,7 +16,9 @@ if ! clerk "$CEH_BIN" --version >/dev/null 2>&1; then
 fi
 plan 31
 chmod 755 "$T" "$T/bin"
-ceh init >/dev/null && mk_units || echo "# setup failed"
+# --unsigned: ownership of the store's files is checked here, not keys
+# (root acting as the clerk could not read root's key folder)
+ceh init --unsigned >/dev/null && mk_units || echo "# setup failed"
 sed -i 's/^  required: true$/  required: false/' "$CEH_STORE/store.yaml"
 year() { ceh add-year "$1" --year "$2" --pro-subject 课 --pro-hours 90 --pro-form 培训班 >/dev/null; }
 A=$(apply_std $ID1); year $A 2021

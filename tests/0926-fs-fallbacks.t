@@ -9,7 +9,7 @@
 #   otherwise both stay and are reported, never deleted silently.
 . "$(dirname "$0")/lib.sh"
 plan 38
-ceh init >/dev/null && mk_units || exit 1
+ceh init --signed >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 printf '%%PDF-1.4\n%% a\n%%%%EOF\n' > "$T/a.pdf"
 printf '%%PDF-1.4\n%% b\n%%%%EOF\n' > "$T/b.pdf"

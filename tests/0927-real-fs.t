@@ -48,7 +48,7 @@ for k in $KINDS; do
 		continue
 	fi
 	export CEH_STORE=$M/store
-	ok "$k: init" ceh init
+	ok "$k: init" ceh init --signed
 	ok "$k: units" mk_units
 	ok "$k: apply (a new person folder, a publish without overwrite)" apply_std $ID1
 	A=$(cat "$T/out")

@@ -3,7 +3,7 @@
 # by openpyxl), the HTML page and JSON published whole; xlsx needs -o.
 . "$(dirname "$0")/lib.sh"
 plan 9
-ceh init >/dev/null
+ceh init --unsigned >/dev/null
 mk_units
 expect_code 2 "stats --format xlsx without -o is a usage error" ceh stats --format xlsx
 like "$T/err" "give -o FILE" "saying what to give"
