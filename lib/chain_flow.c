@@ -108,10 +108,6 @@ step(struct store *s, const struct application *app, size_t i,
 			    "agency"), app->id, i, ev->unit);
 		return 0;
 	}
-	if (f->stage == STAGE_APPROVED || f->stage == STAGE_REJECTED)
-		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu (%s) "
-		    "follows its final decision (it was %s)"), app->id, i, w,
-		    stage_name(f->stage));
 	if (is_drafting(w)) {
 		if (f->stage != STAGE_DRAFT)
 			return ceh_fail(e, CEH_ESYS, _("application %s: event "
@@ -120,6 +116,10 @@ step(struct store *s, const struct application *app, size_t i,
 			    "approval)"), app->id, i, w, stage_name(f->stage));
 		return 0;
 	}
+	if (f->stage == STAGE_APPROVED || f->stage == STAGE_REJECTED)
+		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu (%s) "
+		    "follows its final decision (it was %s)"), app->id, i, w,
+		    stage_name(f->stage));
 	if (strcmp(w, "submitted") == 0) {
 		if (f->stage != STAGE_DRAFT)
 			return ceh_fail(e, CEH_ESYS, _("application %s: event "
