@@ -9,7 +9,7 @@
 # refused by print-slip, shown as verified=no by list and left out of
 # stats.
 . "$(dirname "$0")/lib.sh"
-plan 128
+plan 126
 PY=/usr/bin/python3
 K="$XDG_CONFIG_HOME/ceh/keys"
 FORGE="$CEH_ROOT/tests/0812-forge.py"
