@@ -882,10 +882,10 @@ trust_app_verified(struct store *s, const struct application *app,
 		sb_release(&doc);
 	}
 	if (ok && (sl = vc_find(c, d)) != NULL) {
+		/* a hit alone does not rewrite the file */
 		if (!sl->used) {
 			sl->used = 1;
 			c->nused++;
-			c->dirty = 1;
 		}
 		return 0;
 	}

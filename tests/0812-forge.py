@@ -14,6 +14,7 @@ usage: 0812-forge.py DOC.yaml KEYDIR OP...   (rewrites DOC.yaml)
   doc FIELD VALUE    set a top-level field (stage, waiting_at)
   hours YEAR HALF... set year YEAR's public hours (a number)
   nochain            do not chain or sign again (plain tampering)
+  same               change nothing (the output is ceh's own bytes)
 
 Every event that has a key is signed again with the private key of its
 unit (KEYDIR/UNIT.key, the key files of ceh-key(1)).
@@ -115,12 +116,22 @@ def rechain(doc, keydir):
                               line("sig", sig).encode()).hexdigest()
 
 
+def ambiguous(s):
+    """ceh's writer quotes what would not read back as a string"""
+    words = ("y Y yes Yes YES n N no No NO true True TRUE false False FALSE "
+             "on On ON off Off OFF null Null NULL ~").split()
+    return (s == "" or s in words or s[0] == " " or s[-1] == " " or
+            s[0] in "-?:,[]{}#&*!|>'\"%@`.+0123456789" or
+            any(c in s for c in ":#\t\n"))
+
+
 def q(v):
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return str(v)
-    return json.dumps(str(v), ensure_ascii=False)
+    v = str(v)
+    return json.dumps(v, ensure_ascii=False) if ambiguous(v) else v
 
 
 def emit(doc):
@@ -171,6 +182,11 @@ def main():
     for ev in doc["history"]:
         for k in list(ev):
             ev[k] = "" if ev[k] is None else str(ev[k])
+    for k in ("id", "created", "updated"):
+        doc[k] = str(doc[k])
+    for k in doc["applicant"]:
+        v = doc["applicant"][k]
+        doc["applicant"][k] = "" if v is None else str(v)
     chain = True
     i = 0
     while i < len(ops):
@@ -206,6 +222,8 @@ def main():
                     y["total_hours"] = (y["public_hours"] +
                                         y.get("professional_hours", 0))
             i += 3
+        elif op == "same":	# nothing: the document as ceh wrote it
+            i += 1
         elif op == "nochain":
             chain = False
             i += 1
@@ -213,7 +231,8 @@ def main():
             sys.exit("unknown op " + op)
     if chain:
         rechain(doc, keydir)
-    doc["revision"] = int(doc["revision"]) + 1
+    if ops != ["same"]:
+        doc["revision"] = int(doc["revision"]) + 1
     with open(path, "w", encoding="utf-8") as f:
         f.write(emit(doc))
 
