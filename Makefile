@@ -169,7 +169,8 @@ demo: deps
 install: $(BIN) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(DATADIR)/codes $(DESTDIR)$(LIBDIR)
+		$(DESTDIR)$(DATADIR)/codes $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(LOCALEDIR)/zh_CN/LC_MESSAGES
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/ceh
 	install -m 644 $(PLUGIN) $(DESTDIR)$(LIBDIR)/slip-pdf.so
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/

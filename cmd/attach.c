@@ -49,7 +49,7 @@ do_list(struct store *s, const char *cmd, const char *id, int year,
 	}
 	cmd_attachments_table(&t, &h.app, year);
 	if (year && app_year(&h.app, year) == NULL) {
-		ceh_fail(&e, CEH_ENOTFOUND, "application %s has no year %d",
+		ceh_fail(&e, CEH_ENOTFOUND, _("application %s has no year %d"),
 		    h.app.id, year);
 		table_free(&t);
 		app_close(&h);
@@ -75,19 +75,19 @@ do_extract(struct store *s, const char *cmd, const char *id, int year,
 		return cmd_error(cmd, &e);
 	}
 	if (year && app_year(&h.app, year) == NULL) {
-		ceh_fail(&e, CEH_ENOTFOUND, "application %s has no year %d",
+		ceh_fail(&e, CEH_ENOTFOUND, _("application %s has no year %d"),
 		    h.app.id, year);
 		app_close(&h);
 		return cmd_error(cmd, &e);
 	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		ceh_fail_errno(&e, "cannot create '%s'", dir);
+		ceh_fail_errno(&e, _("cannot create '%s'"), dir);
 		app_close(&h);
 		return cmd_error(cmd, &e);
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		ceh_fail_errno(&e, "cannot open directory '%s'", dir);
+		ceh_fail_errno(&e, _("cannot open directory '%s'"), dir);
 		app_close(&h);
 		return cmd_error(cmd, &e);
 	}
@@ -103,10 +103,10 @@ do_extract(struct store *s, const char *cmd, const char *id, int year,
 		return cmd_error(cmd, &e);
 	}
 	if (rep.problems || rep.leftovers) {
-		ceh_fail(&e, CEH_EINPUT, "the attachments of %s are damaged "
+		ceh_fail(&e, CEH_EINPUT, _("the attachments of %s are damaged "
 		    "or tampered with: %ld not extracted, %ld unlisted "
-		    "entr%s; see 'ceh fsck'", h.app.id, rep.problems,
-		    rep.leftovers, rep.leftovers == 1 ? "y" : "ies");
+		    "entries; see 'ceh fsck'"), h.app.id, rep.problems,
+		    rep.leftovers);
 		app_close(&h);
 		return cmd_error(cmd, &e);
 	}
@@ -167,18 +167,18 @@ CMD_FN(attach)
 	nmodes = list + rm + (dir != NULL);
 	nops = argc - optind;
 	if (nmodes > 1)
-		return cmd_usage_error(argv[0], usage, "give only one of "
-		    "--list, --remove and --extract");
+		return cmd_usage_error(argv[0], usage, _("give only one of "
+		    "--list, --remove and --extract"));
 	if (nops < 1)
-		return cmd_usage_error(argv[0], usage, "give an application "
-		    "id");
+		return cmd_usage_error(argv[0], usage, _("give an application "
+		    "id"));
 	id = argv[optind];
 	if ((fmt || out) && !list)
-		return cmd_usage_error(argv[0], usage, "%s goes with --list",
+		return cmd_usage_error(argv[0], usage, _("%s goes with --list"),
 		    fmt ? "--format" : "-o");
 	if (name && nmodes)
-		return cmd_usage_error(argv[0], usage, "--name goes with "
-		    "adding a file");
+		return cmd_usage_error(argv[0], usage, _("--name goes with "
+		    "adding a file"));
 	if (fmt && (rc = cmd_format(usage, fmt, FMT_LIST, &f)) != 0)
 		return rc;
 	if ((rc = cmd_output_check(usage, f, out)) != CMD_GO)
@@ -187,24 +187,24 @@ CMD_FN(attach)
 		return cmd_error(argv[0], &e);
 	if (list || dir) {
 		if (nops != 1)
-			return cmd_usage_error(argv[0], usage, "unexpected "
-			    "operand '%s'", argv[optind + 1]);
+			return cmd_usage_error(argv[0], usage, _("unexpected "
+			    "operand '%s'"), argv[optind + 1]);
 		if ((rc = cmd_setup(s)) != 0)
 			return rc;
 		return list ? do_list(s, argv[0], id, year, f, out) :
 		    do_extract(s, argv[0], id, year, dir);
 	}
 	if (yarg == NULL)
-		return cmd_usage_error(argv[0], usage, "missing --year");
+		return cmd_usage_error(argv[0], usage, _("missing --year"));
 	if (rm && nops != 2)
-		return cmd_usage_error(argv[0], usage, "--remove takes one "
-		    "attachment NAME");
+		return cmd_usage_error(argv[0], usage, _("--remove takes one "
+		    "attachment NAME"));
 	if (!rm && nops < 2)
-		return cmd_usage_error(argv[0], usage, "give a FILE to "
-		    "attach");
+		return cmd_usage_error(argv[0], usage, _("give a FILE to "
+		    "attach"));
 	if (name && nops != 2)
-		return cmd_usage_error(argv[0], usage, "--name goes with one "
-		    "FILE");
+		return cmd_usage_error(argv[0], usage, _("--name goes with one "
+		    "FILE"));
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	if (app_open(s, id, 1, &h, &e) < 0)

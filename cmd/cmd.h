@@ -63,6 +63,7 @@
 #include <getopt.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "rowsrc.h"
 #include "store.h"
 #include "table.h"

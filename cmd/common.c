@@ -56,8 +56,8 @@ cmd_setup(struct store *s)
 	ceh_err_clear(&e);
 	path = ceh_store_path ? xstrdup(ceh_store_path) : store_default_path();
 	if (path == NULL) {
-		ceh_fail(&e, CEH_EUSAGE, "no store given and no home "
-		    "directory; set --store or CEH_STORE");
+		ceh_fail(&e, CEH_EUSAGE, _("no store given and no home "
+		    "directory; set --store or CEH_STORE"));
 		return cmd_error(running_name(), &e);
 	}
 	if (store_open(s, path, &e) < 0) {
@@ -160,9 +160,9 @@ cmd_opt_other(char **argv, const char *use, int ch)
 	if (ch == 'h')
 		return cmd_help(use);
 	if (ch == ':')
-		return cmd_usage_error(running_name(), use, "option '%.60s' "
-		    "needs an argument", opt);
-	return cmd_usage_error(running_name(), use, "unknown option '%.60s'",
+		return cmd_usage_error(running_name(), use, _("option '%.60s' "
+		    "needs an argument"), opt);
+	return cmd_usage_error(running_name(), use, _("unknown option '%.60s'"),
 	    opt);
 }
 
@@ -174,8 +174,8 @@ cmd_format(const char *use, const char *name, unsigned allowed,
 
 	if (format_parse(name, allowed, f) == 0)
 		return 0;
-	return cmd_usage_error(running_name(), use, "unknown --format '%.40s' "
-	    "(choose %s)", name, format_choices(allowed, choices,
+	return cmd_usage_error(running_name(), use, _("unknown --format '%.40s' "
+	    "(choose %s)"), name, format_choices(allowed, choices,
 	    sizeof(choices)));
 }
 
@@ -183,11 +183,11 @@ int
 cmd_output_check(const char *use, enum out_format f, const char *path)
 {
 	if (f == FMT_XLSX && path == NULL)
-		return cmd_usage_error(running_name(), use, "--format xlsx "
-		    "writes a workbook: give -o FILE");
+		return cmd_usage_error(running_name(), use, _("--format xlsx "
+		    "writes a workbook: give -o FILE"));
 	if (f == FMT_XLSX && strcmp(path, "-") == 0 && isatty(1))
-		return cmd_usage_error(running_name(), use, "--format xlsx "
-		    "writes a workbook, not for a terminal: give -o FILE");
+		return cmd_usage_error(running_name(), use, _("--format xlsx "
+		    "writes a workbook, not for a terminal: give -o FILE"));
 	return CMD_GO;
 }
 
@@ -317,13 +317,14 @@ cmd_employer(const struct store *s, const char *code, struct ceh_err *e)
 	const struct unit *u = units_find(&s->units, code);
 
 	if (u == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "--unit %s is not a "
-		    "registered unit; register it with 'ceh unit add'", code);
+		return ceh_fail(e, CEH_ENOTFOUND, _("--unit %s is not a "
+		    "registered unit; register it with 'ceh unit add'"), code);
+	if (u->kind == UNIT_AGENCY)
+		return ceh_fail(e, CEH_EINPUT, _("--unit %s is an agency, not "
+		    "an employer; give the applicant's employer"), code);
 	if (u->kind != UNIT_EMPLOYER)
-		return ceh_fail(e, CEH_EINPUT, "--unit %s is %s %s, not an "
-		    "employer; give the applicant's employer", code,
-		    u->kind == UNIT_AGENCY ? "an" : "a",
-		    unit_kind_name(u->kind));
+		return ceh_fail(e, CEH_EINPUT, _("--unit %s is a supervisor, "
+		    "not an employer; give the applicant's employer"), code);
 	return 0;
 }
 
@@ -334,8 +335,8 @@ cmd_open_draft(struct store *s, const char *id, struct app_handle *h,
 	if (app_open(s, id, 1, h, e) < 0)
 		return -1;
 	if (h->app.stage != STAGE_DRAFT)
-		return ceh_fail(e, CEH_ESTATE, "application %s is %s; only a "
-		    "draft can be changed", h->app.id, app_status(&h->app));
+		return ceh_fail(e, CEH_ESTATE, _("application %s is %s; only a "
+		    "draft can be changed"), h->app.id, app_status(&h->app));
 	return 0;
 }
 
@@ -344,8 +345,8 @@ cmd_no_operands(int argc, char **argv, const char *use)
 {
 	if (optind == argc)
 		return CMD_GO;
-	return cmd_usage_error(running_name(), use, "unexpected argument "
-	    "'%s'", argv[optind]);
+	return cmd_usage_error(running_name(), use, _("unexpected argument "
+	    "'%s'"), argv[optind]);
 }
 
 int
@@ -356,8 +357,8 @@ cmd_ready(struct store *s, int argc, char **argv, const char *use, int nops)
 	if (nops == 0 && (rc = cmd_no_operands(argc, argv, use)) != CMD_GO)
 		return rc;
 	if (nops == 1 && optind + 1 != argc)
-		return cmd_usage_error(running_name(), use, "give one "
-		    "application id");
+		return cmd_usage_error(running_name(), use, _("give one "
+		    "application id"));
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	return CMD_GO;
@@ -367,7 +368,7 @@ cmd_ready(struct store *s, int argc, char **argv, const char *use, int nops)
 
 static const struct column history_cols[] = {
 	{ "at", "时间", COL_TEXT },
-	{ "event", "事件", COL_TEXT },
+	{ "event", "事件", COL_WORD },
 	{ "by", "操作人", COL_TEXT },
 	{ "unit", "单位", COL_UNIT_CODE },
 	{ "next", "下一级", COL_UNIT_CODE },
@@ -394,11 +395,11 @@ cmd_history_table(struct table *t, const struct store *s,
 static const struct column attachment_cols[] = {
 	{ "year", "年度", COL_INT },
 	{ "name", "附件名称", COL_TEXT },
-	{ "entry", "entry", COL_TEXT },
-	{ "size", "size", COL_INT },
-	{ "type", "type", COL_TEXT },
-	{ "sha256", "sha256", COL_TEXT },
-	{ "added", "added", COL_TEXT },
+	{ "entry", "存档条目", COL_TEXT },
+	{ "size", "大小(字节)", COL_INT },
+	{ "type", "文件类型", COL_TEXT },
+	{ "sha256", "SHA-256", COL_TEXT },
+	{ "added", "添加时间", COL_TEXT },
 };
 
 void

@@ -29,13 +29,13 @@ CMD_FN(edit)
 	if ((rc = cmd_applicant_args(argc, argv, usage, given, &n)) != CMD_GO)
 		return rc;
 	if (optind + 1 != argc)
-		return cmd_usage_error(argv[0], usage, "give one application "
-		    "id");
+		return cmd_usage_error(argv[0], usage, _("give one application "
+		    "id"));
 	if (given[field("id")])
-		return cmd_usage_error(argv[0], usage, "the ID number of an "
-		    "application cannot change; create a new application");
+		return cmd_usage_error(argv[0], usage, _("the ID number of an "
+		    "application cannot change; create a new application"));
 	if (n == 0)
-		return cmd_usage_error(argv[0], usage, "nothing to change");
+		return cmd_usage_error(argv[0], usage, _("nothing to change"));
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)

@@ -43,7 +43,7 @@ parse(int argc, char **argv, struct key_args *a, int *rc)
 		case 'k':
 			if (*optarg == '\0')
 				return *rc = cmd_usage_error("key", usage,
-				    "--key needs a file name"), -1;
+				    _("--key needs a file name")), -1;
 			a->file = optarg;
 			break;
 		default:
@@ -51,8 +51,8 @@ parse(int argc, char **argv, struct key_args *a, int *rc)
 		}
 	}
 	if (optind != argc)
-		return *rc = cmd_usage_error("key", usage, "unexpected "
-		    "argument '%s'", argv[optind]), -1;
+		return *rc = cmd_usage_error("key", usage, _("unexpected "
+		    "argument '%s'"), argv[optind]), -1;
 	return 0;
 }
 
@@ -63,7 +63,7 @@ print_public(const struct ceh_key *k)
 	char fp[KEY_FP_LEN + 1], *line = key_public_line(k);
 
 	key_fingerprint(k->pub, fp);
-	printf("%s\nfingerprint %s\n", line, fp);
+	printf("%s\nfingerprint %s\n", line, fp); /* machine: the public key lines */
 	free(line);
 }
 
@@ -76,8 +76,8 @@ generate(const struct key_args *a)
 	int in_keydir, rc = -1;
 
 	if (a->unit[0] == '\0')
-		return cmd_usage_error("key", usage, "generate needs --unit "
-		    "CODE");
+		return cmd_usage_error("key", usage, _("generate needs --unit "
+		    "CODE"));
 	if (key_path(a->file, a->unit, &path, &in_keydir, &e) == 0 &&
 	    key_generate(&k, a->unit, &e) == 0) {
 		rc = key_file_write(path, &k, in_keydir, &e);
@@ -103,13 +103,13 @@ show(const struct key_args *a)
 		    "%s", e.msg) : cmd_error("key", &e);
 	if (key_file_read(path, &k, &e) < 0) {
 		if (e.code == CEH_ENOTFOUND && in_keydir)
-			ceh_fail(&e, CEH_ENOTFOUND, "no key of unit '%s' in "
+			ceh_fail(&e, CEH_ENOTFOUND, _("no key of unit '%s' in "
 			    "the key folder ('%s'); make one with 'ceh key "
-			    "generate --unit %s'", a->unit, path, a->unit);
+			    "generate --unit %s'"), a->unit, path, a->unit);
 	} else if (a->unit[0] && credit_check("", k.comment, code, &e) == 0 &&
 	    strcmp(code, a->unit) != 0) {
-		ceh_fail(&e, CEH_EINPUT, "key file '%s' is the key of unit "
-		    "'%s', not of '%s'", path, code, a->unit);
+		ceh_fail(&e, CEH_EINPUT, _("key file '%s' is the key of unit "
+		    "'%s', not of '%s'"), path, code, a->unit);
 	} else {
 		print_public(&k);
 		rc = 0;

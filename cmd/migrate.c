@@ -42,10 +42,10 @@ mig_doc(struct person *p, enum stage folder, const char *uniq, void *arg)
 	if (rc > 0)
 		rc = app_commit(m->s, p, &app, folder, &e) < 0 ? -1 : 1;
 	if (rc < 0) {
-		printf("%s: not upgraded: %s\n", app.id, e.msg);
+		printf(_("%s: not upgraded: %s\n"), app.id, e.msg);
 		m->problems++;
 	} else if (rc > 0) {
-		printf("%s\tupgraded\n", app.id);
+		printf("%s\tupgraded\n", app.id); /* machine: outcome column */
 		m->upgraded++;
 	}
 	app_release(&app);
@@ -66,7 +66,7 @@ mig_person(struct store *s, struct person *p, const struct ceh_err *err,
 		return 0;
 	}
 	if (person_lock(s, p, &e) < 0) {
-		printf("%s: not upgraded: %s\n", p->dir, e.msg);
+		printf(_("%s: not upgraded: %s\n"), p->dir, e.msg);
 		m->problems++;
 		return 0;
 	}
@@ -90,8 +90,8 @@ mig_sign(struct store *s, const char *as, const char *keyfile,
 	int rc = -1;
 
 	if (u == NULL || u->kind != UNIT_AGENCY)
-		return ceh_fail(e, CEH_EINPUT, "--as %s is not a registered "
-		    "agency", as);
+		return ceh_fail(e, CEH_EINPUT, _("--as %s is not a registered "
+		    "agency"), as);
 	if (store_lock(s, &lk, e) < 0)
 		return -1;
 	if (pubtext && trust_anchor_unit(s)[0] == '\0' &&
@@ -131,8 +131,8 @@ CMD_FN(migrate)
 		}
 	}
 	if (as_arg == NULL && (keyfile || pubtext))
-		return cmd_usage_error(argv[0], usage, "--key and --public-key "
-		    "go with --as AGENCY");
+		return cmd_usage_error(argv[0], usage, _("--key and --public-key "
+		    "go with --as AGENCY"));
 	if (as_arg && credit_check("--as", as_arg, as, &e) < 0)
 		return cmd_error(argv[0], &e);
 	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
@@ -146,8 +146,8 @@ CMD_FN(migrate)
 		m.as = as;
 		m.signer = &signer;
 	} else if (trust_signed(s)) {
-		ceh_fail(&e, CEH_EUSAGE, "the store is signed: upgrade it with "
-		    "--as AGENCY");
+		ceh_fail(&e, CEH_EUSAGE, _("the store is signed: upgrade it with "
+		    "--as AGENCY"));
 		return cmd_error(argv[0], &e);
 	}
 	if (store_people(s, mig_person, &m, &e) < 0) {
@@ -156,8 +156,8 @@ CMD_FN(migrate)
 	}
 	key_wipe(&signer);
 	fflush(stdout);
-	fprintf(stderr, "ceh migrate: %ld application(s), %ld upgraded, %ld "
-	    "problem(s)%s\n", m.apps, m.upgraded, m.problems, as_arg ? "" :
-	    "; the store stays unsigned (--as AGENCY makes it signed)");
+	fprintf(stderr, _("ceh migrate: %ld application(s), %ld upgraded, %ld "
+	    "problem(s)%s\n"), m.apps, m.upgraded, m.problems, as_arg ? "" :
+	    _("; the store stays unsigned (--as AGENCY makes it signed)"));
 	return m.problems ? CEH_EINPUT : 0;
 }

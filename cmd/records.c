@@ -72,7 +72,7 @@ CMD_FN(records)
 	    (rc = cmd_output_check(usage, fmt, out)) != CMD_GO)
 		return rc;
 	if (idarg == NULL)
-		return cmd_usage_error(argv[0], usage, "missing --id");
+		return cmd_usage_error(argv[0], usage, _("missing --id"));
 	if (idnum_check("--id", idarg, id, &e) < 0 ||
 	    (yeararg && year_parse("--year", yeararg, &year, &e) < 0))
 		return cmd_error(argv[0], &e);
@@ -82,11 +82,11 @@ CMD_FN(records)
 		return cmd_error(argv[0], &e);
 	if (n == 0) {
 		if (year)
-			ceh_fail(&e, CEH_ENOTFOUND, "no hour records on file "
-			    "for %s in %d", id, year);
+			ceh_fail(&e, CEH_ENOTFOUND, _("no hour records on file "
+			    "for %s in %d"), id, year);
 		else
-			ceh_fail(&e, CEH_ENOTFOUND, "no hour records on file "
-			    "for %s", id);
+			ceh_fail(&e, CEH_ENOTFOUND, _("no hour records on file "
+			    "for %s"), id);
 		return cmd_error(argv[0], &e);
 	}
 	table_init(&t, cols, NCOLS, NULL);
@@ -114,7 +114,7 @@ CMD_FN(records)
 	if (rc == 0 && fmt == FMT_TABLE && out == NULL) {
 		char a[24], b[24];
 
-		printf("%zu records: 公需科目 %s hours, 专业科目 %s hours\n", n,
+		printf(_("%zu records: 公需科目 %s hours, 专业科目 %s hours\n"), n,
 		    hours_fmt(pub, a, sizeof(a)), hours_fmt(pro, b, sizeof(b)));
 	}
 	table_free(&t);

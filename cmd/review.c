@@ -33,8 +33,8 @@ report(void *arg, const struct wf_item *it)
 		t->ok++;
 		return;
 	}
-	printf("%s\terror %d: %s\n", it->id, it->code, it->msg);
-	fprintf(stderr, "ceh review: %s\n", it->msg);
+	printf("%s\terror %d: %s\n", it->id, it->code, it->msg); /* machine: outcome column */
+	fprintf(stderr, "ceh review: %s\n", it->msg); /* machine: a prefix, no words */
 	t->failed++;
 	if (it->code > t->worst)
 		t->worst = it->code;
@@ -122,20 +122,20 @@ CMD_FN(review)
 		}
 	}
 	if (as_arg == NULL)
-		return cmd_usage_error(argv[0], usage, "missing --as UNIT (the "
-		    "reviewing unit)");
+		return cmd_usage_error(argv[0], usage, _("missing --as UNIT (the "
+		    "reviewing unit)"));
 	if (nact != 1)
-		return cmd_usage_error(argv[0], usage, "give exactly one of "
-		    "--approve, --reject and --return");
+		return cmd_usage_error(argv[0], usage, _("give exactly one of "
+		    "--approve, --reject and --return"));
 	if (rq.next && rq.action != WF_APPROVE)
-		return cmd_usage_error(argv[0], usage, "--next goes with "
-		    "--approve only");
+		return cmd_usage_error(argv[0], usage, _("--next goes with "
+		    "--approve only"));
 	if (rq.action != WF_APPROVE && (rq.reason == NULL || !rq.reason[0]))
-		return cmd_usage_error(argv[0], usage, "--%s needs --reason "
-		    "TEXT", rq.action == WF_REJECT ? "reject" : "return");
+		return cmd_usage_error(argv[0], usage, _("--%s needs --reason "
+		    "TEXT"), rq.action == WF_REJECT ? "reject" : "return");
 	if (optind == argc)
-		return cmd_usage_error(argv[0], usage, "give application ids, "
-		    "or - to read them from standard input");
+		return cmd_usage_error(argv[0], usage, _("give application ids, "
+		    "or - to read them from standard input"));
 	if (credit_check("--as", as_arg, as, &e) < 0)
 		return cmd_error(argv[0], &e);
 	rq.as = as;
@@ -143,7 +143,7 @@ CMD_FN(review)
 		return rc;
 
 	if (units_find(&s->units, as) == NULL) {
-		ceh_fail(&e, CEH_ENOTFOUND, "--as %s is not a registered unit",
+		ceh_fail(&e, CEH_ENOTFOUND, _("--as %s is not a registered unit"),
 		    as);
 		return cmd_error(argv[0], &e);
 	}
@@ -152,8 +152,8 @@ CMD_FN(review)
 		if (credit_check("--next", rq.next, next, &e) < 0)
 			return cmd_error(argv[0], &e);
 		if (units_find(&s->units, next) == NULL) {
-			ceh_fail(&e, CEH_ENOTFOUND, "--next %s is not a "
-			    "registered unit", next);
+			ceh_fail(&e, CEH_ENOTFOUND, _("--next %s is not a "
+			    "registered unit"), next);
 			return cmd_error(argv[0], &e);
 		}
 		rq.next = next;
@@ -167,8 +167,8 @@ CMD_FN(review)
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			if (!stdin_used && read_ids(&ids, &n) < 0) {
-				ceh_fail_errno(&e, "cannot read ids from "
-				    "standard input");
+				ceh_fail_errno(&e, _("cannot read ids from "
+				    "standard input"));
 				for (i = 0; i < n; i++)
 					free(ids[i]);
 				free(ids);
@@ -184,8 +184,8 @@ CMD_FN(review)
 	if (n == 0) {
 		key_wipe(&key);
 		free(ids);
-		fprintf(stderr, "ceh review: no application ids on standard "
-		    "input\n");
+		fprintf(stderr, _("ceh review: no application ids on standard "
+		    "input\n"));
 		return CEH_OK;
 	}
 	items = xreallocarray(NULL, n, sizeof(*items));
@@ -203,7 +203,7 @@ CMD_FN(review)
 	if (rc < 0)
 		return cmd_error(argv[0], &e);
 	if (n > 1)
-		fprintf(stderr, "ceh review: %zu of %zu done, %zu failed\n",
+		fprintf(stderr, _("ceh review: %zu of %zu done, %zu failed\n"),
 		    t.ok, n, t.failed);
 	return t.worst;
 }

@@ -29,26 +29,26 @@ CMD_FN(rm_year)
 		ys = optarg;
 	}
 	if (optind + 1 != argc)
-		return cmd_usage_error(argv[0], usage, "give one application "
-		    "id");
+		return cmd_usage_error(argv[0], usage, _("give one application "
+		    "id"));
 	if (ys == NULL)
-		return cmd_usage_error(argv[0], usage, "missing --year");
+		return cmd_usage_error(argv[0], usage, _("missing --year"));
 	if (parse_long(ys, &year) < 0 || year < 1000 || year > 9999)
-		return cmd_usage_error(argv[0], usage, "--year needs a "
-		    "four-digit year, not '%s'", ys);
+		return cmd_usage_error(argv[0], usage, _("--year needs a "
+		    "four-digit year, not '%s'"), ys);
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	if (cmd_open_draft(s, argv[optind], &h, &e) < 0)
 		goto fail;
 	row = app_year(&h.app, (int)year);
 	if (row == NULL) {
-		ceh_fail(&e, CEH_ENOTFOUND, "application %s has no year %ld",
+		ceh_fail(&e, CEH_ENOTFOUND, _("application %s has no year %ld"),
 		    h.app.id, year);
 		goto fail;
 	}
 	if (row->natt > 0) {
-		ceh_fail(&e, CEH_ESTATE, "year %ld of %s has %zu attachment(s); "
-		    "remove them first with 'ceh attach --remove'", year,
+		ceh_fail(&e, CEH_ESTATE, _("year %ld of %s has %zu attachment(s); "
+		    "remove them first with 'ceh attach --remove'"), year,
 		    h.app.id, row->natt);
 		goto fail;
 	}

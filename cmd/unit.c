@@ -29,15 +29,15 @@ anchor_check(struct store *s, enum unit_kind k, int has_key,
 	const char *anchor = trust_anchor_unit(s);
 
 	if (has_key && (k != UNIT_AGENCY || anchor[0]))
-		return ceh_fail(e, CEH_EINPUT, "--public-key at unit add sets "
+		return ceh_fail(e, CEH_EINPUT, _("--public-key at unit add sets "
 		    "the trust anchor, the key of the store's first agency%s; "
-		    "certify other keys with ceh unit certify", anchor[0] ?
-		    " (already set)" : "");
+		    "certify other keys with ceh unit certify"), anchor[0] ?
+		    _(" (already set)") : "");
 	if (!has_key && k == UNIT_AGENCY && !anchor[0] && trust_signed(s))
-		return ceh_fail(e, CEH_EINPUT, "this store is signed: its "
+		return ceh_fail(e, CEH_EINPUT, _("this store is signed: its "
 		    "first agency is its trust anchor and needs --public-key "
 		    "KEY (ceh key generate), or make the store with ceh init "
-		    "--unsigned");
+		    "--unsigned"));
 	return 0;
 }
 
@@ -76,18 +76,18 @@ unit_add(int argc, char **argv, struct store *s)
 		}
 	}
 	if (optind + 1 != argc)
-		return cmd_usage_error("unit", usage, "unit add needs one "
-		    "CODE");
+		return cmd_usage_error("unit", usage, _("unit add needs one "
+		    "CODE"));
 	if (name == NULL || kind == NULL)
-		return cmd_usage_error("unit", usage, "unit add needs --name "
-		    "and --kind");
+		return cmd_usage_error("unit", usage, _("unit add needs --name "
+		    "and --kind"));
 	if (credit_check("unit code", argv[optind], code, &e) < 0 ||
 	    name_check("--name", name, 100, &e) < 0 ||
 	    (parent && credit_check("--parent", parent, pcode, &e) < 0))
 		return cmd_error("unit", &e);
 	if (unit_kind_parse(kind, &k) < 0)
-		return cmd_usage_error("unit", usage, "--kind must be employer, "
-		    "supervisor or agency, not '%s'", kind);
+		return cmd_usage_error("unit", usage, _("--kind must be employer, "
+		    "supervisor or agency, not '%s'"), kind);
 	if (pubtext && key_public_parse("--public-key", pubtext, &pub, &e) < 0)
 		return cmd_error("unit", &e);
 	if ((rc = cmd_setup(s)) != 0)
@@ -96,8 +96,8 @@ unit_add(int argc, char **argv, struct store *s)
 	    &reg, &e) < 0)
 		return cmd_error("unit", &e);
 	if (k == UNIT_AGENCY && parent) {
-		ceh_fail(&e, CEH_EINPUT, "an agency is the last reviewer and "
-		    "has no --parent");
+		ceh_fail(&e, CEH_EINPUT, _("an agency is the last reviewer and "
+		    "has no --parent"));
 		return cmd_error("unit", &e);
 	}
 	if (store_lock(s, &lk, &e) < 0)
@@ -105,25 +105,25 @@ unit_add(int argc, char **argv, struct store *s)
 	if (store_load_units(s, &e) < 0)
 		goto fail;
 	if (units_find(&s->units, code)) {
-		ceh_fail(&e, CEH_ESTATE, "unit %s is already registered",
+		ceh_fail(&e, CEH_ESTATE, _("unit %s is already registered"),
 		    code);
 		goto fail;
 	}
 	if (parent) {
 		if (strcmp(pcode, code) == 0) {
-			ceh_fail(&e, CEH_EINPUT, "a unit cannot be its own "
-			    "parent");
+			ceh_fail(&e, CEH_EINPUT, _("a unit cannot be its own "
+			    "parent"));
 			goto fail;
 		}
 		p = units_find(&s->units, pcode);
 		if (p == NULL) {
-			ceh_fail(&e, CEH_ENOTFOUND, "parent unit %s is not "
-			    "registered; add it first", pcode);
+			ceh_fail(&e, CEH_ENOTFOUND, _("parent unit %s is not "
+			    "registered; add it first"), pcode);
 			goto fail;
 		}
 		if (p->kind != UNIT_SUPERVISOR) {
-			ceh_fail(&e, CEH_EINPUT, "parent unit %s is %s, not a "
-			    "supervisor", pcode, unit_kind_name(p->kind));
+			ceh_fail(&e, CEH_EINPUT, _("parent unit %s is %s, not a "
+			    "supervisor"), pcode, unit_kind_name(p->kind));
 			goto fail;
 		}
 	}
@@ -190,11 +190,11 @@ keyop_args(int argc, char **argv, struct keyop *o)
 		}
 	}
 	if (optind + 1 != argc)
-		return cmd_usage_error("unit", usage, "unit %s needs one CODE",
+		return cmd_usage_error("unit", usage, _("unit %s needs one CODE"),
 		    argv[0]);
 	if (as == NULL)
-		return cmd_usage_error("unit", usage, "unit %s needs --as "
-		    "AGENCY", argv[0]);
+		return cmd_usage_error("unit", usage, _("unit %s needs --as "
+		    "AGENCY"), argv[0]);
 	if (credit_check("unit code", argv[optind], o->code, &e) < 0 ||
 	    credit_check("--as", as, o->as, &e) < 0 ||
 	    (o->reason && text_check("--reason", o->reason, 500, 1, 1, &e) < 0))
@@ -218,18 +218,18 @@ unit_keyop(int argc, char **argv, struct store *s, int revoke)
 	if ((rc = keyop_args(argc, argv, &o)) != CMD_GO)
 		return rc;
 	if (!revoke && o.pubtext == NULL)
-		return cmd_usage_error("unit", usage, "unit certify needs "
-		    "--public-key KEY");
+		return cmd_usage_error("unit", usage, _("unit certify needs "
+		    "--public-key KEY"));
 	if (revoke && o.pubtext)
-		return cmd_usage_error("unit", usage, "unit revoke takes no "
-		    "--public-key");
+		return cmd_usage_error("unit", usage, _("unit revoke takes no "
+		    "--public-key"));
 	if (!revoke && key_public_parse("--public-key", o.pubtext, &pub,
 	    &e) < 0)
 		return cmd_error("unit", &e);
 	eff = now();
 	if (o.effective && parse_iso_time(o.effective, &eff) < 0)
-		return cmd_usage_error("unit", usage, "--effective must be a "
-		    "time like 2026-01-31T08:00:00Z");
+		return cmd_usage_error("unit", usage, _("--effective must be a "
+		    "time like 2026-01-31T08:00:00Z"));
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	if (store_lock(s, &lk, &e) < 0)
@@ -239,7 +239,7 @@ unit_keyop(int argc, char **argv, struct store *s, int revoke)
 	if (store_load_units(s, &e) < 0)
 		goto out;
 	if ((u = units_find(&s->units, o.code)) == NULL) {
-		ceh_fail(&e, CEH_ENOTFOUND, "unit %s is not registered",
+		ceh_fail(&e, CEH_ENOTFOUND, _("unit %s is not registered"),
 		    o.code);
 		goto out;
 	}
@@ -278,7 +278,7 @@ unit_list(int argc, char **argv, struct store *s)
 	static const struct column cols[] = {
 		{ "code", "统一社会信用代码", COL_TEXT },
 		{ "name", "单位名称", COL_TEXT },
-		{ "kind", "类型", COL_TEXT },
+		{ "kind", "类型", COL_WORD },
 		{ "parent", "上级单位", COL_UNIT_CODE },
 		{ "region", "行政区划", COL_TEXT },
 	};
@@ -294,8 +294,8 @@ unit_list(int argc, char **argv, struct store *s)
 		switch (ch) {
 		case 'k':
 			if (unit_kind_parse(optarg, &k) < 0)
-				return cmd_usage_error("unit", usage, "unknown "
-				    "--kind '%s'", optarg);
+				return cmd_usage_error("unit", usage, _("unknown "
+				    "--kind '%s'"), optarg);
 			bykind = 1;
 			break;
 		case 'f':
@@ -339,15 +339,17 @@ show_key(struct store *s, const struct unit *u)
 {
 	struct trust_info ti;
 
+	/* the labels are field names, Chinese in every language (as in
+	 * every table header); the values follow the user's language */
 	if (trust_unit_info(s, u->code, &ti) < 0) {
-		printf("密钥              (none)%s\n", trust_signed(s) ?
-		    ": this unit cannot sign" : "");
+		printf("密钥              %s\n", trust_signed(s) ?
+		    _("(none): this unit cannot sign") : _("(none)"));
 		return;
 	}
 	printf("密钥              %s%s\n", ti.fingerprint, ti.revoked ?
-	    " (revoked)" : "");
-	printf("认证              %s since %s\n", ti.certified_by,
-	    ti.valid_from);
+	    _(" (revoked)") : "");
+	fputs("认证              ", stdout);
+	printf(_("%s since %s\n"), ti.certified_by, ti.valid_from);
 }
 
 static void
@@ -429,8 +431,8 @@ unit_show(int argc, char **argv, struct store *s)
 		}
 	}
 	if (optind + 1 != argc)
-		return cmd_usage_error("unit", usage, "unit show needs one "
-		    "CODE");
+		return cmd_usage_error("unit", usage, _("unit show needs one "
+		    "CODE"));
 	if (credit_check("unit code", argv[optind], code, &e) < 0)
 		return cmd_error("unit", &e);
 	if ((rc = cmd_setup(s)) != 0)
@@ -439,7 +441,7 @@ unit_show(int argc, char **argv, struct store *s)
 		return cmd_error("unit", &e);
 	u = units_find(&s->units, code);
 	if (u == NULL) {
-		ceh_fail(&e, CEH_ENOTFOUND, "unit %s is not registered", code);
+		ceh_fail(&e, CEH_ENOTFOUND, _("unit %s is not registered"), code);
 		return cmd_error("unit", &e);
 	}
 	if (f == FMT_JSON) {
@@ -478,8 +480,8 @@ CMD_FN(unit)
 	    strcmp(argv[1], "-h") == 0))
 		return cmd_help(usage);
 	if (argc < 2)
-		return cmd_usage_error("unit", usage, "missing subcommand "
-		    "(add, certify, revoke, list or show)");
+		return cmd_usage_error("unit", usage, _("missing subcommand "
+		    "(add, certify, revoke, list or show)"));
 	if (strcmp(argv[1], "add") == 0)
 		return unit_add(argc - 1, argv + 1, s);
 	if (strcmp(argv[1], "certify") == 0)
@@ -490,6 +492,6 @@ CMD_FN(unit)
 		return unit_list(argc - 1, argv + 1, s);
 	if (strcmp(argv[1], "show") == 0)
 		return unit_show(argc - 1, argv + 1, s);
-	return cmd_usage_error("unit", usage, "unknown subcommand '%s'",
+	return cmd_usage_error("unit", usage, _("unknown subcommand '%s'"),
 	    argv[1]);
 }

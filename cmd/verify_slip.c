@@ -28,8 +28,8 @@ report(enum slip_verdict v, const struct sbuf *why,
 
 	printf("%s: %s\n", slip_verdict_name(v), sb_str(why));
 	if (v == SLIP_VALID || v == SLIP_CHANGED)
-		printf("slip %s for %s%s%s%s, %d-%d: %ld of %ld years met, "
-		    "%s hours in all\n", c->number, name ? name : c->id_number,
+		printf(_("slip %s for %s%s%s%s, %d-%d: %ld of %ld years met, "
+		    "%s hours in all\n"), c->number, name ? name : c->id_number,
 		    name ? " (" : "", name ? c->id_number : "", name ? ")" : "",
 		    c->from, c->to, c->years_met, c->nyears,
 		    hours_fmt(c->total_half, h, sizeof(h)));
@@ -45,7 +45,7 @@ trusted_key(const char *file, struct ceh_key *k, struct ceh_err *e)
 	int rc;
 
 	if (read_file_at(AT_FDCWD, file, 1 << 16, &buf, &len, e) < 0) {
-		ceh_err_prefix(e, "cannot read '%s'", file);
+		ceh_err_prefix(e, _("cannot read '%s'"), file);
 		return -1;
 	}
 	rc = key_public_parse("--trust", buf, k, e);
@@ -99,12 +99,12 @@ read_slip(const char *file, struct slip *sl, struct ceh_err *e)
 	int rc;
 
 	if (read_file_at(AT_FDCWD, file, 1 << 20, &buf, &len, e) < 0) {
-		ceh_err_prefix(e, "cannot read '%s'", file);
+		ceh_err_prefix(e, _("cannot read '%s'"), file);
 		return -1;
 	}
 	rc = slip_parse(buf, len, file, sl, e);
 	if (rc < 0)
-		ceh_err_prefix(e, "not a slip");
+		ceh_err_prefix(e, _("not a slip"));
 	free(buf);
 	return rc;
 }
@@ -152,10 +152,10 @@ verify_payload(const char *cmd, struct store *s, const char *payload)
 		return cmd_error(cmd, &e);
 	if (trust_anchor(s, pub, &e) < 0) {
 		if (e.code == CEH_ENOTFOUND)
-			ceh_fail(&e, CEH_ENOTFOUND, "this store has no trust "
+			ceh_fail(&e, CEH_ENOTFOUND, _("this store has no trust "
 			    "anchor (its decisions are unsigned), so it cannot "
 			    "check a signature: give --trust FILE with the "
-			    "agency's public key");
+			    "agency's public key"));
 		return cmd_error(cmd, &e);
 	}
 	if (registry_verdict(s, &c, &v, &why, &e) < 0) {
@@ -199,16 +199,16 @@ verify_here(const char *cmd, struct store *s, const char *file,
 		}
 	} else {
 		if (slip_code_normalise(operand, code) < 0) {
-			ceh_fail(&e, CEH_EINPUT, "'%.40s' is not a verification "
+			ceh_fail(&e, CEH_EINPUT, _("'%.40s' is not a verification "
 			    "code (20 letters and digits, e.g. "
 			    "7K3M-9Q2X-A7BD-0PWE-H5TN) nor a slip payload "
-			    "(CEHSLIP1 ...)", operand);
+			    "(CEHSLIP1 ...)"), operand);
 			goto fail;
 		}
 		if (slip_record_find(s, code, NULL, &sl, &e) < 0) {
 			if (e.code != CEH_ENOTFOUND)
 				goto fail;
-			printf("unknown: %s\n", e.msg);
+			printf("unknown: %s\n", e.msg); /* machine: the verdict word */
 			rc = slip_verdict_exit(SLIP_UNKNOWN);
 			goto out;
 		}
@@ -217,8 +217,8 @@ verify_here(const char *cmd, struct store *s, const char *file,
 		goto fail;
 	printf("%s: %s\n", slip_verdict_name(v), sb_str(&why));
 	if (v == SLIP_VALID || v == SLIP_CHANGED)
-		printf("slip %s for %s (%s), %d-%d: %ld of %zu years met, "
-		    "%s hours in all\n", sl.number, sl.name, sl.id_number,
+		printf(_("slip %s for %s (%s), %d-%d: %ld of %zu years met, "
+		    "%s hours in all\n"), sl.number, sl.name, sl.id_number,
 		    sl.from, sl.to, sl.years_met, sl.nyears,
 		    hours_fmt(sl.total_half, code, sizeof(code)));
 	rc = slip_verdict_exit(v);
@@ -252,17 +252,17 @@ CMD_FN(verify_slip)
 		}
 	}
 	if (file && optind != argc)
-		return cmd_usage_error(argv[0], usage, "give a code, a payload "
-		    "or --file, not two");
+		return cmd_usage_error(argv[0], usage, _("give a code, a payload "
+		    "or --file, not two"));
 	if (!file && optind + 1 != argc)
-		return cmd_usage_error(argv[0], usage, "give one verification "
-		    "code or slip payload");
+		return cmd_usage_error(argv[0], usage, _("give one verification "
+		    "code or slip payload"));
 	if (!file)
 		operand = argv[optind];
 	if (trust && operand && !slip_is_payload(operand))
-		return cmd_usage_error(argv[0], usage, "a verification code is "
+		return cmd_usage_error(argv[0], usage, _("a verification code is "
 		    "checked only in the store that issued it; with --trust "
-		    "give the slip's payload (CEHSLIP1 ...) or --file");
+		    "give the slip's payload (CEHSLIP1 ...) or --file"));
 	if (trust)
 		return verify_offline(argv[0], trust, file, operand);
 	if ((rc = cmd_setup(s)) != 0)

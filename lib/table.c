@@ -8,6 +8,7 @@
 #include "atomic.h"
 #include "err.h"
 #include "escape.h"
+#include "i18n.h"
 #include "json.h"
 #include "table.h"
 #include "units.h"
@@ -113,6 +114,44 @@ shown(const struct table *t, size_t r, size_t c)
 	return s;
 }
 
+/* The Chinese labels of the domain's machine words (COL_WORD): the
+ * unit kinds (units.c) and the history's event codes (ceh-store(5)). */
+static const char *const word_labels[][2] = {
+	{ "employer", "用人单位" }, { "supervisor", "主管部门" },
+	{ "agency", "人社部门" },
+	{ "created", "新增" }, { "edited", "修改" },
+	{ "year-added", "新增年度明细" },
+	{ "year-replaced", "替换年度明细" },
+	{ "year-removed", "删除年度明细" }, { "attached", "添加附件" },
+	{ "detached", "删除附件" }, { "submitted", "提交" },
+	{ "withdrawn", "撤销" }, { "forwarded", "审核通过并送往下一级" },
+	{ "approved", "审核通过" }, { "rejected", "审核不通过" },
+	{ "returned", "退回" }, { "upgraded", "升级" },
+};
+
+static const char *
+word_label(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(word_labels) / sizeof(word_labels[0]); i++)
+		if (strcmp(word, word_labels[i][0]) == 0)
+			return word_labels[i][1];
+	return word;
+}
+
+/* What the table and xlsx, read by people, show: a word's label in a
+ * Chinese locale. */
+static const char *
+shown_human(const struct table *t, size_t r, size_t c)
+{
+	const char *s = shown(t, r, c);
+
+	if (r > 0 && t->cols[c].kind == COL_WORD && i18n_chinese())
+		return word_label(s);
+	return s;
+}
+
 /* "-12.50" -> v -1250, places 2; -1 unless a decimal of at most 18
  * digits, at most 9 after the point. */
 static int
@@ -186,6 +225,11 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 		json_str(j, col->key, s);
 		snprintf(key, sizeof(key), "%s_name", col->key);
 		json_str(j, key, units_name(t->units, s, ""));
+		return;
+	case COL_WORD:
+		json_str(j, col->key, s);
+		snprintf(key, sizeof(key), "%s_label", col->key);
+		json_str(j, key, word_label(s));
 		return;
 	case COL_TEXT:
 		break;
@@ -286,7 +330,7 @@ print_aligned(const struct table *t, FILE *out)
 	width = xcalloc(t->ncols, sizeof(*width));
 	for (r = 0; r <= t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t w = utf8_width(shown(t, r, c));
+			size_t w = utf8_width(shown_human(t, r, c));
 
 			if (w > width[c])
 				width[c] = w;
@@ -295,7 +339,7 @@ print_aligned(const struct table *t, FILE *out)
 		size_t pending = 0;	/* blanks not yet written */
 
 		for (c = 0; c < t->ncols; c++) {
-			const char *s = shown(t, r, c);
+			const char *s = shown_human(t, r, c);
 
 			if (c)
 				pending += 2;
@@ -368,7 +412,7 @@ write_xlsx(const struct table *t, int dirfd, const char *name,
 	}
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++)
-			cells[r * t->ncols + c] = shown(t, r + 1, c);
+			cells[r * t->ncols + c] = shown_human(t, r + 1, c);
 	rc = xlsxout_table(dirfd, name, "Sheet1", t->ncols, labels, kinds,
 	    cells, t->nrows, e);
 	free(labels);

@@ -38,7 +38,14 @@
  *                  and the unit's name under KEY_name ("" when the code is
  *                  empty or not registered); table, TSV and CSV show the
  *                  name (the code when the unit is not registered);
- *   COL_UNIT_CODE  the same, but table, TSV and CSV show the code.
+ *   COL_UNIT_CODE  the same, but table, TSV and CSV show the code;
+ *   COL_WORD       a machine word of the domain (a unit kind such as
+ *                  "employer", an event code such as "year-added"): TSV,
+ *                  CSV and JSON give the word, JSON also its Chinese label
+ *                  under KEY_label ("用人单位", "新增年度明细"; the word itself
+ *                  when it has none); the table and xlsx, which people
+ *                  read, show the label in a Chinese locale and the word
+ *                  in others.
  * An INT, HOURS or DECIMAL cell that is empty (or not a number) is JSON null.
  * Unit names come from the units given to table_init (NULL: none known).
  * Cells are copied; the table owns them until table_free.
@@ -64,7 +71,7 @@ enum out_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_YAML,
 #define FMT_LIST_USAGE "table|tsv|csv|csv-excel|json|xlsx"
 
 enum col_kind { COL_TEXT, COL_INT, COL_HOURS, COL_YEARS, COL_UNIT,
-	COL_UNIT_CODE, COL_DECIMAL };
+	COL_UNIT_CODE, COL_DECIMAL, COL_WORD };
 
 struct column {
 	const char *key;	/* JSON key, e.g. "unit" */

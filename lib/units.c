@@ -10,6 +10,9 @@
 
 static const char *const kind_names[] = { "employer", "supervisor", "agency" };
 static const char *const kind_labels[] = { "用人单位", "主管部门", "人社部门" };
+/* the guide's other names for the same kinds, accepted as input */
+static const char *const kind_aliases[] = { "工作单位", "上级审核单位",
+    "经办机构" };
 
 const char *
 unit_kind_name(enum unit_kind k)
@@ -30,7 +33,8 @@ unit_kind_parse(const char *s, enum unit_kind *out)
 
 	for (i = 0; i < 3; i++)
 		if (strcmp(s, kind_names[i]) == 0 ||
-		    strcmp(s, kind_labels[i]) == 0) {
+		    strcmp(s, kind_labels[i]) == 0 ||
+		    strcmp(s, kind_aliases[i]) == 0) {
 			*out = (enum unit_kind)i;
 			return 0;
 		}

@@ -13,6 +13,7 @@
 #include "bundle.h"
 #include "err.h"
 #include "fault.h"
+#include "i18n.h"
 #include "queue.h"
 #include "store.h"
 #include "util.h"
@@ -73,8 +74,10 @@ const struct wf_transition wf_table[] = {
 };
 const size_t wf_table_len = sizeof(wf_table) / sizeof(wf_table[0]);
 
-static const char *const action_verbs[] = { "submit", "withdraw",
-    "approve", "reject", "return" };
+/* what a request does, in a message ("cannot %s it"): translated where
+ * printed */
+static const char *const action_verbs[] = { N_("submit"), N_("withdraw"),
+    N_("approve"), N_("reject"), N_("return") };
 
 const char *
 wf_actor_text(enum wf_actor a)
@@ -107,15 +110,15 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 	if (strncmp(uniq, app->id + IDNUM_LEN + 1, APP_UNIQ_LEN) == 0)
 		return 0;
 	if (app_read(yc->s, p, folder, uniq, &other, yc->e) < 0) {
-		ceh_err_prefix(yc->e, "cannot check the years approved "
-		    "before (run 'ceh fsck')");
+		ceh_err_prefix(yc->e, _("cannot check the years approved "
+		    "before (run 'ceh fsck')"));
 		return -1;
 	}
 	for (i = 0; i < app->nyears && !hit; i++)
 		if (other.stage == STAGE_APPROVED &&
 		    app_year(&other, app->years[i].year) != NULL) {
-			ceh_fail(yc->e, CEH_EINPUT, "year %d of %s is already "
-			    "approved in application %s", app->years[i].year,
+			ceh_fail(yc->e, CEH_EINPUT, _("year %d of %s is already "
+			    "approved in application %s"), app->years[i].year,
 			    app->id, other.id);
 			hit = 1;
 		}
@@ -148,27 +151,27 @@ pre_submit(struct wf_ctx *c, struct ceh_err *e)
 	size_t i;
 
 	if (applicant_check(&app->a, &c->s->codes, e) < 0) {
-		ceh_err_prefix(e, "application %s is incomplete", app->id);
+		ceh_err_prefix(e, _("application %s is incomplete"), app->id);
 		return -1;
 	}
 	if (app->nyears == 0)
-		return ceh_fail(e, CEH_EINPUT, "application %s has no year "
-		    "rows; add one with 'ceh add-year'", app->id);
+		return ceh_fail(e, CEH_EINPUT, _("application %s has no year "
+		    "rows; add one with 'ceh add-year'"), app->id);
 	for (i = 0; i < app->nyears; i++) {
 		if (year_row_check(&app->years[i], &c->s->rules, e) < 0) {
-			ceh_err_prefix(e, "application %s", app->id);
+			ceh_err_prefix(e, _("application %s"), app->id);
 			return -1;
 		}
 		if (c->s->cfg.attach_required && app->years[i].natt == 0)
-			return ceh_fail(e, CEH_EINPUT, "application %s: year %d "
+			return ceh_fail(e, CEH_EINPUT, _("application %s: year %d "
 			    "has no attachment (the store requires evidence "
-			    "for every year; add it with 'ceh attach')",
+			    "for every year; add it with 'ceh attach')"),
 			    app->id, app->years[i].year);
 	}
 	u = units_find(&c->s->units, app->a.unit);
 	if (u == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "the employer %s of %s is "
-		    "not a registered unit", app->a.unit, app->id);
+		return ceh_fail(e, CEH_ENOTFOUND, _("the employer %s of %s is "
+		    "not a registered unit"), app->a.unit, app->id);
 	if (wf_year_conflict(c->s, c->p, app, e) != 0)
 		return -1;
 	snprintf(c->next, sizeof(c->next), "%s", u->code);
@@ -205,18 +208,18 @@ pre_withdraw(struct wf_ctx *c, struct ceh_err *e)
 	size_t i;
 
 	if (k < 0)
-		return ceh_fail(e, CEH_ESTATE, "application %s has no "
-		    "submission in its history", app->id);
+		return ceh_fail(e, CEH_ESTATE, _("application %s has no "
+		    "submission in its history"), app->id);
 	first = app->history[k].next[0] ? app->history[k].next : app->a.unit;
 	for (i = (size_t)k + 1; i < app->nhistory; i++)
 		if (is_decision(app->history[i].what))
-			return ceh_fail(e, CEH_ESTATE, "application %s was "
+			return ceh_fail(e, CEH_ESTATE, _("application %s was "
 			    "already decided on by %s (%s); only a return "
-			    "(退回) gives it back now", app->id,
+			    "(退回) gives it back now"), app->id,
 			    app->history[i].unit, app->history[i].what);
 	if (strcmp(app->waiting_at, first) != 0)
-		return ceh_fail(e, CEH_ESTATE, "application %s waits at %s, "
-		    "past its first reviewer %s; it cannot be withdrawn",
+		return ceh_fail(e, CEH_ESTATE, _("application %s waits at %s, "
+		    "past its first reviewer %s; it cannot be withdrawn"),
 		    app->id, app->waiting_at, first);
 	return 0;
 }
@@ -250,49 +253,49 @@ pre_forward(struct wf_ctx *c, struct ceh_err *e)
 	char code[CREDIT_LEN + 1];
 
 	if (at == NULL)
-		return ceh_fail(e, CEH_ENOTFOUND, "%s is not a registered unit",
+		return ceh_fail(e, CEH_ENOTFOUND, _("%s is not a registered unit"),
 		    c->rq->as);
 	if (asked && strcmp(asked, "agency") == 0) {
 		nx = units_agency_for(&s->units, &s->codes, at->region);
 		if (nx == NULL)
-			return ceh_fail(e, CEH_ENOTFOUND, "no agency is "
+			return ceh_fail(e, CEH_ENOTFOUND, _("no agency is "
 			    "registered for the region of %s ('%s'); register "
-			    "one with 'ceh unit add --kind agency'", at->code,
+			    "one with 'ceh unit add --kind agency'"), at->code,
 			    at->region);
 	} else if (asked) {
 		if (credit_check("--next", asked, code, e) < 0)
 			return -1;
 		nx = units_find(&s->units, code);
 		if (nx == NULL)
-			return ceh_fail(e, CEH_ENOTFOUND, "--next %s is not a "
-			    "registered unit", code);
+			return ceh_fail(e, CEH_ENOTFOUND, _("--next %s is not a "
+			    "registered unit"), code);
 		if (strcmp(nx->code, at->code) == 0)
-			return ceh_fail(e, CEH_EINPUT, "--next %s is the "
-			    "deciding unit itself", nx->code);
+			return ceh_fail(e, CEH_EINPUT, _("--next %s is the "
+			    "deciding unit itself"), nx->code);
 		if (nx->kind == UNIT_EMPLOYER)
-			return ceh_fail(e, CEH_EINPUT, "--next %s is an "
+			return ceh_fail(e, CEH_EINPUT, _("--next %s is an "
 			    "employer; the next level is a supervising unit or "
-			    "the agency", code);
+			    "the agency"), code);
 	} else if (at->parent[0]) {
 		nx = units_find(&s->units, at->parent);
 		if (nx == NULL)
-			return ceh_fail(e, CEH_ENOTFOUND, "the parent %s of %s "
-			    "is not a registered unit", at->parent, at->code);
+			return ceh_fail(e, CEH_ENOTFOUND, _("the parent %s of %s "
+			    "is not a registered unit"), at->parent, at->code);
 	} else {
 		nx = units_agency_for(&s->units, &s->codes, at->region);
 		if (nx == NULL)
-			return ceh_fail(e, CEH_ENOTFOUND, "%s is first-level "
+			return ceh_fail(e, CEH_ENOTFOUND, _("%s is first-level "
 			    "and no agency is registered for its region "
-			    "('%s'); register one or give --next", at->code,
+			    "('%s'); register one or give --next"), at->code,
 			    at->region);
 	}
 	if (strcmp(nx->code, at->code) == 0)
-		return ceh_fail(e, CEH_EINPUT, "--next %s is the deciding unit "
-		    "itself", nx->code);
+		return ceh_fail(e, CEH_EINPUT, _("--next %s is the deciding unit "
+		    "itself"), nx->code);
 	if (in_chain(c->app, nx->code))
-		return ceh_fail(e, CEH_EINPUT, "%s has already reviewed "
+		return ceh_fail(e, CEH_EINPUT, _("%s has already reviewed "
 		    "application %s since it was submitted (a cycle); choose "
-		    "another --next", nx->code, c->app->id);
+		    "another --next"), nx->code, c->app->id);
 	if (wf_year_conflict(s, c->p, c->app, e) != 0)
 		return -1;
 	snprintf(c->next, sizeof(c->next), "%s", nx->code);
@@ -303,9 +306,9 @@ static int
 pre_final(struct wf_ctx *c, struct ceh_err *e)
 {
 	if (c->rq->next)
-		return ceh_fail(e, CEH_EINPUT, "application %s waits at the "
+		return ceh_fail(e, CEH_EINPUT, _("application %s waits at the "
 		    "agency %s, whose approval is final; --next does not "
-		    "apply", c->app->id, c->app->waiting_at);
+		    "apply"), c->app->id, c->app->waiting_at);
 	return wf_year_conflict(c->s, c->p, c->app, e) != 0 ? -1 : 0;
 }
 
@@ -335,14 +338,14 @@ evidence_intact(struct wf_ctx *c, struct ceh_err *e)
 	br.say = first_finding;
 	br.arg = first;
 	if (bundle_check(c->s, c->p, c->app, c->app->stage, &br, 0, e) < 0) {
-		ceh_err_prefix(e, "cannot check the evidence of %s",
+		ceh_err_prefix(e, _("cannot check the evidence of %s"),
 		    c->app->id);
 		return -1;
 	}
 	if (br.problems == 0)
 		return 0;
-	return ceh_fail(e, CEH_ESYS, "the evidence of %s is damaged (%ld "
-	    "problem(s); %s); nothing was changed, see 'ceh fsck'",
+	return ceh_fail(e, CEH_ESYS, _("the evidence of %s is damaged (%ld "
+	    "problem(s); %s); nothing was changed, see 'ceh fsck'"),
 	    c->app->id, br.problems, first);
 }
 
@@ -386,20 +389,21 @@ record(struct application *app, const struct wf_transition *t,
 	switch (rq->action) {
 	case WF_SUBMIT:
 		app_add_event(app, t->event, NULL, next, NULL, NULL);
+		/* machine: the outcome column (ceh-review(1)) */
 		snprintf(out, size, "submitted to %s", next);
 		break;
 	case WF_WITHDRAW:
 		app_add_event(app, t->event, app->waiting_at, NULL, NULL,
 		    NULL);
-		snprintf(out, size, "withdrawn");
+		snprintf(out, size, "withdrawn"); /* machine: outcome */
 		break;
 	case WF_APPROVE:
 		app_add_event(app, t->event, rq->as, next[0] ? next : NULL,
 		    rq->reason, NULL);
 		if (t->to == STAGE_REVIEW)
-			snprintf(out, size, "forwarded to %s", next);
+			snprintf(out, size, "forwarded to %s", next); /* machine */
 		else
-			snprintf(out, size, "approved");
+			snprintf(out, size, "approved"); /* machine: outcome */
 		break;
 	case WF_REJECT:
 	case WF_RETURN:
@@ -428,15 +432,15 @@ wf_sign_check(struct store *s, const struct application *app,
 	if (!trust_signed(s))
 		return 0;
 	if (rq->key == NULL)
-		return ceh_fail(e, CEH_EINPUT, "this store is signed: %s must "
-		    "sign with its private key", unit);
+		return ceh_fail(e, CEH_EINPUT, _("this store is signed: %s must "
+		    "sign with its private key"), unit);
 	if (trust_unit_key(s, unit, now(), pub, e) < 0) {
 		e->code = CEH_EINPUT;
 		return -1;
 	}
 	if (memcmp(pub, rq->key->pub, 32) != 0)
-		return ceh_fail(e, CEH_EINPUT, "the key given is not the key "
-		    "registered for %s", unit);
+		return ceh_fail(e, CEH_EINPUT, _("the key given is not the key "
+		    "registered for %s"), unit);
 	return 0;
 }
 
@@ -456,25 +460,25 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 	if (app->stage == STAGE_REVIEW)
 		c.at = units_find(&s->units, app->waiting_at);
 	if ((t = wf_row(rq->action, c.at)) == NULL)
-		return ceh_fail(e, CEH_ESYS, "no transition for this request");
+		return ceh_fail(e, CEH_ESYS, _("no transition for this request"));
 	if (!(t->from & FROM(app->stage))) {
 		if (app->stage == STAGE_REVIEW)
-			return ceh_fail(e, CEH_ESTATE, "application %s is "
-			    "待审核 at %s; cannot %s it", app->id,
+			return ceh_fail(e, CEH_ESTATE, _("application %s is "
+			    "待审核 at %s; cannot %s it"), app->id,
 			    unit_label(s, app->waiting_at),
-			    action_verbs[rq->action]);
-		return ceh_fail(e, CEH_ESTATE, "application %s is %s, not "
-		    "waiting for a decision; cannot %s it", app->id,
-		    app_status(app), action_verbs[rq->action]);
+			    _(action_verbs[rq->action]));
+		return ceh_fail(e, CEH_ESTATE, _("application %s is %s, not "
+		    "waiting for a decision; cannot %s it"), app->id,
+		    app_status(app), _(action_verbs[rq->action]));
 	}
 	if (t->actor == WF_WAITING_UNIT &&
 	    (rq->as == NULL || strcmp(rq->as, app->waiting_at) != 0))
-		return ceh_fail(e, CEH_ESTATE, "application %s is waiting at "
-		    "%s, not at %s", app->id, unit_label(s, app->waiting_at),
+		return ceh_fail(e, CEH_ESTATE, _("application %s is waiting at "
+		    "%s, not at %s"), app->id, unit_label(s, app->waiting_at),
 		    rq->as ? rq->as : "?");
 	if (t->reason_required && (rq->reason == NULL || !rq->reason[0]))
-		return ceh_fail(e, CEH_EUSAGE, "a reason (--reason) is "
-		    "required to %s", action_verbs[rq->action]);
+		return ceh_fail(e, CEH_EUSAGE, _("a reason (--reason) is "
+		    "required to %s"), _(action_verbs[rq->action]));
 	if (rq->reason && rq->reason[0] &&
 	    text_check("--reason", rq->reason, 500, 1, 1, e) < 0)
 		return -1;
@@ -617,10 +621,10 @@ sync_store(struct store *s, struct ceh_err *e)
 {
 	if (fault_hit("fsync")) {
 		errno = EIO;
-		return ceh_fail_errno(e, "cannot sync the store");
+		return ceh_fail_errno(e, _("cannot sync the store"));
 	}
 	if (syncfs(s->rootfd) < 0)
-		return ceh_fail_errno(e, "cannot sync the store");
+		return ceh_fail_errno(e, _("cannot sync the store"));
 	return 0;
 }
 
@@ -640,8 +644,8 @@ chunk_conflict(const struct application *app, struct bitem **order,
 		for (y = 0; y < app->nyears; y++)
 			if (app_year((struct application *)&o->app,
 			    app->years[y].year) != NULL) {
-				ceh_fail(e, CEH_EINPUT, "year %d of %s is "
-				    "already approved in application %s",
+				ceh_fail(e, CEH_EINPUT, _("year %d of %s is "
+				    "already approved in application %s"),
 				    app->years[y].year, app->id, o->appid);
 				return 1;
 			}
@@ -664,7 +668,7 @@ prepare(struct store *s, const struct wf_request *rq, struct bitem *b,
 
 	if (!bp->opened) {
 		if (bp->err.code == CEH_ENOTFOUND)
-			ceh_fail(&bp->err, CEH_ENOTFOUND, "no application %s",
+			ceh_fail(&bp->err, CEH_ENOTFOUND, _("no application %s"),
 			    b->appid);
 		item_fail(b, &bp->err);
 		return;

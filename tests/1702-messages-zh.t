@@ -1,0 +1,69 @@
+#!/bin/sh
+# Messages of the commands in the user's language (issue 17): the same
+# refusal in zh_CN.UTF-8 and in C has the same exit code and leaves the
+# same store; only the sentence changes.  Table headers are the Chinese
+# field names in every language; what scripts read stays the same.
+. "${0%/*}/lib.sh"
+plan 32
+unset LANGUAGE
+ceh init --signed >/dev/null && mk_units || exit 1
+certify_unit $EMP1 >/dev/null
+APP=$(apply_std $ID1)
+ceh add-year $APP --year 2024 --public-subject 政策法规 --public-hours 30 \
+    --public-form 远程教育 --pro-subject 建筑结构 \
+    --pro-hours 60 --pro-form 培训班 >/dev/null || exit 1
+printf '%%PDF-1.4 test\n' > "$T/证书.pdf"
+ceh attach $APP --year 2024 "$T/证书.pdf" >/dev/null || exit 1
+D0=$(store_digest)
+
+both() { # both CODE NAME ZH-REGEX C-REGEX CMD...: the refusal in each language
+	_code=$1 _name=$2 _zh=$3 _c=$4; shift 4
+	LC_ALL=zh_CN.UTF-8 expect_code "$_code" "$_name (zh_CN)" "$@"
+	like "$T/err" "$_zh" "... in Chinese"
+	LC_ALL=C expect_code "$_code" "$_name (C)" "$@"
+	like "$T/err" "$_c" "... in English"
+}
+both 2 "review without --as" '缺少 --as 单位' 'missing --as UNIT' \
+    ceh review --approve $APP
+both 2 "unit add without --name" 'unit add 需要 --name 和 --kind' \
+    'unit add needs --name and --kind' ceh unit add $EMP2
+both 3 "rm-year of a year that is not there" "申报 $APP 没有 2019 年度" \
+    "application $APP has no year 2019" ceh rm-year $APP --year 2019
+both 1 "verify-slip with garbage" '既不是核验码' 'is not a verification code' \
+    ceh verify-slip not-a-code
+both 4 "approving a draft" "申报 $APP 的状态为暂存，不在待审核中；无法审核通过" \
+    "application $APP is 暂存, not waiting for a decision; cannot approve it" \
+    ceh review --as $AGENCY --approve $APP
+same_digest() { [ "$(store_digest)" = "$D0" ]; }
+ok "every refusal left the store as it was" same_digest
+
+# a human table: the headers are Chinese field names in both languages,
+# the TSV identical in both
+LC_ALL=zh_CN.UTF-8 ceh attach $APP --list --format tsv > "$T/zh.tsv"
+LC_ALL=C ceh attach $APP --list --format tsv > "$T/c.tsv"
+same "$T/zh.tsv" "$T/c.tsv" "attach --list TSV is the same in zh_CN and C"
+head -1 "$T/c.tsv" > "$T/hdr"
+like "$T/hdr" '^年度	附件名称	存档条目	大小\(字节\)	文件类型	SHA-256	添加时间$' \
+    "... its header the Chinese field names, no English column"
+
+# unit list: people read the kind's label, scripts its word (JSON: both)
+LC_ALL=zh_CN.UTF-8 ceh unit list > "$T/units"
+like "$T/units" "^$AGENCY .*人社部门" "unit list: the table shows the kind's label in Chinese"
+LC_ALL=C ceh unit list > "$T/units"
+like "$T/units" "^$AGENCY .* agency " "... and its word in C"
+ceh unit list --format tsv > "$T/units.tsv"
+like "$T/units.tsv" "^$AGENCY	[^	]*	agency	" "... TSV its word"
+ceh unit list --format json > "$T/units.json"
+like "$T/units.json" '"kind": "agency", "kind_label": "人社部门"' "... JSON both"
+ceh unit list --kind 经办机构 --format tsv > "$T/agencies"
+check "--kind in Chinese (the guide's 经办机构)" test "$(wc -l < "$T/agencies")" = 2
+ceh unit list --kind 上级审核单位 --format tsv > "$T/sups"
+check "... and 上级审核单位" test "$(wc -l < "$T/sups")" = 3
+# ceh log: the events' labels for people in Chinese, codes for scripts
+LC_ALL=zh_CN.UTF-8 ceh log $APP > "$T/log.zh"
+like "$T/log.zh" "  新增年度明细  " "log table (zh_CN): 新增年度明细 for year-added"
+LC_ALL=C ceh log $APP > "$T/log.c"
+like "$T/log.c" "  year-added  " "... (C): the code"
+ceh log $APP --format json > "$T/log.json"
+like "$T/log.json" '"event": "attached", "event_label": "添加附件"' "... JSON: both"
+done_testing
