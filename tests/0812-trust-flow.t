@@ -9,7 +9,7 @@
 # refused by print-slip, shown as verified=no by list and left out of
 # stats.
 . "$(dirname "$0")/lib.sh"
-plan 126
+plan 142
 PY=/usr/bin/python3
 K="$XDG_CONFIG_HOME/ceh/keys"
 FORGE="$CEH_ROOT/tests/0812-forge.py"
@@ -32,6 +32,8 @@ like "$T/out" "	审核通过		.*	yes\$" "list: verified yes"
 expect_code 0 "stats" ceh stats --year 2023 --format json
 like "$T/out" '"approved": 1, .*"years_met": 1,' "stats count its approval"
 cp "$K/$AGENCY.key" "$T/agency.key"
+expect_code 0 "shortfall of the good store" ceh shortfall --year 2023 --format json
+unlike "$T/err" "left out" "nothing left out"
 expect_code 0 "a slip of the good store" ceh print-slip --id $ID1 --from 2019 --to 2023 --key "$T/agency.key" --format json -o "$T/slip.json"
 # the forger's copy must still pass the independent chain check
 cp "$doc" "$T/copy"
@@ -60,6 +62,8 @@ forged() { # forged MSG MESSAGE-REGEX FORGE-OP...
 	expect_code 0 "$_m: stats" ceh stats --year 2023 --format json
 	like "$T/out" '"approved": 0, .*"years_met": 0,' "$_m: stats leave its approval and hours out"
 	like "$T/err" "ceh stats: 1 approved application\(s\) left out: their approval does not verify" "$_m: stats say so"
+	expect_code 0 "$_m: shortfall" ceh shortfall --year 2023 --format json
+	like "$T/err" "ceh shortfall: 1 approved application\(s\) left out: their approval does not verify" "$_m: shortfall leaves it out and says so"
 }
 forged "a decision signed by a valid key of the wrong unit" \
     "event 4 \(forwarded\) was signed by $EMP2, but the application was waiting at $SUP2" \
