@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "report.h"
 #include "report_html.h"
 #include "report_src.h"
@@ -51,7 +52,13 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 static int
 feed(struct store *s, struct report_short *sh, long *bad, struct ceh_err *e)
 {
-	return report_feed(s, sink, sh, bad, e);
+	int rc = report_feed(s, sink, sh, bad, e);
+
+	if (report_unverified() > 0)
+		fprintf(stderr, _("ceh shortfall: %ld approved application(s) left "
+		    "out: their approval does not verify (ceh fsck)\n"),
+		    report_unverified());
+	return rc;
 }
 
 static void

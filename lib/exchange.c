@@ -20,12 +20,6 @@
 #include "trust.h"
 #include "util.h"
 
-#if defined(__has_include)
-#if __has_include("chain_flow.h")
-#include "chain_flow.h"
-#define HAVE_CHAIN_FLOW 1
-#endif
-#endif
 
 #define HEADER "ceh-bundle"
 #define HEADER_FORM "ceh-bundle-v1"
@@ -116,93 +110,6 @@ unit_code_valid(const char *c)
 		    (c[i] >= 'A' && c[i] <= 'Z')))
 			return 0;
 	return 1;
-}
-
-/* ------------------------------------------------------------------ */
-/* The workflow check of a history. */
-
-static int
-content_event(const char *w)
-{
-	static const char *const ev[] = { "created", "edited", "year-added",
-		"year-replaced", "year-removed", "attached", "detached",
-		NULL };
-
-	return str_in(w, ev);
-}
-
-int
-exchange_flow_check(struct store *s, const struct application *app,
-    struct ceh_err *e)
-{
-	enum { F_DRAFT, F_REVIEW, F_APPROVED, F_REJECTED } st = F_DRAFT;
-	const char *waiting = "";
-	size_t i;
-
-#ifdef HAVE_CHAIN_FLOW
-	if (chain_flow_check(s, app, e) < 0)
-		return -1;
-#else
-	(void)s;
-#endif
-	for (i = 0; i < app->nhistory; i++) {
-		const struct event *ev = &app->history[i];
-		const char *w = ev->what;
-
-		if (content_event(w)) {
-			if (st != F_DRAFT)
-				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
-				    "(%s) changes the application while it is "
-				    "not a draft"), app->id, i + 1, w);
-		} else if (strcmp(w, "submitted") == 0) {
-			if (st != F_DRAFT)
-				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
-				    "(submitted) while it is not a draft"),
-				    app->id, i + 1);
-			waiting = ev->next[0] ? ev->next : app->a.unit;
-			st = F_REVIEW;
-		} else if (strcmp(w, "withdrawn") == 0 ||
-		    strcmp(w, "approved") == 0 ||
-		    strcmp(w, "forwarded") == 0 ||
-		    strcmp(w, "rejected") == 0 ||
-		    strcmp(w, "returned") == 0) {
-			if (st != F_REVIEW)
-				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
-				    "(%s) while it was not waiting for a "
-				    "review"), app->id, i + 1, w);
-			if (strcmp(ev->unit, waiting) != 0)
-				return ceh_fail(e, CEH_EINPUT, _("%s: event %zu "
-				    "(%s) is by %s, but the application waited "
-				    "at %s"), app->id, i + 1, w, ev->unit[0] ?
-				    ev->unit : "nobody", waiting);
-			if (strcmp(w, "forwarded") == 0) {
-				if (!ev->next[0])
-					return ceh_fail(e, CEH_EINPUT, _("%s: "
-					    "event %zu (forwarded) names no "
-					    "next unit"), app->id, i + 1);
-				waiting = ev->next;
-			} else if (strcmp(w, "approved") == 0) {
-				st = F_APPROVED;
-				waiting = "";
-			} else if (strcmp(w, "rejected") == 0) {
-				st = F_REJECTED;
-				waiting = "";
-			} else {
-				st = F_DRAFT;
-				waiting = "";
-			}
-		}
-	}
-	if ((app->stage == STAGE_DRAFT && st != F_DRAFT) ||
-	    (app->stage == STAGE_REVIEW && (st != F_REVIEW ||
-	    strcmp(app->waiting_at, waiting) != 0)) ||
-	    (app->stage == STAGE_APPROVED && st != F_APPROVED) ||
-	    (app->stage == STAGE_REJECTED && st != F_REJECTED))
-		return ceh_fail(e, CEH_EINPUT, _("%s: its stage (%s%s%s) is not "
-		    "where its history leaves it"), app->id,
-		    stage_name(app->stage), app->waiting_at[0] ? " at " : "",
-		    app->waiting_at);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1032,7 +939,8 @@ out:
 	return rc;
 }
 
-/* Check theirs and commit it in place of ours (or as new). */
+/* Check theirs: its chain, every signature, and that every decision was
+ * made by the unit it waited at (trust_app_check, with chain_flow_check). */
 static int
 verify_theirs(struct store *s, const struct application *app,
     struct ceh_err *e)
@@ -1041,7 +949,7 @@ verify_theirs(struct store *s, const struct application *app,
 		e->code = CEH_EINPUT;
 		return -1;
 	}
-	return exchange_flow_check(s, app, e);
+	return 0;
 }
 
 /* The queue index (queue.h) stays a superset of the truth: the entry of

@@ -69,10 +69,4 @@ int exchange_receive(struct store *s, struct site *st, const char *path,
 int exchange_resolve(struct store *s, struct site *st, const char *appid,
     int take_theirs, struct ceh_err *e);
 
-/* The workflow check of a received history: every decision made by the
- * unit the application waited at, content changed only in draft, the
- * stage and waiting unit where the history leaves them. */
-int exchange_flow_check(struct store *s, const struct application *app,
-    struct ceh_err *e);
-
 #endif

@@ -8,6 +8,7 @@
 #include "err.h"
 #include "records.h"
 #include "report_src.h"
+#include "trust.h"
 
 struct feed {
 	report_sink_fn fn;
@@ -17,9 +18,33 @@ struct feed {
 	struct ceh_err e;	/* the sink's failure, returned by the walk */
 };
 
+static long unverified;	/* of the last report_feed */
+
+/* In a signed store an approved application counts only if its history
+ * verifies (through the cache, trust.h); 1 if it is left out. */
+static int
+unverified_approval(struct store *s, const struct application *app)
+{
+	struct ceh_err e;
+
+	if (!trust_signed(s) || app->stage != STAGE_APPROVED ||
+	    trust_app_verified(s, app, &e) == 0)
+		return 0;
+	unverified++;
+	return 1;
+}
+
+long
+report_unverified(void)
+{
+	return unverified;
+}
+
 static int
 feed_app(struct store *s, struct feed *f, const struct application *app)
 {
+	if (unverified_approval(s, app))
+		return 0;
 	if (report_app_fill(&f->ra, app, &s->units, &f->e) < 0 ||
 	    f->fn(f->arg, &f->ra, &f->e) < 0)
 		return -1;
@@ -51,6 +76,7 @@ report_feed(struct store *s, report_sink_fn fn, void *arg, long *unreadable,
 	int rc;
 
 	memset(&f, 0, sizeof(f));
+	unverified = 0;
 	f.fn = fn;
 	f.arg = arg;
 	rc = store_walk(s, NULL, visit, &f, e);

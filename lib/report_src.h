@@ -31,6 +31,12 @@ typedef int (*report_sink_fn)(void *arg, const struct report_app *ra,
 int report_feed(struct store *s, report_sink_fn fn, void *arg,
     long *unreadable, struct ceh_err *e);
 
+/* How many approved applications the last report_feed left out: in a
+ * signed store an approval whose history does not verify
+ * (trust_app_verified) counts no hours, and the application is not fed
+ * at all.  The caller says so on standard error. */
+long report_unverified(void);
+
 /* Number of such records, and their public and professional hours. */
 int report_undeclared(struct store *s, const char *idnum, int year,
     long *n, long *pub_half, long *pro_half, struct ceh_err *e);

@@ -18,9 +18,11 @@
 #include "doc.h"
 #include "err.h"
 #include "hash.h"
+#include "i18n.h"
 #include "slip.h"
 #include "store.h"
 #include "table.h"
+#include "trust.h"
 #include "units.h"
 #include "util.h"
 #include "ytree.h"
@@ -465,6 +467,36 @@ years_fill(struct store *s, const struct collect *c, struct slip *sl,
 	return 0;
 }
 
+/* In a signed store, every approved application with a year in the
+ * range must verify (trust.h, through the cache): a slip never counts
+ * hours whose approval does not.  Class 5 naming it and why. */
+static int
+approvals_verify(struct store *s, const struct collect *c, int from, int to,
+    struct ceh_err *e)
+{
+	struct ceh_err sub;
+	size_t i, j;
+
+	if (!trust_signed(s))
+		return 0;
+	for (i = 0; i < c->n; i++)
+		for (j = 0; j < c->v[i].app.nyears; j++) {
+			int y = c->v[i].app.years[j].year;
+
+			if (y < from || y > to)
+				continue;
+			if (trust_app_verified(s, &c->v[i].app, &sub) < 0)
+				return ceh_fail(e, CEH_ESYS, _("application %s "
+				    "approves year %d of the range, but its "
+				    "approval does not verify (%s); no slip "
+				    "counts it: see ceh verify %s and ceh "
+				    "fsck"), c->v[i].app.id, y, sub.msg,
+				    c->v[i].app.id);
+			break;
+		}
+	return 0;
+}
+
 /* Per year total and mark, and the totals of the slip. */
 static void
 totals_fill(struct slip *sl)
@@ -552,6 +584,8 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 	/* names are a courtesy; codes are shown anyway */
 	if (!s->units_loaded)
 		(void)store_load_units(s, &ue);
+	if (approvals_verify(s, &c, from, to, e) < 0)
+		goto out;
 	head_fill(s, idnum, from, to, rule, sl);
 	if (years_fill(s, &c, sl, e) < 0)
 		goto out;

@@ -281,6 +281,7 @@ fail:
 void
 store_close(struct store *s)
 {
+	trust_cache_save(s);
 	if (s->rootfd >= 0)
 		close(s->rootfd);
 	if (s->peoplefd >= 0)

@@ -1,9 +1,16 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "chain.h"
+#include "chain_flow.h"
 #include "encode.h"
 #include "err.h"
 #include "hash.h"
@@ -28,11 +35,28 @@ struct trec {
 	char hash[SHA256_HEX_LEN + 1];	/* record hash */
 };
 
+/* The verification cache (trust_app_verified): an open-addressed set
+ * of document digests, loaded on first use. */
+struct vslot {
+	char d[SHA256_HEX_LEN + 1];	/* "" when free */
+	unsigned char used;		/* hit or added by this process */
+};
+struct vcache {
+	int loaded;		/* tried: fd/path set if usable */
+	int dirfd;		/* the cache folder, or -1 */
+	char name[SHA256_HEX_LEN + 1];	/* file: hash of the store path */
+	char reg[SHA256_HEX_LEN + 1];	/* registry hash */
+	struct vslot *v;
+	size_t cap, n, nused;
+	int dirty;
+};
+
 struct trust {
 	struct trec *v;
 	size_t n;
 	char *log;		/* the file as read */
 	size_t len;
+	struct vcache vc;
 };
 
 void
@@ -40,6 +64,9 @@ trust_free(struct trust *t)
 {
 	if (t == NULL)
 		return;
+	if (t->vc.dirfd >= 0 && t->vc.loaded)
+		close(t->vc.dirfd);
+	free(t->vc.v);
 	free(t->v);
 	free(t->log);
 	free(t);
@@ -237,6 +264,7 @@ trust_load(struct store *s, struct ceh_err *e)
 	if (s->trust)
 		return 0;
 	t = xcalloc(1, sizeof(*t));
+	t->vc.dirfd = -1;
 	if (read_file_at(s->rootfd, TRUST_LOG, TRUST_MAX, &t->log, &t->len,
 	    &sub) < 0) {
 		if (sub.code != CEH_ENOTFOUND) {
@@ -297,6 +325,23 @@ trust_unit_key(struct store *s, const char *unit, time_t at,
 		    "is revoked", unit) : ceh_fail(e, CEH_ENOTFOUND, "unit %s "
 		    "has no certified key (ceh unit certify)", unit);
 	memcpy(pub, s->trust->v[c].key, 32);
+	return 0;
+}
+
+int
+trust_unit_kind(struct store *s, const char *unit, time_t at,
+    enum unit_kind *k)
+{
+	struct ceh_err e;
+	int revoked;
+	long c;
+
+	if (trust_load(s, &e) < 0)
+		return -1;
+	c = cert_at(s->trust, s->trust->n, unit, at, &revoked);
+	if (c < 0)
+		return -1;
+	*k = s->trust->v[c].kind;
 	return 0;
 }
 
@@ -568,7 +613,10 @@ trust_app_check(struct store *s, const struct application *app,
 		return ceh_fail(e, CEH_ESYS, "application %s: its history "
 		    "from before chains is not vouched for by an agency (ceh "
 		    "migrate --as AGENCY)", app->id);
-	return 0;
+	/* who signed is proven; now whether each was entitled to */
+	if (!s->units_loaded && store_load_units(s, e) < 0)
+		return -1;
+	return chain_flow_check(s, app, e);
 }
 
 int
@@ -603,4 +651,282 @@ trust_upgrade_app(struct store *s, struct application *app,
 	if (signer && chain_sign(app, agency, signer, e) < 0)
 		return -1;
 	return 1;
+}
+
+/* ---- the verification cache (trust.h: trust_app_verified) ---- */
+
+#define VC_MAGIC "ceh-verified-v1"
+#define VC_MAX (64 << 20)
+
+static size_t
+vc_slot(const struct vcache *c, const char *d)
+{
+	size_t h = 0, i;
+
+	for (i = 0; i < 16; i++)
+		h = h * 16 + (size_t)(d[i] <= '9' ? d[i] - '0' : d[i] - 'a' + 10);
+	return h & (c->cap - 1);
+}
+
+static struct vslot *
+vc_find(struct vcache *c, const char *d)
+{
+	size_t i;
+
+	if (c->cap == 0)
+		return NULL;
+	for (i = vc_slot(c, d); c->v[i].d[0]; i = (i + 1) & (c->cap - 1))
+		if (memcmp(c->v[i].d, d, SHA256_HEX_LEN) == 0)
+			return &c->v[i];
+	return NULL;
+}
+
+static void vc_add(struct vcache *c, const char *d, int used);
+
+static void
+vc_grow(struct vcache *c)
+{
+	struct vslot *old = c->v;
+	size_t oldcap = c->cap, i;
+
+	c->cap = c->cap ? c->cap * 2 : 1024;
+	c->v = xcalloc(c->cap, sizeof(*c->v));
+	c->n = c->nused = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].d[0])
+			vc_add(c, old[i].d, old[i].used);
+	free(old);
+}
+
+static void
+vc_add(struct vcache *c, const char *d, int used)
+{
+	struct vslot *sl;
+	size_t i;
+
+	if ((sl = vc_find(c, d)) != NULL) {
+		if (used && !sl->used) {
+			sl->used = 1;
+			c->nused++;
+		}
+		return;
+	}
+	if ((c->n + 1) * 2 > c->cap)
+		vc_grow(c);
+	for (i = vc_slot(c, d); c->v[i].d[0]; i = (i + 1) & (c->cap - 1))
+		;
+	memcpy(c->v[i].d, d, SHA256_HEX_LEN + 1);
+	c->v[i].used = (unsigned char)used;
+	c->n++;
+	c->nused += used != 0;
+}
+
+static int
+is_hex64(const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < SHA256_HEX_LEN; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' &&
+		    p[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* mkdir -p of path, each new folder 0700; the fd of the last or -1. */
+static int
+vc_dir(const char *base)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/ceh/verified", base) >=
+	    (int)sizeof(path) || path[0] != '/')
+		return -1;
+	for (i = 1; path[i]; i++)
+		if (path[i] == '/') {
+			path[i] = '\0';
+			if (mkdir(path, 0700) < 0 && errno != EEXIST)
+				return -1;
+			path[i] = '/';
+		}
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
+/* The registry hash: everything besides the document that the verdict
+ * depends on (the rules' version, signed or not, trust.log, units). */
+static void
+vc_registry(struct store *s, char out[SHA256_HEX_LEN + 1])
+{
+	struct hash_ctx *h = hash_new();
+	struct sbuf u = SBUF_INIT;
+	struct ceh_err e;
+
+	hash_update(h, VC_MAGIC "\n", sizeof(VC_MAGIC));
+	hash_update(h, trust_signed(s) ? "signed\n" : "unsigned\n",
+	    trust_signed(s) ? 7 : 9);
+	hash_update(h, s->trust->log, s->trust->len);
+	if (units_emit(&s->units, &u, &e) == 0)
+		hash_update(h, u.buf, u.len);
+	else
+		hash_update(h, "?", 1);	/* never matches a good one */
+	sb_release(&u);
+	hash_final_hex(h, out);
+}
+
+/* Read the cache file; anything unexpected leaves it empty. */
+static void
+vc_read(struct vcache *c)
+{
+	char *buf = NULL, *p, *end, sum[SHA256_HEX_LEN + 1];
+	size_t len, hl = sizeof(VC_MAGIC "\nregistry=") - 1;
+	struct ceh_err e;
+	struct stat st;
+	int fd;
+
+	fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* the user's own cache only: a file another user could have
+	 * written is not taken */
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & 022)) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	if (read_file_at(c->dirfd, c->name, VC_MAX, &buf, &len, &e) < 0)
+		return;
+	/* header, lines, then "sum=" over all before it */
+	if (len < hl + SHA256_HEX_LEN + 1 + 4 + SHA256_HEX_LEN + 1 ||
+	    memcmp(buf, VC_MAGIC "\nregistry=", hl) != 0 ||
+	    memcmp(buf + hl, c->reg, SHA256_HEX_LEN) != 0 ||
+	    buf[hl + SHA256_HEX_LEN] != '\n')
+		goto out;
+	end = buf + len - (4 + SHA256_HEX_LEN + 1);
+	if (memcmp(end, "sum=", 4) != 0 || buf[len - 1] != '\n')
+		goto out;
+	sha256_hex(buf, (size_t)(end - buf), sum);
+	if (memcmp(sum, end + 4, SHA256_HEX_LEN) != 0)
+		goto out;
+	for (p = buf + hl + SHA256_HEX_LEN + 1; p < end;
+	    p += SHA256_HEX_LEN + 1)
+		if (end - p < SHA256_HEX_LEN + 1 || !is_hex64(p) ||
+		    p[SHA256_HEX_LEN] != '\n')
+			goto out;
+	for (p = buf + hl + SHA256_HEX_LEN + 1; p < end;
+	    p += SHA256_HEX_LEN + 1) {
+		char d[SHA256_HEX_LEN + 1];
+
+		memcpy(d, p, SHA256_HEX_LEN);
+		d[SHA256_HEX_LEN] = '\0';
+		vc_add(c, d, 0);
+	}
+out:
+	free(buf);
+}
+
+/* The cache of s, loaded on first use; NULL when there is none. */
+static struct vcache *
+vc_get(struct store *s)
+{
+	const char *base = getenv("XDG_CACHE_HOME"), *home;
+	char path[PATH_MAX], real[PATH_MAX];
+	struct vcache *c;
+	struct ceh_err e;
+
+	if (trust_load(s, &e) < 0)
+		return NULL;
+	c = &s->trust->vc;
+	if (c->loaded)
+		return c->dirfd >= 0 ? c : NULL;
+	c->loaded = 1;
+	c->dirfd = -1;
+	if (!s->units_loaded && store_load_units(s, &e) < 0)
+		return NULL;
+	if (base == NULL || base[0] != '/') {
+		if ((home = getenv("HOME")) == NULL || home[0] != '/')
+			return NULL;
+		snprintf(path, sizeof(path), "%s/.cache", home);
+		base = path;
+	}
+	if (realpath(s->root, real) == NULL)
+		return NULL;
+	sha256_hex(real, strlen(real), c->name);
+	if ((c->dirfd = vc_dir(base)) < 0)
+		return NULL;
+	vc_registry(s, c->reg);
+	vc_read(c);
+	return c;
+}
+
+int
+trust_app_verified(struct store *s, const struct application *app,
+    struct ceh_err *e)
+{
+	struct vcache *c = vc_get(s);
+	char d[SHA256_HEX_LEN + 1];
+	struct sbuf doc = SBUF_INIT;
+	struct vslot *sl;
+	int ok = 0;
+
+	if (c) {
+		if (doc_emit(app, &doc, e) == 0) {
+			sha256_hex(doc.buf, doc.len, d);
+			ok = 1;
+		}
+		sb_release(&doc);
+	}
+	if (ok && (sl = vc_find(c, d)) != NULL) {
+		/* a hit alone does not rewrite the file */
+		if (!sl->used) {
+			sl->used = 1;
+			c->nused++;
+		}
+		return 0;
+	}
+	if (trust_app_check(s, app, NULL, NULL, e) < 0)
+		return -1;
+	if (ok) {
+		vc_add(c, d, 1);
+		c->dirty = 1;
+	}
+	return 0;
+}
+
+void
+trust_cache_save(struct store *s)
+{
+	struct vcache *c = s->trust ? &s->trust->vc : NULL;
+	struct sbuf out = SBUF_INIT;
+	char sum[SHA256_HEX_LEN + 1];
+	struct ceh_err e;
+	int all;
+	size_t i;
+
+	if (c == NULL || c->dirfd < 0 || !c->dirty)
+		return;
+	/* stale digests (older versions of documents) are dropped once
+	 * they outnumber the ones this run used */
+	all = c->n <= 2 * c->nused + 4096;
+	sb_adds(&out, VC_MAGIC "\nregistry=");
+	sb_adds(&out, c->reg);
+	sb_addc(&out, '\n');
+	for (i = 0; i < c->cap; i++)
+		if (c->v[i].d[0] && (all || c->v[i].used)) {
+			sb_add(&out, c->v[i].d, SHA256_HEX_LEN);
+			sb_addc(&out, '\n');
+		}
+	sha256_hex(out.buf, out.len, sum);
+	sb_adds(&out, "sum=");
+	sb_adds(&out, sum);
+	sb_addc(&out, '\n');
+	/* a cache: a failure to write it only means verifying again */
+	(void)atomic_write(c->dirfd, c->name, out.buf, out.len, &e);
+	sb_release(&out);
+	c->dirty = 0;
 }

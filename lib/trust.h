@@ -88,7 +88,9 @@ int trust_signer(struct store *s, const char *unit, const char *keyopt,
 /*
  * Check one application: the chain (chain_check), every signature
  * against the key valid for its unit at its time, and, in a signed
- * store, that every decision after the last "upgraded" event is signed.
+ * store, that every decision after the last "upgraded" event is signed,
+ * and then that the history follows the workflow (chain_flow.h: every
+ * decision by the unit it waited at, final approvals by an agency).
  * each (may be NULL) is told every event with "signed", "unsigned" or
  * "unsigned history" and the key's fingerprint ("" if none).  0 if it
  * verifies; -1 with the first failure in e (class 5).
@@ -96,6 +98,32 @@ int trust_signer(struct store *s, const char *unit, const char *keyopt,
 int trust_app_check(struct store *s, const struct application *app,
     void (*each)(void *arg, size_t i, const char *status, const char *fp),
     void *arg, struct ceh_err *e);
+
+/* The kind of unit's certificate valid at at: 0, or -1 if it has no
+ * valid key then (the workflow check: only an agency approves). */
+int trust_unit_kind(struct store *s, const char *unit, time_t at,
+    enum unit_kind *k);
+
+/*
+ * trust_app_check through the verification cache, for the readers that
+ * count hours (list, stats, shortfall, print-slip); never for fsck,
+ * verify or show, which always check in full.  The cache lives outside
+ * the store, in $XDG_CACHE_HOME/ceh/verified/HASH (HASH the SHA-256 of
+ * the store's real path; ~/.cache without XDG_CACHE_HOME), folders made
+ * 0700: a header naming the registry hash (SHA-256 of the rules'
+ * version, signed or not, trust.log and units.yaml as emitted), one
+ * line per document that verified (the SHA-256 of the document as
+ * emitted, doc_emit: any change to it is another key), and a final
+ * "sum=" line over the rest.  A file that is absent, damaged, of another
+ * registry, not the user's own or writable by others is ignored: the
+ * documents are verified again.  Only successes are kept.  New entries
+ * are written, atomically (atomic_write), by trust_cache_save, which
+ * store_close calls; concurrent writers lose entries, never add wrong
+ * ones.  0 if app verifies, else -1 with trust_app_check's error.
+ */
+int trust_app_verified(struct store *s, const struct application *app,
+    struct ceh_err *e);
+void trust_cache_save(struct store *s);
 
 /*
  * The upgrade of a store made before trust (ceh-migrate(1)).

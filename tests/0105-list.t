@@ -10,7 +10,7 @@ expect_code 0 "list of an empty store" ceh list --format csv
 check "csv header only, with the guide's columns" python3 -c "
 import csv
 rows=list(csv.reader(open('$T/out', newline='', encoding='utf-8')))
-assert rows==[['申报编号','姓名','身份证','工作单位','最高学历','联系电话','申报年度','申报系列','审核状态','待审核单位','不通过意见']], rows"
+assert rows==[['申报编号','姓名','身份证','工作单位','最高学历','联系电话','申报年度','申报系列','审核状态','待审核单位','不通过意见','签名核验']], rows"
 expect_code 0 "empty json is []" ceh list --format json
 like "$T/out" '^\[\]$' "[]"
 
@@ -27,11 +27,11 @@ D=$(apply_std $ID1 --name 张三)
 expect_code 0 "list (table)" ceh list
 cp "$T/out" "$T/table"
 check "header and four rows" test "$(wc -l < "$T/table")" = 5
-like "$T/table" '^申报编号 +姓名 +身份证 +工作单位 +最高学历 +联系电话 +申报年度 +申报系列 +审核状态 +待审核单位 +不通过意见$' "table header"
+like "$T/table" '^申报编号 +姓名 +身份证 +工作单位 +最高学历 +联系电话 +申报年度 +申报系列 +审核状态 +待审核单位 +不通过意见 +签名核验$' "table header"
 like "$T/table" "^$A +张三 +$ID1 +湖南建工集团有限公司 +大学本科 +15556565656 +2023,2024 +工程 +暂存" "a row: name, unit name, years"
 expect_code 0 "list --format tsv" ceh list --format tsv
 cp "$T/out" "$T/tsv"
-check "tsv: 11 fields on every line" awk -F'\t' 'NF != 11 { exit 1 }' "$T/tsv"
+check "tsv: 12 fields on every line" awk -F'\t' 'NF != 12 { exit 1 }' "$T/tsv"
 check "rows sorted by id" sh -c "tail -n +2 '$T/tsv' | cut -f1 | sort -c"
 check "table columns aligned by display width (CJK counts 2)" python3 - "$T/tsv" "$T/table" <<'PY'
 import sys, unicodedata
@@ -51,7 +51,7 @@ import csv
 data=open('$T/out', newline='', encoding='utf-8').read()
 assert data.count('\r\n')==5, repr(data[:80])
 rows=list(csv.reader(data.splitlines(True)))
-assert len(rows)==5 and all(len(r)==11 for r in rows), rows
+assert len(rows)==5 and all(len(r)==12 for r in rows), rows
 byid={r[0]: r for r in rows[1:]}
 assert byid['$C'][1]=='Li, \"Lee\"', byid['$C']
 assert byid['$A'][6]=='2023,2024' and byid['$B'][3]=='长沙市规划设计院'"
@@ -61,7 +61,7 @@ check "json objects keyed by column keys; unit by code with its name, years an a
 import json; d=json.load(open('$T/out'))
 assert len(d)==4
 r={x['id']: x for x in d}['$B']
-assert r['name']=='欧阳娜娜' and r['id_number']=='$ID2' and r['unit']=='$EMP2' and r['unit_name']=='长沙市规划设计院' and r['phone']=='0731-84123456' and r['years']==[2023] and r['series']=='工程' and r['status']=='暂存' and r['reason']=='' and r['waiting_at']=='' and r['waiting_at_name']=='', r
+assert r['name']=='欧阳娜娜' and r['id_number']=='$ID2' and r['unit']=='$EMP2' and r['unit_name']=='长沙市规划设计院' and r['phone']=='0731-84123456' and r['years']==[2023] and r['series']=='工程' and r['status']=='暂存' and r['reason']=='' and r['waiting_at']=='' and r['waiting_at_name']=='' and r['verified']=='unsigned', r
 a={x['id']: x for x in d}['$A']
 assert a['years']==[2023, 2024], a"
 

@@ -3,7 +3,7 @@
 # tests/bench/genstore is a valid ceh store, and tests/bench/run.sh at a
 # tiny scale produces the results table with every row.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 21
 B=$CEH_BUILD/bench
 # scratch on tmpfs when there is one: this test proves the harness works,
 # it does not time anything, and a loaded disk would only make it slow
@@ -31,6 +31,12 @@ if ceh fsck --help 2>&1 | grep -q 'not implemented'; then
 else
 	expect_code 0 "ceh fsck finds no problem in a generated store" ceh fsck
 fi
+# a signed one (genstore -s): every history chained and signed
+S=$BD/gen-signed
+expect_code 0 "genstore -s builds a signed store" "$B/genstore" -n 100 -q 10 -r 10 -j 2 -s "$S" "$T/sinfo"
+expect_code 0 "ceh fsck verifies every chain, signature and workflow" env CEH_STORE="$S" ceh fsck
+expect_code 0 "ceh list of it" env CEH_STORE="$S" ceh list --format tsv
+ok "every application verified" test "$(cut -f12 "$T/out" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')" = "100 yes 1 签名核验 "
 ok "the floors run" sh -c "'$B/durable_rename' '$T' 5 && '$B/csvfloor' /dev/null"
 unset CEH_STORE
 
@@ -38,12 +44,13 @@ unset CEH_STORE
 expect_code 0 "run.sh at BENCH_SCALE=0.001 succeeds" env CEH_BIN="$CEH_BIN" BENCH_BUILD="$B" \
     BENCH_SCALE=0.001 BENCH_RUNS=1 BENCH_DIR="$BD" BENCH_MEMDIR="$BD" BENCH_OUT="$T/results.md" sh "$CEH_ROOT/tests/bench/run.sh"
 ok "it wrote the results file" test -s "$T/results.md"
-# every row: import x2 per size, .xlsx import, queue x2, list, review,
-# slip x2, fsck
-for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck'; do
+# every row: import x2 per size, .xlsx import, queue x2, list, review
+# (unsigned and signed), signing per decision, slip x2, fsck (unsigned
+# and signed)
+for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'signing, per decision' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck'; do
 	grep -E "^\| $op" "$T/results.md"
 done > "$T/rows"
-ok "the table has all 12 rows" test "$(wc -l < "$T/rows")" = 12
+ok "the table has all 15 rows" test "$(wc -l < "$T/rows")" = 15
 unlike "$T/results.md" '\| error \|' "no row failed"
 ok "each row has a figure or says not implemented" sh -c "! grep -vE '\\| ([0-9.]+ m?s|n/a \\(not implemented\\)) \\| [0-9.]+ m?s \\|' '$T/rows'"
 ok "the scratch data is gone" sh -c "! ls -d '$BD'/ceh-bench.* 2>/dev/null"

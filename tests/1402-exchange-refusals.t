@@ -71,7 +71,7 @@ mkdir -m 700 "$T/hr-before/people"
 rm -f "$T/hr-before/site/refs/in/sup/$AGENCY"
 before=$(data_of "$T/hr-before")
 expect_code 1 "a decision by a unit the application was not waiting at is refused" env XDG_CONFIG_HOME=$T/keys-hr ceh --store "$T/hr-before" receive "$U/wrong.bundle"
-like "$T/out" "^$A	refused	.*is by $SUP1, but the application waited at $SUP2" "names both units"
+like "$T/out" "^$A	refused	.*was signed by $SUP1, but the application was waiting at $SUP2: a decision by a unit it was not waiting at" "names both units"
 ok "unchanged" test "$(data_of "$T/hr-before")" = "$before"
 
 # the receipt travels back: the HR site learns what the employer refused

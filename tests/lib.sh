@@ -36,6 +36,7 @@ export CEH_USER=tester
 # the key folder (ceh-key(1)) is the test's own, never the user's:
 # mk_units puts its units' keys there
 export XDG_CONFIG_HOME="$T/config"
+export XDG_CACHE_HOME="$T/cache"
 export LC_ALL=C.UTF-8
 # the language is the locale's (ceh(1) LANGUAGE): a user's LANGUAGE must not leak in
 unset LANGUAGE

@@ -16,6 +16,11 @@ Run through tests/bench/run.sh, which checks the environment:
                 use BENCH_DIR)
   BENCH_BUDGET  a run longer than this many seconds is not repeated
                 (default 20)
+  BENCH_ONLY    comma-separated groups to run (default all): import,
+                review, list, slip, fsck, trust (the signed-store rows of
+                review and fsck: batch review and fsck, signed against
+                unsigned, and the signing cost per decision); trust alone
+                means review,fsck,trust
 
 Every row is measured against its reference in the same run; commands
 that are still "not implemented" give "n/a (not implemented)".
@@ -46,6 +51,13 @@ CSVFLOOR = os.path.join(BUILD, "csvfloor")
 DURABLE = os.path.join(BUILD, "durable_rename")
 GENREC = os.path.join(ROOT, "tests/bench/gen-records.py")
 NA = "n/a (not implemented)"
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+if ONLY == {"trust"}:
+    ONLY |= {"review", "fsck"}
+
+
+def wanted(group):
+    return not ONLY or group in ONLY
 
 ENV = dict(os.environ)
 ENV["CEH_DATADIR"] = os.path.join(ROOT, "data")
@@ -147,6 +159,8 @@ def usage_of(cmd):
 def fmt_s(t):
     if t is None:
         return NA
+    if t < 0.001:
+        return "%.3f ms" % (t * 1000)
     if t < 1:
         return "%.1f ms" % (t * 1000)
     return "%.2f s" % t
@@ -305,11 +319,12 @@ def bench_import(n):
 
 # ---------------------------------------------------------------- stores
 
-def build_store(name, apps, queue, review, where, people=None):
+def build_store(name, apps, queue, review, where, people=None, signed=False):
     path = os.path.join(where, name)
     info = os.path.join(where, name + ".info")
     argv = [GENSTORE, "-n", str(apps), "-q", str(queue), "-r", str(review),
-            "-j", str(JOBS)] + (["-p", str(people)] if people else []) + [path, info]
+            "-j", str(JOBS)] + (["-p", str(people)] if people else []) + \
+        (["-s"] if signed else []) + [path, info]
     t0 = time.perf_counter()
     run(argv)
     t1 = time.perf_counter()
@@ -322,7 +337,9 @@ def build_store(name, apps, queue, review, where, people=None):
             d[k] = v
     d["path"] = path
     d["ids"] = info + ".review-ids"
-    d["env"] = dict(ENV, CEH_STORE=path)
+    # a cache of verified documents of its own, never the user's
+    d["env"] = dict(ENV, CEH_STORE=path,
+                    XDG_CACHE_HOME=os.path.join(WORK, "cache-" + name))
     notes.append("Store %s: %s applications over %s people on %s, built by "
                  "`%s` in %.1f s (+ %.1f s sync)." %
                  (name, d["APPS"], d["PEOPLE"], fstype(where), " ".join(argv),
@@ -340,7 +357,7 @@ def fstype(path):
 def drop_store(d):
     t0 = time.perf_counter()
     subprocess.run(["rm", "-rf", d["path"], d["path"] + ".info",
-                    d["ids"]])
+                    d["ids"], d["path"] + ".agency.key"])
     log("removed %s in %.1f s" % (d["path"], time.perf_counter() - t0))
 
 
@@ -381,7 +398,9 @@ def bench_list_all(d, size):
     os.unlink(out)
 
 
-def bench_review(d, batch):
+def bench_review(d, batch, unsigned=None):
+    """The batch review; with unsigned (the unsigned store's figure) the
+    signed store's row against it.  Returns the ceh figure."""
     with open(d["ids"]) as f:
         ids = [l.strip() for l in f if l.strip()]
     unit = d["REVIEW_UNIT"]
@@ -393,6 +412,8 @@ def bench_review(d, batch):
     fl, _, _ = measure([DURABLE, floor_dir, str(batch)], RUNS, prep=prep_floor)
     shutil.rmtree(floor_dir, ignore_errors=True)
     argv = [CEH, "review", "--as", unit, "--approve", "-"]
+    if unsigned is not None:
+        argv[4:4] = ["--key", d["AGENCY_KEY"]]
     ce = None
     nt = "floor %.0f renames/s (%.3f ms each)" % (batch / fl, fl / batch * 1000)
     if implemented("review"):
@@ -416,11 +437,35 @@ def bench_review(d, batch):
         nt = "ceh %.0f apps/s, %s; peak RSS %.1f MB; %s%s" % (
             batch / ce, nt, rss / 1024, cpu_note(),
             "" if ok else " (NOT APPROVED?)")
-    add("review --approve - (batch)", "%s apps" % human(batch), ce, fl,
-        target="≤ 2× floor", ratio_target=2.0, notes_=nt,
-        cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH   (%s ids, "
-              "a new batch each run)" % (d["path"], unit, human(batch)),
-              "%s DIR %d" % (DURABLE, batch)])
+    if unsigned is None:
+        add("review --approve - (batch)", "%s apps" % human(batch), ce, fl,
+            target="≤ 2× floor", ratio_target=2.0, notes_=nt,
+            cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH   (%s ids, "
+                  "a new batch each run)" % (d["path"], unit, human(batch)),
+                  "%s DIR %d" % (DURABLE, batch)])
+        return ce
+    add("review --approve - (batch), signed store", "%s apps" % human(batch),
+        ce, unsigned, target="≤ 1.2× unsigned", ratio_target=1.2,
+        notes_="reference: the same batch in an unsigned store (row above); "
+        "every decision signed with the agency's key; " + nt,
+        cmds=["CEH_STORE=%s ceh review --as %s --key %s --approve - < BATCH"
+              % (d["path"], unit, d["AGENCY_KEY"]),
+              "the unsigned row's command"])
+    if ce is not None and unsigned and d.get("SIGNED"):
+        per = int(d["SIGN_NS"]) / 1e9 / int(d["SIGNED"])
+        diff = max(ce - unsigned, 0.0) / batch
+        MEASURED_CPU[0] = per
+        add("signing, per decision (chain_sign)", "%s events" %
+            human(int(d["SIGNED"])), per, unsigned / batch,
+            target="< 0.1 ms", limit=0.0001, notes_="CPU time of chain_sign "
+            "(canonical texts, hashes, Ed25519) over the %s signed events "
+            "genstore -s made; reference: one decision of the unsigned batch "
+            "review (its time / batch); "
+            "the batch rows above differ by %s per decision (wall: the "
+            "signature, the key check and documents larger by their "
+            "chain)" % (d["SIGNED"], fmt_s(diff)),
+            cmds=["genstore -s ... (SIGN_NS / SIGNED in its INFO)"])
+    return ce
 
 
 def slip_argv(fmt):
@@ -455,7 +500,9 @@ def bench_slip(d, size):
             cmds=[cmd, "CEH_STORE=%s ceh show %s" % (d["path"], d["SLIP_APP"])])
 
 
-def bench_fsck(d, size):
+def bench_fsck(d, size, unsigned=None):
+    """fsck; with unsigned (the unsigned store's figure) the signed
+    store's row against it.  Returns the ceh figure."""
     ref_cmd = "find %s -name '*.yaml' -exec cat {} + >/dev/null" % d["path"]
     rf, _, _ = measure(sh(ref_cmd), SLOW_RUNS)
     ce = None
@@ -464,8 +511,17 @@ def bench_fsck(d, size):
         ce, rss, _ = measure([CEH, "fsck"], SLOW_RUNS, env=d["env"], ok=(0, 1))
         nt = "%.0f apps/s; peak RSS %.1f MB; %s" % (int(d["APPS"]) / ce,
                                                      rss / 1024, cpu_note())
-    add("fsck (check)", "%s apps" % size, ce, rf, notes_=nt,
-        cmds=["CEH_STORE=%s ceh fsck" % d["path"], ref_cmd])
+    if unsigned is None:
+        add("fsck (check)", "%s apps" % size, ce, rf, notes_=nt,
+            cmds=["CEH_STORE=%s ceh fsck" % d["path"], ref_cmd])
+        return ce
+    add("fsck (check), signed store", "%s apps" % size, ce, unsigned,
+        target="≤ 2× unsigned", ratio_target=2.0,
+        notes_="reference: fsck of the unsigned store of the same size (row "
+        "above); every chain, signature and workflow verified in full (no "
+        "cache); " + nt, cmds=["CEH_STORE=%s ceh fsck" % d["path"],
+                               "the unsigned row's command"])
+    return ce
 
 
 # ---------------------------------------------------------------- report
@@ -594,37 +650,64 @@ def main():
                            else "")
     mem = None
     try:
-        for n in (100000, 1000000):
-            guard("import", bench_import, scaled(n, 100))
-        guard("import .xlsx", bench_import_xlsx, scaled(1000000, 100))
+        if wanted("import"):
+            for n in (100000, 1000000):
+                guard("import", bench_import, scaled(n, 100))
+            guard("import .xlsx", bench_import_xlsx, scaled(1000000, 100))
         small = scaled(100000, 200)
         big = scaled(1000000, 2000)
         batch = scaled(10000, 10)
         # the batch review writes durably: its store is on the disk of
         # BENCH_DIR, with the applications of every run and a few more
         n = batch * RUNS + batch * RUNS // 4 + 20
-        d = guard("store", build_store, "review-store", n, 10, batch * RUNS,
-                  WORK, n // 2)
-        if d:
-            guard("review", bench_review, d, batch)
-            drop_store(d)
+        unsigned_review = None
+        if wanted("review"):
+            d = guard("store", build_store, "review-store", n, 10,
+                      batch * RUNS, WORK, n // 2)
+            if d:
+                unsigned_review = guard("review", bench_review, d, batch)
+                drop_store(d)
+        if wanted("trust") and unsigned_review:
+            d = guard("store", build_store, "review-store-signed", n, 10,
+                      batch * RUNS, WORK, n // 2, True)
+            if d:
+                guard("review (signed)", bench_review, d, batch,
+                      unsigned_review)
+                drop_store(d)
         # read-only rows: on tmpfs when it has room (deleting a million
         # small files from a disk takes far longer than the benchmark)
         mem = memdir(big)
         for apps in (small, big):
+            if apps == small and not (wanted("list")):
+                continue
+            if apps == big and not (wanted("list") or wanted("slip") or
+                                    wanted("fsck")):
+                continue
             queue = min(1000, max(apps // 10, 1))
             d = guard("store", build_store, "store-%s" % human(apps), apps,
                       queue, min(apps // 10, 10000), mem or WORK,
                       people_for(apps))
             if not d:
                 continue
-            guard("list --at", bench_queue, d, human(apps))
+            if wanted("list"):
+                guard("list --at", bench_queue, d, human(apps))
+            unsigned_fsck = None
             if apps == small:
                 guard("list", bench_list_all, d, human(apps))
             else:
-                guard("print-slip", bench_slip, d, human(apps))
-                guard("fsck", bench_fsck, d, human(apps))
+                if wanted("slip"):
+                    guard("print-slip", bench_slip, d, human(apps))
+                if wanted("fsck"):
+                    unsigned_fsck = guard("fsck", bench_fsck, d, human(apps))
             drop_store(d)
+            if apps == big and wanted("trust") and unsigned_fsck:
+                d = guard("store", build_store, "store-%s-signed" %
+                          human(apps), apps, queue, min(apps // 10, 10000),
+                          mem or WORK, people_for(apps), True)
+                if d:
+                    guard("fsck (signed)", bench_fsck, d, human(apps),
+                          unsigned_fsck)
+                    drop_store(d)
     finally:
         if os.environ.get("BENCH_KEEP") != "1":
             shutil.rmtree(WORK, ignore_errors=True)

@@ -8,7 +8,7 @@
  * application store takes minutes, not hours.
  *
  * usage: genstore [-n APPS] [-p PEOPLE] [-q QUEUE] [-r REVIEW] [-e EMPLOYERS]
- *                 [-j JOBS] STORE INFO
+ *                 [-j JOBS] [-s] STORE INFO
  *
  *   APPS       applications in total (default 1000)
  *   PEOPLE     people (default APPS/2: two applications each on average)
@@ -19,6 +19,17 @@
  *              `ceh review --as AGENCY --approve -`
  *   EMPLOYERS  registered employers (default 200)
  *   JOBS       worker processes (default 1)
+ *   -s         a signed store (ceh-trust(7)): every unit gets a new key,
+ *              certified by the agency (the anchor) in trust.log, valid
+ *              from 2024-01-01; every history is chained (chain_seal) and
+ *              its submissions and decisions signed (chain_sign) by the
+ *              unit's key, as review and submit sign them.  The agency's
+ *              private key is written to STORE.agency.key (INFO names it
+ *              AGENCY_KEY) for `ceh review --key`.  Keys are random, so
+ *              a signed store's bytes are not deterministic.  INFO
+ *              gets SIGNED=N and SIGN_NS=T: the signed events and the
+ *              CPU time spent in chain_sign for them (the cost of signing
+ *              a decision: its canonical texts, hashes and Ed25519).
  *
  * The rest of the applications: 5% waiting at other employers, 15% drafts
  * with one year row, 70% approved with one to five year rows, 10%
@@ -46,7 +57,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chain.h"
 #include "err.h"
+#include "key.h"
 #if defined(__has_include)
 #if __has_include("queue.h")
 #include "queue.h"		/* the review queue index (lib/queue.h) */
@@ -54,6 +67,7 @@
 #endif
 #endif
 #include "store.h"
+#include "trust.h"
 #include "util.h"
 #include "validate.h"
 #include "xalloc.h"
@@ -187,6 +201,68 @@ year_row(struct application *app, int year, time_t *t)
 	event(app, t, "year-added", NULL, NULL, NULL, y);
 }
 
+/* -s: the units' keys, by code */
+static int signed_store;
+static struct signer {
+	char code[CREDIT_LEN + 1];
+	struct ceh_key k;
+} *signers;
+static size_t nsigners;
+static long long sign_ns, sign_n;	/* CPU time in chain_sign, calls */
+
+static long long
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static const struct ceh_key *
+key_of(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < nsigners; i++)
+		if (strcmp(signers[i].code, code) == 0)
+			return &signers[i].k;
+	fprintf(stderr, "genstore: no key for %s\n", code);
+	exit(5);
+}
+
+/* Chain every event in order and sign those chain_event_signed names
+ * with their unit's key (the content of each is the document as it is
+ * at the end: only the last one's is checked against it). */
+static void
+seal_all(struct application *app)
+{
+	size_t n = app->nhistory, i;
+	struct ceh_err e;
+
+	for (i = 0; i < n; i++) {
+		const struct event *ev = &app->history[i];
+
+		app->nhistory = i + 1;
+		if (chain_event_signed(ev->what)) {
+			char unit[CREDIT_LEN + 1];
+
+			const struct ceh_key *k;
+			long long t0;
+
+			snprintf(unit, sizeof(unit), "%s", ev->unit);
+			k = key_of(unit);
+			t0 = cpu_ns();
+			if (chain_sign(app, unit, k, &e) < 0)
+				die("sign", &e);
+			sign_ns += cpu_ns() - t0;
+			sign_n++;
+		} else
+			chain_seal(app);
+	}
+	app->nhistory = n;
+}
+
 enum kind { K_QUEUE, K_REVIEW, K_OTHERQ, K_DRAFT, K_APPROVED, K_REJECTED,
     K_SLIP };
 
@@ -234,7 +310,8 @@ make_app(struct application *app, const char *idnum, long k, long j,
 		app->stage = STAGE_REVIEW;
 		free(app->waiting_at);
 		app->waiting_at = xstrdup(employer);
-		event(app, &t, "submitted", NULL, employer, NULL, NULL);
+		event(app, &t, "submitted", signed_store ? employer : NULL,
+		    employer, NULL, NULL);
 	}
 	if (kind == K_REVIEW || kind == K_APPROVED || kind == K_SLIP) {
 		event(app, &t, "forwarded", employer, sup2, NULL, NULL);
@@ -256,6 +333,8 @@ make_app(struct application *app, const char *idnum, long k, long j,
 		free(app->waiting_at);
 		app->waiting_at = xstrdup("");
 	}
+	if (signed_store)
+		seal_all(app);
 	(void)e;
 }
 
@@ -322,7 +401,7 @@ int
 main(int argc, char **argv)
 {
 	long apps = 1000, people = -1, queue = -1, review = -1, nemp = 200;
-	long jobs = 1, worker;
+	long jobs = 1, worker, w;
 	long i, k, per, n_otherq;
 	struct store s;
 	struct ceh_err e;
@@ -333,7 +412,7 @@ main(int argc, char **argv)
 	FILE *info, *ids;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:s")) != -1) {
 		switch (ch) {
 		case 'n': apps = num(optarg); break;
 		case 'p': people = num(optarg); break;
@@ -341,17 +420,18 @@ main(int argc, char **argv)
 		case 'r': review = num(optarg); break;
 		case 'e': nemp = num(optarg); break;
 		case 'j': jobs = num(optarg); break;
+		case 's': signed_store = 1; break;
 		default:
 			fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
 			    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] "
-			    "STORE INFO\n");
+			    "[-s] STORE INFO\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 2 || apps < 10 || nemp < 2 || jobs < 1 ||
 	    jobs > 64)
 		return fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
-		    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] STORE INFO\n"), 2;
+		    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] [-s] STORE INFO\n"), 2;
 	if (people < 0)
 		people = apps / 2 > 0 ? apps / 2 : 1;
 	if (people > apps)
@@ -395,6 +475,29 @@ main(int argc, char **argv)
 		die("units", &e);
 	if (store_save_units(&s, &e) < 0)
 		die("units", &e);
+	if (signed_store) {
+		char *kp = xasprintf("%s.agency.key", argv[optind]);
+
+		/* the certificates are valid from 2024-01-01, before every
+		 * event (2025-01-01 on) */
+		setenv("CEH_NOW", "1704067200", 1);
+		signers = xcalloc(s.units.n, sizeof(*signers));
+		for (i = 0; i < (long)s.units.n; i++) {
+			const struct unit *u = &s.units.v[i];
+			struct signer *sg = &signers[nsigners++];
+
+			snprintf(sg->code, sizeof(sg->code), "%s", u->code);
+			if (key_generate(&sg->k, u->code, &e) < 0 ||
+			    trust_certify(&s, u->code, u->kind, sg->k.pub,
+			    agency, i == 0 ? NULL : &signers[0].k, &e) < 0)
+				die("certify", &e);
+		}
+		unsetenv("CEH_NOW");
+		if (trust_set_signed(&s, &e) < 0 ||
+		    key_file_write(kp, &signers[0].k, 0, &e) < 0)
+			die("trust", &e);
+		free(kp);
+	}
 
 	/* JOBS worker processes, person k to worker k % JOBS */
 	for (worker = 0; worker < jobs - 1; worker++) {
@@ -485,6 +588,9 @@ main(int argc, char **argv)
 				fprintf(info, "APPS=%ld\nPEOPLE=%ld\nQUEUE=%ld\n"
 				    "REVIEW=%ld\n", apps, people, queue,
 				    review);
+				if (signed_store)
+					fprintf(info, "AGENCY_KEY=%s.agency.key\n",
+					    argv[optind]);
 				if (fclose(info) != 0)
 					die(argv[optind + 1], NULL);
 			}
@@ -494,6 +600,16 @@ main(int argc, char **argv)
 	}
 	if (fclose(ids) != 0)
 		die("review ids", NULL);
+	if (signed_store) {
+		FILE *sf;
+
+		path = xasprintf("%s.sign.%ld", argv[optind + 1], worker);
+		if ((sf = fopen(path, "w")) == NULL ||
+		    fprintf(sf, "%lld %lld\n", sign_n, sign_ns) < 0 ||
+		    fclose(sf) != 0)
+			die(path, NULL);
+		free(path);
+	}
 	if (worker < jobs - 1) {	/* a child */
 		sb_release(&doc);
 		free(emp);
@@ -509,6 +625,26 @@ main(int argc, char **argv)
 	}
 	if (concat_ids(argv[optind + 1], jobs) < 0)
 		die("review ids", NULL);
+	if (signed_store) {
+		long long n = 0, ns = 0, a, b;
+		FILE *sf;
+
+		for (w = 0; w < jobs; w++) {
+			path = xasprintf("%s.sign.%ld", argv[optind + 1], w);
+			if ((sf = fopen(path, "r")) == NULL ||
+			    fscanf(sf, "%lld %lld", &a, &b) != 2)
+				die(path, NULL);
+			fclose(sf);
+			unlink(path);
+			free(path);
+			n += a;
+			ns += b;
+		}
+		if ((sf = fopen(argv[optind + 1], "a")) == NULL ||
+		    fprintf(sf, "SIGNED=%lld\nSIGN_NS=%lld\n", n, ns) < 0 ||
+		    fclose(sf) != 0)
+			die(argv[optind + 1], NULL);
+	}
 	sb_release(&doc);
 	free(emp);
 	store_close(&s);
