@@ -5,7 +5,9 @@
 # what can be fixed; report-only changes nothing.
 . "$(dirname "$0")/lib.sh"
 plan 55
-ceh init --signed >/dev/null && mk_units || exit 1
+# unsigned: in a signed store list --at verifies each document and so
+# never lists from the listing cache that this test is about
+ceh init --unsigned >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 mkapp() { _a=$(apply_std "$@") && ceh add-year $_a --year 2023 --public-subject 公需课 --public-hours 30 --public-form 远程教育 >/dev/null && echo $_a; }
 Q="$CEH_STORE/queues"

@@ -8,6 +8,8 @@ unset LANGUAGE
 env CEH_BIN="$CEH_BIN" sh "$CEH_ROOT/examples/reports.sh" "$T/ex" > "$T/ex.log" 2>&1 ||
     { echo "Bail out! examples/reports.sh failed"; cat "$T/ex.log"; exit 1; }
 export CEH_STORE="$T/ex/store"
+# the demo store is signed; its units' keys are kept beside it
+export XDG_CONFIG_HOME="$T/ex/store.keys"
 APP=$(ceh list --format tsv | sed -n 2p | cut -f1)
 ID=43010219850312123X	# the demo imports provider records for this person
 n=0
