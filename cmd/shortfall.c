@@ -51,7 +51,7 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 static int
 feed(struct store *s, struct report_short *sh, long *bad, struct ceh_err *e)
 {
-	return report_feed(s, sink, sh, bad, e);
+	return report_feed_fast(s, sink, sh, bad, e);
 }
 
 static void

@@ -55,7 +55,7 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 static int
 feed(struct store *s, struct report_stats *st, long *bad, struct ceh_err *e)
 {
-	return report_feed(s, sink, st, bad, e);
+	return report_feed_fast(s, sink, st, bad, e);
 }
 
 static int

@@ -31,6 +31,12 @@ typedef int (*report_sink_fn)(void *arg, const struct report_app *ra,
 int report_feed(struct store *s, report_sink_fn fn, void *arg,
     long *unreadable, struct ceh_err *e);
 
+/* report_feed from the summary index (index.h: trusted entries from the
+ * index, the rest from their documents); the documents when there is no
+ * index to use.  Same contract as report_feed. */
+int report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
+    long *unreadable, struct ceh_err *e);
+
 /* Number of such records, and their public and professional hours. */
 int report_undeclared(struct store *s, const char *idnum, int year,
     long *n, long *pub_half, long *pro_half, struct ceh_err *e);
