@@ -1157,6 +1157,16 @@ compact(struct store *s, int ixfd, int shard)
 	(void)shard_rewrite(s, ixfd, shard, 1, 0, &e);
 }
 
+/* IDX_COMPACT_MIN, or CEH_INDEX_COMPACT bytes (test-only). */
+static off_t
+compact_min(void)
+{
+	const char *v = getenv("CEH_INDEX_COMPACT");
+	long n = v ? atol(v) : 0;
+
+	return n > 0 ? (off_t)n : IDX_COMPACT_MIN;
+}
+
 void
 index_final(struct store *s, struct index_txn *t)
 {
@@ -1182,7 +1192,7 @@ index_final(struct store *s, struct index_txn *t)
 			(void)append(fd, end, &fr, 0);
 		close(fd);
 		end += (off_t)fr.len;
-		if (end > IDX_COMPACT_MIN && (unsigned long long)end >
+		if (end > compact_min() && (unsigned long long)end >
 		    3 * base)
 			compact(s, ixfd, t->shard);
 	}

@@ -50,6 +50,7 @@
  * An index that is not there (a store made before it, or index/ removed)
  * costs nothing: writers write none, readers read the documents.
  * CEH_INDEX=off (test-only) makes readers ignore it; writers keep it.
+ * CEH_INDEX_COMPACT=BYTES (test-only) replaces the 64 KiB.
  *
  * The final frame and the compaction's writes do not pass through the
  * write fault point (fault.h): a lost F is an untrusted entry, which a
