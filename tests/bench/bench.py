@@ -381,9 +381,9 @@ def bench_list_all(d, size):
     os.unlink(out)
 
 
-def bench_review(d, batch):
+def bench_review(d, batch, offset=0, label=""):
     with open(d["ids"]) as f:
-        ids = [l.strip() for l in f if l.strip()]
+        ids = [l.strip() for l in f if l.strip()][offset:]
     unit = d["REVIEW_UNIT"]
     floor_dir = os.path.join(WORK, "floor")
 
@@ -416,11 +416,88 @@ def bench_review(d, batch):
         nt = "ceh %.0f apps/s, %s; peak RSS %.1f MB; %s%s" % (
             batch / ce, nt, rss / 1024, cpu_note(),
             "" if ok else " (NOT APPROVED?)")
-    add("review --approve - (batch)", "%s apps" % human(batch), ce, fl,
+    add("review --approve - (batch)" + label, "%s apps" % human(batch), ce, fl,
         target="≤ 2× floor", ratio_target=2.0, notes_=nt,
         cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH   (%s ids, "
               "a new batch each run)" % (d["path"], unit, human(batch)),
               "%s DIR %d" % (DURABLE, batch)])
+    return ce
+
+
+def bench_review_index(d, batch):
+    """Issue 16: what the summary index costs each transition: the same
+    batches with the index and, on the same store, without it."""
+    with_ix = bench_review(d, batch, 0, " with the index")
+    shutil.rmtree(os.path.join(d["path"], "index"))
+    without = bench_review(d, batch, batch * RUNS, " without the index")
+    if with_ix and without:
+        add("review batch: with vs without the index", "%s apps" % human(batch),
+            with_ix, without, target="< 1.05×", ratio_target=1.05,
+            notes_="the same store, the index removed for the second "
+            "series; " + cpu_note(),
+            cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH"
+                  % (d["path"], d["REVIEW_UNIT"]),
+                  "the same after rm -r %s/index" % d["path"]])
+
+
+def bench_reports(d, size):
+    """Issue 16: stats and shortfall through the summary index, against
+    the same reports from the documents (CEH_INDEX=off)."""
+    if not implemented("stats"):
+        return
+    env_doc = dict(d["env"], CEH_INDEX="off")
+    out = os.path.join(WORK, "report.out")
+    rows_ = [
+        ("stats (whole store)", ["stats", "--by", "unit,stage"], 1.0,
+         "< 1 s at 1M"),
+        ("stats --unit EMPLOYER", ["stats", "--unit", d["QUEUE_UNIT"],
+                                   "--by", "year"], 0.050, "< 50 ms"),
+        ("shortfall --unit SUP --subtree", ["shortfall", "--unit",
+                                            d["SUP_UNIT"], "--subtree",
+                                            "--year", "2024", "--format",
+                                            "tsv"], 0.200, "< 200 ms"),
+    ]
+    for op, args, limit, target in rows_:
+        rf, _, _ = measure([CEH] + args, SLOW_RUNS, env=env_doc, stdout=out)
+        with open(out, "rb") as f:
+            ref_out = f.read()
+        ce, rss, _ = measure([CEH] + args, SLOW_RUNS, env=d["env"],
+                             stdout=out)
+        with open(out, "rb") as f:
+            same = f.read() == ref_out
+        add(op + ", index vs documents", "%s apps" % size, ce, rf,
+            target=target, limit=limit,
+            notes_="peak RSS %.1f MB; output %s the documents'; %s" % (
+                rss / 1024, "identical to" if same else "DIFFERENT FROM",
+                cpu_note()),
+            cmds=["CEH_STORE=%s ceh %s" % (d["path"], " ".join(args)),
+                  "CEH_INDEX=off (the same from the documents)"])
+    os.unlink(out)
+
+
+def bench_import_index(n):
+    """Issue 16: import into a store with the index and into one without
+    (the import writes hour records, which the index does not hold: the
+    figure shows that it costs nothing)."""
+    csv = os.path.join(WORK, "records-i-%d.csv" % n)
+    gen_records(n, csv)
+    store = os.path.join(WORK, "imp-i-store")
+    res = {}
+    for label, keep in (("with", True), ("without", False)):
+        times = []
+        for i in range(RUNS):
+            env = new_store(store)
+            if not keep:
+                shutil.rmtree(os.path.join(store, "index"))
+            t, _, _ = run([CEH, "import", csv], env=env, ok=(0, 1))
+            times.append(t)
+        res[label] = statistics.median(times)
+    shutil.rmtree(store, ignore_errors=True)
+    os.unlink(csv)
+    add("import: with vs without the index", "%s rows" % human(n),
+        res["with"], res["without"], target="< 1.10×", ratio_target=1.10,
+        notes_="a fresh store each run; without: its index/ removed",
+        cmds=["ceh import %s" % csv, "the same, index/ removed"])
 
 
 def slip_argv(fmt):
@@ -596,17 +673,18 @@ def main():
     try:
         for n in (100000, 1000000):
             guard("import", bench_import, scaled(n, 100))
+        guard("import and index", bench_import_index, scaled(100000, 100))
         guard("import .xlsx", bench_import_xlsx, scaled(1000000, 100))
         small = scaled(100000, 200)
         big = scaled(1000000, 2000)
         batch = scaled(10000, 10)
         # the batch review writes durably: its store is on the disk of
         # BENCH_DIR, with the applications of every run and a few more
-        n = batch * RUNS + batch * RUNS // 4 + 20
-        d = guard("store", build_store, "review-store", n, 10, batch * RUNS,
-                  WORK, n // 2)
+        n = 2 * batch * RUNS + batch * RUNS // 2 + 20
+        d = guard("store", build_store, "review-store", n, 10,
+                  2 * batch * RUNS, WORK, n // 2)
         if d:
-            guard("review", bench_review, d, batch)
+            guard("review", bench_review_index, d, batch)
             drop_store(d)
         # read-only rows: on tmpfs when it has room (deleting a million
         # small files from a disk takes far longer than the benchmark)
@@ -619,6 +697,7 @@ def main():
             if not d:
                 continue
             guard("list --at", bench_queue, d, human(apps))
+            guard("reports", bench_reports, d, human(apps))
             if apps == small:
                 guard("list", bench_list_all, d, human(apps))
             else:
