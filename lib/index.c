@@ -30,6 +30,7 @@
 #define IDX_BODY_HEAD (1 + IDX_IDLEN + 16)
 #define IDX_FRAME_MAX (64 << 10)
 #define IDX_COMPACT_MIN (64 << 10)
+#define INDEX_TEXT 244
 
 /* ---- CRC-32C ---- */
 
@@ -261,6 +262,9 @@ index_encode(const struct application *app, struct sbuf *out)
 	    !fits(app->a.title_level, REPORT_TEXT) ||
 	    !fits(app->a.region, REPORT_TEXT) ||
 	    !fits(wait, CREDIT_LEN + 1) || app->nyears > REPORT_MAX_YEARS ||
+	    !fits(app->a.education, INDEX_TEXT) ||
+	    !fits(app->a.phone, INDEX_TEXT) ||
+	    strlen(app_last_reason(app)) >= INDEX_REASON ||
 	    app->id == NULL || strlen(app->id) != APP_ID_LEN ||
 	    strncmp(app->id, app->a.id_number, IDNUM_LEN) != 0)
 		ok = 0;
@@ -290,6 +294,11 @@ index_encode(const struct application *app, struct sbuf *out)
 			put_var(out, (unsigned long long)app->years[i].pro.hours);
 		}
 		put_stints(out, app, &ok);
+		/* what `ceh list` shows besides (index.h struct index_extra) */
+		put_str(out, app->a.education);
+		put_str(out, app->a.phone);
+		put_var(out, strlen(app_last_reason(app)));
+		sb_adds(out, app_last_reason(app));
 	}
 	if (!ok) {
 		out->len = start;
@@ -300,9 +309,22 @@ index_encode(const struct application *app, struct sbuf *out)
 	return 0;
 }
 
+static int decode_full(const unsigned char *p, size_t len,
+    const char *appid, const struct units *u, struct report_app *ra,
+    struct index_extra *x);
+
 int
 index_decode(const unsigned char *p, size_t len, const char *appid,
     const struct units *u, struct report_app *ra)
+{
+	struct index_extra x;
+
+	return decode_full(p, len, appid, u, ra, &x);
+}
+
+static int
+decode_full(const unsigned char *p, size_t len, const char *appid,
+    const struct units *u, struct report_app *ra, struct index_extra *x)
 {
 	struct rd r = { p, p + len, 0 };
 	unsigned flags, stage, kind, n, i;
@@ -379,6 +401,14 @@ index_decode(const unsigned char *p, size_t len, const char *appid,
 			w->secs += tl > w->arrived ? tl - w->arrived : 0;
 		}
 	}
+	get_str(&r, x->education, sizeof(x->education));
+	get_str(&r, x->phone, sizeof(x->phone));
+	n = (unsigned)get_var(&r);
+	if (r.bad || n >= sizeof(x->reason) || (size_t)(r.end - r.p) < n)
+		return -1;
+	memcpy(x->reason, r.p, n);
+	x->reason[n] = '\0';
+	r.p += n;
 	return r.bad || r.p != r.end ? -1 : 0;
 }
 
@@ -1206,13 +1236,28 @@ index_final(struct store *s, struct index_txn *t)
 struct feeder {
 	struct store *s;
 	const struct units *u;
-	index_sink_fn fn;
+	index_sink_fn fn;	/* reports: a record each */
+	index_list_fn lfn;	/* list: a record or a document each */
 	void *arg;
 	long bad;
 	struct report_app ra;
+	struct index_extra x;
 	struct ceh_err e;
 	int rc;
 };
+
+/* A document to the caller: as a record (report_app_fill), or as it is
+ * (index_feed_list). */
+static int
+give_doc(struct feeder *f, const struct application *app)
+{
+	if (f->lfn)
+		return f->lfn(f->arg, NULL, NULL, app, &f->e);
+	if (report_app_fill(&f->ra, app, f->u, &f->e) < 0 ||
+	    f->fn(f->arg, &f->ra, &f->e) < 0)
+		return -1;
+	return 0;
+}
 
 static int
 feed_doc(struct feeder *f, const char *appid)
@@ -1225,16 +1270,14 @@ feed_doc(struct feeder *f, const char *appid)
 	if (k == 1)
 		return 0;
 	if (k < 0) {
+		if (f->lfn)
+			fprintf(stderr, "ceh list: skipped: %s\n", sub.msg);
 		f->bad++;
 		return 0;
 	}
-	if (report_app_fill(&f->ra, &app, f->u, &f->e) < 0 ||
-	    f->fn(f->arg, &f->ra, &f->e) < 0) {
-		app_release(&app);
-		return -1;
-	}
+	k = give_doc(f, &app);
 	app_release(&app);
-	return 0;
+	return k;
 }
 
 static int
@@ -1246,15 +1289,13 @@ walk_visit(struct store *s, struct person *p, enum stage folder,
 	(void)s;
 	(void)p;
 	(void)folder;
-	(void)err;
 	if (app == NULL) {
+		if (f->lfn)
+			fprintf(stderr, "ceh list: skipped: %s\n", err->msg);
 		f->bad++;
 		return 0;
 	}
-	if (report_app_fill(&f->ra, app, f->u, &f->e) < 0 ||
-	    f->fn(f->arg, &f->ra, &f->e) < 0)
-		return -1;
-	return 0;
+	return give_doc(f, app);
 }
 
 static int
@@ -1301,9 +1342,10 @@ feed_shard(struct feeder *f, int ixfd, int shard, int sfd, long *stale)
 		struct resolved r;
 
 		j = resolve(&l, i, &r);
-		if (r.trusted && index_decode(r.payload, r.plen, r.appid, f->u,
-		    &f->ra) == 0)
-			rc = f->fn(f->arg, &f->ra, &f->e);
+		if (r.trusted && decode_full(r.payload, r.plen, r.appid, f->u,
+		    &f->ra, &f->x) == 0)
+			rc = f->lfn ? f->lfn(f->arg, &f->ra, &f->x, NULL, &f->e) :
+			    f->fn(f->arg, &f->ra, &f->e);
 		else
 			rc = feed_doc(f, r.appid);
 	}
@@ -1334,9 +1376,44 @@ shard_visit(int peoplefd, const char *name, void *arg)
 	return rc ? 1 : 0;
 }
 
+static int feed_all(struct store *s, struct feeder *f, long *unreadable,
+    long *stale_shards, struct ceh_err *e);
+
 int
 index_feed(struct store *s, const struct units *u, index_sink_fn fn,
     void *arg, long *unreadable, long *stale_shards, struct ceh_err *e)
+{
+	struct feeder *f = xcalloc(1, sizeof(*f));
+	int rc;
+
+	f->s = s;
+	f->u = u;
+	f->fn = fn;
+	f->arg = arg;
+	rc = feed_all(s, f, unreadable, stale_shards, e);
+	free(f);
+	return rc;
+}
+
+int
+index_feed_list(struct store *s, const struct units *u, index_list_fn fn,
+    void *arg, long *unreadable, struct ceh_err *e)
+{
+	struct feeder *f = xcalloc(1, sizeof(*f));
+	int rc;
+
+	f->s = s;
+	f->u = u;
+	f->lfn = fn;
+	f->arg = arg;
+	rc = feed_all(s, f, unreadable, NULL, e);
+	free(f);
+	return rc;
+}
+
+static int
+feed_all(struct store *s, struct feeder *fp, long *unreadable,
+    long *stale_shards, struct ceh_err *e)
 {
 	const char *off = getenv("CEH_INDEX");
 	struct feeder f;
@@ -1347,11 +1424,7 @@ index_feed(struct store *s, const struct units *u, index_sink_fn fn,
 		return 1;
 	if ((ixfd = index_dir(s)) < 0)
 		return 1;
-	memset(&f, 0, sizeof(f));
-	f.s = s;
-	f.u = u;
-	f.fn = fn;
-	f.arg = arg;
+	f = *fp;
 	w.f = &f;
 	w.ixfd = ixfd;
 	w.stale = 0;

@@ -22,8 +22,9 @@
  * (that commit is done: the payload is the latest P's with the same
  * hash).  The payload (index_encode) holds the stage, employer, name,
  * series, title level, region, waiting_at, time of the last change,
- * each year's hours, and the review stints (unit, arrival, departure),
- * so it depends on the document alone, not on the unit registry.
+ * each year's hours, the review stints (unit, arrival, departure), and
+ * the columns `ceh list` shows besides (education, phone, the last
+ * reason), so it depends on the document alone, not on the units.
  *
  * The commit discipline (store.h commit path).  A writer, holding its
  * person's lock, appends P before the commit point (app_prepare, and
@@ -124,6 +125,26 @@ typedef int (*index_sink_fn)(void *arg, const struct report_app *ra,
     struct ceh_err *e);
 int index_feed(struct store *s, const struct units *u, index_sink_fn fn,
     void *arg, long *unreadable, long *stale_shards, struct ceh_err *e);
+
+/*
+ * For `ceh list`: fn gets, for each application, either its record and
+ * the columns the record lacks (ra and x, app NULL: from the index), or
+ * its document (app, ra and x NULL: not trusted, or its shard stale);
+ * an unreadable document is said on stderr ("ceh list: skipped: ...")
+ * and counted.  Returns 1 when there is no index to use, like
+ * index_feed.
+ */
+#define INDEX_REASON 1024
+struct index_extra {
+	char education[244];
+	char phone[244];
+	char reason[INDEX_REASON];	/* app_last_reason */
+};
+typedef int (*index_list_fn)(void *arg, const struct report_app *ra,
+    const struct index_extra *x, const struct application *app,
+    struct ceh_err *e);
+int index_feed_list(struct store *s, const struct units *u, index_list_fn fn,
+    void *arg, long *unreadable, struct ceh_err *e);
 
 /* The payload of app (for tests and fsck); 0, or -1 when it cannot be
  * represented (then a payload flagged IDX_F_NOREC is made). */

@@ -56,6 +56,7 @@ same3() {
 }
 # all_same MSG: the usual reports all agree three ways
 all_same() {
+	same3 "$1: list" list
 	same3 "$1: stats" stats --by unit,stage
 	same3 "$1: stats by year" stats --by year --from 2019 --to 2025
 	same3 "$1: shortfall" shortfall --from 2021 --to 2024
@@ -77,6 +78,11 @@ same3 "stats of a subtree" stats --unit $SUP1 --subtree --by unit
 same3 "stats of one employer" stats --unit $EMP1 --by year
 same3 "shortfall of a subtree" shortfall --unit $SUP1 --subtree --year 2024
 same3 "shortfall with the span rule" shortfall --for senior --year 2024
+
+same3 "list of the whole store" list
+same3 "list by stage" list --stage waiting
+same3 "list of a subtree, sorted" list --unit $SUP1 --subtree --sort name
+same3 "list of a year range" list --from 2022 --to 2023 --stage approved
 
 # the index is what the reports read: a hand edit of a document is not
 # seen through it (the index is derived data, not rechecked by readers)
