@@ -17,7 +17,7 @@ differ() { ! cmp -s "$1" "$2"; }
 # data: tests/torture/storedigest.py)
 digest() { store_digest | grep -v '^\./queues'; }
 
-plan 96
+plan 114
 
 # same3 MSG ARGS...: `ceh ARGS --format json` through the index equals
 # the documents' and (stats, shortfall) the oracle's
