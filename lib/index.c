@@ -576,6 +576,7 @@ struct shardlog {
 	unsigned long long base;
 	struct ent *e;
 	size_t n;
+	struct timespec mtime;	/* of the log when it was read */
 };
 
 static void
@@ -676,6 +677,7 @@ static int
 shardlog_load(int ixfd, int shard, struct shardlog *l)
 {
 	char name[16];
+	struct stat st;
 	int fd;
 
 	memset(l, 0, sizeof(*l));
@@ -683,13 +685,14 @@ shardlog_load(int ixfd, int shard, struct shardlog *l)
 	fd = openat(ixfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (read_fd(fd, &l->buf, &l->size) < 0) {
+	if (fstat(fd, &st) < 0 || read_fd(fd, &l->buf, &l->size) < 0) {
 		int err = errno;
 
 		close(fd);
 		errno = err;
 		return -1;
 	}
+	l->mtime = st.st_mtim;
 	close(fd);
 	shardlog_parse(l, shard);
 	if (l->n > 1)
@@ -1325,6 +1328,79 @@ feed_shard_docs(struct feeder *f, int sfd)
 	return f->rc;
 }
 
+/*
+ * For list: is the document of a trusted entry still the one the index
+ * was written for, as far as one fstatat can tell?  A regular file in
+ * the folder of its stage, not modified after the log was last written
+ * (every write of a document through the commit path comes before its
+ * frames).  A hand edit, a replaced or removed file: no, read it.
+ */
+static int
+doc_unchanged(struct feeder *f, const struct resolved *r,
+    const struct timespec *logtime)
+{
+	char path[96];
+	struct stat st;
+	unsigned stage = r->plen > 2 ? r->payload[2] : STAGE__COUNT;
+
+	if (stage >= STAGE__COUNT)
+		return 0;
+	snprintf(path, sizeof(path), "%.3s/%.18s/%s/%s.yaml", r->appid + 14,
+	    r->appid, stage_name((enum stage)stage), r->appid + IDNUM_LEN + 1);
+	if (fstatat(f->s->peoplefd, path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return st.st_mtim.tv_sec < logtime->tv_sec ||
+	    (st.st_mtim.tv_sec == logtime->tv_sec &&
+	    st.st_mtim.tv_nsec <= logtime->tv_nsec);
+}
+
+/*
+ * For list: the names in the shard's folders decide which applications
+ * there are (a document copied in by hand, or planted, is read and
+ * reported as the documents' walk would); the log gives the trusted
+ * ones' records.
+ */
+static int
+feed_shard_list(struct feeder *f, struct shardlog *l, int shard)
+{
+	struct idlist ids;
+	size_t i = 0, j, k = 0;
+	int rc = 0;
+
+	if (shard_ids(f->s, shard, &ids) < 0) {
+		free(ids.v);
+		return ceh_fail(&f->e, CEH_ESYS, _("cannot read the folders "
+		    "of shard people/%03d"), shard);
+	}
+	while (rc == 0 && (i < l->n || k < ids.n)) {
+		struct resolved r;
+		int c;
+
+		memset(&r, 0, sizeof(r));
+		j = i < l->n ? resolve(l, i, &r) : i;
+		c = i >= l->n ? 1 : k >= ids.n ? -1 : strcmp(r.appid, ids.v[k]);
+		if (c > 0)		/* in the folders only */
+			rc = feed_doc(f, ids.v[k]);
+		else if (c < 0) {	/* in the log only: a create in flight */
+			if (!r.trusted)
+				rc = feed_doc(f, r.appid);
+		} else if (r.trusted && doc_unchanged(f, &r, &l->mtime) &&
+		    decode_full(r.payload, r.plen, r.appid, f->u, &f->ra,
+		    &f->x) == 0)
+			rc = f->lfn(f->arg, &f->ra, &f->x, NULL, &f->e);
+		else
+			rc = feed_doc(f, r.appid);
+		if (c <= 0)
+			i = j;
+		if (c >= 0)
+			k++;
+		stop_point("walk-after-visit");	/* as store_walk's */
+	}
+	free(ids.v);
+	return rc;
+}
+
 static int
 feed_shard(struct feeder *f, int ixfd, int shard, int sfd, long *stale)
 {
@@ -1338,16 +1414,21 @@ feed_shard(struct feeder *f, int ixfd, int shard, int sfd, long *stale)
 		(*stale)++;
 		return feed_shard_docs(f, sfd);
 	}
+	if (f->lfn) {
+		rc = feed_shard_list(f, &l, shard);
+		shardlog_free(&l);
+		return rc;
+	}
 	for (i = 0; rc == 0 && i < l.n; i = j) {
 		struct resolved r;
 
 		j = resolve(&l, i, &r);
 		if (r.trusted && decode_full(r.payload, r.plen, r.appid, f->u,
 		    &f->ra, &f->x) == 0)
-			rc = f->lfn ? f->lfn(f->arg, &f->ra, &f->x, NULL, &f->e) :
-			    f->fn(f->arg, &f->ra, &f->e);
+			rc = f->fn(f->arg, &f->ra, &f->e);
 		else
 			rc = feed_doc(f, r.appid);
+		stop_point("walk-after-visit");	/* as store_walk's */
 	}
 	shardlog_free(&l);
 	return rc;

@@ -127,9 +127,14 @@ int index_feed(struct store *s, const struct units *u, index_sink_fn fn,
     void *arg, long *unreadable, long *stale_shards, struct ceh_err *e);
 
 /*
- * For `ceh list`: fn gets, for each application, either its record and
+ * For `ceh list`: the applications are those of the shards' folders (one
+ * readdir each, as the documents' walk), and fn gets, for each, either
+ * its record and
  * the columns the record lacks (ra and x, app NULL: from the index), or
- * its document (app, ra and x NULL: not trusted, or its shard stale);
+ * its document (app, ra and x NULL: not trusted, or its shard stale, or
+ * the document is not a regular file in the folder of its stage that
+ * was last modified before the log was: one fstatat each, so that a
+ * document broken by hand is still read and reported);
  * an unreadable document is said on stderr ("ceh list: skipped: ...")
  * and counted.  Returns 1 when there is no index to use, like
  * index_feed.
