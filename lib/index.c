@@ -1362,16 +1362,17 @@ doc_unchanged(struct feeder *f, const struct resolved *r,
  * ones' records.
  */
 static int
-feed_shard_list(struct feeder *f, struct shardlog *l, int shard)
+feed_shard_list(struct feeder *f, struct shardlog *l, int shard, int sfd)
 {
 	struct idlist ids;
 	size_t i = 0, j, k = 0;
 	int rc = 0;
 
 	if (shard_ids(f->s, shard, &ids) < 0) {
+		/* a folder that cannot be read: the documents' walk, which
+		 * reports what it can */
 		free(ids.v);
-		return ceh_fail(&f->e, CEH_ESYS, _("cannot read the folders "
-		    "of shard people/%03d"), shard);
+		return feed_shard_docs(f, sfd);
 	}
 	while (rc == 0 && (i < l->n || k < ids.n)) {
 		struct resolved r;
@@ -1415,7 +1416,7 @@ feed_shard(struct feeder *f, int ixfd, int shard, int sfd, long *stale)
 		return feed_shard_docs(f, sfd);
 	}
 	if (f->lfn) {
-		rc = feed_shard_list(f, &l, shard);
+		rc = feed_shard_list(f, &l, shard, sfd);
 		shardlog_free(&l);
 		return rc;
 	}
