@@ -1368,10 +1368,11 @@ app_finish(struct store *s, struct app_commit *c, struct ceh_err *e)
 		return -1;
 	}
 	c->committed = 1;
-	index_final(s, &c->ix);
 	/* the old document's inode is freed: durable before anything new */
 	if (sync == TEMP_SYNC && fsync_dir(fd, from, e) < 0)
 		goto late_sync;
+	if (sync == TEMP_SYNC)
+		index_final(s, &c->ix);	/* a batch: app_finish_index */
 	if (c->to == c->from)
 		return 0;
 	crash_point("commit-after-write");
@@ -1395,6 +1396,13 @@ late_sync:
 late_move:
 	app_commit_late(c, COMMIT_LATE_MOVE, e);
 	return -1;
+}
+
+void
+app_finish_index(struct store *s, struct app_commit *c)
+{
+	if (c->committed)
+		index_final(s, &c->ix);
 }
 
 int

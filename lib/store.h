@@ -300,6 +300,11 @@ int app_finish(struct store *s, struct app_commit *c, struct ceh_err *e);
 int app_finish_moves(struct store *s, struct app_commit *c,
     struct ceh_err *e);
 void app_abort(struct app_commit *c);
+/* The index's final frame of a COMMIT_NOSYNC app_finish (index.h),
+ * once the batch has synced the store: nothing is written between a
+ * rename that frees an inode and the sync after it.  COMMIT_SYNC
+ * writes it in app_finish, after the folder's sync. */
+void app_finish_index(struct store *s, struct app_commit *c);
 /* Say "ID is now STATUS but WHY" in front of e: a failure after the
  * commit point (app_finish's own, or the batch's store sync). */
 #define COMMIT_LATE_SYNC "may not survive a power loss"
