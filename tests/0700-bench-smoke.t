@@ -43,7 +43,7 @@ ok "it wrote the results file" test -s "$T/results.md"
 for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck'; do
 	grep -E "^\| $op" "$T/results.md"
 done > "$T/rows"
-ok "the table has all 12 rows" test "$(wc -l < "$T/rows")" = 12
+ok "the table has all 21 rows" test "$(wc -l < "$T/rows")" = 21
 unlike "$T/results.md" '\| error \|' "no row failed"
 ok "each row has a figure or says not implemented" sh -c "! grep -vE '\\| ([0-9.]+ m?s|n/a \\(not implemented\\)) \\| [0-9.]+ m?s \\|' '$T/rows'"
 ok "the scratch data is gone" sh -c "! ls -d '$BD'/ceh-bench.* 2>/dev/null"
