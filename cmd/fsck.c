@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "i18n.h"
+#include "index.h"
 #include "cmd.h"
 #include "records.h"
 #include "queue.h"
@@ -375,6 +377,35 @@ check_records(struct fsck *f)
 	lock_release(&lk);
 }
 
+/* The summary index (index.h) against the documents, shard by shard
+ * under each shard's lock (none in a read-only check). */
+static void
+check_index(struct fsck *f)
+{
+	struct index_report ir;
+	struct ceh_err e;
+
+	memset(&ir, 0, sizeof(ir));
+	ir.say = say;
+	if (f->ro && !index_present(f->s))
+		return;
+	if (index_check(f->s, f->repair, &ir, &e) < 0) {
+		syserr(f, &e);
+		return;
+	}
+	if (ir.absent) {
+		if (f->repair)
+			printf(_("index: built from the documents (%ld "
+			    "shard(s))\n"), ir.shards);
+		else
+			printf(_("index: none (a store made before it; 'ceh "
+			    "fsck --repair' builds it)\n"));
+		return;
+	}
+	f->problems += ir.bad - ir.rebuilt;
+	f->repaired += ir.rebuilt;
+}
+
 /* Modes looser than 0600/0700 and files of another owner, everywhere. */
 static void
 check_modes(struct fsck *f)
@@ -464,6 +495,7 @@ CMD_FN(fsck)
 	if (queue_walk_all(s, check_entry, &f, &e) < 0)
 		syserr(&f, &e);
 	check_records(&f);
+	check_index(&f);
 	check_modes(&f);
 	for (i = 0; i < f.nexpect; i++)
 		free(f.expect[i]);

@@ -52,7 +52,7 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 static int
 feed(struct store *s, struct report_short *sh, long *bad, struct ceh_err *e)
 {
-	int rc = report_feed(s, sink, sh, bad, e);
+	int rc = report_feed_fast(s, sink, sh, bad, e);
 
 	if (report_unverified() > 0)
 		fprintf(stderr, _("ceh shortfall: %ld approved application(s) left "

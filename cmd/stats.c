@@ -56,7 +56,7 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 static int
 feed(struct store *s, struct report_stats *st, long *bad, struct ceh_err *e)
 {
-	int rc = report_feed(s, sink, st, bad, e);
+	int rc = report_feed_fast(s, sink, st, bad, e);
 
 	if (report_unverified() > 0)
 		fprintf(stderr, _("ceh stats: %ld approved application(s) left "

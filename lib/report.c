@@ -84,8 +84,8 @@ copy_field(char *dst, size_t size, const char *src, const char *what,
 	return 0;
 }
 
-static enum report_level
-unit_level(const struct units *u, const char *code)
+enum report_level
+report_unit_level(const struct units *u, const char *code)
 {
 	const struct unit *un = code && code[0] ? units_find(u, code) : NULL;
 
@@ -103,7 +103,7 @@ stage_of(const struct application *app, const struct units *u)
 
 	switch (app->stage) {
 	case STAGE_REVIEW:
-		switch (unit_level(u, app->waiting_at)) {
+		switch (report_unit_level(u, app->waiting_at)) {
 		case RL_EMPLOYER:
 			return RS_WAIT_EMPLOYER;
 		case RL_AGENCY:
@@ -151,7 +151,7 @@ fill_waits(struct report_app *ra, const struct application *app,
 		if ((strcmp(ev->what, "submitted") == 0 ||
 		    strcmp(ev->what, "forwarded") == 0) && ev->next &&
 		    ev->next[0]) {
-			cur = (int)unit_level(u, ev->next);
+			cur = (int)report_unit_level(u, ev->next);
 			ra->wait[cur].stints++;
 			ra->wait[cur].arrived = t;
 			ra->wait[cur].left = 0;
@@ -817,6 +817,13 @@ short_row_new(struct report_short *sh)
 	return &sh->rows[sh->n++];
 }
 
+static int
+app_order(const void *a, const void *b)
+{
+	return strcmp(((const struct report_app *)a)->id,
+	    ((const struct report_app *)b)->id);
+}
+
 static void
 short_person(struct report_short *sh)
 {
@@ -826,6 +833,11 @@ short_person(struct report_short *sh)
 	char *apps = NULL;
 	size_t i;
 	int y;
+
+	/* by id, whatever order the source gives them in (the folders of
+	 * the documents, or the summary index) */
+	if (pb->n > 1)
+		qsort(pb->v, pb->n, sizeof(*pb->v), app_order);
 
 	for (i = 0; i < pb->n; i++)
 		if (report_scope_match(sh->sc, sh->env, &pb->v[i]) &&

@@ -124,6 +124,10 @@ struct report_app {
 int report_app_fill(struct report_app *ra, const struct application *app,
     const struct units *u, struct ceh_err *e);
 
+/* The level of a unit for the waiting figures: its kind; a unit not
+ * registered counts as a supervisor. */
+enum report_level report_unit_level(const struct units *u, const char *code);
+
 struct report_scope {
 	const char *unit;	/* employer credit code, NULL: any */
 	int subtree;		/* unit or any unit below it */

@@ -37,6 +37,14 @@ int report_feed(struct store *s, report_sink_fn fn, void *arg,
  * at all.  The caller says so on standard error. */
 long report_unverified(void);
 
+/* report_feed from the summary index (index.h: trusted entries from the
+ * index, the rest from their documents); the documents when there is no
+ * index to use, and in a signed store, where the index (written by
+ * anyone who can write the store, and signed by nobody) is not believed
+ * for the hours an approval counts.  Same contract as report_feed. */
+int report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
+    long *unreadable, struct ceh_err *e);
+
 /* Number of such records, and their public and professional hours. */
 int report_undeclared(struct store *s, const char *idnum, int year,
     long *n, long *pub_half, long *pro_half, struct ceh_err *e);

@@ -173,6 +173,17 @@ store_init(const char *path, const char *datadir, int unsigned_store,
 	if ((fd = open_dir_at(rootfd, "people", 1, e)) < 0)
 		goto out;
 	close(fd);
+	/* the summary index (index.h): empty, each shard built on first use */
+	if ((fd = open_dir_at(rootfd, "index", 1, e)) < 0)
+		goto out;
+	i = openat(fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	close(fd);
+	if (i < 0) {
+		ceh_fail_errno(e, "cannot create '%s'", "index/.lock");
+		goto out;
+	}
+	close(i);
 	if ((fd = open_dir_at(rootfd, "codes", 1, e)) < 0)
 		goto out;
 	rc = copy_codes(fd, datadir, e);
@@ -1262,12 +1273,23 @@ app_create(struct store *s, struct person *p, const struct application *app,
 	char name[64], where[48];
 	int rc;
 
-	(void)s;
+	struct index_txn ix;
+	char hex[SHA256_HEX_LEN + 1];
+
 	snprintf(name, sizeof(name), "%s.yaml", app->id + IDNUM_LEN + 1);
 	rc = doc_emit(app, &sb, e);
-	if (rc == 0)
+	if (rc == 0) {
+		sha256_hex(sb.buf, sb.len, hex);
+		rc = index_pending(s, app, hex, 1, &ix, e);
+	}
+	if (rc == 0) {
 		rc = atomic_create_at(p->stagefd[STAGE_DRAFT], person_folder(p,
 		    STAGE_DRAFT, where, sizeof(where)), name, sb.buf, sb.len, e);
+		if (rc == 0)
+			index_final(s, &ix);
+		else
+			index_abort(s, &ix);
+	}
 	sb_release(&sb);
 	return rc;
 }
@@ -1302,6 +1324,13 @@ app_prepare(struct store *s, struct person *p, const struct application *app,
 		    folder, where, sizeof(where)), name, sb.buf, sb.len,
 		    c->sync == COMMIT_SYNC ? TEMP_SYNC : TEMP_NOSYNC, e);
 	}
+	if (rc == 0 && index_pending(s, app, c->sha256,
+	    c->sync == COMMIT_SYNC, &c->ix, e) < 0) {
+		temp_rollback(&c->tmp);
+		rc = -1;
+	}
+	if (rc == 0)
+		c->store = s;
 	sb_release(&sb);
 	return rc;
 }
@@ -1309,6 +1338,8 @@ app_prepare(struct store *s, struct person *p, const struct application *app,
 void
 app_abort(struct app_commit *c)
 {
+	if (!c->committed && c->store)
+		index_abort(c->store, &c->ix);
 	temp_rollback(&c->tmp);
 }
 
@@ -1333,12 +1364,16 @@ app_finish(struct store *s, struct app_commit *c, struct ceh_err *e)
 
 	person_folder(p, c->from, from, sizeof(from));
 	person_folder(p, c->to, to, sizeof(to));
-	if (temp_commit(&c->tmp, e) < 0)
+	if (temp_commit(&c->tmp, e) < 0) {
+		index_abort(s, &c->ix);
 		return -1;
+	}
 	c->committed = 1;
 	/* the old document's inode is freed: durable before anything new */
 	if (sync == TEMP_SYNC && fsync_dir(fd, from, e) < 0)
 		goto late_sync;
+	if (sync == TEMP_SYNC)
+		index_final(s, &c->ix);	/* a batch: app_finish_index */
 	if (c->to == c->from)
 		return 0;
 	crash_point("commit-after-write");
@@ -1362,6 +1397,13 @@ late_sync:
 late_move:
 	app_commit_late(c, COMMIT_LATE_MOVE, e);
 	return -1;
+}
+
+void
+app_finish_index(struct store *s, struct app_commit *c)
+{
+	if (c->committed)
+		index_final(s, &c->ix);
 }
 
 int

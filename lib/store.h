@@ -36,6 +36,7 @@
 #include "codes.h"
 #include "config.h"
 #include "doc.h"
+#include "index.h"
 #include "units.h"
 #include "validate.h"
 
@@ -265,6 +266,12 @@ int app_create(struct store *s, struct person *p,
  *                person_repair completes it.
  *   app_abort    roll a prepared commit back (no-op after app_finish).
  *
+ * The summary index (index.h) follows the same path: app_prepare appends
+ * the pending frame once the temp file is written (durable with
+ * COMMIT_SYNC), app_finish the final one right after the commit point,
+ * app_abort takes the pending one back; app_create the same around its
+ * publish.
+ *
  * The struct is the caller's and must stay in place from prepare to
  * finish or abort (its temp file is registered for removal on exit).
  */
@@ -281,6 +288,8 @@ struct app_commit {
 	int has_zip;
 	char zip[32];			/* UNIQ.zip */
 	struct tempfile tmp;
+	struct index_txn ix;		/* its summary index frames (index.h) */
+	struct store *store;		/* set by app_prepare */
 };
 int app_prepare(struct store *s, struct person *p,
     const struct application *app, enum stage folder, enum commit_sync sync,
@@ -291,6 +300,11 @@ int app_finish(struct store *s, struct app_commit *c, struct ceh_err *e);
 int app_finish_moves(struct store *s, struct app_commit *c,
     struct ceh_err *e);
 void app_abort(struct app_commit *c);
+/* The index's final frame of a COMMIT_NOSYNC app_finish (index.h),
+ * once the batch has synced the store: nothing is written between a
+ * rename that frees an inode and the sync after it.  COMMIT_SYNC
+ * writes it in app_finish, after the folder's sync. */
+void app_finish_index(struct store *s, struct app_commit *c);
 /* Say "ID is now STATUS but WHY" in front of e: a failure after the
  * commit point (app_finish's own, or the batch's store sync). */
 #define COMMIT_LATE_SYNC "may not survive a power loss"

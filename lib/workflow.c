@@ -769,6 +769,10 @@ commit_chunk(struct store *s, struct bitem **order, size_t k)
 		chunk_late(order, k, &e);
 		return;		/* both names stay: person_repair resolves */
 	}
+	/* the summary index's final frames, before anything is removed */
+	for (i = 0; i < k; i++)
+		if (order[i]->prepared && order[i]->step.ac.committed)
+			app_finish_index(s, &order[i]->step.ac);
 	for (i = 0; i < k; i++)
 		if (order[i]->prepared && order[i]->step.ac.committed) {
 			if (app_finish_moves(s, &order[i]->step.ac, &e) < 0 &&

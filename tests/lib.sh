@@ -16,8 +16,9 @@
 #   unlike FILE REGEX MSG
 #   same FILE1 FILE2 MSG   files are identical
 #   store_digest           prints a digest of every file in the store
-#                          (names, modes and contents) to compare before
-#                          and after a refused command
+#                          (names, modes and contents; the logs of the
+#                          summary index, derived data, by name) to
+#                          compare before and after a refused command
 #   mk_units               registers a standard tree of units (see below);
 #                          in a signed store each with a key in the key
 #                          folder $XDG_CONFIG_HOME/ceh/keys, certified
@@ -99,6 +100,7 @@ same() { if cmp -s "$1" "$2"; then _report 0 "$3"; else _report 1 "$3"; diff "$1
 store_digest() {
 	(cd "$CEH_STORE" && find . \( -name .lock -prune \) -o -print | LC_ALL=C sort |
 	while read -r f; do
+		case $f in ./index/*.log) printf '%s %s derived\n' "$f" "$(stat -c %a "$f")"; continue;; esac
 		if [ -f "$f" ]; then printf '%s %s\n' "$f" "$(stat -c %a "$f") $(sha256sum < "$f" | cut -c1-16)"; else printf '%s\n' "$f"; fi
 	done)
 }

@@ -398,11 +398,12 @@ def bench_list_all(d, size):
     os.unlink(out)
 
 
-def bench_review(d, batch, unsigned=None):
-    """The batch review; with unsigned (the unsigned store's figure) the
-    signed store's row against it.  Returns the ceh figure."""
+def bench_review(d, batch, unsigned=None, offset=0, label=""):
+    """The batch review (ids from offset on); with unsigned (the unsigned
+    store's figure) the signed store's row against it.  Returns the ceh
+    figure."""
     with open(d["ids"]) as f:
-        ids = [l.strip() for l in f if l.strip()]
+        ids = [l.strip() for l in f if l.strip()][offset:]
     unit = d["REVIEW_UNIT"]
     floor_dir = os.path.join(WORK, "floor")
 
@@ -438,7 +439,7 @@ def bench_review(d, batch, unsigned=None):
             batch / ce, nt, rss / 1024, cpu_note(),
             "" if ok else " (NOT APPROVED?)")
     if unsigned is None:
-        add("review --approve - (batch)", "%s apps" % human(batch), ce, fl,
+        add("review --approve - (batch)" + label, "%s apps" % human(batch), ce, fl,
             target="≤ 2× floor", ratio_target=2.0, notes_=nt,
             cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH   (%s ids, "
                   "a new batch each run)" % (d["path"], unit, human(batch)),
@@ -466,6 +467,85 @@ def bench_review(d, batch, unsigned=None):
             "chain)" % (d["SIGNED"], fmt_s(diff)),
             cmds=["genstore -s ... (SIGN_NS / SIGNED in its INFO)"])
     return ce
+
+
+def bench_review_index(d, batch):
+    """Issue 16: what the summary index costs each transition: the same
+    batches with the index and, on the same store, without it."""
+    with_ix = bench_review(d, batch, None, 0, " with the index")
+    shutil.rmtree(os.path.join(d["path"], "index"))
+    without = bench_review(d, batch, None, batch * RUNS, " without the index")
+    if with_ix and without:
+        add("review batch: with vs without the index", "%s apps" % human(batch),
+            with_ix, without, target="< 1.05×", ratio_target=1.05,
+            notes_="the same store, the index removed for the second "
+            "series; " + cpu_note(),
+            cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH"
+                  % (d["path"], d["REVIEW_UNIT"]),
+                  "the same after rm -r %s/index" % d["path"]])
+    return with_ix
+
+
+def bench_reports(d, size):
+    """Issue 16: stats and shortfall through the summary index, against
+    the same reports from the documents (CEH_INDEX=off)."""
+    if not implemented("stats"):
+        return
+    # the clock pinned, so that open stints count the same in both
+    env_ix = dict(d["env"], CEH_NOW=str(int(time.time())))
+    env_doc = dict(env_ix, CEH_INDEX="off")
+    out = os.path.join(WORK, "report.out")
+    rows_ = [
+        ("stats (whole store)", ["stats", "--by", "unit,stage"], 1.0,
+         "< 1 s at 1M"),
+        ("stats --unit EMPLOYER", ["stats", "--unit", d["QUEUE_UNIT"],
+                                   "--by", "year"], 0.050, "< 50 ms"),
+        ("shortfall --unit SUP --subtree", ["shortfall", "--unit",
+                                            d["SUP_UNIT"], "--subtree",
+                                            "--year", "2024", "--format",
+                                            "tsv"], 0.200, "< 200 ms"),
+    ]
+    for op, args, limit, target in rows_:
+        rf, _, _ = measure([CEH] + args, SLOW_RUNS, env=env_doc, stdout=out)
+        with open(out, "rb") as f:
+            ref_out = f.read()
+        ce, rss, _ = measure([CEH] + args, SLOW_RUNS, env=env_ix,
+                             stdout=out)
+        with open(out, "rb") as f:
+            same = f.read() == ref_out
+        add(op + ", index vs documents", "%s apps" % size, ce, rf,
+            target=target, limit=limit,
+            notes_="peak RSS %.1f MB; output %s the documents'; %s" % (
+                rss / 1024, "identical to" if same else "DIFFERENT FROM",
+                cpu_note()),
+            cmds=["CEH_STORE=%s ceh %s" % (d["path"], " ".join(args)),
+                  "CEH_INDEX=off (the same from the documents)"])
+    os.unlink(out)
+
+
+def bench_import_index(n):
+    """Issue 16: import into a store with the index and into one without
+    (the import writes hour records, which the index does not hold: the
+    figure shows that it costs nothing)."""
+    csv = os.path.join(WORK, "records-i-%d.csv" % n)
+    gen_records(n, csv)
+    store = os.path.join(WORK, "imp-i-store")
+    res = {}
+    for label, keep in (("with", True), ("without", False)):
+        times = []
+        for i in range(RUNS):
+            env = new_store(store)
+            if not keep:
+                shutil.rmtree(os.path.join(store, "index"))
+            t, _, _ = run([CEH, "import", csv], env=env, ok=(0, 1))
+            times.append(t)
+        res[label] = statistics.median(times)
+    shutil.rmtree(store, ignore_errors=True)
+    os.unlink(csv)
+    add("import: with vs without the index", "%s rows" % human(n),
+        res["with"], res["without"], target="< 1.10×", ratio_target=1.10,
+        notes_="a fresh store each run; without: its index/ removed",
+        cmds=["ceh import %s" % csv, "the same, index/ removed"])
 
 
 def slip_argv(fmt):
@@ -653,19 +733,21 @@ def main():
         if wanted("import"):
             for n in (100000, 1000000):
                 guard("import", bench_import, scaled(n, 100))
+            guard("import and index", bench_import_index, scaled(100000, 100))
             guard("import .xlsx", bench_import_xlsx, scaled(1000000, 100))
         small = scaled(100000, 200)
         big = scaled(1000000, 2000)
         batch = scaled(10000, 10)
         # the batch review writes durably: its store is on the disk of
         # BENCH_DIR, with the applications of every run and a few more
-        n = batch * RUNS + batch * RUNS // 4 + 20
+        n = 2 * batch * RUNS + batch * RUNS // 2 + 20
         unsigned_review = None
         if wanted("review"):
             d = guard("store", build_store, "review-store", n, 10,
-                      batch * RUNS, WORK, n // 2)
+                      2 * batch * RUNS, WORK, n // 2)
             if d:
-                unsigned_review = guard("review", bench_review, d, batch)
+                unsigned_review = guard("review", bench_review_index, d,
+                                        batch)
                 drop_store(d)
         if wanted("trust") and unsigned_review:
             d = guard("store", build_store, "review-store-signed", n, 10,
@@ -691,6 +773,8 @@ def main():
                 continue
             if wanted("list"):
                 guard("list --at", bench_queue, d, human(apps))
+            if wanted("reports"):
+                guard("reports", bench_reports, d, human(apps))
             unsigned_fsck = None
             if apps == small:
                 guard("list", bench_list_all, d, human(apps))

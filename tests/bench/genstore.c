@@ -8,7 +8,7 @@
  * application store takes minutes, not hours.
  *
  * usage: genstore [-n APPS] [-p PEOPLE] [-q QUEUE] [-r REVIEW] [-e EMPLOYERS]
- *                 [-j JOBS] [-s] STORE INFO
+ *                 [-j JOBS] [-s] [-I] STORE INFO
  *
  *   APPS       applications in total (default 1000)
  *   PEOPLE     people (default APPS/2: two applications each on average)
@@ -30,6 +30,8 @@
  *              gets SIGNED=N and SIGN_NS=T: the signed events and the
  *              CPU time spent in chain_sign for them (the cost of signing
  *              a decision: its canonical texts, hashes and Ed25519).
+ *   -I         no summary index (lib/index.h), as in a store made before
+ *              it; otherwise it is built from the documents at the end
  *
  * The rest of the applications: 5% waiting at other employers, 15% drafts
  * with one year row, 70% approved with one to five year rows, 10%
@@ -64,6 +66,12 @@
 #if __has_include("queue.h")
 #include "queue.h"		/* the review queue index (lib/queue.h) */
 #define HAVE_QUEUE 1
+#endif
+#endif
+#if defined(__has_include)
+#if __has_include("index.h")
+#include "index.h"		/* the summary index (lib/index.h) */
+#define HAVE_INDEX 1
 #endif
 #endif
 #include "store.h"
@@ -410,9 +418,9 @@ main(int argc, char **argv)
 	char (*emp)[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
 	char *datadir, *path;
 	FILE *info, *ids;
-	int ch;
+	int ch, no_index = 0;
 
-	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:s")) != -1) {
+	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:sI")) != -1) {
 		switch (ch) {
 		case 'n': apps = num(optarg); break;
 		case 'p': people = num(optarg); break;
@@ -421,10 +429,11 @@ main(int argc, char **argv)
 		case 'e': nemp = num(optarg); break;
 		case 'j': jobs = num(optarg); break;
 		case 's': signed_store = 1; break;
+		case 'I': no_index = 1; break;
 		default:
 			fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
 			    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] "
-			    "[-s] STORE INFO\n");
+			    "[-s] [-I] STORE INFO\n");
 			return 2;
 		}
 	}
@@ -583,8 +592,8 @@ main(int argc, char **argv)
 					die(argv[optind + 1], NULL);
 				fprintf(info, "SLIP_ID=%s\nSLIP_APP=%s\n",
 				    idnum, app.id);
-				fprintf(info, "QUEUE_UNIT=%s\nREVIEW_UNIT=%s\n",
-				    emp[0], agency);
+				fprintf(info, "QUEUE_UNIT=%s\nREVIEW_UNIT=%s\n"
+				    "SUP_UNIT=%s\n", emp[0], agency, sup2);
 				fprintf(info, "APPS=%ld\nPEOPLE=%ld\nQUEUE=%ld\n"
 				    "REVIEW=%ld\n", apps, people, queue,
 				    review);
@@ -645,6 +654,31 @@ main(int argc, char **argv)
 		    fclose(sf) != 0)
 			die(argv[optind + 1], NULL);
 	}
+#ifndef HAVE_INDEX
+	(void)no_index;
+#endif
+#ifdef HAVE_INDEX
+	/* the summary index, built from the documents as `ceh fsck
+	 * --repair` builds it (-I: none, as in a store made before it) */
+	if (no_index) {
+		int ixfd = openat(s.rootfd, "index", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+
+		/* made by store_init, holding only its lock file */
+		if (ixfd >= 0) {
+			(void)unlinkat(ixfd, ".lock", 0);
+			close(ixfd);
+			if (unlinkat(s.rootfd, "index", AT_REMOVEDIR) < 0)
+				die("index", NULL);
+		}
+	} else {
+		struct index_report ir;
+
+		memset(&ir, 0, sizeof(ir));
+		if (index_check(&s, 1, &ir, &e) < 0)
+			die("index", &e);
+	}
+#endif
 	sb_release(&doc);
 	free(emp);
 	store_close(&s);

@@ -32,7 +32,9 @@ def digest(STORE, files_only=False):
     """Names, modes and contents of every file; lock files' contents (the
     holder's pid) left out, as in tests/lib.sh store_digest.  Derived or
     uncommitted data is compared as readers see it: an entry of the queue
-    index is compared by name (its content is a listing cache), empty
+    index is compared by name (its content is a listing cache), so is a
+    log of the summary index (its content follows the documents: checked
+    by tests/1605-index.t), empty
     folders of the queue index and the records store are not data, and a records shard
     counts only up to its committed size (records.h: bytes past it are
     invisible and the next import overwrites them); an empty slips/ folder
@@ -57,6 +59,8 @@ def digest(STORE, files_only=False):
                 h = "->" + os.readlink(p)
             elif rel.startswith("queues/"):
                 h = "entry"         # a cache of the listing: derived
+            elif rel == "index":
+                h = "derived"       # the summary index: tests/1605
             elif rel == "records" and f.endswith((".tsv", ".key")):
                 if not sizes.get(f):
                     continue

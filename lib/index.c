@@ -1,0 +1,1752 @@
+/*
+ * index.c - the summary index (index.h; ceh-store(5) INDEX).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "doc.h"
+#include "err.h"
+#include "fault.h"
+#include "hash.h"
+#include "i18n.h"
+#include "index.h"
+#include "report.h"
+#include "store.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define IDX_MAGIC 0x31584943u	/* "CIX1" */
+#define IDX_FORMAT 1
+#define IDX_IDLEN APP_ID_LEN
+#define IDX_BODY_HEAD (1 + IDX_IDLEN + 16)
+#define IDX_FRAME_MAX (64 << 10)
+#define IDX_COMPACT_MIN (64 << 10)
+#define INDEX_TEXT 244
+
+/* ---- CRC-32C ---- */
+
+static unsigned crc_table[256];
+
+static void
+crc_init(void)
+{
+	unsigned i, j, c;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (j = 0; j < 8; j++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("sse4.2"))) static unsigned
+crc_hw(unsigned crc, const unsigned char *p, size_t len)
+{
+	unsigned long long c = crc;
+
+	while (len >= 8) {
+		unsigned long long v;
+
+		memcpy(&v, p, 8);
+		c = __builtin_ia32_crc32di(c, v);
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		c = __builtin_ia32_crc32qi((unsigned)c, *p++);
+	return (unsigned)c;
+}
+#endif
+
+unsigned
+index_crc32c(unsigned crc, const void *data, size_t len)
+{
+	static int hw = -1;
+	const unsigned char *p = data;
+
+	crc = ~crc;
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (hw < 0) {
+		__builtin_cpu_init();
+		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+	}
+	if (hw)
+		return ~crc_hw(crc, p, len);
+#else
+	(void)hw;
+#endif
+	if (crc_table[1] == 0)
+		crc_init();
+	while (len--)
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* ---- little-endian fields and the payload ---- */
+
+static void
+put_u32(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static unsigned
+get_u32(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8 | (unsigned)p[2] << 16 |
+	    (unsigned)p[3] << 24;
+}
+
+static void
+put_var(struct sbuf *sb, unsigned long long v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+
+	do {
+		b[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			b[n] |= 0x80;
+		n++;
+	} while (v);
+	sb_add(sb, b, n);
+}
+
+static void
+put_str(struct sbuf *sb, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	sb_addc(sb, (char)(unsigned char)n);
+	if (n)
+		sb_add(sb, s, n);
+}
+
+struct rd {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static unsigned long long
+get_var(struct rd *r)
+{
+	unsigned long long v = 0;
+	int shift = 0;
+
+	while (r->p < r->end && shift < 64) {
+		unsigned char b = *r->p++;
+
+		v |= (unsigned long long)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+		shift += 7;
+	}
+	r->bad = 1;
+	return 0;
+}
+
+static unsigned
+get_u8(struct rd *r)
+{
+	if (r->p >= r->end) {
+		r->bad = 1;
+		return 0;
+	}
+	return *r->p++;
+}
+
+/* A string of the payload into dst (size bytes with the NUL). */
+static void
+get_str(struct rd *r, char *dst, size_t size)
+{
+	size_t n = get_u8(r);
+
+	if (r->bad || n >= size || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		dst[0] = '\0';
+		return;
+	}
+	memcpy(dst, r->p, n);
+	dst[n] = '\0';
+	r->p += n;
+}
+
+static int
+fits(const char *s, size_t size)
+{
+	return (s ? strlen(s) : 0) < size && (s ? strlen(s) : 0) < 256;
+}
+
+/* The sub-stage of a draft (report.h RS_DRAFT, RS_RETURNED,
+ * RS_WITHDRAWN) as app_status reads it. */
+static unsigned
+draft_kind(const struct application *app)
+{
+	const char *st = app_status(app);
+
+	if (strcmp(st, "退回") == 0)
+		return 1;
+	if (strcmp(st, "已撤销") == 0)
+		return 2;
+	return 0;
+}
+
+/* The review stints, as report.c fill_waits reads the history. */
+static void
+put_stints(struct sbuf *sb, const struct application *app, int *ok)
+{
+	static const char *const ends[] = { "forwarded", "approved",
+	    "rejected", "returned", "withdrawn", NULL };
+	struct sbuf st = SBUF_INIT;
+	unsigned n = 0;
+	int open = 0;
+	size_t i;
+
+	for (i = 0; i < app->nhistory; i++) {
+		const struct event *ev = &app->history[i];
+		time_t t;
+
+		if (parse_iso_time(ev->at, &t) < 0)
+			continue;
+		if (open && (str_in(ev->what, ends) ||
+		    strcmp(ev->what, "submitted") == 0)) {
+			put_var(&st, (unsigned long long)t + 1);
+			open = 0;
+		}
+		if ((strcmp(ev->what, "submitted") == 0 ||
+		    strcmp(ev->what, "forwarded") == 0) && ev->next &&
+		    ev->next[0]) {
+			if (!fits(ev->next, CREDIT_LEN + 1) || n == 255) {
+				*ok = 0;
+				break;
+			}
+			put_str(&st, ev->next);
+			put_var(&st, (unsigned long long)t);
+			open = 1;
+			n++;
+		}
+	}
+	if (open)
+		put_var(&st, 0);
+	sb_addc(sb, (char)(unsigned char)n);
+	sb_add(sb, st.buf ? st.buf : "", st.len);
+	sb_release(&st);
+}
+
+int
+index_encode(const struct application *app, struct sbuf *out)
+{
+	const char *wait = app->stage == STAGE_REVIEW ? app->waiting_at : "";
+	size_t start = out->len, i;
+	time_t t = 0;
+	int ok = 1;
+
+	if (!fits(app->a.name, REPORT_TEXT) ||
+	    !fits(app->a.unit, CREDIT_LEN + 1) ||
+	    !fits(app->a.series, REPORT_TEXT) ||
+	    !fits(app->a.title_level, REPORT_TEXT) ||
+	    !fits(app->a.region, REPORT_TEXT) ||
+	    !fits(wait, CREDIT_LEN + 1) || app->nyears > REPORT_MAX_YEARS ||
+	    !fits(app->a.education, INDEX_TEXT) ||
+	    !fits(app->a.phone, INDEX_TEXT) ||
+	    strlen(app_last_reason(app)) >= INDEX_REASON ||
+	    app->id == NULL || strlen(app->id) != APP_ID_LEN ||
+	    strncmp(app->id, app->a.id_number, IDNUM_LEN) != 0)
+		ok = 0;
+	for (i = 0; ok && i < app->nyears; i++)
+		if (app->years[i].year < REPORT_YEAR_MIN ||
+		    app->years[i].year > REPORT_YEAR_MAX ||
+		    app->years[i].pub.hours < 0 || app->years[i].pro.hours < 0)
+			ok = 0;
+	if (ok) {
+		sb_addc(out, 1);	/* payload version */
+		sb_addc(out, 0);	/* flags */
+		sb_addc(out, (char)app->stage);
+		sb_addc(out, (char)draft_kind(app));
+		put_str(out, app->a.name);
+		put_str(out, app->a.unit);
+		put_str(out, app->a.series);
+		put_str(out, app->a.title_level);
+		put_str(out, app->a.region);
+		put_str(out, wait);
+		if (app->updated)
+			(void)parse_iso_time(app->updated, &t);
+		put_var(out, t > 0 ? (unsigned long long)t : 0);
+		sb_addc(out, (char)app->nyears);
+		for (i = 0; i < app->nyears; i++) {
+			put_var(out, (unsigned long long)app->years[i].year);
+			put_var(out, (unsigned long long)app->years[i].pub.hours);
+			put_var(out, (unsigned long long)app->years[i].pro.hours);
+		}
+		put_stints(out, app, &ok);
+		/* what `ceh list` shows besides (index.h struct index_extra) */
+		put_str(out, app->a.education);
+		put_str(out, app->a.phone);
+		put_var(out, strlen(app_last_reason(app)));
+		sb_adds(out, app_last_reason(app));
+	}
+	if (!ok) {
+		out->len = start;
+		sb_addc(out, 1);
+		sb_addc(out, IDX_F_NOREC);
+		return -1;
+	}
+	return 0;
+}
+
+static int decode_full(const unsigned char *p, size_t len,
+    const char *appid, const struct units *u, struct report_app *ra,
+    struct index_extra *x);
+
+int
+index_decode(const unsigned char *p, size_t len, const char *appid,
+    const struct units *u, struct report_app *ra)
+{
+	struct index_extra x;
+
+	return decode_full(p, len, appid, u, ra, &x);
+}
+
+static int
+decode_full(const unsigned char *p, size_t len, const char *appid,
+    const struct units *u, struct report_app *ra, struct index_extra *x)
+{
+	struct rd r = { p, p + len, 0 };
+	unsigned flags, stage, kind, n, i;
+
+	if (get_u8(&r) != 1)
+		return -1;
+	flags = get_u8(&r);
+	if (r.bad || (flags & IDX_F_NOREC))
+		return -1;
+	stage = get_u8(&r);
+	kind = get_u8(&r);
+	memcpy(ra->id, appid, APP_ID_LEN);
+	ra->id[APP_ID_LEN] = '\0';
+	memcpy(ra->idnum, appid, IDNUM_LEN);
+	ra->idnum[IDNUM_LEN] = '\0';
+	get_str(&r, ra->name, sizeof(ra->name));
+	get_str(&r, ra->unit, sizeof(ra->unit));
+	get_str(&r, ra->series, sizeof(ra->series));
+	get_str(&r, ra->level, sizeof(ra->level));
+	get_str(&r, ra->region, sizeof(ra->region));
+	get_str(&r, ra->waiting_at, sizeof(ra->waiting_at));
+	ra->updated = (long long)get_var(&r);
+	n = get_u8(&r);
+	if (r.bad || n > REPORT_MAX_YEARS || stage >= STAGE__COUNT || kind > 2)
+		return -1;
+	ra->nyears = (int)n;
+	for (i = 0; i < n; i++) {
+		ra->years[i].year = (int)get_var(&r);
+		ra->years[i].pub_half = (long)get_var(&r);
+		ra->years[i].pro_half = (long)get_var(&r);
+		ra->years[i].approved = stage == STAGE_APPROVED;
+	}
+	switch (stage) {
+	case STAGE_REVIEW:
+		switch (report_unit_level(u, ra->waiting_at)) {
+		case RL_EMPLOYER:
+			ra->stage = RS_WAIT_EMPLOYER;
+			break;
+		case RL_AGENCY:
+			ra->stage = RS_WAIT_AGENCY;
+			break;
+		default:
+			ra->stage = RS_WAIT_SUPERVISOR;
+		}
+		break;
+	case STAGE_APPROVED:
+		ra->stage = RS_APPROVED;
+		break;
+	case STAGE_REJECTED:
+		ra->stage = RS_REJECTED;
+		break;
+	default:
+		ra->stage = kind == 1 ? RS_RETURNED : kind == 2 ?
+		    RS_WITHDRAWN : RS_DRAFT;
+	}
+	memset(ra->wait, 0, sizeof(ra->wait));
+	n = get_u8(&r);
+	for (i = 0; !r.bad && i < n; i++) {
+		char unit[CREDIT_LEN + 1];
+		struct report_wait *w;
+		unsigned long long a, left;
+
+		get_str(&r, unit, sizeof(unit));
+		a = get_var(&r);
+		left = get_var(&r);
+		w = &ra->wait[report_unit_level(u, unit)];
+		w->stints++;
+		w->arrived = (long long)a;
+		w->left = 0;
+		if (left) {
+			long long tl = (long long)(left - 1);
+
+			w->left = tl;
+			w->secs += tl > w->arrived ? tl - w->arrived : 0;
+		}
+	}
+	get_str(&r, x->education, sizeof(x->education));
+	get_str(&r, x->phone, sizeof(x->phone));
+	n = (unsigned)get_var(&r);
+	if (r.bad || n >= sizeof(x->reason) || (size_t)(r.end - r.p) < n)
+		return -1;
+	memcpy(x->reason, r.p, n);
+	x->reason[n] = '\0';
+	r.p += n;
+	return r.bad || r.p != r.end ? -1 : 0;
+}
+
+/* ---- the log's files ---- */
+
+static int
+index_dir(struct store *s)
+{
+	return openat(s->rootfd, "index", O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
+}
+
+int
+index_present(struct store *s)
+{
+	struct stat st;
+
+	return fstatat(s->rootfd, "index", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode);
+}
+
+int
+index_create(struct store *s, struct ceh_err *e)
+{
+	int fd = open_dir_at(s->rootfd, "index", 1, e), lf;
+
+	if (fd < 0)
+		return -1;
+	lf = openat(fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (lf < 0) {
+		ceh_fail_errno(e, _("cannot create '%s'"), "index/.lock");
+		close(fd);
+		return -1;
+	}
+	close(lf);
+	close(fd);
+	return fsync_dir(s->rootfd, "store", e);
+}
+
+static void
+log_name(int shard, char *buf, size_t size)
+{
+	snprintf(buf, size, "%03d.log", shard);
+}
+
+static int
+shard_of(const char *appid_or_idnum)
+{
+	char sh[4];
+
+	person_shard(appid_or_idnum, sh);
+	return (sh[0] - '0') * 100 + (sh[1] - '0') * 10 + (sh[2] - '0');
+}
+
+/* The shard lock: byte SHARD of index/.lock (open file description
+ * locks: per open, so two stores or two commits of one process do not
+ * share it).  Returns the lock's fd, or -1. */
+static int
+shard_lock(int ixfd, int shard, int write, struct ceh_err *e)
+{
+	struct flock fl;
+	int fd;
+
+	fd = openat(ixfd, ".lock", (write ? O_RDWR | O_CREAT : O_RDONLY) |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ceh_fail_errno(e, _("cannot open '%s'"), "index/.lock");
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = write ? F_WRLCK : F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = shard;
+	fl.l_len = 1;
+	while (fcntl(fd, F_OFD_SETLKW, &fl) < 0) {
+		if (errno == EINTR)
+			continue;
+		ceh_fail_errno(e, _("cannot lock shard %03d of the index"),
+		    shard);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+frame(struct sbuf *sb, char type, const char *appid,
+    const unsigned char *sha, const void *payload, size_t plen)
+{
+	unsigned char head[8], tail[8], idb[IDX_IDLEN];
+	size_t n = IDX_BODY_HEAD + plen, at;
+	unsigned crc;
+
+	put_u32(head, IDX_MAGIC);
+	put_u32(head + 4, (unsigned)n);
+	sb_add(sb, head, 8);
+	at = sb->len;
+	sb_addc(sb, type);
+	memset(idb, 0, sizeof(idb));
+	if (appid)
+		memcpy(idb, appid, strnlen(appid, IDX_IDLEN));
+	sb_add(sb, idb, IDX_IDLEN);
+	if (sha)
+		sb_add(sb, sha, 16);
+	else {
+		memset(idb, 0, 16);
+		sb_add(sb, idb, 16);
+	}
+	if (plen)
+		sb_add(sb, payload, plen);
+	crc = index_crc32c(0, head + 4, 4);
+	crc = index_crc32c(crc, sb->buf + at, n);
+	put_u32(tail, crc);
+	put_u32(tail + 4, (unsigned)n);
+	sb_add(sb, tail, 8);
+}
+
+static void
+header_frame(struct sbuf *sb, int shard, unsigned long long base)
+{
+	unsigned char p[16];
+
+	put_u32(p, IDX_FORMAT);
+	put_u32(p + 4, (unsigned)shard);
+	put_u32(p + 8, (unsigned)base);
+	put_u32(p + 12, (unsigned)(base >> 32));
+	frame(sb, 'H', NULL, NULL, p, sizeof(p));
+}
+
+#define HEADER_LEN (8 + IDX_BODY_HEAD + 16 + 8)
+
+/* Is there a valid frame at off of buf (size bytes)?  Its length. */
+static size_t
+frame_at(const unsigned char *buf, size_t size, size_t off)
+{
+	size_t n;
+	unsigned crc;
+
+	if (size - off < 16 || get_u32(buf + off) != IDX_MAGIC)
+		return 0;
+	n = get_u32(buf + off + 4);
+	if (n < IDX_BODY_HEAD || n > IDX_FRAME_MAX || size - off - 16 < n)
+		return 0;
+	crc = index_crc32c(0, buf + off + 4, 4);
+	crc = index_crc32c(crc, buf + off + 8, n);
+	if (get_u32(buf + off + 8 + n) != crc ||
+	    get_u32(buf + off + 12 + n) != n)
+		return 0;
+	return n + 16;
+}
+
+/* The parsed log of a shard. */
+struct ent {
+	const unsigned char *body;	/* type, id, sha, payload */
+	size_t len;			/* of the body */
+	unsigned seq;
+};
+
+enum { LOG_OK, LOG_TORN, LOG_DAMAGED, LOG_BADHEAD };
+
+struct shardlog {
+	unsigned char *buf;
+	size_t size;
+	size_t valid;		/* end of the last valid frame */
+	int state;		/* LOG_* */
+	unsigned long long base;
+	struct ent *e;
+	size_t n;
+	struct timespec mtime;	/* of the log when it was read */
+};
+
+static void
+shardlog_free(struct shardlog *l)
+{
+	free(l->buf);
+	free(l->e);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+read_fd(int fd, unsigned char **buf, size_t *size)
+{
+	struct stat st;
+	size_t n = 0;
+	ssize_t got;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	*buf = xmalloc((size_t)st.st_size + 1);
+	while (n < (size_t)st.st_size) {
+		got = pread(fd, *buf + n, (size_t)st.st_size - n, (off_t)n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(*buf);
+			*buf = NULL;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	*size = n;
+	return 0;
+}
+
+/* Split buf into frames (see index.h for what is trusted). */
+static void
+shardlog_parse(struct shardlog *l, int shard)
+{
+	size_t off = 0, k, cap = 0;
+	const unsigned char *b = l->buf;
+
+	l->state = LOG_OK;
+	k = frame_at(b, l->size, 0);
+	if (k != HEADER_LEN || b[8] != 'H' ||
+	    get_u32(b + 8 + IDX_BODY_HEAD) != IDX_FORMAT ||
+	    get_u32(b + 8 + IDX_BODY_HEAD + 4) != (unsigned)shard) {
+		l->state = LOG_BADHEAD;
+		return;
+	}
+	l->base = get_u32(b + 8 + IDX_BODY_HEAD + 8) |
+	    (unsigned long long)get_u32(b + 8 + IDX_BODY_HEAD + 12) << 32;
+	off = k;
+	while (off < l->size) {
+		k = frame_at(b, l->size, off);
+		if (k == 0)
+			break;
+		if (b[off + 8] == 'P' || b[off + 8] == 'F' ||
+		    b[off + 8] == 'R') {
+			if (l->n == cap) {
+				cap = cap ? cap * 2 : 64;
+				l->e = xreallocarray(l->e, cap, sizeof(*l->e));
+			}
+			l->e[l->n].body = b + off + 8;
+			l->e[l->n].len = k - 16;
+			l->e[l->n].seq = (unsigned)l->n;
+			l->n++;
+		}
+		off += k;
+	}
+	l->valid = off;
+	if (off < l->size) {
+		size_t x;
+
+		/* a torn tail, or a damaged frame with others after it */
+		l->state = LOG_TORN;
+		for (x = off + 1; x + 16 <= l->size; x++)
+			if (b[x] == 0x43 && frame_at(b, l->size, x)) {
+				l->state = LOG_DAMAGED;
+				break;
+			}
+	}
+}
+
+static int
+ent_cmp(const void *x, const void *y)
+{
+	const struct ent *a = x, *b = y;
+	int c = memcmp(a->body + 1, b->body + 1, IDX_IDLEN);
+
+	return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Read and parse the log of shard (ENOENT: -1 with errno). */
+static int
+shardlog_load(int ixfd, int shard, struct shardlog *l)
+{
+	char name[16];
+	struct stat st;
+	int fd;
+
+	memset(l, 0, sizeof(*l));
+	log_name(shard, name, sizeof(name));
+	fd = openat(ixfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || read_fd(fd, &l->buf, &l->size) < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	l->mtime = st.st_mtim;
+	close(fd);
+	shardlog_parse(l, shard);
+	if (l->n > 1)
+		qsort(l->e, l->n, sizeof(*l->e), ent_cmp);
+	return 0;
+}
+
+/* One application's resolved state: the frames i..j-1 of l are its. */
+struct resolved {
+	char appid[APP_ID_LEN + 1];
+	int trusted;
+	const unsigned char *sha;	/* of the payload's document */
+	const unsigned char *payload;
+	size_t plen;
+	const struct ent *last;		/* its latest frame */
+};
+
+static size_t
+resolve(const struct shardlog *l, size_t i, struct resolved *r)
+{
+	size_t j;
+
+	memset(r, 0, sizeof(*r));
+	memcpy(r->appid, l->e[i].body + 1, APP_ID_LEN);
+	for (j = i; j < l->n && memcmp(l->e[j].body + 1, l->e[i].body + 1,
+	    IDX_IDLEN) == 0; j++) {
+		const struct ent *f = &l->e[j];
+		const unsigned char *sha = f->body + 1 + IDX_IDLEN;
+
+		r->last = f;
+		if (f->body[0] == 'F') {
+			r->trusted = r->payload && memcmp(r->sha, sha, 16) == 0;
+			if (!r->trusted)
+				r->payload = NULL;
+			continue;
+		}
+		r->sha = sha;
+		r->payload = f->body + IDX_BODY_HEAD;
+		r->plen = f->len - IDX_BODY_HEAD;
+		r->trusted = f->body[0] == 'R';
+	}
+	return j;
+}
+
+/* ---- documents ---- */
+
+static void
+sha_raw(const char *hex, unsigned char out[16])
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' :
+		    hex[2 * i] - 'a' + 10);
+		unsigned lo = (unsigned)(hex[2 * i + 1] <= '9' ?
+		    hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
+
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+}
+
+/*
+ * The document of appid now: its bytes' hash and its parse.  0 found, 1
+ * there is none, -1 unreadable (e).  Looked for again when it moves
+ * between the find and the read (a transition; no lock is taken).
+ */
+static int
+load_doc(struct store *s, const char *appid, unsigned char sha[16],
+    struct application *app, struct ceh_err *e)
+{
+	char name[32], fname[96], hex[SHA256_HEX_LEN + 1], *buf;
+	struct app_ref ref;
+	struct person p;
+	enum stage where;
+	size_t len;
+	int tries, rc = 1;
+
+	app_init(app);
+	if (app_ref_parse(appid, &ref, e) < 0)
+		return 1;
+	if (person_open(s, ref.idnum, 0, &p, e) < 0)
+		return e->code == CEH_ENOTFOUND ? 1 : -1;
+	snprintf(name, sizeof(name), "%s.yaml", ref.uniq);
+	for (tries = 0; tries < 4; tries++) {
+		if (app_find(&p, ref.uniq, &where, e) < 0) {
+			rc = e->code == CEH_ENOTFOUND ? 1 : -1;
+			break;
+		}
+		if (read_file_at(p.stagefd[where], name, DOC_MAX_BYTES, &buf,
+		    &len, e) < 0) {
+			if (e->code == CEH_ENOTFOUND)
+				continue;	/* moved meanwhile */
+			rc = -1;
+			break;
+		}
+		sha256_hex(buf, len, hex);
+		sha_raw(hex, sha);
+		person_folder(&p, where, fname, sizeof(fname));
+		snprintf(fname + strlen(fname), sizeof(fname) - strlen(fname),
+		    "/%s", name);
+		rc = doc_parse(app, buf, len, fname, &s->rules, e) < 0 ? -1 : 0;
+		free(buf);
+		if (rc == 0 && strcmp(app->id, appid) != 0) {
+			ceh_fail(e, CEH_EINPUT, _("%s: its id '%.60s' does not "
+			    "match the file name"), fname, app->id);
+			app_release(app);
+			rc = -1;
+		}
+		break;
+	}
+	person_close(&p);
+	return rc;
+}
+
+/* The ids of the applications of a shard, from its folders, sorted. */
+struct idlist {
+	char (*v)[APP_ID_LEN + 1];
+	size_t n, cap;
+	const char *idnum;
+};
+
+static int
+id_add(struct person *p, enum stage folder, const char *uniq, void *arg)
+{
+	struct idlist *l = arg;
+
+	(void)folder;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	snprintf(l->v[l->n++], APP_ID_LEN + 1, "%s-%s", p->idnum, uniq);
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+struct shard_ids {
+	struct store *s;
+	struct idlist *l;
+	int err;
+};
+
+static int
+person_ids(int sfd, const char *name, void *arg)
+{
+	struct shard_ids *w = arg;
+	struct person p;
+	struct ceh_err e;
+	int f;
+
+	(void)sfd;
+	if (!person_dir_name(name))
+		return 0;
+	if (person_open(w->s, name, 0, &p, &e) < 0) {
+		w->err = 1;
+		return 0;
+	}
+	for (f = 0; f < STAGE__COUNT; f++)
+		if (folder_docs(&p, (enum stage)f, id_add, w->l, &e) < 0)
+			w->err = 1;
+	person_close(&p);
+	return 0;
+}
+
+/* Every application id of a shard (duplicates of a move removed);
+ * -1 when a folder could not be read. */
+static int
+shard_ids(struct store *s, int shard, struct idlist *l)
+{
+	struct shard_ids w = { s, l, 0 };
+	char name[8];
+	size_t i, k;
+	int sfd;
+
+	memset(l, 0, sizeof(*l));
+	snprintf(name, sizeof(name), "%03d", shard);
+	sfd = openat(s->peoplefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (sfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (dir_each(sfd, person_ids, &w) < 0)
+		w.err = 1;
+	close(sfd);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), id_cmp);
+	for (i = k = 0; i < l->n; i++)
+		if (k == 0 || strcmp(l->v[k - 1], l->v[i]) != 0)
+			memmove(l->v[k++], l->v[i], sizeof(*l->v));
+	l->n = k;
+	return w.err ? -1 : 0;
+}
+
+/* ---- writing a whole log ---- */
+
+/*
+ * A new log for a shard, into out.  from_docs: every application of the
+ * shard's folders (and those of old), each an R made from its document
+ * (a rebuild); else only old's, trusted entries copied as R without
+ * reading anything and untrusted ones resolved against their documents
+ * (a compaction).  A commit in flight (its latest frame a P naming other
+ * bytes than the document's) keeps its P after the R, so its F matches.
+ */
+static int
+shard_build(struct store *s, int shard, const struct shardlog *old,
+    int from_docs, struct sbuf *out, struct ceh_err *e)
+{
+	struct sbuf body = SBUF_INIT, pl = SBUF_INIT;
+	struct idlist ids;
+	size_t i = 0, k = 0, j;
+
+	memset(&ids, 0, sizeof(ids));
+	if (from_docs && shard_ids(s, shard, &ids) < 0) {
+		free(ids.v);
+		return ceh_fail(e, CEH_ESYS, _("cannot read the folders of "
+		    "shard people/%03d"), shard);
+	}
+	while ((old && i < old->n) || k < ids.n) {
+		struct resolved r;
+		struct application app;
+		unsigned char sha[16];
+		struct ceh_err sub;
+		const char *id;
+		int c, doc = 1;
+
+		memset(&r, 0, sizeof(r));
+		memset(sha, 0, sizeof(sha));
+
+		if (old && i < old->n)
+			j = resolve(old, i, &r);
+		else
+			j = i;
+		c = !(old && i < old->n) ? 1 : k >= ids.n ? -1 :
+		    strcmp(r.appid, ids.v[k]);
+		id = c > 0 ? ids.v[k] : r.appid;
+		if (c <= 0 && !from_docs && r.trusted) {
+			frame(&body, 'R', id, r.sha, r.payload, r.plen);
+		} else if ((doc = load_doc(s, id, sha, &app, &sub)) == 0) {
+			pl.len = 0;
+			(void)index_encode(&app, &pl);
+			frame(&body, 'R', id, sha, pl.buf, pl.len);
+			app_release(&app);
+		}
+		if (c <= 0 && r.last->body[0] == 'P' && (doc != 0 ||
+		    memcmp(sha, r.last->body + 1 + IDX_IDLEN, 16) != 0) &&
+		    !(r.trusted && !from_docs))
+			frame(&body, 'P', id, r.last->body + 1 + IDX_IDLEN,
+			    r.last->body + IDX_BODY_HEAD,
+			    r.last->len - IDX_BODY_HEAD);
+		if (c <= 0)
+			i = j;
+		if (c >= 0)
+			k++;
+	}
+	header_frame(out, shard, HEADER_LEN + body.len);
+	sb_add(out, body.buf ? body.buf : "", body.len);
+	sb_release(&body);
+	sb_release(&pl);
+	free(ids.v);
+	return 0;
+}
+
+/* Replace the log of shard by a new one made from the documents (the
+ * shard lock held). */
+static int
+shard_rewrite(struct store *s, int ixfd, int shard, int keep_pending,
+    int from_docs, struct ceh_err *e)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct shardlog old;
+	struct tempfile t;
+	char name[16];
+	int rc, have_old;
+
+	memset(&old, 0, sizeof(old));
+	have_old = keep_pending && shardlog_load(ixfd, shard, &old) == 0 &&
+	    old.state != LOG_BADHEAD;
+	rc = shard_build(s, shard, have_old ? &old : NULL, from_docs, &sb, e);
+	shardlog_free(&old);
+	log_name(shard, name, sizeof(name));
+	if (rc == 0)
+		rc = temp_file(&t, ixfd, "index", name, sb.buf, sb.len,
+		    TEMP_SYNC, e);
+	if (rc == 0)
+		rc = temp_commit(&t, e);
+	if (rc == 0)
+		rc = fsync_dir(ixfd, "index", e);
+	sb_release(&sb);
+	return rc;
+}
+
+/* ---- writers ---- */
+
+/* The end of the valid frames of an open log: its size when the last
+ * frame checks out (the usual case: two small reads), else found by
+ * reading the whole log. */
+static off_t
+valid_end(int fd, int shard, off_t size, unsigned long long *base)
+{
+	unsigned char tail[8], head[HEADER_LEN], *buf;
+	struct shardlog l;
+	size_t n;
+
+	*base = 0;
+	if (size >= HEADER_LEN && pread(fd, head, HEADER_LEN, 0) ==
+	    HEADER_LEN && frame_at(head, HEADER_LEN, 0) == HEADER_LEN)
+		*base = get_u32(head + 8 + IDX_BODY_HEAD + 8);
+	if (size >= HEADER_LEN + 16 && pread(fd, tail, 8, size - 8) == 8) {
+		n = get_u32(tail + 4);
+		if (n >= IDX_BODY_HEAD && n <= IDX_FRAME_MAX &&
+		    (size_t)size >= n + 16 + HEADER_LEN) {
+			buf = xmalloc(n + 16);
+			if (pread(fd, buf, n + 16, size - (off_t)(n + 16)) ==
+			    (ssize_t)(n + 16) && frame_at(buf, n + 16, 0)) {
+				free(buf);
+				if (*base)
+					return size;
+			} else
+				free(buf);
+		}
+	} else if (size == HEADER_LEN && *base)
+		return size;
+	memset(&l, 0, sizeof(l));
+	if (read_fd(fd, &l.buf, &l.size) < 0)
+		return -1;
+	shardlog_parse(&l, shard);
+	size = l.state == LOG_BADHEAD ? 0 : (off_t)l.valid;
+	*base = l.base;
+	shardlog_free(&l);
+	return size;
+}
+
+/* Open the shard's log for appending, rebuilding it when it is missing
+ * or its header is wrong, and cutting off a torn tail; *end its size. */
+static int
+log_open(struct store *s, int ixfd, int shard, off_t *end,
+    unsigned long long *base, int *created, struct ceh_err *e)
+{
+	char name[16];
+	struct stat st;
+	int fd, tries;
+
+	log_name(shard, name, sizeof(name));
+	for (tries = 0; tries < 2; tries++) {
+		fd = openat(ixfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT)
+			return ceh_fail_errno(e, _("cannot open '%s/%s'"),
+			    "index", name);
+		if (fd >= 0) {
+			if (fstat(fd, &st) < 0 ||
+			    (*end = valid_end(fd, shard, st.st_size, base)) <
+			    0) {
+				ceh_fail_errno(e, _("cannot read '%s/%s'"),
+				    "index", name);
+				close(fd);
+				return -1;
+			}
+			if (*end > 0) {
+				if (*end < st.st_size &&
+				    ftruncate(fd, *end) < 0) {
+					ceh_fail_errno(e, _("cannot repair "
+					    "'%s/%s'"), "index", name);
+					close(fd);
+					return -1;
+				}
+				return fd;
+			}
+			close(fd);	/* no header: rebuilt */
+		}
+		if (shard_rewrite(s, ixfd, shard, 0, 1, e) < 0)
+			return -1;
+		*created = 1;
+	}
+	return ceh_fail(e, CEH_ESYS, _("cannot open '%s/%s'"), "index", name);
+}
+
+static int
+append(int fd, off_t at, const struct sbuf *sb, int faults)
+{
+	size_t n = 0;
+	ssize_t w;
+
+	if (faults && fault_hit("write")) {
+		errno = ENOSPC;
+		return -1;
+	}
+	while (n < sb->len) {
+		w = pwrite(fd, sb->buf + n, sb->len - n, at + (off_t)n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		n += (size_t)w;
+	}
+	return 0;
+}
+
+int
+index_pending(struct store *s, const struct application *app,
+    const char *sha256_hex, int sync, struct index_txn *t,
+    struct ceh_err *e)
+{
+	struct sbuf pl = SBUF_INIT, fr = SBUF_INIT;
+	unsigned long long base;
+	int ixfd, lk, fd, rc = -1;
+	off_t end;
+
+	memset(t, 0, sizeof(*t));
+	if ((ixfd = index_dir(s)) < 0)
+		return 0;	/* no index */
+	t->shard = shard_of(app->id);
+	snprintf(t->appid, sizeof(t->appid), "%s", app->id);
+	sha_raw(sha256_hex, t->sha);
+	if ((lk = shard_lock(ixfd, t->shard, 1, e)) < 0) {
+		close(ixfd);
+		return -1;
+	}
+	fd = log_open(s, ixfd, t->shard, &end, &base, &t->created, e);
+	if (fd >= 0) {
+		(void)index_encode(app, &pl);
+		frame(&fr, 'P', app->id, t->sha, pl.buf, pl.len);
+		if (append(fd, end, &fr, 1) < 0)
+			ceh_fail_errno(e, _("cannot write the index of %s"),
+			    app->id);
+		else if (sync && (fault_hit("fsync") ? (errno = EIO, 1) :
+		    fdatasync(fd) < 0))
+			ceh_fail_errno(e, _("cannot sync the index of %s"),
+			    app->id);
+		else {
+			t->active = 1;
+			t->start = end;
+			t->end = end + (off_t)fr.len;
+			rc = 0;
+		}
+		if (rc < 0 && ftruncate(fd, end) < 0) {
+			/* the frame stays: an untrusted entry, resolved by
+			 * readers */
+		}
+		close(fd);
+	}
+	if (rc < 0 && t->created) {
+		char name[16];
+
+		log_name(t->shard, name, sizeof(name));
+		(void)unlinkat(ixfd, name, 0);
+	}
+	close(lk);
+	close(ixfd);
+	sb_release(&pl);
+	sb_release(&fr);
+	return rc;
+}
+
+void
+index_abort(struct store *s, struct index_txn *t)
+{
+	char name[16];
+	struct stat st;
+	struct ceh_err e;
+	int ixfd, lk, fd;
+
+	if (!t->active)
+		return;
+	t->active = 0;
+	if ((ixfd = index_dir(s)) < 0)
+		return;
+	if ((lk = shard_lock(ixfd, t->shard, 1, &e)) >= 0) {
+		log_name(t->shard, name, sizeof(name));
+		if (t->created)
+			(void)unlinkat(ixfd, name, 0);
+		else if ((fd = openat(ixfd, name, O_RDWR | O_NOFOLLOW |
+		    O_CLOEXEC)) >= 0) {
+			/* only if nothing was appended after it */
+			if (fstat(fd, &st) == 0 && st.st_size == t->end)
+				(void)ftruncate(fd, t->start);
+			close(fd);
+		}
+		close(lk);
+	}
+	close(ixfd);
+}
+
+/* Compact the shard's log (the lock held): one R per application, each
+ * untrusted one resolved against its document; commits in flight keep
+ * their P. */
+static void
+compact(struct store *s, int ixfd, int shard)
+{
+	struct ceh_err e;
+
+	(void)shard_rewrite(s, ixfd, shard, 1, 0, &e);
+}
+
+/* IDX_COMPACT_MIN, or CEH_INDEX_COMPACT bytes (test-only). */
+static off_t
+compact_min(void)
+{
+	const char *v = getenv("CEH_INDEX_COMPACT");
+	long n = v ? atol(v) : 0;
+
+	return n > 0 ? (off_t)n : IDX_COMPACT_MIN;
+}
+
+void
+index_final(struct store *s, struct index_txn *t)
+{
+	struct sbuf fr = SBUF_INIT;
+	unsigned long long base;
+	struct ceh_err e;
+	int ixfd, lk, fd, created = 0;
+	off_t end;
+
+	if (!t->active)
+		return;
+	t->active = 0;
+	if ((ixfd = index_dir(s)) < 0)
+		return;
+	if ((lk = shard_lock(ixfd, t->shard, 1, &e)) < 0) {
+		close(ixfd);
+		return;
+	}
+	fd = log_open(s, ixfd, t->shard, &end, &base, &created, &e);
+	if (fd >= 0) {
+		frame(&fr, 'F', t->appid, t->sha, NULL, 0);
+		if (!created)	/* a rebuilt log read the document itself */
+			(void)append(fd, end, &fr, 0);
+		close(fd);
+		end += (off_t)fr.len;
+		if (end > compact_min() && (unsigned long long)end >
+		    3 * base)
+			compact(s, ixfd, t->shard);
+	}
+	sb_release(&fr);
+	close(lk);
+	close(ixfd);
+}
+
+/* ---- readers ---- */
+
+struct feeder {
+	struct store *s;
+	const struct units *u;
+	index_sink_fn fn;	/* reports: a record each */
+	index_list_fn lfn;	/* list: a record or a document each */
+	void *arg;
+	long bad;
+	struct report_app ra;
+	struct index_extra x;
+	struct ceh_err e;
+	int rc;
+};
+
+/* A document to the caller: as a record (report_app_fill), or as it is
+ * (index_feed_list). */
+static int
+give_doc(struct feeder *f, const struct application *app)
+{
+	if (f->lfn)
+		return f->lfn(f->arg, NULL, NULL, app, &f->e);
+	if (report_app_fill(&f->ra, app, f->u, &f->e) < 0 ||
+	    f->fn(f->arg, &f->ra, &f->e) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+feed_doc(struct feeder *f, const char *appid)
+{
+	struct application app;
+	unsigned char sha[16];
+	struct ceh_err sub;
+	int k = load_doc(f->s, appid, sha, &app, &sub);
+
+	if (k == 1)
+		return 0;
+	if (k < 0) {
+		if (f->lfn)
+			fprintf(stderr, "ceh list: skipped: %s\n", sub.msg);
+		f->bad++;
+		return 0;
+	}
+	k = give_doc(f, &app);
+	app_release(&app);
+	return k;
+}
+
+static int
+walk_visit(struct store *s, struct person *p, enum stage folder,
+    struct application *app, const struct ceh_err *err, void *arg)
+{
+	struct feeder *f = arg;
+
+	(void)s;
+	(void)p;
+	(void)folder;
+	if (app == NULL) {
+		if (f->lfn)
+			fprintf(stderr, "ceh list: skipped: %s\n", err->msg);
+		f->bad++;
+		return 0;
+	}
+	return give_doc(f, app);
+}
+
+static int
+walk_person(int sfd, const char *name, void *arg)
+{
+	struct feeder *f = arg;
+	struct ceh_err e;
+
+	(void)sfd;
+	if (!person_dir_name(name))
+		return 0;
+	if (store_walk(f->s, name, walk_visit, f, &e) != 0) {
+		if (!f->e.msg[0])
+			f->e = e;
+		f->rc = -1;
+		return 1;
+	}
+	return 0;
+}
+
+/* A stale shard: its documents. */
+static int
+feed_shard_docs(struct feeder *f, int sfd)
+{
+	if (dir_each(sfd, walk_person, f) < 0)
+		return ceh_fail_errno(&f->e, _("cannot read people/"));
+	return f->rc;
+}
+
+/*
+ * For list: is the document of a trusted entry still the one the index
+ * was written for, as far as one fstatat can tell?  A regular file in
+ * the folder of its stage, not modified after the log was last written
+ * (every write of a document through the commit path comes before its
+ * frames).  A hand edit, a replaced or removed file: no, read it.
+ */
+static int
+doc_unchanged(struct feeder *f, const struct resolved *r,
+    const struct timespec *logtime)
+{
+	char path[96];
+	struct stat st;
+	unsigned stage = r->plen > 2 ? r->payload[2] : STAGE__COUNT;
+
+	if (stage >= STAGE__COUNT)
+		return 0;
+	snprintf(path, sizeof(path), "%.3s/%.18s/%s/%s.yaml", r->appid + 14,
+	    r->appid, stage_name((enum stage)stage), r->appid + IDNUM_LEN + 1);
+	if (fstatat(f->s->peoplefd, path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return st.st_mtim.tv_sec < logtime->tv_sec ||
+	    (st.st_mtim.tv_sec == logtime->tv_sec &&
+	    st.st_mtim.tv_nsec <= logtime->tv_nsec);
+}
+
+/*
+ * For list: the names in the shard's folders decide which applications
+ * there are (a document copied in by hand, or planted, is read and
+ * reported as the documents' walk would); the log gives the trusted
+ * ones' records.
+ */
+static int
+feed_shard_list(struct feeder *f, struct shardlog *l, int shard, int sfd)
+{
+	struct idlist ids;
+	size_t i = 0, j, k = 0;
+	int rc = 0;
+
+	if (shard_ids(f->s, shard, &ids) < 0) {
+		/* a folder that cannot be read: the documents' walk, which
+		 * reports what it can */
+		free(ids.v);
+		return feed_shard_docs(f, sfd);
+	}
+	while (rc == 0 && (i < l->n || k < ids.n)) {
+		struct resolved r;
+		int c;
+
+		memset(&r, 0, sizeof(r));
+		j = i < l->n ? resolve(l, i, &r) : i;
+		c = i >= l->n ? 1 : k >= ids.n ? -1 : strcmp(r.appid, ids.v[k]);
+		if (c > 0)		/* in the folders only */
+			rc = feed_doc(f, ids.v[k]);
+		else if (c < 0) {	/* in the log only: a create in flight */
+			if (!r.trusted)
+				rc = feed_doc(f, r.appid);
+		} else if (r.trusted && doc_unchanged(f, &r, &l->mtime) &&
+		    decode_full(r.payload, r.plen, r.appid, f->u, &f->ra,
+		    &f->x) == 0)
+			rc = f->lfn(f->arg, &f->ra, &f->x, NULL, &f->e);
+		else
+			rc = feed_doc(f, r.appid);
+		if (c <= 0)
+			i = j;
+		if (c >= 0)
+			k++;
+		stop_point("walk-after-visit");	/* as store_walk's */
+	}
+	free(ids.v);
+	return rc;
+}
+
+static int
+feed_shard(struct feeder *f, int ixfd, int shard, int sfd, long *stale)
+{
+	struct shardlog l;
+	size_t i, j;
+	int rc = 0;
+
+	if (shardlog_load(ixfd, shard, &l) < 0 || l.state == LOG_BADHEAD ||
+	    l.state == LOG_DAMAGED) {
+		shardlog_free(&l);
+		(*stale)++;
+		return feed_shard_docs(f, sfd);
+	}
+	if (f->lfn) {
+		rc = feed_shard_list(f, &l, shard, sfd);
+		shardlog_free(&l);
+		return rc;
+	}
+	for (i = 0; rc == 0 && i < l.n; i = j) {
+		struct resolved r;
+
+		j = resolve(&l, i, &r);
+		if (r.trusted && decode_full(r.payload, r.plen, r.appid, f->u,
+		    &f->ra, &f->x) == 0)
+			rc = f->fn(f->arg, &f->ra, &f->e);
+		else
+			rc = feed_doc(f, r.appid);
+		stop_point("walk-after-visit");	/* as store_walk's */
+	}
+	shardlog_free(&l);
+	return rc;
+}
+
+struct shard_walk {
+	struct feeder *f;
+	int ixfd;
+	long stale;
+};
+
+static int
+shard_visit(int peoplefd, const char *name, void *arg)
+{
+	struct shard_walk *w = arg;
+	int sfd, rc;
+
+	if (strlen(name) != 3 || strspn(name, "0123456789") != 3)
+		return 0;
+	sfd = openat(peoplefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (sfd < 0)
+		return 0;
+	rc = feed_shard(w->f, w->ixfd, atoi(name), sfd, &w->stale);
+	close(sfd);
+	return rc ? 1 : 0;
+}
+
+static int feed_all(struct store *s, struct feeder *f, long *unreadable,
+    long *stale_shards, struct ceh_err *e);
+
+int
+index_feed(struct store *s, const struct units *u, index_sink_fn fn,
+    void *arg, long *unreadable, long *stale_shards, struct ceh_err *e)
+{
+	struct feeder *f = xcalloc(1, sizeof(*f));
+	int rc;
+
+	f->s = s;
+	f->u = u;
+	f->fn = fn;
+	f->arg = arg;
+	rc = feed_all(s, f, unreadable, stale_shards, e);
+	free(f);
+	return rc;
+}
+
+int
+index_feed_list(struct store *s, const struct units *u, index_list_fn fn,
+    void *arg, long *unreadable, struct ceh_err *e)
+{
+	struct feeder *f = xcalloc(1, sizeof(*f));
+	int rc;
+
+	f->s = s;
+	f->u = u;
+	f->lfn = fn;
+	f->arg = arg;
+	rc = feed_all(s, f, unreadable, NULL, e);
+	free(f);
+	return rc;
+}
+
+static int
+feed_all(struct store *s, struct feeder *fp, long *unreadable,
+    long *stale_shards, struct ceh_err *e)
+{
+	const char *off = getenv("CEH_INDEX");
+	struct feeder f;
+	struct shard_walk w;
+	int ixfd, rc;
+
+	if (off && strcmp(off, "off") == 0)
+		return 1;
+	if ((ixfd = index_dir(s)) < 0)
+		return 1;
+	f = *fp;
+	w.f = &f;
+	w.ixfd = ixfd;
+	w.stale = 0;
+	rc = dir_each(s->peoplefd, shard_visit, &w);
+	close(ixfd);
+	if (unreadable)
+		*unreadable = f.bad;
+	if (stale_shards)
+		*stale_shards = w.stale;
+	if (rc < 0)
+		return ceh_fail_errno(e, _("cannot read people/"));
+	if (rc > 0) {
+		*e = f.e;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- fsck ---- */
+
+static void
+isay(struct index_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+isay(struct index_report *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->say)
+		r->say(r->arg, msg);
+}
+
+/* Check one shard against its documents: the number of findings, each
+ * said; *untrusted the entries a commit left unresolved. */
+static long
+shard_check(struct store *s, int ixfd, int shard, struct index_report *r,
+    long *untrusted)
+{
+	struct sbuf pl = SBUF_INIT;
+	struct shardlog l;
+	struct idlist ids;
+	long found = 0, differ = 0, missing = 0, extra = 0;
+	const char *first_differ = NULL;
+	char fd_[APP_ID_LEN + 1] = "", fm[APP_ID_LEN + 1] = "";
+	char fx[APP_ID_LEN + 1] = "";
+	size_t i, j, k;
+	int have;
+
+	*untrusted = 0;
+	if (shard_ids(s, shard, &ids) < 0) {
+		isay(r, _("people/%03d: cannot read every folder; index not "
+		    "checked"), shard);
+		free(ids.v);
+		return 1;
+	}
+	have = shardlog_load(ixfd, shard, &l) == 0;
+	if (!have) {
+		if (ids.n)
+			isay(r, _("index/%03d.log: missing (%zu "
+			    "application(s) in the shard)"), shard, ids.n);
+		free(ids.v);
+		return ids.n ? 1 : 0;
+	}
+	if (l.state == LOG_BADHEAD) {
+		isay(r, _("index/%03d.log: not an index log (bad header)"),
+		    shard);
+		shardlog_free(&l);
+		free(ids.v);
+		return 1;
+	}
+	if (l.state == LOG_DAMAGED) {
+		isay(r, _("index/%03d.log: damaged at byte %zu (a frame "
+		    "fails its checksum)"), shard, l.valid);
+		found++;
+	} else if (l.state == LOG_TORN) {
+		isay(r, _("index/%03d.log: ends in a torn frame at byte %zu"),
+		    shard, l.valid);
+		found++;
+	}
+	for (i = 0, k = 0; i < l.n || k < ids.n; ) {
+		struct resolved res;
+		int c;
+
+		if (i < l.n)
+			j = resolve(&l, i, &res);
+		else
+			j = i;
+		c = i >= l.n ? 1 : k >= ids.n ? -1 : strcmp(res.appid,
+		    ids.v[k]);
+		if (c < 0) {
+			/* in the log only: a create in flight, or gone */
+			if (res.trusted) {
+				if (!extra++)
+					snprintf(fx, sizeof(fx), "%s",
+					    res.appid);
+			} else
+				(*untrusted)++;
+			i = j;
+			continue;
+		}
+		if (c > 0) {
+			if (!missing++)
+				snprintf(fm, sizeof(fm), "%s", ids.v[k]);
+			k++;
+			continue;
+		}
+		if (!res.trusted)
+			(*untrusted)++;
+		else {
+			struct application app;
+			unsigned char sha[16];
+			struct ceh_err sub;
+
+			if (load_doc(s, ids.v[k], sha, &app, &sub) == 0) {
+				pl.len = 0;
+				(void)index_encode(&app, &pl);
+				if (pl.len != res.plen || memcmp(pl.buf,
+				    res.payload, pl.len) != 0) {
+					if (!differ++)
+						snprintf(fd_, sizeof(fd_),
+						    "%s", ids.v[k]);
+				}
+				app_release(&app);
+			}
+		}
+		i = j;
+		k++;
+	}
+	(void)first_differ;
+	if (differ)
+		isay(r, _("index/%03d.log: %ld application(s) disagree with "
+		    "their documents (first %s)"), shard, differ, fd_);
+	if (missing)
+		isay(r, _("index/%03d.log: misses %ld application(s) (first "
+		    "%s)"), shard, missing, fm);
+	if (extra)
+		isay(r, _("index/%03d.log: lists %ld application(s) not in "
+		    "the store (first %s)"), shard, extra, fx);
+	found += differ + missing + extra;
+	shardlog_free(&l);
+	free(ids.v);
+	sb_release(&pl);
+	return found;
+}
+
+struct check_walk {
+	struct store *s;
+	int ixfd, repair;
+	struct index_report *r;
+	unsigned char seen[1000];
+	int err;
+	struct ceh_err e;
+};
+
+static void
+check_one(struct check_walk *w, int shard)
+{
+	long found, untrusted;
+	int lk;
+
+	if (w->seen[shard])
+		return;
+	w->seen[shard] = 1;
+	lk = shard_lock(w->ixfd, shard, w->repair, &w->e);
+	if (lk < 0 && w->repair) {
+		w->err = 1;
+		return;
+	}
+	w->r->shards++;
+	found = shard_check(w->s, w->ixfd, shard, w->r, &untrusted);
+	if (found)
+		w->r->bad++;
+	if (w->repair && (found || untrusted)) {
+		if (shard_rewrite(w->s, w->ixfd, shard, 1, 1, &w->e) < 0)
+			w->err = 1;
+		else if (found) {
+			w->r->rebuilt++;
+			isay(w->r, _("index/%03d.log: rebuilt from the "
+			    "documents"), shard);
+		}
+	}
+	if (lk >= 0)
+		close(lk);
+}
+
+static int
+check_shard_dir(int fd, const char *name, void *arg)
+{
+	(void)fd;
+	if (strlen(name) == 3 && strspn(name, "0123456789") == 3)
+		check_one(arg, atoi(name));
+	return ((struct check_walk *)arg)->err;
+}
+
+static int
+check_log_file(int fd, const char *name, void *arg)
+{
+	(void)fd;
+	if (strlen(name) == 7 && strspn(name, "0123456789") == 3 &&
+	    strcmp(name + 3, ".log") == 0)
+		check_one(arg, (name[0] - '0') * 100 + (name[1] - '0') * 10 +
+		    (name[2] - '0'));
+	return ((struct check_walk *)arg)->err;
+}
+
+int
+index_check(struct store *s, int repair, struct index_report *r,
+    struct ceh_err *e)
+{
+	struct check_walk *w;
+	int rc = 0;
+
+	r->shards = r->bad = r->rebuilt = 0;
+	r->absent = !index_present(s);
+	if (r->absent && !repair)
+		return 0;
+	if (r->absent && index_create(s, e) < 0)
+		return -1;
+	w = xcalloc(1, sizeof(*w));
+	w->s = s;
+	w->repair = repair;
+	w->r = r;
+	if ((w->ixfd = index_dir(s)) < 0) {
+		free(w);
+		return ceh_fail_errno(e, _("cannot open '%s'"), "index");
+	}
+	if (dir_each(s->peoplefd, check_shard_dir, w) < 0)
+		rc = ceh_fail_errno(e, _("cannot read people/"));
+	if (rc == 0 && !w->err && dir_each(w->ixfd, check_log_file, w) < 0)
+		rc = ceh_fail_errno(e, _("cannot read '%s'"), "index");
+	if (rc == 0 && w->err) {
+		*e = w->e;
+		rc = -1;
+	}
+	close(w->ixfd);
+	free(w);
+	return rc;
+}
