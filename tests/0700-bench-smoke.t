@@ -38,9 +38,10 @@ unset CEH_STORE
 expect_code 0 "run.sh at BENCH_SCALE=0.001 succeeds" env CEH_BIN="$CEH_BIN" BENCH_BUILD="$B" \
     BENCH_SCALE=0.001 BENCH_RUNS=1 BENCH_DIR="$BD" BENCH_MEMDIR="$BD" BENCH_OUT="$T/results.md" sh "$CEH_ROOT/tests/bench/run.sh"
 ok "it wrote the results file" test -s "$T/results.md"
-# every row: import x2 per size, .xlsx import, queue x2, list, review,
-# slip x2, fsck
-for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck'; do
+# every row: import x2 per size, .xlsx import, queue x2, list, review
+# with and without the index and their ratio, slip x2, fsck, import with
+# vs without the index, stats x2 and shortfall per store size
+for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck' 'review batch: with vs' 'import: with vs' 'stats \(whole store\)' 'stats --unit' 'shortfall --unit'; do
 	grep -E "^\| $op" "$T/results.md"
 done > "$T/rows"
 ok "the table has all 21 rows" test "$(wc -l < "$T/rows")" = 21
