@@ -30,10 +30,7 @@ D=$(mkapp $ID1)
 printf 'garbage: [\n' > "$(pdir $ID1)"/draft/${D#*-}.yaml
 expect_code 0 "list --at is not disturbed by a broken document outside the queue" ceh list --at $EMP1 --format tsv
 ok "and lists the queue" test "$(tail -n +2 "$T/out" | cut -f1 | sort | tr '\n' ' ')" = "$(printf '%s\n' $A $B | sort | tr '\n' ' ')"
-# (from the documents: through the summary index, which a hand edit does
-# not update, the whole-store list trusts the index and fsck reports the
-# document: tests/1605-index.t)
-expect_code 1 "the full list does read it and says so" env CEH_INDEX=off ceh list --format tsv
+expect_code 1 "the full list does read it and says so" ceh list --format tsv
 like "$T/err" "skipped" "skipped message"
 before=$(store_digest)
 expect_code 1 "fsck reports the broken document" ceh fsck
