@@ -9,7 +9,8 @@ D=86400
 BASE=1748736000
 day() { CEH_NOW=$((BASE + $1 * D)); export CEH_NOW; }
 day 0
-ceh init --signed >/dev/null && mk_units || exit 1
+# STORE_INIT: --signed (the default) or --unsigned
+ceh init "${STORE_INIT:---signed}" >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
 
 # yr APP YEAR PUBLIC PRO

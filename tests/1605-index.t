@@ -6,10 +6,11 @@
 # against the independent computation of tests/1600-oracle.py.
 . "$(dirname "$0")/lib.sh"
 # the store of tests/1600-stats.t (apply, add-year, edit by import,
-# submit, approve, forward, reject, return, withdraw), made unsigned
-ceh() { if [ "$1" = init ] && [ $# = 1 ]; then command ceh init --unsigned; else command ceh "$@"; fi; }
+# submit, approve, forward, reject, return, withdraw), made unsigned: a
+# signed store's reports count approvals from their verified documents,
+# not from the index (report_src.h)
+STORE_INIT=--unsigned
 . "$(dirname "$0")/1600-store.sh"
-unset -f ceh
 IX=$CEH_STORE/index
 CEH_STORE_LOGS() { ls "$IX" | grep -c '\.log$'; }
 differ() { ! cmp -s "$1" "$2"; }
@@ -217,11 +218,11 @@ check "the refusal left the store and its index as they were" test "$(full_diges
 # ---- compaction: a log grown past three times its size is rewritten ----
 # (CEH_INDEX_COMPACT: from 4 KiB on instead of 64 KiB)
 slog=$IX/$(echo ${H1%%-*} | cut -c15-17).log
-ino=$(stat -c %i "$slog")
+ln "$slog" "$T/old.log"	# held, so that its inode number is not reused
 i=0
 while [ $i -lt 40 ]; do CEH_INDEX_COMPACT=4096 ceh edit $H1 --phone 1555656$(printf %04d $i) >/dev/null || break; i=$((i + 1)); done
 size=$(stat -c %s "$slog")
-check "40 edits: the log was rewritten (a new file)" test "$(stat -c %i "$slog")" != "$ino"
+check "40 edits: the log was rewritten (a new file)" test ! "$slog" -ef "$T/old.log"
 check "and it stays small ($size bytes)" test "$size" -lt 4800
 fsck_clean "fsck after the compactions"
 all_same "after the compactions"
