@@ -106,8 +106,9 @@ int trust_unit_kind(struct store *s, const char *unit, time_t at,
 
 /*
  * trust_app_check through the verification cache, for the readers that
- * count hours (list, stats, shortfall, print-slip); never for fsck,
- * verify or show, which always check in full.  The cache lives outside
+ * count hours (list, stats, shortfall, print-slip) and for fsck (not
+ * with --no-cache); never for verify or show, which always check in
+ * full.  The cache lives outside
  * the store, in $XDG_CACHE_HOME/ceh/verified/HASH (HASH the SHA-256 of
  * the store's real path; ~/.cache without XDG_CACHE_HOME), folders made
  * 0700: a header naming the registry hash (SHA-256 of the rules'

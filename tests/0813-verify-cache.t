@@ -3,9 +3,9 @@
 # in $XDG_CACHE_HOME/ceh/verified: a hit gives the same answers without
 # rewriting it; a document changed after caching is verified again (the
 # key is its content digest); a damaged, foreign or other-registry cache
-# is ignored; fsck, verify and show never use it.
+# is ignored; verify, show and fsck --no-cache never use it.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 45
 PY=/usr/bin/python3
 K="$XDG_CONFIG_HOME/ceh/keys"
 FORGE="$CEH_ROOT/tests/0812-forge.py"
@@ -22,8 +22,8 @@ doc=$(ls "$CEH_STORE"/people/*/*/approved/*.yaml)
 cp "$doc" "$T/good"
 cp "$K/$AGENCY.key" "$T/agency.key"
 
-expect_code 0 "fsck does not make a cache" ceh fsck
-ok "no cache after fsck" test ! -e "$C"
+expect_code 0 "fsck --no-cache does not make a cache" ceh fsck --no-cache
+ok "no cache after fsck --no-cache" test ! -e "$C"
 expect_code 0 "list (cache cold)" ceh list --format json
 cp "$T/out" "$T/list1"
 ok "one cache file for the store" test "$(ls "$C" | wc -l)" = 1
@@ -64,8 +64,9 @@ poison() { # poison MODE: the cache with the forged document's digest
 poison 600
 expect_code 0 "list with the poisoned entry" ceh list --format json
 like "$T/out" '"verified": "yes"' "list takes the cache's word (it is the user's own)"
-expect_code 1 "fsck never uses the cache" ceh fsck
-like "$T/out" "was signed by $EMP2, but the application was waiting at $EMP1" "fsck finds the forgery"
+expect_code 0 "fsck takes the user's own cache's word too" ceh fsck
+expect_code 1 "fsck --no-cache does not use the cache" ceh fsck --no-cache
+like "$T/out" "was signed by $EMP2, but the application was waiting at $EMP1" "fsck --no-cache finds the forgery"
 expect_code 1 "verify never uses it" ceh verify $A
 ceh show $A > "$T/show" 2>&1
 like "$T/show" "NOT VERIFIED" "show never uses it"
