@@ -19,8 +19,9 @@ Run through tests/bench/run.sh, which checks the environment:
   BENCH_ONLY    comma-separated groups to run (default all): import,
                 review, list, slip, fsck, trust (the signed-store rows of
                 review and fsck: batch review and fsck, signed against
-                unsigned, and the signing cost per decision); trust alone
-                means review,fsck,trust
+                unsigned, and the signing cost per decision), xlsx (the
+                .xlsx import row alone); trust alone means
+                review,fsck,trust
 
 Every row is measured against its reference in the same run; commands
 that are still "not implemented" give "n/a (not implemented)".
@@ -748,6 +749,7 @@ def main():
             for n in (100000, 1000000):
                 guard("import", bench_import, scaled(n, 100))
             guard("import and index", bench_import_index, scaled(100000, 100))
+        if wanted("import") or wanted("xlsx"):
             guard("import .xlsx", bench_import_xlsx, scaled(1000000, 100))
         small = scaled(100000, 200)
         big = scaled(1000000, 2000)
