@@ -224,7 +224,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	}
 	f->people++;
 	if (person_lock_mode(s, p, f->ro ? LOCK_NONE : LOCK_ONLY, &e) < 0) {
-		printf("%s: skipped: %s\n", p->dir, e.msg);
+		printf(_("%s: skipped: %s\n"), p->dir, e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
 		else
@@ -290,7 +290,7 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 	} else if (person_lock_mode(s, &p, f->ro ? LOCK_NONE : LOCK_ONLY,
 	    &e) < 0) {
 		if (e.code == CEH_ESTATE) {
-			printf("queues/%s/%s: skipped: %s\n", unit, appid,
+			printf(_("queues/%s/%s: skipped: %s\n"), unit, appid,
 			    e.msg);
 			f->busy++;
 		} else {
@@ -330,7 +330,7 @@ check_top(struct fsck *f)
 	struct ceh_err e;
 
 	if (!f->ro && store_lock(f->s, &lk, &e) < 0) {
-		printf("store: top-level temp files not checked: %s\n", e.msg);
+		printf(_("store: top-level temp files not checked: %s\n"), e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
 		else
@@ -360,7 +360,7 @@ check_records(struct fsck *f)
 	memset(&rr, 0, sizeof(rr));
 	rr.say = say;
 	if (!f->ro && store_lock(f->s, &lk, &e) < 0) {
-		printf("records: not checked: %s\n", e.msg);
+		printf(_("records: not checked: %s\n"), e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
 		else
@@ -370,12 +370,12 @@ check_records(struct fsck *f)
 	rc = records_fsck(f->s, f->repair, &rr, &e);
 	if (rc < 0 && e.code == CEH_ESTATE) {
 		/* a live writer (STORE/.writer, records.h) */
-		printf("records: not checked: %s\n", e.msg);
+		printf(_("records: not checked: %s\n"), e.msg);
 		f->busy++;
 	} else if (rc < 0)
 		syserr(f, &e);
 	else if (rr.shards)
-		printf("records: %ld record(s) in %ld shard(s) checked\n",
+		printf(_("records: %ld record(s) in %ld shard(s) checked\n"),
 		    rr.records, rr.shards);
 	f->problems += rr.problems;
 	f->repaired += rr.repaired;
@@ -419,8 +419,8 @@ check_modes(struct fsck *f)
 	struct ceh_err e;
 
 	if (!f->s->has_modes) {
-		printf("modes and owners not checked: the store's filesystem "
-		    "keeps no Unix modes\n");
+		printf(_("modes and owners not checked: the store's filesystem "
+		    "keeps no Unix modes\n"));
 		return;
 	}
 	memset(&mr, 0, sizeof(mr));
@@ -443,14 +443,14 @@ choose_mode(struct fsck *f, int ro_asked, struct ceh_err *e)
 		if (store_may_write(f->s, e) < 0)
 			return -1;
 		if (ro)
-			return ceh_fail(e, CEH_ESYS, "cannot repair store "
-			    "'%s': %s", f->s->root, ro);
+			return ceh_fail(e, CEH_ESYS, _("cannot repair store "
+			    "'%s': %s"), f->s->root, ro);
 		return 0;
 	}
 	if (ro_asked || ro) {
 		f->ro = 1;
-		printf("read-only check (%s): no locks taken, a concurrent "
-		    "writer may cause false reports\n", ro_asked ?
+		printf(_("read-only check (%s): no locks taken, a concurrent "
+		    "writer may cause false reports\n"), ro_asked ?
 		    "--read-only" : ro);
 	}
 	return 0;
@@ -489,8 +489,8 @@ CMD_FN(fsck)
 		}
 	}
 	if (f.repair && ro_asked)
-		return cmd_usage_error(argv[0], usage, "--repair and "
-		    "--read-only exclude each other");
+		return cmd_usage_error(argv[0], usage, _("--repair and "
+		    "--read-only exclude each other"));
 	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
 	if (choose_mode(&f, ro_asked, &e) < 0)
@@ -510,15 +510,15 @@ CMD_FN(fsck)
 		free(f.expect[i]);
 	free(f.expect);
 	fflush(stdout);
-	fprintf(stderr, "ceh fsck: %ld application(s) of %ld people checked; "
-	    "%ld problem(s)%s, %ld repaired%s%s%s\n", f.apps, f.people,
-	    f.problems, f.repair ? " left" : " found", f.repaired,
-	    f.ro ? " (read-only check, no locks taken)" : "",
-	    f.busy ? "; some people were busy (retry, or use --wait)" : "",
-	    f.syserr ? "; system errors" : "");
+	fprintf(stderr, _("ceh fsck: %ld application(s) of %ld people checked; "
+	    "%ld problem(s)%s, %ld repaired%s%s%s\n"), f.apps, f.people,
+	    f.problems, f.repair ? _(" left") : _(" found"), f.repaired,
+	    f.ro ? _(" (read-only check, no locks taken)") : "",
+	    f.busy ? _("; some people were busy (retry, or use --wait)") : "",
+	    f.syserr ? _("; system errors") : "");
 	if (!trust_signed(s))
-		fprintf(stderr, "ceh fsck: this store is unsigned: its "
-		    "decisions are unsigned (ceh-trust(7))\n");
+		fprintf(stderr, _("ceh fsck: this store is unsigned: its "
+		    "decisions are unsigned (ceh-trust(7))\n"));
 	if (f.syserr)
 		rc = CEH_ESYS;
 	else if (f.busy)

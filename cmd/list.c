@@ -80,7 +80,7 @@ match(struct store *s, struct ctx *c, const struct application *app)
 	if (!f->by_record)
 		return 1;
 	if (report_app_fill(&c->ra, app, &s->units, &e) < 0) {
-		fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
+		fprintf(stderr, _("ceh list: skipped: %s\n"), e.msg);
 		c->bad++;
 		return 0;
 	}
@@ -197,7 +197,7 @@ visit(struct store *s, struct person *p, enum stage folder,
 	(void)p;
 	(void)folder;
 	if (app == NULL) {
-		fprintf(stderr, "ceh list: skipped: %s\n", err->msg);
+		fprintf(stderr, _("ceh list: skipped: %s\n"), err->msg);
 		c->bad++;
 		return 0;
 	}
@@ -223,7 +223,7 @@ visit_queue(struct store *s, const char *unit, const char *appid, void *arg)
 	if ((trust_signed(s) ? queue_read_app(s, appid, &app, &e) :
 	    queue_read_listing(s, unit, appid, &app, &e)) < 0) {
 		if (e.code != CEH_ENOTFOUND) {
-			fprintf(stderr, "ceh list: skipped: %s\n", e.msg);
+			fprintf(stderr, _("ceh list: skipped: %s\n"), e.msg);
 			c->bad++;
 		}
 		return 0;	/* not found: a stale entry */
@@ -295,8 +295,8 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 		switch (ch) {
 		case 's':
 			if (report_stage_parse(optarg, &f->stages) < 0)
-				return cmd_usage_error(argv[0], usage, "--stage "
-				    "must be %s, not '%.40s'", stage_words,
+				return cmd_usage_error(argv[0], usage, _("--stage "
+				    "must be %s, not '%.40s'"), stage_words,
 				    optarg);
 			break;
 		case 'a':
@@ -311,11 +311,11 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 			break;
 		case 'S':
 			if (column_parse(optarg, &sort_col) < 0)
-				return cmd_usage_error(argv[0], usage, "--sort "
+				return cmd_usage_error(argv[0], usage, _("--sort "
 				    "takes a column name of the JSON output "
 				    "(id, name, id_number, unit, education, "
 				    "phone, years, series, status, waiting_at, "
-				    "reason, verified), not '%.40s'", optarg);
+				    "reason, verified), not '%.40s'"), optarg);
 			break;
 		case 'f':
 			if ((k = cmd_format(usage, optarg, FMT_LIST,
@@ -327,8 +327,8 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 			break;
 		default:
 			if ((k = report_args_add(&o->a, ch, optarg)) < 0)
-				return cmd_usage_error(argv[0], usage, "too "
-				    "many options");
+				return cmd_usage_error(argv[0], usage, _("too "
+				    "many options"));
 			if (k == 0)
 				return cmd_opt_other(argv, usage, ch);
 		}
@@ -418,8 +418,8 @@ CMD_FN(list)
 	if ((rc = print_rows(s, &c, &o)) != 0)
 		return rc;
 	if (c.bad) {
-		fprintf(stderr, "ceh list: %ld document(s) could not be read; "
-		    "run 'ceh fsck'\n", c.bad);
+		fprintf(stderr, _("ceh list: %ld document(s) could not be read; "
+		    "run 'ceh fsck'\n"), c.bad);
 		return CEH_EINPUT;
 	}
 	return 0;

@@ -69,7 +69,7 @@ agency_key(const char *opt, const char *agency, struct ceh_key *k,
 		return 0;
 	}
 	if (rc < 0)
-		ceh_err_prefix(e, "cannot use the key '%s'", path);
+		ceh_err_prefix(e, _("cannot use the key '%s'"), path);
 	free(path);
 	return rc < 0 ? -1 : 1;
 }
@@ -82,14 +82,14 @@ key_registered(struct store *s, const char *agency, const struct ceh_key *k,
 	uint8_t pub[32];
 
 	if (trust_unit_key(s, agency, now(), pub, e) < 0) {
-		ceh_err_prefix(e, "slip not issued: agency '%s' has no valid "
-		    "key", agency);
+		ceh_err_prefix(e, _("slip not issued: agency '%s' has no valid "
+		    "key"), agency);
 		e->code = CEH_EINPUT;
 		return -1;
 	}
 	if (memcmp(pub, k->pub, sizeof(pub)) != 0)
-		return ceh_fail(e, CEH_EINPUT, "slip not issued: the key given "
-		    "is not the one registered for agency '%s'", agency);
+		return ceh_fail(e, CEH_EINPUT, _("slip not issued: the key given "
+		    "is not the one registered for agency '%s'"), agency);
 	return 0;
 }
 
@@ -108,17 +108,17 @@ signing(struct store *s, const struct slip *sl, const char *opt, int vc,
 
 	*have = 0;
 	if (agency == NULL)
-		return ceh_fail(e, CEH_EINPUT, "slip not issued: no approving "
-		    "agency is named in its approved years");
+		return ceh_fail(e, CEH_EINPUT, _("slip not issued: no approving "
+		    "agency is named in its approved years"));
 	if ((rc = agency_key(opt, agency, k, &where, e)) < 0)
 		return -1;
 	if (rc == 0 && (trust_signed(s) || vc)) {
-		ceh_fail(e, CEH_EINPUT, "slip not issued: %s signed by the "
+		ceh_fail(e, CEH_EINPUT, _("slip not issued: %s signed by the "
 		    "agency's key, and the private key of agency '%s' is not "
 		    "here (looked for %s); issue it where that key is held or "
-		    "give --key FILE%s", vc ? "a credential is" :
-		    "this store's slips are", agency, where,
-		    vc ? "" : ", or print an unsigned copy with --copy");
+		    "give --key FILE%s"), vc ? _("a credential is") :
+		    _("this store's slips are"), agency, where,
+		    vc ? "" : _(", or print an unsigned copy with --copy"));
 		free(where);
 		return -1;
 	}
@@ -157,7 +157,7 @@ static int
 parse_year_opt(const char *opt, const char *v, long *out, struct ceh_err *e)
 {
 	if (parse_long(v, out) < 0)
-		return ceh_fail(e, CEH_EINPUT, "%s must be a year, not '%.40s'",
+		return ceh_fail(e, CEH_EINPUT, _("%s must be a year, not '%.40s'"),
 		    opt, v);
 	return 0;
 }
@@ -178,18 +178,18 @@ write_out(const char *path, const char *buf, size_t len, struct ceh_err *e)
 		dir = xstrndup(path, (size_t)(slash - path));
 	if (slash && slash[1] == '\0') {
 		free(dir);
-		return ceh_fail(e, CEH_EINPUT, "-o '%s' names a directory",
+		return ceh_fail(e, CEH_EINPUT, _("-o '%s' names a directory"),
 		    path);
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
-		rc = ceh_fail_errno(e, "cannot open directory '%s'", dir);
+		rc = ceh_fail_errno(e, _("cannot open directory '%s'"), dir);
 		free(dir);
 		return rc;
 	}
 	rc = atomic_write(dfd, slash ? slash + 1 : path, buf, len, e);
 	if (rc < 0)
-		ceh_err_prefix(e, "cannot write '%s'", path);
+		ceh_err_prefix(e, _("cannot write '%s'"), path);
 	close(dfd);
 	free(dir);
 	return rc;
@@ -216,10 +216,10 @@ issue(struct store *s, struct slip *sl, enum slip_fmt fmt,
 		free(*buf);
 		*buf = NULL;
 		if ((mem = open_memstream(buf, len)) == NULL)
-			return ceh_fail_errno(e, "cannot render the slip");
+			return ceh_fail_errno(e, _("cannot render the slip"));
 		rc = render(sl, fmt, k, mem, e);
 		if (fclose(mem) != 0)
-			return ceh_fail_errno(e, "cannot render the slip");
+			return ceh_fail_errno(e, _("cannot render the slip"));
 		if (rc < 0)
 			return -1;
 		/* record first: a slip handed out must verify */
@@ -277,17 +277,17 @@ CMD_FN(print_slip)
 	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
 		return rc;
 	if (id == NULL)
-		return cmd_usage_error(argv[0], usage, "missing --id");
+		return cmd_usage_error(argv[0], usage, _("missing --id"));
 	if (kind || year_s) {
 		if (from_s || to_s)
-			return cmd_usage_error(argv[0], usage, "give either "
-			    "--from and --to, or --for and --year");
+			return cmd_usage_error(argv[0], usage, _("give either "
+			    "--from and --to, or --for and --year"));
 		if (!kind || !year_s)
-			return cmd_usage_error(argv[0], usage, "--for and "
-			    "--year go together");
+			return cmd_usage_error(argv[0], usage, _("--for and "
+			    "--year go together"));
 	} else if (!from_s || !to_s)
-		return cmd_usage_error(argv[0], usage, "give --from YEAR "
-		    "--to YEAR, or --for senior|intermediate --year YEAR");
+		return cmd_usage_error(argv[0], usage, _("give --from YEAR "
+		    "--to YEAR, or --for senior|intermediate --year YEAR"));
 	if (strcmp(fmt_s, "vc") == 0)
 		fmt = SF_VC;
 	else if ((rc = cmd_format(usage, fmt_s, FMT_BIT(FMT_TEXT) |
@@ -297,14 +297,14 @@ CMD_FN(print_slip)
 		fmt = of == FMT_HTML ? SF_HTML : of == FMT_PDF ? SF_PDF :
 		    of == FMT_JSON ? SF_JSON : SF_TEXT;
 	if (copy && (fmt == SF_JSON || fmt == SF_VC))
-		return cmd_usage_error(argv[0], usage, "--copy is a printed "
-		    "copy: text, html or pdf");
+		return cmd_usage_error(argv[0], usage, _("--copy is a printed "
+		    "copy: text, html or pdf"));
 	if (copy && keyfile)
-		return cmd_usage_error(argv[0], usage, "a copy is unsigned: "
-		    "give --copy or --key, not both");
+		return cmd_usage_error(argv[0], usage, _("a copy is unsigned: "
+		    "give --copy or --key, not both"));
 	if (fmt == SF_PDF && outpath == NULL && isatty(STDOUT_FILENO))
-		return cmd_usage_error(argv[0], usage, "a PDF is not for the "
-		    "terminal: give -o FILE or redirect the output");
+		return cmd_usage_error(argv[0], usage, _("a PDF is not for the "
+		    "terminal: give -o FILE or redirect the output"));
 	if (kind) {
 		if (parse_year_opt("--year", year_s, &y, &e) < 0 ||
 		    slip_range_for(kind, y, &f, &t, &e) < 0)
@@ -334,7 +334,7 @@ CMD_FN(print_slip)
 		printf("%s\t%s\t%s\n", copy ? SLIP_COPY_MARK : sl.number,
 		    copy ? "-" : sl.code, outpath);
 	} else if (write_all(STDOUT_FILENO, buf, len) < 0) {
-		ceh_fail_errno(&e, "cannot write the slip");
+		ceh_fail_errno(&e, _("cannot write the slip"));
 		goto fail;
 	}
 	rc = 0;

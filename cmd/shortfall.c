@@ -151,11 +151,11 @@ resolve(struct store *s, struct opts *o, struct report_scope *sc,
 		return -1;
 	if (o->kind) {
 		if (o->year == NULL || sc->from || sc->to)
-			return ceh_fail(e, CEH_EUSAGE, "--for goes with --year "
-			    "(the year of the title application) only");
+			return ceh_fail(e, CEH_EUSAGE, _("--for goes with --year "
+			    "(the year of the title application) only"));
 		if (parse_long(o->year, &y) < 0)
-			return ceh_fail(e, CEH_EINPUT, "--year must be a year, "
-			    "not '%.40s'", o->year);
+			return ceh_fail(e, CEH_EINPUT, _("--year must be a year, "
+			    "not '%.40s'"), o->year);
 		if (slip_range_for(o->kind, y, &sc->from, &sc->to, e) < 0)
 			return -1;
 	}
@@ -345,8 +345,8 @@ parse(int argc, char **argv, struct opts *o, enum out_format *fmt)
 			break;
 		default:
 			if ((k = report_args_add(&o->a, ch, optarg)) < 0)
-				return cmd_usage_error(argv[0], usage, "too "
-				    "many options");
+				return cmd_usage_error(argv[0], usage, _("too "
+				    "many options"));
 			if (k == 0)
 				return cmd_opt_other(argv, usage, ch);
 		}
@@ -413,8 +413,8 @@ CMD_FN(shortfall)
 	if (rc)
 		return rc;
 	if (bad) {
-		fprintf(stderr, "ceh shortfall: %ld document(s) could not be "
-		    "read; run 'ceh fsck'\n", bad);
+		fprintf(stderr, _("ceh shortfall: %ld document(s) could not be "
+		    "read; run 'ceh fsck'\n"), bad);
 		return CEH_EINPUT;
 	}
 	return 0;

@@ -144,13 +144,13 @@ show_years(struct store *s, const struct application *app)
 	if (app->nyears)
 		table_print(&t, FMT_TABLE, stdout);
 	else
-		printf("  (none)\n");
+		printf(_("  (none)\n"));
 	table_free(&t);
 	for (i = 0; i < app->nyears; i++) {
 		const struct year_row *r = &app->years[i];
 
 		if (r->nrecords) {
-			printf("  %d 学时来源 (imported records):", r->year);
+			printf(_("  %d 学时来源 (imported records):"), r->year);
 			for (k = 0; k < r->nrecords; k++)
 				printf(" %s", r->records[k]);
 			printf("\n");
@@ -162,12 +162,12 @@ show_years(struct store *s, const struct application *app)
 		size_t j;
 
 		for (j = 0; j < r->natt; j++, k++)
-			printf("  %d  %s  %ld bytes  %s  sha256 %.16s…\n",
+			printf(_("  %d  %s  %ld bytes  %s  sha256 %.16s…\n"),
 			    r->year, r->att[j].name, r->att[j].size,
 			    r->att[j].type, r->att[j].sha256);
 	}
 	if (k == 0)
-		printf("  (none)\n");
+		printf(_("  (none)\n"));
 }
 
 static void
@@ -272,12 +272,12 @@ CMD_FN(show)
 
 		/* marked, not refused: the document is shown as it is */
 		if (bad)
-			fprintf(stderr, "ceh show: NOT VERIFIED: %s\n", bad);
+			fprintf(stderr, _("ceh show: NOT VERIFIED: %s\n"), bad);
 	}
 	if (rep.problems || rep.leftovers) {
-		ceh_fail(&e, CEH_EINPUT, "the attachments of %s are damaged "
+		ceh_fail(&e, CEH_EINPUT, _("the attachments of %s are damaged "
 		    "or tampered with (%ld problem(s), %ld unlisted); see "
-		    "'ceh fsck'", h.app.id, rep.problems, rep.leftovers);
+		    "'ceh fsck'"), h.app.id, rep.problems, rep.leftovers);
 		app_close(&h);
 		return cmd_error(argv[0], &e);
 	}

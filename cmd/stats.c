@@ -425,10 +425,10 @@ parse(int argc, char **argv, enum report_key *by, size_t *nby,
 		switch (ch) {
 		case 'b':
 			if (parse_by(optarg, by, nby) < 0)
-				return cmd_usage_error(argv[0], usage, "--by "
+				return cmd_usage_error(argv[0], usage, _("--by "
 				    "takes up to %d different keys of unit, "
 				    "supervisor, region, series, level, year, "
-				    "stage, not '%s'", REPORT_MAX_KEYS, optarg);
+				    "stage, not '%s'"), REPORT_MAX_KEYS, optarg);
 			break;
 		case 'f':
 			if ((rc = cmd_format(usage, optarg, FMT_LIST |
@@ -440,8 +440,8 @@ parse(int argc, char **argv, enum report_key *by, size_t *nby,
 			break;
 		default:
 			if ((k = report_args_add(a, ch, optarg)) < 0)
-				return cmd_usage_error(argv[0], usage, "too "
-				    "many options");
+				return cmd_usage_error(argv[0], usage, _("too "
+				    "many options"));
 			if (k == 0)
 				return cmd_opt_other(argv, usage, ch);
 		}
@@ -522,8 +522,8 @@ CMD_FN(stats)
 	if (rc)
 		return rc;
 	if (bad) {
-		fprintf(stderr, "ceh stats: %ld document(s) could not be read; "
-		    "run 'ceh fsck'\n", bad);
+		fprintf(stderr, _("ceh stats: %ld document(s) could not be read; "
+		    "run 'ceh fsck'\n"), bad);
 		return CEH_EINPUT;
 	}
 	return 0;

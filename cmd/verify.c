@@ -42,7 +42,7 @@ CMD_FN(verify)
 		app_close(&h);
 		return cmd_error(argv[0], &e);
 	}
-	printf("%s\tverified%s\n", h.app.id, trust_signed(s) ? "" :
+	printf("%s\tverified%s\n", h.app.id, trust_signed(s) ? "" : /* machine: the verdict column */
 	    " (unsigned store: its decisions are unsigned)");
 	app_close(&h);
 	return 0;

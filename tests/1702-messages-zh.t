@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 57
+plan 63
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -53,6 +53,11 @@ both 1 "an attachment that is not a PDF, JPEG or PNG" \
     '不是 PDF、JPEG 或 PNG 文件（类型按文件内容而非文件名判断）' \
     'is not a PDF, JPEG or PNG file \(type decided by its content' \
     ceh attach $APP --year 2024 "$T/note.txt"
+both 2 "print-slip without --id" '缺少 --id' 'missing --id' ceh print-slip --from 2020 --to 2024
+LC_ALL=zh_CN.UTF-8 ceh fsck > /dev/null 2> "$T/fsck.zh"
+like "$T/fsck.zh" '^ceh fsck：已检查 1 人的 1 份申报；0 个问题' "fsck's summary in Chinese"
+LC_ALL=C ceh fsck > /dev/null 2> "$T/fsck.c"
+like "$T/fsck.c" '^ceh fsck: 1 application\(s\) of 1 people checked; 0 problem' "... and in English"
 same_digest() { [ "$(store_digest)" = "$D0" ]; }
 ok "every refusal left the store as it was" same_digest
 # a damaged store file (ytree): the same refusal, its place, in each language
