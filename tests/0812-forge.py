@@ -2,7 +2,8 @@
 """Forge an application's history the way someone holding unit keys
 could: change, remove, reorder or add events, change the document, then
 chain and sign it again from the canonical forms of ceh-trust(7) with
-python3-cryptography and PyYAML only (no code shared with ceh), so that
+python3-cryptography and PyYAML only (no code shared with ceh; the
+canonical forms are trust-check.py's), so that
 every hash and signature holds and only the workflow is wrong.
 
 usage: 0812-forge.py DOC.yaml KEYDIR OP...   (rewrites DOC.yaml)
@@ -21,6 +22,7 @@ unit (KEYDIR/UNIT.key, the key files of ceh-key(1)).
 """
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -29,56 +31,14 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-APPLICANT = ["id_number", "name", "sex", "ethnicity", "unit", "unit_nature",
-             "title_level", "phone", "education", "series", "specialty",
-             "region", "remark"]
-
-
-def esc(v):
-    return str(v).replace("\\", "\\\\").replace("\n", "\\n")
-
-
-def line(k, v):
-    return "%s=%s\n" % (k, esc("" if v is None else v))
-
-
-def half(h):
-    return str(int(round(float(h) * 2)))
-
-
-def content(doc):
-    t = "ceh-content-v1\n" + line("id", doc["id"]) + line("stage", doc["stage"])
-    t += line("waiting_at", doc.get("waiting_at", "")) + line("created", doc["created"])
-    for k in APPLICANT:
-        t += line("applicant." + k, doc["applicant"].get(k, ""))
-    t += line("years", len(doc["years"]))
-    for y in doc["years"]:
-        t += line("year", y["year"])
-        for p in ("public", "professional"):
-            subj = y.get(p + "_subject", "")
-            t += line(" %s_subject" % p, subj)
-            t += line(" %s_half" % p, half(y[p + "_hours"]) if subj else "")
-            t += line(" %s_form" % p, y.get(p + "_form", ""))
-        recs = y.get("records", [])
-        t += line(" records", len(recs))
-        for r in recs:
-            t += line(" record", r)
-        atts = y.get("attachments", [])
-        t += line(" attachments", len(atts))
-        for a in atts:
-            t += line(" attachment", a["name"]) + line(" entry", a["entry"])
-            t += line(" size", a["size"]) + line(" type", a["type"])
-            t += line(" sha256", a["sha256"]) + line(" added", a["added"])
-    return t.encode()
-
-
-def event_text(doc, i):
-    ev = doc["history"][i]
-    t = "ceh-event-v1\n" + line("application", doc["id"]) + line("seq", i)
-    for k in ("prev", "content", "at", "event", "by", "unit", "next",
-              "reason", "detail", "key"):
-        t += line(k, ev.get(k, ""))
-    return t.encode()
+# the canonical forms of ceh-trust(7), as the independent checker of
+# the tests (trust-check.py) writes them
+_spec = importlib.util.spec_from_file_location(
+    "trust_check", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "trust-check.py"))
+_tc = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_tc)
+line, content, event_text = _tc.line, _tc.content, _tc.event_text
 
 
 def b64d(s):
