@@ -58,24 +58,6 @@ tmp_fmt(const char *fmt, ...)
 	return buf;
 }
 
-/* The value of "key=" in text (a copy), or NULL. */
-static char *
-field(const char *text, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p = text;
-
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-
-		if (strncmp(p, key, kl) == 0 && p[kl] == '=')
-			return xstrndup(p + kl + 1, (nl ? (size_t)(nl - p) :
-			    strlen(p)) - kl - 1);
-		p = nl ? nl + 1 : NULL;
-	}
-	return NULL;
-}
-
 /* Tab-separated lines: the n-th (from 0) field of line into out. */
 static int
 tab_field(const char *line, size_t end, int n, char *out, size_t size)
@@ -1273,9 +1255,9 @@ read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
 	}
 	if (blob(in, oid, 1 << 16, &h, e) < 0)
 		goto out;
-	from = field(h.buf, "from");
-	to = field(h.buf, "to");
-	an = field(h.buf, "anchor");
+	from = text_field(h.buf, "from");
+	to = text_field(h.buf, "to");
+	an = text_field(h.buf, "anchor");
 	if (strncmp(h.buf, HEADER_FORM "\n", strlen(HEADER_FORM) + 1) != 0 ||
 	    !from || !to || !an || !site_name_valid(from)) {
 		ceh_fail(e, CEH_EINPUT, _("the bundle's header is damaged"));

@@ -1445,15 +1445,15 @@ static int
 shard_visit(int peoplefd, const char *name, void *arg)
 {
 	struct shard_walk *w = arg;
-	int sfd, rc;
+	int sfd, rc, shard = shard_number(name);
 
-	if (strlen(name) != 3 || strspn(name, "0123456789") != 3)
+	if (shard < 0)
 		return 0;
 	sfd = openat(peoplefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (sfd < 0)
 		return 0;
-	rc = feed_shard(w->f, w->ixfd, atoi(name), sfd, &w->stale);
+	rc = feed_shard(w->f, w->ixfd, shard, sfd, &w->stale);
 	close(sfd);
 	return rc ? 1 : 0;
 }
@@ -1700,20 +1700,26 @@ check_one(struct check_walk *w, int shard)
 static int
 check_shard_dir(int fd, const char *name, void *arg)
 {
+	int shard = shard_number(name);
+
 	(void)fd;
-	if (strlen(name) == 3 && strspn(name, "0123456789") == 3)
-		check_one(arg, atoi(name));
+	if (shard >= 0)
+		check_one(arg, shard);
 	return ((struct check_walk *)arg)->err;
 }
 
 static int
 check_log_file(int fd, const char *name, void *arg)
 {
+	char shard[4];
+
 	(void)fd;
-	if (strlen(name) == 7 && strspn(name, "0123456789") == 3 &&
-	    strcmp(name + 3, ".log") == 0)
-		check_one(arg, (name[0] - '0') * 100 + (name[1] - '0') * 10 +
-		    (name[2] - '0'));
+	if (strlen(name) == 7 && strcmp(name + 3, ".log") == 0) {
+		memcpy(shard, name, 3);
+		shard[3] = '\0';
+		if (shard_number(shard) >= 0)
+			check_one(arg, shard_number(shard));
+	}
 	return ((struct check_walk *)arg)->err;
 }
 

@@ -95,24 +95,6 @@ out:
 	return rc;
 }
 
-/* The value of "key=" in text (a copy), or NULL. */
-static char *
-text_field(const char *text, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p = text;
-
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-
-		if (strncmp(p, key, kl) == 0 && p[kl] == '=')
-			return xstrndup(p + kl + 1, (nl ? (size_t)(nl - p) :
-			    strlen(p)) - kl - 1);
-		p = nl ? nl + 1 : NULL;
-	}
-	return NULL;
-}
-
 int
 site_open(struct store *s, struct site *st, struct ceh_err *e)
 {

@@ -693,6 +693,14 @@ person_shard(const char *idnum, char out[4])
 	out[3] = '\0';
 }
 
+int
+shard_number(const char *name)
+{
+	if (strlen(name) != 3 || strspn(name, "0123456789") != 3)
+		return -1;
+	return (name[0] - '0') * 100 + (name[1] - '0') * 10 + (name[2] - '0');
+}
+
 const char *
 person_folder(const struct person *p, enum stage f, char *buf, size_t size)
 {
@@ -1533,7 +1541,7 @@ people_shard(int peoplefd, const char *name, void *arg)
 	struct people_walk *w = arg;
 	int sfd, rc;
 
-	if (strlen(name) != 3 || strspn(name, "0123456789") != 3)
+	if (shard_number(name) < 0)
 		return 0;
 	sfd = openat(peoplefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);

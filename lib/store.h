@@ -371,5 +371,8 @@ int store_walk(struct store *s, const char *idnum, app_visit_fn fn,
 
 /* The shard directory name of an ID number (3 chars + NUL). */
 void person_shard(const char *idnum, char out[4]);
+/* The number of a shard directory name ("042": 42), or -1 when name is
+ * not one (three digits). */
+int shard_number(const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "xalloc.h"
 
 int
 utf8_valid(const char *str, size_t len)
@@ -314,4 +315,21 @@ exe_dir(char *buf, size_t size)
 		return -1;
 	*slash = '\0';
 	return 0;
+}
+
+char *
+text_field(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=')
+			return xstrndup(p + kl + 1, (nl ? (size_t)(nl - p) :
+			    strlen(p)) - kl - 1);
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
 }

@@ -26,6 +26,10 @@ unsigned has_invisible(const char *s);
  * message may echo of a rejected input. */
 const char *safe_echo(const char *s);
 
+/* The value of the line "key=VALUE" in text (lines of key=value), a
+ * copy the caller frees, or NULL when there is none. */
+char *text_field(const char *text, const char *key);
+
 /* Parse a whole decimal integer; 0 on success, -1 if s is not one. */
 int parse_long(const char *s, long *out);
 
