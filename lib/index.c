@@ -1333,7 +1333,8 @@ feed_shard_docs(struct feeder *f, int sfd)
  * was written for, as far as one fstatat can tell?  A regular file in
  * the folder of its stage, not modified after the log was last written
  * (every write of a document through the commit path comes before its
- * frames).  A hand edit, a replaced or removed file: no, read it.
+ * frames; a time equal to the log's is not older).  A hand edit, a
+ * replaced or removed file: no, read it.
  */
 static int
 doc_unchanged(struct feeder *f, const struct resolved *r,
@@ -1350,9 +1351,12 @@ doc_unchanged(struct feeder *f, const struct resolved *r,
 	if (fstatat(f->s->peoplefd, path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(st.st_mode))
 		return 0;
+	/* strictly older: timestamps are coarse (a clock tick), so a hand
+	 * edit right after a commit may carry the log's very time; such a
+	 * document is read, as git re-reads a racily clean file */
 	return st.st_mtim.tv_sec < logtime->tv_sec ||
 	    (st.st_mtim.tv_sec == logtime->tv_sec &&
-	    st.st_mtim.tv_nsec <= logtime->tv_nsec);
+	    st.st_mtim.tv_nsec < logtime->tv_nsec);
 }
 
 /*
