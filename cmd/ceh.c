@@ -194,8 +194,7 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			*path = optarg;
 			break;
 		case 'w':
-			if (parse_long(optarg, wait) < 0 || *wait < 0 ||
-			    *wait > 86400)
+			if (cmd_wait_value(optarg, wait) < 0)
 				return cmd_usage_error("", usage, _("--wait needs "
 				    "a number of seconds, not '%s'"), optarg);
 			break;

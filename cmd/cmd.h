@@ -150,10 +150,17 @@ extern int cmd_long_help;
  * cmd_opt_other (the default: of its switch): --help prints the usage
  * (0); an option that needs an argument and has none says so ("option
  * '--as' needs an argument"), and an unknown one says that, both with
- * the usage (2).  A command with a short option of its own (print-slip's
- * -o) calls getopt_long with ":ho:" itself and ends with cmd_opt_other.
+ * the usage (2).  The global options --store, --wait and --allow-owner
+ * are accepted after the command name as well: cmd_getopt takes them
+ * itself and never returns them.
  */
 int cmd_getopt(int argc, char **argv, const struct option *o);
+/* The same with short options of the command's own (":ho:" for a -o
+ * without --output, as print-slip and send have); starts with ':'. */
+int cmd_getopt_short(int argc, char **argv, const char *shortopts,
+    const struct option *o);
+/* A --wait value: 0 .. 86400 seconds, else -1. */
+int cmd_wait_value(const char *arg, long *wait);
 int cmd_opt_other(char **argv, const char *usage, int ch);
 /* --format NAME out of the formats in allowed (FMT_LIST for lists):
  * 0, or a usage error naming the choices (2). */

@@ -19,6 +19,7 @@
 #include "key.h"
 #include "trust.h"
 #include "workflow.h"
+#include "xalloc.h"
 
 const char *ceh_store_path;
 int ceh_allow_owner;
@@ -139,17 +140,89 @@ cmd_help(const char *use)
 
 /* ---- options ---- */
 
+/*
+ * The global options --store DIR, --wait SECONDS and --allow-owner are
+ * taken after the command name too (`ceh list --store DIR`): cmd_getopt
+ * extends the command's table with them (once per table) and handles
+ * them itself, so every command accepts them where users put them.
+ */
+enum { OPT_G_STORE = 0x7f01, OPT_G_WAIT, OPT_G_OWNER, OPT_G_BADWAIT };
+
+int
+cmd_wait_value(const char *arg, long *wait)
+{
+	return parse_long(arg, wait) == 0 && *wait >= 0 && *wait <= 86400 ?
+	    0 : -1;
+}
+
+static const struct option *
+with_globals(const struct option *o)
+{
+	static const struct option globals[] = {
+		{ "store", required_argument, NULL, OPT_G_STORE },
+		{ "wait", required_argument, NULL, OPT_G_WAIT },
+		{ "allow-owner", no_argument, NULL, OPT_G_OWNER },
+	};
+	static const struct option *made_for;
+	static struct option *made;	/* one table a run: lives until exit */
+	size_t n = 0, all, i, k;
+
+	if (o == made_for)
+		return made;
+	while (o[n].name)
+		n++;
+	free(made);
+	made = xcalloc(n + 4, sizeof(*made));
+	memcpy(made, o, n * sizeof(*made));
+	all = n;
+	for (i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+		for (k = 0; k < n && strcmp(o[k].name, globals[i].name); k++)
+			;
+		if (k == n)	/* the command's own option of that name wins */
+			made[all++] = globals[i];
+	}
+	made_for = o;
+	return made;
+}
+
 int
 cmd_getopt(int argc, char **argv, const struct option *o)
 {
 	const struct option *p;
 
-	/* ':' first: a missing argument is ':', an unknown option '?';
-	 * -o FILE for the commands whose table has --output */
+	/* -o FILE for the commands whose table has --output */
 	for (p = o; p->name; p++)
 		if (p->val == 'o')
-			return getopt_long(argc, argv, ":ho:", o, NULL);
-	return getopt_long(argc, argv, ":h", o, NULL);
+			return cmd_getopt_short(argc, argv, ":ho:", o);
+	return cmd_getopt_short(argc, argv, ":h", o);
+}
+
+int
+cmd_getopt_short(int argc, char **argv, const char *shortopts,
+    const struct option *o)
+{
+	const struct option *all = with_globals(o);
+	int ch;
+
+	/* shortopts starts with ':': a missing argument is ':', an
+	 * unknown option '?' */
+	while ((ch = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
+		switch (ch) {
+		case OPT_G_STORE:
+			ceh_store_path = optarg;
+			break;
+		case OPT_G_WAIT:
+			if (cmd_wait_value(optarg, &wait_secs) < 0)
+				return OPT_G_BADWAIT;
+			break;
+		case OPT_G_OWNER:
+			ceh_allow_owner = 1;
+			break;
+		default:
+			return ch;
+		}
+	}
+	return -1;
 }
 
 int
@@ -159,6 +232,9 @@ cmd_opt_other(char **argv, const char *use, int ch)
 
 	if (ch == 'h')
 		return cmd_help(use);
+	if (ch == OPT_G_BADWAIT)
+		return cmd_usage_error(running_name(), use, _("--wait needs "
+		    "a number of seconds, not '%s'"), optarg);
 	if (ch == ':')
 		return cmd_usage_error(running_name(), use, _("option '%.60s' "
 		    "needs an argument"), opt);

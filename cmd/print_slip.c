@@ -258,8 +258,7 @@ CMD_FN(print_slip)
 
 	slip_init(&sl);
 	memset(&key, 0, sizeof(key));
-	/* -o is a short option of its own: getopt_long, ':' first */
-	while ((ch = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+	while ((ch = cmd_getopt_short(argc, argv, ":ho:", opts)) != -1) {
 		switch (ch) {
 		case 'o': outpath = optarg; break;
 		case O_ID: id = optarg; break;
