@@ -80,7 +80,9 @@ CMD_FN(records)
 		return rc;
 	if (records_lookup(s, id, year, &r, &n, &e) < 0)
 		return cmd_error(argv[0], &e);
-	if (n == 0) {
+	/* none on file: the table says so (3); a script's format gets the
+	 * empty list ([] in JSON, the header in TSV/CSV) and 0 */
+	if (n == 0 && fmt == FMT_TABLE) {
 		if (year)
 			ceh_fail(&e, CEH_ENOTFOUND, _("no hour records on file "
 			    "for %s in %d"), id, year);

@@ -2,7 +2,7 @@
 # ceh import and ceh records: encodings, line ends, quoting, header
 # mapping, every refusal, duplicates, conflicts, --dry-run, --rejects.
 . "$(dirname "$0")/lib.sh"
-plan 109
+plan 113
 ceh init --unsigned >/dev/null
 H=证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号
 P1=湖南大学继续教育学院
@@ -54,6 +54,10 @@ expect_code 1 "a bad --id" ceh records --id 430102198503121231
 expect_code 2 "records without --id" ceh records
 expect_code 3 "records of an unknown person" ceh records --id 110101199003077774
 expect_code 3 "no records that year" ceh records --id $ID1 --year 2020
+expect_code 0 "none that year, as JSON: the empty list" ceh records --id $ID1 --year 2020 --format json
+like "$T/out" '^\[\]$' "[] (issue 18: it was exit 3 with nothing on stdout)"
+expect_code 0 "none, as TSV: the header only" ceh records --id 110101199003077774 --format tsv
+check "one line" test "$(wc -l < "$T/out")" = 1
 
 # the same file again: all duplicates, nothing changes
 digest1=$(store_digest)
