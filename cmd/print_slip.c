@@ -22,9 +22,10 @@ static const char usage[] =
     "usage: ceh print-slip --id IDNUMBER (--from YEAR --to YEAR |\n"
     "                      --for senior|intermediate --year YEAR)\n"
     "                      [--format text|html|pdf|json|vc] [--key FILE]\n"
-    "                      [--copy] [-o FILE]\n";
+    "                      [--copy] [-o FILE [--force]]\n";
 
-enum { O_ID = 1, O_FROM, O_TO, O_FOR, O_YEAR, O_FORMAT, O_KEY, O_COPY };
+enum { O_ID = 1, O_FROM, O_TO, O_FOR, O_YEAR, O_FORMAT, O_KEY, O_COPY,
+	O_FORCE };
 enum slip_fmt { SF_TEXT, SF_HTML, SF_PDF, SF_JSON, SF_VC };
 
 /* The issuing agency: the one that approved the slip's latest year. */
@@ -162,9 +163,11 @@ parse_year_opt(const char *opt, const char *v, long *out, struct ceh_err *e)
 	return 0;
 }
 
-/* Write buf to path through a temp file in its directory and a rename. */
+/* Write buf to path through a temp file in its directory and a rename;
+ * without force an existing path is refused (class 4) and kept. */
 static int
-write_out(const char *path, const char *buf, size_t len, struct ceh_err *e)
+write_out(const char *path, const char *buf, size_t len, int force,
+    struct ceh_err *e)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
@@ -187,7 +190,8 @@ write_out(const char *path, const char *buf, size_t len, struct ceh_err *e)
 		free(dir);
 		return rc;
 	}
-	rc = atomic_write(dfd, slash ? slash + 1 : path, buf, len, e);
+	rc = force ? atomic_write(dfd, slash ? slash + 1 : path, buf, len, e) :
+	    atomic_create(dfd, slash ? slash + 1 : path, buf, len, e);
 	if (rc < 0)
 		ceh_err_prefix(e, _("cannot write '%s'"), path);
 	close(dfd);
@@ -241,6 +245,7 @@ CMD_FN(print_slip)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "key", required_argument, NULL, O_KEY },
 		{ "copy", no_argument, NULL, O_COPY },
+		{ "force", no_argument, NULL, O_FORCE },
 		CMD_OPT_END
 	};
 	const char *id = NULL, *from_s = NULL, *to_s = NULL, *kind = NULL;
@@ -252,7 +257,8 @@ CMD_FN(print_slip)
 	struct slip sl;
 	struct ceh_err e;
 	long from, to, y;
-	int ch, f, t, rc = -1, copy = 0, have_key = 0;
+	int ch, f, t, rc = -1, copy = 0, have_key = 0, force = 0;
+	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
 
@@ -269,6 +275,7 @@ CMD_FN(print_slip)
 		case O_FORMAT: fmt_s = optarg; break;
 		case O_KEY: keyfile = optarg; break;
 		case O_COPY: copy = 1; break;
+		case O_FORCE: force = 1; break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
@@ -301,6 +308,15 @@ CMD_FN(print_slip)
 	if (copy && keyfile)
 		return cmd_usage_error(argv[0], usage, _("a copy is unsigned: "
 		    "give --copy or --key, not both"));
+	if (force && outpath == NULL)
+		return cmd_usage_error(argv[0], usage, _("--force replaces the "
+		    "file of -o FILE: give -o FILE"));
+	/* before anything is issued: a refused -o leaves the store as it was */
+	if (outpath && !force && lstat(outpath, &st) == 0) {
+		ceh_fail(&e, CEH_ESTATE, _("'%s' exists; give --force to "
+		    "replace it"), outpath);
+		return cmd_error(argv[0], &e);
+	}
 	if (fmt == SF_PDF && outpath == NULL && isatty(STDOUT_FILENO))
 		return cmd_usage_error(argv[0], usage, _("a PDF is not for the "
 		    "terminal: give -o FILE or redirect the output"));
@@ -328,7 +344,7 @@ CMD_FN(print_slip)
 	if (issue(s, &sl, fmt, have_key ? &key : NULL, &buf, &len, &e) < 0)
 		goto fail;
 	if (outpath) {
-		if (write_out(outpath, buf, len, &e) < 0)
+		if (write_out(outpath, buf, len, force, &e) < 0)
 			goto fail;
 		printf("%s\t%s\t%s\n", copy ? SLIP_COPY_MARK : sl.number,
 		    copy ? "-" : sl.code, outpath);

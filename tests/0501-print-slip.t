@@ -4,7 +4,7 @@
 # store, and the refusals.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 87
+plan 94
 
 expect_code 0 "--help" ceh print-slip --help
 like "$T/out" "^usage: ceh print-slip --id IDNUMBER" "usage on stdout"
@@ -126,6 +126,17 @@ cp "$T/store.yaml.hunan" "$CEH_STORE/store.yaml"
 expect_code 0 "-o FILE" ceh print-slip --id $ID1 --from 2019 --to 2023 --format json -o "$T/o.json"
 like "$T/out" "^20250601-[0-9A-Z]{10}	[0-9A-Z-]{24}	$T/o.json$" "stdout: number, code, file"
 ok "the file is the JSON slip" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/o.json"
+# an existing -o FILE is kept unless --force (issue 18): refused before
+# anything is issued, so the store is unchanged too
+cp "$T/o.json" "$T/o.keep"
+before=$(store_digest)
+expect_code 4 "-o onto an existing file" ceh print-slip --id $ID1 --from 2019 --to 2023 --format json -o "$T/o.json"
+like "$T/err" "^ceh print-slip: '$T/o.json' exists; give --force to replace it$" "says so"
+same "$T/o.json" "$T/o.keep" "the file is kept"
+check "nothing issued: the store is unchanged" test "$(store_digest)" = "$before"
+expect_code 2 "--force without -o" ceh print-slip --id $ID1 --from 2019 --to 2023 --force
+expect_code 0 "--force replaces it" ceh print-slip --id $ID1 --from 2019 --to 2023 -o "$T/o.json" --force
+like "$T/o.json" "学时认定单" "now the text slip"
 
 # ---- refusals: exit code, message, store unchanged ----
 before=$(store_digest)
