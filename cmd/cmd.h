@@ -260,10 +260,23 @@ int cmd_bulk_option(struct bulk *b, const char *usage, char **argv, int ch);
 void cmd_bulk_bad(struct bulk *b, long line, const char *reason);
 void cmd_bulk_summary(const struct bulk *b);
 
-/* submit and withdraw: parse "CMD APP", apply one workflow transition
- * (an enum wf_action), print "ID<TAB>outcome"; returns the exit code. */
-int cmd_one_transition(int argc, char **argv, struct store *s,
+/*
+ * submit and withdraw: parse "CMD [--key FILE] APP...|-", then apply one
+ * workflow transition (an enum wf_action) to each application in turn,
+ * each committed on its own (one failure does not stop the rest), in a
+ * signed store with its employer's key (read once per unit).  Prints
+ * "ID<TAB>outcome" or "ID<TAB>error N: message" (and the message on
+ * stderr) per id, and a summary on stderr for more than one; returns the
+ * worst exit class.
+ */
+int cmd_transitions(int argc, char **argv, struct store *s,
     const char *usage, int action);
+/* The application ids of argv[optind..]: each operand, and "-" the ids
+ * on stdin (one a line; blank lines and #comments skipped; read once).
+ * Appends to *ids (*n of them; free with cmd_free_ids). */
+int cmd_read_ids(int argc, char **argv, char ***ids, size_t *n,
+    struct ceh_err *e);
+void cmd_free_ids(char **ids, size_t n);
 
 /*
  * Output shared by several commands, so the same thing has the same

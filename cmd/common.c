@@ -505,27 +505,136 @@ cmd_attachments_table(struct table *t, const struct application *app,
 
 /* ---- submit and withdraw ---- */
 
-/* The whole of `ceh submit APP` and `ceh withdraw APP`: one application,
- * one transition of lib/workflow.c, "ID<TAB>outcome" on stdout. */
 int
-cmd_one_transition(int argc, char **argv, struct store *s, const char *use,
+cmd_read_ids(int argc, char **argv, char ***ids, size_t *n,
+    struct ceh_err *e)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int i, stdin_used = 0;
+
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "-") != 0) {
+			*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+			(*ids)[(*n)++] = xstrdup(argv[i]);
+			continue;
+		}
+		if (stdin_used++)
+			continue;
+		while ((len = getline(&line, &cap, stdin)) >= 0) {
+			char *p = line, *end;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			end = p + strlen(p);
+			while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
+			    end[-1] == ' ' || end[-1] == '\t'))
+				*--end = '\0';
+			if (*p == '\0' || *p == '#')
+				continue;
+			*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+			(*ids)[(*n)++] = xstrdup(p);
+		}
+		if (ferror(stdin)) {
+			free(line);
+			return ceh_fail_errno(e, _("cannot read ids from "
+			    "standard input"));
+		}
+	}
+	free(line);
+	return 0;
+}
+
+void
+cmd_free_ids(char **ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+/* The keys of one submit/withdraw run: one a signing unit, read once. */
+struct signers {
+	struct signer {
+		char unit[CREDIT_LEN + 1];
+		struct ceh_key key;
+		struct ceh_err err;	/* code 0: key is good */
+	} *v;
+	size_t n;
+};
+
+static const struct signer *
+signer_for(struct store *s, struct signers *ss, const char *unit,
+    const char *keyopt)
+{
+	struct signer *g;
+	size_t i;
+
+	for (i = 0; i < ss->n; i++)
+		if (strcmp(ss->v[i].unit, unit) == 0)
+			return &ss->v[i];
+	ss->v = xreallocarray(ss->v, ss->n + 1, sizeof(*ss->v));
+	g = &ss->v[ss->n++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->unit, sizeof(g->unit), "%s", unit);
+	ceh_err_clear(&g->err);
+	(void)trust_signer(s, unit, keyopt, &g->key, &g->err);
+	return g;
+}
+
+/* One application: open, decide, commit (synced), close; 0 or -1. */
+static int
+transition_one(struct store *s, struct signers *ss, const char *id,
+    const char *keyopt, int action, const char **outcome, char *got,
+    size_t gotlen, struct ceh_err *e)
+{
+	struct wf_request rq = { (enum wf_action)action, NULL, NULL, NULL,
+	    NULL };
+	const struct signer *g;
+	struct app_handle h;
+	char old[CREDIT_LEN + 1];
+	int rc = -1;
+
+	app_handle_init(&h);
+	if (app_open(s, id, 1, &h, e) < 0)
+		goto out;
+	snprintf(old, sizeof(old), "%s", h.app.waiting_at);
+	if (trust_signed(s)) {
+		g = signer_for(s, ss, wf_signer_unit(&h.app, &rq), keyopt);
+		if (g->err.code) {
+			*e = g->err;
+			goto out;
+		}
+		rq.key = &g->key;
+	}
+	if (wf_apply(s, &h.p, &h.app, &rq, outcome, e) < 0 ||
+	    wf_commit(s, &h, old, e) < 0)
+		goto out;
+	snprintf(got, gotlen, "%s", h.app.id);
+	rc = 0;
+out:
+	app_close(&h);
+	return rc;
+}
+
+int
+cmd_transitions(int argc, char **argv, struct store *s, const char *use,
     int action)
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		CMD_OPT_END
 	};
-	struct wf_request rq = { (enum wf_action)action, NULL, NULL, NULL,
-	    NULL };
-	struct app_handle h;
-	struct ceh_key key;
+	struct signers ss = { NULL, 0 };
 	struct ceh_err e;
 	const char *outcome, *keyopt = NULL;
-	char old[CREDIT_LEN + 1];
-	int ch, rc;
+	char **ids = NULL, id[64];
+	size_t n = 0, i, done = 0;
+	int ch, rc, worst = 0;
 
-	app_handle_init(&h);
-	memset(&key, 0, sizeof(key));
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		if (ch == 'k') {
 			keyopt = optarg;
@@ -533,26 +642,39 @@ cmd_one_transition(int argc, char **argv, struct store *s, const char *use,
 		}
 		return cmd_opt_other(argv, use, ch);
 	}
-	if ((rc = cmd_ready(s, argc, argv, use, 1)) != CMD_GO)
+	if (optind == argc)
+		return cmd_usage_error(running_name(), use, _("give "
+		    "application ids, or - to read them from standard input"));
+	if ((rc = cmd_setup(s)) != 0)
 		return rc;
-	if (app_open(s, argv[optind], 1, &h, &e) < 0)
-		goto fail;
-	snprintf(old, sizeof(old), "%s", h.app.waiting_at);
-	if (trust_signed(s)) {
-		if (trust_signer(s, wf_signer_unit(&h.app, &rq), keyopt, &key,
-		    &e) < 0)
-			goto fail;
-		rq.key = &key;
+	ceh_err_clear(&e);
+	if (cmd_read_ids(argc, argv, &ids, &n, &e) < 0) {
+		cmd_free_ids(ids, n);
+		return cmd_error(running_name(), &e);
 	}
-	if (wf_apply(s, &h.p, &h.app, &rq, &outcome, &e) < 0 ||
-	    wf_commit(s, &h, old, &e) < 0)
-		goto fail;
-	printf("%s\t%s\n", h.app.id, outcome);
-	key_wipe(&key);
-	app_close(&h);
-	return 0;
-fail:
-	key_wipe(&key);
-	app_close(&h);
-	return cmd_error(argv[0], &e);
+	for (i = 0; i < n; i++) {
+		ceh_err_clear(&e);
+		if (transition_one(s, &ss, ids[i], keyopt, action, &outcome, id,
+		    sizeof(id), &e) == 0) {
+			printf("%s\t%s\n", id, outcome);
+			done++;
+			continue;
+		}
+		/* machine: the outcome column of a failed id, as review's */
+		printf("%s\terror %d: %s\n", ids[i], e.code, e.msg);
+		cmd_error(running_name(), &e);
+		if (e.code > worst)
+			worst = e.code;
+	}
+	if (n > 1)
+		fprintf(stderr, _("ceh %s: %zu of %zu done, %zu failed\n"),
+		    running_name(), done, n, n - done);
+	else if (n == 0)
+		fprintf(stderr, _("ceh %s: no application ids on standard "
+		    "input\n"), running_name());
+	for (i = 0; i < ss.n; i++)
+		key_wipe(&ss.v[i].key);
+	free(ss.v);
+	cmd_free_ids(ids, n);
+	return worst;
 }

@@ -2,9 +2,9 @@
 #include "cmd.h"
 #include "workflow.h"
 
-static const char usage[] = "usage: ceh submit [--key FILE] APP\n";
+static const char usage[] = "usage: ceh submit [--key FILE] APP...|-\n";
 
 CMD_FN(submit)
 {
-	return cmd_one_transition(argc, argv, s, usage, WF_SUBMIT);
+	return cmd_transitions(argc, argv, s, usage, WF_SUBMIT);
 }

@@ -148,7 +148,9 @@ pre_submit(struct wf_ctx *c, struct ceh_err *e)
 {
 	struct application *app = c->app;
 	const struct unit *u;
-	size_t i;
+	struct sbuf bare = SBUF_INIT;	/* "2021, 2022": years without evidence */
+	size_t i, nbare = 0;
+	int rc;
 
 	if (applicant_check(&app->a, &c->s->codes, e) < 0) {
 		ceh_err_prefix(e, _("application %s is incomplete"), app->id);
@@ -160,13 +162,23 @@ pre_submit(struct wf_ctx *c, struct ceh_err *e)
 	for (i = 0; i < app->nyears; i++) {
 		if (year_row_check(&app->years[i], &c->s->rules, e) < 0) {
 			ceh_err_prefix(e, _("application %s"), app->id);
+			sb_release(&bare);
 			return -1;
 		}
+		/* every year without evidence is named at once */
 		if (c->s->cfg.attach_required && app->years[i].natt == 0)
-			return ceh_fail(e, CEH_EINPUT, _("application %s: year %d "
-			    "has no attachment (the store requires evidence "
-			    "for every year; add it with 'ceh attach')"),
-			    app->id, app->years[i].year);
+			sb_addf(&bare, "%s%d", nbare++ ? ", " : "",
+			    app->years[i].year);
+	}
+	if (nbare) {
+		rc = ceh_fail(e, CEH_EINPUT, Q_("application %s: year %s has "
+		    "no attachment (the store requires evidence for every "
+		    "year; add it with 'ceh attach')", "application %s: years "
+		    "%s have no attachment (the store requires evidence for "
+		    "every year; add it with 'ceh attach')", nbare), app->id,
+		    bare.buf);
+		sb_release(&bare);
+		return rc;
 	}
 	u = units_find(&c->s->units, app->a.unit);
 	if (u == NULL)
