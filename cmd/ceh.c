@@ -89,7 +89,7 @@ print_commands(FILE *out)
 {
 	size_t i;
 
-	fputs(usage, out);
+	cmd_put_usage(out, usage);
 	fputs(_("\ncommands:\n"), out);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name,
@@ -211,13 +211,15 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			fprintf(stderr, "ceh: ");
 			fprintf(stderr, _("option '%s' needs an argument"),
 			    argv[optind - 1]);
-			fprintf(stderr, "\n%s", usage);
+			fputc('\n', stderr);
+			cmd_put_usage(stderr, usage);
 			return CEH_EUSAGE;
 		default:
 			fprintf(stderr, "ceh: ");
 			fprintf(stderr, _("unknown option '%s'"),
 			    argv[optind - 1]);
-			fprintf(stderr, "\n%s", usage);
+			fputc('\n', stderr);
+			cmd_put_usage(stderr, usage);
 			return CEH_EUSAGE;
 		}
 	}

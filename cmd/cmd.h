@@ -61,6 +61,7 @@
 #define CEH_CMD_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "i18n.h"
@@ -136,6 +137,8 @@ int cmd_error(const char *cmd, const struct ceh_err *e);
 /* Print "ceh CMD: message" and the usage on stderr; return 2. */
 int cmd_usage_error(const char *cmd, const char *usage, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
+/* Print a usage text on f, its "usage: " in the user's language. */
+void cmd_put_usage(FILE *f, const char *use);
 /* Print the usage on stdout for --help; return 0. */
 int cmd_help(const char *usage);
 /* Set by `ceh help CMD`: cmd_help then prints the description and the

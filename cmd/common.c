@@ -92,6 +92,20 @@ cmd_error(const char *cmd, const struct ceh_err *e)
 	return e->code ? e->code : CEH_ESYS;
 }
 
+void
+cmd_put_usage(FILE *f, const char *use)
+{
+	static const char word[] = "usage: ";
+
+	/* TRANSLATORS: the word in front of a command's synopsis; keep it
+	 * as wide as "usage: " (7 columns), the lines below align to it */
+	if (strncmp(use, word, sizeof(word) - 1) == 0) {
+		fputs(_("usage: "), f);
+		use += sizeof(word) - 1;
+	}
+	fputs(use, f);
+}
+
 int
 cmd_usage_error(const char *cmd, const char *use, const char *fmt, ...)
 {
@@ -101,7 +115,8 @@ cmd_usage_error(const char *cmd, const char *use, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", use);
+	fputc('\n', stderr);
+	cmd_put_usage(stderr, use);
 	return CEH_EUSAGE;
 }
 
@@ -129,7 +144,7 @@ cmd_help(const char *use)
 {
 	const char *text;
 
-	fputs(use, stdout);
+	cmd_put_usage(stdout, use);
 	if (cmd_long_help && running &&
 	    (text = help_text(running->name)) != NULL) {
 		putchar('\n');

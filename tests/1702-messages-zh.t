@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 63
+plan 66
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -99,4 +99,12 @@ LC_ALL=C ceh log $APP > "$T/log.c"
 like "$T/log.c" "  year-added  " "... (C): the code"
 ceh log $APP --format json > "$T/log.json"
 like "$T/log.json" '"event": "attached", "event_label": "添加附件"' "... JSON: both"
+# the usage: its word follows the locale, the synopsis stays (0002 checks
+# it against the man page in C), the lines below stay aligned
+LC_ALL=zh_CN.UTF-8 ceh unit --help > "$T/use.zh"
+like "$T/use.zh" "^用法： ceh unit add CODE --name NAME" "usage (zh_CN): 用法："
+LC_ALL=C ceh unit --help > "$T/use.c"
+check "... the rest of the synopsis is the same" test "$(tail -n +2 "$T/use.zh")" = "$(tail -n +2 "$T/use.c")"
+LC_ALL=zh_CN.UTF-8 ceh submit 2> "$T/use.err"
+like "$T/use.err" "^用法： ceh submit \\[--key FILE\\] APP\\.\\.\\.\\|-$" "a usage error's synopsis too"
 done_testing
