@@ -152,14 +152,14 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	}
 	f->apps++;
 	if ((why = flow_mismatch(&app)) != NULL)
-		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
+		problem(f, 0, _("people/%s/%s/%s/%s.yaml: %s"), shard, p->idnum,
 		    stage_name(folder), uniq, why);
 	/* the user's verification cache (trust.h) spares the signatures of
 	 * a document verified before, byte for byte under the same registry;
 	 * --no-cache verifies them all */
 	if ((f->no_cache ? trust_app_check(s, &app, NULL, NULL, &e) :
 	    trust_app_verified(s, &app, &e)) < 0)
-		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
+		problem(f, 0, _("people/%s/%s/%s/%s.yaml: %s"), shard, p->idnum,
 		    stage_name(folder), uniq, e.msg);
 	if (app.stage == STAGE_REVIEW) {
 		if (units_find(&s->units, app.waiting_at) == NULL)
