@@ -279,9 +279,10 @@ slip_range_for(const char *kind, long y, int *from, int *to,
 {
 	int span;
 
-	if (strcmp(kind, "senior") == 0)
+	if (strcmp(kind, "senior") == 0 || strcmp(kind, "高级") == 0)
 		span = 5;
-	else if (strcmp(kind, "intermediate") == 0)
+	else if (strcmp(kind, "intermediate") == 0 ||
+	    strcmp(kind, "中级") == 0)
 		span = 4;
 	else
 		return ceh_fail(e, CEH_EINPUT, _("--for must be senior or "

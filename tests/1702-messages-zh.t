@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 97
+plan 101
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -151,4 +151,13 @@ like "$T/out" "^people/[0-9]+/$ID1/draft/[0-9a-v]+\\.yaml: application $APP: the
 like "$T/out" "^queues/$EMP1/$ID2-0+: stale entry \\(no such application\\)\$" "... a stale queue entry"
 check "... as many lines in each language" \
     test "$(wc -l < "$T/fsck.zh.out")" = "$(wc -l < "$T/out")"
+# --for in the guide's words: 高级 is senior, 中级 intermediate
+for f in tsv html; do
+	ceh shortfall --for senior --year 2025 --format $f > "$T/senior.$f"
+	ceh shortfall --for 高级 --year 2025 --format $f > "$T/gj.$f"
+	same "$T/senior.$f" "$T/gj.$f" "shortfall --for 高级 is --for senior ($f)"
+done
+like "$T/gj.html" '高级职称申报 2025 年的核认跨度' "... its page names the senior span"
+ceh shortfall --for 中级 --year 2025 --format html > "$T/zj.html"
+like "$T/zj.html" '中级职称申报 2025 年的核认跨度' "... and 中级 the intermediate one"
 done_testing
