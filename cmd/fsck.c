@@ -64,7 +64,8 @@ problem(struct fsck *f, int fixed, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	printf("%s\n", fixed ? ", repaired" : "");
+	/* TRANSLATORS: ends a problem line of fsck that --repair fixed */
+	printf("%s\n", fixed ? _(", repaired") : "");
 	if (fixed)
 		f->repaired++;
 	else
@@ -106,26 +107,26 @@ flow_mismatch(const struct application *app)
 	switch (app->stage) {
 	case STAGE_DRAFT:
 		if (ev && strcmp(w, "withdrawn") && strcmp(w, "returned"))
-			return "a draft whose last decision is not a return "
-			    "or a withdrawal";
+			return _("a draft whose last decision is not a return "
+			    "or a withdrawal");
 		break;
 	case STAGE_REVIEW:
 		if (!ev || (strcmp(w, "submitted") && strcmp(w, "forwarded")))
-			return "in review without a submission or forwarding "
-			    "as its last event";
+			return _("in review without a submission or forwarding "
+			    "as its last event");
 		if (strcmp(ev->next, app->waiting_at) != 0)
-			return "waiting at a unit its history did not send it "
-			    "to";
+			return _("waiting at a unit its history did not send it "
+			    "to");
 		break;
 	case STAGE_APPROVED:
 		if (!ev || strcmp(w, "approved"))
-			return "approved without an approval as its last "
-			    "decision";
+			return _("approved without an approval as its last "
+			    "decision");
 		break;
 	case STAGE_REJECTED:
 		if (!ev || strcmp(w, "rejected"))
-			return "rejected without a rejection as its last "
-			    "decision";
+			return _("rejected without a rejection as its last "
+			    "decision");
 		break;
 	default:
 		break;
@@ -151,27 +152,27 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	}
 	f->apps++;
 	if ((why = flow_mismatch(&app)) != NULL)
-		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
+		problem(f, 0, _("people/%s/%s/%s/%s.yaml: %s"), shard, p->idnum,
 		    stage_name(folder), uniq, why);
 	/* the user's verification cache (trust.h) spares the signatures of
 	 * a document verified before, byte for byte under the same registry;
 	 * --no-cache verifies them all */
 	if ((f->no_cache ? trust_app_check(s, &app, NULL, NULL, &e) :
 	    trust_app_verified(s, &app, &e)) < 0)
-		problem(f, 0, "people/%s/%s/%s/%s.yaml: %s", shard, p->idnum,
+		problem(f, 0, _("people/%s/%s/%s/%s.yaml: %s"), shard, p->idnum,
 		    stage_name(folder), uniq, e.msg);
 	if (app.stage == STAGE_REVIEW) {
 		if (units_find(&s->units, app.waiting_at) == NULL)
-			problem(f, 0, "people/%s/%s/%s/%s.yaml: waits at %s, "
-			    "which is not a registered unit", shard, p->idnum,
+			problem(f, 0, _("people/%s/%s/%s/%s.yaml: waits at %s, "
+			    "which is not a registered unit"), shard, p->idnum,
 			    stage_name(folder), uniq, app.waiting_at);
 		if (!queue_has(s, app.waiting_at, app.id)) {
 			int fixed = f->repair &&
 			    queue_add(s, app.waiting_at, app.id, 1, &e) == 0;
 
 
-			problem(f, fixed, "queues/%s/%s: missing (the "
-			    "application waits there)", app.waiting_at,
+			problem(f, fixed, _("queues/%s/%s: missing (the "
+			    "application waits there)"), app.waiting_at,
 			    app.id);
 		}
 		/* the listing cache is no problem, but --repair renews it */
@@ -286,7 +287,7 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 			syserr(f, &e);
 			return 0;
 		}
-		why = "no such application";
+		why = _("no such application");
 	} else if (person_lock_mode(s, &p, f->ro ? LOCK_NONE : LOCK_ONLY,
 	    &e) < 0) {
 		if (e.code == CEH_ESTATE) {
@@ -303,17 +304,17 @@ check_entry(struct store *s, const char *unit, const char *appid, void *arg)
 			person_close(&p);
 			return 0;	/* reported with its person */
 		}
-		why = "no such application";
+		why = _("no such application");
 	} else if (app.stage != STAGE_REVIEW) {
-		snprintf(buf, sizeof(buf), "it is %s", app_status(&app));
+		snprintf(buf, sizeof(buf), _("it is %s"), app_status(&app));
 		why = buf;
 	} else if (strcmp(app.waiting_at, unit) != 0) {
-		snprintf(buf, sizeof(buf), "it waits at %s", app.waiting_at);
+		snprintf(buf, sizeof(buf), _("it waits at %s"), app.waiting_at);
 		why = buf;
 	}
 	if (why)
 		problem(f, f->repair && queue_del(s, unit, appid, &e) == 0,
-		    "queues/%s/%s: stale entry (%s)", unit, appid, why);
+		    _("queues/%s/%s: stale entry (%s)"), unit, appid, why);
 	app_release(&app);
 	person_close(&p);
 	return 0;

@@ -130,8 +130,8 @@ CMD_FN(key)
 		return cmd_help(usage);
 	if (argc < 2 || (strcmp(argv[1], "generate") != 0 &&
 	    strcmp(argv[1], "show") != 0))
-		return cmd_usage_error("key", usage, argc < 2 ? "give "
-		    "'generate' or 'show'" : "unknown subcommand '%.40s'",
+		return cmd_usage_error("key", usage, argc < 2 ? _("give "
+		    "'generate' or 'show'") : _("unknown subcommand '%.40s'"),
 		    argv[1]);
 	if (parse(argc - 1, argv + 1, &a, &rc) < 0)
 		return rc;

@@ -56,7 +56,7 @@ agency_key(const char *opt, const char *agency, struct ceh_key *k,
 	*where = NULL;
 	if (key_path(opt, agency, &path, &in_keydir, e) < 0) {
 		if (opt == NULL && getenv("CEH_KEY") == NULL) {
-			*where = xstrdup("the key folder (no HOME)");
+			*where = xstrdup(_("the key folder (no HOME)"));
 			return 0;
 		}
 		return -1;

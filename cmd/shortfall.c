@@ -192,7 +192,8 @@ scope_note(FILE *out, struct store *s, const struct report_scope *sc,
 		sb_addf(&sb, "核查%d—%d年度", sc->from, sc->to);
 	if (o->kind)
 		sb_addf(&sb, "（%s职称申报 %s 年的核认跨度）",
-		    strcmp(o->kind, "senior") == 0 ? "高级" : "中级", o->year);
+		    strcmp(o->kind, "senior") == 0 || strcmp(o->kind, "高级") == 0 ?
+		    "高级" : "中级", o->year);
 	rh_note(out, sb_str(&sb));
 	sb_reset(&sb);
 	sb_adds(&sb, "达标规则（每年度）：");

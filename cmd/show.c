@@ -20,11 +20,11 @@ verdict(struct store *s, const struct application *app, const char **text)
 	static struct ceh_err e;
 
 	if (trust_app_check(s, app, NULL, NULL, &e) < 0) {
-		*text = "NOT VERIFIED: see below and ceh verify";
+		*text = _("NOT VERIFIED: see below and ceh verify");
 		return e.msg;
 	}
-	*text = trust_signed(s) ? "verified: every decision signed "
-	    "(ceh verify)" : "unsigned store: its decisions are unsigned";
+	*text = trust_signed(s) ? _("verified: every decision signed "
+	    "(ceh verify)") : _("unsigned store: its decisions are unsigned");
 	return NULL;
 }
 

@@ -81,7 +81,7 @@ unit_add(int argc, char **argv, struct store *s)
 	if (name == NULL || kind == NULL)
 		return cmd_usage_error("unit", usage, _("unit add needs --name "
 		    "and --kind"));
-	if (credit_check("unit code", argv[optind], code, &e) < 0 ||
+	if (credit_check(_("unit code"), argv[optind], code, &e) < 0 ||
 	    name_check("--name", name, 100, &e) < 0 ||
 	    (parent && credit_check("--parent", parent, pcode, &e) < 0))
 		return cmd_error("unit", &e);
@@ -195,7 +195,7 @@ keyop_args(int argc, char **argv, struct keyop *o)
 	if (as == NULL)
 		return cmd_usage_error("unit", usage, _("unit %s needs --as "
 		    "AGENCY"), argv[0]);
-	if (credit_check("unit code", argv[optind], o->code, &e) < 0 ||
+	if (credit_check(_("unit code"), argv[optind], o->code, &e) < 0 ||
 	    credit_check("--as", as, o->as, &e) < 0 ||
 	    (o->reason && text_check("--reason", o->reason, 500, 1, 1, &e) < 0))
 		return cmd_error("unit", &e);
@@ -433,7 +433,7 @@ unit_show(int argc, char **argv, struct store *s)
 	if (optind + 1 != argc)
 		return cmd_usage_error("unit", usage, _("unit show needs one "
 		    "CODE"));
-	if (credit_check("unit code", argv[optind], code, &e) < 0)
+	if (credit_check(_("unit code"), argv[optind], code, &e) < 0)
 		return cmd_error("unit", &e);
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
@@ -468,8 +468,8 @@ unit_show(int argc, char **argv, struct store *s)
 				printf(" → %s", p->name);
 		}
 		p = units_agency_for(&s->units, &s->codes, u->region);
-		printf(" → %s\n", p ? p->name : "(no agency registered for "
-		    "this region)");
+		printf(" → %s\n", p ? p->name : _("(no agency registered for "
+		    "this region)"));
 	}
 	return 0;
 }

@@ -75,15 +75,15 @@ registry_verdict(struct store *s, const struct slip_claim *c,
 	}
 	if (ke.code == CEH_ESTATE) {
 		*v = SLIP_REVOKED;
-		sb_addf(why, "slip %s is signed by agency %s with a key that "
-		    "was no longer valid on %.10s: %s", c->number, c->signer,
+		sb_addf(why, _("slip %s is signed by agency %s with a key that "
+		    "was no longer valid on %.10s: %s"), c->number, c->signer,
 		    c->issued, ke.msg);
 		return 0;
 	}
 	if (ke.code == CEH_ENOTFOUND) {
 		*v = SLIP_UNKNOWN_KEY;
-		sb_addf(why, "slip %s names agency %s, which has no key in "
-		    "this store's registry", c->number, c->signer);
+		sb_addf(why, _("slip %s names agency %s, which has no key in "
+		    "this store's registry"), c->number, c->signer);
 		return 0;
 	}
 	*e = ke;

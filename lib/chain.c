@@ -6,6 +6,7 @@
 #include "encode.h"
 #include "err.h"
 #include "hash.h"
+#include "i18n.h"
 #include "key.h"
 #include "util.h"
 #include "validate.h"
@@ -182,7 +183,7 @@ chain_sign(struct application *app, const char *unit,
 
 	chain_seal(app);
 	if (app->nhistory == 0)
-		return ceh_fail(e, CEH_ESYS, "no event to sign");
+		return ceh_fail(e, CEH_ESYS, _("no event to sign"));
 	ev = &app->history[app->nhistory - 1];
 	sha256_hex(k->pub, ED25519_PUB_LEN, kh);
 	set(&ev->unit, unit);
@@ -219,12 +220,12 @@ chain_check(const struct application *app, struct ceh_err *e)
 
 		if (ev->content[0] == 0) {
 			if (chained)
-				return ceh_fail(e, CEH_ESYS, "application %s: "
+				return ceh_fail(e, CEH_ESYS, _("application %s: "
 				    "event %zu (%s) is not chained after "
-				    "chained events", app->id, i, ev->what);
+				    "chained events"), app->id, i, ev->what);
 			if (ev->sig[0])
-				return ceh_fail(e, CEH_ESYS, "application %s: "
-				    "event %zu (%s) is signed but not chained",
+				return ceh_fail(e, CEH_ESYS, _("application %s: "
+				    "event %zu (%s) is signed but not chained"),
 				    app->id, i, ev->what);
 			continue;
 		}
@@ -234,22 +235,22 @@ chain_check(const struct application *app, struct ceh_err *e)
 		else
 			chain_event_hash(app, i - 1, h);
 		if (strcmp(h, ev->prev) != 0)
-			return ceh_fail(e, CEH_ESYS, "application %s: event "
+			return ceh_fail(e, CEH_ESYS, _("application %s: event "
 			    "%zu (%s) does not follow the one before it (an "
-			    "event removed, reordered, inserted or altered)",
+			    "event removed, reordered, inserted or altered)"),
 			    app->id, i, ev->what);
 		if (i > 0 && strcmp(app->history[i - 1].at, ev->at) > 0)
-			return ceh_fail(e, CEH_ESYS, "application %s: event "
-			    "%zu (%s) is dated before the one before it",
+			return ceh_fail(e, CEH_ESYS, _("application %s: event "
+			    "%zu (%s) is dated before the one before it"),
 			    app->id, i, ev->what);
 	}
 	if (!chained)
 		return 0;
 	chain_content_hash(app, h);
 	if (strcmp(h, app->history[app->nhistory - 1].content) != 0)
-		return ceh_fail(e, CEH_ESYS, "application %s: the document "
+		return ceh_fail(e, CEH_ESYS, _("application %s: the document "
 		    "does not match its last event (%s): it was changed "
-		    "outside ceh", app->id,
+		    "outside ceh"), app->id,
 		    app->history[app->nhistory - 1].what);
 	return 0;
 }

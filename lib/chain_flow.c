@@ -88,7 +88,7 @@ decision(const struct application *app, size_t i, const struct flow *f,
 		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu "
 		    "(%s) was signed by %s, but the application was waiting "
 		    "at %s: a decision by a unit it was not waiting at"),
-		    app->id, i, ev->what, ev->unit[0] ? ev->unit : "(nobody)",
+		    app->id, i, ev->what, ev->unit[0] ? ev->unit : _("(nobody)"),
 		    f->waiting);
 	return 0;
 }
@@ -131,7 +131,7 @@ step(struct store *s, const struct application *app, size_t i,
 			    "%zu (submitted) was signed by %s but sent it to "
 			    "%s; the employer that receives it signs its "
 			    "submission"), app->id, i, ev->unit[0] ? ev->unit :
-			    "-", ev->next[0] ? ev->next : "(nobody)");
+			    "-", ev->next[0] ? ev->next : _("(nobody)"));
 		f->stage = STAGE_REVIEW;
 		f->waiting = f->first = ev->next;
 		f->decided = 0;
@@ -154,7 +154,7 @@ step(struct store *s, const struct application *app, size_t i,
 			    "%zu (withdrawn) was signed by %s, but the "
 			    "application was waiting at %s, whose withdrawal "
 			    "it is"), app->id, i, ev->unit[0] ? ev->unit :
-			    "(nobody)", f->first);
+			    _("(nobody)"), f->first);
 		f->stage = STAGE_DRAFT;
 		f->waiting = "";
 		return 0;
@@ -173,7 +173,7 @@ step(struct store *s, const struct application *app, size_t i,
 			    "not a next reviewer (itself, nobody, or a unit "
 			    "it has waited at since its submission)"),
 			    app->id, i, ev->unit, ev->next[0] ? ev->next :
-			    "(nobody)");
+			    _("(nobody)"));
 		f->waiting = ev->next;
 		f->decided = 1;
 		see(f, ev->next);
@@ -219,9 +219,9 @@ chain_flow_check(struct store *s, const struct application *app,
 	    strcmp(f.waiting, app->waiting_at) != 0))
 		rc = ceh_fail(e, CEH_ESYS, _("application %s is %s%s%s, but "
 		    "its history leaves it %s%s%s"), app->id,
-		    stage_name(app->stage), app->waiting_at[0] ? " at " : "",
+		    stage_name(app->stage), app->waiting_at[0] ? _(" at ") : "",
 		    app->waiting_at, stage_name(f.stage), f.waiting[0] ?
-		    " at " : "", f.waiting);
+		    _(" at ") : "", f.waiting);
 	free(f.seen);
 	return rc;
 }

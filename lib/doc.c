@@ -436,6 +436,12 @@ app_add_event(struct application *app, const char *what, const char *unit,
 	chain_seal(app);
 }
 
+/*
+ * The guide's status words, the same in every language (not _()): they
+ * are the value of list's status column (TSV, CSV) and of show's JSON
+ * "status", which scripts read (ceh(1) LANGUAGE), and they are compared
+ * by value (show, index, report).
+ */
 const char *
 app_status(const struct application *app)
 {

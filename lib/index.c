@@ -1274,7 +1274,7 @@ feed_doc(struct feeder *f, const char *appid)
 		return 0;
 	if (k < 0) {
 		if (f->lfn)
-			fprintf(stderr, "ceh list: skipped: %s\n", sub.msg);
+			fprintf(stderr, _("ceh list: skipped: %s\n"), sub.msg);
 		f->bad++;
 		return 0;
 	}
@@ -1294,7 +1294,7 @@ walk_visit(struct store *s, struct person *p, enum stage folder,
 	(void)folder;
 	if (app == NULL) {
 		if (f->lfn)
-			fprintf(stderr, "ceh list: skipped: %s\n", err->msg);
+			fprintf(stderr, _("ceh list: skipped: %s\n"), err->msg);
 		f->bad++;
 		return 0;
 	}

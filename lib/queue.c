@@ -12,6 +12,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "i18n.h"
 #include "fault.h"
 #include "hash.h"
 #include "queue.h"
@@ -43,7 +44,7 @@ unit_dir(struct store *s, const char *unit, int create, struct ceh_err *e)
 	int qfd, ufd;
 
 	if (!unit_name_ok(unit))
-		return ceh_fail(e, CEH_EINPUT, "'%.40s' is not a unit code",
+		return ceh_fail(e, CEH_EINPUT, _("'%.40s' is not a unit code"),
 		    unit);
 	qfd = open_dir_at(s->rootfd, "queues", create, e);
 	if (qfd < 0)
@@ -75,13 +76,13 @@ entry_create(int ufd, const char *unit, const char *appid,
 	if (fd < 0 && errno == EEXIST)
 		return sync ? fsync_dir(ufd, unit, e) : 0;
 	if (fd < 0)
-		return ceh_fail_errno(e, "cannot add '%s' to the queue of %s",
+		return ceh_fail_errno(e, _("cannot add '%s' to the queue of %s"),
 		    appid, unit);
 	if (line && line->len && write_all(fd, line->buf, line->len) < 0)
-		rc = ceh_fail_errno(e, "cannot add '%s' to the queue of %s",
+		rc = ceh_fail_errno(e, _("cannot add '%s' to the queue of %s"),
 		    appid, unit);
 	if (rc == 0 && sync && fsync(fd) < 0)
-		rc = ceh_fail_errno(e, "cannot add '%s' to the queue of %s",
+		rc = ceh_fail_errno(e, _("cannot add '%s' to the queue of %s"),
 		    appid, unit);
 	close(fd);
 	if (rc < 0) {
@@ -98,8 +99,8 @@ add_entry(struct store *s, const char *unit, const char *appid,
 	int ufd, rc;
 
 	if (!appid_name_ok(appid))
-		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
-		    "id", appid);
+		return ceh_fail(e, CEH_EINPUT, _("'%.60s' is not an application "
+		    "id"), appid);
 	if ((ufd = unit_dir(s, unit, 1, e)) < 0)
 		return -1;
 	rc = entry_create(ufd, unit, appid, line, sync, e);
@@ -139,14 +140,14 @@ queue_del_sync(struct store *s, const char *unit, const char *appid,
 	int ufd, rc = 0;
 
 	if (!appid_name_ok(appid))
-		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
-		    "id", appid);
+		return ceh_fail(e, CEH_EINPUT, _("'%.60s' is not an application "
+		    "id"), appid);
 	if ((ufd = unit_dir(s, unit, 0, e)) < 0)
 		return e->code == CEH_ENOTFOUND ? 0 : -1;
 	if (unlinkat(ufd, appid, 0) < 0) {
 		if (errno != ENOENT)
-			rc = ceh_fail_errno(e, "cannot remove '%s' from the "
-			    "queue of %s", appid, unit);
+			rc = ceh_fail_errno(e, _("cannot remove '%s' from the "
+			    "queue of %s"), appid, unit);
 	} else if (sync)
 		/* the freed inode must not be reused while the name is
 		 * still on disk (ext2): the folder is synced at once */
@@ -212,7 +213,7 @@ queue_sweep(struct store *s, struct sweep *sw, struct ceh_err *e)
 		return e->code == CEH_ENOTFOUND ? 0 : -1;
 	rc = temp_sweep(qfd, "queues", queue_leftover, sw, e);
 	if (rc == 0 && dir_each(qfd, sweep_unit, sw) < 0)
-		rc = ceh_fail_errno(e, "cannot read 'queues'");
+		rc = ceh_fail_errno(e, _("cannot read 'queues'"));
 	close(qfd);
 	return rc;
 }
@@ -245,7 +246,7 @@ walk_unit(struct store *s, int ufd, const char *unit, queue_visit_fn fn,
 	struct unit_walk w = { s, unit, fn, arg, 0 };
 
 	if (dir_each(ufd, walk_entry, &w) < 0)
-		return ceh_fail_errno(e, "cannot read the queue of %s", unit);
+		return ceh_fail_errno(e, _("cannot read the queue of %s"), unit);
 	return w.rc;
 }
 
@@ -297,7 +298,7 @@ queue_walk_all(struct store *s, queue_visit_fn fn, void *arg,
 	if ((qfd = open_dir_at(s->rootfd, "queues", 0, e)) < 0)
 		return e->code == CEH_ENOTFOUND ? 0 : -1;
 	if (dir_each(qfd, walk_one_unit, &w) < 0)
-		w.rc = ceh_fail_errno(e, "cannot read 'queues'");
+		w.rc = ceh_fail_errno(e, _("cannot read 'queues'"));
 	close(qfd);
 	return w.rc;
 }
@@ -329,12 +330,12 @@ read_review_doc(struct store *s, const struct app_ref *r, char **buf,
 	if (fd < 0 && errno == ENOSYS)
 		no_openat2 = 1;
 	if (fd < 0)
-		return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found", fname);
+		return ceh_fail(e, CEH_ENOTFOUND, _("'%s' not found"), fname);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > DOC_MAX_BYTES) {
 		close(fd);
-		return ceh_fail(e, CEH_EINPUT, "%s: not a regular file of at "
-		    "most %d bytes", fname, DOC_MAX_BYTES);
+		return ceh_fail(e, CEH_EINPUT, _("%s: not a regular file of at "
+		    "most %d bytes"), fname, DOC_MAX_BYTES);
 	}
 	*buf = xmalloc((size_t)st.st_size + 1);
 	while (n < (size_t)st.st_size &&
@@ -343,7 +344,7 @@ read_review_doc(struct store *s, const struct app_ref *r, char **buf,
 		if (got > 0)
 			n += (size_t)got;
 	if (got < 0) {
-		ceh_fail_errno(e, "cannot read '%s'", fname);
+		ceh_fail_errno(e, _("cannot read '%s'"), fname);
 		close(fd);
 		free(*buf);
 		*buf = NULL;
@@ -373,8 +374,8 @@ queue_read_app(struct store *s, const char *appid, struct application *app,
 		rc = doc_parse(app, buf, len, fname, &s->rules, e);
 		free(buf);
 		if (rc == 0 && strcmp(app->id, appid) != 0) {
-			ceh_fail(e, CEH_EINPUT, "%s: its id '%.60s' does not "
-			    "match the file name", fname, app->id);
+			ceh_fail(e, CEH_EINPUT, _("%s: its id '%.60s' does not "
+			    "match the file name"), fname, app->id);
 			app_release(app);
 			rc = -1;
 		}
@@ -583,8 +584,8 @@ queue_read_listing(struct store *s, const char *unit, const char *appid,
 	rc = doc_parse(app, buf, len, fname, &s->rules, e);
 	free(buf);
 	if (rc == 0 && strcmp(app->id, appid) != 0) {
-		ceh_fail(e, CEH_EINPUT, "%s: its id '%.60s' does not match "
-		    "the file name", fname, app->id);
+		ceh_fail(e, CEH_EINPUT, _("%s: its id '%.60s' does not match "
+		    "the file name"), fname, app->id);
 		app_release(app);
 		rc = -1;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "report.h"
 #include "util.h"
 
@@ -78,8 +79,8 @@ copy_field(char *dst, size_t size, const char *src, const char *what,
 	size_t n = src ? strlen(src) : 0;
 
 	if (n >= size)
-		return ceh_fail(e, CEH_ESYS, "application %s: %s is too long "
-		    "for a report record", id, what);
+		return ceh_fail(e, CEH_ESYS, _("application %s: %s is too long "
+		    "for a report record"), id, what);
 	memcpy(dst, src ? src : "", n + 1);
 	return 0;
 }
@@ -167,33 +168,33 @@ report_app_fill(struct report_app *ra, const struct application *app,
 	size_t i;
 
 	memset(ra, 0, sizeof(*ra));
-	if (copy_field(ra->id, sizeof(ra->id), app->id, "the id", app->id,
+	if (copy_field(ra->id, sizeof(ra->id), app->id, _("the id"), app->id,
 	    e) < 0 ||
 	    copy_field(ra->idnum, sizeof(ra->idnum), app->a.id_number,
-	    "the ID number", app->id, e) < 0 ||
-	    copy_field(ra->name, sizeof(ra->name), app->a.name, "the name",
+	    _("the ID number"), app->id, e) < 0 ||
+	    copy_field(ra->name, sizeof(ra->name), app->a.name, _("the name"),
 	    app->id, e) < 0 ||
-	    copy_field(ra->unit, sizeof(ra->unit), app->a.unit, "the unit",
+	    copy_field(ra->unit, sizeof(ra->unit), app->a.unit, _("the unit"),
 	    app->id, e) < 0 ||
 	    copy_field(ra->series, sizeof(ra->series), app->a.series,
-	    "the series", app->id, e) < 0 ||
+	    _("the series"), app->id, e) < 0 ||
 	    copy_field(ra->level, sizeof(ra->level), app->a.title_level,
-	    "the title level", app->id, e) < 0 ||
+	    _("the title level"), app->id, e) < 0 ||
 	    copy_field(ra->region, sizeof(ra->region), app->a.region,
-	    "the region", app->id, e) < 0 ||
+	    _("the region"), app->id, e) < 0 ||
 	    copy_field(ra->waiting_at, sizeof(ra->waiting_at),
 	    app->stage == STAGE_REVIEW ? app->waiting_at : "",
 	    "waiting_at", app->id, e) < 0)
 		return -1;
 	if (app->nyears > REPORT_MAX_YEARS)
-		return ceh_fail(e, CEH_ESYS, "application %s: more than %d "
-		    "years for a report record", app->id, REPORT_MAX_YEARS);
+		return ceh_fail(e, CEH_ESYS, _("application %s: more than %d "
+		    "years for a report record"), app->id, REPORT_MAX_YEARS);
 	for (i = 0; i < app->nyears; i++) {
 		const struct year_row *y = &app->years[i];
 
 		if (y->year < REPORT_YEAR_MIN || y->year > REPORT_YEAR_MAX)
-			return ceh_fail(e, CEH_ESYS, "application %s: year %d "
-			    "is out of range", app->id, y->year);
+			return ceh_fail(e, CEH_ESYS, _("application %s: year %d "
+			    "is out of range"), app->id, y->year);
 		ra->years[i].year = y->year;
 		ra->years[i].pub_half = y->pub.hours;
 		ra->years[i].pro_half = y->pro.hours;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "index.h"
 #include "records.h"
 #include "report_src.h"
@@ -166,8 +167,8 @@ report_scope_option(struct store *s, struct report_scope *sc,
 		if (credit_check("--unit", val, code, e) < 0)
 			return -1;
 		if ((un = units_find(&s->units, code)) == NULL)
-			return ceh_fail(e, CEH_ENOTFOUND, "no unit '%s' is "
-			    "registered", code);
+			return ceh_fail(e, CEH_ENOTFOUND, _("no unit '%s' is "
+			    "registered"), code);
 		sc->unit = un->code;
 		return 0;
 	}
@@ -189,8 +190,8 @@ report_scope_option(struct store *s, struct report_scope *sc,
 		return 0;
 	}
 	if ((strcmp(opt, "year") == 0 && (sc->from || sc->to)) || sc->to < 0)
-		return ceh_fail(e, CEH_EUSAGE, "give --year or --from and "
-		    "--to, not both");
+		return ceh_fail(e, CEH_EUSAGE, _("give --year or --from and "
+		    "--to, not both"));
 	if (strcmp(opt, "year") == 0) {
 		if (scope_year(opt, val, &sc->from, e) < 0)
 			return -1;
@@ -208,15 +209,15 @@ report_scope_done(struct report_scope *sc, int need_years,
 	if (sc->to < 0)
 		sc->to = sc->from;
 	else if ((sc->from == 0) != (sc->to == 0))
-		return ceh_fail(e, CEH_EUSAGE, "--from and --to go together");
+		return ceh_fail(e, CEH_EUSAGE, _("--from and --to go together"));
 	if (sc->from > sc->to)
-		return ceh_fail(e, CEH_EUSAGE, "--from %d is after --to %d",
+		return ceh_fail(e, CEH_EUSAGE, _("--from %d is after --to %d"),
 		    sc->from, sc->to);
 	if (need_years && sc->from == 0)
-		return ceh_fail(e, CEH_EUSAGE, "say which years: --year, "
-		    "--from and --to, or --for with --year");
+		return ceh_fail(e, CEH_EUSAGE, _("say which years: --year, "
+		    "--from and --to, or --for with --year"));
 	if (sc->subtree && sc->unit == NULL)
-		return ceh_fail(e, CEH_EUSAGE, "--subtree needs --unit");
+		return ceh_fail(e, CEH_EUSAGE, _("--subtree needs --unit"));
 	return 0;
 }
 

@@ -264,11 +264,11 @@ slip_range_check(long from, long to, struct ceh_err *e)
 	if (year_check("--from", from, e) < 0 || year_check("--to", to, e) < 0)
 		return -1;
 	if (from > to)
-		return ceh_fail(e, CEH_EINPUT, "the range %ld-%ld is inverted: "
-		    "--from must not be after --to", from, to);
+		return ceh_fail(e, CEH_EINPUT, _("the range %ld-%ld is inverted: "
+		    "--from must not be after --to"), from, to);
 	if (to - from + 1 > SLIP_MAX_YEARS)
-		return ceh_fail(e, CEH_EINPUT, "the range %ld-%ld spans %ld "
-		    "years; a slip covers at most %d", from, to,
+		return ceh_fail(e, CEH_EINPUT, _("the range %ld-%ld spans %ld "
+		    "years; a slip covers at most %d"), from, to,
 		    to - from + 1, SLIP_MAX_YEARS);
 	return 0;
 }
@@ -279,16 +279,17 @@ slip_range_for(const char *kind, long y, int *from, int *to,
 {
 	int span;
 
-	if (strcmp(kind, "senior") == 0)
+	if (strcmp(kind, "senior") == 0 || strcmp(kind, "高级") == 0)
 		span = 5;
-	else if (strcmp(kind, "intermediate") == 0)
+	else if (strcmp(kind, "intermediate") == 0 ||
+	    strcmp(kind, "中级") == 0)
 		span = 4;
 	else
-		return ceh_fail(e, CEH_EINPUT, "--for must be senior or "
-		    "intermediate, not '%.40s'", kind);
+		return ceh_fail(e, CEH_EINPUT, _("--for must be senior or "
+		    "intermediate, not '%.40s'"), kind);
 	if (y < 1990 + span || y > current_year() + 1)
-		return ceh_fail(e, CEH_EINPUT, "--year %ld is out of range "
-		    "(%d to %d)", y, 1990 + span, current_year() + 1);
+		return ceh_fail(e, CEH_EINPUT, _("--year %ld is out of range "
+		    "(%d to %d)"), y, 1990 + span, current_year() + 1);
 	*from = (int)y - span;
 	*to = (int)y - 1;
 	return slip_range_check(*from, *to, e);
@@ -457,9 +458,9 @@ years_fill(struct store *s, const struct collect *c, struct slip *sl,
 				continue;
 			sy = &sl->years[r->year - sl->from];
 			if (sy->approved)
-				return ceh_fail(e, CEH_ESTATE, "year %d of %s "
+				return ceh_fail(e, CEH_ESTATE, _("year %d of %s "
 				    "is approved in two applications, %s and "
-				    "%s; run 'ceh fsck'", r->year,
+				    "%s; run 'ceh fsck'"), r->year,
 				    sl->id_number, sy->application,
 				    c->v[i].app.id);
 			year_fill(s, sy, r, &c->v[i]);
@@ -572,8 +573,8 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 		return -1;
 	if (person_open(s, idnum, 0, &c.p, e) < 0) {
 		if (e->code == CEH_ENOTFOUND)
-			ceh_fail(e, CEH_ENOTFOUND, "unknown person: no "
-			    "applications for ID number %s", idnum);
+			ceh_fail(e, CEH_ENOTFOUND, _("unknown person: no "
+			    "applications for ID number %s"), idnum);
 		return -1;
 	}
 	if (store_walk(s, idnum, visit, &c, e) != 0) {
@@ -592,11 +593,11 @@ collect(struct store *s, const char *idnum_in, int from, int to,
 	totals_fill(sl);
 	if (sl->years_approved == 0) {
 		if (c.n == 0)
-			ceh_fail(e, CEH_ENOTFOUND, "%s has no approved "
-			    "application", idnum);
+			ceh_fail(e, CEH_ENOTFOUND, _("%s has no approved "
+			    "application"), idnum);
 		else
-			ceh_fail(e, CEH_ENOTFOUND, "%s has no approved hours "
-			    "in %d-%d", idnum, from, to);
+			ceh_fail(e, CEH_ENOTFOUND, _("%s has no approved hours "
+			    "in %d-%d"), idnum, from, to);
 		goto out;
 	}
 	person_fill(s, sl, latest_found(&c));
@@ -686,14 +687,14 @@ read_secret(struct store *s, unsigned char key[32], struct ceh_err *e)
 		return -1;
 	if (read_file_at(s->rootfd, "secret", 256, &buf, &len, e) < 0) {
 		if (e->code == CEH_ENOTFOUND)
-			ceh_fail(e, CEH_ESYS, "the store has no secret file "
-			    "'%s/secret'; slips cannot be sealed", s->root);
+			ceh_fail(e, CEH_ESYS, _("the store has no secret file "
+			    "'%s/secret'; slips cannot be sealed"), s->root);
 		return -1;
 	}
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	if (len != 64 || strspn(buf, "0123456789abcdef") < 64) {
-		ceh_fail(e, CEH_ESYS, "'%s/secret' is not 64 hex digits",
+		ceh_fail(e, CEH_ESYS, _("'%s/secret' is not 64 hex digits"),
 		    s->root);
 		goto out;
 	}
@@ -792,7 +793,7 @@ slip_issue(struct store *s, struct slip *sl, struct ceh_err *e)
 	int i;
 
 	if (random_bytes(rnd, sizeof(rnd)) < 0)
-		return ceh_fail_errno(e, "cannot get random bytes");
+		return ceh_fail_errno(e, _("cannot get random bytes"));
 	for (i = 0; i < 8; i++)
 		v = (v << 8) | rnd[i];
 	snprintf(num, sizeof(num), "%08ld-", ymd);
@@ -1033,7 +1034,7 @@ slip_record_save(struct store *s, const struct slip *sl, struct ceh_err *e)
 	snprintf(name, sizeof(name), "%s.%s.yaml", sl->number, cc);
 	rc = atomic_create(dfd, name, sb.buf, sb.len, e);
 	if (rc < 0)
-		ceh_err_prefix(e, "cannot record slip %s", sl->number);
+		ceh_err_prefix(e, _("cannot record slip %s"), sl->number);
 	close(dfd);
 	sb_release(&sb);
 	return rc;
@@ -1084,7 +1085,7 @@ slip_record_find(struct store *s, const char *code, const char *number,
 	    O_CLOEXEC);
 	if (dfd < 0) {
 		if (errno != ENOENT)
-			return ceh_fail_errno(e, "cannot open '%s/slips'",
+			return ceh_fail_errno(e, _("cannot open '%s/slips'"),
 			    s->root);
 		goto none;
 	}
@@ -1093,7 +1094,7 @@ slip_record_find(struct store *s, const char *code, const char *number,
 		if (fd >= 0)
 			close(fd);
 		close(dfd);
-		return ceh_fail_errno(e, "cannot read '%s/slips'", s->root);
+		return ceh_fail_errno(e, _("cannot read '%s/slips'"), s->root);
 	}
 	while ((d = readdir(dir)) != NULL) {
 		if (!record_name(d->d_name, num, cc))
@@ -1119,16 +1120,16 @@ slip_record_find(struct store *s, const char *code, const char *number,
 	if (rc == 0 && (strcmp(sl->number, num) != 0 ||
 	    (compact_code(sl->code, want), strcmp(want, cc) != 0))) {
 		slip_release(sl);
-		return ceh_fail(e, CEH_EINPUT, "%s: the number or code inside "
-		    "does not match the file name", fname);
+		return ceh_fail(e, CEH_EINPUT, _("%s: the number or code inside "
+		    "does not match the file name"), fname);
 	}
 	return rc;
 none:
 	if (code)
-		return ceh_fail(e, CEH_ENOTFOUND, "no slip with code %s was "
-		    "issued by this store", code);
-	return ceh_fail(e, CEH_ENOTFOUND, "no slip numbered %s was issued "
-	    "by this store", number ? number : "");
+		return ceh_fail(e, CEH_ENOTFOUND, _("no slip with code %s was "
+		    "issued by this store"), code);
+	return ceh_fail(e, CEH_ENOTFOUND, _("no slip numbered %s was issued "
+	    "by this store"), number ? number : "");
 }
 
 /* ---- reading a slip back (JSON file or record) ---- */
@@ -1203,8 +1204,8 @@ get_str(const struct ynode *m, const char *key, int required, char **out,
 	 * fields are printed back (a forged number must not be able to
 	 * rewrite the verdict line on a terminal) */
 	if (!utf8_valid(v, strlen(v)) || strlen(v) > 4000 || has_control(v))
-		return ceh_fail(e, CEH_EINPUT, "%s: field '%s' is not valid "
-		    "text", fname, key);
+		return ceh_fail(e, CEH_EINPUT, _("%s: field '%s' is not valid "
+		    "text"), fname, key);
 	free(*out);
 	*out = xstrdup(v);
 	return 0;
@@ -1222,21 +1223,21 @@ parse_special(const struct field *f, void *base, const char *v,
 	switch (f->t) {
 	case T_IDNUM:
 		if (strlen(v) != IDNUM_LEN)
-			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s is not an ID "
-			    "number", fname, group_key[f->g], f->key);
+			return ceh_fail(e, CEH_EINPUT, _("%s: %s.%s is not an ID "
+			    "number"), fname, group_key[f->g], f->key);
 		memcpy(member(base, f), v, IDNUM_LEN + 1);
 		return 0;
 	case T_SCHEME:
 		if (strcmp(v, "hunan") != 0 && strcmp(v, "national") != 0)
-			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s must be hunan "
-			    "or national", fname, group_key[f->g], f->key);
+			return ceh_fail(e, CEH_EINPUT, _("%s: %s.%s must be hunan "
+			    "or national"), fname, group_key[f->g], f->key);
 		INTV(base, f) = strcmp(v, "national") == 0;
 		return 0;
 	default:	/* T_SHARE */
 		if (sscanf(v, "%ld/%ld%c", &sn, &sd, &extra) != 2 || sn < 0 ||
 		    sd <= 0 || sn > sd)
-			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s must be a "
-			    "fraction like 2/3", fname, group_key[f->g],
+			return ceh_fail(e, CEH_EINPUT, _("%s: %s.%s must be a "
+			    "fraction like 2/3"), fname, group_key[f->g],
 			    f->key);
 		r = member(base, f);
 		r->share_num = sn;
@@ -1273,8 +1274,8 @@ parse_field(const struct ynode *m, const struct field *f, void *base,
 		if (ymap_long(m, f->key, 1, f->min, f->max, &n, fname, e) < 0)
 			return -1;
 		if (n != (long)*(size_t *)member(base, f))
-			return ceh_fail(e, CEH_EINPUT, "%s: %s.%s says %ld but "
-			    "the slip lists %zu", fname, group_key[f->g],
+			return ceh_fail(e, CEH_EINPUT, _("%s: %s.%s says %ld but "
+			    "the slip lists %zu"), fname, group_key[f->g],
 			    f->key, n, *(size_t *)member(base, f));
 		return 0;
 	default:
@@ -1284,7 +1285,7 @@ parse_field(const struct ynode *m, const struct field *f, void *base,
 		return -1;
 	if (f->t != T_HALF)
 		return parse_special(f, base, v, fname, e);
-	snprintf(what, sizeof(what), "%s: field '%s'", fname, f->key);
+	snprintf(what, sizeof(what), _("%s: field '%s'"), fname, f->key);
 	return hours_parse(what, v, f->max, (long *)member(base, f), e);
 }
 
@@ -1334,8 +1335,8 @@ parse_groups(const struct ynode *root, const struct ynode **node,
 	node[G_TOP] = root;
 	for (g = 1; g < G__COUNT; g++)
 		if ((node[g] = ymap_get(root, group_key[g])) == NULL)
-			return ceh_fail(e, CEH_EINPUT, "%s: a slip needs rule, "
-			    "person, years and totals", fname);
+			return ceh_fail(e, CEH_EINPUT, _("%s: a slip needs rule, "
+			    "person, years and totals"), fname);
 	for (g = 1; g < G__COUNT; g++) {
 		group_keys((enum group)g, keys);
 		if (ynode_expect(node[g], g == G_YEARS ? Y_SEQ : Y_MAP,
@@ -1355,7 +1356,7 @@ parse_years(const struct ynode *ys, struct slip *sl, size_t i, size_t j,
 	size_t k;
 
 	if (ys->n == 0 || ys->n > SLIP_MAX_YEARS)
-		return ceh_fail(e, CEH_EINPUT, "%s: a slip has 1 to %d years",
+		return ceh_fail(e, CEH_EINPUT, _("%s: a slip has 1 to %d years"),
 		    fname, SLIP_MAX_YEARS);
 	group_keys(G_YEARS, keys);
 	sl->years = xcalloc(ys->n, sizeof(*sl->years));
@@ -1488,7 +1489,7 @@ check_record(struct store *s, const struct slip *sl, enum slip_verdict *v,
 		if (e->code != CEH_ENOTFOUND)
 			return -1;
 		*v = SLIP_UNKNOWN;
-		sb_addf(why, "no slip numbered %s was issued by this store",
+		sb_addf(why, _("no slip numbered %s was issued by this store"),
 		    sl->number);
 		return 1;
 	}
@@ -1496,7 +1497,7 @@ check_record(struct store *s, const struct slip *sl, enum slip_verdict *v,
 	slip_canonical(&rec, 1, &b);
 	if (!sb_same(&a, &b)) {
 		*v = SLIP_ALTERED;
-		sb_addf(why, "slip %s differs from the store's record of it",
+		sb_addf(why, _("slip %s differs from the store's record of it"),
 		    sl->number);
 		rc = 1;
 	}
@@ -1520,19 +1521,20 @@ compare_now(const struct slip *sl, const struct slip *cur,
 	sb_release(&a);
 	sb_release(&b);
 	if (*v == SLIP_VALID) {
-		sb_addf(why, "slip %s was issued by this store on %s and its "
-		    "figures match the approved data", sl->number,
+		sb_addf(why, _("slip %s was issued by this store on %s and its "
+		    "figures match the approved data"), sl->number,
 		    sl->printed_on);
 		return;
 	}
-	sb_addf(why, "slip %s was issued by this store but the approved data "
-	    "have changed since:", sl->number);
+	sb_addf(why, _("slip %s was issued by this store but the approved data "
+	    "have changed since:"), sl->number);
 	for (i = 0; i < sl->nyears && i < cur->nyears; i++) {
 		if (year_same(&sl->years[i], &cur->years[i]))
 			continue;
-		sb_addf(why, " %d: slip ", sl->years[i].year);
+		/* TRANSLATORS: " 2023: slip 未核认, now 公需 30 + ..." */
+		sb_addf(why, _(" %d: slip "), sl->years[i].year);
 		describe_year(&sl->years[i], why);
-		sb_adds(why, ", now ");
+		sb_adds(why, _(", now "));
 		describe_year(&cur->years[i], why);
 		sb_addc(why, ';');
 	}
@@ -1554,10 +1556,10 @@ slip_verify(struct store *s, const struct slip *sl, int from_file,
 	if (slip_code_normalise(sl->code, given) < 0 ||
 	    !hash_equal(code, given)) {
 		*v = SLIP_ALTERED;
-		sb_addf(why, from_file ? "the figures of slip %s do not match "
+		sb_addf(why, from_file ? _("the figures of slip %s do not match "
 		    "its verification code: the slip was altered or the code "
-		    "is forged" : "the store's record of slip %s does not "
-		    "match its verification code: the record was altered",
+		    "is forged") : _("the store's record of slip %s does not "
+		    "match its verification code: the record was altered"),
 		    sl->number);
 		return 0;
 	}
@@ -1570,7 +1572,7 @@ slip_verify(struct store *s, const struct slip *sl, int from_file,
 	else if (ce.code == CEH_ENOTFOUND || ce.code == CEH_EINPUT ||
 	    ce.code == CEH_ESTATE) {
 		*v = SLIP_CHANGED;
-		sb_addf(why, "the approved data no longer give this slip: %s",
+		sb_addf(why, _("the approved data no longer give this slip: %s"),
 		    ce.msg);
 	} else {
 		*e = ce;

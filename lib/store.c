@@ -18,6 +18,7 @@
 #include "err.h"
 #include "fault.h"
 #include "hash.h"
+#include "i18n.h"
 #include "store.h"
 #include "trust.h"
 #include "util.h"
@@ -83,8 +84,8 @@ copy_codes(int codesfd, const char *datadir, struct ceh_err *e)
 
 	srcfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (srcfd < 0) {
-		rc = ceh_fail(e, CEH_ESYS, "cannot open the code lists in "
-		    "'%s' (set CEH_DATADIR?): %s", dir, strerror(errno));
+		rc = ceh_fail(e, CEH_ESYS, _("cannot open the code lists in "
+		    "'%s' (set CEH_DATADIR?): %s"), dir, strerror(errno));
 		free(dir);
 		return rc;
 	}
@@ -158,16 +159,16 @@ store_init(const char *path, const char *datadir, int unsigned_store,
 	mkdir_parents(path);
 	if (mkdir(path, 0700) < 0) {
 		if (errno != EEXIST)
-			return ceh_fail_errno(e, "cannot create store '%s'",
+			return ceh_fail_errno(e, _("cannot create store '%s'"),
 			    path);
 	} else
 		sync_parent(path);
 	rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return ceh_fail_errno(e, "cannot open store '%s'", path);
+		return ceh_fail_errno(e, _("cannot open store '%s'"), path);
 	if (fstatat(rootfd, "store.yaml", &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		close(rootfd);
-		return ceh_fail(e, CEH_ESTATE, "a store already exists at '%s'",
+		return ceh_fail(e, CEH_ESTATE, _("a store already exists at '%s'"),
 		    path);
 	}
 	if ((fd = open_dir_at(rootfd, "people", 1, e)) < 0)
@@ -180,7 +181,7 @@ store_init(const char *path, const char *datadir, int unsigned_store,
 	    0600);
 	close(fd);
 	if (i < 0) {
-		ceh_fail_errno(e, "cannot create '%s'", "index/.lock");
+		ceh_fail_errno(e, _("cannot create '%s'"), "index/.lock");
 		goto out;
 	}
 	close(i);
@@ -205,7 +206,7 @@ store_init(const char *path, const char *datadir, int unsigned_store,
 	}
 	if (fstatat(rootfd, "secret", &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (random_bytes(key, sizeof(key)) < 0) {
-			ceh_fail_errno(e, "cannot get random bytes");
+			ceh_fail_errno(e, _("cannot get random bytes"));
 			goto out;
 		}
 		for (i = 0; i < 32; i++)
@@ -246,18 +247,18 @@ store_open(struct store *s, const char *path, struct ceh_err *e)
 	}
 	if (s->rootfd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			ceh_fail(e, CEH_ENOTFOUND, "no store at '%s'; run 'ceh "
+			ceh_fail(e, CEH_ENOTFOUND, _("no store at '%s'; run 'ceh "
 			    "init' to create one (or set --store or "
-			    "CEH_STORE)", path);
+			    "CEH_STORE)"), path);
 		else
-			ceh_fail_errno(e, "cannot open store '%s'", path);
+			ceh_fail_errno(e, _("cannot open store '%s'"), path);
 		goto fail;
 	}
 	if (read_file_at(s->rootfd, "store.yaml", 1 << 20, &buf, &len,
 	    e) < 0) {
 		if (e->code == CEH_ENOTFOUND)
-			ceh_fail(e, CEH_ENOTFOUND, "'%s' is not a ceh store "
-			    "(no store.yaml); run 'ceh init' to create one",
+			ceh_fail(e, CEH_ENOTFOUND, _("'%s' is not a ceh store "
+			    "(no store.yaml); run 'ceh init' to create one"),
 			    path);
 		goto fail;
 	}
@@ -330,9 +331,9 @@ store_may_write(const struct store *s, struct ceh_err *e)
 
 	if (!s->has_modes || s->allow_owner || s->owner == geteuid())
 		return 0;
-	return ceh_fail(e, CEH_ESYS, "store '%s' belongs to user %s, not to "
+	return ceh_fail(e, CEH_ESYS, _("store '%s' belongs to user %s, not to "
 	    "you (%s): refusing to write it; run ceh as its owner, or give "
-	    "--allow-owner", s->root, user_label(s->owner, owner,
+	    "--allow-owner"), s->root, user_label(s->owner, owner,
 	    sizeof(owner)), user_label(geteuid(), me, sizeof(me)));
 }
 
@@ -347,8 +348,8 @@ store_adopt_owner(struct store *s, struct ceh_err *e)
 	if (setgroups(1, &s->group) < 0 ||
 	    setresgid(s->group, s->group, s->group) < 0 ||
 	    setresuid(s->owner, s->owner, s->owner) < 0)
-		return ceh_fail_errno(e, "cannot act as the owner %s of store "
-		    "'%s'", user_label(s->owner, owner, sizeof(owner)),
+		return ceh_fail_errno(e, _("cannot act as the owner %s of store "
+		    "'%s'"), user_label(s->owner, owner, sizeof(owner)),
 		    s->root);
 	return 0;
 }
@@ -360,12 +361,12 @@ store_read_only(const struct store *s, char *buf, size_t size)
 	char owner[96];
 
 	if (fstatvfs(s->rootfd, &sv) == 0 && (sv.f_flag & ST_RDONLY))
-		snprintf(buf, size, "its filesystem is mounted read-only");
+		snprintf(buf, size, _("its filesystem is mounted read-only"));
 	else if (s->has_modes && !s->allow_owner && s->owner != geteuid())
-		snprintf(buf, size, "it belongs to user %s", user_label(
+		snprintf(buf, size, _("it belongs to user %s"), user_label(
 		    s->owner, owner, sizeof(owner)));
 	else if (faccessat(s->rootfd, ".", W_OK, AT_EACCESS) < 0)
-		snprintf(buf, size, "its folder is not writable (%s)",
+		snprintf(buf, size, _("its folder is not writable (%s)"),
 		    strerror(errno));
 	else
 		return NULL;
@@ -411,9 +412,9 @@ private_file_check(int dirfd, const char *name, const char *shown,
 	    !S_ISREG(st.st_mode) || !(st.st_mode & 077) ||
 	    !fs_has_modes(dirfd))
 		return 0;	/* missing, a link: its reader's to report */
-	return ceh_fail(e, CEH_ESYS, "'%s' may be read by others (mode "
+	return ceh_fail(e, CEH_ESYS, _("'%s' may be read by others (mode "
 	    "%04o): refusing to use it; it must be its owner's only "
-	    "(run 'ceh fsck --repair', or chmod 600 it)", shown,
+	    "(run 'ceh fsck --repair', or chmod 600 it)"), shown,
 	    (unsigned)(st.st_mode & 07777));
 }
 
@@ -475,15 +476,16 @@ check_one_mode(struct mode_walk *w, int dirfd, const char *name,
 
 	if (st->st_mode & 077) {
 		fixed = w->repair && tighten(dirfd, name, st) == 0;
-		mode_say(w->r, "%s: mode %04o is looser than the store's %04o%s",
-		    path, (unsigned)(st->st_mode & 07777), (unsigned)want,
-		    fixed ? ", repaired" : "");
+		mode_say(w->r, fixed ? _("%s: mode %04o is looser than the "
+		    "store's %04o, repaired") : _("%s: mode %04o is looser "
+		    "than the store's %04o"), path,
+		    (unsigned)(st->st_mode & 07777), (unsigned)want);
 		w->r->loose++;
 		w->r->fixed += fixed;
 	}
 	if (st->st_uid != w->s->owner) {
-		mode_say(w->r, "%s: owned by user %s, not by the store's owner "
-		    "%s (as root: chown -R it back)", path, user_label(
+		mode_say(w->r, _("%s: owned by user %s, not by the store's owner "
+		    "%s (as root: chown -R it back)"), path, user_label(
 		    st->st_uid, owner, sizeof(owner)), user_label(w->s->owner,
 		    store_owner, sizeof(store_owner)));
 		w->r->foreign++;
@@ -515,8 +517,8 @@ mode_entry(int dirfd, const char *name, void *arg)
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (fd < 0) {
-		mode_say(me->w->r, "%s: cannot be opened to check what is in "
-		    "it: %s", path, strerror(errno));
+		mode_say(me->w->r, _("%s: cannot be opened to check what is in "
+		    "it: %s"), path, strerror(errno));
 		me->w->r->foreign++;
 		return 0;
 	}
@@ -544,8 +546,8 @@ store_check_modes(struct store *s, int repair, struct mode_report *r,
 	if (!s->has_modes)
 		return 0;
 	if (fstat(s->rootfd, &st) < 0)
-		return ceh_fail_errno(e, "cannot check store '%s'", s->root);
-	check_one_mode(&w, s->rootfd, ".", &st, "the store's folder");
+		return ceh_fail_errno(e, _("cannot check store '%s'"), s->root);
+	check_one_mode(&w, s->rootfd, ".", &st, _("the store's folder"));
 	walk_modes(&w, s->rootfd, "", 0);
 	return 0;
 }
@@ -625,15 +627,15 @@ app_ref_parse(const char *s, struct app_ref *r, struct ceh_err *e)
 
 	if (len != APP_ID_LEN || s[IDNUM_LEN] != '-' ||
 	    !uniq_valid(s + IDNUM_LEN + 1, APP_UNIQ_LEN))
-		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
+		return ceh_fail(e, CEH_EINPUT, _("'%.60s' is not an application "
 		    "id (expected ID-NUMBER-XXXXXXXXXXXXXXXXXXXX as printed by "
-		    "'ceh apply')", has_control(s) ? "?" : s);
+		    "'ceh apply')"), has_control(s) ? "?" : s);
 	memcpy(r->idnum, s, IDNUM_LEN);
 	r->idnum[IDNUM_LEN] = '\0';
 	memcpy(r->uniq, s + IDNUM_LEN + 1, APP_UNIQ_LEN + 1);
-	if (idnum_check("application id", r->idnum, canon, &sub) < 0)
-		return ceh_fail(e, CEH_EINPUT, "'%.60s' is not an application "
-		    "id: %s", has_control(s) ? "?" : s, sub.msg);
+	if (idnum_check(_("application id"), r->idnum, canon, &sub) < 0)
+		return ceh_fail(e, CEH_EINPUT, _("'%.60s' is not an application "
+		    "id: %s"), has_control(s) ? "?" : s, sub.msg);
 	memcpy(r->idnum, canon, IDNUM_LEN + 1);	/* x -> X */
 	return 0;
 }
@@ -645,7 +647,7 @@ app_ref_new(const char *idnum, struct app_ref *r, struct ceh_err *e)
 	char part[16];
 
 	if (random_bytes(&rnd, sizeof(rnd)) < 0)
-		return ceh_fail_errno(e, "cannot get random bytes");
+		return ceh_fail_errno(e, _("cannot get random bytes"));
 	memcpy(r->idnum, idnum, IDNUM_LEN + 1);
 	base32_bits((unsigned long long)now() & ((1ULL << 40) - 1), 40,
 	    r->uniq);
@@ -756,7 +758,7 @@ person_open(struct store *s, const char *idnum, int create,
 
 	person_init(p, "");
 	if (!person_dir_name(idnum))
-		return ceh_fail(e, CEH_EINPUT, "bad ID number '%.40s'", idnum);
+		return ceh_fail(e, CEH_EINPUT, _("bad ID number '%.40s'"), idnum);
 	if (create && store_may_write(s, e) < 0)
 		return -1;
 	person_shard(idnum, shard);
@@ -767,7 +769,7 @@ person_open(struct store *s, const char *idnum, int create,
 		close(sfd);
 	}
 	if (rc < 0 && e->code == CEH_ENOTFOUND)
-		ceh_fail(e, CEH_ENOTFOUND, "no applications for ID number %s",
+		ceh_fail(e, CEH_ENOTFOUND, _("no applications for ID number %s"),
 		    idnum);
 	return rc;
 }
@@ -855,7 +857,7 @@ doc_stage_peek(struct person *p, enum stage folder, const char *name,
 	if (rc < 0)
 		return -1;
 	if (stage_parse(val, &st) < 0)
-		return ceh_fail(e, CEH_EINPUT, "%s: unknown stage '%.30s'",
+		return ceh_fail(e, CEH_EINPUT, _("%s: unknown stage '%.30s'"),
 		    fname, val);
 	*out = (int)st;
 	return 0;
@@ -863,20 +865,37 @@ doc_stage_peek(struct person *p, enum stage folder, const char *name,
 
 /*
  * The one move of person_repair: NAME from folder f to folder g, or, in
- * a report-only run, the problem said.  what describes why ("its stage
- * is", "belongs in"); *count is bumped on a move.  A move refused because
+ * a report-only run, the problem said.  why says why (MOVE_STAGE: the
+ * document's stage names g; MOVE_BELONGS: the archive's document is in
+ * g; MOVE_EVIDENCE: this copy of the archive is the one the document
+ * lists); *count is bumped on a move.  A move refused because
  * the target exists is reported (class 4 is not fatal); -1 only for a
  * system error.
  */
+enum move_why { MOVE_STAGE, MOVE_BELONGS, MOVE_EVIDENCE };
+
+static const char *const move_said[3][2] = {
+	{ N_("%s/%s/%s: its stage is %s"),
+	  N_("%s/%s/%s: its stage is %s, moved") },
+	{ N_("%s/%s/%s: belongs in %s"),
+	  N_("%s/%s/%s: belongs in %s, moved") },
+	/* TRANSLATORS: an archive of attachments that is in two folders;
+	 * this copy holds what the document lists */
+	{ N_("%s/%s/%s: holds the evidence the document lists; belongs in "
+	    "%s"),
+	  N_("%s/%s/%s: holds the evidence the document lists; belongs in "
+	    "%s, moved") },
+};
+
 static int
 move_or_report(struct person *p, enum stage f, enum stage g,
-    const char *name, int repair, const char *what, long *count,
+    const char *name, int repair, enum move_why why, long *count,
     struct repair_report *rep, struct ceh_err *e)
 {
 	char from[48], to[48];
 
 	if (!repair) {
-		say(rep, "%s/%s/%s: %s %s", p->dir, stage_name(f), name, what,
+		say(rep, _(move_said[why][0]), p->dir, stage_name(f), name,
 		    stage_name(g));
 		rep->problems++;
 		return 0;
@@ -890,7 +909,7 @@ move_or_report(struct person *p, enum stage f, enum stage g,
 		rep->problems++;
 		return 0;
 	}
-	say(rep, "%s/%s/%s: %s %s, moved", p->dir, stage_name(f), name, what,
+	say(rep, _(move_said[why][1]), p->dir, stage_name(f), name,
 	    stage_name(g));
 	(*count)++;
 	return 0;
@@ -923,7 +942,7 @@ stranger_in_person(int dirfd, const char *name, void *arg)
 
 	(void)dirfd;
 	if (strcmp(name, ".lock") != 0 && stage_parse(name, &st) < 0) {
-		say(w->rep, "%s/%s: not a file of ceh (left alone)", w->p->dir,
+		say(w->rep, _("%s/%s: not a file of ceh (left alone)"), w->p->dir,
 		    name);
 		w->rep->problems++;
 	}
@@ -941,19 +960,19 @@ remove_copy(struct repair_walk *w, enum stage f, const char *name,
 
 	w->rep->problems++;
 	if (!w->repair) {
-		say(w->rep, "%s/%s/%s: %s", p->dir, stage_name(f), name, what);
+		say(w->rep, _("%s/%s/%s: %s"), p->dir, stage_name(f), name, what);
 		return 0;
 	}
 	person_folder(p, f, where, sizeof(where));
 	if (unlinkat(p->stagefd[f], name, 0) < 0 ||
 	    fsync_dir(p->stagefd[f], where, w->e) < 0) {
-		say(w->rep, "%s/%s/%s: %s, cannot remove it: %s", p->dir,
+		say(w->rep, _("%s/%s/%s: %s, cannot remove it: %s"), p->dir,
 		    stage_name(f), name, what, strerror(errno));
 		return 0;
 	}
 	w->rep->problems--;
 	w->rep->copies_removed++;
-	say(w->rep, "%s/%s/%s: %s, removed", p->dir, stage_name(f), name, what);
+	say(w->rep, _("%s/%s/%s: %s, removed"), p->dir, stage_name(f), name, what);
 	return 0;
 }
 
@@ -1001,9 +1020,9 @@ repair_doc(struct repair_walk *w, const char *name)
 		if (!same_bytes(p->stagefd[w->f], p->stagefd[other], name)) {
 			/* two versions: never merged by guesswork */
 			if (other > (int)w->f) {
-				say(w->rep, "%s: %s is in both %s/ and %s/ "
+				say(w->rep, _("%s: %s is in both %s/ and %s/ "
 				    "with different contents (left alone: "
-				    "keep the right one by hand)", p->dir,
+				    "keep the right one by hand)"), p->dir,
 				    name, stage_name(w->f), stage_name(other));
 				w->rep->problems++;
 			}
@@ -1012,13 +1031,13 @@ repair_doc(struct repair_walk *w, const char *name)
 		/* one document twice: the copy outside its stage's folder
 		 * goes (if neither is, the later one) */
 		if (other == g || (g != (int)w->f && other < (int)w->f))
-			return remove_copy(w, w->f, name, "a second copy of "
-			    "the document (an interrupted move)");
+			return remove_copy(w, w->f, name, _("a second copy of "
+			    "the document (an interrupted move)"));
 	}
 	if (g == (int)w->f)
 		return 0;
 	return move_or_report(p, w->f, (enum stage)g, name, w->repair,
-	    "its stage is", &w->rep->moved, w->rep, w->e);
+	    MOVE_STAGE, &w->rep->moved, w->rep, w->e);
 }
 
 /* An empty UNIQ.yaml (no document is empty), or an empty UNIQ.zip with a
@@ -1069,8 +1088,8 @@ repair_leftover(int dirfd, const char *name, void *arg)
 	if (empty_claim(w, dirfd, name))
 		/* a name claimed by a publish without hard links, never
 		 * filled (atomic.h) */
-		return remove_copy(w, w->f, name, "empty: the claim of an "
-		    "interrupted write") < 0 ? 1 : 0;
+		return remove_copy(w, w->f, name, _("empty: the claim of an "
+		    "interrupted write")) < 0 ? 1 : 0;
 	return 0;
 }
 
@@ -1089,7 +1108,7 @@ repair_name(int dirfd, const char *name, void *arg)
 	if (app_file_name(name, ".yaml", uniq))
 		return repair_doc(w, name) < 0 ? 1 : 0;
 	if (!app_file_name(name, ".zip", uniq)) {
-		say(w->rep, "%s/%s/%s: not a file of ceh (left alone)",
+		say(w->rep, _("%s/%s/%s: not a file of ceh (left alone)"),
 		    w->p->dir, stage_name(w->f), name);
 		w->rep->problems++;
 	}
@@ -1118,9 +1137,9 @@ repair_zip_twin(struct repair_walk *w, enum stage g, const char *uniq,
 	app_release(&app);
 	if (t == TWIN_SAME || t == TWIN_KEEP_A)
 		return remove_copy(w, w->f, name, t == TWIN_SAME ?
-		    "a second copy of the archive (an interrupted move)" :
-		    "an older copy of the archive next to the document holds "
-		    "nothing more");
+		    _("a second copy of the archive (an interrupted move)") :
+		    _("an older copy of the archive next to the document holds "
+		    "nothing more"));
 	if (t == TWIN_KEEP_B) {
 		/* ours is the evidence: it replaces the one next to the
 		 * document, which holds nothing more */
@@ -1129,11 +1148,11 @@ repair_zip_twin(struct repair_walk *w, enum stage g, const char *uniq,
 		    sizeof(where)), w->e) < 0))
 			return -1;
 		return move_or_report(p, w->f, g, name, w->repair,
-		    "holds the evidence the document lists; belongs in",
+		    MOVE_EVIDENCE,
 		    &w->rep->zips_moved, w->rep, w->e);
 	}
-	say(w->rep, "%s: %s is in both %s/ and %s/ with different evidence "
-	    "(both kept: keep the right one by hand)", p->dir, name,
+	say(w->rep, _("%s: %s is in both %s/ and %s/ with different evidence "
+	    "(both kept: keep the right one by hand)"), p->dir, name,
 	    stage_name(w->f), stage_name(g));
 	w->rep->problems++;
 	return 0;
@@ -1159,14 +1178,14 @@ repair_zip(int dirfd, const char *name, void *arg)
 		    doc, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			break;
 	if (g == STAGE__COUNT) {
-		say(w->rep, "%s/%s/%s: attachments without an application",
+		say(w->rep, _("%s/%s/%s: attachments without an application"),
 		    p->dir, stage_name(w->f), name);
 		w->rep->problems++;
 		return 0;
 	}
 	if (fstatat(p->stagefd[g], name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return repair_zip_twin(w, g, uniq, name) < 0 ? 1 : 0;
-	return move_or_report(p, w->f, g, name, w->repair, "belongs in",
+	return move_or_report(p, w->f, g, name, w->repair, MOVE_BELONGS,
 	    &w->rep->zips_moved, w->rep, w->e) < 0 ? 1 : 0;
 }
 
@@ -1214,7 +1233,7 @@ app_find(struct person *p, const char *uniq, enum stage *where,
 			*where = (enum stage)f;
 			return 0;
 		}
-	return ceh_fail(e, CEH_ENOTFOUND, "no application %s-%s", p->idnum,
+	return ceh_fail(e, CEH_ENOTFOUND, _("no application %s-%s"), p->idnum,
 	    uniq);
 }
 
@@ -1232,7 +1251,7 @@ app_read(struct store *s, struct person *p, enum stage folder,
 	    name);
 	app_init(app);
 	if (p->stagefd[folder] < 0)
-		return ceh_fail(e, CEH_ENOTFOUND, "'%s' not found", fname);
+		return ceh_fail(e, CEH_ENOTFOUND, _("'%s' not found"), fname);
 	if (read_file_at(p->stagefd[folder], name, DOC_MAX_BYTES, &buf, &len,
 	    e) < 0) {
 		if (e->code != CEH_ENOTFOUND)
@@ -1243,8 +1262,8 @@ app_read(struct store *s, struct person *p, enum stage folder,
 	free(buf);
 	if (rc == 0 && (strncmp(app->id, p->idnum, IDNUM_LEN) != 0 ||
 	    strcmp(app->id + IDNUM_LEN + 1, uniq) != 0)) {
-		ceh_fail(e, CEH_EINPUT, "%s: its id '%.60s' does not match the "
-		    "file name", fname, app->id);
+		ceh_fail(e, CEH_EINPUT, _("%s: its id '%.60s' does not match the "
+		    "file name"), fname, app->id);
 		app_release(app);
 		rc = -1;
 	}
@@ -1352,14 +1371,17 @@ app_abort(struct app_commit *c)
 }
 
 void
-app_commit_late(const struct app_commit *c, const char *why,
-    struct ceh_err *e)
+app_commit_late(const struct app_commit *c, int why, struct ceh_err *e)
 {
-	ceh_err_prefix(e, "%s is now %s but %s", c->appid, c->status, why);
+	/* TRANSLATORS: the second %s is the stage (待审核 ...) */
+	if (why == COMMIT_LATE_SYNC)
+		ceh_err_prefix(e, _("%s is now %s but may not survive a power "
+		    "loss"), c->appid, c->status);
+	else
+		ceh_err_prefix(e, _("%s is now %s but is not in its stage "
+		    "folder yet (run 'ceh fsck --repair')"), c->appid,
+		    c->status);
 }
-
-#define COMMIT_LATE_MOVE "is not in its stage folder yet (run 'ceh fsck " \
-	"--repair')"
 
 int
 app_finish(struct store *s, struct app_commit *c, struct ceh_err *e)
@@ -1472,7 +1494,7 @@ app_open(struct store *s, const char *id, int mutate, struct app_handle *h,
 		return -1;
 	if (person_open(s, h->ref.idnum, 0, &h->p, e) < 0) {
 		if (e->code == CEH_ENOTFOUND)
-			ceh_fail(e, CEH_ENOTFOUND, "no application %s", id);
+			ceh_fail(e, CEH_ENOTFOUND, _("no application %s"), id);
 		return -1;
 	}
 	if (mutate) {
@@ -1560,7 +1582,7 @@ store_people(struct store *s, person_visit_fn fn, void *arg,
 	struct people_walk w = { s, NULL, fn, arg, 0 };
 
 	if (dir_each(s->peoplefd, people_shard, &w) < 0)
-		return ceh_fail_errno(e, "cannot read 'people'");
+		return ceh_fail_errno(e, _("cannot read 'people'"));
 	return w.rc;
 }
 
@@ -1595,7 +1617,7 @@ folder_docs(struct person *p, enum stage folder, doc_name_fn fn, void *arg,
 	if (p->stagefd[folder] < 0)
 		return 0;
 	if (dir_each(p->stagefd[folder], docs_name, &w) < 0)
-		return ceh_fail_errno(e, "cannot read '%s'",
+		return ceh_fail_errno(e, _("cannot read '%s'"),
 		    person_folder(p, folder, where, sizeof(where)));
 	return w.rc;
 }

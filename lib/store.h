@@ -307,9 +307,9 @@ void app_abort(struct app_commit *c);
 void app_finish_index(struct store *s, struct app_commit *c);
 /* Say "ID is now STATUS but WHY" in front of e: a failure after the
  * commit point (app_finish's own, or the batch's store sync). */
-#define COMMIT_LATE_SYNC "may not survive a power loss"
-void app_commit_late(const struct app_commit *c, const char *why,
-    struct ceh_err *e);
+#define COMMIT_LATE_SYNC 1	/* "... but may not survive a power loss" */
+#define COMMIT_LATE_MOVE 2	/* "... but is not in its stage folder yet" */
+void app_commit_late(const struct app_commit *c, int why, struct ceh_err *e);
 /* app_prepare + app_finish, COMMIT_SYNC. */
 int app_commit(struct store *s, struct person *p,
     const struct application *app, enum stage folder, struct ceh_err *e);

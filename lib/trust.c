@@ -14,6 +14,7 @@
 #include "encode.h"
 #include "err.h"
 #include "hash.h"
+#include "i18n.h"
 #include "key.h"
 #include "store.h"
 #include "trust.h"
@@ -230,8 +231,8 @@ trust_parse(struct trust *t, struct ceh_err *e)
 		struct trec *r;
 
 		if (stop == NULL)
-			return ceh_fail(e, CEH_ESYS, "trust.log: record %zu "
-			    "is not ended by an empty line", t->n);
+			return ceh_fail(e, CEH_ESYS, _("trust.log: record %zu "
+			    "is not ended by an empty line"), t->n);
 		rl = (size_t)(stop - p) + 1;
 		rec = xstrndup(p, rl);
 		t->v = xreallocarray(t->v, t->n + 1, sizeof(*t->v));
@@ -243,8 +244,8 @@ trust_parse(struct trust *t, struct ceh_err *e)
 		    rec_fill(r, v, t->n, prev) < 0 ||
 		    !rec_signed(t, t->n, p, tl, sig)) {
 			free(rec);
-			return ceh_fail(e, CEH_ESYS, "trust.log: record %zu "
-			    "is damaged or not signed by a valid agency key",
+			return ceh_fail(e, CEH_ESYS, _("trust.log: record %zu "
+			    "is damaged or not signed by a valid agency key"),
 			    t->n);
 		}
 		free(rec);
@@ -305,8 +306,8 @@ trust_anchor(struct store *s, uint8_t pub[32], struct ceh_err *e)
 	if (trust_load(s, e) < 0)
 		return -1;
 	if (s->trust->n == 0)
-		return ceh_fail(e, CEH_ENOTFOUND, "the store has no trust "
-		    "anchor: register its agency with unit add --public-key");
+		return ceh_fail(e, CEH_ENOTFOUND, _("the store has no trust "
+		    "anchor: register its agency with unit add --public-key"));
 	return trust_unit_key(s, s->trust->v[0].unit, now(), pub, e);
 }
 
@@ -321,9 +322,9 @@ trust_unit_key(struct store *s, const char *unit, time_t at,
 		return -1;
 	c = cert_at(s->trust, s->trust->n, unit, at, &revoked);
 	if (c < 0)
-		return revoked ? ceh_fail(e, CEH_ESTATE, "the key of unit %s "
-		    "is revoked", unit) : ceh_fail(e, CEH_ENOTFOUND, "unit %s "
-		    "has no certified key (ceh unit certify)", unit);
+		return revoked ? ceh_fail(e, CEH_ESTATE, _("the key of unit %s "
+		    "is revoked"), unit) : ceh_fail(e, CEH_ENOTFOUND, _("unit %s "
+		    "has no certified key (ceh unit certify)"), unit);
 	memcpy(pub, s->trust->v[c].key, 32);
 	return 0;
 }
@@ -424,16 +425,16 @@ signer_check(struct store *s, const char *by, const struct ceh_key *signer,
 	uint8_t pub[32];
 
 	if (u == NULL || u->kind != UNIT_AGENCY)
-		return ceh_fail(e, CEH_EINPUT, "only an agency certifies or "
-		    "revokes keys, and %s is not one", by);
+		return ceh_fail(e, CEH_EINPUT, _("only an agency certifies or "
+		    "revokes keys, and %s is not one"), by);
 	if (agency && strcmp(by, s->trust->v[0].unit) != 0)
-		return ceh_fail(e, CEH_EINPUT, "only the trust anchor %s "
-		    "certifies agencies", s->trust->v[0].unit);
+		return ceh_fail(e, CEH_EINPUT, _("only the trust anchor %s "
+		    "certifies agencies"), s->trust->v[0].unit);
 	if (trust_unit_key(s, by, now(), pub, e) < 0)
 		return -1;
 	if (memcmp(pub, signer->pub, 32) != 0)
-		return ceh_fail(e, CEH_EINPUT, "the private key given is not "
-		    "the key registered for %s", by);
+		return ceh_fail(e, CEH_EINPUT, _("the private key given is not "
+		    "the key registered for %s"), by);
 	return 0;
 }
 
@@ -451,12 +452,12 @@ trust_certify(struct store *s, const char *unit, enum unit_kind k,
 	if (trust_load(s, e) < 0)
 		return -1;
 	if (signer == NULL && s->trust->n)
-		return ceh_fail(e, CEH_ESTATE, "the store has a trust anchor "
-		    "already (%s)", s->trust->v[0].unit);
+		return ceh_fail(e, CEH_ESTATE, _("the store has a trust anchor "
+		    "already (%s)"), s->trust->v[0].unit);
 	if (signer == NULL && k != UNIT_AGENCY)
-		return ceh_fail(e, CEH_EINPUT, "the trust anchor is an agency");
-	if (signer && (s->trust->n == 0 ? ceh_fail(e, CEH_ENOTFOUND, "the "
-	    "store has no trust anchor yet") : signer_check(s, by, signer,
+		return ceh_fail(e, CEH_EINPUT, _("the trust anchor is an agency"));
+	if (signer && (s->trust->n == 0 ? ceh_fail(e, CEH_ENOTFOUND, _("the "
+	    "store has no trust anchor yet")) : signer_check(s, by, signer,
 	    k == UNIT_AGENCY, e)) < 0)
 		return -1;
 	old[0] = '\0';
@@ -520,7 +521,7 @@ trust_signer(struct store *s, const char *unit, const char *keyopt,
 
 	if (trust_unit_key(s, unit, now(), pub, e) < 0) {
 		e->code = CEH_EINPUT;
-		ceh_err_prefix(e, "this store is signed and %s cannot sign",
+		ceh_err_prefix(e, _("this store is signed and %s cannot sign"),
 		    unit);
 		return -1;
 	}
@@ -529,13 +530,13 @@ trust_signer(struct store *s, const char *unit, const char *keyopt,
 	rc = key_file_read(path, k, e);
 	if (rc < 0) {
 		e->code = CEH_EINPUT;
-		ceh_err_prefix(e, "this store is signed: %s must sign with "
-		    "its private key (--key FILE, $CEH_KEY or the key folder)",
+		ceh_err_prefix(e, _("this store is signed: %s must sign with "
+		    "its private key (--key FILE, $CEH_KEY or the key folder)"),
 		    unit);
 	} else if (memcmp(k->pub, pub, 32) != 0) {
 		key_wipe(k);
-		rc = ceh_fail(e, CEH_EINPUT, "the key in '%s' is not the key "
-		    "registered for %s", path, unit);
+		rc = ceh_fail(e, CEH_EINPUT, _("the key in '%s' is not the key "
+		    "registered for %s"), path, unit);
 	}
 	free(path);
 	return rc;
@@ -556,8 +557,8 @@ event_sig_check(struct store *s, const struct application *app, size_t i,
 
 	if (parse_iso_time(ev->at, &at) < 0 ||
 	    trust_unit_key(s, ev->unit, at, pub, e) < 0)
-		return ceh_fail(e, CEH_ESYS, "application %s: event %zu (%s) "
-		    "is signed as %s, which had no valid key at %s", app->id,
+		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu (%s) "
+		    "is signed as %s, which had no valid key at %s"), app->id,
 		    i, ev->what, ev->unit, ev->at);
 	keyhash(pub, kh);
 	key_fingerprint(pub, fp);
@@ -567,9 +568,9 @@ event_sig_check(struct store *s, const struct application *app, size_t i,
 	    key_verify(pub, "ceh-event", text.buf, text.len, raw);
 	sb_release(&text);
 	if (!ok)
-		return ceh_fail(e, CEH_ESYS, "application %s: the signature "
+		return ceh_fail(e, CEH_ESYS, _("application %s: the signature "
 		    "of event %zu (%s) by %s does not verify (forged or "
-		    "altered)", app->id, i, ev->what, ev->unit);
+		    "altered)"), app->id, i, ev->what, ev->unit);
 	return 0;
 }
 
@@ -599,9 +600,9 @@ trust_app_check(struct store *s, const struct application *app,
 			status = "signed";
 		} else if (trust_signed(s) && i >= from &&
 		    chain_event_signed(ev->what))
-			return ceh_fail(e, CEH_ESYS, "application %s: event "
+			return ceh_fail(e, CEH_ESYS, _("application %s: event "
 			    "%zu (%s) is a decision without a signature in a "
-			    "signed store", app->id, i, ev->what);
+			    "signed store"), app->id, i, ev->what);
 		if (each)
 			each(arg, i, status, fp);
 	}
@@ -610,9 +611,9 @@ trust_app_check(struct store *s, const struct application *app,
 	if (trust_signed(s) && app->nhistory &&
 	    app->history[0].content[0] == '\0' &&
 	    strcmp(app->history[from].what, "upgraded") != 0)
-		return ceh_fail(e, CEH_ESYS, "application %s: its history "
+		return ceh_fail(e, CEH_ESYS, _("application %s: its history "
 		    "from before chains is not vouched for by an agency (ceh "
-		    "migrate --as AGENCY)", app->id);
+		    "migrate --as AGENCY)"), app->id);
 	/* who signed is proven; now whether each was entitled to */
 	if (!s->units_loaded && store_load_units(s, e) < 0)
 		return -1;

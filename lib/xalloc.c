@@ -11,6 +11,7 @@
 static void
 oom(void)
 {
+	/* English in every language: gettext may itself allocate */
 	static const char msg[] = "ceh: out of memory\n";
 
 	(void)!write(2, msg, sizeof(msg) - 1);

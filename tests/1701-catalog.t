@@ -3,7 +3,7 @@
 # for translation and translated, the catalog clean for msgfmt, and the
 # language chosen by the locale as documented in ceh(1) LANGUAGE.
 . "${0%/*}/lib.sh"
-plan 12
+plan 14
 R=$CEH_ROOT
 PY=/usr/bin/python3
 
@@ -21,6 +21,16 @@ expect_code 1 "the scanner finds an unmarked ceh_fail message" \
 like "$T/out" 'bad.c:2: the year %d is not valid' "... naming file and line"
 sed -i 's/"the year %d is not valid"/_("the year %d is not valid")/' "$T/bad.c"
 ok "... and not a marked one" $PY "$R/tools/i18n-scan.py" "$T/bad.c"
+# ... nor blind to the helpers that print a report's lines (fsck's)
+cat > "$T/say.c" <<'C'
+static void f(struct repair_report *rep, const char *p) {
+	say(rep, "%s: not a file of ceh (left alone)", p);
+	problem(f, 0, "queues/%s: stale entry", p);
+}
+C
+expect_code 1 "the scanner finds an unmarked say() and problem() line" \
+    $PY "$R/tools/i18n-scan.py" "$T/say.c"
+check "... both" test "$(grep -c 'say.c:[23]:' "$T/out")" = 2
 
 # every message xgettext finds in the sources is in the catalog, translated
 xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kQ_:1,2 --no-location \

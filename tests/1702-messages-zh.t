@@ -4,7 +4,7 @@
 # same store; only the sentence changes.  Table headers are the Chinese
 # field names in every language; what scripts read stays the same.
 . "${0%/*}/lib.sh"
-plan 66
+plan 104
 unset LANGUAGE
 ceh init --signed >/dev/null && mk_units || exit 1
 certify_unit $EMP1 >/dev/null
@@ -107,4 +107,65 @@ LC_ALL=C ceh unit --help > "$T/use.c"
 check "... the rest of the synopsis is the same" test "$(tail -n +2 "$T/use.zh")" = "$(tail -n +2 "$T/use.c")"
 LC_ALL=zh_CN.UTF-8 ceh submit 2> "$T/use.err"
 like "$T/use.err" "^用法： ceh submit \\[--key FILE\\] APP\\.\\.\\.\\|-$" "a usage error's synopsis too"
+
+# the library's own messages: the store, a lock, the slip's years and
+# --for words, the chain of a history (verify), fsck's problem lines
+both 3 "no store there" "'$T/nostore' 没有存储库；请运行 'ceh init' 创建" \
+    "no store at '$T/nostore'; run 'ceh init' to create one" \
+    ceh --store "$T/nostore" list
+P=$(ls -d "$CEH_STORE"/people/*/$ID1)
+both 4 "the person's lock held by another ceh" \
+    "'people/[0-9]+/$ID1/\\.lock' 已被另一个 ceh 锁定（[^）]*）；请稍后重试或使用 --wait" \
+    "'people/[0-9]+/$ID1/\\.lock' is locked by another ceh \\([^)]*\\); retry later or use --wait" \
+    flock "$P/.lock" ceh edit $APP --phone 15556560000
+both 1 "print-slip --for with a word it does not know" \
+    "--for 须为 senior（高级）或 intermediate（中级），不能是 'junior'" \
+    "--for must be senior or intermediate, not 'junior'" \
+    ceh print-slip --id $ID1 --for junior --year 2025
+both 1 "print-slip over more years than a slip covers" \
+    '范围 2010-2025 跨 16 年；一张学时认定单最多 10 年' \
+    'the range 2010-2025 spans 16 years; a slip covers at most 10' \
+    ceh print-slip --id $ID1 --from 2010 --to 2025
+# verify-slip's verdict: its word (for scripts) the same, its reason the user's
+LC_ALL=zh_CN.UTF-8 expect_code 3 "verify-slip of a code this store never issued (zh_CN)" \
+    ceh verify-slip 7K3M-9Q2X-A7BD-0PWE-H5TN
+like "$T/out" '^unknown: 本存储库未出具核验码为 7K3M-9Q2X-A7BD-0PWE-H5TN 的学时认定单$' \
+    "... the verdict word, then the reason in Chinese"
+LC_ALL=C expect_code 3 "verify-slip of a code this store never issued (C)" \
+    ceh verify-slip 7K3M-9Q2X-A7BD-0PWE-H5TN
+like "$T/out" '^unknown: no slip with code 7K3M-9Q2X-A7BD-0PWE-H5TN was issued by this store$' \
+    "... the same word, the reason in English"
+ok "these refusals left the store as it was" same_digest
+# a document edited by hand, a stranger in the person's folder and a
+# stale queue entry: verify's chain verdict and fsck's problem lines
+cp -a "$CEH_STORE" "$T/edited"
+doc=$(ls "$T/edited"/people/*/$ID1/draft/*.yaml)
+sed -i 's/15556565656/15556565657/' "$doc"
+mkdir "$T/edited/people/${P#"$CEH_STORE"/people/}/junk"
+mkdir -p "$T/edited/queues/$EMP1"
+: > "$T/edited/queues/$EMP1/$ID2-00000000000000000000"
+both 1 "verify: a document edited by hand" \
+    "申报 $APP：文档与其最后一个事件（attached）不符：它在 ceh 之外被改动过" \
+    "application $APP: the document does not match its last event \\(attached\\): it was changed outside ceh" \
+    ceh --store "$T/edited" verify $APP
+LC_ALL=zh_CN.UTF-8 expect_code 1 "fsck of the damaged copy (zh_CN)" ceh --store "$T/edited" fsck
+like "$T/out" "^people/[0-9]+/$ID1/junk：不是 ceh 的文件（未处理）\$" "... a stranger in Chinese"
+like "$T/out" "^people/[0-9]+/$ID1/draft/[0-9a-v]+\\.yaml：申报 $APP：文档与其最后一个事件（attached）不符" "... the chain's verdict"
+like "$T/out" "^queues/$EMP1/$ID2-0+：过时的条目（没有此申报）\$" "... a stale queue entry"
+mv "$T/out" "$T/fsck.zh.out"
+LC_ALL=C expect_code 1 "fsck of the damaged copy (C)" ceh --store "$T/edited" fsck
+like "$T/out" "^people/[0-9]+/$ID1/junk: not a file of ceh \\(left alone\\)\$" "... in English"
+like "$T/out" "^people/[0-9]+/$ID1/draft/[0-9a-v]+\\.yaml: application $APP: the document does not match its last event \\(attached\\)" "... the chain's verdict"
+like "$T/out" "^queues/$EMP1/$ID2-0+: stale entry \\(no such application\\)\$" "... a stale queue entry"
+check "... as many lines in each language" \
+    test "$(wc -l < "$T/fsck.zh.out")" = "$(wc -l < "$T/out")"
+# --for in the guide's words: 高级 is senior, 中级 intermediate
+for f in tsv html; do
+	ceh shortfall --for senior --year 2025 --format $f > "$T/senior.$f"
+	ceh shortfall --for 高级 --year 2025 --format $f > "$T/gj.$f"
+	same "$T/senior.$f" "$T/gj.$f" "shortfall --for 高级 is --for senior ($f)"
+done
+like "$T/gj.html" '高级职称申报 2025 年的核认跨度' "... its page names the senior span"
+ceh shortfall --for 中级 --year 2025 --format html > "$T/zj.html"
+like "$T/zj.html" '中级职称申报 2025 年的核认跨度' "... and 中级 the intermediate one"
 done_testing

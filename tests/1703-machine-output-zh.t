@@ -16,6 +16,7 @@ n=0
 for args in "list --format tsv" "list --format csv" "list --format json" \
     "list --stage 待审核 --format tsv" "list --stage review --format tsv" \
     "show $APP --format json" "log $APP --format tsv" "log $APP --format json" \
+    "verify $APP" \
     "records --id $ID --format tsv" "records --id $ID --format json" \
     "unit list --format tsv" "unit list --format json" \
     "unit show 91430100MA4L12345A --format json" \

@@ -20,6 +20,11 @@ MESSAGE_FUNCS = {
     "ceh_fail": 2, "ceh_fail_errno": 1, "ceh_err_prefix": 1,
     "cmd_usage_error": 2, "printf": 0, "puts": 0,
     "fprintf": 1, "fputs": 0,
+    # the helpers that print a finished line for the command: the
+    # repair and check reports (store, index, atomic's sweep, fsck,
+    # records) and import's rejects
+    "say": 1, "mode_say": 1, "isay": 1, "sweep_say": 1, "problem": 2,
+    "PROBLEM": 1, "REPAIRED": 1, "put_reject": 4,
 }
 STREAMS = {"stderr", "stdout"}
 WORD = re.compile(r"[A-Za-z]{2}")

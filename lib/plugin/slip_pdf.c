@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "qr.h"
 #include "slip.h"
 #include "slip_render.h"
@@ -413,7 +414,7 @@ render(const struct slip *sl, FILE *out, struct ceh_err *e)
 	    PAGE_H);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(surf);
-		return ceh_fail(e, CEH_ESYS, "cannot start the PDF: %s",
+		return ceh_fail(e, CEH_ESYS, _("cannot start the PDF: %s"),
 		    cairo_status_to_string(cairo_surface_status(surf)));
 	}
 	/* fixed metadata: the same slip gives the same document */
@@ -456,13 +457,13 @@ render(const struct slip *sl, FILE *out, struct ceh_err *e)
 	 * pango's fontconfig thread still holds a cache. */
 	pango_cairo_font_map_set_default(NULL);
 	if (st == CAIRO_STATUS_WRITE_ERROR)
-		return ceh_fail(e, CEH_ESYS, "cannot write the PDF");
+		return ceh_fail(e, CEH_ESYS, _("cannot write the PDF"));
 	if (st != CAIRO_STATUS_SUCCESS)
-		return ceh_fail(e, CEH_ESYS, "cannot make the PDF: %s",
+		return ceh_fail(e, CEH_ESYS, _("cannot make the PDF: %s"),
 		    cairo_status_to_string(st));
 	if (p.missing)
-		return ceh_fail(e, CEH_ESYS, "no installed font shows Chinese "
-		    "text; install fonts-noto-cjk (see tools/deps.sh)");
+		return ceh_fail(e, CEH_ESYS, _("no installed font shows Chinese "
+		    "text; install fonts-noto-cjk (see tools/deps.sh)"));
 	return 0;
 }
 

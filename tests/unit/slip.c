@@ -208,6 +208,10 @@ main(void)
 	    from == 2020 && to == 2024, "senior 2025 checks 2020-2024");
 	ok(slip_range_for("intermediate", 2025, &from, &to, &e) == 0 &&
 	    from == 2021 && to == 2024, "intermediate 2025 checks 2021-2024");
+	ok(slip_range_for("高级", 2025, &from, &to, &e) == 0 &&
+	    from == 2020 && to == 2024, "高级 is senior");
+	ok(slip_range_for("中级", 2025, &from, &to, &e) == 0 &&
+	    from == 2021 && to == 2024, "中级 is intermediate");
 	ok(slip_range_for("junior", 2025, &from, &to, &e) < 0 &&
 	    e.code == CEH_EINPUT, "an unknown kind is class 1");
 	ok(slip_range_for("senior", 1994, &from, &to, &e) < 0,
