@@ -357,7 +357,8 @@ say(struct imp *im, long line, const char *fmt, const char *reason)
 
 	if (im->o->say == NULL)
 		return;
-	snprintf(msg, sizeof(msg), "%s:%ld: %s%s", im->path, line, fmt,
+	/* TRANSLATORS: a rejected row: FILE:LINE, then why */
+	snprintf(msg, sizeof(msg), _("%s:%ld: %s%s"), im->path, line, fmt,
 	    reason);
 	im->o->say(im->o->arg, utf8_repair(msg));
 }
@@ -374,7 +375,7 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 			im->o->reject_row(im->o->reject_arg, im->hdr, im->nhdr,
 			    "原因");
 		im->o->rejects_header = 0;
-		r = utf8_repair(xasprintf("%s:%ld: %s%s", im->base, line,
+		r = utf8_repair(xasprintf(_("%s:%ld: %s%s"), im->base, line,
 		    what, reason));
 		im->o->reject_row(im->o->reject_arg, f, n, r);
 		free(r);
@@ -387,7 +388,7 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 		csv_put_row(im->o->rejects, im->hdr, im->nhdr, "原因");
 		im->o->rejects_header = 0;
 	}
-	r = utf8_repair(xasprintf("%s:%ld: %s%s", im->base, line, what,
+	r = utf8_repair(xasprintf(_("%s:%ld: %s%s"), im->base, line, what,
 	    reason));
 	csv_put_row(im->o->rejects, f, n, r);
 	free(r);
