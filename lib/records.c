@@ -987,21 +987,24 @@ records_fsck(struct store *s, int repair, struct records_report *rep,
     struct ceh_err *e)
 {
 	struct records_writer w;
-	char pid[40] = "";
+	long *counter;
 	int rc;
 
 	/* a read-only check only looks: a live writer is class 4 */
 	if (records_writer_claim(s, NULL, repair, &w, e) < 0)
 		return -1;
+	counter = rep == NULL ? NULL : repair ? &rep->repaired :
+	    &rep->problems;
 	if (w.stale_pid > 0)
-		snprintf(pid, sizeof(pid), " (pid %ld)", w.stale_pid);
-	if (w.stale_pid && repair)
-		found(rep, &rep->repaired, _("'.writer': left by a ceh that "
-		    "is no longer running%s, removed"), pid);
+		found(rep, counter, repair ? _("'.writer': left by a ceh that "
+		    "is no longer running (pid %ld), removed") : _("'.writer': "
+		    "left by a ceh that is no longer running (pid %ld); ceh "
+		    "fsck --repair removes it"), w.stale_pid);
 	else if (w.stale_pid)
-		found(rep, &rep->problems, _("'.writer': left by a ceh that "
-		    "is no longer running%s; ceh fsck --repair removes it"),
-		    pid);
+		found(rep, counter, repair ? _("'.writer': left by a ceh that "
+		    "is no longer running, removed") : _("'.writer': left by a "
+		    "ceh that is no longer running; ceh fsck --repair removes "
+		    "it"));
 	rc = check_shards(s, repair, 1, rep, e);
 	records_writer_release(s, &w);
 	return rc;
