@@ -33,9 +33,11 @@ fill_line(struct subject_line *l, const char *subject, const char *hours,
 	if (subject == NULL && hours == NULL && form == NULL)
 		return 0;
 	if (subject == NULL || hours == NULL || form == NULL)
-		return ceh_fail(e, CEH_EINPUT, "a %s subject needs "
-		    "--%s-subject, --%s-hours and --%s-form together", which,
-		    which, which, which);
+		return ceh_fail(e, CEH_EINPUT, strcmp(which, "public") == 0 ?
+		    _("a public subject needs --public-subject, "
+		    "--public-hours and --public-form together") :
+		    _("a pro subject needs --pro-subject, --pro-hours and "
+		    "--pro-form together"));
 	snprintf(field, sizeof(field), "--%s-subject", which);
 	if (text_check(field, subject, 100, 1, 0, e) < 0)
 		return -1;
@@ -139,7 +141,7 @@ row_draft(struct years *ys, const char **v, struct ceh_err *e)
 	if (*v[YC_APP])
 		return xstrdup(v[YC_APP]);
 	if (!*v[YC_ID]) {
-		ceh_fail(e, CEH_EINPUT, "give 申报编号 or 证件号码");
+		ceh_fail(e, CEH_EINPUT, _("give 申报编号 or 证件号码"));
 		return NULL;
 	}
 	if (idnum_check("证件号码", v[YC_ID], id, e) < 0 ||
@@ -148,8 +150,13 @@ row_draft(struct years *ys, const char **v, struct ceh_err *e)
 	if (d.n == 1)
 		return d.id;
 	free(d.id);
-	ceh_fail(e, CEH_EINPUT, d.n ? "%s has %d drafts: give the 申报编号 "
-	    "column" : "%s has no draft: create it with 'ceh apply'", id, d.n);
+	if (d.n)
+		ceh_fail(e, CEH_EINPUT, Q_("%s has %d draft: give the 申报编号 "
+		    "column", "%s has %d drafts: give the 申报编号 column", d.n),
+		    id, d.n);
+	else
+		ceh_fail(e, CEH_EINPUT, _("%s has no draft: create it with "
+		    "'ceh apply'"), id);
 	return NULL;
 }
 
@@ -174,16 +181,16 @@ row_against_draft(struct years *ys, struct yrow *y, struct ceh_err *e)
 		return -1;
 	}
 	if (h.folder != STAGE_DRAFT)
-		rc = ceh_fail(e, CEH_ESTATE, "application %s is not a draft "
-		    "(%s)", y->app, stage_name(h.folder));
+		rc = ceh_fail(e, CEH_ESTATE, _("application %s is not a draft "
+		    "(%s)"), y->app, stage_name(h.folder));
 	else if ((old = app_year(&h.app, y->row.year)) != NULL) {
 		if (same_line(&old->pub, &y->row.pub) &&
 		    same_line(&old->pro, &y->row.pro))
 			rc = 1;
 		else if (!ys->replace)
-			rc = ceh_fail(e, CEH_ESTATE, "year %d is already in "
+			rc = ceh_fail(e, CEH_ESTATE, _("year %d is already in "
 			    "application %s with other subjects; use "
-			    "--replace to change it", y->row.year, y->app);
+			    "--replace to change it"), y->row.year, y->app);
 	}
 	app_close(&h);
 	return rc;
@@ -208,8 +215,8 @@ year_row_in(struct bulk *b, long line, const char **v, struct ceh_err *e)
 	    sheet_line(&y.row.pro, v, YC_RS, "专业", ys->s, &re) < 0)
 		goto bad;
 	if (!*y.row.pub.subject && !*y.row.pro.subject) {
-		ceh_fail(&re, CEH_EINPUT, "give a 公需 or a 专业 subject (or "
-		    "both)");
+		ceh_fail(&re, CEH_EINPUT, _("give a 公需 or a 专业 subject (or "
+		    "both)"));
 		goto bad;
 	}
 	if (year_row_check(&y.row, &ys->s->rules, &re) < 0 ||
@@ -217,15 +224,15 @@ year_row_in(struct bulk *b, long line, const char **v, struct ceh_err *e)
 		goto bad;
 	if (*v[YC_ID] && strncmp(y.app, v[YC_ID], IDNUM_LEN) != 0 &&
 	    strncasecmp(y.app, v[YC_ID], IDNUM_LEN) != 0) {
-		ceh_fail(&re, CEH_EINPUT, "申报编号 %s is not of 证件号码 %s",
+		ceh_fail(&re, CEH_EINPUT, _("申报编号 %s is not of 证件号码 %s"),
 		    y.app, v[YC_ID]);
 		goto bad;
 	}
 	for (k = 0; k < ys->n; k++)
 		if (strcmp(ys->v[k].app, y.app) == 0 &&
 		    ys->v[k].row.year == year) {
-			ceh_fail(&re, CEH_EINPUT, "year %d of %s is already on "
-			    "row %ld", year, y.app, ys->v[k].line);
+			ceh_fail(&re, CEH_EINPUT, _("year %d of %s is already "
+			    "on row %ld"), year, y.app, ys->v[k].line);
 			goto bad;
 		}
 	if ((rc = row_against_draft(ys, &y, &re)) < 0)
@@ -312,8 +319,8 @@ years_from(struct store *s, struct bulk *b, int replace, int dry)
 	}
 	cmd_bulk_summary(b);
 	if (b->bad) {
-		fprintf(stderr, "ceh add-year: %s: %ld of %ld rows refused; no "
-		    "year added\n", b->path, b->bad, b->rows);
+		fprintf(stderr, _("ceh add-year: %s: %ld of %ld rows refused; "
+		    "no year added\n"), b->path, b->bad, b->rows);
 		years_free(&ys);
 		return CEH_EINPUT;
 	}
@@ -322,21 +329,28 @@ years_from(struct store *s, struct bulk *b, int replace, int dry)
 		int year = y->row.year;
 
 		if (y->same) {
+			/* machine: outcome column */
 			printf("%s\t%d\tunchanged\n", y->app, year);
 			same++;
 		} else if (dry) {
+			/* machine: outcome column */
 			printf("%s\t%d\twould be added\n", y->app, year);
 			put++;
 		} else if (put_year(s, y, &e) < 0) {
 			rc = cmd_error(b->cmd, &e);
 		} else {
+			/* machine: outcome column */
 			printf("%s\t%d\tadded\n", y->app, year);
 			put++;
 		}
 	}
-	fprintf(stderr, "ceh add-year: %s: %ld rows, %ld years %s, %ld "
-	    "already there\n", b->path, b->rows, put, dry ?
-	    "would be added" : "added", same);
+	if (dry)
+		fprintf(stderr, _("ceh add-year: %s: %ld rows, %ld years would "
+		    "be added, %ld already there\n"), b->path, b->rows, put,
+		    same);
+	else
+		fprintf(stderr, _("ceh add-year: %s: %ld rows, %ld years added, "
+		    "%ld already there\n"), b->path, b->rows, put, same);
 	years_free(&ys);
 	return rc;
 }
@@ -438,25 +452,25 @@ CMD_FN(add_year)
 			return cmd_opt_other(argv, usage, ch);
 	}
 	if (optind + 1 != argc)
-		return cmd_usage_error(argv[0], usage, "give one application "
-		    "id");
+		return cmd_usage_error(argv[0], usage, _("give one application "
+		    "id"));
 	if (v[O_YEAR] == NULL)
-		return cmd_usage_error(argv[0], usage, "missing --year");
+		return cmd_usage_error(argv[0], usage, _("missing --year"));
 	if (from && (v[O_PS] || v[O_PH] || v[O_PF] || v[O_RS] || v[O_RH] ||
 	    v[O_RF])) {
 		free(sel);
-		return cmd_usage_error(argv[0], usage, "--from-records takes "
-		    "the subjects from the records; give no subject options");
+		return cmd_usage_error(argv[0], usage, _("--from-records takes "
+		    "the subjects from the records; give no subject options"));
 	}
 	if (nsel && !from) {
 		free(sel);
-		return cmd_usage_error(argv[0], usage, "--record needs "
-		    "--from-records");
+		return cmd_usage_error(argv[0], usage, _("--record needs "
+		    "--from-records"));
 	}
 	if (!from && !v[O_PS] && !v[O_PH] && !v[O_PF] && !v[O_RS] &&
 	    !v[O_RH] && !v[O_RF])
-		return cmd_usage_error(argv[0], usage, "give a public or a "
-		    "professional subject (or both)");
+		return cmd_usage_error(argv[0], usage, _("give a public or a "
+		    "professional subject (or both)"));
 	if (year_parse("--year", v[O_YEAR], &year, &e) < 0) {
 		free(sel);
 		return cmd_error(argv[0], &e);
@@ -480,8 +494,8 @@ CMD_FN(add_year)
 	old = app_year(&h.app, year);
 	had = old != NULL;
 	if (old && !replace) {
-		ceh_fail(&e, CEH_ESTATE, "year %d is already in application "
-		    "%s; use --replace to change it", year, h.app.id);
+		ceh_fail(&e, CEH_ESTATE, _("year %d is already in application "
+		    "%s; use --replace to change it"), year, h.app.id);
 		goto fail;
 	}
 	if (old) {

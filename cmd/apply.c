@@ -127,8 +127,8 @@ staff_row(struct bulk *b, long line, const char **v, struct ceh_err *e)
 	}
 	for (k = 0; k < st->n; k++)
 		if (strcmp(st->apps[k].a.id_number, app.a.id_number) == 0) {
-			ceh_fail(&re, CEH_EINPUT, "证件号码 %s is already on row "
-			    "%ld", app.a.id_number, st->line[k]);
+			ceh_fail(&re, CEH_EINPUT, _("证件号码 %s is already on "
+			    "row %ld"), app.a.id_number, st->line[k]);
 			cmd_bulk_bad(b, line, re.msg);
 			goto bad;
 		}
@@ -138,8 +138,8 @@ staff_row(struct bulk *b, long line, const char **v, struct ceh_err *e)
 		return -1;
 	}
 	if (f.same == NULL && f.other) {
-		ceh_fail(&re, CEH_EINPUT, "%s already has draft %s with other "
-		    "details: change it with 'ceh edit %s'", app.a.id_number,
+		ceh_fail(&re, CEH_EINPUT, _("%s already has draft %s with other "
+		    "details: change it with 'ceh edit %s'"), app.a.id_number,
 		    f.other, f.other);
 		cmd_bulk_bad(b, line, re.msg);
 		free(f.other);
@@ -219,28 +219,35 @@ apply_staff(struct store *s, struct bulk *b, int dry)
 	}
 	cmd_bulk_summary(b);
 	if (b->bad) {
-		fprintf(stderr, "ceh apply: %s: %ld of %ld rows refused; no "
-		    "draft created\n", b->path, b->bad, b->rows);
+		fprintf(stderr, _("ceh apply: %s: %ld of %ld rows refused; no "
+		    "draft created\n"), b->path, b->bad, b->rows);
 		staff_free(&st);
 		return CEH_EINPUT;
 	}
 	for (k = 0; k < st.n && rc == 0; k++) {
 		if (st.have[k]) {
+			/* machine: outcome column */
 			printf("%s\tunchanged\n", st.have[k]);
 			same++;
 		} else if (dry) {
+			/* machine: outcome column */
 			printf("%s\twould be created\n", st.apps[k].a.id_number);
 			made++;
 		} else if (create_draft(s, &st.apps[k], &e) < 0) {
 			rc = cmd_error(b->cmd, &e);
 		} else {
+			/* machine: outcome column */
 			printf("%s\tcreated\n", st.apps[k].id);
 			made++;
 		}
 	}
-	fprintf(stderr, "ceh apply: %s: %ld rows, %ld drafts %s, %ld already "
-	    "drafts\n", b->path, b->rows, made, dry ? "would be created" :
-	    "created", same);
+	if (dry)
+		fprintf(stderr, _("ceh apply: %s: %ld rows, %ld drafts would be "
+		    "created, %ld already drafts\n"), b->path, b->rows, made,
+		    same);
+	else
+		fprintf(stderr, _("ceh apply: %s: %ld rows, %ld drafts created, "
+		    "%ld already drafts\n"), b->path, b->rows, made, same);
 	staff_free(&st);
 	return rc;
 }
@@ -318,8 +325,8 @@ CMD_FN(apply)
 		return rc;
 	for (i = 0; applicant_fields[i].option; i++)
 		if (applicant_fields[i].required && given[i] == NULL)
-			return cmd_usage_error(argv[0], usage, "missing --%s "
-			    "(%s)", applicant_fields[i].option,
+			return cmd_usage_error(argv[0], usage, _("missing --%s "
+			    "(%s)"), applicant_fields[i].option,
 			    applicant_fields[i].label);
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;

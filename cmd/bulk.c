@@ -26,15 +26,16 @@ bulk_header(struct bulk *b, char *const *f, size_t n, struct ceh_err *e)
 		if (k < 0)
 			continue;
 		if (b->idx[k] >= 0)
-			return ceh_fail(e, CEH_EINPUT, "header: column %.*s "
-			    "appears twice", (int)strcspn(alts[k], "|"),
+			return ceh_fail(e, CEH_EINPUT, _("header: column %.*s "
+			    "appears twice"), (int)strcspn(alts[k], "|"),
 			    alts[k]);
 		b->idx[k] = (int)i;
 	}
 	for (c = 0; c < b->ncols; c++)
 		if (b->cols[c].required && b->idx[c] < 0)
-			return ceh_fail(e, CEH_EINPUT, "header: missing column "
-			    "%.*s", (int)strcspn(alts[c], "|"), alts[c]);
+			return ceh_fail(e, CEH_EINPUT, _("header: missing "
+			    "column %.*s"), (int)strcspn(alts[c], "|"),
+			    alts[c]);
 	b->have_header = 1;
 	return 0;
 }
@@ -90,11 +91,12 @@ cmd_bulk_bad(struct bulk *b, long line, const char *reason)
 	char where[200], *m;
 
 	if (b->info.sheet[0])
-		snprintf(where, sizeof(where), "%s: sheet %s row %ld", b->path,
-		    b->info.sheet, line);
+		snprintf(where, sizeof(where), _("%s: sheet %s row %ld"),
+		    b->path, b->info.sheet, line);
 	else
 		snprintf(where, sizeof(where), "%s:%ld", b->path, line);
-	m = utf8_repair(xasprintf("%s: %s", where, reason));
+	/* TRANSLATORS: a refused row: its place, then why it is refused */
+	m = utf8_repair(xasprintf(_("%s: %s"), where, reason));
 	fprintf(stderr, "ceh %s: %s\n", b->cmd, m);
 	free(m);
 	b->bad++;
@@ -104,21 +106,13 @@ void
 cmd_bulk_summary(const struct bulk *b)
 {
 	char buf[512];
-	size_t len = 0;
-	const char *what;
-	int k;
 
 	if (rowsrc_skipped_text(&b->info, buf, sizeof(buf))[0])
-		fprintf(stderr, "ceh %s: %s: rows skipped: %s\n", b->cmd,
+		fprintf(stderr, _("ceh %s: %s: rows skipped: %s\n"), b->cmd,
 		    b->path, buf);
-	buf[0] = '\0';
-	for (k = 0; (what = norm_what(k)) != NULL; k++)
-		if (b->norm.n[k])
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-			    "%s%zu %s", len ? ", " : "", b->norm.n[k], what);
-	if (len)
-		fprintf(stderr, "ceh %s: %s: values normalised: %s\n", b->cmd,
-		    b->path, buf);
+	if (norm_counts_text(&b->norm, buf, sizeof(buf))[0])
+		fprintf(stderr, _("ceh %s: %s: values normalised: %s\n"),
+		    b->cmd, b->path, buf);
 }
 
 int
@@ -133,8 +127,8 @@ cmd_bulk_option(struct bulk *b, const char *usage, char **argv, int ch)
 		return 1;
 	case 'E':
 		if (csv_encoding_parse(optarg, &b->enc) < 0)
-			return cmd_usage_error(argv[0], usage, "unknown "
-			    "encoding '%s'", optarg);
+			return cmd_usage_error(argv[0], usage, _("unknown "
+			    "encoding '%s'"), optarg);
 		return 1;
 	default:
 		return 0;

@@ -30,6 +30,7 @@ say(void *arg, const char *msg)
 		fputs("\r\033[K", stderr);
 		*progress_shown = 0;
 	}
+	/* machine: a prefix, no words */
 	fprintf(stderr, "ceh import: %s\n", msg);
 }
 
@@ -44,16 +45,16 @@ progress(void *arg, const char *file, long rows)
 		*progress_shown = 0;
 		return;
 	}
-	fprintf(stderr, "\r\033[Kceh import: %s: %ld rows read...", file,
-	    rows);
+	fputs("\r\033[K", stderr);
+	fprintf(stderr, _("ceh import: %s: %ld rows read..."), file, rows);
 	*progress_shown = 1;
 }
 
 static void
 summary(const char *what, const struct import_stats *t)
 {
-	fprintf(stderr, "ceh import: %s: read %ld, imported %ld, duplicates "
-	    "%ld, conflicts %ld, rejected %ld\n", what, t->read, t->imported,
+	fprintf(stderr, _("ceh import: %s: read %ld, imported %ld, duplicates "
+	    "%ld, conflicts %ld, rejected %ld\n"), what, t->read, t->imported,
 	    t->duplicates, t->conflicts, t->rejected);
 }
 
@@ -110,7 +111,7 @@ xrej_finish(struct xrej *x, const char *path)
 	}
 	if (x->w == NULL)
 		return unlink(path) < 0 && errno != ENOENT ?
-		    ceh_fail_errno(&x->e, "%s", path) : 0;
+		    ceh_fail_errno(&x->e, "%s", path) : 0; /* machine: a path */
 	return xlsxout_commit_path(x->w, path, &x->e);
 }
 
@@ -129,29 +130,25 @@ source_lines(const char *path, const struct import_opts *o,
     const struct import_stats *st)
 {
 	char buf[512];
-	size_t len = 0;
-	int k;
-	const char *what;
 
-	if (strcmp(st->src.format, "csv") == 0)
-		fprintf(stderr, "ceh import: %s: encoding %s%s%s\n", path,
-		    csv_encoding_name(st->used), st->bom ?
-		    " (byte order mark)" : "", o->enc == CSVENC_AUTO ?
-		    " (detected)" : "");
+	if (strcmp(st->src.format, "csv") == 0 && st->bom)
+		fprintf(stderr, o->enc == CSVENC_AUTO ? _("ceh import: %s: "
+		    "encoding %s (byte order mark) (detected)\n") :
+		    _("ceh import: %s: encoding %s (byte order mark)\n"), path,
+		    csv_encoding_name(st->used));
+	else if (strcmp(st->src.format, "csv") == 0)
+		fprintf(stderr, o->enc == CSVENC_AUTO ? _("ceh import: %s: "
+		    "encoding %s (detected)\n") : _("ceh import: %s: encoding "
+		    "%s\n"), path, csv_encoding_name(st->used));
 	else
-		fprintf(stderr, "ceh import: %s: sheet '%s' (%s), header on "
-		    "row %ld\n", path, st->src.sheet, st->src.format,
+		fprintf(stderr, _("ceh import: %s: sheet '%s' (%s), header on "
+		    "row %ld\n"), path, st->src.sheet, st->src.format,
 		    st->src.header_line);
 	if (rowsrc_skipped_text(&st->src, buf, sizeof(buf))[0])
-		fprintf(stderr, "ceh import: %s: rows skipped: %s\n", path,
+		fprintf(stderr, _("ceh import: %s: rows skipped: %s\n"), path,
 		    buf);
-	buf[0] = '\0';
-	for (k = 0; (what = norm_what(k)) != NULL; k++)
-		if (st->norm.n[k])
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-			    "%s%zu %s", len ? ", " : "", st->norm.n[k], what);
-	if (len)
-		fprintf(stderr, "ceh import: %s: values normalised: %s\n",
+	if (norm_counts_text(&st->norm, buf, sizeof(buf))[0])
+		fprintf(stderr, _("ceh import: %s: values normalised: %s\n"),
 		    path, buf);
 }
 
@@ -187,8 +184,8 @@ CMD_FN(import)
 		case O_ENC:
 			if (csv_encoding_parse(optarg, &o.enc) < 0)
 				return cmd_usage_error(argv[0], usage,
-				    "unknown encoding '%s' (auto, utf-8 or "
-				    "gb18030)", optarg);
+				    _("unknown encoding '%s' (auto, utf-8 or "
+				    "gb18030)"), optarg);
 			break;
 		case O_REJ:
 			rejects = optarg;
@@ -201,8 +198,8 @@ CMD_FN(import)
 		}
 	}
 	if (optind >= argc)
-		return cmd_usage_error(argv[0], usage, "give at least one CSV "
-		    "file");
+		return cmd_usage_error(argv[0], usage, _("give at least one CSV "
+		    "file"));
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
 	/* the store lock, and the writer marker for where the lock keeps
@@ -228,8 +225,8 @@ CMD_FN(import)
 					records_writer_release(s, &w);
 					lock_release(&lk);
 					return cmd_usage_error(argv[0], usage,
-					    "--rejects '%s' is one of the files "
-					    "to import", rejects);
+					    _("--rejects '%s' is one of the "
+					    "files to import"), rejects);
 				}
 		if (is_xlsx_name(rejects)) {
 			o.reject_row = xrej_row;
@@ -253,8 +250,8 @@ CMD_FN(import)
 			if (shown)
 				progress(&shown, argv[i], -1);
 			cmd_error(argv[0], &e);
-			fprintf(stderr, "ceh import: %s: nothing imported from "
-			    "this file\n", argv[i]);
+			fprintf(stderr, _("ceh import: %s: nothing imported "
+			    "from this file\n"), argv[i]);
 			if (rc == 0 || rc == CEH_EINPUT)
 				rc = e.code;
 			/* a file that failed half-way may have left bytes
@@ -279,16 +276,18 @@ CMD_FN(import)
 			rc = CEH_EINPUT;
 	}
 	if (nfiles > 1 || argc - optind > 1)
-		summary("total", &tot);
+		/* TRANSLATORS: in place of a file name: all the files */
+		summary(_("total"), &tot);
 	if (o.dry_run)
-		fprintf(stderr, "ceh import: dry run: nothing was written\n");
+		fprintf(stderr, _("ceh import: dry run: nothing was written\n"));
 	if (o.reject_row && xrej_finish(&xr, rejects) < 0) {
 		cmd_error(argv[0], &xr.e);
 		if (rc == 0 || rc == CEH_EINPUT)
 			rc = xr.e.code;
 	} else if (o.reject_row && tot.rejected + tot.conflicts)
-		fprintf(stderr, "ceh import: %ld rows written to %s\n",
-		    tot.rejected + tot.conflicts, rejects);
+		fprintf(stderr, Q_("ceh import: %ld row written to %s\n",
+		    "ceh import: %ld rows written to %s\n", tot.rejected +
+		    tot.conflicts), tot.rejected + tot.conflicts, rejects);
 	if (o.rejects) {
 		if (fclose(o.rejects) != 0) {
 			ceh_fail_errno(&e, "%s", rejects);
@@ -296,8 +295,10 @@ CMD_FN(import)
 			if (rc == 0 || rc == CEH_EINPUT)
 				rc = CEH_ESYS;
 		} else if (tot.rejected + tot.conflicts)
-			fprintf(stderr, "ceh import: %ld rows written to %s\n",
-			    tot.rejected + tot.conflicts, rejects);
+			fprintf(stderr, Q_("ceh import: %ld row written to "
+			    "%s\n", "ceh import: %ld rows written to %s\n",
+			    tot.rejected + tot.conflicts), tot.rejected +
+			    tot.conflicts, rejects);
 	}
 	records_writer_release(s, &w);
 	lock_release(&lk);

@@ -14,6 +14,7 @@
 #include "csvimport.h"
 #include "err.h"
 #include "escape.h"
+#include "i18n.h"
 #include "normalize.h"
 #include "util.h"
 #include "xalloc.h"
@@ -211,18 +212,18 @@ feed(struct rd *rd, const char *buf, size_t len)
 		/* libcsv and the arena hold the row being read: bound it */
 		if (!rd->pending && rd->rowbytes + seg > CSV_ROW_MAX) {
 			rd->failed = 1;
-			return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: row too long "
-			    "(more than %d bytes; a record of hours is far "
-			    "shorter)", rd->name, rd->row_start, CSV_ROW_MAX);
+			return ceh_fail(rd->e, CEH_EINPUT, _("%s:%ld: row too "
+			    "long (more than %d bytes; a record of hours is far "
+			    "shorter)"), rd->name, rd->row_start, CSV_ROW_MAX);
 		}
 		if (csv_parse(&rd->p, buf, seg, cb_field, cb_row, rd) != seg) {
 			if (rd->failed)
 				return -1;
 			rd->failed = 1;
-			return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: CSV syntax "
-			    "error: a quote inside an unquoted field or "
+			return ceh_fail(rd->e, CEH_EINPUT, _("%s:%ld: CSV "
+			    "syntax error: a quote inside an unquoted field or "
 			    "text after a closing quote (quote the field "
-			    "and double the quotes in it)", rd->name,
+			    "and double the quotes in it)"), rd->name,
 			    rd->line);
 		}
 		if (rd->failed)
@@ -289,7 +290,7 @@ detect(const struct src *s, off_t start, char *tmp, enum csv_encoding *out,
 	for (;;) {
 		r = src_read(s, tmp, CHUNK, off);
 		if (r < 0)
-			return ceh_fail_errno(e, "%s: read", name);
+			return ceh_fail_errno(e, _("%s: read"), name);
 		if (r == 0)
 			break;
 		if (utf8_scan((unsigned char *)tmp, (size_t)r, &used,
@@ -317,7 +318,7 @@ choose_encoding(const struct src *s, const char *name, char *tmp,
 	ssize_t r = src_read(s, tmp, 4, 0);
 
 	if (r < 0)
-		return ceh_fail_errno(e, "%s: read", name);
+		return ceh_fail_errno(e, _("%s: read"), name);
 	if (*enc != CSVENC_AUTO)
 		return 0;
 	if (r >= 3 && memcmp(tmp, "\xef\xbb\xbf", 3) == 0) {
@@ -351,9 +352,9 @@ feed_gb18030(struct rd *rd, iconv_t cd, char *in, size_t *il, char *out,
 			continue;
 		if (err == EINVAL)
 			break;	/* incomplete: carry it */
-		return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: bytes not valid in "
-		    "GB18030 (is the file in another encoding? see "
-		    "--encoding)", rd->name, rd->line);
+		return ceh_fail(rd->e, CEH_EINPUT, _("%s:%ld: bytes not valid "
+		    "in GB18030 (is the file in another encoding? see "
+		    "--encoding)"), rd->name, rd->line);
 	}
 	memmove(in, ip, *il);
 	return 0;
@@ -372,7 +373,7 @@ feed_all(struct rd *rd, const struct src *s, iconv_t cd, char *in,
 	for (;;) {
 		r = src_read(s, in + carry, CHUNK - carry, off);
 		if (r < 0)
-			return ceh_fail_errno(rd->e, "%s: read", rd->name);
+			return ceh_fail_errno(rd->e, _("%s: read"), rd->name);
 		if (r == 0)
 			break;
 		off += r;
@@ -386,8 +387,8 @@ feed_all(struct rd *rd, const struct src *s, iconv_t cd, char *in,
 			return -1;
 	}
 	if (carry)
-		return ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: the file ends in "
-		    "the middle of a GB18030 character", rd->name, rd->line);
+		return ceh_fail(rd->e, CEH_EINPUT, _("%s:%ld: the file ends in "
+		    "the middle of a GB18030 character"), rd->name, rd->line);
 	return 0;
 }
 
@@ -397,8 +398,8 @@ feed_end(struct rd *rd)
 {
 	if (csv_fini(&rd->p, cb_field, cb_row, rd) != 0) {
 		if (!rd->failed)
-			ceh_fail(rd->e, CEH_EINPUT, "%s:%ld: a quoted field "
-			    "opened on line %ld is never closed", rd->name,
+			ceh_fail(rd->e, CEH_EINPUT, _("%s:%ld: a quoted field "
+			    "opened on line %ld is never closed"), rd->name,
 			    rd->line, rd->row_start);
 		return -1;
 	}
@@ -426,8 +427,8 @@ read_src(const struct src *s, const char *name, enum csv_encoding enc,
 	rd.pending = 1;
 	if (csv_init(&rd.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
 	    != 0)
-		return ceh_fail(e, CEH_ESYS, "%s: cannot set up the CSV parser",
-		    name);
+		return ceh_fail(e, CEH_ESYS, _("%s: cannot set up the CSV "
+		    "parser"), name);
 	/* libcsv grows its field buffer by this much (128 bytes by
 	 * default: a realloc every 128 bytes of a long field) */
 	csv_set_blk_size(&rd.p, 64 << 10);
@@ -439,7 +440,7 @@ read_src(const struct src *s, const char *name, enum csv_encoding enc,
 	if (enc == CSVENC_GB18030) {
 		cd = iconv_open("UTF-8", "GB18030");
 		if (cd == (iconv_t)-1) {
-			ceh_fail_errno(e, "%s: iconv from GB18030", name);
+			ceh_fail_errno(e, _("%s: iconv from GB18030"), name);
 			goto out;
 		}
 		out = xmalloc(outsz);
@@ -475,13 +476,14 @@ csv_read_file(const char *path, enum csv_encoding enc,
 	s.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s.fd < 0) {
 		if (errno == ENOENT)
-			return ceh_fail(e, CEH_ENOTFOUND, "%s: no such file",
+			return ceh_fail(e, CEH_ENOTFOUND, _("%s: no such file"),
 			    path);
 		return ceh_fail_errno(e, "%s", path);
 	}
 	if (fstat(s.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(s.fd);
-		return ceh_fail(e, CEH_EINPUT, "%s: not a regular file", path);
+		return ceh_fail(e, CEH_EINPUT, _("%s: not a regular file"),
+		    path);
 	}
 	posix_fadvise(s.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	rc = read_src(&s, path, enc, used, bom, fn, arg, e);
@@ -546,6 +548,7 @@ colmap_from_header(struct colmap *m, char *const *f, size_t n,
 	char name[128];
 	const char *p;
 	struct sbuf miss = SBUF_INIT;
+	int nmiss = 0;
 
 	for (c = 0; c < RC__COUNT; c++)
 		m->idx[c] = -1;
@@ -568,8 +571,8 @@ colmap_from_header(struct colmap *m, char *const *f, size_t n,
 		continue;
 found:
 		if (m->idx[c] >= 0)
-			return ceh_fail(e, CEH_EINPUT, "header: column %s "
-			    "appears twice (fields %d and %zu)",
+			return ceh_fail(e, CEH_EINPUT, _("header: column %s "
+			    "appears twice (fields %d and %zu)"),
 			    col_names[c][0], m->idx[c] + 1, i + 1);
 		m->idx[c] = (int)i;
 	}
@@ -578,12 +581,15 @@ found:
 			if (miss.len)
 				sb_adds(&miss, ", ");
 			sb_adds(&miss, col_names[c][0]);
+			nmiss++;
 		}
 	if (miss.len) {
-		ceh_fail(e, CEH_EINPUT, "header: missing column%s %s (the "
+		ceh_fail(e, CEH_EINPUT, Q_("header: missing column %s (the "
 		    "header must name 证件号码, 姓名, 年度, 科目类型, 科目名称, "
-		    "学时, 继续教育形式, 培训机构, 记录编号)",
-		    strchr(miss.buf, ',') ? "s" : "", miss.buf);
+		    "学时, 继续教育形式, 培训机构, 记录编号)", "header: missing "
+		    "columns %s (the header must name 证件号码, 姓名, 年度, "
+		    "科目类型, 科目名称, 学时, 继续教育形式, 培训机构, 记录编号)",
+		    nmiss), miss.buf);
 		sb_release(&miss);
 		return -1;
 	}
@@ -623,8 +629,8 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	int year;
 
 	if (n != m->nfields)
-		return ceh_fail(e, CEH_EINPUT, "wrong number of fields: %zu, "
-		    "the header has %zu", n, m->nfields);
+		return ceh_fail(e, CEH_EINPUT, _("wrong number of fields: %zu, "
+		    "the header has %zu"), n, m->nfields);
 	if (idnum_check("证件号码", f[m->idx[RC_ID]], r->id, e) < 0)
 		return -1;
 	r->name = f[m->idx[RC_NAME]];
@@ -639,8 +645,8 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	else if (strcmp(v, "专业科目") == 0)
 		r->pro = 1;
 	else
-		return ceh_fail(e, CEH_EINPUT, "科目类型 '%s' is neither "
-		    "公需科目 nor 专业科目", utf8_clip(shown, sizeof(shown),
+		return ceh_fail(e, CEH_EINPUT, _("科目类型 '%s' is neither "
+		    "公需科目 nor 专业科目"), utf8_clip(shown, sizeof(shown),
 		    safe_echo(v), 40));
 	r->subject = f[m->idx[RC_SUBJECT]];
 	if (text_check("科目名称", r->subject, 100, 1, 0, e) < 0)
@@ -648,7 +654,7 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	if (hours_parse("学时", f[m->idx[RC_HOURS]], max_half, &r->half, e) < 0)
 		return -1;
 	if (r->half == 0)
-		return ceh_fail(e, CEH_EINPUT, "学时 %s is not above zero",
+		return ceh_fail(e, CEH_EINPUT, _("学时 %s is not above zero"),
 		    f[m->idx[RC_HOURS]]);
 	if ((r->form = form_name(m, c, f[m->idx[RC_FORM]], e)) == NULL)
 		return -1;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "normalize.h"
 
 /* ---- one value ---- */
@@ -178,14 +179,35 @@ const char *
 norm_what(int i)
 {
 	static const char *const what[NORM__BITS] = {
-		"full-width characters made half-width",
-		"line breaks in a cell folded to a space",
-		"surrounding spaces removed",
-		"hours units removed",
-		"lower-case x in an ID number made upper-case",
+		N_("%zu full-width characters made half-width"),
+		N_("%zu line breaks in a cell folded to a space"),
+		N_("%zu surrounding spaces removed"),
+		N_("%zu hours units removed"),
+		N_("%zu lower-case x in an ID number made upper-case"),
 	};
 
 	return i >= 0 && i < NORM__BITS ? what[i] : NULL;
+}
+
+char *
+norm_counts_text(const struct norm_counts *c, char *buf, size_t size)
+{
+	size_t len = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < NORM__BITS && len < size; k++) {
+		if (c->n[k] == 0)
+			continue;
+		if (len)
+			/* TRANSLATORS: between the items of a list of counts */
+			len += (size_t)snprintf(buf + len, size - len, "%s",
+			    _(", "));
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len,
+			    _(norm_what(k)), c->n[k]);
+	}
+	return buf;
 }
 
 /* ---- spreadsheet-rounded numbers ---- */
@@ -219,10 +241,10 @@ norm_rounded_fail(const char *field, const char *value, struct ceh_err *e)
 {
 	char v[64];
 
-	return ceh_fail(e, CEH_EINPUT, "%s '%s' looks like a number a "
+	return ceh_fail(e, CEH_EINPUT, _("%s '%s' looks like a number a "
 	    "spreadsheet rounded to scientific notation; the last digits are "
 	    "lost: format the column as text, enter the numbers again and "
-	    "export again", field, utf8_clip(v, sizeof(v), value, 30));
+	    "export again"), field, utf8_clip(v, sizeof(v), value, 30));
 }
 
 /* ---- rows ---- */

@@ -51,9 +51,13 @@ struct norm_counts {
 	size_t n[NORM__BITS];
 };
 void norm_count(struct norm_counts *c, unsigned changed);
-/* What bit i means, for a summary line: "full-width characters made
- * half-width", ...; NULL past the last. */
+/* What bit i means, for a summary line: a format for its count, "%zu
+ * full-width characters made half-width", ... (untranslated: it is the
+ * msgid); NULL past the last. */
 const char *norm_what(int i);
+/* The counts of c that are not 0, in the user's language ("3 surrounding
+ * spaces removed, 1 hours units removed"), into buf; "" if none. */
+char *norm_counts_text(const struct norm_counts *c, char *buf, size_t size);
 
 /*
  * 1 if s is the scientific form a spreadsheet turns a long number into

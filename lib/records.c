@@ -17,6 +17,7 @@
 #include "doc.h"
 #include "err.h"
 #include "escape.h"
+#include "i18n.h"
 #include "records.h"
 #include "records_priv.h"
 #include "store.h"
@@ -67,7 +68,7 @@ rec_state_read(int recfd, struct rstate *st, struct ceh_err *e)
 	if (read_file_at(recfd, "state", 1 << 20, &buf, &len, e) < 0) {
 		if (e->code == CEH_ENOTFOUND)
 			return 0;
-		ceh_err_prefix(e, "records/state");
+		ceh_err_prefix(e, "records/state"); /* machine: a path */
 		return -1;
 	}
 	for (line = strtok_r(buf, "\n", &save); line;
@@ -90,12 +91,12 @@ rec_state_read(int recfd, struct rstate *st, struct ceh_err *e)
 	}
 	free(buf);
 	if (n < 2)
-		return ceh_fail(e, CEH_ESYS, "records/state: incomplete");
+		return ceh_fail(e, CEH_ESYS, _("records/state: incomplete"));
 	return 0;
 bad:
 	free(buf);
-	return ceh_fail(e, CEH_ESYS, "records/state: line %ld is not "
-	    "understood", n);
+	return ceh_fail(e, CEH_ESYS, _("records/state: line %ld is not "
+	    "understood"), n);
 }
 
 int
@@ -120,12 +121,18 @@ rec_state_write(int recfd, const struct rstate *st, struct ceh_err *e)
 /* ---- the shards ---- */
 
 int
+rec_path_fail(struct ceh_err *e, const char *name)
+{
+	return ceh_fail_errno(e, "records/%s", name); /* machine: a path */
+}
+
+int
 rec_dir(struct store *s, int create, struct ceh_err *e)
 {
 	int fd = open_dir_at(s->rootfd, "records", create, e);
 
 	if (fd < 0 && e->code != CEH_ENOTFOUND)
-		ceh_err_prefix(e, "records");
+		ceh_err_prefix(e, "records"); /* machine: a path */
 	return fd;
 }
 
@@ -143,10 +150,10 @@ read_committed(int recfd, const char *name, long long size, char **out,
 	*out = NULL;
 	fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		return ceh_fail(e, CEH_ESYS, "records/%s: missing, %lld bytes "
-		    "committed (run ceh fsck)", name, size);
+		return ceh_fail(e, CEH_ESYS, _("records/%s: missing, %lld bytes "
+		    "committed (run ceh fsck)"), name, size);
 	if (fd < 0)
-		return ceh_fail_errno(e, "records/%s", name);
+		return rec_path_fail(e, name);
 	buf = xmalloc((size_t)size + 1);
 	while (got < (size_t)size) {
 		r = pread(fd, buf + got, (size_t)size - got, (off_t)got);
@@ -156,9 +163,9 @@ read_committed(int recfd, const char *name, long long size, char **out,
 			free(buf);
 			close(fd);
 			if (r < 0)
-				return ceh_fail_errno(e, "records/%s", name);
-			return ceh_fail(e, CEH_ESYS, "records/%s: shorter than "
-			    "its committed size %lld (run ceh fsck)", name,
+				return rec_path_fail(e, name);
+			return ceh_fail(e, CEH_ESYS, _("records/%s: shorter "
+			    "than its committed size %lld (run ceh fsck)"), name,
 			    size);
 		}
 		got += (size_t)r;
@@ -193,18 +200,18 @@ shard_map(int recfd, unsigned sh, long long size, char **map,
 	shard_name(sh, name);
 	fd = openat(recfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return ceh_fail_errno(e, "records/%s", name);
+		return rec_path_fail(e, name);
 	if (fstat(fd, &fst) < 0 || !S_ISREG(fst.st_mode) ||
 	    fst.st_size < size) {
 		close(fd);
-		return ceh_fail(e, CEH_ESYS, "records/%s: shorter than its "
-		    "committed size (run ceh fsck)", name);
+		return ceh_fail(e, CEH_ESYS, _("records/%s: shorter than its "
+		    "committed size (run ceh fsck)"), name);
 	}
 	*map = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (*map == MAP_FAILED) {
 		*map = NULL;
-		return ceh_fail_errno(e, "records/%s", name);
+		return rec_path_fail(e, name);
 	}
 	return 0;
 }
@@ -329,8 +336,9 @@ shard_scan(const char *map, size_t maplen, unsigned sh, const char *idnum,
 		if (hrec_parse(line.buf, &r) < 0) {
 			hrec_release(&r);
 			sb_release(&line);
-			return ceh_fail(e, CEH_ESYS, "records/%02x.tsv: a record "
-			    "of %s is damaged (run ceh fsck)", sh, idnum);
+			return ceh_fail(e, CEH_ESYS, _("records/%02x.tsv: a "
+			    "record of %s is damaged (run ceh fsck)"), sh,
+			    idnum);
 		}
 		if (year && r.year != year)
 			hrec_release(&r);
@@ -357,7 +365,7 @@ records_lookup(struct store *s, const char *idnum, int year,
 	*out = NULL;
 	*n = 0;
 	if (strlen(idnum) != IDNUM_LEN)
-		return ceh_fail(e, CEH_EUSAGE, "'%s' is not an ID number",
+		return ceh_fail(e, CEH_EUSAGE, _("'%s' is not an ID number"),
 		    idnum);
 	recfd = rec_dir(s, 0, e);
 	if (recfd < 0)
@@ -487,8 +495,8 @@ rec_keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
 	if (size == 0)
 		return 0;
 	if (size % KENT_BYTES)
-		return ceh_fail(e, CEH_ESYS, "records/%02x.key: committed size "
-		    "%lld is not a whole number of entries", sh, size);
+		return ceh_fail(e, CEH_ESYS, _("records/%02x.key: committed "
+		    "size %lld is not a whole number of entries"), sh, size);
 	snprintf(name, sizeof(name), "%02x.key", sh);
 	if (read_committed(recfd, name, size, &raw, e) < 0)
 		return -1;
@@ -550,7 +558,7 @@ check_size(int recfd, const char *name, long long want, int repair,
 		return 0;
 	if (fd < 0 || fstat(fd, &sb) < 0 || (repair && sb.st_size > want &&
 	    (ftruncate(fd, (off_t)want) < 0 || fsync(fd) < 0))) {
-		ceh_fail_errno(e, "records/%s", name);
+		rec_path_fail(e, name);
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -558,11 +566,11 @@ check_size(int recfd, const char *name, long long want, int repair,
 	close(fd);
 	*size = sb.st_size;
 	if (sb.st_size > want && repair)
-		REPAIRED(rep, "records/%s: removed %lld bytes of an "
-		    "interrupted import", name, (long long)sb.st_size - want);
+		REPAIRED(rep, _("records/%s: removed %lld bytes of an "
+		    "interrupted import"), name, (long long)sb.st_size - want);
 	else if (sb.st_size > want)
-		PROBLEM(rep, "records/%s: %lld bytes of an interrupted import "
-		    "past the committed size", name,
+		PROBLEM(rep, _("records/%s: %lld bytes of an interrupted "
+		    "import past the committed size"), name,
 		    (long long)sb.st_size - want);
 	return 0;
 }
@@ -575,11 +583,11 @@ size_fault(const char *name, long long size, long long want, char *why,
 	if (size >= want || want == 0)
 		return 0;
 	if (size < 0)
-		snprintf(why, whysz, "records/%s: missing, %lld bytes "
-		    "committed", name, want);
+		snprintf(why, whysz, _("records/%s: missing, %lld bytes "
+		    "committed"), name, want);
 	else
-		snprintf(why, whysz, "records/%s: %lld bytes, shorter than "
-		    "the committed %lld", name, size, want);
+		snprintf(why, whysz, _("records/%s: %lld bytes, shorter than "
+		    "the committed %lld"), name, size, want);
 	return 1;
 }
 
@@ -651,18 +659,18 @@ key_fault(int recfd, unsigned sh, long long want, long long size,
 		return;
 	}
 	if (dups) {
-		snprintf(why, whysz, "records/%s: %ld record key(s) stored "
-		    "twice", name, dups);
+		snprintf(why, whysz, _("records/%s: %ld record key(s) stored "
+		    "twice"), name, dups);
 		return;
 	}
 	for (i = 0; i < kt->n; i++)
 		sum += kent_digest(&kt->v[i]);
 	if (n != kx->n[sh])
-		snprintf(why, whysz, "records/%s: %ld entries for %ld records",
-		    name, n, kx->n[sh]);
+		snprintf(why, whysz, _("records/%s: %ld entries for %ld "
+		    "records"), name, n, kx->n[sh]);
 	else if (sum != kx->sum[sh])
-		snprintf(why, whysz, "records/%s: entries that match no record",
-		    name);
+		snprintf(why, whysz, _("records/%s: entries that match no "
+		    "record"), name);
 }
 
 /* A stored record that parses, with a valid ID number of this shard, a
@@ -701,7 +709,8 @@ check_tsv_shard(struct store *s, int recfd, unsigned sh, long long want,
 		return -1;
 	end = buf + want;
 	if (end[-1] != '\n')
-		PROBLEM(rep, "records/%s: the last record is cut short", name);
+		PROBLEM(rep, _("records/%s: the last record is cut short"),
+		    name);
 	for (p = buf, lno = 1; p < end; p = nl + 1, lno++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
@@ -716,7 +725,7 @@ check_tsv_shard(struct store *s, int recfd, unsigned sh, long long want,
 		if (record_ok(s, p, sh))
 			rep->records++;
 		else
-			PROBLEM(rep, "records/%s:%ld: damaged record", name,
+			PROBLEM(rep, _("records/%s:%ld: damaged record"), name,
 			    lno);
 	}
 	sb_release(&tmp);
@@ -775,8 +784,8 @@ collect_keys(int recfd, const struct rstate *rs, const unsigned char *bad,
 				nl = end;
 			if (line_kent(p, (size_t)(nl - p), &tmp, &x.k, &x.batch,
 			    &x.line) < 0) {
-				rc = ceh_fail(e, CEH_ESYS, "records/%02x.tsv: a "
-				    "damaged record", sh);
+				rc = ceh_fail(e, CEH_ESYS, _("records/%02x.tsv: "
+				    "a damaged record"), sh);
 				break;
 			}
 			b = &kb[key_shard(x.k.k1)];
@@ -846,7 +855,7 @@ rebuild_keys(int recfd, struct rstate *rs, const unsigned char *bad,
 			continue;
 		if (write_keys(recfd, sh, &kb[sh], &size, e) < 0)
 			goto out;
-		REPAIRED(rep, "%s; rebuilt from the records", why[sh]);
+		REPAIRED(rep, _("%s; rebuilt from the records"), why[sh]);
 		if (size != rs->ksize[sh]) {
 			rs->ksize[sh] = size;
 			changed = 1;
@@ -905,9 +914,9 @@ check_keys(int recfd, struct rstate *rs, const long long *ksz,
 		bad[sh] = 1;
 		nbad++;
 		if (!repair || kx->unreadable)
-			PROBLEM(rep, "%s (%s)", why[sh], kx->unreadable ?
-			    "not rebuilt: some records cannot be read" :
-			    "ceh fsck --repair rebuilds it from the records");
+			PROBLEM(rep, kx->unreadable ? _("%s (not rebuilt: "
+			    "some records cannot be read)") : _("%s (ceh fsck "
+			    "--repair rebuilds it from the records)"), why[sh]);
 	}
 	if (nbad && repair && !kx->unreadable)
 		rc = rebuild_keys(recfd, rs, bad, why, rep, e);
@@ -978,19 +987,24 @@ records_fsck(struct store *s, int repair, struct records_report *rep,
     struct ceh_err *e)
 {
 	struct records_writer w;
-	char pid[40] = "";
+	long *counter;
 	int rc;
 
 	/* a read-only check only looks: a live writer is class 4 */
 	if (records_writer_claim(s, NULL, repair, &w, e) < 0)
 		return -1;
+	counter = rep == NULL ? NULL : repair ? &rep->repaired :
+	    &rep->problems;
 	if (w.stale_pid > 0)
-		snprintf(pid, sizeof(pid), " (pid %ld)", w.stale_pid);
-	if (w.stale_pid)
-		found(rep, repair ? &rep->repaired : &rep->problems,
-		    "'.writer': left by a ceh that is no longer running%s%s",
-		    pid, repair ? ", removed" : "; ceh fsck --repair removes "
-		    "it");
+		found(rep, counter, repair ? _("'.writer': left by a ceh that "
+		    "is no longer running (pid %ld), removed") : _("'.writer': "
+		    "left by a ceh that is no longer running (pid %ld); ceh "
+		    "fsck --repair removes it"), w.stale_pid);
+	else if (w.stale_pid)
+		found(rep, counter, repair ? _("'.writer': left by a ceh that "
+		    "is no longer running, removed") : _("'.writer': left by a "
+		    "ceh that is no longer running; ceh fsck --repair removes "
+		    "it"));
 	rc = check_shards(s, repair, 1, rep, e);
 	records_writer_release(s, &w);
 	return rc;
@@ -1067,12 +1081,12 @@ select_record(const struct hrec *r, size_t n, const char *sel, int *use,
 			}
 		}
 	if (hits == 0)
-		return ceh_fail(e, CEH_ENOTFOUND, "record '%s' is not on file "
-		    "for %s in %d (see ceh records --id %s)", sel, idnum, year,
-		    idnum);
+		return ceh_fail(e, CEH_ENOTFOUND, _("record '%s' is not on "
+		    "file for %s in %d (see ceh records --id %s)"), sel, idnum,
+		    year, idnum);
 	if (hits > 1)
-		return ceh_fail(e, CEH_EINPUT, "record '%s' is ambiguous: "
-		    "several providers use it; give it as 培训机构/记录编号",
+		return ceh_fail(e, CEH_EINPUT, _("record '%s' is ambiguous: "
+		    "several providers use it; give it as 培训机构/记录编号"),
 		    sel);
 	return 0;
 }
@@ -1090,8 +1104,8 @@ records_year_row(struct store *s, const char *idnum, int year,
 	if (records_lookup(s, idnum, year, &r, &n, e) < 0)
 		return -1;
 	if (n == 0)
-		return ceh_fail(e, CEH_ENOTFOUND, "no hour records on file for "
-		    "%s in %d (import them with ceh import)", idnum, year);
+		return ceh_fail(e, CEH_ENOTFOUND, _("no hour records on file "
+		    "for %s in %d (import them with ceh import)"), idnum, year);
 	use = xcalloc(n, sizeof(int));
 	for (i = 0; i < n; i++)
 		use[i] = nsel == 0;

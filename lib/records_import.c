@@ -14,6 +14,7 @@
 #include "err.h"
 #include "escape.h"
 #include "fault.h"
+#include "i18n.h"
 #include "normalize.h"
 #include "records.h"
 #include "records_import.h"
@@ -188,7 +189,7 @@ spill_open(struct spill *sp, struct ceh_err *e)
 	tpl = xasprintf("%s/ceh-import-XXXXXX", dir);
 	sp->fd = mkstemp(tpl);
 	if (sp->fd < 0) {
-		ceh_fail_errno(e, "temp file in %s", dir);
+		ceh_fail_errno(e, _("temp file in %s"), dir);
 		free(tpl);
 		return -1;
 	}
@@ -212,7 +213,7 @@ spill_flush(struct spill *sp, unsigned part, struct ceh_err *e)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return ceh_fail_errno(e, "temp file");
+			return ceh_fail_errno(e, _("temp file"));
 		done += (size_t)r;
 	}
 	if (sp->nch == sp->capch) {
@@ -268,7 +269,7 @@ spill_read(const struct spill *sp, const struct chunk *c, struct sbuf *out,
 			continue;
 		}
 		if (r <= 0)
-			return ceh_fail_errno(e, "temp file");
+			return ceh_fail_errno(e, _("temp file"));
 	}
 	out->len += c->len;
 	out->buf[out->len] = '\0';
@@ -356,7 +357,8 @@ say(struct imp *im, long line, const char *fmt, const char *reason)
 
 	if (im->o->say == NULL)
 		return;
-	snprintf(msg, sizeof(msg), "%s:%ld: %s%s", im->path, line, fmt,
+	/* TRANSLATORS: a rejected row: FILE:LINE, then why */
+	snprintf(msg, sizeof(msg), _("%s:%ld: %s%s"), im->path, line, fmt,
 	    reason);
 	im->o->say(im->o->arg, utf8_repair(msg));
 }
@@ -373,7 +375,7 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 			im->o->reject_row(im->o->reject_arg, im->hdr, im->nhdr,
 			    "原因");
 		im->o->rejects_header = 0;
-		r = utf8_repair(xasprintf("%s:%ld: %s%s", im->base, line,
+		r = utf8_repair(xasprintf(_("%s:%ld: %s%s"), im->base, line,
 		    what, reason));
 		im->o->reject_row(im->o->reject_arg, f, n, r);
 		free(r);
@@ -386,7 +388,7 @@ put_reject(struct imp *im, long line, char *const *f, size_t n,
 		csv_put_row(im->o->rejects, im->hdr, im->nhdr, "原因");
 		im->o->rejects_header = 0;
 	}
-	r = utf8_repair(xasprintf("%s:%ld: %s%s", im->base, line, what,
+	r = utf8_repair(xasprintf(_("%s:%ld: %s%s"), im->base, line, what,
 	    reason));
 	csv_put_row(im->o->rejects, f, n, r);
 	free(r);
@@ -593,8 +595,8 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	for (i = 0; i < n; i++)
 		if (strlen(f[i]) != len[i]) {
 			im->st->rejected++;
-			put_reject(im, line, f, n, "a field contains a NUL byte",
-			    "");
+			put_reject(im, line, f, n, _("a field contains a NUL "
+			    "byte"), "");
 			return 0;
 		}
 	if (n == im->map.nfields)
@@ -763,20 +765,20 @@ sync_all(struct syncset *ss, struct ceh_err *e)
 	 * fsync each, which costs a disk flush per file */
 	if (ss->n > 16) {
 		if (fault_hit("fsync") ? (errno = EIO, 1) : syncfs(ss->fd[0]) < 0)
+			/* machine: a path and a call */
 			rc = ceh_fail_errno(e, "records: syncfs");
 		for (i = 0; i < ss->n; i++)
 			if (close(ss->fd[i]) < 0 && rc == 0)
-				rc = ceh_fail_errno(e, "records/%s",
-				    ss->name[i]);
+				rc = rec_path_fail(e, ss->name[i]);
 		ss->n = 0;
 		return rc;
 	}
 	for (i = 0; i < ss->n; i++) {
 		if (rc == 0 && (fault_hit("fsync") ? (errno = EIO, 1) :
 		    fsync(ss->fd[i]) < 0))
-			rc = ceh_fail_errno(e, "records/%s", ss->name[i]);
+			rc = rec_path_fail(e, ss->name[i]);
 		if (close(ss->fd[i]) < 0 && rc == 0)
-			rc = ceh_fail_errno(e, "records/%s", ss->name[i]);
+			rc = rec_path_fail(e, ss->name[i]);
 	}
 	ss->n = 0;
 	return rc;
@@ -811,11 +813,11 @@ append_file(int recfd, const char *name, long long at, const char *buf,
 	if (fd < 0 && (at > 0 || errno == EEXIST))
 		fd = openat(recfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return ceh_fail_errno(e, "records/%s", name);
+		return rec_path_fail(e, name);
 	if (fstat(fd, &sb) < 0 || sb.st_size != at) {
 		close(fd);
-		return ceh_fail(e, CEH_ESYS, "records/%s: size is not the "
-		    "committed %lld (run ceh fsck --repair)", name, at);
+		return ceh_fail(e, CEH_ESYS, _("records/%s: size is not the "
+		    "committed %lld (run ceh fsck --repair)"), name, at);
 	}
 	if (at == 0)
 		*created = 1;	/* the directory is synced at the commit */
@@ -829,7 +831,7 @@ append_file(int recfd, const char *name, long long at, const char *buf,
 	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
 	    (fault_hit("write") ? (errno = ENOSPC, 1) :
 	    write_all(fd, buf, len) < 0)) {
-		ceh_fail_errno(e, "records/%s", name);
+		rec_path_fail(e, name);
 		undo_append(recfd, fd, name, at);
 		close(fd);
 		return -1;
@@ -953,7 +955,7 @@ append_out(struct batch *b, const char *name, long long at, long long *size,
 static int
 damaged(const struct imp *im, struct ceh_err *e)
 {
-	return ceh_fail(e, CEH_ESYS, "%s: temp file damaged", im->path);
+	return ceh_fail(e, CEH_ESYS, _("%s: temp file damaged"), im->path);
 }
 
 /* The name of one row against the name on record or, for a new person,
@@ -966,11 +968,11 @@ name_refusal(struct imp *im, const struct orow *o, struct sbuf *f)
 	const char *names = im->people.names.buf;
 
 	if (pe->sname != REC_NONE && strcmp(rname, names + pe->sname) != 0)
-		return xasprintf("姓名 '%s' differs from '%s' already on "
-		    "record for %s", rname, names + pe->sname, pe->id);
+		return xasprintf(_("姓名 '%s' differs from '%s' already on "
+		    "record for %s"), rname, names + pe->sname, pe->id);
 	if (pe->sname == REC_NONE && strcmp(rname, names + pe->name) != 0)
-		return xasprintf("姓名 '%s' differs from '%s' given for %s on "
-		    "line %ld", rname, names + pe->name, pe->id, pe->line);
+		return xasprintf(_("姓名 '%s' differs from '%s' given for %s on "
+		    "line %ld"), rname, names + pe->name, pe->id, pe->line);
 	return NULL;
 }
 
@@ -1085,9 +1087,9 @@ append_records(struct imp *im, struct batch *b, unsigned sh,
 	for (pos = b->buf.buf; (r = orow_next(im, &b->buf, &pos, &o)) > 0;) {
 		v = verdict(im, (unsigned long)o.seq);
 		if (v == V_CONFLICT)
-			late_reject(im, o.line, xasprintf("conflict: 记录编号 "
+			late_reject(im, o.line, xasprintf(_("conflict: 记录编号 "
 			    "'%s' of 培训机构 '%s' is already on record with "
-			    "other content; not overwritten",
+			    "other content; not overwritten"),
 			    rec_field(o.rec, 8, &b->f1),
 			    rec_field(o.rec, 7, &b->f2)));
 		if (v == V_NEW && !im->o->dry_run)
@@ -1121,10 +1123,10 @@ commit(struct batch *b, struct rstate *rs, struct ceh_err *e)
 	if (rec_state_read(b->recfd, &now, e) < 0)
 		return -1;
 	if (now.imports != b->rs->imports)
-		return ceh_fail(e, CEH_ESTATE, "records/state: another import "
-		    "committed while this one ran (the store lock does not "
-		    "work on this file system); nothing of this file is "
-		    "committed");
+		return ceh_fail(e, CEH_ESTATE, _("records/state: another "
+		    "import committed while this one ran (the store lock does "
+		    "not work on this file system); nothing of this file is "
+		    "committed"));
 	b->ns.imports = b->number;
 	if (rec_state_write(b->recfd, &b->ns, e) < 0) {
 		/* renamed in but not synced: committed all the same, so keep

@@ -154,6 +154,8 @@ int rec_state_write(int recfd, const struct rstate *st, struct ceh_err *e);
 /* The records directory: its fd, -1 with e filled, or -1 with class 3
  * when there is none and create is 0. */
 int rec_dir(struct store *s, int create, struct ceh_err *e);
+/* ceh_fail_errno for the file records/NAME: -1. */
+int rec_path_fail(struct ceh_err *e, const char *name);
 /* The committed part (size bytes) of shard sh, NUL-terminated; caller
  * frees.  A shard shorter than that is damage (class 5). */
 int rec_shard_load(int recfd, unsigned sh, long long size, char **out,

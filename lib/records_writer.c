@@ -14,6 +14,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "i18n.h"
 #include "records.h"
 #include "store.h"
 #include "util.h"
@@ -118,13 +119,13 @@ writer_judge(struct store *s, char *text, size_t textsz, long *pid,
 	field(text, "since", since, sizeof(since));
 	if (strncmp(text, "ceh-writer 1\n", 13) != 0 || mhost[0] == '\0' ||
 	    parse_long(mpid, pid) < 0 || *pid <= 0) {
-		snprintf(who, whosz, "a writer that is starting");
+		snprintf(who, whosz, "%s", _("a writer that is starting"));
 		if (fstatat(s->rootfd, WRITER, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    time(NULL) - sb.st_mtime > WRITER_UNSET_SECS)
 			return 2;
 		return 1;
 	}
-	snprintf(who, whosz, "pid %ld on %s since %s", *pid, mhost, since);
+	snprintf(who, whosz, _("pid %ld on %s since %s"), *pid, mhost, since);
 	this_machine(host, sizeof(host), boot, sizeof(boot));
 	if (strcmp(mhost, host) == 0 && (strcmp(mboot, boot) != 0 ||
 	    (kill((pid_t)*pid, 0) < 0 && errno == ESRCH)))
@@ -153,14 +154,23 @@ static int
 writer_busy(const struct records_writer *w, const char *who,
     struct ceh_err *e)
 {
-	return ceh_fail(e, CEH_ESTATE, "records are being written by another "
-	    "ceh (%s, as '%s' in the store says)%s; retry later or use "
-	    "--wait; if no ceh is running there, remove '%s'", who, WRITER,
-	    w->locks == LOCKS_NONE ? "; the locks of this file system do "
-	    "not work, so that file alone keeps writers apart" :
-	    w->locks == LOCKS_LOCAL ? "; the locks of this file system may "
-	    "not reach other computers, so that file keeps writers apart" :
-	    "", WRITER);
+	if (w->locks == LOCKS_NONE)
+		return ceh_fail(e, CEH_ESTATE, _("records are being written by "
+		    "another ceh (%s, as '%s' in the store says); the locks "
+		    "of this file system do not work, so that file alone "
+		    "keeps writers apart; retry later or use --wait; if no "
+		    "ceh is running there, remove '%s'"), who, WRITER, WRITER);
+	if (w->locks == LOCKS_LOCAL)
+		return ceh_fail(e, CEH_ESTATE, _("records are being written by "
+		    "another ceh (%s, as '%s' in the store says); the locks "
+		    "of this file system may not reach other computers, so "
+		    "that file keeps writers apart; retry later or use "
+		    "--wait; if no ceh is running there, remove '%s'"), who,
+		    WRITER, WRITER);
+	return ceh_fail(e, CEH_ESTATE, _("records are being written by "
+	    "another ceh (%s, as '%s' in the store says); retry later or use "
+	    "--wait; if no ceh is running there, remove '%s'"), who, WRITER,
+	    WRITER);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "rowsrc.h"
 #include "sheet.h"
 #include "xalloc.h"
@@ -83,8 +84,9 @@ rs_above(struct rs *r, long line, char *const *f, const size_t *len,
 				break;
 			}
 	if (++r->nseen >= ROWSRC_SCAN)
-		return ceh_fail(e, CEH_EINPUT, "no header row in the first %d "
-		    "rows (the best, row %ld, names %zu of the %zu columns)",
+		return ceh_fail(e, CEH_EINPUT, _("no header row in the first "
+		    "%d rows (the best, row %ld, names %zu of the %zu "
+		    "columns)"),
 		    ROWSRC_SCAN, r->bestline, r->best, r->o->nexp);
 	return 0;
 }
@@ -231,7 +233,7 @@ read_sheet(const char *path, struct rs *r, struct ceh_err *e)
 		}
 	sheet_close(sh);
 	if (rc < 0)
-		ceh_err_prefix(e, "%s: sheet %s", path, r->info->sheet);
+		ceh_err_prefix(e, _("%s: sheet %s"), path, r->info->sheet);
 	return rc;
 }
 
@@ -265,14 +267,17 @@ rowsrc_read(const char *path, const struct rowsrc_opts *o,
 		    rs_row, &r, e);
 	if (rc == 0 && !r.have_header) {
 		if (r.nseen == 0)
-			rc = ceh_fail(e, CEH_EINPUT, "%s: empty file (no header "
-			    "row)", path);
+			rc = ceh_fail(e, CEH_EINPUT, _("%s: empty file (no "
+			    "header row)"), path);
+		else if (r.best == 0 && !r.is_sheet)
+			rc = ceh_fail(e, CEH_EINPUT, _("%s: no header row (the "
+			    "best, row %ld, names %zu of the %zu columns; is "
+			    "the encoding right? see --encoding)"), path,
+			    r.bestline, r.best, o->nexp);
 		else
-			rc = ceh_fail(e, CEH_EINPUT, "%s: no header row (the "
-			    "best, row %ld, names %zu of the %zu columns%s)",
-			    path, r.bestline, r.best, o->nexp,
-			    r.best == 0 && !r.is_sheet ? "; is the encoding "
-			    "right? see --encoding" : "");
+			rc = ceh_fail(e, CEH_EINPUT, _("%s: no header row (the "
+			    "best, row %ld, names %zu of the %zu columns)"),
+			    path, r.bestline, r.best, o->nexp);
 	}
 	free(r.canon);
 	free(r.cells);
@@ -300,17 +305,28 @@ rowsrc_normalize(char *const *f, size_t n, const unsigned *modes,
 char *
 rowsrc_skipped_text(const struct rowsrc_info *info, char *buf, size_t size)
 {
+	/* the rows skipped of each class, by count */
+	static const char *const what[] = {
+		[ROW_BLANK] = N_("%ld blank"),
+		[ROW_TOTAL] = N_("%ld total"),
+		[ROW_FOOTER] = N_("%ld footer"),
+	};
 	size_t len = 0;
 	int k;
 
 	buf[0] = '\0';
 	if (info->above)
-		len += (size_t)snprintf(buf, size, "%ld above the header "
-		    "(title '%s')", info->above, info->title);
-	for (k = ROW_BLANK; k <= ROW_FOOTER && len < size; k++)
-		if (info->skipped[k])
+		len += (size_t)snprintf(buf, size, _("%ld above the header "
+		    "(title '%s')"), info->above, info->title);
+	for (k = ROW_BLANK; k <= ROW_FOOTER && len < size; k++) {
+		if (!info->skipped[k])
+			continue;
+		if (len)
+			len += (size_t)snprintf(buf + len, size - len, "%s",
+			    _(", "));
+		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len,
-			    "%s%ld %s", len ? ", " : "", info->skipped[k],
-			    row_class_name((enum row_class)k));
+			    _(what[k]), info->skipped[k]);
+	}
 	return buf;
 }

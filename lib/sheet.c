@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "sheet.h"
 #include "xalloc.h"
 #include "xls.h"
@@ -35,14 +36,14 @@ magic(const char *path, struct ceh_err *e)
 
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return ceh_fail(e, CEH_ENOTFOUND, "no such file '%s'",
-			    path);
-		return ceh_fail_errno(e, "cannot open '%s'", path);
+			return ceh_fail(e, CEH_ENOTFOUND, _("no such file "
+			    "'%s'"), path);
+		return ceh_fail_errno(e, _("cannot open '%s'"), path);
 	}
 	n = read(fd, b, sizeof(b));
 	close(fd);
 	if (n < 0)
-		return ceh_fail_errno(e, "cannot read '%s'", path);
+		return ceh_fail_errno(e, _("cannot read '%s'"), path);
 	if (n >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] < 9 && b[3] < 9)
 		return 'z';
 	if (n >= 8 && memcmp(b, ole2, 8) == 0)
@@ -73,12 +74,12 @@ sheet_open(const char *path, const char *name, unsigned flags,
 	if (m < 0)
 		return -1;
 	if (m == 'h')
-		return ceh_fail(e, CEH_EINPUT, "'%s' is a web page or an XML "
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is a web page or an XML "
 		    "spreadsheet, not an Excel workbook: open it in Excel or "
-		    "WPS and save it as Excel workbook (.xlsx)", path);
+		    "WPS and save it as Excel workbook (.xlsx)"), path);
 	if (m == 0)
-		return ceh_fail(e, CEH_EINPUT, "'%s' is not an Excel workbook "
-		    "(.xlsx or .xls)", path);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is not an Excel "
+		    "workbook (.xlsx or .xls)"), path);
 	s = xcalloc(1, sizeof(*s));
 	rc = m == 'z' ? xlsx_open(path, name, flags, &s->x, e) :
 	    xls_open(path, name, flags, &s->b, e);

@@ -10,6 +10,7 @@
 #include <freexl.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "normalize.h"
 #include "sheet.h"
 #include "util.h"
@@ -31,12 +32,18 @@ struct xls {
 	unsigned char *kind;
 };
 
+/* what: a message about the file, with %s for its name. */
 static int
 xfail(struct xls *b, const char *what, int rc, struct ceh_err *e)
 {
-	return ceh_fail(e, CEH_EINPUT, "'%s' %s (libfreexl error %d): a "
+	char head[600];
+
+	snprintf(head, sizeof(head), what, b->path);
+	/* TRANSLATORS: %s is one of the sentences "'FILE' cannot be read"
+	 * ... */
+	return ceh_fail(e, CEH_EINPUT, _("%s (libfreexl error %d): a "
 	    "damaged or unsupported .xls file; open it in Excel or WPS and "
-	    "save it as Excel workbook (.xlsx)", b->path, what, rc);
+	    "save it as Excel workbook (.xlsx)"), head, rc);
 }
 
 static int
@@ -47,24 +54,25 @@ open_file(struct xls *b, struct ceh_err *e)
 	int rc;
 
 	if (stat(b->path, &st) < 0)
-		return errno == ENOENT ? ceh_fail(e, CEH_ENOTFOUND, "no such "
-		    "file '%s'", b->path) : ceh_fail_errno(e, "cannot read "
-		    "'%s'", b->path);
+		return errno == ENOENT ? ceh_fail(e, CEH_ENOTFOUND, _("no such "
+		    "file '%s'"), b->path) : ceh_fail_errno(e, _("cannot read "
+		    "'%s'"), b->path);
 	if (st.st_size > MAX_FILE)
-		return ceh_fail(e, CEH_EINPUT, "'%s' is larger than %ld MiB: "
-		    "refused; save it as .xlsx", b->path, MAX_FILE >> 20);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is larger than %ld MiB: "
+		    "refused; save it as .xlsx"), b->path, MAX_FILE >> 20);
 	if ((rc = freexl_open(b->path, &b->h)) != FREEXL_OK)
-		return xfail(b, "cannot be read", rc, e);
+		return xfail(b, _("'%s' cannot be read"), rc, e);
 	if (freexl_get_info(b->h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
 	    info == FREEXL_BIFF_OBFUSCATED)
-		return ceh_fail(e, CEH_EINPUT, "'%s' is protected by a "
-		    "password: remove the protection and save it again",
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is protected by a "
+		    "password: remove the protection and save it again"),
 		    b->path);
 	if ((rc = freexl_get_info(b->h, FREEXL_BIFF_SHEET_COUNT, &info)) !=
 	    FREEXL_OK)
-		return xfail(b, "has no readable sheet list", rc, e);
+		return xfail(b, _("'%s' has no readable sheet list"), rc, e);
 	if (info == 0)
-		return ceh_fail(e, CEH_EINPUT, "'%s' has no sheets", b->path);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' has no sheets"),
+		    b->path);
 	b->nsheets = info;
 	b->names = xcalloc(info, sizeof(char *));
 	for (info = 0; info < b->nsheets; info++) {
@@ -97,8 +105,8 @@ select_sheet(struct xls *b, const char *name, struct ceh_err *e)
 	if (b->sel == b->nsheets) {
 		for (i = 0; i < b->nsheets && list.len < 600; i++)
 			sb_addf(&list, "%s'%s'", i ? ", " : "", b->names[i]);
-		ceh_fail(e, CEH_ENOTFOUND, "no sheet '%s' in '%s'; its "
-		    "sheets: %s", utf8_clip(shown, sizeof(shown),
+		ceh_fail(e, CEH_ENOTFOUND, _("no sheet '%s' in '%s'; its "
+		    "sheets: %s"), utf8_clip(shown, sizeof(shown),
 		    safe_echo(name), 40), b->path, sb_str(&list));
 		sb_release(&list);
 		return -1;
@@ -107,7 +115,8 @@ select_sheet(struct xls *b, const char *name, struct ceh_err *e)
 	    (unsigned short)b->sel)) != FREEXL_OK ||
 	    (rc = freexl_worksheet_dimensions(b->h, &b->rows, &b->cols)) !=
 	    FREEXL_OK)
-		return xfail(b, "has a sheet that cannot be read", rc, e);
+		return xfail(b, _("'%s' has a sheet that cannot be read"), rc,
+		    e);
 	b->off = xcalloc(b->cols + 1u, sizeof(size_t));
 	b->len = xcalloc(b->cols + 1u, sizeof(size_t));
 	b->cell = xcalloc(b->cols + 1u, sizeof(char *));
@@ -147,8 +156,8 @@ cell_text(struct xls *b, const FreeXL_CellValue *v, struct ceh_err *e)
 	case FREEXL_CELL_DOUBLE:
 		if ((k = sheet_double_text(v->value.double_value, buf,
 		    sizeof(buf))) < 0)
-			return ceh_fail(e, CEH_EINPUT, "'%s': a number cell "
-			    "that holds no number", b->path);
+			return ceh_fail(e, CEH_EINPUT, _("'%s': a number cell "
+			    "that holds no number"), b->path);
 		sb_adds(&b->arena, buf);
 		return k;
 	case FREEXL_CELL_TEXT:
@@ -158,8 +167,8 @@ cell_text(struct xls *b, const FreeXL_CellValue *v, struct ceh_err *e)
 	case FREEXL_CELL_TIME:
 		if (v->value.text_value == NULL || !utf8_valid(
 		    v->value.text_value, strlen(v->value.text_value)))
-			return ceh_fail(e, CEH_EINPUT, "'%s': a cell that is "
-			    "not valid text", b->path);
+			return ceh_fail(e, CEH_EINPUT, _("'%s': a cell that is "
+			    "not valid text"), b->path);
 		sb_adds(&b->arena, v->value.text_value);
 		return v->type == FREEXL_CELL_TEXT ||
 		    v->type == FREEXL_CELL_SST_TEXT ? SC_TEXT : SC_DATE;
@@ -183,8 +192,8 @@ read_row(struct xls *b, unsigned r, struct ceh_err *e)
 
 		b->off[c] = b->arena.len;
 		if ((rc = freexl_get_cell_value(b->h, r, c, &v)) != FREEXL_OK)
-			return xfail(b, "has a cell that cannot be read", rc,
-			    e);
+			return xfail(b, _("'%s' has a cell that cannot be "
+			    "read"), rc, e);
 		if ((k = cell_text(b, &v, e)) < 0)
 			return -1;
 		b->kind[c] = (unsigned char)k;

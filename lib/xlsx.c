@@ -8,6 +8,7 @@
 #include <expat.h>
 
 #include "err.h"
+#include "i18n.h"
 #include "normalize.h"
 #include "sheet.h"
 #include "util.h"
@@ -111,18 +112,25 @@ attr_plain(const char **atts, const char *name)
 	return NULL;
 }
 
-/* Stop the parser with e filled (the handler's way to fail). */
+/* Stop the parser with e filled (the handler's way to fail): what is
+ * wrong (translated), and the value it is about or NULL. */
 static void
-fail(struct xlsx *x, const char *fmt, const char *arg)
+fail(struct xlsx *x, const char *what, const char *arg)
 {
 	char shown[200];
 
-	if (!x->failed)
-		ceh_fail(x->e, CEH_EINPUT, "'%s': %s line %lu: %s%s%s%s",
+	/* TRANSLATORS: the workbook, the part of it (an XML file), the line
+	 * in that part, what is wrong there and the value it is about */
+	if (!x->failed && arg)
+		ceh_fail(x->e, CEH_EINPUT, _("'%s': %s line %lu: %s '%s'"),
 		    x->path, x->entry,
-		    (unsigned long)XML_GetCurrentLineNumber(x->p), fmt,
-		    arg ? " '" : "", arg ? utf8_clip(shown, sizeof(shown),
-		    safe_echo(arg), 60) : "", arg ? "'" : "");
+		    (unsigned long)XML_GetCurrentLineNumber(x->p), what,
+		    utf8_clip(shown, sizeof(shown), safe_echo(arg), 60));
+	else if (!x->failed)
+		/* TRANSLATORS: as above, with no value */
+		ceh_fail(x->e, CEH_EINPUT, _("'%s': %s line %lu: %s"),
+		    x->path, x->entry,
+		    (unsigned long)XML_GetCurrentLineNumber(x->p), what);
 	x->failed = 1;
 	XML_StopParser(x->p, XML_FALSE);
 }
@@ -132,7 +140,7 @@ on_doctype(void *ud, const XML_Char *name, const XML_Char *sys,
     const XML_Char *pub, int internal)
 {
 	(void)name, (void)sys, (void)pub, (void)internal;
-	fail(ud, "a document type declaration (DTD) is not allowed", NULL);
+	fail(ud, _("a document type declaration (DTD) is not allowed"), NULL);
 }
 
 static void XMLCALL
@@ -143,7 +151,7 @@ on_text(void *ud, const XML_Char *s, int len)
 	if (!(x->in_v || (x->depth_t && !x->in_rph)))
 		return;
 	if (x->val.len + (size_t)len > MAX_CELL) {
-		fail(x, "a cell or string is longer than 32,767 characters",
+		fail(x, _("a cell or string is longer than 32,767 characters"),
 		    NULL);
 		return;
 	}
@@ -205,8 +213,8 @@ parse_fail(struct xlsx *x, struct ceh_err *e)
 {
 	if (x->failed)
 		return -1;
-	return ceh_fail(e, CEH_EINPUT, "'%s': %s is not well-formed XML "
-	    "(line %lu: %s): a damaged workbook", x->path, x->entry,
+	return ceh_fail(e, CEH_EINPUT, _("'%s': %s is not well-formed XML "
+	    "(line %lu: %s): a damaged workbook"), x->path, x->entry,
 	    (unsigned long)XML_GetCurrentLineNumber(x->p),
 	    XML_ErrorString(XML_GetErrorCode(x->p)));
 }
@@ -218,7 +226,7 @@ new_parser(struct xlsx *x, XML_StartElementHandler start,
 	XML_Parser p = XML_ParserCreate(NULL);
 
 	if (p == NULL) {
-		fprintf(stderr, "ceh: out of memory\n");
+		fprintf(stderr, _("ceh: out of memory\n"));
 		exit(CEH_ESYS);
 	}
 	XML_SetUserData(p, x);
@@ -251,8 +259,8 @@ parse_part(struct xlsx *x, enum part part, const char *entry,
 	if (idx < 0) {
 		if (!required)
 			return 1;
-		return ceh_fail(e, CEH_EINPUT, "'%s' is a zip archive but not "
-		    "an .xlsx workbook: it has no '%s'", x->path,
+		return ceh_fail(e, CEH_EINPUT, _("'%s' is a zip archive but "
+		    "not an .xlsx workbook: it has no '%s'"), x->path,
 		    entry ? entry : "workbook");
 	}
 	x->part = part;
@@ -359,7 +367,7 @@ book_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		return;
 	v = attr(atts, "name");
 	if (v == NULL || x->nsheets >= 4096) {
-		fail(x, v ? "too many sheets" : "a sheet without a name",
+		fail(x, v ? _("too many sheets") : _("a sheet without a name"),
 		    NULL);
 		return;
 	}
@@ -426,7 +434,7 @@ styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	long n = -1;
 
 	if (id && (parse_long(id, &n) < 0 || n < 0 || n > 100000)) {
-		fail(x, "bad number format id", id);
+		fail(x, _("bad number format id"), id);
 		return;
 	}
 	if (strcmp(ln, "numFmt") == 0 && n >= 0) {
@@ -442,7 +450,7 @@ styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		x->in_xfs = 1;
 	} else if (strcmp(ln, "xf") == 0 && x->in_xfs) {
 		if (x->nxf >= 65536) {
-			fail(x, "too many cell formats", NULL);
+			fail(x, _("too many cell formats"), NULL);
 			return;
 		}
 		x->xfmt = xreallocarray(x->xfmt, x->nxf + 1, sizeof(int));
@@ -519,13 +527,13 @@ add_merge(struct xlsx *x, const char *ref)
 	if (parse_ref(a, &m.c1, &m.r1) < 0 ||
 	    parse_ref(colon + 1, &m.c2, &m.r2) < 0 || m.r1 == 0 ||
 	    m.r2 < m.r1 || m.c2 < m.c1) {
-		fail(x, "bad merged range", ref);
+		fail(x, _("bad merged range"), ref);
 		return;
 	}
 	if (m.c2 == m.c1)
 		return;	/* vertical only: no banner */
 	if (x->nmerges >= MAX_MERGES) {
-		fail(x, "too many merged ranges", NULL);
+		fail(x, _("too many merged ranges"), NULL);
 		return;
 	}
 	if ((x->nmerges & (x->nmerges - 1)) == 0)
@@ -596,11 +604,11 @@ row_start(struct xlsx *x, const char **atts)
 	long n = x->rownum + 1;
 
 	if (r && (parse_long(r, &n) < 0 || n < 1 || n > 99999999)) {
-		fail(x, "bad row number", r);
+		fail(x, _("bad row number"), r);
 		return;
 	}
 	if (n <= x->rownum) {
-		fail(x, "rows out of order at row", r);
+		fail(x, _("rows out of order at row"), r);
 		return;
 	}
 	x->rownum = n;
@@ -617,15 +625,15 @@ cell_start(struct xlsx *x, const char **atts)
 	size_t col = x->col;
 
 	if (r && parse_ref(r, &col, NULL) < 0) {
-		fail(x, "bad cell reference", r);
+		fail(x, _("bad cell reference"), r);
 		return;
 	}
 	if (col < x->col && x->col) {
-		fail(x, "cells out of order at", r);
+		fail(x, _("cells out of order at"), r);
 		return;
 	}
 	if (col >= MAX_COLS) {
-		fail(x, "a cell beyond column XFD", r);
+		fail(x, _("a cell beyond column XFD"), r);
 		return;
 	}
 	x->ccol = col;
@@ -633,7 +641,7 @@ cell_start(struct xlsx *x, const char **atts)
 	if (t == NULL)
 		t = "n";
 	if (strlen(t) >= sizeof(x->ctype)) {
-		fail(x, "unknown cell type", t);
+		fail(x, _("unknown cell type"), t);
 		return;
 	}
 	memcpy(x->ctype, t, strlen(t) + 1);
@@ -673,7 +681,7 @@ cell_text(struct xlsx *x)
 
 	if (strcmp(t, "s") == 0) {
 		if (parse_long(v, &i) < 0 || i < 0 || (size_t)i >= x->nsst) {
-			fail(x, "no such shared string", v);
+			fail(x, _("no such shared string"), v);
 			return -1;
 		}
 		sb_reset(&x->val);
@@ -701,7 +709,7 @@ cell_text(struct xlsx *x)
 	    sizeof(buf)) == 0)
 		k = SC_DATE;
 	else if ((k = sheet_number_text(v, buf, sizeof(buf))) < 0) {
-		fail(x, "a number cell that holds no number", v);
+		fail(x, _("a number cell that holds no number"), v);
 		return -1;
 	}
 	sb_reset(&x->val);
@@ -717,7 +725,7 @@ cell_end(struct xlsx *x)
 	if (k < 0 || x->val.len == 0)
 		return;	/* empty cells are only made to fill gaps */
 	if (!utf8_valid(x->val.buf, x->val.len)) {
-		fail(x, "a cell that is not valid UTF-8", NULL);
+		fail(x, _("a cell that is not valid UTF-8"), NULL);
 		return;
 	}
 	while (x->ncells < x->ccol)
@@ -816,9 +824,9 @@ refuse_ods(struct xlsx *x, struct ceh_err *e)
 	free(mt);
 	if (!ods)
 		return 0;
-	return ceh_fail(e, CEH_EINPUT, "'%s' is an OpenDocument spreadsheet "
-	    "(.ods), not an .xlsx workbook: open it and save it as Excel "
-	    "2007-365 (.xlsx)", x->path);
+	return ceh_fail(e, CEH_EINPUT, _("'%s' is an OpenDocument "
+	    "spreadsheet (.ods), not an .xlsx workbook: open it and save it "
+	    "as Excel 2007-365 (.xlsx)"), x->path);
 }
 
 static int
@@ -838,7 +846,8 @@ read_book(struct xlsx *x, struct ceh_err *e)
 	    no_end, e) < 0)
 		return -1;
 	if (x->nsheets == 0)
-		return ceh_fail(e, CEH_EINPUT, "'%s' has no sheets", x->path);
+		return ceh_fail(e, CEH_EINPUT, _("'%s' has no sheets"),
+		    x->path);
 	slash = strrchr(x->bookpath, '/');
 	rels = slash ? xasprintf("%.*s_rels/%s.rels",
 	    (int)(slash - x->bookpath + 1), x->bookpath, slash + 1) :
@@ -873,8 +882,8 @@ select_sheet(struct xlsx *x, const char *name, struct ceh_err *e)
 			return (int)(x->sel = i, 0);
 	for (i = 0; i < x->nsheets && list.len < 600; i++)
 		sb_addf(&list, "%s'%s'", i ? ", " : "", x->names[i]);
-	ceh_fail(e, CEH_ENOTFOUND, "no sheet '%s' in '%s'; its sheets: "
-	    "%s", utf8_clip(shown, sizeof(shown), safe_echo(name), 40),
+	ceh_fail(e, CEH_ENOTFOUND, _("no sheet '%s' in '%s'; its sheets: "
+	    "%s"), utf8_clip(shown, sizeof(shown), safe_echo(name), 40),
 	    x->path, sb_str(&list));
 	sb_release(&list);
 	return -1;
@@ -895,8 +904,8 @@ read_parts(struct xlsx *x, unsigned flags, struct ceh_err *e)
 		return -1;
 	styles_finish(x);
 	if ((idx = ziparch_find(x->z, target)) < 0)
-		return ceh_fail(e, CEH_EINPUT, "'%s': sheet '%s' is missing "
-		    "(no '%s'): a damaged workbook", x->path,
+		return ceh_fail(e, CEH_EINPUT, _("'%s': sheet '%s' is missing "
+		    "(no '%s'): a damaged workbook"), x->path,
 		    x->names[x->sel], target);
 	if (flags & SHEET_MERGES) {
 		if (parse_part(x, P_MERGES, target, LIM_SHEET, 1,
@@ -925,9 +934,9 @@ xlsx_open(const char *path, const char *name, unsigned flags,
 	if (ziparch_open(path, LIM_TOTAL, &x->z, e) < 0) {
 		/* it starts like a zip (sheet.c looked): cut short */
 		if (e->code == CEH_EINPUT)
-			ceh_fail(e, CEH_EINPUT, "'%s' is a damaged .xlsx "
+			ceh_fail(e, CEH_EINPUT, _("'%s' is a damaged .xlsx "
 			    "workbook (truncated, or not a whole zip "
-			    "archive): save it again from Excel or WPS",
+			    "archive): save it again from Excel or WPS"),
 			    path);
 		xlsx_close(x);
 		return -1;
@@ -960,7 +969,7 @@ xlsx_next(struct xlsx *x, struct sheet_row *row, struct ceh_err *e)
 			long n;
 
 			if (buf == NULL) {
-				fprintf(stderr, "ceh: out of memory\n");
+				fprintf(stderr, _("ceh: out of memory\n"));
 				exit(CEH_ESYS);
 			}
 			if ((n = ziparch_fread(x->f, buf, CHUNK, e)) < 0)

@@ -12,6 +12,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "i18n.h"
 #include "util.h"
 #include "xalloc.h"
 #include "xlsxout.h"
@@ -34,11 +35,11 @@ static int
 lxw_fail(struct ceh_err *e, const char *what, lxw_error err)
 {
 	if (err == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED)
-		return ceh_fail(e, CEH_EINPUT, "%s: a value is longer than "
-		    "the 32,767 characters a cell holds", what);
+		return ceh_fail(e, CEH_EINPUT, _("%s: a value is longer than "
+		    "the 32,767 characters a cell holds"), what);
 	if (err == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE)
-		return ceh_fail(e, CEH_EINPUT, "%s: more rows than a sheet "
-		    "holds", what);
+		return ceh_fail(e, CEH_EINPUT, _("%s: more rows than a sheet "
+		    "holds"), what);
 	if (err == LXW_ERROR_CREATING_XLSX_FILE ||
 	    err == LXW_ERROR_CREATING_TMPFILE ||
 	    err == LXW_ERROR_ZIP_FILE_OPERATION ||
@@ -59,7 +60,7 @@ make_temp(struct xlsx_out *w, struct ceh_err *e)
 	w->tmp = xasprintf("%s/ceh-xlsx-XXXXXX", w->tmpdir);
 	fd = mkstemp(w->tmp);
 	if (fd < 0) {
-		ceh_fail_errno(e, "cannot create a temp file in '%s'",
+		ceh_fail_errno(e, _("cannot create a temp file in '%s'"),
 		    w->tmpdir);
 		free(w->tmp);
 		w->tmp = NULL;
@@ -113,7 +114,7 @@ xlsxout_open(const char *sheet, size_t ncols, const char *const *labels,
 	*out = NULL;
 	if (ncols == 0 || ncols > LXW_COL_MAX || make_temp(w, e) < 0) {
 		if (ncols == 0 || ncols > LXW_COL_MAX)
-			ceh_fail(e, CEH_EINPUT, "cannot write %zu columns",
+			ceh_fail(e, CEH_EINPUT, _("cannot write %zu columns"),
 			    ncols);
 		out_free(w);
 		return -1;
@@ -122,15 +123,15 @@ xlsxout_open(const char *sheet, size_t ncols, const char *const *labels,
 	opt.tmpdir = w->tmpdir;
 	w->wb = workbook_new_opt(w->tmp, &opt);
 	if (w->wb == NULL) {
-		ceh_fail(e, CEH_ESYS, "cannot start a workbook in '%s'",
+		ceh_fail(e, CEH_ESYS, _("cannot start a workbook in '%s'"),
 		    w->tmpdir);
 		out_free(w);
 		return -1;
 	}
 	if ((err = workbook_validate_sheet_name(w->wb, sheet)) != LXW_NO_ERROR
 	    || (w->ws = workbook_add_worksheet(w->wb, sheet)) == NULL) {
-		ceh_fail(e, CEH_EINPUT, "sheet name '%.40s': %s", sheet,
-		    err ? lxw_strerror(err) : "refused");
+		ceh_fail(e, CEH_EINPUT, _("sheet name '%.40s': %s"), sheet,
+		    err ? lxw_strerror(err) : _("refused"));
 		xlsxout_abort(w);
 		return -1;
 	}
@@ -146,7 +147,8 @@ xlsxout_open(const char *sheet, size_t ncols, const char *const *labels,
 	for (c = 0; c < ncols; c++)
 		if ((err = worksheet_write_string(w->ws, 0, (lxw_col_t)c,
 		    labels[c] ? labels[c] : "", w->bold)) != LXW_NO_ERROR) {
-			lxw_fail(e, "header", err);
+			/* TRANSLATORS: the part that could not be written */
+			lxw_fail(e, _("header"), err);
 			xlsxout_abort(w);
 			return -1;
 		}
@@ -177,8 +179,8 @@ xlsxout_row(struct xlsx_out *w, const char *const *cells,
 	double v;
 
 	if (w->row >= MAX_ROWS)
-		return ceh_fail(e, CEH_EINPUT, "more than %d rows: an .xlsx "
-		    "sheet holds at most 1,048,576", MAX_ROWS);
+		return ceh_fail(e, CEH_EINPUT, _("more than %d rows: an .xlsx "
+		    "sheet holds at most 1,048,576"), MAX_ROWS);
 	w->row++;
 	for (c = 0; c < w->ncols && err == LXW_NO_ERROR; c++) {
 		const char *s = cells[c];
@@ -194,7 +196,8 @@ xlsxout_row(struct xlsx_out *w, const char *const *cells,
 			    w->text : NULL);
 	}
 	if (err != LXW_NO_ERROR)
-		return lxw_fail(e, "row", err);
+		/* TRANSLATORS: the part that could not be written */
+		return lxw_fail(e, _("row"), err);
 	return 0;
 }
 
@@ -217,7 +220,7 @@ finish(struct xlsx_out *w, char **buf, size_t *len, struct ceh_err *e)
 
 	w->wb = NULL;
 	if (err != LXW_NO_ERROR)
-		rc = lxw_fail(e, "cannot write the workbook", err);
+		rc = lxw_fail(e, _("cannot write the workbook"), err);
 	else if (read_file_at(AT_FDCWD, w->tmp, MAX_OUT, buf, len, e) < 0)
 		rc = -1;
 	out_free(w);
@@ -249,7 +252,7 @@ xlsxout_commit_fd(struct xlsx_out *w, int fd, struct ceh_err *e)
 	if (finish(w, &buf, &len, e) < 0)
 		return -1;
 	if (write_all(fd, buf, len) < 0)
-		rc = ceh_fail_errno(e, "cannot write the workbook");
+		rc = ceh_fail_errno(e, _("cannot write the workbook"));
 	free(buf);
 	return rc;
 }
@@ -298,7 +301,8 @@ xlsxout_parent(const char *path, const char **base, struct ceh_err *e)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			ceh_fail(e, CEH_ENOTFOUND, "no such directory '%s'", dir);
+			ceh_fail(e, CEH_ENOTFOUND, _("no such directory '%s'"),
+			    dir);
 		else
 			ceh_fail_errno(e, "%s", dir);
 	}
