@@ -8,8 +8,10 @@
 #include "cmd.h"
 
 static const char from_usage[] =
+    "                 [--allow-second]\n"
     "       ceh apply --from FILE [--sheet NAME]\n"
-    "                 [--encoding auto|utf-8|gb18030] [--dry-run]\n";
+    "                 [--encoding auto|utf-8|gb18030] [--dry-run]\n"
+    "                 [--allow-second]\n";
 
 /* The columns of a staff list, in applicant_fields' order. */
 static const struct bulk_col staff_cols[APPLICANT_NFIELDS] = {
@@ -33,6 +35,7 @@ struct staff {
 	long *line;
 	char **have;			/* an identical draft's id, or NULL */
 	size_t n, cap;
+	int allow_second;		/* --allow-second */
 };
 
 /* A field's message "--phone '1' is not ..." as "联系电话 '1' is not ...". */
@@ -75,14 +78,17 @@ same_applicant(const struct applicant *x, const struct applicant *y)
 	return 1;
 }
 
+/* The open applications of a person (a draft, or one under review). */
 struct find {
-	const struct applicant *a;
+	const struct applicant *a;	/* NULL: any draft is "other" */
 	char *same;		/* an identical draft */
-	char *other;		/* a draft with other details */
+	char *other;		/* another open application */
+	const char *other_status;	/* its status (static) */
+	int other_is_draft;
 };
 
 static int
-find_draft(struct store *s, struct person *p, enum stage folder,
+find_open(struct store *s, struct person *p, enum stage folder,
     struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct find *f = arg;
@@ -90,14 +96,26 @@ find_draft(struct store *s, struct person *p, enum stage folder,
 	(void)s;
 	(void)p;
 	(void)err;
-	if (app == NULL || folder != STAGE_DRAFT)
+	if (app == NULL || (folder != STAGE_DRAFT && folder != STAGE_REVIEW))
 		return 0;
-	if (same_applicant(&app->a, f->a)) {
+	if (folder == STAGE_DRAFT && f->a && same_applicant(&app->a, f->a)) {
 		if (f->same == NULL)
 			f->same = xstrdup(app->id);
-	} else if (f->other == NULL)
+	} else if (f->other == NULL) {
 		f->other = xstrdup(app->id);
+		f->other_status = app_status(app);
+		f->other_is_draft = folder == STAGE_DRAFT;
+	}
 	return 0;
+}
+
+/* "ID already has an open application" (class 4), naming it. */
+static int
+second_refused(const struct find *f, const char *idnum, struct ceh_err *e)
+{
+	return ceh_fail(e, CEH_ESTATE, _("%s already has an open application "
+	    "%s (%s): change that one, or give --allow-second if a second "
+	    "application is meant"), idnum, f->other, f->other_status);
 }
 
 /* One row of the staff list: checked, then kept. */
@@ -106,7 +124,7 @@ staff_row(struct bulk *b, long line, const char **v, struct ceh_err *e)
 {
 	struct staff *st = b->arg;
 	struct application app;
-	struct find f = { NULL, NULL, NULL };
+	struct find f = { NULL, NULL, NULL, NULL, 0 };
 	struct ceh_err re;
 	size_t k;
 	int i;
@@ -133,14 +151,18 @@ staff_row(struct bulk *b, long line, const char **v, struct ceh_err *e)
 			goto bad;
 		}
 	f.a = &app.a;
-	if (store_walk(st->s, app.a.id_number, find_draft, &f, e) < 0) {
+	if (store_walk(st->s, app.a.id_number, find_open, &f, e) < 0) {
 		app_release(&app);
 		return -1;
 	}
-	if (f.same == NULL && f.other) {
-		ceh_fail(&re, CEH_EINPUT, _("%s already has draft %s with other "
-		    "details: change it with 'ceh edit %s'"), app.a.id_number,
-		    f.other, f.other);
+	if (f.same == NULL && f.other && !st->allow_second) {
+		if (f.other_is_draft)
+			ceh_fail(&re, CEH_EINPUT, _("%s already has draft %s with "
+			    "other details: change it with 'ceh edit %s', or "
+			    "give --allow-second if a second application is "
+			    "meant"), app.a.id_number, f.other, f.other);
+		else
+			second_refused(&f, app.a.id_number, &re);
 		cmd_bulk_bad(b, line, re.msg);
 		free(f.other);
 		goto bad;
@@ -201,7 +223,7 @@ staff_free(struct staff *st)
 
 /* Check every row, then (none bad) create the drafts not yet there. */
 static int
-apply_staff(struct store *s, struct bulk *b, int dry)
+apply_staff(struct store *s, struct bulk *b, int dry, int allow_second)
 {
 	struct staff st;
 	struct ceh_err e;
@@ -211,6 +233,7 @@ apply_staff(struct store *s, struct bulk *b, int dry)
 
 	memset(&st, 0, sizeof(st));
 	st.s = s;
+	st.allow_second = allow_second;
 	b->arg = &st;
 	b->row = staff_row;
 	if (cmd_bulk_read(b, &e) < 0) {
@@ -261,10 +284,11 @@ apply_from(int argc, char **argv, struct store *s, const char *usage)
 		{ "sheet", required_argument, NULL, 'S' },
 		{ "encoding", required_argument, NULL, 'E' },
 		{ "dry-run", no_argument, NULL, 'D' },
+		{ "allow-second", no_argument, NULL, 'A' },
 		CMD_OPT_END
 	};
 	struct bulk b;
-	int ch, rc, dry = 0;
+	int ch, rc, dry = 0, allow_second = 0;
 
 	memset(&b, 0, sizeof(b));
 	b.cmd = "apply";
@@ -279,13 +303,16 @@ apply_from(int argc, char **argv, struct store *s, const char *usage)
 		case 'D':
 			dry = 1;
 			break;
+		case 'A':
+			allow_second = 1;
+			break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	if ((rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO)
 		return rc;
-	return apply_staff(s, &b, dry);
+	return apply_staff(s, &b, dry, allow_second);
 }
 
 /* --from anywhere before "--": the bulk form. */
@@ -310,8 +337,9 @@ CMD_FN(apply)
 	struct person p;
 	struct app_ref ref;
 	struct ceh_err e;
+	struct find f = { NULL, NULL, NULL, NULL, 0 };
 	char id[APP_ID_LEN + 1];
-	int i, n, rc;
+	int i, n, rc, allow_second = 0;
 
 	free(usage_all);
 	usage_all = xasprintf("%s%s", cmd_applicant_usage("apply", "", 0),
@@ -319,7 +347,8 @@ CMD_FN(apply)
 	usage = usage_all;
 	if (wants_from(argc, argv))
 		return apply_from(argc, argv, s, usage);
-	if ((rc = cmd_applicant_args(argc, argv, usage, given, &n)) != CMD_GO)
+	if ((rc = cmd_applicant_args(argc, argv, usage, given, &n,
+	    &allow_second)) != CMD_GO)
 		return rc;
 	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO)
 		return rc;
@@ -346,9 +375,15 @@ CMD_FN(apply)
 	if (person_open(s, app.a.id_number, 1, &p, &e) < 0)
 		goto fail;
 	rc = person_lock(s, &p, &e);
+	/* under the lock: a second open application only when meant */
+	if (rc == 0 && !allow_second &&
+	    (rc = store_walk(s, app.a.id_number, find_open, &f, &e)) == 0 &&
+	    f.other)
+		rc = second_refused(&f, app.a.id_number, &e);
 	if (rc == 0)
 		rc = app_create(s, &p, &app, &e);
 	person_close(&p);
+	free(f.other);
 	if (rc < 0)
 		goto fail;
 	printf("%s\n", id);

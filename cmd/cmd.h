@@ -193,14 +193,16 @@ int cmd_bytes_out(const char *path, const char *data, size_t len);
  * The applicant options of apply and edit, made from applicant_fields
  * (doc.h): --OPTION METAVAR for each field.  cmd_applicant_args parses
  * them into given[APPLICANT_NFIELDS] (NULL when not given; *n counts
- * those given) and returns CMD_GO, or the exit code (help, usage).
+ * those given), and apply's --allow-second into *allow_second (NULL:
+ * the option is refused, as edit does), and returns CMD_GO, or the exit
+ * code (help, usage).
  * cmd_applicant_usage writes "usage: ceh CMD OPERANDS" followed by the
  * options (the required ones bare and first, unless all_optional), and
  * wraps lines as the man pages' SYNOPSIS does; the string lives until
  * exit.
  */
 int cmd_applicant_args(int argc, char **argv, const char *usage,
-    const char **given, int *n);
+    const char **given, int *n, int *allow_second);
 const char *cmd_applicant_usage(const char *cmd, const char *operands,
     int all_optional);
 

@@ -321,7 +321,7 @@ cmd_bytes_out(const char *path, const char *data, size_t len)
 static const struct option *
 applicant_options(void)
 {
-	static struct option o[APPLICANT_NFIELDS + 2];
+	static struct option o[APPLICANT_NFIELDS + 3];
 	size_t i;
 
 	if (o[0].name)
@@ -331,6 +331,8 @@ applicant_options(void)
 		o[i].has_arg = required_argument;
 		o[i].val = FIELD_VAL + (int)i;
 	}
+	o[i].name = "allow-second";	/* apply's only: edit refuses it */
+	o[i++].val = 'S';
 	o[i].name = "help";
 	o[i].val = 'h';
 	return o;
@@ -338,13 +340,17 @@ applicant_options(void)
 
 int
 cmd_applicant_args(int argc, char **argv, const char *use,
-    const char **given, int *n)
+    const char **given, int *n, int *allow_second)
 {
 	int ch;
 
 	memset(given, 0, APPLICANT_NFIELDS * sizeof(*given));
 	*n = 0;
 	while ((ch = cmd_getopt(argc, argv, applicant_options())) != -1) {
+		if (ch == 'S' && allow_second) {
+			*allow_second = 1;
+			continue;
+		}
 		if (ch < FIELD_VAL || ch >= FIELD_VAL + APPLICANT_NFIELDS)
 			return cmd_opt_other(argv, use, ch);
 		given[ch - FIELD_VAL] = optarg;

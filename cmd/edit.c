@@ -26,7 +26,8 @@ CMD_FN(edit)
 	struct ceh_err e;
 	int i, n, rc;
 
-	if ((rc = cmd_applicant_args(argc, argv, usage, given, &n)) != CMD_GO)
+	if ((rc = cmd_applicant_args(argc, argv, usage, given, &n,
+	    NULL)) != CMD_GO)
 		return rc;
 	if (optind + 1 != argc)
 		return cmd_usage_error(argv[0], usage, _("give one application "

@@ -86,10 +86,12 @@ mkdir -p "$ev"
 printf '%%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' > "$ev/证书.pdf"
 
 # an applicant's draft with one year and its evidence; prints the id
-draft() { # draft WHO ID NAME UNIT YEAR
-	_a=$(CEH_USER=$1 ceh apply --id "$2" --name "$3" --ethnicity 汉族 --unit "$4" \
+draft() { # draft WHO ID NAME UNIT YEAR [APPLY OPTIONS]
+	_w=$1 _i=$2 _n=$3 _u=$4 _y=$5; shift 5
+	_a=$(CEH_USER=$_w ceh apply --id "$_i" --name "$_n" --ethnicity 汉族 --unit "$_u" \
 	    --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 \
-	    --series 工程 --specialty 建筑学 --region 湖南省省本级)
+	    --series 工程 --specialty 建筑学 --region 湖南省省本级 "$@")
+	set -- "$_w" "$_i" "$_n" "$_u" "$_y"
 	CEH_USER=$1 ceh add-year "$_a" --year "$5" --public-subject 公需科目 --public-hours 30 \
 	    --public-form 远程教育 --pro-subject 建筑结构新技术 --pro-hours 60 --pro-form 培训班 >/dev/null
 	CEH_USER=$1 ceh attach "$_a" --year "$5" "$ev/证书.pdf" >/dev/null
@@ -110,7 +112,11 @@ as zhangsan submit "$a"
 say "Two colleagues apply too (one of them twice for the same year)"
 b=$(draft lisi 430104199001014562 李四 $EMP1 2024); as lisi submit "$b"
 c=$(draft wangwu 430602197811307899 王五 $EMP3 2024); as wangwu submit "$c"
-d=$(draft wangwu 430602197811307899 王五 $EMP3 2024); as wangwu submit "$d"
+say "A second open application for the same person is refused unless meant"
+refused wangwu apply --id 430602197811307899 --name 王五 --ethnicity 汉族 --unit $EMP3 \
+    --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 \
+    --series 工程 --specialty 建筑学 --region 湖南省省本级
+d=$(draft wangwu 430602197811307899 王五 $EMP3 2024 --allow-second); as wangwu submit "$d"
 
 # ---------------------------------------------------------------------------
 say "Role 2, the employers (学时核认申报单位审核): their queues"

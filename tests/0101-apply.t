@@ -3,7 +3,7 @@
 # value (exit 1 naming the field; code lists name the choices), an
 # unknown unit (3).  Every refusal leaves the store byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 95
+plan 99
 ceh init --unsigned >/dev/null
 mk_units
 
@@ -28,7 +28,17 @@ like "$f" '^  event: created$' "the created event"
 like "$f" '^  by: tester@' "by CEH_USER"
 expect_code 0 "stderr is empty on success" test ! -s "$T/err"
 
-expect_code 0 "a second application for the same person" apply_std $ID1
+# a second open application for the same person (issue 18): refused,
+# naming the one there, unless --allow-second says it is meant
+second() { ceh apply --id $ID1 --name 张三 --ethnicity 汉族 --unit $EMP1 \
+    --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 \
+    --series 工程 --specialty 建筑学 --region 湖南省省本级 "$@"; }
+before=$(store_digest)
+expect_code 4 "a second open application is refused" second
+like "$T/err" "^ceh apply: $ID1 already has an open application $A \\(暂存\\): change that one, or give --allow-second" "naming the draft there"
+check "the store is unchanged" test "$(store_digest)" = "$before"
+expect_code 2 "edit does not take --allow-second" ceh edit $A --allow-second
+expect_code 0 "a second application for the same person, with --allow-second" second --allow-second
 B=$(cat "$T/out")
 check "gets a different id" test "$A" != "$B"
 check "both files exist" test "$(ls "$CEH_STORE/people/$shard/$ID1/draft" | wc -l)" = 2

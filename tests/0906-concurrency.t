@@ -117,7 +117,7 @@ P=$(ids 950 951)
 for i in 1 2 3 4 5 6; do
 	(ceh --wait $W apply --id $P --name 王五 --ethnicity 汉族 --unit $EMP1 \
 	    --unit-nature 国有企业 --title-level 中级 --phone 15556565656 \
-	    --series 工程 --specialty 建筑学 --region 湖南省省本级 >> "$T/new" 2>&1) &
+	    --series 工程 --specialty 建筑学 --region 湖南省省本级 --allow-second >> "$T/new" 2>&1) &
 done
 wait
 ok "six concurrent applies for a new person: six ids" sh -c "[ \$(grep -c '^$P-' '$T/new') = 6 ]"

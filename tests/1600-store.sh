@@ -22,7 +22,7 @@ yr() {
 new() { # new ID UNIT SERIES LEVEL REGION
 	ceh apply --id "$1" --name 测试 --ethnicity 汉族 --unit "$2" \
 	    --unit-nature 事业单位 --title-level "$4" --phone 15556565656 \
-	    --series "$3" --specialty 综合 --region "$5"
+	    --series "$3" --specialty 综合 --region "$5" --allow-second
 }
 rv() { ceh review --as "$1" "$2" "$3" ${4:+--reason "$4"} >/dev/null || echo "review $*: failed" >&2; }
 

@@ -161,5 +161,5 @@ apply_std() {
 	_id=$1; shift
 	ceh apply --id "$_id" --name 张三 --ethnicity 汉族 --unit $EMP1 \
 	    --unit-nature 国有企业 --title-level 副高级 --phone 15556565656 \
-	    --series 工程 --specialty 建筑学 --region 湖南省省本级 "$@"
+	    --series 工程 --specialty 建筑学 --region 湖南省省本级 --allow-second "$@"
 }

@@ -88,7 +88,7 @@ COMMANDS = [
                "--ethnicity", "汉族", "--unit", EMP1, "--unit-nature",
                "国有企业", "--title-level", "中级", "--phone", "15556565656",
                "--series", "工程", "--specialty", "建筑学", "--region",
-               "湖南省省本级"], None),
+               "湖南省省本级", "--allow-second"], None),
     ("add-year", ["add-year", A, "--year", "2023", "--pro-subject", "课",
                   "--pro-hours", "60", "--pro-form", "培训班"], None),
     ("edit", ["edit", A, "--phone", "15556560000"], None),
