@@ -11,14 +11,14 @@ static const char usage[] =
     "usage: ceh add-year APP --year YEAR [--public-subject NAME\n"
     "                    --public-hours HOURS --public-form FORM]\n"
     "                    [--pro-subject NAME --pro-hours HOURS --pro-form FORM]\n"
-    "                    [--replace]\n"
+    "                    [--replace [--no-public] [--no-pro]]\n"
     "       ceh add-year APP --year YEAR --from-records [--record ID ...]\n"
     "                    [--replace]\n"
     "       ceh add-year --from FILE [--sheet NAME]\n"
     "                    [--encoding auto|utf-8|gb18030] [--replace] [--dry-run]\n";
 
 enum { O_YEAR = 1, O_PS, O_PH, O_PF, O_RS, O_RH, O_RF, O_REPLACE, O_FROM,
-    O_RECORD };
+    O_RECORD, O_NOPUB, O_NOPRO };
 
 static int
 fill_line(struct subject_line *l, const char *subject, const char *hours,
@@ -52,6 +52,50 @@ fill_line(struct subject_line *l, const char *subject, const char *hours,
 	free(l->form);
 	l->form = xstrdup(it->name);
 	return 0;
+}
+
+/* One line of a replaced year: what is not given is kept from l (if it
+ * has a subject); drop empties it.  hbuf holds the kept hours. */
+static void
+keep_line(const char **subject, const char **hours, const char **form,
+    const struct subject_line *l, int drop, char *hbuf, size_t hlen)
+{
+	if (drop) {
+		*subject = *hours = *form = NULL;
+		return;
+	}
+	if (l == NULL || l->subject == NULL || l->subject[0] == '\0')
+		return;
+	if (*subject == NULL)
+		*subject = l->subject;
+	if (*hours == NULL)
+		*hours = hours_fmt(l->hours, hbuf, hlen);
+	if (*form == NULL)
+		*form = l->form;
+}
+
+/*
+ * --replace: each line (public, pro) of the year there (old; NULL when it
+ * is not there) keeps what is not given, so one field changes without
+ * restating the others; --no-public / --no-pro drop the line.  v[] as
+ * the options gave them; the row is checked whole.
+ */
+static int
+fill_replaced(struct year_row *row, const struct year_row *old,
+    const char **v, int nopub, int nopro, struct store *s,
+    struct ceh_err *e)
+{
+	char ph[24], rh[24];
+
+	keep_line(&v[O_PS], &v[O_PH], &v[O_PF], old ? &old->pub : NULL,
+	    nopub, ph, sizeof(ph));
+	keep_line(&v[O_RS], &v[O_RH], &v[O_RF], old ? &old->pro : NULL,
+	    nopro, rh, sizeof(rh));
+	if (fill_line(&row->pub, v[O_PS], v[O_PH], v[O_PF], "public", s,
+	    e) < 0 ||
+	    fill_line(&row->pro, v[O_RS], v[O_RH], v[O_RF], "pro", s, e) < 0)
+		return -1;
+	return year_row_check(row, &s->rules, e);
 }
 
 /* ---- add-year --from FILE: year rows from a sheet ---- */
@@ -420,9 +464,12 @@ CMD_FN(add_year)
 		{ "replace", no_argument, NULL, O_REPLACE },
 		{ "from-records", no_argument, NULL, O_FROM },
 		{ "record", required_argument, NULL, O_RECORD },
+		{ "no-public", no_argument, NULL, O_NOPUB },
+		{ "no-pro", no_argument, NULL, O_NOPRO },
 		CMD_OPT_END
 	};
 	const char *v[O_REPLACE] = { NULL };
+	int nopub = 0, nopro = 0, partial;
 	struct year_row row, *old;
 	struct app_handle h;
 	struct ceh_err e;
@@ -442,6 +489,10 @@ CMD_FN(add_year)
 			replace = 1;
 		else if (ch == O_FROM)
 			from = 1;
+		else if (ch == O_NOPUB)
+			nopub = 1;
+		else if (ch == O_NOPRO)
+			nopro = 1;
 		else if (ch == O_RECORD) {
 			sel = xreallocarray(sel, nsel + 1, sizeof(*sel));
 			sel[nsel++] = optarg;
@@ -467,9 +518,16 @@ CMD_FN(add_year)
 		return cmd_usage_error(argv[0], usage, _("--record needs "
 		    "--from-records"));
 	}
+	if ((nopub || nopro) && (!replace || from)) {
+		free(sel);
+		return cmd_usage_error(argv[0], usage, _("--no-public and "
+		    "--no-pro go with --replace of subjects given by options"));
+	}
 	if (!from && !v[O_PS] && !v[O_PH] && !v[O_PF] && !v[O_RS] &&
-	    !v[O_RH] && !v[O_RF])
-		return cmd_usage_error(argv[0], usage, _("give a public or a "
+	    !v[O_RH] && !v[O_RF] && !nopub && !nopro)
+		return cmd_usage_error(argv[0], usage, replace ? _("give the "
+		    "fields to change (--public-hours, --pro-form, ...) or "
+		    "--no-public / --no-pro") : _("give a public or a "
 		    "professional subject (or both)"));
 	if (year_parse("--year", v[O_YEAR], &year, &e) < 0) {
 		free(sel);
@@ -480,7 +538,9 @@ CMD_FN(add_year)
 		return rc;
 	}
 	row.year = year;
-	if (!from && (fill_line(&row.pub, v[O_PS], v[O_PH], v[O_PF],
+	/* with --replace the row is made once the old one is known */
+	partial = replace && !from;
+	if (!from && !partial && (fill_line(&row.pub, v[O_PS], v[O_PH], v[O_PF],
 	    "public", s, &e) < 0 ||
 	    fill_line(&row.pro, v[O_RS], v[O_RH], v[O_RF], "pro", s, &e) < 0 ||
 	    year_row_check(&row, &s->rules, &e) < 0))
@@ -498,6 +558,8 @@ CMD_FN(add_year)
 		    "%s; use --replace to change it"), year, h.app.id);
 		goto fail;
 	}
+	if (partial && fill_replaced(&row, old, v, nopub, nopro, s, &e) < 0)
+		goto fail;
 	if (old) {
 		/* the evidence stays with the year */
 		row.att = old->att;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ceh add-year and rm-year: year rows, their hours/subject/form rules.
 . "$(dirname "$0")/lib.sh"
-plan 70
+plan 80
 ceh init --unsigned >/dev/null
 mk_units
 A=$(apply_std $ID1)
@@ -69,7 +69,21 @@ same "$T/before" "$T/after" "every refusal left the store byte-identical"
 # shellcheck disable=SC2046
 expect_code 0 "--replace changes a year" ceh add-year $A --year 2024 $(pub 31 远程教育) --replace
 like "$f" '^  public_hours: 31$' "new hours"
-ok "the old professional line is gone" sh -c "! awk '/^- year: 2024/,/^history/' '$f' | grep -q professional"
+ok "the professional line not given is kept (issue 18)" sh -c "awk '/^- year: 2024/,/^history/' '$f' | grep -q professional"
+yr2024() { awk '/^- year: 2024/,/^- year: 20(1|2[0-35-9])|^history/' "$f"; }
+yr2024 > "$T/y0"
+expect_code 0 "--replace with one field changes only it" ceh add-year $A --year 2024 --replace --pro-hours 12.5
+yr2024 > "$T/y1"
+like "$T/y1" "professional_hours: 12.5" "the new hours"
+check "nothing else of the row changed (the hours and their total)" test "$(diff "$T/y0" "$T/y1" | grep -c "^[<>]")" = 4
+expect_code 1 "a field of a line the year does not have needs the whole line" ceh add-year $A --year 2023 --replace --pro-hours 10
+expect_code 0 "--no-pro drops the professional line" ceh add-year $A --year 2024 --replace --no-pro
+ok "the professional line is gone" sh -c "! awk '/^- year: 2024/,/^history/' '$f' | grep -q professional"
+before=$(store_digest)
+expect_code 2 "--no-public without --replace" ceh add-year $A --year 2024 --no-public
+expect_code 2 "--replace with nothing to change" ceh add-year $A --year 2024 --replace
+expect_code 1 "--no-public of the only line left: a year needs a subject" ceh add-year $A --year 2024 --replace --no-public
+check "the refusals changed nothing" test "$(store_digest)" = "$before"
 like "$f" '^  event: year-replaced$' "a year-replaced event"
 # shellcheck disable=SC2046
 expect_code 0 "--replace of a new year just adds it" ceh add-year $A --year 2019 $(pro 60 培训班) --replace
