@@ -74,7 +74,7 @@ PLUGIN = $(B)/slip-pdf.so
 
 all: $(BIN) $(MO)
 
-$(B)/%.o: %.c $(wildcard lib/*.h) cmd/cmd.h
+$(B)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 

@@ -96,10 +96,12 @@ cmd_bulk_bad(struct bulk *b, long line, const char *reason)
 	else
 		snprintf(where, sizeof(where), "%s:%ld", b->path, line);
 	/* TRANSLATORS: a refused row: its place, then why it is refused */
+	b->bad++;
+	if (!cmd_list_error())	/* --max-errors: counted, not listed */
+		return;
 	m = utf8_repair(xasprintf(_("%s: %s"), where, reason));
 	fprintf(stderr, "ceh %s: %s\n", b->cmd, m);
 	free(m);
-	b->bad++;
 }
 
 void
@@ -107,6 +109,7 @@ cmd_bulk_summary(const struct bulk *b)
 {
 	char buf[512];
 
+	cmd_errors_unlisted(b->cmd);
 	if (rowsrc_skipped_text(&b->info, buf, sizeof(buf))[0])
 		fprintf(stderr, _("ceh %s: %s: rows skipped: %s\n"), b->cmd,
 		    b->path, buf);

@@ -78,8 +78,8 @@ static const struct command commands[] = {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char usage[] =
-    "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] COMMAND "
-    "[ARGS...]\n"
+    "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] [--quiet]\n"
+    "           [--max-errors N] COMMAND [ARGS...]\n"
     "       ceh --help | --version | help [COMMAND]\n";
 
 static const char *current_cmd = "ceh";
@@ -175,31 +175,20 @@ raise_fd_limit(void)
 
 /* The options before the command.  CMD_GO, or the exit code. */
 static int
-global_options(int argc, char **argv, const char **path, long *wait)
+global_options(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "allow-owner", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const struct option *all = cmd_with_globals(opts);
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			*path = optarg;
-			break;
-		case 'w':
-			if (cmd_wait_value(optarg, wait) < 0)
-				return cmd_usage_error("", usage, _("--wait needs "
-				    "a number of seconds, not '%s'"), optarg);
-			break;
-		case 'o':
-			ceh_allow_owner = 1;
+	while ((ch = getopt_long(argc, argv, "+:hV", all, NULL)) != -1) {
+		switch ((ch = cmd_take_global(ch, optarg))) {
+		case 0:
 			break;
 		case 'h':
 			print_commands(stdout);
@@ -207,20 +196,8 @@ global_options(int argc, char **argv, const char **path, long *wait)
 		case 'V':
 			printf("ceh %s\n", CEH_VERSION);	/* machine */
 			return check_stdout(0);
-		case ':':
-			fprintf(stderr, "ceh: ");
-			fprintf(stderr, _("option '%s' needs an argument"),
-			    argv[optind - 1]);
-			fputc('\n', stderr);
-			cmd_put_usage(stderr, usage);
-			return CEH_EUSAGE;
 		default:
-			fprintf(stderr, "ceh: ");
-			fprintf(stderr, _("unknown option '%s'"),
-			    argv[optind - 1]);
-			fputc('\n', stderr);
-			cmd_put_usage(stderr, usage);
-			return CEH_EUSAGE;
+			return cmd_opt_other(argv, usage, ch);
 		}
 	}
 	return CMD_GO;
@@ -253,14 +230,12 @@ main(int argc, char **argv)
 {
 	const struct command *c;
 	struct store store;
-	const char *path = NULL;
-	long wait = 0;
 	int rc, help = 0;
 
 	umask(077);
 	i18n_init();
 	raise_fd_limit();
-	if ((rc = global_options(argc, argv, &path, &wait)) != CMD_GO)
+	if ((rc = global_options(argc, argv)) != CMD_GO)
 		return rc;
 	argc -= optind;
 	argv += optind;
@@ -286,7 +261,7 @@ main(int argc, char **argv)
 	/* not opened: the command opens it by cmd_setup after its options */
 	memset(&store, 0, sizeof(store));
 	store.rootfd = store.peoplefd = -1;
-	cmd_start(c, path, wait);
+	cmd_start(c);
 	rc = c->fn(argc, argv, &store);
 	cmd_finish(&store);
 	return check_stdout(rc);

@@ -117,8 +117,25 @@ struct command {
 	const char *summary;
 };
 
-/* The dispatcher: the command about to run, the global options. */
-void cmd_start(const struct command *c, const char *store_path, long wait);
+/* The dispatcher: the command about to run (the global options are
+ * taken by cmd_take_global before it, and by cmd_getopt after it). */
+void cmd_start(const struct command *c);
+/*
+ * The global options of ceh(1): --store DIR, --wait SECONDS,
+ * --allow-owner, --quiet (no progress line), --max-errors N (list at
+ * most N row errors; all are still counted).  cmd_with_globals(o) is o
+ * with them added (a table that lives until exit); cmd_take_global(ch,
+ * arg) takes one of them: 0, ch itself when it is not one, or a value
+ * for cmd_opt_other when its argument is bad.
+ */
+const struct option *cmd_with_globals(const struct option *o);
+int cmd_take_global(int ch, const char *arg);
+extern int ceh_quiet;
+extern long ceh_max_errors;
+/* Whether to print one more row error under --max-errors (counts it
+ * either way); cmd_errors_unlisted says how many were not printed. */
+int cmd_list_error(void);
+void cmd_errors_unlisted(const char *cmd);
 /*
  * Open what the running command's flags ask for into *s.  Returns 0, or
  * the exit code after printing the error ("no store at ...": 3).  A

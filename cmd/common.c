@@ -28,18 +28,27 @@ static const struct command *running;
 static long wait_secs;
 static int opened;
 
+/* The running command's name, "" before one runs ("ceh: message"). */
 static const char *
 running_name(void)
 {
-	return running ? running->name : "ceh";
+	return running ? running->name : "";
+}
+
+/* "ceh CMD: " or, without a command, "ceh: " */
+static void
+put_prefix(const char *cmd)
+{
+	if (cmd && cmd[0])
+		fprintf(stderr, "ceh %s: ", cmd);
+	else
+		fputs("ceh: ", stderr);
 }
 
 void
-cmd_start(const struct command *c, const char *store_path, long wait)
+cmd_start(const struct command *c)
 {
 	running = c;
-	ceh_store_path = store_path;
-	wait_secs = wait;
 	opened = 0;
 	optind = 0;	/* GNU: full reinitialisation of getopt */
 	opterr = 0;
@@ -88,7 +97,8 @@ cmd_finish(struct store *s)
 int
 cmd_error(const char *cmd, const struct ceh_err *e)
 {
-	fprintf(stderr, "ceh %s: %s\n", cmd, e->msg);
+	put_prefix(cmd);
+	fprintf(stderr, "%s\n", e->msg);
 	return e->code ? e->code : CEH_ESYS;
 }
 
@@ -111,7 +121,7 @@ cmd_usage_error(const char *cmd, const char *use, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "ceh %s: ", cmd);
+	put_prefix(cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -156,12 +166,17 @@ cmd_help(const char *use)
 /* ---- options ---- */
 
 /*
- * The global options --store DIR, --wait SECONDS and --allow-owner are
- * taken after the command name too (`ceh list --store DIR`): cmd_getopt
- * extends the command's table with them (once per table) and handles
- * them itself, so every command accepts them where users put them.
+ * The global options (ceh(1)) are taken before the command and after its
+ * name too (`ceh list --store DIR`): cmd_getopt extends the command's
+ * table with them (once per table) and handles them itself, so every
+ * command accepts them where users put them.
  */
-enum { OPT_G_STORE = 0x7f01, OPT_G_WAIT, OPT_G_OWNER, OPT_G_BADWAIT };
+enum { OPT_G_STORE = 0x7f01, OPT_G_WAIT, OPT_G_OWNER, OPT_G_QUIET,
+	OPT_G_MAXERR, OPT_G_BADWAIT, OPT_G_BADMAXERR };
+
+int ceh_quiet;
+long ceh_max_errors = -1;
+static long errors_listed, errors_unlisted;
 
 int
 cmd_wait_value(const char *arg, long *wait)
@@ -170,27 +185,29 @@ cmd_wait_value(const char *arg, long *wait)
 	    0 : -1;
 }
 
-static const struct option *
-with_globals(const struct option *o)
+const struct option *
+cmd_with_globals(const struct option *o)
 {
 	static const struct option globals[] = {
 		{ "store", required_argument, NULL, OPT_G_STORE },
 		{ "wait", required_argument, NULL, OPT_G_WAIT },
 		{ "allow-owner", no_argument, NULL, OPT_G_OWNER },
+		{ "quiet", no_argument, NULL, OPT_G_QUIET },
+		{ "max-errors", required_argument, NULL, OPT_G_MAXERR },
 	};
 	static const struct option *made_for;
 	static struct option *made;	/* one table a run: lives until exit */
-	size_t n = 0, all, i, k;
+	size_t n = 0, all, i, k, ng = sizeof(globals) / sizeof(globals[0]);
 
 	if (o == made_for)
 		return made;
 	while (o[n].name)
 		n++;
 	free(made);
-	made = xcalloc(n + 4, sizeof(*made));
+	made = xcalloc(n + ng + 1, sizeof(*made));
 	memcpy(made, o, n * sizeof(*made));
 	all = n;
-	for (i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+	for (i = 0; i < ng; i++) {
 		for (k = 0; k < n && strcmp(o[k].name, globals[i].name); k++)
 			;
 		if (k == n)	/* the command's own option of that name wins */
@@ -198,6 +215,51 @@ with_globals(const struct option *o)
 	}
 	made_for = o;
 	return made;
+}
+
+int
+cmd_take_global(int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_G_STORE:
+		ceh_store_path = arg;
+		return 0;
+	case OPT_G_WAIT:
+		return cmd_wait_value(arg, &wait_secs) < 0 ? OPT_G_BADWAIT : 0;
+	case OPT_G_OWNER:
+		ceh_allow_owner = 1;
+		return 0;
+	case OPT_G_QUIET:
+		ceh_quiet = 1;
+		return 0;
+	case OPT_G_MAXERR:
+		return parse_long(arg, &ceh_max_errors) < 0 ||
+		    ceh_max_errors < 0 ? OPT_G_BADMAXERR : 0;
+	default:
+		return ch;
+	}
+}
+
+int
+cmd_list_error(void)
+{
+	if (ceh_max_errors < 0 || errors_listed < ceh_max_errors) {
+		errors_listed++;
+		return 1;
+	}
+	errors_unlisted++;
+	return 0;
+}
+
+void
+cmd_errors_unlisted(const char *cmd)
+{
+	if (errors_unlisted)
+		fprintf(stderr, Q_("ceh %s: %ld more error not listed "
+		    "(--max-errors %ld)\n", "ceh %s: %ld more errors not "
+		    "listed (--max-errors %ld)\n", errors_unlisted), cmd,
+		    errors_unlisted, ceh_max_errors);
+	errors_unlisted = 0;
 }
 
 int
@@ -216,27 +278,14 @@ int
 cmd_getopt_short(int argc, char **argv, const char *shortopts,
     const struct option *o)
 {
-	const struct option *all = with_globals(o);
+	const struct option *all = cmd_with_globals(o);
 	int ch;
 
 	/* shortopts starts with ':': a missing argument is ':', an
 	 * unknown option '?' */
-	while ((ch = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
-		switch (ch) {
-		case OPT_G_STORE:
-			ceh_store_path = optarg;
-			break;
-		case OPT_G_WAIT:
-			if (cmd_wait_value(optarg, &wait_secs) < 0)
-				return OPT_G_BADWAIT;
-			break;
-		case OPT_G_OWNER:
-			ceh_allow_owner = 1;
-			break;
-		default:
+	while ((ch = getopt_long(argc, argv, shortopts, all, NULL)) != -1)
+		if ((ch = cmd_take_global(ch, optarg)) != 0)
 			return ch;
-		}
-	}
 	return -1;
 }
 
@@ -250,6 +299,9 @@ cmd_opt_other(char **argv, const char *use, int ch)
 	if (ch == OPT_G_BADWAIT)
 		return cmd_usage_error(running_name(), use, _("--wait needs "
 		    "a number of seconds, not '%s'"), optarg);
+	if (ch == OPT_G_BADMAXERR)
+		return cmd_usage_error(running_name(), use, _("--max-errors "
+		    "needs a number, not '%s'"), optarg);
 	if (ch == ':')
 		return cmd_usage_error(running_name(), use, _("option '%.60s' "
 		    "needs an argument"), opt);
@@ -683,10 +735,12 @@ cmd_transitions(int argc, char **argv, struct store *s, const char *use,
 		}
 		/* machine: the outcome column of a failed id, as review's */
 		printf("%s\terror %d: %s\n", ids[i], e.code, e.msg);
-		cmd_error(running_name(), &e);
+		if (cmd_list_error())
+			cmd_error(running_name(), &e);
 		if (e.code > worst)
 			worst = e.code;
 	}
+	cmd_errors_unlisted(running_name());
 	if (n > 1)
 		fprintf(stderr, _("ceh %s: %zu of %zu done, %zu failed\n"),
 		    running_name(), done, n, n - done);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "progress.h"
 #include "records.h"
 #include "records_import.h"
 #include "xalloc.h"
@@ -21,15 +22,16 @@ static const char usage[] =
 
 enum { O_DRY = 1, O_ENC, O_REJ, O_SHEET };
 
+/* A row's message: the progress line cleared first, at most
+ * --max-errors of them listed. */
 static void
 say(void *arg, const char *msg)
 {
-	int *progress_shown = arg;
+	struct progress *p = arg;
 
-	if (*progress_shown) {
-		fputs("\r\033[K", stderr);
-		*progress_shown = 0;
-	}
+	if (!cmd_list_error())
+		return;
+	progress_clear(p);
 	/* machine: a prefix, no words */
 	fprintf(stderr, "ceh import: %s\n", msg);
 }
@@ -37,17 +39,14 @@ say(void *arg, const char *msg)
 static void
 progress(void *arg, const char *file, long rows)
 {
-	int *progress_shown = arg;
+	struct progress *p = arg;
 
 	if (rows < 0) {
-		if (*progress_shown)
-			fputs("\r\033[K", stderr);
-		*progress_shown = 0;
+		progress_clear(p);
 		return;
 	}
-	fputs("\r\033[K", stderr);
-	fprintf(stderr, _("ceh import: %s: %ld rows read..."), file, rows);
-	*progress_shown = 1;
+	p->what = file;
+	progress_step(p, rows);
 }
 
 static void
@@ -168,7 +167,8 @@ CMD_FN(import)
 	struct records_writer w = { 0 };
 	struct xrej xr;
 	const char *rejects = NULL;
-	int ch, i, rc = 0, shown = 0, nfiles = 0;
+	struct progress pr;
+	int ch, i, rc = 0, nfiles = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&xr, 0, sizeof(xr));
@@ -241,14 +241,14 @@ CMD_FN(import)
 		}
 		o.rejects_header = 1;
 	}
+	/* TRANSLATORS: what the progress line counts */
+	progress_begin(&pr, "import", "", _("rows"), 0);
 	o.say = say;
-	o.arg = &shown;
-	if (isatty(2))
-		o.progress = progress;
+	o.arg = &pr;
+	o.progress = progress;
 	for (i = optind; i < argc; i++) {
 		if (records_import(s, argv[i], &o, &st, &e) < 0) {
-			if (shown)
-				progress(&shown, argv[i], -1);
+			progress_clear(&pr);
 			cmd_error(argv[0], &e);
 			fprintf(stderr, _("ceh import: %s: nothing imported "
 			    "from this file\n"), argv[i]);
@@ -265,6 +265,8 @@ CMD_FN(import)
 			continue;
 		}
 		nfiles++;
+		progress_clear(&pr);
+		cmd_errors_unlisted(argv[0]);
 		source_lines(argv[i], &o, &st);
 		summary(argv[i], &st);
 		tot.read += st.read;
@@ -300,6 +302,7 @@ CMD_FN(import)
 			    tot.rejected + tot.conflicts), tot.rejected +
 			    tot.conflicts, rejects);
 	}
+	progress_end(&pr);
 	records_writer_release(s, &w);
 	lock_release(&lk);
 	return rc;

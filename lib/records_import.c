@@ -590,7 +590,7 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	if (!im->have_header)
 		return p1_header(im, line, f, n, e);
 	im->st->read++;
-	if (im->o->progress && (im->st->read & 0xffff) == 0)
+	if (im->o->progress && (im->st->read & 0xfff) == 0)
 		im->o->progress(im->o->arg, im->path, im->st->read);
 	for (i = 0; i < n; i++)
 		if (strlen(f[i]) != len[i]) {
