@@ -93,15 +93,18 @@ vout(struct fsck *f, const char *fmt, va_list ap)
 		return;
 	}
 	{
-		char *text;
+		struct sbuf *sb = &vp->tail->after;
+		va_list again;
+		int n;
 
-		if (vasprintf(&text, fmt, ap) < 0) {
-			fflush(stdout);
-			fprintf(stderr, "ceh fsck: out of memory\n");
-			exit(CEH_ESYS);
-		}
-		sb_adds(&vp->tail->after, text);
-		free(text);
+		va_copy(again, ap);
+		n = vsnprintf(NULL, 0, fmt, again);
+		va_end(again);
+		if (n < 0)
+			return;
+		sb_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		sb->len += (size_t)n;
 	}
 }
 

@@ -33,7 +33,20 @@ struct trec {
 	char by[64];
 	char byhash[SHA256_HEX_LEN + 1];
 	char hash[SHA256_HEX_LEN + 1];	/* record hash */
+	uint64_t uh;		/* unit_hash(unit): compared before unit */
 };
+
+/* FNV-1a of a unit code, so that the lookups of cert_at compare one
+ * number per record, not a string. */
+static uint64_t
+unit_hash(const char *u)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *u; u++)
+		h = (h ^ (unsigned char)*u) * 1099511628211ULL;
+	return h;
+}
 
 /* The verification cache (trust_app_verified): an open-addressed set
  * of document digests, loaded on first use. */
@@ -91,18 +104,21 @@ static long
 cert_at(const struct trust *t, size_t n, const char *unit, time_t at,
     int *revoked)
 {
+	uint64_t uh = unit_hash(unit);
 	long best = -1;
 	size_t i;
 
 	*revoked = 0;
 	for (i = 0; i < n; i++)
-		if (!t->v[i].revoke && strcmp(t->v[i].unit, unit) == 0 &&
+		if (!t->v[i].revoke && t->v[i].uh == uh &&
+		    strcmp(t->v[i].unit, unit) == 0 &&
 		    t->v[i].t <= at && (best < 0 || t->v[i].t >= t->v[best].t))
 			best = (long)i;
 	if (best < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (t->v[i].revoke && strcmp(t->v[i].unit, unit) == 0 &&
+		if (t->v[i].revoke && t->v[i].uh == uh &&
+		    strcmp(t->v[i].unit, unit) == 0 &&
 		    strcmp(t->v[i].keyhash, t->v[best].keyhash) == 0 &&
 		    t->v[i].t <= at)
 			*revoked = 1;
@@ -169,6 +185,7 @@ rec_fill(struct trec *r, char **v, size_t seq, const char *prev)
 	if (parse_long(v[0], &n) < 0 || n != (long)seq || strcmp(v[1], prev))
 		return -1;
 	snprintf(r->unit, sizeof(r->unit), "%s", v[2]);
+	r->uh = unit_hash(r->unit);
 	if (r->revoke) {
 		if (strlen(v[3]) != SHA256_HEX_LEN ||
 		    parse_iso_time(v[4], &r->t) < 0)
