@@ -13,6 +13,7 @@
  * write permission, another user's store) or --read-only is checked
  * without any lock (LOCK_NONE) and without writing; the output says so.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,37 @@
 
 static const char usage[] = "usage: ceh fsck [--repair | --read-only] [--no-cache]\n";
 
+/*
+ * The signatures of the documents are verified by worker threads
+ * (trust_app_check only reads the registry and the units, loaded before
+ * they start) while this thread reads and checks the next documents.  A
+ * job is a document whose verification is pending; everything printed
+ * after it waits in the job's after text, and jobs are printed in the
+ * order they were made, so the output is what one thread prints.
+ */
+struct vjob {
+	struct application app;
+	char where[128];		/* people/SHARD/ID/STAGE/UNIQ.yaml */
+	char digest[SHA256_HEX_LEN + 1];	/* the cache's key, or "" */
+	int state;			/* 0 queued, 1 running, 2 done */
+	int rc;
+	struct ceh_err e;
+	struct sbuf after;		/* printed after its verdict */
+	struct vjob *next;
+};
+
+struct vpool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct store *s;
+	struct vjob *head, *tail;	/* not printed yet, in order */
+	struct vjob *todo;		/* the first job not started */
+	size_t queued;			/* jobs not started */
+	int stop;
+	pthread_t *th;
+	int nth;
+};
+
 struct fsck {
 	struct store *s;
 	int repair;
@@ -43,13 +75,53 @@ struct fsck {
 	long syserr;
 	char **expect;		/* "UNIT/APPID" of every application in review */
 	size_t nexpect;
+	struct vpool *pool;	/* NULL: verified in this thread */
+	int direct;		/* printing a job's verdict */
 };
+
+static void out(struct fsck *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* printf, or after the last pending job (struct vjob) */
+static void
+vout(struct fsck *f, const char *fmt, va_list ap)
+{
+	struct vpool *vp = f ? f->pool : NULL;
+
+	if (vp == NULL || vp->tail == NULL || f->direct) {
+		vprintf(fmt, ap);
+		return;
+	}
+	{
+		struct sbuf *sb = &vp->tail->after;
+		va_list again;
+		int n;
+
+		va_copy(again, ap);
+		n = vsnprintf(NULL, 0, fmt, again);
+		va_end(again);
+		if (n < 0)
+			return;
+		sb_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		sb->len += (size_t)n;
+	}
+}
+
+static void
+out(struct fsck *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vout(f, fmt, ap);
+	va_end(ap);
+}
 
 static void
 say(void *arg, const char *msg)
 {
-	(void)arg;
-	printf("%s\n", msg);
+	out(arg, "%s\n", msg);
 }
 
 static void
@@ -62,10 +134,10 @@ problem(struct fsck *f, int fixed, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vout(f, fmt, ap);
 	va_end(ap);
 	/* TRANSLATORS: ends a problem line of fsck that --repair fixed */
-	printf("%s\n", fixed ? _(", repaired") : "");
+	out(f, "%s\n", fixed ? _(", repaired") : "");
 	if (fixed)
 		f->repaired++;
 	else
@@ -75,11 +147,201 @@ problem(struct fsck *f, int fixed, const char *fmt, ...)
 static void
 syserr(struct fsck *f, const struct ceh_err *e)
 {
-	printf("%s\n", e->msg);
+	out(f, "%s\n", e->msg);
 	if (e->code == CEH_ESYS)
 		f->syserr++;
 	else
 		f->problems++;
+}
+
+/* ---- the verification threads ---- */
+
+/* j or the first job after it that is still queued */
+static struct vjob *
+next_queued(struct vjob *j)
+{
+	while (j && j->state != 0)
+		j = j->next;
+	return j;
+}
+
+static void *
+vworker(void *arg)
+{
+	struct vpool *vp = arg;
+	struct vjob *j;
+
+	pthread_mutex_lock(&vp->mu);
+	for (;;) {
+		while (vp->todo == NULL && !vp->stop)
+			pthread_cond_wait(&vp->work, &vp->mu);
+		if (vp->todo == NULL)
+			break;
+		j = vp->todo;
+		vp->todo = next_queued(j->next);
+		vp->queued--;
+		j->state = 1;
+		pthread_mutex_unlock(&vp->mu);
+		j->rc = trust_app_check(vp->s, &j->app, NULL, NULL, &j->e);
+		pthread_mutex_lock(&vp->mu);
+		j->state = 2;
+		pthread_cond_broadcast(&vp->done);
+	}
+	pthread_mutex_unlock(&vp->mu);
+	return NULL;
+}
+
+/* Workers: CEH_FSCK_THREADS if set (0: none), else one per CPU but
+ * this one, at most 7. */
+static int
+vthreads(void)
+{
+	const char *env = getenv("CEH_FSCK_THREADS");
+	long n;
+
+	if (env && parse_long(env, &n) == 0 && n >= 0 && n <= 64)
+		return (int)n;
+	n = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	return n < 0 ? 0 : n > 7 ? 7 : (int)n;
+}
+
+static void
+vpool_start(struct fsck *f)
+{
+	struct vpool *vp;
+	int i, n = vthreads();
+
+	if (n == 0)
+		return;
+	vp = xcalloc(1, sizeof(*vp));
+	pthread_mutex_init(&vp->mu, NULL);
+	pthread_cond_init(&vp->work, NULL);
+	pthread_cond_init(&vp->done, NULL);
+	vp->s = f->s;
+	vp->th = xreallocarray(NULL, (size_t)n, sizeof(*vp->th));
+	for (i = 0; i < n; i++)
+		if (pthread_create(&vp->th[vp->nth], NULL, vworker, vp) == 0)
+			vp->nth++;
+	if (vp->nth == 0) {
+		free(vp->th);
+		free(vp);
+		return;
+	}
+	f->pool = vp;
+}
+
+/* Print the verdict of job j (done) and what followed it; free it. */
+static void
+vjob_print(struct fsck *f, struct vjob *j)
+{
+	f->direct = 1;
+	if (j->rc < 0)
+		problem(f, 0, _("%s: %s"), j->where, j->e.msg);
+	else
+		trust_app_remember(f->s, j->digest);
+	fwrite(j->after.buf ? j->after.buf : "", 1, j->after.len, stdout);
+	f->direct = 0;
+	sb_release(&j->after);
+	app_release(&j->app);
+	free(j);
+}
+
+/* Print the jobs done at the head; with all, wait for every job (this
+ * thread verifies the ones no worker has started). */
+static void
+vpool_flush(struct fsck *f, int all)
+{
+	struct vpool *vp = f->pool;
+	struct vjob *j;
+
+	pthread_mutex_lock(&vp->mu);
+	while ((j = vp->head) != NULL) {
+		if (j->state != 2) {
+			if (!all)
+				break;
+			if (vp->todo) {
+				struct vjob *t = vp->todo;
+
+				vp->todo = next_queued(t->next);
+				vp->queued--;
+				t->state = 1;
+				pthread_mutex_unlock(&vp->mu);
+				t->rc = trust_app_check(vp->s, &t->app, NULL,
+				    NULL, &t->e);
+				pthread_mutex_lock(&vp->mu);
+				t->state = 2;
+			} else
+				pthread_cond_wait(&vp->done, &vp->mu);
+			continue;
+		}
+		vp->head = j->next;
+		if (vp->head == NULL)
+			vp->tail = NULL;
+		pthread_mutex_unlock(&vp->mu);
+		vjob_print(f, j);
+		pthread_mutex_lock(&vp->mu);
+	}
+	pthread_mutex_unlock(&vp->mu);
+}
+
+static void
+vpool_stop(struct fsck *f)
+{
+	struct vpool *vp = f->pool;
+	int i;
+
+	if (vp == NULL)
+		return;
+	vpool_flush(f, 1);
+	pthread_mutex_lock(&vp->mu);
+	vp->stop = 1;
+	pthread_cond_broadcast(&vp->work);
+	pthread_mutex_unlock(&vp->mu);
+	for (i = 0; i < vp->nth; i++)
+		pthread_join(vp->th[i], NULL);
+	pthread_mutex_destroy(&vp->mu);
+	pthread_cond_destroy(&vp->work);
+	pthread_cond_destroy(&vp->done);
+	free(vp->th);
+	free(vp);
+	f->pool = NULL;
+}
+
+/* Verify *app (taken over: *app is left empty) in a worker; its verdict
+ * is printed where this call is in the output.  When the workers are
+ * behind, this thread verifies it at once.  The document is the job's
+ * (returned): the caller may read it, never change it, until it calls
+ * vpool_flush, which frees it. */
+static const struct application *
+vpool_submit(struct fsck *f, struct application *app, const char *where,
+    const char *digest)
+{
+	struct vpool *vp = f->pool;
+	struct vjob *j = xcalloc(1, sizeof(*j));
+
+	j->app = *app;
+	app_init(app);
+	snprintf(j->where, sizeof(j->where), "%s", where);
+	snprintf(j->digest, sizeof(j->digest), "%s", digest);
+	pthread_mutex_lock(&vp->mu);
+	if (vp->queued >= (size_t)(8 * vp->nth)) {
+		pthread_mutex_unlock(&vp->mu);
+		j->rc = trust_app_check(vp->s, &j->app, NULL, NULL, &j->e);
+		j->state = 2;
+		pthread_mutex_lock(&vp->mu);
+	} else {
+		if (vp->todo == NULL)
+			vp->todo = j;
+		vp->queued++;
+		pthread_cond_signal(&vp->work);
+	}
+	if (vp->tail)
+		vp->tail->next = j;
+	else
+		vp->head = j;
+	vp->tail = j;
+	pthread_mutex_unlock(&vp->mu);
+	return &j->app;
 }
 
 /* The last workflow event, or NULL. */
@@ -140,50 +402,56 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
     const char *uniq)
 {
 	struct store *s = f->s;
-	struct application app;
+	struct application own;
+	const struct application *ap = &own;
 	struct ceh_err e;
 	const char *why;
-	char shard[4];
+	char shard[4], where[128], digest[SHA256_HEX_LEN + 1];
 
 	person_shard(p->idnum, shard);
-	if (app_read(s, p, folder, uniq, &app, &e) < 0) {
+	if (app_read(s, p, folder, uniq, &own, &e) < 0) {
 		syserr(f, &e);
 		return;
 	}
 	f->apps++;
-	if ((why = flow_mismatch(&app)) != NULL)
-		problem(f, 0, _("people/%s/%s/%s/%s.yaml: %s"), shard, p->idnum,
-		    stage_name(folder), uniq, why);
+	snprintf(where, sizeof(where), "people/%s/%s/%s/%s.yaml", shard,
+	    p->idnum, stage_name(folder), uniq);
+	if ((why = flow_mismatch(&own)) != NULL)
+		problem(f, 0, _("%s: %s"), where, why);
 	/* the user's verification cache (trust.h) spares the signatures of
 	 * a document verified before, byte for byte under the same registry;
 	 * --no-cache verifies them all */
-	if ((f->no_cache ? trust_app_check(s, &app, NULL, NULL, &e) :
-	    trust_app_verified(s, &app, &e)) < 0)
-		problem(f, 0, _("people/%s/%s/%s/%s.yaml: %s"), shard, p->idnum,
-		    stage_name(folder), uniq, e.msg);
-	if (app.stage == STAGE_REVIEW) {
-		if (units_find(&s->units, app.waiting_at) == NULL)
-			problem(f, 0, _("people/%s/%s/%s/%s.yaml: waits at %s, "
-			    "which is not a registered unit"), shard, p->idnum,
-			    stage_name(folder), uniq, app.waiting_at);
-		if (!queue_has(s, app.waiting_at, app.id)) {
+	digest[0] = '\0';
+	if (!f->no_cache && trust_app_cached(s, &own, digest))
+		;
+	else if (f->pool)
+		ap = vpool_submit(f, &own, where, digest);
+	else if (trust_app_check(s, &own, NULL, NULL, &e) < 0)
+		problem(f, 0, _("%s: %s"), where, e.msg);
+	else
+		trust_app_remember(s, digest);
+	if (ap->stage == STAGE_REVIEW) {
+		if (units_find(&s->units, ap->waiting_at) == NULL)
+			problem(f, 0, _("%s: waits at %s, which is not a "
+			    "registered unit"), where, ap->waiting_at);
+		if (!queue_has(s, ap->waiting_at, ap->id)) {
 			int fixed = f->repair &&
-			    queue_add(s, app.waiting_at, app.id, 1, &e) == 0;
+			    queue_add(s, ap->waiting_at, ap->id, 1, &e) == 0;
 
 
 			problem(f, fixed, _("queues/%s/%s: missing (the "
-			    "application waits there)"), app.waiting_at,
-			    app.id);
+			    "application waits there)"), ap->waiting_at,
+			    ap->id);
 		}
 		/* the listing cache is no problem, but --repair renews it */
 		if (f->repair && folder == STAGE_REVIEW &&
-		    !queue_note_valid(s, app.waiting_at, app.id))
-			(void)queue_note(s, app.waiting_at,
-			    p->stagefd[STAGE_REVIEW], &app, &e);
+		    !queue_note_valid(s, ap->waiting_at, ap->id))
+			(void)queue_note(s, ap->waiting_at,
+			    p->stagefd[STAGE_REVIEW], ap, &e);
 		f->expect = xreallocarray(f->expect, f->nexpect + 1,
 		    sizeof(*f->expect));
-		f->expect[f->nexpect++] = xasprintf("%s/%s", app.waiting_at,
-		    app.id);
+		f->expect[f->nexpect++] = xasprintf("%s/%s", ap->waiting_at,
+		    ap->id);
 	}
 	/* the zip against the document: names, sizes, SHA-256; with
 	 * --repair leftovers of interrupted changes are removed */
@@ -192,12 +460,15 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 
 		memset(&br, 0, sizeof(br));
 		br.say = say;
-		if (bundle_check(s, p, &app, folder, &br, f->repair, &e) < 0)
+		br.arg = f;
+		if (bundle_check(s, p, ap, folder, &br, f->repair, &e) < 0)
 			syserr(f, &e);
 		f->problems += br.problems + br.leftovers - br.fixed;
 		f->repaired += br.fixed;
 	}
-	app_release(&app);
+	app_release(&own);	/* empty if a job took it */
+	if (f->pool)
+		vpool_flush(f, 0);
 }
 
 /* check_app for each document of a folder (folder_docs). */
@@ -225,7 +496,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	}
 	f->people++;
 	if (person_lock_mode(s, p, f->ro ? LOCK_NONE : LOCK_ONLY, &e) < 0) {
-		printf(_("%s: skipped: %s\n"), p->dir, e.msg);
+		out(f, _("%s: skipped: %s\n"), p->dir, e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
 		else
@@ -234,6 +505,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	}
 	memset(&rep, 0, sizeof(rep));
 	rep.say = say;
+	rep.arg = f;
 	if (person_repair(s, p, f->repair, &rep, &e) < 0)
 		syserr(f, &e);
 	f->problems += rep.problems;
@@ -499,7 +771,13 @@ CMD_FN(fsck)
 	check_top(&f);
 	if (trust_registry_check(s, &e) < 0)
 		syserr(&f, &e);
+	/* threads verify only what reads a registry and units loaded, and
+	 * only signatures: an unsigned store's checks cost less than a job */
+	else if (trust_signed(s) &&
+	    (s->units_loaded || store_load_units(s, &e) == 0))
+		vpool_start(&f);
 	check_people(&f);
+	vpool_stop(&f);
 	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */
 		qsort(f.expect, f.nexpect, sizeof(*f.expect), cmp_str);
 	if (queue_walk_all(s, check_entry, &f, &e) < 0)

@@ -160,6 +160,8 @@ CMD_FN(review)
 	}
 	memset(&key, 0, sizeof(key));
 	if (trust_signed(s)) {
+		/* trust.log's signatures verified once, not per batch */
+		trust_registry_cache(s);
 		if (trust_signer(s, as, keyopt, &key, &e) < 0)
 			return cmd_error(argv[0], &e);
 		rq.key = &key;

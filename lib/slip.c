@@ -50,6 +50,8 @@ enum ftype {
 	T_LONG,		/* long, min..max */
 	T_INT,		/* int, min..max */
 	T_BOOL,		/* int 0 or 1: true / false */
+	T_UNSIGNED,	/* int unsigned_store, written negated as signed_store:
+			 * true / false (F_OPT: absent in older slips) */
 	T_HALF,		/* long half hours: hours (a number) in JSON and the
 			 * record, the half hours in the canonical form */
 	T_SCHEME,	/* int national: "national" or "hunan" */
@@ -60,6 +62,7 @@ enum ftype {
 #define F_FULL	1	/* canonical form: only the full one */
 #define F_FIRST	2	/* canonical form: before the rest of its group */
 #define F_OPT	4	/* may be absent (read as ""); not written when "" */
+#define F_JSON	8	/* written in JSON only, not in the record */
 
 struct field {
 	enum group g;
@@ -86,6 +89,10 @@ static const struct field fields[] = {
 	{ G_TOP, "signer", NULL, T_STR, S(signer), 0, 0, F_OPT },
 	{ G_TOP, "signer_key", NULL, T_STR, S(signer_key), 0, 0, F_OPT },
 	{ G_TOP, "signature", NULL, T_STR, S(signature), 0, 0, F_OPT },
+	/* false: the store's decisions are unsigned (as show --format json
+	 * says it); not sealed, and absent from slips made before it */
+	{ G_TOP, "signed_store", NULL, T_UNSIGNED, S(unsigned_store), 0, 0,
+	    F_OPT | F_JSON },
 	{ G_TOP, "issued", "issued", T_STR, S(issued), 0, 0, F_FULL },
 	{ G_TOP, "printed_on", "printed_on", T_STR, S(printed_on), 0, 0,
 	    F_FULL },
@@ -213,6 +220,7 @@ field_text(const void *base, const struct field *f, char *buf, size_t size)
 		return buf;
 	case T_INT:
 	case T_BOOL: snprintf(buf, size, "%d", INTV(base, f)); return buf;
+	case T_UNSIGNED: return INTV(base, f) ? "false" : "true";
 	case T_LONG:
 	case T_HALF: snprintf(buf, size, "%ld", LONGV(base, f)); return buf;
 	case T_NYEARS:
@@ -826,12 +834,16 @@ struct emitter {
 	void (*flag)(void *w, const char *key, int v);
 };
 
+static const struct emitter json_emitter;
+
 static void
 emit_field(const struct emitter *em, void *w, const void *base,
     const struct field *f)
 {
 	char buf[48];
 
+	if ((f->flags & F_JSON) && em != &json_emitter)
+		return;
 	if ((f->flags & F_OPT) && f->t == T_STR &&
 	    (STR(base, f) == NULL || *STR(base, f) == '\0'))
 		return;
@@ -842,6 +854,7 @@ emit_field(const struct emitter *em, void *w, const void *base,
 		em->num(w, f->key, (long)*(size_t *)member(base, f));
 		break;
 	case T_BOOL: em->flag(w, f->key, INTV(base, f)); break;
+	case T_UNSIGNED: em->flag(w, f->key, !INTV(base, f)); break;
 	case T_HALF: em->hours(w, f->key, LONGV(base, f)); break;
 	default:
 		em->str(w, f->key, field_text(base, f, buf, sizeof(buf)));
@@ -1254,6 +1267,7 @@ parse_field(const struct ynode *m, const struct field *f, void *base,
 	const char *v = NULL;
 	char what[64];
 	long n;
+	int flag;
 
 	switch (f->t) {
 	case T_STR:
@@ -1270,6 +1284,12 @@ parse_field(const struct ynode *m, const struct field *f, void *base,
 	case T_BOOL:
 		return ymap_bool(m, f->key, 1, (int *)member(base, f), fname,
 		    e);
+	case T_UNSIGNED:	/* absent: as the field was before it */
+		flag = !INTV(base, f);
+		if (ymap_bool(m, f->key, 0, &flag, fname, e) < 0)
+			return -1;
+		INTV(base, f) = !flag;
+		return 0;
 	case T_NYEARS:	/* the rows are read before the totals */
 		if (ymap_long(m, f->key, 1, f->min, f->max, &n, fname, e) < 0)
 			return -1;

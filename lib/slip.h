@@ -112,7 +112,9 @@ struct slip {
 	int all_met;
 	/* for the renderers only, never written to JSON or the record */
 	int copy;		/* an unsigned copy: 副本 on every page */
-	int unsigned_store;	/* the store's decisions are unsigned */
+	/* the store's decisions are unsigned: written (not sealed) as
+	 * "signed_store": false in JSON and the record */
+	int unsigned_store;
 };
 
 void slip_init(struct slip *sl);

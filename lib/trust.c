@@ -34,7 +34,20 @@ struct trec {
 	char by[64];
 	char byhash[SHA256_HEX_LEN + 1];
 	char hash[SHA256_HEX_LEN + 1];	/* record hash */
+	uint64_t uh;		/* unit_hash(unit): compared before unit */
 };
+
+/* FNV-1a of a unit code, so that the lookups of cert_at compare one
+ * number per record, not a string. */
+static uint64_t
+unit_hash(const char *u)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *u; u++)
+		h = (h ^ (unsigned char)*u) * 1099511628211ULL;
+	return h;
+}
 
 /* The verification cache (trust_app_verified): an open-addressed set
  * of document digests, loaded on first use. */
@@ -92,18 +105,21 @@ static long
 cert_at(const struct trust *t, size_t n, const char *unit, time_t at,
     int *revoked)
 {
+	uint64_t uh = unit_hash(unit);
 	long best = -1;
 	size_t i;
 
 	*revoked = 0;
 	for (i = 0; i < n; i++)
-		if (!t->v[i].revoke && strcmp(t->v[i].unit, unit) == 0 &&
+		if (!t->v[i].revoke && t->v[i].uh == uh &&
+		    strcmp(t->v[i].unit, unit) == 0 &&
 		    t->v[i].t <= at && (best < 0 || t->v[i].t >= t->v[best].t))
 			best = (long)i;
 	if (best < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (t->v[i].revoke && strcmp(t->v[i].unit, unit) == 0 &&
+		if (t->v[i].revoke && t->v[i].uh == uh &&
+		    strcmp(t->v[i].unit, unit) == 0 &&
 		    strcmp(t->v[i].keyhash, t->v[best].keyhash) == 0 &&
 		    t->v[i].t <= at)
 			*revoked = 1;
@@ -170,6 +186,7 @@ rec_fill(struct trec *r, char **v, size_t seq, const char *prev)
 	if (parse_long(v[0], &n) < 0 || n != (long)seq || strcmp(v[1], prev))
 		return -1;
 	snprintf(r->unit, sizeof(r->unit), "%s", v[2]);
+	r->uh = unit_hash(r->unit);
 	if (r->revoke) {
 		if (strlen(v[3]) != SHA256_HEX_LEN ||
 		    parse_iso_time(v[4], &r->t) < 0)
@@ -193,7 +210,7 @@ rec_fill(struct trec *r, char **v, size_t seq, const char *prev)
 /* Is record i (filled) signed as it must be by the records before it? */
 static int
 rec_signed(const struct trust *t, size_t i, const char *text, size_t len,
-    const char *sig)
+    const char *sig, int sig_known)
 {
 	const struct trec *r = &t->v[i];
 	unsigned char raw[ED25519_SIG_LEN];
@@ -214,13 +231,17 @@ rec_signed(const struct trust *t, size_t i, const char *text, size_t len,
 	if (b64url_decode(sig, strlen(sig), raw, sizeof(raw)) !=
 	    ED25519_SIG_LEN)
 		return 0;
+	/* in the prefix this user's ceh verified before (reg_cache_read) */
+	if (sig_known)
+		return 1;
 	return key_verify(t->v[c].key, r->revoke ? "ceh-revoke" :
 	    "ceh-certify", text, len, raw);
 }
 
-/* Read and check every record of buf into t. */
+/* Read and check every record of buf into t; the signatures of the
+ * records within the first known bytes are known to verify. */
 static int
-trust_parse(struct trust *t, struct ceh_err *e)
+trust_parse(struct trust *t, size_t known, struct ceh_err *e)
 {
 	char *p = t->log, *end = t->log + t->len, *v[9], *sig;
 	char prev[SHA256_HEX_LEN + 1] = CHAIN_ZERO;
@@ -242,7 +263,8 @@ trust_parse(struct trust *t, struct ceh_err *e)
 		tl = (size_t)(strstr(p, "\nsig=") + 1 - p);
 		if (rec_parse(rec, r, v, &sig) < 0 ||
 		    rec_fill(r, v, t->n, prev) < 0 ||
-		    !rec_signed(t, t->n, p, tl, sig)) {
+		    !rec_signed(t, t->n, p, tl, sig,
+		    (size_t)(stop + 2 - t->log) <= known)) {
 			free(rec);
 			return ceh_fail(e, CEH_ESYS, _("trust.log: record %zu "
 			    "is damaged or not signed by a valid agency key"),
@@ -256,11 +278,84 @@ trust_parse(struct trust *t, struct ceh_err *e)
 	return 0;
 }
 
+static int cache_dir(struct store *s, const char *sub,
+    char name[SHA256_HEX_LEN + 1]);
+
+/* ---- the registry's verified prefix (trust_registry_cache) ---- */
+
+#define RC_MAGIC "ceh-trust-verified-v1"
+
+static int reg_cache;	/* trust_registry_cache() was called */
+
+void
+trust_registry_cache(struct store *s)
+{
+	(void)s;
+	reg_cache = 1;
+}
+
+/* The length of the prefix of t->log that the cache file (dirfd, name)
+ * says verified, or 0: a file that is not the user's own, writable by
+ * others, damaged or not a prefix of this log is ignored. */
+static size_t
+reg_cache_read(int dirfd, const char *name, const struct trust *t)
+{
+	char *buf = NULL, hex[SHA256_HEX_LEN + 1], want[SHA256_HEX_LEN + 1];
+	size_t len, known = 0;
+	struct ceh_err e;
+	struct stat st;
+	unsigned long n;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	if (read_file_at(dirfd, name, 4096, &buf, &len, &e) < 0)
+		return 0;
+	/* exactly the form reg_cache_write writes, and a prefix of t */
+	if (sscanf(buf, RC_MAGIC "\nlength=%lu\nsha256=%64[0-9a-f]\n", &n,
+	    want) == 2 && n <= t->len) {
+		char *again = xasprintf(RC_MAGIC "\nlength=%lu\nsha256=%s\n",
+		    n, want);
+
+		sha256_hex(t->log, n, hex);
+		if (strlen(again) == len && memcmp(again, buf, len) == 0 &&
+		    strcmp(hex, want) == 0)
+			known = n;
+		free(again);
+	}
+	free(buf);
+	return known;
+}
+
+/* The whole of t->log verified: say so in the cache file. */
+static void
+reg_cache_write(int dirfd, const char *name, const struct trust *t)
+{
+	char hex[SHA256_HEX_LEN + 1], *text;
+	struct ceh_err e;
+
+	sha256_hex(t->log, t->len, hex);
+	text = xasprintf(RC_MAGIC "\nlength=%zu\nsha256=%s\n", t->len, hex);
+	/* a cache: a failure to write it only means verifying again */
+	(void)atomic_write(dirfd, name, text, strlen(text), &e);
+	free(text);
+}
+
 static int
 trust_load(struct store *s, struct ceh_err *e)
 {
+	char name[SHA256_HEX_LEN + 1];
 	struct trust *t;
 	struct ceh_err sub;
+	size_t known = 0;
+	int dirfd = -1;
 
 	if (s->trust)
 		return 0;
@@ -276,9 +371,19 @@ trust_load(struct store *s, struct ceh_err *e)
 		t->log = xstrdup("");
 		t->len = 0;
 	}
-	if (trust_parse(t, e) < 0) {
+	if (reg_cache && t->len &&
+	    (dirfd = cache_dir(s, "registry", name)) >= 0)
+		known = reg_cache_read(dirfd, name, t);
+	if (trust_parse(t, known, e) < 0) {
+		if (dirfd >= 0)
+			close(dirfd);
 		trust_free(t);
 		return -1;
+	}
+	if (dirfd >= 0) {
+		if (known < t->len)
+			reg_cache_write(dirfd, name, t);
+		close(dirfd);
 	}
 	s->trust = t;
 	return 0;
@@ -736,13 +841,13 @@ is_hex64(const char *p)
 
 /* mkdir -p of path, each new folder 0700; the fd of the last or -1. */
 static int
-vc_dir(const char *base)
+vc_dir(const char *base, const char *sub)
 {
 	char path[PATH_MAX];
 	size_t i;
 	int fd;
 
-	if (snprintf(path, sizeof(path), "%s/ceh/verified", base) >=
+	if (snprintf(path, sizeof(path), "%s/ceh/%s", base, sub) >=
 	    (int)sizeof(path) || path[0] != '/')
 		return -1;
 	for (i = 1; path[i]; i++)
@@ -831,12 +936,31 @@ out:
 	free(buf);
 }
 
+/* The user's cache folder sub ("verified", "registry"; made 0700 if
+ * need be) and in name the SHA-256 of the store's real path; -1 if
+ * there is none. */
+static int
+cache_dir(struct store *s, const char *sub, char name[SHA256_HEX_LEN + 1])
+{
+	const char *base = getenv("XDG_CACHE_HOME"), *home;
+	char path[PATH_MAX], real[PATH_MAX];
+
+	if (base == NULL || base[0] != '/') {
+		if ((home = getenv("HOME")) == NULL || home[0] != '/')
+			return -1;
+		snprintf(path, sizeof(path), "%s/.cache", home);
+		base = path;
+	}
+	if (realpath(s->root, real) == NULL)
+		return -1;
+	sha256_hex(real, strlen(real), name);
+	return vc_dir(base, sub);
+}
+
 /* The cache of s, loaded on first use; NULL when there is none. */
 static struct vcache *
 vc_get(struct store *s)
 {
-	const char *base = getenv("XDG_CACHE_HOME"), *home;
-	char path[PATH_MAX], real[PATH_MAX];
 	struct vcache *c;
 	struct ceh_err e;
 
@@ -849,16 +973,7 @@ vc_get(struct store *s)
 	c->dirfd = -1;
 	if (!s->units_loaded && store_load_units(s, &e) < 0)
 		return NULL;
-	if (base == NULL || base[0] != '/') {
-		if ((home = getenv("HOME")) == NULL || home[0] != '/')
-			return NULL;
-		snprintf(path, sizeof(path), "%s/.cache", home);
-		base = path;
-	}
-	if (realpath(s->root, real) == NULL)
-		return NULL;
-	sha256_hex(real, strlen(real), c->name);
-	if ((c->dirfd = vc_dir(base)) < 0)
+	if ((c->dirfd = cache_dir(s, "verified", c->name)) < 0)
 		return NULL;
 	vc_registry(s, c->reg);
 	vc_read(c);
@@ -866,36 +981,56 @@ vc_get(struct store *s)
 }
 
 int
-trust_app_verified(struct store *s, const struct application *app,
-    struct ceh_err *e)
+trust_app_cached(struct store *s, const struct application *app,
+    char digest[SHA256_HEX_LEN + 1])
 {
 	struct vcache *c = vc_get(s);
-	char d[SHA256_HEX_LEN + 1];
 	struct sbuf doc = SBUF_INIT;
 	struct vslot *sl;
+	struct ceh_err e;
 	int ok = 0;
 
+	digest[0] = '\0';
 	if (c) {
-		if (doc_emit(app, &doc, e) == 0) {
-			sha256_hex(doc.buf, doc.len, d);
+		if (doc_emit(app, &doc, &e) == 0) {
+			sha256_hex(doc.buf, doc.len, digest);
 			ok = 1;
 		}
 		sb_release(&doc);
 	}
-	if (ok && (sl = vc_find(c, d)) != NULL) {
+	if (ok && (sl = vc_find(c, digest)) != NULL) {
 		/* a hit alone does not rewrite the file */
 		if (!sl->used) {
 			sl->used = 1;
 			c->nused++;
 		}
-		return 0;
+		return 1;
 	}
+	return 0;
+}
+
+void
+trust_app_remember(struct store *s, const char *digest)
+{
+	struct vcache *c = s->trust ? &s->trust->vc : NULL;
+
+	if (c == NULL || c->dirfd < 0 || digest[0] == '\0')
+		return;
+	vc_add(c, digest, 1);
+	c->dirty = 1;
+}
+
+int
+trust_app_verified(struct store *s, const struct application *app,
+    struct ceh_err *e)
+{
+	char d[SHA256_HEX_LEN + 1];
+
+	if (trust_app_cached(s, app, d))
+		return 0;
 	if (trust_app_check(s, app, NULL, NULL, e) < 0)
 		return -1;
-	if (ok) {
-		vc_add(c, d, 1);
-		c->dirty = 1;
-	}
+	trust_app_remember(s, d);
 	return 0;
 }
 

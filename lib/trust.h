@@ -38,6 +38,21 @@ struct application;
 /* Read and check trust.log (every record's chain and signature): 0, or
  * -1 naming the first bad record (class 5). */
 int trust_registry_check(struct store *s, struct ceh_err *e);
+/*
+ * Let this process take the verified prefix of trust.log from the user's
+ * cache (batch review: the registry is verified once, not once per
+ * command): $XDG_CACHE_HOME/ceh/registry/HASH (HASH and the folders as
+ * for the verification cache below) holds "ceh-trust-verified-v1",
+ * "length=N" and "sha256=H", each a line: the first N bytes of
+ * trust.log, whose SHA-256 is H, verified before.  The records within them are still parsed and checked
+ * (chain, form, who certified whom) but their signatures not verified
+ * again; a trust.log that does not begin with those bytes is verified in
+ * full.  A file not the user's own or writable by others is ignored.
+ * Written (atomic_write) when a load verified more than it said.
+ * Without this call (fsck, verify, show, ...) trust.log is verified in
+ * full.
+ */
+void trust_registry_cache(struct store *s);
 /* 1 if the store is signed, else 0. */
 int trust_signed(struct store *s);
 /* The anchor's key now (the first agency's, or its rotation).  Class 3
@@ -124,6 +139,18 @@ int trust_unit_kind(struct store *s, const char *unit, time_t at,
  */
 int trust_app_verified(struct store *s, const struct application *app,
     struct ceh_err *e);
+/* trust_app_verified in two steps, for a caller that verifies elsewhere
+ * (fsck's threads): 1 if app is in the cache, else 0 and its digest
+ * ("" without a cache); then, once trust_app_check succeeded on it,
+ * trust_app_remember.  Neither is to be called by two threads at once. */
+int trust_app_cached(struct store *s, const struct application *app,
+    char digest[SHA256_HEX_LEN + 1]);
+void trust_app_remember(struct store *s, const char *digest);
+/*
+ * trust_app_check may run in several threads at once on one store once
+ * the registry and the units are loaded (trust_registry_check and
+ * store_load_units succeeded): it then only reads them.
+ */
 void trust_cache_save(struct store *s);
 
 /*

@@ -67,7 +67,8 @@ cp "$T/out" "$T/slip.json"
 ok "json: every figure, stable keys" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert list(d) == ["format", "title", "number", "code", "issued", "printed_on", "basis", "rule", "person", "from", "to", "years", "totals", "all_met"], list(d)
+assert list(d) == ["format", "title", "number", "code", "signed_store", "issued", "printed_on", "basis", "rule", "person", "from", "to", "years", "totals", "all_met"], list(d)
+assert d["signed_store"] is False  # an unsigned store (0500-slip-lib.sh)
 assert list(d["person"]) == ["id_number", "name", "sex", "unit", "unit_name", "series", "specialty", "title_level", "application"]
 keys = ["year", "approved", "public_subject", "public_hours", "public_form", "professional_subject", "professional_hours", "professional_form", "total_hours", "met", "agency", "agency_name", "approved_on", "application"]
 assert all(list(y) == keys for y in d["years"])

@@ -77,7 +77,7 @@ for f in $(/usr/bin/python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 for k, v in d.items():
-    if k in ("signer_key", "signature", "code", "format"):
+    if k in ("signer_key", "signature", "code", "format", "signed_store"):
         continue
     if isinstance(v, dict):
         for kk in v:

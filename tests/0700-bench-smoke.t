@@ -46,12 +46,13 @@ expect_code 0 "run.sh at BENCH_SCALE=0.001 succeeds" env CEH_BIN="$CEH_BIN" BENC
 ok "it wrote the results file" test -s "$T/results.md"
 # every row: import x2 per size, .xlsx import, queue x2, list, review
 # (with and without the index, signed), signing per decision, slip x2,
-# fsck (unsigned, signed, signed with the cache warm), and the index's: review and import with vs
+# fsck (unsigned, signed, signed in one thread, signed with the cache
+# warm), and the index's: review and import with vs
 # without, stats x2 and shortfall
 for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'signing, per decision' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck' 'review batch: with vs' 'import: with vs' 'stats \(whole store\)' 'stats --unit' 'shortfall --unit'; do
 	grep -E "^\| $op" "$T/results.md"
 done > "$T/rows"
-ok "the table has all 25 rows" test "$(wc -l < "$T/rows")" = 25
+ok "the table has all 26 rows" test "$(wc -l < "$T/rows")" = 26
 unlike "$T/results.md" '\| error \|' "no row failed"
 ok "each row has a figure or says not implemented" sh -c "! grep -vE '\\| ([0-9.]+ m?s|n/a \\(not implemented\\)) \\| [0-9.]+ m?s \\|' '$T/rows'"
 ok "the scratch data is gone" sh -c "! ls -d '$BD'/ceh-bench.* 2>/dev/null"

@@ -3,11 +3,12 @@
 # store, `ceh init --unsigned` one that decides without keys; show, fsck
 # and every slip of an unsigned store (text, HTML, PDF read back by
 # pdftotext) say plainly that its decisions are unsigned, and a signed
-# store's say nothing of the kind.  A signed store's slip is issued only
+# store's say nothing of the kind; the JSON slip says it with show's key
+# ("signed_store": false; true in a signed store).  A signed store's slip is issued only
 # where the agency's key is: elsewhere refused, store unchanged, or an
 # unsigned copy (副本) with --copy.
 . "$(dirname "$0")/lib.sh"
-plan 43
+plan 53
 NOTE='注意：本库的审核决定未经数字签名（unsigned store）'
 yr() { ceh add-year "$1" --year 2023 --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 # approved: ID1's application through EMP3 (first-level) and the agency
@@ -54,6 +55,10 @@ expect_code 0 "HTML" slip --format html -o "$T/s.html"
 unlike "$T/s.html" "未经数字签名" "no unsigned note in HTML"
 expect_code 0 "PDF" slip --format pdf -o "$T/s.pdf"
 pdf_silent "$T/s.pdf" "未经数字签名" "no unsigned note in the PDF"
+expect_code 0 "JSON" slip --format json -o "$T/s.json"
+ok "its JSON says signed_store: true" /usr/bin/python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["signed_store"] is True' "$T/s.json"
 mv "$XDG_CONFIG_HOME" "$T/keys.away"
 before=$(store_digest)
 expect_code 1 "without the agency's key the slip is refused" slip
@@ -90,4 +95,22 @@ expect_code 0 "the PDF slip" slip --format pdf -o "$T/u.pdf"
 pdf_says "$T/u.pdf" "本库的审核决定未经数字签名" "says so (pdftotext)"
 expect_code 0 "a copy" slip --copy
 like "$T/out" "^$NOTE\$" "says so too"
+expect_code 0 "the JSON slip" slip --format json -o "$T/u.json"
+ok "says signed_store: false, the key and word of show --format json" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["signed_store"] is False
+assert list(d).index("signed_store") == list(d).index("code") + 1, list(d)' "$T/u.json"
+expect_code 0 "verify-slip reads it" ceh verify-slip --file "$T/u.json"
+like "$T/out" "^valid" "valid"
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+del d["signed_store"]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)' "$T/u.json" "$T/old.json"
+expect_code 0 "a JSON slip from before the key verifies as before" ceh verify-slip --file "$T/old.json"
+like "$T/out" "^valid" "valid"
+sed 's/"signed_store": false/"signed_store": "no"/' "$T/u.json" > "$T/bad.json"
+expect_code 1 "signed_store must be true or false" ceh verify-slip --file "$T/bad.json"
+like "$T/err" "signed_store.*true or false" "saying so"
 done_testing

@@ -137,6 +137,8 @@ def measure(argv_fn, runs, prep=None, **kw):
 
 
 MEASURED_CPU = [0.0]
+FSCK_CPU = [0.0]        # CPU of the unsigned store's fsck --no-cache
+REVIEW_CPU = [0.0]      # CPU of the unsigned batch review (with the index)
 
 
 def cpu_note():
@@ -440,6 +442,8 @@ def bench_review(d, batch, unsigned=None, offset=0, label=""):
             batch / ce, nt, rss / 1024, cpu_note(),
             "" if ok else " (NOT APPROVED?)")
     if unsigned is None:
+        if offset == 0:     # the store as the signed row's reference
+            REVIEW_CPU[0] = MEASURED_CPU[0]
         add("review --approve - (batch)" + label, "%s apps" % human(batch), ce, fl,
             target="≤ 2× floor", ratio_target=2.0, notes_=nt,
             cmds=["CEH_STORE=%s ceh review --as %s --approve - < BATCH   (%s ids, "
@@ -449,7 +453,10 @@ def bench_review(d, batch, unsigned=None, offset=0, label=""):
     add("review --approve - (batch), signed store", "%s apps" % human(batch),
         ce, unsigned, target="≤ 1.2× unsigned", ratio_target=1.2,
         notes_="reference: the same batch in an unsigned store (row above); "
-        "every decision signed with the agency's key; " + nt,
+        "every decision signed with the agency's key; " + nt +
+        ("; CPU %.2f× the unsigned batch's" % (MEASURED_CPU[0] /
+                                               REVIEW_CPU[0])
+         if ce is not None and REVIEW_CPU[0] else ""),
         cmds=["CEH_STORE=%s ceh review --as %s --key %s --approve - < BATCH"
               % (d["path"], unit, d["AGENCY_KEY"]),
               "the unsigned row's command"])
@@ -596,16 +603,33 @@ def bench_fsck(d, size, unsigned=None):
         nt = "%.0f apps/s; peak RSS %.1f MB; %s" % (int(d["APPS"]) / ce,
                                                      rss / 1024, cpu_note())
     if unsigned is None:
+        FSCK_CPU[0] = MEASURED_CPU[0]
         add("fsck (check)", "%s apps" % size, ce, rf, notes_=nt,
             cmds=["CEH_STORE=%s ceh fsck --no-cache" % d["path"], ref_cmd])
         return ce
+
+    def cpu_ratio():
+        return "; CPU %.2f× the unsigned store's" % (
+            MEASURED_CPU[0] / FSCK_CPU[0]) if FSCK_CPU[0] else ""
     add("fsck (check), signed store", "%s apps" % size, ce, unsigned,
         target="≤ 2× unsigned", ratio_target=2.0,
         notes_="reference: fsck --no-cache of the unsigned store of the same "
         "size (row above); every chain, signature and workflow verified in "
-        "full (--no-cache); " + nt,
+        "full (--no-cache), the signatures in worker threads (one per CPU "
+        "but the first); " + nt + cpu_ratio(),
         cmds=["CEH_STORE=%s ceh fsck --no-cache" % d["path"],
               "the unsigned row's command"])
+    if ce is not None:
+        # the same in one thread: what the verification threads save
+        c1, rss, _ = measure([CEH, "fsck", "--no-cache"], SLOW_RUNS,
+                             env=dict(env, CEH_FSCK_THREADS="0"), ok=(0, 1))
+        add("fsck (check), signed store, one thread", "%s apps" % size, c1,
+            unsigned, target="—",
+            notes_="CEH_FSCK_THREADS=0: every signature verified by the "
+            "thread that reads the store; peak RSS %.1f MB; %s%s" % (
+                rss / 1024, cpu_note(), cpu_ratio()),
+            cmds=["CEH_STORE=%s CEH_FSCK_THREADS=0 ceh fsck --no-cache" %
+                  d["path"], "the unsigned row's command"])
     if ce is not None:
         run([CEH, "fsck"], env=env, ok=(0, 1))     # fills the cache
         cw, rss, _ = measure([CEH, "fsck"], SLOW_RUNS, env=env, ok=(0, 1))

@@ -109,8 +109,10 @@ pin_sha(char *text, const char *want, const char *what)
     "c99282750985014889f854d945055f2ba1c9adf2172f93f0ae71e192dee0b783"
 #define PINNED_CANON_FIGURES \
     "b5f9124d80e0e513eb45deb9bc21e30873ee834a3194e1953bfdf9022cd124f7"
+/* with "signed_store": true after "code" (issue 13; before it
+ * 1adbfd58e74a6ae900c844559f5d2e118be94a60410519ca0070b476c8e9f918) */
 #define PINNED_JSON \
-    "1adbfd58e74a6ae900c844559f5d2e118be94a60410519ca0070b476c8e9f918"
+    "9120eaff7adbd60e6d05e2762170ab70ed6eafe7816201aeb71b54bb43f6be4d"
 #define PINNED_RECORD \
     "647a0872311348ba0f04aa7ec29116a35d49c7a18ab87fef1283b9c59e0fc617"
 
