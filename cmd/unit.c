@@ -436,7 +436,8 @@ fail:
 }
 
 /* What refers to a unit about to be removed: applications that name it
- * anywhere (employer, waiting, any event of a history). */
+ * anywhere (employer, waiting, any event of a history: a decision, where
+ * it went, the unit a transfer left). */
 struct refs {
 	const char *code;
 	size_t employer, waiting, history;
@@ -472,7 +473,8 @@ refs_visit(struct store *s, struct person *p, enum stage folder,
 	} else {
 		for (i = 0; i < app->nhistory && !hit; i++)
 			if (strcmp(app->history[i].unit, r->code) == 0 ||
-			    strcmp(app->history[i].next, r->code) == 0)
+			    strcmp(app->history[i].next, r->code) == 0 ||
+			    strcmp(app->history[i].detail, r->code) == 0)
 				hit = 1;
 		r->history += hit;
 	}
