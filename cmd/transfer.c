@@ -165,7 +165,7 @@ CMD_FN(transfer)
 	}
 	if (f.n == 0) {
 		free(f.v);
-		ceh_fail(&e, CEH_ENOTFOUND, _("there is no application of ID "
+		ceh_fail(&e, CEH_ENOTFOUND, _("no applications for ID "
 		    "number %s"), idnum);
 		return cmd_error(argv[0], &e);
 	}

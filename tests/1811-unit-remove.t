@@ -38,8 +38,8 @@ expect_code 4 "the old employer of a transfer" ceh unit remove $X
 like "$T/err" "named by 1 application \(0 as employer, 0 waiting at it, 1 in its history; the first: $Z\)" "found in the history"
 expect_code 4 "an employer something waits at" ceh unit remove $EMP3
 like "$T/err" "named by 2 applications \(2 as employer, 0 waiting at it, 0 in their histories" "Z and C, each counted once, as employer"
-LANG=zh_CN.UTF-8 ceh unit remove $EMP1 2>"$T/zh"
-like "$T/zh" "$A" "the Chinese message names it too"
+LC_ALL=zh_CN.UTF-8 ceh unit remove $EMP1 2>"$T/zh"
+like "$T/zh" "被 1 份申报引用.*第一份：$A" "the Chinese message names it too"
 check "refused: the store is byte-identical" test "$before" = "$(store_digest)"
 
 # a unit nothing refers to

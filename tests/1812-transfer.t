@@ -40,7 +40,7 @@ expect_code 1 "--to a supervisor" ceh transfer $ID1 --to $SUP1
 like "$T/err" "^ceh transfer: --to $SUP1 is supervisor, not an employer" "says what it is"
 expect_code 1 "--to the agency" ceh transfer $ID1 --to $AGENCY
 expect_code 3 "a person without applications" ceh transfer $ID3 --to $EMP3
-like "$T/err" "no application of ID number $ID3" "names the ID number"
+like "$T/err" "no applications for ID number $ID3" "names the ID number"
 expect_code 1 "a bad --unit-nature" ceh transfer $ID1 --to $EMP3 --unit-nature 外星企业
 check "refused: the store is byte-identical" test "$before" = "$(store_digest)"
 
@@ -99,6 +99,7 @@ like "$T/err" ": 0 moved, 2 already there, 2 staying in review, 1 decided, 0 fai
 check "the store is byte-identical" test "$before" = "$(store_digest)"
 
 # Chinese
-LANG=zh_CN.UTF-8 ceh transfer $ID1 --to $EMP2 2>"$T/zh" >/dev/null
-like "$T/zh" "调" "the summary in Chinese"
+LC_ALL=zh_CN.UTF-8 ceh transfer $ID1 --to $EMP2 2>"$T/zh" >/dev/null
+like "$T/zh" "^ceh transfer：调到 $EMP2（长沙市规划设计院）：转移 2 份" "the summary in Chinese"
+like "$T/zh" "仍在 $SUP2 待审核" "the one in review named in Chinese"
 done_testing
