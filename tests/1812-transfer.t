@@ -6,7 +6,7 @@
 # shows the moved drafts, the queues, the summary index and fsck stay
 # right; every refusal leaves the store byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 44
 ceh init --signed >/dev/null && mk_units || exit 1
 yr() { ceh add-year "$1" --year "$2" --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 att() { printf '%%PDF-1.4 evidence %s %s\n' "$1" "$2" > "$T/ev-$1-$2.pdf"; ceh attach "$1" --year "$2" "$T/ev-$1-$2.pdf" >/dev/null; }
@@ -23,7 +23,7 @@ O=$(apply_std $ID2)
 ceh submit $R $W $V $P >/dev/null 2>&1 || exit 1
 ceh review --as $EMP1 --return $R --reason 缺证明 >/dev/null || exit 1
 ceh withdraw $W >/dev/null || exit 1
-ceh review --as $EMP1 --approve $V $P >/dev/null || exit 1
+ceh review --as $EMP1 --approve $V $P >/dev/null 2>&1 || exit 1
 ceh review --as $SUP2 --approve $P >/dev/null &&
 ceh review --as $SUP1 --approve $P >/dev/null &&
 ceh review --as $AGENCY --approve $P >/dev/null || exit 1
@@ -90,6 +90,18 @@ expect_code 0 "fsck --no-cache too (every signature checked again)" ceh fsck --n
 expect_code 0 "EMP3 submits R" ceh submit $R
 like "$T/out" "^$R	submitted to $EMP3\$" "R waits at EMP3 now"
 check "R verifies after its new submission" ceh verify $R
+rdoc=$(ls "$CEH_STORE"/people/*/$ID1/review/${R#*-}.yaml)
+ok "an independent check (python3-cryptography, ceh-trust(7)) holds: chain through the transfer, EMP3's signature" \
+    /usr/bin/python3 "$CEH_ROOT/tests/trust-check.py" "$rdoc" "$CEH_STORE/trust.log"
+
+# a transferred event is a drafting event: one forged after the approval
+# (chained and signed again, every hash holding) is refused
+pdoc=$(ls "$CEH_STORE"/people/*/$ID1/approved/*.yaml)
+cp "$pdoc" "$T/p.good"
+/usr/bin/python3 "$CEH_ROOT/tests/0812-forge.py" "$pdoc" "$XDG_CONFIG_HOME/ceh/keys" add event=transferred next=$EMP3 detail=$EMP1 || echo "# forge failed"
+expect_code 1 "an approved application transferred by a forger: verify refuses" ceh verify $P
+like "$T/err" "event [0-9]+ \(transferred\) changed it while it was approved" "says why"
+cp "$T/p.good" "$pdoc"
 
 # again: nothing to move, nothing written
 before=$(store_digest)
