@@ -8,7 +8,7 @@
 # key is needed, and every history still verifies.  The store is
 # byte-identical after every refusal.
 . "$(dirname "$0")/lib.sh"
-plan 52
+plan 57
 ceh init --signed >/dev/null && mk_units || exit 1
 SUP3=12430000MB7654321R
 ceh unit add $SUP3 --name 湖南省交通运输厅 --kind supervisor --region 439900 >/dev/null &&
@@ -95,6 +95,16 @@ expect_code 0 "SUP3 forwards A to the agency" ceh review --as $SUP3 --approve $A
 like "$T/out" "forwarded to $AGENCY" "its parentless region's agency"
 for x in $A $B; do ceh verify $x >/dev/null 2>&1 || echo "bad $x"; done > "$T/bad"
 check "both still verify" test ! -s "$T/bad"
+
+# the agency's region decides whom it serves: every waiting application
+# is checked (B waits at SUP1, of 湖南省省本级, which an agency of 长沙市
+# would not serve)
+before=$(store_digest)
+expect_code 4 "the only agency moved to 长沙市 would leave B without one" ceh unit edit $AGENCY --region 430100
+like "$T/err" "strand 1 application waiting for review: $B at $SUP1: no agency is registered for the region of $SUP1 \('439900'\)" "names it and why"
+check "refused: the store is byte-identical" test "$before" = "$(store_digest)"
+expect_code 0 "its name may change all the same" ceh unit edit $AGENCY --name 湖南省人社厅
+check "no routing change, nothing said" test ! -s "$T/err"
 
 # first-level again, and a region
 expect_code 0 "SUP3 --parent none is already first-level: unchanged" ceh unit edit $SUP3 --parent none
