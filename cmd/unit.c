@@ -6,6 +6,7 @@
 #include "json.h"
 #include "key.h"
 #include "queue.h"
+#include "site.h"
 #include "trust.h"
 #include "cmd.h"
 #include "table.h"
@@ -483,6 +484,32 @@ refs_visit(struct store *s, struct person *p, enum stage folder,
 	return 0;
 }
 
+/* 1 if the store is a site of the exchange with a branch of unit code
+ * (sent to it, or received for it), 0 if not, -1 on error. */
+static int
+exchange_branch(struct store *s, const char *code, struct ceh_err *e)
+{
+	struct sbuf refs = SBUF_INIT, ref = SBUF_INIT;
+	struct site st;
+	char oid[41] = "";
+	int rc = -1;
+
+	if (site_open(s, &st, e) < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	sb_addf(&ref, "refs/heads/to/%s", code);
+	if (site_ref(&st, ref.buf, oid, e) < 0 ||
+	    site_refs(&st, "refs/in/", &refs, e) < 0)
+		goto out;
+	sb_release(&ref);
+	sb_addf(&ref, "/%s\n", code);
+	rc = oid[0] != '\0' || (refs.buf && strstr(refs.buf, ref.buf));
+out:
+	sb_release(&ref);
+	sb_release(&refs);
+	site_close(&st);
+	return rc;
+}
+
 static int
 unit_remove(int argc, char **argv, struct store *s)
 {
@@ -531,6 +558,13 @@ unit_remove(int argc, char **argv, struct store *s)
 		    "(%s, certified by %s), which must stay verifiable; revoke "
 		    "it instead (ceh unit revoke)"), code, ti.fingerprint,
 		    ti.certified_by);
+		goto fail;
+	}
+	if ((rc = exchange_branch(s, code, &e)) != 0) {
+		if (rc > 0)
+			ceh_fail(&e, CEH_ESTATE, _("unit %s has a branch of the "
+			    "exchange (ceh-exchange(7)) and stays registered"),
+			    code);
 		goto fail;
 	}
 	memset(&r, 0, sizeof(r));

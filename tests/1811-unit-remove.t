@@ -3,9 +3,10 @@
 # no unit below it, no key in trust.log (whose signatures must stay
 # verifiable), no application naming it as employer, waiting at it or in
 # any event of its history (a transfer's old employer included);
+# and, at a site of the exchange, no branch sent to or received for it;
 # otherwise refused naming what refers to it, the store byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 35
 ceh init --unsigned >/dev/null && mk_units || exit 1
 X=91430100MA4L33333R
 Y=91430100MA4L44444J
@@ -67,11 +68,18 @@ check "fsck reports nothing" test ! -s "$T/out"
 
 # a signed store: a unit with a key stays (its signatures must verify)
 export CEH_STORE="$T/signed"
-ceh init --signed >/dev/null && mk_units || exit 1
+ceh init --signed --site hr >/dev/null && mk_units || exit 1
 before=$(store_digest)
 expect_code 4 "a unit with a certified key" ceh unit remove $EMP3
 like "$T/err" "^ceh unit: unit $EMP3 has a key in trust.log \([0-9a-f-]*, certified by $AGENCY\), which must stay verifiable; revoke it instead \(ceh unit revoke\)\$" "says why and what to do"
 check "refused: the store is byte-identical" test "$before" = "$(store_digest)"
 ceh unit add $Y --name 录错的单位 --kind employer --region 430100 >/dev/null
 expect_code 0 "a unit never certified goes, without a key" ceh unit remove $Y
+# a site of the exchange: a unit with a branch stays
+ceh unit add $X --name 临时录入单位 --kind employer --region 430100 >/dev/null &&
+ceh send --to $X -o "$T/x.bundle" >/dev/null 2>&1 || echo "# send failed"
+before=$(store_digest)
+expect_code 4 "a unit something was sent to" ceh unit remove $X
+like "$T/err" "^ceh unit: unit $X has a branch of the exchange \(ceh-exchange\(7\)\) and stays registered\$" "says so"
+check "refused: the store is byte-identical" test "$before" = "$(store_digest)"
 done_testing
