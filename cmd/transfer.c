@@ -57,21 +57,23 @@ by_id(const void *a, const void *b)
 	    ((const struct item *)b)->id);
 }
 
-/* Move one draft: under the person's lock, read again; 1 moved, 0 it is
- * no longer a draft to move (*stage says what it is), -1 failed. */
+/* Move one draft: under the person's lock, read again (it as it is
+ * now); 1 moved, 0 nothing to move (no longer a draft, or there
+ * already), -1 failed. */
 static int
-move_one(struct store *s, const char *id, const char *to,
-    const char *nature, char *old, size_t oldlen, enum stage *stage,
-    struct ceh_err *e)
+move_one(struct store *s, struct item *it, const char *to,
+    const char *nature, char *old, size_t oldlen, struct ceh_err *e)
 {
 	struct app_handle h;
 	char *oldnat = NULL;
 	int rc = -1;
 
 	app_handle_init(&h);
-	if (app_open(s, id, 1, &h, e) < 0)
+	if (app_open(s, it->id, 1, &h, e) < 0)
 		goto out;
-	*stage = h.app.stage;
+	it->stage = h.app.stage;
+	snprintf(it->unit, sizeof(it->unit), "%s", h.app.a.unit);
+	snprintf(it->waiting, sizeof(it->waiting), "%s", h.app.waiting_at);
 	snprintf(old, oldlen, "%s", h.app.a.unit);
 	oldnat = xstrdup(h.app.a.unit_nature ? h.app.a.unit_nature : "");
 	if (h.app.stage != STAGE_DRAFT) {
@@ -177,8 +179,8 @@ CMD_FN(transfer)
 		rc = 0;
 		if (st == STAGE_DRAFT) {
 			ceh_err_clear(&e);
-			rc = move_one(s, it->id, to, nature, old, sizeof(old),
-			    &st, &e);
+			rc = move_one(s, it, to, nature, old, sizeof(old), &e);
+			st = it->stage;
 			if (rc < 0) {
 				/* machine: the outcome column, as submit's */
 				printf("%s\terror %d: %s\n", it->id, e.code,

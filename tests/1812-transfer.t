@@ -6,7 +6,7 @@
 # shows the moved drafts, the queues, the summary index and fsck stay
 # right; every refusal leaves the store byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 49
 ceh init --signed >/dev/null && mk_units || exit 1
 yr() { ceh add-year "$1" --year "$2" --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 att() { printf '%%PDF-1.4 evidence %s %s\n' "$1" "$2" > "$T/ev-$1-$2.pdf"; ceh attach "$1" --year "$2" "$T/ev-$1-$2.pdf" >/dev/null; }
@@ -109,6 +109,15 @@ expect_code 0 "a second transfer to the same unit" ceh transfer $ID1 --to $EMP3
 check "moves nothing" test ! -s "$T/out"
 like "$T/err" ": 0 moved, 2 already there, 2 staying in review, 1 decided, 0 failed\$" "and says so"
 check "the store is byte-identical" test "$before" = "$(store_digest)"
+
+# --unit-nature with the employer
+expect_code 0 "ID2 to EMP2, a 民营企业" ceh transfer $ID2 --to $EMP2 --unit-nature 民营企业
+like "$T/out" "^$O	transferred from $EMP1 to $EMP2\$" "O moved"
+check "O's employer and its nature" sh -c "ceh show $O --format json | /usr/bin/python3 -c \"
+import json,sys; d=json.load(sys.stdin)['applicant']
+assert d['unit']=='$EMP2' and d['unit_nature']=='民营企业', d\""
+expect_code 0 "the nature alone, to the same employer" ceh transfer $ID2 --to $EMP2 --unit-nature 国有企业
+like "$T/out" "^$O	transferred from $EMP2 to $EMP2\$" "a change of nature is recorded too"
 
 # Chinese
 LC_ALL=zh_CN.UTF-8 ceh transfer $ID1 --to $EMP2 2>"$T/zh" >/dev/null
