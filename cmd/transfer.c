@@ -185,6 +185,7 @@ CMD_FN(transfer)
 				/* machine: the outcome column, as submit's */
 				printf("%s\terror %d: %s\n", it->id, e.code,
 				    e.msg);
+				fflush(stdout);
 				cmd_error(argv[0], &e);
 				if (e.code > worst)
 					worst = e.code;
@@ -196,6 +197,7 @@ CMD_FN(transfer)
 			/* machine: the outcome column */
 			printf("%s\ttransferred from %s to %s\n", it->id, old,
 			    to);
+			fflush(stdout);	/* each line as its draft is committed */
 			moved++;
 		} else if (st == STAGE_DRAFT)
 			already++;
