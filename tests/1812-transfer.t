@@ -6,7 +6,7 @@
 # shows the moved drafts, the queues, the summary index and fsck stay
 # right; every refusal leaves the store byte-identical.
 . "$(dirname "$0")/lib.sh"
-plan 49
+plan 50
 ceh init --signed >/dev/null && mk_units || exit 1
 yr() { ceh add-year "$1" --year "$2" --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 att() { printf '%%PDF-1.4 evidence %s %s\n' "$1" "$2" > "$T/ev-$1-$2.pdf"; ceh attach "$1" --year "$2" "$T/ev-$1-$2.pdf" >/dev/null; }
@@ -120,7 +120,8 @@ expect_code 0 "the nature alone, to the same employer" ceh transfer $ID2 --to $E
 like "$T/out" "^$O	transferred from $EMP2 to $EMP2\$" "a change of nature is recorded too"
 
 # Chinese
-LC_ALL=zh_CN.UTF-8 ceh transfer $ID1 --to $EMP2 2>"$T/zh" >/dev/null
+LC_ALL=zh_CN.UTF-8 ceh transfer $ID1 --to $EMP2 2>"$T/zh" >"$T/zh.out"
+like "$T/zh.out" "^$D	transferred from $EMP3 to $EMP2\$" "the outcome lines are machine words, the same in Chinese"
 like "$T/zh" "^ceh transfer：调到 $EMP2（长沙市规划设计院）：转移 2 份" "the summary in Chinese"
 like "$T/zh" "仍在 $SUP2 待审核" "the one in review named in Chinese"
 done_testing
