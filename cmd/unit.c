@@ -1,4 +1,4 @@
-/* ceh unit - register, list and show units (单位). */
+/* ceh unit - register, correct, remove, list and show units (单位). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
