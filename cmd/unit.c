@@ -170,10 +170,10 @@ fail:
  * as a cycle.  top: the units at and below it; NULL: every unit (an
  * agency's change changes which units it serves).
  */
+#define STRAND_NAMED 5
 struct strand {
 	struct store *s;
 	size_t waiting, stranded;
-	char first[APP_ID_LEN + 1];
 	struct sbuf why;
 	struct ceh_err err;
 	int failed;
@@ -261,8 +261,10 @@ strand_entry(struct store *s, const char *unit, const char *appid,
 	}
 	st->waiting++;
 	why = route_blocked(s, &app, w, buf, sizeof(buf));
-	if (why && st->stranded++ == 0) {
-		snprintf(st->first, sizeof(st->first), "%s", app.id);
+	/* the first few named, all counted */
+	if (why && st->stranded++ < STRAND_NAMED) {
+		if (st->why.len)
+			sb_adds(&st->why, "; ");
 		sb_addf(&st->why, _("%s at %s: %s"), app.id, unit, why);
 	}
 	app_release(&app);
@@ -296,11 +298,14 @@ strand_check(struct store *s, const char *top, struct strand *st,
 		return -1;
 	}
 	if (st->stranded) {
+		if (st->stranded > STRAND_NAMED)
+			sb_addf(&st->why, _("; and %zu more"), st->stranded -
+			    STRAND_NAMED);
 		ceh_fail(e, CEH_ESTATE, Q_("the change would strand %zu "
 		    "application waiting for review: %s; let it be decided or "
 		    "returned first", "the change would strand %zu "
-		    "applications waiting for review (the first: %s); let them "
-		    "be decided or returned first", st->stranded),
+		    "applications waiting for review: %s; let them be decided "
+		    "or returned first", st->stranded),
 		    st->stranded, st->why.buf);
 		sb_release(&st->why);
 		return -1;

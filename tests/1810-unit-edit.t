@@ -76,7 +76,7 @@ expect_code 4 "SUP2 under SUP3 would send B back to SUP3" ceh unit edit $SUP2 --
 like "$T/err" "^ceh unit: the change would strand 1 application waiting for review: $B at $SUP2: its new way up leads back to $SUP3, where it has waited since its submission; let it be decided or returned first\$" "names it, where it waits and why"
 check "refused: the store is byte-identical" test "$before" = "$(store_digest)"
 LC_ALL=zh_CN.UTF-8 ceh unit edit $SUP2 --parent $SUP3 2>"$T/zh"
-like "$T/zh" "无路可走（第一份：$B（在 $SUP2 等待审核）：新的审核路线回到 $SUP3" "the Chinese message names it too"
+like "$T/zh" "无路可走：$B（在 $SUP2 等待审核）：新的审核路线回到 $SUP3" "the Chinese message names it too"
 
 # B decided by SUP2 (to SUP1), then the same move is allowed; A follows it
 ceh review --as $SUP2 --approve $B >/dev/null || exit 1
