@@ -8,7 +8,7 @@
 # key is needed, and every history still verifies.  The store is
 # byte-identical after every refusal.
 . "$(dirname "$0")/lib.sh"
-plan 57
+plan 59
 ceh init --signed >/dev/null && mk_units || exit 1
 SUP3=12430000MB7654321R
 ceh unit add $SUP3 --name 湖南省交通运输厅 --kind supervisor --region 439900 >/dev/null &&
@@ -113,6 +113,9 @@ expect_code 0 "EMP2 to region 长沙市, first-level" ceh unit edit $EMP2 --regi
 grep -A5 "code: \"$EMP2\"" "$CEH_STORE/units.yaml" > "$T/emp2"
 like "$T/emp2" 'parent: ""' "no parent"
 like "$T/emp2" 'region: "430100"' "the region stored as its code"
+expect_code 0 "EMP2 --region none" ceh unit edit $EMP2 --region none
+grep -A5 "code: \"$EMP2\"" "$CEH_STORE/units.yaml" > "$T/emp2"
+like "$T/emp2" 'region: ""' "no region"
 expect_code 0 "fsck after the edits" ceh fsck
 check "fsck reports nothing" test ! -s "$T/out"
 done_testing
