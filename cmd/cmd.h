@@ -99,6 +99,7 @@ CMD_FN(key);
 CMD_FN(site);
 CMD_FN(send);
 CMD_FN(receive);
+CMD_FN(transfer);
 
 /* Command-table flags: what cmd_setup prepares for the command. */
 #define CMD_STORE	0x1	/* opens the store (--store, $CEH_STORE, ...) */

@@ -30,7 +30,8 @@ static int
 is_drafting(const char *what)
 {
 	static const char *const d[] = { "created", "edited", "year-added",
-	    "year-replaced", "year-removed", "attached", "detached", NULL };
+	    "year-replaced", "year-removed", "attached", "detached",
+	    "transferred", NULL };
 
 	return str_in(what, d);
 }

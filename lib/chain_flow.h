@@ -11,7 +11,7 @@
  * has waited at since.  The rules:
  *
  *   created, edited, year-added, year-replaced, year-removed, attached,
- *   detached   only while it is a draft (so hours edited after a
+ *   detached, transferred   only while it is a draft (so hours edited after a
  *              submission or an approval are refused, even when the
  *              edit is chained);
  *   submitted  from a draft; next is the first reviewer, and the signer

@@ -88,7 +88,7 @@ struct event {
 	char *what;		/* created, edited, year-added, year-replaced,
 				 * year-removed, attached, detached, submitted,
 				 * withdrawn, approved, forwarded, rejected,
-				 * returned */
+				 * returned, transferred */
 	char *by;		/* user@host that ran the command */
 	char *unit;		/* deciding unit, for decisions */
 	char *next;		/* where it went next (unit code), if any */

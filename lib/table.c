@@ -130,6 +130,7 @@ static const char *const word_labels[][2] = {
 	{ "withdrawn", "撤销" }, { "forwarded", "审核通过并送往下一级" },
 	{ "approved", "审核通过" }, { "rejected", "审核不通过" },
 	{ "returned", "退回" }, { "upgraded", "升级" },
+	{ "transferred", "调动" },
 };
 
 static const char *

@@ -111,6 +111,42 @@ units_find(const struct units *cu, const char *code)
 }
 
 int
+units_below(const struct units *u, const char *code, const char *top)
+{
+	const struct unit *p = units_find(u, code);
+	size_t steps;
+
+	for (steps = 0; p && steps <= u->n; steps++) {
+		if (strcmp(p->code, top) == 0)
+			return 1;
+		p = p->parent[0] ? units_find(u, p->parent) : NULL;
+	}
+	return 0;
+}
+
+int
+units_remove(struct units *u, const char *code)
+{
+	const struct unit *un = units_find(u, code);
+	size_t i;
+
+	if (un == NULL)
+		return -1;
+	i = (size_t)(un - u->v);
+	free(u->v[i].code);
+	free(u->v[i].name);
+	free(u->v[i].parent);
+	free(u->v[i].region);
+	free(u->v[i].added);
+	memmove(&u->v[i], &u->v[i + 1], (u->n - i - 1) * sizeof(*u->v));
+	u->n--;
+	u->nbyc = 0;	/* the index no longer fits: rebuilt on the next find */
+	free(u->byc);
+	u->byc = NULL;
+	return 0;
+}
+
+int
 units_parse(struct units *u, const char *buf, size_t len, const char *fname,
     struct ceh_err *e)
 {

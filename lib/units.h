@@ -35,7 +35,7 @@ struct unit {
 };
 
 struct units {
-	struct unit *v;		/* append only: units are never removed */
+	struct unit *v;		/* in the order added (units_remove keeps it) */
 	size_t n;
 	size_t *byc;		/* private: indexes of v sorted by code, */
 	size_t nbyc;		/* built by units_find for the first nbyc */
@@ -60,6 +60,12 @@ int unit_kind_parse(const char *s, enum unit_kind *out);
  * regions known.  codes may be NULL to skip the region check. */
 int units_check(const struct units *u, const struct codes *c,
     const char *fname, struct ceh_err *e);
+
+/* 1 if unit code is top or below it (top an ancestor of code). */
+int units_below(const struct units *u, const char *code, const char *top);
+/* Take unit code out of the registry (the caller checked that nothing
+ * refers to it): 0, or -1 if it is not there. */
+int units_remove(struct units *u, const char *code);
 
 /* The agency responsible for region code r: an agency whose region is r
  * or the nearest ancestor of r, or any agency with no region.  NULL if

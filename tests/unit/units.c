@@ -81,6 +81,29 @@ main(void)
 	    units_emit(&v, &out2, &e) == 0 && strcmp(out.buf, out2.buf) == 0,
 	    "emit(parse(emit(u))) is stable");
 	units_release(&v);
+	ok(units_below(&u, "91430100MA4L12345A", "12430000MB1234567W") &&
+	    units_below(&u, "91430100MA4L12345A", "91430100MA4L12345A") &&
+	    !units_below(&u, "12430000MB1234567W", "91430100MA4L12345A") &&
+	    !units_below(&u, "91430100MA4L12345A", "91430000MA4L00001D"),
+	    "units_below: at or under the top, not above nor beside it");
+	ok(units_remove(&u, "91430100MA4L12345A") == 0 && u.n == 2 &&
+	    units_remove(&u, "91430100MA4L12345A") < 0,
+	    "units_remove: once, then it is not there");
+	/* a unit added right after a removal, as unit add appends: the
+	 * index must not be taken for current because n is as before */
+	u.v = xreallocarray(u.v, u.n + 1, sizeof(*u.v));
+	u.v[u.n].code = xstrdup("91430100MA4L222221");
+	u.v[u.n].name = xstrdup("设计院");
+	u.v[u.n].kind = UNIT_EMPLOYER;
+	u.v[u.n].parent = xstrdup("");
+	u.v[u.n].region = xstrdup("");
+	u.v[u.n].added = xstrdup("");
+	u.n++;
+	a = units_find(&u, "91430100MA4L222221");
+	ok(a && strcmp(a->name, "设计院") == 0 &&
+	    units_find(&u, "91430100MA4L12345A") == NULL &&
+	    units_find(&u, "12430000MB1234567W") != NULL,
+	    "after a removal and an append every find is right");
 	units_release(&u);
 	sb_release(&out);
 	sb_release(&out2);
