@@ -497,6 +497,15 @@ struct incoming {
 	struct sbuf refused;		/* our refusals, all senders */
 	struct sbuf refused_by;
 	struct exch_report *r;
+	/* the bundle's registry, checked and in use (s->trust, s->units)
+	 * but written only before the first application taken or when the
+	 * bundle is taken whole: a refused bundle leaves the store as it
+	 * was */
+	struct sbuf trust_new;		/* trust.log to write, or empty */
+	size_t trust_more;		/* bytes more than ours */
+	int units_new;			/* s->units to write */
+	size_t units_more;
+	int registry_written;
 };
 
 static int
@@ -800,21 +809,24 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 		goto out;
 	memset(&fake, 0, sizeof(fake));
 	fake.rootfd = fd;
+	memset(&sub, 0, sizeof(sub));
 	if (trust_anchor(&fake, pub, &sub) < 0 || memcmp(pub, anchor, 32)) {
 		trust_free(fake.trust);
-		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys %s"),
-		    sub.code ? sub.msg : "is rooted in another trust anchor");
+		if (sub.code)
+			ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys "
+			    "is refused: %s"), sub.msg);
+		else
+			ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys "
+			    "is rooted in another trust anchor"));
 		goto out;
 	}
-	trust_free(fake.trust);
-	if (atomic_write(s->rootfd, "trust.log", theirs.buf, theirs.len,
-	    e) < 0)
-		goto out;
+	/* checked: in use from now on, written by registry_write */
 	trust_free(s->trust);
-	s->trust = NULL;
-	/* machine: the first two words */
-	say(in->r, "trust.log\ttaken\t%s", tmp_fmt(_("%zu bytes more"),
-	    theirs.len - olen));
+	s->trust = fake.trust;
+	sb_release(&in->trust_new);
+	in->trust_new = theirs;
+	memset(&theirs, 0, sizeof(theirs));
+	in->trust_more = in->trust_new.len - olen;
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -858,25 +870,47 @@ take_units(struct incoming *in, const char *oid, struct ceh_err *e)
 		}
 	}
 	if (u.n > s->units.n) {
-		struct units old = s->units;
-
+		/* checked: in use from now on, written by registry_write */
+		in->units_more = u.n - s->units.n;
+		units_release(&s->units);
 		s->units = u;
 		memset(&u, 0, sizeof(u));
-		if (store_save_units(s, e) < 0) {
-			u = s->units;
-			s->units = old;
-			goto out;
-		}
-		/* machine: the first two words */
-		say(in->r, "units.yaml\ttaken\t%s", tmp_fmt(_("%zu unit(s) "
-		    "more"), s->units.n - old.n));
-		units_release(&old);
+		in->units_new = 1;
 	}
 	rc = 0;
 out:
 	units_release(&u);
 	sb_release(&buf);
 	return rc;
+}
+
+/* Write the bundle's registry checked by take_trust and take_units:
+ * before the first application taken, or when the bundle is taken
+ * whole; never for a bundle refused. */
+static int
+registry_write(struct incoming *in, struct ceh_err *e)
+{
+	struct store *s = in->s;
+
+	if (in->registry_written)
+		return 0;
+	in->registry_written = 1;
+	if (in->trust_new.len) {
+		if (atomic_write(s->rootfd, "trust.log", in->trust_new.buf,
+		    in->trust_new.len, e) < 0)
+			return -1;
+		/* machine: the first two words */
+		say(in->r, "trust.log\ttaken\t%s", tmp_fmt(_("%zu bytes more"),
+		    in->trust_more));
+	}
+	if (in->units_new) {
+		if (store_save_units(s, e) < 0)
+			return -1;
+		/* machine: the first two words */
+		say(in->r, "units.yaml\ttaken\t%s", tmp_fmt(_("%zu unit(s) "
+		    "more"), in->units_more));
+	}
+	return 0;
 }
 
 /* Is event k the same in both (so all before it are: the chain)? */
@@ -1051,6 +1085,8 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 			goto out;
 		}
 	}
+	if (registry_write(in, e) < 0)
+		goto out;
 	if (commit_theirs(s, &p, have_ours, where, have_ours &&
 	    ours.stage == STAGE_REVIEW ? ours.waiting_at : NULL, &theirs, &zip,
 	    e) < 0)
@@ -1174,6 +1210,25 @@ migrate_packs(struct incoming *in, struct ceh_err *e)
 	}
 	free(qp);
 	free(mp);
+	return rc;
+}
+
+/* ceh/NAME replaced by buf, only when it differs (a bundle that
+ * changes nothing writes nothing). */
+static int
+state_replace(const struct site *st, const char *name,
+    const struct sbuf *buf, struct ceh_err *e)
+{
+	struct sbuf cur = SBUF_INIT;
+	int rc = 0;
+
+	if (site_state_read(st, name, &cur, e) < 0)
+		rc = -1;
+	else if (cur.len != buf->len || (buf->len &&
+	    memcmp(cur.buf, buf->buf, buf->len) != 0))
+		rc = site_state_write(st, name, buf->buf ? buf->buf : "",
+		    buf->len, e);
+	sb_release(&cur);
 	return rc;
 }
 
@@ -1392,16 +1447,22 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		if (one_app(&in, appid, in.v[i].oid, e) < 0)
 			goto out;
 	}
-	if (migrate_packs(&in, e) < 0 || take_receipts(&in, e) < 0 ||
-	    site_state_write(st, "refused", in.refused.buf ? in.refused.buf :
-	    "", in.refused.len, e) < 0 ||
-	    site_state_write(st, "refused-by", in.refused_by.buf ?
-	    in.refused_by.buf : "", in.refused_by.len, e) < 0)
-		goto out;
-	/* a bundle with refusals is not acknowledged: the receipt stays at
+	/*
+	 * A bundle with refusals is not acknowledged: the receipt stays at
 	 * the last one taken whole, so the sender sends the rest again and
-	 * a forged bundle never stands in for the sender's own */
-	if (r->refused == 0 && site_update_ref(st, inref, in.commit, e) < 0)
+	 * a forged bundle never stands in for the sender's own.  Nothing
+	 * of it enters the site then (no object, no ref, none of its
+	 * receipts): the one change is our refusal, kept for the sender.
+	 */
+	if (r->refused) {
+		if (site_state_write(st, "refused", in.refused.buf ?
+		    in.refused.buf : "", in.refused.len, e) < 0)
+			goto out;
+	} else if (registry_write(&in, e) < 0 || migrate_packs(&in, e) < 0 ||
+	    take_receipts(&in, e) < 0 ||
+	    state_replace(st, "refused", &in.refused, e) < 0 ||
+	    state_replace(st, "refused-by", &in.refused_by, e) < 0 ||
+	    site_update_ref(st, inref, in.commit, e) < 0)
 		goto out;
 	rc = 0;
 	if (r->refused)
@@ -1423,6 +1484,7 @@ out:
 	free(in.v);
 	sb_release(&in.refused);
 	sb_release(&in.refused_by);
+	sb_release(&in.trust_new);
 	lock_release(&lk);
 	return rc;
 }
