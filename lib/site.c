@@ -1,6 +1,7 @@
 /* site.c - the site repository of a store (site.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "fault.h"
 #include "i18n.h"
 #include "key.h"
 #include "site.h"
@@ -47,6 +49,30 @@ site_git_open(struct store *s, struct git *g, struct ceh_err *e)
 	return rc;
 }
 
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if (flag == FTW_DP)
+		(void)rmdir(path);
+	else
+		(void)unlink(path);
+	return 0;
+}
+
+/* rm -r of path, best effort (a leftover of an interrupted init). */
+static void
+rm_tree(const char *path)
+{
+	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The repository is made whole under site.new (a leftover of an
+ * interrupted init removed first) and renamed to site/ last: a store is
+ * a site, or not at all, never half of one. */
+#define SITE_NEW SITE_DIR ".new"
+
 int
 site_init(struct store *s, const char *name, const char *anchor_line,
     struct ceh_err *e)
@@ -62,6 +88,7 @@ site_init(struct store *s, const char *name, const char *anchor_line,
 	struct git g;
 	struct stat st;
 	struct sbuf text = SBUF_INIT;
+	char *tmp;
 	int fd, rc = -1;
 	size_t i;
 
@@ -76,20 +103,34 @@ site_init(struct store *s, const char *name, const char *anchor_line,
 	if (fstatat(s->rootfd, SITE_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return ceh_fail(e, CEH_ESTATE, _("this store is a site already "
 		    "(ceh site show)"));
-	if (site_git_open(s, &g, e) < 0)
+	tmp = xasprintf("%s/%s", s->root, SITE_NEW);
+	rm_tree(tmp);
+	if (git_open(&g, tmp, e) < 0) {
+		free(tmp);
 		return -1;
+	}
 	if (git_ok(&g, init, NULL, 0, NULL, e) < 0)
 		goto out;
 	for (i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++)
 		if (git_ok(&g, cfg[i], NULL, 0, NULL, e) < 0)
 			goto out;
-	if ((fd = open_dir_at(s->rootfd, SITE_DIR "/ceh", 1, e)) < 0)
+	if ((fd = open_dir_at(s->rootfd, SITE_NEW "/ceh", 1, e)) < 0)
 		goto out;
 	sb_addf(&text, "ceh-site-v1\nname=%s\nanchor=%s\n", name,
 	    anchor_line ? anchor_line : "");
 	rc = atomic_write(fd, SITE_FILE, text.buf, text.len, e);
 	close(fd);
+	if (rc < 0)
+		goto out;
+	if (fault_hit("rename") ? (errno = EIO, 1) :
+	    renameat(s->rootfd, SITE_NEW, s->rootfd, SITE_DIR) < 0)
+		rc = ceh_fail_errno(e, _("cannot make the site"));
+	else
+		rc = fsync_dir(s->rootfd, ".", e);
 out:
+	if (rc < 0)
+		rm_tree(tmp);
+	free(tmp);
 	sb_release(&text);
 	git_close(&g);
 	return rc;
