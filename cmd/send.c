@@ -11,7 +11,7 @@
 #include "i18n.h"
 
 static const char usage[] =
-    "usage: ceh send --to UNIT -o FILE [--full]\n"
+    "usage: ceh send --to UNIT -o FILE [--full] [--key FILE]\n"
     "       ceh send --status\n";
 
 static void
@@ -28,9 +28,10 @@ CMD_FN(send)
 		{ "output", required_argument, NULL, 'o' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "status", no_argument, NULL, 'S' },
+		{ "key", required_argument, NULL, 'k' },
 		CMD_OPT_END
 	};
-	const char *to = NULL, *out = NULL;
+	const char *to = NULL, *out = NULL, *key = NULL;
 	int ch, rc, full = 0, status = 0;
 	struct exch_report r;
 	struct site st;
@@ -42,10 +43,11 @@ CMD_FN(send)
 		case 'o': out = optarg; break;
 		case 'F': full = 1; break;
 		case 'S': status = 1; break;
+		case 'k': key = optarg; break;
 		default: return cmd_opt_other(argv, usage, ch);
 		}
 	}
-	if (status && (to || out || full))
+	if (status && (to || out || full || key))
 		return cmd_usage_error("send", usage, _("--status takes no "
 		    "other option"));
 	if (!status && (!to || !out))
@@ -61,7 +63,7 @@ CMD_FN(send)
 	if (status)
 		rc = exchange_status(s, &st, &r, &e);
 	else
-		rc = exchange_send(s, &st, to, out, full, &r, &e);
+		rc = exchange_send(s, &st, to, out, full, key, &r, &e);
 	site_close(&st);
 	if (rc < 0)
 		return cmd_error("send", &e);

@@ -12,9 +12,11 @@
 
 #include "atomic.h"
 #include "chain.h"
+#include "encode.h"
 #include "err.h"
 #include "i18n.h"
 #include "exchange.h"
+#include "key.h"
 #include "queue.h"
 #include "store.h"
 #include "trust.h"
@@ -91,6 +93,124 @@ unit_code_valid(const char *c)
 		if (!((c[i] >= '0' && c[i] <= '9') ||
 		    (c[i] >= 'A' && c[i] <= 'Z')))
 			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The unit registry, signed by the agency (ceh-exchange(7)). */
+
+#define UNITS_SIG "units.sig"
+#define UNITS_SIG_FORM "ceh-units-v1"
+#define UNITS_SIG_NS "ceh-units"
+
+struct units_sig {
+	char unit[64];
+	long long t;
+	char units[SHA256_HEX_LEN + 1];	/* sha256 of units.yaml as emitted */
+	size_t signed_len;		/* the text signed: all before sig= */
+	unsigned char sig[ED25519_SIG_LEN];
+};
+
+/* Parse a units.sig text: 0, or -1 when it is not one. */
+static int
+units_sig_parse(const char *buf, size_t len, struct units_sig *us)
+{
+	char *text, *unit = NULL, *t = NULL, *units = NULL, *sig = NULL,
+	    *at;
+	long n;
+	int rc = -1;
+
+	memset(us, 0, sizeof(*us));
+	if (len == 0 || len > 4096 || memchr(buf, '\0', len) != NULL)
+		return -1;
+	text = xstrndup(buf, len);
+	at = strstr(text, "\nsig=");
+	if (strncmp(text, UNITS_SIG_FORM "\n", strlen(UNITS_SIG_FORM) + 1)
+	    != 0 || at == NULL)
+		goto out;
+	us->signed_len = (size_t)(at - text) + 1;
+	unit = text_field(text, "unit");
+	t = text_field(text, "time");
+	units = text_field(text, "units");
+	sig = text_field(text, "sig");
+	if (!unit || !t || !units || !sig || !unit_code_valid(unit) ||
+	    parse_long(t, &n) < 0 || n < 0 || strlen(units) != SHA256_HEX_LEN ||
+	    b64url_decode(sig, strlen(sig), us->sig, sizeof(us->sig)) !=
+	    ED25519_SIG_LEN)
+		goto out;
+	snprintf(us->unit, sizeof(us->unit), "%s", unit);
+	snprintf(us->units, sizeof(us->units), "%s", units);
+	us->t = n;
+	rc = 0;
+out:
+	free(unit);
+	free(t);
+	free(units);
+	free(sig);
+	free(text);
+	return rc;
+}
+
+/* units.yaml as ceh emits it (the canonical form) and its sha256. */
+static int
+units_canon(const struct units *u, struct sbuf *out,
+    char hash[SHA256_HEX_LEN + 1], struct ceh_err *e)
+{
+	sb_reset(out);
+	if (units_emit(u, out, e) < 0)
+		return -1;
+	sha256_hex(out->buf ? out->buf : "", out->len, hash);
+	return 0;
+}
+
+/*
+ * The registry a bundle carries: units.yaml as emitted and the agency's
+ * signature of it.  At the agency's own site it is signed (again when
+ * it changed) with the anchor unit's key (keyopt, $CEH_KEY or the key
+ * folder) and kept in site/ceh/units.sig; any other site forwards the
+ * signature it received, and no registry at all when its own units.yaml
+ * is not the one signed.  1 with both, 0 none, -1 error.
+ */
+static int
+units_for_bundle(struct store *s, struct site *st, const char *keyopt,
+    struct sbuf *units, struct sbuf *sig, struct ceh_err *e)
+{
+	struct units_sig us;
+	char hash[SHA256_HEX_LEN + 1], b64[ED25519_SIG_LEN * 2];
+	unsigned char raw[ED25519_SIG_LEN];
+	struct ceh_key k;
+	const char *unit;
+	int rc;
+
+	if (units_canon(&s->units, units, hash, e) < 0 ||
+	    site_state_read(st, UNITS_SIG, sig, e) < 0)
+		return -1;
+	if (sig->len && units_sig_parse(sig->buf, sig->len, &us) == 0 &&
+	    strcmp(us.units, hash) == 0)
+		return 1;
+	sb_reset(sig);
+	if (st->anchor_line[0])
+		return 0;
+	unit = trust_anchor_unit(s);
+	if (unit[0] == '\0')
+		return ceh_fail(e, CEH_ESTATE, _("this site has no agency yet: "
+		    "the unit registry travels signed by the agency (ceh unit "
+		    "add --kind agency --public-key)"));
+	if (trust_signer(s, unit, keyopt, &k, e) < 0) {
+		ceh_err_prefix(e, _("the unit registry travels signed by the "
+		    "agency %s"), unit);
+		return -1;
+	}
+	sb_addf(sig, UNITS_SIG_FORM "\nunit=%s\ntime=%lld\nunits=%s\n", unit,
+	    (long long)now(), hash);
+	rc = key_sign(&k, UNITS_SIG_NS, sig->buf, sig->len, raw, e);
+	key_wipe(&k);
+	if (rc < 0)
+		return -1;
+	b64url_encode(raw, sizeof(raw), b64);
+	sb_addf(sig, "sig=%s\n", b64);
+	if (site_state_write(st, UNITS_SIG, sig->buf, sig->len, e) < 0)
+		return -1;
 	return 1;
 }
 
@@ -317,7 +437,8 @@ apps_between(struct site *st, const char *a, const char *b,
 
 int
 exchange_send(struct store *s, struct site *st, const char *unit,
-    const char *path, int full, struct exch_report *r, struct ceh_err *e)
+    const char *path, int full, const char *keyopt, struct exch_report *r,
+    struct ceh_err *e)
 {
 	struct send_walk w;
 	struct sbuf fi = SBUF_INIT, head = SBUF_INIT, acks = SBUF_INIT,
@@ -360,9 +481,23 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	fi_file(&fi, "acks", acks.buf, acks.len);
 	refused_for(s, unit, &refused);
 	fi_file(&fi, "refused", refused.buf, refused.len);
-	if (raw_store_file(s, "trust.log", &fi, e) < 0 ||
-	    raw_store_file(s, "units.yaml", &fi, e) < 0)
+	if (raw_store_file(s, "trust.log", &fi, e) < 0)
 		goto out;
+	{
+		struct sbuf units = SBUF_INIT, sig = SBUF_INIT;
+		int have = units_for_bundle(s, st, keyopt, &units, &sig, e);
+
+		if (have > 0) {
+			fi_file(&fi, "units.yaml", units.buf, units.len);
+			fi_file(&fi, UNITS_SIG, sig.buf, sig.len);
+		} else if (have == 0)
+			/* the parent's tree may hold one: not any more */
+			sb_adds(&fi, "D units.yaml\nD " UNITS_SIG "\n");
+		sb_release(&units);
+		sb_release(&sig);
+		if (have < 0)
+			goto out;
+	}
 	w.unit = unit;
 	w.fi = &fi;
 	if (store_walk(s, NULL, send_visit, &w, e) < 0 && !w.failed)
@@ -504,6 +639,7 @@ struct incoming {
 	struct sbuf trust_new;		/* trust.log to write, or empty */
 	size_t trust_more;		/* bytes more than ours */
 	int units_new;			/* s->units to write */
+	struct sbuf units_sig;		/* and its signature */
 	size_t units_more;
 	int registry_written;
 };
@@ -552,7 +688,7 @@ static int
 path_kind(const char *path, char appid[APP_ID_LEN + 1])
 {
 	static const char *const top[] = { HEADER, "acks", "refused",
-		"trust.log", "units.yaml", NULL };
+		"trust.log", "units.yaml", UNITS_SIG, NULL };
 	struct app_ref ref;
 	struct ceh_err sub;
 	char id[APP_ID_LEN + 1];
@@ -596,6 +732,32 @@ entry_oid(const struct incoming *in, const char *path)
 		if (strcmp(in->v[i].path, path) == 0)
 			return in->v[i].oid;
 	return NULL;
+}
+
+/* path of the bundle's commit: among the entries, or (an incremental
+ * bundle that did not change it) in the commit's tree, a plain file;
+ * NULL if there is none.  The oid is kept in in->v (a copy is the
+ * caller's to free). */
+static char *
+tree_entry_oid(struct incoming *in, const char *path)
+{
+	const char *ls[] = { "ls-tree", in->commit, "--", path, NULL };
+	struct sbuf o = SBUF_INIT;
+	struct ceh_err sub;
+	char mode[16], type[16], oid[64], *got = NULL;
+	const char *have;
+
+	if ((have = entry_oid(in, path)) != NULL)
+		return xstrdup(have);
+	if (git_ok(&in->q, ls, NULL, 0, &o, &sub) == 0 &&
+	    sscanf(sb_str(&o), "%15s %15s %63s", mode, type, oid) == 3 &&
+	    strcmp(mode, "100644") == 0 && strcmp(type, "blob") == 0 &&
+	    git_oid_valid(oid)) {
+		add_entry(in, oid, path);
+		got = xstrdup(oid);
+	}
+	sb_release(&o);
+	return got;
 }
 
 /* Check one entry of the tree: mode, type, path. */
@@ -837,50 +999,100 @@ out:
 	return rc;
 }
 
-/* units.yaml: taken when it keeps every unit of ours as it is and adds
- * some. */
+/*
+ * units.yaml: believed only as far as the agency's signature goes.  It
+ * must come with units.sig, the signature of its canonical form (as ceh
+ * emits it) by the anchor's unit with a key valid at the signature's
+ * time: else the bundle is refused whole.  Taken when it is another
+ * registry signed no earlier than ours; the agency's own site takes
+ * none (it is the registry's source).
+ */
 static int
-take_units(struct incoming *in, const char *oid, struct ceh_err *e)
+take_units(struct incoming *in, const char *oid, const char *sigoid,
+    struct ceh_err *e)
 {
 	struct store *s = in->s;
-	struct sbuf buf = SBUF_INIT;
+	struct sbuf buf = SBUF_INIT, sig = SBUF_INIT, canon = SBUF_INIT,
+	    ours = SBUF_INIT;
 	struct units u;
-	size_t i;
+	struct units_sig us, os;
+	struct ceh_err sub;
+	char hash[SHA256_HEX_LEN + 1], ohash[SHA256_HEX_LEN + 1];
+	const char *anchor_unit;
+	uint8_t pub[32];
 	int rc = -1;
 
 	memset(&u, 0, sizeof(u));
-	if (blob(in, oid, 64 << 20, &buf, e) < 0)
+	if (sigoid == NULL) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "not signed by the agency (no units.sig): refused"));
+		goto out;
+	}
+	if (blob(in, oid, 64 << 20, &buf, e) < 0 ||
+	    blob(in, sigoid, 4096, &sig, e) < 0)
 		goto out;
 	if (units_parse(&u, buf.buf, buf.len, "bundle:units.yaml", e) < 0 ||
 	    units_check(&u, &s->codes, "bundle:units.yaml", e) < 0) {
 		ceh_err_prefix(e, _("the bundle's registry of units is refused"));
 		goto out;
 	}
-	for (i = 0; i < s->units.n; i++) {
-		const struct unit *a = &s->units.v[i];
-		const struct unit *b = units_find(&u, a->code);
-
-		if (b == NULL || b->kind != a->kind ||
-		    strcmp(b->parent, a->parent) != 0) {
-			/* machine: the first two words */
-			say(in->r, "units.yaml\tkept\t%s", tmp_fmt(_("the "
-			    "sender's registry of units changes %s"), a->code));
-			rc = 0;
-			goto out;
-		}
+	if (units_canon(&u, &canon, hash, e) < 0)
+		goto out;
+	anchor_unit = trust_anchor_unit(s);
+	if (units_sig_parse(sig.buf, sig.len, &us) < 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: its signature units.sig is damaged"));
+		goto out;
 	}
-	if (u.n > s->units.n) {
-		/* checked: in use from now on, written by registry_write */
-		in->units_more = u.n - s->units.n;
-		units_release(&s->units);
-		s->units = u;
-		memset(&u, 0, sizeof(u));
-		in->units_new = 1;
+	if (strcmp(us.units, hash) != 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: it is not the registry the agency signed"));
+		goto out;
+	}
+	if (anchor_unit[0] == '\0' || strcmp(us.unit, anchor_unit) != 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: it is signed by %s, not by the agency of this "
+		    "site's trust anchor"), us.unit);
+		goto out;
+	}
+	if (trust_unit_key(s, us.unit, (time_t)us.t, pub, &sub) < 0 ||
+	    !key_verify(pub, UNITS_SIG_NS, sig.buf, us.signed_len, us.sig)) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: its signature does not verify under this site's "
+		    "trust anchor"));
+		goto out;
 	}
 	rc = 0;
+	if (!in->st->anchor_line[0])
+		goto out;	/* the agency's site: its own registry */
+	if (units_canon(&s->units, &ours, ohash, e) < 0 ||
+	    site_state_read(in->st, UNITS_SIG, &in->units_sig, e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (strcmp(ohash, hash) == 0)
+		goto out;
+	if (in->units_sig.len && units_sig_parse(in->units_sig.buf,
+	    in->units_sig.len, &os) == 0 && os.t > us.t) {
+		/* machine: the first two words */
+		say(in->r, "units.yaml\tkept\t%s", _("the sender's registry of "
+		    "units is older than ours"));
+		goto out;
+	}
+	/* checked: in use from now on, written by registry_write */
+	in->units_more = u.n > s->units.n ? u.n - s->units.n : 0;
+	units_release(&s->units);
+	s->units = u;
+	memset(&u, 0, sizeof(u));
+	sb_reset(&in->units_sig);
+	sb_add(&in->units_sig, sig.buf, sig.len);
+	in->units_new = 1;
 out:
 	units_release(&u);
 	sb_release(&buf);
+	sb_release(&sig);
+	sb_release(&canon);
+	sb_release(&ours);
 	return rc;
 }
 
@@ -904,11 +1116,13 @@ registry_write(struct incoming *in, struct ceh_err *e)
 		    in->trust_more));
 	}
 	if (in->units_new) {
-		if (store_save_units(s, e) < 0)
+		if (store_save_units(s, e) < 0 || site_state_write(in->st,
+		    UNITS_SIG, in->units_sig.buf, in->units_sig.len, e) < 0)
 			return -1;
 		/* machine: the first two words */
-		say(in->r, "units.yaml\ttaken\t%s", tmp_fmt(_("%zu unit(s) "
-		    "more"), in->units_more));
+		say(in->r, "units.yaml\ttaken\t%s", in->units_more ?
+		    tmp_fmt(_("%zu unit(s) more, signed by the agency"),
+		    in->units_more) : _("changed, signed by the agency"));
 	}
 	return 0;
 }
@@ -1434,10 +1648,18 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		if (strcmp(in.v[i].path, "trust.log") == 0 &&
 		    take_trust(&in, in.v[i].oid, pub, e) < 0)
 			goto out;
-	for (i = 0; i < in.n; i++)
-		if (strcmp(in.v[i].path, "units.yaml") == 0 &&
-		    take_units(&in, in.v[i].oid, e) < 0)
+	/* the unit registry and its signature go together: either changed
+	 * checks both */
+	if (entry_oid(&in, "units.yaml") || entry_oid(&in, UNITS_SIG)) {
+		char *uoid = tree_entry_oid(&in, "units.yaml");
+		char *soid = tree_entry_oid(&in, UNITS_SIG);
+
+		i = uoid ? (size_t)take_units(&in, uoid, soid, e) : 0;
+		free(uoid);
+		free(soid);
+		if (i != 0)
 			goto out;
+	}
 	for (i = 0; i < in.n; i++) {
 		char appid[APP_ID_LEN + 1];
 
@@ -1485,6 +1707,7 @@ out:
 	sb_release(&in.refused);
 	sb_release(&in.refused_by);
 	sb_release(&in.trust_new);
+	sb_release(&in.units_sig);
 	lock_release(&lk);
 	return rc;
 }

@@ -10,7 +10,13 @@
  *                      site received from each site (receipts)
  *   refused            "SITE TAB UNIT TAB APPID TAB REASON": what this
  *                      site refused of each site
- *   trust.log units.yaml   the sender's registry
+ *   trust.log units.yaml   the sender's registry (units.yaml as ceh
+ *                      emits it, the canonical form)
+ *   units.sig          "ceh-units-v1", unit=AGENCY, time=SECONDS,
+ *                      units=SHA256 (of units.yaml), sig=BASE64URL: the
+ *                      agency's ed25519 signature (namespace ceh-units)
+ *                      of the text before sig=; a bundle without it
+ *                      carries no units.yaml
  *   apps/APPID.yaml apps/APPID.zip   applications and their evidence
  * and nothing else: any other path, a mode other than 100644 (a
  * symbolic link, a submodule, an executable) refuses the whole bundle.
@@ -43,12 +49,15 @@ struct exch_report {
 /*
  * Send to unit: commit what unit must see on to/UNIT and write the
  * bundle to path, incremental since what unit acknowledged (the whole
- * branch with full).  Needs the units loaded.  Class 3 for an unknown
+ * branch with full).  Needs the units loaded.  At the agency's own site
+ * the registry is signed with the anchor unit's key (keyopt, $CEH_KEY
+ * or the key folder) when it changed.  Class 3 for an unknown
  * unit; nothing_new when there is nothing unit has not acknowledged (no
  * file is written).
  */
 int exchange_send(struct store *s, struct site *st, const char *unit,
-    const char *path, int full, struct exch_report *r, struct ceh_err *e);
+    const char *path, int full, const char *keyopt, struct exch_report *r,
+    struct ceh_err *e);
 /* What is in transit (sent, not acknowledged) and what the other sites
  * refused: one line each to r->say. */
 int exchange_status(struct store *s, struct site *st, struct exch_report *r,
