@@ -586,9 +586,18 @@ exchange_status(struct store *s, struct site *st, struct exch_report *r,
 			n = 0;
 		else if ((n = apps_between(st, acked, tip, e)) < 0)
 			goto out;
-		/* machine: the words of the status lines are for scripts */
-		say(r, "%s\tin-transit\t%ld\t%s", unit, n, acked[0] ?
-		    "acknowledged-before" : "never-acknowledged");
+		{
+			struct exch_status_row row = { "in-transit", "", unit,
+			    "", "", "", acked[0] ? "acknowledged-before" :
+			    "never-acknowledged", n };
+
+			if (r->row)
+				r->row(r->arg, &row);
+			else
+				/* machine: the words of the status lines */
+				say(r, "%s\tin-transit\t%ld\t%s", unit, n,
+				    row.acked);
+		}
 		r->apps += n;
 		p = nl ? nl + 1 : NULL;
 	}
@@ -597,7 +606,23 @@ exchange_status(struct store *s, struct site *st, struct exch_report *r,
 
 		if (nl)
 			*nl = '\0';
-		if (*p) {
+		if (*p && r->row) {
+			char f[5][600];
+			int k;
+			size_t l = strlen(p);
+
+			for (k = 0; k < 5; k++)
+				if (tab_field(p, l, k, f[k], sizeof(f[k])) < 0)
+					f[k][0] = '\0';
+			{
+				/* machine: a script's word */
+				struct exch_status_row row = { "refused", f[0],
+				    f[1], f[2], f[3], f[4], "", 0 };
+
+				r->row(r->arg, &row);
+			}
+			r->refused++;
+		} else if (*p) {
 			/* machine: a script's word */
 			say(r, "%s\trefused", p);
 			r->refused++;

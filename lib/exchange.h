@@ -35,6 +35,14 @@ struct application;
 #define EXCHANGE_MAX_BYTES (2LL << 30)
 #define EXCHANGE_ZIP_MAX (256 << 20)
 
+/* One row of exchange_status (exch_report.row): status "in-transit"
+ * (unit, apps, acked) or "refused" (site, unit, app, employer,
+ * reason); absent fields are "". */
+struct exch_status_row {
+	const char *status, *site, *unit, *app, *employer, *reason, *acked;
+	long apps;
+};
+
 struct exch_report {
 	long apps;		/* applications sent / in the bundle */
 	long taken, same, older, refused, diverged;
@@ -43,6 +51,8 @@ struct exch_report {
 	int full;		/* send: a full bundle */
 	char from[SITE_NAME_MAX + 1];	/* receive: the sender */
 	void (*say)(void *arg, const char *msg);	/* one line each */
+	/* exchange_status: each row, when set (else its line to say) */
+	void (*row)(void *arg, const struct exch_status_row *row);
 	void *arg;
 };
 

@@ -8,7 +8,7 @@
 # application refused changes nothing but the receipt the site keeps
 # for the sender, site/ceh/refused).
 . "$(dirname "$0")/lib.sh"
-plan 68
+plan 70
 . "$(dirname "$0")/1400-exchange-lib.sh"
 # snap DIR: remember the whole store (site/ too: git objects, refs,
 # receipts); changed DIR: the paths that differ since, one line each
@@ -81,6 +81,15 @@ at E send --to $AGENCY -o "$U/e2.bundle" 2>/dev/null
 expect_code 0 "the HR site receives the employer's receipt" at H receive "$U/e2.bundle"
 expect_code 0 "send --status at the HR site" at H send --status
 like "$T/out" "^emp	$EMP1	$A	.*	refused$" "lists what the employer refused and why"
+expect_code 0 "send --status --format json at the HR site" at H send --status --format json
+cp "$T/out" "$T/status.json"
+ok "the refusal as a JSON row: site, unit, application, employer, reason" /usr/bin/python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+r = [r for r in rows if r["status"] == "refused"][0]
+assert (r["site"], r["unit"], r["application"], r["employer"]) == ("emp", sys.argv[2], sys.argv[3], sys.argv[2]), r
+assert r["reason"] and r["applications"] is None, r
+' "$T/status.json" $EMP1 $A
 
 ok "the employer's site tells another employer nothing of it" sh -c '
 	XDG_CONFIG_HOME="$1"/keys-emp ceh --store "$2" send --to "$3" -o "$1/e-emp2.bundle" 2>/dev/null &&
