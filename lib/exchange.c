@@ -151,6 +151,19 @@ out:
 	return rc;
 }
 
+/* Does us (the text sig) verify with the key its unit had at its
+ * time? */
+static int
+units_sig_verify(struct store *s, const struct units_sig *us,
+    const struct sbuf *sig)
+{
+	struct ceh_err sub;
+	uint8_t pub[32];
+
+	return trust_unit_key(s, us->unit, (time_t)us->t, pub, &sub) == 0 &&
+	    key_verify(pub, UNITS_SIG_NS, sig->buf, us->signed_len, us->sig);
+}
+
 /* units.yaml as ceh emits it (the canonical form) and its sha256. */
 static int
 units_canon(const struct units *u, struct sbuf *out,
@@ -185,8 +198,10 @@ units_for_bundle(struct store *s, struct site *st, const char *keyopt,
 	if (units_canon(&s->units, units, hash, e) < 0 ||
 	    site_state_read(st, UNITS_SIG, sig, e) < 0)
 		return -1;
+	/* the signature kept, while it is of this registry and still
+	 * verifies (not after a rotation of the key in its second) */
 	if (sig->len && units_sig_parse(sig->buf, sig->len, &us) == 0 &&
-	    strcmp(us.units, hash) == 0)
+	    strcmp(us.units, hash) == 0 && units_sig_verify(s, &us, sig))
 		return 1;
 	sb_reset(sig);
 	if (st->anchor_line[0])
@@ -446,6 +461,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	struct lock lk = { -1 };
 	char branch[96], acked_ref[96], old[41], neu[41], acked[41];
 	char anchor[SHA256_HEX_LEN + 1], told[41], tnew[41], *notacked;
+	char root[SHA256_HEX_LEN + 1];
 	uint8_t pub[32];
 	const char *fi_args[] = { "fast-import", "--quiet", "--force",
 		NULL };
@@ -472,8 +488,10 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	    msg.buf);
 	if (old[0])
 		sb_addf(&fi, "from %s\n", old);
-	sb_addf(&head, HEADER_FORM "\nfrom=%s\nto=%s\nanchor=%s\n", st->name,
-	    unit, anchor);
+	if (site_root(s, st, root, e) < 0)
+		goto out;
+	sb_addf(&head, HEADER_FORM "\nfrom=%s\nto=%s\nanchor=%s\nroot=%s\n",
+	    st->name, unit, anchor, root);
 	fi_file(&fi, HEADER, head.buf, head.len);
 	if (acks_text(st, &acks, e) < 0 ||
 	    site_state_read(st, "refused", &refused, e) < 0)
@@ -954,7 +972,8 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 	struct store fake;
 	char *ours = NULL, *tdir = NULL;
 	size_t olen = 0;
-	struct ceh_err sub;
+	struct ceh_err sub, sub2;
+	char root[SHA256_HEX_LEN + 1], troot[SHA256_HEX_LEN + 1];
 	uint8_t pub[32];
 	int fd = -1, rc = -1;
 
@@ -997,7 +1016,12 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 	memset(&fake, 0, sizeof(fake));
 	fake.rootfd = fd;
 	memset(&sub, 0, sizeof(sub));
-	if (trust_anchor(&fake, pub, &sub) < 0 || memcmp(pub, anchor, 32)) {
+	/* rooted in ours: the same record 0, or (a site given the rotated
+	 * anchor from outside) the same anchor now */
+	if (trust_anchor(&fake, pub, &sub) < 0 || (memcmp(pub, anchor, 32) &&
+	    (site_root(s, in->st, root, &sub2) < 0 ||
+	    site_log_root(theirs.buf, theirs.len, troot) < 0 ||
+	    strcmp(root, troot) != 0))) {
 		trust_free(fake.trust);
 		if (sub.code)
 			ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys "
@@ -1041,10 +1065,8 @@ take_units(struct incoming *in, const char *oid, const char *sigoid,
 	    ours = SBUF_INIT;
 	struct units u;
 	struct units_sig us, os;
-	struct ceh_err sub;
 	char hash[SHA256_HEX_LEN + 1], ohash[SHA256_HEX_LEN + 1];
 	const char *anchor_unit;
-	uint8_t pub[32];
 	int rc = -1;
 
 	memset(&u, 0, sizeof(u));
@@ -1080,8 +1102,7 @@ take_units(struct incoming *in, const char *oid, const char *sigoid,
 		    "site's trust anchor"), us.unit);
 		goto out;
 	}
-	if (trust_unit_key(s, us.unit, (time_t)us.t, pub, &sub) < 0 ||
-	    !key_verify(pub, UNITS_SIG_NS, sig.buf, us.signed_len, us.sig)) {
+	if (!units_sig_verify(s, &us, &sig)) {
 		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
 		    "refused: its signature does not verify under this site's "
 		    "trust anchor"));
@@ -1532,11 +1553,13 @@ out:
 }
 
 static int
-read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
+read_header(struct incoming *in, const char *anchor, const char *root,
+    struct ceh_err *e)
 {
 	struct sbuf o = SBUF_INIT, h = SBUF_INIT;
 	const char *ls[] = { "ls-tree", in->commit, "--", HEADER, NULL };
-	char mode[16], type[16], oid[64], *from = NULL, *to = NULL, *an = NULL;
+	char mode[16], type[16], oid[64], *from = NULL, *to = NULL, *an = NULL,
+	    *rt = NULL;
 	int rc = -1;
 
 	if (git_ok(&in->q, ls, NULL, 0, &o, e) < 0)
@@ -1552,6 +1575,7 @@ read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
 	from = text_field(h.buf, "from");
 	to = text_field(h.buf, "to");
 	an = text_field(h.buf, "anchor");
+	rt = text_field(h.buf, "root");
 	if (strncmp(h.buf, HEADER_FORM "\n", strlen(HEADER_FORM) + 1) != 0 ||
 	    !from || !to || !an || !site_name_valid(from)) {
 		ceh_fail(e, CEH_EINPUT, _("the bundle's header is damaged"));
@@ -1562,7 +1586,9 @@ read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
 		    "but its branch %s"), safe_echo(to), in->unit);
 		goto out;
 	}
-	if (strcmp(an, anchor) != 0) {
+	/* the same anchor now, or the same root: one of the two sites has
+	 * not received a rotation of the anchor yet (ceh-exchange(7)) */
+	if (strcmp(an, anchor) != 0 && (rt == NULL || strcmp(rt, root) != 0)) {
 		ceh_fail(e, CEH_EINPUT, _("the bundle comes from an unknown "
 		    "site '%s': it believes another trust anchor (%.16s, "
 		    "ours is %.16s)"), from, safe_echo(an), anchor);
@@ -1579,6 +1605,7 @@ out:
 	free(from);
 	free(to);
 	free(an);
+	free(rt);
 	sb_release(&o);
 	sb_release(&h);
 	return rc;
@@ -1592,6 +1619,7 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 	struct lock lk = { -1 };
 	struct stat sb;
 	char head[20], anchor[SHA256_HEX_LEN + 1], inref[160];
+	char root[SHA256_HEX_LEN + 1];
 	uint8_t pub[32];
 	const char *unb[] = { "bundle", "unbundle", path, NULL };
 	size_t i;
@@ -1644,7 +1672,8 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		    "(git: %s)"), path, said);
 		goto out;
 	}
-	if (read_header(&in, anchor, e) < 0)
+	if (site_root(s, st, root, e) < 0 || read_header(&in, anchor, root,
+	    e) < 0)
 		goto out;
 	snprintf(r->from, sizeof(r->from), "%s", in.from);
 	snprintf(inref, sizeof(inref), "refs/in/%s/%s", in.from, in.unit);

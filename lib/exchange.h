@@ -5,7 +5,9 @@
  * A bundle holds one commit of the sender's branch to/UNIT, whose tree
  * is
  *   ceh-bundle         "ceh-bundle-v1", from=SITE, to=UNIT,
- *                      anchor=KEYHASH (the trust anchor it believes)
+ *                      anchor=KEYHASH (the trust anchor it believes),
+ *                      root=KEYHASH (record 0's key: the anchor before
+ *                      any rotation)
  *   acks               "SITE TAB UNIT TAB COMMIT": the last commit this
  *                      site received from each site (receipts)
  *   refused            "SITE TAB UNIT TAB APPID TAB REASON": what this

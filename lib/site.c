@@ -209,6 +209,62 @@ site_anchor(struct store *s, const struct site *st, uint8_t pub[32],
 }
 
 int
+site_log_root(const char *log, size_t len, char hash[SHA256_HEX_LEN + 1])
+{
+	char *rec, *end, *v;
+	size_t i;
+	int rc = -1;
+
+	if (len < 16 || strncmp(log, "ceh-certify-v1\n", 15) != 0)
+		return -1;
+	end = memmem(log, len, "\n\n", 2);
+	rec = xstrndup(log, end ? (size_t)(end - log) + 1 : len);
+	v = text_field(rec, "certifier_key");
+	if (v && strlen(v) == SHA256_HEX_LEN) {
+		for (i = 0; i < SHA256_HEX_LEN; i++)
+			if (!((v[i] >= '0' && v[i] <= '9') ||
+			    (v[i] >= 'a' && v[i] <= 'f')))
+				break;
+		if (i == SHA256_HEX_LEN) {
+			memcpy(hash, v, SHA256_HEX_LEN + 1);
+			rc = 0;
+		}
+	}
+	free(v);
+	free(rec);
+	return rc;
+}
+
+int
+site_root(struct store *s, const struct site *st,
+    char hash[SHA256_HEX_LEN + 1], struct ceh_err *e)
+{
+	struct ceh_err sub;
+	struct ceh_key k;
+	char *log;
+	size_t len;
+
+	if (read_file_at(s->rootfd, "trust.log", 64 << 20, &log, &len,
+	    &sub) == 0) {
+		int rc = site_log_root(log, len, hash);
+
+		free(log);
+		if (rc == 0)
+			return 0;
+	} else if (sub.code != CEH_ENOTFOUND) {
+		*e = sub;
+		return -1;
+	}
+	if (!st->anchor_line || !st->anchor_line[0])
+		return ceh_fail(e, CEH_ENOTFOUND, _("this site has no trust "
+		    "anchor yet"));
+	if (key_public_parse("anchor", st->anchor_line, &k, e) < 0)
+		return -1;
+	sha256_hex(k.pub, 32, hash);
+	return 0;
+}
+
+int
 site_ref(const struct site *st, const char *ref, char oid[41],
     struct ceh_err *e)
 {

@@ -6,7 +6,7 @@
 # store byte for byte as it was), keeps a newer registry against an
 # older one, and forwards only the registry the agency signed.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 44
 . "$(dirname "$0")/1400-exchange-lib.sh"
 forge() { # forge IN OUT UNIT SCRIPT (as in 1402)
 	rm -rf "$T/f" && git init -q "$T/f" &&
@@ -93,4 +93,25 @@ ok "a unit added at the employer's site" at E unit add 91430100MA4L77777W --name
 expect_code 0 "after a local change the employer sends" at E send --full --to $SUP2 -o "$U/e2.bundle"
 tree_of "$U/e2.bundle" $SUP2 > "$T/tree"
 unlike "$T/tree" "^units\.(yaml|sig)$" "without a registry (it is not the one the agency signed)"
+
+# a rotation of the trust anchor: the agency's new key certified by its
+# old one at the HR site; the other sites follow it by the next bundle
+XDG_CONFIG_HOME=$T/keys-new ceh key generate --unit $AGENCY >/dev/null || exit 1
+new=$(XDG_CONFIG_HOME=$T/keys-new ceh key show --unit $AGENCY | head -1)
+expect_code 0 "the HR site rotates the anchor" at H unit certify $AGENCY --as $AGENCY --public-key "$new"
+cp "$T/keys-new/ceh/keys/$AGENCY.key" "$T/keys-hr/ceh/keys/$AGENCY.key"
+newfp=$(XDG_CONFIG_HOME=$T/keys-new ceh key show --unit $AGENCY | sed -n 's/^fingerprint //p')
+at H site show > "$T/hr-show"
+like "$T/hr-show" "^anchor	$newfp$" "its anchor is the new key"
+ok "and adds a unit" at H unit add 91430100MA4L88888M --name 新单位 --kind employer --parent $SUP2 --region 430100
+expect_code 0 "the HR site sends with the new key" at H send --to $EMP1 -o "$U/rot.bundle"
+expect_code 0 "the employer, still on the old anchor, takes it: the same root" at E receive "$U/rot.bundle"
+like "$T/out" "^trust.log	taken" "the rotation arrives in the registry of keys"
+like "$T/out" "^units.yaml	taken" "and the registry signed with the new key"
+at E site show > "$T/e-show"
+like "$T/e-show" "^anchor	$newfp$" "the employer's anchor is the new key now"
+mkdir -p "$T/e3"
+XDG_CONFIG_HOME=$T/keys-emp ceh --store "$T/e3/s" init --site emp3 --trust "$T/agency.pub" >/dev/null || exit 1
+at H send --to $EMP2 -o "$U/rot2.bundle" 2>/dev/null || exit 1
+expect_code 0 "a site made with the old --trust key takes a first bundle sent after the rotation" env XDG_CONFIG_HOME=$T/keys-emp ceh --store "$T/e3/s" receive "$U/rot2.bundle"
 done_testing
