@@ -315,21 +315,34 @@ fi_file(struct sbuf *fi, const char *path, const void *data, size_t len)
 	sb_addc(fi, '\n');
 }
 
+static int send_app(struct store *s, struct person *p, enum stage folder,
+    struct application *app, struct send_walk *w);
+
 static int
 send_visit(struct store *s, struct person *p, enum stage folder,
     struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct send_walk *w = arg;
-	struct sbuf doc = SBUF_INIT;
-	char path[96], zip[32], *buf;
-	size_t len;
-	struct ceh_err sub;
 
 	if (app == NULL) {
 		w->err = *err;
 		w->failed = 1;
 		return 1;
 	}
+	return send_app(s, p, folder, app, w);
+}
+
+/* app into the commit if unit has business seeing it: its document and
+ * its evidence.  1 (w->err set) on a failure. */
+static int
+send_app(struct store *s, struct person *p, enum stage folder,
+    struct application *app, struct send_walk *w)
+{
+	struct sbuf doc = SBUF_INIT;
+	char path[96], zip[32], *buf;
+	size_t len;
+	struct ceh_err sub;
+
 	if (!for_unit(s, app, w->unit))
 		return 0;
 	if (doc_emit(app, &doc, &w->err) < 0) {
@@ -352,6 +365,248 @@ send_visit(struct store *s, struct person *p, enum stage folder,
 	}
 	w->apps++;
 	return 0;
+}
+
+/*
+ * What changed since the last send to a unit, from the store's summary
+ * index (index.h): every commit appends frames naming its application
+ * to index/SSS.log, and a log is only appended to until a rewrite
+ * (compaction, rebuild) replaces it by another file.  The cursor
+ * site/ceh/cursor.UNIT holds, for the commit of to/UNIT it belongs to,
+ * each log's inode and size at that send:
+ *
+ *   ceh-cursor-v1 LF commit=OID LF then "SSS INODE SIZE" LF per log
+ *
+ * The next send reads each log from that size (all of it when its inode
+ * changed), so it costs what changed, not the store: one readdir of
+ * index/, the new frames, and the documents they name.  No index, no
+ * cursor, a cursor of another commit, or a frame that cannot be read:
+ * the whole store is walked, as with --full.
+ */
+struct journal {
+	struct sbuf cursor;		/* the new cursor's lines */
+	char **ids;			/* applications named since */
+	size_t n, cap;
+	int whole;			/* walk everything instead */
+};
+
+static void
+journal_release(struct journal *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		free(j->ids[i]);
+	free(j->ids);
+	sb_release(&j->cursor);
+	memset(j, 0, sizeof(*j));
+}
+
+static unsigned
+le32(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8 | (unsigned)p[2] << 16 |
+	    (unsigned)p[3] << 24;
+}
+
+/* The frames of buf (len bytes, from a frame's start): their ids into
+ * j; a torn last frame ends it.  -1 when it is not frames. */
+static int
+journal_frames(struct journal *j, const unsigned char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 8 <= len) {
+		unsigned n = le32(buf + off + 4);
+
+		if (le32(buf + off) != 0x31584943u || n < 1 + APP_ID_LEN ||
+		    n > (64u << 10))
+			return -1;
+		if (off + 8 + n + 8 > len)
+			break;	/* torn: its writer cuts it off */
+		if (buf[off + 8] == 'R' || buf[off + 8] == 'P' ||
+		    buf[off + 8] == 'F') {
+			if (j->n == j->cap) {
+				j->cap = j->cap ? 2 * j->cap : 64;
+				j->ids = xreallocarray(j->ids, j->cap,
+				    sizeof(*j->ids));
+			}
+			j->ids[j->n++] = xstrndup((const char *)buf + off + 9,
+			    APP_ID_LEN);
+		}
+		off += 8 + n + 8;
+	}
+	return 0;
+}
+
+/* The size and inode the cursor had for log name ("" none). */
+static int
+cursor_find(const char *cur, const char *name, unsigned long long *ino,
+    long long *size)
+{
+	const char *p = cur;
+	size_t l = strlen(name);
+
+	while (p && *p) {
+		if (strncmp(p, name, l) == 0 && p[l] == ' ' &&
+		    sscanf(p + l + 1, "%llu %lld", ino, size) == 2)
+			return 0;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return -1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fill j from the index since the cursor of unit for commit tip. */
+static int
+journal_read(struct store *s, struct site *st, const char *unit,
+    const char *tip, struct journal *j, struct ceh_err *e)
+{
+	struct sbuf cur = SBUF_INIT;
+	char name[96], *c = NULL;
+	DIR *d = NULL;
+	struct dirent *de;
+	int fd = -1, rc = -1;
+	size_t i, k;
+
+	snprintf(name, sizeof(name), "cursor.%s", unit);
+	if (site_state_read(st, name, &cur, e) < 0)
+		goto out;
+	c = cur.len ? text_field(cur.buf, "commit") : NULL;
+	if (c == NULL || strncmp(cur.buf, "ceh-cursor-v1\n", 14) != 0 ||
+	    !tip[0] || strcmp(c, tip) != 0)
+		j->whole = 1;
+	if ((fd = open_dir_at(s->rootfd, "index", 0, e)) < 0) {
+		if (e->code != CEH_ENOTFOUND)
+			goto out;
+		j->whole = 1;	/* no index: nothing to go by */
+		rc = 0;
+		goto out;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		ceh_fail_errno(e, _("cannot read %s"), "index/");
+		goto out;
+	}
+	fd = -1;
+	while ((de = readdir(d)) != NULL) {
+		struct stat sb;
+		unsigned long long ino = 0;
+		long long from = 0;
+		unsigned char *buf;
+		ssize_t got;
+		int lf;
+
+		char num[4];
+
+		if (strlen(de->d_name) != 7 || strcmp(de->d_name + 3, ".log"))
+			continue;
+		memcpy(num, de->d_name, 3);
+		num[3] = '\0';
+		if (shard_number(num) < 0)
+			continue;
+		if ((lf = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC |
+		    O_NOFOLLOW)) < 0 || fstat(lf, &sb) < 0 ||
+		    !S_ISREG(sb.st_mode)) {
+			if (lf >= 0)
+				close(lf);
+			j->whole = 1;
+			continue;
+		}
+		sb_addf(&j->cursor, "%s %llu %lld\n", de->d_name,
+		    (unsigned long long)sb.st_ino, (long long)sb.st_size);
+		if (j->whole) {
+			close(lf);
+			continue;
+		}
+		if (cursor_find(cur.buf, de->d_name, &ino, &from) < 0 ||
+		    ino != (unsigned long long)sb.st_ino ||
+		    from > (long long)sb.st_size)
+			from = 0;	/* new or rewritten: all of it */
+		if (from == (long long)sb.st_size) {
+			close(lf);
+			continue;
+		}
+		buf = xmalloc((size_t)(sb.st_size - from));
+		got = pread(lf, buf, (size_t)(sb.st_size - from), from);
+		close(lf);
+		/* from 0 the header frame comes first: a frame like the rest */
+		if (got != (ssize_t)(sb.st_size - from) ||
+		    journal_frames(j, buf, (size_t)got) < 0)
+			j->whole = 1;
+		free(buf);
+	}
+	/* one entry per application */
+	if (j->n > 1) {
+		qsort(j->ids, j->n, sizeof(*j->ids), cmp_str);
+		for (i = 1, k = 1; i < j->n; i++) {
+			if (strcmp(j->ids[i], j->ids[k - 1]) == 0)
+				free(j->ids[i]);
+			else
+				j->ids[k++] = j->ids[i];
+		}
+		j->n = k;
+	}
+	rc = 0;
+out:
+	if (d)
+		closedir(d);
+	if (fd >= 0)
+		close(fd);
+	free(c);
+	sb_release(&cur);
+	return rc;
+}
+
+/* The applications of j into the commit, as send_visit does. */
+static int
+journal_send(struct store *s, struct journal *j, struct send_walk *w,
+    struct ceh_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		struct app_handle h;
+		struct ceh_err sub;
+		int r;
+
+		if (app_open(s, j->ids[i], 0, &h, &sub) < 0) {
+			app_close(&h);
+			if (sub.code == CEH_ENOTFOUND || sub.code == CEH_EINPUT)
+				continue;	/* gone, or not an id */
+			*e = sub;
+			return -1;
+		}
+		r = send_app(s, &h.p, h.folder, &h.app, w);
+		app_close(&h);
+		if (r) {
+			*e = w->err;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+cursor_write(struct site *st, const char *unit, const char *commit,
+    const struct journal *j, struct ceh_err *e)
+{
+	struct sbuf text = SBUF_INIT;
+	char name[96];
+	int rc;
+
+	snprintf(name, sizeof(name), "cursor.%s", unit);
+	sb_addf(&text, "ceh-cursor-v1\ncommit=%s\n", commit);
+	if (j->cursor.len)
+		sb_add(&text, j->cursor.buf, j->cursor.len);
+	rc = site_state_write(st, name, text.buf, text.len, e);
+	sb_release(&text);
+	return rc;
 }
 
 /* Our receipts: "SITE TAB UNIT TAB COMMIT" from refs/in/SITE/UNIT. */
@@ -459,6 +714,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	struct sbuf fi = SBUF_INIT, head = SBUF_INIT, acks = SBUF_INIT,
 	    refused = SBUF_INIT, msg = SBUF_INIT;
 	struct lock lk = { -1 };
+	struct journal jn;
 	char branch[96], acked_ref[96], old[41], neu[41], acked[41];
 	char anchor[SHA256_HEX_LEN + 1], told[41], tnew[41], *notacked;
 	char root[SHA256_HEX_LEN + 1];
@@ -470,6 +726,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	int rc = -1;
 
 	memset(&w, 0, sizeof(w));
+	memset(&jn, 0, sizeof(jn));
 	if (units_find(&s->units, unit) == NULL)
 		return ceh_fail(e, CEH_ENOTFOUND, _("no unit %s in the registry"),
 		    unit);
@@ -518,12 +775,18 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	}
 	w.unit = unit;
 	w.fi = &fi;
-	if (store_walk(s, NULL, send_visit, &w, e) < 0 && !w.failed)
+	if (journal_read(s, st, unit, old, &jn, e) < 0)
 		goto out;
-	if (w.failed) {
-		*e = w.err;
+	if (full || jn.whole || !old[0]) {
+		/* the whole store: a first send, --full, or no journal */
+		if (store_walk(s, NULL, send_visit, &w, e) < 0 && !w.failed)
+			goto out;
+		if (w.failed) {
+			*e = w.err;
+			goto out;
+		}
+	} else if (journal_send(s, &jn, &w, e) < 0)
 		goto out;
-	}
 	sb_adds(&fi, "\ndone\n");
 	if (git_ok(&st->git, fi_args, fi.buf, fi.len, NULL, e) < 0 ||
 	    site_ref(st, "refs/ceh/new", neu, e) < 0)
@@ -541,7 +804,8 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 			goto out;
 		snprintf(old, sizeof(old), "%s", neu);
 	}
-	if (git_ok(&st->git, del_args, NULL, 0, NULL, e) < 0)
+	if (git_ok(&st->git, del_args, NULL, 0, NULL, e) < 0 ||
+	    cursor_write(st, unit, old, &jn, e) < 0)
 		goto out;
 	r->full = full || !acked[0];
 	if (!r->full && strcmp(acked, old) == 0) {
@@ -563,6 +827,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	free(notacked);
 out:
 	lock_release(&lk);
+	journal_release(&jn);
 	sb_release(&fi);
 	sb_release(&head);
 	sb_release(&acks);
