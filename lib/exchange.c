@@ -18,6 +18,9 @@
 #include "exchange.h"
 #include "key.h"
 #include "queue.h"
+#include "records.h"
+#include "records_import.h"
+#include "escape.h"
 #include "store.h"
 #include "trust.h"
 #include "util.h"
@@ -315,6 +318,71 @@ fi_file(struct sbuf *fi, const char *path, const void *data, size_t len)
 	sb_addc(fi, '\n');
 }
 
+/* The provider records an application cites, and nothing else. */
+#define RECORDS_HEADER "证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式," \
+	"培训机构,记录编号\n"
+
+static int
+cites(const struct year_row *row, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < row->nrecords; i++)
+		if (strcmp(row->records[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* The records app's year rows cite (their provenance), as a CSV file of
+ * the providers' form (ceh-import(1)) into out: empty when it cites
+ * none, or none is on record here. */
+static int
+records_text(struct store *s, const struct application *app,
+    struct sbuf *out, struct ceh_err *e)
+{
+	size_t y, k, n;
+	int rows = 0;
+
+	sb_reset(out);
+	sb_adds(out, RECORDS_HEADER);
+	for (y = 0; y < app->nyears; y++) {
+		const struct year_row *row = &app->years[y];
+		struct hrec *r = NULL;
+
+		if (row->nrecords == 0)
+			continue;
+		if (records_lookup(s, app->a.id_number, row->year, &r, &n, e) < 0)
+			return -1;
+		for (k = 0; k < n; k++) {
+			char *key = hrec_key(&r[k]), num[32];
+
+			if (cites(row, key)) {
+				csv_put(out, r[k].id);
+				sb_addc(out, ',');
+				csv_put(out, r[k].name);
+				sb_addf(out, ",%d,%s,", r[k].year, r[k].pro ?
+				    "专业科目" : "公需科目");
+				csv_put(out, r[k].subject);
+				snprintf(num, sizeof(num), "%ld%s", r[k].half / 2,
+				    r[k].half % 2 ? ".5" : "");
+				sb_addf(out, ",%s,", num);
+				csv_put(out, r[k].form);
+				sb_addc(out, ',');
+				csv_put(out, r[k].provider);
+				sb_addc(out, ',');
+				csv_put(out, r[k].recid);
+				sb_addc(out, '\n');
+				rows++;
+			}
+			free(key);
+		}
+		hrecs_free(r, n);
+	}
+	if (rows == 0)
+		sb_reset(out);
+	return 0;
+}
+
 static int send_app(struct store *s, struct person *p, enum stage folder,
     struct application *app, struct send_walk *w);
 
@@ -363,6 +431,18 @@ send_app(struct store *s, struct person *p, enum stage folder,
 		w->failed = 1;
 		return 1;
 	}
+	/* the provider records it cites, exactly those */
+	snprintf(path, sizeof(path), "records/%s.csv", app->id);
+	if (records_text(s, app, &doc, &w->err) < 0) {
+		sb_release(&doc);
+		w->failed = 1;
+		return 1;
+	}
+	if (doc.len)
+		fi_file(w->fi, path, doc.buf, doc.len);
+	else
+		sb_addf(w->fi, "D %s\n", path);
+	sb_release(&doc);
 	w->apps++;
 	return 0;
 }
@@ -948,6 +1028,9 @@ struct incoming {
 	size_t trust_more;		/* bytes more than ours */
 	int units_new;			/* s->units to write */
 	struct sbuf units_sig;		/* and its signature */
+	/* the provider records of the applications taken, and of those we
+	 * have the same (imported when the bundle is taken whole) */
+	struct sbuf rec_taken, rec_same;
 	size_t units_more;
 	int registry_written;
 };
@@ -991,7 +1074,8 @@ sweep_quarantines(struct store *s)
 }
 
 /* An allowed path of a bundle's tree: 1 registry or header, 2 a
- * document, 3 an archive; 0 not allowed.  appid gets the id. */
+ * document, 3 an archive, 4 the records it cites; 0 not allowed.  appid
+ * gets the id. */
 static int
 path_kind(const char *path, char appid[APP_ID_LEN + 1])
 {
@@ -1005,6 +1089,15 @@ path_kind(const char *path, char appid[APP_ID_LEN + 1])
 
 	if (str_in(path, top))
 		return 1;
+	if (strncmp(path, "records/", 8) == 0 && l == 8 + APP_ID_LEN + 4 &&
+	    strcmp(path + 8 + APP_ID_LEN, ".csv") == 0) {
+		memcpy(id, path + 8, APP_ID_LEN);
+		id[APP_ID_LEN] = '\0';
+		if (app_ref_parse(id, &ref, &sub) < 0)
+			return 0;
+		app_ref_format(&ref, appid);
+		return strcmp(appid, id) == 0 ? 4 : 0;
+	}
 	if (strncmp(path, "apps/", 5) != 0 || (l != 5 + APP_ID_LEN + 5 &&
 	    l != 5 + APP_ID_LEN + 4))
 		return 0;
@@ -1137,7 +1230,8 @@ list_entries(struct incoming *in, const char *prev, struct ceh_err *e)
 			path = strchr(p, '\t') + 1;
 			p = z + 1;
 			if (strcmp(type, "tree") == 0) {
-				if (strcmp(path, "apps") != 0 ||
+				if ((strcmp(path, "apps") != 0 &&
+				    strcmp(path, "records") != 0) ||
 				    strcmp(mode, "040000") != 0) {
 					ceh_fail(e, CEH_EINPUT, _("the bundle "
 					    "holds a folder '%s', which a "
@@ -1438,6 +1532,169 @@ registry_write(struct incoming *in, struct ceh_err *e)
 	return 0;
 }
 
+/* One CSV line (no line break inside a field) into fields f[0..max):
+ * the number of fields, or -1 when it is not CSV.  f are the caller's
+ * to free. */
+static int
+csv_fields(const char *p, size_t len, char **f, int max)
+{
+	const char *end = p + len;
+	int n = 0;
+
+	for (;;) {
+		struct sbuf v = SBUF_INIT;
+
+		if (n == max) {
+			sb_release(&v);
+			return -1;
+		}
+		if (p < end && *p == '"') {
+			for (p++;; p++) {
+				if (p >= end) {
+					sb_release(&v);
+					return -1;
+				}
+				if (*p == '"') {
+					if (p + 1 < end && p[1] == '"') {
+						sb_addc(&v, '"');
+						p++;
+						continue;
+					}
+					p++;
+					break;
+				}
+				sb_addc(&v, *p);
+			}
+		} else
+			while (p < end && *p != ',' && *p != '"')
+				sb_addc(&v, *p++);
+		f[n++] = xstrdup(sb_str(&v));
+		sb_release(&v);
+		if (p == end)
+			return n;
+		if (*p != ',')
+			return -1;
+		p++;
+	}
+}
+
+/* theirs' records/APPID.csv: every row a record of its person that one
+ * of its year rows cites (in the providers' CSV form); its rows into
+ * rows.  -1 with why when it is anything else (the application is
+ * refused). */
+static int
+check_records(struct incoming *in, const struct application *app,
+    struct sbuf *rows, struct ceh_err *why)
+{
+	struct sbuf buf = SBUF_INIT;
+	char path[96], *oid, *p, *end;
+	size_t hl = strlen(RECORDS_HEADER);
+	int rc = -1;
+
+	sb_reset(rows);
+	snprintf(path, sizeof(path), "records/%s.csv", app->id);
+	if ((oid = tree_entry_oid(in, path)) == NULL)
+		return 0;
+	if (blob(in, oid, 16 << 20, &buf, why) < 0)
+		goto out;
+	if (buf.len < hl || memcmp(buf.buf, RECORDS_HEADER, hl) != 0 ||
+	    !utf8_valid(buf.buf, buf.len) || memchr(buf.buf, '\0',
+	    buf.len) != NULL) {
+		ceh_fail(why, CEH_EINPUT, _("its provider records are not a "
+		    "records file of ceh"));
+		goto out;
+	}
+	for (p = buf.buf + hl, end = buf.buf + buf.len; p < end; ) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *f[10], *key;
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p), y;
+		int n = csv_fields(p, l, f, 10), k, ok = 0;
+		long year;
+
+		if (n == 9 && strcmp(f[0], app->a.id_number) == 0 &&
+		    parse_long(f[2], &year) == 0) {
+			key = xasprintf("%s/%s", f[7], f[8]);
+			for (y = 0; y < app->nyears; y++)
+				if (app->years[y].year == year &&
+				    cites(&app->years[y], key))
+					ok = 1;
+			free(key);
+		}
+		for (k = 0; k < n; k++)
+			free(f[k]);
+		if (!ok) {
+			ceh_fail(why, CEH_EINPUT, _("its provider records hold "
+			    "one it does not cite"));
+			goto out;
+		}
+		sb_add(rows, p, l);
+		sb_addc(rows, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	rc = 0;
+out:
+	free(oid);
+	sb_release(&buf);
+	return rc;
+}
+
+/* The provider records of the applications taken (and, when the bundle
+ * is taken whole, of those already the same) into the records store,
+ * as one import (records_import.h: a duplicate is recognised, a record
+ * of another content under the same key is a conflict, kept out). */
+static int
+import_records(struct incoming *in, const struct lock *lk,
+    struct ceh_err *e)
+{
+	struct store *s = in->s;
+	struct sbuf all = SBUF_INIT;
+	struct records_writer w;
+	struct import_opts o;
+	struct import_stats st;
+	char *path;
+	int fd, rc = -1;
+
+	sb_adds(&all, RECORDS_HEADER);
+	sb_add(&all, in->rec_taken.buf ? in->rec_taken.buf : "",
+	    in->rec_taken.len);
+	if (in->r->refused == 0)
+		sb_add(&all, in->rec_same.buf ? in->rec_same.buf : "",
+		    in->rec_same.len);
+	if (all.len == strlen(RECORDS_HEADER)) {
+		sb_release(&all);
+		return 0;
+	}
+	memset(&w, 0, sizeof(w));
+	memset(&o, 0, sizeof(o));
+	memset(&st, 0, sizeof(st));
+	path = xasprintf("%s/records-from-%s.csv", in->qdir, in->from);
+	if ((fd = open(in->qdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		ceh_fail_errno(e, _("cannot read %s"), in->qdir);
+		goto out;
+	}
+	rc = atomic_write(fd, strrchr(path, '/') + 1, all.buf, all.len, e);
+	close(fd);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	o.enc = CSVENC_UTF8;
+	if (records_writer_claim(s, lk, 1, &w, e) < 0 ||
+	    records_recover(s, e) < 0 || records_import(s, path, &o, &st,
+	    e) < 0) {
+		ceh_err_prefix(e, _("the bundle's provider records"));
+		goto out;
+	}
+	/* machine: the first two words */
+	say(in->r, "records\ttaken\t%s", tmp_fmt(_("%ld new, %ld already on "
+	    "record, %ld in conflict with ours (kept out)"), st.imported,
+	    st.duplicates, st.conflicts));
+	rc = 0;
+out:
+	records_writer_release(s, &w);
+	free(path);
+	sb_release(&all);
+	return rc;
+}
+
 /* Is event k the same in both (so all before it are: the chain)? */
 static int
 same_upto(const struct application *a, const struct application *b,
@@ -1529,7 +1786,7 @@ one_app(struct incoming *in, const char *appid, const char *oid,
     struct ceh_err *e)
 {
 	struct store *s = in->s;
-	struct sbuf doc = SBUF_INIT, zip = SBUF_INIT;
+	struct sbuf doc = SBUF_INIT, zip = SBUF_INIT, rows = SBUF_INIT;
 	struct application theirs, ours;
 	struct app_ref ref;
 	struct person p;
@@ -1568,6 +1825,11 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 		rc = 0;
 		goto out;
 	}
+	if (check_records(in, &theirs, &rows, &why) < 0) {
+		refuse(in, appid, theirs.a.unit, why.msg);
+		rc = 0;
+		goto out;
+	}
 	if (app_ref_parse(appid, &ref, e) < 0 ||
 	    person_open(s, ref.idnum, 1, &p, e) < 0)
 		goto out;
@@ -1600,6 +1862,8 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 		}
 		if (theirs.nhistory == ours.nhistory) {
 			in->r->same++;
+			sb_add(&in->rec_same, rows.buf ? rows.buf : "",
+			    rows.len);
 			lines_drop(&in->refused, in->from, appid);
 			rc = 0;
 			goto out;
@@ -1617,6 +1881,7 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 	    e) < 0)
 		goto out;
 	lines_drop(&in->refused, in->from, appid);
+	sb_add(&in->rec_taken, rows.buf ? rows.buf : "", rows.len);
 	in->r->taken++;
 	/* machine */
 	say(in->r, "%s\t%s\t%s", appid, have_ours ? "updated" : "new",
@@ -1629,6 +1894,7 @@ out:
 	app_release(&ours);
 	sb_release(&doc);
 	sb_release(&zip);
+	sb_release(&rows);
 	return rc;
 }
 
@@ -1982,12 +2248,18 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 	for (i = 0; i < in.n; i++) {
 		char appid[APP_ID_LEN + 1];
 
+		char oid[41];
+
 		if (path_kind(in.v[i].path, appid) != 2)
 			continue;
 		r->apps++;
-		if (one_app(&in, appid, in.v[i].oid, e) < 0)
+		/* a copy: one_app may add entries to in.v */
+		memcpy(oid, in.v[i].oid, sizeof(oid));
+		if (one_app(&in, appid, oid, e) < 0)
 			goto out;
 	}
+	if (import_records(&in, &lk, e) < 0)
+		goto out;
 	/*
 	 * A bundle with refusals is not acknowledged: the receipt stays at
 	 * the last one taken whole, so the sender sends the rest again and
@@ -2027,6 +2299,8 @@ out:
 	sb_release(&in.refused_by);
 	sb_release(&in.trust_new);
 	sb_release(&in.units_sig);
+	sb_release(&in.rec_taken);
+	sb_release(&in.rec_same);
 	lock_release(&lk);
 	return rc;
 }

@@ -20,6 +20,8 @@
  *                      of the text before sig=; a bundle without it
  *                      carries no units.yaml
  *   apps/APPID.yaml apps/APPID.zip   applications and their evidence
+ *   records/APPID.csv  the provider records the application cites, in
+ *                      the providers' CSV form (ceh-import(1))
  * and nothing else: any other path, a mode other than 100644 (a
  * symbolic link, a submodule, an executable) refuses the whole bundle.
  */
