@@ -468,6 +468,7 @@ struct journal {
 	char **ids;			/* applications named since */
 	size_t n, cap;
 	int whole;			/* walk everything instead */
+	char units[SHA256_HEX_LEN + 1];	/* the registry's hash now */
 };
 
 static void
@@ -548,8 +549,8 @@ static int
 journal_read(struct store *s, struct site *st, const char *unit,
     const char *tip, struct journal *j, struct ceh_err *e)
 {
-	struct sbuf cur = SBUF_INIT;
-	char name[96], *c = NULL;
+	struct sbuf cur = SBUF_INIT, canon = SBUF_INIT;
+	char name[96], *c = NULL, *uh = NULL;
 	DIR *d = NULL;
 	struct dirent *de;
 	int fd = -1, rc = -1;
@@ -559,8 +560,13 @@ journal_read(struct store *s, struct site *st, const char *unit,
 	if (site_state_read(st, name, &cur, e) < 0)
 		goto out;
 	c = cur.len ? text_field(cur.buf, "commit") : NULL;
+	uh = cur.len ? text_field(cur.buf, "units") : NULL;
+	/* the registry decides who sees what: another one, everything */
+	if (units_canon(&s->units, &canon, j->units, e) < 0)
+		goto out;
 	if (c == NULL || strncmp(cur.buf, "ceh-cursor-v1\n", 14) != 0 ||
-	    !tip[0] || strcmp(c, tip) != 0)
+	    !tip[0] || strcmp(c, tip) != 0 || uh == NULL ||
+	    strcmp(uh, j->units) != 0)
 		j->whole = 1;
 	if ((fd = open_dir_at(s->rootfd, "index", 0, e)) < 0) {
 		if (e->code != CEH_ENOTFOUND)
@@ -639,7 +645,9 @@ out:
 	if (fd >= 0)
 		close(fd);
 	free(c);
+	free(uh);
 	sb_release(&cur);
+	sb_release(&canon);
 	return rc;
 }
 
@@ -681,7 +689,8 @@ cursor_write(struct site *st, const char *unit, const char *commit,
 	int rc;
 
 	snprintf(name, sizeof(name), "cursor.%s", unit);
-	sb_addf(&text, "ceh-cursor-v1\ncommit=%s\n", commit);
+	sb_addf(&text, "ceh-cursor-v1\ncommit=%s\nunits=%s\n", commit,
+	    j->units);
 	if (j->cursor.len)
 		sb_add(&text, j->cursor.buf, j->cursor.len);
 	rc = site_state_write(st, name, text.buf, text.len, e);

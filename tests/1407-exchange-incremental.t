@@ -6,7 +6,7 @@
 # --full, which walks the whole store, finds it.  Without the index, or
 # with a cursor of another commit, the whole store is walked.
 . "$(dirname "$0")/lib.sh"
-plan 13
+plan 15
 . "$(dirname "$0")/1400-exchange-lib.sh"
 A=$(app_at E $ID1) && B=$(app_at E $ID2) || exit 1
 for x in $A $B; do
@@ -27,6 +27,11 @@ changed=$(GIT_DIR=$E/site git diff-tree -r --name-only refs/heads/to/$SUP2~1 ref
 ok "the commit changes only the new application" test "$changed" = "apps/$C.yaml "
 expect_code 1 "--full walks the whole store and finds the damage" at E send --to $SUP2 --full -o "$U/3.bundle"
 like "$T/err" "$ID2" "names it"
+# another unit registry: who sees what may have changed, so everything
+expect_code 0 "with the damage, an incremental send still does not read it" at E send --to $SUP2 -o "$U/6.bundle"
+at H unit add $EMP3 --name 湖南某民营建筑公司 --kind employer --parent $SUP2 --region 430100 >/dev/null &&
+at H send --to $EMP1 -o "$U/h1.bundle" 2>/dev/null && at E receive "$U/h1.bundle" >/dev/null 2>&1 || exit 1
+expect_code 1 "after a new registry the send walks the whole store" at E send --to $SUP2 -o "$U/8.bundle"
 # fixed by hand again; without the index the whole store is walked
 sed -i '$d' "$docB"
 rm -rf "$E/index"
