@@ -48,6 +48,30 @@ mkdir_above(const char *path)
 	free(p);
 }
 
+/* The rename of the new store into place, durable (best effort, as
+ * store_init's own folder). */
+static void
+sync_above(const char *path)
+{
+	char *p = xstrdup(path), *slash;
+	size_t l = strlen(p);
+	int fd;
+
+	while (l > 1 && p[l - 1] == '/')
+		p[--l] = '\0';
+	slash = strrchr(p, '/');
+	if (slash == p)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? p : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(p);
+}
+
 /* The names in folder path, one a line ("" if it does not exist). */
 static int
 names_of(const char *path, struct sbuf *out, int *exists)
@@ -151,8 +175,10 @@ init_site(const char *path, const char *data, const char *name,
 			    rename(tmp, path) < 0)
 				ceh_fail_errno(e, _("cannot create store '%s'"),
 				    path);
-			else
+			else {
+				sync_above(path);
 				rc = 0;
+			}
 		}
 		if (rc < 0)
 			(void)nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
