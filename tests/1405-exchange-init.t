@@ -4,7 +4,7 @@
 # crash at any atomic step leave no store at all at the path (or the
 # folder as it was), never a plain, half-made one; else a whole site.
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 28
 ceh key generate --unit $AGENCY >/dev/null
 ceh key show --unit $AGENCY | head -1 > "$T/agency.pub"
 printf 'not a key\n' > "$T/bad.pub"
@@ -45,6 +45,14 @@ expect_code 5 "site init with git failing part-way" env CEH_GIT=$T/badgit ceh --
 ok "no site/, no site.new left" test ! -e "$T/plain/site" -a ! -e "$T/plain/site.new"
 expect_code 0 "then site init works" ceh --store "$T/plain" site init emp
 ok "a whole site" ceh --store "$T/plain" site show
+
+# an existing store made a site that is not the agency's: --trust
+ceh --store "$T/plain2" init >/dev/null
+expect_code 1 "site init --trust with a file that is not a key" ceh --store "$T/plain2" site init emp --trust "$T/bad.pub"
+ok "no site made" test ! -e "$T/plain2/site"
+expect_code 0 "site init --trust FILE" ceh --store "$T/plain2" site init emp --trust "$T/agency.pub"
+expect_code 0 "site show" ceh --store "$T/plain2" site show
+like "$T/out" "^anchor	$(ceh key show --unit $AGENCY | sed -n 's/^fingerprint //p')$" "its anchor is the --trust key"
 
 # a full disk at every write, fsync and rename; a crash at every step
 bad=0 n=0
