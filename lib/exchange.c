@@ -1553,15 +1553,13 @@ csv_fields(const char *p, size_t len, char **f, int max)
 	for (;;) {
 		struct sbuf v = SBUF_INIT;
 
-		if (n == max) {
-			sb_release(&v);
-			return -1;
-		}
+		if (n == max)
+			goto bad;
 		if (p < end && *p == '"') {
 			for (p++;; p++) {
 				if (p >= end) {
 					sb_release(&v);
-					return -1;
+					goto bad;
 				}
 				if (*p == '"') {
 					if (p + 1 < end && p[1] == '"') {
@@ -1582,9 +1580,13 @@ csv_fields(const char *p, size_t len, char **f, int max)
 		if (p == end)
 			return n;
 		if (*p != ',')
-			return -1;
+			goto bad;
 		p++;
 	}
+bad:
+	while (n > 0)
+		free(f[--n]);
+	return -1;
 }
 
 /* theirs' records/APPID.csv: every row a record of its person that one
