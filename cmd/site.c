@@ -2,6 +2,7 @@
  * ceh site - make a store a site of the offline exchange, show it, and
  * resolve a diverged application (ceh-site(1), ceh-exchange(7)).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,32 +13,63 @@
 #include "key.h"
 #include "site.h"
 #include "trust.h"
+#include "util.h"
 
 static const char usage[] =
-    "usage: ceh site init NAME\n"
+    "usage: ceh site init NAME [--trust FILE]\n"
     "       ceh site show\n"
     "       ceh site resolve APP --keep-ours|--take-theirs\n";
 
 static int
 site_init_cmd(int argc, char **argv, struct store *s)
 {
-	static const struct option opts[] = { CMD_OPT_END };
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, 't' },
+		CMD_OPT_END
+	};
 	struct ceh_err e;
 	struct lock lk = { -1 };
+	struct ceh_key k;
+	const char *trust = NULL;
+	char *buf = NULL, *line = NULL;
+	size_t len;
 	int ch, rc;
 
-	while ((ch = cmd_getopt(argc, argv, opts)) != -1)
+	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
+		if (ch == 't') {
+			trust = optarg;
+			continue;
+		}
 		return cmd_opt_other(argv, usage, ch);
+	}
 	if (optind + 1 != argc)
 		return cmd_usage_error("site", usage, optind < argc ?
 		    _("unexpected argument '%s'") : _("missing the site's "
 		    "NAME%s"), optind < argc ? argv[optind + 1] : "");
-	if ((rc = cmd_setup(s)) != 0)
+	/* --trust FILE: the agency's public key, for a site that is not
+	 * the agency's own (as ceh init --site NAME --trust FILE) */
+	if (trust) {
+		if (read_file_at(AT_FDCWD, trust, 1 << 16, &buf, &len, &e) < 0) {
+			ceh_err_prefix(&e, _("cannot read '%s'"), trust);
+			return cmd_error("site", &e);
+		}
+		rc = key_public_parse("--trust", buf, &k, &e);
+		free(buf);
+		if (rc < 0)
+			return cmd_error("site", &e);
+		line = key_public_line(&k);
+	}
+	if ((rc = cmd_setup(s)) != 0) {
+		free(line);
 		return rc;
-	if (store_lock(s, &lk, &e) < 0)
+	}
+	if (store_lock(s, &lk, &e) < 0) {
+		free(line);
 		return cmd_error("site", &e);
-	rc = site_init(s, argv[optind], NULL, &e);
+	}
+	rc = site_init(s, argv[optind], line, &e);
 	lock_release(&lk);
+	free(line);
 	if (rc < 0)
 		return cmd_error("site", &e);
 	printf("%s\n", argv[optind]);

@@ -12,10 +12,15 @@
 
 #include "atomic.h"
 #include "chain.h"
+#include "encode.h"
 #include "err.h"
 #include "i18n.h"
 #include "exchange.h"
+#include "key.h"
 #include "queue.h"
+#include "records.h"
+#include "records_import.h"
+#include "escape.h"
 #include "store.h"
 #include "trust.h"
 #include "util.h"
@@ -91,6 +96,139 @@ unit_code_valid(const char *c)
 		if (!((c[i] >= '0' && c[i] <= '9') ||
 		    (c[i] >= 'A' && c[i] <= 'Z')))
 			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The unit registry, signed by the agency (ceh-exchange(7)). */
+
+#define UNITS_SIG "units.sig"
+#define UNITS_SIG_FORM "ceh-units-v1"
+#define UNITS_SIG_NS "ceh-units"
+
+struct units_sig {
+	char unit[64];
+	long long t;
+	char units[SHA256_HEX_LEN + 1];	/* sha256 of units.yaml as emitted */
+	size_t signed_len;		/* the text signed: all before sig= */
+	unsigned char sig[ED25519_SIG_LEN];
+};
+
+/* Parse a units.sig text: 0, or -1 when it is not one. */
+static int
+units_sig_parse(const char *buf, size_t len, struct units_sig *us)
+{
+	char *text, *unit = NULL, *t = NULL, *units = NULL, *sig = NULL,
+	    *at;
+	long n;
+	int rc = -1;
+
+	memset(us, 0, sizeof(*us));
+	if (len == 0 || len > 4096 || memchr(buf, '\0', len) != NULL)
+		return -1;
+	text = xstrndup(buf, len);
+	at = strstr(text, "\nsig=");
+	if (strncmp(text, UNITS_SIG_FORM "\n", strlen(UNITS_SIG_FORM) + 1)
+	    != 0 || at == NULL)
+		goto out;
+	us->signed_len = (size_t)(at - text) + 1;
+	unit = text_field(text, "unit");
+	t = text_field(text, "time");
+	units = text_field(text, "units");
+	sig = text_field(text, "sig");
+	if (!unit || !t || !units || !sig || !unit_code_valid(unit) ||
+	    parse_long(t, &n) < 0 || n < 0 || strlen(units) != SHA256_HEX_LEN ||
+	    b64url_decode(sig, strlen(sig), us->sig, sizeof(us->sig)) !=
+	    ED25519_SIG_LEN)
+		goto out;
+	snprintf(us->unit, sizeof(us->unit), "%s", unit);
+	snprintf(us->units, sizeof(us->units), "%s", units);
+	us->t = n;
+	rc = 0;
+out:
+	free(unit);
+	free(t);
+	free(units);
+	free(sig);
+	free(text);
+	return rc;
+}
+
+/* Does us (the text sig) verify with the key its unit had at its
+ * time? */
+static int
+units_sig_verify(struct store *s, const struct units_sig *us,
+    const struct sbuf *sig)
+{
+	struct ceh_err sub;
+	uint8_t pub[32];
+
+	return trust_unit_key(s, us->unit, (time_t)us->t, pub, &sub) == 0 &&
+	    key_verify(pub, UNITS_SIG_NS, sig->buf, us->signed_len, us->sig);
+}
+
+/* units.yaml as ceh emits it (the canonical form) and its sha256. */
+static int
+units_canon(const struct units *u, struct sbuf *out,
+    char hash[SHA256_HEX_LEN + 1], struct ceh_err *e)
+{
+	sb_reset(out);
+	if (units_emit(u, out, e) < 0)
+		return -1;
+	sha256_hex(out->buf ? out->buf : "", out->len, hash);
+	return 0;
+}
+
+/*
+ * The registry a bundle carries: units.yaml as emitted and the agency's
+ * signature of it.  At the agency's own site it is signed (again when
+ * it changed) with the anchor unit's key (keyopt, $CEH_KEY or the key
+ * folder) and kept in site/ceh/units.sig; any other site forwards the
+ * signature it received, and no registry at all when its own units.yaml
+ * is not the one signed.  1 with both, 0 none, -1 error.
+ */
+static int
+units_for_bundle(struct store *s, struct site *st, const char *keyopt,
+    struct sbuf *units, struct sbuf *sig, struct ceh_err *e)
+{
+	struct units_sig us;
+	char hash[SHA256_HEX_LEN + 1], b64[ED25519_SIG_LEN * 2];
+	unsigned char raw[ED25519_SIG_LEN];
+	struct ceh_key k;
+	const char *unit;
+	int rc;
+
+	if (units_canon(&s->units, units, hash, e) < 0 ||
+	    site_state_read(st, UNITS_SIG, sig, e) < 0)
+		return -1;
+	/* the signature kept, while it is of this registry and still
+	 * verifies (not after a rotation of the key in its second) */
+	if (sig->len && units_sig_parse(sig->buf, sig->len, &us) == 0 &&
+	    strcmp(us.units, hash) == 0 && units_sig_verify(s, &us, sig))
+		return 1;
+	sb_reset(sig);
+	if (st->anchor_line[0])
+		return 0;
+	unit = trust_anchor_unit(s);
+	if (unit[0] == '\0')
+		return ceh_fail(e, CEH_ESTATE, _("this site has no agency yet: "
+		    "the unit registry travels signed by the agency (ceh unit "
+		    "add --kind agency --public-key)"));
+	if (trust_signer(s, unit, keyopt, &k, e) < 0) {
+		ceh_err_prefix(e, _("the unit registry travels signed by the "
+		    "agency %s"), unit);
+		return -1;
+	}
+	sb_addf(sig, UNITS_SIG_FORM "\nunit=%s\ntime=%lld\nunits=%s\n", unit,
+	    (long long)now(), hash);
+	rc = key_sign(&k, UNITS_SIG_NS, sig->buf, sig->len, raw, e);
+	key_wipe(&k);
+	if (rc < 0)
+		return -1;
+	b64url_encode(raw, sizeof(raw), b64);
+	sb_addf(sig, "sig=%s\n", b64);
+	if (site_state_write(st, UNITS_SIG, sig->buf, sig->len, e) < 0)
+		return -1;
 	return 1;
 }
 
@@ -180,21 +318,99 @@ fi_file(struct sbuf *fi, const char *path, const void *data, size_t len)
 	sb_addc(fi, '\n');
 }
 
+/* The provider records an application cites, and nothing else. */
+#define RECORDS_HEADER "证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式," \
+	"培训机构,记录编号\n"
+
+static int
+cites(const struct year_row *row, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < row->nrecords; i++)
+		if (strcmp(row->records[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* The records app's year rows cite (their provenance), as a CSV file of
+ * the providers' form (ceh-import(1)) into out: empty when it cites
+ * none, or none is on record here. */
+static int
+records_text(struct store *s, const struct application *app,
+    struct sbuf *out, struct ceh_err *e)
+{
+	size_t y, k, n;
+	int rows = 0;
+
+	sb_reset(out);
+	sb_adds(out, RECORDS_HEADER);
+	for (y = 0; y < app->nyears; y++) {
+		const struct year_row *row = &app->years[y];
+		struct hrec *r = NULL;
+
+		if (row->nrecords == 0)
+			continue;
+		if (records_lookup(s, app->a.id_number, row->year, &r, &n, e) < 0)
+			return -1;
+		for (k = 0; k < n; k++) {
+			char *key = hrec_key(&r[k]), num[32];
+
+			if (cites(row, key)) {
+				csv_put(out, r[k].id);
+				sb_addc(out, ',');
+				csv_put(out, r[k].name);
+				sb_addf(out, ",%d,%s,", r[k].year, r[k].pro ?
+				    "专业科目" : "公需科目");
+				csv_put(out, r[k].subject);
+				snprintf(num, sizeof(num), "%ld%s", r[k].half / 2,
+				    r[k].half % 2 ? ".5" : "");
+				sb_addf(out, ",%s,", num);
+				csv_put(out, r[k].form);
+				sb_addc(out, ',');
+				csv_put(out, r[k].provider);
+				sb_addc(out, ',');
+				csv_put(out, r[k].recid);
+				sb_addc(out, '\n');
+				rows++;
+			}
+			free(key);
+		}
+		hrecs_free(r, n);
+	}
+	if (rows == 0)
+		sb_reset(out);
+	return 0;
+}
+
+static int send_app(struct store *s, struct person *p, enum stage folder,
+    struct application *app, struct send_walk *w);
+
 static int
 send_visit(struct store *s, struct person *p, enum stage folder,
     struct application *app, const struct ceh_err *err, void *arg)
 {
 	struct send_walk *w = arg;
-	struct sbuf doc = SBUF_INIT;
-	char path[96], zip[32], *buf;
-	size_t len;
-	struct ceh_err sub;
 
 	if (app == NULL) {
 		w->err = *err;
 		w->failed = 1;
 		return 1;
 	}
+	return send_app(s, p, folder, app, w);
+}
+
+/* app into the commit if unit has business seeing it: its document and
+ * its evidence.  1 (w->err set) on a failure. */
+static int
+send_app(struct store *s, struct person *p, enum stage folder,
+    struct application *app, struct send_walk *w)
+{
+	struct sbuf doc = SBUF_INIT;
+	char path[96], zip[32], *buf;
+	size_t len;
+	struct ceh_err sub;
+
 	if (!for_unit(s, app, w->unit))
 		return 0;
 	if (doc_emit(app, &doc, &w->err) < 0) {
@@ -215,8 +431,271 @@ send_visit(struct store *s, struct person *p, enum stage folder,
 		w->failed = 1;
 		return 1;
 	}
+	/* the provider records it cites, exactly those */
+	snprintf(path, sizeof(path), "records/%s.csv", app->id);
+	if (records_text(s, app, &doc, &w->err) < 0) {
+		sb_release(&doc);
+		w->failed = 1;
+		return 1;
+	}
+	if (doc.len)
+		fi_file(w->fi, path, doc.buf, doc.len);
+	else
+		sb_addf(w->fi, "D %s\n", path);
+	sb_release(&doc);
 	w->apps++;
 	return 0;
+}
+
+/*
+ * What changed since the last send to a unit, from the store's summary
+ * index (index.h): every commit appends frames naming its application
+ * to index/SSS.log, and a log is only appended to until a rewrite
+ * (compaction, rebuild) replaces it by another file.  The cursor
+ * site/ceh/cursor.UNIT holds, for the commit of to/UNIT it belongs to,
+ * each log's inode and size at that send:
+ *
+ *   ceh-cursor-v1 LF commit=OID LF then "SSS INODE SIZE" LF per log
+ *
+ * The next send reads each log from that size (all of it when its inode
+ * changed), so it costs what changed, not the store: one readdir of
+ * index/, the new frames, and the documents they name.  No index, no
+ * cursor, a cursor of another commit, or a frame that cannot be read:
+ * the whole store is walked, as with --full.
+ */
+struct journal {
+	struct sbuf cursor;		/* the new cursor's lines */
+	char **ids;			/* applications named since */
+	size_t n, cap;
+	int whole;			/* walk everything instead */
+	char units[SHA256_HEX_LEN + 1];	/* the registry's hash now */
+};
+
+static void
+journal_release(struct journal *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		free(j->ids[i]);
+	free(j->ids);
+	sb_release(&j->cursor);
+	memset(j, 0, sizeof(*j));
+}
+
+static unsigned
+le32(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8 | (unsigned)p[2] << 16 |
+	    (unsigned)p[3] << 24;
+}
+
+/* The frames of buf (len bytes, from a frame's start): their ids into
+ * j; a torn last frame ends it.  -1 when it is not frames. */
+static int
+journal_frames(struct journal *j, const unsigned char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 8 <= len) {
+		unsigned n = le32(buf + off + 4);
+
+		if (le32(buf + off) != 0x31584943u || n < 1 + APP_ID_LEN ||
+		    n > (64u << 10))
+			return -1;
+		if (off + 8 + n + 8 > len)
+			break;	/* torn: its writer cuts it off */
+		if (buf[off + 8] == 'R' || buf[off + 8] == 'P' ||
+		    buf[off + 8] == 'F') {
+			if (j->n == j->cap) {
+				j->cap = j->cap ? 2 * j->cap : 64;
+				j->ids = xreallocarray(j->ids, j->cap,
+				    sizeof(*j->ids));
+			}
+			j->ids[j->n++] = xstrndup((const char *)buf + off + 9,
+			    APP_ID_LEN);
+		}
+		off += 8 + n + 8;
+	}
+	return 0;
+}
+
+/* The size and inode the cursor had for log name ("" none). */
+static int
+cursor_find(const char *cur, const char *name, unsigned long long *ino,
+    long long *size)
+{
+	const char *p = cur;
+	size_t l = strlen(name);
+
+	while (p && *p) {
+		if (strncmp(p, name, l) == 0 && p[l] == ' ' &&
+		    sscanf(p + l + 1, "%llu %lld", ino, size) == 2)
+			return 0;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return -1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fill j from the index since the cursor of unit for commit tip. */
+static int
+journal_read(struct store *s, struct site *st, const char *unit,
+    const char *tip, struct journal *j, struct ceh_err *e)
+{
+	struct sbuf cur = SBUF_INIT, canon = SBUF_INIT;
+	char name[96], *c = NULL, *uh = NULL;
+	DIR *d = NULL;
+	struct dirent *de;
+	int fd = -1, rc = -1;
+	size_t i, k;
+
+	snprintf(name, sizeof(name), "cursor.%s", unit);
+	if (site_state_read(st, name, &cur, e) < 0)
+		goto out;
+	c = cur.len ? text_field(cur.buf, "commit") : NULL;
+	uh = cur.len ? text_field(cur.buf, "units") : NULL;
+	/* the registry decides who sees what: another one, everything */
+	if (units_canon(&s->units, &canon, j->units, e) < 0)
+		goto out;
+	if (c == NULL || strncmp(cur.buf, "ceh-cursor-v1\n", 14) != 0 ||
+	    !tip[0] || strcmp(c, tip) != 0 || uh == NULL ||
+	    strcmp(uh, j->units) != 0)
+		j->whole = 1;
+	if ((fd = open_dir_at(s->rootfd, "index", 0, e)) < 0) {
+		if (e->code != CEH_ENOTFOUND)
+			goto out;
+		j->whole = 1;	/* no index: nothing to go by */
+		rc = 0;
+		goto out;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		ceh_fail_errno(e, _("cannot read %s"), "index/");
+		goto out;
+	}
+	fd = -1;
+	while ((de = readdir(d)) != NULL) {
+		struct stat sb;
+		unsigned long long ino = 0;
+		long long from = 0;
+		unsigned char *buf;
+		ssize_t got;
+		int lf;
+
+		char num[4];
+
+		if (strlen(de->d_name) != 7 || strcmp(de->d_name + 3, ".log"))
+			continue;
+		memcpy(num, de->d_name, 3);
+		num[3] = '\0';
+		if (shard_number(num) < 0)
+			continue;
+		if ((lf = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC |
+		    O_NOFOLLOW)) < 0 || fstat(lf, &sb) < 0 ||
+		    !S_ISREG(sb.st_mode)) {
+			if (lf >= 0)
+				close(lf);
+			j->whole = 1;
+			continue;
+		}
+		sb_addf(&j->cursor, "%s %llu %lld\n", de->d_name,
+		    (unsigned long long)sb.st_ino, (long long)sb.st_size);
+		if (j->whole) {
+			close(lf);
+			continue;
+		}
+		if (cursor_find(cur.buf, de->d_name, &ino, &from) < 0 ||
+		    ino != (unsigned long long)sb.st_ino ||
+		    from > (long long)sb.st_size)
+			from = 0;	/* new or rewritten: all of it */
+		if (from == (long long)sb.st_size) {
+			close(lf);
+			continue;
+		}
+		buf = xmalloc((size_t)(sb.st_size - from));
+		got = pread(lf, buf, (size_t)(sb.st_size - from), from);
+		close(lf);
+		/* from 0 the header frame comes first: a frame like the rest */
+		if (got != (ssize_t)(sb.st_size - from) ||
+		    journal_frames(j, buf, (size_t)got) < 0)
+			j->whole = 1;
+		free(buf);
+	}
+	/* one entry per application */
+	if (j->n > 1) {
+		qsort(j->ids, j->n, sizeof(*j->ids), cmp_str);
+		for (i = 1, k = 1; i < j->n; i++) {
+			if (strcmp(j->ids[i], j->ids[k - 1]) == 0)
+				free(j->ids[i]);
+			else
+				j->ids[k++] = j->ids[i];
+		}
+		j->n = k;
+	}
+	rc = 0;
+out:
+	if (d)
+		closedir(d);
+	if (fd >= 0)
+		close(fd);
+	free(c);
+	free(uh);
+	sb_release(&cur);
+	sb_release(&canon);
+	return rc;
+}
+
+/* The applications of j into the commit, as send_visit does. */
+static int
+journal_send(struct store *s, struct journal *j, struct send_walk *w,
+    struct ceh_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		struct app_handle h;
+		struct ceh_err sub;
+		int r;
+
+		if (app_open(s, j->ids[i], 0, &h, &sub) < 0) {
+			app_close(&h);
+			if (sub.code == CEH_ENOTFOUND || sub.code == CEH_EINPUT)
+				continue;	/* gone, or not an id */
+			*e = sub;
+			return -1;
+		}
+		r = send_app(s, &h.p, h.folder, &h.app, w);
+		app_close(&h);
+		if (r) {
+			*e = w->err;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+cursor_write(struct site *st, const char *unit, const char *commit,
+    const struct journal *j, struct ceh_err *e)
+{
+	struct sbuf text = SBUF_INIT;
+	char name[96];
+	int rc;
+
+	snprintf(name, sizeof(name), "cursor.%s", unit);
+	sb_addf(&text, "ceh-cursor-v1\ncommit=%s\nunits=%s\n", commit,
+	    j->units);
+	if (j->cursor.len)
+		sb_add(&text, j->cursor.buf, j->cursor.len);
+	rc = site_state_write(st, name, text.buf, text.len, e);
+	sb_release(&text);
+	return rc;
 }
 
 /* Our receipts: "SITE TAB UNIT TAB COMMIT" from refs/in/SITE/UNIT. */
@@ -317,14 +796,17 @@ apps_between(struct site *st, const char *a, const char *b,
 
 int
 exchange_send(struct store *s, struct site *st, const char *unit,
-    const char *path, int full, struct exch_report *r, struct ceh_err *e)
+    const char *path, int full, const char *keyopt, struct exch_report *r,
+    struct ceh_err *e)
 {
 	struct send_walk w;
 	struct sbuf fi = SBUF_INIT, head = SBUF_INIT, acks = SBUF_INIT,
 	    refused = SBUF_INIT, msg = SBUF_INIT;
 	struct lock lk = { -1 };
+	struct journal jn;
 	char branch[96], acked_ref[96], old[41], neu[41], acked[41];
 	char anchor[SHA256_HEX_LEN + 1], told[41], tnew[41], *notacked;
+	char root[SHA256_HEX_LEN + 1];
 	uint8_t pub[32];
 	const char *fi_args[] = { "fast-import", "--quiet", "--force",
 		NULL };
@@ -333,6 +815,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	int rc = -1;
 
 	memset(&w, 0, sizeof(w));
+	memset(&jn, 0, sizeof(jn));
 	if (units_find(&s->units, unit) == NULL)
 		return ceh_fail(e, CEH_ENOTFOUND, _("no unit %s in the registry"),
 		    unit);
@@ -351,8 +834,10 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	    msg.buf);
 	if (old[0])
 		sb_addf(&fi, "from %s\n", old);
-	sb_addf(&head, HEADER_FORM "\nfrom=%s\nto=%s\nanchor=%s\n", st->name,
-	    unit, anchor);
+	if (site_root(s, st, root, e) < 0)
+		goto out;
+	sb_addf(&head, HEADER_FORM "\nfrom=%s\nto=%s\nanchor=%s\nroot=%s\n",
+	    st->name, unit, anchor, root);
 	fi_file(&fi, HEADER, head.buf, head.len);
 	if (acks_text(st, &acks, e) < 0 ||
 	    site_state_read(st, "refused", &refused, e) < 0)
@@ -360,17 +845,37 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	fi_file(&fi, "acks", acks.buf, acks.len);
 	refused_for(s, unit, &refused);
 	fi_file(&fi, "refused", refused.buf, refused.len);
-	if (raw_store_file(s, "trust.log", &fi, e) < 0 ||
-	    raw_store_file(s, "units.yaml", &fi, e) < 0)
+	if (raw_store_file(s, "trust.log", &fi, e) < 0)
 		goto out;
+	{
+		struct sbuf units = SBUF_INIT, sig = SBUF_INIT;
+		int have = units_for_bundle(s, st, keyopt, &units, &sig, e);
+
+		if (have > 0) {
+			fi_file(&fi, "units.yaml", units.buf, units.len);
+			fi_file(&fi, UNITS_SIG, sig.buf, sig.len);
+		} else if (have == 0)
+			/* the parent's tree may hold one: not any more */
+			sb_adds(&fi, "D units.yaml\nD " UNITS_SIG "\n");
+		sb_release(&units);
+		sb_release(&sig);
+		if (have < 0)
+			goto out;
+	}
 	w.unit = unit;
 	w.fi = &fi;
-	if (store_walk(s, NULL, send_visit, &w, e) < 0 && !w.failed)
+	if (journal_read(s, st, unit, old, &jn, e) < 0)
 		goto out;
-	if (w.failed) {
-		*e = w.err;
+	if (full || jn.whole || !old[0]) {
+		/* the whole store: a first send, --full, or no journal */
+		if (store_walk(s, NULL, send_visit, &w, e) < 0 && !w.failed)
+			goto out;
+		if (w.failed) {
+			*e = w.err;
+			goto out;
+		}
+	} else if (journal_send(s, &jn, &w, e) < 0)
 		goto out;
-	}
 	sb_adds(&fi, "\ndone\n");
 	if (git_ok(&st->git, fi_args, fi.buf, fi.len, NULL, e) < 0 ||
 	    site_ref(st, "refs/ceh/new", neu, e) < 0)
@@ -388,7 +893,8 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 			goto out;
 		snprintf(old, sizeof(old), "%s", neu);
 	}
-	if (git_ok(&st->git, del_args, NULL, 0, NULL, e) < 0)
+	if (git_ok(&st->git, del_args, NULL, 0, NULL, e) < 0 ||
+	    cursor_write(st, unit, old, &jn, e) < 0)
 		goto out;
 	r->full = full || !acked[0];
 	if (!r->full && strcmp(acked, old) == 0) {
@@ -410,6 +916,7 @@ exchange_send(struct store *s, struct site *st, const char *unit,
 	free(notacked);
 out:
 	lock_release(&lk);
+	journal_release(&jn);
 	sb_release(&fi);
 	sb_release(&head);
 	sb_release(&acks);
@@ -451,9 +958,18 @@ exchange_status(struct store *s, struct site *st, struct exch_report *r,
 			n = 0;
 		else if ((n = apps_between(st, acked, tip, e)) < 0)
 			goto out;
-		/* machine: the words of the status lines are for scripts */
-		say(r, "%s\tin-transit\t%ld\t%s", unit, n, acked[0] ?
-		    "acknowledged-before" : "never-acknowledged");
+		{
+			struct exch_status_row row = { "in-transit", "", unit,
+			    "", "", "", acked[0] ? "acknowledged-before" :
+			    "never-acknowledged", n };
+
+			if (r->row)
+				r->row(r->arg, &row);
+			else
+				/* machine: the words of the status lines */
+				say(r, "%s\tin-transit\t%ld\t%s", unit, n,
+				    row.acked);
+		}
 		r->apps += n;
 		p = nl ? nl + 1 : NULL;
 	}
@@ -462,7 +978,23 @@ exchange_status(struct store *s, struct site *st, struct exch_report *r,
 
 		if (nl)
 			*nl = '\0';
-		if (*p) {
+		if (*p && r->row) {
+			char f[5][600];
+			int k;
+			size_t l = strlen(p);
+
+			for (k = 0; k < 5; k++)
+				if (tab_field(p, l, k, f[k], sizeof(f[k])) < 0)
+					f[k][0] = '\0';
+			{
+				/* machine: a script's word */
+				struct exch_status_row row = { "refused", f[0],
+				    f[1], f[2], f[3], f[4], "", 0 };
+
+				r->row(r->arg, &row);
+			}
+			r->refused++;
+		} else if (*p) {
 			/* machine: a script's word */
 			say(r, "%s\trefused", p);
 			r->refused++;
@@ -497,6 +1029,19 @@ struct incoming {
 	struct sbuf refused;		/* our refusals, all senders */
 	struct sbuf refused_by;
 	struct exch_report *r;
+	/* the bundle's registry, checked and in use (s->trust, s->units)
+	 * but written only before the first application taken or when the
+	 * bundle is taken whole: a refused bundle leaves the store as it
+	 * was */
+	struct sbuf trust_new;		/* trust.log to write, or empty */
+	size_t trust_more;		/* bytes more than ours */
+	int units_new;			/* s->units to write */
+	struct sbuf units_sig;		/* and its signature */
+	/* the provider records of the applications taken, and of those we
+	 * have the same (imported when the bundle is taken whole) */
+	struct sbuf rec_taken, rec_same;
+	size_t units_more;
+	int registry_written;
 };
 
 static int
@@ -538,12 +1083,13 @@ sweep_quarantines(struct store *s)
 }
 
 /* An allowed path of a bundle's tree: 1 registry or header, 2 a
- * document, 3 an archive; 0 not allowed.  appid gets the id. */
+ * document, 3 an archive, 4 the records it cites; 0 not allowed.  appid
+ * gets the id. */
 static int
 path_kind(const char *path, char appid[APP_ID_LEN + 1])
 {
 	static const char *const top[] = { HEADER, "acks", "refused",
-		"trust.log", "units.yaml", NULL };
+		"trust.log", "units.yaml", UNITS_SIG, NULL };
 	struct app_ref ref;
 	struct ceh_err sub;
 	char id[APP_ID_LEN + 1];
@@ -552,6 +1098,15 @@ path_kind(const char *path, char appid[APP_ID_LEN + 1])
 
 	if (str_in(path, top))
 		return 1;
+	if (strncmp(path, "records/", 8) == 0 && l == 8 + APP_ID_LEN + 4 &&
+	    strcmp(path + 8 + APP_ID_LEN, ".csv") == 0) {
+		memcpy(id, path + 8, APP_ID_LEN);
+		id[APP_ID_LEN] = '\0';
+		if (app_ref_parse(id, &ref, &sub) < 0)
+			return 0;
+		app_ref_format(&ref, appid);
+		return strcmp(appid, id) == 0 ? 4 : 0;
+	}
 	if (strncmp(path, "apps/", 5) != 0 || (l != 5 + APP_ID_LEN + 5 &&
 	    l != 5 + APP_ID_LEN + 4))
 		return 0;
@@ -587,6 +1142,32 @@ entry_oid(const struct incoming *in, const char *path)
 		if (strcmp(in->v[i].path, path) == 0)
 			return in->v[i].oid;
 	return NULL;
+}
+
+/* path of the bundle's commit: among the entries, or (an incremental
+ * bundle that did not change it) in the commit's tree, a plain file;
+ * NULL if there is none.  The oid is kept in in->v (a copy is the
+ * caller's to free). */
+static char *
+tree_entry_oid(struct incoming *in, const char *path)
+{
+	const char *ls[] = { "ls-tree", in->commit, "--", path, NULL };
+	struct sbuf o = SBUF_INIT;
+	struct ceh_err sub;
+	char mode[16], type[16], oid[64], *got = NULL;
+	const char *have;
+
+	if ((have = entry_oid(in, path)) != NULL)
+		return xstrdup(have);
+	if (git_ok(&in->q, ls, NULL, 0, &o, &sub) == 0 &&
+	    sscanf(sb_str(&o), "%15s %15s %63s", mode, type, oid) == 3 &&
+	    strcmp(mode, "100644") == 0 && strcmp(type, "blob") == 0 &&
+	    git_oid_valid(oid)) {
+		add_entry(in, oid, path);
+		got = xstrdup(oid);
+	}
+	sb_release(&o);
+	return got;
 }
 
 /* Check one entry of the tree: mode, type, path. */
@@ -658,7 +1239,8 @@ list_entries(struct incoming *in, const char *prev, struct ceh_err *e)
 			path = strchr(p, '\t') + 1;
 			p = z + 1;
 			if (strcmp(type, "tree") == 0) {
-				if (strcmp(path, "apps") != 0 ||
+				if ((strcmp(path, "apps") != 0 &&
+				    strcmp(path, "records") != 0) ||
 				    strcmp(mode, "040000") != 0) {
 					ceh_fail(e, CEH_EINPUT, _("the bundle "
 					    "holds a folder '%s', which a "
@@ -758,7 +1340,8 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 	struct store fake;
 	char *ours = NULL, *tdir = NULL;
 	size_t olen = 0;
-	struct ceh_err sub;
+	struct ceh_err sub, sub2;
+	char root[SHA256_HEX_LEN + 1], troot[SHA256_HEX_LEN + 1];
 	uint8_t pub[32];
 	int fd = -1, rc = -1;
 
@@ -800,21 +1383,29 @@ take_trust(struct incoming *in, const char *oid, const uint8_t anchor[32],
 		goto out;
 	memset(&fake, 0, sizeof(fake));
 	fake.rootfd = fd;
-	if (trust_anchor(&fake, pub, &sub) < 0 || memcmp(pub, anchor, 32)) {
+	memset(&sub, 0, sizeof(sub));
+	/* rooted in ours: the same record 0, or (a site given the rotated
+	 * anchor from outside) the same anchor now */
+	if (trust_anchor(&fake, pub, &sub) < 0 || (memcmp(pub, anchor, 32) &&
+	    (site_root(s, in->st, root, &sub2) < 0 ||
+	    site_log_root(theirs.buf, theirs.len, troot) < 0 ||
+	    strcmp(root, troot) != 0))) {
 		trust_free(fake.trust);
-		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys %s"),
-		    sub.code ? sub.msg : "is rooted in another trust anchor");
+		if (sub.code)
+			ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys "
+			    "is refused: %s"), sub.msg);
+		else
+			ceh_fail(e, CEH_EINPUT, _("the bundle's registry of keys "
+			    "is rooted in another trust anchor"));
 		goto out;
 	}
-	trust_free(fake.trust);
-	if (atomic_write(s->rootfd, "trust.log", theirs.buf, theirs.len,
-	    e) < 0)
-		goto out;
+	/* checked: in use from now on, written by registry_write */
 	trust_free(s->trust);
-	s->trust = NULL;
-	/* machine: the first two words */
-	say(in->r, "trust.log\ttaken\t%s", tmp_fmt(_("%zu bytes more"),
-	    theirs.len - olen));
+	s->trust = fake.trust;
+	sb_release(&in->trust_new);
+	in->trust_new = theirs;
+	memset(&theirs, 0, sizeof(theirs));
+	in->trust_more = in->trust_new.len - olen;
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -825,57 +1416,293 @@ out:
 	return rc;
 }
 
-/* units.yaml: taken when it keeps every unit of ours as it is and adds
- * some. */
+/*
+ * units.yaml: believed only as far as the agency's signature goes.  It
+ * must come with units.sig, the signature of its canonical form (as ceh
+ * emits it) by the anchor's unit with a key valid at the signature's
+ * time: else the bundle is refused whole.  Taken when it is another
+ * registry signed no earlier than ours; the agency's own site takes
+ * none (it is the registry's source).
+ */
 static int
-take_units(struct incoming *in, const char *oid, struct ceh_err *e)
+take_units(struct incoming *in, const char *oid, const char *sigoid,
+    struct ceh_err *e)
 {
 	struct store *s = in->s;
-	struct sbuf buf = SBUF_INIT;
+	struct sbuf buf = SBUF_INIT, sig = SBUF_INIT, canon = SBUF_INIT,
+	    ours = SBUF_INIT;
 	struct units u;
-	size_t i;
+	struct units_sig us, os;
+	char hash[SHA256_HEX_LEN + 1], ohash[SHA256_HEX_LEN + 1];
+	const char *anchor_unit;
 	int rc = -1;
 
 	memset(&u, 0, sizeof(u));
-	if (blob(in, oid, 64 << 20, &buf, e) < 0)
+	if (sigoid == NULL) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "not signed by the agency (no units.sig): refused"));
+		goto out;
+	}
+	if (blob(in, oid, 64 << 20, &buf, e) < 0 ||
+	    blob(in, sigoid, 4096, &sig, e) < 0)
 		goto out;
 	if (units_parse(&u, buf.buf, buf.len, "bundle:units.yaml", e) < 0 ||
 	    units_check(&u, &s->codes, "bundle:units.yaml", e) < 0) {
 		ceh_err_prefix(e, _("the bundle's registry of units is refused"));
 		goto out;
 	}
-	for (i = 0; i < s->units.n; i++) {
-		const struct unit *a = &s->units.v[i];
-		const struct unit *b = units_find(&u, a->code);
-
-		if (b == NULL || b->kind != a->kind ||
-		    strcmp(b->parent, a->parent) != 0) {
-			/* machine: the first two words */
-			say(in->r, "units.yaml\tkept\t%s", tmp_fmt(_("the "
-			    "sender's registry of units changes %s"), a->code));
-			rc = 0;
-			goto out;
-		}
+	if (units_canon(&u, &canon, hash, e) < 0)
+		goto out;
+	anchor_unit = trust_anchor_unit(s);
+	if (units_sig_parse(sig.buf, sig.len, &us) < 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: its signature units.sig is damaged"));
+		goto out;
 	}
-	if (u.n > s->units.n) {
-		struct units old = s->units;
-
-		s->units = u;
-		memset(&u, 0, sizeof(u));
-		if (store_save_units(s, e) < 0) {
-			u = s->units;
-			s->units = old;
-			goto out;
-		}
-		/* machine: the first two words */
-		say(in->r, "units.yaml\ttaken\t%s", tmp_fmt(_("%zu unit(s) "
-		    "more"), s->units.n - old.n));
-		units_release(&old);
+	if (strcmp(us.units, hash) != 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: it is not the registry the agency signed"));
+		goto out;
+	}
+	if (anchor_unit[0] == '\0' || strcmp(us.unit, anchor_unit) != 0) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: it is signed by %s, not by the agency of this "
+		    "site's trust anchor"), us.unit);
+		goto out;
+	}
+	if (!units_sig_verify(s, &us, &sig)) {
+		ceh_fail(e, CEH_EINPUT, _("the bundle's registry of units is "
+		    "refused: its signature does not verify under this site's "
+		    "trust anchor"));
+		goto out;
 	}
 	rc = 0;
+	if (!in->st->anchor_line[0])
+		goto out;	/* the agency's site: its own registry */
+	if (units_canon(&s->units, &ours, ohash, e) < 0 ||
+	    site_state_read(in->st, UNITS_SIG, &in->units_sig, e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (strcmp(ohash, hash) == 0)
+		goto out;
+	if (in->units_sig.len && units_sig_parse(in->units_sig.buf,
+	    in->units_sig.len, &os) == 0 && os.t > us.t) {
+		/* machine: the first two words */
+		say(in->r, "units.yaml\tkept\t%s", _("the sender's registry of "
+		    "units is older than ours"));
+		goto out;
+	}
+	/* checked: in use from now on, written by registry_write */
+	in->units_more = u.n > s->units.n ? u.n - s->units.n : 0;
+	units_release(&s->units);
+	s->units = u;
+	memset(&u, 0, sizeof(u));
+	sb_reset(&in->units_sig);
+	sb_add(&in->units_sig, sig.buf, sig.len);
+	in->units_new = 1;
 out:
 	units_release(&u);
 	sb_release(&buf);
+	sb_release(&sig);
+	sb_release(&canon);
+	sb_release(&ours);
+	return rc;
+}
+
+/* Write the bundle's registry checked by take_trust and take_units:
+ * before the first application taken, or when the bundle is taken
+ * whole; never for a bundle refused. */
+static int
+registry_write(struct incoming *in, struct ceh_err *e)
+{
+	struct store *s = in->s;
+
+	if (in->registry_written)
+		return 0;
+	in->registry_written = 1;
+	if (in->trust_new.len) {
+		if (atomic_write(s->rootfd, "trust.log", in->trust_new.buf,
+		    in->trust_new.len, e) < 0)
+			return -1;
+		/* machine: the first two words */
+		say(in->r, "trust.log\ttaken\t%s", tmp_fmt(_("%zu bytes more"),
+		    in->trust_more));
+	}
+	if (in->units_new) {
+		if (store_save_units(s, e) < 0 || site_state_write(in->st,
+		    UNITS_SIG, in->units_sig.buf, in->units_sig.len, e) < 0)
+			return -1;
+		/* machine: the first two words */
+		say(in->r, "units.yaml\ttaken\t%s", in->units_more ?
+		    tmp_fmt(_("%zu unit(s) more, signed by the agency"),
+		    in->units_more) : _("changed, signed by the agency"));
+	}
+	return 0;
+}
+
+/* One CSV line (no line break inside a field) into fields f[0..max):
+ * the number of fields, or -1 when it is not CSV.  f are the caller's
+ * to free. */
+static int
+csv_fields(const char *p, size_t len, char **f, int max)
+{
+	const char *end = p + len;
+	int n = 0;
+
+	for (;;) {
+		struct sbuf v = SBUF_INIT;
+
+		if (n == max)
+			goto bad;
+		if (p < end && *p == '"') {
+			for (p++;; p++) {
+				if (p >= end) {
+					sb_release(&v);
+					goto bad;
+				}
+				if (*p == '"') {
+					if (p + 1 < end && p[1] == '"') {
+						sb_addc(&v, '"');
+						p++;
+						continue;
+					}
+					p++;
+					break;
+				}
+				sb_addc(&v, *p);
+			}
+		} else
+			while (p < end && *p != ',' && *p != '"')
+				sb_addc(&v, *p++);
+		f[n++] = xstrdup(sb_str(&v));
+		sb_release(&v);
+		if (p == end)
+			return n;
+		if (*p != ',')
+			goto bad;
+		p++;
+	}
+bad:
+	while (n > 0)
+		free(f[--n]);
+	return -1;
+}
+
+/* theirs' records/APPID.csv: every row a record of its person that one
+ * of its year rows cites (in the providers' CSV form); its rows into
+ * rows.  -1 with why when it is anything else (the application is
+ * refused). */
+static int
+check_records(struct incoming *in, const struct application *app,
+    struct sbuf *rows, struct ceh_err *why)
+{
+	struct sbuf buf = SBUF_INIT;
+	char path[96], *oid, *p, *end;
+	size_t hl = strlen(RECORDS_HEADER);
+	int rc = -1;
+
+	sb_reset(rows);
+	snprintf(path, sizeof(path), "records/%s.csv", app->id);
+	if ((oid = tree_entry_oid(in, path)) == NULL)
+		return 0;
+	if (blob(in, oid, 16 << 20, &buf, why) < 0)
+		goto out;
+	if (buf.len < hl || memcmp(buf.buf, RECORDS_HEADER, hl) != 0 ||
+	    !utf8_valid(buf.buf, buf.len) || memchr(buf.buf, '\0',
+	    buf.len) != NULL) {
+		ceh_fail(why, CEH_EINPUT, _("its provider records are not a "
+		    "records file of ceh"));
+		goto out;
+	}
+	for (p = buf.buf + hl, end = buf.buf + buf.len; p < end; ) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *f[10], *key;
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p), y;
+		int n = csv_fields(p, l, f, 10), k, ok = 0;
+		long year;
+
+		if (n == 9 && strcmp(f[0], app->a.id_number) == 0 &&
+		    parse_long(f[2], &year) == 0) {
+			key = xasprintf("%s/%s", f[7], f[8]);
+			for (y = 0; y < app->nyears; y++)
+				if (app->years[y].year == year &&
+				    cites(&app->years[y], key))
+					ok = 1;
+			free(key);
+		}
+		for (k = 0; k < n; k++)
+			free(f[k]);
+		if (!ok) {
+			ceh_fail(why, CEH_EINPUT, _("its provider records hold "
+			    "one it does not cite"));
+			goto out;
+		}
+		sb_add(rows, p, l);
+		sb_addc(rows, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	rc = 0;
+out:
+	free(oid);
+	sb_release(&buf);
+	return rc;
+}
+
+/* The provider records of the applications taken (and, when the bundle
+ * is taken whole, of those already the same) into the records store,
+ * as one import (records_import.h: a duplicate is recognised, a record
+ * of another content under the same key is a conflict, kept out). */
+static int
+import_records(struct incoming *in, const struct lock *lk,
+    struct ceh_err *e)
+{
+	struct store *s = in->s;
+	struct sbuf all = SBUF_INIT;
+	struct records_writer w;
+	struct import_opts o;
+	struct import_stats st;
+	char *path;
+	int fd, rc = -1;
+
+	sb_adds(&all, RECORDS_HEADER);
+	sb_add(&all, in->rec_taken.buf ? in->rec_taken.buf : "",
+	    in->rec_taken.len);
+	if (in->r->refused == 0)
+		sb_add(&all, in->rec_same.buf ? in->rec_same.buf : "",
+		    in->rec_same.len);
+	if (all.len == strlen(RECORDS_HEADER)) {
+		sb_release(&all);
+		return 0;
+	}
+	memset(&w, 0, sizeof(w));
+	memset(&o, 0, sizeof(o));
+	memset(&st, 0, sizeof(st));
+	path = xasprintf("%s/records-from-%s.csv", in->qdir, in->from);
+	if ((fd = open(in->qdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		ceh_fail_errno(e, _("cannot read %s"), in->qdir);
+		goto out;
+	}
+	rc = atomic_write(fd, strrchr(path, '/') + 1, all.buf, all.len, e);
+	close(fd);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	o.enc = CSVENC_UTF8;
+	if (records_writer_claim(s, lk, 1, &w, e) < 0 ||
+	    records_recover(s, e) < 0 || records_import(s, path, &o, &st,
+	    e) < 0) {
+		ceh_err_prefix(e, _("the bundle's provider records"));
+		goto out;
+	}
+	/* machine: the first two words */
+	say(in->r, "records\ttaken\t%s", tmp_fmt(_("%ld new, %ld already on "
+	    "record, %ld in conflict with ours (kept out)"), st.imported,
+	    st.duplicates, st.conflicts));
+	rc = 0;
+out:
+	records_writer_release(s, &w);
+	free(path);
+	sb_release(&all);
 	return rc;
 }
 
@@ -970,7 +1797,7 @@ one_app(struct incoming *in, const char *appid, const char *oid,
     struct ceh_err *e)
 {
 	struct store *s = in->s;
-	struct sbuf doc = SBUF_INIT, zip = SBUF_INIT;
+	struct sbuf doc = SBUF_INIT, zip = SBUF_INIT, rows = SBUF_INIT;
 	struct application theirs, ours;
 	struct app_ref ref;
 	struct person p;
@@ -1009,6 +1836,11 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 		rc = 0;
 		goto out;
 	}
+	if (check_records(in, &theirs, &rows, &why) < 0) {
+		refuse(in, appid, theirs.a.unit, why.msg);
+		rc = 0;
+		goto out;
+	}
 	if (app_ref_parse(appid, &ref, e) < 0 ||
 	    person_open(s, ref.idnum, 1, &p, e) < 0)
 		goto out;
@@ -1041,6 +1873,8 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 		}
 		if (theirs.nhistory == ours.nhistory) {
 			in->r->same++;
+			sb_add(&in->rec_same, rows.buf ? rows.buf : "",
+			    rows.len);
 			lines_drop(&in->refused, in->from, appid);
 			rc = 0;
 			goto out;
@@ -1051,11 +1885,14 @@ one_app(struct incoming *in, const char *appid, const char *oid,
 			goto out;
 		}
 	}
+	if (registry_write(in, e) < 0)
+		goto out;
 	if (commit_theirs(s, &p, have_ours, where, have_ours &&
 	    ours.stage == STAGE_REVIEW ? ours.waiting_at : NULL, &theirs, &zip,
 	    e) < 0)
 		goto out;
 	lines_drop(&in->refused, in->from, appid);
+	sb_add(&in->rec_taken, rows.buf ? rows.buf : "", rows.len);
 	in->r->taken++;
 	/* machine */
 	say(in->r, "%s\t%s\t%s", appid, have_ours ? "updated" : "new",
@@ -1068,6 +1905,7 @@ out:
 	app_release(&ours);
 	sb_release(&doc);
 	sb_release(&zip);
+	sb_release(&rows);
 	return rc;
 }
 
@@ -1177,6 +2015,25 @@ migrate_packs(struct incoming *in, struct ceh_err *e)
 	return rc;
 }
 
+/* ceh/NAME replaced by buf, only when it differs (a bundle that
+ * changes nothing writes nothing). */
+static int
+state_replace(const struct site *st, const char *name,
+    const struct sbuf *buf, struct ceh_err *e)
+{
+	struct sbuf cur = SBUF_INIT;
+	int rc = 0;
+
+	if (site_state_read(st, name, &cur, e) < 0)
+		rc = -1;
+	else if (cur.len != buf->len || (buf->len &&
+	    memcmp(cur.buf, buf->buf, buf->len) != 0))
+		rc = site_state_write(st, name, buf->buf ? buf->buf : "",
+		    buf->len, e);
+	sb_release(&cur);
+	return rc;
+}
+
 static long long
 exchange_max(void)
 {
@@ -1238,11 +2095,13 @@ out:
 }
 
 static int
-read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
+read_header(struct incoming *in, const char *anchor, const char *root,
+    struct ceh_err *e)
 {
 	struct sbuf o = SBUF_INIT, h = SBUF_INIT;
 	const char *ls[] = { "ls-tree", in->commit, "--", HEADER, NULL };
-	char mode[16], type[16], oid[64], *from = NULL, *to = NULL, *an = NULL;
+	char mode[16], type[16], oid[64], *from = NULL, *to = NULL, *an = NULL,
+	    *rt = NULL;
 	int rc = -1;
 
 	if (git_ok(&in->q, ls, NULL, 0, &o, e) < 0)
@@ -1258,6 +2117,7 @@ read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
 	from = text_field(h.buf, "from");
 	to = text_field(h.buf, "to");
 	an = text_field(h.buf, "anchor");
+	rt = text_field(h.buf, "root");
 	if (strncmp(h.buf, HEADER_FORM "\n", strlen(HEADER_FORM) + 1) != 0 ||
 	    !from || !to || !an || !site_name_valid(from)) {
 		ceh_fail(e, CEH_EINPUT, _("the bundle's header is damaged"));
@@ -1268,7 +2128,9 @@ read_header(struct incoming *in, const char *anchor, struct ceh_err *e)
 		    "but its branch %s"), safe_echo(to), in->unit);
 		goto out;
 	}
-	if (strcmp(an, anchor) != 0) {
+	/* the same anchor now, or the same root: one of the two sites has
+	 * not received a rotation of the anchor yet (ceh-exchange(7)) */
+	if (strcmp(an, anchor) != 0 && (rt == NULL || strcmp(rt, root) != 0)) {
 		ceh_fail(e, CEH_EINPUT, _("the bundle comes from an unknown "
 		    "site '%s': it believes another trust anchor (%.16s, "
 		    "ours is %.16s)"), from, safe_echo(an), anchor);
@@ -1285,6 +2147,7 @@ out:
 	free(from);
 	free(to);
 	free(an);
+	free(rt);
 	sb_release(&o);
 	sb_release(&h);
 	return rc;
@@ -1298,6 +2161,7 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 	struct lock lk = { -1 };
 	struct stat sb;
 	char head[20], anchor[SHA256_HEX_LEN + 1], inref[160];
+	char root[SHA256_HEX_LEN + 1];
 	uint8_t pub[32];
 	const char *unb[] = { "bundle", "unbundle", path, NULL };
 	size_t i;
@@ -1350,7 +2214,8 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		    "(git: %s)"), path, said);
 		goto out;
 	}
-	if (read_header(&in, anchor, e) < 0)
+	if (site_root(s, st, root, e) < 0 || read_header(&in, anchor, root,
+	    e) < 0)
 		goto out;
 	snprintf(r->from, sizeof(r->from), "%s", in.from);
 	snprintf(inref, sizeof(inref), "refs/in/%s/%s", in.from, in.unit);
@@ -1379,29 +2244,49 @@ exchange_receive(struct store *s, struct site *st, const char *path,
 		if (strcmp(in.v[i].path, "trust.log") == 0 &&
 		    take_trust(&in, in.v[i].oid, pub, e) < 0)
 			goto out;
-	for (i = 0; i < in.n; i++)
-		if (strcmp(in.v[i].path, "units.yaml") == 0 &&
-		    take_units(&in, in.v[i].oid, e) < 0)
+	/* the unit registry and its signature go together: either changed
+	 * checks both */
+	if (entry_oid(&in, "units.yaml") || entry_oid(&in, UNITS_SIG)) {
+		char *uoid = tree_entry_oid(&in, "units.yaml");
+		char *soid = tree_entry_oid(&in, UNITS_SIG);
+
+		i = uoid ? (size_t)take_units(&in, uoid, soid, e) : 0;
+		free(uoid);
+		free(soid);
+		if (i != 0)
 			goto out;
+	}
 	for (i = 0; i < in.n; i++) {
 		char appid[APP_ID_LEN + 1];
+
+		char oid[41];
 
 		if (path_kind(in.v[i].path, appid) != 2)
 			continue;
 		r->apps++;
-		if (one_app(&in, appid, in.v[i].oid, e) < 0)
+		/* a copy: one_app may add entries to in.v */
+		memcpy(oid, in.v[i].oid, sizeof(oid));
+		if (one_app(&in, appid, oid, e) < 0)
 			goto out;
 	}
-	if (migrate_packs(&in, e) < 0 || take_receipts(&in, e) < 0 ||
-	    site_state_write(st, "refused", in.refused.buf ? in.refused.buf :
-	    "", in.refused.len, e) < 0 ||
-	    site_state_write(st, "refused-by", in.refused_by.buf ?
-	    in.refused_by.buf : "", in.refused_by.len, e) < 0)
+	if (import_records(&in, &lk, e) < 0)
 		goto out;
-	/* a bundle with refusals is not acknowledged: the receipt stays at
+	/*
+	 * A bundle with refusals is not acknowledged: the receipt stays at
 	 * the last one taken whole, so the sender sends the rest again and
-	 * a forged bundle never stands in for the sender's own */
-	if (r->refused == 0 && site_update_ref(st, inref, in.commit, e) < 0)
+	 * a forged bundle never stands in for the sender's own.  Nothing
+	 * of it enters the site then (no object, no ref, none of its
+	 * receipts): the one change is our refusal, kept for the sender.
+	 */
+	if (r->refused) {
+		if (site_state_write(st, "refused", in.refused.buf ?
+		    in.refused.buf : "", in.refused.len, e) < 0)
+			goto out;
+	} else if (registry_write(&in, e) < 0 || migrate_packs(&in, e) < 0 ||
+	    take_receipts(&in, e) < 0 ||
+	    state_replace(st, "refused", &in.refused, e) < 0 ||
+	    state_replace(st, "refused-by", &in.refused_by, e) < 0 ||
+	    site_update_ref(st, inref, in.commit, e) < 0)
 		goto out;
 	rc = 0;
 	if (r->refused)
@@ -1423,6 +2308,10 @@ out:
 	free(in.v);
 	sb_release(&in.refused);
 	sb_release(&in.refused_by);
+	sb_release(&in.trust_new);
+	sb_release(&in.units_sig);
+	sb_release(&in.rec_taken);
+	sb_release(&in.rec_same);
 	lock_release(&lk);
 	return rc;
 }

@@ -5,13 +5,23 @@
  * A bundle holds one commit of the sender's branch to/UNIT, whose tree
  * is
  *   ceh-bundle         "ceh-bundle-v1", from=SITE, to=UNIT,
- *                      anchor=KEYHASH (the trust anchor it believes)
+ *                      anchor=KEYHASH (the trust anchor it believes),
+ *                      root=KEYHASH (record 0's key: the anchor before
+ *                      any rotation)
  *   acks               "SITE TAB UNIT TAB COMMIT": the last commit this
  *                      site received from each site (receipts)
  *   refused            "SITE TAB UNIT TAB APPID TAB REASON": what this
  *                      site refused of each site
- *   trust.log units.yaml   the sender's registry
+ *   trust.log units.yaml   the sender's registry (units.yaml as ceh
+ *                      emits it, the canonical form)
+ *   units.sig          "ceh-units-v1", unit=AGENCY, time=SECONDS,
+ *                      units=SHA256 (of units.yaml), sig=BASE64URL: the
+ *                      agency's ed25519 signature (namespace ceh-units)
+ *                      of the text before sig=; a bundle without it
+ *                      carries no units.yaml
  *   apps/APPID.yaml apps/APPID.zip   applications and their evidence
+ *   records/APPID.csv  the provider records the application cites, in
+ *                      the providers' CSV form (ceh-import(1))
  * and nothing else: any other path, a mode other than 100644 (a
  * symbolic link, a submodule, an executable) refuses the whole bundle.
  */
@@ -29,6 +39,14 @@ struct application;
 #define EXCHANGE_MAX_BYTES (2LL << 30)
 #define EXCHANGE_ZIP_MAX (256 << 20)
 
+/* One row of exchange_status (exch_report.row): status "in-transit"
+ * (unit, apps, acked) or "refused" (site, unit, app, employer,
+ * reason); absent fields are "". */
+struct exch_status_row {
+	const char *status, *site, *unit, *app, *employer, *reason, *acked;
+	long apps;
+};
+
 struct exch_report {
 	long apps;		/* applications sent / in the bundle */
 	long taken, same, older, refused, diverged;
@@ -37,18 +55,23 @@ struct exch_report {
 	int full;		/* send: a full bundle */
 	char from[SITE_NAME_MAX + 1];	/* receive: the sender */
 	void (*say)(void *arg, const char *msg);	/* one line each */
+	/* exchange_status: each row, when set (else its line to say) */
+	void (*row)(void *arg, const struct exch_status_row *row);
 	void *arg;
 };
 
 /*
  * Send to unit: commit what unit must see on to/UNIT and write the
  * bundle to path, incremental since what unit acknowledged (the whole
- * branch with full).  Needs the units loaded.  Class 3 for an unknown
+ * branch with full).  Needs the units loaded.  At the agency's own site
+ * the registry is signed with the anchor unit's key (keyopt, $CEH_KEY
+ * or the key folder) when it changed.  Class 3 for an unknown
  * unit; nothing_new when there is nothing unit has not acknowledged (no
  * file is written).
  */
 int exchange_send(struct store *s, struct site *st, const char *unit,
-    const char *path, int full, struct exch_report *r, struct ceh_err *e);
+    const char *path, int full, const char *keyopt, struct exch_report *r,
+    struct ceh_err *e);
 /* What is in transit (sent, not acknowledged) and what the other sites
  * refused: one line each to r->say. */
 int exchange_status(struct store *s, struct site *st, struct exch_report *r,

@@ -1,6 +1,7 @@
 /* site.c - the site repository of a store (site.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "atomic.h"
 #include "err.h"
+#include "fault.h"
 #include "i18n.h"
 #include "key.h"
 #include "site.h"
@@ -47,6 +49,30 @@ site_git_open(struct store *s, struct git *g, struct ceh_err *e)
 	return rc;
 }
 
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if (flag == FTW_DP)
+		(void)rmdir(path);
+	else
+		(void)unlink(path);
+	return 0;
+}
+
+/* rm -r of path, best effort (a leftover of an interrupted init). */
+static void
+rm_tree(const char *path)
+{
+	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The repository is made whole under site.new (a leftover of an
+ * interrupted init removed first) and renamed to site/ last: a store is
+ * a site, or not at all, never half of one. */
+#define SITE_NEW SITE_DIR ".new"
+
 int
 site_init(struct store *s, const char *name, const char *anchor_line,
     struct ceh_err *e)
@@ -62,6 +88,7 @@ site_init(struct store *s, const char *name, const char *anchor_line,
 	struct git g;
 	struct stat st;
 	struct sbuf text = SBUF_INIT;
+	char *tmp;
 	int fd, rc = -1;
 	size_t i;
 
@@ -76,20 +103,34 @@ site_init(struct store *s, const char *name, const char *anchor_line,
 	if (fstatat(s->rootfd, SITE_DIR, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return ceh_fail(e, CEH_ESTATE, _("this store is a site already "
 		    "(ceh site show)"));
-	if (site_git_open(s, &g, e) < 0)
+	tmp = xasprintf("%s/%s", s->root, SITE_NEW);
+	rm_tree(tmp);
+	if (git_open(&g, tmp, e) < 0) {
+		free(tmp);
 		return -1;
+	}
 	if (git_ok(&g, init, NULL, 0, NULL, e) < 0)
 		goto out;
 	for (i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++)
 		if (git_ok(&g, cfg[i], NULL, 0, NULL, e) < 0)
 			goto out;
-	if ((fd = open_dir_at(s->rootfd, SITE_DIR "/ceh", 1, e)) < 0)
+	if ((fd = open_dir_at(s->rootfd, SITE_NEW "/ceh", 1, e)) < 0)
 		goto out;
 	sb_addf(&text, "ceh-site-v1\nname=%s\nanchor=%s\n", name,
 	    anchor_line ? anchor_line : "");
 	rc = atomic_write(fd, SITE_FILE, text.buf, text.len, e);
 	close(fd);
+	if (rc < 0)
+		goto out;
+	if (fault_hit("rename") ? (errno = EIO, 1) :
+	    renameat(s->rootfd, SITE_NEW, s->rootfd, SITE_DIR) < 0)
+		rc = ceh_fail_errno(e, _("cannot make the site"));
+	else
+		rc = fsync_dir(s->rootfd, ".", e);
 out:
+	if (rc < 0)
+		rm_tree(tmp);
+	free(tmp);
 	sb_release(&text);
 	git_close(&g);
 	return rc;
@@ -164,6 +205,62 @@ site_anchor(struct store *s, const struct site *st, uint8_t pub[32],
 		memcpy(pub, k.pub, 32);
 	}
 	sha256_hex(pub, 32, hash);
+	return 0;
+}
+
+int
+site_log_root(const char *log, size_t len, char hash[SHA256_HEX_LEN + 1])
+{
+	char *rec, *end, *v;
+	size_t i;
+	int rc = -1;
+
+	if (len < 16 || strncmp(log, "ceh-certify-v1\n", 15) != 0)
+		return -1;
+	end = memmem(log, len, "\n\n", 2);
+	rec = xstrndup(log, end ? (size_t)(end - log) + 1 : len);
+	v = text_field(rec, "certifier_key");
+	if (v && strlen(v) == SHA256_HEX_LEN) {
+		for (i = 0; i < SHA256_HEX_LEN; i++)
+			if (!((v[i] >= '0' && v[i] <= '9') ||
+			    (v[i] >= 'a' && v[i] <= 'f')))
+				break;
+		if (i == SHA256_HEX_LEN) {
+			memcpy(hash, v, SHA256_HEX_LEN + 1);
+			rc = 0;
+		}
+	}
+	free(v);
+	free(rec);
+	return rc;
+}
+
+int
+site_root(struct store *s, const struct site *st,
+    char hash[SHA256_HEX_LEN + 1], struct ceh_err *e)
+{
+	struct ceh_err sub;
+	struct ceh_key k;
+	char *log;
+	size_t len;
+
+	if (read_file_at(s->rootfd, "trust.log", 64 << 20, &log, &len,
+	    &sub) == 0) {
+		int rc = site_log_root(log, len, hash);
+
+		free(log);
+		if (rc == 0)
+			return 0;
+	} else if (sub.code != CEH_ENOTFOUND) {
+		*e = sub;
+		return -1;
+	}
+	if (!st->anchor_line || !st->anchor_line[0])
+		return ceh_fail(e, CEH_ENOTFOUND, _("this site has no trust "
+		    "anchor yet"));
+	if (key_public_parse("anchor", st->anchor_line, &k, e) < 0)
+		return -1;
+	sha256_hex(k.pub, 32, hash);
 	return 0;
 }
 

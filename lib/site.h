@@ -63,6 +63,18 @@ void site_close(struct site *st);
 int site_anchor(struct store *s, const struct site *st, uint8_t pub[32],
     char hash[SHA256_HEX_LEN + 1], struct ceh_err *e);
 
+/*
+ * The root of the site's trust: the key of trust.log's record 0 (the
+ * anchor as first registered: a rotation of the anchor keeps it), else
+ * the --trust key; as its hash.  Two sites of one agency have the same
+ * root even when one has not yet received a rotation of the anchor.
+ * Class 3 if the site has neither.  site_log_root: the same of a
+ * trust.log text (-1 if it has no record 0).
+ */
+int site_root(struct store *s, const struct site *st,
+    char hash[SHA256_HEX_LEN + 1], struct ceh_err *e);
+int site_log_root(const char *log, size_t len, char hash[SHA256_HEX_LEN + 1]);
+
 /* git rev-parse --verify REF^{commit} into oid ("" when absent). */
 int site_ref(const struct site *st, const char *ref, char oid[41],
     struct ceh_err *e);

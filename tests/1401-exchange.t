@@ -6,7 +6,7 @@
 # git itself checks the bundles; receipts and --status; repeated, old
 # and out-of-order bundles change nothing.
 . "$(dirname "$0")/lib.sh"
-plan 61
+plan 68
 . "$(dirname "$0")/1400-exchange-lib.sh"
 G="$T/gitcheck"
 git init -q --bare "$G"
@@ -73,6 +73,26 @@ ok "the supervisor sends to the agency" at S send --to $AGENCY -o "$U/sup-hr-2.b
 ok "the HR site receives" at H receive "$U/sup-hr-2.bundle"
 expect_code 0 "send --status" at H send --status
 like "$T/out" "^$SUP2	in-transit	0	acknowledged-before$" "the supervisor acknowledged everything"
+expect_code 0 "send --status --format tsv" at H send --status --format tsv
+like "$T/out" "^status	site	unit	applications	acknowledged	application	employer	reason$" "a header of the documented keys"
+like "$T/out" "^in-transit		$SUP2	0	acknowledged-before			$" "the same row"
+expect_code 0 "send --status --format json" at H send --status --format json
+cp "$T/out" "$T/status.json"
+ok "JSON with the documented keys and types" /usr/bin/python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+keys = {"status", "site", "unit", "unit_name", "applications", "acknowledged", "application", "employer", "employer_name", "reason"}
+assert rows, rows
+for r in rows:
+    assert set(r) == keys, set(r) ^ keys
+    assert r["status"] in ("in-transit", "refused")
+    if r["status"] == "in-transit":
+        assert isinstance(r["applications"], int) and r["acknowledged"] in ("acknowledged-before", "never-acknowledged")
+sup = [r for r in rows if r["unit"] == sys.argv[2]][0]
+assert sup["applications"] == 0 and sup["acknowledged"] == "acknowledged-before", sup
+' "$T/status.json" $SUP2
+expect_code 2 "--format without --status" at H send --to $SUP2 -o "$T/x.bundle" --format json
+expect_code 2 "--format yaml is not one" at H send --status --format yaml
 
 # repeated, old and out of order
 for d in E S H; do eval "d_$d=\$(digest_of \$$d)"; done

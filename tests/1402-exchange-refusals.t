@@ -8,10 +8,12 @@
 # application refused changes nothing but the receipt the site keeps
 # for the sender, site/ceh/refused).
 . "$(dirname "$0")/lib.sh"
-plan 65
+plan 70
 . "$(dirname "$0")/1400-exchange-lib.sh"
-# the store but for the site's own records (git objects, refs, receipts)
-data_of() { digest_of "$1" | grep -v '^\./site'; }
+# snap DIR: remember the whole store (site/ too: git objects, refs,
+# receipts); changed DIR: the paths that differ since, one line each
+snap() { digest_of "$1" > "$T/snap"; }
+changed() { digest_of "$1" | diff "$T/snap" - | sed -n 's/^[<>] \([^ ]*\).*/\1/p' | LC_ALL=C sort -u; }
 # forge IN OUT UNIT SCRIPT: bundle IN's branch to/UNIT checked out, SCRIPT
 # run in it (sh -c, $A set), committed on top and written as bundle OUT
 forge() {
@@ -38,11 +40,11 @@ at E receive "$U/h1.bundle" >/dev/null 2>&1 || exit 1
 
 # an edited approved hour
 forge "$U/h1.bundle" "$U/edited.bundle" $EMP1 'sed -i "s/^  professional_hours: 60.5$/  professional_hours: 90/; s/^  total_hours: 90.5$/  total_hours: 120/" apps/$A.yaml' || exit 1
-before=$(data_of "$E")
+snap "$E"
 expect_code 1 "an edited approved hour is refused" at E receive "$U/edited.bundle"
 like "$T/out" "^$A	refused	.*does not match its last event" "the application named, its content does not match its chain"
 like "$T/err" "1 application\(s\) of the bundle refused" "the command says so"
-ok "the store's data unchanged" test "$(data_of "$E")" = "$before"
+ok "the store unchanged but the receipt kept for the sender (no git object, no ref of the bundle)" test "$(changed "$E")" = ./site/ceh/refused
 like "$E/site/ceh/refused" "^hr	$EMP1	$A	" "the refusal kept for the sender"
 ok "the employer still has the approved one, and it verifies" at E verify $A
 like "$T/out" "^$A	verified$" "verified"
@@ -51,10 +53,10 @@ like "$T/out" "^$A	verified$" "verified"
 forge "$U/h1.bundle" "$U/forged.bundle" $EMP1 '
 	s1=$(grep "^  sig: " apps/$A.yaml | sed -n 1p); s2=$(grep "^  sig: " apps/$A.yaml | tail -1)
 	sed -i "s|^$s2\$|$s1|" apps/$A.yaml' || exit 1
-before=$(data_of "$E")
+snap "$E"
 expect_code 1 "a forged approval is refused" at E receive "$U/forged.bundle"
 like "$T/out" "^$A	refused	.*(signature|sig)" "a bad signature"
-ok "unchanged" test "$(data_of "$E")" = "$before"
+ok "unchanged but the receipt" test "$(changed "$E")" = ./site/ceh/refused
 
 # a decision by the wrong unit: a copy of the supervisor's store makes
 # the application wait at the parent by hand and the parent decides with
@@ -69,16 +71,25 @@ cp -a "$H" "$T/hr-before"	# an HR store that has not seen the application
 rm -rf "$T/hr-before/people" "$T/hr-before/queues"
 mkdir -m 700 "$T/hr-before/people"
 rm -f "$T/hr-before/site/refs/in/sup/$AGENCY"
-before=$(data_of "$T/hr-before")
+snap "$T/hr-before"
 expect_code 1 "a decision by a unit the application was not waiting at is refused" env XDG_CONFIG_HOME=$T/keys-hr ceh --store "$T/hr-before" receive "$U/wrong.bundle"
 like "$T/out" "^$A	refused	.*was signed by $SUP1, but the application was waiting at $SUP2: a decision by a unit it was not waiting at" "names both units"
-ok "unchanged" test "$(data_of "$T/hr-before")" = "$before"
+ok "unchanged but the receipt" test "$(changed "$T/hr-before")" = ./site/ceh/refused
 
 # the receipt travels back: the HR site learns what the employer refused
 at E send --to $AGENCY -o "$U/e2.bundle" 2>/dev/null
 expect_code 0 "the HR site receives the employer's receipt" at H receive "$U/e2.bundle"
 expect_code 0 "send --status at the HR site" at H send --status
 like "$T/out" "^emp	$EMP1	$A	.*	refused$" "lists what the employer refused and why"
+expect_code 0 "send --status --format json at the HR site" at H send --status --format json
+cp "$T/out" "$T/status.json"
+ok "the refusal as a JSON row: site, unit, application, employer, reason" /usr/bin/python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+r = [r for r in rows if r["status"] == "refused"][0]
+assert (r["site"], r["unit"], r["application"], r["employer"]) == ("emp", sys.argv[2], sys.argv[3], sys.argv[2]), r
+assert r["reason"] and r["applications"] is None, r
+' "$T/status.json" $EMP1 $A
 
 ok "the employer's site tells another employer nothing of it" sh -c '
 	XDG_CONFIG_HOME="$1"/keys-emp ceh --store "$2" send --to "$3" -o "$1/e-emp2.bundle" 2>/dev/null &&
@@ -134,6 +145,14 @@ before=$(digest_of "$T/sup-copy")
 expect_code 4 "a site that lacks the bundle before it refuses it" env XDG_CONFIG_HOME=$T/keys-sup ceh --store "$T/sup-copy" receive "$U/h2.bundle"
 like "$T/err" "continues a bundle this site has not received: receive the earlier bundles first, or ask the sender for a full one" "says what to do"
 ok "unchanged" test "$(digest_of "$T/sup-copy")" = "$before"
+# a bundle whose registry is new but one of whose applications is
+# forged: refused, its registry is not taken either
+at H send --full --to $EMP1 -o "$U/h2full.bundle" 2>/dev/null &&
+forge "$U/h2full.bundle" "$U/h2forged.bundle" $EMP1 'sed -i "s/^  professional_hours: 60.5$/  professional_hours: 90/; s/^  total_hours: 90.5$/  total_hours: 120/" apps/$A.yaml' || exit 1
+snap "$E"
+expect_code 1 "a new registry with a forged application is refused" at E receive "$U/h2forged.bundle"
+unlike "$T/out" "^units.yaml	taken" "the registry not taken"
+ok "unchanged but the receipt (units.yaml as it was)" test "$(changed "$E")" = ./site/ceh/refused
 expect_code 0 "the employer takes it" at E receive "$U/h2.bundle"
 like "$T/out" "^units.yaml	taken	1 unit" "the new unit"
 
@@ -168,11 +187,11 @@ XDG_CONFIG_HOME=$T/keys-sup ceh --store "$T/sup-copy" review --as $SUP2 --approv
 XDG_CONFIG_HOME=$T/keys-sup ceh --store "$T/sup-copy" review --as $SUP1 --approve $A >/dev/null || exit 1
 unset CEH_NOW
 XDG_CONFIG_HOME=$T/keys-sup ceh --store "$T/sup-copy" send --to $AGENCY -o "$U/div.bundle" 2>/dev/null || exit 1
-before=$(data_of "$H")
+snap "$H"
 expect_code 4 "a diverged history is set aside" at H receive "$U/div.bundle"
 like "$T/out" "^$A	diverged	ours is 审核通过, theirs 待审核" "says both"
 like "$T/out" "ceh site resolve $A --keep-ours \| --take-theirs" "and the command to resolve it"
-ok "ours kept" test "$(data_of "$H" | grep -v '^\./conflicts')" = "$(echo "$before")"
+ok "ours kept: nothing changed but theirs set aside and the bundle acknowledged (its pack, refs/in)" sh -c "test \"\$(printf '%s\n' \$*)\" = \"\$(printf '%s\n' ./conflicts ./conflicts/$A.from ./conflicts/$A.yaml ./site/objects/pack/pack-X.idx ./site/objects/pack/pack-X.pack ./site/refs/in/sup/$AGENCY)\"" - $(changed "$H" | sed 's/pack-[0-9a-f]*\./pack-X./')
 ok "theirs set aside under conflicts/" test -f "$H/conflicts/$A.yaml"
 expect_code 3 "resolve of an application with no conflict" at H site resolve ${ID2}-01lh0000000000000000 --keep-ours
 expect_code 2 "resolve needs a choice" at H site resolve $A

@@ -7,7 +7,10 @@
 #   CEH_BIN=./ceh BENCH_BUILD=build/bench BENCH_SCALE=0.02 sh tests/bench/exchange.sh
 #
 # BENCH_SCALE 1: 100,000 applications, 10,000 changed (the review batch of
-# genstore); 0.02: 2,000 and 200.  Prints one Markdown row per step.
+# genstore); 0.02: 2,000 and 200.  BENCH_CHANGED=N changes only N of them
+# (the same change against stores of other sizes: an incremental send
+# costs the change, not the store; send --full walks the store, as every
+# send did before the cursor).  Prints one Markdown row per step.
 set -eu
 : "${CEH_BIN:?CEH_BIN must name the ceh binary}"
 : "${BENCH_BUILD:?BENCH_BUILD must name the directory of genstore}"
@@ -41,7 +44,8 @@ ceh --store "$d/S" receive "$d/r0.bundle" >/dev/null 2>&1
 # with its own certified key
 ceh key generate --unit $QUEUE_UNIT >/dev/null
 ceh --store "$d/S" unit certify $QUEUE_UNIT --as $AG --public-key "$(ceh key show --unit $QUEUE_UNIT | head -1)" >/dev/null
-ceh --store "$d/S" list --at $QUEUE_UNIT --format tsv | tail -n +2 | cut -f1 > "$d/ids"
+ceh --store "$d/S" list --at $QUEUE_UNIT --format tsv | tail -n +2 | cut -f1 |
+	head -n "${BENCH_CHANGED:-1000000000}" > "$d/ids"
 n=$(wc -l < "$d/ids")
 ceh --store "$d/S" review --as $QUEUE_UNIT --approve - < "$d/ids" >/dev/null
 cp -a "$d/R" "$d/R2"
