@@ -21,12 +21,13 @@
 static const char usage[] =
     "usage: ceh print-slip --id IDNUMBER (--from YEAR --to YEAR |\n"
     "                      --for senior|intermediate --year YEAR)\n"
-    "                      [--format text|html|pdf|json|vc] [--key FILE]\n"
+    "                      [--format text|html|pdf|json|vc] [--pdfa]\n"
+    "                      [--key FILE]\n"
     "                      [--copy] [-o FILE [--force]]\n";
 
 enum { O_ID = 1, O_FROM, O_TO, O_FOR, O_YEAR, O_FORMAT, O_KEY, O_COPY,
-	O_FORCE };
-enum slip_fmt { SF_TEXT, SF_HTML, SF_PDF, SF_JSON, SF_VC };
+	O_FORCE, O_PDFA };
+enum slip_fmt { SF_TEXT, SF_HTML, SF_PDF, SF_JSON, SF_VC, SF_PDFA };
 
 /*
  * The agency's private key, if it is here: --key FILE or $CEH_KEY (then
@@ -132,6 +133,7 @@ render(const struct slip *sl, enum slip_fmt fmt, const struct ceh_key *k,
 	case SF_HTML: slip_render_html(sl, mem); return 0;
 	case SF_JSON: slip_json(sl, mem); return 0;
 	case SF_PDF: return slip_render_pdf(sl, mem, e);
+	case SF_PDFA: return slip_render_pdfa(sl, mem, e);
 	case SF_VC:
 		if ((tok = vc_slip_jws(sl, k, e)) == NULL)
 			return -1;
@@ -317,6 +319,7 @@ CMD_FN(print_slip)
 		{ "key", required_argument, NULL, O_KEY },
 		{ "copy", no_argument, NULL, O_COPY },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "pdfa", no_argument, NULL, O_PDFA },
 		CMD_OPT_END
 	};
 	const char *id = NULL, *from_s = NULL, *to_s = NULL, *kind = NULL;
@@ -329,7 +332,7 @@ CMD_FN(print_slip)
 	struct ceh_err e;
 	long from, to, y;
 	int ch, f, t, rc = -1, copy = 0, have_key = 0, force = 0;
-	int found = 0, reissued = 0;
+	int found = 0, reissued = 0, pdfa = 0;
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
@@ -349,6 +352,7 @@ CMD_FN(print_slip)
 		case O_KEY: keyfile = optarg; break;
 		case O_COPY: copy = 1; break;
 		case O_FORCE: force = 1; break;
+		case O_PDFA: pdfa = 1; break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
@@ -375,6 +379,11 @@ CMD_FN(print_slip)
 	else
 		fmt = of == FMT_HTML ? SF_HTML : of == FMT_PDF ? SF_PDF :
 		    of == FMT_JSON ? SF_JSON : SF_TEXT;
+	if (pdfa && fmt != SF_PDF)
+		return cmd_usage_error(argv[0], usage, _("--pdfa is a kind of "
+		    "PDF: give --format pdf"));
+	if (pdfa)
+		fmt = SF_PDFA;
 	if (copy && (fmt == SF_JSON || fmt == SF_VC))
 		return cmd_usage_error(argv[0], usage, _("--copy is a printed "
 		    "copy: text, html or pdf"));
@@ -390,7 +399,8 @@ CMD_FN(print_slip)
 		    "replace it"), outpath);
 		return cmd_error(argv[0], &e);
 	}
-	if (fmt == SF_PDF && outpath == NULL && isatty(STDOUT_FILENO))
+	if ((fmt == SF_PDF || fmt == SF_PDFA) && outpath == NULL &&
+	    isatty(STDOUT_FILENO))
 		return cmd_usage_error(argv[0], usage, _("a PDF is not for the "
 		    "terminal: give -o FILE or redirect the output"));
 	if (kind) {

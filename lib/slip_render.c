@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "hash.h"
 #include "err.h"
 #include "i18n.h"
 #include "qr.h"
@@ -659,4 +660,334 @@ slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e)
 	const struct slip_pdf_module *mod = pdf_module(e);
 
 	return mod ? mod->render(sl, out, e) : -1;
+}
+
+/* ---- PDF/A-2b ---- */
+
+static void
+be32(struct sbuf *b, unsigned long v)
+{
+	sb_addc(b, (char)(v >> 24));
+	sb_addc(b, (char)(v >> 16));
+	sb_addc(b, (char)(v >> 8));
+	sb_addc(b, (char)v);
+}
+
+/* An s15Fixed16 number. */
+static void
+fixed(struct sbuf *b, double v)
+{
+	be32(b, (unsigned long)(long)(v * 65536 + (v < 0 ? -0.5 : 0.5)) &
+	    0xffffffffUL);
+}
+
+static void
+xyz_tag(struct sbuf *b, double x, double y, double z)
+{
+	sb_add(b, "XYZ \0\0\0\0", 8);
+	fixed(b, x);
+	fixed(b, y);
+	fixed(b, z);
+}
+
+/*
+ * The output intent's profile: a small ICC v2.1 display profile of sRGB
+ * (the primaries adapted to D50, a gamma of 2.2), made here so that the
+ * PDF needs no file from the system.
+ */
+static void
+srgb_icc(struct sbuf *out)
+{
+	static const char *const sig[9] = { "desc", "cprt", "wtpt", "rXYZ",
+	    "gXYZ", "bXYZ", "rTRC", "gTRC", "bTRC" };
+	static const double prim[3][3] = { { 0.4361, 0.2225, 0.0139 },
+	    { 0.3851, 0.7169, 0.0971 }, { 0.1431, 0.0606, 0.7141 } };
+	struct sbuf data = SBUF_INIT, t = SBUF_INIT;
+	size_t off[9], len[9], base = 128 + 4 + 9 * 12, i;
+	static const char desc[] = "sRGB (ceh)", cprt[] = "No copyright";
+
+	for (i = 0; i < 9; i++) {
+		sb_reset(&t);
+		if (i == 0) {
+			sb_add(&t, "desc\0\0\0\0", 8);
+			be32(&t, sizeof(desc));
+			sb_add(&t, desc, sizeof(desc));
+			sb_add(&t, "\0\0\0\0\0\0\0\0\0\0\0", 11);
+			while (t.len < 8 + 4 + sizeof(desc) + 8 + 2 + 1 + 67)
+				sb_addc(&t, '\0');
+		} else if (i == 1) {
+			sb_add(&t, "text\0\0\0\0", 8);
+			sb_add(&t, cprt, sizeof(cprt));
+		} else if (i == 2)
+			xyz_tag(&t, 0.9642, 1.0, 0.8249);
+		else if (i < 6)
+			xyz_tag(&t, prim[i - 3][0], prim[i - 3][1],
+			    prim[i - 3][2]);
+		else if (i == 6) {
+			sb_add(&t, "curv\0\0\0\0", 8);
+			be32(&t, 1);
+			sb_add(&t, "\x02\x33", 2);	/* gamma 2.2, u8Fixed8 */
+		}
+		if (i > 6) {		/* the TRCs share one curve */
+			off[i] = off[6];
+			len[i] = len[6];
+			continue;
+		}
+		while (data.len % 4)
+			sb_addc(&data, '\0');
+		off[i] = base + data.len;
+		len[i] = t.len;
+		sb_add(&data, t.buf, t.len);
+	}
+	while (data.len % 4)
+		sb_addc(&data, '\0');
+	be32(out, base + data.len);
+	be32(out, 0);
+	be32(out, 0x02100000UL);
+	sb_add(out, "mntrRGB XYZ ", 12);
+	/* 2026-01-01 00:00:00 */
+	sb_add(out, "\x07\xea\0\x01\0\x01\0\0\0\0\0\0", 12);
+	sb_add(out, "acsp", 4);
+	while (out->len < 64)
+		sb_addc(out, '\0');
+	be32(out, 0);			/* perceptual */
+	fixed(out, 0.9642);
+	fixed(out, 1.0);
+	fixed(out, 0.8249);
+	while (out->len < 128)
+		sb_addc(out, '\0');
+	be32(out, 9);
+	for (i = 0; i < 9; i++) {
+		sb_add(out, sig[i], 4);
+		be32(out, off[i]);
+		be32(out, len[i]);
+	}
+	sb_add(out, data.buf, data.len);
+	sb_release(&data);
+	sb_release(&t);
+}
+
+static void
+xml_put(struct sbuf *b, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<': sb_adds(b, "&lt;"); break;
+		case '>': sb_adds(b, "&gt;"); break;
+		case '&': sb_adds(b, "&amp;"); break;
+		case '"': sb_adds(b, "&quot;"); break;
+		default: sb_addc(b, *s);
+		}
+}
+
+/* s (UTF-8) as a PDF text string: UTF-16BE with a BOM, in hex. */
+static void
+pdf_text(struct sbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+
+	sb_adds(b, "<FEFF");
+	while (*p) {
+		if (*p < 0x80)
+			cp = *p++;
+		else if ((*p & 0xe0) == 0xc0 && p[1]) {
+			cp = ((unsigned long)(*p & 0x1f) << 6) | (p[1] & 0x3f);
+			p += 2;
+		} else if ((*p & 0xf0) == 0xe0 && p[1] && p[2]) {
+			cp = ((unsigned long)(*p & 0x0f) << 12) |
+			    ((unsigned long)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+			p += 3;
+		} else if (p[1] && p[2] && p[3]) {
+			cp = ((unsigned long)(*p & 0x07) << 18) |
+			    ((unsigned long)(p[1] & 0x3f) << 12) |
+			    ((unsigned long)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+			p += 4;
+		} else
+			break;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			sb_addf(b, "%04lX%04lX", 0xd800 + (cp >> 10),
+			    0xdc00 + (cp & 0x3ff));
+		} else
+			sb_addf(b, "%04lX", cp);
+	}
+	sb_addc(b, '>');
+}
+
+/* The number after key in the trailer dictionary text t ("/Size 34"). */
+static long
+trailer_num(const char *t, const char *key)
+{
+	const char *p = strstr(t, key);
+
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* The dictionary of object num in pdf: "<< ... >>" without the
+ * brackets, into d; -1 if it is not there as "NUM 0 obj\n<<". */
+static int
+object_dict(const char *pdf, size_t len, long num, struct sbuf *d)
+{
+	char head[32];
+	const char *p, *q, *end = pdf + len;
+
+	snprintf(head, sizeof(head), "\n%ld 0 obj", num);
+	if ((p = memmem(pdf, len, head, strlen(head))) == NULL)
+		return -1;
+	p += strlen(head);
+	while (p < end && (*p == '\n' || *p == ' ' || *p == '\r'))
+		p++;
+	if (end - p < 2 || memcmp(p, "<<", 2) != 0 ||
+	    (q = memmem(p, (size_t)(end - p), "endobj", 6)) == NULL)
+		return -1;
+	while (q > p && memcmp(q - 2, ">>", 2) != 0)
+		q--;
+	if (q - p < 4)
+		return -1;
+	sb_add(d, p + 2, (size_t)(q - 2 - (p + 2)));
+	return 0;
+}
+
+/*
+ * The PDF pdf (cairo's, a classic cross-reference table) made PDF/A-2b
+ * by an incremental update (ISO 19005-2 allows one): an XMP metadata
+ * stream saying part 2, conformance B, with the title, creator, producer
+ * and creation date, the same as in a new document information
+ * dictionary; an output intent (GTS_PDFA1) with the sRGB profile above;
+ * the catalog again with both; the trailer with a document ID.
+ */
+static int
+pdfa_update(const struct slip *sl, const char *pdf, size_t len,
+    struct sbuf *out, struct ceh_err *e)
+{
+	struct sbuf cat = SBUF_INIT, xmp = SBUF_INIT, icc = SBUF_INIT;
+	struct sbuf info = SBUF_INIT;
+	const char *t, *sx;
+	char date[24], pdate[24], id[SHA256_HEX_LEN + 1];
+	long size, root, oinfo, prev, n, off[5], xref;
+	size_t i;
+	int rc = -1;
+
+	sx = NULL;
+	for (t = pdf; (t = memmem(t, len - (size_t)(t - pdf), "startxref",
+	    9)) != NULL; t += 9)
+		sx = t;
+	t = NULL;
+	if (sx) {
+		const char *q;
+
+		for (q = pdf; (q = memmem(q, (size_t)(sx - q), "trailer",
+		    7)) != NULL; q += 7)
+			t = q;
+	}
+	if (sx == NULL || t == NULL) {
+		ceh_fail(e, CEH_ESYS, _("cannot make the PDF/A: no trailer"));
+		goto out;
+	}
+	sb_add(&info, t, (size_t)(sx - t));
+	size = trailer_num(info.buf, "/Size");
+	root = trailer_num(info.buf, "/Root");
+	oinfo = trailer_num(info.buf, "/Info");
+	prev = strtol(sx + 9, NULL, 10);
+	sb_reset(&info);
+	if (size < 1 || root < 1 || oinfo < 1 || prev < 1 ||
+	    object_dict(pdf, len, root, &cat) < 0 || strstr(cat.buf,
+	    "/Metadata") != NULL) {
+		ceh_fail(e, CEH_ESYS, _("cannot make the PDF/A: the PDF is not "
+		    "as expected"));
+		goto out;
+	}
+	/* issued "2025-06-01T02:00:00Z" */
+	snprintf(date, sizeof(date), "%.19sZ", sl->issued ? sl->issued : "");
+	snprintf(pdate, sizeof(pdate), "D:%.4s%.2s%.2s%.2s%.2s%.2sZ", date,
+	    date + 5, date + 8, date + 11, date + 14, date + 17);
+	sha256_hex(sl->number ? sl->number : "", sl->number ?
+	    strlen(sl->number) : 0, id);
+
+	sb_adds(&xmp, "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+	    "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+	    "<rdf:Description rdf:about=\"\"\n"
+	    " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+	    " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+	    " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+	    " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+	    "<pdfaid:part>2</pdfaid:part>\n"
+	    "<pdfaid:conformance>B</pdfaid:conformance>\n"
+	    "<dc:format>application/pdf</dc:format>\n"
+	    "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+	xml_put(&xmp, sl->title ? sl->title : "");
+	sb_addf(&xmp, "</rdf:li></rdf:Alt></dc:title>\n"
+	    "<xmp:CreatorTool>ceh print-slip</xmp:CreatorTool>\n"
+	    "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+	    "<pdf:Producer>ceh</pdf:Producer>\n"
+	    "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+	    "<?xpacket end=\"w\"?>\n", date);
+	srgb_icc(&icc);
+
+	sb_add(out, pdf, len);
+	if (out->len && out->buf[out->len - 1] != '\n')
+		sb_addc(out, '\n');
+	n = size;
+	off[0] = (long)out->len;		/* the metadata */
+	sb_addf(out, "%ld 0 obj\n<< /Type /Metadata /Subtype /XML /Length %zu "
+	    ">>\nstream\n", n, xmp.len);
+	sb_add(out, xmp.buf, xmp.len);
+	sb_adds(out, "\nendstream\nendobj\n");
+	off[1] = (long)out->len;		/* the profile */
+	sb_addf(out, "%ld 0 obj\n<< /N 3 /Length %zu >>\nstream\n", n + 1,
+	    icc.len);
+	sb_add(out, icc.buf, icc.len);
+	sb_adds(out, "\nendstream\nendobj\n");
+	off[2] = (long)out->len;		/* the output intent */
+	sb_addf(out, "%ld 0 obj\n<< /Type /OutputIntent /S /GTS_PDFA1 "
+	    "/OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB) "
+	    "/DestOutputProfile %ld 0 R >>\nendobj\n", n + 2, n + 1);
+	off[3] = (long)out->len;		/* the information again */
+	sb_addf(out, "%ld 0 obj\n<< /Title ", oinfo);
+	pdf_text(out, sl->title ? sl->title : "");
+	sb_addf(out, " /Creator (ceh print-slip) /Producer (ceh) "
+	    "/CreationDate (%s) >>\nendobj\n", pdate);
+	off[4] = (long)out->len;		/* the catalog again */
+	sb_addf(out, "%ld 0 obj\n<<%s /Metadata %ld 0 R /OutputIntents "
+	    "[%ld 0 R] >>\nendobj\n", root, cat.buf, n, n + 2);
+	xref = (long)out->len;
+	sb_addf(out, "xref\n0 1\n0000000000 65535 f \n%ld 3\n", n);
+	for (i = 0; i < 3; i++)
+		sb_addf(out, "%010ld 00000 n \n", off[i]);
+	sb_addf(out, "%ld 1\n%010ld 00000 n \n", oinfo, off[3]);
+	sb_addf(out, "%ld 1\n%010ld 00000 n \n", root, off[4]);
+	sb_addf(out, "trailer\n<< /Size %ld /Root %ld 0 R /Info %ld 0 R "
+	    "/Prev %ld /ID [<%.32s> <%.32s>] >>\nstartxref\n%ld\n%%%%EOF\n",
+	    n + 3, root, oinfo, prev, id, id, xref);
+	rc = 0;
+out:
+	sb_release(&cat);
+	sb_release(&xmp);
+	sb_release(&icc);
+	sb_release(&info);
+	return rc;
+}
+
+int
+slip_render_pdfa(const struct slip *sl, FILE *out, struct ceh_err *e)
+{
+	struct sbuf res = SBUF_INIT;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		return ceh_fail_errno(e, _("cannot render the slip"));
+	rc = slip_render_pdf(sl, mem, e);
+	if (fclose(mem) != 0 && rc == 0)
+		rc = ceh_fail_errno(e, _("cannot render the slip"));
+	if (rc == 0 && (rc = pdfa_update(sl, buf, len, &res, e)) == 0 &&
+	    fwrite(res.buf, 1, res.len, out) != res.len)
+		rc = ceh_fail_errno(e, _("cannot write the PDF"));
+	free(buf);
+	sb_release(&res);
+	return rc;
 }

@@ -49,6 +49,14 @@ void slip_render_html(const struct slip *sl, FILE *out);
  * build/ beside it, or in the installed CEH_LIBDIR; class 5 naming the
  * module if it cannot be loaded or is not built for this ceh (below). */
 int slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e);
+/*
+ * PDF/A-2b (print-slip --pdfa), for archives: the same PDF with, as an
+ * incremental update, an XMP metadata stream (pdfaid part 2,
+ * conformance B; title, creator, producer and creation date, the same
+ * as in a new information dictionary), an output intent GTS_PDFA1 with
+ * an sRGB ICC profile made here, and a document ID.
+ */
+int slip_render_pdfa(const struct slip *sl, FILE *out, struct ceh_err *e);
 
 /*
  * The PDF module's one entry point: the module defines the object
