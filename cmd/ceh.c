@@ -62,6 +62,8 @@ static const struct command commands[] = {
 	{ "show", cmd_show, CMD_UNITS, N_("show one application") },
 	{ "site", cmd_site, CMD_STORE | CMD_WRITES,
 	    N_("make the store a site of the offline exchange, show it") },
+	{ "slips", cmd_slips, CMD_UNITS,
+	    N_("list the slips issued to a person, and how each stands") },
 	{ "stats", cmd_stats, CMD_UNITS,
 	    N_("compliance statistics (达标率) of a unit, region or year") },
 	{ "submit", cmd_submit, CMD_UNITS | CMD_WRITES,

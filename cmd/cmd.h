@@ -93,6 +93,7 @@ CMD_FN(print_slip);
 CMD_FN(migrate);
 CMD_FN(verify);
 CMD_FN(verify_slip);
+CMD_FN(slips);
 CMD_FN(stats);
 CMD_FN(shortfall);
 CMD_FN(key);

@@ -21,24 +21,13 @@
 static const char usage[] =
     "usage: ceh print-slip --id IDNUMBER (--from YEAR --to YEAR |\n"
     "                      --for senior|intermediate --year YEAR)\n"
-    "                      [--format text|html|pdf|json|vc] [--key FILE]\n"
+    "                      [--format text|html|pdf|json|vc] [--pdfa]\n"
+    "                      [--key FILE]\n"
     "                      [--copy] [-o FILE [--force]]\n";
 
 enum { O_ID = 1, O_FROM, O_TO, O_FOR, O_YEAR, O_FORMAT, O_KEY, O_COPY,
-	O_FORCE };
-enum slip_fmt { SF_TEXT, SF_HTML, SF_PDF, SF_JSON, SF_VC };
-
-/* The issuing agency: the one that approved the slip's latest year. */
-static const char *
-issuer_of(const struct slip *sl)
-{
-	size_t i;
-
-	for (i = sl->nyears; i-- > 0;)
-		if (sl->years[i].approved && *sl->years[i].agency)
-			return sl->years[i].agency;
-	return NULL;
-}
+	O_FORCE, O_PDFA };
+enum slip_fmt { SF_TEXT, SF_HTML, SF_PDF, SF_JSON, SF_VC, SF_PDFA };
 
 /*
  * The agency's private key, if it is here: --key FILE or $CEH_KEY (then
@@ -103,7 +92,7 @@ static int
 signing(struct store *s, const struct slip *sl, const char *opt, int vc,
     struct ceh_key *k, int *have, struct ceh_err *e)
 {
-	const char *agency = issuer_of(sl);
+	const char *agency = slip_issuer(sl);
 	char *where = NULL;
 	int rc;
 
@@ -144,6 +133,7 @@ render(const struct slip *sl, enum slip_fmt fmt, const struct ceh_key *k,
 	case SF_HTML: slip_render_html(sl, mem); return 0;
 	case SF_JSON: slip_json(sl, mem); return 0;
 	case SF_PDF: return slip_render_pdf(sl, mem, e);
+	case SF_PDFA: return slip_render_pdfa(sl, mem, e);
 	case SF_VC:
 		if ((tok = vc_slip_jws(sl, k, e)) == NULL)
 			return -1;
@@ -200,12 +190,13 @@ write_out(const char *path, const char *buf, size_t len, int force,
 }
 
 /*
- * Number, sign, render and record the slip (a copy: render only).  A
- * number already taken (50 random bits: practically never) gets another
- * one.  *buf gets the output for the caller to free.
+ * Number, sign, render and record the slip (a copy: render only; a slip
+ * already issued, reissued: render only).  A number already taken (50
+ * random bits: practically never) gets another one.  *buf gets the
+ * output for the caller to free.
  */
 static int
-issue(struct store *s, struct slip *sl, enum slip_fmt fmt,
+issue(struct store *s, struct slip *sl, int reissued, enum slip_fmt fmt,
     const struct ceh_key *k, char **buf, size_t *len, struct ceh_err *e)
 {
 	int attempt, rc;
@@ -214,8 +205,8 @@ issue(struct store *s, struct slip *sl, enum slip_fmt fmt,
 	for (attempt = 0;; attempt++) {
 		if (sl->copy)
 			slip_mark_copy(sl);
-		else if (slip_issue(s, sl, e) < 0 || (k && slip_sign(sl,
-		    issuer_of(sl), k, e) < 0))
+		else if (!reissued && (slip_issue(s, sl, e) < 0 || (k &&
+		    slip_sign(sl, slip_issuer(sl), k, e) < 0)))
 			return -1;
 		free(*buf);
 		*buf = NULL;
@@ -227,11 +218,93 @@ issue(struct store *s, struct slip *sl, enum slip_fmt fmt,
 		if (rc < 0)
 			return -1;
 		/* record first: a slip handed out must verify */
-		if (sl->copy || slip_record_save(s, sl, e) == 0)
+		if (sl->copy || reissued || slip_record_save(s, sl, e) == 0)
 			return 0;
 		if (e->code != CEH_ESTATE || attempt == 2)
 			return -1;
 	}
+}
+
+/*
+ * The slip already issued with the same content as sl (the newest of
+ * them), into *prev: 1, or 0 if there is none; a record whose code does
+ * not match its figures is never handed out again.
+ */
+static int
+issued_before(struct store *s, const struct slip *sl, struct slip *prev,
+    struct ceh_err *e)
+{
+	char code[SLIP_CODE_LEN + 1];
+	struct slip *v;
+	size_t n, i;
+	int found = 0;
+
+	if (slip_records_of(s, sl->id_number, &v, &n, e) < 0)
+		return -1;
+	for (i = n; i-- > 0 && !found;) {
+		if (!slip_same_content(&v[i], sl))
+			continue;
+		if (slip_compute_code(s, &v[i], code, e) < 0) {
+			slip_records_free(v, n);
+			return -1;
+		}
+		if (strcmp(code, v[i].code) != 0)
+			continue;
+		*prev = v[i];
+		slip_init(&v[i]);
+		found = 1;
+	}
+	slip_records_free(v, n);
+	return found;
+}
+
+/*
+ * May prev be handed out again?  Signed with k when there is a key here
+ * (k); in a signed store without it, signed by its issuer with the key
+ * registered for it now, the signature holding; in an unsigned store
+ * without a key, any.
+ */
+static int
+reusable(struct store *s, const struct slip *prev, const struct ceh_key *k)
+{
+	struct sbuf why = SBUF_INIT;
+	struct slip_claim c;
+	struct ceh_err e;
+	enum slip_verdict v;
+	uint8_t pub[32];
+	char kh[65];
+	int signed_ = prev->signature && *prev->signature;
+
+	if (k == NULL && !trust_signed(s))
+		return 1;
+	if (!signed_ || slip_issuer(prev) == NULL)
+		return 0;
+	if (k) {
+		slip_key_hash(k->pub, kh);
+		return strcmp(kh, prev->signer_key) == 0;
+	}
+	if (trust_unit_key(s, prev->signer, now(), pub, &e) < 0 ||
+	    slip_claim_of(prev, &c, &e) < 0)
+		return 0;
+	v = slip_claim_verify(&c, pub, &why);
+	sb_release(&why);
+	return v == SLIP_VALID;
+}
+
+/* sl becomes prev, the slip issued before, and says so on stderr. */
+static void
+reissue(const char *cmd, struct slip *sl, struct slip *prev)
+{
+	int copy = sl->copy, unsigned_store = sl->unsigned_store;
+
+	slip_release(sl);
+	*sl = *prev;
+	slip_init(prev);
+	sl->copy = copy;
+	sl->unsigned_store = unsigned_store;
+	fprintf(stderr, _("ceh %s: the same figures were issued as slip %s "
+	    "on %s; that slip again (same number and code)\n"), cmd,
+	    sl->number, sl->printed_on);
 }
 
 CMD_FN(print_slip)
@@ -246,6 +319,7 @@ CMD_FN(print_slip)
 		{ "key", required_argument, NULL, O_KEY },
 		{ "copy", no_argument, NULL, O_COPY },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "pdfa", no_argument, NULL, O_PDFA },
 		CMD_OPT_END
 	};
 	const char *id = NULL, *from_s = NULL, *to_s = NULL, *kind = NULL;
@@ -254,15 +328,17 @@ CMD_FN(print_slip)
 	enum slip_fmt fmt;
 	enum out_format of;
 	struct ceh_key key;
-	struct slip sl;
+	struct slip sl, prev;
 	struct ceh_err e;
 	long from, to, y;
 	int ch, f, t, rc = -1, copy = 0, have_key = 0, force = 0;
+	int found = 0, reissued = 0, pdfa = 0;
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
 
 	slip_init(&sl);
+	slip_init(&prev);
 	memset(&key, 0, sizeof(key));
 	while ((ch = cmd_getopt_short(argc, argv, ":ho:", opts)) != -1) {
 		switch (ch) {
@@ -276,6 +352,7 @@ CMD_FN(print_slip)
 		case O_KEY: keyfile = optarg; break;
 		case O_COPY: copy = 1; break;
 		case O_FORCE: force = 1; break;
+		case O_PDFA: pdfa = 1; break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
@@ -302,6 +379,11 @@ CMD_FN(print_slip)
 	else
 		fmt = of == FMT_HTML ? SF_HTML : of == FMT_PDF ? SF_PDF :
 		    of == FMT_JSON ? SF_JSON : SF_TEXT;
+	if (pdfa && fmt != SF_PDF)
+		return cmd_usage_error(argv[0], usage, _("--pdfa is a kind of "
+		    "PDF: give --format pdf"));
+	if (pdfa)
+		fmt = SF_PDFA;
 	if (copy && (fmt == SF_JSON || fmt == SF_VC))
 		return cmd_usage_error(argv[0], usage, _("--copy is a printed "
 		    "copy: text, html or pdf"));
@@ -317,7 +399,8 @@ CMD_FN(print_slip)
 		    "replace it"), outpath);
 		return cmd_error(argv[0], &e);
 	}
-	if (fmt == SF_PDF && outpath == NULL && isatty(STDOUT_FILENO))
+	if ((fmt == SF_PDF || fmt == SF_PDFA) && outpath == NULL &&
+	    isatty(STDOUT_FILENO))
 		return cmd_usage_error(argv[0], usage, _("a PDF is not for the "
 		    "terminal: give -o FILE or redirect the output"));
 	if (kind) {
@@ -338,10 +421,22 @@ CMD_FN(print_slip)
 		goto fail;
 	sl.copy = copy;
 	sl.unsigned_store = !trust_signed(s);
-	if (!copy && signing(s, &sl, keyfile, fmt == SF_VC, &key, &have_key,
-	    &e) < 0)
+	if (!copy && (found = issued_before(s, &sl, &prev, &e)) < 0)
 		goto fail;
-	if (issue(s, &sl, fmt, have_key ? &key : NULL, &buf, &len, &e) < 0)
+	/* a signed slip issued before needs no key to be printed again
+	 * (but a credential is signed anew) */
+	if (found && fmt != SF_VC && keyfile == NULL && trust_signed(s) &&
+	    reusable(s, &prev, NULL))
+		reissued = 1;
+	else if (!copy && signing(s, &sl, keyfile, fmt == SF_VC, &key,
+	    &have_key, &e) < 0)
+		goto fail;
+	else if (found && reusable(s, &prev, have_key ? &key : NULL))
+		reissued = 1;
+	if (reissued)
+		reissue(argv[0], &sl, &prev);
+	if (issue(s, &sl, reissued, fmt, have_key ? &key : NULL, &buf, &len,
+	    &e) < 0)
 		goto fail;
 	if (outpath) {
 		if (write_out(outpath, buf, len, force, &e) < 0)
@@ -360,5 +455,6 @@ out:
 	key_wipe(&key);
 	free(buf);
 	slip_release(&sl);
+	slip_release(&prev);
 	return rc;
 }

@@ -1084,7 +1084,7 @@ slip_record_find(struct store *s, const char *code, const char *number,
     struct slip *sl, struct ceh_err *e)
 {
 	char want[SLIP_CODE_CHARS + 1], num[SLIP_NUMBER_LEN + 1];
-	char cc[SLIP_CODE_CHARS + 1], found[64], fname[96];
+	char cc[SLIP_CODE_CHARS + 1], found[NAME_MAX + 1], fname[NAME_MAX + 8];
 	struct dirent *d;
 	char *buf = NULL;
 	size_t len;
@@ -1619,4 +1619,169 @@ slip_mark_copy(struct slip *sl)
 	free(sl->printed_on);
 	sl->printed_on = beijing_date(iso);
 	sl->copy = 1;
+}
+
+/* ---- the slips of a person ---- */
+
+const char *
+slip_issuer(const struct slip *sl)
+{
+	size_t i;
+
+	if (sl->signer && *sl->signer)
+		return sl->signer;
+	for (i = sl->nyears; i-- > 0;)
+		if (sl->years[i].approved && *sl->years[i].agency)
+			return sl->years[i].agency;
+	return NULL;
+}
+
+const char *
+slip_issuer_name(const struct slip *sl)
+{
+	const char *code = slip_issuer(sl);
+	size_t i;
+
+	for (i = sl->nyears; code && i-- > 0;)
+		if (sl->years[i].approved && strcmp(sl->years[i].agency,
+		    code) == 0 && sl->years[i].agency_name &&
+		    *sl->years[i].agency_name)
+			return sl->years[i].agency_name;
+	return code ? code : "";
+}
+
+int
+slip_same_content(const struct slip *a, const struct slip *b)
+{
+	struct sbuf ca = SBUF_INIT, cb = SBUF_INIT;
+	struct slip t = *b;
+	int same;
+
+	/* b as if issued with a's number and at a's time: the rest of
+	 * the full canonical form is what the paper says */
+	t.number = a->number;
+	t.issued = a->issued;
+	t.printed_on = a->printed_on;
+	slip_canonical(a, 1, &ca);
+	slip_canonical(&t, 1, &cb);
+	same = sb_same(&ca, &cb);
+	sb_release(&ca);
+	sb_release(&cb);
+	return same;
+}
+
+void
+slip_records_free(struct slip *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		slip_release(&v[i]);
+	free(v);
+}
+
+static int
+by_issue(const void *pa, const void *pb)
+{
+	const struct slip *a = pa, *b = pb;
+	int c = strcmp(a->issued, b->issued);
+
+	return c ? c : strcmp(a->number, b->number);
+}
+
+/* Record fname of dfd into sl if it is idnum's: 1, 0 if it is another
+ * person's, -1 (a damaged record of the person: class 5). */
+static int
+record_of(int dfd, const char *fname, const char *idnum, struct slip *sl,
+    struct ceh_err *e)
+{
+	char shown[NAME_MAX + 8], num[SLIP_NUMBER_LEN + 1], cc[SLIP_CODE_CHARS + 1];
+	char want[SLIP_CODE_CHARS + 1];
+	char *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (read_file_at(dfd, fname, 1 << 20, &buf, &len, e) < 0) {
+		ceh_err_prefix(e, _("cannot read slips/%s"), fname);
+		return -1;
+	}
+	/* the ID number is written as it is in every record of the person:
+	 * others are skipped unparsed */
+	if (memmem(buf, len, idnum, IDNUM_LEN) == NULL) {
+		free(buf);
+		return 0;
+	}
+	snprintf(shown, sizeof(shown), "slips/%s", fname);
+	rc = slip_parse(buf, len, shown, sl, e);
+	free(buf);
+	if (rc < 0) {
+		e->code = CEH_ESYS;
+		ceh_err_prefix(e, _("a damaged slip record (see ceh fsck)"));
+		return -1;
+	}
+	if (strcmp(sl->id_number, idnum) != 0) {
+		slip_release(sl);
+		return 0;
+	}
+	(void)record_name(fname, num, cc);
+	compact_code(sl->code, want);
+	if (strcmp(sl->number, num) != 0 || strcmp(want, cc) != 0) {
+		slip_release(sl);
+		return ceh_fail(e, CEH_ESYS, _("%s: the number or code inside "
+		    "does not match the file name"), shown);
+	}
+	return 1;
+}
+
+int
+slip_records_of(struct store *s, const char *idnum, struct slip **out,
+    size_t *nout, struct ceh_err *e)
+{
+	char num[SLIP_NUMBER_LEN + 1], cc[SLIP_CODE_CHARS + 1];
+	struct slip *v = NULL, one;
+	struct dirent *d;
+	size_t n = 0;
+	DIR *dir;
+	int dfd, fd, rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	dfd = openat(s->rootfd, "slips", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ceh_fail_errno(e, _("cannot open '%s/slips'"), s->root);
+	}
+	fd = dup(dfd);
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		close(dfd);
+		return ceh_fail_errno(e, _("cannot read '%s/slips'"), s->root);
+	}
+	slip_init(&one);
+	while ((d = readdir(dir)) != NULL) {
+		if (!record_name(d->d_name, num, cc))
+			continue;
+		if ((rc = record_of(dfd, d->d_name, idnum, &one, e)) < 0)
+			break;
+		if (rc == 0)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = one;
+		slip_init(&one);
+		rc = 0;
+	}
+	closedir(dir);
+	close(dfd);
+	if (rc < 0) {
+		slip_records_free(v, n);
+		return -1;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_issue);
+	*out = v;
+	*nout = n;
+	return 0;
 }

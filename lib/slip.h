@@ -232,4 +232,42 @@ int slip_claim_of(const struct slip *sl, struct slip_claim *c,
 enum slip_verdict slip_claim_verify(const struct slip_claim *c,
     const unsigned char pub[32], struct sbuf *why);
 
+/*
+ * The slips of a person (slip.c).  slip_issuer: the agency that issues
+ * sl, its signer or else the approving unit of its latest approved year
+ * (NULL if none); slip_issuer_name its name as the slip records it (the
+ * code when it has none).  slip_records_of: every recorded slip of idnum
+ * (by issue time, then number) into *v, *n of them, for
+ * slip_records_free; a record of the person that cannot be read is
+ * class 5 naming it.  slip_same_content: 1 if a and b say the same on
+ * paper but for their issue (number, code, issue time and date,
+ * signature): printing the same figures again gives the slip already
+ * issued (ceh-print-slip(1)).
+ */
+const char *slip_issuer(const struct slip *sl);
+const char *slip_issuer_name(const struct slip *sl);
+int slip_records_of(struct store *s, const char *idnum, struct slip **v,
+    size_t *n, struct ceh_err *e);
+void slip_records_free(struct slip *v, size_t n);
+int slip_same_content(const struct slip *a, const struct slip *b);
+
+/* A slip number as typed (case, I/L -> 1, O -> 0, spaces around) into
+ * the form of SLIP_NUMBER_LEN characters; -1 if it is not one. */
+int slip_number_normalise(const char *in, char out[SLIP_NUMBER_LEN + 1]);
+/*
+ * c against the store's registry (slip_sign.c): the signer's key valid
+ * at the slip's issue time (trust_unit_key).  A key revoked or replaced
+ * before then is SLIP_REVOKED; an agency without a key SLIP_UNKNOWN_KEY.
+ * -1 only on a system error.
+ */
+int slip_registry_verdict(struct store *s, const struct slip_claim *c,
+    enum slip_verdict *v, struct sbuf *why, struct ceh_err *e);
+/*
+ * The standing of a record of this store as ceh verify-slip CODE gives
+ * it: its code and figures (slip_verify), and for a signed slip in a
+ * store with a trust anchor its signature against the registry.
+ */
+int slip_record_status(struct store *s, const struct slip *rec,
+    enum slip_verdict *v, struct sbuf *why, struct ceh_err *e);
+
 #endif

@@ -13,6 +13,15 @@
  *         creation date is the slip's issue time, so the same slip gives
  *         the same text; the QR code drawn from qr_encode's matrix.
  *
+ * HTML and PDF share one layout (the column widths below, in mm, on a
+ * content width of SLIP_CONTENT_MM), one typeface (SLIP_PDF_FONTS, also
+ * the page's CSS font-family) and one set of texts: a header row of
+ * the years table never wraps (SLIP_HEAD_PT at most, white-space:
+ * nowrap); the verification lines say how anyone can check the slip
+ * (slip_check_lines); the seal block names the issuing agency
+ * (slip_issuer_name) with lines for 经办人 and 审核人 and a date line
+ * (SLIP_SEAL_DATE).
+ *
  * A signed slip (slip_sign) shows the signer and the QR payload
  * (slip_payload) as a QR code (HTML, PDF) and as text under it; a copy
  * (sl->copy) says 副本 on every page and has no code; a slip of an
@@ -40,6 +49,14 @@ void slip_render_html(const struct slip *sl, FILE *out);
  * build/ beside it, or in the installed CEH_LIBDIR; class 5 naming the
  * module if it cannot be loaded or is not built for this ceh (below). */
 int slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e);
+/*
+ * PDF/A-2b (print-slip --pdfa), for archives: the same PDF with, as an
+ * incremental update, an XMP metadata stream (pdfaid part 2,
+ * conformance B; title, creator, producer and creation date, the same
+ * as in a new information dictionary), an output intent GTS_PDFA1 with
+ * an sRGB ICC profile made here, and a document ID.
+ */
+int slip_render_pdfa(const struct slip *sl, FILE *out, struct ceh_err *e);
 
 /*
  * The PDF module's one entry point: the module defines the object
@@ -51,7 +68,7 @@ int slip_render_pdf(const struct slip *sl, FILE *out, struct ceh_err *e);
  * #ifndef lets a test build a module of another version.)
  */
 #ifndef SLIP_RENDER_ABI
-#define SLIP_RENDER_ABI 2
+#define SLIP_RENDER_ABI 3
 #endif
 #define SLIP_PDF_MODULE_SYM "slip_pdf_module"
 
@@ -62,6 +79,14 @@ struct slip_pdf_module {
 };
 extern const struct slip_pdf_module slip_pdf_module;
 
+/* The shared layout: content width, column widths (mm), sizes (pt). */
+#define SLIP_CONTENT_MM 182.0
+extern const double slip_person_mm[6];	/* label value label value ... */
+extern const double slip_years_mm[10];	/* 年度 公需 学时 形式 专业 ... */
+#define SLIP_BODY_PT 10.0	/* the largest body size, made smaller to fit */
+#define SLIP_HEAD_PT 9.0	/* table headers at most: they never wrap */
+#define SLIP_TITLE_PT 16.0
+
 /* Labels shared by the renderers. */
 const char *slip_met_label(int met);		/* 达标 / 不达标 */
 #define SLIP_NONE_LABEL "未核认（无审核通过的学时）"
@@ -71,5 +96,20 @@ const char *slip_met_label(int met);		/* 达标 / 不达标 */
 /* The lines under the QR code: "签发：AGENCY（密钥指纹 FP）" and the
  * payload to type; sb gets the first one. */
 void slip_signer_line(const struct slip *sl, struct sbuf *sb);
+/*
+ * How anyone checks the slip, in the renderers' words: code gets the
+ * verification line ("验证码：CODE（...）": the number or the code, to
+ * the issuing agency, ceh verify-slip CODE; SLIP_COPY_NOTE on a copy);
+ * qr, for a signed slip only, what to do with the QR code or the payload
+ * under it (scan or type it, check offline with the agency's public key:
+ * ceh verify-slip --trust).  Either may be NULL.
+ */
+void slip_check_lines(const struct slip *sl, struct sbuf *code,
+    struct sbuf *qr);
+/* The seal block's words. */
+#define SLIP_SEAL_AGENCY "经办机构（盖章）"
+#define SLIP_SEAL_CLERK "经办人："
+#define SLIP_SEAL_REVIEWER "审核人："
+#define SLIP_SEAL_DATE "年　　月　　日"
 
 #endif

@@ -1,8 +1,10 @@
 /* slip_sign.c - the agency's signature on a slip, its QR payload, and
  * the check of either with only the agency's public key (slip.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "encode.h"
 #include "err.h"
@@ -10,6 +12,7 @@
 #include "hash.h"
 #include "key.h"
 #include "slip.h"
+#include "trust.h"
 #include "util.h"
 #include "validate.h"
 
@@ -355,4 +358,87 @@ slip_claim_verify(const struct slip_claim *c, const unsigned char pub[32],
 	sb_addf(why, _("slip %s was issued by %s on %.10s, signed with key "
 	    "%s"), c->number, c->signer, c->issued, fp);
 	return SLIP_VALID;
+}
+
+int
+slip_number_normalise(const char *in, char out[SLIP_NUMBER_LEN + 1])
+{
+	size_t n = 0;
+
+	while (*in == ' ' || *in == '\t')
+		in++;
+	for (; *in && *in != ' ' && *in != '\t'; in++) {
+		char c = *in;
+
+		if (n == SLIP_NUMBER_LEN)
+			return -1;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (n > 8 && (c == 'I' || c == 'L'))
+			c = '1';
+		else if (n > 8 && c == 'O')
+			c = '0';
+		out[n++] = c;
+	}
+	while (*in == ' ' || *in == '\t')
+		in++;
+	out[n] = '\0';
+	return *in == '\0' && n == SLIP_NUMBER_LEN && number_ok(out) ? 0 : -1;
+}
+
+int
+slip_registry_verdict(struct store *s, const struct slip_claim *c,
+    enum slip_verdict *v, struct sbuf *why, struct ceh_err *e)
+{
+	uint8_t pub[32];
+	struct ceh_err ke;
+	time_t at = 0;
+
+	(void)parse_iso_time(c->issued, &at);
+	if (trust_unit_key(s, c->signer, at, pub, &ke) == 0) {
+		*v = slip_claim_verify(c, pub, why);
+		return 0;
+	}
+	if (ke.code == CEH_ESTATE) {
+		*v = SLIP_REVOKED;
+		sb_addf(why, _("slip %s is signed by agency %s with a key that "
+		    "was no longer valid on %.10s: %s"), c->number, c->signer,
+		    c->issued, ke.msg);
+		return 0;
+	}
+	if (ke.code == CEH_ENOTFOUND) {
+		*v = SLIP_UNKNOWN_KEY;
+		sb_addf(why, _("slip %s names agency %s, which has no key in "
+		    "this store's registry"), c->number, c->signer);
+		return 0;
+	}
+	*e = ke;
+	return -1;
+}
+
+int
+slip_record_status(struct store *s, const struct slip *rec,
+    enum slip_verdict *v, struct sbuf *why, struct ceh_err *e)
+{
+	struct sbuf sig = SBUF_INIT;
+	struct slip_claim c;
+	struct ceh_err ae;
+	uint8_t pub[32];
+
+	if (slip_verify(s, rec, 0, v, why, e) < 0)
+		return -1;
+	if (*v != SLIP_VALID || rec->signature == NULL ||
+	    *rec->signature == '\0' || trust_anchor(s, pub, &ae) < 0)
+		return 0;
+	if (slip_claim_of(rec, &c, e) < 0 ||
+	    slip_registry_verdict(s, &c, v, &sig, e) < 0) {
+		sb_release(&sig);
+		return -1;
+	}
+	if (*v != SLIP_VALID) {
+		sb_reset(why);
+		sb_adds(why, sb_str(&sig));
+	}
+	sb_release(&sig);
+	return 0;
 }

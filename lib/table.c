@@ -118,7 +118,8 @@ shown(const struct table *t, size_t r, size_t c)
 }
 
 /* The Chinese labels of the domain's machine words (COL_WORD): the
- * unit kinds (units.c) and the history's event codes (ceh-store(5)). */
+ * unit kinds (units.c), the history's event codes (ceh-store(5)) and
+ * the standing of a slip (slip.h). */
 static const char *const word_labels[][2] = {
 	{ "employer", "用人单位" }, { "supervisor", "主管部门" },
 	{ "agency", "人社部门" },
@@ -131,6 +132,10 @@ static const char *const word_labels[][2] = {
 	{ "approved", "审核通过" }, { "rejected", "审核不通过" },
 	{ "returned", "退回" }, { "upgraded", "升级" },
 	{ "transferred", "调动" },
+	/* how a slip stands (ceh slips, verify-slip's verdicts) */
+	{ "valid", "有效" }, { "changed", "数据已变更" },
+	{ "altered", "被篡改" }, { "revoked", "已撤销" },
+	{ "unknown key", "密钥未知" },
 };
 
 static const char *

@@ -6,7 +6,7 @@
 # code with its name beside it (KEY and KEY_name).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 20
+plan 22
 PY=/usr/bin/python3
 printf '%%PDF-1.4 evidence\n' > "$T/cert.pdf"
 ceh attach $A3 --year 2021 "$T/cert.pdf" >/dev/null || exit 1
@@ -105,6 +105,15 @@ for y in d['years']:
     assert type(y['year']) is int
     num(y['public_hours']); num(y['professional_hours'])
 " "print-slip" ceh print-slip --id $ID1 --from 2019 --to 2022 --format json
+
+json "
+assert len(d) == 1
+r = d[0]
+for k in ('from', 'to', 'years_met'):
+    assert type(r[k]) is int, (k, r)
+num(r['total_hours']); unit(r, 'agency', '湖南省人力资源和社会保障厅')
+assert isinstance(r['status'], str) and isinstance(r['status_label'], str)
+" "slips" ceh slips --id $ID1 --format json
 
 json "
 assert len(d) >= 2

@@ -6,7 +6,7 @@
 plan 51
 
 expect_code 0 "--help" ceh verify-slip --help
-like "$T/out" "^usage: ceh verify-slip CODE$" "usage on stdout"
+like "$T/out" "^usage: ceh verify-slip CODE\|NUMBER$" "usage on stdout"
 
 ceh print-slip --id $ID1 --from 2019 --to 2023 --format json -o "$T/s.json" > "$T/issued" || exit 1
 num=$(cut -f1 "$T/issued")

@@ -203,7 +203,8 @@ cp -p "$T/agency.key" "$T/config/ceh/keys/$AGENCY.key"
 expect_code 0 "the key folder's file for the agency signs" ceh print-slip --id $ID1 --from 2019 --to 2023 --format json -o "$T/kd.json"
 expect_code 0 "and verifies" ceh verify-slip --trust "$T/agency.pub" --file "$T/kd.json"
 rm "$T/config/ceh/keys/$AGENCY.key"
-expect_code 0 "an unsigned store without the key: an HMAC slip, as before" ceh print-slip --id $ID1 --from 2019 --to 2023 --format json -o "$T/plain.json"
+# (another range: the same figures again would be the signed slip already issued)
+expect_code 0 "an unsigned store without the key: an HMAC slip, as before" ceh print-slip --id $ID1 --from 2019 --to 2022 --format json -o "$T/plain.json"
 ok "without a signature" sh -c "! grep -q signature '$T/plain.json'"
 expect_code 0 "which verifies in its store" ceh verify-slip --file "$T/plain.json"
 done_testing

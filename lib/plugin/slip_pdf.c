@@ -28,9 +28,10 @@
 
 #define PAGE_W 595.28	/* A4 in points */
 #define PAGE_H 841.89
-#define MARGIN 40.0
-#define CONTENT_W (PAGE_W - 2 * MARGIN)
-#define PAD 3.0
+#define MM (72 / 25.4)	/* points a millimetre */
+#define CONTENT_W (SLIP_CONTENT_MM * MM)	/* the HTML page's width */
+#define MARGIN ((PAGE_W - CONTENT_W) / 2)
+#define PAD (0.3 * p->size)	/* a cell's padding: 0.3em, as in the HTML */
 
 enum align { AL_LEFT, AL_CENTER, AL_RIGHT };
 
@@ -40,6 +41,7 @@ struct pdf {
 	int missing;		/* glyphs no font could show */
 	int measure;		/* lay out only, draw nothing */
 	int copy;		/* 副本 on every page */
+	double size;		/* the body size */
 };
 
 struct cell {
@@ -176,9 +178,11 @@ qr_block(struct pdf *p, const struct slip *sl, double y, double size)
 	}
 	slip_signer_line(sl, &sb);
 	h = text_at(p, tx, y + 4, tw, sb.buf, size, 0, AL_LEFT);
-	h += text_at(p, tx, y + 8 + h, tw, "核验码（可用 ceh verify-slip "
-	    "--trust 公钥文件 核验）：", size, 0, AL_LEFT);
-	h += text_at(p, tx, y + 12 + h, tw, pl, size - 1, 0, AL_LEFT);
+	sb_reset(&sb);
+	slip_check_lines(sl, NULL, &sb);
+	h += text_at(p, tx, y + 8 + h, tw, sb.buf, size, 0, AL_LEFT);
+	h += text_at(p, tx, y + 12 + h, tw, "核验码：", size, 0, AL_LEFT);
+	h += text_at(p, tx, y + 12 + h, tw, pl, 6.5, 0, AL_LEFT);
 	sb_release(&sb);
 	free(pl);
 	return (h + 12 > QR_SIDE ? h + 12 : QR_SIDE) + 6;
@@ -195,9 +199,11 @@ row(struct pdf *p, const struct cell *c, size_t n, double *yp, double size)
 	double h = 0, x, lh;
 	size_t i;
 
+	/* a number (right-aligned) is never wrapped, as in the HTML */
 	for (i = 0; i < n && i < 16; i++) {
 		l[i] = layout(p, c[i].text ? c[i].text : "", size, c[i].bold,
-		    c[i].w - 2 * PAD, c[i].align);
+		    c[i].align == AL_RIGHT ? 0 : c[i].w - 2 * PAD,
+		    c[i].align);
 		lh = layout_h(l[i]) + 2 * PAD;
 		if (lh > h)
 			h = lh;
@@ -220,17 +226,20 @@ row(struct pdf *p, const struct cell *c, size_t n, double *yp, double size)
 		}
 		cairo_rectangle(p->cr, x, y, c[i].w, h);
 		cairo_stroke(p->cr);
-		cairo_move_to(p->cr, x + PAD, y + (h - layout_h(l[i])) / 2);
+		if (c[i].align == AL_RIGHT) {
+			int tw, th;
+
+			pango_layout_get_size(l[i], &tw, &th);
+			cairo_move_to(p->cr, x + c[i].w - PAD - (double)tw /
+			    PANGO_SCALE, y + (h - layout_h(l[i])) / 2);
+		} else
+			cairo_move_to(p->cr, x + PAD, y + (h -
+			    layout_h(l[i])) / 2);
 		pango_cairo_show_layout(p->cr, l[i]);
 		g_object_unref(l[i]);
 		x += c[i].w;
 	}
 }
-
-/* Person table column widths: label, value, label, value, label, value. */
-static const double pw[6] = { 58, 118, 46, 70, 62, 161.28 };
-/* Year table: 年度 公需 学时 形式 专业 学时 形式 合计 达标 核认 */
-static const double yw[10] = { 32, 86, 28, 46, 86, 28, 46, 36, 44, 83.28 };
 
 static double
 span(const double *w, size_t from, size_t n)
@@ -240,6 +249,118 @@ span(const double *w, size_t from, size_t n)
 	while (n-- > 0)
 		s += w[from++];
 	return s;
+}
+
+/* The column widths of slip_render.h in points. */
+static double pw[6], yw[10];
+
+static void
+widths(void)
+{
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		pw[i] = slip_person_mm[i] * MM;
+	for (i = 0; i < 10; i++)
+		yw[i] = slip_years_mm[i] * MM;
+}
+
+/* A header cell at (x, y), w by h, shaded and boxed, its text on one
+ * line (never wrapped), centred. */
+static void
+head_cell(struct pdf *p, double x, double y, double w, double h,
+    const char *text, double size)
+{
+	PangoLayout *l;
+	int tw, th;
+
+	if (p->measure)
+		return;
+	cairo_set_source_rgb(p->cr, 0.92, 0.92, 0.92);
+	cairo_rectangle(p->cr, x, y, w, h);
+	cairo_fill(p->cr);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	cairo_set_line_width(p->cr, 0.6);
+	cairo_rectangle(p->cr, x, y, w, h);
+	cairo_stroke(p->cr);
+	l = layout(p, text, size, 1, 0, AL_LEFT);
+	pango_layout_get_size(l, &tw, &th);
+	cairo_move_to(p->cr, x + (w - (double)tw / PANGO_SCALE) / 2,
+	    y + (h - (double)th / PANGO_SCALE) / 2);
+	pango_cairo_show_layout(p->cr, l);
+	g_object_unref(l);
+}
+
+/* The years table's header, two rows as in the HTML slip: 公需科目 and
+ * 专业科目 over their 名称 学时 形式, the other columns over both rows. */
+static void
+years_head(struct pdf *p, double *yp, double size)
+{
+	static const char *const sub[3] = { "名称", "学时", "形式" };
+	double hs = size < SLIP_HEAD_PT ? size : SLIP_HEAD_PT, h, x, y;
+	PangoLayout *l = layout(p, "年度", hs, 1, 0, AL_LEFT);
+	size_t i;
+
+	h = layout_h(l) + 2 * PAD;
+	g_object_unref(l);
+	need(p, yp, 2 * h);
+	y = *yp;
+	*yp += 2 * h;
+	x = MARGIN;
+	head_cell(p, x, y, yw[0], 2 * h, "年度", hs);
+	x += yw[0];
+	head_cell(p, x, y, span(yw, 1, 3), h, "公需科目", hs);
+	for (i = 0; i < 3; i++) {
+		head_cell(p, x, y + h, yw[1 + i], h, sub[i], hs);
+		x += yw[1 + i];
+	}
+	head_cell(p, x, y, span(yw, 4, 3), h, "专业科目", hs);
+	for (i = 0; i < 3; i++) {
+		head_cell(p, x, y + h, yw[4 + i], h, sub[i], hs);
+		x += yw[4 + i];
+	}
+	head_cell(p, x, y, yw[7], 2 * h, "合计学时", hs);
+	x += yw[7];
+	head_cell(p, x, y, yw[8], 2 * h, "是否达标", hs);
+	x += yw[8];
+	head_cell(p, x, y, yw[9], 2 * h, "核认机构及日期", hs);
+}
+
+/* The seal block: lines to sign on the left, the agency (where the seal
+ * goes) and the date line on the right; returns its height. */
+static double
+seal_block(struct pdf *p, const struct slip *sl, double y, double size)
+{
+	struct sbuf sb = SBUF_INIT;
+	double rw = 80 * MM, rx = MARGIN + CONTENT_W - rw, gap = 2.5 * size;
+	double h, lw, blank = 38 * MM;
+	PangoLayout *l;
+	int tw, th, i;
+
+	sb_addf(&sb, "%s：%s", SLIP_SEAL_AGENCY, slip_issuer_name(sl));
+	h = text_at(p, rx, y, rw, sb.buf, size, 0, AL_CENTER);
+	text_at(p, rx, y + h + gap, rw, SLIP_SEAL_DATE, size, 0, AL_CENTER);
+	for (i = 0; i < 2; i++) {
+		const char *who = i ? SLIP_SEAL_REVIEWER : SLIP_SEAL_CLERK;
+		double ly = y + i * (h + gap);
+
+		l = layout(p, who, size, 0, 0, AL_LEFT);
+		pango_layout_get_size(l, &tw, &th);
+		lw = (double)tw / PANGO_SCALE;
+		if (!p->measure) {
+			cairo_move_to(p->cr, MARGIN, ly);
+			pango_cairo_show_layout(p->cr, l);
+			cairo_set_line_width(p->cr, 0.6);
+			cairo_move_to(p->cr, MARGIN + lw, ly + (double)th /
+			    PANGO_SCALE - 1);
+			cairo_line_to(p->cr, MARGIN + lw + blank, ly +
+			    (double)th / PANGO_SCALE - 1);
+			cairo_stroke(p->cr);
+		}
+		g_object_unref(l);
+	}
+	sb_release(&sb);
+	return 2 * h + gap;
 }
 
 /* Draw the slip with body text of the given size; returns where it ends
@@ -255,8 +376,10 @@ draw(struct pdf *p, const struct slip *sl, double size)
 
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 	p->copy = sl->copy;
+	p->size = size;
 	copy_mark(p);
-	y += text_at(p, MARGIN, y, CONTENT_W, sl->title, 16, 1, AL_CENTER);
+	y += text_at(p, MARGIN, y, CONTENT_W, sl->title, SLIP_TITLE_PT, 1,
+	    AL_CENTER);
 	y += 10;
 	sb_addf(&sb, "编号：%s", sl->number);
 	text_at(p, MARGIN, y, CONTENT_W, sb.buf, size, 0, AL_LEFT);
@@ -303,15 +426,7 @@ draw(struct pdf *p, const struct slip *sl, double size)
 	sb_reset(&sb2);
 
 	/* the years */
-	{
-		static const char *const hd[10] = { "年度", "公需科目", "学时",
-		    "形式", "专业科目", "学时", "形式", "合计", "是否达标",
-		    "核认机构及日期" };
-
-		for (i = 0; i < 10; i++)
-			cl[i] = (struct cell){ yw[i], hd[i], 1, AL_CENTER, 1 };
-		row(p, cl, 10, &y, size);
-	}
+	years_head(p, &y, size);
 	for (i = 0; i < sl->nyears; i++) {
 		const struct slip_year *yy = &sl->years[i];
 
@@ -374,11 +489,8 @@ draw(struct pdf *p, const struct slip *sl, double size)
 	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size, 0, AL_LEFT);
 	y += 4;
 	sb_reset(&sb);
-	if (sl->copy)
-		sb_adds(&sb, SLIP_COPY_NOTE);
-	else
-		sb_addf(&sb, "验证码：%s（可用 ceh verify-slip 核验）", sl->code);
-	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size + 1, sl->copy,
+	slip_check_lines(sl, &sb, NULL);
+	y += text_at(p, MARGIN, y, CONTENT_W, sb.buf, size, sl->copy,
 	    AL_LEFT);
 	if (sl->unsigned_store) {
 		y += 4;
@@ -390,9 +502,9 @@ draw(struct pdf *p, const struct slip *sl, double size)
 		need(p, &y, QR_SIDE + 40);
 		y += qr_block(p, sl, y, size);
 	}
-	y += 24;
-	y += text_at(p, MARGIN, y, CONTENT_W, "经办机构（盖章）：　　　　　　　　",
-	    size + 1, 0, AL_RIGHT);
+	y += 2.2 * size;
+	need(p, &y, 5 * size);
+	y += seal_block(p, sl, y, size);
 	sb_release(&sb);
 	sb_release(&sb2);
 	return y;
@@ -401,7 +513,7 @@ draw(struct pdf *p, const struct slip *sl, double size)
 static int
 render(const struct slip *sl, FILE *out, struct ceh_err *e)
 {
-	static const double sizes[] = { 9, 8.5, 8, 7.5, 7 };
+	static const double sizes[] = { SLIP_BODY_PT, 9.5, 9, 8.5, 8, 7.5, 7 };
 	cairo_surface_t *surf;
 	cairo_font_options_t *fo;
 	size_t i;
@@ -410,6 +522,7 @@ render(const struct slip *sl, FILE *out, struct ceh_err *e)
 	char date[32];
 
 	memset(&p, 0, sizeof(p));
+	widths();
 	surf = cairo_pdf_surface_create_for_stream(write_fn, out, PAGE_W,
 	    PAGE_H);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
