@@ -458,7 +458,7 @@ cmd_ready(struct store *s, int argc, char **argv, const char *use, int nops)
 /* ---- shared output ---- */
 
 static const struct column history_cols[] = {
-	{ "at", "时间", COL_TEXT },
+	{ "at", "时间", COL_TIME },
 	{ "event", "事件", COL_WORD },
 	{ "by", "操作人", COL_TEXT },
 	{ "unit", "单位", COL_UNIT_CODE },
@@ -490,7 +490,7 @@ static const struct column attachment_cols[] = {
 	{ "size", "大小(字节)", COL_INT },
 	{ "type", "文件类型", COL_TEXT },
 	{ "sha256", "SHA-256", COL_TEXT },
-	{ "added", "添加时间", COL_TEXT },
+	{ "added", "添加时间", COL_TIME },
 };
 
 void

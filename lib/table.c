@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -143,6 +145,51 @@ word_label(const char *word)
 	return word;
 }
 
+/* The zone of COL_TIME cells in the table: TZ when set, else the
+ * store's display.timezone (table_timezone), else the system's. */
+static char *display_tz;
+static int zone_ready;
+
+void
+table_timezone(const char *tz)
+{
+	free(display_tz);
+	display_tz = tz && *tz ? xstrdup(tz) : NULL;
+	zone_ready = 0;
+}
+
+/* An ISO 8601 UTC time as people read it: "2026-01-31 16:00:00 +08:00"
+ * in the display zone; text that is not such a time as it is. */
+static void
+time_human(const char *iso, char *buf, size_t size)
+{
+	const char *tz;
+	struct tm tm;
+	time_t t;
+	long off;
+
+	if (parse_iso_time(iso, &t) < 0) {
+		snprintf(buf, size, "%s", iso);
+		return;
+	}
+	if (!zone_ready) {
+		tz = getenv("TZ");
+		if ((tz == NULL || *tz == '\0') && display_tz)
+			setenv("TZ", display_tz, 1);
+		tzset();
+		zone_ready = 1;
+	}
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, size, "%s", iso);
+		return;
+	}
+	off = tm.tm_gmtoff / 60;
+	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d %c%02ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', labs(off) / 60,
+	    labs(off) % 60);
+}
+
 /* What the table and xlsx, read by people, show: a word's label in a
  * Chinese locale. */
 static const char *
@@ -235,6 +282,7 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 		json_str(j, key, word_label(s));
 		return;
 	case COL_TEXT:
+	case COL_TIME:
 		break;
 	}
 	json_str(j, col->key, s);
@@ -330,10 +378,25 @@ print_aligned(const struct table *t, FILE *out)
 	struct sbuf last = SBUF_INIT;
 	size_t r, c, *width;
 
+	char **times = NULL;	/* COL_TIME cells in the display zone */
+	char tbuf[64];
+
+	for (c = 0; c < t->ncols; c++)
+		if (t->cols[c].kind == COL_TIME && times == NULL)
+			times = xcalloc(t->nrows * t->ncols + 1, sizeof(*times));
+	for (r = 0; times && r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++)
+			if (t->cols[c].kind == COL_TIME) {
+				time_human(t->cells[r * t->ncols + c], tbuf,
+				    sizeof(tbuf));
+				times[r * t->ncols + c] = xstrdup(tbuf);
+			}
+#define HUMAN(r, c) ((r) > 0 && times && times[((r) - 1) * t->ncols + (c)] ? \
+	times[((r) - 1) * t->ncols + (c)] : shown_human(t, (r), (c)))
 	width = xcalloc(t->ncols, sizeof(*width));
 	for (r = 0; r <= t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t w = utf8_width(shown_human(t, r, c));
+			size_t w = utf8_width(HUMAN(r, c));
 
 			if (w > width[c])
 				width[c] = w;
@@ -342,7 +405,7 @@ print_aligned(const struct table *t, FILE *out)
 		size_t pending = 0;	/* blanks not yet written */
 
 		for (c = 0; c < t->ncols; c++) {
-			const char *s = shown_human(t, r, c);
+			const char *s = HUMAN(r, c);
 
 			if (c)
 				pending += 2;
@@ -364,8 +427,12 @@ print_aligned(const struct table *t, FILE *out)
 		}
 		putc('\n', out);
 	}
+#undef HUMAN
 	sb_release(&last);
 	free(width);
+	for (r = 0; times && r < t->nrows * t->ncols; r++)
+		free(times[r]);
+	free(times);
 }
 
 void
