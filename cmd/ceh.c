@@ -78,8 +78,9 @@ static const struct command commands[] = {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char usage[] =
-    "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] COMMAND "
-    "[ARGS...]\n"
+    "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] "
+    "[--operator NAME]\n"
+    "           COMMAND [ARGS...]\n"
     "       ceh --help | --version | help [COMMAND]\n";
 
 static const char *current_cmd = "ceh";
@@ -173,6 +174,15 @@ raise_fd_limit(void)
 	}
 }
 
+/* A bad --operator or CEH_OPERATOR: "ceh: message", the usage, 2. */
+static int
+operator_error(const struct ceh_err *e)
+{
+	fprintf(stderr, "ceh: %s\n", e->msg);
+	cmd_put_usage(stderr, usage);
+	return CEH_EUSAGE;
+}
+
 /* The options before the command.  CMD_GO, or the exit code. */
 static int
 global_options(int argc, char **argv, const char **path, long *wait)
@@ -181,12 +191,17 @@ global_options(int argc, char **argv, const char **path, long *wait)
 		{ "store", required_argument, NULL, 's' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "allow-owner", no_argument, NULL, 'o' },
+		{ "operator", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *op = getenv("CEH_OPERATOR");
+	struct ceh_err e;
 	int ch;
 
+	if (op && *op && app_operator_set("CEH_OPERATOR", op, &e) < 0)
+		return operator_error(&e);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -200,6 +215,10 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			break;
 		case 'o':
 			ceh_allow_owner = 1;
+			break;
+		case 'p':
+			if (app_operator_set("--operator", optarg, &e) < 0)
+				return operator_error(&e);
 			break;
 		case 'h':
 			print_commands(stdout);

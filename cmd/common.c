@@ -156,12 +156,15 @@ cmd_help(const char *use)
 /* ---- options ---- */
 
 /*
- * The global options --store DIR, --wait SECONDS and --allow-owner are
+ * The global options --store DIR, --wait SECONDS, --allow-owner and
+ * --operator NAME are
  * taken after the command name too (`ceh list --store DIR`): cmd_getopt
  * extends the command's table with them (once per table) and handles
  * them itself, so every command accepts them where users put them.
  */
-enum { OPT_G_STORE = 0x7f01, OPT_G_WAIT, OPT_G_OWNER, OPT_G_BADWAIT };
+enum { OPT_G_STORE = 0x7f01, OPT_G_WAIT, OPT_G_OWNER, OPT_G_BADWAIT,
+	OPT_G_OPERATOR, OPT_G_BADOPERATOR };
+static struct ceh_err operator_err;
 
 int
 cmd_wait_value(const char *arg, long *wait)
@@ -177,6 +180,7 @@ with_globals(const struct option *o)
 		{ "store", required_argument, NULL, OPT_G_STORE },
 		{ "wait", required_argument, NULL, OPT_G_WAIT },
 		{ "allow-owner", no_argument, NULL, OPT_G_OWNER },
+		{ "operator", required_argument, NULL, OPT_G_OPERATOR },
 	};
 	static const struct option *made_for;
 	static struct option *made;	/* one table a run: lives until exit */
@@ -187,7 +191,7 @@ with_globals(const struct option *o)
 	while (o[n].name)
 		n++;
 	free(made);
-	made = xcalloc(n + 4, sizeof(*made));
+	made = xcalloc(n + 5, sizeof(*made));
 	memcpy(made, o, n * sizeof(*made));
 	all = n;
 	for (i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
@@ -233,6 +237,11 @@ cmd_getopt_short(int argc, char **argv, const char *shortopts,
 		case OPT_G_OWNER:
 			ceh_allow_owner = 1;
 			break;
+		case OPT_G_OPERATOR:
+			if (app_operator_set("--operator", optarg,
+			    &operator_err) < 0)
+				return OPT_G_BADOPERATOR;
+			break;
 		default:
 			return ch;
 		}
@@ -250,6 +259,9 @@ cmd_opt_other(char **argv, const char *use, int ch)
 	if (ch == OPT_G_BADWAIT)
 		return cmd_usage_error(running_name(), use, _("--wait needs "
 		    "a number of seconds, not '%s'"), optarg);
+	if (ch == OPT_G_BADOPERATOR)
+		return cmd_usage_error(running_name(), use, "%s",
+		    operator_err.msg);
 	if (ch == ':')
 		return cmd_usage_error(running_name(), use, _("option '%.60s' "
 		    "needs an argument"), opt);

@@ -384,10 +384,26 @@ year_row_check(const struct year_row *row, const struct doc_rules *r,
 	return 0;
 }
 
+static char who[480];		/* actor(), made once */
+static char *operator_name;	/* app_operator_set, or NULL */
+
+int
+app_operator_set(const char *field, const char *name, struct ceh_err *e)
+{
+	if (name_check(field, name, APP_OPERATOR_MAX, e) < 0)
+		return -1;
+	if (strpbrk(name, "()") != NULL)
+		return ceh_fail(e, CEH_EINPUT, _("%s must not contain '(' or "
+		    "')'"), field);
+	free(operator_name);
+	operator_name = xstrdup(name);
+	who[0] = '\0';
+	return 0;
+}
+
 static const char *
 actor(void)
 {
-	static char who[160];
 	const char *user = getenv("CEH_USER");
 	char host[64] = "localhost";
 
@@ -403,6 +419,12 @@ actor(void)
 	snprintf(who, sizeof(who), "%.80s@%.63s", user, host);
 	if (has_control(who) || !utf8_valid(who, strlen(who)))
 		snprintf(who, sizeof(who), "unknown");
+	if (operator_name) {
+		char account[160];
+
+		snprintf(account, sizeof(account), "%s", who);
+		snprintf(who, sizeof(who), "%s (%s)", operator_name, account);
+	}
 	return who;
 }
 

@@ -167,8 +167,20 @@ int year_row_check(const struct year_row *row, const struct doc_rules *r,
     struct ceh_err *e);
 long year_total(const struct year_row *row);
 
+/*
+ * The operator of the events this run records: a clerk's name (one line
+ * of valid UTF-8, 1..APP_OPERATOR_MAX characters, no control, invisible
+ * direction or format character, no parenthesis), from --operator or
+ * CEH_OPERATOR.  by is then "NAME (user@host)", else "user@host".
+ * field names the source in the message (class 1).
+ */
+#define APP_OPERATOR_MAX 64
+int app_operator_set(const char *field, const char *name,
+    struct ceh_err *e);
+
 /* Append an event (strings copied; NULL for empty) and bump revision and
- * updated.  The time is now(); by is taken from the environment.  The
+ * updated.  The time is now(); by is the operator (app_operator_set) and
+ * the account, user@host (CEH_USER, else the login name).  The
  * event is chained (chain_seal) to the document as it is: call it after
  * the change it records. */
 void app_add_event(struct application *app, const char *what,
