@@ -477,6 +477,7 @@ static const struct column history_cols[] = {
 	{ "next", "下一级", COL_UNIT_CODE },
 	{ "reason", "原因", COL_TEXT },
 	{ "detail", "说明", COL_TEXT },
+	{ "changes", "修改内容", COL_CHANGES },
 };
 
 void
@@ -485,11 +486,11 @@ cmd_history_table(struct table *t, const struct store *s,
 {
 	size_t i;
 
-	table_init(t, history_cols, 7, s->units_loaded ? &s->units : NULL);
+	table_init(t, history_cols, 8, s->units_loaded ? &s->units : NULL);
 	for (i = 0; i < app->nhistory; i++) {
 		const struct event *ev = &app->history[i];
-		const char *row[7] = { ev->at, ev->what, ev->by, ev->unit,
-		    ev->next, ev->reason, ev->detail };
+		const char *row[8] = { ev->at, ev->what, ev->by, ev->unit,
+		    ev->next, ev->reason, ev->detail, ev->changes };
 
 		table_add(t, row);
 	}

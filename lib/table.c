@@ -228,6 +228,54 @@ decimal_parse(const char *s, long long *v, int *places)
 	return 0;
 }
 
+/* One quoted value of a changes cell ("…" with \" and \\) into out;
+ * the text after it, or NULL when s is not at one. */
+static const char *
+unquote(const char *s, struct sbuf *out)
+{
+	sb_reset(out);
+	if (*s++ != '"')
+		return NULL;
+	for (; *s && *s != '"'; s++) {
+		if (*s == '\\' && s[1])
+			s++;
+		sb_addc(out, *s);
+	}
+	return *s == '"' ? s + 1 : NULL;
+}
+
+/* A changes cell, 'KEY: "OLD" → "NEW"' joined by "; ", as an array of
+ * {"field", "old", "new"}; what does not parse ends the array. */
+static void
+json_changes(struct json *j, const char *key, const char *s)
+{
+	struct sbuf field = SBUF_INIT, o = SBUF_INIT, n = SBUF_INIT;
+	static const char arrow[] = " → ";
+	const char *colon;
+
+	json_arr_begin(j, key);
+	while (*s && (colon = strstr(s, ": ")) != NULL) {
+		sb_reset(&field);
+		sb_add(&field, s, (size_t)(colon - s));
+		if ((s = unquote(colon + 2, &o)) == NULL ||
+		    strncmp(s, arrow, sizeof(arrow) - 1) != 0 ||
+		    (s = unquote(s + sizeof(arrow) - 1, &n)) == NULL)
+			break;
+		json_obj_begin(j, NULL);
+		json_str(j, "field", sb_str(&field));
+		json_str(j, "old", sb_str(&o));
+		json_str(j, "new", sb_str(&n));
+		json_obj_end(j);
+		if (strncmp(s, "; ", 2) != 0)
+			break;
+		s += 2;
+	}
+	json_arr_end(j);
+	sb_release(&field);
+	sb_release(&o);
+	sb_release(&n);
+}
+
 static void
 json_cell(const struct table *t, struct json *j, const struct column *col,
     const char *s)
@@ -280,6 +328,9 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 		json_str(j, col->key, s);
 		snprintf(key, sizeof(key), "%s_label", col->key);
 		json_str(j, key, word_label(s));
+		return;
+	case COL_CHANGES:
+		json_changes(j, col->key, s);
 		return;
 	case COL_TEXT:
 	case COL_TIME:

@@ -54,6 +54,11 @@
  *                  +08:00"): TZ when set and not empty, else the zone of
  *                  table_timezone (the store's display.timezone,
  *                  ceh-store(5)), else the system's.
+ *   COL_CHANGES    what an event changed, as the history keeps it
+ *                  ('phone: "155…" → "133…"; name: "张三" → "张山"', doc.h
+ *                  app_note_change): table, TSV and CSV give the text,
+ *                  JSON an array of {"field", "old", "new"} strings ([]
+ *                  when the cell is empty).
  * An INT, HOURS or DECIMAL cell that is empty (or not a number) is JSON null.
  * Unit names come from the units given to table_init (NULL: none known).
  * Cells are copied; the table owns them until table_free.
@@ -79,7 +84,7 @@ enum out_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_YAML,
 #define FMT_LIST_USAGE "table|tsv|csv|csv-excel|json|xlsx"
 
 enum col_kind { COL_TEXT, COL_INT, COL_HOURS, COL_YEARS, COL_UNIT,
-	COL_UNIT_CODE, COL_DECIMAL, COL_WORD, COL_TIME };
+	COL_UNIT_CODE, COL_DECIMAL, COL_WORD, COL_TIME, COL_CHANGES };
 
 struct column {
 	const char *key;	/* JSON key, e.g. "unit" */
