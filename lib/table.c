@@ -276,6 +276,30 @@ json_changes(struct json *j, const char *key, const char *s)
 	sb_release(&n);
 }
 
+/* A changes cell as people read it: the quotes kept, \" and \\ undone
+ * (the table escapes its last column as TSV does, so a backslash would
+ * show doubled twice).  Allocated. */
+static char *
+changes_human(const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *out;
+	int quoted = 0;
+
+	for (; *s; s++) {
+		if (quoted && *s == '\\' && s[1]) {
+			sb_addc(&sb, *++s);
+			continue;
+		}
+		if (*s == '"')
+			quoted = !quoted;
+		sb_addc(&sb, *s);
+	}
+	out = xstrdup(sb_str(&sb));
+	sb_release(&sb);
+	return out;
+}
+
 static void
 json_cell(const struct table *t, struct json *j, const struct column *col,
     const char *s)
@@ -429,11 +453,13 @@ print_aligned(const struct table *t, FILE *out)
 	struct sbuf last = SBUF_INIT;
 	size_t r, c, *width;
 
-	char **times = NULL;	/* COL_TIME cells in the display zone */
+	char **times = NULL;	/* COL_TIME cells in the display zone,
+				 * COL_CHANGES ones unescaped */
 	char tbuf[64];
 
 	for (c = 0; c < t->ncols; c++)
-		if (t->cols[c].kind == COL_TIME && times == NULL)
+		if ((t->cols[c].kind == COL_TIME ||
+		    t->cols[c].kind == COL_CHANGES) && times == NULL)
 			times = xcalloc(t->nrows * t->ncols + 1, sizeof(*times));
 	for (r = 0; times && r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++)
@@ -441,7 +467,9 @@ print_aligned(const struct table *t, FILE *out)
 				time_human(t->cells[r * t->ncols + c], tbuf,
 				    sizeof(tbuf));
 				times[r * t->ncols + c] = xstrdup(tbuf);
-			}
+			} else if (t->cols[c].kind == COL_CHANGES)
+				times[r * t->ncols + c] = changes_human(
+				    t->cells[r * t->ncols + c]);
 #define HUMAN(r, c) ((r) > 0 && times && times[((r) - 1) * t->ncols + (c)] ? \
 	times[((r) - 1) * t->ncols + (c)] : shown_human(t, (r), (c)))
 	width = xcalloc(t->ncols, sizeof(*width));

@@ -56,9 +56,10 @@
  *                  ceh-store(5)), else the system's.
  *   COL_CHANGES    what an event changed, as the history keeps it
  *                  ('phone: "155…" → "133…"; name: "张三" → "张山"', doc.h
- *                  app_note_change): table, TSV and CSV give the text,
- *                  JSON an array of {"field", "old", "new"} strings ([]
- *                  when the cell is empty).
+ *                  app_note_change): TSV and CSV give the text, the
+ *                  table the text with \" and \\ undone, JSON an
+ *                  array of {"field", "old", "new"} strings ([] when
+ *                  the cell is empty).
  * An INT, HOURS or DECIMAL cell that is empty (or not a number) is JSON null.
  * Unit names come from the units given to table_init (NULL: none known).
  * Cells are copied; the table owns them until table_free.

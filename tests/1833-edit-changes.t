@@ -6,7 +6,7 @@
 # the recorded values is caught; events without changes keep their
 # signatures.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 22
 ceh init --signed >/dev/null && mk_units || exit 1
 A=$(apply_std $ID1 --remark '旧的 "备注" \ 一')
 ceh add-year $A --year 2024 --public-subject 公需课 --public-hours 30 --public-form 远程教育 \
@@ -44,6 +44,7 @@ ok "the signed history verifies" ceh verify $A
 ok "log table" ceh log $A
 like "$T/out" '修改内容' "the table's header names the column"
 like "$T/out" 'phone: "15556565656" → "13300001111"' "the table shows old and new"
+like "$T/out" 'remark: "旧的 "备注" ' "the table shows quotes in values unescaped"
 
 # the changes are inside the signature
 f=$(find "$CEH_STORE/people" -path "*/${A%%-*}/draft/${A#*-}.yaml")
