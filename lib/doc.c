@@ -291,16 +291,8 @@ line_hours(const struct subject_line *l, char *buf, size_t size)
 	return hours_fmt(l->hours, buf, size);
 }
 
-static void
-join_records(const struct year_row *r, struct sbuf *out)
-{
-	size_t k;
-
-	for (k = 0; k < r->nrecords; k++)
-		sb_addf(out, "%s%s", k ? "," : "", r->records[k]);
-}
-
-/* The notes of a replaced row: every field that differs. */
+/* The notes of a replaced row: every subject line field that differs
+ * (the records a row was built from are its provenance, in the row). */
 static void
 note_row(struct application *app, const struct year_row *o,
     const struct year_row *n)
@@ -308,7 +300,6 @@ note_row(struct application *app, const struct year_row *o,
 	const struct subject_line *ol[2] = { &o->pub, &o->pro };
 	const struct subject_line *nl[2] = { &n->pub, &n->pro };
 	static const char *const pre[2] = { "public", "pro" };
-	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
 	char key[32], h1[24], h2[24];
 	int i;
 
@@ -321,11 +312,6 @@ note_row(struct application *app, const struct year_row *o,
 		snprintf(key, sizeof(key), "%s-form", pre[i]);
 		app_note_change(app, key, ol[i]->form, nl[i]->form);
 	}
-	join_records(o, &a);
-	join_records(n, &b);
-	app_note_change(app, "records", sb_str(&a), sb_str(&b));
-	sb_release(&a);
-	sb_release(&b);
 }
 
 /* v quoted, cut at APP_CHANGE_MAX bytes on a character boundary. */

@@ -186,10 +186,11 @@ int app_operator_set(const char *field, const char *name,
  * Note that the change the next event records turned field KEY from old
  * to new (nothing when they are equal): ceh edit for each field,
  * app_put_year for each field of a replaced row (public-subject,
- * public-hours, public-form, pro-subject, pro-hours, pro-form, records).
+ * public-hours, public-form, pro-subject, pro-hours, pro-form).
  * app_add_event moves the notes into the event's changes.  Values are
- * quoted ("…", with \" and \\ inside) and cut at APP_CHANGE_MAX bytes
- * (with "…" after), so the event text stays bounded.
+ * quoted ("…", with \" and \\ inside) and cut at APP_CHANGE_MAX bytes on
+ * a character boundary ("…" then ends the value), so the event text
+ * stays bounded.
  */
 #define APP_CHANGE_MAX 300
 #define APP_CHANGES_MAX 8000	/* characters of an event's changes */
