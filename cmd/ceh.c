@@ -196,12 +196,10 @@ global_options(int argc, char **argv, const char **path, long *wait)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *op = getenv("CEH_OPERATOR");
+	const char *op = NULL, *env = getenv("CEH_OPERATOR");
 	struct ceh_err e;
 	int ch;
 
-	if (op && *op && app_operator_set("CEH_OPERATOR", op, &e) < 0)
-		return operator_error(&e);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -217,8 +215,7 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			ceh_allow_owner = 1;
 			break;
 		case 'p':
-			if (app_operator_set("--operator", optarg, &e) < 0)
-				return operator_error(&e);
+			op = optarg;
 			break;
 		case 'h':
 			print_commands(stdout);
@@ -242,6 +239,13 @@ global_options(int argc, char **argv, const char **path, long *wait)
 			return CEH_EUSAGE;
 		}
 	}
+	/* --operator wins over CEH_OPERATOR (and one after the command
+	 * name, cmd_getopt, over both) */
+	if (op && app_operator_set("--operator", op, &e) < 0)
+		return operator_error(&e);
+	if (!op && env && *env && app_operator_set("CEH_OPERATOR", env,
+	    &e) < 0)
+		return operator_error(&e);
 	return CMD_GO;
 }
 

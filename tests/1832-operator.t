@@ -5,7 +5,7 @@
 # changes nothing; without either, user@host as before.  Signed events
 # carry it inside the signature (ceh verify).
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 27
 ceh init --signed >/dev/null && mk_units || exit 1
 A=$(apply_std $ID1)
 ok "log" ceh log $A --format tsv
@@ -33,6 +33,8 @@ like "$T/err" 'operator is too long' "the message says what is wrong"
 expect_code 2 "a bad CEH_OPERATOR refuses the command" env CEH_OPERATOR='a)b' ceh edit $A --phone 15556565651
 like "$T/err" "^ceh: CEH_OPERATOR must not contain" "the message names the variable"
 check "refused: nothing changed" test "$before" = "$(store_digest)"
+expect_code 0 "--version with a bad CEH_OPERATOR still answers" env CEH_OPERATOR='a)b' ceh --version
+expect_code 0 "a good --operator wins over a bad CEH_OPERATOR" env CEH_OPERATOR='a)b' ceh --operator 孙八 edit $A --phone 15556565652
 # the name is inside the signed form: changing it breaks the signature
 f=$(find "$CEH_STORE/people" -path "*/${A%%-*}/draft/${A#*-}.yaml")
 sed -i 's/by: 王芳 (/by: 王五 (/' "$f"
