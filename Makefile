@@ -8,6 +8,8 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/ceh
 LIBDIR ?= $(PREFIX)/lib/ceh
 LOCALEDIR ?= $(PREFIX)/share/locale
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 CC ?= cc
@@ -166,7 +168,7 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN) $(MO)
 	@CEH_BIN=$(CURDIR)/$(BIN) sh examples/demo.sh
 
-install: $(BIN) $(MO)
+install: $(BIN) $(MO) install-completion
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/codes $(DESTDIR)$(LIBDIR) \
@@ -182,8 +184,15 @@ install: $(BIN) $(MO)
 		install -d $(DESTDIR)$(MANDIR)/zh_CN/man$$s; \
 		install -m 644 $$f $(DESTDIR)$(MANDIR)/zh_CN/man$$s/; done
 
+# bash and zsh completion (completion/), also alone
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 completion/ceh.bash $(DESTDIR)$(BASHCOMPDIR)/ceh
+	install -m 644 completion/_ceh $(DESTDIR)$(ZSHCOMPDIR)/_ceh
+
 clean:
 	rm -rf build build-san build-* ceh
 
-.PHONY: all deps check check-valgrind demo install clean fuzz fuzz-targets \
+.PHONY: all deps check check-valgrind demo install install-completion clean \
+	fuzz fuzz-targets \
 	bench pot

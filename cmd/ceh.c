@@ -83,7 +83,7 @@ static const struct command commands[] = {
 
 static const char usage[] =
     "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] [--quiet]\n"
-    "           [--max-errors N] COMMAND [ARGS...]\n"
+    "           [--max-errors N] [--operator NAME] COMMAND [ARGS...]\n"
     "       ceh --help | --version | help [COMMAND]\n";
 
 static const char *current_cmd = "ceh";
@@ -177,6 +177,15 @@ raise_fd_limit(void)
 	}
 }
 
+/* A bad --operator or CEH_OPERATOR: "ceh: message", the usage, 2. */
+static int
+operator_error(const struct ceh_err *e)
+{
+	fprintf(stderr, "ceh: %s\n", e->msg);
+	cmd_put_usage(stderr, usage);
+	return CEH_EUSAGE;
+}
+
 /* The options before the command.  CMD_GO, or the exit code. */
 static int
 global_options(int argc, char **argv)
@@ -187,6 +196,8 @@ global_options(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct option *all = cmd_with_globals(opts);
+	const char *env = getenv("CEH_OPERATOR");
+	struct ceh_err e;
 	int ch;
 
 	opterr = 0;
@@ -204,6 +215,11 @@ global_options(int argc, char **argv)
 			return cmd_opt_other(argv, usage, ch);
 		}
 	}
+	/* --operator (taken by cmd_take_global) wins over CEH_OPERATOR,
+	 * and one after the command name (cmd_getopt) over both */
+	if (!ceh_operator_given && env && *env &&
+	    app_operator_set("CEH_OPERATOR", env, &e) < 0)
+		return operator_error(&e);
 	return CMD_GO;
 }
 

@@ -125,7 +125,8 @@ void cmd_start(const struct command *c);
 /*
  * The global options of ceh(1): --store DIR, --wait SECONDS,
  * --allow-owner, --quiet (no progress line), --max-errors N (list at
- * most N row errors; all are still counted).  cmd_with_globals(o) is o
+ * most N row errors; all are still counted), --operator NAME (the
+ * clerk named in the events, app_operator_set).  cmd_with_globals(o) is o
  * with them added (a table that lives until exit); cmd_take_global(ch,
  * arg) takes one of them: 0, ch itself when it is not one, or a value
  * for cmd_opt_other when its argument is bad.
@@ -134,6 +135,8 @@ const struct option *cmd_with_globals(const struct option *o);
 int cmd_take_global(int ch, const char *arg);
 extern int ceh_quiet;
 extern long ceh_max_errors;
+/* --operator NAME was given (CEH_OPERATOR then is not read) */
+extern int ceh_operator_given;
 /* Whether to print one more row error under --max-errors (counts it
  * either way); cmd_errors_unlisted says how many were not printed. */
 int cmd_list_error(void);

@@ -172,11 +172,14 @@ cmd_help(const char *use)
  * command accepts them where users put them.
  */
 enum { OPT_G_STORE = 0x7f01, OPT_G_WAIT, OPT_G_OWNER, OPT_G_QUIET,
-	OPT_G_MAXERR, OPT_G_BADWAIT, OPT_G_BADMAXERR };
+	OPT_G_MAXERR, OPT_G_OPERATOR, OPT_G_BADWAIT, OPT_G_BADMAXERR,
+	OPT_G_BADOPERATOR };
 
 int ceh_quiet;
 long ceh_max_errors = -1;
+int ceh_operator_given;
 static long errors_listed, errors_unlisted;
+static struct ceh_err operator_err;
 
 int
 cmd_wait_value(const char *arg, long *wait)
@@ -194,6 +197,7 @@ cmd_with_globals(const struct option *o)
 		{ "allow-owner", no_argument, NULL, OPT_G_OWNER },
 		{ "quiet", no_argument, NULL, OPT_G_QUIET },
 		{ "max-errors", required_argument, NULL, OPT_G_MAXERR },
+		{ "operator", required_argument, NULL, OPT_G_OPERATOR },
 	};
 	static const struct option *made_for;
 	static struct option *made;	/* one table a run: lives until exit */
@@ -235,6 +239,10 @@ cmd_take_global(int ch, const char *arg)
 	case OPT_G_MAXERR:
 		return parse_long(arg, &ceh_max_errors) < 0 ||
 		    ceh_max_errors < 0 ? OPT_G_BADMAXERR : 0;
+	case OPT_G_OPERATOR:
+		ceh_operator_given = 1;
+		return app_operator_set("--operator", arg, &operator_err) < 0 ?
+		    OPT_G_BADOPERATOR : 0;
 	default:
 		return ch;
 	}
@@ -302,6 +310,9 @@ cmd_opt_other(char **argv, const char *use, int ch)
 	if (ch == OPT_G_BADMAXERR)
 		return cmd_usage_error(running_name(), use, _("--max-errors "
 		    "needs a number, not '%s'"), optarg);
+	if (ch == OPT_G_BADOPERATOR)
+		return cmd_usage_error(running_name(), use, "%s",
+		    operator_err.msg);
 	if (ch == ':')
 		return cmd_usage_error(running_name(), use, _("option '%.60s' "
 		    "needs an argument"), opt);
@@ -516,13 +527,14 @@ cmd_ready(struct store *s, int argc, char **argv, const char *use, int nops)
 /* ---- shared output ---- */
 
 static const struct column history_cols[] = {
-	{ "at", "时间", COL_TEXT },
+	{ "at", "时间", COL_TIME },
 	{ "event", "事件", COL_WORD },
 	{ "by", "操作人", COL_TEXT },
 	{ "unit", "单位", COL_UNIT_CODE },
 	{ "next", "下一级", COL_UNIT_CODE },
 	{ "reason", "原因", COL_TEXT },
 	{ "detail", "说明", COL_TEXT },
+	{ "changes", "修改内容", COL_CHANGES },
 };
 
 void
@@ -531,11 +543,11 @@ cmd_history_table(struct table *t, const struct store *s,
 {
 	size_t i;
 
-	table_init(t, history_cols, 7, s->units_loaded ? &s->units : NULL);
+	table_init(t, history_cols, 8, s->units_loaded ? &s->units : NULL);
 	for (i = 0; i < app->nhistory; i++) {
 		const struct event *ev = &app->history[i];
-		const char *row[7] = { ev->at, ev->what, ev->by, ev->unit,
-		    ev->next, ev->reason, ev->detail };
+		const char *row[8] = { ev->at, ev->what, ev->by, ev->unit,
+		    ev->next, ev->reason, ev->detail, ev->changes };
 
 		table_add(t, row);
 	}
@@ -548,7 +560,7 @@ static const struct column attachment_cols[] = {
 	{ "size", "大小(字节)", COL_INT },
 	{ "type", "文件类型", COL_TEXT },
 	{ "sha256", "SHA-256", COL_TEXT },
-	{ "added", "添加时间", COL_TEXT },
+	{ "added", "添加时间", COL_TIME },
 };
 
 void

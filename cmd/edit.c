@@ -53,8 +53,11 @@ CMD_FN(edit)
 			free(old);
 			goto fail;
 		}
-		if (strcmp(old, applicant_get(&h.app.a, opt)) != 0)
+		if (strcmp(old, applicant_get(&h.app.a, opt)) != 0) {
 			sb_addf(&changed, "%s%s", changed.len ? "," : "", opt);
+			app_note_change(&h.app, opt, old,
+			    applicant_get(&h.app.a, opt));
+		}
 		free(old);
 	}
 	if (given[field("unit")] && cmd_employer(s, h.app.a.unit, &e) < 0)

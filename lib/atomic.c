@@ -871,6 +871,9 @@ void
 lock_release(struct lock *lk)
 {
 	if (lk->fd >= 0) {
+		/* empty again before the unlock, while still ours: a lock
+		 * file not held is empty, so a command leaves it as it was */
+		(void)!ftruncate(lk->fd, 0);
 		flock(lk->fd, LOCK_UN);
 		close(lk->fd);
 	}

@@ -201,7 +201,12 @@ int dir_each(int dirfd, int (*fn)(int dirfd, const char *name, void *arg),
  * A writer lock that cannot go stale: flock(2) on a file that is never
  * deleted (nq's protocol).  The kernel drops it when the process dies.
  * lock_take waits up to wait_secs (0: not at all); busy is class 4 and the
- * message names WHERE/NAME and the holder recorded in the file.
+ * message names WHERE/NAME and the holder recorded in the file.  The
+ * holder ("pid N on HOST") is in the file only while it holds the lock:
+ * lock_release empties it before unlocking, so a lock file not held is
+ * empty and a command (a refused one too) leaves it byte for byte as it
+ * found it (ceh-store(5)); a holder killed leaves its line, which the next
+ * holder replaces.
  */
 struct lock {
 	int fd;

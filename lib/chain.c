@@ -118,6 +118,9 @@ chain_event_text(const struct application *app, size_t i, struct sbuf *out)
 	put(out, "next", ev->next);
 	put(out, "reason", ev->reason);
 	put(out, "detail", ev->detail);
+	if (ev->changes && ev->changes[0])	/* since changes: older events
+						 * keep their text */
+		put(out, "changes", ev->changes);
 	put(out, "key", ev->key);
 }
 

@@ -26,6 +26,7 @@ config_defaults(struct config *c)
 	c->attach_max_total = 100L << 20;
 	c->slip_title = xstrdup("湖南省专业技术人员继续教育学时认定单");
 	c->slip_basis = xstrdup("《专业技术人员继续教育规定》（人社部令第25号）");
+	c->display_tz = xstrdup("Asia/Shanghai");
 	c->signed_store = 1;
 }
 
@@ -34,7 +35,18 @@ config_release(struct config *c)
 {
 	free(c->slip_title);
 	free(c->slip_basis);
-	c->slip_title = c->slip_basis = NULL;
+	free(c->display_tz);
+	c->slip_title = c->slip_basis = c->display_tz = NULL;
+}
+
+int
+config_tz_ok(const char *tz)
+{
+	size_t n = strlen(tz);
+
+	return n > 0 && n <= 64 && tz[0] != '/' && tz[0] != '.' &&
+	    strstr(tz, "..") == NULL && strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789/_+-.") == n;
 }
 
 int
@@ -42,19 +54,23 @@ config_parse(struct config *c, const char *buf, size_t len,
     const char *fname, struct ceh_err *e)
 {
 	static const char *const top[] = { "format", "rules", "attachments",
-	    "slip", "trust", NULL };
+	    "slip", "trust", "display", NULL };
 	static const char *const rk[] = { "scheme", "annual_total",
 	    "annual_public", "annual_professional", "professional_share",
 	    "carry_over", "max_hours_per_year", NULL };
 	static const char *const ak[] = { "required", "max_file_bytes",
 	    "max_total_bytes", NULL };
 	static const char *const sk[] = { "title", "basis", NULL };
-	struct ynode *root, *r, *a, *s;
+	static const char *const dk[] = { "timezone", NULL };
+	struct ynode *root, *r, *a, *s, *dp;
 	const char *scheme = NULL, *share = NULL, *title = NULL,
-	    *basis = NULL, *trust = NULL;
+	    *basis = NULL, *trust = NULL, *tz = NULL;
 	int rc = -1;
 
 	config_defaults(c);
+	/* absent: the system's zone, as stores from before the setting */
+	free(c->display_tz);
+	c->display_tz = NULL;
 	root = ytree_parse(buf, len, fname, e);
 	if (root == NULL) {
 		config_release(c);
@@ -88,6 +104,20 @@ config_parse(struct config *c, const char *buf, size_t len,
 	    ymap_only(r, rk, fname, e) < 0 || ymap_only(a, ak, fname, e) < 0 ||
 	    ymap_only(s, sk, fname, e) < 0)
 		goto out;
+	dp = ymap_get(root, "display");
+	if ((dp && ynode_expect(dp, Y_MAP, "display", fname, e) < 0) ||
+	    ymap_only(dp, dk, fname, e) < 0 ||
+	    ymap_str(dp, "timezone", 0, &tz, fname, e) < 0)
+		goto out;
+	if (tz && *tz) {
+		if (!config_tz_ok(tz)) {
+			ceh_fail(e, CEH_EINPUT, _("%s: display.timezone must be "
+			    "a zone name like Asia/Shanghai or UTC, not "
+			    "'%.40s'"), fname, tz);
+			goto out;
+		}
+		c->display_tz = xstrdup(tz);
+	}
 	if (ymap_str(r, "scheme", 0, &scheme, fname, e) < 0 ||
 	    ymap_long(r, "annual_total", 0, 0, 10000, &c->total_min, fname,
 	    e) < 0 ||
@@ -190,6 +220,12 @@ config_emit(const struct config *c, struct sbuf *out, struct ceh_err *e)
 	yw_kv(w, "title", c->slip_title);
 	yw_kv(w, "basis", c->slip_basis);
 	yw_map_end(w);
+	if (c->display_tz) {
+		yw_plain(w, "display");
+		yw_map_start(w);
+		yw_kv(w, "timezone", c->display_tz);
+		yw_map_end(w);
+	}
 	yw_kv(w, "trust", c->signed_store ? "signed" : "unsigned");
 	yw_map_end(w);
 	rc = yw_finish(w, out, e);

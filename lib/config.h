@@ -33,17 +33,26 @@ struct config {
 	long attach_max_total;	/* bytes per application */
 	char *slip_title;
 	char *slip_basis;
+	char *display_tz;	/* display.timezone: the zone of times in
+				 * tables (a zoneinfo name), NULL: the
+				 * system's (TZ wins over both) */
 	int signed_store;	/* trust: signed (1) or unsigned (0, also
 				 * when absent: stores from before trust) */
 };
 
-/* Hunan defaults. */
+/* Hunan defaults (display.timezone Asia/Shanghai, which config_parse
+ * keeps only when the file says so). */
 void config_defaults(struct config *c);
 /* Parse STORE/store.yaml text; fname for messages. */
 int config_parse(struct config *c, const char *buf, size_t len,
     const char *fname, struct ceh_err *e);
 int config_emit(const struct config *c, struct sbuf *out, struct ceh_err *e);
 void config_release(struct config *c);
+
+/* Is tz a zone name display.timezone accepts ("Asia/Shanghai", "UTC",
+ * "Etc/GMT-8"): 1..64 of A-Z a-z 0-9 / _ + - ., no leading '/' or '.'
+ * and no "..": a name under the zoneinfo directory, never a path. */
+int config_tz_ok(const char *tz);
 
 /* Does a year with these hours (half hours) meet the rule? */
 int config_year_met(const struct config *c, long public_half, long pro_half);

@@ -238,6 +238,7 @@ event_release(struct event *ev)
 	free(ev->next);
 	free(ev->reason);
 	free(ev->detail);
+	free(ev->changes);
 	free(ev->prev);
 	free(ev->content);
 	free(ev->key);
@@ -266,6 +267,7 @@ app_release(struct application *app)
 	for (i = 0; i < app->nhistory; i++)
 		event_release(&app->history[i]);
 	free(app->history);
+	free(app->pending);
 	app_init(app);
 }
 
@@ -280,6 +282,81 @@ app_year(struct application *app, int year)
 	return NULL;
 }
 
+/* A subject line's hours as text, "" without a subject. */
+static const char *
+line_hours(const struct subject_line *l, char *buf, size_t size)
+{
+	if (l->subject == NULL || l->subject[0] == '\0')
+		return "";
+	return hours_fmt(l->hours, buf, size);
+}
+
+/* The notes of a replaced row: every subject line field that differs
+ * (the records a row was built from are its provenance, in the row). */
+static void
+note_row(struct application *app, const struct year_row *o,
+    const struct year_row *n)
+{
+	const struct subject_line *ol[2] = { &o->pub, &o->pro };
+	const struct subject_line *nl[2] = { &n->pub, &n->pro };
+	static const char *const pre[2] = { "public", "pro" };
+	char key[32], h1[24], h2[24];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "%s-subject", pre[i]);
+		app_note_change(app, key, ol[i]->subject, nl[i]->subject);
+		snprintf(key, sizeof(key), "%s-hours", pre[i]);
+		app_note_change(app, key, line_hours(ol[i], h1, sizeof(h1)),
+		    line_hours(nl[i], h2, sizeof(h2)));
+		snprintf(key, sizeof(key), "%s-form", pre[i]);
+		app_note_change(app, key, ol[i]->form, nl[i]->form);
+	}
+}
+
+/* v quoted, cut at APP_CHANGE_MAX bytes on a character boundary. */
+static void
+quote_value(struct sbuf *out, const char *v)
+{
+	size_t n = strlen(v), cut = n;
+
+	if (n > APP_CHANGE_MAX) {
+		cut = APP_CHANGE_MAX;
+		while (cut > 0 && ((unsigned char)v[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	sb_addc(out, '"');
+	for (; cut > 0; v++, cut--) {
+		if (*v == '"' || *v == '\\')
+			sb_addc(out, '\\');
+		sb_addc(out, *v);
+	}
+	if (n > APP_CHANGE_MAX)
+		sb_adds(out, "…");
+	sb_addc(out, '"');
+}
+
+void
+app_note_change(struct application *app, const char *key, const char *old,
+    const char *new)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	old = old ? old : "";
+	new = new ? new : "";
+	if (strcmp(old, new) == 0)
+		return;
+	if (app->pending)
+		sb_addf(&sb, "%s; ", app->pending);
+	sb_addf(&sb, "%s: ", key);
+	quote_value(&sb, old);
+	sb_adds(&sb, " → ");
+	quote_value(&sb, new);
+	free(app->pending);
+	app->pending = xstrdup(sb_str(&sb));
+	sb_release(&sb);
+}
+
 void
 app_put_year(struct application *app, struct year_row *row)
 {
@@ -287,6 +364,7 @@ app_put_year(struct application *app, struct year_row *row)
 	size_t i;
 
 	if (old) {
+		note_row(app, old, row);
 		year_row_release(old);
 		*old = *row;
 		memset(row, 0, sizeof(*row));
@@ -384,10 +462,26 @@ year_row_check(const struct year_row *row, const struct doc_rules *r,
 	return 0;
 }
 
+static char who[480];		/* actor(), made once */
+static char *operator_name;	/* app_operator_set, or NULL */
+
+int
+app_operator_set(const char *field, const char *name, struct ceh_err *e)
+{
+	if (name_check(field, name, APP_OPERATOR_MAX, e) < 0)
+		return -1;
+	if (strpbrk(name, "()") != NULL)
+		return ceh_fail(e, CEH_EINPUT, _("%s must not contain '(' or "
+		    "')'"), field);
+	free(operator_name);
+	operator_name = xstrdup(name);
+	who[0] = '\0';
+	return 0;
+}
+
 static const char *
 actor(void)
 {
-	static char who[160];
 	const char *user = getenv("CEH_USER");
 	char host[64] = "localhost";
 
@@ -403,6 +497,12 @@ actor(void)
 	snprintf(who, sizeof(who), "%.80s@%.63s", user, host);
 	if (has_control(who) || !utf8_valid(who, strlen(who)))
 		snprintf(who, sizeof(who), "unknown");
+	if (operator_name) {
+		char account[160];
+
+		snprintf(account, sizeof(account), "%s", who);
+		snprintf(who, sizeof(who), "%s (%s)", operator_name, account);
+	}
 	return who;
 }
 
@@ -425,6 +525,8 @@ app_add_event(struct application *app, const char *what, const char *unit,
 	ev->next = xstrdup(next ? next : "");
 	ev->reason = xstrdup(reason ? reason : "");
 	ev->detail = xstrdup(detail ? detail : "");
+	ev->changes = app->pending ? app->pending : xstrdup("");
+	app->pending = NULL;
 	ev->prev = xstrdup("");
 	ev->content = xstrdup("");
 	ev->key = xstrdup("");
@@ -631,8 +733,9 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 {
 	static const char *const keys[] = { "at", "event", "by", "unit",
 	    "next", "reason", "detail", "prev", "content", "key", "sig",
-	    NULL };
-	const char *v[11] = { "", "", "", "", "", "", "", "", "", "", "" };
+	    "changes", NULL };
+	const char *v[12] = { "", "", "", "", "", "", "", "", "", "", "",
+	    "" };
 	struct event *ev;
 	time_t t;
 	int i;
@@ -640,14 +743,15 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 	if (ynode_expect(m, Y_MAP, "event", fname, e) < 0 ||
 	    ymap_only(m, keys, fname, e) < 0)
 		return -1;
-	for (i = 0; i < 11; i++)
+	for (i = 0; i < 12; i++)
 		if (ymap_str(m, keys[i], i < 2, &v[i], fname, e) < 0)
 			return -1;
 	if (parse_iso_time(v[0], &t) < 0)
 		return ceh_fail(e, CEH_EINPUT, _("%s:%d: event time '%.30s' is "
 		    "not like 2026-01-31T08:00:00Z"), fname, m->line, v[0]);
-	for (i = 0; i < 11; i++)
-		if (text_check(keys[i], v[i], 500, 0, 0, e) < 0) {
+	for (i = 0; i < 12; i++)
+		if (text_check(keys[i], v[i], i == 11 ? APP_CHANGES_MAX : 500,
+		    0, 0, e) < 0) {
 			ceh_err_prefix(e, "%s:%d", fname, m->line);
 			return -1;
 		}
@@ -664,6 +768,7 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 	ev->content = xstrdup(v[8]);
 	ev->key = xstrdup(v[9]);
 	ev->sig = xstrdup(v[10]);
+	ev->changes = xstrdup(v[11]);
 	return 0;
 }
 
@@ -896,6 +1001,7 @@ doc_emit(const struct application *app, struct sbuf *out, struct ceh_err *e)
 		emit_opt(w, "next", ev->next);
 		emit_opt(w, "reason", ev->reason);
 		emit_opt(w, "detail", ev->detail);
+		emit_opt(w, "changes", ev->changes);
 		emit_opt(w, "prev", ev->prev);
 		emit_opt(w, "content", ev->content);
 		emit_opt(w, "key", ev->key);

@@ -94,6 +94,9 @@ struct event {
 	char *next;		/* where it went next (unit code), if any */
 	char *reason;		/* 不通过意见 / 退回原因 */
 	char *detail;		/* e.g. the year concerned */
+	char *changes;		/* edited, year-replaced: what changed,
+				 * 'KEY: "OLD" → "NEW"' joined by "; "
+				 * (app_note_change), else "" */
 	/* the chain and the signature (chain.h, ceh-trust(7)); "" when
 	 * absent (history from before chains, unsigned events) */
 	char *prev;		/* event hash of the event before */
@@ -115,6 +118,7 @@ struct application {
 	size_t nyears;
 	struct event *history;
 	size_t nhistory;
+	char *pending;		/* changes noted for the next event, or NULL */
 };
 
 /* Limits used by the checks (from the store's settings). */
@@ -167,8 +171,35 @@ int year_row_check(const struct year_row *row, const struct doc_rules *r,
     struct ceh_err *e);
 long year_total(const struct year_row *row);
 
+/*
+ * The operator of the events this run records: a clerk's name (one line
+ * of valid UTF-8, 1..APP_OPERATOR_MAX characters, no control, invisible
+ * direction or format character, no parenthesis), from --operator or
+ * CEH_OPERATOR.  by is then "NAME (user@host)", else "user@host".
+ * field names the source in the message (class 1).
+ */
+#define APP_OPERATOR_MAX 64
+int app_operator_set(const char *field, const char *name,
+    struct ceh_err *e);
+
+/*
+ * Note that the change the next event records turned field KEY from old
+ * to new (nothing when they are equal): ceh edit for each field,
+ * app_put_year for each field of a replaced row (public-subject,
+ * public-hours, public-form, pro-subject, pro-hours, pro-form).
+ * app_add_event moves the notes into the event's changes.  Values are
+ * quoted ("…", with \" and \\ inside) and cut at APP_CHANGE_MAX bytes on
+ * a character boundary ("…" then ends the value), so the event text
+ * stays bounded.
+ */
+#define APP_CHANGE_MAX 300
+#define APP_CHANGES_MAX 8000	/* characters of an event's changes */
+void app_note_change(struct application *app, const char *key,
+    const char *old, const char *new);
+
 /* Append an event (strings copied; NULL for empty) and bump revision and
- * updated.  The time is now(); by is taken from the environment.  The
+ * updated.  The time is now(); by is the operator (app_operator_set) and
+ * the account, user@host (CEH_USER, else the login name).  The
  * event is chained (chain_seal) to the document as it is: call it after
  * the change it records. */
 void app_add_event(struct application *app, const char *what,

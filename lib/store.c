@@ -20,6 +20,7 @@
 #include "hash.h"
 #include "i18n.h"
 #include "store.h"
+#include "table.h"
 #include "trust.h"
 #include "util.h"
 #include "xalloc.h"
@@ -268,6 +269,7 @@ store_open(struct store *s, const char *path, struct ceh_err *e)
 		goto fail;
 	}
 	free(buf);
+	table_timezone(s->cfg.display_tz);
 	if ((s->peoplefd = open_dir_at(s->rootfd, "people", 0, e)) < 0)
 		goto fail;
 	if ((fd = open_dir_at(s->rootfd, "codes", 0, e)) < 0)

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -149,6 +151,51 @@ word_label(const char *word)
 	return word;
 }
 
+/* The zone of COL_TIME cells in the table: TZ when set, else the
+ * store's display.timezone (table_timezone), else the system's. */
+static char *display_tz;
+static int zone_ready;
+
+void
+table_timezone(const char *tz)
+{
+	free(display_tz);
+	display_tz = tz && *tz ? xstrdup(tz) : NULL;
+	zone_ready = 0;
+}
+
+/* An ISO 8601 UTC time as people read it: "2026-01-31 16:00:00 +08:00"
+ * in the display zone; text that is not such a time as it is. */
+static void
+time_human(const char *iso, char *buf, size_t size)
+{
+	const char *tz;
+	struct tm tm;
+	time_t t;
+	long off;
+
+	if (parse_iso_time(iso, &t) < 0) {
+		snprintf(buf, size, "%s", iso);
+		return;
+	}
+	if (!zone_ready) {
+		tz = getenv("TZ");
+		if ((tz == NULL || *tz == '\0') && display_tz)
+			setenv("TZ", display_tz, 1);
+		tzset();
+		zone_ready = 1;
+	}
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, size, "%s", iso);
+		return;
+	}
+	off = tm.tm_gmtoff / 60;
+	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d %c%02ld:%02ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', labs(off) / 60,
+	    labs(off) % 60);
+}
+
 /* What the table and xlsx, read by people, show: a word's label in a
  * Chinese locale. */
 static const char *
@@ -185,6 +232,78 @@ decimal_parse(const char *s, long long *v, int *places)
 	*v = *s == '-' ? -x : x;
 	*places = point < 0 ? 0 : digits - point;
 	return 0;
+}
+
+/* One quoted value of a changes cell ("…" with \" and \\) into out;
+ * the text after it, or NULL when s is not at one. */
+static const char *
+unquote(const char *s, struct sbuf *out)
+{
+	sb_reset(out);
+	if (*s++ != '"')
+		return NULL;
+	for (; *s && *s != '"'; s++) {
+		if (*s == '\\' && s[1])
+			s++;
+		sb_addc(out, *s);
+	}
+	return *s == '"' ? s + 1 : NULL;
+}
+
+/* A changes cell, 'KEY: "OLD" → "NEW"' joined by "; ", as an array of
+ * {"field", "old", "new"}; what does not parse ends the array. */
+static void
+json_changes(struct json *j, const char *key, const char *s)
+{
+	struct sbuf field = SBUF_INIT, o = SBUF_INIT, n = SBUF_INIT;
+	static const char arrow[] = " → ";
+	const char *colon;
+
+	json_arr_begin(j, key);
+	while (*s && (colon = strstr(s, ": ")) != NULL) {
+		sb_reset(&field);
+		sb_add(&field, s, (size_t)(colon - s));
+		if ((s = unquote(colon + 2, &o)) == NULL ||
+		    strncmp(s, arrow, sizeof(arrow) - 1) != 0 ||
+		    (s = unquote(s + sizeof(arrow) - 1, &n)) == NULL)
+			break;
+		json_obj_begin(j, NULL);
+		json_str(j, "field", sb_str(&field));
+		json_str(j, "old", sb_str(&o));
+		json_str(j, "new", sb_str(&n));
+		json_obj_end(j);
+		if (strncmp(s, "; ", 2) != 0)
+			break;
+		s += 2;
+	}
+	json_arr_end(j);
+	sb_release(&field);
+	sb_release(&o);
+	sb_release(&n);
+}
+
+/* A changes cell as people read it: the quotes kept, \" and \\ undone
+ * (the table escapes its last column as TSV does, so a backslash would
+ * show doubled twice).  Allocated. */
+static char *
+changes_human(const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *out;
+	int quoted = 0;
+
+	for (; *s; s++) {
+		if (quoted && *s == '\\' && s[1]) {
+			sb_addc(&sb, *++s);
+			continue;
+		}
+		if (*s == '"')
+			quoted = !quoted;
+		sb_addc(&sb, *s);
+	}
+	out = xstrdup(sb_str(&sb));
+	sb_release(&sb);
+	return out;
 }
 
 static void
@@ -240,7 +359,11 @@ json_cell(const struct table *t, struct json *j, const struct column *col,
 		snprintf(key, sizeof(key), "%s_label", col->key);
 		json_str(j, key, word_label(s));
 		return;
+	case COL_CHANGES:
+		json_changes(j, col->key, s);
+		return;
 	case COL_TEXT:
+	case COL_TIME:
 		break;
 	}
 	json_str(j, col->key, s);
@@ -336,10 +459,29 @@ print_aligned(const struct table *t, FILE *out)
 	struct sbuf last = SBUF_INIT;
 	size_t r, c, *width;
 
+	char **times = NULL;	/* COL_TIME cells in the display zone,
+				 * COL_CHANGES ones unescaped */
+	char tbuf[64];
+
+	for (c = 0; c < t->ncols; c++)
+		if ((t->cols[c].kind == COL_TIME ||
+		    t->cols[c].kind == COL_CHANGES) && times == NULL)
+			times = xcalloc(t->nrows * t->ncols + 1, sizeof(*times));
+	for (r = 0; times && r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++)
+			if (t->cols[c].kind == COL_TIME) {
+				time_human(t->cells[r * t->ncols + c], tbuf,
+				    sizeof(tbuf));
+				times[r * t->ncols + c] = xstrdup(tbuf);
+			} else if (t->cols[c].kind == COL_CHANGES)
+				times[r * t->ncols + c] = changes_human(
+				    t->cells[r * t->ncols + c]);
+#define HUMAN(r, c) ((r) > 0 && times && times[((r) - 1) * t->ncols + (c)] ? \
+	times[((r) - 1) * t->ncols + (c)] : shown_human(t, (r), (c)))
 	width = xcalloc(t->ncols, sizeof(*width));
 	for (r = 0; r <= t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t w = utf8_width(shown_human(t, r, c));
+			size_t w = utf8_width(HUMAN(r, c));
 
 			if (w > width[c])
 				width[c] = w;
@@ -348,7 +490,7 @@ print_aligned(const struct table *t, FILE *out)
 		size_t pending = 0;	/* blanks not yet written */
 
 		for (c = 0; c < t->ncols; c++) {
-			const char *s = shown_human(t, r, c);
+			const char *s = HUMAN(r, c);
 
 			if (c)
 				pending += 2;
@@ -370,8 +512,12 @@ print_aligned(const struct table *t, FILE *out)
 		}
 		putc('\n', out);
 	}
+#undef HUMAN
 	sb_release(&last);
 	free(width);
+	for (r = 0; times && r < t->nrows * t->ncols; r++)
+		free(times[r]);
+	free(times);
 }
 
 void

@@ -47,6 +47,19 @@
  *                  when it has none); the table and xlsx, which people
  *                  read, show the label in a Chinese locale and the word
  *                  in others.
+ *   COL_TIME       a time as the store keeps it, ISO 8601 in UTC
+ *                  ("2026-01-31T08:00:00Z"): TSV, CSV, JSON and xlsx give
+ *                  it as it is; the table, which people read, shows it in
+ *                  the display zone with its offset ("2026-01-31 16:00:00
+ *                  +08:00"): TZ when set and not empty, else the zone of
+ *                  table_timezone (the store's display.timezone,
+ *                  ceh-store(5)), else the system's.
+ *   COL_CHANGES    what an event changed, as the history keeps it
+ *                  ('phone: "155…" → "133…"; name: "张三" → "张山"', doc.h
+ *                  app_note_change): TSV and CSV give the text, the
+ *                  table the text with \" and \\ undone, JSON an
+ *                  array of {"field", "old", "new"} strings ([] when
+ *                  the cell is empty).
  * An INT, HOURS or DECIMAL cell that is empty (or not a number) is JSON null.
  * Unit names come from the units given to table_init (NULL: none known).
  * Cells are copied; the table owns them until table_free.
@@ -72,7 +85,7 @@ enum out_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_TEXT, FMT_YAML,
 #define FMT_LIST_USAGE "table|tsv|csv|csv-excel|json|xlsx"
 
 enum col_kind { COL_TEXT, COL_INT, COL_HOURS, COL_YEARS, COL_UNIT,
-	COL_UNIT_CODE, COL_DECIMAL, COL_WORD };
+	COL_UNIT_CODE, COL_DECIMAL, COL_WORD, COL_TIME, COL_CHANGES };
 
 struct column {
 	const char *key;	/* JSON key, e.g. "unit" */
@@ -107,6 +120,9 @@ int table_write(const struct table *t, enum out_format f, const char *path,
  * their own JSON (show's history). */
 void table_json(const struct table *t, struct json *j, const char *key);
 void table_free(struct table *t);
+/* The zone COL_TIME cells are shown in when TZ is not set (a zoneinfo
+ * name such as "Asia/Shanghai"; NULL or "": the system's).  Copied. */
+void table_timezone(const char *tz);
 
 /* Parse a format name ("table", "tsv", "csv", "json", "text", "yaml",
  * "html", "pdf", "csv-excel", "xlsx") into *f if it is in the allowed mask (FMT_BIT(FMT_x)
