@@ -172,6 +172,7 @@ event(struct application *app, time_t *t, const char *what,
 	app->history = xreallocarray(app->history, app->nhistory + 1,
 	    sizeof(*app->history));
 	ev = &app->history[app->nhistory++];
+	memset(ev, 0, sizeof(*ev));	/* fields it does not set stay NULL */
 	ev->at = xstrdup(ts);
 	ev->what = xstrdup(what);
 	ev->by = xstrdup("bench@genstore");
