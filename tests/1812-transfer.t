@@ -63,7 +63,7 @@ assert d['applicant']['unit']=='$EMP3', d['applicant']
 assert d['status']=='退回', d['status']
 assert d['stage']=='draft'"
 ceh log $W --format tsv > "$T/w.log"
-like "$T/w.log" "^[^	]*	transferred	[^	]*		$EMP3		$EMP1\$" "W's history: transferred, next the new unit, detail the old"
+like "$T/w.log" "^[^	]*	transferred	[^	]*		$EMP3		$EMP1	\$" "W's history: transferred, next the new unit, detail the old"
 check "V still EMP1's, waiting at SUP2" sh -c "ceh show $V --format json | /usr/bin/python3 -c \"
 import json,sys; d=json.load(sys.stdin)
 assert d['applicant']['unit']=='$EMP1' and d['waiting_at']=='$SUP2', d\""
