@@ -50,9 +50,10 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 }
 
 static int
-feed(struct store *s, struct report_short *sh, long *bad, struct ceh_err *e)
+feed(struct store *s, const struct report_scope *sc, struct report_short *sh,
+    long *bad, struct ceh_err *e)
 {
-	int rc = report_feed_fast(s, sink, sh, bad, e);
+	int rc = report_feed_scope(s, sc, sink, sh, bad, e);
 
 	if (report_unverified() > 0)
 		fprintf(stderr, _("ceh shortfall: %ld approved application(s) left "
@@ -380,7 +381,7 @@ CMD_FN(shortfall)
 	env.codes = &s->codes;
 	env.now = now();
 	sh = report_short_new(&sc, &env);
-	rc = feed(s, sh, &bad, &e);
+	rc = feed(s, &sc, sh, &bad, &e);
 	if (rc == 0) {
 		report_short_end(sh);
 		rc = add_records(s, sh, &e);

@@ -246,6 +246,16 @@ region_under(const struct codes *c, const char *name, const char *top)
 }
 
 int
+report_unit_match(const struct report_scope *sc, const struct units *u,
+    const char *code)
+{
+	if (sc->unit == NULL)
+		return 1;
+	return sc->subtree ? unit_under(u, code, sc->unit) :
+	    strcmp(code, sc->unit) == 0;
+}
+
+int
 report_scope_match(const struct report_scope *sc,
     const struct report_env *env, const struct report_app *ra)
 {
@@ -325,7 +335,7 @@ pbuf_push(struct person_buf *pb, const struct report_app *ra)
 		pb->cap = pb->cap ? pb->cap * 2 : 8;
 		pb->v = xreallocarray(pb->v, pb->cap, sizeof(*pb->v));
 	}
-	pb->v[pb->n++] = *ra;
+	memcpy(&pb->v[pb->n++], ra, REPORT_APP_SIZE(ra));
 }
 
 /* Does ra start a new person (so the buffered one is complete)? */

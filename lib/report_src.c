@@ -259,13 +259,20 @@ int
 report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
     long *unreadable, struct ceh_err *e)
 {
+	return report_feed_scope(s, NULL, fn, arg, unreadable, e);
+}
+
+int
+report_feed_scope(struct store *s, const struct report_scope *sc,
+    report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e)
+{
 	int rc;
 
 	/* the index is nobody's signed word: a signed store's approvals are
 	 * counted from their verified documents */
 	if (trust_signed(s))
 		return report_feed(s, fn, arg, unreadable, e);
-	rc = index_feed(s, &s->units, fn, arg, unreadable, NULL, e);
+	rc = index_feed_scope(s, &s->units, sc, fn, arg, unreadable, NULL, e);
 	if (rc == 1)	/* no index to use: the documents */
 		return report_feed(s, fn, arg, unreadable, e);
 	return rc;

@@ -44,6 +44,11 @@ long report_unverified(void);
  * for the hours an approval counts.  Same contract as report_feed. */
 int report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
     long *unreadable, struct ceh_err *e);
+/* report_feed_fast for a report of scope sc: where the index is used,
+ * only the people sc's --unit can select are fed (index_feed_scope); the
+ * others would not be counted.  sc NULL: everyone. */
+int report_feed_scope(struct store *s, const struct report_scope *sc,
+    report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e);
 
 /* Number of such records, and their public and professional hours. */
 int report_undeclared(struct store *s, const char *idnum, int year,
