@@ -1,4 +1,8 @@
 /* ceh shortfall - who does not meet the yearly hours, and what they lack. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +119,19 @@ add_row(struct table *t, struct store *s, const struct report_short_row *r)
 static int
 add_records(struct store *s, struct report_short *sh, struct ceh_err *e)
 {
+	struct stat st;
 	size_t i;
 
+	/* no records/ (nothing imported): every lookup would find none */
+	if (fstatat(s->rootfd, "records", &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno == ENOENT) {
+		for (i = 0; i < report_short_count(sh); i++) {
+			struct report_short_row *r = report_short_row(sh, i);
+
+			r->rec_n = r->rec_pub = r->rec_pro = 0;
+		}
+		return 0;
+	}
 	for (i = 0; i < report_short_count(sh); i++) {
 		struct report_short_row *r = report_short_row(sh, i);
 

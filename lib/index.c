@@ -310,9 +310,37 @@ index_encode(const struct application *app, struct sbuf *out)
 	return 0;
 }
 
+/* The levels of the units a reader looked up (report_unit_level is a
+ * search of the registry): a direct-mapped cache by the code's hash. */
+#define LVL_SLOTS 1024
+struct lvl_cache {
+	char code[LVL_SLOTS][CREDIT_LEN + 1];
+	unsigned char level[LVL_SLOTS];
+};
+
+static enum report_level
+unit_level(const struct units *u, const char *code, struct lvl_cache *c)
+{
+	const unsigned char *p = (const unsigned char *)code;
+	unsigned h = 2166136261u;
+	enum report_level l;
+
+	if (c == NULL)
+		return report_unit_level(u, code);
+	for (; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h &= LVL_SLOTS - 1;
+	if (c->code[h][0] && strcmp(c->code[h], code) == 0)
+		return (enum report_level)c->level[h];
+	l = report_unit_level(u, code);
+	snprintf(c->code[h], sizeof(c->code[h]), "%s", code);
+	c->level[h] = (unsigned char)l;
+	return l;
+}
+
 static int decode_full(const unsigned char *p, size_t len,
     const char *appid, const struct units *u, struct report_app *ra,
-    struct index_extra *x);
+    struct index_extra *x, struct lvl_cache *lc);
 
 int
 index_decode(const unsigned char *p, size_t len, const char *appid,
@@ -320,12 +348,13 @@ index_decode(const unsigned char *p, size_t len, const char *appid,
 {
 	struct index_extra x;
 
-	return decode_full(p, len, appid, u, ra, &x);
+	return decode_full(p, len, appid, u, ra, &x, NULL);
 }
 
 static int
 decode_full(const unsigned char *p, size_t len, const char *appid,
-    const struct units *u, struct report_app *ra, struct index_extra *x)
+    const struct units *u, struct report_app *ra, struct index_extra *x,
+    struct lvl_cache *lc)
 {
 	struct rd r = { p, p + len, 0 };
 	unsigned flags, stage, kind, n, i;
@@ -360,7 +389,7 @@ decode_full(const unsigned char *p, size_t len, const char *appid,
 	}
 	switch (stage) {
 	case STAGE_REVIEW:
-		switch (report_unit_level(u, ra->waiting_at)) {
+		switch (unit_level(u, ra->waiting_at, lc)) {
 		case RL_EMPLOYER:
 			ra->stage = RS_WAIT_EMPLOYER;
 			break;
@@ -391,7 +420,7 @@ decode_full(const unsigned char *p, size_t len, const char *appid,
 		get_str(&r, unit, sizeof(unit));
 		a = get_var(&r);
 		left = get_var(&r);
-		w = &ra->wait[report_unit_level(u, unit)];
+		w = &ra->wait[unit_level(u, unit, lc)];
 		w->stints++;
 		w->arrived = (long long)a;
 		w->left = 0;
@@ -401,6 +430,18 @@ decode_full(const unsigned char *p, size_t len, const char *appid,
 			w->left = tl;
 			w->secs += tl > w->arrived ? tl - w->arrived : 0;
 		}
+	}
+	if (x == NULL) {	/* a report's: the list's columns skipped */
+		for (i = 0; i < 2 && !r.bad; i++) {
+			n = get_u8(&r);
+			if ((size_t)(r.end - r.p) < n)
+				return -1;
+			r.p += n;
+		}
+		n = (unsigned)get_var(&r);
+		if (r.bad || (size_t)(r.end - r.p) < n)
+			return -1;
+		return r.p + n != r.end ? -1 : 0;
 	}
 	get_str(&r, x->education, sizeof(x->education));
 	get_str(&r, x->phone, sizeof(x->phone));
@@ -1249,6 +1290,7 @@ struct feeder {
 	long bad;
 	struct report_app ra;
 	struct index_extra x;
+	struct lvl_cache lc;
 	struct ceh_err e;
 	int rc;
 };
@@ -1396,7 +1438,7 @@ feed_shard_list(struct feeder *f, struct shardlog *l, int shard, int sfd)
 				rc = feed_doc(f, r.appid);
 		} else if (r.trusted && doc_unchanged(f, &r, &l->mtime) &&
 		    decode_full(r.payload, r.plen, r.appid, f->u, &f->ra,
-		    &f->x) == 0)
+		    &f->x, &f->lc) == 0)
 			rc = f->lfn(f->arg, &f->ra, &f->x, NULL, &f->e);
 		else
 			rc = feed_doc(f, r.appid);
@@ -1479,7 +1521,7 @@ feed_shard(struct feeder *f, int ixfd, int shard, int sfd, long *stale)
 			continue;	/* no application at the scope's units */
 		j = resolve(&l, i, &r);
 		if (r.trusted && decode_full(r.payload, r.plen, r.appid, f->u,
-		    &f->ra, &f->x) == 0)
+		    &f->ra, NULL, &f->lc) == 0)
 			rc = f->fn(f->arg, &f->ra, &f->e);
 		else
 			rc = feed_doc(f, r.appid);
@@ -1974,7 +2016,7 @@ feed_block(struct feeder *f, const unsigned char *b)
 		if ((size_t)(end - p) - SUM_APP_HEAD < plen)
 			break;
 		if (plen && (p[IDX_IDLEN] & 1) && decode_full(p + SUM_APP_HEAD,
-		    plen, id, f->u, &f->ra, &f->x) == 0)
+		    plen, id, f->u, &f->ra, NULL, &f->lc) == 0)
 			rc = f->fn(f->arg, &f->ra, &f->e);
 		else
 			rc = feed_doc(f, id);
