@@ -1535,6 +1535,8 @@ struct shard_walk {
 	struct feeder *f;
 	int ixfd;
 	long stale;
+	long shards, sum_stale;	/* shards visited; of them, the summary's
+				 * stale parts */
 };
 
 static int
@@ -1549,6 +1551,7 @@ shard_visit(int peoplefd, const char *name, void *arg)
 	    O_CLOEXEC);
 	if (sfd < 0)
 		return 0;
+	w->shards++;
 	rc = feed_shard(w->f, w->ixfd, shard, sfd, &w->stale);
 	close(sfd);
 	return rc ? 1 : 0;
@@ -1599,6 +1602,24 @@ index_feed_list(struct store *s, const struct units *u, index_list_fn fn,
 	return rc;
 }
 
+/*
+ * After a report: when more than an eighth of the shards it read had no
+ * fresh part in the summary (or there is none), the summary is rebuilt,
+ * best effort (a store the user cannot write keeps the old one; readers
+ * are right either way).  CEH_INDEX_REFRESH=off (test-only): never.
+ */
+static void
+summary_refresh(struct store *s, long shards, long stale)
+{
+	const char *v = getenv("CEH_INDEX_REFRESH");
+	struct ceh_err e;
+
+	if ((v && strcmp(v, "off") == 0) || stale == 0 || stale * 8 <= shards ||
+	    faccessat(s->rootfd, "index", W_OK, AT_EACCESS) < 0)
+		return;
+	(void)index_summary_build(s, &e);
+}
+
 /* A summary mapped for reading. */
 struct summary {
 	const unsigned char *m;
@@ -1608,6 +1629,7 @@ struct summary {
 };
 
 static int summary_open(int ixfd, struct summary *sm, int *damaged);
+static void summary_refresh(struct store *s, long shards, long stale);
 static void summary_close(struct summary *sm);
 static int feed_summary(struct shard_walk *w, const struct summary *sm);
 
@@ -1629,12 +1651,17 @@ feed_all(struct store *s, struct feeder *fp, long *unreadable,
 	w.f = &f;
 	w.ixfd = ixfd;
 	w.stale = 0;
+	w.shards = w.sum_stale = 0;
 	if (f.fn && summary_open(ixfd, &sm, &damaged) == 0) {
 		rc = feed_summary(&w, &sm);
 		summary_close(&sm);
-	} else
+	} else {
 		rc = dir_each(s->peoplefd, shard_visit, &w);
+		w.sum_stale = w.shards;	/* no summary to use */
+	}
 	close(ixfd);
+	if (rc == 0 && f.fn)
+		summary_refresh(s, w.shards, w.sum_stale);
 	if (unreadable)
 		*unreadable = f.bad;
 	if (stale_shards)
@@ -2170,6 +2197,8 @@ feed_summary(struct shard_walk *w, const struct summary *sm)
 		return -1;
 	for (sh = 0; sh < SUM_NSHARD; sh++) {
 		fresh[sh] = have[sh] && summary_fresh(w->ixfd, sm, sh);
+		w->shards += have[sh];
+		w->sum_stale += have[sh] && !fresh[sh];
 		if (have[sh] && !fresh[sh] && (rc = feed_shard_log(w, sh)))
 			return rc;
 	}

@@ -10,7 +10,7 @@ STORE_INIT=--unsigned
 . "$(dirname "$0")/1600-store.sh"
 IX=$CEH_STORE/index
 
-plan 24
+plan 26
 
 # same3 MSG ARGS...: `ceh ARGS --format json` through the index equals
 # the documents' and (stats, shortfall) the oracle's
@@ -79,12 +79,22 @@ ok "fsck --repair built the summary" test -s "$IX/summary"
 fsck_clean "fsck: the new summary agrees with the logs"
 scoped "fresh summary"
 
-# a transition makes its shard stale: read from its log
+# a transition makes its shard stale: read from its log (the summary not
+# refreshed by the reports meanwhile)
 expect_code 0 "an approval after the summary was built" ceh review --as $SUP1 --approve $B2
+old=$(cksum < "$IX/summary")
+export CEH_INDEX_REFRESH=off
 scoped "a stale shard"
 fsck_clean "fsck: a stale part is no finding"
+unset CEH_INDEX_REFRESH
+# a report that finds more than an eighth of the shards stale rebuilds it
+command ceh stats --unit $EMP1 > /dev/null 2>&1
+check "a report refreshed the stale summary" test "$(cksum < "$IX/summary")" != "$old"
+fsck_clean "fsck: the refreshed summary agrees with the logs"
 
-# damage: the reports do not use what fails its checks
+# damage: the reports do not use what fails its checks (and would
+# rebuild it: not here, so that fsck finds it)
+export CEH_INDEX_REFRESH=off
 expect_code 0 "rebuilt" ceh fsck --repair
 flip $(($(stat -c %s "$IX/summary") - 40))
 fsck_says "fsck: a damaged units section is found" 'index/summary: damaged'
