@@ -1,4 +1,8 @@
 /* ceh shortfall - who does not meet the yearly hours, and what they lack. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,9 +54,10 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 }
 
 static int
-feed(struct store *s, struct report_short *sh, long *bad, struct ceh_err *e)
+feed(struct store *s, const struct report_scope *sc, struct report_short *sh,
+    long *bad, struct ceh_err *e)
 {
-	int rc = report_feed_fast(s, sink, sh, bad, e);
+	int rc = report_feed_scope(s, sc, sink, sh, bad, e);
 
 	if (report_unverified() > 0)
 		fprintf(stderr, _("ceh shortfall: %ld approved application(s) left "
@@ -114,8 +119,19 @@ add_row(struct table *t, struct store *s, const struct report_short_row *r)
 static int
 add_records(struct store *s, struct report_short *sh, struct ceh_err *e)
 {
+	struct stat st;
 	size_t i;
 
+	/* no records/ (nothing imported): every lookup would find none */
+	if (fstatat(s->rootfd, "records", &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno == ENOENT) {
+		for (i = 0; i < report_short_count(sh); i++) {
+			struct report_short_row *r = report_short_row(sh, i);
+
+			r->rec_n = r->rec_pub = r->rec_pro = 0;
+		}
+		return 0;
+	}
 	for (i = 0; i < report_short_count(sh); i++) {
 		struct report_short_row *r = report_short_row(sh, i);
 
@@ -381,7 +397,7 @@ CMD_FN(shortfall)
 	env.codes = &s->codes;
 	env.now = now();
 	sh = report_short_new(&sc, &env);
-	rc = feed(s, sh, &bad, &e);
+	rc = feed(s, &sc, sh, &bad, &e);
 	if (rc == 0) {
 		report_short_end(sh);
 		rc = add_records(s, sh, &e);

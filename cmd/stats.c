@@ -54,9 +54,10 @@ sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 }
 
 static int
-feed(struct store *s, struct report_stats *st, long *bad, struct ceh_err *e)
+feed(struct store *s, const struct report_scope *sc, struct report_stats *st,
+    long *bad, struct ceh_err *e)
 {
-	int rc = report_feed_fast(s, sink, st, bad, e);
+	int rc = report_feed_scope(s, sc, sink, st, bad, e);
 
 	if (report_unverified() > 0)
 		fprintf(stderr, _("ceh stats: %ld approved application(s) left "
@@ -490,7 +491,7 @@ CMD_FN(stats)
 	env.codes = &s->codes;
 	env.now = now();
 	st = report_stats_new(&sc, by, nby, &env);
-	if (feed(s, st, &bad, &e) < 0) {
+	if (feed(s, &sc, st, &bad, &e) < 0) {
 		report_stats_free(st);
 		return cmd_error(argv[0], &e);
 	}

@@ -1,6 +1,7 @@
 /*
  * index.c - the summary index (index.h; ceh-store(5) INDEX).
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -309,9 +310,37 @@ index_encode(const struct application *app, struct sbuf *out)
 	return 0;
 }
 
+/* The levels of the units a reader looked up (report_unit_level is a
+ * search of the registry): a direct-mapped cache by the code's hash. */
+#define LVL_SLOTS 1024
+struct lvl_cache {
+	char code[LVL_SLOTS][CREDIT_LEN + 1];
+	unsigned char level[LVL_SLOTS];
+};
+
+static enum report_level
+unit_level(const struct units *u, const char *code, struct lvl_cache *c)
+{
+	const unsigned char *p = (const unsigned char *)code;
+	unsigned h = 2166136261u;
+	enum report_level l;
+
+	if (c == NULL)
+		return report_unit_level(u, code);
+	for (; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h &= LVL_SLOTS - 1;
+	if (c->code[h][0] && strcmp(c->code[h], code) == 0)
+		return (enum report_level)c->level[h];
+	l = report_unit_level(u, code);
+	snprintf(c->code[h], sizeof(c->code[h]), "%s", code);
+	c->level[h] = (unsigned char)l;
+	return l;
+}
+
 static int decode_full(const unsigned char *p, size_t len,
     const char *appid, const struct units *u, struct report_app *ra,
-    struct index_extra *x);
+    struct index_extra *x, struct lvl_cache *lc);
 
 int
 index_decode(const unsigned char *p, size_t len, const char *appid,
@@ -319,12 +348,13 @@ index_decode(const unsigned char *p, size_t len, const char *appid,
 {
 	struct index_extra x;
 
-	return decode_full(p, len, appid, u, ra, &x);
+	return decode_full(p, len, appid, u, ra, &x, NULL);
 }
 
 static int
 decode_full(const unsigned char *p, size_t len, const char *appid,
-    const struct units *u, struct report_app *ra, struct index_extra *x)
+    const struct units *u, struct report_app *ra, struct index_extra *x,
+    struct lvl_cache *lc)
 {
 	struct rd r = { p, p + len, 0 };
 	unsigned flags, stage, kind, n, i;
@@ -359,7 +389,7 @@ decode_full(const unsigned char *p, size_t len, const char *appid,
 	}
 	switch (stage) {
 	case STAGE_REVIEW:
-		switch (report_unit_level(u, ra->waiting_at)) {
+		switch (unit_level(u, ra->waiting_at, lc)) {
 		case RL_EMPLOYER:
 			ra->stage = RS_WAIT_EMPLOYER;
 			break;
@@ -390,7 +420,7 @@ decode_full(const unsigned char *p, size_t len, const char *appid,
 		get_str(&r, unit, sizeof(unit));
 		a = get_var(&r);
 		left = get_var(&r);
-		w = &ra->wait[report_unit_level(u, unit)];
+		w = &ra->wait[unit_level(u, unit, lc)];
 		w->stints++;
 		w->arrived = (long long)a;
 		w->left = 0;
@@ -400,6 +430,18 @@ decode_full(const unsigned char *p, size_t len, const char *appid,
 			w->left = tl;
 			w->secs += tl > w->arrived ? tl - w->arrived : 0;
 		}
+	}
+	if (x == NULL) {	/* a report's: the list's columns skipped */
+		for (i = 0; i < 2 && !r.bad; i++) {
+			n = get_u8(&r);
+			if ((size_t)(r.end - r.p) < n)
+				return -1;
+			r.p += n;
+		}
+		n = (unsigned)get_var(&r);
+		if (r.bad || (size_t)(r.end - r.p) < n)
+			return -1;
+		return r.p + n != r.end ? -1 : 0;
 	}
 	get_str(&r, x->education, sizeof(x->education));
 	get_str(&r, x->phone, sizeof(x->phone));
@@ -577,6 +619,7 @@ struct shardlog {
 	struct ent *e;
 	size_t n;
 	struct timespec mtime;	/* of the log when it was read */
+	ino_t ino;		/* of the log read (the summary's identity) */
 };
 
 static void
@@ -693,6 +736,7 @@ shardlog_load(int ixfd, int shard, struct shardlog *l)
 		return -1;
 	}
 	l->mtime = st.st_mtim;
+	l->ino = st.st_ino;
 	close(fd);
 	shardlog_parse(l, shard);
 	if (l->n > 1)
@@ -1241,10 +1285,12 @@ struct feeder {
 	const struct units *u;
 	index_sink_fn fn;	/* reports: a record each */
 	index_list_fn lfn;	/* list: a record or a document each */
+	const struct report_scope *sc;	/* reports: whom to feed (or NULL) */
 	void *arg;
 	long bad;
 	struct report_app ra;
 	struct index_extra x;
+	struct lvl_cache lc;
 	struct ceh_err e;
 	int rc;
 };
@@ -1392,7 +1438,7 @@ feed_shard_list(struct feeder *f, struct shardlog *l, int shard, int sfd)
 				rc = feed_doc(f, r.appid);
 		} else if (r.trusted && doc_unchanged(f, &r, &l->mtime) &&
 		    decode_full(r.payload, r.plen, r.appid, f->u, &f->ra,
-		    &f->x) == 0)
+		    &f->x, &f->lc) == 0)
 			rc = f->lfn(f->arg, &f->ra, &f->x, NULL, &f->e);
 		else
 			rc = feed_doc(f, r.appid);
@@ -1404,6 +1450,50 @@ feed_shard_list(struct feeder *f, struct shardlog *l, int shard, int sfd)
 	}
 	free(ids.v);
 	return rc;
+}
+
+/* The employer of a payload, read without decoding the rest: 0, or -1
+ * when the payload is flagged or damaged. */
+static int
+payload_unit(const unsigned char *p, size_t len, char out[CREDIT_LEN + 1])
+{
+	size_t n, m;
+
+	if (len < 6 || p[0] != 1 || (p[1] & IDX_F_NOREC))
+		return -1;
+	n = p[4];
+	if (6 + n > len)
+		return -1;
+	m = p[5 + n];
+	if (m > CREDIT_LEN || 6 + n + m > len)
+		return -1;
+	memcpy(out, p + 6 + n, m);
+	out[m] = '\0';
+	return 0;
+}
+
+/* Is the person whose entries start at i of l to be fed (index.h
+ * index_feed_scope)?  When not, *next is the entry after theirs. */
+static int
+person_selected(struct feeder *f, const struct shardlog *l, size_t i,
+    size_t *next)
+{
+	char code[CREDIT_LEN + 1];
+	size_t k, j;
+
+	if (f->sc == NULL || f->sc->unit == NULL)
+		return 1;
+	for (k = i; k < l->n && memcmp(l->e[k].body + 1, l->e[i].body + 1,
+	    IDNUM_LEN) == 0; k = j) {
+		struct resolved r;
+
+		j = resolve(l, k, &r);
+		if (!r.trusted || payload_unit(r.payload, r.plen, code) < 0 ||
+		    report_unit_match(f->sc, f->u, code))
+			return 1;
+	}
+	*next = k;
+	return 0;
 }
 
 static int
@@ -1427,9 +1517,11 @@ feed_shard(struct feeder *f, int ixfd, int shard, int sfd, long *stale)
 	for (i = 0; rc == 0 && i < l.n; i = j) {
 		struct resolved r;
 
+		if (!person_selected(f, &l, i, &j))
+			continue;	/* no application at the scope's units */
 		j = resolve(&l, i, &r);
 		if (r.trusted && decode_full(r.payload, r.plen, r.appid, f->u,
-		    &f->ra, &f->x) == 0)
+		    &f->ra, NULL, &f->lc) == 0)
 			rc = f->fn(f->arg, &f->ra, &f->e);
 		else
 			rc = feed_doc(f, r.appid);
@@ -1443,6 +1535,8 @@ struct shard_walk {
 	struct feeder *f;
 	int ixfd;
 	long stale;
+	long shards, sum_stale;	/* shards visited; of them, the summary's
+				 * stale parts */
 };
 
 static int
@@ -1457,6 +1551,7 @@ shard_visit(int peoplefd, const char *name, void *arg)
 	    O_CLOEXEC);
 	if (sfd < 0)
 		return 0;
+	w->shards++;
 	rc = feed_shard(w->f, w->ixfd, shard, sfd, &w->stale);
 	close(sfd);
 	return rc ? 1 : 0;
@@ -1469,11 +1564,21 @@ int
 index_feed(struct store *s, const struct units *u, index_sink_fn fn,
     void *arg, long *unreadable, long *stale_shards, struct ceh_err *e)
 {
+	return index_feed_scope(s, u, NULL, fn, arg, unreadable, stale_shards,
+	    e);
+}
+
+int
+index_feed_scope(struct store *s, const struct units *u,
+    const struct report_scope *sc, index_sink_fn fn, void *arg,
+    long *unreadable, long *stale_shards, struct ceh_err *e)
+{
 	struct feeder *f = xcalloc(1, sizeof(*f));
 	int rc;
 
 	f->s = s;
 	f->u = u;
+	f->sc = sc;
 	f->fn = fn;
 	f->arg = arg;
 	rc = feed_all(s, f, unreadable, stale_shards, e);
@@ -1497,6 +1602,37 @@ index_feed_list(struct store *s, const struct units *u, index_list_fn fn,
 	return rc;
 }
 
+/*
+ * After a report: when more than an eighth of the shards it read had no
+ * fresh part in the summary (or there is none), the summary is rebuilt,
+ * best effort (a store the user cannot write keeps the old one; readers
+ * are right either way).  CEH_INDEX_REFRESH=off (test-only): never.
+ */
+static void
+summary_refresh(struct store *s, long shards, long stale)
+{
+	const char *v = getenv("CEH_INDEX_REFRESH");
+	struct ceh_err e;
+
+	if ((v && strcmp(v, "off") == 0) || stale == 0 || stale * 8 <= shards ||
+	    faccessat(s->rootfd, "index", W_OK, AT_EACCESS) < 0)
+		return;
+	(void)index_summary_build(s, &e);
+}
+
+/* A summary mapped for reading. */
+struct summary {
+	const unsigned char *m;
+	size_t len;
+	const unsigned char *units;	/* the units section, CRC checked */
+	size_t units_len;
+};
+
+static int summary_open(int ixfd, struct summary *sm, int *damaged);
+static void summary_refresh(struct store *s, long shards, long stale);
+static void summary_close(struct summary *sm);
+static int feed_summary(struct shard_walk *w, const struct summary *sm);
+
 static int
 feed_all(struct store *s, struct feeder *fp, long *unreadable,
     long *stale_shards, struct ceh_err *e)
@@ -1504,7 +1640,8 @@ feed_all(struct store *s, struct feeder *fp, long *unreadable,
 	const char *off = getenv("CEH_INDEX");
 	struct feeder f;
 	struct shard_walk w;
-	int ixfd, rc;
+	struct summary sm;
+	int ixfd, rc, damaged;
 
 	if (off && strcmp(off, "off") == 0)
 		return 1;
@@ -1514,8 +1651,17 @@ feed_all(struct store *s, struct feeder *fp, long *unreadable,
 	w.f = &f;
 	w.ixfd = ixfd;
 	w.stale = 0;
-	rc = dir_each(s->peoplefd, shard_visit, &w);
+	w.shards = w.sum_stale = 0;
+	if (f.fn && summary_open(ixfd, &sm, &damaged) == 0) {
+		rc = feed_summary(&w, &sm);
+		summary_close(&sm);
+	} else {
+		rc = dir_each(s->peoplefd, shard_visit, &w);
+		w.sum_stale = w.shards;	/* no summary to use */
+	}
 	close(ixfd);
+	if (rc == 0 && f.fn)
+		summary_refresh(s, w.shards, w.sum_stale);
 	if (unreadable)
 		*unreadable = f.bad;
 	if (stale_shards)
@@ -1527,6 +1673,554 @@ feed_all(struct store *s, struct feeder *fp, long *unreadable,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the summary (index.h index_summary_build) ---- */
+
+#define SUM_MAGIC 0x53584943u	/* "CIXS" */
+#define SUM_FORMAT 1
+#define SUM_NSHARD 1000
+#define SUM_SENT 40		/* a shard's entry in the header */
+#define SUM_HEAD (32 + SUM_NSHARD * SUM_SENT + 4)
+#define SUM_APP_HEAD (IDX_IDLEN + 3)	/* id, flags, payload length */
+
+static void
+put_u64(unsigned char *p, unsigned long long v)
+{
+	put_u32(p, (unsigned)v);
+	put_u32(p + 4, (unsigned)(v >> 32));
+}
+
+static unsigned long long
+get_u64(const unsigned char *p)
+{
+	return get_u32(p) | (unsigned long long)get_u32(p + 4) << 32;
+}
+
+static unsigned
+get_u16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+struct posting {
+	char code[CREDIT_LEN + 1];	/* "" for people the index cannot
+					 * place: listed for every unit */
+	unsigned long long off;		/* of the person's block */
+};
+
+struct postings {
+	struct posting *v;
+	size_t n, cap;
+};
+
+static void
+posting_add(struct postings *p, const char *code, unsigned long long off)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+	}
+	snprintf(p->v[p->n].code, sizeof(p->v[p->n].code), "%s", code);
+	p->v[p->n++].off = off;
+}
+
+static int
+posting_cmp(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+
+	return c ? c : x->off < y->off ? -1 : x->off > y->off;
+}
+
+/*
+ * The blocks of a parsed (sorted) log into out, whose first byte will be
+ * at file offset base; one block per person:
+ *
+ *   u32 N | u16 shard | u16 apps | apps x (id, u8 flags, u16 length,
+ *   payload) | u32 CRC-32C of the N and the N bytes after it
+ *
+ * flags 1: the payload is trusted; else length is 0 and the reader reads
+ * the document.  Each person's distinct employers go to post (the people
+ * with an entry the index cannot place under "").
+ */
+static void
+shard_blocks(const struct shardlog *l, int shard, unsigned long long base,
+    struct sbuf *out, struct postings *post)
+{
+	size_t i = 0, j, k;
+
+	while (i < l->n) {
+		size_t start = out->len, ncodes = 0, c;
+		char codes[8][CREDIT_LEN + 1];
+		unsigned char h[8];
+		unsigned napps = 0, crc;
+		int any = 0;
+
+		sb_add(out, "\0\0\0\0\0\0\0\0", 8);
+		for (k = i; k < l->n && memcmp(l->e[k].body + 1,
+		    l->e[i].body + 1, IDNUM_LEN) == 0 && napps < 65535;
+		    k = j) {
+			struct resolved r;
+			char code[CREDIT_LEN + 1];
+			size_t plen;
+
+			j = resolve(l, k, &r);
+			plen = r.trusted && r.plen <= 65535 ? r.plen : 0;
+			sb_add(out, r.appid, IDX_IDLEN);
+			sb_addc(out, (char)(plen || r.trusted ? 1 : 0));
+			h[0] = (unsigned char)plen;
+			h[1] = (unsigned char)(plen >> 8);
+			sb_add(out, h, 2);
+			if (plen)
+				sb_add(out, r.payload, plen);
+			napps++;
+			if (!plen || payload_unit(r.payload, plen, code) < 0) {
+				any = 1;
+				continue;
+			}
+			for (c = 0; c < ncodes && strcmp(codes[c], code); c++)
+				;
+			if (c == ncodes && ncodes < 8)
+				memcpy(codes[ncodes++], code, sizeof(code));
+			else if (c == ncodes)
+				any = 1;	/* more employers than kept */
+		}
+		put_u32((unsigned char *)out->buf + start,
+		    (unsigned)(out->len - start - 4));
+		h[0] = (unsigned char)shard;
+		h[1] = (unsigned char)(shard >> 8);
+		h[2] = (unsigned char)napps;
+		h[3] = (unsigned char)(napps >> 8);
+		memcpy(out->buf + start + 4, h, 4);
+		crc = index_crc32c(0, out->buf + start, out->len - start);
+		put_u32(h, crc);
+		sb_add(out, h, 4);
+		for (c = 0; c < ncodes; c++)
+			posting_add(post, codes[c], base + start);
+		if (any)
+			posting_add(post, "", base + start);
+		i = k;
+	}
+}
+
+/* The units section of sorted postings into out:
+ * u32 lists | lists x (u8 length, code, u32 n, n x u64 offset) | u32 CRC */
+static void
+units_section(const struct postings *p, struct sbuf *out)
+{
+	size_t i = 0, j, start = out->len, lists = 0;
+	unsigned char b[8];
+
+	sb_add(out, "\0\0\0\0", 4);
+	while (i < p->n) {
+		for (j = i; j < p->n && strcmp(p->v[j].code, p->v[i].code) == 0;
+		    j++)
+			;
+		put_str(out, p->v[i].code);
+		put_u32(b, (unsigned)(j - i));
+		sb_add(out, b, 4);
+		for (; i < j; i++) {
+			put_u64(b, p->v[i].off);
+			sb_add(out, b, 8);
+		}
+		lists++;
+	}
+	put_u32((unsigned char *)out->buf + start, (unsigned)lists);
+	put_u32(b, index_crc32c(0, out->buf + start, out->len - start));
+	sb_add(out, b, 4);
+}
+
+static int
+sum_flush(struct tempfile *t, struct sbuf *sb, unsigned long long *at,
+    struct ceh_err *e)
+{
+	if (sb->len && temp_write(t, sb->buf, sb->len, e) < 0)
+		return -1;
+	*at += sb->len;
+	sb->len = 0;
+	return 0;
+}
+
+int
+index_summary_build(struct store *s, struct ceh_err *e)
+{
+	unsigned char *head = xcalloc(1, SUM_HEAD);
+	struct postings post = { NULL, 0, 0 };
+	struct sbuf sb = SBUF_INIT;
+	unsigned long long at = SUM_HEAD, units_off;
+	struct tempfile t;
+	int ixfd, shard, rc = -1;
+
+	if ((ixfd = index_dir(s)) < 0) {
+		free(head);
+		return 0;
+	}
+	if (temp_create(&t, ixfd, "index", "summary", e) < 0)
+		goto out;
+	if (temp_write(&t, head, SUM_HEAD, e) < 0)
+		goto out;
+	for (shard = 0; shard < SUM_NSHARD; shard++) {
+		unsigned char *ent = head + 32 + (size_t)shard * SUM_SENT;
+		struct shardlog l;
+		struct ceh_err sub;
+		int lk = shard_lock(ixfd, shard, 0, &sub);
+
+		if (lk < 0)
+			continue;	/* not covered: read from its log */
+		if (shardlog_load(ixfd, shard, &l) == 0 &&
+		    l.state != LOG_BADHEAD && l.state != LOG_DAMAGED &&
+		    l.size >= 8) {
+			put_u64(ent, (unsigned long long)l.ino);
+			put_u64(ent + 8, (unsigned long long)l.size);
+			memcpy(ent + 16, l.buf + l.size - 8, 8);
+			put_u64(ent + 24, at + sb.len);
+			shard_blocks(&l, shard, at, &sb, &post);
+			put_u64(ent + 32, at + sb.len);
+		}
+		shardlog_free(&l);
+		close(lk);
+		if (sb.len >= (1 << 20) && sum_flush(&t, &sb, &at, e) < 0)
+			goto out;
+	}
+	if (sum_flush(&t, &sb, &at, e) < 0)
+		goto out;
+	units_off = at;
+	if (post.n > 1)
+		qsort(post.v, post.n, sizeof(*post.v), posting_cmp);
+	units_section(&post, &sb);
+	put_u32(head, SUM_MAGIC);
+	put_u32(head + 4, SUM_FORMAT);
+	put_u64(head + 8, units_off);
+	put_u64(head + 16, sb.len);
+	if (sum_flush(&t, &sb, &at, e) < 0)
+		goto out;
+	put_u64(head + 24, at);
+	put_u32(head + SUM_HEAD - 4, index_crc32c(0, head, SUM_HEAD - 4));
+	if (pwrite(t.fd, head, SUM_HEAD, 0) != SUM_HEAD) {
+		ceh_fail_errno(e, _("cannot write '%s/%s'"), "index",
+		    "summary");
+		goto out;
+	}
+	/* not synced: a summary a crash damaged fails its checks and is
+	 * not used */
+	if (temp_close(&t, TEMP_NOSYNC, e) < 0 || temp_commit(&t, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0)
+		temp_rollback(&t);
+	close(ixfd);
+	free(head);
+	free(post.v);
+	sb_release(&sb);
+	return rc;
+}
+
+/* Map index/summary and check its header and units section: 0, or -1
+ * when it is missing or damaged (then it is not used). */
+static int
+summary_open(int ixfd, struct summary *sm, int *damaged)
+{
+	struct stat st;
+	unsigned long long uo, ul;
+	const unsigned char *m;
+	int fd, sh;
+
+	memset(sm, 0, sizeof(*sm));
+	*damaged = 0;
+	fd = openat(ixfd, "summary", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	*damaged = 1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < SUM_HEAD + 8) {
+		close(fd);
+		return -1;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return -1;
+	sm->m = m;
+	sm->len = (size_t)st.st_size;
+	uo = get_u64(m + 8);
+	ul = get_u64(m + 16);
+	if (get_u32(m) != SUM_MAGIC || get_u32(m + 4) != SUM_FORMAT ||
+	    get_u64(m + 24) != sm->len || get_u32(m + SUM_HEAD - 4) !=
+	    index_crc32c(0, m, SUM_HEAD - 4) || uo < SUM_HEAD || ul < 8 ||
+	    uo > sm->len || ul > sm->len - uo || index_crc32c(0, m + uo,
+	    (size_t)ul - 4) != get_u32(m + uo + ul - 4))
+		goto bad;
+	for (sh = 0; sh < SUM_NSHARD; sh++) {
+		const unsigned char *ent = m + 32 + (size_t)sh * SUM_SENT;
+		unsigned long long a = get_u64(ent + 24), b = get_u64(ent + 32);
+
+		if (get_u64(ent + 8) && (a < SUM_HEAD || b < a || b > uo))
+			goto bad;
+	}
+	sm->units = m + uo;
+	sm->units_len = (size_t)ul - 4;
+	*damaged = 0;
+	return 0;
+bad:
+	munmap((void *)sm->m, sm->len);
+	memset(sm, 0, sizeof(*sm));
+	return -1;
+}
+
+static void
+summary_close(struct summary *sm)
+{
+	if (sm->m)
+		munmap((void *)sm->m, sm->len);
+	memset(sm, 0, sizeof(*sm));
+}
+
+/* Is shard's part of the summary made from its log as it is now? */
+static int
+summary_fresh(int ixfd, const struct summary *sm, int shard)
+{
+	const unsigned char *ent = sm->m + 32 + (size_t)shard * SUM_SENT;
+	unsigned long long size = get_u64(ent + 8);
+	unsigned char tail[8];
+	struct stat st;
+	char name[16];
+	int fd, ok;
+
+	if (size < 8)
+		return 0;
+	log_name(shard, name, sizeof(name));
+	fd = openat(ixfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ok = fstat(fd, &st) == 0 && (unsigned long long)st.st_ino ==
+	    get_u64(ent) && (unsigned long long)st.st_size == size &&
+	    pread(fd, tail, 8, (off_t)size - 8) == 8 &&
+	    memcmp(tail, ent + 16, 8) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The block at off, if whole and of shard: its length with the CRC, or
+ * 0. */
+static size_t
+block_at(const struct summary *sm, unsigned long long off, int shard)
+{
+	const unsigned char *ent = sm->m + 32 + (size_t)shard * SUM_SENT;
+	unsigned long long end = get_u64(ent + 32);
+	size_t n;
+
+	if (off < get_u64(ent + 24) || off + 12 > end)
+		return 0;
+	n = get_u32(sm->m + off);
+	if (n < 4 || n > end - off - 8 || (int)get_u16(sm->m + off + 4) !=
+	    shard || index_crc32c(0, sm->m + off, n + 4) !=
+	    get_u32(sm->m + off + 4 + n))
+		return 0;
+	return n + 8;
+}
+
+/* Feed one checked block: its applications, from the payload when
+ * trusted, else from the document. */
+static int
+feed_block(struct feeder *f, const unsigned char *b)
+{
+	const unsigned char *p = b + 8, *end = b + 4 + get_u32(b);
+	unsigned napps = get_u16(b + 6), i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < napps; i++) {
+		char id[APP_ID_LEN + 1];
+		size_t plen;
+
+		if (end - p < SUM_APP_HEAD)
+			break;
+		memcpy(id, p, APP_ID_LEN);
+		id[APP_ID_LEN] = '\0';
+		plen = get_u16(p + IDX_IDLEN + 1);
+		if ((size_t)(end - p) - SUM_APP_HEAD < plen)
+			break;
+		if (plen && (p[IDX_IDLEN] & 1) && decode_full(p + SUM_APP_HEAD,
+		    plen, id, f->u, &f->ra, NULL, &f->lc) == 0)
+			rc = f->fn(f->arg, &f->ra, &f->e);
+		else
+			rc = feed_doc(f, id);
+		p += SUM_APP_HEAD + plen;
+		stop_point("walk-after-visit");	/* as store_walk's */
+	}
+	return rc;
+}
+
+static int
+shard_mark(int peoplefd, const char *name, void *arg)
+{
+	int shard = shard_number(name);
+
+	(void)peoplefd;
+	if (shard >= 0 && shard < SUM_NSHARD)
+		((unsigned char *)arg)[shard] = 1;
+	return 0;
+}
+
+static int
+off_cmp(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a,
+	    y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The offsets of the blocks of the people sc selects, sorted, without
+ * duplicates (so grouped by shard). */
+static unsigned long long *
+summary_select(const struct summary *sm, const struct feeder *f,
+    size_t *n)
+{
+	const unsigned char *p = sm->units, *end = sm->units + sm->units_len;
+	unsigned long long *v = NULL;
+	size_t cap = 0, k = 0, i;
+	unsigned lists, l;
+
+	*n = 0;
+	if (end - p < 4)
+		return NULL;
+	lists = get_u32(p);
+	p += 4;
+	for (l = 0; l < lists && end - p >= 5; l++) {
+		char code[CREDIT_LEN + 1];
+		size_t clen = *p, cnt;
+
+		if (clen > CREDIT_LEN || (size_t)(end - p) < 1 + clen + 4)
+			break;
+		memcpy(code, p + 1, clen);
+		code[clen] = '\0';
+		cnt = get_u32(p + 1 + clen);
+		p += 1 + clen + 4;
+		if ((size_t)(end - p) / 8 < cnt)
+			break;
+		if (clen == 0 || report_unit_match(f->sc, f->u, code)) {
+			if (k + cnt > cap) {
+				cap = (k + cnt) * 2;
+				v = xreallocarray(v, cap, sizeof(*v));
+			}
+			for (i = 0; i < cnt; i++)
+				v[k++] = get_u64(p + 8 * i);
+		}
+		p += 8 * cnt;
+	}
+	if (k > 1)
+		qsort(v, k, sizeof(*v), off_cmp);
+	for (i = *n = 0; i < k; i++)
+		if (*n == 0 || v[*n - 1] != v[i])
+			v[(*n)++] = v[i];
+	return v;
+}
+
+/* One shard from its log (the summary's part stale or damaged). */
+static int
+feed_shard_log(struct shard_walk *w, int shard)
+{
+	char name[8];
+	int sfd, rc;
+
+	snprintf(name, sizeof(name), "%03d", shard);
+	sfd = openat(w->f->s->peoplefd, name, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
+	if (sfd < 0)
+		return 0;
+	rc = feed_shard(w->f, w->ixfd, shard, sfd, &w->stale);
+	close(sfd);
+	return rc ? 1 : 0;
+}
+
+/* The blocks offs[0..n) of shard (all when offs is NULL): each checked
+ * before any is fed; when one fails, the shard from its log. */
+static int
+feed_shard_blocks(struct shard_walk *w, const struct summary *sm, int shard,
+    const unsigned long long *offs, size_t n)
+{
+	const unsigned char *ent = sm->m + 32 + (size_t)shard * SUM_SENT;
+	unsigned long long off = get_u64(ent + 24), end = get_u64(ent + 32);
+	size_t i, k;
+
+	if (offs == NULL) {
+		for (off = get_u64(ent + 24); off < end; off += k)
+			if ((k = block_at(sm, off, shard)) == 0)
+				return feed_shard_log(w, shard);
+		for (off = get_u64(ent + 24); off < end; off += k) {
+			k = 8 + get_u32(sm->m + off);
+			if (feed_block(w->f, sm->m + off))
+				return 1;
+		}
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (block_at(sm, offs[i], shard) == 0)
+			return feed_shard_log(w, shard);
+	for (i = 0; i < n; i++)
+		if (feed_block(w->f, sm->m + offs[i]))
+			return 1;
+	return 0;
+}
+
+/* The shard whose part of the summary holds off, or -1; *cur is where
+ * to start looking (offsets come in order). */
+static int
+block_shard(const struct summary *sm, unsigned long long off, int *cur)
+{
+	for (; *cur < SUM_NSHARD; (*cur)++) {
+		const unsigned char *ent = sm->m + 32 + (size_t)*cur * SUM_SENT;
+
+		if (get_u64(ent + 8) && off < get_u64(ent + 32))
+			return off >= get_u64(ent + 24) ? *cur : -1;
+	}
+	return -1;
+}
+
+/* Reports through the summary: stale shards from their logs, fresh ones
+ * from their blocks (only the selected people's when sc names a unit).
+ * -1 when people/ cannot be read, 1 when feeding failed. */
+static int
+feed_summary(struct shard_walk *w, const struct summary *sm)
+{
+	unsigned char have[SUM_NSHARD], fresh[SUM_NSHARD];
+	struct feeder *f = w->f;
+	unsigned long long *offs = NULL;
+	size_t n = 0, i, j;
+	int sh, rc = 0;
+
+	memset(have, 0, sizeof(have));
+	if (dir_each(f->s->peoplefd, shard_mark, have) < 0)
+		return -1;
+	for (sh = 0; sh < SUM_NSHARD; sh++) {
+		fresh[sh] = have[sh] && summary_fresh(w->ixfd, sm, sh);
+		w->shards += have[sh];
+		w->sum_stale += have[sh] && !fresh[sh];
+		if (have[sh] && !fresh[sh] && (rc = feed_shard_log(w, sh)))
+			return rc;
+	}
+	if (f->sc == NULL || f->sc->unit == NULL) {
+		for (sh = 0; sh < SUM_NSHARD; sh++)
+			if (fresh[sh] && (rc = feed_shard_blocks(w, sm, sh,
+			    NULL, 0)))
+				return rc;
+		return 0;
+	}
+	offs = summary_select(sm, f, &n);
+	for (i = 0, sh = 0; rc == 0 && i < n; i = j) {
+		int s0 = block_shard(sm, offs[i], &sh), c = sh;
+
+		for (j = i + 1; j < n && block_shard(sm, offs[j], &c) == s0 &&
+		    s0 >= 0; j++)
+			;
+		if (s0 >= 0 && fresh[s0])
+			rc = feed_shard_blocks(w, sm, s0, offs + i, j - i);
+	}
+	free(offs);
+	return rc;
 }
 
 /* ---- fsck ---- */
@@ -1661,6 +2355,114 @@ shard_check(struct store *s, int ixfd, int shard, struct index_report *r,
 	return found;
 }
 
+/*
+ * fsck of the summary: its checksums, and each fresh shard's part and
+ * postings against what its log makes now (a stale part is not a
+ * finding: readers read that log).  1 when something is wrong (said),
+ * else 0; *rebuild when a repair should rewrite it (wrong, missing, or a
+ * part stale).
+ */
+static int
+summary_check(int ixfd, struct index_report *r, int *rebuild)
+{
+	struct postings want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
+	struct sbuf sb = SBUF_INIT;
+	struct summary sm;
+	const unsigned char *p, *end;
+	int damaged, sh, bad = 0, logs = 0;
+	unsigned char has[SUM_NSHARD];
+	unsigned lists, li;
+	size_t i;
+
+	for (sh = 0; sh < SUM_NSHARD; sh++) {
+		char name[16];
+		struct stat st;
+
+		log_name(sh, name, sizeof(name));
+		has[sh] = fstatat(ixfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		logs += has[sh];
+	}
+	if (summary_open(ixfd, &sm, &damaged) < 0) {
+		if (damaged)
+			isay(r, _("index/summary: damaged (a checksum fails)"));
+		*rebuild = logs > 0;
+		return damaged;
+	}
+	for (sh = 0; sh < SUM_NSHARD; sh++) {
+		const unsigned char *ent = sm.m + 32 + (size_t)sh * SUM_SENT;
+		unsigned long long a = get_u64(ent + 24), b = get_u64(ent + 32);
+		struct shardlog l;
+		struct ceh_err sub;
+		int lk;
+
+		if (!get_u64(ent + 8) || !summary_fresh(ixfd, &sm, sh)) {
+			if (has[sh])
+				*rebuild = 1;
+			continue;
+		}
+		if ((lk = shard_lock(ixfd, sh, 0, &sub)) < 0)
+			continue;
+		if (shardlog_load(ixfd, sh, &l) == 0) {
+			sb.len = 0;
+			shard_blocks(&l, sh, a, &sb, &want);	/* sb at a */
+			if (!bad && (sb.len != b - a ||
+			    memcmp(sb.buf, sm.m + a, sb.len) != 0)) {
+				isay(r, _("index/summary: disagrees with "
+				    "index/%03d.log"), sh);
+				bad = 1;
+			}
+		}
+		shardlog_free(&l);
+		close(lk);
+	}
+	p = sm.units;
+	end = sm.units + sm.units_len;
+	lists = get_u32(p);
+	p += 4;
+	for (li = 0; li < lists && end - p >= 5; li++) {
+		char code[CREDIT_LEN + 1];
+		size_t clen = *p, cnt;
+		int c = 0;
+
+		if (clen > CREDIT_LEN || (size_t)(end - p) < 1 + clen + 4)
+			break;
+		memcpy(code, p + 1, clen);
+		code[clen] = '\0';
+		cnt = get_u32(p + 1 + clen);
+		p += 1 + clen + 4;
+		if ((size_t)(end - p) / 8 < cnt)
+			break;
+		for (i = 0; i < cnt; i++) {
+			unsigned long long off = get_u64(p + 8 * i);
+			int s0 = block_shard(&sm, off, &c);
+
+			c = 0;
+			if (s0 >= 0 && summary_fresh(ixfd, &sm, s0))
+				posting_add(&have, code, off);
+		}
+		p += 8 * cnt;
+	}
+	if (want.n > 1)
+		qsort(want.v, want.n, sizeof(*want.v), posting_cmp);
+	if (have.n > 1)
+		qsort(have.v, have.n, sizeof(*have.v), posting_cmp);
+	for (i = 0; i < want.n && i < have.n &&
+	    posting_cmp(&want.v[i], &have.v[i]) == 0; i++)
+		;
+	if (li != lists || p != end || i < want.n || i < have.n) {
+		isay(r, _("index/summary: its units section disagrees with "
+		    "the logs"));
+		bad = 1;
+	}
+	if (bad)
+		*rebuild = 1;
+	summary_close(&sm);
+	free(want.v);
+	free(have.v);
+	sb_release(&sb);
+	return bad;
+}
+
 struct check_walk {
 	struct store *s;
 	int ixfd, repair;
@@ -1755,6 +2557,19 @@ index_check(struct store *s, int repair, struct index_report *r,
 	if (rc == 0 && w->err) {
 		*e = w->e;
 		rc = -1;
+	}
+	if (rc == 0) {
+		int rebuild = 0, bad = summary_check(w->ixfd, r, &rebuild);
+
+		r->bad += bad;
+		if (repair && rebuild) {
+			if (index_summary_build(s, e) < 0)
+				rc = -1;
+			else if (bad) {
+				r->rebuilt++;
+				isay(r, _("index/summary: rebuilt from the logs"));
+			}
+		}
 	}
 	close(w->ixfd);
 	free(w);

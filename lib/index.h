@@ -123,8 +123,37 @@ void index_abort(struct store *s, struct index_txn *t);
  */
 typedef int (*index_sink_fn)(void *arg, const struct report_app *ra,
     struct ceh_err *e);
+struct report_scope;
 int index_feed(struct store *s, const struct units *u, index_sink_fn fn,
     void *arg, long *unreadable, long *stale_shards, struct ceh_err *e);
+/*
+ * The same for the people a scope's --unit (and --subtree) can select:
+ * every application of each person one of whose applications has an
+ * employer the scope matches (report_unit_match), or whose employer the
+ * index cannot tell (an untrusted entry); the others are not fed (the
+ * reports would not count them).  sc NULL, or naming no unit: everyone.
+ * From the summary (below) where it is fresh, reading only the selected
+ * people's blocks; elsewhere from the logs, as index_feed.
+ */
+int index_feed_scope(struct store *s, const struct units *u,
+    const struct report_scope *sc, index_sink_fn fn, void *arg,
+    long *unreadable, long *stale_shards, struct ceh_err *e);
+
+/*
+ * The summary, STORE/index/summary: the logs resolved, one file, so a
+ * report reads the people it selects, not every log (ceh-store(5)
+ * SUMMARY INDEX).  Derived from the logs (not the documents): built by
+ * index_check with repair (ceh fsck --repair) from every log under its
+ * shard's lock, written to a temp file and renamed; never written by a
+ * commit.  For each shard it records the log it was made from (inode,
+ * size, its last 8 bytes); a reader uses a shard's part only while its
+ * log is still that one (a commit appends to the log, a compaction
+ * renames a new one: either makes the part stale), and reads a stale
+ * shard's log instead.  Untrusted entries are kept as such (the reader
+ * reads their documents).  A summary that is missing or damaged is not
+ * used; fsck checks the fresh parts against their logs.
+ */
+int index_summary_build(struct store *s, struct ceh_err *e);
 
 /*
  * For `ceh list`: the applications are those of the shards' folders (one

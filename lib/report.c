@@ -247,6 +247,16 @@ region_under(const struct codes *c, const char *name, const char *top)
 }
 
 int
+report_unit_match(const struct report_scope *sc, const struct units *u,
+    const char *code)
+{
+	if (sc->unit == NULL)
+		return 1;
+	return sc->subtree ? unit_under(u, code, sc->unit) :
+	    strcmp(code, sc->unit) == 0;
+}
+
+int
 report_scope_match(const struct report_scope *sc,
     const struct report_env *env, const struct report_app *ra)
 {
@@ -326,7 +336,7 @@ pbuf_push(struct person_buf *pb, const struct report_app *ra)
 		pb->cap = pb->cap ? pb->cap * 2 : 8;
 		pb->v = xreallocarray(pb->v, pb->cap, sizeof(*pb->v));
 	}
-	pb->v[pb->n++] = *ra;
+	memcpy(&pb->v[pb->n++], ra, REPORT_APP_SIZE(ra));
 }
 
 /* Does ra start a new person (so the buffered one is complete)? */
@@ -369,6 +379,8 @@ struct report_stats {
 	int year_key;			/* index of RK_YEAR in by, or -1 */
 	struct report_group **g;	/* sorted by key while adding */
 	size_t ng, capg;
+	struct report_group **ht;	/* the same, by key hash */
+	size_t htcap;			/* a power of two, or 0 */
 	struct report_group total;
 	struct person_buf pb;
 };
@@ -405,6 +417,30 @@ key_cmp(char *const *a, char *const *b, size_t n)
 	return 0;
 }
 
+static size_t
+key_hash(char *const *vals, size_t n)
+{
+	size_t h = 1469598103934665603u, i;
+	const unsigned char *p;
+
+	for (i = 0; i < n; i++) {
+		for (p = (const unsigned char *)vals[i]; *p; p++)
+			h = (h ^ *p) * 1099511628211u;
+		h = (h ^ 0xff) * 1099511628211u;
+	}
+	return h;
+}
+
+static void
+ht_put(struct report_stats *st, struct report_group *g)
+{
+	size_t i = key_hash(g->key, st->nby) & (st->htcap - 1);
+
+	while (st->ht[i])
+		i = (i + 1) & (st->htcap - 1);
+	st->ht[i] = g;
+}
+
 /* The group with these key values, created if new. */
 static struct report_group *
 group_get(struct report_stats *st, char *const *vals)
@@ -412,6 +448,13 @@ group_get(struct report_stats *st, char *const *vals)
 	size_t lo = 0, hi = st->ng, mid, i;
 	struct report_group *g;
 	int c;
+
+	if (st->htcap) {
+		for (i = key_hash(vals, st->nby) & (st->htcap - 1); st->ht[i];
+		    i = (i + 1) & (st->htcap - 1))
+			if (key_cmp(st->ht[i]->key, vals, st->nby) == 0)
+				return st->ht[i];
+	}
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
@@ -434,6 +477,14 @@ group_get(struct report_stats *st, char *const *vals)
 	memmove(st->g + lo + 1, st->g + lo, (st->ng - lo) * sizeof(*st->g));
 	st->g[lo] = g;
 	st->ng++;
+	if (st->ng * 2 > st->htcap) {
+		free(st->ht);
+		st->htcap = st->htcap ? st->htcap * 2 : 64;
+		st->ht = xcalloc(st->htcap, sizeof(*st->ht));
+		for (i = 0; i < st->ng; i++)
+			ht_put(st, st->g[i]);
+	} else
+		ht_put(st, g);
 	return g;
 }
 
@@ -619,6 +670,7 @@ report_stats_free(struct report_stats *st)
 		free(st->g[i]);
 	}
 	free(st->g);
+	free(st->ht);
 	free(st->pb.v);
 	free(st);
 }

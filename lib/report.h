@@ -113,10 +113,14 @@ struct report_app {
 	enum report_stage stage;
 	char waiting_at[CREDIT_LEN + 1];	/* "" unless waiting */
 	long long updated;		/* time of the last change */
-	int nyears;
-	struct report_year years[REPORT_MAX_YEARS];	/* sorted by year */
 	struct report_wait wait[RL__COUNT];
+	int nyears;
+	/* last: a copy needs only the years used (REPORT_APP_SIZE) */
+	struct report_year years[REPORT_MAX_YEARS];	/* sorted by year */
 };
+/* The bytes of ra that hold something: up to its last year. */
+#define REPORT_APP_SIZE(ra) (offsetof(struct report_app, years) + \
+	(size_t)(ra)->nyears * sizeof((ra)->years[0]))
 
 /* Fill ra from a loaded document; u gives the kind of each unit it
  * waited at (a unit not registered counts as a supervisor).  Class 5
@@ -144,6 +148,11 @@ struct report_env {
 	const struct codes *codes;
 	time_t now;
 };
+
+/* Does an employer code match the scope's --unit (and --subtree)?  1
+ * when the scope names no unit. */
+int report_unit_match(const struct report_scope *sc, const struct units *u,
+    const char *code);
 
 /* Does the application match the scope (years not considered)? */
 int report_scope_match(const struct report_scope *sc,

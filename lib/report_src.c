@@ -42,13 +42,21 @@ report_unverified(void)
 	return unverified;
 }
 
+/* app as a record to fn (f NULL: into ra, failing into e). */
 static int
-feed_app(struct store *s, struct feed *f, const struct application *app)
+feed_app(struct store *s, struct feed *f, const struct application *app,
+    struct report_app *ra, report_sink_fn fn, void *arg, struct ceh_err *e)
 {
-	if (unverified_approval(s, app))
-		return 0;
-	if (report_app_fill(&f->ra, app, &s->units, &f->e) < 0 ||
-	    f->fn(f->arg, &f->ra, &f->e) < 0)
+	if (f) {
+		if (unverified_approval(s, app))
+			return 0;
+		ra = &f->ra;
+		fn = f->fn;
+		arg = f->arg;
+		e = &f->e;
+	}
+	if (report_app_fill(ra, app, &s->units, e) < 0 ||
+	    fn(arg, ra, e) < 0)
 		return -1;
 	return 0;
 }
@@ -67,7 +75,7 @@ visit(struct store *s, struct person *p, enum stage folder,
 		f->bad++;
 		return 0;
 	}
-	return feed_app(s, f, app);
+	return feed_app(s, f, app, NULL, NULL, NULL, NULL);
 }
 
 int
@@ -260,13 +268,69 @@ int
 report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
     long *unreadable, struct ceh_err *e)
 {
+	return report_feed_scope(s, NULL, fn, arg, unreadable, e);
+}
+
+/*
+ * A signed store through the index.  The index is nobody's signed word,
+ * so what it says of an approval is not believed: every application it
+ * gives as approved is read from its document and counted only when
+ * that document is approved and its history verifies (trust_app_verified,
+ * through the verification cache); its hours are the document's.  What
+ * is taken from the index is what the documents' walk takes without
+ * verifying either: the applications that are not approved (which count
+ * no hours), and which people a --unit selects.  A forged index can so
+ * hide an approval (a person shown short), never add hours.
+ */
+struct signed_feed {
+	struct store *s;
+	report_sink_fn fn;
+	void *arg;
+	long bad;
+	struct report_app ra;
+};
+
+static int
+signed_sink(void *arg, const struct report_app *ra, struct ceh_err *e)
+{
+	struct signed_feed *f = arg;
+	struct app_handle h;
+	struct ceh_err sub;
+	int rc = 0;
+
+	if (ra->stage != RS_APPROVED)
+		return f->fn(f->arg, ra, e);
+	app_handle_init(&h);
+	if (app_open(f->s, ra->id, 0, &h, &sub) < 0) {
+		if (sub.code != CEH_ENOTFOUND)
+			f->bad++;	/* unreadable, as the walk counts it */
+	} else if (!unverified_approval(f->s, &h.app))
+		rc = feed_app(f->s, NULL, &h.app, &f->ra, f->fn, f->arg, e);
+	app_close(&h);
+	return rc;
+}
+
+int
+report_feed_scope(struct store *s, const struct report_scope *sc,
+    report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e)
+{
+	struct signed_feed *sf = NULL;
 	int rc;
 
-	/* the index is nobody's signed word: a signed store's approvals are
-	 * counted from their verified documents */
-	if (trust_signed(s))
-		return report_feed(s, fn, arg, unreadable, e);
-	rc = index_feed(s, &s->units, fn, arg, unreadable, NULL, e);
+	if (trust_signed(s)) {
+		sf = xcalloc(1, sizeof(*sf));
+		sf->s = s;
+		sf->fn = fn;
+		sf->arg = arg;
+		unverified = 0;
+		rc = index_feed_scope(s, &s->units, sc, signed_sink, sf,
+		    unreadable, NULL, e);
+		if (rc == 0 && unreadable)
+			*unreadable += sf->bad;
+		free(sf);
+	} else
+		rc = index_feed_scope(s, &s->units, sc, fn, arg, unreadable,
+		    NULL, e);
 	if (rc == 1)	/* no index to use: the documents */
 		return report_feed(s, fn, arg, unreadable, e);
 	return rc;

@@ -39,11 +39,19 @@ long report_unverified(void);
 
 /* report_feed from the summary index (index.h: trusted entries from the
  * index, the rest from their documents); the documents when there is no
- * index to use, and in a signed store, where the index (written by
- * anyone who can write the store, and signed by nobody) is not believed
- * for the hours an approval counts.  Same contract as report_feed. */
+ * index to use.  In a signed store the index (written by anyone who can
+ * write the store, and signed by nobody) is not believed for the hours
+ * an approval counts: each application it gives as approved is read
+ * from its document and counted only when that approval verifies
+ * (trust_app_verified, through the verification cache); the rest is
+ * taken from the index.  Same contract as report_feed. */
 int report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
     long *unreadable, struct ceh_err *e);
+/* report_feed_fast for a report of scope sc: where the index is used,
+ * only the people sc's --unit can select are fed (index_feed_scope); the
+ * others would not be counted.  sc NULL: everyone. */
+int report_feed_scope(struct store *s, const struct report_scope *sc,
+    report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e);
 
 /* Number of such records, and their public and professional hours. */
 int report_undeclared(struct store *s, const char *idnum, int year,
