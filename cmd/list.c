@@ -14,7 +14,7 @@
 
 static const char usage[] =
     "usage: ceh list [--stage STAGE] [--unit CODE [--subtree]] [--at CODE]\n"
-    "                [--id IDNUMBER] [--region REGION]\n"
+    "                [--id IDNUMBER] [--name NAME] [--region REGION]\n"
     "                [--year YEAR | --from YEAR --to YEAR] [--series SERIES]\n"
     "                [--level LEVEL] [--sort COLUMN]\n"
     "                [--format " FMT_LIST_USAGE "] " CMD_OUT_USAGE "\n";
@@ -50,6 +50,7 @@ struct filter {
 	struct report_scope sc;
 	struct report_env env;
 	int by_record;		/* a scope or stage filter is given */
+	const char *name;	/* --name: exact, or a prefix ending in '*' */
 };
 
 struct row {
@@ -283,6 +284,7 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 		REPORT_SCOPE_OPTIONS,
 		{ "at", required_argument, NULL, 'a' },
 		{ "id", required_argument, NULL, 'i' },
+		{ "name", required_argument, NULL, 'n' },
 		{ "sort", required_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -308,6 +310,13 @@ parse(int argc, char **argv, struct opts *o, struct filter *f)
 			if (idnum_check("--id", optarg, o->idnum, &e) < 0)
 				return cmd_error(argv[0], &e);
 			o->id = o->idnum;
+			break;
+		case 'n':
+			if (optarg[0] == '\0' || strcmp(optarg, "*") == 0)
+				return cmd_usage_error(argv[0], usage, _("--name "
+				    "needs a name, or the start of one followed "
+				    "by '*'"));
+			f->name = optarg;
 			break;
 		case 'S':
 			if (column_parse(optarg, &sort_col) < 0)
@@ -368,6 +377,34 @@ free_rows(struct ctx *c)
 	c->n = 0;
 }
 
+/* --name: the name itself, or with a final '*' every name it begins. */
+static int
+name_match(const char *want, const char *name)
+{
+	size_t n = strlen(want);
+
+	if (n > 0 && want[n - 1] == '*')
+		return strncmp(name, want, n - 1) == 0;
+	return strcmp(name, want) == 0;
+}
+
+/* Drop the rows whose name is not --name's (column 1). */
+static void
+keep_named(struct ctx *c)
+{
+	size_t i, k, kept = 0;
+
+	for (i = 0; i < c->n; i++) {
+		if (name_match(c->f.name, c->rows[i].cells[1])) {
+			c->rows[kept++] = c->rows[i];
+			continue;
+		}
+		for (k = 0; k < NCOLS; k++)
+			free(c->rows[i].cells[k]);
+	}
+	c->n = kept;
+}
+
 static int
 print_rows(struct store *s, struct ctx *c, const struct opts *o)
 {
@@ -375,6 +412,8 @@ print_rows(struct store *s, struct ctx *c, const struct opts *o)
 	size_t i;
 	int rc;
 
+	if (c->f.name)
+		keep_named(c);
 	if (c->n > 1)	/* qsort(NULL, 0, ...) is undefined */
 		qsort(c->rows, c->n, sizeof(*c->rows), sort_col ? by_column :
 		    by_id);
