@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "index.h"
 #include "cmd.h"
+#include "progress.h"
 #include "records.h"
 #include "queue.h"
 #include "util.h"
@@ -77,6 +78,7 @@ struct fsck {
 	size_t nexpect;
 	struct vpool *pool;	/* NULL: verified in this thread */
 	int direct;		/* printing a job's verdict */
+	struct progress pr;	/* the applications checked, on a terminal */
 };
 
 static void out(struct fsck *f, const char *fmt, ...)
@@ -89,6 +91,8 @@ vout(struct fsck *f, const char *fmt, va_list ap)
 	struct vpool *vp = f ? f->pool : NULL;
 
 	if (vp == NULL || vp->tail == NULL || f->direct) {
+		if (f)
+			progress_clear(&f->pr);
 		vprintf(fmt, ap);
 		return;
 	}
@@ -235,6 +239,7 @@ static void
 vjob_print(struct fsck *f, struct vjob *j)
 {
 	f->direct = 1;
+	progress_clear(&f->pr);
 	if (j->rc < 0)
 		problem(f, 0, _("%s: %s"), j->where, j->e.msg);
 	else
@@ -414,6 +419,7 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 		return;
 	}
 	f->apps++;
+	progress_step(&f->pr, f->apps);
 	snprintf(where, sizeof(where), "people/%s/%s/%s/%s.yaml", shard,
 	    p->idnum, stage_name(folder), uniq);
 	if ((why = flow_mismatch(&own)) != NULL)
@@ -776,8 +782,12 @@ CMD_FN(fsck)
 	else if (trust_signed(s) &&
 	    (s->units_loaded || store_load_units(s, &e) == 0))
 		vpool_start(&f);
+	/* TRANSLATORS: the progress line of fsck: "ceh fsck: checked: N
+	 * applications, R/s" */
+	progress_begin(&f.pr, "fsck", _("checked"), _("applications"), 0);
 	check_people(&f);
 	vpool_stop(&f);
+	progress_end(&f.pr);
 	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */
 		qsort(f.expect, f.nexpect, sizeof(*f.expect), cmp_str);
 	if (queue_walk_all(s, check_entry, &f, &e) < 0)

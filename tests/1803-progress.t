@@ -6,7 +6,7 @@
 # listed; outcome lines and the rejects file are not cut.  script(1)
 # (util-linux) gives the command a terminal.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 24
 ceh init --unsigned >/dev/null && mk_units || exit 1
 /usr/bin/python3 - "$T/big.csv" <<'PY'
 import sys
@@ -40,6 +40,13 @@ like "$T/err" "rejected 5" "the summary counts all five"
 check "the rejects file has all five" test "$(tail -n +2 "$T/rej.csv" | wc -l)" = 5
 expect_code 2 "--max-errors needs a number" ceh import --max-errors many "$T/big.csv"
 like "$T/err" "^ceh import: --max-errors needs a number, not 'many'" "says so"
+
+# fsck: the applications checked; its stdout lines never mixed with it
+for i in 1 2 3; do apply_std $ID1 > /dev/null; done
+tty "ceh fsck"
+like "$T/tty" "ceh fsck: checked: [0-9]+ applications, [0-9]+/s" "fsck on a terminal: the progress line"
+expect_code 0 "fsck with stderr a file" ceh fsck
+unlike "$T/err" "applications, [0-9]+/s" "... none in a file"
 
 # the bulk forms and a batch's failures
 printf '年度,证件号码\n2024,\n2024,\n2024,\n' > "$T/years.csv"
