@@ -3,11 +3,15 @@
 # for translation and translated, the catalog clean for msgfmt, and the
 # language chosen by the locale as documented in ceh(1) LANGUAGE.
 . "${0%/*}/lib.sh"
-plan 14
+plan 15
 R=$CEH_ROOT
 PY=/usr/bin/python3
 
-# po/POTFILES: the sources whose messages are all marked
+# po/POTFILES: the sources whose messages are all marked - every one
+(cd "$R" && ls cmd/*.c lib/*.c lib/plugin/*.c) | LC_ALL=C sort > "$T/sources"
+LC_ALL=C sort "$R/po/POTFILES" > "$T/potfiles"
+check "po/POTFILES lists every source file (a new one is scanned too)" \
+    sh -c "LC_ALL=C comm -23 '$T/sources' '$T/potfiles' | sed 's/^/#   not in po\/POTFILES: /' >&2; test -z \"\$(LC_ALL=C comm -23 '$T/sources' '$T/potfiles')\""
 ok "no unmarked user-facing string in the files of po/POTFILES" \
     $PY "$R/tools/i18n-scan.py" $(sed "s|^|$R/|" "$R/po/POTFILES")
 # the scanner is not blind: an unmarked message is found
