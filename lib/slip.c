@@ -1562,15 +1562,14 @@ compare_now(const struct slip *sl, const struct slip *cur,
 		why->buf[--why->len] = '\0';
 }
 
-/* A changed slip that counted an approval revoked since (ceh review
- * --revoke) is SLIP_REVOKED, and why names the revocation. */
-static void
-revoked_counted(struct store *s, const struct slip *sl, enum slip_verdict *v,
-    struct sbuf *why)
+void
+slip_revoked_approval(struct store *s, const struct slip *sl,
+    enum slip_verdict *v, struct sbuf *why)
 {
 	size_t i, k;
 
-	for (i = 0; i < sl->nyears && *v == SLIP_CHANGED; i++) {
+	for (i = 0; i < sl->nyears && (*v == SLIP_CHANGED ||
+	    *v == SLIP_VALID); i++) {
 		const struct slip_year *y = &sl->years[i];
 		struct app_handle h;
 		struct ceh_err sub;
@@ -1635,7 +1634,7 @@ slip_verify(struct store *s, const struct slip *sl, int from_file,
 		return -1;
 	}
 	slip_release(&cur);
-	revoked_counted(s, sl, v, why);
+	slip_revoked_approval(s, sl, v, why);
 	return 0;
 }
 
