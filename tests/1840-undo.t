@@ -7,7 +7,7 @@
 # draft, an undo of an undo, the agency's final approval, a wrong key.
 # verify and fsck stay clean; a forged undo is refused by verify.
 . "$(dirname "$0")/lib.sh"
-plan 43
+plan 44
 ceh init --signed >/dev/null && mk_units || exit 1
 yr() { ceh add-year "$1" --year "$2" --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 att() { printf '%%PDF-1.4 evidence %s %s\n' "$1" "$2" > "$T/ev-$1-$2.pdf"; ceh attach "$1" --year "$2" "$T/ev-$1-$2.pdf" >/dev/null; }
@@ -67,6 +67,8 @@ refused 4 "the applicant changed it: too late" ceh review --as $EMP1 --undo $C
 # a rejection taken back
 ceh submit $C >/dev/null && ceh review --as $EMP1 --reject --reason 不符 $C >/dev/null || exit 1
 expect_code 0 "a rejection undone" ceh review --as $EMP1 --undo $C
+ceh list --format tsv > "$T/list"
+unlike "$T/list" "^$C	.*不符" "list: the rejection's reason is gone with it"
 ceh show $C --format json > "$T/j"; like "$T/j" "\"waiting_at\": \"$EMP1\"" "the rejection undone: waits at EMP1"
 
 # usage and keys

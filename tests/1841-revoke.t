@@ -7,7 +7,7 @@
 # byte-identical: another unit, no reason, not approved, twice, an undo
 # of it.  verify and fsck stay clean; forged revocations are refused.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 45
 export CEH_NOW=1748736000	# 2025-06-01T00:00:00Z
 ceh init --signed >/dev/null && mk_units || exit 1
 sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
@@ -50,6 +50,8 @@ expect_code 0 "the agency revokes its approval" ceh review --as $AGENCY --revoke
 like "$T/out" "^$P	revoked\$" "outcome line"
 ceh show $P --format json > "$T/j"
 like "$T/j" '"status": "审核不通过"' "it ends 审核不通过"
+ceh list --format tsv > "$T/list"
+like "$T/list" "^$P	.*	审核不通过	.*证明材料系伪造" "list: 审核不通过 with the revocation's reason"
 ceh log $P --format tsv > "$T/log"
 like "$T/log" "revoked.*$AGENCY.*证明材料系伪造" "the history records who and why"
 refused 4 "revoked twice" ceh review --as $AGENCY --revoke --reason again $P
