@@ -7,7 +7,7 @@
 # draft, an undo of an undo, the agency's final approval, a wrong key.
 # verify and fsck stay clean; a forged undo is refused by verify.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 54
 ceh init --signed >/dev/null && mk_units || exit 1
 yr() { ceh add-year "$1" --year "$2" --public-subject 公需课 --public-hours 30 --public-form 远程教育 --pro-subject 专业课 --pro-hours 60 --pro-form 培训班 >/dev/null; }
 att() { printf '%%PDF-1.4 evidence %s %s\n' "$1" "$2" > "$T/ev-$1-$2.pdf"; ceh attach "$1" --year "$2" "$T/ev-$1-$2.pdf" >/dev/null; }
@@ -23,7 +23,8 @@ A=$(apply_std $ID1); full $A 2021
 B=$(apply_std $ID1); full $B 2022
 C=$(apply_std $ID1); full $C 2023
 D=$(apply_std $ID2); full $D 2023
-ceh submit $A $B $C $D >/dev/null 2>&1 || exit 1
+E=$(apply_std $ID3); full $E 2023
+ceh submit $A $B $C $D $E >/dev/null 2>&1 || exit 1
 
 # a forwarding taken back
 ceh review --as $EMP1 --approve $A >/dev/null || exit 1
@@ -101,4 +102,26 @@ like "$T/err" "event [0-9]+ \(undone\) by $SUP2 does not take back the event bef
 expect_code 1 "fsck reports it" ceh fsck
 cp "$T/saved" "$f"
 expect_code 0 "restored: verified" ceh verify $D
+
+# a crash in an undo (the commit path of every transition): a return
+# undone moves the document from draft/ back to review/; killed before
+# and after the commit point, fsck --repair leaves it old or new, whole
+crash() { # crash POINT WANT(0|1: undone events after the repair)
+	ceh review --as $EMP1 --return --reason 缺证明 $E >/dev/null || exit 1
+	expect_code 137 "undo killed at $1" env CEH_CRASH=$1 ceh review --as $EMP1 --undo $E
+	ceh fsck --repair >/dev/null 2>&1
+	expect_code 0 "$1: fsck clean after the repair" ceh fsck
+	ceh log $E --format tsv > "$T/log"
+	n=$(awk -F '\t' '$2 == "undone"' "$T/log" | wc -l)
+	ok "$1: the undo is there or not, whole" test "$n" = "$(( undone0 + $2 ))"
+	expect_code 0 "$1: it verifies" ceh verify $E
+	# not there: it is made now, as the clerk would after the crash
+	[ "$2" = 1 ] || ceh review --as $EMP1 --undo $E >/dev/null || exit 1
+	undone0=$(ceh log $E --format tsv | awk -F '\t' '$2 == "undone"' | wc -l)
+	ceh show $E --format json > "$T/j"
+	like "$T/j" "\"waiting_at\": \"$EMP1\"" "$1: waits at EMP1 after all"
+}
+undone0=0
+crash wf-after-queue-add 0
+crash move-after-link 1
 done_testing
