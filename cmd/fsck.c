@@ -354,7 +354,8 @@ static const struct event *
 last_flow(const struct application *app)
 {
 	static const char *const flow[] = { "submitted", "withdrawn",
-	    "forwarded", "approved", "rejected", "returned", NULL };
+	    "forwarded", "approved", "rejected", "returned", "undone",
+	    "revoked", NULL };
 	size_t i;
 
 	for (i = app->nhistory; i > 0; i--)
@@ -378,7 +379,8 @@ flow_mismatch(const struct application *app)
 			    "or a withdrawal");
 		break;
 	case STAGE_REVIEW:
-		if (!ev || (strcmp(w, "submitted") && strcmp(w, "forwarded")))
+		if (!ev || (strcmp(w, "submitted") && strcmp(w, "forwarded") &&
+		    strcmp(w, "undone")))
 			return _("in review without a submission or forwarding "
 			    "as its last event");
 		if (strcmp(ev->next, app->waiting_at) != 0)
@@ -391,7 +393,7 @@ flow_mismatch(const struct application *app)
 			    "decision");
 		break;
 	case STAGE_REJECTED:
-		if (!ev || strcmp(w, "rejected"))
+		if (!ev || (strcmp(w, "rejected") && strcmp(w, "revoked")))
 			return _("rejected without a rejection as its last "
 			    "decision");
 		break;

@@ -1,7 +1,8 @@
 /*
  * ceh review - decide on applications waiting at a unit (审核, 批量审核):
  * approve (forward to the next level, or final at the agency), reject or
- * return.  The decisions themselves are lib/workflow.c's.
+ * return; take back a decision nobody acted on (--undo) or revoke a final
+ * approval (--revoke).  The decisions themselves are lib/workflow.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,10 @@ static const char usage[] =
     "usage: ceh review --as UNIT [--key FILE] --approve [--next UNIT|agency]\n"
     "                  APP...|-\n"
     "       ceh review --as UNIT [--key FILE] --reject --reason TEXT APP...|-\n"
-    "       ceh review --as UNIT [--key FILE] --return --reason TEXT APP...|-\n";
+    "       ceh review --as UNIT [--key FILE] --return --reason TEXT APP...|-\n"
+    "       ceh review --as UNIT [--key FILE] --undo [--reason TEXT] APP...|-\n"
+    "       ceh review --as AGENCY [--key FILE] --revoke --reason TEXT "
+    "APP...|-\n";
 
 struct tally {
 	size_t ok, failed;
@@ -76,6 +80,8 @@ CMD_FN(review)
 		{ "reason", required_argument, NULL, 'r' },
 		{ "reject", no_argument, NULL, 'J' },
 		{ "return", no_argument, NULL, 'R' },
+		{ "revoke", no_argument, NULL, 'V' },
+		{ "undo", no_argument, NULL, 'U' },
 		CMD_OPT_END
 	};
 	struct wf_request rq = { WF_APPROVE, NULL, NULL, NULL, NULL };
@@ -103,6 +109,14 @@ CMD_FN(review)
 			rq.action = WF_RETURN;
 			nact++;
 			break;
+		case 'U':
+			rq.action = WF_UNDO;
+			nact++;
+			break;
+		case 'V':
+			rq.action = WF_REVOKE;
+			nact++;
+			break;
 		case 'a':
 			as_arg = optarg;
 			break;
@@ -126,13 +140,15 @@ CMD_FN(review)
 		    "reviewing unit)"));
 	if (nact != 1)
 		return cmd_usage_error(argv[0], usage, _("give exactly one of "
-		    "--approve, --reject and --return"));
+		    "--approve, --reject, --return, --undo and --revoke"));
 	if (rq.next && rq.action != WF_APPROVE)
 		return cmd_usage_error(argv[0], usage, _("--next goes with "
 		    "--approve only"));
-	if (rq.action != WF_APPROVE && (rq.reason == NULL || !rq.reason[0]))
+	if (rq.action != WF_APPROVE && rq.action != WF_UNDO &&
+	    (rq.reason == NULL || !rq.reason[0]))
 		return cmd_usage_error(argv[0], usage, _("--%s needs --reason "
-		    "TEXT"), rq.action == WF_REJECT ? "reject" : "return");
+		    "TEXT"), rq.action == WF_REJECT ? "reject" :
+		    rq.action == WF_REVOKE ? "revoke" : "return");
 	if (optind == argc)
 		return cmd_usage_error(argv[0], usage, _("give application ids, "
 		    "or - to read them from standard input"));

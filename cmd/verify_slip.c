@@ -203,7 +203,7 @@ verify_payload(const char *cmd, struct store *s, const char *payload)
 	struct slip sl;
 	struct ceh_err e;
 	uint8_t pub[32];
-	int rc;
+	int rc, found;
 
 	if (slip_payload_parse(payload, &c, &e) < 0)
 		return cmd_error(cmd, &e);
@@ -220,7 +220,10 @@ verify_payload(const char *cmd, struct store *s, const char *payload)
 		return cmd_error(cmd, &e);
 	}
 	slip_init(&sl);
-	rc = report(v, &why, &c, record_of_claim(s, &c, &sl) ? &sl : NULL);
+	found = record_of_claim(s, &c, &sl);
+	if (found)
+		slip_revoked_approval(s, &sl, &v, &why);
+	rc = report(v, &why, &c, found ? &sl : NULL);
 	slip_release(&sl);
 	sb_release(&why);
 	return rc;
@@ -253,6 +256,7 @@ verify_here(const char *cmd, struct store *s, const char *file,
 			if (slip_claim_of(&sl, &c, &e) < 0 ||
 			    slip_registry_verdict(s, &c, &v, &why, &e) < 0)
 				goto fail;
+			slip_revoked_approval(s, &sl, &v, &why);
 			rc = report(v, &why, &c, &sl);
 			goto out;
 		}

@@ -206,7 +206,7 @@ chain_event_signed(const char *what)
 {
 	static const char *const signed_events[] = { "submitted",
 	    "withdrawn", "forwarded", "approved", "rejected", "returned",
-	    "upgraded", NULL };
+	    "upgraded", "undone", "revoked", NULL };
 
 	return str_in(what, signed_events);
 }

@@ -24,6 +24,17 @@ struct flow {
 	int decided;		/* a decision since the submission */
 	const char **seen;	/* units it has waited at since the submission */
 	size_t nseen;
+	const char *approver;	/* the unit of the final approval */
+	/* the state before the last event, when that event is a decision
+	 * its unit may undo (forwarded, rejected, returned) */
+	struct {
+		int valid;
+		const char *what, *unit;
+		enum stage stage;
+		const char *waiting;
+		int decided;
+		size_t nseen;
+	} undo;
 };
 
 static int
@@ -94,6 +105,71 @@ decision(const struct application *app, size_t i, const struct flow *f,
 	return 0;
 }
 
+/* undone at i: the event before ("upgraded" aside) is a forwarding,
+ * rejection or return by the same unit, and the state before it
+ * returns. */
+static int
+undo(const struct application *app, size_t i, struct flow *f,
+    struct ceh_err *e)
+{
+	const struct event *ev = &app->history[i];
+
+	if (!f->undo.valid || strcmp(ev->unit, f->undo.unit) != 0 ||
+	    strcmp(ev->detail, f->undo.what) != 0 ||
+	    strcmp(ev->next, f->undo.waiting) != 0)
+		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu "
+		    "(undone) by %s does not take back the event before it: "
+		    "only the unit that made a forwarding, rejection or return "
+		    "undoes it, while nobody has acted since"), app->id, i,
+		    ev->unit[0] ? ev->unit : _("(nobody)"));
+	f->stage = f->undo.stage;
+	f->waiting = f->undo.waiting;
+	f->decided = f->undo.decided;
+	f->nseen = f->undo.nseen;
+	f->undo.valid = 0;
+	return 0;
+}
+
+/* revoked at i: after the final approval, by the agency that gave it,
+ * with a reason; the application ends rejected. */
+static int
+revoke(struct store *s, const struct application *app, size_t i,
+    struct flow *f, struct ceh_err *e)
+{
+	const struct event *ev = &app->history[i];
+	enum unit_kind k;
+
+	if (f->stage != STAGE_APPROVED)
+		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu "
+		    "(revoked) while it was %s, not approved"), app->id, i,
+		    stage_name(f->stage));
+	if (strcmp(ev->unit, f->approver) != 0 || kind_of(s, ev, &k) < 0 ||
+	    k != UNIT_AGENCY)
+		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu "
+		    "(revoked) was signed by %s, but the agency %s approved "
+		    "it; only that agency revokes its approval"), app->id, i,
+		    ev->unit[0] ? ev->unit : _("(nobody)"), f->approver);
+	if (ev->reason[0] == '\0')
+		return ceh_fail(e, CEH_ESYS, _("application %s: event %zu "
+		    "(revoked) gives no reason"), app->id, i);
+	f->stage = STAGE_REJECTED;
+	f->waiting = "";
+	return 0;
+}
+
+/* Remember the state before a decision at ev that its unit may undo. */
+static void
+keep_undo(struct flow *f, const struct event *ev)
+{
+	f->undo.valid = 1;
+	f->undo.what = ev->what;
+	f->undo.unit = ev->unit;
+	f->undo.stage = f->stage;
+	f->undo.waiting = f->waiting;
+	f->undo.decided = f->decided;
+	f->undo.nseen = f->nseen;
+}
+
 static int
 step(struct store *s, const struct application *app, size_t i,
     struct flow *f, struct ceh_err *e)
@@ -109,6 +185,11 @@ step(struct store *s, const struct application *app, size_t i,
 			    "agency"), app->id, i, ev->unit);
 		return 0;
 	}
+	if (strcmp(w, "undone") == 0)
+		return undo(app, i, f, e);
+	f->undo.valid = 0;	/* any other event: nothing to undo */
+	if (strcmp(w, "revoked") == 0)
+		return revoke(s, app, i, f, e);
 	if (is_drafting(w)) {
 		if (f->stage != STAGE_DRAFT)
 			return ceh_fail(e, CEH_ESYS, _("application %s: event "
@@ -175,6 +256,7 @@ step(struct store *s, const struct application *app, size_t i,
 			    "it has waited at since its submission)"),
 			    app->id, i, ev->unit, ev->next[0] ? ev->next :
 			    _("(nobody)"));
+		keep_undo(f, ev);
 		f->waiting = ev->next;
 		f->decided = 1;
 		see(f, ev->next);
@@ -190,11 +272,13 @@ step(struct store *s, const struct application *app, size_t i,
 			    "approves finally"), app->id, i, ev->unit);
 		f->stage = STAGE_APPROVED;
 		f->waiting = "";
+		f->approver = ev->unit;
 		return 0;
 	}
 	if (strcmp(w, "rejected") == 0 || strcmp(w, "returned") == 0) {
 		if (decision(app, i, f, e) < 0)
 			return -1;
+		keep_undo(f, ev);
 		f->stage = w[2] == 'j' ? STAGE_REJECTED : STAGE_DRAFT;
 		f->waiting = "";
 		return 0;
@@ -213,7 +297,7 @@ chain_flow_check(struct store *s, const struct application *app,
 
 	memset(&f, 0, sizeof(f));
 	f.stage = STAGE_DRAFT;
-	f.waiting = f.first = "";
+	f.waiting = f.first = f.approver = "";
 	for (i = 0; i < app->nhistory && rc == 0; i++)
 		rc = step(s, app, i, &f, e);
 	if (rc == 0 && (f.stage != app->stage ||

@@ -29,9 +29,17 @@
  *              unsigned store (or an unsigned event from before the
  *              upgrade) the kind in units.yaml;
  *   rejected, returned   in review, by the unit it waits at;
+ *   undone     right after a forwarding, rejection or return ("upgraded"
+ *              aside), by the same unit, naming it (detail) and the unit
+ *              it waits at again (next): the state before that decision
+ *              returns (its stage, waiting unit, whether anybody decided
+ *              since the submission, the units it has waited at);
+ *   revoked    after the final approval, by the agency that gave it (an
+ *              agency, as for approved), with a reason: it ends rejected;
  *   upgraded   anywhere; changes nothing.
  *
- * Nothing may follow an approval or a rejection but "upgraded".  After
+ * Nothing may follow an approval but "revoked" and "upgraded", nor a
+ * rejection but "undone" (of that rejection) and "upgraded".  After
  * the last event the replayed stage and waiting unit must be the
  * document's.  Every event is replayed, the unsigned history from before
  * chains included (ceh made it with the same table).

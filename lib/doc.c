@@ -581,9 +581,12 @@ app_last_reason(const struct application *app)
 		const struct event *ev = &app->history[i - 1];
 
 		if (strcmp(ev->what, "rejected") == 0 ||
-		    strcmp(ev->what, "returned") == 0)
+		    strcmp(ev->what, "returned") == 0 ||
+		    strcmp(ev->what, "revoked") == 0)
 			return ev->reason;
-		if (strcmp(ev->what, "submitted") == 0)
+		/* a decision taken back gives no reason any more */
+		if (strcmp(ev->what, "submitted") == 0 ||
+		    strcmp(ev->what, "undone") == 0)
 			break;
 	}
 	return "";

@@ -1562,6 +1562,41 @@ compare_now(const struct slip *sl, const struct slip *cur,
 		why->buf[--why->len] = '\0';
 }
 
+void
+slip_revoked_approval(struct store *s, const struct slip *sl,
+    enum slip_verdict *v, struct sbuf *why)
+{
+	size_t i, k;
+
+	for (i = 0; i < sl->nyears && (*v == SLIP_CHANGED ||
+	    *v == SLIP_VALID); i++) {
+		const struct slip_year *y = &sl->years[i];
+		struct app_handle h;
+		struct ceh_err sub;
+
+		if (!y->approved || y->application == NULL ||
+		    !y->application[0])
+			continue;
+		app_handle_init(&h);
+		if (app_open(s, y->application, 0, &h, &sub) == 0 &&
+		    h.app.stage == STAGE_REJECTED)
+			for (k = h.app.nhistory; k-- > 0;) {
+				const struct event *ev = &h.app.history[k];
+
+				if (strcmp(ev->what, "revoked") != 0)
+					continue;
+				*v = SLIP_REVOKED;
+				sb_reset(why);
+				sb_addf(why, _("slip %s counted the hours of "
+				    "application %s, whose approval %s revoked "
+				    "on %.10s: %s"), sl->number, h.app.id,
+				    ev->unit, ev->at, ev->reason);
+				break;
+			}
+		app_close(&h);
+	}
+}
+
 int
 slip_verify(struct store *s, const struct slip *sl, int from_file,
     enum slip_verdict *v, struct sbuf *why, struct ceh_err *e)
@@ -1599,6 +1634,7 @@ slip_verify(struct store *s, const struct slip *sl, int from_file,
 		return -1;
 	}
 	slip_release(&cur);
+	slip_revoked_approval(s, sl, v, why);
 	return 0;
 }
 

@@ -164,7 +164,8 @@ enum slip_verdict {
 	SLIP_UNKNOWN,		/* no such slip issued by this store: 3 */
 	SLIP_CHANGED,		/* issued here, approved data differ now: 4 */
 	SLIP_UNKNOWN_KEY,	/* signed with a key not trusted here: 3 */
-	SLIP_REVOKED		/* signed after its key was revoked: 4 */
+	SLIP_REVOKED		/* signed after its key was revoked, or it
+				 * counted an approval revoked since: 4 */
 };
 const char *slip_verdict_name(enum slip_verdict v);
 int slip_verdict_exit(enum slip_verdict v);
@@ -176,6 +177,12 @@ int slip_verdict_exit(enum slip_verdict v);
  */
 int slip_verify(struct store *s, const struct slip *sl, int from_file,
     enum slip_verdict *v, struct sbuf *why, struct ceh_err *e);
+
+/* A valid or changed slip that counted an approval revoked since (ceh
+ * review --revoke; the application read from the store by the id its
+ * year names) becomes SLIP_REVOKED, why naming the revocation. */
+void slip_revoked_approval(struct store *s, const struct slip *sl,
+    enum slip_verdict *v, struct sbuf *why);
 
 /* An issued slip as an unsigned copy: no number, no code, issued now,
  * marked copy (副本) for the renderers; never recorded. */

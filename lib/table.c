@@ -133,7 +133,7 @@ static const char *const word_labels[][2] = {
 	{ "withdrawn", "撤销" }, { "forwarded", "审核通过并送往下一级" },
 	{ "approved", "审核通过" }, { "rejected", "审核不通过" },
 	{ "returned", "退回" }, { "upgraded", "升级" },
-	{ "transferred", "调动" },
+	{ "transferred", "调动" }, { "undone", "撤回审核决定" },
 	/* how a slip stands (ceh slips, verify-slip's verdicts) */
 	{ "valid", "有效" }, { "changed", "数据已变更" },
 	{ "altered", "被篡改" }, { "revoked", "已撤销" },

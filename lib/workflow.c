@@ -31,12 +31,15 @@ struct wf_ctx {
 	const struct wf_request *rq;
 	const struct unit *at;		/* unit it waits at, if registered */
 	char next[CREDIT_LEN + 1];	/* where it goes (set by pre) */
+	const char *undone;		/* the event undone (pre_undo) */
 };
 
 static int pre_submit(struct wf_ctx *, struct ceh_err *);
 static int pre_withdraw(struct wf_ctx *, struct ceh_err *);
 static int pre_forward(struct wf_ctx *, struct ceh_err *);
 static int pre_final(struct wf_ctx *, struct ceh_err *);
+static int pre_undo(struct wf_ctx *, struct ceh_err *);
+static int pre_revoke(struct wf_ctx *, struct ceh_err *);
 
 #define FROM(st) (1u << (st))
 
@@ -71,19 +74,34 @@ const struct wf_transition wf_table[] = {
 	    STAGE_DRAFT, WF_WAITING_UNIT, 1, 0, "returned", NULL,
 	    "none (the applicant corrects it and submits it again; it then "
 	    "starts at the employer)" },
+	{ "review --undo", WF_UNDO, WF_ANYWHERE, FROM(STAGE_REVIEW) |
+	    FROM(STAGE_DRAFT) | FROM(STAGE_REJECTED) | FROM(STAGE_APPROVED),
+	    STAGE_REVIEW, WF_DECIDING_UNIT, 0, 1, "undone", pre_undo,
+	    "the last event of its history (\"upgraded\" aside) is a "
+	    "forwarding, rejection or return made by the unit itself: the "
+	    "next unit has not decided, the applicant has not changed or "
+	    "resubmitted it; it then waits at the unit again, as before the "
+	    "decision (a final approval is not undone: it is revoked)" },
+	{ "review --revoke", WF_REVOKE, WF_ANYWHERE, FROM(STAGE_APPROVED),
+	    STAGE_REJECTED, WF_DECIDING_UNIT, 1, 0, "revoked", pre_revoke,
+	    "the unit is the agency that gave the final approval; the "
+	    "application ends 审核不通过 with the reason, its hours no longer "
+	    "count, and slips that counted them verify as revoked (final: "
+	    "the applicant files a new application)" },
 };
 const size_t wf_table_len = sizeof(wf_table) / sizeof(wf_table[0]);
 
 /* what a request does, in a message ("cannot %s it"): translated where
  * printed */
 static const char *const action_verbs[] = { N_("submit"), N_("withdraw"),
-    N_("approve"), N_("reject"), N_("return") };
+    N_("approve"), N_("reject"), N_("return"), N_("undo"), N_("revoke") };
 
 const char *
 wf_actor_text(enum wf_actor a)
 {
 	return a == WF_APPLICANT ? "the applicant" :
-	    "the unit it waits at (--as)";
+	    a == WF_DECIDING_UNIT ? "the unit that made the last decision "
+	    "(--as)" : "the unit it waits at (--as)";
 }
 
 /* ---- the rule that a year is approved once ---- */
@@ -211,6 +229,32 @@ is_decision(const char *what)
 	return str_in(what, d);
 }
 
+/* Index of the last event but "upgraded" (which changes nothing), or
+ * -1; before is an index to look before (nhistory for the last). */
+static long
+last_act(const struct application *app, size_t before)
+{
+	size_t i;
+
+	for (i = before; i > 0; i--)
+		if (strcmp(app->history[i - 1].what, "upgraded") != 0)
+			return (long)(i - 1);
+	return -1;
+}
+
+/* Is the decision at i taken back (the next event but "upgraded" is
+ * "undone")?  Such a decision counts for nothing. */
+static int
+taken_back(const struct application *app, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < app->nhistory; j++)
+		if (strcmp(app->history[j].what, "upgraded") != 0)
+			return strcmp(app->history[j].what, "undone") == 0;
+	return 0;
+}
+
 static int
 pre_withdraw(struct wf_ctx *c, struct ceh_err *e)
 {
@@ -224,7 +268,7 @@ pre_withdraw(struct wf_ctx *c, struct ceh_err *e)
 		    "submission in its history"), app->id);
 	first = app->history[k].next[0] ? app->history[k].next : app->a.unit;
 	for (i = (size_t)k + 1; i < app->nhistory; i++)
-		if (is_decision(app->history[i].what))
+		if (is_decision(app->history[i].what) && !taken_back(app, i))
 			return ceh_fail(e, CEH_ESTATE, _("application %s was "
 			    "already decided on by %s (%s); only a return "
 			    "(退回) gives it back now"), app->id,
@@ -248,6 +292,8 @@ in_chain(const struct application *app, const char *unit)
 	for (i = (size_t)k; i < app->nhistory; i++) {
 		const struct event *ev = &app->history[i];
 
+		if (is_decision(ev->what) && taken_back(app, i))
+			continue;
 		if (strcmp(ev->next, unit) == 0 ||
 		    (strcmp(ev->what, "submitted") != 0 &&
 		    strcmp(ev->unit, unit) == 0))
@@ -324,6 +370,50 @@ pre_final(struct wf_ctx *c, struct ceh_err *e)
 	return wf_year_conflict(c->s, c->p, c->app, e) != 0 ? -1 : 0;
 }
 
+static int
+pre_undo(struct wf_ctx *c, struct ceh_err *e)
+{
+	const struct application *app = c->app;
+	long k = last_act(app, app->nhistory);
+	const struct event *ev = k < 0 ? NULL : &app->history[k];
+
+	if (app->stage == STAGE_APPROVED)
+		return ceh_fail(e, CEH_ESTATE, _("application %s is 审核通过: "
+		    "the agency's final approval is not undone; the agency "
+		    "revokes it with 'ceh review --revoke --reason TEXT'"),
+		    app->id);
+	if (ev == NULL || !is_decision(ev->what))
+		return ceh_fail(e, CEH_ESTATE, _("application %s has no "
+		    "decision to undo: its last event is '%s' (only a "
+		    "decision nobody acted on since is undone)"), app->id,
+		    ev ? ev->what : "-");
+	if (strcmp(ev->unit, c->rq->as) != 0)
+		return ceh_fail(e, CEH_ESTATE, _("the last decision on %s "
+		    "(%s) was made by %s, not by %s; only the unit that made it "
+		    "undoes it"), app->id, ev->what, ev->unit, c->rq->as);
+	c->undone = ev->what;
+	snprintf(c->next, sizeof(c->next), "%s", ev->unit);
+	return 0;
+}
+
+static int
+pre_revoke(struct wf_ctx *c, struct ceh_err *e)
+{
+	const struct application *app = c->app;
+	long k = last_act(app, app->nhistory);
+
+	while (k >= 0 && strcmp(app->history[k].what, "approved") != 0)
+		k = last_act(app, (size_t)k);
+	if (k < 0)
+		return ceh_fail(e, CEH_ESTATE, _("application %s has no "
+		    "approval in its history"), app->id);
+	if (strcmp(app->history[k].unit, c->rq->as) != 0)
+		return ceh_fail(e, CEH_ESTATE, _("application %s was approved "
+		    "by %s, not by %s; only the agency that approved it revokes "
+		    "its approval"), app->id, app->history[k].unit, c->rq->as);
+	return 0;
+}
+
 /* ---- the evidence ---- */
 
 /* The first finding of a check, for the message. */
@@ -396,7 +486,8 @@ wf_row(enum wf_action action, const struct unit *at)
 /* The history event of row t, and the outcome told to the user. */
 static void
 record(struct application *app, const struct wf_transition *t,
-    const struct wf_request *rq, const char *next, char *out, size_t size)
+    const struct wf_request *rq, const char *next,
+    const char *what_undone, char *out, size_t size)
 {
 	switch (rq->action) {
 	case WF_SUBMIT:
@@ -421,6 +512,20 @@ record(struct application *app, const struct wf_transition *t,
 	case WF_RETURN:
 		app_add_event(app, t->event, rq->as, NULL, rq->reason, NULL);
 		snprintf(out, size, "%s", t->event);
+		break;
+	case WF_UNDO:
+		/* detail: the event undone (the one before, "upgraded"
+		 * aside); next: the unit it waits at again */
+		app_add_event(app, t->event, rq->as, next, rq->reason,
+		    what_undone);
+		/* machine: the outcome column */
+		snprintf(out, size, "undone %s, waiting at %s", what_undone,
+		    next);
+		break;
+	case WF_REVOKE:
+		app_add_event(app, t->event, rq->as, NULL, rq->reason,
+		    "approved");
+		snprintf(out, size, "revoked"); /* machine: outcome */
 		break;
 	}
 }
@@ -500,7 +605,13 @@ wf_apply(struct store *s, struct person *p, struct application *app,
 		return -1;
 	if (wf_sign_check(s, app, rq, e) < 0)
 		return -1;
-	record(app, t, rq, c.next, out, sizeof(out));
+	{
+		/* the undone event's name outlives the history's growth */
+		char what[32];
+
+		snprintf(what, sizeof(what), "%s", c.undone ? c.undone : "");
+		record(app, t, rq, c.next, what, out, sizeof(out));
+	}
 	app->stage = t->to;
 	free(app->waiting_at);
 	app->waiting_at = xstrdup(t->to == STAGE_REVIEW ? c.next : "");

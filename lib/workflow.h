@@ -16,6 +16,13 @@
  *   approve    review -> approved at the agency: final
  *   reject     review -> rejected final, reason required
  *   return     review -> draft    reason required; resubmit starts over
+ *   undo       review, draft, rejected -> review   by the unit whose
+ *                                 forwarding, rejection or return is the
+ *                                 last event (nobody acted after it): it
+ *                                 waits at that unit again ("undone")
+ *   revoke     approved -> rejected   by the agency that approved it,
+ *                                 reason required: its hours no longer
+ *                                 count ("revoked"; final)
  *
  * Committing.  One path for one application and for a batch, through the
  * same fault and crash points: wf_prepare writes the new document to a
@@ -75,7 +82,9 @@ enum wf_action {
 	WF_WITHDRAW,
 	WF_APPROVE,
 	WF_REJECT,
-	WF_RETURN
+	WF_RETURN,
+	WF_UNDO,
+	WF_REVOKE
 };
 
 /* Where a row applies, by the kind of unit the application waits at. */
@@ -87,7 +96,8 @@ enum wf_where {
 
 enum wf_actor {
 	WF_APPLICANT,		/* the applicant or a clerk for them */
-	WF_WAITING_UNIT		/* only the unit it waits at (--as) */
+	WF_WAITING_UNIT,	/* only the unit it waits at (--as) */
+	WF_DECIDING_UNIT	/* only the unit of the last decision (--as) */
 };
 
 struct wf_request {

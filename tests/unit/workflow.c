@@ -73,12 +73,12 @@ entry(const char *page, const struct wf_transition *t, char *out,
 int
 main(int argc, char **argv)
 {
-	int seen[5] = { 0 };
+	int seen[7] = { 0 };
 	char *page = argc > 1 ? slurp(argv[1]) : NULL;
 	char buf[4096], want[128];
 	size_t i;
 
-	ok(wf_table_len == 6, "six transitions");
+	ok(wf_table_len == 8, "eight transitions");
 	for (i = 0; i < wf_table_len; i++) {
 		const struct wf_transition *t = &wf_table[i];
 
@@ -86,20 +86,26 @@ main(int argc, char **argv)
 		ok(t->from != 0 && (t->from & ~0xfu) == 0,
 		    "%s: starts from a stage", t->event);
 		ok(t->reason_required == (t->action == WF_REJECT ||
-		    t->action == WF_RETURN), "%s: reason required only to "
-		    "reject and return", t->event);
+		    t->action == WF_RETURN || t->action == WF_REVOKE),
+		    "%s: reason required only to reject, return and revoke",
+		    t->event);
 		ok((t->actor == WF_APPLICANT) == (t->action == WF_SUBMIT ||
 		    t->action == WF_WITHDRAW), "%s: the applicant submits and "
 		    "withdraws, the waiting unit decides", t->event);
 		ok(t->pre_text && t->pre_text[0], "%s: precondition described",
 		    t->event);
 		ok(t->evidence == (t->action == WF_SUBMIT ||
-		    t->action == WF_APPROVE), "%s: submit and every approval "
+		    t->action == WF_APPROVE || t->action == WF_UNDO),
+		    "%s: submit, every approval and an undo (back to review) "
 		    "check the evidence first", t->event);
+		ok((t->actor == WF_DECIDING_UNIT) == (t->action == WF_UNDO ||
+		    t->action == WF_REVOKE), "%s: the unit of the last "
+		    "decision undoes and revokes", t->event);
 	}
 	ok(seen[WF_SUBMIT] == 1 && seen[WF_WITHDRAW] == 1 &&
 	    seen[WF_APPROVE] == 2 && seen[WF_REJECT] == 1 &&
-	    seen[WF_RETURN] == 1, "every action has its rows (approve two: "
+	    seen[WF_RETURN] == 1 && seen[WF_UNDO] == 1 &&
+	    seen[WF_REVOKE] == 1, "every action has its rows (approve two: "
 	    "forward and final)");
 	ok(page != NULL, "read %s", argc > 1 ? argv[1] : "(no page given)");
 	for (i = 0; page && i < wf_table_len; i++) {
@@ -117,7 +123,9 @@ main(int argc, char **argv)
 		    "Reason: no.") != NULL, "... and reason %s",
 		    t->reason_required ? "required" : "not required");
 		ok(strstr(e, t->actor == WF_APPLICANT ? "Who: the applicant." :
-		    "Who: the unit it waits at") != NULL, "... and who acts");
+		    t->actor == WF_DECIDING_UNIT ? "Who: the unit that made "
+		    "the last decision" : "Who: the unit it waits at") != NULL,
+		    "... and who acts");
 		ok(strstr(e, t->evidence ? "Evidence: checked" :
 		    "Evidence: not read.") != NULL, "... and whether the "
 		    "evidence is checked");
