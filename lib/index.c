@@ -211,8 +211,10 @@ draft_kind(const struct application *app)
 static void
 put_stints(struct sbuf *sb, const struct application *app, int *ok)
 {
+	/* an undo ends the stint at the unit it took back from and starts
+	 * one again at the unit that undid its decision (its next) */
 	static const char *const ends[] = { "forwarded", "approved",
-	    "rejected", "returned", "withdrawn", NULL };
+	    "rejected", "returned", "withdrawn", "undone", NULL };
 	struct sbuf st = SBUF_INIT;
 	unsigned n = 0;
 	int open = 0;
@@ -230,7 +232,8 @@ put_stints(struct sbuf *sb, const struct application *app, int *ok)
 			open = 0;
 		}
 		if ((strcmp(ev->what, "submitted") == 0 ||
-		    strcmp(ev->what, "forwarded") == 0) && ev->next &&
+		    strcmp(ev->what, "forwarded") == 0 ||
+		    strcmp(ev->what, "undone") == 0) && ev->next &&
 		    ev->next[0]) {
 			if (!fits(ev->next, CREDIT_LEN + 1) || n == 255) {
 				*ok = 0;

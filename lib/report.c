@@ -131,8 +131,10 @@ static void
 fill_waits(struct report_app *ra, const struct application *app,
     const struct units *u)
 {
+	/* an undo ends the stint at the unit it took back from and starts
+	 * one again at the unit that undid its decision (its next) */
 	static const char *const ends[] = { "forwarded", "approved",
-	    "rejected", "returned", "withdrawn", NULL };
+	    "rejected", "returned", "withdrawn", "undone", NULL };
 	int cur = -1;
 	size_t i;
 
@@ -150,7 +152,8 @@ fill_waits(struct report_app *ra, const struct application *app,
 			cur = -1;
 		}
 		if ((strcmp(ev->what, "submitted") == 0 ||
-		    strcmp(ev->what, "forwarded") == 0) && ev->next &&
+		    strcmp(ev->what, "forwarded") == 0 ||
+		    strcmp(ev->what, "undone") == 0) && ev->next &&
 		    ev->next[0]) {
 			cur = (int)report_unit_level(u, ev->next);
 			ra->wait[cur].stints++;

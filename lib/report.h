@@ -34,9 +34,9 @@
  * applications declare it (a year approved once and declared again
  * counts once).
  *
- * Waiting.  From the history: a stint at a unit starts with "submitted"
- * or "forwarded" naming the unit (next) and ends with the next
- * forwarded, approved, rejected, returned or withdrawn event; its level
+ * Waiting.  From the history: a stint at a unit starts with "submitted",
+ * "forwarded" or "undone" naming the unit (next) and ends with the next
+ * forwarded, approved, rejected, returned, withdrawn or undone event; its level
  * is the kind of the unit (employer, supervisor, agency).  The average
  * days at a level are the total time of the group's stints at that level
  * (a stint still open counted up to the report's now) over their number.

@@ -111,10 +111,11 @@ class World:
         for ev in a["history"]:
             t = iso(ev["at"])
             if cur and ev["event"] in ("submitted", "forwarded", "approved",
-                                       "rejected", "returned", "withdrawn"):
+                                       "rejected", "returned", "withdrawn",
+                                       "undone"):
                 out.append((cur[0], max(0, t - cur[1])))
                 cur = None
-            if ev["event"] in ("submitted", "forwarded") and ev["next"]:
+            if ev["event"] in ("submitted", "forwarded", "undone") and ev["next"]:
                 cur = (self.kind(ev["next"]), t)
         if cur:
             out.append((cur[0], max(0, self.d["now"] - cur[1])))

@@ -5,7 +5,7 @@
 # no message of ceh is an English sentence ("ceh CMD: " followed by
 # English words, or an English outcome summary).
 . "$(dirname "$0")/lib.sh"
-set -- four-roles import reports slip spreadsheets attachments keys
+set -- four-roles import reports slip spreadsheets attachments keys undo transfer slip-desk
 plan $(( 3 * $# ))
 for ex in "$@"; do
 	expect_code 0 "examples/$ex.sh in C" env LC_ALL=C CEH_BIN="$CEH_BIN" sh "$CEH_ROOT/examples/$ex.sh"
