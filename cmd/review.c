@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "progress.h"
 #include "key.h"
 #include "trust.h"
 #include "workflow.h"
@@ -25,6 +26,7 @@ static const char usage[] =
 struct tally {
 	size_t ok, failed;
 	int worst;
+	struct progress pr;	/* done of all, on a terminal */
 };
 
 static void
@@ -32,42 +34,19 @@ report(void *arg, const struct wf_item *it)
 {
 	struct tally *t = arg;
 
+	progress_clear(&t->pr);
 	if (it->code == 0) {
 		printf("%s\t%s\n", it->id, it->msg);
 		t->ok++;
-		return;
+	} else {
+		printf("%s\terror %d: %s\n", it->id, it->code, it->msg); /* machine: outcome column */
+		if (cmd_list_error())	/* --max-errors */
+			fprintf(stderr, "ceh review: %s\n", it->msg); /* machine: a prefix, no words */
+		t->failed++;
+		if (it->code > t->worst)
+			t->worst = it->code;
 	}
-	printf("%s\terror %d: %s\n", it->id, it->code, it->msg); /* machine: outcome column */
-	fprintf(stderr, "ceh review: %s\n", it->msg); /* machine: a prefix, no words */
-	t->failed++;
-	if (it->code > t->worst)
-		t->worst = it->code;
-}
-
-/* Ids from stdin, one a line; blank lines and #comments skipped. */
-static int
-read_ids(char ***ids, size_t *n)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-
-	while ((len = getline(&line, &cap, stdin)) >= 0) {
-		char *p = line, *end;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		end = p + strlen(p);
-		while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
-		    end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (*p == '\0' || *p == '#')
-			continue;
-		*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = xstrdup(p);
-	}
-	free(line);
-	return ferror(stdin) ? -1 : 0;
+	progress_step(&t->pr, (long)(t->ok + t->failed));
 }
 
 CMD_FN(review)
@@ -88,12 +67,12 @@ CMD_FN(review)
 	char as[CREDIT_LEN + 1], next[CREDIT_LEN + 1];
 	const char *as_arg = NULL, *keyopt = NULL;
 	struct ceh_key key;
-	struct tally t = { 0, 0, 0 };
+	struct tally t;
 	struct wf_item *items;
 	struct ceh_err e;
 	char **ids = NULL;
 	size_t n = 0, i;
-	int ch, nact = 0, rc, stdin_used = 0;
+	int ch, nact = 0, rc;
 
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
@@ -175,6 +154,7 @@ CMD_FN(review)
 		rq.next = next;
 	}
 	memset(&key, 0, sizeof(key));
+	memset(&t, 0, sizeof(t));
 	if (trust_signed(s)) {
 		/* trust.log's signatures verified once, not per batch */
 		trust_registry_cache(s);
@@ -182,22 +162,10 @@ CMD_FN(review)
 			return cmd_error(argv[0], &e);
 		rq.key = &key;
 	}
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			if (!stdin_used && read_ids(&ids, &n) < 0) {
-				ceh_fail_errno(&e, _("cannot read ids from "
-				    "standard input"));
-				for (i = 0; i < n; i++)
-					free(ids[i]);
-				free(ids);
-				key_wipe(&key);
-				return cmd_error(argv[0], &e);
-			}
-			stdin_used = 1;
-			continue;
-		}
-		ids = xreallocarray(ids, n + 1, sizeof(*ids));
-		ids[n++] = xstrdup(argv[i]);
+	if (cmd_read_ids(argc, argv, &ids, &n, &e) < 0) {
+		cmd_free_ids(ids, n);
+		key_wipe(&key);
+		return cmd_error(argv[0], &e);
 	}
 	if (n == 0) {
 		key_wipe(&key);
@@ -212,14 +180,17 @@ CMD_FN(review)
 		items[i].code = 0;
 		items[i].msg[0] = '\0';
 	}
+	/* TRANSLATORS: the progress line of a batch review */
+	progress_begin(&t.pr, "review", _("decided"), _("applications"),
+	    (long)n);
 	rc = wf_batch(s, &rq, items, n, report, &t, &e);
+	progress_end(&t.pr);
 	key_wipe(&key);
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	cmd_free_ids(ids, n);
 	free(items);
 	if (rc < 0)
 		return cmd_error(argv[0], &e);
+	cmd_errors_unlisted(argv[0]);
 	if (n > 1)
 		fprintf(stderr, _("ceh review: %zu of %zu done, %zu failed\n"),
 		    t.ok, n, t.failed);

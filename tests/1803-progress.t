@@ -6,7 +6,7 @@
 # listed; outcome lines and the rejects file are not cut.  script(1)
 # (util-linux) gives the command a terminal.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 27
 ceh init --unsigned >/dev/null && mk_units || exit 1
 /usr/bin/python3 - "$T/big.csv" <<'PY'
 import sys
@@ -47,6 +47,17 @@ tty "ceh fsck"
 like "$T/tty" "ceh fsck: checked: [0-9]+ applications, [0-9]+/s" "fsck on a terminal: the progress line"
 expect_code 0 "fsck with stderr a file" ceh fsck
 unlike "$T/err" "applications, [0-9]+/s" "... none in a file"
+
+# a batch review: decided of all
+ids=$(ceh list --stage draft --format tsv | tail -n +2 | cut -f1)
+for a in $ids; do ceh add-year $a --year 2024 --public-subject 公需 --public-hours 30 --public-form 远程教育 >/dev/null; done
+sed -i 's/required: true/required: false/' "$CEH_STORE/store.yaml"
+echo "$ids" | ceh submit - > /dev/null 2>&1
+echo "$ids" > "$T/ids"
+tty "ceh review --as $EMP1 --approve - < '$T/ids'"
+like "$T/tty" "ceh review: decided: [0-9]+/3 applications \([0-9]+%\)" "batch review on a terminal: done of all"
+like "$T/tty" "forwarded to" "and its outcome lines"
+check "three outcome lines" test "$(grep -c 'forwarded to' "$T/tty")" = 3
 
 # the bulk forms and a batch's failures
 printf '年度,证件号码\n2024,\n2024,\n2024,\n' > "$T/years.csv"
