@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "progress.h"
 #include "i18n.h"
 #include "report.h"
 #include "report_html.h"
@@ -46,18 +47,37 @@ static const struct column cols[NCOLS] = {
 	{ "applications", "申报情况", COL_TEXT },
 };
 
-/* The one place the records come from (the summary index, later). */
+/* What the records go to, and the progress line over them. */
+struct feeding {
+	struct report_short *sh;
+	struct progress pr;
+	long n;
+};
+
+/* The one place the records come from (report_src.h). */
 static int
 sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 {
-	return report_short_add(arg, ra, e);
+	struct feeding *fd = arg;
+
+	if ((++fd->n & 1023) == 0)
+		progress_step(&fd->pr, fd->n);
+	return report_short_add(fd->sh, ra, e);
 }
 
 static int
 feed(struct store *s, const struct report_scope *sc, struct report_short *sh,
     long *bad, struct ceh_err *e)
 {
-	int rc = report_feed_scope(s, sc, sink, sh, bad, e);
+	struct feeding fd;
+	int rc;
+
+	fd.sh = sh;
+	fd.n = 0;
+	/* TRANSLATORS: the progress line of a report over the store */
+	progress_begin(&fd.pr, "shortfall", _("read"), _("applications"), 0);
+	rc = report_feed_scope(s, sc, sink, &fd, bad, e);
+	progress_end(&fd.pr);
 
 	if (report_unverified() > 0)
 		fprintf(stderr, _("ceh shortfall: %ld approved application(s) left "

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "progress.h"
 #include "i18n.h"
 #include "report.h"
 #include "report_html.h"
@@ -46,18 +47,37 @@ struct cols {
 	char names[REPORT_MAX_KEYS][32];
 };
 
-/* The one place the records come from (the summary index, later). */
+/* What the records go to, and the progress line over them. */
+struct feeding {
+	struct report_stats *st;
+	struct progress pr;
+	long n;
+};
+
+/* The one place the records come from (report_src.h). */
 static int
 sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 {
-	return report_stats_add(arg, ra, e);
+	struct feeding *fd = arg;
+
+	if ((++fd->n & 1023) == 0)
+		progress_step(&fd->pr, fd->n);
+	return report_stats_add(fd->st, ra, e);
 }
 
 static int
 feed(struct store *s, const struct report_scope *sc, struct report_stats *st,
     long *bad, struct ceh_err *e)
 {
-	int rc = report_feed_scope(s, sc, sink, st, bad, e);
+	struct feeding fd;
+	int rc;
+
+	fd.st = st;
+	fd.n = 0;
+	/* TRANSLATORS: the progress line of a report over the store */
+	progress_begin(&fd.pr, "stats", _("read"), _("applications"), 0);
+	rc = report_feed_scope(s, sc, sink, &fd, bad, e);
+	progress_end(&fd.pr);
 
 	if (report_unverified() > 0)
 		fprintf(stderr, _("ceh stats: %ld approved application(s) left "

@@ -6,7 +6,7 @@
 # listed; outcome lines and the rejects file are not cut.  script(1)
 # (util-linux) gives the command a terminal.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 29
 ceh init --unsigned >/dev/null && mk_units || exit 1
 /usr/bin/python3 - "$T/big.csv" <<'PY'
 import sys
@@ -58,6 +58,14 @@ tty "ceh review --as $EMP1 --approve - < '$T/ids'"
 like "$T/tty" "ceh review: decided: [0-9]+/3 applications \([0-9]+%\)" "batch review on a terminal: done of all"
 like "$T/tty" "forwarded to" "and its outcome lines"
 check "three outcome lines" test "$(grep -c 'forwarded to' "$T/tty")" = 3
+
+# a report over 3,000 documents (genstore's store; the index would be
+# too quick to show anything)
+"$CEH_BUILD/bench/genstore" -n 3000 -q 10 -r 10 "$T/big" "$T/big.info" >/dev/null 2>&1
+tty "CEH_STORE='$T/big' CEH_INDEX=off ceh stats"
+like "$T/tty" "ceh stats: read: [0-9]+ applications, [0-9]+/s" "stats on a terminal: the applications read"
+tty "CEH_STORE='$T/big' CEH_INDEX=off ceh shortfall --year 2024 --format tsv"
+like "$T/tty" "ceh shortfall: read: [0-9]+ applications, [0-9]+/s" "shortfall too"
 
 # the bulk forms and a batch's failures
 printf '年度,证件号码\n2024,\n2024,\n2024,\n' > "$T/years.csv"
