@@ -2,7 +2,7 @@
 # --no-header (a global option): TSV, CSV and csv-excel of every list
 # command without the header line; the table, JSON and xlsx unchanged.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 32
 
 ceh init --unsigned >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
@@ -55,4 +55,10 @@ rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
 assert len(rows) == 1 and rows[0][0] == sys.argv[2], rows" "$T/nh.csv" "$APP"
 expect_code 2 "--no-header takes no value" ceh list --no-header=1
 ok "ceh --help names it" sh -c "ceh --help 2>&1 | grep -q -- '--no-header'"
+# bash completion offers it before and after the command name
+F="$CEH_ROOT/completion/ceh.bash"
+comp() { bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ceh; printf "%s\n" "${COMPREPLY[@]}"' "$F" "$@"; }
+comp ceh --no-h > "$T/c1"; comp ceh list x --no-h > "$T/c2"
+check "completion: ceh --no-h" grep -qx -- --no-header "$T/c1"
+check "completion: ceh list --no-h" grep -qx -- --no-header "$T/c2"
 done_testing
