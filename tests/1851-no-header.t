@@ -2,7 +2,7 @@
 # --no-header (a global option): TSV, CSV and csv-excel of every list
 # command without the header line; the table, JSON and xlsx unchanged.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 34
 
 ceh init --unsigned >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
@@ -28,6 +28,12 @@ for c in "list" "records --id $ID1" "unit list" "log $APP"; do
 	tail -n +2 "$T/withcsv" > "$T/want"
 	same "$T/want" "$T/out" "ceh $c: csv = the rows without the header"
 done
+
+# the reports go through the same writer
+ceh stats --format csv > "$T/with"
+expect_code 0 "stats --format csv --no-header" ceh stats --format csv --no-header
+tail -n +2 "$T/with" > "$T/want"
+same "$T/want" "$T/out" "stats: the rows without the header"
 
 # csv-excel keeps its BOM, loses the header
 ceh list --format csv-excel > "$T/with"
