@@ -83,7 +83,8 @@ static const struct command commands[] = {
 
 static const char usage[] =
     "usage: ceh [--store DIR] [--wait SECONDS] [--allow-owner] [--quiet]\n"
-    "           [--max-errors N] [--operator NAME] COMMAND [ARGS...]\n"
+    "           [--max-errors N] [--operator NAME] [--no-header]\n"
+    "           COMMAND [ARGS...]\n"
     "       ceh --help | --version | help [COMMAND]\n";
 
 static const char *current_cmd = "ceh";

@@ -126,7 +126,8 @@ void cmd_start(const struct command *c);
  * The global options of ceh(1): --store DIR, --wait SECONDS,
  * --allow-owner, --quiet (no progress line), --max-errors N (list at
  * most N row errors; all are still counted), --operator NAME (the
- * clerk named in the events, app_operator_set).  cmd_with_globals(o) is o
+ * clerk named in the events, app_operator_set), --no-header (TSV and CSV
+ * without their header line, table_no_header).  cmd_with_globals(o) is o
  * with them added (a table that lives until exit); cmd_take_global(ch,
  * arg) takes one of them: 0, ch itself when it is not one, or a value
  * for cmd_opt_other when its argument is bad.

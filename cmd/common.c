@@ -172,7 +172,7 @@ cmd_help(const char *use)
  * command accepts them where users put them.
  */
 enum { OPT_G_STORE = 0x7f01, OPT_G_WAIT, OPT_G_OWNER, OPT_G_QUIET,
-	OPT_G_MAXERR, OPT_G_OPERATOR, OPT_G_BADWAIT, OPT_G_BADMAXERR,
+	OPT_G_MAXERR, OPT_G_OPERATOR, OPT_G_NOHEADER, OPT_G_BADWAIT, OPT_G_BADMAXERR,
 	OPT_G_BADOPERATOR };
 
 int ceh_quiet;
@@ -198,6 +198,7 @@ cmd_with_globals(const struct option *o)
 		{ "quiet", no_argument, NULL, OPT_G_QUIET },
 		{ "max-errors", required_argument, NULL, OPT_G_MAXERR },
 		{ "operator", required_argument, NULL, OPT_G_OPERATOR },
+		{ "no-header", no_argument, NULL, OPT_G_NOHEADER },
 	};
 	static const struct option *made_for;
 	static struct option *made;	/* one table a run: lives until exit */
@@ -239,6 +240,9 @@ cmd_take_global(int ch, const char *arg)
 	case OPT_G_MAXERR:
 		return parse_long(arg, &ceh_max_errors) < 0 ||
 		    ceh_max_errors < 0 ? OPT_G_BADMAXERR : 0;
+	case OPT_G_NOHEADER:
+		table_no_header = 1;
+		return 0;
 	case OPT_G_OPERATOR:
 		ceh_operator_given = 1;
 		return app_operator_set("--operator", arg, &operator_err) < 0 ?

@@ -4,11 +4,15 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "normalize.h"
 #include "records.h"
 #include "table.h"
+#include "util.h"
 
 static const char usage[] =
     "usage: ceh records --id IDNUMBER [--year YEAR]\n"
+    "                   [--format " FMT_LIST_USAGE "] " CMD_OUT_USAGE "\n"
+    "       ceh records --name NAME [--id IDNUMBER] [--year YEAR]\n"
     "                   [--format " FMT_LIST_USAGE "] " CMD_OUT_USAGE "\n";
 
 #define NCOLS 11
@@ -26,27 +30,53 @@ static const struct column cols[NCOLS] = {
 	{ "source", "来源", COL_TEXT },
 };
 
-enum { O_ID = 1, O_YEAR, O_FORMAT };
+enum { O_ID = 1, O_YEAR, O_FORMAT, O_NAME };
+
+/*
+ * --name NAME: normalised like the import's 姓名 (full-width letters and
+ * digits, line breaks, surrounding spaces) into buf; a '*' at the end
+ * makes it a prefix.  Empty, not UTF-8, or a '*' elsewhere: usage error.
+ */
+static int
+name_arg(const char *arg, char *buf, size_t size, int *prefix)
+{
+	size_t len;
+
+	*prefix = 0;
+	if (strlen(arg) >= size || !utf8_valid(arg, strlen(arg)))
+		return -1;
+	snprintf(buf, size, "%s", arg);
+	norm_value(buf, NORM_TEXT);
+	len = strlen(buf);
+	if (len && buf[len - 1] == '*') {
+		buf[--len] = '\0';
+		*prefix = 1;
+		norm_value(buf, NORM_TEXT);
+		len = strlen(buf);
+	}
+	return len == 0 || strchr(buf, '*') ? -1 : 0;
+}
 
 CMD_FN(records)
 {
 	static const struct option opts[] = {
 		{ "id", required_argument, NULL, O_ID },
 		{ "year", required_argument, NULL, O_YEAR },
+		{ "name", required_argument, NULL, O_NAME },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		CMD_OPT_END
 	};
 	enum out_format fmt = FMT_TABLE;
-	const char *idarg = NULL, *yeararg = NULL, *out = NULL;
-	char id[IDNUM_LEN + 1], year_s[16], hours[24], batch[24];
+	const char *idarg = NULL, *yeararg = NULL, *out = NULL, *namearg = NULL;
+	char id[IDNUM_LEN + 1], year_s[16], hours[24], batch[24], name[256];
 	const char *row[NCOLS];
 	struct hrec *r = NULL;
 	struct table t;
 	struct ceh_err e;
 	size_t n, i;
 	long pub = 0, pro = 0;
-	int ch, rc, year = 0;
+	int ch, rc, year = 0, prefix = 0;
 
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
@@ -55,6 +85,9 @@ CMD_FN(records)
 			break;
 		case O_YEAR:
 			yeararg = optarg;
+			break;
+		case O_NAME:
+			namearg = optarg;
 			break;
 		case O_FORMAT:
 			if ((rc = cmd_format(usage, optarg, FMT_LIST,
@@ -71,19 +104,35 @@ CMD_FN(records)
 	if ((rc = cmd_no_operands(argc, argv, usage)) != CMD_GO ||
 	    (rc = cmd_output_check(usage, fmt, out)) != CMD_GO)
 		return rc;
-	if (idarg == NULL)
-		return cmd_usage_error(argv[0], usage, _("missing --id"));
-	if (idnum_check("--id", idarg, id, &e) < 0 ||
+	if (idarg == NULL && namearg == NULL)
+		return cmd_usage_error(argv[0], usage, _("missing --id or "
+		    "--name"));
+	if (namearg && name_arg(namearg, name, sizeof(name), &prefix) < 0)
+		return cmd_usage_error(argv[0], usage, _("--name wants a name "
+		    "(UTF-8, at most 255 bytes), or its beginning followed by "
+		    "'*'"));
+	if ((idarg && idnum_check("--id", idarg, id, &e) < 0) ||
 	    (yeararg && year_parse("--year", yeararg, &year, &e) < 0))
 		return cmd_error(argv[0], &e);
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
-	if (records_lookup(s, id, year, &r, &n, &e) < 0)
+	if (namearg ? records_by_name(s, name, prefix, idarg ? id : NULL,
+	    year, &r, &n, &e) < 0 : records_lookup(s, id, year, &r, &n,
+	    &e) < 0)
 		return cmd_error(argv[0], &e);
 	/* none on file: the table says so (3); a script's format gets the
 	 * empty list ([] in JSON, the header in TSV/CSV) and 0 */
 	if (n == 0 && fmt == FMT_TABLE) {
-		if (year)
+		if (namearg && year)
+			ceh_fail(&e, CEH_ENOTFOUND, prefix ? _("no hour records "
+			    "on file for a name starting with %s in %d") :
+			    _("no hour records on file for the name %s in %d"),
+			    name, year);
+		else if (namearg)
+			ceh_fail(&e, CEH_ENOTFOUND, prefix ? _("no hour records "
+			    "on file for a name starting with %s") : _("no hour "
+			    "records on file for the name %s"), name);
+		else if (year)
 			ceh_fail(&e, CEH_ENOTFOUND, _("no hour records on file "
 			    "for %s in %d"), id, year);
 		else

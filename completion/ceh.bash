@@ -57,7 +57,7 @@ _ceh() {
 		--wait | --operator) return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--store --wait --allow-owner --operator --help --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "--store --wait --allow-owner --operator --no-header --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_ceh_run --help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 }') help" -- "$cur"))
 		fi
@@ -102,7 +102,7 @@ _ceh() {
 	fi
 	if [[ $cur == -* ]]; then
 		opts=$(printf '%s\n' "$usage" | grep -o -- '--\?-[a-z][a-z-]*\|-o\b' | sort -u)
-		COMPREPLY=($(compgen -W "$opts --store --wait --allow-owner --operator --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "$opts --store --wait --allow-owner --operator --no-header --help" -- "$cur"))
 		return
 	fi
 	# a subcommand (unit add, key show, site init ...) right after the command

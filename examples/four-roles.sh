@@ -84,6 +84,7 @@ refused hr-jiangong review --as $SUP2 --approve 43010219850312123X-0000000000000
 ev=$tmp/evidence
 mkdir -p "$ev"
 printf '%%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' > "$ev/证书.pdf"
+printf '%%PDF-1.4\n2 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 2 0 R>>\n%%%%EOF\n' > "$ev/结业证书.pdf"
 
 # an applicant's draft with one year and its evidence; prints the id
 draft() { # draft WHO ID NAME UNIT YEAR [APPLY OPTIONS]
@@ -140,7 +141,7 @@ say "SUP2 returns one (退回) with a reason"
 as zhijianzhan review --as $SUP2 --return --reason "请补充2024年培训班结业证书" "$b"
 as lisi show "$b"
 say "The applicant corrects it and submits again: it starts at the employer"
-as lisi attach "$b" --year 2024 --name 结业证书.pdf "$ev/证书.pdf"
+as lisi attach "$b" --year 2024 "$ev/结业证书.pdf"
 as lisi submit "$b"
 as hr-jiangong review --as $EMP1 --approve "$b"
 say "SUP2 approves both in one batch (ids on standard input); then SUP1"

@@ -1126,6 +1126,37 @@ newfiles_free(struct newfile *nf, size_t n)
 	free(nf);
 }
 
+/*
+ * The same content (same SHA-256) only once per year: refused (class 4)
+ * when the year already lists it, naming the attachment there, or when
+ * two of the files given have it.
+ */
+static int
+check_duplicates(const struct application *app, const struct year_row *row,
+    const struct bundle_input *in, const struct newfile *nf, size_t n,
+    struct ceh_err *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < row->natt; j++)
+			if (row->att[j].sha256 &&
+			    strcmp(row->att[j].sha256, nf[i].sha) == 0)
+				return ceh_fail(e, CEH_ESTATE, _("'%s' is "
+				    "already attached to year %d of %s as "
+				    "'%s' (%s, same SHA-256)"), in[i].path,
+				    row->year, app->id, row->att[j].name,
+				    row->att[j].entry);
+		for (j = 0; j < i; j++)
+			if (strcmp(nf[j].sha, nf[i].sha) == 0)
+				return ceh_fail(e, CEH_ESTATE, _("'%s' and "
+				    "'%s' are the same file (same SHA-256); "
+				    "attach it once"), in[j].path,
+				    in[i].path);
+	}
+	return 0;
+}
+
 /* Add nf as the next entries of year to the archive and to row. */
 static int
 add_entries(zip_t *za, struct year_row *row, struct newfile *nf, size_t n,
@@ -1223,10 +1254,12 @@ bundle_add(struct store *s, struct app_handle *h, int year,
 	if (n == 0)
 		return ceh_fail(e, CEH_EUSAGE, _("no file to attach"));
 	/* 1. read and check everything before touching the store; 2. the
-	 * archive as it is must match the document; its leftovers go */
+	 * archive as it is must match the document; its leftovers go (in
+	 * memory); no content twice in the year */
 	if (read_inputs(s, app, in, n, &nf, e) < 0 ||
 	    current_open(s, h, 1, &c, e) < 0 ||
 	    drop_leftovers(c.za, app, c.path, e) < 0 ||
+	    check_duplicates(app, row, in, nf, n, e) < 0 ||
 	    add_entries(c.za, row, nf, n, c.path, e) < 0)	/* 3. */
 		goto out;
 	/* 4. archive first, then the document that lists the new entries */

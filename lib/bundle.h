@@ -85,7 +85,9 @@ struct bundle_input {
  * store's per-file limit, type by content, name) and the total checked
  * against the per-application limit before anything is written; then
  * the archive and the document are updated as described above.
- * Class 4 if the application is not a draft, 3 if it has no such year,
+ * Class 4 if the application is not a draft or a file has the SHA-256
+ * of an attachment the year lists already (or of another file given),
+ * 3 if it has no such year,
  * 1 for a refused file, 5 for system errors and for an archive that does
  * not match the document (damage found inside the store).  Entries are
  * stored with the external attributes of a regular file of mode 0600.

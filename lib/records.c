@@ -393,6 +393,156 @@ out:
 	return rc;
 }
 
+/* Whether a stored name (escaped TSV field, len bytes) is name, or
+ * starts with it when prefix. */
+static int
+name_match(const char *field, size_t len, const char *name, size_t nlen,
+    int prefix)
+{
+	if (prefix)
+		return len >= nlen && memcmp(field, name, nlen) == 0;
+	return len == nlen && memcmp(field, name, nlen) == 0;
+}
+
+/* The records in the mapped committed part of shard sh whose 姓名 is
+ * name (or starts with it), of year (0: all), into a, in file order. */
+static int
+shard_scan_name(const char *map, size_t maplen, unsigned sh, const char *name,
+    int prefix, int year, struct hrecs *a, struct ceh_err *e)
+{
+	struct sbuf line = SBUF_INIT;
+	const char *p, *nl, *t1, *t2, *end = map + maplen;
+	size_t nlen = strlen(name);
+	struct hrec r;
+	int hit;
+
+	for (p = map; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		t1 = memchr(p, '\t', (size_t)(nl - p));
+		t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+		if (t2 == NULL)
+			goto damaged;
+		/* the field as stored is the name unless it has an escape */
+		if (memchr(t1 + 1, '\\', (size_t)(t2 - t1 - 1)) == NULL &&
+		    !name_match(t1 + 1, (size_t)(t2 - t1 - 1), name, nlen,
+		    prefix))
+			continue;
+		sb_reset(&line);
+		sb_add(&line, p, (size_t)(nl - p));
+		memset(&r, 0, sizeof(r));
+		if (hrec_parse(line.buf, &r) < 0) {
+			hrec_release(&r);
+			goto damaged;
+		}
+		hit = name_match(r.name, strlen(r.name), name, nlen, prefix) &&
+		    (year == 0 || r.year == year);
+		if (hit)
+			hrecs_push(a, &r);
+		else
+			hrec_release(&r);
+		if (nl == end)
+			break;
+	}
+	sb_release(&line);
+	return 0;
+damaged:
+	sb_release(&line);
+	return ceh_fail(e, CEH_ESYS, _("records/%02x.tsv: a damaged record "
+	    "(run ceh fsck)"), sh);
+}
+
+/* Sort order of records_by_name: ID number, year, public first, then
+ * the order found (import order within a shard). */
+static int
+cmp_by_person(const void *a, const void *b, void *arg)
+{
+	const struct hrec *v = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(v[i].id, v[j].id);
+
+	if (c)
+		return c;
+	if (v[i].year != v[j].year)
+		return v[i].year < v[j].year ? -1 : 1;
+	if (v[i].pro != v[j].pro)
+		return v[i].pro - v[j].pro;
+	return i < j ? -1 : i > j;
+}
+
+int
+records_by_name(struct store *s, const char *name, int prefix,
+    const char *idnum, int year, struct hrec **out, size_t *n,
+    struct ceh_err *e)
+{
+	struct rstate st;
+	struct hrecs a = { NULL, 0, 0 };
+	struct hrec *sorted;
+	size_t *ord, i;
+	char *map;
+	unsigned sh, from = 0, to = REC_SHARDS;
+	int recfd, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (idnum && strlen(idnum) != IDNUM_LEN)
+		return ceh_fail(e, CEH_EUSAGE, _("'%s' is not an ID number"),
+		    idnum);
+	recfd = rec_dir(s, 0, e);
+	if (recfd < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	if (rec_state_read(recfd, &st, e) < 0) {
+		close(recfd);
+		return -1;
+	}
+	if (idnum) {	/* --id too: its one shard */
+		from = shard_of(idnum);
+		to = from + 1;
+	}
+	/* each shard only up to its committed size, like records_lookup:
+	 * an import in progress is not seen */
+	for (sh = from; sh < to && rc == 0; sh++) {
+		if (st.size[sh] == 0)
+			continue;
+		if ((rc = shard_map(recfd, sh, st.size[sh], &map, e)) < 0)
+			break;
+		rc = shard_scan_name(map, (size_t)st.size[sh], sh, name,
+		    prefix, year, &a, e);
+		munmap(map, (size_t)st.size[sh]);
+	}
+	close(recfd);
+	if (idnum && rc == 0) {	/* only that person's of the shard */
+		size_t k = 0;
+
+		for (i = 0; i < a.n; i++)
+			if (strcmp(a.v[i].id, idnum) == 0)
+				a.v[k++] = a.v[i];
+			else
+				hrec_release(&a.v[i]);
+		a.n = k;
+	}
+	if (rc < 0) {
+		hrecs_free(a.v, a.n);
+		return -1;
+	}
+	if (a.n > 1) {
+		ord = xcalloc(a.n, sizeof(*ord));
+		for (i = 0; i < a.n; i++)
+			ord[i] = i;
+		qsort_r(ord, a.n, sizeof(*ord), cmp_by_person, a.v);
+		sorted = xcalloc(a.n, sizeof(*sorted));
+		for (i = 0; i < a.n; i++)
+			sorted[i] = a.v[ord[i]];
+		free(a.v);
+		free(ord);
+		a.v = sorted;
+	}
+	*out = a.v;
+	*n = a.n;
+	return 0;
+}
+
 /* ---- the key index ---- */
 
 void

@@ -77,6 +77,19 @@ int records_lookup(struct store *s, const char *idnum, int year,
     struct hrec **out, size_t *n, struct ceh_err *e);
 
 /*
+ * The committed records whose 姓名 is name (prefix 0) or starts with it
+ * (prefix 1), byte for byte as stored (the import's normalisation), of
+ * year (0: all) and of person idnum when not NULL (then only its shard
+ * is read), else across every shard; each shard is read only up to its
+ * committed size, like records_lookup.  Sorted by ID number, year,
+ * subject type (public first) and import order.  No lock; *n may be 0.
+ * The caller frees *out with hrecs_free(*out, *n).
+ */
+int records_by_name(struct store *s, const char *name, int prefix,
+    const char *idnum, int year, struct hrec **out, size_t *n,
+    struct ceh_err *e);
+
+/*
  * Build a year row from the records of person idnum in year: all of them
  * (nsel 0) or the ones named in sel (记录编号, or 培训机构/记录编号 when
  * the number alone is ambiguous).  Hours are summed per subject type;

@@ -425,7 +425,10 @@ excel_put(struct sbuf *line, const struct table *t, size_t r, size_t c)
 static int write_xlsx(const struct table *t, int dirfd, const char *name,
     struct ceh_err *e);
 
-/* TSV or CSV: the header and every row, each line built whole. */
+int table_no_header;
+
+/* TSV or CSV: the header (unless table_no_header) and every row, each
+ * line built whole. */
 static void
 print_delimited(const struct table *t, enum out_format f, FILE *out)
 {
@@ -434,7 +437,7 @@ print_delimited(const struct table *t, enum out_format f, FILE *out)
 
 	if (f == FMT_CSV_EXCEL)
 		fputs("\xef\xbb\xbf", out);
-	for (r = 0; r <= t->nrows; r++) {
+	for (r = table_no_header ? 1 : 0; r <= t->nrows; r++) {
 		sb_reset(&line);
 		for (c = 0; c < t->ncols; c++) {
 			if (c)

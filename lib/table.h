@@ -120,6 +120,10 @@ int table_write(const struct table *t, enum out_format f, const char *path,
  * their own JSON (show's history). */
 void table_json(const struct table *t, struct json *j, const char *key);
 void table_free(struct table *t);
+/* --no-header (ceh(1)): TSV, CSV and csv-excel without their header
+ * line (csv-excel keeps its byte order mark); the table, JSON and xlsx
+ * are unchanged. */
+extern int table_no_header;
 /* The zone COL_TIME cells are shown in when TZ is not set (a zoneinfo
  * name such as "Asia/Shanghai"; NULL or "": the system's).  Copied. */
 void table_timezone(const char *tz);

@@ -29,8 +29,10 @@ ok "the archive is not world-readable" sh -c "[ \$(stat -c %a '$(ZIP draft)') = 
 zipinfo "$(ZIP draft)" > "$T/zipinfo" 2>&1
 like "$T/zipinfo" '^-rw------- .* 2024/1-' "zipinfo: entries are stored with mode 0600"
 unlike "$T/zipinfo" '^-rw-rw-rw-' "zipinfo: no entry is 0666"
+mkdir -p "$D/v2"	# another file of the same name (the same file twice is refused)
+printf '%%PDF-1.4\n2 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' > "$D/v2/证书.pdf"
 expect_code 0 "the same name again in the same year" ceh attach $APP \
-    --year 2024 "$D/证书.pdf"
+    --year 2024 "$D/v2/证书.pdf"
 like "$T/out" '^2024/4-证书\.pdf$' "gets its own entry"
 expect_code 0 "--name gives the display name" ceh attach $APP --year 2023 \
     --name 继续教育证明.pdf "$D/scan.png"
@@ -62,7 +64,7 @@ like "$T/doc.yaml" 'event: attached' "history records attached"
 # --- extracting ---
 expect_code 0 "--extract writes the files" ceh attach $APP --extract "$T/x"
 same "$T/x/2024/证书.pdf" "$D/证书.pdf" "pdf extracted byte for byte"
-same "$T/x/2024/证书 (2).pdf" "$D/证书.pdf" "repeated name gets (2)"
+same "$T/x/2024/证书 (2).pdf" "$D/v2/证书.pdf" "repeated name gets (2)"
 same "$T/x/2023/继续教育证明.pdf" "$D/scan.png" "display name used for output"
 same "$T/x/2024/photo.jpg" "$D/photo.jpg" "jpeg extracted"
 like "$T/out" "^$T/x/2024/scan\.png\$" "prints what it wrote"

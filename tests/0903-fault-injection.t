@@ -15,7 +15,8 @@ setup() {
 	APP_A=$(apply_std $ID1) &&
 	ceh add-year $APP_A --year 2022 --pro-subject 课 --pro-hours 90 \
 	    --pro-form 培训班 >/dev/null &&
-	ceh attach $APP_A --year 2022 --name a.pdf "$T/e.pdf" >/dev/null &&
+	printf '%%PDF-1.4\n%% evidence a\n%%%%EOF\n' > "$T/a.pdf" &&
+	ceh attach $APP_A --year 2022 "$T/a.pdf" >/dev/null &&
 	ceh add-year $APP_A --year 2021 --pro-subject 课 --pro-hours 60 \
 	    --pro-form 培训班 >/dev/null &&
 	APP_B=$(apply_std $ID2) &&

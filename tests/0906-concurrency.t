@@ -101,9 +101,10 @@ for a in $(cat "$T/papps"); do
 done
 ok "each of the person's applications has its 5 attachments ($bad wrong)" test $bad = 0
 a=$(head -1 "$T/papps")
-for k in 1 2 3; do
-	ceh --wait $W attach $a --year 2022 --name "g$k.pdf" "$T/f6.pdf" >/dev/null 2>&1 &
-	ceh --wait $W attach $a --year 2022 --name "h$k.pdf" "$T/f6.pdf" >/dev/null 2>&1 &
+for k in 1 2 3; do	# six different files: the same file twice is refused
+	for x in g h; do printf '%%PDF-1.4\n%% file %s%s\n%%%%EOF\n' $x $k > "$T/$x$k.pdf"; done
+	ceh --wait $W attach $a --year 2022 "$T/g$k.pdf" >/dev/null 2>&1 &
+	ceh --wait $W attach $a --year 2022 "$T/h$k.pdf" >/dev/null 2>&1 &
 done
 wait
 n=$(ceh attach $a --list --format tsv | tail -n +2 | wc -l)

@@ -368,6 +368,10 @@ def make_op():
         ys = list(years_of(model[a])) or YEARS
         y = rng.choice(ys)
         name = "证书%d.pdf" % rng.randrange(1000)
+        stats["attach_files"] = stats.get("attach_files", 0) + 1
+        with open(PDF, "wb") as f:  # new content: the same is refused
+            f.write(b"%%PDF-1.4\n%% torture evidence %d\n%%%%EOF\n" %
+                    stats["attach_files"])
         return (["attach", a, "--year", str(y), "--name", name, PDF], None,
                 {a: done_attach(y, name)})
     if r < 0.68 and HAVE["submit"]:
