@@ -40,6 +40,12 @@ need libfontconfig-dev pkg-config --exists fontconfig
 need fonts-wqy-microhei test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 need fonts-noto-cjk test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 need poppler-utils command -v pdftotext
+# PDF/A checks of print-slip --pdfa (tests/1825): qpdf, pikepdf, littlecms
+need qpdf command -v qpdf
+need python3-pikepdf /usr/bin/python3 -c 'import pikepdf'
+need python3-pil /usr/bin/python3 -c 'from PIL import ImageCms'
+# the zsh completion is loaded by zsh itself (tests/1835)
+need zsh command -v zsh
 # stats/shortfall --format html rendered in a real browser (tests skip without)
 need chromium command -v chromium
 need mandoc command -v mandoc
