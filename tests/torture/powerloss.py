@@ -398,6 +398,10 @@ def idnum(i):
 PDF = os.path.join(T, "e.pdf")
 with open(PDF, "wb") as fh:
     fh.write(b"%PDF-1.4\n% power loss evidence\n%%EOF\n")
+# a second file: the same one twice in a year is refused (issue 18)
+PDF2 = os.path.join(T, "f.pdf")
+with open(PDF2, "wb") as fh:
+    fh.write(b"%PDF-1.4\n% more power loss evidence\n%%EOF\n")
 
 
 def apply_args(person):
@@ -449,10 +453,10 @@ def workload():
     do(add_year(a3, 2021))
     do(add_year(a3, 2020, 60))
     do(["attach", a1, "--year", "2022", "--name", "a.pdf", PDF])
-    do(["attach", a1, "--year", "2022", "--name", "b.pdf", PDF])
+    do(["attach", a1, "--year", "2022", "--name", "b.pdf", PDF2])
     do(["attach", a1, "--remove", "--year", "2022", "b.pdf"])
     do(["attach", a3, "--year", "2021", "--name", "c.pdf", PDF])
-    do(["attach", a3, "--year", "2021", "--name", "d.pdf", PDF])
+    do(["attach", a3, "--year", "2021", "--name", "d.pdf", PDF2])
     do(["attach", a3, "--remove", "--year", "2021", "c.pdf"])
     do(["attach", a3, "--remove", "--year", "2021", "d.pdf"])
     do(["edit", a2, "--phone", "15556560001"])
