@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,18 +19,6 @@
 static const char usage[] =
     "usage: ceh [--store DIR] init [--signed | --unsigned]\n"
     "       ceh [--store DIR] init --site NAME [--trust FILE]\n";
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)f;
-	if (flag == FTW_DP)
-		(void)rmdir(path);
-	else
-		(void)unlink(path);
-	return 0;
-}
 
 /* mkdir -p of the folders above path (store_init makes the same). */
 static void
@@ -181,7 +168,7 @@ init_site(const char *path, const char *data, const char *name,
 			}
 		}
 		if (rc < 0)
-			(void)nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+			rm_tree(tmp);
 		goto out;
 	}
 	if (store_init(path, data, 0, e) == 0 &&
@@ -204,8 +191,7 @@ init_site(const char *path, const char *data, const char *name,
 					hit = strstr(hit + 1, p);
 				if (hit == NULL) {
 					x = xasprintf("%s/%s", path, p);
-					(void)nftw(x, rm_one, 16,
-					    FTW_DEPTH | FTW_PHYS);
+					rm_tree(x);
 					free(x);
 				}
 				p = nl + 1;

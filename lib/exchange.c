@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1043,23 +1042,6 @@ struct incoming {
 	size_t units_more;
 	int registry_written;
 };
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 ? 0 : 0;
-	unlink(path);
-	return 0;
-}
-
-static void
-rm_tree(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* Quarantines left by an interrupted receive: site/q.* */
 static void

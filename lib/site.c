@@ -1,7 +1,6 @@
 /* site.c - the site repository of a store (site.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,24 +48,6 @@ site_git_open(struct store *s, struct git *g, struct ceh_err *e)
 	return rc;
 }
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)f;
-	if (flag == FTW_DP)
-		(void)rmdir(path);
-	else
-		(void)unlink(path);
-	return 0;
-}
-
-/* rm -r of path, best effort (a leftover of an interrupted init). */
-static void
-rm_tree(const char *path)
-{
-	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* The repository is made whole under site.new (a leftover of an
  * interrupted init removed first) and renamed to site/ last: a store is

@@ -1,6 +1,7 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,4 +333,22 @@ text_field(const char *text, const char *key)
 		p = nl ? nl + 1 : NULL;
 	}
 	return NULL;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if (flag == FTW_DP)
+		(void)rmdir(path);
+	else
+		(void)unlink(path);
+	return 0;
+}
+
+void
+rm_tree(const char *path)
+{
+	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -61,4 +61,9 @@ int exe_dir(char *buf, size_t size);
 /* Write all of buf to fd, retrying short writes; -1 with errno on error. */
 int write_all(int fd, const void *buf, size_t len);
 
+/* rm -r of path, best effort, symlinks not followed: for what a command
+ * made itself outside the store's commit path (a half-made site or new
+ * store, a receive's quarantine). */
+void rm_tree(const char *path);
+
 #endif
