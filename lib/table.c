@@ -136,7 +136,7 @@ static const char *const word_labels[][2] = {
 	{ "transferred", "调动" }, { "undone", "撤回审核决定" },
 	/* how a slip stands (ceh slips, verify-slip's verdicts) */
 	{ "valid", "有效" }, { "changed", "数据已变更" },
-	{ "altered", "被篡改" }, { "revoked", "已撤销" },
+	{ "altered", "被篡改" }, { "revoked", "已作废" },
 	{ "unknown key", "密钥未知" },
 };
 
