@@ -2408,8 +2408,9 @@ summary_check(int ixfd, struct index_report *r, int *rebuild)
 		if (shardlog_load(ixfd, sh, &l) == 0) {
 			sb.len = 0;
 			shard_blocks(&l, sh, a, &sb, &want);	/* sb at a */
-			if (!bad && (sb.len != b - a ||
-			    memcmp(sb.buf, sm.m + a, sb.len) != 0)) {
+			/* sb.buf is NULL when the shard has no blocks */
+			if (!bad && (sb.len != b - a || (sb.len &&
+			    memcmp(sb.buf, sm.m + a, sb.len) != 0))) {
 				isay(r, _("index/summary: disagrees with "
 				    "index/%03d.log"), sh);
 				bad = 1;
