@@ -25,6 +25,26 @@ static const char usage[] =
     "                     " CMD_OUT_USAGE "\n"
     "       ceh unit show CODE [--format text|json]\n";
 
+/* A --parent for unit code: another unit, registered, a supervisor
+ * (class 1, or 3 when it is not registered). */
+static int
+parent_check(struct store *s, const char *code, const char *pcode,
+    struct ceh_err *e)
+{
+	const struct unit *p;
+
+	if (strcmp(pcode, code) == 0)
+		return ceh_fail(e, CEH_EINPUT, _("a unit cannot be its own "
+		    "parent"));
+	if ((p = units_find(&s->units, pcode)) == NULL)
+		return ceh_fail(e, CEH_ENOTFOUND, _("parent unit %s is not "
+		    "registered; add it first"), pcode);
+	if (p->kind != UNIT_SUPERVISOR)
+		return ceh_fail(e, CEH_EINPUT, _("parent unit %s is %s, not a "
+		    "supervisor"), pcode, unit_kind_name(p->kind));
+	return 0;
+}
+
 /* --public-key at unit add sets the anchor: the store's first agency
  * only; in a signed store the first agency must have it. */
 static int
@@ -62,7 +82,6 @@ unit_add(int argc, char **argv, struct store *s)
 	struct ceh_key pub;
 	char code[CREDIT_LEN + 1], pcode[CREDIT_LEN + 1] = "", ts[32];
 	const struct code_item *reg = NULL;
-	const struct unit *p;
 	struct unit u;
 	struct ceh_err e;
 	struct lock lk;
@@ -115,22 +134,8 @@ unit_add(int argc, char **argv, struct store *s)
 		goto fail;
 	}
 	if (parent) {
-		if (strcmp(pcode, code) == 0) {
-			ceh_fail(&e, CEH_EINPUT, _("a unit cannot be its own "
-			    "parent"));
+		if (parent_check(s, code, pcode, &e) < 0)
 			goto fail;
-		}
-		p = units_find(&s->units, pcode);
-		if (p == NULL) {
-			ceh_fail(&e, CEH_ENOTFOUND, _("parent unit %s is not "
-			    "registered; add it first"), pcode);
-			goto fail;
-		}
-		if (p->kind != UNIT_SUPERVISOR) {
-			ceh_fail(&e, CEH_EINPUT, _("parent unit %s is %s, not a "
-			    "supervisor"), pcode, unit_kind_name(p->kind));
-			goto fail;
-		}
 	}
 	if (anchor_check(s, k, pubtext != NULL, &e) < 0)
 		goto fail;
@@ -328,7 +333,6 @@ unit_edit(int argc, char **argv, struct store *s)
 	const struct code_item *reg = NULL;
 	const char *newreg = NULL;
 	struct unit *u;
-	const struct unit *p;
 	struct strand st;
 	struct ceh_err e;
 	struct lock lk;
@@ -380,22 +384,8 @@ unit_edit(int argc, char **argv, struct store *s)
 			    "reviewer and has no --parent"));
 			goto fail;
 		}
-		if (strcmp(pcode, code) == 0) {
-			ceh_fail(&e, CEH_EINPUT, _("a unit cannot be its own "
-			    "parent"));
+		if (parent_check(s, code, pcode, &e) < 0)
 			goto fail;
-		}
-		p = units_find(&s->units, pcode);
-		if (p == NULL) {
-			ceh_fail(&e, CEH_ENOTFOUND, _("parent unit %s is not "
-			    "registered; add it first"), pcode);
-			goto fail;
-		}
-		if (p->kind != UNIT_SUPERVISOR) {
-			ceh_fail(&e, CEH_EINPUT, _("parent unit %s is %s, not a "
-			    "supervisor"), pcode, unit_kind_name(p->kind));
-			goto fail;
-		}
 		if (units_below(&s->units, pcode, code)) {
 			ceh_fail(&e, CEH_EINPUT, _("parent unit %s is below %s: "
 			    "the tree would have a cycle"), pcode, code);
