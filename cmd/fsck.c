@@ -96,20 +96,7 @@ vout(struct fsck *f, const char *fmt, va_list ap)
 		vprintf(fmt, ap);
 		return;
 	}
-	{
-		struct sbuf *sb = &vp->tail->after;
-		va_list again;
-		int n;
-
-		va_copy(again, ap);
-		n = vsnprintf(NULL, 0, fmt, again);
-		va_end(again);
-		if (n < 0)
-			return;
-		sb_grow(sb, (size_t)n);
-		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-		sb->len += (size_t)n;
-	}
+	sb_vaddf(&vp->tail->after, fmt, ap);
 }
 
 static void

@@ -12,6 +12,7 @@
 #ifndef CEH_XALLOC_H
 #define CEH_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -36,6 +37,9 @@ void sb_adds(struct sbuf *sb, const char *s);
 void sb_addc(struct sbuf *sb, char c);
 void sb_addf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* sb_addf with a va_list (ap is used up) */
+void sb_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void sb_reset(struct sbuf *sb);		/* empty, keep memory */
 void sb_release(struct sbuf *sb);	/* free, back to empty */
 char *sb_detach(struct sbuf *sb);	/* caller frees; never NULL */
