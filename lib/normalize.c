@@ -175,18 +175,29 @@ norm_count(struct norm_counts *c, unsigned changed)
 			c->n[i]++;
 }
 
+/* Each counts values (cells), not characters. */
 const char *
-norm_what(int i)
+norm_what(int i, size_t n)
 {
-	static const char *const what[NORM__BITS] = {
-		N_("%zu full-width characters made half-width"),
-		N_("%zu line breaks in a cell folded to a space"),
-		N_("%zu surrounding spaces removed"),
-		N_("%zu hours units removed"),
-		N_("%zu lower-case x in an ID number made upper-case"),
-	};
-
-	return i >= 0 && i < NORM__BITS ? what[i] : NULL;
+	switch (i) {
+	case 0:
+		return Q_("%zu value with full-width characters made half-width",
+		    "%zu values with full-width characters made half-width", n);
+	case 1:
+		return Q_("%zu cell with line breaks folded to one line",
+		    "%zu cells with line breaks folded to one line", n);
+	case 2:
+		return Q_("%zu value trimmed of surrounding spaces",
+		    "%zu values trimmed of surrounding spaces", n);
+	case 3:
+		return Q_("%zu hours value without its unit",
+		    "%zu hours values without their unit", n);
+	case 4:
+		return Q_("%zu lower-case x in an ID number made upper-case",
+		    "%zu lower-case x in ID numbers made upper-case", n);
+	default:
+		return NULL;
+	}
 }
 
 char *
@@ -205,7 +216,7 @@ norm_counts_text(const struct norm_counts *c, char *buf, size_t size)
 			    _(", "));
 		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len,
-			    _(norm_what(k)), c->n[k]);
+			    norm_what(k, c->n[k]), c->n[k]);
 	}
 	return buf;
 }

@@ -90,13 +90,13 @@ like "$T/out" '	en.csv:2$' "line 2 after the BOM header"
 printf '%s\n\n%s,钱七,2024,专业科目,"护理质量\n与安全管理",12,培训班,%s,N-1\n\n%s,钱七,2024,专业科目,急危重症护理,12x,培训班,%s,N-2\n%s,钱七,2024,专业科目,急危重症护理,12,培训班,%s,N-3' \
     "$H" 110101199003077774 "$P1" 110101199003077774 "$P1" 110101199003077774 "$P1" > "$T/lines.csv"
 expect_code 1 "rejected rows: exit 1" ceh import "$T/lines.csv"
-like "$T/err" 'lines.csv: values normalised: 1 line breaks in a cell folded to a space' "a line break in a cell (Alt+Enter) folded to a space, and counted"
+like "$T/err" 'lines.csv: values normalised: 1 cell with line breaks folded to one line' "a line break in a cell (Alt+Enter) folded to a space, and counted"
 like "$T/err" "lines.csv:6: 学时 '12x' is not a number" "hours: physical line after a quoted newline and blank lines"
 like "$T/err" 'read 3, imported 2, duplicates 0, conflicts 0, rejected 1' "last row without newline imported"
 # the same file with bare-CR line ends (old Mac files, some exporters)
 tr '\n' '\r' < "$T/lines.csv" > "$T/cr.csv"
 expect_code 1 "bare CR line ends: rejected rows, exit 1" ceh import "$T/cr.csv"
-like "$T/err" 'cr.csv: values normalised: 1 line breaks' "bare CR: the quoted line break folded"
+like "$T/err" 'cr.csv: values normalised: 1 cell with line breaks' "bare CR: the quoted line break folded"
 like "$T/err" "cr.csv:6: 学时 '12x' is not a number" "bare CR: the row on line 6"
 
 # every kind of refused row, with --rejects
