@@ -214,7 +214,9 @@ rej_finish(struct rej *x, const char *path)
 	free(x->map);
 	free(x->plain);
 	if (!x->xlsx) {
-		if (fclose(x->csv) != 0 && !x->failed) {
+		int bad = ferror(x->csv);
+
+		if ((fclose(x->csv) != 0 || bad) && !x->failed) {
 			x->failed = 1;
 			ceh_fail_errno(&x->e, "%s", path); /* machine: a path */
 		}
