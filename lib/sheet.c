@@ -354,6 +354,28 @@ builtin_date(int id)
 }
 
 int
+sheet_format_zero_pad(const char *code)
+{
+	size_t n = strspn(code, "0");
+
+	if (n < 2 || n > 40 || (code[n] != '\0' && code[n] != ';'))
+		return 0;
+	return (int)n;
+}
+
+void
+sheet_zero_pad(char *buf, size_t size, int width)
+{
+	size_t n = strlen(buf);
+
+	if (width <= 0 || n == 0 || n >= (size_t)width ||
+	    (size_t)width >= size || strspn(buf, "0123456789") != n)
+		return;
+	memmove(buf + (size_t)width - n, buf, n + 1);
+	memset(buf, '0', (size_t)width - n);
+}
+
+int
 sheet_format_is_date(int id, const char *code)
 {
 	const char *s;

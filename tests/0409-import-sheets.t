@@ -7,7 +7,7 @@
 # number kept when exact and refused with the spreadsheet message when
 # rounded; --sheet; the same row classes for CSV; refusals change nothing.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 46
 ceh init --unsigned >/dev/null
 P1=湖南大学继续教育学院
 /usr/bin/python3 - "$T" <<'PY'
@@ -174,4 +174,24 @@ like "$T/err" 'read 2, imported 0, duplicates 2' "by content, not by name"
 } > "$T/office.csv"
 expect_code 0 "a CSV file with a title, a total and a footer" ceh import "$T/office.csv"
 like "$T/err" 'rows skipped: 1 above the header .*, 1 blank, 1 total, 1 footer' "skipped with a count (the blank row as a spreadsheet saves it, ,,,,, too)"
+
+# a record number typed as the number 123 in a column formatted 000000
+# is the 000123 the office sees (and the CSV it saves), not 123
+/usr/bin/python3 - "$T/padded.xlsx" "$ID2" "$P1" <<'PY'
+import sys, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["证件号码", "姓名", "年度", "科目类型", "科目名称", "学时", "继续教育形式", "培训机构", "记录编号"])
+ws.append([sys.argv[2], "李四", 2024, "专业科目", "补录", 2, "培训班", sys.argv[3], 123])
+ws.append([sys.argv[2], "李四", 2024, "专业科目", "补录二", 2, "培训班", sys.argv[3], 1234567])
+ws.append([sys.argv[2], "李四", 2024, "专业科目", "补录三", 2, "培训班", sys.argv[3], 77])
+for r in (2, 3):
+    ws.cell(r, 9).number_format = "000000"
+wb.save(sys.argv[1])
+PY
+expect_code 0 "a record number column formatted 000000" ceh import "$T/padded.xlsx"
+expect_code 0 "its records" ceh records --id "$ID2" --format tsv
+like "$T/out" '	补录	2	培训班	.*	000123	' "123 shown as 000123 is read as 000123"
+like "$T/out" '	补录二	2	培训班	.*	1234567	' "a longer number is not cut"
+like "$T/out" '	补录三	2	培训班	.*	77	' "a General cell stays as it is"
 done_testing
