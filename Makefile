@@ -14,7 +14,13 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1 libzip nettle hogweed libqrencode expat xlsxwriter freexl
+PKGS = yaml-0.1 nettle hogweed
+# Not linked: loaded on first use by lib/lazy.c (only some commands need
+# them, and libzip and libxlsxwriter bring libcrypto in), so only their
+# headers here and their sonames in $(B)/gen/sonames.h.
+LAZY_PKGS = libzip xlsxwriter expat libqrencode freexl
+LAZY_LIBS = libzip:zip xlsxwriter:xlsxwriter expat:expat \
+	libqrencode:qrencode freexl:freexl
 # The PDF renderer is a module (slip-pdf.so, loaded by print-slip only), so
 # pango, cairo and fontconfig are not loaded by every other command.
 PDF_PKGS = pangocairo cairo-pdf fontconfig
@@ -23,8 +29,9 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
 	-DCEH_DATADIR='"$(DATADIR)"' -DCEH_LIBDIR='"$(LIBDIR)"' \
 	-DCEH_LOCALEDIR='"$(LOCALEDIR)"'
-override CFLAGS += $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+override CFLAGS += $(WARN) \
+	$(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
 PDF_LIBS = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
 
@@ -80,6 +87,13 @@ $(B)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(B)/gen/sonames.h: tools/soname.sh
+	@mkdir -p $(dir $@)
+	sh tools/soname.sh "$(CC)" $(LAZY_LIBS) > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/lazy.o: $(B)/gen/sonames.h
+$(B)/lib/lazy.o: override CPPFLAGS += -I$(B)/gen
+
 $(B)/gen/help_pages.c: tools/helpgen.sh $(MAN_CMD) $(MAN_ZH)
 	@mkdir -p $(dir $@)
 	sh tools/helpgen.sh $@ $(MAN_CMD)
@@ -103,11 +117,18 @@ $(B)/libceh.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-# --export-dynamic and the whole archive: the PDF module calls back into
-# the library functions of the executable.
-$(BIN): $(CMD_OBJ) $(B)/libceh.a $(PLUGIN)
-	$(CC) $(LDFLAGS) -Wl,--export-dynamic -o $@ $(CMD_OBJ) \
-		-Wl,--whole-archive $(B)/libceh.a -Wl,--no-whole-archive $(LDLIBS)
+# The whole archive, and the functions the PDF module calls back into
+# exported (only those: $(B)/exports.list, from the module's undefined
+# symbols; names the executable does not define are ignored).
+$(BIN): $(CMD_OBJ) $(B)/libceh.a $(PLUGIN) $(B)/exports.list
+	$(CC) $(LDFLAGS) -Wl,--dynamic-list=$(B)/exports.list -o $@ \
+		$(CMD_OBJ) -Wl,--whole-archive $(B)/libceh.a \
+		-Wl,--no-whole-archive $(LDLIBS)
+
+$(B)/exports.list: $(PLUGIN)
+	{ echo '{'; nm -D --undefined-only $(PLUGIN) | \
+		sed -n 's/^ *U \([A-Za-z_][A-Za-z0-9_]*\).*/  \1;/p'; \
+		echo '};'; } > $@.tmp && mv $@.tmp $@
 
 $(PLUGIN): lib/plugin/slip_pdf.c $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
