@@ -14,13 +14,13 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1 nettle hogweed
+PKGS = yaml-0.1
 # Not linked: loaded on first use by lib/lazy.c (only some commands need
-# them, and libzip and libxlsxwriter bring libcrypto in), so only their
-# headers here and their sonames in $(B)/gen/sonames.h.
-LAZY_PKGS = libzip xlsxwriter expat libqrencode freexl
+# them; libzip and libxlsxwriter bring libcrypto in, hogweed gmp), so
+# only their headers here and their sonames in $(B)/gen/sonames.h.
+LAZY_PKGS = libzip xlsxwriter expat libqrencode freexl nettle hogweed
 LAZY_LIBS = libzip:zip xlsxwriter:xlsxwriter expat:expat \
-	libqrencode:qrencode freexl:freexl
+	libqrencode:qrencode freexl:freexl nettle:nettle hogweed:hogweed
 # The PDF renderer is a module (slip-pdf.so, loaded by print-slip only), so
 # pango, cairo and fontconfig are not loaded by every other command.
 PDF_PKGS = pangocairo cairo-pdf fontconfig
@@ -31,7 +31,7 @@ override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
 	-DCEH_LOCALEDIR='"$(LOCALEDIR)"'
 override CFLAGS += $(WARN) \
 	$(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
 PDF_LIBS = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
 
@@ -87,7 +87,7 @@ $(B)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/gen/sonames.h: tools/soname.sh
+$(B)/gen/sonames.h: tools/soname.sh Makefile
 	@mkdir -p $(dir $@)
 	sh tools/soname.sh "$(CC)" $(LAZY_LIBS) > $@.tmp && mv $@.tmp $@
 

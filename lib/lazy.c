@@ -1,6 +1,6 @@
 /*
- * lazy.c - libzip, libxlsxwriter, expat, libfreexl and libqrencode,
- * loaded on first use (lazy.h).  Each stub below has the prototype of the
+ * lazy.c - libzip, libxlsxwriter, expat, libfreexl, libqrencode, nettle
+ * and hogweed, loaded on first use (lazy.h).  Each stub below has the prototype of the
  * library's header, so the compiler checks it; a function ceh starts to
  * call needs its line here (the link fails without it).
  */
@@ -11,6 +11,9 @@
 
 #include <expat.h>
 #include <freexl.h>
+#include <nettle/eddsa.h>
+#include <nettle/hmac.h>
+#include <nettle/sha2.h>
 #include <qrencode.h>
 #include <xlsxwriter.h>
 #include <zip.h>
@@ -27,7 +30,8 @@ struct lazy_lib {
 
 #if !defined(SONAME_zip) || !defined(SONAME_xlsxwriter) || \
     !defined(SONAME_expat) || !defined(SONAME_freexl) || \
-    !defined(SONAME_qrencode)
+    !defined(SONAME_qrencode) || !defined(SONAME_nettle) || \
+    !defined(SONAME_hogweed)
 #error "lib/lazy.c needs the sonames (-DSONAME_zip=...): build with the Makefile"
 #endif
 
@@ -206,3 +210,27 @@ static struct lazy_lib qrencode = { SONAME_qrencode, NULL };
 STUB(qrencode, QRcode *, QRcode_encodeString, (const char *a, int b,
     QRecLevel c, QRencodeMode d, int f), (a, b, c, d, f))
 VSTUB(qrencode, QRcode_free, (QRcode *a), (a))
+
+/* nettle: hash.c (SHA-256, HMAC-SHA-256) */
+static struct lazy_lib nettle = { SONAME_nettle, NULL };
+VSTUB(nettle, nettle_sha256_init, (struct sha256_ctx *a), (a))
+VSTUB(nettle, nettle_sha256_update, (struct sha256_ctx *a, size_t b,
+    const uint8_t *c), (a, b, c))
+VSTUB(nettle, nettle_sha256_digest, (struct sha256_ctx *a, size_t b,
+    uint8_t *c), (a, b, c))
+VSTUB(nettle, nettle_hmac_sha256_set_key, (struct hmac_sha256_ctx *a,
+    size_t b, const uint8_t *c), (a, b, c))
+VSTUB(nettle, nettle_hmac_sha256_update, (struct hmac_sha256_ctx *a,
+    size_t b, const uint8_t *c), (a, b, c))
+VSTUB(nettle, nettle_hmac_sha256_digest, (struct hmac_sha256_ctx *a,
+    size_t b, uint8_t *c), (a, b, c))
+
+/* hogweed (and gmp): sign.c (Ed25519) */
+static struct lazy_lib hogweed = { SONAME_hogweed, NULL };
+VSTUB(hogweed, nettle_ed25519_sha512_public_key, (uint8_t *a,
+    const uint8_t *b), (a, b))
+VSTUB(hogweed, nettle_ed25519_sha512_sign, (const uint8_t *a,
+    const uint8_t *b, size_t c, const uint8_t *d, uint8_t *f),
+    (a, b, c, d, f))
+STUB(hogweed, int, nettle_ed25519_sha512_verify, (const uint8_t *a, size_t b,
+    const uint8_t *c, const uint8_t *d), (a, b, c, d))
