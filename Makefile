@@ -130,10 +130,15 @@ $(B)/exports.list: $(PLUGIN)
 		sed -n 's/^ *U \([A-Za-z_][A-Za-z0-9_]*\).*/  \1;/p'; \
 		echo '};'; } > $@.tmp && mv $@.tmp $@
 
-$(PLUGIN): lib/plugin/slip_pdf.c $(wildcard lib/*.h)
+# The folders of the slip's fonts, as fontconfig finds them here.
+$(B)/gen/slip_fonts.h: tools/slipfonts.sh lib/slip_render.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PDF_CFLAGS) -fPIC -shared $(LDFLAGS) \
-		-o $@ $< $(PDF_LIBS)
+	sh tools/slipfonts.sh lib/slip_render.h > $@.tmp && mv $@.tmp $@
+
+$(PLUGIN): lib/plugin/slip_pdf.c $(wildcard lib/*.h) $(B)/gen/slip_fonts.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -I$(B)/gen $(CFLAGS) $(PDF_CFLAGS) -fPIC -shared \
+		$(LDFLAGS) -o $@ $< $(PDF_LIBS)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libceh.a
 	@mkdir -p $(dir $@)
