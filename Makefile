@@ -135,10 +135,14 @@ $(B)/gen/slip_fonts.h: tools/slipfonts.sh lib/slip_render.h
 	@mkdir -p $(dir $@)
 	sh tools/slipfonts.sh lib/slip_render.h > $@.tmp && mv $@.tmp $@
 
+# -z now: the module's own symbols are all bound when it is loaded (a
+# module that calls what this ceh lacks is refused then), while the forty
+# libraries under it bind lazily (slip_render.c loads it RTLD_LAZY): most
+# of their thousands of functions are never called.
 $(PLUGIN): lib/plugin/slip_pdf.c $(wildcard lib/*.h) $(B)/gen/slip_fonts.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -I$(B)/gen $(CFLAGS) $(PDF_CFLAGS) -fPIC -shared \
-		$(LDFLAGS) -o $@ $< $(PDF_LIBS)
+		$(LDFLAGS) -Wl,-z,now -o $@ $< $(PDF_LIBS)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libceh.a
 	@mkdir -p $(dir $@)
