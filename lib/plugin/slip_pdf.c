@@ -53,6 +53,15 @@
 
 enum align { AL_LEFT, AL_CENTER, AL_RIGHT };
 
+/* A layout made once, by the measuring pass, and drawn by the next. */
+struct laid {
+	char *text;
+	double size, width;
+	int bold;
+	enum align al;
+	PangoLayout *l;
+};
+
 struct pdf {
 	cairo_t *cr;
 	PangoContext *ctx;
@@ -60,6 +69,8 @@ struct pdf {
 	int measure;		/* lay out only, draw nothing */
 	int copy;		/* 副本 on every page */
 	double size;		/* the body size */
+	struct laid *laid;	/* every layout made, for layout() */
+	size_t nlaid, alaid;
 };
 
 struct cell {
@@ -140,12 +151,27 @@ system_fonts(void)
 	}
 }
 
+/* The text laid out (a reference the caller drops with g_object_unref):
+ * the layout made before for the same text, size, weight, width and
+ * alignment, or a new one.  Shaping is most of the time of a slip, and
+ * the pass that measures makes every layout the drawing pass needs. */
 static PangoLayout *
 layout(struct pdf *p, const char *text, double size, int bold, double width,
     enum align al)
 {
-	PangoLayout *l = pango_layout_new(p->ctx);
-	PangoFontDescription *fd = pango_font_description_new();
+	PangoLayout *l;
+	PangoFontDescription *fd;
+	struct laid *d;
+	size_t i;
+
+	for (i = 0; i < p->nlaid; i++) {
+		d = &p->laid[i];
+		if (d->size == size && d->width == width && d->bold == bold &&
+		    d->al == al && strcmp(d->text, text) == 0)
+			return g_object_ref(d->l);
+	}
+	l = pango_layout_new(p->ctx);
+	fd = pango_font_description_new();
 
 	pango_font_description_set_family(fd, SLIP_PDF_FONTS);
 	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
@@ -162,6 +188,12 @@ layout(struct pdf *p, const char *text, double size, int bold, double width,
 	pango_layout_set_text(l, text, -1);
 	if (pango_layout_get_unknown_glyphs_count(l) > 0)
 		p->missing = 1;
+	if (p->nlaid == p->alaid) {
+		p->alaid = p->alaid ? 2 * p->alaid : 64;
+		p->laid = xrealloc(p->laid, p->alaid * sizeof(*p->laid));
+	}
+	p->laid[p->nlaid++] = (struct laid){ xstrdup(text), size, width, bold,
+	    al, g_object_ref(l) };
 	return l;
 }
 
@@ -639,6 +671,11 @@ render_pass(const struct slip *sl, struct sbuf *pdf, int *missing,
 	p.measure = 0;
 	draw(&p, sl, sizes[i]);
 	cairo_show_page(p.cr);
+	for (i = 0; i < p.nlaid; i++) {
+		g_object_unref(p.laid[i].l);
+		free(p.laid[i].text);
+	}
+	free(p.laid);
 	g_object_unref(p.ctx);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(surf);
