@@ -14,13 +14,15 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1
-# Not linked: loaded on first use by lib/lazy.c (only some commands need
-# them; libzip and libxlsxwriter bring libcrypto in, hogweed gmp), so
-# only their headers here and their sonames in $(B)/gen/sonames.h.
-LAZY_PKGS = libzip xlsxwriter expat libqrencode freexl nettle hogweed
-LAZY_LIBS = libzip:zip xlsxwriter:xlsxwriter expat:expat \
-	libqrencode:qrencode freexl:freexl nettle:nettle hogweed:hogweed
+# Not linked: loaded on first use by lib/lazy.c (not every command needs
+# them; libzip and libxlsxwriter bring libcrypto in, hogweed gmp), so only
+# their headers here and their sonames in $(B)/gen/sonames.h.  libcsv has
+# no pkg-config file.
+LAZY_PKGS = yaml-0.1 libzip xlsxwriter expat libqrencode freexl nettle \
+	hogweed
+LAZY_LIBS = yaml-0.1:yaml libzip:zip xlsxwriter:xlsxwriter expat:expat \
+	libqrencode:qrencode freexl:freexl nettle:nettle hogweed:hogweed \
+	libcsv:csv
 # The PDF renderer is a module (slip-pdf.so, loaded by print-slip only), so
 # pango, cairo and fontconfig are not loaded by every other command.
 PDF_PKGS = pangocairo cairo-pdf fontconfig
@@ -30,8 +32,8 @@ override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
 	-DCEH_DATADIR='"$(DATADIR)"' -DCEH_LIBDIR='"$(LIBDIR)"' \
 	-DCEH_LOCALEDIR='"$(LOCALEDIR)"'
 override CFLAGS += $(WARN) \
-	$(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+	$(shell pkg-config --cflags $(LAZY_PKGS) 2>/dev/null)
+LDLIBS =
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
 PDF_LIBS = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
 

@@ -1,6 +1,6 @@
 /*
- * lazy.c - libzip, libxlsxwriter, expat, libfreexl, libqrencode, nettle
- * and hogweed, loaded on first use (lazy.h).  Each stub below has the prototype of the
+ * lazy.c - libzip, libxlsxwriter, expat, libfreexl, libqrencode, nettle,
+ * hogweed, libyaml and libcsv, loaded on first use (lazy.h).  Each stub below has the prototype of the
  * library's header, so the compiler checks it; a function ceh starts to
  * call needs its line here (the link fails without it).
  */
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <csv.h>
 #include <expat.h>
 #include <freexl.h>
 #include <nettle/eddsa.h>
@@ -16,6 +17,7 @@
 #include <nettle/sha2.h>
 #include <qrencode.h>
 #include <xlsxwriter.h>
+#include <yaml.h>
 #include <zip.h>
 
 #include "err.h"
@@ -31,7 +33,8 @@ struct lazy_lib {
 #if !defined(SONAME_zip) || !defined(SONAME_xlsxwriter) || \
     !defined(SONAME_expat) || !defined(SONAME_freexl) || \
     !defined(SONAME_qrencode) || !defined(SONAME_nettle) || \
-    !defined(SONAME_hogweed)
+    !defined(SONAME_hogweed) || !defined(SONAME_yaml) || \
+    !defined(SONAME_csv)
 #error "lib/lazy.c needs the sonames (-DSONAME_zip=...): build with the Makefile"
 #endif
 
@@ -234,3 +237,57 @@ VSTUB(hogweed, nettle_ed25519_sha512_sign, (const uint8_t *a,
     (a, b, c, d, f))
 STUB(hogweed, int, nettle_ed25519_sha512_verify, (const uint8_t *a, size_t b,
     const uint8_t *c, const uint8_t *d), (a, b, c, d))
+
+/* libyaml: ytree.c (every document) */
+static struct lazy_lib yaml = { SONAME_yaml, NULL };
+STUB(yaml, int, yaml_document_end_event_initialize, (yaml_event_t *a, int b),
+    (a, b))
+STUB(yaml, int, yaml_document_start_event_initialize, (yaml_event_t *a,
+    yaml_version_directive_t *b, yaml_tag_directive_t *c,
+    yaml_tag_directive_t *d, int f), (a, b, c, d, f))
+VSTUB(yaml, yaml_emitter_delete, (yaml_emitter_t *a), (a))
+STUB(yaml, int, yaml_emitter_emit, (yaml_emitter_t *a, yaml_event_t *b),
+    (a, b))
+STUB(yaml, int, yaml_emitter_flush, (yaml_emitter_t *a), (a))
+STUB(yaml, int, yaml_emitter_initialize, (yaml_emitter_t *a), (a))
+VSTUB(yaml, yaml_emitter_set_indent, (yaml_emitter_t *a, int b), (a, b))
+VSTUB(yaml, yaml_emitter_set_output, (yaml_emitter_t *a,
+    yaml_write_handler_t *b, void *c), (a, b, c))
+VSTUB(yaml, yaml_emitter_set_unicode, (yaml_emitter_t *a, int b), (a, b))
+VSTUB(yaml, yaml_emitter_set_width, (yaml_emitter_t *a, int b), (a, b))
+VSTUB(yaml, yaml_event_delete, (yaml_event_t *a), (a))
+STUB(yaml, int, yaml_mapping_end_event_initialize, (yaml_event_t *a), (a))
+STUB(yaml, int, yaml_mapping_start_event_initialize, (yaml_event_t *a,
+    const yaml_char_t *b, const yaml_char_t *c, int d,
+    yaml_mapping_style_t f), (a, b, c, d, f))
+VSTUB(yaml, yaml_parser_delete, (yaml_parser_t *a), (a))
+STUB(yaml, int, yaml_parser_initialize, (yaml_parser_t *a), (a))
+STUB(yaml, int, yaml_parser_parse, (yaml_parser_t *a, yaml_event_t *b),
+    (a, b))
+VSTUB(yaml, yaml_parser_set_input_string, (yaml_parser_t *a,
+    const unsigned char *b, size_t c), (a, b, c))
+STUB(yaml, int, yaml_scalar_event_initialize, (yaml_event_t *a,
+    const yaml_char_t *b, const yaml_char_t *c, const yaml_char_t *d, int f,
+    int g, int h, yaml_scalar_style_t i), (a, b, c, d, f, g, h, i))
+STUB(yaml, int, yaml_sequence_end_event_initialize, (yaml_event_t *a), (a))
+STUB(yaml, int, yaml_sequence_start_event_initialize, (yaml_event_t *a,
+    const yaml_char_t *b, const yaml_char_t *c, int d,
+    yaml_sequence_style_t f), (a, b, c, d, f))
+STUB(yaml, int, yaml_stream_end_event_initialize, (yaml_event_t *a), (a))
+STUB(yaml, int, yaml_stream_start_event_initialize, (yaml_event_t *a,
+    yaml_encoding_t b), (a, b))
+
+/* libcsv: csvimport.c (import; csv_error and csv_strerror for the
+ * benchmark's floor, tests/bench/csvfloor.c) */
+static struct lazy_lib csv = { SONAME_csv, NULL };
+STUB(csv, int, csv_fini, (struct csv_parser *a,
+    void (*b)(void *, size_t, void *), void (*c)(int, void *), void *d),
+    (a, b, c, d))
+VSTUB(csv, csv_free, (struct csv_parser *a), (a))
+STUB(csv, int, csv_init, (struct csv_parser *a, unsigned char b), (a, b))
+STUB(csv, size_t, csv_parse, (struct csv_parser *a, const void *b, size_t c,
+    void (*d)(void *, size_t, void *), void (*f)(int, void *), void *g),
+    (a, b, c, d, f, g))
+VSTUB(csv, csv_set_blk_size, (struct csv_parser *a, size_t b), (a, b))
+STUB(csv, int, csv_error, (struct csv_parser *a), (a))
+STUB(csv, char *, csv_strerror, (int a), (a))

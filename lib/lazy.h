@@ -1,9 +1,10 @@
 /*
- * lazy.h - the libraries only some commands need, loaded on first use.
+ * lazy.h - the libraries not every command needs, loaded on first use.
  *
- * libzip (attachments, .xlsx in), libxlsxwriter (.xlsx out), expat (.xlsx
- * in), libfreexl (.xls in), libqrencode (slips), nettle (SHA-256) and
- * hogweed (Ed25519, with gmp) are not linked into ceh: lazy.c defines each function of theirs that ceh calls, with the
+ * libyaml (documents), libcsv (import), libzip (attachments, .xlsx in),
+ * libxlsxwriter (.xlsx out), expat (.xlsx in), libfreexl (.xls in),
+ * libqrencode (slips), nettle (SHA-256) and hogweed (Ed25519, with gmp)
+ * are not linked into ceh, only libc: lazy.c defines each function of theirs that ceh calls, with the
  * prototype of the library's own header, and the first call of one
  * dlopens the library by the soname it was built against (found by the
  * Makefile, tools/soname.sh) and goes on through dlsym.  libzip and

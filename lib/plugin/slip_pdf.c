@@ -2,8 +2,9 @@
  * slip_pdf.c - the PDF renderer, built as a module (slip-pdf.so) that
  * `ceh print-slip --format pdf` loads with dlopen (see slip_render.h), so
  * the 40-odd libraries of pango, cairo and fontconfig are not loaded by
- * every other command.  It calls back into the ceh executable (linked with
- * --export-dynamic) for the library functions it uses.
+ * every other command.  It calls back into the ceh executable for the
+ * library functions it uses (ceh exports exactly those: the Makefile
+ * lists this module's undefined symbols in build/exports.list).
  *
  * The slip as one A4 PDF page: cairo draws, pango lays out
  * and shapes the Chinese text, fontconfig finds the font (SLIP_PDF_FONTS).
