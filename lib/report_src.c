@@ -387,7 +387,7 @@ cur_give(void *arg, const struct report_app *ra, struct ceh_err *e)
 	const struct unit *un;
 	const struct code_item *it;
 
-	if (unit[0] == '\0' || strcmp(unit, ra->unit) == 0)
+	if (unit[0] == '\0')
 		return c->fn(c->arg, ra, e);
 	memcpy(&c->ra, ra, REPORT_APP_SIZE(ra));
 	snprintf(c->ra.unit, sizeof(c->ra.unit), "%s", unit);

@@ -14,7 +14,7 @@ B=$(apply_std $ID1)
 C=$(apply_std $ID1)
 
 # a crash at the second draft's commit point
-expect_code 137 "transfer killed at the second commit" env CEH_CRASH=atomic-before-rename:2 ceh transfer $ID1 --to $EMP3
+expect_code 137 "transfer killed at the second commit" env CEH_CRASH=atomic-before-rename:4 ceh transfer $ID1 --to $EMP3
 check "the line of the first draft was out before the crash" test "$(wc -l < "$T/out")" = 1
 ceh list --unit $EMP3 --format tsv | sed 1d | cut -f1 > "$T/moved"
 check "one draft moved, the others still EMP1's" test "$(wc -l < "$T/moved")" = 1
@@ -42,7 +42,7 @@ check "fsck reports nothing" test ! -s "$T/out"
 first=$(printf '%s\n' $A $B $C | sort | head -1)
 doc=$(ls "$CEH_STORE"/people/*/$ID1/draft/${first#*-}.yaml)
 cp "$doc" "$T/first.yaml"
-expect_code 5 "transfer with the first write failing (ENOSPC)" env CEH_FAULT=write:1 ceh transfer $ID1 --to $EMP2
+expect_code 5 "transfer with the first write failing (ENOSPC)" env CEH_FAULT=write:2 ceh transfer $ID1 --to $EMP2
 like "$T/out" "^$first	error 5: .*No space left on device" "an error line for the first draft"
 check "two others moved" test "$(grep -c '	transferred from ' "$T/out")" = 2
 same "$doc" "$T/first.yaml" "the first draft's document is byte-identical"
