@@ -192,6 +192,7 @@ moves_verify(struct store *s, const char *idnum, const struct moves *m,
 		unsigned char raw[ED25519_SIG_LEN];
 		struct sbuf sb = SBUF_INIT;
 		struct ceh_err sub;
+		enum unit_kind kind;
 		uint8_t pub[32];
 		time_t at;
 		int ok;
@@ -220,6 +221,12 @@ moves_verify(struct store *s, const char *idnum, const struct moves *m,
 			return ceh_fail(e, CEH_ESYS, _("transfer %zu of %s is "
 			    "signed as %s, which had no valid key at %s"), i + 1,
 			    idnum, mv->to, mv->at);
+		/* a person moves to an employer: its certificate says so */
+		if (trust_unit_kind(s, mv->to, at, &kind) < 0 ||
+		    kind != UNIT_EMPLOYER)
+			return ceh_fail(e, CEH_ESYS, _("transfer %zu of %s is to "
+			    "%s, which was not an employer at %s"), i + 1, idnum,
+			    mv->to, mv->at);
 		sha256_hex(pub, 32, kh);
 		move_text(mv, &sb);
 		ok = strcmp(kh, mv->key) == 0 && b64url_decode(mv->sig,
@@ -246,10 +253,17 @@ moves_current(struct store *s, int pfd, const char *idnum,
 	person_shard(idnum, shard);
 	snprintf(dir, sizeof(dir), "people/%s/%s", shard, idnum);
 	if (fd < 0) {
-		fd = openat(s->peoplefd, dir + 7, O_RDONLY | O_DIRECTORY |
+		/* component by component, never following a link */
+		int sfd = openat(s->peoplefd, shard, O_RDONLY | O_DIRECTORY |
 		    O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
+
+		if (sfd < 0)
 			return 0;	/* no person, no transfer */
+		fd = openat(sfd, idnum, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(sfd);
+		if (fd < 0)
+			return 0;
 	}
 	rc = moves_read(fd, dir, idnum, &m, e);
 	if (fd != pfd)
