@@ -533,9 +533,12 @@ def drop_store(d, background=False):
 
 def wait_background():
     for path, t0, p in BACKGROUND:
+        t1 = time.perf_counter()
+        done = p.poll() is not None
         p.wait()
-        log("removed %s in the background in %.1f s" % (
-            path, time.perf_counter() - t0))
+        log("removed %s in the background (%s)" % (
+            path, "done before the end" if done else
+            "waited %.1f s for it at the end" % (time.perf_counter() - t1)))
     del BACKGROUND[:]
 
 
@@ -900,8 +903,11 @@ def report(started, load0, mach, commit):
                  if max(float(load0[0]), float(load1[0])) > 0.5 else ""),
              "- ceh: %s (%s)" % (CEH, commit),
              "- BENCH_SCALE=%g, medians of %d runs (%d for the whole-store "
-             "find and fsck rows; a run over %g s is not repeated)" % (
-                 SCALE, RUNS, SLOW_RUNS, BUDGET),
+             "find and fsck rows; a run over %g s is not repeated; %s)" % (
+                 SCALE, RUNS, SLOW_RUNS, BUDGET,
+                 "a run of the read-only stores' rows is stopped at %g s "
+                 "(BENCH_CAP): \"> \" marks a lower bound" % CAP if CAP
+                 else "no run is stopped (BENCH_CAP=0)"),
              "- wall = elapsed time; CPU = user + sys time of the process "
              "(start-up rows: perf task-clock); ratio = ceh / reference; "
              "\"met?\" judges the wall figure, \"(CPU yes)\" where the CPU "
