@@ -520,6 +520,14 @@ field_modes(struct imp *im)
 			im->modes[im->map.idx[c]] = m[c];
 }
 
+/* An ID number of an earlier valid row of the file (colmap.id_known):
+ * the people of the file are the IDs that passed idnum_check. */
+static int
+id_known(void *arg, const char *id)
+{
+	return ptab_get(&((struct imp *)arg)->people, id) != NULL;
+}
+
 static int
 p1_header(struct imp *im, long line, char *const *f, size_t n,
     struct ceh_err *e)
@@ -530,6 +538,8 @@ p1_header(struct imp *im, long line, char *const *f, size_t n,
 		ceh_err_prefix(e, "%s:%ld", im->path, line);
 		return -1;
 	}
+	im->map.id_known = id_known;
+	im->map.id_arg = im;
 	im->hdr = xcalloc(n, sizeof(char *));
 	for (i = 0; i < n; i++)
 		im->hdr[i] = xstrdup(f[i]);
