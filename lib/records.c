@@ -635,13 +635,12 @@ ktab_free(struct ktab *t)
 }
 
 int
-rec_keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
-    long *count, long *dups, struct ceh_err *e)
+rec_keys_raw(int recfd, unsigned sh, long long size, unsigned char **out,
+    struct ceh_err *e)
 {
 	char name[8], *raw;
-	unsigned char *buf;
-	size_t i;
 
+	*out = NULL;
 	if (size == 0)
 		return 0;
 	if (size % KENT_BYTES)
@@ -650,7 +649,19 @@ rec_keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
 	snprintf(name, sizeof(name), "%02x.key", sh);
 	if (read_committed(recfd, name, size, &raw, e) < 0)
 		return -1;
-	buf = (unsigned char *)raw;
+	*out = (unsigned char *)raw;
+	return 0;
+}
+
+int
+rec_keys_load(int recfd, unsigned sh, long long size, struct ktab *t,
+    long *count, long *dups, struct ceh_err *e)
+{
+	unsigned char *buf;
+	size_t i;
+
+	if (rec_keys_raw(recfd, sh, size, &buf, e) < 0)
+		return -1;
 	for (i = 0; i < (size_t)size; i += KENT_BYTES) {
 		uint64_t k1 = get64(buf + i), k2 = get64(buf + i + 8);
 

@@ -32,6 +32,7 @@ struct pent {
 	uint32_t namehash;	/* of the first name in the file */
 	uint32_t name;		/* offset in names */
 	uint32_t sname;		/* name on record, or REC_NONE */
+	uint32_t need;		/* has a row that is not a stored duplicate */
 	long line;		/* first line giving the name */
 };
 
@@ -119,6 +120,7 @@ ptab_getadd(struct ptab *t, const char *id, const char *name, long line,
 	p->name = (uint32_t)t->names.len;
 	sb_add(&t->names, name, strlen(name) + 1);
 	p->sname = REC_NONE;
+	p->need = 0;
 	p->line = line;
 	t->slot[i] = (h >> 32) << 32 | (uint64_t)(t->n + 1);
 	t->n++;
@@ -675,7 +677,8 @@ load_names(struct imp *im, int recfd, const struct rstate *rs,
 
 	memset(want, 0, sizeof(want));
 	for (i = 0; i < im->people.n; i++)
-		want[shard_of(im->people.v[i].id)] = 1;
+		if (im->people.v[i].need)
+			want[shard_of(im->people.v[i].id)] = 1;
 	for (sh = 0; sh < REC_SHARDS; sh++) {
 		if (!want[sh] || rs->size[sh] == 0)
 			continue;
@@ -934,6 +937,72 @@ rec_field(const char *rec, int k, struct sbuf *b)
 	return b->buf;
 }
 
+/* A table of the key entries of one key shard of the file
+ * (check_key_shard). */
+struct fent {
+	uint64_t k1, k2, ch;	/* ch: on record (or first new) */
+	int known;		/* ch is set */
+};
+
+struct ftab {
+	struct fent *v;
+	size_t n, cap;
+	uint32_t *slot;		/* index + 1; 0 empty */
+	size_t nslot;
+};
+
+static struct fent *
+ftab_find(struct ftab *t, uint64_t k1, uint64_t k2, int add)
+{
+	size_t m = t->nslot - 1, i = (size_t)(k1 ^ k2 >> 7) & m;
+	struct fent *x;
+
+	while (t->slot[i] != 0) {
+		x = &t->v[t->slot[i] - 1];
+		if (x->k1 == k1 && x->k2 == k2)
+			return x;
+		i = (i + 1) & m;
+	}
+	if (!add)
+		return NULL;
+	x = &t->v[t->n];
+	x->k1 = k1;
+	x->k2 = k2;
+	x->ch = 0;
+	x->known = 0;
+	t->slot[i] = (uint32_t)++t->n;
+	return x;
+}
+
+/* An empty table for at most n keys. */
+static void
+ftab_reset(struct ftab *t, size_t n)
+{
+	size_t ns = 64;
+
+	while (ns < 2 * n)
+		ns *= 2;
+	if (n > t->cap) {
+		t->cap = n;
+		t->v = xreallocarray(t->v, n, sizeof(*t->v));
+	}
+	if (ns > t->nslot) {
+		free(t->slot);
+		t->slot = xcalloc(ns, sizeof(*t->slot));
+		t->nslot = ns;
+	} else
+		memset(t->slot, 0, t->nslot * sizeof(*t->slot));
+	t->n = 0;
+}
+
+static void
+ftab_free(struct ftab *t)
+{
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
 /* What pass 2 writes: the state it starts from and the one it makes,
  * the files it touched, and scratch buffers. */
 struct batch {
@@ -944,7 +1013,7 @@ struct batch {
 	struct syncset ss;
 	int created;			/* some shard created */
 	int any;			/* some shard appended to */
-	struct ktab kt;
+	struct ftab ft;
 	struct sbuf buf, out, f1, f2;
 };
 
@@ -1005,7 +1074,8 @@ check_names(struct imp *im, struct batch *b, struct ceh_err *e)
 			return -1;
 		for (pos = b->buf.buf; (r = orow_next(im, &b->buf, &pos,
 		    &o)) > 0;)
-			if ((msg = name_refusal(im, &o, &b->f1)) != NULL) {
+			if (verdict(im, (unsigned long)o.seq) == V_NEW &&
+			    (msg = name_refusal(im, &o, &b->f1)) != NULL) {
 				set_verdict(im, (unsigned long)o.seq,
 				    V_REFUSED);
 				im->st->rejected++;
@@ -1017,15 +1087,123 @@ check_names(struct imp *im, struct batch *b, struct ceh_err *e)
 	return 0;
 }
 
-/* Pass 2b, one key shard: each row's key against the key index (a
- * duplicate, a conflict, or new), the new keys appended to the shard. */
+/*
+ * The keys of one key shard's rows against the key index, in two steps
+ * (both read the committed key entries of the shard as a stream through
+ * a table of the file's keys, so the cost is the file's rows and a
+ * sequential read of the index, never a table of the whole index):
+ *
+ *   stored duplicates (before the names): a row whose key is on record
+ *   with the same content hash is a duplicate, whatever else: the record
+ *   on file has the same ID number and 姓名, and every record of a
+ *   person carries the name on record (the import refuses any other),
+ *   so the name check could not refuse it.  Its person needs no name
+ *   from the shards for it.
+ *   the rest (after the names), in the order of the file: refused rows
+ *   skipped, each other row a duplicate or a conflict of the key on
+ *   record or of an earlier new row of the file with that key, or new
+ *   (its key entry appended to the shard).
+ */
+/* The committed key entries of shard sh through t: the content hash on
+ * record of each key in t (the last entry of a key, as the index is
+ * read everywhere else). */
+static int
+stream_stored(struct imp *im, struct batch *b, unsigned sh, struct ftab *t,
+    struct ceh_err *e)
+{
+	unsigned char *raw;
+	struct fent *f;
+	size_t i;
+	long long size = b->rs->ksize[sh];
+
+	if (b->recfd < 0 || size == 0 || t->n == 0)
+		return 0;
+	if (rec_keys_raw(b->recfd, sh, size, &raw, e) < 0)
+		return -1;
+	for (i = 0; i + KENT_BYTES <= (size_t)size; i += KENT_BYTES)
+		if ((f = ftab_find(t, get64(raw + i), get64(raw + i + 8),
+		    0)) != NULL) {
+			f->ch = get64(raw + i + 16);
+			f->known = 1;
+		}
+	free(raw);
+	(void)im;
+	return 0;
+}
+
+/* The rows of key shard sh (its partition, kept) that duplicate a
+ * stored record: V_DUP. */
+static int
+stored_dups(struct imp *im, struct batch *b, unsigned sh, struct ceh_err *e)
+{
+	const unsigned char *ent;
+	struct fent *f;
+	uint64_t seq;
+	size_t i, n;
+
+	if (b->recfd < 0 || b->rs->ksize[sh] == 0)
+		return 0;
+	if (spill_take(&im->part, sh, &b->buf, 1, e) < 0)
+		return -1;
+	if (b->buf.len % PENT_BYTES)
+		return damaged(im, e);
+	n = b->buf.len / PENT_BYTES;
+	ftab_reset(&b->ft, n);
+	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
+		ent = (unsigned char *)b->buf.buf + i;
+		ftab_find(&b->ft, get64(ent), get64(ent + 8), 1);
+	}
+	if (stream_stored(im, b, sh, &b->ft, e) < 0)
+		return -1;
+	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
+		ent = (unsigned char *)b->buf.buf + i;
+		seq = get64(ent + 24);
+		if (seq >= im->nvalid)
+			return damaged(im, e);
+		f = ftab_find(&b->ft, get64(ent), get64(ent + 8), 0);
+		if (f->known && f->ch == get64(ent + 16)) {
+			set_verdict(im, seq, V_DUP);
+			im->st->duplicates++;
+		}
+	}
+	return 0;
+}
+
+/* The people with a row that is not a stored duplicate: their names on
+ * record are read. */
+static int
+mark_needed(struct imp *im, struct batch *b, struct ceh_err *e)
+{
+	struct orow o;
+	unsigned sh;
+	char *pos;
+	int r;
+
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		if (!spill_used(&im->outp, sh))
+			continue;
+		if (spill_take(&im->outp, sh, &b->buf, 1, e) < 0)
+			return -1;
+		for (pos = b->buf.buf; (r = orow_next(im, &b->buf, &pos,
+		    &o)) > 0;)
+			if (verdict(im, (unsigned long)o.seq) != V_DUP)
+				im->people.v[o.pidx].need = 1;
+		if (r < 0)
+			return damaged(im, e);
+	}
+	return 0;
+}
+
+/* Pass 2b, one key shard: the rows not yet decided, in file order,
+ * against the key index and the new keys of the file; the new keys
+ * appended to the shard. */
 static int
 check_key_shard(struct imp *im, struct batch *b, unsigned sh,
     struct ceh_err *e)
 {
 	const unsigned char *ent;
-	struct kent *k;
-	uint64_t k1, k2, ch, seq;
+	struct fent *f;
+	uint64_t ch, seq;
 	char name[8];
 	size_t i;
 
@@ -1033,30 +1211,34 @@ check_key_shard(struct imp *im, struct batch *b, unsigned sh,
 		return -1;
 	if (b->buf.len % PENT_BYTES)
 		return damaged(im, e);
-	ktab_reset(&b->kt);
-	if (b->recfd >= 0 && rec_keys_load(b->recfd, sh, b->rs->ksize[sh],
-	    &b->kt, NULL, NULL, e) < 0)
-		return -1;
-	sb_reset(&b->out);
+	ftab_reset(&b->ft, b->buf.len / PENT_BYTES);
 	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
 		ent = (unsigned char *)b->buf.buf + i;
 		seq = get64(ent + 24);
 		if (seq >= im->nvalid)
 			return damaged(im, e);
-		if (verdict(im, seq) == V_REFUSED)
-			continue;
-		k1 = get64(ent);
-		k2 = get64(ent + 8);
+		if (verdict(im, seq) == V_NEW)
+			ftab_find(&b->ft, get64(ent), get64(ent + 8), 1);
+	}
+	if (stream_stored(im, b, sh, &b->ft, e) < 0)
+		return -1;
+	sb_reset(&b->out);
+	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
+		ent = (unsigned char *)b->buf.buf + i;
+		seq = get64(ent + 24);
+		if (verdict(im, seq) != V_NEW)
+			continue;	/* refused, or a stored duplicate */
+		f = ftab_find(&b->ft, get64(ent), get64(ent + 8), 0);
 		ch = get64(ent + 16);
-		k = ktab_get(&b->kt, k1, k2);
-		if (k && k->ch == ch) {
+		if (f->known && f->ch == ch) {
 			set_verdict(im, seq, V_DUP);
 			im->st->duplicates++;
-		} else if (k) {
+		} else if (f->known) {
 			set_verdict(im, seq, V_CONFLICT);
 			im->st->conflicts++;
 		} else {
-			ktab_add(&b->kt, k1, k2, ch);
+			f->ch = ch;
+			f->known = 1;
 			im->st->imported++;
 			sb_add(&b->out, ent, KENT_BYTES);
 		}
@@ -1173,6 +1355,11 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 	b.rs = rs;
 	b.ns = *rs;
 	b.number = rs->imports + 1;
+	for (sh = 0; sh < REC_SHARDS; sh++)
+		if (spill_used(&im->part, sh) && stored_dups(im, &b, sh, e) < 0)
+			goto out;
+	if (mark_needed(im, &b, e) < 0)
+		goto out;
 	if (recfd >= 0 && load_names(im, recfd, rs, e) < 0)
 		goto out;
 	if (check_names(im, &b, e) < 0)
@@ -1195,7 +1382,7 @@ out:
 	sync_drop(&b.ss);
 	if (rc < 0)
 		remove_created(recfd, &b.ss);
-	ktab_free(&b.kt);
+	ftab_free(&b.ft);
 	sb_release(&b.out);
 	sb_release(&b.buf);
 	sb_release(&b.f1);
