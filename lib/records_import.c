@@ -315,6 +315,7 @@ struct imp {
 	char **hdr;
 	size_t nhdr;
 	struct ptab people;
+	struct pent *known;		/* the row's person, if id_known found it */
 	int names_differ;		/* some ID with two names in the file */
 	int any_sname;			/* some person has records already */
 	struct spill part;		/* key entries, by key shard */
@@ -527,7 +528,10 @@ field_modes(struct imp *im)
 static int
 id_known(void *arg, const char *id)
 {
-	return ptab_get(&((struct imp *)arg)->people, id) != NULL;
+	struct imp *im = arg;
+
+	im->known = ptab_get(&im->people, id);	/* p1_row takes it */
+	return im->known != NULL;
 }
 
 static int
@@ -563,19 +567,20 @@ p1_spill(struct imp *im, const struct hour_record *r, const struct pent *p,
 	uint64_t k1, k2, ch;
 	size_t start;
 
-	sb_reset(&im->tmp);
-	sb_addl(&im->tmp, (long)im->nvalid);
-	sb_addc(&im->tmp, '\t');
-	sb_addl(&im->tmp, line);
-	sb_addc(&im->tmp, '\t');
-	sb_addl(&im->tmp, (long)(p - im->people.v));
-	sb_addc(&im->tmp, '\t');
-	start = im->tmp.len;
-	rec_line(&im->tmp, r);
-	ch = hash64(im->tmp.buf + start, im->tmp.len - start, H2);
-	sb_addc(&im->tmp, '\n');
-	if (spill_add(&im->outp, shard_of(r->id), im->tmp.buf, im->tmp.len,
-	    e) < 0)
+	unsigned part = shard_of(r->id);
+	struct sbuf *b = &im->outp.buf[part];	/* written in place */
+
+	sb_addl(b, (long)im->nvalid);
+	sb_addc(b, '\t');
+	sb_addl(b, line);
+	sb_addc(b, '\t');
+	sb_addl(b, (long)(p - im->people.v));
+	sb_addc(b, '\t');
+	start = b->len;
+	rec_line(b, r);
+	ch = hash64(b->buf + start, b->len - start, H2);
+	sb_addc(b, '\n');
+	if (b->len >= SPILL_BUF && spill_flush(&im->outp, part, e) < 0)
 		return -1;
 	rec_key_hash(r->provider, r->recid, &k1, &k2);
 	put64(ent, k1);
@@ -601,6 +606,12 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 
 	if (!im->have_header)
 		return p1_header(im, line, f, n, e);
+	/* the person's slot, fetched while the row is checked (the table
+	 * is larger than the caches) */
+	if (n == im->map.nfields && im->people.nslot &&
+	    len[im->map.idx[RC_ID]] == IDNUM_LEN)
+		__builtin_prefetch(&im->people.slot[ptab_hash(
+		    f[im->map.idx[RC_ID]]) & (im->people.nslot - 1)]);
 	im->st->read++;
 	if (im->o->progress && (im->st->read & 0xfff) == 0)
 		im->o->progress(im->o->arg, im->path, im->st->read);
@@ -613,6 +624,7 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 		}
 	if (n == im->map.nfields)
 		rowsrc_normalize(f, n < 64 ? n : 64, im->modes, &im->st->norm);
+	im->known = NULL;
 	if (record_from_row(&im->map, f, n, &im->s->codes, im->o->max_half,
 	    &r, &im->rowerr) < 0) {
 		im->st->rejected++;
@@ -621,7 +633,10 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	}
 	/* names are checked in pass 2, against the name on record or, for
 	 * a new person, the first one in the file */
-	p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
+	if ((p = im->known) != NULL && memcmp(p->id, r.id, IDNUM_LEN) == 0)
+		isnew = 0;	/* found by the ID check */
+	else
+		p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
 	if (!isnew && !im->names_differ &&
 	    p->namehash != (uint32_t)hash64(r.name, strlen(r.name), H1))
 		im->names_differ = 1;

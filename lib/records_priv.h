@@ -125,10 +125,11 @@ sb_addl(struct sbuf *b, long v)
 		d[i++] = (char)('0' + u % 10);
 	while ((u /= 10) != 0);
 	if (v < 0)
-		sb_addc(b, '-');
+		d[i++] = '-';
 	sb_grow(b, (size_t)i);
 	while (i > 0)
-		sb_addc(b, d[--i]);
+		b->buf[b->len++] = d[--i];
+	b->buf[b->len] = '\0';
 }
 
 /* ---- TSV (records.c) ---- */
