@@ -708,16 +708,21 @@ load_names(struct imp *im, int recfd, const struct rstate *rs,
 /* ---- appending to the shards ---- */
 
 /*
- * Files written by an import, fsynced together at the end (the kernel
- * writes them back in parallel meanwhile) - and at most SYNC_OPEN open
- * at a time.
+ * Files written by an import, made durable together at the end (the
+ * kernel writes them back in parallel meanwhile): up to SYNC_OPEN files
+ * each with its fsync; past that many, each is closed once written and
+ * one syncfs(2) on the records directory (opened before any write, so
+ * it reports their writeback errors) covers them all - one flush
+ * instead of one per file, and one instead of one per SYNC_OPEN.
  */
-#define SYNC_OPEN 128
+#define SYNC_OPEN 16
 
 struct syncset {
 	int fd[SYNC_OPEN];
 	char name[SYNC_OPEN][8];
 	int n;
+	int many;		/* past SYNC_OPEN: closed, one syncfs */
+	int syncfd;		/* the records directory */
 	/* files this import created with O_EXCL (empty when committed):
 	 * removed again if it fails, so a failed import leaves the store
 	 * as it was */
@@ -791,14 +796,12 @@ sync_all(struct syncset *ss, struct ceh_err *e)
 
 	/* many files: one syncfs(2) (one journal commit) instead of an
 	 * fsync each, which costs a disk flush per file */
-	if (ss->n > 16) {
-		if (fault_hit("fsync") ? (errno = EIO, 1) : syncfs(ss->fd[0]) < 0)
+	if (ss->many) {
+		if (fault_hit("fsync") ? (errno = EIO, 1) :
+		    syncfs(ss->syncfd) < 0)
 			/* machine: a path and a call */
 			rc = ceh_fail_errno(e, "records: syncfs");
-		for (i = 0; i < ss->n; i++)
-			if (close(ss->fd[i]) < 0 && rc == 0)
-				rc = rec_path_fail(e, ss->name[i]);
-		ss->n = 0;
+		ss->many = 0;
 		return rc;
 	}
 	for (i = 0; i < ss->n; i++) {
@@ -822,6 +825,28 @@ sync_drop(struct syncset *ss)
 	ss->n = 0;
 }
 
+/* All of buf at off (one pwrite for the usual shard; no lseek). */
+static int
+pwrite_all(int fd, const char *buf, size_t len, off_t off)
+{
+	ssize_t r;
+
+	while (len > 0) {
+		r = pwrite(fd, buf, len, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		buf += r;
+		len -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
 /* Append buf to records/NAME at its committed size at; the fsync is
  * left to sync_all. */
 static int
@@ -829,10 +854,8 @@ append_file(int recfd, const char *name, long long at, const char *buf,
     size_t len, int *created, struct syncset *ss, struct ceh_err *e)
 {
 	struct stat sb;
-	int fd = -1, made = 0;
+	int fd = -1, made = 0, i, rc = 0;
 
-	if (ss->n == SYNC_OPEN && sync_all(ss, e) < 0)
-		return -1;
 	if (at == 0) {
 		fd = openat(recfd, name, O_WRONLY | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -856,17 +879,31 @@ append_file(int recfd, const char *name, long long at, const char *buf,
 		m->dev = sb.st_dev;
 		m->ino = sb.st_ino;
 	}
-	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
-	    (fault_hit("write") ? (errno = ENOSPC, 1) :
-	    write_all(fd, buf, len) < 0)) {
+	if (fault_hit("write") ? (errno = ENOSPC, 1) :
+	    pwrite_all(fd, buf, len, (off_t)at) < 0) {
 		rec_path_fail(e, name);
 		undo_append(recfd, fd, name, at);
 		close(fd);
 		return -1;
 	}
-	ss->fd[ss->n] = fd;
-	snprintf(ss->name[ss->n], sizeof(ss->name[0]), "%s", name);
-	ss->n++;
+	if (!ss->many && ss->n == SYNC_OPEN) {
+		/* the syncfs way from now on: the files so far closed */
+		ss->many = 1;
+		for (i = 0; i < ss->n; i++)
+			if (close(ss->fd[i]) < 0 && rc == 0)
+				rc = rec_path_fail(e, ss->name[i]);
+		ss->n = 0;
+	}
+	if (ss->many) {
+		if (close(fd) < 0 && rc == 0)
+			rc = rec_path_fail(e, name);
+	} else {
+		ss->fd[ss->n] = fd;
+		snprintf(ss->name[ss->n], sizeof(ss->name[0]), "%s", name);
+		ss->n++;
+	}
+	if (rc < 0)
+		return -1;
 	crash_point("records-shard");
 	return 0;
 }
@@ -1367,6 +1404,7 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 
 	memset(&b, 0, sizeof(b));
 	b.recfd = recfd;
+	b.ss.syncfd = recfd;
 	b.rs = rs;
 	b.ns = *rs;
 	b.number = rs->imports + 1;
