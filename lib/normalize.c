@@ -156,15 +156,21 @@ upper_x(char *s)
 static int
 unchanged(const char *str)
 {
+	/* stop[c]: the end, or a byte some step may change */
+	static const unsigned char stop[256] = {
+		[0] = 1, ['\r'] = 1, ['\n'] = 1, [0xe3] = 1, [0xef] = 1,
+	};
 	const unsigned char *s = (const unsigned char *)str, *p;
 
 	switch (s[0]) {
 	case ' ': case '\t': case 0xc2:
 		return 0;
 	}
-	for (p = s; *p; p++)
-		if (*p == 0xef || *p == 0xe3 || *p == '\r' || *p == '\n')
-			return 0;
+
+	for (p = s; !stop[*p]; p++)
+		;
+	if (*p)
+		return 0;
 	if (p == s)
 		return 1;
 	switch (p[-1]) {
