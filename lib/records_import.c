@@ -139,16 +139,11 @@ ptab_free(struct ptab *t)
 /* ---- spill files ---- */
 
 /*
- * Partitions: REC_SHARDS append streams kept in memory, spilled in
- * chunks to one unlinked temp file in $TMPDIR (or /tmp) - so memory
- * stays bounded, and a small import touches no disk.  A partition is
- * spilled once it holds SPILL_BUF and the partitions of both streams
- * together hold more than SPILL_MEM: at most about SPILL_MEM plus
- * SPILL_BUF a partition in memory, and an import of up to some 150,000
- * rows writes no temp file at all.
+ * Partitions: REC_SHARDS append streams kept in memory, 64 KiB each at
+ * most, spilled in chunks to one unlinked temp file in $TMPDIR (or
+ * /tmp) - so memory stays bounded, and a small import touches no disk.
  */
 #define SPILL_BUF (64 << 10)
-#define SPILL_MEM (24 << 20)
 
 struct chunk {
 	off_t off;
@@ -162,7 +157,6 @@ struct spill {
 	struct sbuf buf[REC_SHARDS];
 	struct chunk *ch;
 	size_t nch, capch;
-	size_t *mem;		/* bytes in memory, of both streams */
 };
 
 static void
@@ -233,18 +227,7 @@ spill_flush(struct spill *sp, unsigned part, struct ceh_err *e)
 	sp->ch[sp->nch].part = part;
 	sp->nch++;
 	sp->end += (off_t)b->len;
-	*sp->mem -= b->len;
 	sb_reset(b);
-	return 0;
-}
-
-/* Partition part grew by len bytes: spilled if it is its turn. */
-static int
-spill_grew(struct spill *sp, unsigned part, size_t len, struct ceh_err *e)
-{
-	*sp->mem += len;
-	if (sp->buf[part].len >= SPILL_BUF && *sp->mem > SPILL_MEM)
-		return spill_flush(sp, part, e);
 	return 0;
 }
 
@@ -253,7 +236,9 @@ spill_add(struct spill *sp, unsigned part, const char *data, size_t len,
     struct ceh_err *e)
 {
 	sb_add(&sp->buf[part], data, len);
-	return spill_grew(sp, part, len, e);
+	if (sp->buf[part].len >= SPILL_BUF)
+		return spill_flush(sp, part, e);
+	return 0;
 }
 
 static int
@@ -309,7 +294,6 @@ spill_take(struct spill *sp, unsigned part, struct sbuf *out, int keep,
 	sb_add(out, sp->buf[part].buf ? sp->buf[part].buf : "",
 	    sp->buf[part].len);
 	if (!keep) {
-		*sp->mem -= sp->buf[part].len;
 		sb_release(&sp->buf[part]);
 		for (i = 0; i < sp->nch; i++)
 			if (sp->ch[i].part == part)
@@ -336,7 +320,6 @@ struct imp {
 	int any_sname;			/* some person has records already */
 	struct spill part;		/* key entries, by key shard */
 	struct spill outp;		/* valid rows, by person shard */
-	size_t spilled_mem;		/* of both in memory (spill.mem) */
 	unsigned long nvalid;		/* valid rows of pass 1 */
 	unsigned char *verdict;		/* 2 bits per valid row */
 	size_t capverdict;
@@ -586,7 +569,6 @@ p1_spill(struct imp *im, const struct hour_record *r, const struct pent *p,
 
 	unsigned part = shard_of(r->id);
 	struct sbuf *b = &im->outp.buf[part];	/* written in place */
-	size_t was = b->len;
 
 	sb_addl(b, (long)im->nvalid);
 	sb_addc(b, '\t');
@@ -598,7 +580,7 @@ p1_spill(struct imp *im, const struct hour_record *r, const struct pent *p,
 	rec_line(b, r);
 	ch = hash64(b->buf + start, b->len - start, H2);
 	sb_addc(b, '\n');
-	if (spill_grew(&im->outp, part, b->len - was, e) < 0)
+	if (b->len >= SPILL_BUF && spill_flush(&im->outp, part, e) < 0)
 		return -1;
 	rec_key_hash(r->provider, r->recid, &k1, &k2);
 	put64(ent, k1);
@@ -1473,7 +1455,6 @@ records_import(struct store *s, const char *path, struct import_opts *o,
 	memset(&im, 0, sizeof(im));
 	spill_init(&im.part);
 	spill_init(&im.outp);
-	im.part.mem = im.outp.mem = &im.spilled_mem;
 	im.s = s;
 	im.o = o;
 	im.st = st;
