@@ -104,6 +104,12 @@ struct colmap {
 		const char *name;
 	} fc[16];
 	int nfc;
+	int cur_year;		/* the current year when the header was read */
+	/* may be set after colmap_from_header: 1 if an ID number (as in
+	 * the file, 18 bytes, no lower-case x) passed idnum_check already
+	 * in this file, which record_from_row then skips */
+	int (*id_known)(void *arg, const char *id);
+	void *id_arg;
 };
 /*
  * Map a header row: names compared after trimming, ASCII case ignored,

@@ -310,12 +310,19 @@ int
 sheet_date_text(double serial, int date1904, char *buf, size_t size)
 {
 	long days, secs, y;
+	double frac;
 	int m, d;
 
 	if (!isfinite(serial) || serial < 0 || serial > 2958466)
 		return -1;
-	days = (long)floor(serial);
-	secs = lround((serial - (double)days) * 86400.0);
+	/* floor and lround without libm (serial >= 0, so truncation is
+	 * floor; x - (long)x is exact below 2^52, so the rounding is
+	 * lround's, half away from zero) */
+	days = (long)serial;
+	frac = (serial - (double)days) * 86400.0;
+	secs = (long)frac;
+	if (frac - (double)secs >= 0.5)
+		secs++;
 	if (secs >= 86400) {
 		days++;
 		secs -= 86400;
