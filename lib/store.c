@@ -836,6 +836,60 @@ say(struct repair_report *rep, const char *fmt, ...)
 	rep->say(rep->arg, msg);
 }
 
+/* v13 */
+int
+doc_text_plain(const char *buf, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if ((s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f)
+			return 0;
+		/* U+0080-U+009F; U+FFFE, U+FFFF */
+		if (s[i] == 0xc2 && i + 1 < len && s[i + 1] < 0xa0)
+			return 0;
+		if (s[i] == 0xef && i + 2 < len && s[i + 1] == 0xbf &&
+		    s[i + 2] >= 0xbe)
+			return 0;
+	}
+	return utf8_valid(buf, len);
+}
+
+/* v13: the stage of a document as doc_emit begins it, without libyaml:
+ * exactly "format: 1\nid: \"ID\"\nstage: WORD\n" (ID of [0-9A-Za-z-],
+ * WORD of [a-z]) and a next line that does not continue WORD (it starts
+ * at column 0).  libyaml reads those bytes as format, id and stage with
+ * these values, which is all ytree_peek reads; any other beginning goes
+ * to ytree_peek.  1 and val set, or 0. */
+static int
+stage_prefix(const char *buf, size_t len, char *val, size_t size)
+{
+	static const char head[] = "format: 1\nid: \"", mid[] = "\"\nstage: ";
+	const char *p = buf, *end = buf + len, *w;
+
+	if (len < sizeof(head) - 1 || memcmp(p, head, sizeof(head) - 1) != 0 ||
+	    !doc_text_plain(buf, len))
+		return 0;
+	for (p += sizeof(head) - 1; p < end && ((*p >= '0' && *p <= '9') ||
+	    (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-');
+	    p++)
+		;
+	if ((size_t)(end - p) < sizeof(mid) - 1 ||
+	    memcmp(p, mid, sizeof(mid) - 1) != 0)
+		return 0;
+	p += sizeof(mid) - 1;
+	for (w = p; p < end && *p >= 'a' && *p <= 'z'; p++)
+		;
+	if (p == w || (size_t)(p - w) >= size || end - p < 2 || p[0] != '\n' ||
+	    p[1] == ' ' || p[1] == '\t' || p[1] == '\n' || p[1] == '\r' ||
+	    p[1] == '#')
+		return 0;
+	memcpy(val, w, (size_t)(p - w));
+	val[p - w] = '\0';
+	return 1;
+}
+
 /* The stage a document's own field names, read cheaply (ytree_peek). */
 static int
 doc_stage_peek(struct person *p, enum stage folder, const char *name,
@@ -854,7 +908,10 @@ doc_stage_peek(struct person *p, enum stage folder, const char *name,
 		ceh_err_prefix(e, "%s", fname);
 		return -1;
 	}
-	rc = ytree_peek(buf, len, "stage", val, sizeof(val), fname, e);
+	if (!stage_prefix(buf, len, val, sizeof(val)))
+		rc = ytree_peek(buf, len, "stage", val, sizeof(val), fname, e);
+	else
+		rc = 0;
 	free(buf);
 	if (rc < 0)
 		return -1;
@@ -1191,12 +1248,78 @@ repair_zip(int dirfd, const char *name, void *arg)
 	    &w->rep->zips_moved, w->rep, w->e) < 0 ? 1 : 0;
 }
 
+/* v13: each stage folder is listed once for the three steps, and again
+ * only after a step changed or reported something (a name moved, removed
+ * or left alone and said): the steps then see what a fresh readdir sees,
+ * and a person with nothing to repair costs one listing per folder. */
+struct name_list {
+	char **v;
+	size_t n;
+	int failed;		/* the folder could not be read */
+};
+
+static int
+name_add(int dirfd, const char *name, void *arg)
+{
+	struct name_list *l = arg;
+
+	(void)dirfd;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(name);
+	return 0;
+}
+
+static void
+names_free(struct name_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void
+names_read(int fd, struct name_list *l)
+{
+	names_free(l);
+	if (dir_each(fd, name_add, l) < 0)
+		l->failed = 1;
+}
+
+/* dir_each over the list: fn's first non-zero return, -1 if the folder
+ * could not be read, else 0. */
+static int
+names_each(const struct name_list *l, int dirfd,
+    int (*fn)(int dirfd, const char *name, void *arg), void *arg)
+{
+	size_t i;
+	int rc;
+
+	if (l->failed)
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if ((rc = fn(dirfd, l->v[i], arg)) != 0)
+			return rc;
+	return 0;
+}
+
+static long
+repair_count(const struct repair_report *r)
+{
+	return r->moved + r->zips_moved + r->temps_removed +
+	    r->copies_removed + r->problems;
+}
+
 int
 person_repair(struct store *s, struct person *p, int repair,
     struct repair_report *rep, struct ceh_err *e)
 {
 	struct repair_walk w = { s, p, STAGE_DRAFT, repair, rep, e };
-	int f, step;
+	struct name_list names[STAGE__COUNT];
+	long listed = -1;
+	int f, step, rc = 0;
 
 	for (f = 0; repair && f < STAGE__COUNT; f++)
 		if (p->stagefd[f] < 0 && (p->stagefd[f] =
@@ -1204,19 +1327,30 @@ person_repair(struct store *s, struct person *p, int repair,
 			ceh_err_prefix(e, "%s", p->dir);
 			return -1;
 		}
+	memset(names, 0, sizeof(names));
 	/* a folder that cannot be read is skipped here: the caller's
 	 * reader reports it */
 	(void)dir_each(p->fd, stranger_in_person, &w);
-	for (step = 1; step <= 3; step++)
-		for (f = 0; f < STAGE__COUNT; f++) {
-			w.f = (enum stage)f;
-			if (p->stagefd[f] >= 0 && dir_each(p->stagefd[f],
-			    step == 1 ? repair_leftover : step == 2 ?
-			    repair_name : repair_zip, &w) == 1)
-				return -1;
+	for (step = 1; step <= 3 && rc == 0; step++) {
+		if (repair_count(rep) != listed) {
+			for (f = 0; f < STAGE__COUNT; f++)
+				if (p->stagefd[f] >= 0)
+					names_read(p->stagefd[f], &names[f]);
+			listed = repair_count(rep);
 		}
-	return 0;
+		for (f = 0; f < STAGE__COUNT && rc == 0; f++) {
+			w.f = (enum stage)f;
+			if (p->stagefd[f] >= 0 && names_each(&names[f],
+			    p->stagefd[f], step == 1 ? repair_leftover :
+			    step == 2 ? repair_name : repair_zip, &w) == 1)
+				rc = -1;
+		}
+	}
+	for (f = 0; f < STAGE__COUNT; f++)
+		names_free(&names[f]);
+	return rc;
 }
+/* end v13 */
 
 /* ---- applications ---- */
 
