@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -844,7 +845,23 @@ doc_text_plain(const char *buf, size_t len)
 	unsigned c;
 
 	while (s < end) {
-		/* the plain ASCII run first: one compare a byte */
+		/* the plain ASCII run first, eight bytes at a time: no
+		 * high bit, no byte below 0x20, none 0x7f */
+		while (end - s >= 8) {
+			const uint64_t hi = 0x8080808080808080ULL;
+			uint64_t x, lt, eq;
+
+			memcpy(&x, s, 8);
+			/* per byte b, no borrow between bytes: the high bit
+			 * of lt is clear iff (b & 0x7f) < 0x20, of eq iff
+			 * (b & 0x7f) == 0x7f */
+			lt = (x | hi) - 0x2020202020202020ULL;
+			eq = ((x ^ 0x7f7f7f7f7f7f7f7fULL) | hi) -
+			    0x0101010101010101ULL;
+			if (((x | ~lt | ~eq) & hi) != 0)
+				break;
+			s += 8;
+		}
 		while (s < end && *s >= 0x20 && *s < 0x7f)
 			s++;
 		if (s == end)
@@ -866,7 +883,9 @@ doc_text_plain(const char *buf, size_t len)
 			if (end - s < 3 || (s[1] & 0xc0) != 0x80 ||
 			    (s[2] & 0xc0) != 0x80 || (c == 0xe0 && s[1] < 0xa0) ||
 			    (c == 0xed && s[1] > 0x9f) ||
-			    (c == 0xef && s[1] == 0xbf && s[2] >= 0xbe))
+			    (c == 0xef && s[1] == 0xbf && s[2] >= 0xbe) ||
+			    (c == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 ||
+			    s[2] == 0xa9)))
 				return 0;
 			s += 3;
 		} else {		/* four; no overlong, none past U+10FFFF */

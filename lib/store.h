@@ -222,8 +222,10 @@ int person_dir_name(const char *name);
 int app_file_name(const char *name, const char *ext, char *uniq);
 
 /* v13: 1 if buf is valid UTF-8 holding no control character but the
- * newline (no tab, CR, NUL, DEL, U+0080-U+009F) and neither U+FFFE nor
- * U+FFFF: text that libyaml's reader takes as it is.  The light readings
+ * newline (no tab, CR, NUL, DEL, U+0080-U+009F), neither U+FFFE nor
+ * U+FFFF, and no line break but the newline (no U+2028, U+2029): text
+ * that libyaml's reader takes as it is, in lines that end where they
+ * seem to.  The light readings
  * of a document (the stage under the lock, the years of the year rule)
  * look only at such text and leave anything else to libyaml. */
 int doc_text_plain(const char *buf, size_t len);
