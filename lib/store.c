@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -837,6 +838,104 @@ say(struct repair_report *rep, const char *fmt, ...)
 	rep->say(rep->arg, msg);
 }
 
+/* v13 */
+int
+doc_text_plain(const char *buf, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)buf, *end = s + len;
+	unsigned c;
+
+	while (s < end) {
+		/* the plain ASCII run first, eight bytes at a time: no
+		 * high bit, no byte below 0x20, none 0x7f */
+		while (end - s >= 8) {
+			const uint64_t hi = 0x8080808080808080ULL;
+			uint64_t x, lt, eq;
+
+			memcpy(&x, s, 8);
+			/* per byte b, no borrow between bytes: the high bit
+			 * of lt is clear iff (b & 0x7f) < 0x20, of eq iff
+			 * (b & 0x7f) == 0x7f */
+			lt = (x | hi) - 0x2020202020202020ULL;
+			eq = ((x ^ 0x7f7f7f7f7f7f7f7fULL) | hi) -
+			    0x0101010101010101ULL;
+			if (((x | ~lt | ~eq) & hi) != 0)
+				break;
+			s += 8;
+		}
+		while (s < end && *s >= 0x20 && *s < 0x7f)
+			s++;
+		if (s == end)
+			break;
+		c = *s;
+		if (c == '\n') {
+			s++;
+			continue;
+		}
+		if (c < 0xc2 || c > 0xf4)
+			return 0;	/* a control, DEL, a stray or overlong */
+		if (c < 0xe0) {		/* two bytes; not U+0080-U+009F */
+			if (end - s < 2 || (s[1] & 0xc0) != 0x80 ||
+			    (c == 0xc2 && s[1] < 0xa0))
+				return 0;
+			s += 2;
+		} else if (c < 0xf0) {	/* three; no overlong, surrogate,
+					 * U+FFFE or U+FFFF */
+			if (end - s < 3 || (s[1] & 0xc0) != 0x80 ||
+			    (s[2] & 0xc0) != 0x80 || (c == 0xe0 && s[1] < 0xa0) ||
+			    (c == 0xed && s[1] > 0x9f) ||
+			    (c == 0xef && s[1] == 0xbf && s[2] >= 0xbe) ||
+			    (c == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 ||
+			    s[2] == 0xa9)))
+				return 0;
+			s += 3;
+		} else {		/* four; no overlong, none past U+10FFFF */
+			if (end - s < 4 || (s[1] & 0xc0) != 0x80 ||
+			    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80 ||
+			    (c == 0xf0 && s[1] < 0x90) ||
+			    (c == 0xf4 && s[1] > 0x8f))
+				return 0;
+			s += 4;
+		}
+	}
+	return 1;
+}
+
+/* v13: the stage of a document as doc_emit begins it, without libyaml:
+ * exactly "format: 1\nid: \"ID\"\nstage: WORD\n" (ID of [0-9A-Za-z-],
+ * WORD of [a-z]), a next line that begins with a letter at column 0 (a
+ * next key: WORD does not continue, and the token libyaml reads ahead is
+ * a plain scalar) and plain text (doc_text_plain, as libyaml's reader
+ * takes it).  libyaml reads those bytes as format, id and stage with
+ * these values, which is all ytree_peek reads; any other beginning goes
+ * to ytree_peek.  1 and val set, or 0. */
+static int
+stage_prefix(const char *buf, size_t len, char *val, size_t size)
+{
+	static const char head[] = "format: 1\nid: \"", mid[] = "\"\nstage: ";
+	const char *p = buf, *end = buf + len, *w;
+
+	if (len < sizeof(head) - 1 || memcmp(p, head, sizeof(head) - 1) != 0 ||
+	    !doc_text_plain(buf, len))
+		return 0;
+	for (p += sizeof(head) - 1; p < end && ((*p >= '0' && *p <= '9') ||
+	    (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-');
+	    p++)
+		;
+	if ((size_t)(end - p) < sizeof(mid) - 1 ||
+	    memcmp(p, mid, sizeof(mid) - 1) != 0)
+		return 0;
+	p += sizeof(mid) - 1;
+	for (w = p; p < end && *p >= 'a' && *p <= 'z'; p++)
+		;
+	if (p == w || (size_t)(p - w) >= size || end - p < 2 || p[0] != '\n' ||
+	    p[1] < 'a' || p[1] > 'z')
+		return 0;
+	memcpy(val, w, (size_t)(p - w));
+	val[p - w] = '\0';
+	return 1;
+}
+
 /* The stage a document's own field names, read cheaply (ytree_peek). */
 static int
 doc_stage_peek(struct person *p, enum stage folder, const char *name,
@@ -855,7 +954,10 @@ doc_stage_peek(struct person *p, enum stage folder, const char *name,
 		ceh_err_prefix(e, "%s", fname);
 		return -1;
 	}
-	rc = ytree_peek(buf, len, "stage", val, sizeof(val), fname, e);
+	if (!stage_prefix(buf, len, val, sizeof(val)))
+		rc = ytree_peek(buf, len, "stage", val, sizeof(val), fname, e);
+	else
+		rc = 0;
 	free(buf);
 	if (rc < 0)
 		return -1;
@@ -926,6 +1028,86 @@ libzip_temp(const char *name)
 	    strncmp(name + APP_UNIQ_LEN, ".zip.", 5) == 0;
 }
 
+/* v13: each stage folder is listed once for the three steps, and again
+ * only after a step changed or reported something (a name moved, removed
+ * or left alone and said): the steps then see what a fresh readdir sees,
+ * and a person with nothing to repair costs one listing per folder. */
+struct name_list {
+	char **v;
+	size_t n;
+	int failed;		/* the folder could not be read */
+};
+
+static int
+name_add(int dirfd, const char *name, void *arg)
+{
+	struct name_list *l = arg;
+
+	(void)dirfd;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(name);
+	return 0;
+}
+
+static void
+names_free(struct name_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void
+names_read(int fd, struct name_list *l)
+{
+	names_free(l);
+	if (dir_each(fd, name_add, l) < 0)
+		l->failed = 1;
+}
+
+/* dir_each over the list: fn's first non-zero return, -1 if the folder
+ * could not be read, else 0. */
+static int
+names_each(const struct name_list *l, int dirfd,
+    int (*fn)(int dirfd, const char *name, void *arg), void *arg)
+{
+	size_t i;
+	int rc;
+
+	if (l->failed)
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if ((rc = fn(dirfd, l->v[i], arg)) != 0)
+			return rc;
+	return 0;
+}
+
+/* v13: what person_repair has changed or said so far */
+static long
+repair_count(const struct repair_report *r)
+{
+	return r->moved + r->zips_moved + r->temps_removed +
+	    r->copies_removed + r->problems;
+}
+
+/* Is name in the folder of list l?  1 when the list cannot tell. */
+static int
+names_has(const struct name_list *l, const char *name)
+{
+	size_t i;
+
+	if (l->failed)
+		return 1;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return 1;
+	return 0;
+}
+/* end v13 */
+
 struct repair_walk {
 	struct store *s;
 	struct person *p;
@@ -933,7 +1115,21 @@ struct repair_walk {
 	int repair;
 	struct repair_report *rep;
 	struct ceh_err *e;
+	/* v13: the stage folders' names, as listed when nothing had
+	 * been changed or said yet (repair_count == listed) */
+	const struct name_list *names;
+	long listed;
 };
+
+/* v13: may folder g hold name?  The listing answers while it is
+ * fresh; else 1 (the caller looks). */
+static int
+walk_may_have(const struct repair_walk *w, int g, const char *name)
+{
+	if (w->names == NULL || repair_count(w->rep) != w->listed)
+		return 1;
+	return names_has(&w->names[g], name);
+}
 
 /* Step 1: anything but the lock and the stage folders in the person's
  * folder is reported. */
@@ -1031,6 +1227,7 @@ repair_doc(struct repair_walk *w, const char *name)
 		return 0;
 	for (other = 0; other < STAGE__COUNT; other++) {
 		if (other == (int)w->f || p->stagefd[other] < 0 ||
+		    !walk_may_have(w, other, name) ||
 		    fstatat(p->stagefd[other], name, &st,
 		    AT_SYMLINK_NOFOLLOW) < 0 || st.st_size == 0)
 			continue;	/* none, or a claim (step 2a) */
@@ -1206,12 +1403,15 @@ repair_zip(int dirfd, const char *name, void *arg)
 	    &w->rep->zips_moved, w->rep, w->e) < 0 ? 1 : 0;
 }
 
+
 int
 person_repair(struct store *s, struct person *p, int repair,
     struct repair_report *rep, struct ceh_err *e)
 {
-	struct repair_walk w = { s, p, STAGE_DRAFT, repair, rep, e };
-	int f, step;
+	struct repair_walk w = { s, p, STAGE_DRAFT, repair, rep, e, NULL, -1 };
+	struct name_list names[STAGE__COUNT];
+	long listed = -1;
+	int f, step, rc = 0;
 
 	for (f = 0; repair && f < STAGE__COUNT; f++)
 		if (p->stagefd[f] < 0 && (p->stagefd[f] =
@@ -1219,19 +1419,32 @@ person_repair(struct store *s, struct person *p, int repair,
 			ceh_err_prefix(e, "%s", p->dir);
 			return -1;
 		}
+	memset(names, 0, sizeof(names));
 	/* a folder that cannot be read is skipped here: the caller's
 	 * reader reports it */
 	(void)dir_each(p->fd, stranger_in_person, &w);
-	for (step = 1; step <= 3; step++)
-		for (f = 0; f < STAGE__COUNT; f++) {
-			w.f = (enum stage)f;
-			if (p->stagefd[f] >= 0 && dir_each(p->stagefd[f],
-			    step == 1 ? repair_leftover : step == 2 ?
-			    repair_name : repair_zip, &w) == 1)
-				return -1;
+	for (step = 1; step <= 3 && rc == 0; step++) {
+		if (repair_count(rep) != listed) {
+			for (f = 0; f < STAGE__COUNT; f++)
+				if (p->stagefd[f] >= 0)
+					names_read(p->stagefd[f], &names[f]);
+			listed = repair_count(rep);
+			w.names = names;
+			w.listed = listed;
 		}
-	return 0;
+		for (f = 0; f < STAGE__COUNT && rc == 0; f++) {
+			w.f = (enum stage)f;
+			if (p->stagefd[f] >= 0 && names_each(&names[f],
+			    p->stagefd[f], step == 1 ? repair_leftover :
+			    step == 2 ? repair_name : repair_zip, &w) == 1)
+				rc = -1;
+		}
+	}
+	for (f = 0; f < STAGE__COUNT; f++)
+		names_free(&names[f]);
+	return rc;
 }
+/* end v13 */
 
 /* ---- applications ---- */
 

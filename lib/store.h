@@ -221,6 +221,15 @@ int person_repair(struct store *s, struct person *p, int repair,
 int person_dir_name(const char *name);
 int app_file_name(const char *name, const char *ext, char *uniq);
 
+/* v13: 1 if buf is valid UTF-8 holding no control character but the
+ * newline (no tab, CR, NUL, DEL, U+0080-U+009F), neither U+FFFE nor
+ * U+FFFF, and no line break but the newline (no U+2028, U+2029): text
+ * that libyaml's reader takes as it is, in lines that end where they
+ * seem to.  The light readings
+ * of a document (the stage under the lock, the years of the year rule)
+ * look only at such text and leave anything else to libyaml. */
+int doc_text_plain(const char *buf, size_t len);
+
 /* Which stage folder holds UNIQ.yaml; class 3 if none. */
 int app_find(struct person *p, const char *uniq, enum stage *where,
     struct ceh_err *e);

@@ -112,6 +112,292 @@ struct year_check {
 	struct ceh_err *e;
 };
 
+/* v13 (batch review speed, issue 13/19): the light reading. */
+/*
+ * The light reading of the person's approved documents (year_light).  The
+ * rule needs three things of each: its id, its stage and the year of each
+ * row.  The full reading (doc_parse: libyaml, the tree, every field
+ * checked) cost most of a batch decision where people hold several
+ * approved applications, so each document is first read line by line, in
+ * the block layout ceh writes (doc_emit), and read in full for anything
+ * else.  year_scan answers only for a document every line of which has
+ * one of these shapes:
+ *
+ *   INDENT KEY:                      (a block follows)
+ *   INDENT KEY: VALUE
+ *   INDENT - KEY:   or   INDENT - KEY: VALUE   or   INDENT - VALUE
+ *
+ * with INDENT an even number of spaces, KEY of [a-z0-9_], and VALUE "[]",
+ * a quoted scalar closed on its line (double quotes with backslash
+ * escapes, single quotes with ''), or a plain scalar that starts with
+ * none of YAML's indicators and holds neither ": " nor " #" and ends in
+ * neither ':' nor a space.  So no line continues a scalar of the line
+ * before (a plain scalar continues only on lines indented past its key
+ * that are not KEY: lines, a quoted one only when it is not closed), every
+ * top-level key is a line at column 0, and every key of a year row is the
+ * "- KEY" at column 0 that opens the row or a line at column 2 below it:
+ * the years read are the ones doc_parse reads.  Besides: plain text
+ * (doc_text_plain: no control character but the newline), a final
+ * newline; top-level keys from doc_parse's
+ * list, each once; format 1; the id exactly the file's (quoted, as
+ * written); the stage exactly "approved"; every row one year key of four
+ * plain digits (1000-9999), no two rows the same year.
+ *
+ * Any other document, one that cannot be read, and one holding one of
+ * the years asked for, is read in full (year_in_other): conflicts, their
+ * messages and the check of the conflicting approval's signature are the
+ * full reading's, and so are the errors of a document that does not even
+ * have that layout.  What the light reading does not look at (the other
+ * fields' values, the history and its chain) cannot make a conflict: a
+ * document whose years are not the application's holds none of them,
+ * whatever else it holds, and a damaged one is fsck's to report.
+ */
+#define SCAN_FULL (-1)
+#define SCAN_MAX_YEARS 64
+
+struct year_scan {
+	int years[SCAN_MAX_YEARS];
+	size_t nyears;
+};
+
+static const char *const scan_top[] = { "format", "id", "stage",
+    "waiting_at", "revision", "created", "updated", "applicant", "years",
+    "history", NULL };
+enum { TOP_FORMAT, TOP_ID, TOP_STAGE, TOP_YEARS = 8 };
+
+/* The text after "KEY:" (v up to end): 1 if nothing (a block follows),
+ * 0 if a one-line scalar or [], SCAN_FULL otherwise. */
+static int
+scan_value(const char *v, const char *end)
+{
+	const char *q;
+
+	if (v == end)
+		return 1;
+	if (*v++ != ' ' || v == end)
+		return SCAN_FULL;
+	if (*v == '"') {
+		for (q = v + 1; q < end && *q != '"'; q++)
+			if (*q == '\\' && ++q == end)
+				return SCAN_FULL;
+		return q + 1 == end ? 0 : SCAN_FULL;
+	}
+	if (*v == '\'') {
+		for (q = v + 1; q < end; q++)
+			if (*q == '\'') {
+				if (q + 1 < end && q[1] == '\'')
+					q++;
+				else
+					break;
+			}
+		return q + 1 == end ? 0 : SCAN_FULL;
+	}
+	if (end - v == 2 && v[0] == '[' && v[1] == ']')
+		return 0;
+	/* (no NUL in the buffer: strchr never matches the terminator) */
+	if (strchr("-?:,[]{}#&*!|>%@`\"' ", *v) != NULL || end[-1] == ':' ||
+	    end[-1] == ' ')
+		return SCAN_FULL;
+	for (q = v; q + 1 < end; q++)
+		if ((q[0] == ':' && q[1] == ' ') || (q[0] == ' ' && q[1] == '#'))
+			return SCAN_FULL;
+	return 0;
+}
+
+/* "KEY:" at s: the key's length, or 0. */
+static size_t
+scan_key(const char *s, const char *end)
+{
+	const char *k = s;
+
+	while (k < end && ((*k >= 'a' && *k <= 'z') || (*k >= '0' &&
+	    *k <= '9') || *k == '_'))
+		k++;
+	return k > s && k < end && *k == ':' ? (size_t)(k - s) : 0;
+}
+
+/* The text after "KEY:" is exactly " lit". */
+static int
+scan_is(const char *v, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(end - v) == n + 1 && v[0] == ' ' &&
+	    memcmp(v + 1, lit, n) == 0;
+}
+
+/* A row's year: the text after "year:" is " DDDD" (1000-9999), or -1. */
+static int
+scan_year(const char *v, const char *end)
+{
+	int y = 0;
+
+	if (end - v != 5 || v[0] != ' ' || v[1] < '1' || v[1] > '9')
+		return -1;
+	for (v++; v < end; v++) {
+		if (*v < '0' || *v > '9')
+			return -1;
+		y = y * 10 + (*v - '0');
+	}
+	return y;
+}
+
+/* A key of the current year row: its year, or whether a block follows. */
+static int
+scan_row_key(const char *k, size_t klen, const char *end, int *row_year,
+    int *deep, struct year_scan *ys)
+{
+	size_t i;
+	int v, y;
+
+	if (klen == 4 && memcmp(k, "year", 4) == 0) {
+		if (*row_year || (y = scan_year(k + 5, end)) < 0 ||
+		    ys->nyears == SCAN_MAX_YEARS)
+			return SCAN_FULL;
+		for (i = 0; i < ys->nyears; i++)
+			if (ys->years[i] == y)
+				return SCAN_FULL;
+		ys->years[ys->nyears++] = y;
+		*row_year = 1;
+		*deep = 0;
+		return 0;
+	}
+	if ((v = scan_value(k + klen + 1, end)) == SCAN_FULL)
+		return SCAN_FULL;
+	*deep = v == 1;
+	return 0;
+}
+
+/* 0 and ys filled, or SCAN_FULL (read it in full).  id: the file's. */
+static int
+year_scan(const char *buf, size_t len, const char *id, struct year_scan *ys)
+{
+	const char *p = buf, *end = buf + len;
+	char want[APP_ID_LEN + 3];
+	unsigned seen = 0;
+	int top = -1;		/* the current top-level key (scan_top) */
+	int open = 0;		/* it holds a block */
+	int row = 0;		/* in a year row */
+	int row_year = 0;	/* the row has its year */
+	int deep = 0;		/* the row's last key holds a block */
+
+	ys->nyears = 0;
+	if (len == 0 || buf[len - 1] != '\n' || !doc_text_plain(buf, len))
+		return SCAN_FULL;
+	snprintf(want, sizeof(want), "\"%s\"", id);
+	while (p < end) {
+		const char *line = p, *s = p, *k;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ind, klen;
+		int dash = 0, v, t;
+
+		p = nl + 1;
+		while (s < nl && *s == ' ')
+			s++;
+		ind = (size_t)(s - line);
+		if (s == nl || (ind & 1))
+			return SCAN_FULL;
+		if (nl - s >= 2 && s[0] == '-' && s[1] == ' ') {
+			dash = 1;
+			s += 2;
+		}
+		k = s;
+		klen = scan_key(k, nl);
+		if (ind == 0 && !dash) {
+			/* a top-level key: the year row before it ends */
+			if (klen == 0 || (row && !row_year))
+				return SCAN_FULL;
+			row = 0;
+			for (t = 0; scan_top[t] != NULL; t++)
+				if (strlen(scan_top[t]) == klen &&
+				    memcmp(scan_top[t], k, klen) == 0)
+					break;
+			if (scan_top[t] == NULL || (seen & (1u << t)))
+				return SCAN_FULL;
+			seen |= 1u << t;
+			top = t;
+			if ((v = scan_value(k + klen + 1, nl)) == SCAN_FULL)
+				return SCAN_FULL;
+			open = v == 1;
+			if ((t == TOP_FORMAT && !scan_is(k + klen + 1, nl, "1")) ||
+			    (t == TOP_ID && !scan_is(k + klen + 1, nl, want)) ||
+			    (t == TOP_STAGE && !scan_is(k + klen + 1, nl,
+			    "approved")) ||
+			    (t == TOP_YEARS && !open && !scan_is(k + klen + 1,
+			    nl, "[]")))
+				return SCAN_FULL;
+			continue;
+		}
+		/* below a top-level key that holds a block */
+		if (!open)
+			return SCAN_FULL;
+		if (klen == 0) {
+			/* "- VALUE": a scalar item, never a year row */
+			if (!dash || ind == 0 || scan_value(s - 1, nl) != 0)
+				return SCAN_FULL;
+		} else if (top != TOP_YEARS &&
+		    scan_value(k + klen + 1, nl) == SCAN_FULL)
+			return SCAN_FULL;
+		if (top != TOP_YEARS)
+			continue;
+		if (ind == 0) {
+			/* "- KEY...": a new row, KEY its first key */
+			if (klen == 0 || (row && !row_year))
+				return SCAN_FULL;
+			row = 1;
+			row_year = 0;
+			if (scan_row_key(k, klen, nl, &row_year, &deep,
+			    ys) == SCAN_FULL)
+				return SCAN_FULL;
+		} else if (ind == 2 && !dash) {
+			/* the row's next key */
+			if (!row || scan_row_key(k, klen, nl, &row_year, &deep,
+			    ys) == SCAN_FULL)
+				return SCAN_FULL;
+		} else {
+			/* inside a row's block (records, attachments) */
+			if (!row || !deep || (klen && scan_value(k + klen + 1,
+			    nl) == SCAN_FULL))
+				return SCAN_FULL;
+		}
+	}
+	if ((row && !row_year) || (seen & 7u) != 7u)
+		return SCAN_FULL;
+	return 0;
+}
+
+/* The light reading of one approved document (above): 0 if none of
+ * app's years is in it, SCAN_FULL if it is to be read in full. */
+static int
+year_light(struct person *p, enum stage folder, const char *uniq,
+    const struct application *app)
+{
+	struct year_scan ys;
+	struct ceh_err sub;
+	char name[64], id[APP_ID_LEN + 1];
+	char *buf;
+	size_t len, i, j;
+	int rc;
+
+	if (p->stagefd[folder] < 0)
+		return SCAN_FULL;
+	snprintf(name, sizeof(name), "%s.yaml", uniq);
+	snprintf(id, sizeof(id), "%s-%s", p->idnum, uniq);
+	if (read_file_at(p->stagefd[folder], name, DOC_MAX_BYTES, &buf, &len,
+	    &sub) < 0)
+		return SCAN_FULL;
+	rc = year_scan(buf, len, id, &ys);
+	free(buf);
+	if (rc == SCAN_FULL)
+		return SCAN_FULL;
+	for (i = 0; i < app->nyears; i++)
+		for (j = 0; j < ys.nyears; j++)
+			if (app->years[i].year == ys.years[j])
+				return SCAN_FULL;
+	return 0;
+}
+/* end v13 */
+
 /* One approved document of the person against app's years: 1 (e filled)
  * if it holds one of them, -1 if it cannot be read. */
 static int
@@ -126,6 +412,8 @@ year_in_other(struct person *p, enum stage folder, const char *uniq,
 	int hit = 0;
 
 	if (strncmp(uniq, app->id + IDNUM_LEN + 1, APP_UNIQ_LEN) == 0)
+		return 0;
+	if (year_light(p, folder, uniq, app) == 0)
 		return 0;
 	if (app_read(yc->s, p, folder, uniq, &other, yc->e) < 0) {
 		ceh_err_prefix(yc->e, _("cannot check the years approved "
