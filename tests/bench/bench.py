@@ -635,10 +635,12 @@ def bench_review(batches):
                 "second series",
                 cmds=[review_cmd(d, b), "the same after rm -r %s/index" %
                       d["path"]])
-        n = total + total // 10 + 20
+        # the same composition as the unsigned store (people, approved
+        # documents per person, applications in review), so that "signed
+        # vs unsigned" compares like with like
         d = None
-        d = build_store("review-store-signed", n, 10, total, WORK, n // 2,
-                        signed=True)
+        d = build_store("review-store-signed", n, 10, 2 * total, WORK,
+                        n // 2, signed=True)
         for b in batches:
             fl = floor_of(b)
             ce = review_series(d, b)
