@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +33,40 @@ node_new(enum ykind k, const yaml_mark_t *m)
 	return n;
 }
 
+/* The fast path's tree is in one arena, freed with its root (struct
+ * ynode's arena): a document's nodes and strings cost a malloc or two,
+ * not one or two each. */
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+#define ARENA_CHILD ((void *)&arena_child)
+static const char arena_child;
+
+static void
+chunks_free(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+}
+
 void
 ytree_free(struct ynode *n)
 {
 	size_t i;
 
-	if (n == NULL)
+	if (n == NULL || n->arena == ARENA_CHILD)
 		return;
+	if (n->arena) {		/* the root of a fast path's tree */
+		chunks_free(n->arena);
+		return;
+	}
 	for (i = 0; i < n->n; i++) {
 		if (n->keys)
 			free(n->keys[i]);
@@ -183,6 +211,8 @@ attach(struct builder *b, struct ynode *child)
  * the caller parses with libyaml: so every error is libyaml's and the
  * builder's, as before.
  */
+#define FAST_MAP_MAX 64		/* keys of a mapping: more, libyaml */
+
 struct fast {
 	const char *p, *end;	/* the start of the current line */
 	int line;		/* of p, 1-based */
@@ -193,7 +223,41 @@ struct fast {
 	const char *pval;	/* its scalar's value (NULL: not seen) */
 	size_t pvlen;
 	int pfound;		/* the key was seen at depth 1 */
+	struct chunk *chunks;	/* the tree's memory (build) */
+	size_t next_chunk;	/* the size of the next chunk */
 };
+
+static void *
+fast_alloc(struct fast *f, size_t size)
+{
+	struct chunk *c = f->chunks;
+	void *p;
+
+	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (c == NULL || c->size - c->used < size) {
+		size_t n = f->next_chunk > size ? f->next_chunk : size;
+
+		c = xmalloc(sizeof(*c) + n);
+		c->size = n;
+		c->used = 0;
+		c->next = f->chunks;
+		f->chunks = c;
+		f->next_chunk = 2 * n;
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+static char *
+fast_strdup(struct fast *f, const char *s, size_t len)
+{
+	char *p = fast_alloc(f, len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
 
 static int
 fast_keychar(unsigned char c, int first)
@@ -315,18 +379,13 @@ fast_node(struct fast *f, enum ykind k, int line, int col)
 
 	if (!f->build)
 		return (struct ynode *)f;	/* not NULL, never used */
-	n = xcalloc(1, sizeof(*n));
+	n = fast_alloc(f, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->arena = ARENA_CHILD;
 	n->kind = k;
 	n->line = line;
 	n->col = col;
 	return n;
-}
-
-static void
-fast_free(struct fast *f, struct ynode *n)
-{
-	if (f->build)
-		ytree_free(n);
 }
 
 static int fast_value(struct fast *f, int ind, const char *s, int col,
@@ -337,7 +396,9 @@ static int fast_value(struct fast *f, int ind, const char *s, int col,
 static struct ynode *
 fast_map(struct fast *f, int ind, const char *s)
 {
-	struct ynode *m;
+	const char *keys[FAST_MAP_MAX];
+	size_t klens[FAST_MAP_MAX], n = 0;
+	struct ynode *m, *vals[FAST_MAP_MAX];
 
 	if (f->depth >= YTREE_MAX_DEPTH || ++f->nodes > YTREE_MAX_NODES)
 		return NULL;
@@ -348,14 +409,14 @@ fast_map(struct fast *f, int ind, const char *s)
 		struct ynode *v = NULL;
 
 		if (klen == 0 || ++f->nodes > YTREE_MAX_NODES)
-			goto fail;
+			return NULL;
 		if (f->build) {
-			for (i = 0; i < m->n; i++)
-				if (strlen(m->keys[i]) == klen &&
-				    memcmp(m->keys[i], s, klen) == 0)
-					goto fail;	/* the builder says it */
-			if (m->n >= 64)
-				goto fail;
+			if (n == FAST_MAP_MAX)
+				return NULL;
+			for (i = 0; i < n; i++)
+				if (klens[i] == klen &&
+				    memcmp(keys[i], s, klen) == 0)
+					return NULL;	/* the builder says it */
 		}
 		if (f->depth == 1 && f->pkey && !f->pfound &&
 		    strlen(f->pkey) == klen && memcmp(f->pkey, s, klen) == 0) {
@@ -365,13 +426,11 @@ fast_map(struct fast *f, int ind, const char *s)
 		}
 		if (fast_value(f, ind, s + klen + 1, ind + (int)klen + 3,
 		    &v) < 0)
-			goto fail;
+			return NULL;
 		if (f->build) {
-			m->keys = grow(m->keys, m->n, sizeof(*m->keys));
-			m->vals = grow(m->vals, m->n, sizeof(*m->vals));
-			m->keys[m->n] = xstrndup(s, klen);
-			m->vals[m->n] = v;
-			m->n++;
+			keys[n] = s;
+			klens[n] = klen;
+			vals[n++] = v;
 		}
 		if (f->p == f->end)
 			break;
@@ -379,21 +438,30 @@ fast_map(struct fast *f, int ind, const char *s)
 		if ((int)i < ind)
 			break;
 		if ((int)i != ind || !fast_keychar((unsigned char)f->p[i], 1))
-			goto fail;
+			return NULL;
 		s = f->p + i;
 	}
 	f->depth--;
+	if (f->build) {
+		size_t i;
+
+		m->n = n;
+		m->keys = fast_alloc(f, n * sizeof(*m->keys));
+		m->vals = fast_alloc(f, n * sizeof(*m->vals));
+		for (i = 0; i < n; i++) {
+			m->keys[i] = fast_strdup(f, keys[i], klens[i]);
+			m->vals[i] = vals[i];
+		}
+	}
 	return m;
-fail:
-	fast_free(f, m);
-	return NULL;
 }
 
 /* A sequence of "- " lines at column ind + 1, from the line at f->p. */
 static struct ynode *
 fast_seq(struct fast *f, int ind)
 {
-	struct ynode *q;
+	struct ynode *q, *local[FAST_MAP_MAX], **items = local;
+	size_t n = 0, cap = FAST_MAP_MAX;
 
 	if (f->depth >= YTREE_MAX_DEPTH || ++f->nodes > YTREE_MAX_NODES)
 		return NULL;
@@ -417,13 +485,22 @@ fast_seq(struct fast *f, int ind)
 				goto fail;
 			item = fast_node(f, Y_SCALAR, line, ind + 3);
 			if (f->build) {
-				item->str = xstrndup(val, vlen);
+				item->str = fast_strdup(f, val, vlen);
 				item->quoted = quoted;
 			}
 		}
 		if (f->build) {
-			q->vals = grow(q->vals, q->n, sizeof(*q->vals));
-			q->vals[q->n++] = item;
+			if (n == cap) {
+				cap *= 2;
+				if (items == local) {
+					items = xreallocarray(NULL, cap,
+					    sizeof(*items));
+					memcpy(items, local, sizeof(local));
+				} else
+					items = xreallocarray(items, cap,
+					    sizeof(*items));
+			}
+			items[n++] = item;
 		}
 		if (f->p == f->end)
 			break;
@@ -440,9 +517,17 @@ fast_seq(struct fast *f, int ind)
 		}
 	}
 	f->depth--;
+	if (f->build) {
+		q->n = n;
+		q->vals = fast_alloc(f, n * sizeof(*q->vals));
+		memcpy(q->vals, items, n * sizeof(*q->vals));
+	}
+	if (items != local)
+		free(items);
 	return q;
 fail:
-	fast_free(f, q);
+	if (items != local)
+		free(items);
 	return NULL;
 }
 
@@ -468,7 +553,7 @@ fast_value(struct fast *f, int ind, const char *s, int col,
 		}
 		*out = fast_node(f, Y_SCALAR, line, col);
 		if (f->build) {
-			(*out)->str = xstrndup(val, vlen);
+			(*out)->str = fast_strdup(f, val, vlen);
 			(*out)->quoted = quoted;
 		}
 		return 0;
@@ -498,15 +583,17 @@ fast_parse(const char *buf, size_t len, struct fast *f, struct ynode **out)
 	f->p = buf;
 	f->end = buf + len;
 	f->line = 1;
+	f->next_chunk = 3 * len + 1024;
 	if (len == 0 || buf[len - 1] != '\n' || !fast_key(buf, f->end))
 		return 1;
 	root = fast_map(f, 0, buf);
-	if (root == NULL)
-		return 1;
-	if (f->p != f->end) {
-		fast_free(f, root);
+	if (root == NULL || f->p != f->end) {
+		chunks_free(f->chunks);
+		f->chunks = NULL;
 		return 1;
 	}
+	if (f->build)
+		root->arena = f->chunks;
 	if (out)
 		*out = f->build ? root : NULL;
 	return 0;
@@ -810,8 +897,14 @@ int
 ymap_str(const struct ynode *map, const char *key, int required,
     const char **out, const char *fname, struct ceh_err *e)
 {
-	struct ynode *v = ymap_get(map, key);
+	return ynode_str(map, ymap_get(map, key), key, required, out, fname,
+	    e);
+}
 
+int
+ynode_str(const struct ynode *map, const struct ynode *v, const char *key,
+    int required, const char **out, const char *fname, struct ceh_err *e)
+{
 	if (v == NULL) {
 		if (required)
 			return ceh_fail(e, CEH_EINPUT, _("%s:%d: field '%s' is "

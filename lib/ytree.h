@@ -42,6 +42,7 @@ struct ynode {
 	size_t n;			/* Y_SEQ, Y_MAP: number of items */
 	char **keys;			/* Y_MAP: keys[i] names vals[i] */
 	struct ynode **vals;		/* Y_SEQ items or Y_MAP values */
+	void *arena;			/* ytree.c's (the fast path's memory) */
 };
 
 /* Parse buf (need not be NUL-terminated).  fname is used in messages.
@@ -76,6 +77,10 @@ struct ynode *ymap_get(const struct ynode *n, const char *key);
  */
 int ymap_str(const struct ynode *map, const char *key, int required,
     const char **out, const char *fname, struct ceh_err *e);
+/* ymap_str of v, the value of key in map already looked up (or NULL). */
+int ynode_str(const struct ynode *map, const struct ynode *v,
+    const char *key, int required, const char **out, const char *fname,
+    struct ceh_err *e);
 int ymap_long(const struct ynode *map, const char *key, int required,
     long min, long max, long *out, const char *fname, struct ceh_err *e);
 int ymap_bool(const struct ynode *map, const char *key, int required,
