@@ -2318,14 +2318,15 @@ key_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(seen_key));
 }
 
-/* Sort and remove duplicates (a document seen in two folders). */
-static void
+/* Sort and remove duplicates; how many there were (an id seen twice: a
+ * document in two folders). */
+static size_t
 seen_sort(struct seen_set *set)
 {
-	size_t i, k;
+	size_t i, k, n = set->n;
 
 	if (set->sorted)
-		return;
+		return 0;
 	if (set->n > 1)
 		qsort(set->v, set->n, sizeof(*set->v), key_cmp);
 	for (i = k = 0; i < set->n; i++)
@@ -2334,6 +2335,7 @@ seen_sort(struct seen_set *set)
 			memmove(set->v[k++], set->v[i], sizeof(seen_key));
 	set->n = k;
 	set->sorted = 1;
+	return n - k;
 }
 
 static int
@@ -2400,8 +2402,13 @@ shard_quick(struct index_seen *v, int ixfd, int shard, long *untrusted)
 	*untrusted = 0;
 	if (v->gap_all || v->gap[shard])
 		return 0;
-	seen_sort(ids);
-	seen_sort(docs);
+	/* a document in two folders: shard_check compares the one the
+	 * readers find (app_find), not either of them */
+	if (seen_sort(ids) > 0)
+		v->gap[shard] = 1;
+	(void)seen_sort(docs);
+	if (v->gap[shard])
+		return 0;
 	if (shardlog_load(ixfd, shard, &l) < 0)
 		return 0;
 	if (l.state != LOG_OK)
