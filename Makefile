@@ -14,7 +14,15 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = yaml-0.1 libzip nettle hogweed libqrencode expat xlsxwriter freexl
+# Not linked: loaded on first use by lib/lazy.c (not every command needs
+# them; libzip and libxlsxwriter bring libcrypto in, hogweed gmp), so only
+# their headers here and their sonames in $(B)/gen/sonames.h.  libcsv has
+# no pkg-config file.
+LAZY_PKGS = yaml-0.1 libzip xlsxwriter expat libqrencode freexl nettle \
+	hogweed
+LAZY_LIBS = yaml-0.1:yaml libzip:zip xlsxwriter:xlsxwriter expat:expat \
+	libqrencode:qrencode freexl:freexl nettle:nettle hogweed:hogweed \
+	libcsv:csv
 # The PDF renderer is a module (slip-pdf.so, loaded by print-slip only), so
 # pango, cairo and fontconfig are not loaded by every other command.
 PDF_PKGS = pangocairo cairo-pdf fontconfig
@@ -23,8 +31,9 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 override CPPFLAGS += -D_GNU_SOURCE -DZIP_DISABLE_DEPRECATED -Ilib -Icmd \
 	-DCEH_DATADIR='"$(DATADIR)"' -DCEH_LIBDIR='"$(LIBDIR)"' \
 	-DCEH_LOCALEDIR='"$(LOCALEDIR)"'
-override CFLAGS += $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+override CFLAGS += $(WARN) \
+	$(shell pkg-config --cflags $(LAZY_PKGS) 2>/dev/null)
+LDLIBS =
 PDF_CFLAGS = $(shell pkg-config --cflags $(PDF_PKGS) 2>/dev/null)
 PDF_LIBS = $(shell pkg-config --libs $(PDF_PKGS) 2>/dev/null)
 
@@ -80,6 +89,13 @@ $(B)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(B)/gen/sonames.h: tools/soname.sh Makefile
+	@mkdir -p $(dir $@)
+	sh tools/soname.sh "$(CC)" $(LAZY_LIBS) > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/lazy.o: $(B)/gen/sonames.h
+$(B)/lib/lazy.o: override CPPFLAGS += -I$(B)/gen
+
 $(B)/gen/help_pages.c: tools/helpgen.sh $(MAN_CMD) $(MAN_ZH)
 	@mkdir -p $(dir $@)
 	sh tools/helpgen.sh $@ $(MAN_CMD)
@@ -103,16 +119,32 @@ $(B)/libceh.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-# --export-dynamic and the whole archive: the PDF module calls back into
-# the library functions of the executable.
-$(BIN): $(CMD_OBJ) $(B)/libceh.a $(PLUGIN)
-	$(CC) $(LDFLAGS) -Wl,--export-dynamic -o $@ $(CMD_OBJ) \
-		-Wl,--whole-archive $(B)/libceh.a -Wl,--no-whole-archive $(LDLIBS)
+# The whole archive, and the functions the PDF module calls back into
+# exported (only those: $(B)/exports.list, from the module's undefined
+# symbols; names the executable does not define are ignored).
+$(BIN): $(CMD_OBJ) $(B)/libceh.a $(PLUGIN) $(B)/exports.list
+	$(CC) $(LDFLAGS) -Wl,--dynamic-list=$(B)/exports.list -o $@ \
+		$(CMD_OBJ) -Wl,--whole-archive $(B)/libceh.a \
+		-Wl,--no-whole-archive $(LDLIBS)
 
-$(PLUGIN): lib/plugin/slip_pdf.c $(wildcard lib/*.h)
+$(B)/exports.list: $(PLUGIN)
+	{ echo '{'; nm -D --undefined-only $(PLUGIN) | \
+		sed -n 's/^ *U \([A-Za-z_][A-Za-z0-9_]*\).*/  \1;/p'; \
+		echo '};'; } > $@.tmp && mv $@.tmp $@
+
+# The folders of the slip's fonts, as fontconfig finds them here.
+$(B)/gen/slip_fonts.h: tools/slipfonts.sh lib/slip_render.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PDF_CFLAGS) -fPIC -shared $(LDFLAGS) \
-		-o $@ $< $(PDF_LIBS)
+	sh tools/slipfonts.sh lib/slip_render.h > $@.tmp && mv $@.tmp $@
+
+# -z now: the module's own symbols are all bound when it is loaded (a
+# module that calls what this ceh lacks is refused then), while the forty
+# libraries under it bind lazily (slip_render.c loads it RTLD_LAZY): most
+# of their thousands of functions are never called.
+$(PLUGIN): lib/plugin/slip_pdf.c $(wildcard lib/*.h) $(B)/gen/slip_fonts.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -I$(B)/gen $(CFLAGS) $(PDF_CFLAGS) -fPIC -shared \
+		$(LDFLAGS) -Wl,-z,now -o $@ $< $(PDF_LIBS)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libceh.a
 	@mkdir -p $(dir $@)

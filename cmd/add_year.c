@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "fault.h"
 #include "records.h"
 
 static const char usage[] =
@@ -295,9 +296,12 @@ bad:
 	return 0;
 }
 
-/* Put one checked year row into its draft. */
+/* Put one checked year row into its draft: 0, 1 when the draft has
+ * the year as it is by now, or -1.  The year is looked at again under
+ * the lock: another command may have added it since the row was
+ * checked, and without --replace it is not overwritten. */
 static int
-put_year(struct store *s, struct yrow *y, struct ceh_err *e)
+put_year(struct store *s, struct yrow *y, int replace, struct ceh_err *e)
 {
 	struct app_handle h;
 	struct year_row *old;
@@ -311,6 +315,17 @@ put_year(struct store *s, struct yrow *y, struct ceh_err *e)
 	}
 	old = app_year(&h.app, y->row.year);
 	had = old != NULL;
+	if (old && same_line(&old->pub, &y->row.pub) &&
+	    same_line(&old->pro, &y->row.pro)) {
+		app_close(&h);
+		return 1;
+	}
+	if (old && !replace) {
+		app_close(&h);
+		return ceh_fail(e, CEH_ESTATE, _("year %d is already in "
+		    "application %s with other subjects; use --replace to "
+		    "change it"), year, y->app);
+	}
 	if (old) {
 		y->row.att = old->att;
 		y->row.natt = old->natt;
@@ -368,23 +383,34 @@ years_from(struct store *s, struct bulk *b, int replace, int dry)
 		years_free(&ys);
 		return CEH_EINPUT;
 	}
+	/* a test stops here to change a draft behind the checks' back */
+	stop_point("add-year-from-checked");
 	for (k = 0; k < ys.n && rc == 0; k++) {
 		struct yrow *y = &ys.v[k];
 		int year = y->row.year;
 
+		if (!y->same && !dry) {
+			rc = put_year(s, y, replace, &e);
+			if (rc < 0) {
+				rc = cmd_error(b->cmd, &e);
+				break;
+			}
+			if (rc == 0) {
+				/* machine: outcome column */
+				printf("%s\t%d\tadded\n", y->app, year);
+				put++;
+				continue;
+			}
+			rc = 0;		/* added meanwhile, the same */
+			y->same = 1;
+		}
 		if (y->same) {
 			/* machine: outcome column */
 			printf("%s\t%d\tunchanged\n", y->app, year);
 			same++;
-		} else if (dry) {
-			/* machine: outcome column */
-			printf("%s\t%d\twould be added\n", y->app, year);
-			put++;
-		} else if (put_year(s, y, &e) < 0) {
-			rc = cmd_error(b->cmd, &e);
 		} else {
 			/* machine: outcome column */
-			printf("%s\t%d\tadded\n", y->app, year);
+			printf("%s\t%d\twould be added\n", y->app, year);
 			put++;
 		}
 	}

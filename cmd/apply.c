@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fault.h"
 
 static const char from_usage[] =
     "                 [--allow-second]\n"
@@ -183,12 +184,17 @@ bad:
 	return 0;
 }
 
-/* Create one draft (the person locked); 0 or -1. */
+/* Create one draft, the person locked; 0, 1 when the person has an
+ * identical draft by now (*same: its id, the caller's), or -1.  The
+ * open applications are looked at again under the lock, as apply does:
+ * another command may have made one since the row was checked. */
 static int
-create_draft(struct store *s, struct application *app, struct ceh_err *e)
+create_draft(struct store *s, struct application *app, int allow_second,
+    char **same, struct ceh_err *e)
 {
 	struct person p;
 	struct app_ref ref;
+	struct find f = { NULL, NULL, NULL, NULL, 0 };
 	char id[APP_ID_LEN + 1];
 	int rc;
 
@@ -200,10 +206,21 @@ create_draft(struct store *s, struct application *app, struct ceh_err *e)
 	app_add_event(app, "created", NULL, NULL, NULL, NULL);
 	if (person_open(s, app->a.id_number, 1, &p, e) < 0)
 		return -1;
+	f.a = &app->a;
 	rc = person_lock(s, &p, e);
+	if (rc == 0)
+		rc = store_walk(s, app->a.id_number, find_open, &f, e);
+	if (rc == 0 && f.same) {
+		*same = f.same;
+		f.same = NULL;
+		rc = 1;
+	} else if (rc == 0 && f.other && !allow_second)
+		rc = second_refused(&f, app->a.id_number, e);
 	if (rc == 0)
 		rc = app_create(s, &p, app, e);
 	person_close(&p);
+	free(f.same);
+	free(f.other);
 	return rc;
 }
 
@@ -247,20 +264,31 @@ apply_staff(struct store *s, struct bulk *b, int dry, int allow_second)
 		staff_free(&st);
 		return CEH_EINPUT;
 	}
-	for (k = 0; k < st.n && rc == 0; k++) {
+	/* a test stops here to make a draft behind the checks' back */
+	stop_point("apply-from-checked");
+	for (k = 0; k < st.n; k++) {
+		if (st.have[k] == NULL && !dry) {
+			rc = create_draft(s, &st.apps[k], allow_second,
+			    &st.have[k], &e);
+			if (rc < 0) {
+				rc = cmd_error(b->cmd, &e);
+				break;
+			}
+			if (rc == 0) {
+				/* machine: outcome column */
+				printf("%s\tcreated\n", st.apps[k].id);
+				made++;
+				continue;
+			}
+			rc = 0;		/* made meanwhile, the same */
+		}
 		if (st.have[k]) {
 			/* machine: outcome column */
 			printf("%s\tunchanged\n", st.have[k]);
 			same++;
-		} else if (dry) {
-			/* machine: outcome column */
-			printf("%s\twould be created\n", st.apps[k].a.id_number);
-			made++;
-		} else if (create_draft(s, &st.apps[k], &e) < 0) {
-			rc = cmd_error(b->cmd, &e);
 		} else {
 			/* machine: outcome column */
-			printf("%s\tcreated\n", st.apps[k].id);
+			printf("%s\twould be created\n", st.apps[k].a.id_number);
 			made++;
 		}
 	}

@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "index.h"
 #include "cmd.h"
+#include "moves.h"
 #include "progress.h"
 #include "records.h"
 #include "queue.h"
@@ -80,6 +81,7 @@ struct fsck {
 	struct index_seen *seen;	/* what the walk saw, for check_index */
 	int direct;		/* printing a job's verdict */
 	struct progress pr;	/* the applications checked, on a terminal */
+	struct moves_fsck mf;	/* the people's transfers (moves.h) */
 };
 
 static void out(struct fsck *f, const char *fmt, ...)
@@ -511,6 +513,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 		syserr(f, &e);
 	f->problems += rep.problems;
 	f->repaired += rep.moved + rep.zips_moved + rep.temps_removed;
+	moves_check_person(s, p, &f->mf);	/* its transfers.log */
 	for (i = 0; i < STAGE__COUNT; i++)
 		if (folder_docs(p, (enum stage)i, check_doc, f, &e) < 0) {
 			index_seen_gap(f->seen, p->idnum);
@@ -749,6 +752,8 @@ CMD_FN(fsck)
 
 	memset(&f, 0, sizeof(f));
 	f.s = s;
+	f.mf.say = say;
+	f.mf.arg = &f;
 	while ((ch = cmd_getopt(argc, argv, opts)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -797,6 +802,10 @@ CMD_FN(fsck)
 	check_index(&f);
 	index_seen_free(f.seen);
 	f.seen = NULL;
+	/* index/moved against the people's transfers (moves.h) */
+	moves_check_list(s, f.repair, &f.mf);
+	f.problems += f.mf.problems;
+	f.repaired += f.mf.repaired;
 	check_modes(&f);
 	for (i = 0; i < f.nexpect; i++)
 		free(f.expect[i]);

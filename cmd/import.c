@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "escape.h"
 #include "progress.h"
 #include "records.h"
 #include "records_import.h"
@@ -57,61 +58,180 @@ summary(const char *what, const struct import_stats *t)
 	    t->duplicates, t->conflicts, t->rejected);
 }
 
-/* An .xlsx rejects file: the first header opens the workbook (its
- * columns and 原因), every row after it goes in, cut or padded to those
- * columns with the reason last; the first error stops the writing and
- * is reported at the end. */
-struct xrej {
+/*
+ * The rejects file, CSV or .xlsx.  The header of the first file with a
+ * rejected row gives its columns (and 原因 last); the header of every
+ * later file (records_import gives it again as each file's first
+ * rejected row, rejects_header being set before each file) is matched
+ * to those columns by name, so a row of a file whose columns come in
+ * another order lands under the right header: a column only a later
+ * file has is left out (import ignores it anyway), one it lacks is
+ * empty.  A CSV row with the wrong number of fields is written as it
+ * was read (an .xlsx row is cut or padded to the columns).  CSV cells a spreadsheet would change (an ID number, 000123)
+ * are written as ="..." (escape.h csv_put_excel), but 年度 and 学时,
+ * which are numbers; .xlsx cells are all text.  The first error stops
+ * the writing and is reported at the end.
+ */
+struct rej {
+	int xlsx;
+	FILE *csv;
 	struct xlsx_out *w;
-	size_t ncols;
+	int want_header;	/* the next call is a file's header */
+	size_t ncols;		/* the columns, 原因 included (0: none yet) */
+	char **names;		/* the first header's ncols - 1 names */
+	int *map;		/* each column's cell in the current file */
+	size_t curn;		/* the current file's header cells */
+	int identity;		/* its columns are the first file's */
+	unsigned char *plain;	/* CSV: a number column, written as is */
 	int failed;
 	struct ceh_err e;
 };
 
 static void
-xrej_row(void *arg, char *const *f, size_t n, const char *reason)
+rej_header(struct rej *x, char *const *f, size_t n)
 {
-	struct xrej *x = arg;
-	const char **cells;
+	struct sbuf line = SBUF_INIT;
 	enum xo_kind *kinds;
+	const char **cells;
+	size_t i, j;
+
+	x->curn = n;
+	if (x->ncols) {		/* a later file: its columns by name */
+		unsigned char *used = xcalloc(n ? n : 1, 1);
+
+		x->identity = n + 1 == x->ncols;
+		for (i = 0; i + 1 < x->ncols; i++) {
+			x->map[i] = -1;
+			for (j = 0; j < n; j++)
+				if (!used[j] && strcmp(f[j], x->names[i]) == 0) {
+					used[j] = 1;
+					x->map[i] = (int)j;
+					x->identity &= i == j;
+					break;
+				}
+		}
+		free(used);
+		return;
+	}
+	x->ncols = n + 1;
+	x->identity = 1;
+	x->names = xcalloc(x->ncols, sizeof(*x->names));
+	x->map = xcalloc(x->ncols, sizeof(*x->map));
+	x->plain = xcalloc(x->ncols, 1);
+	cells = xcalloc(x->ncols, sizeof(*cells));
+	for (i = 0; i < n; i++) {
+		x->names[i] = xstrdup(f[i]);
+		x->map[i] = (int)i;
+		x->plain[i] = strcmp(f[i], "年度") == 0 ||
+		    strcmp(f[i], "学时") == 0;
+		cells[i] = f[i];
+	}
+	cells[n] = "原因";
+	if (x->xlsx) {
+		kinds = xcalloc(x->ncols, sizeof(*kinds));	/* XO_TEXT */
+		x->failed = xlsxout_open("rejects", x->ncols, cells, kinds,
+		    NULL, &x->w, &x->e) < 0;
+		free(kinds);
+	} else {
+		sb_adds(&line, "\xef\xbb\xbf");
+		for (i = 0; i < x->ncols; i++) {
+			if (i)
+				sb_addc(&line, ',');
+			csv_put(&line, cells[i]);
+		}
+		sb_adds(&line, "\r\n");
+		fwrite(line.buf, 1, line.len, x->csv);
+		sb_release(&line);
+	}
+	free(cells);
+}
+
+static void
+rej_row(void *arg, char *const *f, size_t n, const char *reason)
+{
+	struct rej *x = arg;
+	struct sbuf line = SBUF_INIT;
+	const char **cells;
 	size_t i;
 
 	if (x->failed)
 		return;
-	if (x->w == NULL) {
-		x->ncols = n + 1;
-		kinds = xcalloc(x->ncols, sizeof(*kinds));	/* XO_TEXT */
-		cells = xcalloc(x->ncols, sizeof(*cells));
-		for (i = 0; i < n; i++)
-			cells[i] = f[i];
-		cells[n] = reason;
-		x->failed = xlsxout_open("rejects", x->ncols, cells, kinds,
-		    NULL, &x->w, &x->e) < 0;
-		free(kinds);
-		free(cells);
+	if (x->want_header) {
+		x->want_header = 0;
+		rej_header(x, f, n);
+		return;
+	}
+	if (!x->xlsx && (x->identity || n != x->curn)) {
+		/* as read: the first file's columns, or a row whose fields
+		 * cannot be matched to them */
+		for (i = 0; i <= n; i++) {
+			if (i)
+				sb_addc(&line, ',');
+			if (i == n || (i + 1 < x->ncols && x->plain[i]))
+				csv_put(&line, i < n ? f[i] : reason);
+			else
+				csv_put_excel(&line, f[i]);
+		}
+		sb_adds(&line, "\r\n");
+		fwrite(line.buf, 1, line.len, x->csv);
+		sb_release(&line);
 		return;
 	}
 	cells = xcalloc(x->ncols, sizeof(*cells));
 	for (i = 0; i + 1 < x->ncols; i++)
-		cells[i] = i < n ? f[i] : "";
+		cells[i] = x->map[i] >= 0 && (size_t)x->map[i] < n ?
+		    f[x->map[i]] : "";
 	cells[x->ncols - 1] = reason;
-	x->failed = xlsxout_row(x->w, cells, &x->e) < 0;
+	if (x->xlsx)
+		x->failed = xlsxout_row(x->w, cells, &x->e) < 0;
+	else {
+		for (i = 0; i < x->ncols; i++) {
+			if (i)
+				sb_addc(&line, ',');
+			if (x->plain[i] || i + 1 == x->ncols)
+				csv_put(&line, cells[i]);
+			else
+				csv_put_excel(&line, cells[i]);
+		}
+		sb_adds(&line, "\r\n");
+		fwrite(line.buf, 1, line.len, x->csv);
+		sb_release(&line);
+	}
 	free(cells);
 }
 
-/* Publish the .xlsx rejects file (none when nothing was rejected: an
+/* Publish the rejects file (an .xlsx only when a row was rejected: an
  * old one is removed); 0 or -1 with x->e filled. */
 static int
-xrej_finish(struct xrej *x, const char *path)
+rej_finish(struct rej *x, const char *path)
 {
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < x->ncols; i++)
+		free(x->names[i]);
+	free(x->names);
+	free(x->map);
+	free(x->plain);
+	if (!x->xlsx) {
+		int bad = ferror(x->csv);
+
+		if ((fclose(x->csv) != 0 || bad) && !x->failed) {
+			x->failed = 1;
+			ceh_fail_errno(&x->e, "%s", path); /* machine: a path */
+		}
+		return x->failed ? -1 : 0;
+	}
 	if (x->failed) {
 		xlsxout_abort(x->w);
 		return -1;
 	}
 	if (x->w == NULL)
-		return unlink(path) < 0 && errno != ENOENT ?
+		rc = unlink(path) < 0 && errno != ENOENT ?
 		    ceh_fail_errno(&x->e, "%s", path) : 0; /* machine: a path */
-	return xlsxout_commit_path(x->w, path, &x->e);
+	else
+		rc = xlsxout_commit_path(x->w, path, &x->e);
+	return rc;
 }
 
 static int
@@ -165,7 +285,7 @@ CMD_FN(import)
 	struct ceh_err e;
 	struct lock lk = { -1 };
 	struct records_writer w = { 0 };
-	struct xrej xr;
+	struct rej xr;
 	const char *rejects = NULL;
 	struct progress pr;
 	int ch, i, rc = 0, nfiles = 0;
@@ -228,18 +348,15 @@ CMD_FN(import)
 					    _("--rejects '%s' is one of the "
 					    "files to import"), rejects);
 				}
-		if (is_xlsx_name(rejects)) {
-			o.reject_row = xrej_row;
-			o.reject_arg = &xr;
-		} else
-			o.rejects = fopen(rejects, "w");
-		if (o.rejects == NULL && o.reject_row == NULL) {
+		xr.xlsx = is_xlsx_name(rejects);
+		if (!xr.xlsx && (xr.csv = fopen(rejects, "w")) == NULL) {
 			ceh_fail_errno(&e, "%s", rejects);
 			records_writer_release(s, &w);
 			lock_release(&lk);
 			return cmd_error(argv[0], &e);
 		}
-		o.rejects_header = 1;
+		o.reject_row = rej_row;
+		o.reject_arg = &xr;
 	}
 	/* TRANSLATORS: what the progress line counts */
 	progress_begin(&pr, "import", "", _("rows"), 0);
@@ -247,6 +364,8 @@ CMD_FN(import)
 	o.arg = &pr;
 	o.progress = progress;
 	for (i = optind; i < argc; i++) {
+		/* each file's header before its first rejected row */
+		o.rejects_header = xr.want_header = rejects != NULL;
 		if (records_import(s, argv[i], &o, &st, &e) < 0) {
 			progress_clear(&pr);
 			cmd_error(argv[0], &e);
@@ -282,7 +401,7 @@ CMD_FN(import)
 		summary(_("total"), &tot);
 	if (o.dry_run)
 		fprintf(stderr, _("ceh import: dry run: nothing was written\n"));
-	if (o.reject_row && xrej_finish(&xr, rejects) < 0) {
+	if (o.reject_row && rej_finish(&xr, rejects) < 0) {
 		cmd_error(argv[0], &xr.e);
 		if (rc == 0 || rc == CEH_EINPUT)
 			rc = xr.e.code;
@@ -290,18 +409,6 @@ CMD_FN(import)
 		fprintf(stderr, Q_("ceh import: %ld row written to %s\n",
 		    "ceh import: %ld rows written to %s\n", tot.rejected +
 		    tot.conflicts), tot.rejected + tot.conflicts, rejects);
-	if (o.rejects) {
-		if (fclose(o.rejects) != 0) {
-			ceh_fail_errno(&e, "%s", rejects);
-			cmd_error(argv[0], &e);
-			if (rc == 0 || rc == CEH_EINPUT)
-				rc = CEH_ESYS;
-		} else if (tot.rejected + tot.conflicts)
-			fprintf(stderr, Q_("ceh import: %ld row written to "
-			    "%s\n", "ceh import: %ld rows written to %s\n",
-			    tot.rejected + tot.conflicts), tot.rejected +
-			    tot.conflicts, rejects);
-	}
 	progress_end(&pr);
 	records_writer_release(s, &w);
 	lock_release(&lk);

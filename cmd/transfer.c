@@ -1,17 +1,24 @@
 /*
- * ceh transfer - a person moves to another employer (调动): the person's
- * drafts follow, each with a "transferred" event; applications under
- * review stay with the unit they wait at, decided ones as they are
- * (ceh-transfer(1)).
+ * ceh transfer - a person moves to another employer (调动): the move is
+ * recorded for the person (moves.h: people/.../transfers.log, signed by
+ * the new employer in a signed store), so the reports count the person
+ * and their approved hours there; the person's drafts (returned and
+ * withdrawn ones too) follow, each with a "transferred" event;
+ * applications under review stay with the unit they wait at, decided
+ * ones as they are (ceh-transfer(1)).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "key.h"
+#include "moves.h"
+#include "trust.h"
 
 static const char usage[] =
-    "usage: ceh transfer IDNUMBER --to UNIT [--unit-nature NATURE]\n";
+    "usage: ceh transfer IDNUMBER --to UNIT [--unit-nature NATURE] "
+    "[--key FILE]\n";
 
 /* The person's applications as the walk found them (not locked). */
 struct found {
@@ -20,6 +27,7 @@ struct found {
 		enum stage stage;
 		char unit[CREDIT_LEN + 1];
 		char waiting[CREDIT_LEN + 1];
+		char updated[32];
 	} *v;
 	size_t n;
 	struct ceh_err err;
@@ -47,6 +55,8 @@ collect(struct store *s, struct person *p, enum stage folder,
 	it->stage = app->stage;
 	snprintf(it->unit, sizeof(it->unit), "%s", app->a.unit);
 	snprintf(it->waiting, sizeof(it->waiting), "%s", app->waiting_at);
+	snprintf(it->updated, sizeof(it->updated), "%s", app->updated ?
+	    app->updated : "");
 	return 0;
 }
 
@@ -100,15 +110,76 @@ out:
 	return rc;
 }
 
+/*
+ * Record the move for the person (moves.h), unless the person works at
+ * to already: where the person works now is the last transfer's unit,
+ * else the employer of the application changed last.  In a signed store
+ * the new employer signs it (as it signs its staff's submissions), so
+ * its key is read before anything is written.  1 recorded, 0 already
+ * there, -1 failed (nothing recorded).
+ */
+static int
+record_move(struct store *s, const char *idnum, const struct found *f,
+    const char *to, const char *keyopt, char *from, size_t fromlen,
+    struct ceh_err *e)
+{
+	struct ceh_key k, *kp = NULL;
+	struct person p;
+	size_t i, last = 0;
+	int rc;
+
+	rc = moves_current(s, -1, idnum, from, e);
+	if (rc < 0) {
+		ceh_err_prefix(e, _("the transfers of %s do not check, so none "
+		    "is added ('ceh fsck' says more)"), idnum);
+		e->code = CEH_ESYS;
+		return -1;
+	}
+	if (rc == 1 && strcmp(from, to) == 0)
+		return 0;
+	if (rc == 0) {
+		int elsewhere = 0;
+
+		for (i = 0; i < f->n; i++) {
+			if (strcmp(f->v[i].updated, f->v[last].updated) > 0)
+				last = i;
+			elsewhere |= strcmp(f->v[i].unit, to) != 0;
+		}
+		/* a first move of someone all of whose applications are
+		 * at to already: nothing to record */
+		if (!elsewhere)
+			return 0;
+		snprintf(from, fromlen, "%s", f->v[last].unit);
+	}
+	if (trust_signed(s)) {
+		if (trust_signer(s, to, keyopt, &k, e) < 0)
+			return -1;
+		kp = &k;
+	}
+	rc = -1;
+	if (moves_list_add(s, idnum, e) == 0 &&
+	    person_open(s, idnum, 0, &p, e) == 0) {
+		if (person_lock(s, &p, e) == 0 &&
+		    moves_append(s, &p, from, to, kp, e) == 0)
+			rc = 1;
+		person_close(&p);
+	}
+	if (kp)
+		key_wipe(kp);
+	return rc;
+}
+
 CMD_FN(transfer)
 {
 	static const struct option opts[] = {
 		{ "to", required_argument, NULL, 't' },
 		{ "unit-nature", required_argument, NULL, 'n' },
+		{ "key", required_argument, NULL, 'k' },
 		CMD_OPT_END
 	};
-	const char *to_arg = NULL, *nature = NULL;
+	const char *to_arg = NULL, *nature = NULL, *keyopt = NULL;
 	char idnum[IDNUM_LEN + 1], to[CREDIT_LEN + 1], old[CREDIT_LEN + 1];
+	char from[CREDIT_LEN + 1];
 	struct found f;
 	const struct unit *u;
 	struct ceh_err e;
@@ -120,6 +191,7 @@ CMD_FN(transfer)
 		switch (ch) {
 		case 't': to_arg = optarg; break;
 		case 'n': nature = optarg; break;
+		case 'k': keyopt = optarg; break;
 		default:
 			return cmd_opt_other(argv, usage, ch);
 		}
@@ -172,6 +244,17 @@ CMD_FN(transfer)
 		return cmd_error(argv[0], &e);
 	}
 	qsort(f.v, f.n, sizeof(*f.v), by_id);
+	ceh_err_clear(&e);
+	if ((rc = record_move(s, idnum, &f, to, keyopt, from, sizeof(from),
+	    &e)) < 0) {
+		free(f.v);
+		return cmd_error(argv[0], &e);
+	}
+	if (rc == 1)
+		fprintf(stderr, _("ceh transfer: %s now works at %s (%s), "
+		    "recorded%s; the reports count the person there\n"),
+		    idnum, to, u->name, trust_signed(s) ? _(", signed by the "
+		    "new employer") : "");
 	for (i = 0; i < f.n; i++) {
 		struct item *it = &f.v[i];
 

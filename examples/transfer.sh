@@ -81,6 +81,9 @@ say "He moves to 湖南某民营建筑公司: the draft follows him, the one und
 run transfer $ID --to $EMP3 --unit-nature 民营企业
 run log $D
 run list --unit $EMP3
+say "The reports count him at his new employer now: EMP1 has nobody left, EMP3 has him"
+run stats --unit $EMP1
+run stats --unit $EMP3
 say "His new employer submits the draft with its own key; SUP2 decides the other as before"
 run submit $D
 run review --as $SUP2 --approve $V

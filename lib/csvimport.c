@@ -123,7 +123,6 @@ cb_row(int c, void *data)
 {
 	struct rd *rd = data;
 	size_t i;
-	int empty = 1;
 
 	(void)c;
 	rd->pending = 1;
@@ -136,12 +135,10 @@ cb_row(int c, void *data)
 		rd->fcap = rd->n;
 		rd->f = xreallocarray(rd->f, rd->fcap, sizeof(*rd->f));
 	}
-	for (i = 0; i < rd->n; i++) {
+	for (i = 0; i < rd->n; i++)
 		rd->f[i] = rd->arena.buf + rd->off[i];
-		if (rd->len[i])
-			empty = 0;
-	}
-	if (!empty && rd->fn(rd->arg, rd->row_start, rd->f, rd->len, rd->n,
+	/* a row of empty fields too: rowsrc.c counts it as blank */
+	if (rd->fn(rd->arg, rd->row_start, rd->f, rd->len, rd->n,
 	    rd->e) < 0)
 		rd->failed = 1;
 	rd->n = 0;
@@ -554,6 +551,9 @@ colmap_from_header(struct colmap *m, char *const *f, size_t n,
 		m->idx[c] = -1;
 	m->nfields = n;
 	m->nfc = 0;
+	m->cur_year = current_year();
+	m->id_known = NULL;
+	m->id_arg = NULL;
 	for (i = 0; i < n; i++) {
 		for (p = f[i]; *p == ' ' || *p == '\t'; p++)
 			;
@@ -596,6 +596,66 @@ found:
 	return 0;
 }
 
+/*
+ * The fast paths of record_from_row: each says 1 only where the full
+ * check (lib/validate.c) passes, and the full check runs otherwise (for
+ * its message, or its verdict where the fast path cannot tell).
+ */
+
+/* text_check(field, in, maxchars, 1, 0) passes: valid UTF-8 of ASCII,
+ * two- and three-byte sequences that can be neither overlong nor
+ * surrogates, no C0/C1 control or DEL, not only spaces, at most
+ * maxchars characters. */
+static int
+text_ok(const char *in, size_t maxchars)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = 0;
+	int nonspace = 0;
+	unsigned c;
+
+	for (; (c = *s) != 0; n++) {
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				return 0;
+			nonspace |= c != ' ';
+			s++;
+		} else if ((c >= 0xe1 && c <= 0xec) || c == 0xee ||
+		    c == 0xef) {
+			if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+				return 0;
+			nonspace = 1;
+			s += 3;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			if ((s[1] & 0xc0) != 0x80 || (c == 0xc2 && s[1] < 0xa0))
+				return 0;
+			nonspace = 1;
+			s += 2;
+		} else
+			return 0;
+	}
+	return nonspace && n <= maxchars;
+}
+
+/* year_parse passes: four digits, 1990 to the current year (read once
+ * per file: it only grows, so the cached one never admits more). */
+static int
+year_ok(const struct colmap *m, const char *in, int *out)
+{
+	int y;
+
+	if (in[0] < '0' || in[0] > '9' || in[1] < '0' || in[1] > '9' ||
+	    in[2] < '0' || in[2] > '9' || in[3] < '0' || in[3] > '9' ||
+	    in[4] != '\0')
+		return 0;
+	y = (in[0] - '0') * 1000 + (in[1] - '0') * 100 + (in[2] - '0') * 10 +
+	    (in[3] - '0');
+	if (y < 1990 || y > m->cur_year)
+		return 0;
+	*out = y;
+	return 1;
+}
+
 /* The canonical name of form v (code list, aliases included), through
  * the column map's cache of the forms seen; NULL with e filled. */
 static const char *
@@ -608,7 +668,8 @@ form_name(struct colmap *m, const struct codes *c, const char *v,
 	for (k = 0; k < m->nfc; k++)
 		if (strcmp(m->fc[k].raw, v) == 0)
 			return m->fc[k].name;
-	if (text_check("继续教育形式", v, 60, 1, 0, e) < 0 ||
+	if ((!text_ok(v, 60) && text_check("继续教育形式", v, 60, 1, 0,
+	    e) < 0) ||
 	    codes_resolve(c, CL_CE_FORM, "继续教育形式", v, &it, e) < 0)
 		return NULL;
 	if (m->nfc < (int)(sizeof(m->fc) / sizeof(m->fc[0])) &&
@@ -631,12 +692,18 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	if (n != m->nfields)
 		return ceh_fail(e, CEH_EINPUT, _("wrong number of fields: %zu, "
 		    "the header has %zu"), n, m->nfields);
-	if (idnum_check("证件号码", f[m->idx[RC_ID]], r->id, e) < 0)
+	v = f[m->idx[RC_ID]];
+	if (m->id_known && strlen(v) == IDNUM_LEN && v[17] != 'x' &&
+	    m->id_known(m->id_arg, v))
+		memcpy(r->id, v, IDNUM_LEN + 1);	/* checked before */
+	else if (idnum_check("证件号码", v, r->id, e) < 0)
 		return -1;
 	r->name = f[m->idx[RC_NAME]];
-	if (text_check("姓名", r->name, 50, 1, 0, e) < 0)
+	if (!text_ok(r->name, 50) && text_check("姓名", r->name, 50, 1, 0,
+	    e) < 0)
 		return -1;
-	if (year_parse("年度", f[m->idx[RC_YEAR]], &year, e) < 0)
+	if (!year_ok(m, f[m->idx[RC_YEAR]], &year) &&
+	    year_parse("年度", f[m->idx[RC_YEAR]], &year, e) < 0)
 		return -1;
 	r->year = year;
 	v = f[m->idx[RC_TYPE]];
@@ -649,7 +716,8 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 		    "公需科目 nor 专业科目"), utf8_clip(shown, sizeof(shown),
 		    safe_echo(v), 40));
 	r->subject = f[m->idx[RC_SUBJECT]];
-	if (text_check("科目名称", r->subject, 100, 1, 0, e) < 0)
+	if (!text_ok(r->subject, 100) && text_check("科目名称", r->subject,
+	    100, 1, 0, e) < 0)
 		return -1;
 	if (hours_parse("学时", f[m->idx[RC_HOURS]], max_half, &r->half, e) < 0)
 		return -1;
@@ -659,10 +727,12 @@ record_from_row(struct colmap *m, char *const *f, size_t n,
 	if ((r->form = form_name(m, c, f[m->idx[RC_FORM]], e)) == NULL)
 		return -1;
 	r->provider = f[m->idx[RC_PROVIDER]];
-	if (text_check("培训机构", r->provider, 100, 1, 0, e) < 0)
+	if (!text_ok(r->provider, 100) && text_check("培训机构", r->provider,
+	    100, 1, 0, e) < 0)
 		return -1;
 	r->recid = f[m->idx[RC_RECID]];
-	if (text_check("记录编号", r->recid, 64, 1, 0, e) < 0)
+	if (!text_ok(r->recid, 64) && text_check("记录编号", r->recid, 64, 1,
+	    0, e) < 0)
 		return -1;
 	return 0;
 }

@@ -19,7 +19,9 @@
  *     blank lines; a line ends at LF, CRLF or a CR alone (old Mac
  *     files; libcsv ends a row at each of them too);
  *   - unquoted fields are trimmed of spaces and tabs (libcsv's default,
- *     documented in ceh-import(1)); rows of empty fields only are skipped;
+ *     documented in ceh-import(1)); a row of empty fields only (,,,,
+ *     as spreadsheets save a blank row) is given to the callback, which
+ *     skips and counts it; an empty line is not a row;
  *   - a row (quoted newlines included) may be at most CSV_ROW_MAX bytes
  *     of UTF-8: a longer one stops the file (class 1, naming the line it
  *     starts on), so at most that plus a read chunk is held in memory.
@@ -102,6 +104,12 @@ struct colmap {
 		const char *name;
 	} fc[16];
 	int nfc;
+	int cur_year;		/* the current year when the header was read */
+	/* may be set after colmap_from_header: 1 if an ID number (as in
+	 * the file, 18 bytes, no lower-case x) passed idnum_check already
+	 * in this file, which record_from_row then skips */
+	int (*id_known)(void *arg, const char *id);
+	void *id_arg;
 };
 /*
  * Map a header row: names compared after trimming, ASCII case ignored,

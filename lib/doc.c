@@ -506,6 +506,12 @@ actor(void)
 	return who;
 }
 
+const char *
+app_actor(void)
+{
+	return actor();
+}
+
 void
 app_add_event(struct application *app, const char *what, const char *unit,
     const char *next, const char *reason, const char *detail)

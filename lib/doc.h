@@ -206,6 +206,10 @@ void app_add_event(struct application *app, const char *what,
     const char *unit, const char *next, const char *reason,
     const char *detail);
 
+/* The operator and account app_add_event records as an event's by
+ * (moves.h records it too). */
+const char *app_actor(void);
+
 /* 暂存 / 待审核 / 审核通过 / 审核不通过 / 退回 / 已撤销 */
 const char *app_status(const struct application *app);
 /* The reason of the latest reject or return, or "". */

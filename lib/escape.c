@@ -28,6 +28,38 @@ csv_put(struct sbuf *b, const char *s)
 	sb_addc(b, '"');
 }
 
+/* 1 if a spreadsheet opening a CSV file would not keep s as text: a
+ * number or a date (digits and + - . e E / : only, a digit among them)
+ * or a formula (= + - @ first). */
+static int
+spreadsheet_changes(const char *s)
+{
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		return 1;
+	return *s && strspn(s, "0123456789+-.eE/: ") == strlen(s) &&
+	    strpbrk(s, "0123456789") != NULL;
+}
+
+void
+csv_put_excel(struct sbuf *b, const char *s)
+{
+	struct sbuf f = SBUF_INIT;
+
+	if (!spreadsheet_changes(s)) {
+		csv_put(b, s);
+		return;
+	}
+	sb_adds(&f, "=\"");
+	for (; *s; s++) {
+		if (*s == '"')
+			sb_addc(&f, '"');
+		sb_addc(&f, *s);
+	}
+	sb_addc(&f, '"');
+	csv_put(b, sb_str(&f));
+	sb_release(&f);
+}
+
 void
 tsv_put(struct sbuf *b, const char *s)
 {

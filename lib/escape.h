@@ -8,6 +8,11 @@
  *             space rule is there because csvimport.c (libcsv) trims
  *             unquoted fields: a quoted field keeps its blanks, so every
  *             CSV ceh writes (lists, --rejects) imports back as written.
+ *   csv_put_excel  one CSV field for a spreadsheet (table.h csv-excel):
+ *             text a spreadsheet would turn into a number or a date, or
+ *             read as a formula (an ID number, 000123, 2024-01-05, =1+1),
+ *             as the formula ="..." whose value is that text, then
+ *             csv_put; rowsrc.c reads ="..." back as the text;
  *   tsv_put   one TSV field: tab, LF, CR and backslash written as \t, \n,
  *             \r and \\ (the records store's shards, --format tsv);
  *   tsv_split the inverse for a whole line;
@@ -25,6 +30,7 @@
 #include "xalloc.h"
 
 void csv_put(struct sbuf *b, const char *s);
+void csv_put_excel(struct sbuf *b, const char *s);
 void tsv_put(struct sbuf *b, const char *s);
 /* Split a NUL-terminated line at tabs in place and unescape each field
  * (f[i] point into line).  Returns the number of fields: at most max,

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
 
 #include "atomic.h"
 #include "doc.h"
@@ -79,8 +82,13 @@ index_crc32c(unsigned crc, const void *data, size_t len)
 	crc = ~crc;
 #if defined(__x86_64__) && defined(__GNUC__)
 	if (hw < 0) {
-		__builtin_cpu_init();
-		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+		/* cpuid here, not __builtin_cpu_supports: that links libgcc's
+		 * constructor, which asks the CPU a dozen questions at every
+		 * start (slow in a VM) */
+		unsigned a, b, c, d;
+
+		hw = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2) ? 1 :
+		    0;
 	}
 	if (hw)
 		return ~crc_hw(crc, p, len);

@@ -146,11 +146,48 @@ upper_x(char *s)
 	return 1;
 }
 
+/*
+ * 1 when no step of norm_value can change s: no byte that begins a
+ * full-width form or U+3000 (0xef, 0xe3), no line break, no blank at
+ * either end (a first byte ' ', '\t', 0xc2 or 0xe3; a last byte ' ',
+ * '\t', 0xa0 or 0x80), no unit at the end (时 ends in 0xb6, or h/H), no
+ * x at the end.  One pass for the usual value; the steps run otherwise.
+ */
+static int
+unchanged(const char *str)
+{
+	/* stop[c]: the end, or a byte some step may change */
+	static const unsigned char stop[256] = {
+		[0] = 1, ['\r'] = 1, ['\n'] = 1, [0xe3] = 1, [0xef] = 1,
+	};
+	const unsigned char *s = (const unsigned char *)str, *p;
+
+	switch (s[0]) {
+	case ' ': case '\t': case 0xc2:
+		return 0;
+	}
+
+	for (p = s; !stop[*p]; p++)
+		;
+	if (*p)
+		return 0;
+	if (p == s)
+		return 1;
+	switch (p[-1]) {
+	case ' ': case '\t': case 0xa0: case 0x80: case 0xb6: case 'h':
+	case 'H': case 'x':
+		return 0;
+	}
+	return 1;
+}
+
 unsigned
 norm_value(char *s, unsigned mode)
 {
 	unsigned changed = 0;
 
+	if (unchanged(s))
+		return 0;
 	if ((mode & NORM_FULLWIDTH) &&
 	    fold_fullwidth(s, (mode & NORM_ALNUM_ONLY) != 0))
 		changed |= NORM_FULLWIDTH;
@@ -175,18 +212,29 @@ norm_count(struct norm_counts *c, unsigned changed)
 			c->n[i]++;
 }
 
+/* Each counts values (cells), not characters. */
 const char *
-norm_what(int i)
+norm_what(int i, size_t n)
 {
-	static const char *const what[NORM__BITS] = {
-		N_("%zu full-width characters made half-width"),
-		N_("%zu line breaks in a cell folded to a space"),
-		N_("%zu surrounding spaces removed"),
-		N_("%zu hours units removed"),
-		N_("%zu lower-case x in an ID number made upper-case"),
-	};
-
-	return i >= 0 && i < NORM__BITS ? what[i] : NULL;
+	switch (i) {
+	case 0:
+		return Q_("%zu value with full-width characters made half-width",
+		    "%zu values with full-width characters made half-width", n);
+	case 1:
+		return Q_("%zu cell with line breaks folded to one line",
+		    "%zu cells with line breaks folded to one line", n);
+	case 2:
+		return Q_("%zu value trimmed of surrounding spaces",
+		    "%zu values trimmed of surrounding spaces", n);
+	case 3:
+		return Q_("%zu hours value without its unit",
+		    "%zu hours values without their unit", n);
+	case 4:
+		return Q_("%zu lower-case x in an ID number made upper-case",
+		    "%zu lower-case x in ID numbers made upper-case", n);
+	default:
+		return NULL;
+	}
 }
 
 char *
@@ -205,7 +253,7 @@ norm_counts_text(const struct norm_counts *c, char *buf, size_t size)
 			    _(", "));
 		if (len < size)
 			len += (size_t)snprintf(buf + len, size - len,
-			    _(norm_what(k)), c->n[k]);
+			    norm_what(k, c->n[k]), c->n[k]);
 	}
 	return buf;
 }
@@ -332,6 +380,45 @@ id_like(const char *key)
 	return norm_is_rounded(key);
 }
 
+/*
+ * The common case of a data row without the comparison keys: at least
+ * five cells surely non-empty (a first byte that no key_of removes) and
+ * a run of 15 ASCII digits within the first 255 bytes of one (what
+ * key_of keeps of a cell; removing spaces never breaks such a run).
+ * Then the row holds an ID (no total), has more than four cells (no
+ * footer) and more than one (no title): ROW_DATA whatever the rest.
+ * 0 when it cannot tell; the full classification decides then.
+ */
+static int
+surely_data(char *const *cells, size_t n)
+{
+	size_t i, filled = 0, run;
+	int id = 0;
+	const unsigned char *p;
+
+	for (i = 0; i < n; i++) {
+		p = (const unsigned char *)(cells[i] ? cells[i] : "");
+		switch (*p) {
+		case '\0': case ' ': case '\t': case '\r': case '\n':
+		case 0xc2: case 0xe3: case 0xef:
+			continue;
+		}
+		filled++;
+		if (id)
+			continue;
+		for (run = 0; *p && p - (const unsigned char *)cells[i] < 255;
+		    p++)
+			if (*p >= '0' && *p <= '9') {
+				if (++run >= 15) {
+					id = 1;
+					break;
+				}
+			} else
+				run = 0;
+	}
+	return id && filled >= 5;
+}
+
 enum row_class
 norm_classify(char *const *cells, size_t n, size_t merged)
 {
@@ -339,6 +426,8 @@ norm_classify(char *const *cells, size_t n, size_t merged)
 	size_t i, filled = 0;
 	int total = 0, footer = 0, id = 0;
 
+	if (merged < 2 && surely_data(cells, n))
+		return ROW_DATA;
 	for (i = 0; i < n; i++) {
 		key_of(cells[i] ? cells[i] : "", key, sizeof(key));
 		if (key[0] == '\0')

@@ -51,10 +51,10 @@ struct norm_counts {
 	size_t n[NORM__BITS];
 };
 void norm_count(struct norm_counts *c, unsigned changed);
-/* What bit i means, for a summary line: a format for its count, "%zu
- * full-width characters made half-width", ... (untranslated: it is the
- * msgid); NULL past the last. */
-const char *norm_what(int i);
+/* What bit i means, for a summary line: a format for its count n of
+ * values, "%zu values with full-width characters made half-width", ...
+ * (translated, singular or plural by n); NULL past the last. */
+const char *norm_what(int i, size_t n);
 /* The counts of c that are not 0, in the user's language ("3 surrounding
  * spaces removed, 1 hours units removed"), into buf; "" if none. */
 char *norm_counts_text(const struct norm_counts *c, char *buf, size_t size);

@@ -32,6 +32,7 @@ struct pent {
 	uint32_t namehash;	/* of the first name in the file */
 	uint32_t name;		/* offset in names */
 	uint32_t sname;		/* name on record, or REC_NONE */
+	uint32_t need;		/* has a row that is not a stored duplicate */
 	long line;		/* first line giving the name */
 };
 
@@ -119,6 +120,7 @@ ptab_getadd(struct ptab *t, const char *id, const char *name, long line,
 	p->name = (uint32_t)t->names.len;
 	sb_add(&t->names, name, strlen(name) + 1);
 	p->sname = REC_NONE;
+	p->need = 0;
 	p->line = line;
 	t->slot[i] = (h >> 32) << 32 | (uint64_t)(t->n + 1);
 	t->n++;
@@ -313,6 +315,7 @@ struct imp {
 	char **hdr;
 	size_t nhdr;
 	struct ptab people;
+	struct pent *known;		/* the row's person, if id_known found it */
 	int names_differ;		/* some ID with two names in the file */
 	int any_sname;			/* some person has records already */
 	struct spill part;		/* key entries, by key shard */
@@ -520,6 +523,17 @@ field_modes(struct imp *im)
 			im->modes[im->map.idx[c]] = m[c];
 }
 
+/* An ID number of an earlier valid row of the file (colmap.id_known):
+ * the people of the file are the IDs that passed idnum_check. */
+static int
+id_known(void *arg, const char *id)
+{
+	struct imp *im = arg;
+
+	im->known = ptab_get(&im->people, id);	/* p1_row takes it */
+	return im->known != NULL;
+}
+
 static int
 p1_header(struct imp *im, long line, char *const *f, size_t n,
     struct ceh_err *e)
@@ -530,6 +544,8 @@ p1_header(struct imp *im, long line, char *const *f, size_t n,
 		ceh_err_prefix(e, "%s:%ld", im->path, line);
 		return -1;
 	}
+	im->map.id_known = id_known;
+	im->map.id_arg = im;
 	im->hdr = xcalloc(n, sizeof(char *));
 	for (i = 0; i < n; i++)
 		im->hdr[i] = xstrdup(f[i]);
@@ -551,19 +567,20 @@ p1_spill(struct imp *im, const struct hour_record *r, const struct pent *p,
 	uint64_t k1, k2, ch;
 	size_t start;
 
-	sb_reset(&im->tmp);
-	sb_addl(&im->tmp, (long)im->nvalid);
-	sb_addc(&im->tmp, '\t');
-	sb_addl(&im->tmp, line);
-	sb_addc(&im->tmp, '\t');
-	sb_addl(&im->tmp, (long)(p - im->people.v));
-	sb_addc(&im->tmp, '\t');
-	start = im->tmp.len;
-	rec_line(&im->tmp, r);
-	ch = hash64(im->tmp.buf + start, im->tmp.len - start, H2);
-	sb_addc(&im->tmp, '\n');
-	if (spill_add(&im->outp, shard_of(r->id), im->tmp.buf, im->tmp.len,
-	    e) < 0)
+	unsigned part = shard_of(r->id);
+	struct sbuf *b = &im->outp.buf[part];	/* written in place */
+
+	sb_addl(b, (long)im->nvalid);
+	sb_addc(b, '\t');
+	sb_addl(b, line);
+	sb_addc(b, '\t');
+	sb_addl(b, (long)(p - im->people.v));
+	sb_addc(b, '\t');
+	start = b->len;
+	rec_line(b, r);
+	ch = hash64(b->buf + start, b->len - start, H2);
+	sb_addc(b, '\n');
+	if (b->len >= SPILL_BUF && spill_flush(&im->outp, part, e) < 0)
 		return -1;
 	rec_key_hash(r->provider, r->recid, &k1, &k2);
 	put64(ent, k1);
@@ -589,6 +606,12 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 
 	if (!im->have_header)
 		return p1_header(im, line, f, n, e);
+	/* the person's slot, fetched while the row is checked (the table
+	 * is larger than the caches) */
+	if (n == im->map.nfields && im->people.nslot &&
+	    len[im->map.idx[RC_ID]] == IDNUM_LEN)
+		__builtin_prefetch(&im->people.slot[ptab_hash(
+		    f[im->map.idx[RC_ID]]) & (im->people.nslot - 1)]);
 	im->st->read++;
 	if (im->o->progress && (im->st->read & 0xfff) == 0)
 		im->o->progress(im->o->arg, im->path, im->st->read);
@@ -601,6 +624,7 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 		}
 	if (n == im->map.nfields)
 		rowsrc_normalize(f, n < 64 ? n : 64, im->modes, &im->st->norm);
+	im->known = NULL;
 	if (record_from_row(&im->map, f, n, &im->s->codes, im->o->max_half,
 	    &r, &im->rowerr) < 0) {
 		im->st->rejected++;
@@ -609,7 +633,10 @@ p1_row(void *arg, long line, char *const *f, const size_t *len, size_t n,
 	}
 	/* names are checked in pass 2, against the name on record or, for
 	 * a new person, the first one in the file */
-	p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
+	if ((p = im->known) != NULL && memcmp(p->id, r.id, IDNUM_LEN) == 0)
+		isnew = 0;	/* found by the ID check */
+	else
+		p = ptab_getadd(&im->people, r.id, r.name, line, &isnew);
 	if (!isnew && !im->names_differ &&
 	    p->namehash != (uint32_t)hash64(r.name, strlen(r.name), H1))
 		im->names_differ = 1;
@@ -665,7 +692,8 @@ load_names(struct imp *im, int recfd, const struct rstate *rs,
 
 	memset(want, 0, sizeof(want));
 	for (i = 0; i < im->people.n; i++)
-		want[shard_of(im->people.v[i].id)] = 1;
+		if (im->people.v[i].need)
+			want[shard_of(im->people.v[i].id)] = 1;
 	for (sh = 0; sh < REC_SHARDS; sh++) {
 		if (!want[sh] || rs->size[sh] == 0)
 			continue;
@@ -680,16 +708,21 @@ load_names(struct imp *im, int recfd, const struct rstate *rs,
 /* ---- appending to the shards ---- */
 
 /*
- * Files written by an import, fsynced together at the end (the kernel
- * writes them back in parallel meanwhile) - and at most SYNC_OPEN open
- * at a time.
+ * Files written by an import, made durable together at the end (the
+ * kernel writes them back in parallel meanwhile): up to SYNC_OPEN files
+ * each with its fsync; past that many, each is closed once written and
+ * one syncfs(2) on the records directory (opened before any write, so
+ * it reports their writeback errors) covers them all - one flush
+ * instead of one per file, and one instead of one per SYNC_OPEN.
  */
-#define SYNC_OPEN 128
+#define SYNC_OPEN 16
 
 struct syncset {
 	int fd[SYNC_OPEN];
 	char name[SYNC_OPEN][8];
 	int n;
+	int many;		/* past SYNC_OPEN: closed, one syncfs */
+	int syncfd;		/* the records directory */
 	/* files this import created with O_EXCL (empty when committed):
 	 * removed again if it fails, so a failed import leaves the store
 	 * as it was */
@@ -763,14 +796,12 @@ sync_all(struct syncset *ss, struct ceh_err *e)
 
 	/* many files: one syncfs(2) (one journal commit) instead of an
 	 * fsync each, which costs a disk flush per file */
-	if (ss->n > 16) {
-		if (fault_hit("fsync") ? (errno = EIO, 1) : syncfs(ss->fd[0]) < 0)
+	if (ss->many) {
+		if (fault_hit("fsync") ? (errno = EIO, 1) :
+		    syncfs(ss->syncfd) < 0)
 			/* machine: a path and a call */
 			rc = ceh_fail_errno(e, "records: syncfs");
-		for (i = 0; i < ss->n; i++)
-			if (close(ss->fd[i]) < 0 && rc == 0)
-				rc = rec_path_fail(e, ss->name[i]);
-		ss->n = 0;
+		ss->many = 0;
 		return rc;
 	}
 	for (i = 0; i < ss->n; i++) {
@@ -794,6 +825,28 @@ sync_drop(struct syncset *ss)
 	ss->n = 0;
 }
 
+/* All of buf at off (one pwrite for the usual shard; no lseek). */
+static int
+pwrite_all(int fd, const char *buf, size_t len, off_t off)
+{
+	ssize_t r;
+
+	while (len > 0) {
+		r = pwrite(fd, buf, len, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		buf += r;
+		len -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
 /* Append buf to records/NAME at its committed size at; the fsync is
  * left to sync_all. */
 static int
@@ -801,10 +854,8 @@ append_file(int recfd, const char *name, long long at, const char *buf,
     size_t len, int *created, struct syncset *ss, struct ceh_err *e)
 {
 	struct stat sb;
-	int fd = -1, made = 0;
+	int fd = -1, made = 0, i, rc = 0;
 
-	if (ss->n == SYNC_OPEN && sync_all(ss, e) < 0)
-		return -1;
 	if (at == 0) {
 		fd = openat(recfd, name, O_WRONLY | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -828,17 +879,31 @@ append_file(int recfd, const char *name, long long at, const char *buf,
 		m->dev = sb.st_dev;
 		m->ino = sb.st_ino;
 	}
-	if (lseek(fd, (off_t)at, SEEK_SET) < 0 ||
-	    (fault_hit("write") ? (errno = ENOSPC, 1) :
-	    write_all(fd, buf, len) < 0)) {
+	if (fault_hit("write") ? (errno = ENOSPC, 1) :
+	    pwrite_all(fd, buf, len, (off_t)at) < 0) {
 		rec_path_fail(e, name);
 		undo_append(recfd, fd, name, at);
 		close(fd);
 		return -1;
 	}
-	ss->fd[ss->n] = fd;
-	snprintf(ss->name[ss->n], sizeof(ss->name[0]), "%s", name);
-	ss->n++;
+	if (!ss->many && ss->n == SYNC_OPEN) {
+		/* the syncfs way from now on: the files so far closed */
+		ss->many = 1;
+		for (i = 0; i < ss->n; i++)
+			if (close(ss->fd[i]) < 0 && rc == 0)
+				rc = rec_path_fail(e, ss->name[i]);
+		ss->n = 0;
+	}
+	if (ss->many) {
+		if (close(fd) < 0 && rc == 0)
+			rc = rec_path_fail(e, name);
+	} else {
+		ss->fd[ss->n] = fd;
+		snprintf(ss->name[ss->n], sizeof(ss->name[0]), "%s", name);
+		ss->n++;
+	}
+	if (rc < 0)
+		return -1;
 	crash_point("records-shard");
 	return 0;
 }
@@ -924,6 +989,72 @@ rec_field(const char *rec, int k, struct sbuf *b)
 	return b->buf;
 }
 
+/* A table of the key entries of one key shard of the file
+ * (check_key_shard). */
+struct fent {
+	uint64_t k1, k2, ch;	/* ch: on record (or first new) */
+	int known;		/* ch is set */
+};
+
+struct ftab {
+	struct fent *v;
+	size_t n, cap;
+	uint32_t *slot;		/* index + 1; 0 empty */
+	size_t nslot;
+};
+
+static struct fent *
+ftab_find(struct ftab *t, uint64_t k1, uint64_t k2, int add)
+{
+	size_t m = t->nslot - 1, i = (size_t)(k1 ^ k2 >> 7) & m;
+	struct fent *x;
+
+	while (t->slot[i] != 0) {
+		x = &t->v[t->slot[i] - 1];
+		if (x->k1 == k1 && x->k2 == k2)
+			return x;
+		i = (i + 1) & m;
+	}
+	if (!add)
+		return NULL;
+	x = &t->v[t->n];
+	x->k1 = k1;
+	x->k2 = k2;
+	x->ch = 0;
+	x->known = 0;
+	t->slot[i] = (uint32_t)++t->n;
+	return x;
+}
+
+/* An empty table for at most n keys. */
+static void
+ftab_reset(struct ftab *t, size_t n)
+{
+	size_t ns = 64;
+
+	while (ns < 2 * n)
+		ns *= 2;
+	if (n > t->cap) {
+		t->cap = n;
+		t->v = xreallocarray(t->v, n, sizeof(*t->v));
+	}
+	if (ns > t->nslot) {
+		free(t->slot);
+		t->slot = xcalloc(ns, sizeof(*t->slot));
+		t->nslot = ns;
+	} else
+		memset(t->slot, 0, t->nslot * sizeof(*t->slot));
+	t->n = 0;
+}
+
+static void
+ftab_free(struct ftab *t)
+{
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
 /* What pass 2 writes: the state it starts from and the one it makes,
  * the files it touched, and scratch buffers. */
 struct batch {
@@ -934,7 +1065,7 @@ struct batch {
 	struct syncset ss;
 	int created;			/* some shard created */
 	int any;			/* some shard appended to */
-	struct ktab kt;
+	struct ftab ft;
 	struct sbuf buf, out, f1, f2;
 };
 
@@ -995,7 +1126,8 @@ check_names(struct imp *im, struct batch *b, struct ceh_err *e)
 			return -1;
 		for (pos = b->buf.buf; (r = orow_next(im, &b->buf, &pos,
 		    &o)) > 0;)
-			if ((msg = name_refusal(im, &o, &b->f1)) != NULL) {
+			if (verdict(im, (unsigned long)o.seq) == V_NEW &&
+			    (msg = name_refusal(im, &o, &b->f1)) != NULL) {
 				set_verdict(im, (unsigned long)o.seq,
 				    V_REFUSED);
 				im->st->rejected++;
@@ -1007,15 +1139,123 @@ check_names(struct imp *im, struct batch *b, struct ceh_err *e)
 	return 0;
 }
 
-/* Pass 2b, one key shard: each row's key against the key index (a
- * duplicate, a conflict, or new), the new keys appended to the shard. */
+/*
+ * The keys of one key shard's rows against the key index, in two steps
+ * (both read the committed key entries of the shard as a stream through
+ * a table of the file's keys, so the cost is the file's rows and a
+ * sequential read of the index, never a table of the whole index):
+ *
+ *   stored duplicates (before the names): a row whose key is on record
+ *   with the same content hash is a duplicate, whatever else: the record
+ *   on file has the same ID number and 姓名, and every record of a
+ *   person carries the name on record (the import refuses any other),
+ *   so the name check could not refuse it.  Its person needs no name
+ *   from the shards for it.
+ *   the rest (after the names), in the order of the file: refused rows
+ *   skipped, each other row a duplicate or a conflict of the key on
+ *   record or of an earlier new row of the file with that key, or new
+ *   (its key entry appended to the shard).
+ */
+/* The committed key entries of shard sh through t: the content hash on
+ * record of each key in t (the last entry of a key, as the index is
+ * read everywhere else). */
+static int
+stream_stored(struct imp *im, struct batch *b, unsigned sh, struct ftab *t,
+    struct ceh_err *e)
+{
+	unsigned char *raw;
+	struct fent *f;
+	size_t i;
+	long long size = b->rs->ksize[sh];
+
+	if (b->recfd < 0 || size == 0 || t->n == 0)
+		return 0;
+	if (rec_keys_raw(b->recfd, sh, size, &raw, e) < 0)
+		return -1;
+	for (i = 0; i + KENT_BYTES <= (size_t)size; i += KENT_BYTES)
+		if ((f = ftab_find(t, get64(raw + i), get64(raw + i + 8),
+		    0)) != NULL) {
+			f->ch = get64(raw + i + 16);
+			f->known = 1;
+		}
+	free(raw);
+	(void)im;
+	return 0;
+}
+
+/* The rows of key shard sh (its partition, kept) that duplicate a
+ * stored record: V_DUP. */
+static int
+stored_dups(struct imp *im, struct batch *b, unsigned sh, struct ceh_err *e)
+{
+	const unsigned char *ent;
+	struct fent *f;
+	uint64_t seq;
+	size_t i, n;
+
+	if (b->recfd < 0 || b->rs->ksize[sh] == 0)
+		return 0;
+	if (spill_take(&im->part, sh, &b->buf, 1, e) < 0)
+		return -1;
+	if (b->buf.len % PENT_BYTES)
+		return damaged(im, e);
+	n = b->buf.len / PENT_BYTES;
+	ftab_reset(&b->ft, n);
+	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
+		ent = (unsigned char *)b->buf.buf + i;
+		ftab_find(&b->ft, get64(ent), get64(ent + 8), 1);
+	}
+	if (stream_stored(im, b, sh, &b->ft, e) < 0)
+		return -1;
+	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
+		ent = (unsigned char *)b->buf.buf + i;
+		seq = get64(ent + 24);
+		if (seq >= im->nvalid)
+			return damaged(im, e);
+		f = ftab_find(&b->ft, get64(ent), get64(ent + 8), 0);
+		if (f->known && f->ch == get64(ent + 16)) {
+			set_verdict(im, seq, V_DUP);
+			im->st->duplicates++;
+		}
+	}
+	return 0;
+}
+
+/* The people with a row that is not a stored duplicate: their names on
+ * record are read. */
+static int
+mark_needed(struct imp *im, struct batch *b, struct ceh_err *e)
+{
+	struct orow o;
+	unsigned sh;
+	char *pos;
+	int r;
+
+	for (sh = 0; sh < REC_SHARDS; sh++) {
+		if (!spill_used(&im->outp, sh))
+			continue;
+		if (spill_take(&im->outp, sh, &b->buf, 1, e) < 0)
+			return -1;
+		for (pos = b->buf.buf; (r = orow_next(im, &b->buf, &pos,
+		    &o)) > 0;)
+			if (verdict(im, (unsigned long)o.seq) != V_DUP)
+				im->people.v[o.pidx].need = 1;
+		if (r < 0)
+			return damaged(im, e);
+	}
+	return 0;
+}
+
+/* Pass 2b, one key shard: the rows not yet decided, in file order,
+ * against the key index and the new keys of the file; the new keys
+ * appended to the shard. */
 static int
 check_key_shard(struct imp *im, struct batch *b, unsigned sh,
     struct ceh_err *e)
 {
 	const unsigned char *ent;
-	struct kent *k;
-	uint64_t k1, k2, ch, seq;
+	struct fent *f;
+	uint64_t ch, seq;
 	char name[8];
 	size_t i;
 
@@ -1023,30 +1263,34 @@ check_key_shard(struct imp *im, struct batch *b, unsigned sh,
 		return -1;
 	if (b->buf.len % PENT_BYTES)
 		return damaged(im, e);
-	ktab_reset(&b->kt);
-	if (b->recfd >= 0 && rec_keys_load(b->recfd, sh, b->rs->ksize[sh],
-	    &b->kt, NULL, NULL, e) < 0)
-		return -1;
-	sb_reset(&b->out);
+	ftab_reset(&b->ft, b->buf.len / PENT_BYTES);
 	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
 		ent = (unsigned char *)b->buf.buf + i;
 		seq = get64(ent + 24);
 		if (seq >= im->nvalid)
 			return damaged(im, e);
-		if (verdict(im, seq) == V_REFUSED)
-			continue;
-		k1 = get64(ent);
-		k2 = get64(ent + 8);
+		if (verdict(im, seq) == V_NEW)
+			ftab_find(&b->ft, get64(ent), get64(ent + 8), 1);
+	}
+	if (stream_stored(im, b, sh, &b->ft, e) < 0)
+		return -1;
+	sb_reset(&b->out);
+	for (i = 0; i < b->buf.len; i += PENT_BYTES) {
+		ent = (unsigned char *)b->buf.buf + i;
+		seq = get64(ent + 24);
+		if (verdict(im, seq) != V_NEW)
+			continue;	/* refused, or a stored duplicate */
+		f = ftab_find(&b->ft, get64(ent), get64(ent + 8), 0);
 		ch = get64(ent + 16);
-		k = ktab_get(&b->kt, k1, k2);
-		if (k && k->ch == ch) {
+		if (f->known && f->ch == ch) {
 			set_verdict(im, seq, V_DUP);
 			im->st->duplicates++;
-		} else if (k) {
+		} else if (f->known) {
 			set_verdict(im, seq, V_CONFLICT);
 			im->st->conflicts++;
 		} else {
-			ktab_add(&b->kt, k1, k2, ch);
+			f->ch = ch;
+			f->known = 1;
 			im->st->imported++;
 			sb_add(&b->out, ent, KENT_BYTES);
 		}
@@ -1160,9 +1404,15 @@ pass2(struct imp *im, int recfd, struct rstate *rs, struct ceh_err *e)
 
 	memset(&b, 0, sizeof(b));
 	b.recfd = recfd;
+	b.ss.syncfd = recfd;
 	b.rs = rs;
 	b.ns = *rs;
 	b.number = rs->imports + 1;
+	for (sh = 0; sh < REC_SHARDS; sh++)
+		if (spill_used(&im->part, sh) && stored_dups(im, &b, sh, e) < 0)
+			goto out;
+	if (mark_needed(im, &b, e) < 0)
+		goto out;
 	if (recfd >= 0 && load_names(im, recfd, rs, e) < 0)
 		goto out;
 	if (check_names(im, &b, e) < 0)
@@ -1185,7 +1435,7 @@ out:
 	sync_drop(&b.ss);
 	if (rc < 0)
 		remove_created(recfd, &b.ss);
-	ktab_free(&b.kt);
+	ftab_free(&b.ft);
 	sb_release(&b.out);
 	sb_release(&b.buf);
 	sb_release(&b.f1);

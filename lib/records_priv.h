@@ -125,10 +125,11 @@ sb_addl(struct sbuf *b, long v)
 		d[i++] = (char)('0' + u % 10);
 	while ((u /= 10) != 0);
 	if (v < 0)
-		sb_addc(b, '-');
+		d[i++] = '-';
 	sb_grow(b, (size_t)i);
 	while (i > 0)
-		sb_addc(b, d[--i]);
+		b->buf[b->len++] = d[--i];
+	b->buf[b->len] = '\0';
 }
 
 /* ---- TSV (records.c) ---- */
@@ -185,6 +186,10 @@ struct kent *ktab_get(const struct ktab *t, uint64_t k1, uint64_t k2);
 void ktab_add(struct ktab *t, uint64_t k1, uint64_t k2, uint64_t ch);
 void ktab_reset(struct ktab *t);
 void ktab_free(struct ktab *t);
+/* The committed part of key shard sh (size bytes, a whole number of
+ * entries; 0: *out NULL), caller frees.  Damage is class 5. */
+int rec_keys_raw(int recfd, unsigned sh, long long size, unsigned char **out,
+    struct ceh_err *e);
 /* Read the committed part of key shard sh into t; *count (may be NULL)
  * gets the number of entries added to, *dups (may be NULL) how many keys
  * appear twice.  Damage is class 5. */

@@ -8,6 +8,7 @@
 #include "err.h"
 #include "i18n.h"
 #include "index.h"
+#include "moves.h"
 #include "records.h"
 #include "report_src.h"
 #include "trust.h"
@@ -78,8 +79,8 @@ visit(struct store *s, struct person *p, enum stage folder,
 	return feed_app(s, f, app, NULL, NULL, NULL, NULL);
 }
 
-int
-report_feed(struct store *s, report_sink_fn fn, void *arg, long *unreadable,
+static int
+feed_docs(struct store *s, report_sink_fn fn, void *arg, long *unreadable,
     struct ceh_err *e)
 {
 	struct feed f;
@@ -310,8 +311,8 @@ signed_sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 	return rc;
 }
 
-int
-report_feed_scope(struct store *s, const struct report_scope *sc,
+static int
+feed_scope_index(struct store *s, const struct report_scope *sc,
     report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e)
 {
 	struct signed_feed *sf = NULL;
@@ -331,7 +332,151 @@ report_feed_scope(struct store *s, const struct report_scope *sc,
 	} else
 		rc = index_feed_scope(s, &s->units, sc, fn, arg, unreadable,
 		    NULL, e);
-	if (rc == 1)	/* no index to use: the documents */
+	return rc;	/* 1: no index to use */
+}
+
+/*
+ * ---- where a person works now (moves.h) ----
+ *
+ * Every record of a person whose transfers check is given with the
+ * person's current unit as its employer, and that unit's region when it
+ * has one, so the reports count the person and every application of
+ * theirs (their approved hours too) at the new employer, its
+ * supervising chain and its region; the documents are not changed (each
+ * history still names who decided what).  The people who have moved are
+ * those of index/moved where the index is used, else each person's file
+ * is looked at.  Through the index a --unit selects people by their
+ * applications' employers: the moved people whose current unit the
+ * scope matches are fed from their documents after the rest, and left
+ * out of the index's stream.  A transfer that does not check (unsigned
+ * or forged in a signed store, damaged) moves nobody.
+ */
+struct cur_feed {
+	struct store *s;
+	report_sink_fn fn;
+	void *arg;
+	int use_list;			/* only the listed people moved */
+	struct moves_list list;		/* index/moved */
+	struct moves_list extra;	/* fed from their documents */
+	char idnum[IDNUM_LEN + 1];	/* the person looked up last */
+	char unit[CREDIT_LEN + 1];	/* their current unit, "" none */
+	struct report_app ra;
+};
+
+static const char *
+cur_unit(struct cur_feed *c, const char *idnum)
+{
+	struct ceh_err e;
+
+	if (strcmp(c->idnum, idnum) == 0)
+		return c->unit;
+	snprintf(c->idnum, sizeof(c->idnum), "%s", idnum);
+	c->unit[0] = '\0';
+	if ((!c->use_list || moves_list_has(&c->list, idnum)) &&
+	    moves_current(c->s, -1, idnum, c->unit, &e) < 0)
+		c->unit[0] = '\0';	/* does not check: nobody moved */
+	return c->unit;
+}
+
+/* ra with the person's current unit. */
+static int
+cur_give(void *arg, const struct report_app *ra, struct ceh_err *e)
+{
+	struct cur_feed *c = arg;
+	const char *unit = cur_unit(c, ra->idnum);
+	const struct unit *un;
+	const struct code_item *it;
+
+	if (unit[0] == '\0')
+		return c->fn(c->arg, ra, e);
+	memcpy(&c->ra, ra, REPORT_APP_SIZE(ra));
+	snprintf(c->ra.unit, sizeof(c->ra.unit), "%s", unit);
+	if ((un = units_find(&c->s->units, unit)) != NULL && un->region[0] &&
+	    (it = codes_find(&c->s->codes, CL_REGION, un->region)) != NULL &&
+	    strlen(it->name) < sizeof(c->ra.region))
+		snprintf(c->ra.region, sizeof(c->ra.region), "%s", it->name);
+	return c->fn(c->arg, &c->ra, e);
+}
+
+/* The index's stream: the people fed from their documents left out. */
+static int
+cur_sink(void *arg, const struct report_app *ra, struct ceh_err *e)
+{
+	struct cur_feed *c = arg;
+
+	if (moves_list_has(&c->extra, ra->idnum))
+		return 0;
+	return cur_give(arg, ra, e);
+}
+
+int
+report_feed(struct store *s, report_sink_fn fn, void *arg, long *unreadable,
+    struct ceh_err *e)
+{
+	struct cur_feed *c = xcalloc(1, sizeof(*c));
+	int rc;
+
+	c->s = s;
+	c->fn = fn;
+	c->arg = arg;
+	rc = feed_docs(s, cur_give, c, unreadable, e);
+	free(c);
+	return rc;
+}
+
+int
+report_feed_scope(struct store *s, const struct report_scope *sc,
+    report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e)
+{
+	struct cur_feed *c;
+	long more = 0;
+	size_t i;
+	int rc;
+
+	c = xcalloc(1, sizeof(*c));
+	c->s = s;
+	c->fn = fn;
+	c->arg = arg;
+	if (moves_list_read(s, &c->list) <= 0) {
+		/* no index, or its list of moved people damaged: the
+		 * documents, and each person's transfers */
+		free(c);
 		return report_feed(s, fn, arg, unreadable, e);
+	}
+	c->use_list = 1;
+	for (i = 0; sc && sc->unit && i < c->list.n; i++) {
+		const char *unit = cur_unit(c, c->list.id[i]);
+
+		if (unit[0] && report_unit_match(sc, &s->units, unit)) {
+			c->extra.id = xreallocarray(c->extra.id, c->extra.n + 1,
+			    sizeof(*c->extra.id));
+			memcpy(c->extra.id[c->extra.n++], c->list.id[i],
+			    IDNUM_LEN + 1);
+		}
+	}
+	rc = feed_scope_index(s, sc, cur_sink, c, unreadable, e);
+	if (rc == 1) {		/* no index to use after all */
+		c->use_list = 0;
+		c->extra.n = 0;
+		c->idnum[0] = '\0';
+		rc = feed_docs(s, cur_give, c, unreadable, e);
+	}
+	for (i = 0; rc == 0 && i < c->extra.n; i++) {
+		struct feed f;
+
+		memset(&f, 0, sizeof(f));
+		f.fn = cur_give;
+		f.arg = c;
+		rc = store_walk(s, c->extra.id[i], visit, &f, e);
+		if (rc != 0 && f.e.msg[0])
+			*e = f.e;
+		more += f.bad;
+		rc = rc ? -1 : 0;
+	}
+	if (unreadable)
+		*unreadable += more;
+	moves_list_free(&c->list);
+	moves_list_free(&c->extra);
+	free(c);
 	return rc;
 }

@@ -310,12 +310,19 @@ int
 sheet_date_text(double serial, int date1904, char *buf, size_t size)
 {
 	long days, secs, y;
+	double frac;
 	int m, d;
 
 	if (!isfinite(serial) || serial < 0 || serial > 2958466)
 		return -1;
-	days = (long)floor(serial);
-	secs = lround((serial - (double)days) * 86400.0);
+	/* floor and lround without libm (serial >= 0, so truncation is
+	 * floor; x - (long)x is exact below 2^52, so the rounding is
+	 * lround's, half away from zero) */
+	days = (long)serial;
+	frac = (serial - (double)days) * 86400.0;
+	secs = (long)frac;
+	if (frac - (double)secs >= 0.5)
+		secs++;
 	if (secs >= 86400) {
 		days++;
 		secs -= 86400;
@@ -351,6 +358,28 @@ builtin_date(int id)
 {
 	return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) ||
 	    (id >= 45 && id <= 47) || (id >= 50 && id <= 58);
+}
+
+int
+sheet_format_zero_pad(const char *code)
+{
+	size_t n = strspn(code, "0");
+
+	if (n < 2 || n > 40 || (code[n] != '\0' && code[n] != ';'))
+		return 0;
+	return (int)n;
+}
+
+void
+sheet_zero_pad(char *buf, size_t size, int width)
+{
+	size_t n = strlen(buf);
+
+	if (width <= 0 || n == 0 || n >= (size_t)width ||
+	    (size_t)width >= size || strspn(buf, "0123456789") != n)
+		return;
+	memmove(buf + (size_t)width - n, buf, n + 1);
+	memset(buf, '0', (size_t)width - n);
 }
 
 int

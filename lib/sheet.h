@@ -101,5 +101,13 @@ int sheet_double_text(double v, char *buf, size_t size);
 int sheet_date_text(double serial, int date1904, char *buf, size_t size);
 /* 1 if number format id (built in) or code (custom) shows a date/time. */
 int sheet_format_is_date(int id, const char *code);
+/* The width of a custom format that shows an integer with leading zeros
+ * ("000000": 123 shown as 000123, how offices keep record numbers and
+ * staff numbers), its first section made of '0' only, 2 to 40 of them;
+ * 0 for any other format. */
+int sheet_format_zero_pad(const char *code);
+/* An integer's text (digits only) in buf left-padded with zeros to
+ * width digits, as such a format shows it; anything else unchanged. */
+void sheet_zero_pad(char *buf, size_t size, int width);
 
 #endif

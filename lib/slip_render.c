@@ -579,7 +579,7 @@ static const struct slip_pdf_module *
 load_module(const char *path, struct ceh_err *e)
 {
 	const struct slip_pdf_module *m;
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
 
 	if (h == NULL) {
 		ceh_fail(e, CEH_ESYS, _("cannot load the PDF module '%.400s': "

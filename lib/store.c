@@ -19,6 +19,7 @@
 #include "fault.h"
 #include "hash.h"
 #include "i18n.h"
+#include "moves.h"
 #include "store.h"
 #include "table.h"
 #include "trust.h"
@@ -942,7 +943,21 @@ stranger_in_person(int dirfd, const char *name, void *arg)
 	struct repair_walk *w = arg;
 	enum stage st;
 
-	(void)dirfd;
+	/* the person's transfers (moves.h) and the temp files of their
+	 * interrupted writes */
+	if (strcmp(name, MOVES_FILE) == 0)
+		return 0;
+	if (strncmp(name, ".tmp." MOVES_FILE ".", sizeof(".tmp." MOVES_FILE))
+	    == 0) {
+		struct sweep sw = { w->repair, 0, 0, w->rep->say, w->rep->arg };
+
+		temp_sweep_one(dirfd, w->p->dir, name, &sw);
+		w->rep->temps_removed += sw.removed;
+		w->rep->problems += sw.found - sw.removed;
+		if (sw.removed)
+			(void)fsync_dir(dirfd, w->p->dir, w->e);
+		return 0;
+	}
 	if (strcmp(name, ".lock") != 0 && stage_parse(name, &st) < 0) {
 		say(w->rep, _("%s/%s: not a file of ceh (left alone)"), w->p->dir,
 		    name);

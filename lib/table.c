@@ -385,41 +385,17 @@ table_json(const struct table *t, struct json *j, const char *key)
 	json_arr_end(j);
 }
 
-/* 1 if a spreadsheet opening a CSV file would not keep s as text: a
- * number or a date (digits and + - . e E / : only, a digit among them)
- * or a formula (= + - @ first). */
-static int
-spreadsheet_changes(const char *s)
-{
-	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
-		return 1;
-	return *s && strspn(s, "0123456789+-.eE/: ") == strlen(s) &&
-	    strpbrk(s, "0123456789") != NULL;
-}
-
 /* A csv-excel cell: a text cell a spreadsheet would change as ="..."
- * (quotes doubled inside), then quoted for CSV. */
+ * (escape.h csv_put_excel); numbers as they are. */
 static void
 excel_put(struct sbuf *line, const struct table *t, size_t r, size_t c)
 {
-	struct sbuf f = SBUF_INIT;
-	const char *s = shown(t, r, c), *p;
 	enum col_kind k = t->cols[c].kind;
 
-	if (r == 0 || k == COL_INT || k == COL_HOURS ||
-	    !spreadsheet_changes(s)) {
-		csv_put(line, s);
-		return;
-	}
-	sb_adds(&f, "=\"");
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			sb_addc(&f, '"');
-		sb_addc(&f, *p);
-	}
-	sb_addc(&f, '"');
-	csv_put(line, sb_str(&f));
-	sb_release(&f);
+	if (r == 0 || k == COL_INT || k == COL_HOURS)
+		csv_put(line, shown(t, r, c));
+	else
+		csv_put_excel(line, shown(t, r, c));
 }
 
 static int write_xlsx(const struct table *t, int dirfd, const char *name,

@@ -52,11 +52,12 @@ struct xlsx {
 	size_t *sstoff, nsst;
 	struct sbuf sstbuf;
 
-	struct { int id, date; } *fmts;
+	struct { int id, date, pad; } *fmts;
 	size_t nfmts;
 	int *xfmt;		/* cellXfs: number format id of each */
 	size_t nxf;
 	unsigned char *xfdate;
+	unsigned char *xfpad;	/* zero-padding width of each, or 0 */
 
 	int depth_t, in_rph, in_v, in_is, in_si, in_xfs, in_sheetdata;
 	struct sbuf val;	/* text of the element being read */
@@ -445,6 +446,8 @@ styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		x->fmts[x->nfmts].id = (int)n;
 		x->fmts[x->nfmts].date = sheet_format_is_date((int)n,
 		    code ? code : "");
+		x->fmts[x->nfmts].pad = sheet_format_zero_pad(code ? code :
+		    "");
 		x->nfmts++;
 	} else if (strcmp(ln, "cellXfs") == 0) {
 		x->in_xfs = 1;
@@ -474,12 +477,15 @@ styles_finish(struct xlsx *x)
 	size_t i, k;
 
 	x->xfdate = xcalloc(x->nxf ? x->nxf : 1, 1);
+	x->xfpad = xcalloc(x->nxf ? x->nxf : 1, 1);
 	for (i = 0; i < x->nxf; i++) {
 		int id = x->xfmt[i], date = -1;
 
 		for (k = 0; k < x->nfmts; k++)
-			if (x->fmts[k].id == id)
+			if (x->fmts[k].id == id) {
 				date = x->fmts[k].date;
+				x->xfpad[i] = (unsigned char)x->fmts[k].pad;
+			}
 		x->xfdate[i] = date >= 0 ? (unsigned char)date :
 		    (unsigned char)sheet_format_is_date(id, NULL);
 	}
@@ -711,7 +717,9 @@ cell_text(struct xlsx *x)
 	else if ((k = sheet_number_text(v, buf, sizeof(buf))) < 0) {
 		fail(x, _("a number cell that holds no number"), v);
 		return -1;
-	}
+	} else if (k == SC_NUMBER && (size_t)x->cstyle < x->nxf)
+		/* 000123 as its format "000000" shows it */
+		sheet_zero_pad(buf, sizeof(buf), x->xfpad[x->cstyle]);
 	sb_reset(&x->val);
 	sb_adds(&x->val, buf);
 	return k;
@@ -1016,6 +1024,7 @@ xlsx_close(struct xlsx *x)
 	free(x->fmts);
 	free(x->xfmt);
 	free(x->xfdate);
+	free(x->xfpad);
 	sb_release(&x->val);
 	sb_release(&x->arena);
 	free(x->off);

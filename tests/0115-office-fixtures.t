@@ -21,7 +21,7 @@ plan 48
 F=$CEH_ROOT/tests/fixtures
 ceh init --unsigned >/dev/null
 TITLE="title '2024年度专业技术人员继续教育学时登记表'"
-NORM='2 full-width characters made half-width, 1 line breaks in a cell folded to a space, 1 surrounding spaces removed, 1 hours units removed, 1 lower-case x in an ID number made upper-case'
+NORM='2 values with full-width characters made half-width, 1 cell with line breaks folded to one line, 1 value trimmed of surrounding spaces, 1 hours value without its unit, 1 lower-case x in an ID number made upper-case'
 ok "the fixtures are small (under 16 kB each)" sh -c "for f in '$F'/office.xlsx '$F'/office.xls '$F'/office-utf8.csv '$F'/office-gb18030.csv; do test \$(wc -c < \$f) -lt 16384 || exit 1; done"
 check "the GB18030 CSV is not UTF-8" /usr/bin/python3 -c '
 import sys

@@ -70,7 +70,7 @@ nq=$(wc -l < "$T/qwant")
 ok "some quoted faults have line breaks" test "$nq" -gt 0
 ok "some have only commas or quotes" test "$(wc -l < "$T/q.txt")" -gt "$nq"
 expect_code 0 "import quoted fields" ceh import "$T/q.csv"
-like "$T/err" "q.csv: values normalised: $nq line breaks in a cell folded to a space" "a line break inside a field (Alt+Enter) is folded to a space, and counted"
+like "$T/err" "q.csv: values normalised: $nq cells? with line breaks folded to one line" "a line break inside a field (Alt+Enter) is folded to a space, and counted"
 like "$T/err" "q.csv: read 400, imported 400, duplicates 0, conflicts 0, rejected 0\$" "every row is imported"
 python3 - "$T/q.csv" > "$T/pick" <<'PY'
 import csv, json, sys

@@ -15,7 +15,7 @@ $ID2,李四,2023,专业科目,合理用药,6,研修,湖南大学,H-3
 CSV
 expect_code 0 "import a file whose quoted cells have blanks" ceh import "$T/in.csv"
 like "$T/err" 'read 3, imported 3' "all imported"
-like "$T/err" 'values normalised: 4 surrounding spaces removed' "the blanks removed, and counted"
+like "$T/err" 'values normalised: 4 values trimmed of surrounding spaces' "the blanks removed, and counted"
 expect_code 0 "records --format csv" ceh records --id $ID1 --format csv
 cp "$T/out" "$T/export.csv"
 like "$T/export.csv" ',职业道德,' "the subject without its blanks"

@@ -7,7 +7,7 @@
 # number kept when exact and refused with the spreadsheet message when
 # rounded; --sheet; the same row classes for CSV; refusals change nothing.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 46
 ceh init --unsigned >/dev/null
 P1=湖南大学继续教育学院
 /usr/bin/python3 - "$T" <<'PY'
@@ -90,11 +90,11 @@ ok "store unchanged" test "$(store_digest)" = "$digest0"
 expect_code 1 "import the office's .xlsx (some rows rejected)" ceh import --rejects "$T/rej.csv" "$T/office.xlsx"
 like "$T/err" "office.xlsx: sheet '学时' \\(xlsx\\), header on row 4" "the sheet with a header chosen, the header found on row 4"
 like "$T/err" 'rows skipped: 2 above the header \(title .2024年度继续教育学时登记表.\), 1 total, 1 footer' "title rows, total and footer skipped, counted once"
-like "$T/err" 'values normalised: .*full-width characters made half-width' "full-width digits counted"
-like "$T/err" 'values normalised: .*line breaks in a cell folded' "line break counted"
-like "$T/err" 'values normalised: .*hours units removed' "hours unit counted"
+like "$T/err" 'values normalised: .*values? with full-width characters made half-width' "full-width digits counted"
+like "$T/err" 'values normalised: .*cells? with line breaks folded to one line' "line break counted"
+like "$T/err" 'values normalised: .*hours values? without (its|their) unit' "hours unit counted"
 like "$T/err" 'values normalised: .*lower-case x' "lower-case x counted"
-like "$T/err" 'values normalised: .*surrounding spaces removed' "spaces counted"
+like "$T/err" 'values normalised: .*values? trimmed of surrounding spaces' "spaces counted"
 like "$T/err" "office.xlsx:8: 证件号码 '4.30104199001015E\\+017' looks like a number a spreadsheet rounded" "LibreOffice's scientific text: the spreadsheet message"
 like "$T/err" "office.xlsx:9: 证件号码 '4.30104199001015E\\+17' looks like a number a spreadsheet rounded" "a rounded number cell: the spreadsheet message"
 like "$T/err" "office.xlsx:10: 学时 '12学分' is not a number of hours" "an unknown unit is refused, not guessed"
@@ -168,9 +168,30 @@ like "$T/err" 'read 2, imported 0, duplicates 2' "by content, not by name"
 	echo '2024年度继续教育学时登记表,,,,,,,,'
 	echo '证件号码,姓名,年度,科目类型,科目名称,学时,继续教育形式,培训机构,记录编号'
 	echo "$ID1,张三,２０２４,公需科目,诚信,6学时,网络培训,$P1,C-1"
+	echo ',,,,,,,,'
 	echo '合 计,,,,,6,,,'
 	echo '制表人：刘,,,审核人：王,,,,,'
 } > "$T/office.csv"
 expect_code 0 "a CSV file with a title, a total and a footer" ceh import "$T/office.csv"
-like "$T/err" 'rows skipped: 1 above the header .*, 1 total, 1 footer' "skipped with a count"
+like "$T/err" 'rows skipped: 1 above the header .*, 1 blank, 1 total, 1 footer' "skipped with a count (the blank row as a spreadsheet saves it, ,,,,, too)"
+
+# a record number typed as the number 123 in a column formatted 000000
+# is the 000123 the office sees (and the CSV it saves), not 123
+/usr/bin/python3 - "$T/padded.xlsx" "$ID2" "$P1" <<'PY'
+import sys, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["证件号码", "姓名", "年度", "科目类型", "科目名称", "学时", "继续教育形式", "培训机构", "记录编号"])
+ws.append([sys.argv[2], "李四", 2024, "专业科目", "补录", 2, "培训班", sys.argv[3], 123])
+ws.append([sys.argv[2], "李四", 2024, "专业科目", "补录二", 2, "培训班", sys.argv[3], 1234567])
+ws.append([sys.argv[2], "李四", 2024, "专业科目", "补录三", 2, "培训班", sys.argv[3], 77])
+for r in (2, 3):
+    ws.cell(r, 9).number_format = "000000"
+wb.save(sys.argv[1])
+PY
+expect_code 0 "a record number column formatted 000000" ceh import "$T/padded.xlsx"
+expect_code 0 "its records" ceh records --id "$ID2" --format tsv
+like "$T/out" '	补录	2	培训班	.*	000123	' "123 shown as 000123 is read as 000123"
+like "$T/out" '	补录二	2	培训班	.*	1234567	' "a longer number is not cut"
+like "$T/out" '	补录三	2	培训班	.*	77	' "a General cell stays as it is"
 done_testing

@@ -3,7 +3,7 @@
 # tests/bench/genstore is a valid ceh store, and tests/bench/run.sh at a
 # tiny scale produces the results table with every row.
 . "$(dirname "$0")/lib.sh"
-plan 21
+plan 25
 B=$CEH_BUILD/bench
 # scratch on tmpfs when there is one: this test proves the harness works,
 # it does not time anything, and a loaded disk would only make it slow
@@ -31,10 +31,16 @@ if ceh fsck --help 2>&1 | grep -q 'not implemented'; then
 else
 	expect_code 0 "ceh fsck finds no problem in a generated store" ceh fsck
 fi
-# a signed one (genstore -s): every history chained and signed
+# a signed one (genstore -s): every history chained and signed; -C
+# fills the user's verification cache as one fsck would
 S=$BD/gen-signed
-expect_code 0 "genstore -s builds a signed store" "$B/genstore" -n 100 -q 10 -r 10 -j 2 -s "$S" "$T/sinfo"
-expect_code 0 "ceh fsck verifies every chain, signature and workflow" env CEH_STORE="$S" ceh fsck
+expect_code 0 "genstore -s -C builds a signed store" env XDG_CACHE_HOME="$T/cache" "$B/genstore" -n 100 -q 10 -r 10 -e 10 -j 2 -s -C "$S" "$T/sinfo"
+expect_code 0 "ceh fsck --no-cache verifies every chain, signature and workflow" env CEH_STORE="$S" XDG_CACHE_HOME="$T/cache" ceh fsck --no-cache
+ok "genstore -C wrote the verification cache" sh -c "ls '$T'/cache/ceh/verified/* >/dev/null"
+cachesum() { cat "$T"/cache/ceh/verified/* | cksum; }
+before=$(cachesum)
+expect_code 0 "ceh fsck with that cache" env CEH_STORE="$S" XDG_CACHE_HOME="$T/cache" ceh fsck
+ok "found every document in it (the cache is not rewritten)" test "$(cachesum)" = "$before"
 expect_code 0 "ceh list of it" env CEH_STORE="$S" ceh list --format tsv
 ok "every application verified" test "$(cut -f12 "$T/out" | sort | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')" = "100 yes 1 签名核验 "
 ok "the floors run" sh -c "'$B/durable_rename' '$T' 5 && '$B/csvfloor' /dev/null"
@@ -44,16 +50,19 @@ unset CEH_STORE
 expect_code 0 "run.sh at BENCH_SCALE=0.001 succeeds" env CEH_BIN="$CEH_BIN" BENCH_BUILD="$B" \
     BENCH_SCALE=0.001 BENCH_RUNS=1 BENCH_DIR="$BD" BENCH_MEMDIR="$BD" BENCH_OUT="$T/results.md" sh "$CEH_ROOT/tests/bench/run.sh"
 ok "it wrote the results file" test -s "$T/results.md"
-# every row: import x2 per size, .xlsx import, queue x2, list, review
-# (with and without the index, signed), signing per decision, slip x2,
-# fsck (unsigned, signed, signed in one thread, signed with the cache
-# warm), and the index's: review and import with vs
-# without, stats x2 and shortfall
-for op in 'import vs sqlite3' 'import vs libcsv floor' '\.xlsx import vs CSV' 'list --at UNIT' 'list \(whole store' 'review --approve' 'signing, per decision' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck' 'review batch: with vs' 'import: with vs' 'stats \(whole store\)' 'stats --unit' 'shortfall --unit'; do
+# every row: start-up x3; import vs sqlite3, vs the floor and again, at
+# three sizes; import with vs without the index; .xlsx; batch review at
+# two sizes (vs the floor, with vs without the index, signed vs the floor
+# and vs unsigned), signing per decision; on an unsigned and a signed
+# store of two sizes: list --at, list, stats x2, shortfall, fsck
+# --no-cache (and for the signed: vs unsigned, with the cache); slips
+# text and pdf on the larger two
+for op in 'start-up: ceh' 'import vs sqlite3' 'import vs libcsv floor' 'import again' 'import: with vs' '\.xlsx import vs CSV' 'review --approve - \(batch\) vs' 'review batch: with vs' 'review batch: signed vs' 'signing, per decision' 'list --at UNIT' 'list \(whole store' 'stats \(whole store\)' 'stats --unit' 'shortfall --unit' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck --no-cache vs' 'fsck --no-cache: signed vs' 'fsck \(verification cache warm\)'; do
 	grep -E "^\| $op" "$T/results.md"
 done > "$T/rows"
-ok "the table has all 26 rows" test "$(wc -l < "$T/rows")" = 26
+ok "the table has all 55 rows" test "$(wc -l < "$T/rows")" = 55
+ok "and no other (55 and the header)" test "$(grep -c '^| ' "$T/results.md")" = 56
 unlike "$T/results.md" '\| error \|' "no row failed"
-ok "each row has a figure or says not implemented" sh -c "! grep -vE '\\| ([0-9.]+ m?s|n/a \\(not implemented\\)) \\| [0-9.]+ m?s \\|' '$T/rows'"
+ok "each row has a wall and a CPU figure (or says why not)" sh -c "! grep -vE '\\| (> )?([0-9.]+ m?s|n/a \\([^)]*\\)) \\| (> )?([0-9.]+ m?s|—) \\|' '$T/rows'"
 ok "the scratch data is gone" sh -c "! ls -d '$BD'/ceh-bench.* 2>/dev/null"
 done_testing

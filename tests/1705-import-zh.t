@@ -46,7 +46,7 @@ like "$T/imp.zh" '^ceh import：.*mixed.csv：编码 utf-8（自动识别）$' "
 like "$T/imp.c" '^ceh import: .*mixed.csv: encoding utf-8 \(detected\)$' "... and in English"
 like "$T/imp.zh" '^ceh import：.*mixed.csv：规范化的值：1 个值的全角字符改为半角$' \
     "the normalisation count in Chinese"
-like "$T/imp.c" '^ceh import: .*mixed.csv: values normalised: 1 full-width characters made half-width$' \
+like "$T/imp.c" '^ceh import: .*mixed.csv: values normalised: 1 value with full-width characters made half-width$' \
     "... and in English"
 like "$T/imp.zh" '^ceh import：试运行：未写入任何内容$' "the dry run said in Chinese"
 check "the dry runs wrote nothing" test "$(store_digest)" = "$D0"

@@ -2,21 +2,36 @@
  * slip_pdf.c - the PDF renderer, built as a module (slip-pdf.so) that
  * `ceh print-slip --format pdf` loads with dlopen (see slip_render.h), so
  * the 40-odd libraries of pango, cairo and fontconfig are not loaded by
- * every other command.  It calls back into the ceh executable (linked with
- * --export-dynamic) for the library functions it uses.
+ * every other command.  It calls back into the ceh executable for the
+ * library functions it uses (ceh exports exactly those: the Makefile
+ * lists this module's undefined symbols in build/exports.list).
  *
  * The slip as one A4 PDF page: cairo draws, pango lays out
  * and shapes the Chinese text, fontconfig finds the font (SLIP_PDF_FONTS).
  * cairo embeds each font as a subset of the glyphs used, with a
  * ToUnicode map, so the file stays small and pdftotext reads it.  The only
  * file that includes cairo's and pango's headers.
+ *
+ * fontconfig gets a configuration of its own (own_fonts): the folders that
+ * hold the fonts fontconfig chose for SLIP_PDF_FONTS when ceh was built
+ * (tools/slipfonts.sh), their caches, only the faces of those families,
+ * and the one rule of the system's that the slip needs (synthetic bold:
+ * the fonts have no bold face).
+ * FcInit would read some forty configuration files and every font
+ * folder's cache, and pango would sort all the fonts for each size: about
+ * a third of the time of a slip.  The document is the same, byte for
+ * byte.  When those fonts lack a character (pango shows no glyph), or
+ * that configuration cannot be made, the slip is drawn again with
+ * fontconfig's whole configuration, as before.
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "i18n.h"
@@ -25,6 +40,11 @@
 #include "slip_render.h"
 #include "validate.h"
 #include "xalloc.h"
+#if defined(__has_include)
+#if __has_include("slip_fonts.h")
+#include "slip_fonts.h"	/* generated: SLIP_FONT_DIRS, SLIP_FONT_CACHEDIR */
+#endif
+#endif
 
 #define PAGE_W 595.28	/* A4 in points */
 #define PAGE_H 841.89
@@ -35,6 +55,15 @@
 
 enum align { AL_LEFT, AL_CENTER, AL_RIGHT };
 
+/* A layout made once, by the measuring pass, and drawn by the next. */
+struct laid {
+	char *text;
+	double size, width;
+	int bold;
+	enum align al;
+	PangoLayout *l;
+};
+
 struct pdf {
 	cairo_t *cr;
 	PangoContext *ctx;
@@ -42,6 +71,8 @@ struct pdf {
 	int measure;		/* lay out only, draw nothing */
 	int copy;		/* 副本 on every page */
 	double size;		/* the body size */
+	struct laid *laid;	/* every layout made, for layout() */
+	size_t nlaid, alaid;
 };
 
 struct cell {
@@ -55,19 +86,112 @@ struct cell {
 static cairo_status_t
 write_fn(void *closure, const unsigned char *data, unsigned int len)
 {
-	FILE *out = closure;
-
-	if (len && fwrite(data, 1, len, out) != len)
-		return CAIRO_STATUS_WRITE_ERROR;
+	sb_add(closure, data, len);
 	return CAIRO_STATUS_SUCCESS;
 }
 
+/* Rules of the system's configuration kept in ours: synthetic bold
+ * (90-synthetic.conf) and WenQuanYi's hinting (65-wqy-microhei.conf). */
+#define OWN_RULES \
+	"<match target=\"font\">" \
+	"<test name=\"weight\" compare=\"less_eq\"><const>medium</const>" \
+	"</test><test target=\"pattern\" name=\"weight\" " \
+	"compare=\"more_eq\"><const>bold</const></test>" \
+	"<edit name=\"embolden\" mode=\"assign\"><bool>true</bool></edit>" \
+	"<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>" \
+	"</match><match target=\"font\"><test name=\"family\">" \
+	"<string>WenQuanYi Micro Hei</string></test><edit name=\"hinting\" " \
+	"mode=\"assign\"><bool>false</bool></edit></match>"
+
+/* Make fontconfig's current configuration the slip's own (see the top of
+ * the file), before pango starts fontconfig; 1 if it is. */
+static int
+own_fonts(void)
+{
+#ifdef SLIP_FONT_DIRS
+	static const char *const dirs[] = { SLIP_FONT_DIRS };
+	struct sbuf x = SBUF_INIT;
+	const char *f, *e = NULL;
+	FcConfig *c;
+	size_t i, n, ndirs = 0;
+	int ok;
+
+	sb_adds(&x, "<?xml version=\"1.0\"?><fontconfig>");
+	for (i = 0; dirs[i] != NULL; i++)
+		if (access(dirs[i], R_OK) == 0) {
+			sb_addf(&x, "<dir>%s</dir>", dirs[i]);
+			ndirs++;
+		}
+#ifdef SLIP_FONT_CACHEDIR
+	sb_adds(&x, "<cachedir>" SLIP_FONT_CACHEDIR "</cachedir>");
+#endif
+	sb_adds(&x, "<cachedir prefix=\"xdg\">fontconfig</cachedir>"
+	    OWN_RULES);
+	/* of those folders' fonts, only the families of SLIP_PDF_FONTS
+	 * (not Noto's Japanese, Korean and traditional faces, whose
+	 * characters are the same: pango would sort them all for each
+	 * size to find nothing new) */
+	sb_adds(&x, "<selectfont><rejectfont><pattern/></rejectfont>"
+	    "<acceptfont>");
+	for (f = SLIP_PDF_FONTS; *f; f = e ? e + 1 : f + strlen(f)) {
+		f += strspn(f, " ");
+		e = strchr(f, ',');
+		n = e ? (size_t)(e - f) : strlen(f);
+		while (n > 0 && f[n - 1] == ' ')
+			n--;
+		if (n > 0)
+			sb_addf(&x, "<pattern><patelt name=\"family\"><string>"
+			    "%.*s</string></patelt></pattern>", (int)n, f);
+	}
+	sb_adds(&x, "</acceptfont></selectfont></fontconfig>");
+	ok = ndirs > 0 && (c = FcConfigCreate()) != NULL;
+	if (ok) {
+		/* FcConfigSetCurrent builds the font list and keeps a
+		 * reference of its own */
+		ok = FcConfigParseAndLoadFromMemory(c, (const FcChar8 *)x.buf,
+		    FcFalse) && FcConfigSetCurrent(c);
+		FcConfigDestroy(c);
+	}
+	sb_release(&x);
+	return ok;
+#else
+	return 0;
+#endif
+}
+
+/* Back to fontconfig's whole configuration. */
+static void
+system_fonts(void)
+{
+	FcConfig *c = FcInitLoadConfigAndFonts();
+
+	if (c != NULL) {
+		FcConfigSetCurrent(c);
+		FcConfigDestroy(c);
+	}
+}
+
+/* The text laid out (a reference the caller drops with g_object_unref):
+ * the layout made before for the same text, size, weight, width and
+ * alignment, or a new one.  Shaping is most of the time of a slip, and
+ * the pass that measures makes every layout the drawing pass needs. */
 static PangoLayout *
 layout(struct pdf *p, const char *text, double size, int bold, double width,
     enum align al)
 {
-	PangoLayout *l = pango_layout_new(p->ctx);
-	PangoFontDescription *fd = pango_font_description_new();
+	PangoLayout *l;
+	PangoFontDescription *fd;
+	struct laid *d;
+	size_t i;
+
+	for (i = 0; i < p->nlaid; i++) {
+		d = &p->laid[i];
+		if (d->size == size && d->width == width && d->bold == bold &&
+		    d->al == al && strcmp(d->text, text) == 0)
+			return g_object_ref(d->l);
+	}
+	l = pango_layout_new(p->ctx);
+	fd = pango_font_description_new();
 
 	pango_font_description_set_family(fd, SLIP_PDF_FONTS);
 	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
@@ -84,6 +208,12 @@ layout(struct pdf *p, const char *text, double size, int bold, double width,
 	pango_layout_set_text(l, text, -1);
 	if (pango_layout_get_unknown_glyphs_count(l) > 0)
 		p->missing = 1;
+	if (p->nlaid == p->alaid) {
+		p->alaid = p->alaid ? 2 * p->alaid : 64;
+		p->laid = xrealloc(p->laid, p->alaid * sizeof(*p->laid));
+	}
+	p->laid[p->nlaid++] = (struct laid){ xstrdup(text), size, width, bold,
+	    al, g_object_ref(l) };
 	return l;
 }
 
@@ -510,8 +640,10 @@ draw(struct pdf *p, const struct slip *sl, double size)
 	return y;
 }
 
+/* The slip into pdf; *missing: glyphs no font could show. */
 static int
-render(const struct slip *sl, FILE *out, struct ceh_err *e)
+render_pass(const struct slip *sl, struct sbuf *pdf, int *missing,
+    struct ceh_err *e)
 {
 	static const double sizes[] = { SLIP_BODY_PT, 9.5, 9, 8.5, 8, 7.5, 7 };
 	cairo_surface_t *surf;
@@ -523,7 +655,7 @@ render(const struct slip *sl, FILE *out, struct ceh_err *e)
 
 	memset(&p, 0, sizeof(p));
 	widths();
-	surf = cairo_pdf_surface_create_for_stream(write_fn, out, PAGE_W,
+	surf = cairo_pdf_surface_create_for_stream(write_fn, pdf, PAGE_W,
 	    PAGE_H);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(surf);
@@ -559,6 +691,11 @@ render(const struct slip *sl, FILE *out, struct ceh_err *e)
 	p.measure = 0;
 	draw(&p, sl, sizes[i]);
 	cairo_show_page(p.cr);
+	for (i = 0; i < p.nlaid; i++) {
+		g_object_unref(p.laid[i].l);
+		free(p.laid[i].text);
+	}
+	free(p.laid);
 	g_object_unref(p.ctx);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(surf);
@@ -569,15 +706,36 @@ render(const struct slip *sl, FILE *out, struct ceh_err *e)
 	 * cairo_debug_reset_static_data(): both assert, now and then, when
 	 * pango's fontconfig thread still holds a cache. */
 	pango_cairo_font_map_set_default(NULL);
-	if (st == CAIRO_STATUS_WRITE_ERROR)
-		return ceh_fail(e, CEH_ESYS, _("cannot write the PDF"));
+	*missing = p.missing;
 	if (st != CAIRO_STATUS_SUCCESS)
 		return ceh_fail(e, CEH_ESYS, _("cannot make the PDF: %s"),
 		    cairo_status_to_string(st));
-	if (p.missing)
-		return ceh_fail(e, CEH_ESYS, _("no installed font shows Chinese "
-		    "text; install fonts-noto-cjk (see tools/deps.sh)"));
 	return 0;
+}
+
+static int
+render(const struct slip *sl, FILE *out, struct ceh_err *e)
+{
+	static int own = -1;	/* once a process: pango keeps its fonts */
+	struct sbuf pdf = SBUF_INIT;
+	int missing = 0, rc;
+
+	if (own < 0)
+		own = own_fonts();
+	rc = render_pass(sl, &pdf, &missing, e);
+	if (rc == 0 && missing && own) {
+		own = 0;
+		system_fonts();
+		pdf.len = 0;
+		rc = render_pass(sl, &pdf, &missing, e);
+	}
+	if (rc == 0 && missing)
+		rc = ceh_fail(e, CEH_ESYS, _("no installed font shows Chinese "
+		    "text; install fonts-noto-cjk (see tools/deps.sh)"));
+	if (rc == 0 && pdf.len && fwrite(pdf.buf, 1, pdf.len, out) != pdf.len)
+		rc = ceh_fail(e, CEH_ESYS, _("cannot write the PDF"));
+	sb_release(&pdf);
+	return rc;
 }
 
 /* The entry point the loader checks (slip_render.h). */

@@ -8,7 +8,7 @@
  * application store takes minutes, not hours.
  *
  * usage: genstore [-n APPS] [-p PEOPLE] [-q QUEUE] [-r REVIEW] [-e EMPLOYERS]
- *                 [-j JOBS] [-s] [-I] STORE INFO
+ *                 [-j JOBS] [-s] [-I] [-C] STORE INFO
  *
  *   APPS       applications in total (default 1000)
  *   PEOPLE     people (default APPS/2: two applications each on average)
@@ -32,6 +32,15 @@
  *              a decision: its canonical texts, hashes and Ed25519).
  *   -I         no summary index (lib/index.h), as in a store made before
  *              it; otherwise it is built from the documents at the end
+ *   -C         fill the user's verification cache (trust.h,
+ *              $XDG_CACHE_HOME/ceh/verified/) with every document, as one
+ *              `ceh fsck` of the store would leave it: the digest of each
+ *              document as written (doc_emit, which is what the cache
+ *              keys), without verifying it (every generated document
+ *              verifies: `ceh fsck --no-cache` of the store checks that).
+ *              The readers and fsck then run as a user runs them, with
+ *              the cache warm, without the benchmark paying for one full
+ *              verification of a million documents to fill it.
  *
  * The rest of the applications: 5% waiting at other employers, 15% drafts
  * with one year row, 70% approved with one to five year rows, 10%
@@ -406,6 +415,39 @@ num(const char *s)
 	return v;
 }
 
+/* -C: every worker's digests into the user's verification cache, which
+ * store_close writes (trust_cache_save).  trust_app_cached of one
+ * document loads the cache (and its registry hash: the store's as ceh
+ * will read it) first. */
+static void
+remember_all(struct store *s, const char *info, long jobs,
+    const char *employer, const char *sup2, const char *sup,
+    const char *agency)
+{
+	struct application app;
+	char d[SHA256_HEX_LEN + 2], idnum[IDNUM_LEN + 1], *path;
+	FILE *f;
+	long w;
+
+	person_id(0, idnum);
+	make_app(&app, idnum, 0, 0, 0, K_SLIP, employer, sup2, sup, agency);
+	(void)trust_app_cached(s, &app, d);
+	app_release(&app);
+	for (w = 0; w < jobs; w++) {
+		path = xasprintf("%s.digests.%ld", info, w);
+		if ((f = fopen(path, "r")) == NULL)
+			die(path, NULL);
+		while (fgets(d, sizeof(d), f) != NULL) {
+			d[strcspn(d, "\n")] = '\0';
+			if (strlen(d) == SHA256_HEX_LEN)
+				trust_app_remember(s, d);
+		}
+		fclose(f);
+		unlink(path);
+		free(path);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -419,9 +461,10 @@ main(int argc, char **argv)
 	char (*emp)[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
 	char *datadir, *path;
 	FILE *info, *ids;
-	int ch, no_index = 0;
+	int ch, no_index = 0, fill_cache = 0;
+	FILE *digests = NULL;
 
-	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:sI")) != -1) {
+	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:sIC")) != -1) {
 		switch (ch) {
 		case 'n': apps = num(optarg); break;
 		case 'p': people = num(optarg); break;
@@ -431,17 +474,18 @@ main(int argc, char **argv)
 		case 'j': jobs = num(optarg); break;
 		case 's': signed_store = 1; break;
 		case 'I': no_index = 1; break;
+		case 'C': fill_cache = 1; break;
 		default:
 			fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
 			    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] "
-			    "[-s] [-I] STORE INFO\n");
+			    "[-s] [-I] [-C] STORE INFO\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 2 || apps < 10 || nemp < 2 || jobs < 1 ||
 	    jobs > 64)
 		return fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
-		    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] [-s] STORE INFO\n"), 2;
+		    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] [-s] [-I] [-C] STORE INFO\n"), 2;
 	if (people < 0)
 		people = apps / 2 > 0 ? apps / 2 : 1;
 	if (people > apps)
@@ -523,6 +567,12 @@ main(int argc, char **argv)
 	if (ids == NULL)
 		die(path, NULL);
 	free(path);
+	if (fill_cache) {
+		path = xasprintf("%s.digests.%ld", argv[optind + 1], worker);
+		if ((digests = fopen(path, "w")) == NULL)
+			die(path, NULL);
+		free(path);
+	}
 
 	/* applications i = k + j * people belong to person k; the first
 	 * indexes are the special ones */
@@ -576,6 +626,12 @@ main(int argc, char **argv)
 			if (fd < 0 || write_all(fd, doc.buf, doc.len) < 0 ||
 			    close(fd) < 0)
 				die(name, NULL);
+			if (digests) {
+				char d[SHA256_HEX_LEN + 1];
+
+				sha256_hex(doc.buf, doc.len, d);
+				fprintf(digests, "%s\n", d);
+			}
 			if (kind == K_REVIEW)
 				fprintf(ids, "%s\n", app.id);
 #ifdef HAVE_QUEUE
@@ -610,6 +666,8 @@ main(int argc, char **argv)
 	}
 	if (fclose(ids) != 0)
 		die("review ids", NULL);
+	if (digests && fclose(digests) != 0)
+		die("digests", NULL);
 	if (signed_store) {
 		FILE *sf;
 
@@ -655,6 +713,9 @@ main(int argc, char **argv)
 		    fclose(sf) != 0)
 			die(argv[optind + 1], NULL);
 	}
+	if (fill_cache)
+		remember_all(&s, argv[optind + 1], jobs, emp[0], sup2, sup,
+		    agency);
 #ifndef HAVE_INDEX
 	(void)no_index;
 #endif

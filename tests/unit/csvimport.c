@@ -108,8 +108,8 @@ main(void)
 	    "a quoted CRLF is kept inside the field");
 	is_str(P("\na,b\n\n\n c , d \n"), "2:a|b\n5:c|d\n",
 	    "blank lines skipped but counted; unquoted fields trimmed");
-	is_str(P("a,b\n,\n,,\nc,d\n"), "1:a|b\n4:c|d\n",
-	    "rows of empty fields are skipped");
+	is_str(P("a,b\n,\n,,\nc,d\n"), "1:a|b\n2:|\n3:||\n4:c|d\n",
+	    "rows of empty fields are given (rowsrc counts them as blank)");
 	is_str(P("a,\"\"\n"), "1:a|\n", "an empty quoted field");
 	is_str(P("a,b,c\nd\n"), "1:a|b|c\n2:d\n", "ragged rows are reported as they are");
 	ok(strncmp(P("a,b\"c\n"), "ERR:t.csv:1: CSV syntax error", 29) == 0,

@@ -85,9 +85,11 @@ test_counts(void)
 	norm_count(&c, NORM_UNIT);
 	norm_count(&c, 0);
 	ok(c.n[0] == 1 && c.n[3] == 2 && c.n[1] == 0, "counts per kind");
-	for (i = 0; norm_what(i); i++)
+	for (i = 0; norm_what(i, 2); i++)
 		;
-	ok(i == NORM__BITS && strstr(norm_what(3), "hours"),
+	ok(i == NORM__BITS && strstr(norm_what(3, 2), "hours values") &&
+	    strstr(norm_what(0, 1), "1") == NULL &&
+	    strstr(norm_what(0, 1), "value with"),
 	    "every kind has a summary text");
 }
 
