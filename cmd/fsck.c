@@ -78,6 +78,7 @@ struct fsck {
 	char **expect;		/* "UNIT/APPID" of every application in review */
 	size_t nexpect;
 	struct vpool *pool;	/* NULL: verified in this thread */
+	struct index_seen *seen;	/* what the walk saw, for check_index */
 	int direct;		/* printing a job's verdict */
 	struct progress pr;	/* the applications checked, on a terminal */
 	struct moves_fsck mf;	/* the people's transfers (moves.h) */
@@ -405,10 +406,13 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	char shard[4], where[128], digest[SHA256_HEX_LEN + 1];
 
 	person_shard(p->idnum, shard);
+	snprintf(where, sizeof(where), "%s-%s", p->idnum, uniq);
+	index_seen_id(f->seen, where);
 	if (app_read(s, p, folder, uniq, &own, &e) < 0) {
 		syserr(f, &e);
 		return;
 	}
+	index_seen_doc(f->seen, &own);
 	f->apps++;
 	progress_step(&f->pr, f->apps);
 	snprintf(where, sizeof(where), "people/%s/%s/%s/%s.yaml", shard,
@@ -488,11 +492,13 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	int i;
 
 	if (p == NULL) {
+		index_seen_gap(f->seen, NULL);
 		syserr(f, err);
 		return 0;
 	}
 	f->people++;
 	if (person_lock_mode(s, p, f->ro ? LOCK_NONE : LOCK_ONLY, &e) < 0) {
+		index_seen_gap(f->seen, p->idnum);
 		out(f, _("%s: skipped: %s\n"), p->dir, e.msg);
 		if (e.code == CEH_ESTATE)
 			f->busy++;
@@ -509,8 +515,10 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	f->repaired += rep.moved + rep.zips_moved + rep.temps_removed;
 	moves_check_person(s, p, &f->mf);	/* its transfers.log */
 	for (i = 0; i < STAGE__COUNT; i++)
-		if (folder_docs(p, (enum stage)i, check_doc, f, &e) < 0)
+		if (folder_docs(p, (enum stage)i, check_doc, f, &e) < 0) {
+			index_seen_gap(f->seen, p->idnum);
 			syserr(f, &e);
+		}
 	return 0;
 }
 
@@ -519,8 +527,10 @@ check_people(struct fsck *f)
 {
 	struct ceh_err e;
 
-	if (store_people(f->s, check_person, f, &e) < 0)
+	if (store_people(f->s, check_person, f, &e) < 0) {
+		index_seen_gap(f->seen, NULL);
 		syserr(f, &e);
+	}
 }
 
 static int
@@ -665,7 +675,7 @@ check_index(struct fsck *f)
 	ir.say = say;
 	if (f->ro && !index_present(f->s))
 		return;
-	if (index_check(f->s, f->repair, &ir, &e) < 0) {
+	if (index_check_seen(f->s, f->repair, f->seen, &ir, &e) < 0) {
 		syserr(f, &e);
 		return;
 	}
@@ -779,6 +789,8 @@ CMD_FN(fsck)
 	/* TRANSLATORS: the progress line of fsck: "ceh fsck: checked: N
 	 * applications, R/s" */
 	progress_begin(&f.pr, "fsck", _("checked"), _("applications"), 0);
+	if (index_present(s))
+		f.seen = index_seen_new();
 	check_people(&f);
 	vpool_stop(&f);
 	progress_end(&f.pr);
@@ -788,6 +800,8 @@ CMD_FN(fsck)
 		syserr(&f, &e);
 	check_records(&f);
 	check_index(&f);
+	index_seen_free(f.seen);
+	f.seen = NULL;
 	/* index/moved against the people's transfers (moves.h) */
 	moves_check_list(s, f.repair, &f.mf);
 	f.problems += f.mf.problems;

@@ -749,11 +749,22 @@ get_event(struct application *app, const struct ynode *m, const char *fname,
 	time_t t;
 	int i;
 
-	if (ynode_expect(m, Y_MAP, "event", fname, e) < 0 ||
-	    ymap_only(m, keys, fname, e) < 0)
+	const struct ynode *node[12] = { NULL };
+	size_t j;
+
+	if (ynode_expect(m, Y_MAP, "event", fname, e) < 0)
 		return -1;
+	/* one pass over the event's keys: ymap_only and ymap_str in one
+	 * (the same errors, in the same order: an unknown key first) */
+	for (j = 0; j < m->n; j++) {
+		for (i = 0; i < 12 && strcmp(m->keys[j], keys[i]) != 0; i++)
+			;
+		if (i == 12)
+			return ymap_only(m, keys, fname, e);
+		node[i] = m->vals[j];
+	}
 	for (i = 0; i < 12; i++)
-		if (ymap_str(m, keys[i], i < 2, &v[i], fname, e) < 0)
+		if (ynode_str(m, node[i], keys[i], i < 2, &v[i], fname, e) < 0)
 			return -1;
 	if (parse_iso_time(v[0], &t) < 0)
 		return ceh_fail(e, CEH_EINPUT, _("%s:%d: event time '%.30s' is "

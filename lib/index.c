@@ -2253,6 +2253,203 @@ isay(struct index_report *r, const char *fmt, ...)
 		r->say(r->arg, msg);
 }
 
+/* ---- fsck: what its walk of the documents saw (struct index_seen) ---- */
+
+/* A 16-byte digest of a text (or of an id and a payload): sets of them
+ * stand for the ids and payloads the walk saw. */
+typedef unsigned char seen_key[16];
+
+struct seen_set {
+	seen_key *v;
+	size_t n, cap;
+	int sorted;
+};
+
+struct index_seen {
+	struct seen_set ids[1000];	/* per shard: H(appid) */
+	struct seen_set docs[1000];	/* per shard: H(appid, payload) */
+	unsigned char gap[1000];	/* the walk missed part of the shard */
+	int gap_all;
+	struct sbuf tmp;
+};
+
+struct index_seen *
+index_seen_new(void)
+{
+	return xcalloc(1, sizeof(struct index_seen));
+}
+
+void
+index_seen_free(struct index_seen *v)
+{
+	int i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < 1000; i++) {
+		free(v->ids[i].v);
+		free(v->docs[i].v);
+	}
+	sb_release(&v->tmp);
+	free(v);
+}
+
+static void
+seen_hash(const void *a, size_t alen, const void *b, size_t blen,
+    struct sbuf *tmp, seen_key out)
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	tmp->len = 0;
+	sb_add(tmp, a, alen);
+	sb_addc(tmp, '\0');
+	if (b)
+		sb_add(tmp, b, blen);
+	sha256_hex(tmp->buf, tmp->len, hex);
+	sha_raw(hex, out);
+}
+
+static void
+seen_put(struct seen_set *set, const seen_key k)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 16;
+		set->v = xreallocarray(set->v, set->cap, sizeof(*set->v));
+	}
+	memcpy(set->v[set->n++], k, sizeof(seen_key));
+	set->sorted = 0;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(seen_key));
+}
+
+/* Sort and remove duplicates; how many there were (an id seen twice: a
+ * document in two folders). */
+static size_t
+seen_sort(struct seen_set *set)
+{
+	size_t i, k, n = set->n;
+
+	if (set->sorted)
+		return 0;
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), key_cmp);
+	for (i = k = 0; i < set->n; i++)
+		if (k == 0 || memcmp(set->v[k - 1], set->v[i],
+		    sizeof(seen_key)) != 0)
+			memmove(set->v[k++], set->v[i], sizeof(seen_key));
+	set->n = k;
+	set->sorted = 1;
+	return n - k;
+}
+
+static int
+seen_has(const struct seen_set *set, const seen_key k)
+{
+	return set->n && bsearch(k, set->v, set->n, sizeof(*set->v),
+	    key_cmp) != NULL;
+}
+
+void
+index_seen_id(struct index_seen *v, const char *appid)
+{
+	seen_key k;
+
+	if (v == NULL || strlen(appid) != APP_ID_LEN)
+		return;
+	seen_hash(appid, APP_ID_LEN, NULL, 0, &v->tmp, k);
+	seen_put(&v->ids[shard_of(appid)], k);
+}
+
+void
+index_seen_doc(struct index_seen *v, const struct application *app)
+{
+	struct sbuf pl = SBUF_INIT;
+	seen_key k;
+
+	if (v == NULL || app->id == NULL || strlen(app->id) != APP_ID_LEN)
+		return;
+	(void)index_encode(app, &pl);
+	seen_hash(app->id, APP_ID_LEN, pl.buf ? pl.buf : "", pl.len,
+	    &v->tmp, k);
+	seen_put(&v->docs[shard_of(app->id)], k);
+	sb_release(&pl);
+}
+
+void
+index_seen_gap(struct index_seen *v, const char *idnum)
+{
+	if (v == NULL)
+		return;
+	if (idnum == NULL || strlen(idnum) < IDNUM_LEN)
+		v->gap_all = 1;
+	else
+		v->gap[shard_of(idnum)] = 1;
+}
+
+/*
+ * The quick check of a shard from what the walk saw: 1 when the log is
+ * whole and lists exactly the applications the walk found, each trusted
+ * entry with the payload of the document the walk parsed (*untrusted
+ * then counts the entries a commit left unresolved, as shard_check
+ * does); 0 when anything differs or was not seen: shard_check then reads
+ * the shard again and says what is wrong.  So a finding is always
+ * shard_check's, made from the documents under the shard's lock.
+ */
+static int
+shard_quick(struct index_seen *v, int ixfd, int shard, long *untrusted)
+{
+	struct seen_set *ids = &v->ids[shard], *docs = &v->docs[shard];
+	struct shardlog l;
+	size_t i, j, matched = 0;
+	int ok = 1;
+
+	*untrusted = 0;
+	if (v->gap_all || v->gap[shard])
+		return 0;
+	/* a document in two folders: shard_check compares the one the
+	 * readers find (app_find), not either of them */
+	if (seen_sort(ids) > 0)
+		v->gap[shard] = 1;
+	(void)seen_sort(docs);
+	if (v->gap[shard])
+		return 0;
+	if (shardlog_load(ixfd, shard, &l) < 0)
+		return 0;
+	if (l.state != LOG_OK)
+		ok = 0;
+	for (i = 0; ok && i < l.n; i = j) {
+		struct resolved res;
+		seen_key k;
+
+		j = resolve(&l, i, &res);
+		seen_hash(res.appid, APP_ID_LEN, NULL, 0, &v->tmp, k);
+		if (!seen_has(ids, k)) {
+			if (res.trusted)
+				ok = 0;		/* not in the store */
+			else
+				(*untrusted)++;
+			continue;
+		}
+		matched++;
+		if (!res.trusted) {
+			(*untrusted)++;
+			continue;
+		}
+		seen_hash(res.appid, APP_ID_LEN, res.payload, res.plen,
+		    &v->tmp, k);
+		if (!seen_has(docs, k))
+			ok = 0;
+	}
+	if (matched != ids->n)
+		ok = 0;		/* an application the log misses */
+	shardlog_free(&l);
+	return ok;
+}
+
 /* Check one shard against its documents: the number of findings, each
  * said; *untrusted the entries a commit left unresolved. */
 static long
@@ -2477,6 +2674,7 @@ summary_check(int ixfd, struct index_report *r, int *rebuild)
 
 struct check_walk {
 	struct store *s;
+	struct index_seen *walk;	/* NULL: read every document */
 	int ixfd, repair;
 	struct index_report *r;
 	unsigned char seen[1000];
@@ -2499,7 +2697,10 @@ check_one(struct check_walk *w, int shard)
 		return;
 	}
 	w->r->shards++;
-	found = shard_check(w->s, w->ixfd, shard, w->r, &untrusted);
+	if (w->walk && shard_quick(w->walk, w->ixfd, shard, &untrusted))
+		found = 0;
+	else
+		found = shard_check(w->s, w->ixfd, shard, w->r, &untrusted);
 	if (found)
 		w->r->bad++;
 	if (w->repair && (found || untrusted)) {
@@ -2545,6 +2746,13 @@ int
 index_check(struct store *s, int repair, struct index_report *r,
     struct ceh_err *e)
 {
+	return index_check_seen(s, repair, NULL, r, e);
+}
+
+int
+index_check_seen(struct store *s, int repair, struct index_seen *seen,
+    struct index_report *r, struct ceh_err *e)
+{
 	struct check_walk *w;
 	int rc = 0;
 
@@ -2556,6 +2764,7 @@ index_check(struct store *s, int repair, struct index_report *r,
 		return -1;
 	w = xcalloc(1, sizeof(*w));
 	w->s = s;
+	w->walk = seen;
 	w->repair = repair;
 	w->r = r;
 	if ((w->ixfd = index_dir(s)) < 0) {

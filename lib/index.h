@@ -210,4 +210,25 @@ struct index_report {
 int index_check(struct store *s, int repair, struct index_report *r,
     struct ceh_err *e);
 
+/*
+ * fsck's walk parses every document already; index_check_seen is
+ * index_check told what that walk saw, so it need not read and parse
+ * the documents a second time.  index_seen_id: a document's name found
+ * in a folder (before it is read); index_seen_doc: its parse;
+ * index_seen_gap: the walk could not see all of idnum's shard (NULL:
+ * of some shard).  A shard whose log lists exactly the ids seen, each
+ * trusted entry with the payload of the document parsed, has no
+ * findings; any other shard is checked as index_check does (its folders
+ * read again and its documents parsed under the shard's lock), so every
+ * finding is made and said as before.
+ */
+struct index_seen;
+struct index_seen *index_seen_new(void);
+void index_seen_id(struct index_seen *v, const char *appid);
+void index_seen_doc(struct index_seen *v, const struct application *app);
+void index_seen_gap(struct index_seen *v, const char *idnum);
+void index_seen_free(struct index_seen *v);
+int index_check_seen(struct store *s, int repair, struct index_seen *seen,
+    struct index_report *r, struct ceh_err *e);
+
 #endif

@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +33,40 @@ node_new(enum ykind k, const yaml_mark_t *m)
 	return n;
 }
 
+/* The fast path's tree is in one arena, freed with its root (struct
+ * ynode's arena): a document's nodes and strings cost a malloc or two,
+ * not one or two each. */
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+#define ARENA_CHILD ((void *)&arena_child)
+static const char arena_child;
+
+static void
+chunks_free(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+}
+
 void
 ytree_free(struct ynode *n)
 {
 	size_t i;
 
-	if (n == NULL)
+	if (n == NULL || n->arena == ARENA_CHILD)
 		return;
+	if (n->arena) {		/* the root of a fast path's tree */
+		chunks_free(n->arena);
+		return;
+	}
 	for (i = 0; i < n->n; i++) {
 		if (n->keys)
 			free(n->keys[i]);
@@ -159,6 +187,418 @@ attach(struct builder *b, struct ynode *child)
 	return 0;
 }
 
+/*
+ * ---- the fast path: ceh's own canonical form ----
+ *
+ * The documents ceh writes (struct ywriter: block style, indent 2,
+ * sequences in a mapping not indented) are read without libyaml when
+ * every line is in this strict form (INDENT is spaces):
+ *
+ *	INDENT KEY: SCALAR		KEY: [A-Za-z_][A-Za-z0-9_-]*
+ *	INDENT KEY:			then a mapping at INDENT+2, or a
+ *					sequence at INDENT ("- " lines)
+ *	INDENT- KEY: ...		a sequence item that is a mapping
+ *	INDENT- SCALAR
+ *
+ * with SCALAR a plain scalar that cannot mean anything else (no ':' or
+ * '#', no indicator first, no space at either end) or a one-line double-
+ * quoted one without escapes; every character printable (U+0020-U+007E,
+ * U+00A0-U+D7FF but U+2028/9, U+E000-U+FFFD but U+FEFF), every line
+ * ending in "\n", no blank line, no key twice, no deeper nesting than
+ * YTREE_MAX_DEPTH.  Such a text is one libyaml reads without error, to
+ * the tree built here, marks included (tests/fuzz/ytree_fast.c compares
+ * the two on every input).  Anything else, or any doubt, returns 1 and
+ * the caller parses with libyaml: so every error is libyaml's and the
+ * builder's, as before.
+ */
+#define FAST_MAP_MAX 64		/* keys of a mapping: more, libyaml */
+
+struct fast {
+	const char *p, *end;	/* the start of the current line */
+	int line;		/* of p, 1-based */
+	int depth;
+	long nodes;
+	int build;		/* 0: only validate (ytree_peek) */
+	const char *pkey;	/* ytree_peek: the key looked for */
+	const char *pval;	/* its scalar's value (NULL: not seen) */
+	size_t pvlen;
+	int pfound;		/* the key was seen at depth 1 */
+	struct chunk *chunks;	/* the tree's memory (build) */
+	size_t next_chunk;	/* the size of the next chunk */
+};
+
+static void *
+fast_alloc(struct fast *f, size_t size)
+{
+	struct chunk *c = f->chunks;
+	void *p;
+
+	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (c == NULL || c->size - c->used < size) {
+		size_t n = f->next_chunk > size ? f->next_chunk : size;
+
+		c = xmalloc(sizeof(*c) + n);
+		c->size = n;
+		c->used = 0;
+		c->next = f->chunks;
+		f->chunks = c;
+		f->next_chunk = 2 * n;
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+static char *
+fast_strdup(struct fast *f, const char *s, size_t len)
+{
+	char *p = fast_alloc(f, len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+static int
+fast_keychar(unsigned char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    (!first && ((c >= '0' && c <= '9') || c == '-'));
+}
+
+/* The length of "KEY:" at s (before the ':'), followed by ' ' or "\n";
+ * 0 if s does not start so. */
+static size_t
+fast_key(const char *s, const char *end)
+{
+	size_t n = 0;
+
+	if (s >= end || !fast_keychar((unsigned char)s[0], 1))
+		return 0;
+	while (s + n < end && n < 200 && fast_keychar((unsigned char)s[n],
+	    n == 0))
+		n++;
+	if (s + n + 1 >= end || s[n] != ':' || (s[n + 1] != ' ' &&
+	    s[n + 1] != '\n'))
+		return 0;
+	return n;
+}
+
+/* One character at s of a scalar: its length in bytes, 0 if it is not
+ * one the fast path takes.  ASCII is checked by the caller. */
+static size_t
+fast_wide(const unsigned char *s, const unsigned char *end)
+{
+	unsigned cp;
+	size_t n;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else
+		return 0;	/* 4-byte forms too: libyaml's own business */
+	if ((size_t)(end - s) < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3fu);
+	}
+	if (cp < 0xa0 || (n == 3 && cp < 0x800) || cp == 0x2028 ||
+	    cp == 0x2029 || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfeff ||
+	    cp > 0xfffd)
+		return 0;
+	return n;
+}
+
+/* The scalar at s to the end of its line; *val and *vlen its value, *quoted.
+ * f->p moves to the next line.  -1: not the fast path's. */
+static int
+fast_scalar(struct fast *f, const char *s, const char **val, size_t *vlen,
+    int *quoted)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *end = (const unsigned char *)f->end;
+	int q = u < end && *u == '"';
+
+	if (u >= end || *u == '\n' || *u == ' ')
+		return -1;
+	if (q)
+		u++;
+	else if (strchr("-?:,[]{}#&*!|>'\"%@`", *u))
+		return -1;
+	*val = (const char *)u;
+	while (u < end && *u != '\n') {
+		if (*u >= 0x80) {
+			size_t n = fast_wide(u, end);
+
+			if (n == 0)
+				return -1;
+			u += n;
+			continue;
+		}
+		if (*u < 0x20 || *u == 0x7f || *u == '\\')
+			return -1;
+		if (q && *u == '"')
+			break;
+		if (!q && (*u == ':' || *u == '#'))
+			return -1;
+		u++;
+	}
+	*vlen = (size_t)((const char *)u - *val);
+	if (q) {
+		if (u >= end || *u != '"')
+			return -1;
+		u++;
+	} else if (*vlen == 0 || u[-1] == ' ')
+		return -1;
+	if (u >= end || *u != '\n')
+		return -1;
+	*quoted = q;
+	f->p = (const char *)u + 1;
+	f->line++;
+	return 0;
+}
+
+/* Spaces at the start of the line at p. */
+static int
+fast_indent(const struct fast *f)
+{
+	const char *q = f->p;
+
+	while (q < f->end && *q == ' ')
+		q++;
+	return (int)(q - f->p);
+}
+
+static struct ynode *
+fast_node(struct fast *f, enum ykind k, int line, int col)
+{
+	struct ynode *n;
+
+	if (!f->build)
+		return (struct ynode *)f;	/* not NULL, never used */
+	n = fast_alloc(f, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->arena = ARENA_CHILD;
+	n->kind = k;
+	n->line = line;
+	n->col = col;
+	return n;
+}
+
+static int fast_value(struct fast *f, int ind, const char *s, int col,
+    struct ynode **out);
+
+/* A mapping whose first key is at s (on line f->line), every key at
+ * column ind + 1.  NULL: not the fast path's. */
+static struct ynode *
+fast_map(struct fast *f, int ind, const char *s)
+{
+	const char *keys[FAST_MAP_MAX];
+	size_t klens[FAST_MAP_MAX], n = 0;
+	struct ynode *m, *vals[FAST_MAP_MAX];
+
+	if (f->depth >= YTREE_MAX_DEPTH || ++f->nodes > YTREE_MAX_NODES)
+		return NULL;
+	m = fast_node(f, Y_MAP, f->line, ind + 1);
+	f->depth++;
+	for (;;) {
+		size_t klen = fast_key(s, f->end), i;
+		struct ynode *v = NULL;
+
+		if (klen == 0 || ++f->nodes > YTREE_MAX_NODES)
+			return NULL;
+		if (f->build) {
+			if (n == FAST_MAP_MAX)
+				return NULL;
+			for (i = 0; i < n; i++)
+				if (klens[i] == klen &&
+				    memcmp(keys[i], s, klen) == 0)
+					return NULL;	/* the builder says it */
+		}
+		if (f->depth == 1 && f->pkey && !f->pfound &&
+		    strlen(f->pkey) == klen && memcmp(f->pkey, s, klen) == 0) {
+			f->pfound = 1;
+			if (s[klen + 1] == ' ')
+				f->pval = s + klen + 2;
+		}
+		if (fast_value(f, ind, s + klen + 1, ind + (int)klen + 3,
+		    &v) < 0)
+			return NULL;
+		if (f->build) {
+			keys[n] = s;
+			klens[n] = klen;
+			vals[n++] = v;
+		}
+		if (f->p == f->end)
+			break;
+		i = (size_t)fast_indent(f);
+		if ((int)i < ind)
+			break;
+		if ((int)i != ind || !fast_keychar((unsigned char)f->p[i], 1))
+			return NULL;
+		s = f->p + i;
+	}
+	f->depth--;
+	if (f->build) {
+		size_t i;
+
+		m->n = n;
+		m->keys = fast_alloc(f, n * sizeof(*m->keys));
+		m->vals = fast_alloc(f, n * sizeof(*m->vals));
+		for (i = 0; i < n; i++) {
+			m->keys[i] = fast_strdup(f, keys[i], klens[i]);
+			m->vals[i] = vals[i];
+		}
+	}
+	return m;
+}
+
+/* A sequence of "- " lines at column ind + 1, from the line at f->p. */
+static struct ynode *
+fast_seq(struct fast *f, int ind)
+{
+	struct ynode *q, *local[FAST_MAP_MAX], **items = local;
+	size_t n = 0, cap = FAST_MAP_MAX;
+
+	if (f->depth >= YTREE_MAX_DEPTH || ++f->nodes > YTREE_MAX_NODES)
+		return NULL;
+	q = fast_node(f, Y_SEQ, f->line, ind + 1);
+	f->depth++;
+	for (;;) {
+		const char *s = f->p + ind + 2;
+		struct ynode *item;
+		int i;
+
+		if (fast_key(s, f->end)) {
+			if ((item = fast_map(f, ind + 2, s)) == NULL)
+				goto fail;
+		} else {
+			const char *val;
+			size_t vlen;
+			int quoted, line = f->line;
+
+			if (++f->nodes > YTREE_MAX_NODES ||
+			    fast_scalar(f, s, &val, &vlen, &quoted) < 0)
+				goto fail;
+			item = fast_node(f, Y_SCALAR, line, ind + 3);
+			if (f->build) {
+				item->str = fast_strdup(f, val, vlen);
+				item->quoted = quoted;
+			}
+		}
+		if (f->build) {
+			if (n == cap) {
+				cap *= 2;
+				if (items == local) {
+					items = xreallocarray(NULL, cap,
+					    sizeof(*items));
+					memcpy(items, local, sizeof(local));
+				} else
+					items = xreallocarray(items, cap,
+					    sizeof(*items));
+			}
+			items[n++] = item;
+		}
+		if (f->p == f->end)
+			break;
+		i = fast_indent(f);
+		if (i < ind)
+			break;
+		if (i != ind)
+			goto fail;
+		if (f->end - f->p < ind + 2 || f->p[ind] != '-' ||
+		    f->p[ind + 1] != ' ') {
+			if (fast_keychar((unsigned char)f->p[ind], 1))
+				break;	/* the next key of the mapping */
+			goto fail;
+		}
+	}
+	f->depth--;
+	if (f->build) {
+		q->n = n;
+		q->vals = fast_alloc(f, n * sizeof(*q->vals));
+		memcpy(q->vals, items, n * sizeof(*q->vals));
+	}
+	if (items != local)
+		free(items);
+	return q;
+fail:
+	if (items != local)
+		free(items);
+	return NULL;
+}
+
+/* The value of a key at column ind + 1, from s (just after its ':'); a
+ * scalar starts at column col. */
+static int
+fast_value(struct fast *f, int ind, const char *s, int col,
+    struct ynode **out)
+{
+	int i;
+
+	if (*s == ' ') {
+		const char *val;
+		size_t vlen;
+		int quoted, line = f->line;
+
+		if (++f->nodes > YTREE_MAX_NODES ||
+		    fast_scalar(f, s + 1, &val, &vlen, &quoted) < 0)
+			return -1;
+		if (f->pval == s + 1) {
+			f->pval = val;
+			f->pvlen = vlen;
+		}
+		*out = fast_node(f, Y_SCALAR, line, col);
+		if (f->build) {
+			(*out)->str = fast_strdup(f, val, vlen);
+			(*out)->quoted = quoted;
+		}
+		return 0;
+	}
+	/* "KEY:" and a block below */
+	f->p = s + 1;
+	f->line++;
+	if (f->p == f->end)
+		return -1;
+	i = fast_indent(f);
+	if (i == ind + 2 && fast_key(f->p + i, f->end))
+		*out = fast_map(f, ind + 2, f->p + i);
+	else if (i == ind && f->end - f->p > ind + 2 && f->p[ind] == '-' &&
+	    f->p[ind + 1] == ' ')
+		*out = fast_seq(f, ind);
+	else
+		return -1;
+	return *out ? 0 : -1;
+}
+
+/* 0 and *out the tree, or 1: not the fast path's (nothing said). */
+static int
+fast_parse(const char *buf, size_t len, struct fast *f, struct ynode **out)
+{
+	struct ynode *root;
+
+	f->p = buf;
+	f->end = buf + len;
+	f->line = 1;
+	f->next_chunk = 3 * len + 1024;
+	if (len == 0 || buf[len - 1] != '\n' || !fast_key(buf, f->end))
+		return 1;
+	root = fast_map(f, 0, buf);
+	if (root == NULL || f->p != f->end) {
+		chunks_free(f->chunks);
+		f->chunks = NULL;
+		return 1;
+	}
+	if (f->build)
+		root->arena = f->chunks;
+	if (out)
+		*out = f->build ? root : NULL;
+	return 0;
+}
+
 static int
 parser_error(yaml_parser_t *p, struct builder *b)
 {
@@ -247,14 +687,6 @@ struct ynode *
 ytree_parse(const char *buf, size_t len, const char *fname,
     struct ceh_err *e)
 {
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	struct builder b;
-	int done = 0, rc = 0;
-
-	memset(&b, 0, sizeof(b));
-	b.fname = fname;
-	b.e = e;
 	if (!utf8_valid(buf, len)) {
 		/* libyaml would report it too, but without a useful place */
 		size_t i;
@@ -268,6 +700,30 @@ ytree_parse(const char *buf, size_t len, const char *fname,
 			ceh_fail(e, CEH_EINPUT, _("%s: not valid UTF-8"), fname);
 		return NULL;
 	}
+	{
+		struct fast f;
+		struct ynode *root;
+
+		memset(&f, 0, sizeof(f));
+		f.build = 1;
+		if (fast_parse(buf, len, &f, &root) == 0)
+			return root;
+	}
+	return ytree_parse_libyaml(buf, len, fname, e);
+}
+
+struct ynode *
+ytree_parse_libyaml(const char *buf, size_t len, const char *fname,
+    struct ceh_err *e)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	struct builder b;
+	int done = 0, rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.fname = fname;
+	b.e = e;
 	if (!yaml_parser_initialize(&parser)) {
 		ceh_fail(e, CEH_ESYS, _("%s: cannot start YAML parser"), fname);
 		return NULL;
@@ -303,6 +759,26 @@ ytree_parse(const char *buf, size_t len, const char *fname,
 
 int
 ytree_peek(const char *buf, size_t len, const char *key, char *out,
+    size_t outsize, const char *fname, struct ceh_err *e)
+{
+	struct fast f;
+
+	/* a canonical document: the first value of key at depth 1, as the
+	 * events below would find it (libyaml reads all of it without an
+	 * error, so none comes before the key) */
+	memset(&f, 0, sizeof(f));
+	f.pkey = key;
+	if (fast_parse(buf, len, &f, NULL) == 0 && f.pfound && f.pval &&
+	    f.pvlen < outsize) {
+		memcpy(out, f.pval, f.pvlen);
+		out[f.pvlen] = '\0';
+		return 0;
+	}
+	return ytree_peek_libyaml(buf, len, key, out, outsize, fname, e);
+}
+
+int
+ytree_peek_libyaml(const char *buf, size_t len, const char *key, char *out,
     size_t outsize, const char *fname, struct ceh_err *e)
 {
 	yaml_parser_t parser;
@@ -421,8 +897,14 @@ int
 ymap_str(const struct ynode *map, const char *key, int required,
     const char **out, const char *fname, struct ceh_err *e)
 {
-	struct ynode *v = ymap_get(map, key);
+	return ynode_str(map, ymap_get(map, key), key, required, out, fname,
+	    e);
+}
 
+int
+ynode_str(const struct ynode *map, const struct ynode *v, const char *key,
+    int required, const char **out, const char *fname, struct ceh_err *e)
+{
 	if (v == NULL) {
 		if (required)
 			return ceh_fail(e, CEH_EINPUT, _("%s:%d: field '%s' is "
@@ -718,4 +1200,13 @@ yw_free(struct ywriter *w)
 		yaml_emitter_delete(&w->em);
 	sb_release(&w->out);
 	free(w);
+}
+
+int
+ytree_fast_ok(const char *buf, size_t len)
+{
+	struct fast f;
+
+	memset(&f, 0, sizeof(f));
+	return fast_parse(buf, len, &f, NULL) == 0;
 }

@@ -14,6 +14,11 @@
  * folding.  Strings that could read back as something else (empty, digits,
  * yes/no/null words, leading/trailing space, indicators) are quoted.
  * yw_finish() returns the text; after any error nothing is returned.
+ *
+ * The documents in the form the writer makes (block style, plain or
+ * double-quoted one-line scalars; ytree.c says exactly which) are read
+ * by a fast path that does not use libyaml, to the same tree; anything
+ * else, and every error, goes through libyaml as before.
  */
 #ifndef CEH_YTREE_H
 #define CEH_YTREE_H
@@ -37,6 +42,7 @@ struct ynode {
 	size_t n;			/* Y_SEQ, Y_MAP: number of items */
 	char **keys;			/* Y_MAP: keys[i] names vals[i] */
 	struct ynode **vals;		/* Y_SEQ items or Y_MAP values */
+	void *arena;			/* ytree.c's (the fast path's memory) */
 };
 
 /* Parse buf (need not be NUL-terminated).  fname is used in messages.
@@ -44,6 +50,16 @@ struct ynode {
 struct ynode *ytree_parse(const char *buf, size_t len, const char *fname,
     struct ceh_err *e);
 void ytree_free(struct ynode *n);
+/* For tests (tests/fuzz/ytree_fast.c): ytree_parse reads a document in
+ * ceh's own canonical form without libyaml (ytree.c, "the fast path"),
+ * anything else with libyaml; ytree_parse_libyaml always with libyaml
+ * (buf valid UTF-8), and ytree_fast_ok says whether the fast path takes
+ * buf.  The two parses give the same tree, marks and errors. */
+struct ynode *ytree_parse_libyaml(const char *buf, size_t len,
+    const char *fname, struct ceh_err *e);
+int ytree_fast_ok(const char *buf, size_t len);
+int ytree_peek_libyaml(const char *buf, size_t len, const char *key,
+    char *out, size_t outsize, const char *fname, struct ceh_err *e);
 
 /* The scalar value of one top-level key of a mapping document, read with
  * the event parser only as far as that key (no tree, no validation): for
@@ -61,6 +77,10 @@ struct ynode *ymap_get(const struct ynode *n, const char *key);
  */
 int ymap_str(const struct ynode *map, const char *key, int required,
     const char **out, const char *fname, struct ceh_err *e);
+/* ymap_str of v, the value of key in map already looked up (or NULL). */
+int ynode_str(const struct ynode *map, const struct ynode *v,
+    const char *key, int required, const char **out, const char *fname,
+    struct ceh_err *e);
 int ymap_long(const struct ynode *map, const char *key, int required,
     long min, long max, long *out, const char *fname, struct ceh_err *e);
 int ymap_bool(const struct ynode *map, const char *key, int required,
