@@ -410,22 +410,20 @@ dg_key(const unsigned char *d)
 }
 
 /* The index of dg in the sorted digests, or (size_t)-1.  The digests
- * are uniform: interpolation finds it in a few probes (binary halving
- * when it does not narrow, so a damaged file costs log n). */
+ * are uniform: interpolation between the keys known to bound it finds
+ * it in a few probes, one read each; halving after 8 (a damaged file
+ * costs log n). */
 static size_t
 rc_find(const struct rcache *c, const unsigned char dg[RC_DG])
 {
 	size_t lo = 0, hi = c->n, mid;
-	unsigned long long key = dg_key(dg);
+	unsigned long long key = dg_key(dg), klo = 0, khi = ~0ULL, km;
 	int step = 0, cmp;
 
 	while (lo < hi) {
-		unsigned long long a = dg_key(c->d + lo * RC_DG),
-		    b = dg_key(c->d + (hi - 1) * RC_DG);
-
-		if (step++ % 2 == 0 && b > a && key >= a && key <= b)
-			mid = lo + (size_t)((double)(key - a) / (double)(b - a) *
-			    (double)(hi - 1 - lo));
+		if (step++ < 8 && khi > klo && key >= klo && key <= khi)
+			mid = lo + (size_t)((long double)(key - klo) /
+			    (long double)(khi - klo) * (long double)(hi - lo));
 		else
 			mid = lo + (hi - lo) / 2;
 		if (mid >= hi)
@@ -433,10 +431,14 @@ rc_find(const struct rcache *c, const unsigned char dg[RC_DG])
 		cmp = memcmp(dg, c->d + mid * RC_DG, RC_DG);
 		if (cmp == 0)
 			return mid;
-		if (cmp < 0)
+		km = dg_key(c->d + mid * RC_DG);
+		if (cmp < 0) {
 			hi = mid;
-		else
+			khi = km;
+		} else {
 			lo = mid + 1;
+			klo = km;
+		}
 	}
 	return (size_t)-1;
 }
