@@ -195,14 +195,7 @@ add_records(struct store *s, struct report_short *sh, struct ceh_err *e)
 		}
 		return 0;
 	}
-	for (i = 0; i < report_short_count(sh); i++) {
-		struct report_short_row *r = report_short_row(sh, i);
-
-		if (report_undeclared(s, r->idnum, r->year, &r->rec_n,
-		    &r->rec_pub, &r->rec_pro, e) < 0)
-			return -1;
-	}
-	return 0;
+	return report_short_records(s, sh, e);
 }
 
 

@@ -161,6 +161,117 @@ report_undeclared(struct store *s, const char *idnum, int year, long *n,
 	return rc < 0 ? -1 : 0;
 }
 
+/* ---- the undeclared records of a shortfall's rows, at once ---- */
+
+struct row_ref {
+	const char *idnum;
+	struct report_short_row *r;
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct row_ref *x = a, *y = b;
+
+	return strcmp(x->idnum, y->idnum);
+}
+
+struct undecl {
+	struct store *s;
+	struct row_ref *v;
+	size_t n;
+};
+
+/* The first of u's rows of idnum (u->v sorted by ID number), or n. */
+static size_t
+first_ref(const struct undecl *u, const char *idnum)
+{
+	size_t lo = 0, hi = u->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(u->v[mid].idnum, idnum) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+undecl_person(void *arg, const char *idnum, const struct hrec *r, size_t nr,
+    struct ceh_err *e)
+{
+	struct undecl *u = arg;
+	struct keys k = { NULL, 0 };
+	size_t i, j, at = first_ref(u, idnum);
+	char **key;
+	int rc = 0;
+
+	/* the keys the person's applications declare: one walk of their
+	 * documents, only for a person with records */
+	if (store_walk(u->s, idnum, collect_keys, &k, e) != 0)
+		rc = -1;
+	key = xcalloc(nr ? nr : 1, sizeof(*key));
+	for (i = 0; rc == 0 && i < nr; i++) {
+		char *kk = hrec_key(&r[i]);
+
+		for (j = 0; j < k.n && strcmp(k.v[j], kk) != 0; j++)
+			;
+		if (j < k.n)
+			free(kk);	/* declared */
+		else
+			key[i] = kk;	/* never declared */
+	}
+	for (; rc == 0 && at < u->n && strcmp(u->v[at].idnum, idnum) == 0;
+	    at++) {
+		struct report_short_row *row = u->v[at].r;
+
+		for (i = 0; i < nr; i++)
+			if (key[i] && r[i].year == row->year) {
+				row->rec_n++;
+				*(r[i].pro ? &row->rec_pro : &row->rec_pub) +=
+				    r[i].half;
+			}
+	}
+	for (i = 0; i < nr; i++)
+		free(key[i]);
+	free(key);
+	for (j = 0; j < k.n; j++)
+		free(k.v[j]);
+	free(k.v);
+	return rc;
+}
+
+int
+report_short_records(struct store *s, struct report_short *sh,
+    struct ceh_err *e)
+{
+	struct undecl u;
+	const char **ids;
+	size_t i;
+	int rc;
+
+	u.s = s;
+	u.n = report_short_count(sh);
+	u.v = xcalloc(u.n ? u.n : 1, sizeof(*u.v));
+	ids = xcalloc(u.n ? u.n : 1, sizeof(*ids));
+	for (i = 0; i < u.n; i++) {
+		struct report_short_row *r = report_short_row(sh, i);
+
+		r->rec_n = r->rec_pub = r->rec_pro = 0;
+		u.v[i].idnum = r->idnum;
+		u.v[i].r = r;
+		ids[i] = r->idnum;
+	}
+	if (u.n > 1)
+		qsort(u.v, u.n, sizeof(*u.v), ref_cmp);
+	rc = records_lookup_many(s, ids, u.n, undecl_person, &u, e);
+	free(ids);
+	free(u.v);
+	return rc;
+}
+
 static int
 scope_year(const char *opt, const char *val, int *out, struct ceh_err *e)
 {

@@ -56,6 +56,12 @@ int report_feed_scope(struct store *s, const struct report_scope *sc,
 /* Number of such records, and their public and professional hours. */
 int report_undeclared(struct store *s, const char *idnum, int year,
     long *n, long *pub_half, long *pro_half, struct ceh_err *e);
+/* report_undeclared for every row of a shortfall (rec_n, rec_pub,
+ * rec_pro), each records shard read once (records_lookup_many) and each
+ * person's documents walked once, only when they have records. */
+struct report_short;
+int report_short_records(struct store *s, struct report_short *sh,
+    struct ceh_err *e);
 
 /*
  * The scope options shared by stats and shortfall, resolved against the
