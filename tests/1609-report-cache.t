@@ -15,7 +15,7 @@ FORGE="/usr/bin/python3 $CEH_ROOT/tests/1609-forge.py"
 CACHE=$XDG_CACHE_HOME/ceh/reports
 LEFT="1 approved application\(s\) left out: their approval does not verify"
 
-plan 23
+plan 25
 
 # agree MSG ARGS...: through the index and from the documents, the same
 agree() {
@@ -53,7 +53,12 @@ like "$T/doc.err" "ceh stats: $LEFT" "the documents' walk leaves the edited one 
 command ceh fsck > "$T/fsck" 2>&1
 check "fsck finds the edited document" test $? = 1
 like "$T/fsck" "$ID1" "and names it"
+ceh fsck --repair > /dev/null 2>&1
+command ceh stats --by stage --format json > "$T/ix" 2> "$T/ix.err"
+like "$T/ix.err" "ceh stats: $LEFT" "after fsck --repair the edited document is verified and left out"
+same "$T/doc" "$T/ix" "as from the documents"
 cp -p "$T/x.orig" "$X"
+ceh fsck --repair > /dev/null 2>&1
 
 # a forged index record: the approved application's record with the
 # 10 hours that 2023 lacks (a frame appended to its log, well formed)
