@@ -746,6 +746,9 @@ report_feed_scope(struct store *s, const struct report_scope *sc,
 	int rc;
 
 	if (trust_signed(s)) {
+		/* the registry's verified prefix from the user's cache, as a
+		 * batch review takes it (trust.h trust_registry_cache) */
+		trust_registry_cache(s);
 		sf = xcalloc(1, sizeof(*sf));
 		sf->s = s;
 		sf->fn = fn;
