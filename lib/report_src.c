@@ -474,7 +474,12 @@ hexval(char c)
 static void
 ra_digest(const struct report_app *ra, unsigned char dg[RC_DG])
 {
-	unsigned char b[sizeof(struct report_app) + 64];
+	/* the strings with their NULs (at most their arrays' sizes) and
+	 * 8 bytes per number: 2 + 4 * RL__COUNT + 1 + 4 * REPORT_MAX_YEARS */
+	unsigned char b[sizeof(ra->id) + sizeof(ra->idnum) + sizeof(ra->name) +
+	    sizeof(ra->unit) + sizeof(ra->series) + sizeof(ra->level) +
+	    sizeof(ra->region) + sizeof(ra->waiting_at) +
+	    8 * (3 + 4 * RL__COUNT + 4 * REPORT_MAX_YEARS)];
 	char hex[SHA256_HEX_LEN + 1];
 	size_t at = 0, i;
 	int k, nyears = ra->nyears < 0 ? 0 : ra->nyears > REPORT_MAX_YEARS ?
