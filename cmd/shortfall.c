@@ -95,44 +95,87 @@ hours(char *buf, size_t size, long half)
 		hours_fmt(half, buf, size);
 }
 
+/* The cells of one row, in buffers of its own. */
+struct rowbuf {
+	char yr[8], h[10][24], n[24];
+	const char *row[NCOLS];
+};
+
+static void
+row_cells(struct rowbuf *b, struct store *s, const struct report_short_row *r)
+{
+	snprintf(b->yr, sizeof(b->yr), "%d", r->year);
+	hours(b->h[0], 24, r->pub_half);
+	hours(b->h[1], 24, r->pro_half);
+	hours(b->h[2], 24, r->pub_half + r->pro_half);
+	hours(b->h[3], 24, r->lack_pub);
+	hours(b->h[4], 24, r->lack_pro);
+	hours(b->h[5], 24, r->lack_total);
+	hours(b->h[6], 24, r->decl_pub);
+	hours(b->h[7], 24, r->decl_pro);
+	hours(b->h[8], 24, r->rec_pub);
+	hours(b->h[9], 24, r->rec_pro);
+	snprintf(b->n, sizeof(b->n), "%ld", r->rec_n);
+	b->row[0] = r->idnum;
+	b->row[1] = r->name;
+	b->row[2] = r->unit;
+	b->row[3] = units_name(&s->units, r->unit, r->unit);
+	b->row[4] = b->yr;
+	b->row[5] = report_short_status_key(r->status);
+	b->row[6] = report_short_status_label(r->status);
+	b->row[7] = b->h[0];
+	b->row[8] = b->h[1];
+	b->row[9] = b->h[2];
+	b->row[10] = b->h[3];
+	b->row[11] = b->h[4];
+	b->row[12] = b->h[5];
+	b->row[13] = b->h[6];
+	b->row[14] = b->h[7];
+	b->row[15] = b->n;
+	b->row[16] = b->h[8];
+	b->row[17] = b->h[9];
+	b->row[18] = r->apps;
+}
+
 static void
 add_row(struct table *t, struct store *s, const struct report_short_row *r)
 {
-	char yr[8], h[10][24], n[24];
-	const char *row[NCOLS];
+	struct rowbuf b;
 
-	snprintf(yr, sizeof(yr), "%d", r->year);
-	hours(h[0], 24, r->pub_half);
-	hours(h[1], 24, r->pro_half);
-	hours(h[2], 24, r->pub_half + r->pro_half);
-	hours(h[3], 24, r->lack_pub);
-	hours(h[4], 24, r->lack_pro);
-	hours(h[5], 24, r->lack_total);
-	hours(h[6], 24, r->decl_pub);
-	hours(h[7], 24, r->decl_pro);
-	hours(h[8], 24, r->rec_pub);
-	hours(h[9], 24, r->rec_pro);
-	snprintf(n, sizeof(n), "%ld", r->rec_n);
-	row[0] = r->idnum;
-	row[1] = r->name;
-	row[2] = r->unit;
-	row[3] = units_name(&s->units, r->unit, r->unit);
-	row[4] = yr;
-	row[5] = report_short_status_key(r->status);
-	row[6] = report_short_status_label(r->status);
-	row[7] = h[0];
-	row[8] = h[1];
-	row[9] = h[2];
-	row[10] = h[3];
-	row[11] = h[4];
-	row[12] = h[5];
-	row[13] = h[6];
-	row[14] = h[7];
-	row[15] = n;
-	row[16] = h[8];
-	row[17] = h[9];
-	row[18] = r->apps;
-	table_add(t, row);
+	row_cells(&b, s, r);
+	table_add(t, b.row);
+}
+
+/* TSV, CSV and JSON: each row printed as it is made, none kept (to
+ * standard output, or into memory for -o's atomic write). */
+static int
+stream_rows(struct store *s, struct report_short *sh, enum out_format fmt,
+    const char *path)
+{
+	struct report_stream *rs;
+	struct rowbuf b;
+	struct table t;
+	char *data = NULL;
+	size_t len = 0, i;
+	FILE *out = stdout, *mem = NULL;
+	int rc = 0;
+
+	if (path && strcmp(path, "-") != 0 &&
+	    (out = mem = open_memstream(&data, &len)) == NULL)
+		abort();
+	table_init(&t, cols, NCOLS, &s->units);
+	rs = report_stream_begin(&t, fmt, out);
+	for (i = 0; i < report_short_count(sh); i++) {
+		row_cells(&b, s, report_short_row(sh, i));
+		report_stream_row(rs, b.row);
+	}
+	report_stream_end(rs);
+	if (mem) {
+		fclose(mem);
+		rc = cmd_bytes_out(path, data, len);
+		free(data);
+	}
+	return rc;
 }
 
 /* The hours on record never declared, for every listed person-year. */
@@ -152,14 +195,7 @@ add_records(struct store *s, struct report_short *sh, struct ceh_err *e)
 		}
 		return 0;
 	}
-	for (i = 0; i < report_short_count(sh); i++) {
-		struct report_short_row *r = report_short_row(sh, i);
-
-		if (report_undeclared(s, r->idnum, r->year, &r->rec_n,
-		    &r->rec_pub, &r->rec_pro, e) < 0)
-			return -1;
-	}
-	return 0;
+	return report_short_records(s, sh, e);
 }
 
 
@@ -426,20 +462,22 @@ CMD_FN(shortfall)
 		report_short_free(sh);
 		return cmd_error(argv[0], &e);
 	}
+	if (table_streams(fmt)) {
+		rc = stream_rows(s, sh, fmt, o.out);
+		report_short_free(sh);
+		goto done;
+	}
 	table_init(&t, cols, NCOLS, &s->units);
 	for (i = 0; i < report_short_count(sh); i++)
 		add_row(&t, s, report_short_row(sh, i));
-	if (fmt == FMT_HTML || fmt == FMT_JSON) {
+	if (fmt == FMT_HTML) {
 		char *data = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&data, &len);
 
 		if (mem == NULL)
 			abort();
-		if (fmt == FMT_HTML)
-			shortfall_html(mem, s, &sc, &o, sh, &t);
-		else
-			report_table_print(&t, fmt, mem);
+		shortfall_html(mem, s, &sc, &o, sh, &t);
 		fclose(mem);
 		rc = cmd_bytes_out(o.out, data, len);
 		free(data);
@@ -447,6 +485,7 @@ CMD_FN(shortfall)
 		rc = cmd_table_out(&t, fmt, o.out);
 	table_free(&t);
 	report_short_free(sh);
+done:
 	if (rc)
 		return rc;
 	if (bad) {

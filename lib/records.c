@@ -444,6 +444,121 @@ out:
 	return rc;
 }
 
+/* ---- many people at once (records.h records_lookup_many) ---- */
+
+struct want {
+	unsigned sh;
+	const char *id;
+};
+
+static int
+want_cmp(const void *a, const void *b)
+{
+	const struct want *x = a, *y = b;
+
+	if (x->sh != y->sh)
+		return x->sh < y->sh ? -1 : 1;
+	return memcmp(x->id, y->id, IDNUM_LEN);
+}
+
+static int
+want_id_cmp(const void *key, const void *elem)
+{
+	return memcmp(key, ((const struct want *)elem)->id, IDNUM_LEN);
+}
+
+/* One shard's people w[0..n) (sorted by ID): one pass over its lines. */
+static int
+scan_many(const char *map, size_t maplen, unsigned sh, const struct want *w,
+    size_t n, records_each_fn fn, void *arg, struct ceh_err *e)
+{
+	struct hrecs *a = xcalloc(n, sizeof(*a));
+	struct sbuf line = SBUF_INIT;
+	const char *p, *nl, *end = map + maplen;
+	const struct want *hit;
+	size_t i;
+	int rc = 0;
+
+	for (p = map; p < end; p = nl + 1) {
+		struct hrec r;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (nl - p <= IDNUM_LEN || p[IDNUM_LEN] != '\t' ||
+		    (hit = bsearch(p, w, n, sizeof(*w), want_id_cmp)) == NULL)
+			continue;
+		sb_reset(&line);
+		sb_add(&line, p, (size_t)(nl - p));
+		memset(&r, 0, sizeof(r));
+		if (hrec_parse(line.buf, &r) < 0) {
+			hrec_release(&r);
+			rc = ceh_fail(e, CEH_ESYS, _("records/%02x.tsv: a "
+			    "record of %s is damaged (run ceh fsck)"), sh,
+			    hit->id);
+			break;
+		}
+		hrecs_push(&a[hit - w], &r);
+	}
+	sb_release(&line);
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && a[i].n > 0) {
+			hrecs_sort(a[i].v, a[i].n);
+			rc = fn(arg, w[i].id, a[i].v, a[i].n, e);
+		}
+		hrecs_free(a[i].v, a[i].n);
+	}
+	free(a);
+	return rc;
+}
+
+int
+records_lookup_many(struct store *s, const char *const *ids, size_t n,
+    records_each_fn fn, void *arg, struct ceh_err *e)
+{
+	struct want *w;
+	struct rstate st;
+	size_t i, j, k = 0;
+	char *map;
+	int recfd, rc = 0;
+
+	recfd = rec_dir(s, 0, e);
+	if (recfd < 0)
+		return e->code == CEH_ENOTFOUND ? 0 : -1;
+	if (rec_state_read(recfd, &st, e) < 0) {
+		close(recfd);
+		return -1;
+	}
+	w = xcalloc(n ? n : 1, sizeof(*w));
+	for (i = 0; i < n; i++)
+		if (strlen(ids[i]) == IDNUM_LEN) {
+			w[k].sh = shard_of(ids[i]);
+			w[k++].id = ids[i];
+		}
+	qsort(w, k, sizeof(*w), want_cmp);
+	for (i = j = 0; i < k; i++)	/* each person once */
+		if (j == 0 || want_cmp(&w[j - 1], &w[i]) != 0)
+			w[j++] = w[i];
+	k = j;
+	for (i = 0; rc == 0 && i < k; i = j) {
+		unsigned sh = w[i].sh;
+
+		for (j = i; j < k && w[j].sh == sh; j++)
+			;
+		/* only up to the committed size, like records_lookup */
+		if (st.size[sh] == 0)
+			continue;
+		if ((rc = shard_map(recfd, sh, st.size[sh], &map, e)) < 0)
+			break;
+		rc = scan_many(map, (size_t)st.size[sh], sh, w + i, j - i, fn,
+		    arg, e);
+		munmap(map, (size_t)st.size[sh]);
+	}
+	free(w);
+	close(recfd);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Whether a stored name (escaped TSV field, len bytes) is name, or
  * starts with it when prefix. */
 static int

@@ -77,6 +77,18 @@ int records_lookup(struct store *s, const char *idnum, int year,
     struct hrec **out, size_t *n, struct ceh_err *e);
 
 /*
+ * records_lookup (year 0) for many people at once, for the reports: each
+ * records shard that holds one of them is mapped and read once.  ids: n
+ * ID numbers, in any order, repeats allowed.  fn gets each person that
+ * has records (once, records sorted as records_lookup sorts them, valid
+ * during the call); stops at fn's failure (-1).
+ */
+typedef int (*records_each_fn)(void *arg, const char *idnum,
+    const struct hrec *r, size_t n, struct ceh_err *e);
+int records_lookup_many(struct store *s, const char *const *ids, size_t n,
+    records_each_fn fn, void *arg, struct ceh_err *e);
+
+/*
  * The committed records whose 姓名 is name (prefix 0) or starts with it
  * (prefix 1), byte for byte as stored (the import's normalisation), of
  * year (0: all) and of person idnum when not NULL (then only its shard

@@ -762,11 +762,19 @@ report_lacks(const struct config *c, long pub_half, long pro_half,
 	*lack_pro = (long)(x1 > x2 ? x1 : x2);
 }
 
+/* The sort key of a row: unit, ID number (each NUL-padded, so memcmp
+ * orders them as strcmp) and year, with the row's index. */
+struct short_key {
+	char k[CREDIT_LEN + 1 + IDNUM_LEN + 1 + 2];
+	unsigned idx;
+};
+
 struct report_short {
 	const struct report_scope *sc;
 	const struct report_env *env;
 	struct report_short_row *rows;
 	size_t n, cap;
+	unsigned *order;	/* after report_short_end: rows by key */
 	long people, scope;
 	struct person_buf pb;
 };
@@ -887,6 +895,7 @@ short_person(struct report_short *sh)
 	const struct report_app *who = NULL;
 	struct report_short_row *r;
 	char *apps = NULL;
+	int apps_new = 0;
 	size_t i;
 	int y;
 
@@ -909,6 +918,7 @@ short_person(struct report_short *sh)
 			continue;
 		if (apps == NULL) {
 			apps = apps_text(sh);
+			apps_new = 1;
 			sh->people++;
 		}
 		r = short_row_new(sh);
@@ -916,12 +926,13 @@ short_person(struct report_short *sh)
 		memcpy(r->name, who->name, sizeof(r->name));
 		memcpy(r->unit, who->unit, sizeof(r->unit));
 		r->year = y;
-		r->apps = xstrdup(apps);
+		r->apps = apps;		/* one copy, the person's rows share it */
+		r->apps_own = apps_new;
+		apps_new = 0;
 		r->rec_n = 0;
 		r->rec_pub = r->rec_pro = -1;
 		short_hours(sh, r);
 	}
-	free(apps);
 out:
 	pb->n = 0;
 	pb->serial++;
@@ -939,24 +950,40 @@ report_short_add(struct report_short *sh, const struct report_app *ra,
 }
 
 static int
-row_order(const void *a, const void *b)
+key_order(const void *a, const void *b)
 {
-	const struct report_short_row *x = a, *y = b;
-	int c;
+	const struct short_key *x = a, *y = b;
 
-	if ((c = strcmp(x->unit, y->unit)) != 0)
-		return c;
-	if ((c = strcmp(x->idnum, y->idnum)) != 0)
-		return c;
-	return x->year - y->year;
+	return memcmp(x->k, y->k, sizeof(x->k));
 }
 
 void
 report_short_end(struct report_short *sh)
 {
+	struct short_key *k;
+	size_t i;
+
 	short_person(sh);
+	/* one sort of compact keys, the rows stay where they are */
+	k = xcalloc(sh->n ? sh->n : 1, sizeof(*k));
+	for (i = 0; i < sh->n; i++) {
+		const struct report_short_row *r = &sh->rows[i];
+		size_t ul = strnlen(r->unit, CREDIT_LEN),
+		    il = strnlen(r->idnum, IDNUM_LEN);
+
+		memcpy(k[i].k, r->unit, ul);
+		memcpy(k[i].k + CREDIT_LEN + 1, r->idnum, il);
+		k[i].k[sizeof(k[i].k) - 2] = (char)(r->year >> 8);
+		k[i].k[sizeof(k[i].k) - 1] = (char)r->year;
+		k[i].idx = (unsigned)i;
+	}
 	if (sh->n > 1)
-		qsort(sh->rows, sh->n, sizeof(*sh->rows), row_order);
+		qsort(k, sh->n, sizeof(*k), key_order);
+	sh->order = xreallocarray(NULL, sh->n ? sh->n : 1,
+	    sizeof(*sh->order));
+	for (i = 0; i < sh->n; i++)
+		sh->order[i] = k[i].idx;
+	free(k);
 }
 
 size_t
@@ -968,7 +995,9 @@ report_short_count(const struct report_short *sh)
 struct report_short_row *
 report_short_row(struct report_short *sh, size_t i)
 {
-	return i < sh->n ? &sh->rows[i] : NULL;
+	if (i >= sh->n)
+		return NULL;
+	return &sh->rows[sh->order ? sh->order[i] : i];
 }
 
 long
@@ -991,8 +1020,10 @@ report_short_free(struct report_short *sh)
 	if (sh == NULL)
 		return;
 	for (i = 0; i < sh->n; i++)
-		free(sh->rows[i].apps);
+		if (sh->rows[i].apps_own)
+			free(sh->rows[i].apps);
 	free(sh->rows);
+	free(sh->order);
 	free(sh->pb.v);
 	free(sh);
 }

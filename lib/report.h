@@ -236,7 +236,9 @@ struct report_short_row {
 	long pub_half, pro_half;	/* approved hours of the year */
 	long lack_pub, lack_pro, lack_total;	/* half hours */
 	long decl_pub, decl_pro;	/* declared, not approved; -1 none */
-	char *apps;		/* "ID 状态[（单位）] 2023,2024；..." */
+	char *apps;		/* "ID 状态[（单位）] 2023,2024；...", shared
+				 * by the person's rows */
+	int apps_own;		/* private: this row frees apps */
 	long rec_n;		/* records on file never declared */
 	long rec_pub, rec_pro;	/* and their hours; -1: not looked up */
 };

@@ -294,3 +294,55 @@ report_table_print(const struct table *t, enum out_format f, FILE *out)
 	free(row);
 	free(cols);
 }
+
+/* ---- report_table_print as a stream ---- */
+
+struct report_stream {
+	struct column *cols;
+	unsigned char *keep;	/* of t's columns, those printed */
+	size_t ncols;		/* of t */
+	struct table inner;
+	struct table_stream *ts;
+	const char **row;
+};
+
+struct report_stream *
+report_stream_begin(const struct table *t, enum out_format f, FILE *out)
+{
+	struct report_stream *rs = xcalloc(1, sizeof(*rs));
+	size_t c, n = 0;
+
+	rs->ncols = t->ncols;
+	rs->cols = xcalloc(t->ncols ? t->ncols : 1, sizeof(*rs->cols));
+	rs->keep = xcalloc(t->ncols ? t->ncols : 1, 1);
+	rs->row = xcalloc(t->ncols ? t->ncols : 1, sizeof(*rs->row));
+	for (c = 0; c < t->ncols; c++)
+		if (f != FMT_JSON || !name_beside_unit(t, c)) {
+			rs->keep[c] = 1;
+			rs->cols[n++] = t->cols[c];
+		}
+	table_init(&rs->inner, rs->cols, n, t->units);
+	rs->ts = table_stream_begin(&rs->inner, f, out);
+	return rs;
+}
+
+void
+report_stream_row(struct report_stream *rs, const char *const *row)
+{
+	size_t c, n = 0;
+
+	for (c = 0; c < rs->ncols; c++)
+		if (rs->keep[c])
+			rs->row[n++] = row[c];
+	table_stream_row(rs->ts, rs->row);
+}
+
+void
+report_stream_end(struct report_stream *rs)
+{
+	table_stream_end(rs->ts);
+	free(rs->cols);
+	free(rs->keep);
+	free(rs->row);
+	free(rs);
+}

@@ -50,6 +50,14 @@ void rh_figures(FILE *out, const char *const *labels,
     const char *const *values, size_t n);
 void report_table_print(const struct table *t, enum out_format f,
     FILE *out);
+/* report_table_print row by row (table.h table_stream_begin), for the
+ * formats table_streams accepts; t gives the columns (no rows needed)
+ * and outlives the stream. */
+struct report_stream;
+struct report_stream *report_stream_begin(const struct table *t,
+    enum out_format f, FILE *out);
+void report_stream_row(struct report_stream *rs, const char *const *row);
+void report_stream_end(struct report_stream *rs);
 
 /* A table (a COL_UNIT cell by its unit's name); right: a mask of columns aligned right (numbers), small: of
  * columns of long text in small print. */

@@ -4,8 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <stdint.h>
 
+#include "atomic.h"
 #include "err.h"
+#include "hash.h"
 #include "i18n.h"
 #include "index.h"
 #include "moves.h"
@@ -155,6 +162,117 @@ report_undeclared(struct store *s, const char *idnum, int year, long *n,
 	return rc < 0 ? -1 : 0;
 }
 
+/* ---- the undeclared records of a shortfall's rows, at once ---- */
+
+struct row_ref {
+	const char *idnum;
+	struct report_short_row *r;
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct row_ref *x = a, *y = b;
+
+	return strcmp(x->idnum, y->idnum);
+}
+
+struct undecl {
+	struct store *s;
+	struct row_ref *v;
+	size_t n;
+};
+
+/* The first of u's rows of idnum (u->v sorted by ID number), or n. */
+static size_t
+first_ref(const struct undecl *u, const char *idnum)
+{
+	size_t lo = 0, hi = u->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(u->v[mid].idnum, idnum) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+undecl_person(void *arg, const char *idnum, const struct hrec *r, size_t nr,
+    struct ceh_err *e)
+{
+	struct undecl *u = arg;
+	struct keys k = { NULL, 0 };
+	size_t i, j, at = first_ref(u, idnum);
+	char **key;
+	int rc = 0;
+
+	/* the keys the person's applications declare: one walk of their
+	 * documents, only for a person with records */
+	if (store_walk(u->s, idnum, collect_keys, &k, e) != 0)
+		rc = -1;
+	key = xcalloc(nr ? nr : 1, sizeof(*key));
+	for (i = 0; rc == 0 && i < nr; i++) {
+		char *kk = hrec_key(&r[i]);
+
+		for (j = 0; j < k.n && strcmp(k.v[j], kk) != 0; j++)
+			;
+		if (j < k.n)
+			free(kk);	/* declared */
+		else
+			key[i] = kk;	/* never declared */
+	}
+	for (; rc == 0 && at < u->n && strcmp(u->v[at].idnum, idnum) == 0;
+	    at++) {
+		struct report_short_row *row = u->v[at].r;
+
+		for (i = 0; i < nr; i++)
+			if (key[i] && r[i].year == row->year) {
+				row->rec_n++;
+				*(r[i].pro ? &row->rec_pro : &row->rec_pub) +=
+				    r[i].half;
+			}
+	}
+	for (i = 0; i < nr; i++)
+		free(key[i]);
+	free(key);
+	for (j = 0; j < k.n; j++)
+		free(k.v[j]);
+	free(k.v);
+	return rc;
+}
+
+int
+report_short_records(struct store *s, struct report_short *sh,
+    struct ceh_err *e)
+{
+	struct undecl u;
+	const char **ids;
+	size_t i;
+	int rc;
+
+	u.s = s;
+	u.n = report_short_count(sh);
+	u.v = xcalloc(u.n ? u.n : 1, sizeof(*u.v));
+	ids = xcalloc(u.n ? u.n : 1, sizeof(*ids));
+	for (i = 0; i < u.n; i++) {
+		struct report_short_row *r = report_short_row(sh, i);
+
+		r->rec_n = r->rec_pub = r->rec_pro = 0;
+		u.v[i].idnum = r->idnum;
+		u.v[i].r = r;
+		ids[i] = r->idnum;
+	}
+	if (u.n > 1)
+		qsort(u.v, u.n, sizeof(*u.v), ref_cmp);
+	rc = records_lookup_many(s, ids, u.n, undecl_person, &u, e);
+	free(ids);
+	free(u.v);
+	return rc;
+}
+
 static int
 scope_year(const char *opt, const char *val, int *out, struct ceh_err *e)
 {
@@ -274,20 +392,323 @@ report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
 
 /*
  * A signed store through the index.  The index is nobody's signed word,
- * so what it says of an approval is not believed: every application it
- * gives as approved is read from its document and counted only when
- * that document is approved and its history verifies (trust_app_verified,
- * through the verification cache); its hours are the document's.  What
- * is taken from the index is what the documents' walk takes without
- * verifying either: the applications that are not approved (which count
- * no hours), and which people a --unit selects.  A forged index can so
+ * so what it says of an approval is not believed as such: an
+ * application it gives as approved is counted from the index only when
+ * its record is one this user's ceh made before from a document whose
+ * approval verified (the records cache, below); any other is read from
+ * its document and counted only when that document is approved and its
+ * history verifies (trust_app_verified, through the verification
+ * cache), with the document's hours.  What is taken from the index
+ * without that is what the documents' walk takes without verifying
+ * either: the applications that are not approved (which count no
+ * hours), and which people a --unit selects.  A forged index can so
  * hide an approval (a person shown short), never add hours.
+ *
+ * The records cache, $XDG_CACHE_HOME/ceh/reports/HASH (the folder and
+ * HASH as the verification cache's, trust_cache_folder), outside the
+ * store:
+ *
+ *   "ceh-report-verified-v1\n" "registry=" 64 hex "\n" "count=" 16 hex
+ *   "\n", then count digests of 16 bytes, sorted
+ *
+ * A digest is the first 16 bytes of the SHA-256 of a record
+ * (struct report_app, every field, ra_digest) that report_app_fill made
+ * from a document whose approval verified under that registry hash
+ * (trust_registry_digest: the rules' version, trust.log, units.yaml; a
+ * certificate, a revocation or a unit change is another hash, and the
+ * whole file is then not used).  A record of the index whose digest is
+ * there says exactly what that verified document said, whichever index
+ * bytes it came from; a forged or changed record has another digest and
+ * is read from its document.  A file not the user's own, writable by
+ * others, of another registry or damaged is not used; an entry it lacks
+ * only costs a document read.  Rewritten (atomic_write) after a report
+ * that verified records it lacked; after a report of everyone, only the
+ * records that report used are kept once the others outnumber them.
  */
+#define RC_MAGIC "ceh-report-verified-v1\n"
+#define RC_HEAD (sizeof(RC_MAGIC) - 1 + 9 + SHA256_HEX_LEN + 1 + 6 + 16 + 1)
+#define RC_DG 16
+
+struct rcache {
+	int dirfd;			/* -1: no cache */
+	char name[SHA256_HEX_LEN + 1];
+	char reg[SHA256_HEX_LEN + 1];
+	unsigned char *map;		/* the file mapped, or NULL */
+	size_t maplen;
+	const unsigned char *d;		/* its digests */
+	size_t n;
+	unsigned char *used;		/* bit per digest, NULL: none used */
+	size_t nused;
+	unsigned char *add;		/* verified in this run */
+	size_t nadd, capadd;
+	long hits;
+};
+
+static size_t
+put_str_canon(unsigned char *b, size_t at, const char *str, size_t size)
+{
+	size_t n = strnlen(str, size - 1);
+
+	memcpy(b + at, str, n);
+	b[at + n] = '\0';
+	return at + n + 1;
+}
+
+static size_t
+put_num(unsigned char *b, size_t at, long long v)
+{
+	unsigned long long u = (unsigned long long)v;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[at + (size_t)i] = (unsigned char)(u >> (8 * i));
+	return at + 8;
+}
+
+static int
+hexval(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* The digest of every field of ra (not its unused bytes). */
+static void
+ra_digest(const struct report_app *ra, unsigned char dg[RC_DG])
+{
+	/* the strings with their NULs (at most their arrays' sizes) and
+	 * 8 bytes per number: 2 + 4 * RL__COUNT + 1 + 4 * REPORT_MAX_YEARS */
+	unsigned char b[sizeof(ra->id) + sizeof(ra->idnum) + sizeof(ra->name) +
+	    sizeof(ra->unit) + sizeof(ra->series) + sizeof(ra->level) +
+	    sizeof(ra->region) + sizeof(ra->waiting_at) +
+	    8 * (3 + 4 * RL__COUNT + 4 * REPORT_MAX_YEARS)];
+	char hex[SHA256_HEX_LEN + 1];
+	size_t at = 0, i;
+	int k, nyears = ra->nyears < 0 ? 0 : ra->nyears > REPORT_MAX_YEARS ?
+	    REPORT_MAX_YEARS : ra->nyears;
+
+	at = put_str_canon(b, at, ra->id, sizeof(ra->id));
+	at = put_str_canon(b, at, ra->idnum, sizeof(ra->idnum));
+	at = put_str_canon(b, at, ra->name, sizeof(ra->name));
+	at = put_str_canon(b, at, ra->unit, sizeof(ra->unit));
+	at = put_str_canon(b, at, ra->series, sizeof(ra->series));
+	at = put_str_canon(b, at, ra->level, sizeof(ra->level));
+	at = put_str_canon(b, at, ra->region, sizeof(ra->region));
+	at = put_str_canon(b, at, ra->waiting_at, sizeof(ra->waiting_at));
+	at = put_num(b, at, ra->stage);
+	at = put_num(b, at, ra->updated);
+	for (k = 0; k < RL__COUNT; k++) {
+		at = put_num(b, at, ra->wait[k].stints);
+		at = put_num(b, at, ra->wait[k].secs);
+		at = put_num(b, at, ra->wait[k].arrived);
+		at = put_num(b, at, ra->wait[k].left);
+	}
+	at = put_num(b, at, nyears);
+	for (k = 0; k < nyears; k++) {
+		at = put_num(b, at, ra->years[k].year);
+		at = put_num(b, at, ra->years[k].pub_half);
+		at = put_num(b, at, ra->years[k].pro_half);
+		at = put_num(b, at, ra->years[k].approved);
+	}
+	sha256_hex(b, at, hex);
+	for (i = 0; i < RC_DG; i++)
+		dg[i] = (unsigned char)(hexval(hex[2 * i]) << 4 |
+		    hexval(hex[2 * i + 1]));
+}
+
+static unsigned long long
+dg_key(const unsigned char *d)
+{
+	unsigned long long k = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | d[i];
+	return k;
+}
+
+/* The index of dg in the sorted digests, or (size_t)-1.  The digests
+ * are uniform: interpolation between the keys known to bound it finds
+ * it in a few probes, one read each; halving after 8 (a damaged file
+ * costs log n). */
+static size_t
+rc_find(const struct rcache *c, const unsigned char dg[RC_DG])
+{
+	size_t lo = 0, hi = c->n, mid;
+	unsigned long long key = dg_key(dg), klo = 0, khi = ~0ULL, km;
+	int step = 0, cmp;
+
+	while (lo < hi) {
+		if (step++ < 8 && khi > klo && key >= klo && key <= khi)
+			mid = lo + (size_t)((long double)(key - klo) /
+			    (long double)(khi - klo) * (long double)(hi - lo));
+		else
+			mid = lo + (hi - lo) / 2;
+		if (mid >= hi)
+			mid = hi - 1;
+		cmp = memcmp(dg, c->d + mid * RC_DG, RC_DG);
+		if (cmp == 0)
+			return mid;
+		km = dg_key(c->d + mid * RC_DG);
+		if (cmp < 0) {
+			hi = mid;
+			khi = km;
+		} else {
+			lo = mid + 1;
+			klo = km;
+		}
+	}
+	return (size_t)-1;
+}
+
+static void
+rc_open(struct store *s, struct rcache *c)
+{
+	char head[RC_HEAD + 1];
+	struct stat st;
+	unsigned long long n;
+	size_t i;
+	int fd;
+
+	memset(c, 0, sizeof(*c));
+	c->dirfd = -1;
+	if (trust_registry_digest(s, c->reg) < 0 ||
+	    (c->dirfd = trust_cache_folder(s, "reports", c->name)) < 0)
+		return;
+	fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* the user's own cache only, as the verification cache's */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022) ||
+	    (size_t)st.st_size < RC_HEAD || (size_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		return;
+	}
+	snprintf(head, sizeof(head), RC_MAGIC "registry=%s\ncount=", c->reg);
+	c->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (c->map == MAP_FAILED) {
+		c->map = NULL;
+		return;
+	}
+	c->maplen = (size_t)st.st_size;
+	if (memcmp(c->map, head, RC_HEAD - 17) != 0 ||
+	    c->map[RC_HEAD - 1] != '\n')
+		return;		/* another registry, or damaged: unused */
+	for (i = 0, n = 0; i < 16; i++) {
+		int ch = c->map[RC_HEAD - 17 + i];
+
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')))
+			return;
+		n = n << 4 | (unsigned)hexval((char)ch);
+	}
+	if (n != (c->maplen - RC_HEAD) / RC_DG ||
+	    (c->maplen - RC_HEAD) % RC_DG != 0)
+		return;		/* another registry, or damaged: unused */
+	c->d = c->map + RC_HEAD;
+	c->n = (size_t)n;
+}
+
+static int
+rc_has(struct rcache *c, const unsigned char dg[RC_DG])
+{
+	size_t i;
+
+	if (c->n == 0 || (i = rc_find(c, dg)) == (size_t)-1)
+		return 0;
+	if (c->used == NULL)
+		c->used = xcalloc(c->n / 8 + 1, 1);
+	if (!(c->used[i / 8] & (1u << (i % 8)))) {
+		c->used[i / 8] |= (unsigned char)(1u << (i % 8));
+		c->nused++;
+	}
+	c->hits++;
+	return 1;
+}
+
+static void
+rc_add(struct rcache *c, const unsigned char dg[RC_DG])
+{
+	if (c->dirfd < 0)
+		return;
+	if (c->nadd == c->capadd) {
+		c->capadd = c->capadd ? c->capadd * 2 : 1024;
+		c->add = xreallocarray(c->add, c->capadd, RC_DG);
+	}
+	memcpy(c->add + c->nadd++ * RC_DG, dg, RC_DG);
+}
+
+static int
+dg_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, RC_DG);
+}
+
+/* Write the cache when this run verified records it lacked, or, after a
+ * report of everyone (all), when the records it did not use outnumber
+ * those it did; then close it. */
+static void
+rc_close(struct rcache *c, int all)
+{
+	struct sbuf out = SBUF_INIT;
+	struct ceh_err e;
+	size_t i = 0, j = 0, kept = 0;
+	int prune = all && c->n > 2 * c->nused + 4096;
+	char head[RC_HEAD + 1];
+
+	if (c->dirfd >= 0 && (c->nadd || prune)) {
+		if (c->nadd > 1)
+			qsort(c->add, c->nadd, RC_DG, dg_cmp);
+		sb_add(&out, head, RC_HEAD);	/* filled below */
+		while (i < c->n || j < c->nadd) {
+			const unsigned char *x = i < c->n ? c->d + i * RC_DG :
+			    NULL, *y = j < c->nadd ? c->add + j * RC_DG : NULL;
+			int cmp = x == NULL ? 1 : y == NULL ? -1 :
+			    memcmp(x, y, RC_DG);
+
+			if (cmp <= 0) {
+				int keep = !prune || (c->used &&
+				    (c->used[i / 8] & (1u << (i % 8))));
+
+				if (cmp == 0)
+					j++;
+				if (keep || cmp == 0) {
+					sb_add(&out, (const char *)x, RC_DG);
+					kept++;
+				}
+				i++;
+			} else {
+				if (kept == 0 || memcmp(out.buf + out.len -
+				    RC_DG, y, RC_DG) != 0) {
+					sb_add(&out, (const char *)y, RC_DG);
+					kept++;
+				}
+				j++;
+			}
+		}
+		snprintf(head, sizeof(head), RC_MAGIC "registry=%s\ncount=%016zx\n",
+		    c->reg, kept);
+		memcpy(out.buf, head, RC_HEAD);
+		/* a cache: a failure to write it only means verifying again */
+		(void)atomic_write(c->dirfd, c->name, out.buf, out.len, &e);
+		sb_release(&out);
+	}
+	if (c->map)
+		munmap(c->map, c->maplen);
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	free(c->used);
+	free(c->add);
+	memset(c, 0, sizeof(*c));
+	c->dirfd = -1;
+}
+
 struct signed_feed {
 	struct store *s;
 	report_sink_fn fn;
 	void *arg;
 	long bad;
+	struct rcache rc;
 	struct report_app ra;
 };
 
@@ -297,16 +718,28 @@ signed_sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 	struct signed_feed *f = arg;
 	struct app_handle h;
 	struct ceh_err sub;
+	unsigned char dg[RC_DG], again[RC_DG];
 	int rc = 0;
 
 	if (ra->stage != RS_APPROVED)
 		return f->fn(f->arg, ra, e);
+	ra_digest(ra, dg);
+	if (rc_has(&f->rc, dg))
+		return f->fn(f->arg, ra, e);	/* made from a verified
+						 * document */
 	app_handle_init(&h);
 	if (app_open(f->s, ra->id, 0, &h, &sub) < 0) {
 		if (sub.code != CEH_ENOTFOUND)
 			f->bad++;	/* unreadable, as the walk counts it */
-	} else if (!unverified_approval(f->s, &h.app))
-		rc = feed_app(f->s, NULL, &h.app, &f->ra, f->fn, f->arg, e);
+	} else if (!unverified_approval(f->s, &h.app)) {
+		if (report_app_fill(&f->ra, &h.app, &f->s->units, e) < 0)
+			rc = -1;
+		else {
+			ra_digest(&f->ra, again);
+			rc_add(&f->rc, again);
+			rc = f->fn(f->arg, &f->ra, e);
+		}
+	}
 	app_close(&h);
 	return rc;
 }
@@ -319,15 +752,25 @@ feed_scope_index(struct store *s, const struct report_scope *sc,
 	int rc;
 
 	if (trust_signed(s)) {
+		/* the registry's verified prefix from the user's cache, as a
+		 * batch review takes it (trust.h trust_registry_cache) */
+		trust_registry_cache(s);
 		sf = xcalloc(1, sizeof(*sf));
 		sf->s = s;
 		sf->fn = fn;
 		sf->arg = arg;
 		unverified = 0;
+		rc_open(s, &sf->rc);
 		rc = index_feed_scope(s, &s->units, sc, signed_sink, sf,
 		    unreadable, NULL, e);
 		if (rc == 0 && unreadable)
 			*unreadable += sf->bad;
+		if (rc == 0)
+			rc_close(&sf->rc, sc == NULL || sc->unit == NULL);
+		else {
+			sf->rc.nadd = 0;	/* nothing written */
+			rc_close(&sf->rc, 0);
+		}
 		free(sf);
 	} else
 		rc = index_feed_scope(s, &s->units, sc, fn, arg, unreadable,

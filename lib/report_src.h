@@ -41,10 +41,14 @@ long report_unverified(void);
  * index, the rest from their documents); the documents when there is no
  * index to use.  In a signed store the index (written by anyone who can
  * write the store, and signed by nobody) is not believed for the hours
- * an approval counts: each application it gives as approved is read
- * from its document and counted only when that approval verifies
- * (trust_app_verified, through the verification cache); the rest is
- * taken from the index.  Same contract as report_feed. */
+ * an approval counts: an application it gives as approved is counted
+ * from the index only when the user's records cache (report_src.c,
+ * ceh-store(5) "Reports in a signed store") holds its record, made
+ * before from a document whose approval verified under the same
+ * registry hash; any other is read from its document and counted only
+ * when that approval verifies (trust_app_verified, through the
+ * verification cache), and the cache learns it.  The rest is taken from
+ * the index.  Same contract as report_feed. */
 int report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
     long *unreadable, struct ceh_err *e);
 /* report_feed_fast for a report of scope sc: where the index is used,
@@ -56,6 +60,12 @@ int report_feed_scope(struct store *s, const struct report_scope *sc,
 /* Number of such records, and their public and professional hours. */
 int report_undeclared(struct store *s, const char *idnum, int year,
     long *n, long *pub_half, long *pro_half, struct ceh_err *e);
+/* report_undeclared for every row of a shortfall (rec_n, rec_pub,
+ * rec_pro), each records shard read once (records_lookup_many) and each
+ * person's documents walked once, only when they have records. */
+struct report_short;
+int report_short_records(struct store *s, struct report_short *sh,
+    struct ceh_err *e);
 
 /*
  * The scope options shared by stats and shortfall, resolved against the

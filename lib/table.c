@@ -403,32 +403,117 @@ static int write_xlsx(const struct table *t, int dirfd, const char *name,
 
 int table_no_header;
 
-/* TSV or CSV: the header (unless table_no_header) and every row, each
- * line built whole. */
+/* Line r of TSV or CSV (0 the header), built whole into line. */
+static void
+delimited_line(const struct table *t, enum out_format f, size_t r,
+    struct sbuf *line)
+{
+	size_t c;
+
+	sb_reset(line);
+	for (c = 0; c < t->ncols; c++) {
+		if (c)
+			sb_addc(line, f == FMT_TSV ? '\t' : ',');
+		if (f == FMT_TSV)
+			tsv_put(line, shown(t, r, c));
+		else if (f == FMT_CSV_EXCEL)
+			excel_put(line, t, r, c);
+		else
+			csv_put(line, shown(t, r, c));
+	}
+	sb_adds(line, f == FMT_TSV ? "\n" : "\r\n");
+}
+
+/* TSV or CSV: the header (unless table_no_header) and every row. */
 static void
 print_delimited(const struct table *t, enum out_format f, FILE *out)
 {
 	struct sbuf line = SBUF_INIT;
-	size_t r, c;
+	size_t r;
 
 	if (f == FMT_CSV_EXCEL)
 		fputs("\xef\xbb\xbf", out);
 	for (r = table_no_header ? 1 : 0; r <= t->nrows; r++) {
-		sb_reset(&line);
-		for (c = 0; c < t->ncols; c++) {
-			if (c)
-				sb_addc(&line, f == FMT_TSV ? '\t' : ',');
-			if (f == FMT_TSV)
-				tsv_put(&line, shown(t, r, c));
-			else if (f == FMT_CSV_EXCEL)
-				excel_put(&line, t, r, c);
-			else
-				csv_put(&line, shown(t, r, c));
-		}
-		sb_adds(&line, f == FMT_TSV ? "\n" : "\r\n");
+		delimited_line(t, f, r, &line);
 		fwrite(line.buf, 1, line.len, out);
 	}
 	sb_release(&line);
+}
+
+/* ---- streaming (table.h table_stream_begin) ---- */
+
+struct table_stream {
+	struct table *t;
+	enum out_format f;
+	FILE *out;
+	struct json j;
+	struct sbuf line;
+};
+
+int
+table_streams(enum out_format f)
+{
+	return f == FMT_TSV || f == FMT_CSV || f == FMT_CSV_EXCEL ||
+	    f == FMT_JSON;
+}
+
+struct table_stream *
+table_stream_begin(struct table *t, enum out_format f, FILE *out)
+{
+	struct table_stream *ts = xcalloc(1, sizeof(*ts));
+
+	ts->t = t;
+	ts->f = f;
+	ts->out = out;
+	sb_init(&ts->line);
+	if (f == FMT_JSON) {
+		json_init_lines(&ts->j, out, 1);
+		json_arr_begin(&ts->j, NULL);
+		return ts;
+	}
+	if (f == FMT_CSV_EXCEL)
+		fputs("\xef\xbb\xbf", out);
+	if (!table_no_header) {
+		delimited_line(t, f, 0, &ts->line);
+		fwrite(ts->line.buf, 1, ts->line.len, out);
+	}
+	return ts;
+}
+
+void
+table_stream_row(struct table_stream *ts, const char *const *row)
+{
+	struct table *t = ts->t;
+	const char *cells[64];
+	size_t c;
+
+	/* the row as the table's only one, borrowed for the call */
+	for (c = 0; c < t->ncols && c < 64; c++)
+		cells[c] = row[c] ? row[c] : "";
+	t->cells = (char **)cells;
+	t->nrows = 1;
+	if (ts->f == FMT_JSON) {
+		json_obj_begin(&ts->j, NULL);
+		for (c = 0; c < t->ncols; c++)
+			json_cell(t, &ts->j, &t->cols[c], cells[c]);
+		json_obj_end(&ts->j);
+	} else {
+		delimited_line(t, ts->f, 1, &ts->line);
+		fwrite(ts->line.buf, 1, ts->line.len, ts->out);
+	}
+	t->cells = NULL;
+	t->nrows = 0;
+}
+
+void
+table_stream_end(struct table_stream *ts)
+{
+	if (ts->f == FMT_JSON) {
+		json_arr_end(&ts->j);
+		json_end(&ts->j);
+	}
+	sb_release(&ts->line);
+	free(ts);
 }
 
 /* The aligned table: no line ends with blanks. */

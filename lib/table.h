@@ -120,6 +120,19 @@ int table_write(const struct table *t, enum out_format f, const char *path,
  * their own JSON (show's history). */
 void table_json(const struct table *t, struct json *j, const char *key);
 void table_free(struct table *t);
+/*
+ * Streaming, for a long list: each row printed as it is given, in the
+ * formats that need no look at every row first (table_streams: tsv,
+ * csv, csv-excel, json), the same bytes as table_print of those rows.
+ * t is table_init-ed, holds no rows, and outlives the stream; a row's
+ * cells are only read during the call (at most 64 columns).
+ */
+int table_streams(enum out_format f);
+struct table_stream;
+struct table_stream *table_stream_begin(struct table *t, enum out_format f,
+    FILE *out);
+void table_stream_row(struct table_stream *ts, const char *const *row);
+void table_stream_end(struct table_stream *ts);
 /* --no-header (ceh(1)): TSV, CSV and csv-excel without their header
  * line (csv-excel keeps its byte order mark); the table, JSON and xlsx
  * are unchanged. */

@@ -1066,3 +1066,24 @@ trust_cache_save(struct store *s)
 	sb_release(&out);
 	c->dirty = 0;
 }
+
+/* ---- for other caches of verified facts (trust.h) ---- */
+
+int
+trust_cache_folder(struct store *s, const char *sub,
+    char name[SHA256_HEX_LEN + 1])
+{
+	return cache_dir(s, sub, name);
+}
+
+int
+trust_registry_digest(struct store *s, char out[SHA256_HEX_LEN + 1])
+{
+	struct ceh_err e;
+
+	if (trust_load(s, &e) < 0 ||
+	    (!s->units_loaded && store_load_units(s, &e) < 0))
+		return -1;
+	vc_registry(s, out);
+	return 0;
+}

@@ -154,6 +154,19 @@ void trust_app_remember(struct store *s, const char *digest);
 void trust_cache_save(struct store *s);
 
 /*
+ * For a cache of other facts that depend on the registry (report_src.c:
+ * the report records made from documents that verified): the user's
+ * cache folder sub, made 0700 as the verification cache's, with in name
+ * the SHA-256 of the store's real path (-1 when there is none); and the
+ * registry hash that cache's header names (-1 when trust.log or the
+ * units cannot be read).  The cache's reader must ignore a file not the
+ * user's own or writable by others, as vc_read does.
+ */
+int trust_cache_folder(struct store *s, const char *sub,
+    char name[SHA256_HEX_LEN + 1]);
+int trust_registry_digest(struct store *s, char out[SHA256_HEX_LEN + 1]);
+
+/*
  * The upgrade of a store made before trust (ceh-migrate(1)).
  * trust_set_signed rewrites store.yaml with "trust: signed" (the caller
  * holds the store lock).  trust_upgrade_app appends an "upgraded" event
