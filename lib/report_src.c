@@ -131,37 +131,6 @@ collect_keys(struct store *s, struct person *p, enum stage folder,
 	return 0;
 }
 
-int
-report_undeclared(struct store *s, const char *idnum, int year, long *n,
-    long *pub_half, long *pro_half, struct ceh_err *e)
-{
-	struct keys k = { NULL, 0 };
-	struct hrec *r = NULL;
-	size_t nr = 0, i, j;
-	int rc;
-
-	*n = *pub_half = *pro_half = 0;
-	rc = records_lookup(s, idnum, year, &r, &nr, e);
-	if (rc == 0 && nr > 0)
-		rc = store_walk(s, idnum, collect_keys, &k, e);
-	for (i = 0; rc == 0 && i < nr; i++) {
-		char *key = hrec_key(&r[i]);
-
-		for (j = 0; j < k.n && strcmp(k.v[j], key) != 0; j++)
-			;
-		if (j == k.n) {
-			(*n)++;
-			*(r[i].pro ? pro_half : pub_half) += r[i].half;
-		}
-		free(key);
-	}
-	for (j = 0; j < k.n; j++)
-		free(k.v[j]);
-	free(k.v);
-	hrecs_free(r, nr);
-	return rc < 0 ? -1 : 0;
-}
-
 /* ---- the undeclared records of a shortfall's rows, at once ---- */
 
 struct row_ref {

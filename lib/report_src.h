@@ -10,9 +10,9 @@
  * so and exits 1, like `ceh list`); a document moved by a concurrent
  * transition while the walk runs is read where it is now.
  *
- * report_undeclared: the hour records on file for a person and year
- * (records.h) whose key no application of the person names in its
- * provenance: "on record, never declared".
+ * report_short_records: for each row of a shortfall, the hour records on
+ * file for the person and year (records.h) whose key no application of
+ * the person names in its provenance: "on record, never declared".
  */
 #ifndef CEH_REPORT_SRC_H
 #define CEH_REPORT_SRC_H
@@ -57,12 +57,10 @@ int report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
 int report_feed_scope(struct store *s, const struct report_scope *sc,
     report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e);
 
-/* Number of such records, and their public and professional hours. */
-int report_undeclared(struct store *s, const char *idnum, int year,
-    long *n, long *pub_half, long *pro_half, struct ceh_err *e);
-/* report_undeclared for every row of a shortfall (rec_n, rec_pub,
- * rec_pro), each records shard read once (records_lookup_many) and each
- * person's documents walked once, only when they have records. */
+/* The number of such records and their public and professional hours,
+ * for every row of a shortfall (rec_n, rec_pub, rec_pro), each records
+ * shard read once (records_lookup_many) and each person's documents
+ * walked once, only when they have records. */
 struct report_short;
 int report_short_records(struct store *s, struct report_short *sh,
     struct ceh_err *e);
