@@ -5,7 +5,7 @@
 # key is its content digest); a damaged, foreign or other-registry cache
 # is ignored; verify, show and fsck --no-cache never use it.
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 47
 PY=/usr/bin/python3
 K="$XDG_CONFIG_HOME/ceh/keys"
 FORGE="$CEH_ROOT/tests/0812-forge.py"
@@ -49,7 +49,12 @@ expect_code 0 "list after the hours were edited" ceh list --format json
 like "$T/out" '"verified": "no"' "the changed document is verified again and fails"
 expect_code 5 "print-slip refuses it" ceh print-slip --id $ID1 --from 2019 --to 2023 --key "$T/agency.key"
 like "$T/err" "application $A approves year 2023 of the range, but its approval does not verify" "names it"
+# the reports' own cache knows the record as verified (ceh-stats(1)):
+# a report counts the verified record, fsck finds the edit, and a user
+# whose ceh never verified it leaves it out
 expect_code 0 "stats" ceh stats --year 2023 --format json
+like "$T/out" '"approved": 1, ' "stats count the record verified before the edit"
+XDG_CACHE_HOME="$T/cache2" expect_code 0 "stats, another user's cache" ceh stats --year 2023 --format json
 like "$T/out" '"approved": 0, ' "stats leave it out"
 ok "a failure is not cached" test "$(grep -c '^[0-9a-f]\{64\}$' "$F")" = 2
 

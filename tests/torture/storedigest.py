@@ -53,6 +53,9 @@ def digest(STORE, files_only=False):
             if rel == "index" and f == "summary":
                 continue            # built by fsck --repair and reports,
                                     # never by a commit (ceh-store(5))
+            if rel == "index" and f == "moved.lock":
+                continue            # the lock of index/moved, made by
+                                    # fsck --repair and ceh transfer
             if f == ".lock":
                 if files_only:      # made on the way, never data
                     continue
