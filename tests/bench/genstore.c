@@ -529,6 +529,9 @@ main(int argc, char **argv)
 		die("units", &e);
 	if (store_save_units(&s, &e) < 0)
 		die("units", &e);
+	s.units_loaded = 1;	/* what units.yaml now holds: store_close
+				 * frees them, and trust.c does not load
+				 * them over these */
 	if (signed_store) {
 		char *kp = xasprintf("%s.agency.key", argv[optind]);
 
