@@ -417,6 +417,9 @@ CMD_FN(print_slip)
 	}
 	if ((rc = cmd_setup(s)) != 0)
 		return rc;
+	/* trust.log's signatures verified once by this user, not at every
+	 * slip (trust.h): a desk printing slips one by one */
+	trust_registry_cache(s);
 	if (slip_collect(s, id, f, t, &sl, &e) < 0)
 		goto fail;
 	sl.copy = copy;
