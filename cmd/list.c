@@ -441,6 +441,9 @@ CMD_FN(list)
 	    (rc = cmd_ready(s, argc, argv, usage, 0)) != CMD_GO ||
 	    (rc = scope(s, argv[0], &o, &c.f)) != 0)
 		return rc;
+	/* the verified column: trust.log's signatures verified once by
+	 * this user, as the reports take them (trust.h) */
+	trust_registry_cache(s);
 	c.s = s;
 	if (c.f.at && o.id == NULL)	/* a queue: read only its documents */
 		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);

@@ -243,6 +243,9 @@ CMD_FN(show)
 	}
 	if ((rc = cmd_ready(s, argc, argv, usage, 1)) != CMD_GO)
 		return rc;
+	/* trust.log's signatures verified once by this user, not at every
+	 * show (trust.h); the application's own are verified every time */
+	trust_registry_cache(s);
 	if (app_open(s, argv[optind], 0, &h, &e) < 0) {
 		app_close(&h);
 		return cmd_error(argv[0], &e);

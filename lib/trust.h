@@ -49,7 +49,7 @@ int trust_registry_check(struct store *s, struct ceh_err *e);
  * again; a trust.log that does not begin with those bytes is verified in
  * full.  A file not the user's own or writable by others is ignored.
  * Written (atomic_write) when a load verified more than it said.
- * Without this call (fsck, verify, show, ...) trust.log is verified in
+ * Without this call (fsck, verify, unit show, ...) trust.log is verified in
  * full.
  */
 void trust_registry_cache(struct store *s);
