@@ -195,8 +195,10 @@ layout(struct pdf *p, const char *text, double size, int bold, double width,
 
 	pango_font_description_set_family(fd, SLIP_PDF_FONTS);
 	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD :
-	    PANGO_WEIGHT_NORMAL);
+	/* bold is drawn by show(), from the regular face (the fonts have
+	 * no bold face; fontconfig's synthetic bold made cairo embed two
+	 * more subsets through its slow Type 1 fallback) */
+	pango_font_description_set_weight(fd, PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	if (width > 0) {
@@ -226,6 +228,24 @@ layout_h(PangoLayout *l)
 	return (double)h / PANGO_SCALE;
 }
 
+/* Draw l at the current point; bold as two impressions BOLD_SHIFT of
+ * the size apart (the same growth as synthetic bold), which text
+ * extraction (poppler's fake-boldface rule) reads once. */
+#define BOLD_SHIFT 0.045
+
+static void
+show(struct pdf *p, PangoLayout *l, double size, int bold)
+{
+	double x, y;
+
+	cairo_get_current_point(p->cr, &x, &y);
+	pango_cairo_show_layout(p->cr, l);
+	if (bold) {
+		cairo_move_to(p->cr, x + BOLD_SHIFT * size, y);
+		pango_cairo_show_layout(p->cr, l);
+	}
+}
+
 /* Text at (x, y), wrapped to width; returns its height. */
 static double
 text_at(struct pdf *p, double x, double y, double width, const char *s,
@@ -236,7 +256,7 @@ text_at(struct pdf *p, double x, double y, double width, const char *s,
 
 	if (!p->measure) {
 		cairo_move_to(p->cr, x, y);
-		pango_cairo_show_layout(p->cr, l);
+		show(p, l, size, bold);
 	}
 	g_object_unref(l);
 	return h;
@@ -365,7 +385,7 @@ row(struct pdf *p, const struct cell *c, size_t n, double *yp, double size)
 		} else
 			cairo_move_to(p->cr, x + PAD, y + (h -
 			    layout_h(l[i])) / 2);
-		pango_cairo_show_layout(p->cr, l[i]);
+		show(p, l[i], size, c[i].bold);
 		g_object_unref(l[i]);
 		x += c[i].w;
 	}
@@ -417,7 +437,7 @@ head_cell(struct pdf *p, double x, double y, double w, double h,
 	pango_layout_get_size(l, &tw, &th);
 	cairo_move_to(p->cr, x + (w - (double)tw / PANGO_SCALE) / 2,
 	    y + (h - (double)th / PANGO_SCALE) / 2);
-	pango_cairo_show_layout(p->cr, l);
+	show(p, l, size, 1);
 	g_object_unref(l);
 }
 
