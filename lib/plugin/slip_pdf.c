@@ -15,8 +15,10 @@
  * fontconfig gets a configuration of its own (own_fonts): the folders that
  * hold the fonts fontconfig chose for SLIP_PDF_FONTS when ceh was built
  * (tools/slipfonts.sh), their caches, only the faces of those families,
- * and the one rule of the system's that the slip needs (synthetic bold:
- * the fonts have no bold face).
+ * and WenQuanYi's hinting rule.  Bold is the regular face drawn twice,
+ * a little apart (show()): the fonts have no bold face, and fontconfig's
+ * synthetic bold made cairo embed two more subsets by its slow Type 1
+ * fallback.
  * FcInit would read some forty configuration files and every font
  * folder's cache, and pango would sort all the fonts for each size: about
  * a third of the time of a slip.  The document is the same, byte for
@@ -90,16 +92,10 @@ write_fn(void *closure, const unsigned char *data, unsigned int len)
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* Rules of the system's configuration kept in ours: synthetic bold
- * (90-synthetic.conf) and WenQuanYi's hinting (65-wqy-microhei.conf). */
+/* The rule of the system's configuration kept in ours: WenQuanYi's
+ * hinting (65-wqy-microhei.conf). */
 #define OWN_RULES \
-	"<match target=\"font\">" \
-	"<test name=\"weight\" compare=\"less_eq\"><const>medium</const>" \
-	"</test><test target=\"pattern\" name=\"weight\" " \
-	"compare=\"more_eq\"><const>bold</const></test>" \
-	"<edit name=\"embolden\" mode=\"assign\"><bool>true</bool></edit>" \
-	"<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>" \
-	"</match><match target=\"font\"><test name=\"family\">" \
+	"<match target=\"font\"><test name=\"family\">" \
 	"<string>WenQuanYi Micro Hei</string></test><edit name=\"hinting\" " \
 	"mode=\"assign\"><bool>false</bool></edit></match>"
 
