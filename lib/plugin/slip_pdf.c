@@ -15,8 +15,10 @@
  * fontconfig gets a configuration of its own (own_fonts): the folders that
  * hold the fonts fontconfig chose for SLIP_PDF_FONTS when ceh was built
  * (tools/slipfonts.sh), their caches, only the faces of those families,
- * and the one rule of the system's that the slip needs (synthetic bold:
- * the fonts have no bold face).
+ * and WenQuanYi's hinting rule.  Bold is the regular face drawn twice,
+ * a little apart (show()): the fonts have no bold face, and fontconfig's
+ * synthetic bold made cairo embed two more subsets by its slow Type 1
+ * fallback.
  * FcInit would read some forty configuration files and every font
  * folder's cache, and pango would sort all the fonts for each size: about
  * a third of the time of a slip.  The document is the same, byte for
@@ -90,16 +92,10 @@ write_fn(void *closure, const unsigned char *data, unsigned int len)
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* Rules of the system's configuration kept in ours: synthetic bold
- * (90-synthetic.conf) and WenQuanYi's hinting (65-wqy-microhei.conf). */
+/* The rule of the system's configuration kept in ours: WenQuanYi's
+ * hinting (65-wqy-microhei.conf). */
 #define OWN_RULES \
-	"<match target=\"font\">" \
-	"<test name=\"weight\" compare=\"less_eq\"><const>medium</const>" \
-	"</test><test target=\"pattern\" name=\"weight\" " \
-	"compare=\"more_eq\"><const>bold</const></test>" \
-	"<edit name=\"embolden\" mode=\"assign\"><bool>true</bool></edit>" \
-	"<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>" \
-	"</match><match target=\"font\"><test name=\"family\">" \
+	"<match target=\"font\"><test name=\"family\">" \
 	"<string>WenQuanYi Micro Hei</string></test><edit name=\"hinting\" " \
 	"mode=\"assign\"><bool>false</bool></edit></match>"
 
@@ -195,8 +191,10 @@ layout(struct pdf *p, const char *text, double size, int bold, double width,
 
 	pango_font_description_set_family(fd, SLIP_PDF_FONTS);
 	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD :
-	    PANGO_WEIGHT_NORMAL);
+	/* bold is drawn by show(), from the regular face (the fonts have
+	 * no bold face; fontconfig's synthetic bold made cairo embed two
+	 * more subsets through its slow Type 1 fallback) */
+	pango_font_description_set_weight(fd, PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	if (width > 0) {
@@ -226,6 +224,24 @@ layout_h(PangoLayout *l)
 	return (double)h / PANGO_SCALE;
 }
 
+/* Draw l at the current point; bold as two impressions BOLD_SHIFT of
+ * the size apart (the same growth as synthetic bold), which text
+ * extraction (poppler's fake-boldface rule) reads once. */
+#define BOLD_SHIFT 0.045
+
+static void
+show(struct pdf *p, PangoLayout *l, double size, int bold)
+{
+	double x, y;
+
+	cairo_get_current_point(p->cr, &x, &y);
+	pango_cairo_show_layout(p->cr, l);
+	if (bold) {
+		cairo_move_to(p->cr, x + BOLD_SHIFT * size, y);
+		pango_cairo_show_layout(p->cr, l);
+	}
+}
+
 /* Text at (x, y), wrapped to width; returns its height. */
 static double
 text_at(struct pdf *p, double x, double y, double width, const char *s,
@@ -236,7 +252,7 @@ text_at(struct pdf *p, double x, double y, double width, const char *s,
 
 	if (!p->measure) {
 		cairo_move_to(p->cr, x, y);
-		pango_cairo_show_layout(p->cr, l);
+		show(p, l, size, bold);
 	}
 	g_object_unref(l);
 	return h;
@@ -365,7 +381,7 @@ row(struct pdf *p, const struct cell *c, size_t n, double *yp, double size)
 		} else
 			cairo_move_to(p->cr, x + PAD, y + (h -
 			    layout_h(l[i])) / 2);
-		pango_cairo_show_layout(p->cr, l[i]);
+		show(p, l[i], size, c[i].bold);
 		g_object_unref(l[i]);
 		x += c[i].w;
 	}
@@ -417,7 +433,7 @@ head_cell(struct pdf *p, double x, double y, double w, double h,
 	pango_layout_get_size(l, &tw, &th);
 	cairo_move_to(p->cr, x + (w - (double)tw / PANGO_SCALE) / 2,
 	    y + (h - (double)th / PANGO_SCALE) / 2);
-	pango_cairo_show_layout(p->cr, l);
+	show(p, l, size, 1);
 	g_object_unref(l);
 }
 
