@@ -8,7 +8,7 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&
 	exit 0
 fi
 . "$(dirname "$0")/0500-slip-lib.sh"
-plan 37
+plan 38
 
 expect_code 0 "pdf to a file" ceh print-slip --id $ID1 --from 2019 --to 2023 --format pdf -o "$T/s.pdf"
 num=$(cut -f1 "$T/out")
@@ -22,6 +22,10 @@ like "$T/info" "^CreationDate: .*2025" "creation date is the issue time, not the
 pdffonts "$T/s.pdf" > "$T/fonts" 2>&1
 ok "every font is embedded and subset" sh -c "awk 'NR > 2 && (\$(NF-4) != \"yes\" || \$(NF-3) != \"yes\") { bad = 1 } END { exit bad }' '$T/fonts'"
 like "$T/fonts" "^[A-Z]{6}\+" "subset fonts have tagged names"
+# bold is the regular face drawn twice, not cairo's synthetic-bold Type 1
+# fallback: one font, at most its CID and its WinAnsi subset
+nfonts=$(awk 'NR > 2' "$T/fonts" | wc -l)
+ok "at most two font subsets, no Type 1 fallback ($nfonts)" sh -c "test $nfonts -le 2 && ! grep -q 'Type 1' '$T/fonts'"
 size=$(stat -c %s "$T/s.pdf")
 echo "# pdf size: $size bytes"
 ok "small: under 100 kB ($size bytes)" test "$size" -lt 100000
