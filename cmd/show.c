@@ -5,6 +5,7 @@
 #include "json.h"
 #include "bundle.h"
 #include "cmd.h"
+#include "moves.h"
 #include "table.h"
 #include "trust.h"
 #include "util.h"
@@ -28,10 +29,35 @@ verdict(struct store *s, const struct application *app, const char **text)
 	return NULL;
 }
 
+/*
+ * Where the person works now, as the reports count them (moves.h): the
+ * last transfer's unit, else the application's employer; also the
+ * latter when the transfers do not check, *bad (static) saying why, else
+ * "".  pfd is the person's folder.
+ */
+static const char *
+current_unit(struct store *s, int pfd, const struct application *app,
+    const char **bad)
+{
+	static char cur[CREDIT_LEN + 1];
+	static struct ceh_err e;
+
+	*bad = "";
+	switch (moves_current(s, pfd, app->a.id_number, cur, &e)) {
+	case 1:
+		return cur;
+	case -1:
+		*bad = e.msg;
+		break;
+	}
+	return app->a.unit;
+}
+
 static void
-show_json(struct store *s, const struct application *app)
+show_json(struct store *s, int pfd, const struct application *app)
 {
 	const char *text, *bad = verdict(s, app, &text);
+	const char *mbad, *cur = current_unit(s, pfd, app, &mbad);
 	const struct applicant_field *f;
 	struct json j;
 	struct table t;
@@ -58,6 +84,9 @@ show_json(struct store *s, const struct application *app)
 	json_str(&j, "sex", idnum_sex(app->a.id_number));
 	json_str(&j, "unit_name", units_name(&s->units, app->a.unit, ""));
 	json_obj_end(&j);
+	json_str(&j, "current_unit", cur);
+	json_str(&j, "current_unit_name", units_name(&s->units, cur, ""));
+	json_str(&j, "transfers_error", mbad);
 	json_arr_begin(&j, "years");
 	for (i = 0; i < app->nyears; i++) {
 		const struct year_row *r = &app->years[i];
@@ -171,11 +200,11 @@ show_years(struct store *s, const struct application *app)
 }
 
 static void
-show_text(struct store *s, const struct application *app)
+show_text(struct store *s, int pfd, const struct application *app)
 {
 	const struct applicant_field *f;
 	struct sbuf sb = SBUF_INIT;
-	const char *verd;
+	const char *verd, *mbad, *cur = current_unit(s, pfd, app, &mbad);
 
 	line("申报编号", app->id);
 	sb_addf(&sb, "%s", app_status(app));
@@ -199,6 +228,22 @@ show_text(struct store *s, const struct application *app)
 		}
 		printf("  ");
 		line(f->label, v);
+		/* the person moved away from the application's employer
+		 * (ceh transfer): where they work now, as the reports
+		 * count them */
+		if (strcmp(f->option, "unit") == 0 &&
+		    strcmp(cur, app->a.unit) != 0) {
+			sb_reset(&sb);
+			sb_addf(&sb, "%s %s", units_name(&s->units, cur, ""),
+			    cur);
+			printf("  ");
+			line("现单位", sb_str(&sb));
+		}
+		if (strcmp(f->option, "unit") == 0 && mbad[0]) {
+			printf("  ");
+			line("现单位", _("the transfers do not check (see ceh "
+			    "fsck): counted at the unit above"));
+		}
 		if (strcmp(f->option, "name") == 0) {
 			printf("  ");
 			line("性别", idnum_sex(app->a.id_number));
@@ -258,9 +303,9 @@ CMD_FN(show)
 		fwrite(sb.buf, 1, sb.len, stdout);
 		sb_release(&sb);
 	} else if (f == FMT_JSON) {
-		show_json(s, &h.app);
+		show_json(s, h.p.fd, &h.app);
 	} else {
-		show_text(s, &h.app);
+		show_text(s, h.p.fd, &h.app);
 	}
 	/* the archive is checked against the document, never trusted */
 	memset(&rep, 0, sizeof(rep));

@@ -85,38 +85,46 @@ load_items(struct code_list *l, const struct ynode *seq, const char *fname,
 int
 codes_load(struct codes *c, int dirfd, struct ceh_err *e)
 {
+	struct ynode *root = NULL;	/* the tree of sources[id - 1].file */
 	int id;
 
 	memset(c, 0, sizeof(*c));
 	for (id = 0; id < CL__COUNT; id++) {
 		struct code_list *l = &c->list[id];
-		struct ynode *root;
 		char *buf;
 		size_t len;
 		int rc;
 
 		l->label = sources[id].label;
-		if (read_file_at(dirfd, sources[id].file, 4 << 20, &buf, &len,
-		    e) < 0) {
-			ceh_err_prefix(e, _("code list"));
-			goto fail;
+		/* each file read and parsed once: lists of the same file
+		 * (title-levels.yaml: levels and series) are neighbours */
+		if (root == NULL || strcmp(sources[id].file,
+		    sources[id - 1].file) != 0) {
+			ytree_free(root);
+			root = NULL;
+			if (read_file_at(dirfd, sources[id].file, 4 << 20,
+			    &buf, &len, e) < 0) {
+				ceh_err_prefix(e, _("code list"));
+				goto fail;
+			}
+			root = ytree_parse(buf, len, sources[id].file, e);
+			free(buf);
+			if (root == NULL)
+				goto fail;
 		}
-		root = ytree_parse(buf, len, sources[id].file, e);
-		free(buf);
-		if (root == NULL)
-			goto fail;
 		rc = load_items(l, ymap_get(root, sources[id].key),
 		    sources[id].file, e);
 		if (rc == 0 && sources[id].key2 &&
 		    ymap_get(root, sources[id].key2))
 			rc = load_items(l, ymap_get(root, sources[id].key2),
 			    sources[id].file, e);
-		ytree_free(root);
 		if (rc < 0)
 			goto fail;
 	}
+	ytree_free(root);
 	return 0;
 fail:
+	ytree_free(root);
 	codes_release(c);
 	return -1;
 }
