@@ -261,16 +261,20 @@ hours_parse(const char *field, const char *in, long max_half, long *out,
 		goto bad;
 	half = whole * 2;
 	if (*p == '.') {
-		p++;
-		if (*p == '5')
-			half += 1;
-		else if (*p != '0')
+		/* .0 or .5, then zeros only: "30.50" as a sheet saves it */
+		const char *frac = ++p;
+		size_t nfrac = strspn(frac, "0123456789");
+
+		p += nfrac;
+		if (nfrac == 0 || *p != '\0')
+			goto bad;	/* "30.", "30.5h" */
+		if ((frac[0] != '0' && frac[0] != '5') ||
+		    strspn(frac + 1, "0") != nfrac - 1)
 			return ceh_fail(e, CEH_EINPUT, _("%s '%s' must be in "
 			    "half hours (like 30 or 30.5)"), field,
 			    shown(in, 20));
-		p++;
-		if (*p == '0' && p[1] == '\0')
-			p++;
+		if (frac[0] == '5')
+			half += 1;
 	}
 	if (*p != '\0')
 		goto bad;

@@ -47,7 +47,7 @@ int year_check(const char *field, long y, struct ceh_err *e);
 
 /*
  * Hours in half hours: "30", "30.0", "30.5", "0.5" -> 60, 60, 61, 1.
- * Non-negative, at most one decimal place, a multiple of 0.5, at most
+ * Non-negative, a multiple of 0.5 ("30.50" too, not "30."), at most
  * max_half (half hours).  Values are kept as integer half hours
  * everywhere so sums are exact.
  */

@@ -213,6 +213,15 @@ main(void)
 	ok(hours("", 2000) == -1, "empty refused");
 	ok(hours("abc", 2000) == -1, "letters refused");
 	ok(hours("30.", 2000) == -1, "30. refused");
+	ok(strstr(e.msg, "not a number") != NULL, "30. is not a number");
+	ok(hours("30.05", 2000) == -1, "30.05 refused");
+	ok(strstr(e.msg, "half hours") != NULL, "30.05 is not in half hours");
+	ok(hours("30.00", 2000) == 60, "30.00 accepted as 30");
+	ok(hours("30.125", 2000) == -1, "30.125 refused");
+	ok(strstr(e.msg, "half hours") != NULL, "30.125 is not in half hours");
+	ok(hours("30.5000", 2000) == 61, "30.5000 accepted as 30.5");
+	ok(hours("30.5x", 2000) == -1 && strstr(e.msg, "not a number"),
+	    "30.5x is not a number");
 	ok(hours(".5", 2000) == -1, ".5 refused");
 	ok(hours("1e2", 2000) == -1, "1e2 refused");
 	ok(hours("30 ", 2000) == -1, "trailing space refused");
