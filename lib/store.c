@@ -1324,11 +1324,9 @@ repair_name(int dirfd, const char *name, void *arg)
 	if (app_file_name(name, ".zip", uniq) ||
 	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;	/* an archive (step 3), or gone */
-	{
-		say(w->rep, _("%s/%s/%s: not a file of ceh (left alone)"),
-		    w->p->dir, stage_name(w->f), name);
-		w->rep->problems++;
-	}
+	say(w->rep, _("%s/%s/%s: not a file of ceh (left alone)"),
+	    w->p->dir, stage_name(w->f), name);
+	w->rep->problems++;
 	return 0;
 }
 
