@@ -54,14 +54,15 @@ ok "it wrote the results file" test -s "$T/results.md"
 # three sizes; import with vs without the index; .xlsx; batch review at
 # two sizes (vs the floor, with vs without the index, signed vs the floor
 # and vs unsigned), signing per decision; on an unsigned and a signed
-# store of two sizes: list --at, list, stats x2, shortfall, fsck
+# store of two sizes: list --at, list, stats x2, shortfall x2 (a
+# department's subtree, the whole store), fsck
 # --no-cache (and for the signed: vs unsigned, with the cache); slips
 # text and pdf on the larger two
-for op in 'start-up: ceh' 'import vs sqlite3' 'import vs libcsv floor' 'import again' 'import: with vs' '\.xlsx import vs CSV' 'review --approve - \(batch\) vs' 'review batch: with vs' 'review batch: signed vs' 'signing, per decision' 'list --at UNIT' 'list \(whole store' 'stats \(whole store\)' 'stats --unit' 'shortfall --unit' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck --no-cache vs' 'fsck --no-cache: signed vs' 'fsck \(verification cache warm\)'; do
+for op in 'start-up: ceh' 'import vs sqlite3' 'import vs libcsv floor' 'import again' 'import: with vs' '\.xlsx import vs CSV' 'review --approve - \(batch\) vs' 'review batch: with vs' 'review batch: signed vs' 'signing, per decision' 'list --at UNIT' 'list \(whole store' 'stats \(whole store\)' 'stats --unit' 'shortfall --unit' 'shortfall \(whole store\)' 'print-slip \(text\)' 'print-slip \(pdf\)' 'fsck --no-cache vs' 'fsck --no-cache: signed vs' 'fsck \(verification cache warm\)'; do
 	grep -E "^\| $op" "$T/results.md"
 done > "$T/rows"
-ok "the table has all 55 rows" test "$(wc -l < "$T/rows")" = 55
-ok "and no other (55 and the header)" test "$(grep -c '^| ' "$T/results.md")" = 56
+ok "the table has all 59 rows" test "$(wc -l < "$T/rows")" = 59
+ok "and no other (59 and the header)" test "$(grep -c '^| ' "$T/results.md")" = 60
 unlike "$T/results.md" '\| error \|' "no row failed"
 ok "each row has a wall and a CPU figure (or says why not)" sh -c "! grep -vE '\\| (> )?([0-9.]+ m?s|n/a \\([^)]*\\)) \\| (> )?([0-9.]+ m?s|—) \\|' '$T/rows'"
 ok "the scratch data is gone" sh -c "! ls -d '$BD'/ceh-bench.* 2>/dev/null"

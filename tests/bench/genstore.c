@@ -8,7 +8,7 @@
  * application store takes minutes, not hours.
  *
  * usage: genstore [-n APPS] [-p PEOPLE] [-q QUEUE] [-r REVIEW] [-e EMPLOYERS]
- *                 [-j JOBS] [-s] [-I] [-C] STORE INFO
+ *                 [-d DEPTS] [-j JOBS] [-s] [-I] [-C] STORE INFO
  *
  *   APPS       applications in total (default 1000)
  *   PEOPLE     people (default APPS/2: two applications each on average)
@@ -18,6 +18,9 @@
  *              their employer (default min(10000, APPS/10)): the batch of
  *              `ceh review --as AGENCY --approve -`
  *   EMPLOYERS  registered employers (default 200)
+ *   DEPTS      supervising departments (主管部门) the employers are spread
+ *              over (default min(20, (EMPLOYERS + 8) / 10): 20 for 200
+ *              employers, 1 below 12); see "Units" below
  *   JOBS       worker processes (default 1)
  *   -s         a signed store (ceh-trust(7)): every unit gets a new key,
  *              certified by the agency (the anchor) in trust.log, valid
@@ -42,6 +45,30 @@
  *              the cache warm, without the benchmark paying for one full
  *              verification of a million documents to fill it.
  *
+ * Units.  The agency (湖南省人力资源和社会保障厅); one top supervisor
+ * (湖南省住房和城乡建设厅, parent none); under it DEPTS supervising
+ * departments (主管部门: the province's own bureaus and the cities'
+ * 住房和城乡建设局, the first the 省建设工程质量安全监督总站 of the
+ * stores before departments); the employers under the departments.  The
+ * review chain of every application is employer -> its department -> the
+ * top supervisor -> the agency, as `ceh submit` and `ceh review` route it
+ * from units.yaml.  QUEUE_UNIT (the first employer) is under the first
+ * department; the other EMPLOYERS-1 employers are spread unevenly, by
+ * Zipf weights 1, 1/2, ..., 1/DEPTS (department d gets about
+ * (EMPLOYERS-1)/(d+1)/H(DEPTS) of them, H the harmonic number; with 200
+ * employers and 20 departments: 55 and QUEUE_UNIT, 28, 18, 14, 11, 10,
+ * 7, 7, 6, 6, 5, 5, 4, 4, 4, 3, 3, 3, 3, 3).  SUP_UNIT (INFO) is the
+ * median department by size, department DEPTS/2 (the 11th largest of 20,
+ * 永州市住房和城乡建设局: 5 of the 199 employers, about 2.5% of the
+ * applications), neither the largest nor the smallest when DEPTS >= 3
+ * (SUP_EMPLOYERS: how many employers it has); TOP_UNIT is the top
+ * supervisor, whose subtree is the whole store.
+ *
+ * People.  A person works at one employer (person k at employer
+ * 1 + k % (EMPLOYERS-1)), and every application of theirs names it, but
+ * for every fourth person, whose older applications (j >= 1) were made at
+ * an earlier employer, possibly under another department (a transfer).
+ *
  * The rest of the applications: 5% waiting at other employers, 15% drafts
  * with one year row, 70% approved with one to five year rows, 10%
  * rejected.  A person's applications cover disjoint years (the j-th the
@@ -54,7 +81,8 @@
  * and `ceh review` make them (without the fsync).
  *
  * INFO is written as shell assignments (QUEUE_UNIT=..., REVIEW_UNIT=...,
- * SLIP_ID=..., APPS=..., PEOPLE=...), and INFO.review-ids gets the ids of
+ * SUP_UNIT=..., TOP_UNIT=..., DEPTS=..., SUP_EMPLOYERS=..., SLIP_ID=...,
+ * APPS=..., PEOPLE=...), and INFO.review-ids gets the ids of
  * the REVIEW applications, one per line.  Output is deterministic.
  */
 #include <sys/stat.h>
@@ -96,6 +124,33 @@ static const char *const regions[] = { "430102", "430104", "430111",
 
 static const char *const names[] = { "张三", "李四", "王五", "赵六", "欧阳明",
     "刘芳", "陈静", "杨洋", "黄磊", "周杰", "吴敏", "徐丽" };
+
+/* The supervising departments (主管部门) under the top supervisor, the
+ * largest first: names and regions (a city's bureau in its city, the
+ * province's own in 439900 湖南省省本级). */
+static const struct { const char *name, *region; } depts[] = {
+	{ "省建设工程质量安全监督总站", "439900" },
+	{ "长沙市住房和城乡建设局", "430100" },
+	{ "株洲市住房和城乡建设局", "430200" },
+	{ "湘潭市住房和城乡建设局", "430300" },
+	{ "衡阳市住房和城乡建设局", "430400" },
+	{ "岳阳市住房和城乡建设局", "430600" },
+	{ "常德市住房和城乡建设局", "430700" },
+	{ "郴州市住房和城乡建设局", "431000" },
+	{ "邵阳市住房和城乡建设局", "430500" },
+	{ "益阳市住房和城乡建设局", "430900" },
+	{ "永州市住房和城乡建设局", "431100" },
+	{ "怀化市住房和城乡建设局", "431200" },
+	{ "娄底市住房和城乡建设局", "431300" },
+	{ "张家界市住房和城乡建设局", "430800" },
+	{ "湘西土家族苗族自治州住房和城乡建设局", "433100" },
+	{ "省建设工程造价管理总站", "439900" },
+	{ "省建筑业协会", "439900" },
+	{ "省勘察设计协会", "439900" },
+	{ "省城市建设档案馆", "439900" },
+	{ "省建设科技与教育中心", "439900" },
+};
+#define NDEPTS (long)(sizeof(depts) / sizeof(depts[0]))
 
 static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
 
@@ -452,40 +507,45 @@ int
 main(int argc, char **argv)
 {
 	long apps = 1000, people = -1, queue = -1, review = -1, nemp = 200;
+	long ndept = -1, *dept_of, sup_dept, sup_emps;
 	long jobs = 1, worker, w;
 	long i, k, per, n_otherq;
 	struct store s;
 	struct ceh_err e;
 	struct sbuf doc = SBUF_INIT;
-	char agency[CREDIT_LEN + 1], sup[CREDIT_LEN + 1], sup2[CREDIT_LEN + 1];
-	char (*emp)[CREDIT_LEN + 1], idnum[IDNUM_LEN + 1];
+	char agency[CREDIT_LEN + 1], sup[CREDIT_LEN + 1];
+	char (*emp)[CREDIT_LEN + 1], (*dept)[CREDIT_LEN + 1];
+	char idnum[IDNUM_LEN + 1];
 	char *datadir, *path;
 	FILE *info, *ids;
 	int ch, no_index = 0, fill_cache = 0;
 	FILE *digests = NULL;
 
-	while ((ch = getopt(argc, argv, "n:p:q:r:e:j:sIC")) != -1) {
+	while ((ch = getopt(argc, argv, "n:p:q:r:e:d:j:sIC")) != -1) {
 		switch (ch) {
 		case 'n': apps = num(optarg); break;
 		case 'p': people = num(optarg); break;
 		case 'q': queue = num(optarg); break;
 		case 'r': review = num(optarg); break;
 		case 'e': nemp = num(optarg); break;
+		case 'd': ndept = num(optarg); break;
 		case 'j': jobs = num(optarg); break;
 		case 's': signed_store = 1; break;
 		case 'I': no_index = 1; break;
 		case 'C': fill_cache = 1; break;
 		default:
 			fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
-			    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] "
-			    "[-s] [-I] [-C] STORE INFO\n");
+			    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-d DEPTS] "
+			    "[-j JOBS] [-s] [-I] [-C] STORE INFO\n");
 			return 2;
 		}
 	}
+	if (ndept < 0)
+		ndept = (nemp + 8) / 10 < NDEPTS ? (nemp + 8) / 10 : NDEPTS;
 	if (argc - optind != 2 || apps < 10 || nemp < 2 || jobs < 1 ||
-	    jobs > 64)
+	    jobs > 64 || ndept < 1 || ndept > nemp)
 		return fprintf(stderr, "usage: genstore [-n APPS] [-p PEOPLE] "
-		    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-j JOBS] [-s] [-I] [-C] STORE INFO\n"), 2;
+		    "[-q QUEUE] [-r REVIEW] [-e EMPLOYERS] [-d DEPTS] [-j JOBS] [-s] [-I] [-C] STORE INFO\n"), 2;
 	if (people < 0)
 		people = apps / 2 > 0 ? apps / 2 : 1;
 	if (people > apps)
@@ -506,24 +566,61 @@ main(int argc, char **argv)
 	if (store_open(&s, argv[optind], &e) < 0)
 		die("open", &e);
 
-	/* units: an agency, a supervisor over a sub-supervisor, employers
-	 * under the sub-supervisor */
+	/* units: an agency, a top supervisor over the departments, the
+	 * employers under the departments ("Units" above) */
 	emp = xcalloc((size_t)nemp, sizeof(*emp));
+	dept = xcalloc((size_t)ndept, sizeof(*dept));
+	dept_of = xcalloc((size_t)nemp, sizeof(*dept_of));
 	credit_code("11430000MB", 1, agency);
 	credit_code("12430000MB", 2, sup);
-	credit_code("12430000MB", 3, sup2);
 	add_unit(&s.units, agency, "湖南省人力资源和社会保障厅",
 	    UNIT_AGENCY, "", "430000");
 	add_unit(&s.units, sup, "湖南省住房和城乡建设厅", UNIT_SUPERVISOR, "",
 	    "439900");
-	add_unit(&s.units, sup2, "省建设工程质量安全监督总站",
-	    UNIT_SUPERVISOR, sup, "439900");
+	for (i = 0; i < ndept; i++) {
+		char name[96];
+
+		credit_code("12430000MB", 3 + i, dept[i]);
+		if (i < NDEPTS)
+			snprintf(name, sizeof(name), "%s", depts[i].name);
+		else
+			snprintf(name, sizeof(name), "省直主管部门%ld", i);
+		add_unit(&s.units, dept[i], name, UNIT_SUPERVISOR, sup,
+		    i < NDEPTS ? depts[i].region : "439900");
+	}
+	{
+		/* employer e >= 1 to the department whose share of the
+		 * Zipf weights (integers: L / (d+1), L divisible by every
+		 * d+1 up to 20) holds the middle of e's slot of [0, 1) */
+		long long L = 232792560LL, W = 0, cum = 0, x;
+		long d;
+
+		for (d = 0; d < ndept; d++)
+			W += L / (d + 1);
+		dept_of[0] = 0;
+		for (i = 1, d = 0, cum = L; i < nemp; i++) {
+			x = (2LL * (i - 1) + 1) * W;	/* 2 (nemp-1) W pos */
+			while (d < ndept - 1 && x >= 2LL * (nemp - 1) * cum) {
+				d++;
+				cum += L / (d + 1);
+			}
+			dept_of[i] = d;
+		}
+	}
+	sup_dept = ndept / 2;
+	for (i = 0, sup_emps = 0; i < nemp; i++)
+		sup_emps += dept_of[i] == sup_dept;
 	for (i = 0; i < nemp; i++) {
+		const char *region = "430100";
 		char name[64];
 
+		if (dept_of[i] < NDEPTS && strcmp(depts[dept_of[i]].region,
+		    "439900") != 0)
+			region = depts[dept_of[i]].region;
 		credit_code("91430100MA", 100 + i, emp[i]);
 		snprintf(name, sizeof(name), "湖南测试建设工程有限公司%ld", i);
-		add_unit(&s.units, emp[i], name, UNIT_EMPLOYER, sup2, "430100");
+		add_unit(&s.units, emp[i], name, UNIT_EMPLOYER,
+		    dept[dept_of[i]], region);
 	}
 	if (units_check(&s.units, &s.codes, "units.yaml", &e) < 0)
 		die("units", &e);
@@ -595,14 +692,20 @@ main(int argc, char **argv)
 			enum kind kind;
 			const char *employer;
 			char name[64];
-			long r;
+			long r, e_ix;
 			int fd;
 
 			i = k + j * people;
 			if (i >= apps)
 				break;
 			r = i - 1 - queue - review - n_otherq;
-			employer = emp[1 + i % (nemp - 1)];
+			/* the person's employer; a fourth of the people
+			 * made their older applications at another
+			 * ("People" above) */
+			e_ix = 1 + k % (nemp - 1);
+			if (j >= 1 && k % 4 == 0)
+				e_ix = 1 + (k + 37 * j) % (nemp - 1);
+			employer = emp[e_ix];
 			if (i == 0) {
 				kind = K_SLIP;
 			} else if (i <= queue) {
@@ -617,8 +720,9 @@ main(int argc, char **argv)
 				kind = r < 3 ? K_DRAFT : r < 17 ? K_APPROVED :
 				    K_REJECTED;
 			}
-			make_app(&app, idnum, k, j, i, kind, employer, sup2,
-			    sup, agency);
+			make_app(&app, idnum, k, j, i, kind, employer,
+			    dept[dept_of[employer == emp[0] ? 0 : e_ix]], sup,
+			    agency);
 			sb_reset(&doc);
 			if (doc_emit(&app, &doc, &e) < 0)
 				die("emit", &e);
@@ -653,7 +757,9 @@ main(int argc, char **argv)
 				fprintf(info, "SLIP_ID=%s\nSLIP_APP=%s\n",
 				    idnum, app.id);
 				fprintf(info, "QUEUE_UNIT=%s\nREVIEW_UNIT=%s\n"
-				    "SUP_UNIT=%s\n", emp[0], agency, sup2);
+				    "SUP_UNIT=%s\nTOP_UNIT=%s\nDEPTS=%ld\n"
+				    "SUP_EMPLOYERS=%ld\n", emp[0], agency,
+				    dept[sup_dept], sup, ndept, sup_emps);
 				fprintf(info, "APPS=%ld\nPEOPLE=%ld\nQUEUE=%ld\n"
 				    "REVIEW=%ld\n", apps, people, queue,
 				    review);
@@ -684,6 +790,8 @@ main(int argc, char **argv)
 	if (worker < jobs - 1) {	/* a child */
 		sb_release(&doc);
 		free(emp);
+		free(dept);
+		free(dept_of);
 		store_close(&s);
 		return 0;
 	}
@@ -717,7 +825,7 @@ main(int argc, char **argv)
 			die(argv[optind + 1], NULL);
 	}
 	if (fill_cache)
-		remember_all(&s, argv[optind + 1], jobs, emp[0], sup2, sup,
+		remember_all(&s, argv[optind + 1], jobs, emp[0], dept[0], sup,
 		    agency);
 #ifndef HAVE_INDEX
 	(void)no_index;
@@ -746,6 +854,8 @@ main(int argc, char **argv)
 #endif
 	sb_release(&doc);
 	free(emp);
+	free(dept);
+	free(dept_of);
 	store_close(&s);
 	return 0;
 }
