@@ -13,6 +13,7 @@
 #include "err.h"
 #include "i18n.h"
 #include "sheet.h"
+#include "sheetpipe.h"
 #include "xalloc.h"
 #include "xls.h"
 #include "xlsx.h"
@@ -20,7 +21,14 @@
 struct sheet {
 	struct xlsx *x;		/* one of the two */
 	struct xls *b;
+	struct sheetpipe *pipe;	/* reading x ahead, or NULL */
+	long nread;		/* rows read from x in this thread */
 };
+
+/* The rows of an .xlsx sheet read in the caller's thread before a reader
+ * thread takes over (sheetpipe.h): a header scan or a short sheet makes
+ * no thread. */
+#define PIPE_AFTER 1000
 
 static const unsigned char ole2[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1,
     0x1a, 0xe1 };
@@ -94,7 +102,18 @@ sheet_open(const char *path, const char *name, unsigned flags,
 int
 sheet_next(struct sheet *s, struct sheet_row *row, struct ceh_err *e)
 {
-	return s->x ? xlsx_next(s->x, row, e) : xls_next(s->b, row, e);
+	int rc;
+
+	if (s->b)
+		return xls_next(s->b, row, e);
+	if (s->pipe == NULL && s->nread == PIPE_AFTER && sheetpipe_wanted())
+		s->pipe = sheetpipe_start(s->x);	/* NULL: go on here */
+	if (s->pipe)
+		return sheetpipe_next(s->pipe, row, e);
+	rc = xlsx_next(s->x, row, e);
+	if (rc == 1 && s->nread < PIPE_AFTER)
+		s->nread++;
+	return rc;
 }
 
 void
@@ -102,6 +121,7 @@ sheet_close(struct sheet *s)
 {
 	if (s == NULL)
 		return;
+	sheetpipe_close(s->pipe);	/* gives x back */
 	xlsx_close(s->x);
 	xls_close(s->b);
 	free(s);

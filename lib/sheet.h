@@ -32,9 +32,11 @@
  * Memory is bounded by the widest row, the shared-string table and the
  * merge list, never by the number of rows (the .xlsx sheet is streamed;
  * libfreexl loads an .xls sheet whole, bounded by the format's 65,536
- * rows).  Errors: class 1 for a file that is not a workbook or is damaged
- * or too large (zip bombs included), class 3 for a missing file or sheet
- * (the message lists the sheets), class 5 for I/O.
+ * rows).  Past its first 1,000 rows an .xlsx sheet is read ahead by a
+ * reader thread (sheetpipe.h), with the same rows and errors.  Errors:
+ * class 1 for a file that is not a workbook or is damaged or too large
+ * (zip bombs included), class 3 for a missing file or sheet (the
+ * message lists the sheets), class 5 for I/O.
  */
 #ifndef CEH_SHEET_H
 #define CEH_SHEET_H

@@ -180,7 +180,36 @@ def xls():
     wb.save(path("staff.xls"))
 
 
+def long_sheets():
+    """6,000 rows (every 7th left out), for the reader thread: long.xlsx
+    by openpyxl, with a merge at row 3000; long-bad.xlsx by hand, whose
+    row 4502 has a number cell holding no number."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Long"
+    for r in range(1, 6001):
+        if r % 7:
+            ws.append(["ID%06d" % r, r, r * 0.5, "长沙%d" % (r % 13)])
+        else:
+            ws.append([])
+    ws.merge_cells("A3000:C3000")
+    wb.save(path("long.xlsx"))
+    rows = []
+    for r in range(1, 6001):
+        if r % 7 == 0:
+            continue
+        b = "abc" if r == 4502 else str(r)
+        rows.append('<row r="%d"><c r="A%d" t="inlineStr"><is><t>ID%06d'
+                    '</t></is></c><c r="B%d"><v>%s</v></c></row>'
+                    % (r, r, r, r, b))
+    raw("long-bad.xlsx", sheet='<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData>' + "".join(rows) +
+        "</sheetData></worksheet>")
+
+
 provider()
+long_sheets()
 raw("raw.xlsx")
 raw("raw1904.xlsx", date1904="1")
 hostile()

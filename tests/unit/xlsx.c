@@ -284,6 +284,103 @@ static const char check_py[] =
     "print(w['A'].width > 18, w['C'].width > w['D'].width, "
     "ws['A2'].number_format)\n";
 
+/* The threads of this process. */
+static int
+threads(void)
+{
+	char line[256];
+	int n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "Threads:", 8) == 0)
+			n = atoi(line + 8);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* long.xlsx as dump() must give it (sheet_fixtures.py long_sheets). */
+static char *
+long_want(unsigned flags)
+{
+	struct sbuf w = SBUF_INIT;
+	int r;
+
+	for (r = 1; r <= 6000; r++) {
+		if (r % 7 == 0)
+			continue;
+		if (r == 3000) {	/* openpyxl empties B3000:C3000 */
+			sb_addf(&w, "3000%s:tID003000|_|_|t长沙10\n", flags &
+			    SHEET_MERGES ? "+3" : "");
+			continue;
+		}
+		sb_addf(&w, "%d:tID%06d|n%d|n%d%s|t长沙%d\n", r, r, r,
+		    r / 2, r % 2 ? ".5" : "", r % 13);
+	}
+	return sb_detach(&w);
+}
+
+/* The reader thread (lib/sheetpipe.c, after the first 1,000 rows) gives
+ * the rows, the merges and the error the caller's thread gives. */
+static void
+test_long(void)
+{
+	struct sheet *s;
+	struct sheet_row r;
+	char *want, *seq, *p;
+	long n = 0, last = 0;
+	int rc, k, base;
+	unsigned flags;
+
+	for (flags = 0; flags <= SHEET_MERGES; flags += SHEET_MERGES) {
+		want = long_want(flags);
+		setenv("CEH_SHEET_THREAD", "0", 1);
+		is_str(dump("long.xlsx", NULL, flags), want, "6,000 rows in "
+		    "this thread (flags %u)", flags);
+		setenv("CEH_SHEET_THREAD", "1", 1);
+		is_str(dump("long.xlsx", NULL, flags), want, "the same rows "
+		    "from the reader thread (flags %u)", flags);
+		free(want);
+	}
+	setenv("CEH_SHEET_THREAD", "0", 1);
+	seq = xstrdup(dump("long-bad.xlsx", NULL, 0));
+	ok(contains(seq, "ERR(1):") && contains(seq, "holds no number") &&
+	    contains(seq, "abc"), "a bad cell at row 4502: class 1, named");
+	setenv("CEH_SHEET_THREAD", "1", 1);
+	is_str(dump("long-bad.xlsx", NULL, 0), seq, "the same error from the "
+	    "reader thread");
+	free(seq);
+	p = xasprintf("%s/long-bad.xlsx", dir);
+	ok(sheet_open(p, NULL, 0, &s, &e) == 0, "open long-bad.xlsx");
+	while ((rc = sheet_next(s, &r, &e)) == 1) {
+		n++;
+		last = r.num;
+	}
+	ok(rc == -1 && n == 4501 - 4501 / 7 && last == 4500 &&
+	    sheet_next(s, &r, &e) == -1, "every row before the error comes "
+	    "first (%ld rows, the last %ld), then -1, and again -1", n, last);
+	sheet_close(s);
+	free(p);
+	/* the caller stops while the reader is ahead: it is stopped and
+	 * joined, nothing leaks (the sanitizer build checks) */
+	p = xasprintf("%s/long.xlsx", dir);
+	base = threads();
+	for (k = 0; k < 3; k++) {
+		ok(sheet_open(p, NULL, 0, &s, &e) == 0, "open long.xlsx");
+		for (n = 0; n < 1000 + 600 * k && sheet_next(s, &r, &e) == 1;)
+			n++;
+		ok(n == 1000 + 600 * k && r.num == n + (n - 1) / 6,
+		    "row %ld read (%ld), then closed", n, r.num);
+		ok(threads() == base + (k > 0), "%d more thread(s) while "
+		    "reading", threads() - base);
+		sheet_close(s);
+		ok(threads() == base, "none more after sheet_close");
+	}
+	free(p);
+	unsetenv("CEH_SHEET_THREAD");
+}
+
 static void
 test_writer(void)
 {
@@ -359,6 +456,7 @@ main(void)
 	test_ziparch();
 	test_xls();
 	test_numbers();
+	test_long();
 	test_writer();
 	cmd = xasprintf("rm -rf %s", dir);
 	if (system(cmd) != 0)
