@@ -1165,8 +1165,9 @@ fast_text(const unsigned char *s, size_t len, int quote)
 
 		chars++;
 		if (c >= 0x20 && c < 0x7f) {
-			if (c == '"' || c == '\\' || (!quote &&
-			    strchr(":#,?[]{}", c) != NULL))
+			if (c == '"' || c == '\\' || (!quote && (c == ':' ||
+			    c == '#' || c == ',' || c == '?' || c == '[' ||
+			    c == ']' || c == '{' || c == '}')))
 				return -1;
 			i++;
 			continue;
@@ -1421,7 +1422,6 @@ emit_event(yaml_emitter_t *em, int *failed, const struct ywriter *w,
     const struct yw_event *y)
 {
 	yaml_event_t ev;
-	const char *s = w->text.buf + y->off;
 
 	switch (y->kind) {
 	case YW_MAP:
@@ -1446,7 +1446,7 @@ emit_event(yaml_emitter_t *em, int *failed, const struct ywriter *w,
 		if (*failed)
 			return;
 		if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
-		    (yaml_char_t *)s, (int)y->len, !y->quote, 1, y->quote ?
+		    (yaml_char_t *)w->text.buf + y->off, (int)y->len, !y->quote, 1, y->quote ?
 		    YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE)) {
 			*failed = 1;
 			return;
