@@ -1087,7 +1087,6 @@ ambiguous(const char *s)
 	    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null",
 	    "Null", "NULL", "~", NULL };
 	size_t len = strlen(s);
-	const char *p;
 
 	if (len == 0 || (len <= 5 && str_in(s, words)))
 		return 1;
@@ -1095,10 +1094,7 @@ ambiguous(const char *s)
 		return 1;
 	if (strchr("-?:,[]{}#&*!|>'\"%@`.+0123456789", s[0]))
 		return 1;
-	for (p = s; *p; p++)
-		if (*p == ':' || *p == '#' || *p == '\t' || *p == '\n')
-			return 1;
-	return 0;
+	return s[strcspn(s, ":#\t\n")] != '\0';
 }
 
 void
@@ -1150,9 +1146,34 @@ yw_kv_long(struct ywriter *w, const char *key, long v)
  * (and as a simple key, up to 128 bytes).  Anything else: -1.
  * Returns the length in characters (libyaml's columns).
  */
+/* The ASCII bytes of that class: 1 in a double-quoted scalar, 2 also in
+ * a plain one. */
+static const unsigned char ascii_ok[128] = {
+	[' '] = 3, ['!'] = 3, ['"'] = 0, ['#'] = 1, ['$'] = 3, ['%'] = 3,
+	['&'] = 3, ['\''] = 3, ['('] = 3, [')'] = 3, ['*'] = 3, ['+'] = 3,
+	[','] = 1, ['-'] = 3, ['.'] = 3, ['/'] = 3,
+	['0'] = 3, ['1'] = 3, ['2'] = 3, ['3'] = 3, ['4'] = 3, ['5'] = 3,
+	['6'] = 3, ['7'] = 3, ['8'] = 3, ['9'] = 3,
+	[':'] = 1, [';'] = 3, ['<'] = 3, ['='] = 3, ['>'] = 3, ['?'] = 1,
+	['@'] = 3,
+	['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3, ['E'] = 3, ['F'] = 3,
+	['G'] = 3, ['H'] = 3, ['I'] = 3, ['J'] = 3, ['K'] = 3, ['L'] = 3,
+	['M'] = 3, ['N'] = 3, ['O'] = 3, ['P'] = 3, ['Q'] = 3, ['R'] = 3,
+	['S'] = 3, ['T'] = 3, ['U'] = 3, ['V'] = 3, ['W'] = 3, ['X'] = 3,
+	['Y'] = 3, ['Z'] = 3,
+	['['] = 1, ['\\'] = 0, [']'] = 1, ['^'] = 3, ['_'] = 3, ['`'] = 3,
+	['a'] = 3, ['b'] = 3, ['c'] = 3, ['d'] = 3, ['e'] = 3, ['f'] = 3,
+	['g'] = 3, ['h'] = 3, ['i'] = 3, ['j'] = 3, ['k'] = 3, ['l'] = 3,
+	['m'] = 3, ['n'] = 3, ['o'] = 3, ['p'] = 3, ['q'] = 3, ['r'] = 3,
+	['s'] = 3, ['t'] = 3, ['u'] = 3, ['v'] = 3, ['w'] = 3, ['x'] = 3,
+	['y'] = 3, ['z'] = 3,
+	['{'] = 1, ['|'] = 3, ['}'] = 1, ['~'] = 3,
+};
+
 static long
 fast_text(const unsigned char *s, size_t len, int quote)
 {
+	unsigned char need = quote ? 1 : 2;
 	long chars = 0;
 	size_t i = 0;
 
@@ -1164,10 +1185,8 @@ fast_text(const unsigned char *s, size_t len, int quote)
 		unsigned char c = s[i];
 
 		chars++;
-		if (c >= 0x20 && c < 0x7f) {
-			if (c == '"' || c == '\\' || (!quote && (c == ':' ||
-			    c == '#' || c == ',' || c == '?' || c == '[' ||
-			    c == ']' || c == '{' || c == '}')))
+		if (c < 0x80) {
+			if (!(ascii_ok[c] & need))
 				return -1;
 			i++;
 			continue;
