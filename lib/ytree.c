@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <stdio.h>
@@ -1486,7 +1487,7 @@ emit_libyaml(const struct ywriter *w, struct sbuf *out, struct ceh_err *e)
 
 	if (!yaml_emitter_initialize(&em))
 		return ceh_fail(e, CEH_EINPUT, _("cannot write YAML: %s"),
-		    _("out of memory"));
+		    strerror(ENOMEM));
 	yaml_emitter_set_output(&em, write_handler, out);
 	yaml_emitter_set_unicode(&em, 1);
 	yaml_emitter_set_width(&em, -1);
