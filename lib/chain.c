@@ -14,15 +14,21 @@
 void
 canon_put(struct sbuf *out, const char *key, const char *v)
 {
+	size_t n;
+
 	sb_adds(out, key);
 	sb_addc(out, '=');
-	for (; v && *v; v++) {
+	while (v && *v) {
+		n = strcspn(v, "\\\n");	/* a run that needs no escape */
+		sb_add(out, v, n);
+		v += n;
 		if (*v == '\\')
 			sb_adds(out, "\\\\");
 		else if (*v == '\n')
 			sb_adds(out, "\\n");
 		else
-			sb_addc(out, *v);
+			break;
+		v++;
 	}
 	sb_addc(out, '\n');
 }

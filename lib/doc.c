@@ -513,7 +513,7 @@ app_actor(void)
 }
 
 void
-app_add_event(struct application *app, const char *what, const char *unit,
+app_push_event(struct application *app, const char *what, const char *unit,
     const char *next, const char *reason, const char *detail)
 {
 	struct event *ev;
@@ -541,6 +541,13 @@ app_add_event(struct application *app, const char *what, const char *unit,
 	set_str(&app->updated, ts);
 	if (app->created == NULL)
 		app->created = xstrdup(ts);
+}
+
+void
+app_add_event(struct application *app, const char *what, const char *unit,
+    const char *next, const char *reason, const char *detail)
+{
+	app_push_event(app, what, unit, next, reason, detail);
 	chain_seal(app);
 }
 

@@ -205,6 +205,13 @@ void app_note_change(struct application *app, const char *key,
 void app_add_event(struct application *app, const char *what,
     const char *unit, const char *next, const char *reason,
     const char *detail);
+/* app_add_event without the chain_seal, for a caller that changes the
+ * document further and then seals or signs the event itself (wf_apply:
+ * the stage change comes after the event); until then the event has no
+ * prev, content, key or sig. */
+void app_push_event(struct application *app, const char *what,
+    const char *unit, const char *next, const char *reason,
+    const char *detail);
 
 /* The operator and account app_add_event records as an event's by
  * (moves.h records it too). */

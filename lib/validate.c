@@ -298,6 +298,20 @@ hours_fmt(long half, char *buf, size_t size)
 	return buf;
 }
 
+/* Is s printable ASCII only (valid UTF-8 without a control character,
+ * one character a byte)?  *len: its length. */
+static int
+printable_ascii(const char *s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return 0;
+	*len = (size_t)(p - (const unsigned char *)s);
+	return 1;
+}
+
 int
 text_check(const char *field, const char *in, size_t maxchars, int required,
     int multiline, struct ceh_err *e)
@@ -305,6 +319,17 @@ text_check(const char *field, const char *in, size_t maxchars, int required,
 	const char *p;
 	size_t n;
 
+	if (printable_ascii(in, &n)) {	/* the checks below, in one pass */
+		for (p = in; *p == ' '; p++)
+			;
+		if (required && *p == '\0')
+			return ceh_fail(e, CEH_EINPUT, _("%s must not be empty"),
+			    field);
+		if (n > maxchars)
+			return ceh_fail(e, CEH_EINPUT, _("%s is too long (%zu "
+			    "characters, limit %zu)"), field, n, maxchars);
+		return 0;
+	}
 	if (!utf8_valid(in, strlen(in)))
 		return ceh_fail(e, CEH_EINPUT, _("%s is not valid UTF-8 (convert "
 		    "it from GBK first?)"), field);

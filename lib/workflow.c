@@ -771,7 +771,8 @@ wf_row(enum wf_action action, const struct unit *at)
 	return NULL;
 }
 
-/* The history event of row t, and the outcome told to the user. */
+/* The history event of row t, and the outcome told to the user; wf_apply
+ * seals or signs it once the stage has changed. */
 static void
 record(struct application *app, const struct wf_transition *t,
     const struct wf_request *rq, const char *next,
@@ -779,17 +780,17 @@ record(struct application *app, const struct wf_transition *t,
 {
 	switch (rq->action) {
 	case WF_SUBMIT:
-		app_add_event(app, t->event, NULL, next, NULL, NULL);
+		app_push_event(app, t->event, NULL, next, NULL, NULL);
 		/* machine: the outcome column (ceh-review(1)) */
 		snprintf(out, size, "submitted to %s", next);
 		break;
 	case WF_WITHDRAW:
-		app_add_event(app, t->event, app->waiting_at, NULL, NULL,
+		app_push_event(app, t->event, app->waiting_at, NULL, NULL,
 		    NULL);
 		snprintf(out, size, "withdrawn"); /* machine: outcome */
 		break;
 	case WF_APPROVE:
-		app_add_event(app, t->event, rq->as, next[0] ? next : NULL,
+		app_push_event(app, t->event, rq->as, next[0] ? next : NULL,
 		    rq->reason, NULL);
 		if (t->to == STAGE_REVIEW)
 			snprintf(out, size, "forwarded to %s", next); /* machine */
@@ -798,20 +799,20 @@ record(struct application *app, const struct wf_transition *t,
 		break;
 	case WF_REJECT:
 	case WF_RETURN:
-		app_add_event(app, t->event, rq->as, NULL, rq->reason, NULL);
+		app_push_event(app, t->event, rq->as, NULL, rq->reason, NULL);
 		snprintf(out, size, "%s", t->event);
 		break;
 	case WF_UNDO:
 		/* detail: the event undone (the one before, "upgraded"
 		 * aside); next: the unit it waits at again */
-		app_add_event(app, t->event, rq->as, next, rq->reason,
+		app_push_event(app, t->event, rq->as, next, rq->reason,
 		    what_undone);
 		/* machine: the outcome column */
 		snprintf(out, size, "undone %s, waiting at %s", what_undone,
 		    next);
 		break;
 	case WF_REVOKE:
-		app_add_event(app, t->event, rq->as, NULL, rq->reason,
+		app_push_event(app, t->event, rq->as, NULL, rq->reason,
 		    "approved");
 		snprintf(out, size, "revoked"); /* machine: outcome */
 		break;

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <stdio.h>
@@ -989,111 +990,93 @@ ymap_only(const struct ynode *map, const char *const *keys,
 
 /* ---- writing ---- */
 
+/*
+ * The writer records the caller's events and renders them at yw_finish.
+ * A document whose every scalar is in the class below, laid out as block
+ * mappings, block sequences and flow sequences of scalars under a mapping
+ * or sequence root, is rendered here exactly as libyaml's emitter renders
+ * it (0.2.5 with the settings of emit_libyaml: indent 2, no width, UTF-8
+ * unescaped): the same state machine (column, indent stack, the whitespace
+ * and indention flags), cut down to that subset.  Anything else goes to
+ * libyaml's emitter as before.  tests/unit/ytree.c and tests/fuzz/ytree.c
+ * compare the two renderings.
+ */
+
+enum yw_kind { YW_MAP, YW_MAP_FLOW, YW_SEQ, YW_SEQ_FLOW, YW_MAP_END,
+    YW_SEQ_END, YW_SCALAR };
+
+struct yw_event {
+	enum yw_kind kind;
+	int quote;		/* YW_SCALAR: double-quoted, else plain */
+	size_t off, len;	/* YW_SCALAR: its text in ywriter.text */
+};
+
 struct ywriter {
-	yaml_emitter_t em;
-	struct sbuf out;
-	int failed;
-	int started;
+	struct yw_event *ev;
+	size_t nev, cap;
+	struct sbuf text;	/* the scalars, each NUL-terminated */
 	int flow_depth;		/* >0 inside a flow sequence */
 };
 
-static int
-write_handler(void *data, unsigned char *buf, size_t size)
-{
-	struct ywriter *w = data;
-
-	sb_add(&w->out, buf, size);
-	return 1;
-}
-
 static void
-emit(struct ywriter *w, yaml_event_t *ev)
+add_event(struct ywriter *w, enum yw_kind kind, const char *s, int quote)
 {
-	/* yaml_emitter_emit owns ev even on failure (Y2); after a failure
-	 * the emitter is unusable (Y3), so later events are dropped. */
-	if (w->failed) {
-		yaml_event_delete(ev);
-		return;
+	struct yw_event *ev;
+
+	if (w->nev == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->ev = xreallocarray(w->ev, w->cap, sizeof(*w->ev));
 	}
-	if (!yaml_emitter_emit(&w->em, ev))
-		w->failed = 1;
+	ev = &w->ev[w->nev++];
+	ev->kind = kind;
+	ev->quote = quote;
+	ev->off = w->text.len;
+	ev->len = 0;
+	if (kind == YW_SCALAR) {
+		ev->len = strlen(s);
+		sb_add(&w->text, s, ev->len + 1);
+	}
 }
 
 struct ywriter *
 yw_new(void)
 {
-	struct ywriter *w = xcalloc(1, sizeof(*w));
-	yaml_event_t ev;
-
-	if (!yaml_emitter_initialize(&w->em)) {
-		w->failed = 1;
-		return w;
-	}
-	w->started = 1;
-	yaml_emitter_set_output(&w->em, write_handler, w);
-	yaml_emitter_set_unicode(&w->em, 1);
-	yaml_emitter_set_width(&w->em, -1);
-	yaml_emitter_set_indent(&w->em, 2);
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	emit(w, &ev);
-	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-	emit(w, &ev);
-	return w;
+	return xcalloc(1, sizeof(struct ywriter));
 }
 
 void
 yw_map_start(struct ywriter *w)
 {
-	yaml_event_t ev;
-
-	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-	    w->flow_depth ? YAML_FLOW_MAPPING_STYLE :
-	    YAML_BLOCK_MAPPING_STYLE);
-	emit(w, &ev);
+	add_event(w, w->flow_depth ? YW_MAP_FLOW : YW_MAP, NULL, 0);
 }
 
 void
 yw_map_end(struct ywriter *w)
 {
-	yaml_event_t ev;
-
-	yaml_mapping_end_event_initialize(&ev);
-	emit(w, &ev);
+	add_event(w, YW_MAP_END, NULL, 0);
 }
 
 void
 yw_seq_start(struct ywriter *w)
 {
-	yaml_event_t ev;
-
-	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	    w->flow_depth ? YAML_FLOW_SEQUENCE_STYLE :
-	    YAML_BLOCK_SEQUENCE_STYLE);
 	if (w->flow_depth)
 		w->flow_depth++;
-	emit(w, &ev);
+	add_event(w, w->flow_depth ? YW_SEQ_FLOW : YW_SEQ, NULL, 0);
 }
 
 void
 yw_flow_seq_start(struct ywriter *w)
 {
-	yaml_event_t ev;
-
-	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	    YAML_FLOW_SEQUENCE_STYLE);
 	w->flow_depth++;
-	emit(w, &ev);
+	add_event(w, YW_SEQ_FLOW, NULL, 0);
 }
 
 void
 yw_seq_end(struct ywriter *w)
 {
-	yaml_event_t ev;
-
 	if (w->flow_depth)
 		w->flow_depth--;
-	yaml_sequence_end_event_initialize(&ev);
-	emit(w, &ev);
+	add_event(w, YW_SEQ_END, NULL, 0);
 }
 
 /* Would this plain scalar read back as something other than a string? */
@@ -1105,46 +1088,26 @@ ambiguous(const char *s)
 	    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null",
 	    "Null", "NULL", "~", NULL };
 	size_t len = strlen(s);
-	const char *p;
 
-	if (len == 0 || str_in(s, words))
+	if (len == 0 || (len <= 5 && str_in(s, words)))
 		return 1;
 	if (s[0] == ' ' || s[len - 1] == ' ')
 		return 1;
 	if (strchr("-?:,[]{}#&*!|>'\"%@`.+0123456789", s[0]))
 		return 1;
-	for (p = s; *p; p++)
-		if (*p == ':' || *p == '#' || *p == '\t' || *p == '\n')
-			return 1;
-	return 0;
-}
-
-static void
-scalar(struct ywriter *w, const char *s, int quote)
-{
-	yaml_event_t ev;
-
-	if (w->failed)
-		return;
-	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
-	    (yaml_char_t *)s, (int)strlen(s), !quote, 1,
-	    quote ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE)) {
-		w->failed = 1;
-		return;
-	}
-	emit(w, &ev);
+	return s[strcspn(s, ":#\t\n")] != '\0';
 }
 
 void
 yw_str(struct ywriter *w, const char *s)
 {
-	scalar(w, s ? s : "", s == NULL || ambiguous(s));
+	add_event(w, YW_SCALAR, s ? s : "", s == NULL || ambiguous(s));
 }
 
 void
 yw_plain(struct ywriter *w, const char *s)
 {
-	scalar(w, s, 0);
+	add_event(w, YW_SCALAR, s, 0);
 }
 
 void
@@ -1153,7 +1116,7 @@ yw_long(struct ywriter *w, long v)
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%ld", v);
-	scalar(w, buf, 0);
+	add_event(w, YW_SCALAR, buf, 0);
 }
 
 void
@@ -1170,25 +1133,421 @@ yw_kv_long(struct ywriter *w, const char *key, long v)
 	yw_long(w, v);
 }
 
-int
-yw_finish(struct ywriter *w, struct sbuf *out, struct ceh_err *e)
+/* ---- the fast rendering ---- */
+
+/*
+ * The class of scalars rendered here: valid UTF-8 that libyaml's emitter
+ * writes unescaped (printable: no control character, no tab, no break
+ * (CR, LF, U+0085, U+2028, U+2029), no BOM, no U+FFFE/U+FFFF, nothing
+ * beyond U+FFFF), without '"' and '\\'.  Such a scalar asked for
+ * double-quoted is written "TEXT".  One asked for plain is written TEXT
+ * when it is also not empty, has no leading or trailing space, does not
+ * begin with an indicator or "...", and holds none of ": # , ? [ ] { }":
+ * then libyaml's analysis allows it plain in block and in flow context
+ * (and as a simple key, up to 128 bytes).  Anything else: -1.
+ * Returns the length in characters (libyaml's columns).
+ */
+/* The ASCII bytes of that class: 1 in a double-quoted scalar, 2 also in
+ * a plain one. */
+static const unsigned char ascii_ok[128] = {
+	[' '] = 3, ['!'] = 3, ['"'] = 0, ['#'] = 1, ['$'] = 3, ['%'] = 3,
+	['&'] = 3, ['\''] = 3, ['('] = 3, [')'] = 3, ['*'] = 3, ['+'] = 3,
+	[','] = 1, ['-'] = 3, ['.'] = 3, ['/'] = 3,
+	['0'] = 3, ['1'] = 3, ['2'] = 3, ['3'] = 3, ['4'] = 3, ['5'] = 3,
+	['6'] = 3, ['7'] = 3, ['8'] = 3, ['9'] = 3,
+	[':'] = 1, [';'] = 3, ['<'] = 3, ['='] = 3, ['>'] = 3, ['?'] = 1,
+	['@'] = 3,
+	['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3, ['E'] = 3, ['F'] = 3,
+	['G'] = 3, ['H'] = 3, ['I'] = 3, ['J'] = 3, ['K'] = 3, ['L'] = 3,
+	['M'] = 3, ['N'] = 3, ['O'] = 3, ['P'] = 3, ['Q'] = 3, ['R'] = 3,
+	['S'] = 3, ['T'] = 3, ['U'] = 3, ['V'] = 3, ['W'] = 3, ['X'] = 3,
+	['Y'] = 3, ['Z'] = 3,
+	['['] = 1, ['\\'] = 0, [']'] = 1, ['^'] = 3, ['_'] = 3, ['`'] = 3,
+	['a'] = 3, ['b'] = 3, ['c'] = 3, ['d'] = 3, ['e'] = 3, ['f'] = 3,
+	['g'] = 3, ['h'] = 3, ['i'] = 3, ['j'] = 3, ['k'] = 3, ['l'] = 3,
+	['m'] = 3, ['n'] = 3, ['o'] = 3, ['p'] = 3, ['q'] = 3, ['r'] = 3,
+	['s'] = 3, ['t'] = 3, ['u'] = 3, ['v'] = 3, ['w'] = 3, ['x'] = 3,
+	['y'] = 3, ['z'] = 3,
+	['{'] = 1, ['|'] = 3, ['}'] = 1, ['~'] = 3,
+};
+
+static long
+fast_text(const unsigned char *s, size_t len, int quote)
+{
+	unsigned char need = quote ? 1 : 2;
+	long chars = 0;
+	size_t i = 0;
+
+	if (!quote && (len == 0 || s[0] == ' ' || s[len - 1] == ' ' ||
+	    strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) ||
+	    (len >= 3 && memcmp(s, "...", 3) == 0)))
+		return -1;
+	while (i < len) {
+		unsigned char c = s[i];
+
+		chars++;
+		if (c < 0x80) {
+			if (!(ascii_ok[c] & need))
+				return -1;
+			i++;
+			continue;
+		}
+		if (c >= 0xc3 && c <= 0xdf) {
+			if (i + 1 >= len || (s[i + 1] & 0xc0) != 0x80)
+				return -1;
+			i += 2;
+			continue;
+		}
+		if (c < 0xe0 || c > 0xef || i + 2 >= len ||
+		    (s[i + 1] & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80)
+			return -1;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) ||	/* overlong */
+		    (c == 0xed && s[i + 1] >= 0xa0) ||	/* surrogates */
+		    (c == 0xe2 && s[i + 1] == 0x80 &&	/* U+2028, U+2029 */
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) ||
+		    (c == 0xef && s[i + 1] == 0xbb && s[i + 2] == 0xbf) ||
+		    (c == 0xef && s[i + 1] == 0xbf && s[i + 2] >= 0xbe))
+			return -1;
+		i += 3;
+	}
+	return chars;
+}
+
+#define FAST_DEPTH (YTREE_MAX_DEPTH + 2)
+
+/* libyaml's emitter state, for the subset */
+struct fastw {
+	const struct ywriter *w;
+	struct sbuf *out;
+	size_t i;		/* the next event */
+	long column;
+	int whitespace, indention;
+	int indent, indents[FAST_DEPTH], nind;
+	int flow_level;
+};
+
+static void
+fw_put(struct fastw *f, const char *s, size_t len, long chars)
+{
+	sb_add(f->out, s, len);
+	f->column += chars;
+}
+
+static void
+fw_indent(struct fastw *f)
+{
+	int ind = f->indent >= 0 ? f->indent : 0;
+
+	if (!f->indention || f->column > ind ||
+	    (f->column == ind && !f->whitespace)) {
+		sb_addc(f->out, '\n');
+		f->column = 0;
+	}
+	for (; f->column < ind; f->column++)
+		sb_addc(f->out, ' ');
+	f->whitespace = 1;
+	f->indention = 1;
+}
+
+static void
+fw_indicator(struct fastw *f, const char *s, int need_ws, int is_ws,
+    int is_indention)
+{
+	if (need_ws && !f->whitespace)
+		fw_put(f, " ", 1, 1);
+	fw_put(f, s, strlen(s), (long)strlen(s));
+	f->whitespace = is_ws;
+	f->indention = f->indention && is_indention;
+}
+
+static int
+fw_push(struct fastw *f, int flow, int indentless)
+{
+	if (f->nind == FAST_DEPTH)
+		return -1;
+	f->indents[f->nind++] = f->indent;
+	if (f->indent < 0)
+		f->indent = flow ? 2 : 0;
+	else if (!indentless)
+		f->indent += 2;
+	return 0;
+}
+
+static void
+fw_pop(struct fastw *f)
+{
+	f->indent = f->indents[--f->nind];
+}
+
+static int
+fw_scalar(struct fastw *f, const struct yw_event *ev, int key)
+{
+	const char *s = f->w->text.buf + ev->off;
+	long chars = fast_text((const unsigned char *)s, ev->len, ev->quote);
+
+	if (chars < 0 || (key && ev->len > 128))
+		return -1;
+	if (ev->quote)
+		fw_indicator(f, "\"", 1, 0, 0);
+	else if (!f->whitespace)
+		fw_put(f, " ", 1, 1);
+	fw_put(f, s, ev->len, chars);
+	if (ev->quote)
+		fw_indicator(f, "\"", 0, 0, 0);
+	f->whitespace = 0;
+	f->indention = 0;
+	f->i++;
+	return 0;
+}
+
+enum fw_ctx { FW_ROOT, FW_ITEM, FW_VALUE };
+
+static int fw_node(struct fastw *f, enum fw_ctx ctx);
+
+/* "[]", "{}", or a flow sequence of scalars */
+static int
+fw_flow(struct fastw *f, const char *open, const char *close,
+    enum yw_kind end)
+{
+	int first = 1;
+
+	fw_indicator(f, open, 1, 1, 0);
+	if (fw_push(f, 1, 0) < 0)
+		return -1;
+	f->flow_level++;
+	for (f->i++; f->i < f->w->nev && f->w->ev[f->i].kind != end; first = 0) {
+		if (f->w->ev[f->i].kind != YW_SCALAR)
+			return -1;
+		if (!first)
+			fw_indicator(f, ",", 0, 0, 0);
+		if (fw_scalar(f, &f->w->ev[f->i], 0) < 0)
+			return -1;
+	}
+	if (f->i == f->w->nev)
+		return -1;
+	f->flow_level--;
+	fw_pop(f);
+	fw_indicator(f, close, 0, 0, 0);
+	f->i++;
+	return 0;
+}
+
+static int
+fw_map(struct fastw *f)
+{
+	const struct ywriter *w = f->w;
+
+	if (f->i + 1 < w->nev && w->ev[f->i + 1].kind == YW_MAP_END)
+		return fw_flow(f, "{", "}", YW_MAP_END);
+	if (fw_push(f, 0, 0) < 0)
+		return -1;
+	for (f->i++; f->i < w->nev && w->ev[f->i].kind != YW_MAP_END; ) {
+		if (w->ev[f->i].kind != YW_SCALAR)
+			return -1;
+		fw_indent(f);
+		if (fw_scalar(f, &w->ev[f->i], 1) < 0)
+			return -1;
+		fw_indicator(f, ":", 0, 0, 0);
+		if (f->i == w->nev || fw_node(f, FW_VALUE) < 0)
+			return -1;
+	}
+	if (f->i == w->nev)
+		return -1;
+	fw_pop(f);
+	f->i++;
+	return 0;
+}
+
+static int
+fw_seq(struct fastw *f, enum fw_ctx ctx)
+{
+	const struct ywriter *w = f->w;
+
+	if (f->i + 1 < w->nev && w->ev[f->i + 1].kind == YW_SEQ_END)
+		return fw_flow(f, "[", "]", YW_SEQ_END);
+	if (fw_push(f, 0, ctx == FW_VALUE && !f->indention) < 0)
+		return -1;
+	for (f->i++; f->i < w->nev && w->ev[f->i].kind != YW_SEQ_END; ) {
+		fw_indent(f);
+		fw_indicator(f, "-", 1, 0, 1);
+		if (fw_node(f, FW_ITEM) < 0)
+			return -1;
+	}
+	if (f->i == w->nev)
+		return -1;
+	fw_pop(f);
+	f->i++;
+	return 0;
+}
+
+static int
+fw_node(struct fastw *f, enum fw_ctx ctx)
+{
+	switch (f->w->ev[f->i].kind) {
+	case YW_SCALAR:
+		return ctx == FW_ROOT ? -1 : fw_scalar(f, &f->w->ev[f->i], 0);
+	case YW_MAP:
+		return fw_map(f);
+	case YW_SEQ:
+		return fw_seq(f, ctx);
+	case YW_SEQ_FLOW:
+		return fw_flow(f, "[", "]", YW_SEQ_END);
+	default:		/* a flow mapping, or an end out of place */
+		return -1;
+	}
+}
+
+/* The whole document rendered into out, or -1 (out then undefined). */
+static int
+emit_fast(const struct ywriter *w, struct sbuf *out)
+{
+	struct fastw f;
+
+	memset(&f, 0, sizeof(f));
+	f.w = w;
+	f.out = out;
+	f.whitespace = f.indention = 1;
+	f.indent = -1;
+	if (w->nev == 0 || w->flow_depth || fw_node(&f, FW_ROOT) < 0 ||
+	    f.i != w->nev)
+		return -1;
+	fw_indent(&f);		/* the document's end */
+	return 0;
+}
+
+/* ---- libyaml's emitter ---- */
+
+static int
+write_handler(void *data, unsigned char *buf, size_t size)
+{
+	sb_add(data, buf, size);
+	return 1;
+}
+
+/* yaml_emitter_emit owns ev even on failure (Y2); after a failure the
+ * emitter is unusable (Y3), so later events are dropped. */
+static void
+emit(yaml_emitter_t *em, int *failed, yaml_event_t *ev)
+{
+	if (*failed) {
+		yaml_event_delete(ev);
+		return;
+	}
+	if (!yaml_emitter_emit(em, ev))
+		*failed = 1;
+}
+
+static void
+emit_event(yaml_emitter_t *em, int *failed, const struct ywriter *w,
+    const struct yw_event *y)
 {
 	yaml_event_t ev;
 
-	yaml_document_end_event_initialize(&ev, 1);
-	emit(w, &ev);
-	yaml_stream_end_event_initialize(&ev);
-	emit(w, &ev);
-	if (!w->failed && !yaml_emitter_flush(&w->em))
-		w->failed = 1;
-	if (w->failed)
+	switch (y->kind) {
+	case YW_MAP:
+	case YW_MAP_FLOW:
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+		    y->kind == YW_MAP_FLOW ? YAML_FLOW_MAPPING_STYLE :
+		    YAML_BLOCK_MAPPING_STYLE);
+		break;
+	case YW_SEQ:
+	case YW_SEQ_FLOW:
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+		    y->kind == YW_SEQ_FLOW ? YAML_FLOW_SEQUENCE_STYLE :
+		    YAML_BLOCK_SEQUENCE_STYLE);
+		break;
+	case YW_MAP_END:
+		yaml_mapping_end_event_initialize(&ev);
+		break;
+	case YW_SEQ_END:
+		yaml_sequence_end_event_initialize(&ev);
+		break;
+	case YW_SCALAR:
+		if (*failed)
+			return;
+		if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
+		    (yaml_char_t *)w->text.buf + y->off, (int)y->len, !y->quote, 1, y->quote ?
+		    YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE)) {
+			*failed = 1;
+			return;
+		}
+		break;
+	}
+	emit(em, failed, &ev);
+}
+
+/* The events through libyaml's emitter into out: 0, or -1 with e. */
+static int
+emit_libyaml(const struct ywriter *w, struct sbuf *out, struct ceh_err *e)
+{
+	yaml_emitter_t em;
+	yaml_event_t ev;
+	int failed = 0;
+	size_t i;
+
+	if (!yaml_emitter_initialize(&em))
 		return ceh_fail(e, CEH_EINPUT, _("cannot write YAML: %s"),
-		    w->em.problem ? w->em.problem :
-		    _("a value is not valid UTF-8"));
+		    strerror(ENOMEM));
+	yaml_emitter_set_output(&em, write_handler, out);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1);
+	yaml_emitter_set_indent(&em, 2);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	emit(&em, &failed, &ev);
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+	emit(&em, &failed, &ev);
+	for (i = 0; i < w->nev; i++)
+		emit_event(&em, &failed, w, &w->ev[i]);
+	yaml_document_end_event_initialize(&ev, 1);
+	emit(&em, &failed, &ev);
+	yaml_stream_end_event_initialize(&ev);
+	emit(&em, &failed, &ev);
+	if (!failed && !yaml_emitter_flush(&em))
+		failed = 1;
+	if (failed)
+		ceh_fail(e, CEH_EINPUT, _("cannot write YAML: %s"),
+		    em.problem ? em.problem : _("a value is not valid UTF-8"));
+	yaml_emitter_delete(&em);
+	return failed ? -1 : 0;
+}
+
+static int
+finish(struct ywriter *w, struct sbuf *out, int fast, struct ceh_err *e)
+{
+	struct sbuf text = SBUF_INIT;
+
+	if (!fast || emit_fast(w, &text) < 0) {
+		sb_reset(&text);
+		if (emit_libyaml(w, &text, e) < 0) {
+			sb_release(&text);
+			return -1;
+		}
+	}
 	sb_release(out);
-	*out = w->out;
-	sb_init(&w->out);
+	*out = text;
 	return 0;
+}
+
+int
+yw_finish(struct ywriter *w, struct sbuf *out, struct ceh_err *e)
+{
+	return finish(w, out, 1, e);
+}
+
+int
+yw_finish_libyaml(struct ywriter *w, struct sbuf *out, struct ceh_err *e)
+{
+	return finish(w, out, 0, e);
+}
+
+int
+yw_fast_ok(const struct ywriter *w)
+{
+	struct sbuf text = SBUF_INIT;
+	int ok = emit_fast(w, &text) == 0;
+
+	sb_release(&text);
+	return ok;
 }
 
 void
@@ -1196,9 +1555,8 @@ yw_free(struct ywriter *w)
 {
 	if (w == NULL)
 		return;
-	if (w->started)
-		yaml_emitter_delete(&w->em);
-	sb_release(&w->out);
+	free(w->ev);
+	sb_release(&w->text);
 	free(w);
 }
 

@@ -9,11 +9,15 @@
  * Every node remembers its line and column for messages; every error
  * names the file given.
  *
- * Writing: struct ywriter emits block-style YAML through libyaml's emitter
- * in the order the caller gives (canonical files), UTF-8 as UTF-8, no line
- * folding.  Strings that could read back as something else (empty, digits,
- * yes/no/null words, leading/trailing space, indicators) are quoted.
- * yw_finish() returns the text; after any error nothing is returned.
+ * Writing: struct ywriter emits block-style YAML as libyaml's emitter
+ * writes it, in the order the caller gives (canonical files), UTF-8 as
+ * UTF-8, no line folding.  Strings that could read back as something else
+ * (empty, digits, yes/no/null words, leading/trailing space, indicators)
+ * are quoted.  yw_finish() returns the text; after any error nothing is
+ * returned.  The documents of ceh's own form (block style, one-line
+ * scalars that need no escape; ytree.c says exactly which) are rendered
+ * without libyaml, byte for byte as libyaml renders them; anything else,
+ * and every error, goes through libyaml's emitter.
  *
  * The documents in the form the writer makes (block style, plain or
  * double-quoted one-line scalars; ytree.c says exactly which) are read
@@ -107,6 +111,12 @@ void yw_kv(struct ywriter *w, const char *key, const char *val);
 void yw_kv_long(struct ywriter *w, const char *key, long v);
 /* Finish the document; on success move the text into out and return 0. */
 int yw_finish(struct ywriter *w, struct sbuf *out, struct ceh_err *e);
+/* For tests (tests/unit/ytree.c, tests/fuzz/ytree.c): yw_finish always
+ * through libyaml's emitter, and whether yw_finish renders w without it.
+ * The two renderings are the same bytes. */
+int yw_finish_libyaml(struct ywriter *w, struct sbuf *out,
+    struct ceh_err *e);
+int yw_fast_ok(const struct ywriter *w);
 /* Free the writer (after yw_finish or to abandon it). */
 void yw_free(struct ywriter *w);
 

@@ -2,7 +2,8 @@
  * ytree: the strict YAML reader under every store file, and the writer.
  * Properties: a refusal is class 1 and names the file; an accepted tree,
  * written back with the ywriter (every scalar through yw_str, which must
- * quote whatever could read back differently), parses to the same tree.
+ * quote whatever could read back differently), parses to the same tree;
+ * the writer's own rendering is libyaml's emitter's, byte for byte.
  */
 #include "fuzz.h"
 #include "ytree.h"
@@ -58,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ynode *t, *t2;
 	struct ywriter *w;
-	struct sbuf out = SBUF_INIT;
+	struct sbuf out = SBUF_INIT, out2 = SBUF_INIT;
 	struct ceh_err e;
 	const char *v;
 	long l;
@@ -83,6 +84,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w = yw_new();
 	put(w, t);
 	FUZZ_CHECK(yw_finish(w, &out, &e) == 0, "write: %s", e.msg);
+	FUZZ_CHECK(yw_finish_libyaml(w, &out2, &e) == 0 &&
+	    out2.len == out.len && memcmp(out.buf, out2.buf, out.len) == 0,
+	    "the writer's rendering is not libyaml's:\n%s\n%s", out.buf,
+	    out2.buf);
 	yw_free(w);
 	t2 = ytree_parse(out.buf, out.len, "out.yaml", &e);
 	FUZZ_CHECK(t2 != NULL, "re-parse: %s\n%s", e.msg, out.buf);
@@ -92,5 +97,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ytree_free(t);
 	ytree_free(t2);
 	sb_release(&out);
+	sb_release(&out2);
 	return 0;
 }
