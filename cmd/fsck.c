@@ -28,6 +28,7 @@
 #include "progress.h"
 #include "records.h"
 #include "queue.h"
+#include "report_src.h"
 #include "util.h"
 #include "trust.h"
 #include "workflow.h"
@@ -47,6 +48,7 @@ struct vjob {
 	char where[128];		/* people/SHARD/ID/STAGE/UNIQ.yaml */
 	char digest[SHA256_HEX_LEN + 1];	/* the cache's key, or "" */
 	int state;			/* 0 queued, 1 running, 2 done */
+	int learn;			/* for the records cache if it verifies */
 	int rc;
 	struct ceh_err e;
 	struct sbuf after;		/* printed after its verdict */
@@ -82,6 +84,8 @@ struct fsck {
 	int direct;		/* printing a job's verdict */
 	struct progress pr;	/* the applications checked, on a terminal */
 	struct moves_fsck mf;	/* the people's transfers (moves.h) */
+	struct report_learn *learn;	/* NULL: the reports' records cache
+					 * is not taught (report_src.h) */
 };
 
 static void out(struct fsck *f, const char *fmt, ...)
@@ -232,8 +236,11 @@ vjob_print(struct fsck *f, struct vjob *j)
 	progress_clear(&f->pr);
 	if (j->rc < 0)
 		problem(f, 0, _("%s: %s"), j->where, j->e.msg);
-	else
+	else {
 		trust_app_remember(f->s, j->digest);
+		if (j->learn)
+			report_learn_app(f->learn, &j->app);
+	}
 	fwrite(j->after.buf ? j->after.buf : "", 1, j->after.len, stdout);
 	f->direct = 0;
 	sb_release(&j->after);
@@ -309,7 +316,7 @@ vpool_stop(struct fsck *f)
  * vpool_flush, which frees it. */
 static const struct application *
 vpool_submit(struct fsck *f, struct application *app, const char *where,
-    const char *digest)
+    const char *digest, int learn)
 {
 	struct vpool *vp = f->pool;
 	struct vjob *j = xcalloc(1, sizeof(*j));
@@ -318,6 +325,7 @@ vpool_submit(struct fsck *f, struct application *app, const char *where,
 	app_init(app);
 	snprintf(j->where, sizeof(j->where), "%s", where);
 	snprintf(j->digest, sizeof(j->digest), "%s", digest);
+	j->learn = learn;
 	pthread_mutex_lock(&vp->mu);
 	if (vp->queued >= (size_t)(8 * vp->nth)) {
 		pthread_mutex_unlock(&vp->mu);
@@ -404,6 +412,7 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	struct ceh_err e;
 	const char *why;
 	char shard[4], where[128], digest[SHA256_HEX_LEN + 1];
+	int learn;
 
 	person_shard(p->idnum, shard);
 	snprintf(where, sizeof(where), "%s-%s", p->idnum, uniq);
@@ -421,16 +430,23 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 		problem(f, 0, _("%s: %s"), where, why);
 	/* the user's verification cache (trust.h) spares the signatures of
 	 * a document verified before, byte for byte under the same registry;
-	 * --no-cache verifies them all */
+	 * --no-cache verifies them all.  An approved document that verifies
+	 * and whose workflow is whole is also a record the reports need not
+	 * read again (report_src.h). */
+	learn = f->learn && why == NULL && own.stage == STAGE_APPROVED;
 	digest[0] = '\0';
-	if (!f->no_cache && trust_app_cached(s, &own, digest))
-		;
-	else if (f->pool)
-		ap = vpool_submit(f, &own, where, digest);
+	if (!f->no_cache && trust_app_cached(s, &own, digest)) {
+		if (learn)
+			report_learn_app(f->learn, &own);
+	} else if (f->pool)
+		ap = vpool_submit(f, &own, where, digest, learn);
 	else if (trust_app_check(s, &own, NULL, NULL, &e) < 0)
 		problem(f, 0, _("%s: %s"), where, e.msg);
-	else
+	else {
 		trust_app_remember(s, digest);
+		if (learn)
+			report_learn_app(f->learn, &own);
+	}
 	if (ap->stage == STAGE_REVIEW) {
 		if (units_find(&s->units, ap->waiting_at) == NULL)
 			problem(f, 0, _("%s: waits at %s, which is not a "
@@ -784,8 +800,11 @@ CMD_FN(fsck)
 	/* threads verify only what reads a registry and units loaded, and
 	 * only signatures: an unsigned store's checks cost less than a job */
 	else if (trust_signed(s) &&
-	    (s->units_loaded || store_load_units(s, &e) == 0))
+	    (s->units_loaded || store_load_units(s, &e) == 0)) {
 		vpool_start(&f);
+		if (!f.no_cache)
+			f.learn = report_learn_open(s);
+	}
 	/* TRANSLATORS: the progress line of fsck: "ceh fsck: checked: N
 	 * applications, R/s" */
 	progress_begin(&f.pr, "fsck", _("checked"), _("applications"), 0);
@@ -793,6 +812,9 @@ CMD_FN(fsck)
 		f.seen = index_seen_new();
 	check_people(&f);
 	vpool_stop(&f);
+	/* every approved record, when the walk saw everyone */
+	report_learn_close(f.learn, f.busy == 0 && f.syserr == 0);
+	f.learn = NULL;
 	progress_end(&f.pr);
 	if (f.nexpect)	/* qsort(NULL, 0) is undefined (UBSan) */
 		qsort(f.expect, f.nexpect, sizeof(*f.expect), cmp_str);

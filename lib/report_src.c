@@ -396,7 +396,7 @@ report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
  */
 #define RC_MAGIC "ceh-report-verified-v1\n"
 #define RC_HEAD (sizeof(RC_MAGIC) - 1 + 9 + SHA256_HEX_LEN + 1 + 6 + 16 + 1)
-#define RC_DG 16
+#define RC_DG REPORT_KEY_LEN
 
 struct rcache {
 	int dirfd;			/* -1: no cache */
@@ -411,6 +411,7 @@ struct rcache {
 	unsigned char *add;		/* verified in this run */
 	size_t nadd, capadd;
 	long hits;
+	int replace;			/* write only add (report_learn) */
 };
 
 static size_t
@@ -625,7 +626,9 @@ rc_close(struct rcache *c, int all)
 	int prune = all && c->n > 2 * c->nused + 4096;
 	char head[RC_HEAD + 1];
 
-	if (c->dirfd >= 0 && (c->nadd || prune)) {
+	if (c->replace)
+		c->n = 0;	/* the old digests are not kept */
+	if (c->dirfd >= 0 && (c->nadd || prune || c->replace)) {
 		if (c->nadd > 1)
 			qsort(c->add, c->nadd, RC_DG, dg_cmp);
 		sb_add(&out, head, RC_HEAD);	/* filled below */
@@ -670,6 +673,70 @@ rc_close(struct rcache *c, int all)
 	free(c->add);
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
+}
+
+/* report_learn (report_src.h): the records cache, opened to be added
+ * to by a caller that verified the documents. */
+struct report_learn {
+	struct store *s;
+	struct rcache rc;
+};
+
+struct report_learn *
+report_learn_open(struct store *s)
+{
+	struct report_learn *l;
+
+	if (!trust_signed(s))
+		return NULL;
+	l = xcalloc(1, sizeof(*l));
+	l->s = s;
+	rc_open(s, &l->rc);
+	if (l->rc.dirfd < 0) {
+		rc_close(&l->rc, 0);
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+int
+report_record_key(const struct application *app, const struct units *u,
+    unsigned char key[REPORT_KEY_LEN])
+{
+	struct report_app ra;
+	struct ceh_err e;
+
+	if (app->stage != STAGE_APPROVED || report_app_fill(&ra, app, u, &e) < 0)
+		return -1;
+	ra_digest(&ra, key);
+	return 0;
+}
+
+void
+report_learn_key(struct report_learn *l, const unsigned char key[REPORT_KEY_LEN])
+{
+	if (l)
+		rc_add(&l->rc, key);
+}
+
+void
+report_learn_app(struct report_learn *l, const struct application *app)
+{
+	unsigned char key[REPORT_KEY_LEN];
+
+	if (l && report_record_key(app, &l->s->units, key) == 0)
+		rc_add(&l->rc, key);
+}
+
+void
+report_learn_close(struct report_learn *l, int whole)
+{
+	if (l == NULL)
+		return;
+	l->rc.replace = whole;
+	rc_close(&l->rc, 0);
+	free(l);
 }
 
 struct signed_feed {

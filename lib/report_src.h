@@ -57,6 +57,33 @@ int report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
 int report_feed_scope(struct store *s, const struct report_scope *sc,
     report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e);
 
+/*
+ * The records cache taught by a caller that has verified approved
+ * documents itself, so that the next report of a signed store need not
+ * read them again: fsck, which verifies every document (ceh-fsck(1)),
+ * and the benchmark's store builder.  report_learn_open: NULL for an
+ * unsigned store, or when the user has no cache folder or the registry
+ * cannot be read.  report_learn_app: app is approved and its history
+ * verified under the store's registry as it is now (trust_app_check or
+ * trust_app_verified succeeded); anything else is not learned.
+ * report_record_key gives the same key for a caller that verified
+ * app in another process (0, or -1 when app is not approved or does
+ * not fit a record) and report_learn_key learns it.  report_learn_close
+ * writes the cache (atomic_write; a failure only costs a document read
+ * later) and frees l: with whole, the records learned are all that is
+ * kept (the caller saw every document); else they are added to it.
+ * Not for two threads at once.
+ */
+#define REPORT_KEY_LEN 16
+struct report_learn;
+struct report_learn *report_learn_open(struct store *s);
+void report_learn_app(struct report_learn *l, const struct application *app);
+int report_record_key(const struct application *app, const struct units *u,
+    unsigned char key[REPORT_KEY_LEN]);
+void report_learn_key(struct report_learn *l,
+    const unsigned char key[REPORT_KEY_LEN]);
+void report_learn_close(struct report_learn *l, int whole);
+
 /* The number of such records and their public and professional hours,
  * for every row of a shortfall (rec_n, rec_pub, rec_pro), each records
  * shard read once (records_lookup_many) and each person's documents

@@ -15,7 +15,7 @@ FORGE="/usr/bin/python3 $CEH_ROOT/tests/1609-forge.py"
 CACHE=$XDG_CACHE_HOME/ceh/reports
 LEFT="1 approved application\(s\) left out: their approval does not verify"
 
-plan 25
+plan 32
 
 # agree MSG ARGS...: through the index and from the documents, the same
 agree() {
@@ -32,7 +32,9 @@ agree() {
 }
 
 expect_code 0 "fsck --repair builds the summary" ceh fsck --repair
-ok "no records cache before a report" test ! -e "$CACHE"
+ok "fsck --repair wrote the records cache (ceh-fsck(1))" \
+	sh -c "ls '$CACHE' | grep -qE '^[0-9a-f]{64}\$'"
+rm -rf "$CACHE"
 agree "first report: index and documents agree" stats --by unit,stage
 ok "the report wrote the records cache, outside the store" \
 	sh -c "ls '$CACHE' | grep -qE '^[0-9a-f]{64}\$'"
@@ -75,6 +77,26 @@ agree "nor in the stats" stats --by unit,year
 command ceh fsck > "$T/fsck" 2>&1
 check "fsck finds the forged record" test $? = 1
 expect_code 0 "fsck --repair rebuilds the index" ceh fsck --repair
+
+# fsck teaches the records cache: after a fsck with no records cache,
+# a report reads no approved document (the one edited next is counted
+# from the record fsck verified); --no-cache teaches nothing
+rm -rf "$CACHE"
+expect_code 0 "fsck of the clean store, no records cache" ceh fsck
+ok "fsck wrote the records cache" \
+	sh -c "ls '$CACHE' | grep -qE '^[0-9a-f]{64}\$'"
+sed -i 's/测试/改名/' "$X"
+command ceh stats --by stage --format json > "$T/ix" 2> "$T/ix.err"
+ok "after fsck the report read no approved document" test ! -s "$T/ix.err"
+cp -p "$T/x.orig" "$X"
+agree "and what it counts is what the documents say" stats --by unit,stage
+rm -rf "$CACHE"
+expect_code 0 "fsck --no-cache" ceh fsck --no-cache
+ok "fsck --no-cache writes no records cache" test ! -e "$CACHE"
+sed -i 's/测试/改名/' "$X"
+command ceh stats --by stage --format json > /dev/null 2> "$T/ix.err"
+like "$T/ix.err" "ceh stats: $LEFT" "so the report reads and verifies the documents"
+cp -p "$T/x.orig" "$X"
 
 # a cache file that others can write is not used
 sed -i 's/测试/改名/' "$X"

@@ -41,9 +41,13 @@
  *              document as written (doc_emit, which is what the cache
  *              keys), without verifying it (every generated document
  *              verifies: `ceh fsck --no-cache` of the store checks that).
- *              The readers and fsck then run as a user runs them, with
- *              the cache warm, without the benchmark paying for one full
- *              verification of a million documents to fill it.
+ *              In a signed store, the reports' records cache too
+ *              (report_src.h, $XDG_CACHE_HOME/ceh/reports/), with the
+ *              record of every approved document, as that fsck leaves
+ *              it.  The readers and fsck then run as a user runs them,
+ *              with the caches warm, without the benchmark paying for
+ *              one full verification of a million documents to fill
+ *              them.
  *
  * Units.  The agency (湖南省人力资源和社会保障厅); one top supervisor
  * (湖南省住房和城乡建设厅, parent none); under it DEPTS supervising
@@ -111,6 +115,7 @@
 #define HAVE_INDEX 1
 #endif
 #endif
+#include "report_src.h"	/* the reports' records cache */
 #include "store.h"
 #include "trust.h"
 #include "util.h"
@@ -481,6 +486,10 @@ remember_all(struct store *s, const char *info, long jobs,
 {
 	struct application app;
 	char d[SHA256_HEX_LEN + 2], idnum[IDNUM_LEN + 1], *path;
+	unsigned char key[REPORT_KEY_LEN];
+	struct report_learn *learn = report_learn_open(s);
+	size_t b;
+	unsigned x;
 	FILE *f;
 	long w;
 
@@ -496,11 +505,19 @@ remember_all(struct store *s, const char *info, long jobs,
 			d[strcspn(d, "\n")] = '\0';
 			if (strlen(d) == SHA256_HEX_LEN)
 				trust_app_remember(s, d);
+			else if (strlen(d) == 2 * REPORT_KEY_LEN) {
+				for (b = 0; b < sizeof(key); b++) {
+					sscanf(d + 2 * b, "%2x", &x);
+					key[b] = (unsigned char)x;
+				}
+				report_learn_key(learn, key);
+			}
 		}
 		fclose(f);
 		unlink(path);
 		free(path);
 	}
+	report_learn_close(learn, 1);
 }
 
 int
@@ -735,9 +752,18 @@ main(int argc, char **argv)
 				die(name, NULL);
 			if (digests) {
 				char d[SHA256_HEX_LEN + 1];
+				unsigned char key[REPORT_KEY_LEN];
+				size_t b;
 
 				sha256_hex(doc.buf, doc.len, d);
 				fprintf(digests, "%s\n", d);
+				/* and its record, for the reports */
+				if (signed_store && report_record_key(&app,
+				    &s.units, key) == 0) {
+					for (b = 0; b < sizeof(key); b++)
+						fprintf(digests, "%02x", key[b]);
+					fputc('\n', digests);
+				}
 			}
 			if (kind == K_REVIEW)
 				fprintf(ids, "%s\n", app.id);
