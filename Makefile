@@ -15,13 +15,13 @@ DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
 # Not linked: loaded on first use by lib/lazy.c (not every command needs
-# them; libzip and libxlsxwriter bring libcrypto in, hogweed gmp), so only
+# them; libzip and libxlsxwriter bring libcrypto in), so only
 # their headers here and their sonames in $(B)/gen/sonames.h.  libcsv has
 # no pkg-config file.
 LAZY_PKGS = yaml-0.1 libzip xlsxwriter expat libqrencode freexl nettle \
-	hogweed
+	libsodium
 LAZY_LIBS = yaml-0.1:yaml libzip:zip xlsxwriter:xlsxwriter expat:expat \
-	libqrencode:qrencode freexl:freexl nettle:nettle hogweed:hogweed \
+	libqrencode:qrencode freexl:freexl nettle:nettle libsodium:sodium \
 	libcsv:csv
 # The PDF renderer is a module (slip-pdf.so, loaded by print-slip only), so
 # pango, cairo and fontconfig are not loaded by every other command.

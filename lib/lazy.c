@@ -1,6 +1,6 @@
 /*
  * lazy.c - libzip, libxlsxwriter, expat, libfreexl, libqrencode, nettle,
- * hogweed, libyaml and libcsv, loaded on first use (lazy.h).  Each stub below has the prototype of the
+ * libsodium, libyaml and libcsv, loaded on first use (lazy.h).  Each stub below has the prototype of the
  * library's header, so the compiler checks it; a function ceh starts to
  * call needs its line here (the link fails without it).
  */
@@ -12,10 +12,10 @@
 #include <csv.h>
 #include <expat.h>
 #include <freexl.h>
-#include <nettle/eddsa.h>
 #include <nettle/hmac.h>
 #include <nettle/sha2.h>
 #include <qrencode.h>
+#include <sodium.h>
 #include <xlsxwriter.h>
 #include <yaml.h>
 #include <zip.h>
@@ -33,7 +33,7 @@ struct lazy_lib {
 #if !defined(SONAME_zip) || !defined(SONAME_xlsxwriter) || \
     !defined(SONAME_expat) || !defined(SONAME_freexl) || \
     !defined(SONAME_qrencode) || !defined(SONAME_nettle) || \
-    !defined(SONAME_hogweed) || !defined(SONAME_yaml) || \
+    !defined(SONAME_sodium) || !defined(SONAME_yaml) || \
     !defined(SONAME_csv)
 #error "lib/lazy.c needs the sonames (-DSONAME_zip=...): build with the Makefile"
 #endif
@@ -228,15 +228,18 @@ VSTUB(nettle, nettle_hmac_sha256_update, (struct hmac_sha256_ctx *a,
 VSTUB(nettle, nettle_hmac_sha256_digest, (struct hmac_sha256_ctx *a,
     size_t b, uint8_t *c), (a, b, c))
 
-/* hogweed (and gmp): sign.c (Ed25519) */
-static struct lazy_lib hogweed = { SONAME_hogweed, NULL };
-VSTUB(hogweed, nettle_ed25519_sha512_public_key, (uint8_t *a,
-    const uint8_t *b), (a, b))
-VSTUB(hogweed, nettle_ed25519_sha512_sign, (const uint8_t *a,
-    const uint8_t *b, size_t c, const uint8_t *d, uint8_t *f),
-    (a, b, c, d, f))
-STUB(hogweed, int, nettle_ed25519_sha512_verify, (const uint8_t *a, size_t b,
-    const uint8_t *c, const uint8_t *d), (a, b, c, d))
+/* libsodium: sign.c (Ed25519) */
+static struct lazy_lib sodium = { SONAME_sodium, NULL };
+STUB(sodium, int, sodium_init, (void), ())
+VSTUB(sodium, sodium_memzero, (void *const a, const size_t b), (a, b))
+STUB(sodium, int, crypto_sign_seed_keypair, (unsigned char *a,
+    unsigned char *b, const unsigned char *c), (a, b, c))
+STUB(sodium, int, crypto_sign_detached, (unsigned char *a,
+    unsigned long long *b, const unsigned char *c, unsigned long long d,
+    const unsigned char *f), (a, b, c, d, f))
+STUB(sodium, int, crypto_sign_verify_detached, (const unsigned char *a,
+    const unsigned char *b, unsigned long long c, const unsigned char *d),
+    (a, b, c, d))
 
 /* libyaml: ytree.c (every document) */
 static struct lazy_lib yaml = { SONAME_yaml, NULL };

@@ -1,11 +1,19 @@
 /*
- * sign.h - Ed25519 (RFC 8032, SHA-512) through nettle: the only file that
- * includes nettle/eddsa.h.  Keys and signatures are plain byte arrays;
- * lib/key.h gives them files, text forms and names.
+ * sign.h - Ed25519 (RFC 8032, SHA-512) through libsodium: the only file
+ * that includes sodium.h.  Keys and signatures are plain byte arrays;
+ * lib/key.h gives them files, text forms and names.  The signatures are
+ * RFC 8032's, deterministic: the bytes nettle's ed25519_sha512_sign
+ * gave for the same seed and message (ceh signed through nettle until
+ * 2026-12; libsodium verifies twice as fast).  A signature libsodium
+ * refuses as not canonical (S not below the group order, a public key or
+ * R of small order) is invalid here.
  *
  * The secret is the 32-byte seed of RFC 8032 (what the RFC calls the
- * private key).  These functions keep no copy of it; nettle expands it
- * on its own stack while signing, which this adapter cannot wipe.
+ * private key).  These functions keep no copy of it: the secret key
+ * libsodium takes (the seed and the public key) is made on the stack
+ * and wiped (sodium_memzero); libsodium expands it on its own stack
+ * while signing, which this adapter cannot wipe.  Safe in several
+ * threads at once (fsck's workers verify).
  */
 #ifndef CEH_SIGN_H
 #define CEH_SIGN_H

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The libraries not every command needs (lib/lazy.h: libyaml, libcsv, libzip, libxlsxwriter,
-# expat, libfreexl, libqrencode, nettle, hogweed) are not linked: ceh
+# expat, libfreexl, libqrencode, nettle, libsodium) are not linked: ceh
 # loads each on the first call of one of its functions.  A library that
 # cannot be loaded then is a clear system error (5) that leaves the store
 # as it was, and a command that does not need it never notices.
@@ -8,7 +8,7 @@
 plan 10
 if command -v ldd >/dev/null 2>&1; then
 	ldd "$CEH_BIN" > "$T/ldd" 2>&1
-	unlike "$T/ldd" "libyaml|libcsv|libzip|libxlsxwriter|libexpat|libfreexl|libqrencode|libnettle|libhogweed|libcrypto|libgmp" "ceh links none of them (nor libcrypto and gmp, which they bring)"
+	unlike "$T/ldd" "libyaml|libcsv|libzip|libxlsxwriter|libexpat|libfreexl|libqrencode|libnettle|libsodium|libhogweed|libcrypto|libgmp" "ceh links none of them (nor libcrypto, which libzip brings)"
 else
 	_report 0 "# SKIP no ldd"
 fi

@@ -12,7 +12,8 @@ need build-essential sh -c 'command -v cc && command -v make'
 need pkg-config command -v pkg-config
 need libyaml-dev pkg-config --exists yaml-0.1
 need libzip-dev pkg-config --exists libzip
-need nettle-dev pkg-config --exists nettle hogweed
+need nettle-dev pkg-config --exists nettle
+need libsodium-dev pkg-config --exists libsodium
 need libcsv-dev test -f /usr/include/csv.h
 # spreadsheets: .xlsx in (expat over libzip), .xls in, .xlsx out; the
 # tests build workbooks with openpyxl and xlwt and read ours back
