@@ -746,25 +746,62 @@ open_dir_at(int dirfd, const char *name, int create, struct ceh_err *e)
 	return fd;
 }
 
+/*
+ * dir_each reads the whole listing first, on dirfd itself (lseek to the
+ * start, then getdents64 until the end: 3 system calls for a small
+ * folder, where dup, fdopendir, rewinddir, readdir and closedir made 8
+ * and a 32 KB allocation), then calls fn for each name: fn may open,
+ * rename, remove or list anything, dirfd included.  A listing longer
+ * than the buffer on the stack goes on the heap.
+ */
+#define LISTING_STACK 16384
+
 int
 dir_each(int dirfd, int (*fn)(int dirfd, const char *name, void *arg),
     void *arg)
 {
-	struct dirent *d;
-	DIR *dir;
-	int fd, rc = 0;
+	union {
+		struct dirent64 d;	/* the records' alignment */
+		char b[LISTING_STACK];
+	} stack;
+	char *buf = stack.b;
+	size_t cap = sizeof(stack), len = 0, off;
+	ssize_t n;
+	int rc = 0;
 
-	if ((fd = dup(dirfd)) < 0)
+	if (lseek(dirfd, 0, SEEK_SET) < 0)
 		return -1;
-	if ((dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
+	for (;;) {
+		if (cap - len < 2048) {	/* room for the longest name */
+			char *more = xmalloc(cap * 2);
+
+			memcpy(more, buf, len);
+			if (buf != stack.b)
+				free(buf);
+			buf = more;
+			cap *= 2;
+		}
+		if ((n = getdents64(dirfd, buf + len, cap - len)) < 0) {
+			int saved = errno;
+
+			if (buf != stack.b)
+				free(buf);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
 	}
-	rewinddir(dir);	/* the dup shares its offset with dirfd */
-	while (rc == 0 && (d = readdir(dir)) != NULL)
+	for (off = 0; rc == 0 && off < len; ) {
+		const struct dirent64 *d = (const struct dirent64 *)(buf + off);
+
+		off += d->d_reclen;
 		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
 			rc = fn(dirfd, d->d_name, arg);
-	closedir(dir);
+	}
+	if (buf != stack.b)
+		free(buf);
 	return rc;
 }
 

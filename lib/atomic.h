@@ -191,9 +191,10 @@ int read_file_at(int dirfd, const char *name, size_t max, char **out,
 int open_dir_at(int dirfd, const char *name, int create, struct ceh_err *e);
 
 /* Call fn for every name in dirfd but "." and "..", in directory order,
- * until it returns non-zero, which must be > 0 (returned).  Names may be
- * removed or renamed meanwhile (POSIX readdir).  -1 with errno only if
- * dirfd cannot be read. */
+ * until it returns non-zero, which must be > 0 (returned).  The listing
+ * is read whole before the first call, so fn may change the folder or
+ * list it again; a name it removes meanwhile is still given.  dirfd's
+ * file offset is moved.  -1 with errno only if dirfd cannot be read. */
 int dir_each(int dirfd, int (*fn)(int dirfd, const char *name, void *arg),
     void *arg);
 
