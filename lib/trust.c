@@ -1,8 +1,10 @@
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,13 @@ struct vcache {
 	int dirfd;		/* the cache folder, or -1 */
 	char name[SHA256_HEX_LEN + 1];	/* file: hash of the store path */
 	char reg[SHA256_HEX_LEN + 1];	/* registry hash */
-	struct vslot *v;
+	char *map;		/* the file, mapped (NULL: none) */
+	size_t maplen;
+	const char *lines;	/* its digest lines, VC_LINE bytes each */
+	size_t nlines;
+	unsigned char *fused;	/* a bit per line: hit by this process */
+	size_t nfused;
+	struct vslot *v;	/* the digests this process added */
 	size_t cap, n, nused;
 	int dirty;
 };
@@ -80,6 +88,9 @@ trust_free(struct trust *t)
 		return;
 	if (t->vc.dirfd >= 0 && t->vc.loaded)
 		close(t->vc.dirfd);
+	if (t->vc.map)
+		munmap(t->vc.map, t->vc.maplen);
+	free(t->vc.fused);
 	free(t->vc.v);
 	free(t->v);
 	free(t->log);
@@ -762,7 +773,8 @@ trust_upgrade_app(struct store *s, struct application *app,
 /* ---- the verification cache (trust.h: trust_app_verified) ---- */
 
 #define VC_MAGIC "ceh-verified-v1"
-#define VC_MAX (64 << 20)
+#define VC_LINE (SHA256_HEX_LEN + 1)
+#define VC_HEAD (sizeof(VC_MAGIC "\nregistry=") - 1 + VC_LINE)
 
 static size_t
 vc_slot(const struct vcache *c, const char *d)
@@ -789,13 +801,14 @@ vc_find(struct vcache *c, const char *d)
 
 static void vc_add(struct vcache *c, const char *d, int used);
 
+/* A table of at least cap slots (a power of 2), the entries rehashed. */
 static void
-vc_grow(struct vcache *c)
+vc_resize(struct vcache *c, size_t cap)
 {
 	struct vslot *old = c->v;
 	size_t oldcap = c->cap, i;
 
-	c->cap = c->cap ? c->cap * 2 : 1024;
+	c->cap = cap;
 	c->v = xcalloc(c->cap, sizeof(*c->v));
 	c->n = c->nused = 0;
 	for (i = 0; i < oldcap; i++)
@@ -818,7 +831,7 @@ vc_add(struct vcache *c, const char *d, int used)
 		return;
 	}
 	if ((c->n + 1) * 2 > c->cap)
-		vc_grow(c);
+		vc_resize(c, c->cap ? c->cap * 2 : 1024);
 	for (i = vc_slot(c, d); c->v[i].d[0]; i = (i + 1) & (c->cap - 1))
 		;
 	memcpy(c->v[i].d, d, SHA256_HEX_LEN + 1);
@@ -884,56 +897,123 @@ vc_registry(struct store *s, char out[SHA256_HEX_LEN + 1])
 	hash_final_hex(h, out);
 }
 
-/* Read the cache file; anything unexpected leaves it empty. */
+/*
+ * Map the cache file.  The writer sorts its lines, so a digest is
+ * looked up where it would be (vc_line) without reading the rest: a
+ * look-up costs a few pages, not the whole file, whatever the size of
+ * the store.  Nothing but the header is checked here: a damaged or
+ * unsorted line can only make a look-up miss (the document is then
+ * verified again), never hit, since a hit is 64 hex digits at a line's
+ * start equal to the digest asked for.  The "sum=" line is written for
+ * the file's readers elsewhere and is not checked.  A file another
+ * user could have written is not taken.
+ */
 static void
 vc_read(struct vcache *c)
 {
-	char *buf = NULL, *p, *end, sum[SHA256_HEX_LEN + 1];
-	size_t len, hl = sizeof(VC_MAGIC "\nregistry=") - 1;
-	struct ceh_err e;
 	struct stat st;
+	char *m;
 	int fd;
 
 	fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	/* the user's own cache only: a file another user could have
-	 * written is not taken */
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
-	    (st.st_mode & 022)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022) ||
+	    (size_t)st.st_size < VC_HEAD + 4 + VC_LINE ||
+	    (uintmax_t)st.st_size > SIZE_MAX / 2) {
 		close(fd);
 		return;
 	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (read_file_at(c->dirfd, c->name, VC_MAX, &buf, &len, &e) < 0)
+	if (m == MAP_FAILED)
 		return;
-	/* header, lines, then "sum=" over all before it */
-	if (len < hl + SHA256_HEX_LEN + 1 + 4 + SHA256_HEX_LEN + 1 ||
-	    memcmp(buf, VC_MAGIC "\nregistry=", hl) != 0 ||
-	    memcmp(buf + hl, c->reg, SHA256_HEX_LEN) != 0 ||
-	    buf[hl + SHA256_HEX_LEN] != '\n')
-		goto out;
-	end = buf + len - (4 + SHA256_HEX_LEN + 1);
-	if (memcmp(end, "sum=", 4) != 0 || buf[len - 1] != '\n')
-		goto out;
-	sha256_hex(buf, (size_t)(end - buf), sum);
-	if (memcmp(sum, end + 4, SHA256_HEX_LEN) != 0)
-		goto out;
-	for (p = buf + hl + SHA256_HEX_LEN + 1; p < end;
-	    p += SHA256_HEX_LEN + 1)
-		if (end - p < SHA256_HEX_LEN + 1 || !is_hex64(p) ||
-		    p[SHA256_HEX_LEN] != '\n')
-			goto out;
-	for (p = buf + hl + SHA256_HEX_LEN + 1; p < end;
-	    p += SHA256_HEX_LEN + 1) {
-		char d[SHA256_HEX_LEN + 1];
+	c->map = m;
+	c->maplen = (size_t)st.st_size;
+	if (memcmp(m, VC_MAGIC "\nregistry=", VC_HEAD - VC_LINE) != 0 ||
+	    memcmp(m + VC_HEAD - VC_LINE, c->reg, SHA256_HEX_LEN) != 0 ||
+	    m[VC_HEAD - 1] != '\n')
+		return;		/* another registry, or damaged: unused */
+	c->lines = m + VC_HEAD;
+	c->nlines = (c->maplen - VC_HEAD) / VC_LINE;
+}
 
-		memcpy(d, p, SHA256_HEX_LEN);
-		d[SHA256_HEX_LEN] = '\0';
-		vc_add(c, d, 0);
+static unsigned long long
+hex_key(const char *d)
+{
+	unsigned long long k = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		k = k << 4 | (unsigned)(d[i] <= '9' ? d[i] - '0' :
+		    (d[i] | 0x20) - 'a' + 10);
+	return k;
+}
+
+/* The line of the mapped file holding digest d, or (size_t)-1.  The
+ * digests are uniform: interpolation between the keys known to bound d
+ * finds it in a few probes; halving after 8 (a file not sorted costs
+ * log n and may miss). */
+static size_t
+vc_line(const struct vcache *c, const char *d)
+{
+	size_t lo = 0, hi = c->nlines, mid;
+	unsigned long long key = hex_key(d), klo = 0, khi = ~0ULL, km;
+	int step = 0, cmp;
+
+	while (lo < hi) {
+		const char *l;
+
+		if (step++ < 8 && khi > klo && key >= klo && key <= khi)
+			mid = lo + (size_t)((long double)(key - klo) /
+			    (long double)(khi - klo) * (long double)(hi - lo));
+		else
+			mid = lo + (hi - lo) / 2;
+		if (mid >= hi)
+			mid = hi - 1;
+		l = c->lines + mid * VC_LINE;
+		cmp = memcmp(d, l, SHA256_HEX_LEN);
+		if (cmp == 0)
+			return l[SHA256_HEX_LEN] == '\n' && is_hex64(l) ? mid :
+			    (size_t)-1;
+		km = hex_key(l);
+		if (cmp < 0) {
+			hi = mid;
+			khi = km;
+		} else {
+			lo = mid + 1;
+			klo = km;
+		}
 	}
-out:
-	free(buf);
+	return (size_t)-1;
+}
+
+/* Is d in the cache (the file or this process's additions)?  A hit
+ * is marked used (kept when the file is pruned). */
+static int
+vc_has(struct vcache *c, const char *d)
+{
+	struct vslot *sl;
+	size_t i;
+
+	if (c->nlines && (i = vc_line(c, d)) != (size_t)-1) {
+		if (c->fused == NULL)
+			c->fused = xcalloc(c->nlines / 8 + 1, 1);
+		if (!(c->fused[i / 8] & (1u << (i % 8)))) {
+			c->fused[i / 8] |= (unsigned char)(1u << (i % 8));
+			c->nfused++;
+		}
+		return 1;
+	}
+	if ((sl = vc_find(c, d)) != NULL) {
+		if (!sl->used) {
+			sl->used = 1;
+			c->nused++;
+		}
+		return 1;
+	}
+	return 0;
 }
 
 /* The user's cache folder sub ("verified", "registry"; made 0700 if
@@ -986,7 +1066,6 @@ trust_app_cached(struct store *s, const struct application *app,
 {
 	struct vcache *c = vc_get(s);
 	struct sbuf doc = SBUF_INIT;
-	struct vslot *sl;
 	struct ceh_err e;
 	int ok = 0;
 
@@ -998,15 +1077,8 @@ trust_app_cached(struct store *s, const struct application *app,
 		}
 		sb_release(&doc);
 	}
-	if (ok && (sl = vc_find(c, digest)) != NULL) {
-		/* a hit alone does not rewrite the file */
-		if (!sl->used) {
-			sl->used = 1;
-			c->nused++;
-		}
-		return 1;
-	}
-	return 0;
+	/* a hit alone does not rewrite the file */
+	return ok && vc_has(c, digest);
 }
 
 void
@@ -1014,7 +1086,8 @@ trust_app_remember(struct store *s, const char *digest)
 {
 	struct vcache *c = s->trust ? &s->trust->vc : NULL;
 
-	if (c == NULL || c->dirfd < 0 || digest[0] == '\0')
+	if (c == NULL || c->dirfd < 0 || digest[0] == '\0' ||
+	    vc_has(c, digest))
 		return;
 	vc_add(c, digest, 1);
 	c->dirty = 1;
@@ -1034,29 +1107,63 @@ trust_app_verified(struct store *s, const struct application *app,
 	return 0;
 }
 
+static int
+cmp_digest(const void *a, const void *b)
+{
+	return memcmp(*(const char *const *)a, *(const char *const *)b,
+	    SHA256_HEX_LEN);
+}
+
+/*
+ * Write the file again when this process added digests: the file's
+ * lines and the additions merged in sorted order (vc_line's look-up
+ * needs it; an unsorted line of an older file is dropped), then the
+ * "sum=" line over all before it.  Stale digests (older versions of
+ * documents) are dropped once they outnumber the ones this process used.
+ */
 void
 trust_cache_save(struct store *s)
 {
 	struct vcache *c = s->trust ? &s->trust->vc : NULL;
 	struct sbuf out = SBUF_INIT;
 	char sum[SHA256_HEX_LEN + 1];
+	const char **add;
+	const char *prev = NULL;
 	struct ceh_err e;
+	size_t i, j, k, nadd = 0;
 	int all;
-	size_t i;
 
 	if (c == NULL || c->dirfd < 0 || !c->dirty)
 		return;
-	/* stale digests (older versions of documents) are dropped once
-	 * they outnumber the ones this run used */
-	all = c->n <= 2 * c->nused + 4096;
+	all = c->nlines + c->n <= 2 * (c->nfused + c->nused) + 4096;
+	add = xreallocarray(NULL, c->n ? c->n : 1, sizeof(*add));
+	for (k = 0; k < c->cap; k++)
+		if (c->v[k].d[0] && (all || c->v[k].used))
+			add[nadd++] = c->v[k].d;
+	qsort(add, nadd, sizeof(*add), cmp_digest);
 	sb_adds(&out, VC_MAGIC "\nregistry=");
 	sb_adds(&out, c->reg);
 	sb_addc(&out, '\n');
-	for (i = 0; i < c->cap; i++)
-		if (c->v[i].d[0] && (all || c->v[i].used)) {
-			sb_add(&out, c->v[i].d, SHA256_HEX_LEN);
-			sb_addc(&out, '\n');
+	for (i = 0, j = 0; i < c->nlines || j < nadd; ) {
+		const char *l = i < c->nlines ? c->lines + i * VC_LINE : NULL;
+		const char *d;
+
+		if (l && !(l[SHA256_HEX_LEN] == '\n' && is_hex64(l) &&
+		    (all || (c->fused && (c->fused[i / 8] & (1u << (i % 8))))))) {
+			i++;	/* not kept, or damaged */
+			continue;
 		}
+		if (l && (j == nadd || memcmp(l, add[j], SHA256_HEX_LEN) <= 0)) {
+			d = l;
+			i++;
+		} else
+			d = add[j++];
+		if (prev && memcmp(prev, d, SHA256_HEX_LEN) >= 0)
+			continue;	/* a duplicate, or out of order */
+		sb_add(&out, d, SHA256_HEX_LEN);
+		sb_addc(&out, '\n');
+		prev = d;
+	}
 	sha256_hex(out.buf, out.len, sum);
 	sb_adds(&out, "sum=");
 	sb_adds(&out, sum);
@@ -1064,6 +1171,7 @@ trust_cache_save(struct store *s)
 	/* a cache: a failure to write it only means verifying again */
 	(void)atomic_write(c->dirfd, c->name, out.buf, out.len, &e);
 	sb_release(&out);
+	free(add);
 	c->dirty = 0;
 }
 

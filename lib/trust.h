@@ -129,8 +129,10 @@ int trust_unit_kind(struct store *s, const char *unit, time_t at,
  * 0700: a header naming the registry hash (SHA-256 of the rules'
  * version, signed or not, trust.log and units.yaml as emitted), one
  * line per document that verified (the SHA-256 of the document as
- * emitted, doc_emit: any change to it is another key), and a final
- * "sum=" line over the rest.  A file that is absent, damaged, of another
+ * emitted, doc_emit: any change to it is another key), in sorted order,
+ * and a final "sum=" line over the rest.  The file is mapped and a digest
+ * looked up where the order puts it: a look-up reads a few pages, not
+ * the file; the sum is not checked (a damaged line can only miss).  A file that is absent, damaged, of another
  * registry, not the user's own or writable by others is ignored: the
  * documents are verified again.  Only successes are kept.  New entries
  * are written, atomically (atomic_write), by trust_cache_save, which

@@ -5,7 +5,7 @@
 # key is its content digest); a damaged, foreign or other-registry cache
 # is ignored; verify, show and fsck --no-cache never use it.
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 51
 PY=/usr/bin/python3
 K="$XDG_CONFIG_HOME/ceh/keys"
 FORGE="$CEH_ROOT/tests/0812-forge.py"
@@ -61,8 +61,11 @@ ok "a failure is not cached" test "$(grep -c '^[0-9a-f]\{64\}$' "$F")" = 2
 # a poisoned entry: the forged document's digest, with a good sum
 cp "$T/good" "$doc"
 $PY "$FORGE" "$doc" "$K" ev 3 unit $EMP2 || exit 1
+# (ceh writes the digests sorted and looks them up in that order)
 poison() { # poison MODE: the cache with the forged document's digest
-	{ head -n -1 "$F" | grep -v '^sum='; sha256sum < "$doc" | cut -c1-64; } > "$T/c"
+	P=$(sha256sum < "$doc" | cut -c1-64)
+	{ head -2 "$F"
+	  { sed -n '3,$p' "$F" | grep -v '^sum='; echo $P; } | LC_ALL=C sort; } > "$T/c"
 	{ cat "$T/c"; echo "sum=$(sha256sum < "$T/c" | cut -c1-64)"; } > "$F"
 	chmod "$1" "$F"
 }
@@ -79,9 +82,9 @@ poison 664
 expect_code 0 "a cache writable by others is ignored" ceh list --format json
 like "$T/out" '"verified": "no"' "verified again"
 poison 600
-sed -i '3y/0123456789abcdef/123456789abcdef0/' "$F"
-expect_code 0 "an entry changed without its sum: the file is ignored" ceh list --format json
-like "$T/out" '"verified": "no"' "verified again"
+sed -i "s/^$P\$/$(echo $P | tr 0123456789abcdef 123456789abcdef0)/" "$F"
+expect_code 0 "the poisoned entry damaged (its sum not mended)" ceh list --format json
+like "$T/out" '"verified": "no"' "a damaged line never hits: verified again"
 
 # damaged caches are ignored and replaced
 cp "$T/good" "$doc"
@@ -95,6 +98,17 @@ for how in garbage truncated empty; do
 	same "$T/list1" "$T/out" "$how cache: the same answer"
 done
 ok "the cache is whole again" test "$(tail -1 "$F")" = "sum=$(head -n -1 "$F" | sha256sum | cut -c1-64)"
+ok "its digests are written sorted (a look-up reads a few lines, not the file)" \
+	sh -c "sed -n '3,\$p' '$F' | grep -v '^sum=' | LC_ALL=C sort -c"
+
+# a cache written unsorted (by ceh before 2026-12) is no damage: its
+# lines are only not found where a look-up seeks them, the documents
+# are verified again, and the file is written again sorted
+{ head -2 "$F"; sed -n '3,$p' "$F" | grep -v '^sum=' | LC_ALL=C sort -r; } > "$T/c"
+{ cat "$T/c"; echo "sum=$(sha256sum < "$T/c" | cut -c1-64)"; } > "$F"
+expect_code 0 "an unsorted cache: list" ceh list --format json
+same "$T/list1" "$T/out" "the same answer"
+ok "written again, sorted" sh -c "sed -n '3,\$p' '$F' | grep -v '^sum=' | LC_ALL=C sort -c"
 
 # another registry (a key rotated) invalidates every entry
 reg=$(sed -n 2p "$F")
