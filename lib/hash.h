@@ -1,6 +1,6 @@
 /*
  * hash.h - SHA-256 and HMAC-SHA-256 (nettle), as lower-case hex.
- * With lib/sign.c (Ed25519) the only files that include nettle's headers.
+ * The only file that includes nettle's headers (lib/lazy.c aside).
  */
 #ifndef CEH_HASH_H
 #define CEH_HASH_H
