@@ -19,6 +19,7 @@
 #include "records.h"
 #include "report_src.h"
 #include "trust.h"
+#include "util.h"
 
 struct feed {
 	report_sink_fn fn;
@@ -486,8 +487,9 @@ ra_digest(const struct report_app *ra, unsigned char dg[RC_DG])
 }
 
 static unsigned long long
-dg_key(const unsigned char *d)
+dg_key(const void *p)
 {
+	const unsigned char *d = p;
 	unsigned long long k = 0;
 	int i;
 
@@ -496,38 +498,12 @@ dg_key(const unsigned char *d)
 	return k;
 }
 
-/* The index of dg in the sorted digests, or (size_t)-1.  The digests
- * are uniform: interpolation between the keys known to bound it finds
- * it in a few probes, one read each; halving after 8 (a damaged file
+/* The index of dg in the sorted digests, or (size_t)-1 (a damaged file
  * costs log n). */
 static size_t
 rc_find(const struct rcache *c, const unsigned char dg[RC_DG])
 {
-	size_t lo = 0, hi = c->n, mid;
-	unsigned long long key = dg_key(dg), klo = 0, khi = ~0ULL, km;
-	int step = 0, cmp;
-
-	while (lo < hi) {
-		if (step++ < 8 && khi > klo && key >= klo && key <= khi)
-			mid = lo + (size_t)((long double)(key - klo) /
-			    (long double)(khi - klo) * (long double)(hi - lo));
-		else
-			mid = lo + (hi - lo) / 2;
-		if (mid >= hi)
-			mid = hi - 1;
-		cmp = memcmp(dg, c->d + mid * RC_DG, RC_DG);
-		if (cmp == 0)
-			return mid;
-		km = dg_key(c->d + mid * RC_DG);
-		if (cmp < 0) {
-			hi = mid;
-			khi = km;
-		} else {
-			lo = mid + 1;
-			klo = km;
-		}
-	}
-	return (size_t)-1;
+	return sorted_find(c->d, c->n, RC_DG, dg, RC_DG, dg_key);
 }
 
 static void

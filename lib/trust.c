@@ -940,8 +940,9 @@ vc_read(struct vcache *c)
 }
 
 static unsigned long long
-hex_key(const char *d)
+hex_key(const void *p)
 {
+	const char *d = p;
 	unsigned long long k = 0;
 	int i;
 
@@ -951,42 +952,19 @@ hex_key(const char *d)
 	return k;
 }
 
-/* The line of the mapped file holding digest d, or (size_t)-1.  The
- * digests are uniform: interpolation between the keys known to bound d
- * finds it in a few probes; halving after 8 (a file not sorted costs
- * log n and may miss). */
+/* The line of the mapped file holding digest d, or (size_t)-1: found
+ * where the writer's order puts it (a file not sorted may miss), and
+ * only as a whole line of 64 hex digits. */
 static size_t
 vc_line(const struct vcache *c, const char *d)
 {
-	size_t lo = 0, hi = c->nlines, mid;
-	unsigned long long key = hex_key(d), klo = 0, khi = ~0ULL, km;
-	int step = 0, cmp;
+	size_t i = sorted_find(c->lines, c->nlines, VC_LINE, d, SHA256_HEX_LEN,
+	    hex_key);
 
-	while (lo < hi) {
-		const char *l;
-
-		if (step++ < 8 && khi > klo && key >= klo && key <= khi)
-			mid = lo + (size_t)((long double)(key - klo) /
-			    (long double)(khi - klo) * (long double)(hi - lo));
-		else
-			mid = lo + (hi - lo) / 2;
-		if (mid >= hi)
-			mid = hi - 1;
-		l = c->lines + mid * VC_LINE;
-		cmp = memcmp(d, l, SHA256_HEX_LEN);
-		if (cmp == 0)
-			return l[SHA256_HEX_LEN] == '\n' && is_hex64(l) ? mid :
-			    (size_t)-1;
-		km = hex_key(l);
-		if (cmp < 0) {
-			hi = mid;
-			khi = km;
-		} else {
-			lo = mid + 1;
-			klo = km;
-		}
-	}
-	return (size_t)-1;
+	if (i == (size_t)-1 || c->lines[i * VC_LINE + SHA256_HEX_LEN] != '\n' ||
+	    !is_hex64(c->lines + i * VC_LINE))
+		return (size_t)-1;
+	return i;
 }
 
 /* Is d in the cache (the file or this process's additions)?  A hit

@@ -352,3 +352,35 @@ rm_tree(const char *path)
 {
 	(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+size_t
+sorted_find(const void *base, size_t n, size_t width, const void *key,
+    size_t klen, unsigned long long (*key64)(const void *))
+{
+	const unsigned char *b = base;
+	size_t lo = 0, hi = n, mid;
+	unsigned long long k = key64(key), klo = 0, khi = ~0ULL, km;
+	int step = 0, cmp;
+
+	while (lo < hi) {
+		if (step++ < 8 && khi > klo && k >= klo && k <= khi)
+			mid = lo + (size_t)((long double)(k - klo) /
+			    (long double)(khi - klo) * (long double)(hi - lo));
+		else
+			mid = lo + (hi - lo) / 2;
+		if (mid >= hi)
+			mid = hi - 1;
+		cmp = memcmp(key, b + mid * width, klen);
+		if (cmp == 0)
+			return mid;
+		km = key64(b + mid * width);
+		if (cmp < 0) {
+			hi = mid;
+			khi = km;
+		} else {
+			lo = mid + 1;
+			klo = km;
+		}
+	}
+	return (size_t)-1;
+}

@@ -30,6 +30,15 @@ const char *safe_echo(const char *s);
  * copy the caller frees, or NULL when there is none. */
 char *text_field(const char *text, const char *key);
 
+/* The index of the record equal to key[0..klen) among the n records of
+ * width bytes at base, sorted by their first klen bytes (memcmp), or
+ * (size_t)-1.  key64 gives a record's (or the key's) first 64 bits of
+ * that order as a number; the records are uniform (digests), so
+ * interpolation between the keys known to bound key finds it in a few
+ * probes, halving after 8.  Records out of order can only be missed. */
+size_t sorted_find(const void *base, size_t n, size_t width,
+    const void *key, size_t klen, unsigned long long (*key64)(const void *));
+
 /* Parse a whole decimal integer; 0 on success, -1 if s is not one. */
 int parse_long(const char *s, long *out);
 
