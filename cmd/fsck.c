@@ -48,7 +48,7 @@ struct vjob {
 	char where[128];		/* people/SHARD/ID/STAGE/UNIQ.yaml */
 	char digest[SHA256_HEX_LEN + 1];	/* the cache's key, or "" */
 	int state;			/* 0 queued, 1 running, 2 done */
-	int learn;			/* for the records cache if it verifies */
+	int learn;			/* report_learn_app's record */
 	int rc;
 	struct ceh_err e;
 	struct sbuf after;		/* printed after its verdict */
@@ -238,8 +238,7 @@ vjob_print(struct fsck *f, struct vjob *j)
 		problem(f, 0, _("%s: %s"), j->where, j->e.msg);
 	else {
 		trust_app_remember(f->s, j->digest);
-		if (j->learn)
-			report_learn_app(f->learn, &j->app);
+		report_learn_app(f->learn, &j->app, j->learn);
 	}
 	fwrite(j->after.buf ? j->after.buf : "", 1, j->after.len, stdout);
 	f->direct = 0;
@@ -316,7 +315,7 @@ vpool_stop(struct fsck *f)
  * vpool_flush, which frees it. */
 static const struct application *
 vpool_submit(struct fsck *f, struct application *app, const char *where,
-    const char *digest, int learn)
+    const char *digest, int record)
 {
 	struct vpool *vp = f->pool;
 	struct vjob *j = xcalloc(1, sizeof(*j));
@@ -325,7 +324,7 @@ vpool_submit(struct fsck *f, struct application *app, const char *where,
 	app_init(app);
 	snprintf(j->where, sizeof(j->where), "%s", where);
 	snprintf(j->digest, sizeof(j->digest), "%s", digest);
-	j->learn = learn;
+	j->learn = record;
 	pthread_mutex_lock(&vp->mu);
 	if (vp->queued >= (size_t)(8 * vp->nth)) {
 		pthread_mutex_unlock(&vp->mu);
@@ -412,7 +411,7 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	struct ceh_err e;
 	const char *why;
 	char shard[4], where[128], digest[SHA256_HEX_LEN + 1];
-	int learn;
+	int record;
 
 	person_shard(p->idnum, shard);
 	snprintf(where, sizeof(where), "%s-%s", p->idnum, uniq);
@@ -430,22 +429,20 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 		problem(f, 0, _("%s: %s"), where, why);
 	/* the user's verification cache (trust.h) spares the signatures of
 	 * a document verified before, byte for byte under the same registry;
-	 * --no-cache verifies them all.  An approved document that verifies
-	 * and whose workflow is whole is also a record the reports need not
-	 * read again (report_src.h). */
-	learn = f->learn && why == NULL && own.stage == STAGE_APPROVED;
+	 * --no-cache verifies them all.  A document that verifies is also a
+	 * row ceh list need not read again, and an approved one whose
+	 * workflow is whole a record the reports need not (report_src.h). */
+	record = why == NULL;
 	digest[0] = '\0';
-	if (!f->no_cache && trust_app_cached(s, &own, digest)) {
-		if (learn)
-			report_learn_app(f->learn, &own);
-	} else if (f->pool)
-		ap = vpool_submit(f, &own, where, digest, learn);
+	if (!f->no_cache && trust_app_cached(s, &own, digest))
+		report_learn_app(f->learn, &own, record);
+	else if (f->pool)
+		ap = vpool_submit(f, &own, where, digest, record);
 	else if (trust_app_check(s, &own, NULL, NULL, &e) < 0)
 		problem(f, 0, _("%s: %s"), where, e.msg);
 	else {
 		trust_app_remember(s, digest);
-		if (learn)
-			report_learn_app(f->learn, &own);
+		report_learn_app(f->learn, &own, record);
 	}
 	if (ap->stage == STAGE_REVIEW) {
 		if (units_find(&s->units, ap->waiting_at) == NULL)

@@ -59,6 +59,7 @@ struct row {
 
 struct ctx {
 	struct store *s;
+	struct report_listed *listed;	/* a signed store's listing cache */
 	struct filter f;
 	struct report_app ra;	/* the record of the application at hand */
 	struct row *rows;
@@ -102,8 +103,9 @@ verified(struct store *s, const struct application *app)
 	return trust_app_verified(s, app, &e) == 0 ? "yes" : "no";
 }
 
-/* Add a row for app if it passes the filters. */
-static void
+/* Add a row for app if it passes the filters; 1 when its history
+ * verified (a signed store's listing cache may learn it), else 0. */
+static int
 add_row(struct store *s, struct ctx *c, const struct application *app)
 {
 	struct sbuf years = SBUF_INIT;
@@ -111,7 +113,7 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 	size_t i;
 
 	if (!match(s, c, app))
-		return;
+		return 0;
 	for (i = 0; i < app->nyears; i++)
 		sb_addf(&years, "%s%d", i ? "," : "", app->years[i].year);
 	c->rows = xreallocarray(c->rows, c->n + 1, sizeof(*c->rows));
@@ -128,6 +130,36 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 	r->cells[9] = xstrdup(app->waiting_at);
 	r->cells[10] = xstrdup(app_last_reason(app));
 	r->cells[11] = xstrdup(verified(s, app));
+	return strcmp(r->cells[11], "yes") == 0;
+}
+
+/* A document listed in a signed store (add_row), and learned by the
+ * listing cache when it verified. */
+static void
+add_doc(struct ctx *c, const struct application *app)
+{
+	if (add_row(c->s, c, app) && c->listed)
+		report_listed_learn(c->listed, app);
+}
+
+/* A row of the index that the listing cache does not hold: its
+ * document, read and verified.  Gone meanwhile (withdrawn, or moved
+ * and found nowhere): not listed, as the walk would not. */
+static int
+read_doc(struct ctx *c, const char *appid)
+{
+	struct app_handle h;
+	struct ceh_err e;
+
+	app_handle_init(&h);
+	if (app_open(c->s, appid, 0, &h, &e) == 0)
+		add_doc(c, &h.app);
+	else if (e.code != CEH_ENOTFOUND) {
+		fprintf(stderr, _("ceh list: skipped: %s\n"), e.msg);
+		c->bad++;
+	}
+	app_close(&h);
+	return 0;
 }
 
 /* The status column of a record (app_status of its document). */
@@ -145,7 +177,9 @@ ra_status(const struct report_app *ra)
 }
 
 /* One application from the summary index (index.h): its record, or its
- * document where the index cannot be trusted. */
+ * document where the index cannot be trusted.  In a signed store a
+ * record is listed as verified only when the listing cache holds it
+ * (report_src.h); else its document is read. */
 static int
 visit_index(void *arg, const struct report_app *ra,
     const struct index_extra *x, const struct application *app,
@@ -159,13 +193,15 @@ visit_index(void *arg, const struct report_app *ra,
 
 	(void)e;
 	if (app) {
-		add_row(c->s, c, app);
+		add_doc(c, app);
 		return 0;
 	}
 	if (f->by_record && !(report_scope_match(&f->sc, &f->env, ra) &&
 	    report_years_match(&f->sc, ra) &&
 	    (f->stages == 0 || (f->stages >> ra->stage & 1))))
 		return 0;
+	if (c->listed && !report_listed_has(c->listed, ra, x))
+		return read_doc(c, ra->id);
 	for (i = 0; i < ra->nyears; i++)
 		sb_addf(&years, "%s%d", i ? "," : "", ra->years[i].year);
 	c->rows = xreallocarray(c->rows, c->n + 1, sizeof(*c->rows));
@@ -181,9 +217,9 @@ visit_index(void *arg, const struct report_app *ra,
 	r->cells[8] = xstrdup(ra_status(ra));
 	r->cells[9] = xstrdup(ra->waiting_at);
 	r->cells[10] = xstrdup(x->reason);
-	/* only an unsigned store is listed from its index (a signed one
-	 * verifies each document) */
-	r->cells[11] = xstrdup("unsigned"); /* machine: the verified column */
+	/* machine: the verified column (a signed store's row is the
+	 * listing cache's: its document verified) */
+	r->cells[11] = xstrdup(c->listed ? "yes" : "unsigned");
 	return 0;
 }
 
@@ -195,6 +231,7 @@ visit(struct store *s, struct person *p, enum stage folder,
 {
 	struct ctx *c = arg;
 
+	(void)s;
 	(void)p;
 	(void)folder;
 	if (app == NULL) {
@@ -202,7 +239,7 @@ visit(struct store *s, struct person *p, enum stage folder,
 		c->bad++;
 		return 0;
 	}
-	add_row(s, c, app);
+	add_doc(c, app);
 	return 0;
 }
 
@@ -447,12 +484,16 @@ CMD_FN(list)
 	c.s = s;
 	if (c.f.at && o.id == NULL)	/* a queue: read only its documents */
 		rc = queue_walk(s, c.f.at, visit_queue, &c, &c.e);
-	else if (o.id == NULL && !c.f.at && !trust_signed(s) &&
-	    (rc = index_feed_list(s, &s->units, visit_index, &c, &skipped,
-	    &c.e)) != 1)
-		c.bad += skipped;	/* the whole store from the index */
-	else
-		rc = store_walk(s, o.id, visit, &c, &c.e);
+	else {
+		c.listed = report_listed_open(s);
+		if (o.id == NULL && (rc = index_feed_list(s, &s->units,
+		    visit_index, &c, &skipped, &c.e)) != 1)
+			c.bad += skipped;	/* the whole store from the index */
+		else
+			rc = store_walk(s, o.id, visit, &c, &c.e);
+		report_listed_close(c.listed, rc == 0 && o.id == NULL &&
+		    !c.f.by_record);
+	}
 	if (rc < 0) {
 		free_rows(&c);
 		return cmd_error(argv[0], &c.e);

@@ -50,12 +50,22 @@ hash_final_hex(struct hash_ctx *h, char out[SHA256_HEX_LEN + 1])
 }
 
 void
+sha256_bin(const void *data, size_t len, unsigned char out[SHA256_LEN])
+{
+	struct sha256_ctx c;	/* on the stack: no allocation per call */
+
+	sha256_init(&c);
+	sha256_update(&c, len, data);
+	sha256_digest(&c, SHA256_LEN, out);
+}
+
+void
 sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1])
 {
-	struct hash_ctx *h = hash_new();
+	unsigned char d[SHA256_LEN];
 
-	hash_update(h, data, len);
-	hash_final_hex(h, out);
+	sha256_bin(data, len, d);
+	hex(d, sizeof(d), out);
 }
 
 void

@@ -362,6 +362,20 @@ index_decode(const unsigned char *p, size_t len, const char *appid,
 	return decode_full(p, len, appid, u, ra, &x, NULL);
 }
 
+int
+index_row(const struct application *app, const struct units *u,
+    struct report_app *ra, struct index_extra *x)
+{
+	struct sbuf p = SBUF_INIT;
+	int rc = -1;
+
+	if (index_encode(app, &p) == 0)
+		rc = decode_full((const unsigned char *)p.buf, p.len, app->id,
+		    u, ra, x, NULL);
+	sb_release(&p);
+	return rc;
+}
+
 static int
 decode_full(const unsigned char *p, size_t len, const char *appid,
     const struct units *u, struct report_app *ra, struct index_extra *x,

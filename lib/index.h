@@ -179,6 +179,10 @@ typedef int (*index_list_fn)(void *arg, const struct report_app *ra,
     struct ceh_err *e);
 int index_feed_list(struct store *s, const struct units *u, index_list_fn fn,
     void *arg, long *unreadable, struct ceh_err *e);
+/* What index_feed_list gives for app from a fresh index entry (its
+ * payload encoded and decoded): 0, or -1 when app has no record. */
+int index_row(const struct application *app, const struct units *u,
+    struct report_app *ra, struct index_extra *x);
 
 /* The payload of app (for tests and fsck); 0, or -1 when it cannot be
  * represented (then a payload flagged IDX_F_NOREC is made). */

@@ -396,11 +396,13 @@ report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
  * records that report used are kept once the others outnumber them.
  */
 #define RC_MAGIC "ceh-report-verified-v1\n"
+#define LS_MAGIC "ceh-listed-verified-v1\n"	/* the same length */
 #define RC_HEAD (sizeof(RC_MAGIC) - 1 + 9 + SHA256_HEX_LEN + 1 + 6 + 16 + 1)
 #define RC_DG REPORT_KEY_LEN
 
 struct rcache {
 	int dirfd;			/* -1: no cache */
+	const char *magic;		/* RC_MAGIC or LS_MAGIC */
 	char name[SHA256_HEX_LEN + 1];
 	char reg[SHA256_HEX_LEN + 1];
 	unsigned char *map;		/* the file mapped, or NULL */
@@ -442,18 +444,22 @@ hexval(char c)
 	return c <= '9' ? c - '0' : c - 'a' + 10;
 }
 
-/* The digest of every field of ra (not its unused bytes). */
-static void
-ra_digest(const struct report_app *ra, unsigned char dg[RC_DG])
+/* Every field of ra (not its unused bytes) into b, which has
+ * RA_BYTES_MAX; its length. */
+#define RA_BYTES_MAX (APP_ID_LEN + 1 + sizeof(((struct report_app *)0)->idnum) + \
+	sizeof(((struct report_app *)0)->name) + \
+	sizeof(((struct report_app *)0)->unit) + \
+	sizeof(((struct report_app *)0)->series) + \
+	sizeof(((struct report_app *)0)->level) + \
+	sizeof(((struct report_app *)0)->region) + \
+	sizeof(((struct report_app *)0)->waiting_at) + \
+	8 * (3 + 4 * RL__COUNT + 4 * REPORT_MAX_YEARS))
+static size_t
+ra_bytes(const struct report_app *ra, unsigned char *b)
 {
 	/* the strings with their NULs (at most their arrays' sizes) and
 	 * 8 bytes per number: 2 + 4 * RL__COUNT + 1 + 4 * REPORT_MAX_YEARS */
-	unsigned char b[sizeof(ra->id) + sizeof(ra->idnum) + sizeof(ra->name) +
-	    sizeof(ra->unit) + sizeof(ra->series) + sizeof(ra->level) +
-	    sizeof(ra->region) + sizeof(ra->waiting_at) +
-	    8 * (3 + 4 * RL__COUNT + 4 * REPORT_MAX_YEARS)];
-	char hex[SHA256_HEX_LEN + 1];
-	size_t at = 0, i;
+	size_t at = 0;
 	int k, nyears = ra->nyears < 0 ? 0 : ra->nyears > REPORT_MAX_YEARS ?
 	    REPORT_MAX_YEARS : ra->nyears;
 
@@ -480,10 +486,38 @@ ra_digest(const struct report_app *ra, unsigned char dg[RC_DG])
 		at = put_num(b, at, ra->years[k].pro_half);
 		at = put_num(b, at, ra->years[k].approved);
 	}
-	sha256_hex(b, at, hex);
-	for (i = 0; i < RC_DG; i++)
-		dg[i] = (unsigned char)(hexval(hex[2 * i]) << 4 |
-		    hexval(hex[2 * i + 1]));
+	return at;
+}
+
+/* The key of a record in the records cache: the first RC_DG bytes of
+ * the SHA-256 of its fields. */
+static void
+ra_digest(const struct report_app *ra, unsigned char dg[RC_DG])
+{
+	unsigned char b[RA_BYTES_MAX], d[SHA256_LEN];
+
+	sha256_bin(b, ra_bytes(ra, b), d);
+	memcpy(dg, d, RC_DG);
+}
+
+/* The key of a row of `ceh list` in the listing cache: the same over
+ * "listed", the record's fields and the columns the record lacks (so it
+ * is never a record's key). */
+static void
+row_digest(const struct report_app *ra, const struct index_extra *x,
+    unsigned char dg[RC_DG])
+{
+	unsigned char b[7 + RA_BYTES_MAX + sizeof(x->education) +
+	    sizeof(x->phone) + sizeof(x->reason)], d[SHA256_LEN];
+	size_t at;
+
+	memcpy(b, "listed", 7);
+	at = 7 + ra_bytes(ra, b + 7);
+	at = put_str_canon(b, at, x->education, sizeof(x->education));
+	at = put_str_canon(b, at, x->phone, sizeof(x->phone));
+	at = put_str_canon(b, at, x->reason, sizeof(x->reason));
+	sha256_bin(b, at, d);
+	memcpy(dg, d, RC_DG);
 }
 
 static unsigned long long
@@ -506,8 +540,11 @@ rc_find(const struct rcache *c, const unsigned char dg[RC_DG])
 	return sorted_find(c->d, c->n, RC_DG, dg, RC_DG, dg_key);
 }
 
+/* The cache of sub ("reports" or "listed") with magic, mapped; c->n 0
+ * when there is none or it is not to be used (c->dirfd -1 when it cannot
+ * be written either). */
 static void
-rc_open(struct store *s, struct rcache *c)
+rc_open(struct store *s, struct rcache *c, const char *sub, const char *magic)
 {
 	char head[RC_HEAD + 1];
 	struct stat st;
@@ -517,8 +554,9 @@ rc_open(struct store *s, struct rcache *c)
 
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
+	c->magic = magic;
 	if (trust_registry_digest(s, c->reg) < 0 ||
-	    (c->dirfd = trust_cache_folder(s, "reports", c->name)) < 0)
+	    (c->dirfd = trust_cache_folder(s, sub, c->name)) < 0)
 		return;
 	fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -530,7 +568,8 @@ rc_open(struct store *s, struct rcache *c)
 		close(fd);
 		return;
 	}
-	snprintf(head, sizeof(head), RC_MAGIC "registry=%s\ncount=", c->reg);
+	snprintf(head, sizeof(head), "%sregistry=%s\ncount=", c->magic,
+	    c->reg);
 	c->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (c->map == MAP_FAILED) {
@@ -634,8 +673,8 @@ rc_close(struct rcache *c, int all)
 				j++;
 			}
 		}
-		snprintf(head, sizeof(head), RC_MAGIC "registry=%s\ncount=%016zx\n",
-		    c->reg, kept);
+		snprintf(head, sizeof(head), "%sregistry=%s\ncount=%016zx\n",
+		    c->magic, c->reg, kept);
 		memcpy(out.buf, head, RC_HEAD);
 		/* a cache: a failure to write it only means verifying again */
 		(void)atomic_write(c->dirfd, c->name, out.buf, out.len, &e);
@@ -651,11 +690,12 @@ rc_close(struct rcache *c, int all)
 	c->dirfd = -1;
 }
 
-/* report_learn (report_src.h): the records cache, opened to be added
- * to by a caller that verified the documents. */
+/* report_learn (report_src.h): the records cache and the listing
+ * cache, opened to be added to by a caller that verified the documents. */
 struct report_learn {
 	struct store *s;
-	struct rcache rc;
+	struct rcache rc;	/* records (the reports) */
+	struct rcache ls;	/* rows (ceh list) */
 };
 
 struct report_learn *
@@ -667,9 +707,11 @@ report_learn_open(struct store *s)
 		return NULL;
 	l = xcalloc(1, sizeof(*l));
 	l->s = s;
-	rc_open(s, &l->rc);
-	if (l->rc.dirfd < 0) {
+	rc_open(s, &l->rc, "reports", RC_MAGIC);
+	rc_open(s, &l->ls, "listed", LS_MAGIC);
+	if (l->rc.dirfd < 0 || l->ls.dirfd < 0) {
 		rc_close(&l->rc, 0);
+		rc_close(&l->ls, 0);
 		free(l);
 		return NULL;
 	}
@@ -689,6 +731,19 @@ report_record_key(const struct application *app, const struct units *u,
 	return 0;
 }
 
+int
+report_row_key(const struct application *app, const struct units *u,
+    unsigned char key[REPORT_KEY_LEN])
+{
+	struct report_app ra;
+	struct index_extra x;
+
+	if (index_row(app, u, &ra, &x) < 0)
+		return -1;
+	row_digest(&ra, &x, key);
+	return 0;
+}
+
 void
 report_learn_key(struct report_learn *l, const unsigned char key[REPORT_KEY_LEN])
 {
@@ -697,11 +752,24 @@ report_learn_key(struct report_learn *l, const unsigned char key[REPORT_KEY_LEN]
 }
 
 void
-report_learn_app(struct report_learn *l, const struct application *app)
+report_learn_row_key(struct report_learn *l,
+    const unsigned char key[REPORT_KEY_LEN])
+{
+	if (l)
+		rc_add(&l->ls, key);
+}
+
+void
+report_learn_app(struct report_learn *l, const struct application *app,
+    int record)
 {
 	unsigned char key[REPORT_KEY_LEN];
 
-	if (l && report_record_key(app, &l->s->units, key) == 0)
+	if (l == NULL)
+		return;
+	if (report_row_key(app, &l->s->units, key) == 0)
+		rc_add(&l->ls, key);
+	if (record && report_record_key(app, &l->s->units, key) == 0)
 		rc_add(&l->rc, key);
 }
 
@@ -711,7 +779,56 @@ report_learn_close(struct report_learn *l, int whole)
 	if (l == NULL)
 		return;
 	l->rc.replace = whole;
+	l->ls.replace = whole;
 	rc_close(&l->rc, 0);
+	rc_close(&l->ls, 0);
+	free(l);
+}
+
+/* report_listed (report_src.h): the listing cache, for ceh list. */
+struct report_listed {
+	struct store *s;
+	struct rcache ls;
+};
+
+struct report_listed *
+report_listed_open(struct store *s)
+{
+	struct report_listed *l;
+
+	if (!trust_signed(s))
+		return NULL;
+	l = xcalloc(1, sizeof(*l));
+	l->s = s;
+	rc_open(s, &l->ls, "listed", LS_MAGIC);
+	return l;
+}
+
+int
+report_listed_has(struct report_listed *l, const struct report_app *ra,
+    const struct index_extra *x)
+{
+	unsigned char key[REPORT_KEY_LEN];
+
+	row_digest(ra, x, key);
+	return rc_has(&l->ls, key);
+}
+
+void
+report_listed_learn(struct report_listed *l, const struct application *app)
+{
+	unsigned char key[REPORT_KEY_LEN];
+
+	if (report_row_key(app, &l->s->units, key) == 0)
+		rc_add(&l->ls, key);
+}
+
+void
+report_listed_close(struct report_listed *l, int whole)
+{
+	if (l == NULL)
+		return;
+	rc_close(&l->ls, whole);
 	free(l);
 }
 
@@ -772,7 +889,7 @@ feed_scope_index(struct store *s, const struct report_scope *sc,
 		sf->fn = fn;
 		sf->arg = arg;
 		unverified = 0;
-		rc_open(s, &sf->rc);
+		rc_open(s, &sf->rc, "reports", RC_MAGIC);
 		rc = index_feed_scope(s, &s->units, sc, signed_sink, sf,
 		    unreadable, NULL, e);
 		if (rc == 0 && unreadable)

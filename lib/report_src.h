@@ -58,31 +58,65 @@ int report_feed_scope(struct store *s, const struct report_scope *sc,
     report_sink_fn fn, void *arg, long *unreadable, struct ceh_err *e);
 
 /*
- * The records cache taught by a caller that has verified approved
- * documents itself, so that the next report of a signed store need not
- * read them again: fsck, which verifies every document (ceh-fsck(1)),
- * and the benchmark's store builder.  report_learn_open: NULL for an
- * unsigned store, or when the user has no cache folder or the registry
- * cannot be read.  report_learn_app: app is approved and its history
- * verified under the store's registry as it is now (trust_app_check or
- * trust_app_verified succeeded); anything else is not learned.
- * report_record_key gives the same key for a caller that verified
- * app in another process (0, or -1 when app is not approved or does
- * not fit a record) and report_learn_key learns it.  report_learn_close
- * writes the cache (atomic_write; a failure only costs a document read
- * later) and frees l: with whole, the records learned are all that is
- * kept (the caller saw every document); else they are added to it.
+ * The records cache and the listing cache taught by a caller that has
+ * verified documents itself, so that the next report or list of a signed
+ * store need not read them again: fsck, which verifies every document
+ * (ceh-fsck(1)), and the benchmark's store builder.  report_learn_open:
+ * NULL for an unsigned store, or when the user has no cache folder or the
+ * registry cannot be read.  report_learn_app: app's history verified
+ * under the store's registry as it is now (trust_app_check or
+ * trust_app_verified succeeded); its row of ceh list is learned, and with
+ * record (its workflow is whole, and it is approved) its report record.
+ * report_record_key and report_row_key give the same keys for a caller
+ * that verified app in another process (0, or -1 when app is not
+ * approved, for the first, or does not fit a record) and
+ * report_learn_key and report_learn_row_key learn them.
+ * report_learn_close writes the caches (atomic_write; a failure only
+ * costs a document read later) and frees l: with whole, what was learned
+ * is all that is kept (the caller saw every document); else it is added.
  * Not for two threads at once.
  */
 #define REPORT_KEY_LEN 16
 struct report_learn;
 struct report_learn *report_learn_open(struct store *s);
-void report_learn_app(struct report_learn *l, const struct application *app);
+void report_learn_app(struct report_learn *l, const struct application *app,
+    int record);
 int report_record_key(const struct application *app, const struct units *u,
+    unsigned char key[REPORT_KEY_LEN]);
+int report_row_key(const struct application *app, const struct units *u,
     unsigned char key[REPORT_KEY_LEN]);
 void report_learn_key(struct report_learn *l,
     const unsigned char key[REPORT_KEY_LEN]);
+void report_learn_row_key(struct report_learn *l,
+    const unsigned char key[REPORT_KEY_LEN]);
 void report_learn_close(struct report_learn *l, int whole);
+
+/*
+ * The listing cache, for `ceh list` of a signed store from the summary
+ * index ($XDG_CACHE_HOME/ceh/listed/HASH, as the records cache: the
+ * header "ceh-listed-verified-v1", the registry hash, the count, then
+ * sorted keys).  A key is the first 16 bytes of the SHA-256 of "listed",
+ * a row's record and the columns the record lacks (index.h struct
+ * index_extra) as the index gives them for a document whose history
+ * verified (trust_app_verified) under that registry hash.  A row of the
+ * index whose key is there says what such a document said, and is
+ * listed as verified without reading it; any other row is read from its
+ * document (the caller verifies it, and report_listed_learn then learns
+ * it).  As with the records cache, a forged index can hide a document or
+ * show an older state that verified, never a claim nobody signed.
+ * report_listed_open: NULL for an unsigned store; without a cache folder
+ * nothing is found or kept.  report_listed_close writes the cache when
+ * it learned rows (or, with whole: the list was of everyone, when the
+ * rows not used outnumber those used) and frees l.
+ */
+struct report_listed;
+struct index_extra;
+struct report_listed *report_listed_open(struct store *s);
+int report_listed_has(struct report_listed *l, const struct report_app *ra,
+    const struct index_extra *x);
+void report_listed_learn(struct report_listed *l,
+    const struct application *app);
+void report_listed_close(struct report_listed *l, int whole);
 
 /* The number of such records and their public and professional hours,
  * for every row of a shortfall (rec_n, rec_pub, rec_pro), each records

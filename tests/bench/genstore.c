@@ -43,8 +43,9 @@
  *              verifies: `ceh fsck --no-cache` of the store checks that).
  *              In a signed store, the reports' records cache too
  *              (report_src.h, $XDG_CACHE_HOME/ceh/reports/), with the
- *              record of every approved document, as that fsck leaves
- *              it.  The readers and fsck then run as a user runs them,
+ *              record of every approved document, and the listing
+ *              cache ($XDG_CACHE_HOME/ceh/listed/), with the row of
+ *              every document, as that fsck leaves them.  The readers and fsck then run as a user runs them,
  *              with the caches warm, without the benchmark paying for
  *              one full verification of a million documents to fill
  *              them.
@@ -505,12 +506,15 @@ remember_all(struct store *s, const char *info, long jobs,
 			d[strcspn(d, "\n")] = '\0';
 			if (strlen(d) == SHA256_HEX_LEN)
 				trust_app_remember(s, d);
-			else if (strlen(d) == 2 * REPORT_KEY_LEN) {
+			else if (strlen(d) == 2 * REPORT_KEY_LEN + 1) {
 				for (b = 0; b < sizeof(key); b++) {
-					sscanf(d + 2 * b, "%2x", &x);
+					sscanf(d + 1 + 2 * b, "%2x", &x);
 					key[b] = (unsigned char)x;
 				}
-				report_learn_key(learn, key);
+				if (d[0] == 'R')
+					report_learn_key(learn, key);
+				else
+					report_learn_row_key(learn, key);
 			}
 		}
 		fclose(f);
@@ -757,9 +761,18 @@ main(int argc, char **argv)
 
 				sha256_hex(doc.buf, doc.len, d);
 				fprintf(digests, "%s\n", d);
-				/* and its record, for the reports */
+				/* and its record, for the reports, and its
+				 * row, for ceh list */
 				if (signed_store && report_record_key(&app,
 				    &s.units, key) == 0) {
+					fputc('R', digests);
+					for (b = 0; b < sizeof(key); b++)
+						fprintf(digests, "%02x", key[b]);
+					fputc('\n', digests);
+				}
+				if (signed_store && report_row_key(&app,
+				    &s.units, key) == 0) {
+					fputc('L', digests);
 					for (b = 0; b < sizeof(key); b++)
 						fprintf(digests, "%02x", key[b]);
 					fputc('\n', digests);
