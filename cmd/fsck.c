@@ -86,6 +86,9 @@ struct fsck {
 	struct moves_fsck mf;	/* the people's transfers (moves.h) */
 	struct report_learn *learn;	/* NULL: the reports' records cache
 					 * is not taught (report_src.h) */
+	/* the person at hand's folders as person_repair listed them, the
+	 * person locked; NULL: not known (a read-only check) */
+	const struct folder_list *names;
 };
 
 static void out(struct fsck *f, const char *fmt, ...)
@@ -400,6 +403,23 @@ flow_mismatch(const struct application *app)
 	return NULL;
 }
 
+/* Did the listing of the locked person's folders show no UNIQ.zip?
+ * Then bundle_check need not look for it in each folder. */
+static int
+no_archive(const struct fsck *f, const char *uniq)
+{
+	char name[64];
+	int i;
+
+	if (f->names == NULL)
+		return 0;
+	snprintf(name, sizeof(name), "%s.zip", uniq);
+	for (i = 0; i < STAGE__COUNT; i++)
+		if (folder_list_has(&f->names[i], name))
+			return 0;
+	return 1;
+}
+
 /* Check one document of a locked person. */
 static void
 check_app(struct fsck *f, struct person *p, enum stage folder,
@@ -475,6 +495,7 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 		memset(&br, 0, sizeof(br));
 		br.say = say;
 		br.arg = f;
+		br.no_archive = no_archive(f, uniq);
 		if (bundle_check(s, p, ap, folder, &br, f->repair, &e) < 0)
 			syserr(f, &e);
 		f->problems += br.problems + br.leftovers - br.fixed;
@@ -501,6 +522,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 {
 	struct fsck *f = arg;
 	struct repair_report rep;
+	struct folder_list names[STAGE__COUNT];
 	struct ceh_err e;
 	int i;
 
@@ -520,18 +542,29 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 		return 0;
 	}
 	memset(&rep, 0, sizeof(rep));
+	memset(names, 0, sizeof(names));
 	rep.say = say;
 	rep.arg = f;
+	rep.names = names;	/* each folder listed once, not twice */
 	if (person_repair(s, p, f->repair, &rep, &e) < 0)
 		syserr(f, &e);
 	f->problems += rep.problems;
 	f->repaired += rep.moved + rep.zips_moved + rep.temps_removed;
 	moves_check_person(s, p, &f->mf);	/* its transfers.log */
+	if (f->ro)	/* not locked: each folder as it is now */
+		for (i = 0; i < STAGE__COUNT; i++)
+			names[i].failed = 1;
+	else
+		f->names = names;
 	for (i = 0; i < STAGE__COUNT; i++)
-		if (folder_docs(p, (enum stage)i, check_doc, f, &e) < 0) {
+		if (folder_list_docs(p, (enum stage)i, &names[i], check_doc, f,
+		    &e) < 0) {
 			index_seen_gap(f->seen, p->idnum);
 			syserr(f, &e);
 		}
+	f->names = NULL;
+	for (i = 0; i < STAGE__COUNT; i++)
+		folder_list_free(&names[i]);
 	return 0;
 }
 
@@ -705,24 +738,74 @@ check_index(struct fsck *f)
 	f->repaired += ir.rebuilt;
 }
 
-/* Modes looser than 0600/0700 and files of another owner, everywhere. */
-static void
-check_modes(struct fsck *f)
-{
+/*
+ * Modes looser than 0600/0700 and files of another owner, everywhere.
+ * Without --repair the walk (store_check_modes: only fstatat and
+ * listings, of descriptors of its own) runs in a thread of its own while
+ * the people are checked, its lines kept until modes_end prints them
+ * where the walk in line would have; with --repair it runs in line
+ * (modes_end), after the repairs that move files.
+ */
+struct modes_job {
+	struct fsck *f;
 	struct mode_report mr;
+	struct sbuf lines;	/* what the walk said, a line each */
 	struct ceh_err e;
+	int rc;
+	int threaded;
+	pthread_t th;
+};
 
+static void
+modes_say(void *arg, const char *msg)
+{
+	struct modes_job *m = arg;
+
+	sb_adds(&m->lines, msg);
+	sb_addc(&m->lines, '\n');
+}
+
+static void *
+modes_run(void *arg)
+{
+	struct modes_job *m = arg;
+
+	m->rc = store_check_modes(m->f->s, m->f->repair, &m->mr, &m->e);
+	return NULL;
+}
+
+static void
+modes_begin(struct fsck *f, struct modes_job *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->f = f;
+	m->mr.say = modes_say;
+	m->mr.arg = m;
+	m->lines = (struct sbuf)SBUF_INIT;
+	if (f->s->has_modes && !f->repair &&
+	    pthread_create(&m->th, NULL, modes_run, m) == 0)
+		m->threaded = 1;
+}
+
+static void
+modes_end(struct fsck *f, struct modes_job *m)
+{
 	if (!f->s->has_modes) {
 		printf(_("modes and owners not checked: the store's filesystem "
 		    "keeps no Unix modes\n"));
 		return;
 	}
-	memset(&mr, 0, sizeof(mr));
-	mr.say = say;
-	if (store_check_modes(f->s, f->repair, &mr, &e) < 0)
-		syserr(f, &e);
-	f->problems += mr.loose - mr.fixed + mr.foreign;
-	f->repaired += mr.fixed;
+	if (m->threaded)
+		pthread_join(m->th, NULL);
+	else
+		modes_run(m);
+	if (m->lines.len)
+		out(f, "%s", m->lines.buf);
+	sb_release(&m->lines);
+	if (m->rc < 0)
+		syserr(f, &m->e);
+	f->problems += m->mr.loose - m->mr.fixed + m->mr.foreign;
+	f->repaired += m->mr.fixed;
 }
 
 /* --repair needs a store it may write; without it, a store it cannot
@@ -759,6 +842,7 @@ CMD_FN(fsck)
 		CMD_OPT_END
 	};
 	struct fsck f;
+	struct modes_job modes;
 	struct ceh_err e;
 	size_t i;
 	int ch, rc, ro_asked = 0;
@@ -807,6 +891,7 @@ CMD_FN(fsck)
 	progress_begin(&f.pr, "fsck", _("checked"), _("applications"), 0);
 	if (index_present(s))
 		f.seen = index_seen_new();
+	modes_begin(&f, &modes);
 	check_people(&f);
 	vpool_stop(&f);
 	/* every approved record, when the walk saw everyone */
@@ -825,7 +910,7 @@ CMD_FN(fsck)
 	moves_check_list(s, f.repair, &f.mf);
 	f.problems += f.mf.problems;
 	f.repaired += f.mf.repaired;
-	check_modes(&f);
+	modes_end(&f, &modes);
 	for (i = 0; i < f.nexpect; i++)
 		free(f.expect[i]);
 	free(f.expect);

@@ -711,7 +711,8 @@ bundle_check(struct store *s, struct person *p, const struct application *app,
 	zip_t *za = NULL;
 	int rc;
 
-	rc = load_archive(s, p, app, folder, !repair, &buf, &len, &where, e);
+	rc = rep->no_archive ? 0 : load_archive(s, p, app, folder, !repair,
+	    &buf, &len, &where, e);
 	if (rc < 0)
 		return unreadable(rep, 1, e);
 	zip_path(p, where, uniq_of(app), path, sizeof(path));

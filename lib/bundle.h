@@ -58,6 +58,9 @@ struct bundle_report {
 	void (*say)(void *arg, const char *msg);
 	void (*wrote)(void *arg, const char *path);
 	void *arg;
+	int no_archive;		/* bundle_check: the caller listed every stage
+				 * folder of the person, locked, and saw no
+				 * UNIQ.zip (fsck): none is looked for */
 };
 
 /* The MIME type of a file from its first bytes: "application/pdf"

@@ -546,13 +546,22 @@ store_check_modes(struct store *s, int repair, struct mode_report *r,
 {
 	struct mode_walk w = { s, repair, r };
 	struct stat st;
+	int fd;
 
 	if (!s->has_modes)
 		return 0;
-	if (fstat(s->rootfd, &st) < 0)
-		return ceh_fail_errno(e, _("cannot check store '%s'"), s->root);
-	check_one_mode(&w, s->rootfd, ".", &st, _("the store's folder"));
-	walk_modes(&w, s->rootfd, "", 0);
+	/* a descriptor of its own: a listing moves its offset, and fsck
+	 * walks in another thread meanwhile */
+	fd = openat(s->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		ceh_fail_errno(e, _("cannot check store '%s'"), s->root);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	check_one_mode(&w, fd, ".", &st, _("the store's folder"));
+	walk_modes(&w, fd, "", 0);
+	close(fd);
 	return 0;
 }
 
@@ -1032,16 +1041,10 @@ libzip_temp(const char *name)
  * only after a step changed or reported something (a name moved, removed
  * or left alone and said): the steps then see what a fresh readdir sees,
  * and a person with nothing to repair costs one listing per folder. */
-struct name_list {
-	char **v;
-	size_t n;
-	int failed;		/* the folder could not be read */
-};
-
 static int
 name_add(int dirfd, const char *name, void *arg)
 {
-	struct name_list *l = arg;
+	struct folder_list *l = arg;
 
 	(void)dirfd;
 	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
@@ -1049,8 +1052,8 @@ name_add(int dirfd, const char *name, void *arg)
 	return 0;
 }
 
-static void
-names_free(struct name_list *l)
+void
+folder_list_free(struct folder_list *l)
 {
 	size_t i;
 
@@ -1061,9 +1064,9 @@ names_free(struct name_list *l)
 }
 
 static void
-names_read(int fd, struct name_list *l)
+names_read(int fd, struct folder_list *l)
 {
-	names_free(l);
+	folder_list_free(l);
 	if (dir_each(fd, name_add, l) < 0)
 		l->failed = 1;
 }
@@ -1071,7 +1074,7 @@ names_read(int fd, struct name_list *l)
 /* dir_each over the list: fn's first non-zero return, -1 if the folder
  * could not be read, else 0. */
 static int
-names_each(const struct name_list *l, int dirfd,
+names_each(const struct folder_list *l, int dirfd,
     int (*fn)(int dirfd, const char *name, void *arg), void *arg)
 {
 	size_t i;
@@ -1093,9 +1096,8 @@ repair_count(const struct repair_report *r)
 	    r->copies_removed + r->problems;
 }
 
-/* Is name in the folder of list l?  1 when the list cannot tell. */
-static int
-names_has(const struct name_list *l, const char *name)
+int
+folder_list_has(const struct folder_list *l, const char *name)
 {
 	size_t i;
 
@@ -1117,7 +1119,7 @@ struct repair_walk {
 	struct ceh_err *e;
 	/* v13: the stage folders' names, as listed when nothing had
 	 * been changed or said yet (repair_count == listed) */
-	const struct name_list *names;
+	const struct folder_list *names;
 	long listed;
 };
 
@@ -1128,7 +1130,7 @@ walk_may_have(const struct repair_walk *w, int g, const char *name)
 {
 	if (w->names == NULL || repair_count(w->rep) != w->listed)
 		return 1;
-	return names_has(&w->names[g], name);
+	return folder_list_has(&w->names[g], name);
 }
 
 /* Step 1: anything but the lock and the stage folders in the person's
@@ -1410,7 +1412,7 @@ person_repair(struct store *s, struct person *p, int repair,
     struct repair_report *rep, struct ceh_err *e)
 {
 	struct repair_walk w = { s, p, STAGE_DRAFT, repair, rep, e, NULL, -1 };
-	struct name_list names[STAGE__COUNT];
+	struct folder_list names[STAGE__COUNT];
 	long listed = -1;
 	int f, step, rc = 0;
 
@@ -1441,8 +1443,19 @@ person_repair(struct store *s, struct person *p, int repair,
 				rc = -1;
 		}
 	}
-	for (f = 0; f < STAGE__COUNT; f++)
-		names_free(&names[f]);
+	/* the listing as the folders are now, for a caller that asked */
+	if (rep->names && rc == 0 && repair_count(rep) != listed)
+		for (f = 0; f < STAGE__COUNT; f++)
+			if (p->stagefd[f] >= 0)
+				names_read(p->stagefd[f], &names[f]);
+	for (f = 0; f < STAGE__COUNT; f++) {
+		if (rep->names) {
+			folder_list_free(&rep->names[f]);
+			rep->names[f] = names[f];
+			rep->names[f].failed |= rc != 0;
+		} else
+			folder_list_free(&names[f]);
+	}
 	return rc;
 }
 /* end v13 */
@@ -1850,6 +1863,22 @@ folder_docs(struct person *p, enum stage folder, doc_name_fn fn, void *arg,
 	if (dir_each(p->stagefd[folder], docs_name, &w) < 0)
 		return ceh_fail_errno(e, _("cannot read '%s'"),
 		    person_folder(p, folder, where, sizeof(where)));
+	return w.rc;
+}
+
+int
+folder_list_docs(struct person *p, enum stage folder,
+    const struct folder_list *l, doc_name_fn fn, void *arg,
+    struct ceh_err *e)
+{
+	struct docs_walk w = { p, folder, fn, arg, 0 };
+	size_t i;
+
+	if (l->failed)
+		return folder_docs(p, folder, fn, arg, e);
+	for (i = 0; i < l->n; i++)
+		if (docs_name(p->stagefd[folder], l->v[i], &w) != 0)
+			break;
 	return w.rc;
 }
 

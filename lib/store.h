@@ -130,7 +130,9 @@ struct mode_report {
 /* Walk the whole store (never following symbolic links): report every
  * file or folder with a permission for group or others and, with
  * repair, clear those bits; report every one not owned by the store's
- * owner.  Nothing is checked where the filesystem has no modes. */
+ * owner.  Nothing is checked where the filesystem has no modes.  Only
+ * descriptors of its own are read: without repair it may run in a thread
+ * of its own while another walks the store (fsck). */
 int store_check_modes(struct store *s, int repair, struct mode_report *r,
     struct ceh_err *e);
 
@@ -190,7 +192,21 @@ struct repair_report {
 	long problems;		/* things it could not fix (reported) */
 	void (*say)(void *arg, const char *msg);	/* may be NULL */
 	void *arg;
+	/* NULL, or STAGE__COUNT lists that person_repair fills with the
+	 * names of the stage folders as they are when it returns (a list
+	 * marked failed when it cannot tell); the caller frees them */
+	struct folder_list *names;
 };
+/* The names of one folder, read once (person_repair).  A missing
+ * folder is an empty list; failed: it could not be read. */
+struct folder_list {
+	char **v;
+	size_t n;
+	int failed;
+};
+void folder_list_free(struct folder_list *l);
+/* Is name in the list?  1 when the list cannot tell (failed). */
+int folder_list_has(const struct folder_list *l, const char *name);
 /*
  * With the lock held, in three steps: (1) anything in the person's folder
  * but .lock and the stage folders is reported; (2) in each stage folder
@@ -372,6 +388,11 @@ typedef int (*doc_name_fn)(struct person *p, enum stage folder,
     const char *uniq, void *arg);
 int folder_docs(struct person *p, enum stage folder, doc_name_fn fn,
     void *arg, struct ceh_err *e);
+/* folder_docs over the names person_repair listed of that folder of p,
+ * the person still locked (folder_docs itself when the list failed). */
+int folder_list_docs(struct person *p, enum stage folder,
+    const struct folder_list *l, doc_name_fn fn, void *arg,
+    struct ceh_err *e);
 typedef int (*app_visit_fn)(struct store *s, struct person *p,
     enum stage folder, struct application *app, const struct ceh_err *err,
     void *arg);

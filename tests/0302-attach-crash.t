@@ -3,7 +3,7 @@
 # attachment change: the document and the archive agree afterwards, or
 # `ceh fsck --repair` makes them agree.  Never a listed attachment lost.
 . "$(dirname "$0")/lib.sh"
-plan 48
+plan 56
 
 ceh init --unsigned >/dev/null && mk_units || exit 1
 APP=$(apply_std $ID1) || exit 1
@@ -127,4 +127,21 @@ for f in write:1 write:2 fsync:1 fsync:2 fsync:3 fsync:4 rename:1 rename:2; do
 done
 ok "removing under injected faults: consistent after repair" test $bad = 0
 consistent "at the end"
+
+# the archive left behind in another folder (a move cut short): fsck
+# finds it there, though the document's folder has none (fsck looks the
+# archive up in the listing of every folder, not in the document's only)
+P=$(dirname "$ZDIR")
+mkdir -p "$P/review" && mv "$ZDIR"/*.zip "$P/review/"
+expect_code 1 "an archive left in review/: fsck reports it" ceh fsck
+if grep -q "missing, the document lists" "$T/out"; then
+	_report 1 "and does not call it missing"; sed 's/^/#   /' "$T/out"
+else
+	_report 0 "and does not call it missing"
+fi
+expect_code 0 "fsck --repair moves it next to its document" ceh fsck --repair
+consistent "moved back"
+rm "$ZDIR"/*.zip
+expect_code 1 "no archive anywhere: fsck reports it" ceh fsck
+like "$T/out" "missing, the document lists 1 attachment" "as missing"
 done_testing
