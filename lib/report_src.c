@@ -378,7 +378,7 @@ report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
  * HASH as the verification cache's, trust_cache_folder), outside the
  * store:
  *
- *   "ceh-report-verified-v1\n" "registry=" 64 hex "\n" "count=" 16 hex
+ *   "ceh-report-verified-v2\n" "registry=" 64 hex "\n" "count=" 16 hex
  *   "\n", then count digests of 16 bytes, sorted
  *
  * A digest is the first 16 bytes of the SHA-256 of a record
@@ -395,7 +395,7 @@ report_feed_fast(struct store *s, report_sink_fn fn, void *arg,
  * that verified records it lacked; after a report of everyone, only the
  * records that report used are kept once the others outnumber them.
  */
-#define RC_MAGIC "ceh-report-verified-v1\n"
+#define RC_MAGIC "ceh-report-verified-v2\n"	/* v1: 8 bytes a number */
 #define LS_MAGIC "ceh-listed-verified-v1\n"	/* the same length */
 #define RC_HEAD (sizeof(RC_MAGIC) - 1 + 9 + SHA256_HEX_LEN + 1 + 6 + 16 + 1)
 #define RC_DG REPORT_KEY_LEN
@@ -427,15 +427,20 @@ put_str_canon(unsigned char *b, size_t at, const char *str, size_t size)
 	return at + n + 1;
 }
 
+/* A number as a zigzag LEB128 varint (at most 10 bytes): short, so that
+ * a record hashes in few SHA-256 blocks, and one encoding per value. */
 static size_t
 put_num(unsigned char *b, size_t at, long long v)
 {
-	unsigned long long u = (unsigned long long)v;
-	int i;
+	unsigned long long u = (unsigned long long)v << 1 ^
+	    (v < 0 ? ~0ULL : 0);
 
-	for (i = 0; i < 8; i++)
-		b[at + (size_t)i] = (unsigned char)(u >> (8 * i));
-	return at + 8;
+	while (u >= 0x80) {
+		b[at++] = (unsigned char)(u | 0x80);
+		u >>= 7;
+	}
+	b[at++] = (unsigned char)u;
+	return at;
 }
 
 static int
@@ -453,12 +458,12 @@ hexval(char c)
 	sizeof(((struct report_app *)0)->level) + \
 	sizeof(((struct report_app *)0)->region) + \
 	sizeof(((struct report_app *)0)->waiting_at) + \
-	8 * (3 + 4 * RL__COUNT + 4 * REPORT_MAX_YEARS))
+	10 * (3 + 4 * RL__COUNT + 4 * REPORT_MAX_YEARS))
 static size_t
 ra_bytes(const struct report_app *ra, unsigned char *b)
 {
 	/* the strings with their NULs (at most their arrays' sizes) and
-	 * 8 bytes per number: 2 + 4 * RL__COUNT + 1 + 4 * REPORT_MAX_YEARS */
+	 * the numbers (put_num): 2 + 4 * RL__COUNT + 1 + 4 * REPORT_MAX_YEARS */
 	size_t at = 0;
 	int k, nyears = ra->nyears < 0 ? 0 : ra->nyears > REPORT_MAX_YEARS ?
 	    REPORT_MAX_YEARS : ra->nyears;

@@ -40,7 +40,7 @@ ok "the report wrote the records cache, outside the store" \
 	sh -c "ls '$CACHE' | grep -qE '^[0-9a-f]{64}\$'"
 ok "the cache folder is the user's only" \
 	sh -c "[ \"\$(stat -c %a '$CACHE')\" = 700 ]"
-head -c 23 "$CACHE"/* > "$T/magic"; printf 'ceh-report-verified-v1\n' > "$T/want"
+head -c 23 "$CACHE"/* > "$T/magic"; printf 'ceh-report-verified-v2\n' > "$T/want"
 same "$T/want" "$T/magic" "the cache file's header"
 
 # an approved application (of A1, approved by SUP1) edited by hand
