@@ -409,6 +409,8 @@ struct rcache {
 	size_t maplen;
 	const unsigned char *d;		/* its digests */
 	size_t n;
+	struct sorted_dir dir;		/* made after RC_DIR_AFTER look-ups */
+	size_t lookups;
 	unsigned char *used;		/* bit per digest, NULL: none used */
 	size_t nused;
 	unsigned char *add;		/* verified in this run */
@@ -538,11 +540,24 @@ dg_key(const void *p)
 }
 
 /* The index of dg in the sorted digests, or (size_t)-1 (a damaged file
- * costs log n). */
+ * costs log n).  A report that looks up many records (a whole store's)
+ * makes the directory of the file first (util.h sorted_dir): one pass,
+ * then each look-up reads one range instead of probing the file. */
+#define RC_DIR_AFTER 2048
 static size_t
-rc_find(const struct rcache *c, const unsigned char dg[RC_DG])
+rc_find(struct rcache *c, const unsigned char dg[RC_DG])
 {
-	return sorted_find(c->d, c->n, RC_DG, dg, RC_DG, dg_key);
+	if (++c->lookups == RC_DIR_AFTER)
+		sorted_dir_build(&c->dir, c->d, c->n, RC_DG, dg_key);
+	return sorted_dir_find(&c->dir, c->d, c->n, RC_DG, dg, RC_DG, dg_key);
+}
+
+/* Start fetching where rc_find will look for dg. */
+static void
+rc_prefetch(const struct rcache *c, const unsigned char dg[RC_DG])
+{
+	if (c->n)
+		sorted_dir_prefetch(&c->dir, c->d, RC_DG, dg, dg_key);
 }
 
 /* The cache of sub ("reports" or "listed") with magic, mapped; c->n 0
@@ -689,6 +704,7 @@ rc_close(struct rcache *c, int all)
 		munmap(c->map, c->maplen);
 	if (c->dirfd >= 0)
 		close(c->dirfd);
+	sorted_dir_free(&c->dir);
 	free(c->used);
 	free(c->add);
 	memset(c, 0, sizeof(*c));
@@ -844,23 +860,27 @@ struct signed_feed {
 	long bad;
 	struct rcache rc;
 	struct report_app ra;
+	/* the approved record before this one, its look-up prefetched
+	 * (signed_sink), given when the next record comes */
+	struct report_app pend;
+	unsigned char pend_dg[RC_DG];
+	int has_pend;
 };
 
+/* An approved record with digest dg: given as it is when the records
+ * cache holds it (made from a verified document), else read from its
+ * document and given only when that approval verifies. */
 static int
-signed_sink(void *arg, const struct report_app *ra, struct ceh_err *e)
+signed_approved(struct signed_feed *f, const struct report_app *ra,
+    const unsigned char dg[RC_DG], struct ceh_err *e)
 {
-	struct signed_feed *f = arg;
 	struct app_handle h;
 	struct ceh_err sub;
-	unsigned char dg[RC_DG], again[RC_DG];
+	unsigned char again[RC_DG];
 	int rc = 0;
 
-	if (ra->stage != RS_APPROVED)
-		return f->fn(f->arg, ra, e);
-	ra_digest(ra, dg);
 	if (rc_has(&f->rc, dg))
-		return f->fn(f->arg, ra, e);	/* made from a verified
-						 * document */
+		return f->fn(f->arg, ra, e);
 	app_handle_init(&h);
 	if (app_open(f->s, ra->id, 0, &h, &sub) < 0) {
 		if (sub.code != CEH_ENOTFOUND)
@@ -876,6 +896,38 @@ signed_sink(void *arg, const struct report_app *ra, struct ceh_err *e)
 	}
 	app_close(&h);
 	return rc;
+}
+
+static int
+signed_flush(struct signed_feed *f, struct ceh_err *e)
+{
+	if (!f->has_pend)
+		return 0;
+	f->has_pend = 0;
+	return signed_approved(f, &f->pend, f->pend_dg, e);
+}
+
+/*
+ * Each record in the order the index gives it; an approved one is held
+ * until the next record comes (or the feed ends), its place in the
+ * records cache prefetched meanwhile, so that the look-up does not wait
+ * for memory while the next record is decoded.
+ */
+static int
+signed_sink(void *arg, const struct report_app *ra, struct ceh_err *e)
+{
+	struct signed_feed *f = arg;
+
+	if (signed_flush(f, e) < 0)
+		return -1;
+	if (ra->stage != RS_APPROVED)
+		return f->fn(f->arg, ra, e);
+	ra_digest(ra, f->pend_dg);
+	rc_prefetch(&f->rc, f->pend_dg);
+	memcpy(&f->pend, ra, ra->nyears >= 0 && ra->nyears <= REPORT_MAX_YEARS ?
+	    REPORT_APP_SIZE(ra) : sizeof(*ra));
+	f->has_pend = 1;
+	return 0;
 }
 
 static int
@@ -897,6 +949,8 @@ feed_scope_index(struct store *s, const struct report_scope *sc,
 		rc_open(s, &sf->rc, "reports", RC_MAGIC);
 		rc = index_feed_scope(s, &s->units, sc, signed_sink, sf,
 		    unreadable, NULL, e);
+		if (rc == 0 && signed_flush(sf, e) < 0)
+			rc = -1;
 		if (rc == 0 && unreadable)
 			*unreadable += sf->bad;
 		if (rc == 0)

@@ -384,3 +384,73 @@ sorted_find(const void *base, size_t n, size_t width, const void *key,
 	}
 	return (size_t)-1;
 }
+
+void
+sorted_dir_build(struct sorted_dir *d, const void *base, size_t n,
+    size_t width, unsigned long long (*key64)(const void *))
+{
+	const unsigned char *b = base;
+	size_t i, nb, cur = 0, k;
+	unsigned bits = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (n < 4096 || n > 0xffffffffu)
+		return;
+	while (bits < 24 && ((size_t)16 << bits) <= n)
+		bits++;
+	nb = (size_t)1 << bits;
+	d->start = xreallocarray(NULL, nb + 1, sizeof(*d->start));
+	for (i = 0; i < n; i++) {
+		k = (size_t)(key64(b + i * width) >> (64 - bits));
+		while (cur <= k)	/* out of order: ranges stay short */
+			d->start[cur++] = (unsigned)i;
+	}
+	while (cur <= nb)
+		d->start[cur++] = (unsigned)n;
+	d->bits = bits;
+}
+
+size_t
+sorted_dir_find(const struct sorted_dir *d, const void *base, size_t n,
+    size_t width, const void *key, size_t klen,
+    unsigned long long (*key64)(const void *))
+{
+	const unsigned char *b = base;
+	size_t r, lo, hi, mid;
+	int cmp;
+
+	if (d->bits == 0)
+		return sorted_find(base, n, width, key, klen, key64);
+	r = (size_t)(key64(key) >> (64 - d->bits));
+	lo = d->start[r];
+	hi = d->start[r + 1];
+	if (hi > n)
+		hi = n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = memcmp(key, b + mid * width, klen);
+		if (cmp == 0)
+			return mid;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (size_t)-1;
+}
+
+void
+sorted_dir_prefetch(const struct sorted_dir *d, const void *base,
+    size_t width, const void *key, unsigned long long (*key64)(const void *))
+{
+	if (d->bits)
+		__builtin_prefetch((const unsigned char *)base +
+		    d->start[key64(key) >> (64 - d->bits)] * width);
+}
+
+void
+sorted_dir_free(struct sorted_dir *d)
+{
+	free(d->start);
+	memset(d, 0, sizeof(*d));
+}

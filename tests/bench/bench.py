@@ -714,8 +714,9 @@ def bench_list_all(d, size, ref):
         notes_="listed %d of %s%s; %.0f apps/s; peak RSS %s%s" % (
             got, d["APPS"], "" if got == int(d["APPS"]) else
             " (WRONG COUNT)", got / ce.wall, rss_mb(ce),
-            "; the verification cache warm (genstore -C)" if d["signed"]
-            else ""),
+            "; from the summary index, each row vouched for by the "
+            "user's listing cache (genstore -C wrote it, as a fsck leaves "
+            "it)" if d["signed"] else ""),
         cmds=["CEH_STORE=%s ceh list --format tsv" % d["path"], ref.cmd])
     os.unlink(out)
     return ce
