@@ -25,7 +25,8 @@ Run through tests/bench/run.sh, which checks the environment:
                 "> 60 s (stopped)": far past every target of those rows,
                 it bounds the time of the signed 1M store's slow rows
                 (stats and shortfall, whose targets are under a second:
-                30 s)
+                30 s; the fsck rows: at least 2.2x their reference, so
+                that their 2x target is judged)
   BENCH_ONLY    comma-separated groups to run (default all): startup,
                 import, xlsx (the .xlsx row and the import at its size),
                 review (unsigned and signed batch review, signing),
@@ -822,8 +823,11 @@ def bench_fsck(d, size, ref, unsigned):
     """Issues 19 and 13: fsck within 2× find -exec cat, signatures
     included; a signed store's fsck --no-cache within 2× the unsigned
     store's, and fsck as a user runs it (the verification cache warm)."""
+    # a cap under 2.2x the reference would leave the 2x target unjudged
+    # (the 1M rows passed 60 s at about 1.9x): such a run is let go on
+    cap = CAP and max(CAP, 2.2 * ref.wall)
     ce = measure([CEH, "fsck", "--no-cache"], SLOW_RUNS, env=d["env"],
-                 cap=CAP)
+                 cap=cap)
     apps = int(d["APPS"])
     base = "%.0f apps/s; peak RSS %s" % (apps / ce.wall, rss_mb(ce))
     add("fsck --no-cache vs find -exec cat" + tag(d), "%s apps" % size, ce,
@@ -841,7 +845,7 @@ def bench_fsck(d, size, ref, unsigned):
             "same size",
             cmds=["CEH_STORE=%s ceh fsck --no-cache" % d["path"],
                   "the unsigned row's command"])
-    cw = measure([CEH, "fsck"], SLOW_RUNS, env=d["env"], cap=CAP)
+    cw = measure([CEH, "fsck"], SLOW_RUNS, env=d["env"], cap=cap)
     add("fsck (verification cache warm) vs find -exec cat" + tag(d),
         "%s apps" % size, cw, ref, target="≤ 2×", ratio_target=2.0,
         notes_="fsck as a user runs it: the user's verification cache "
