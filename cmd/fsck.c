@@ -431,12 +431,13 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	struct ceh_err e;
 	const char *why;
 	char shard[4], where[128], digest[SHA256_HEX_LEN + 1];
+	unsigned char raw[SHA256_LEN];
 	int record;
 
 	person_shard(p->idnum, shard);
 	snprintf(where, sizeof(where), "%s-%s", p->idnum, uniq);
 	index_seen_id(f->seen, where);
-	if (app_read(s, p, folder, uniq, &own, &e) < 0) {
+	if (app_read_digest(s, p, folder, uniq, &own, raw, &e) < 0) {
 		syserr(f, &e);
 		return;
 	}
@@ -448,13 +449,14 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	if ((why = flow_mismatch(&own)) != NULL)
 		problem(f, 0, _("%s: %s"), where, why);
 	/* the user's verification cache (trust.h) spares the signatures of
-	 * a document verified before, byte for byte under the same registry;
-	 * --no-cache verifies them all.  A document that verifies is also a
+	 * a document verified before, byte for byte under the same registry
+	 * (the digest of the bytes read: trust_doc_cached); --no-cache
+	 * verifies them all.  A document that verifies is also a
 	 * row ceh list need not read again, and an approved one whose
 	 * workflow is whole a record the reports need not (report_src.h). */
 	record = why == NULL;
 	digest[0] = '\0';
-	if (!f->no_cache && trust_app_cached(s, &own, digest))
+	if (!f->no_cache && trust_doc_cached(s, raw, digest))
 		report_learn_app(f->learn, &own, record);
 	else if (f->pool)
 		ap = vpool_submit(f, &own, where, digest, record);

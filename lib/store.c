@@ -1481,9 +1481,11 @@ app_find(struct person *p, const char *uniq, enum stage *where,
 	    uniq);
 }
 
-int
-app_read(struct store *s, struct person *p, enum stage folder,
-    const char *uniq, struct application *app, struct ceh_err *e)
+/* app_read; digest, when not NULL, gets the SHA-256 of the bytes. */
+static int
+read_doc_file(struct store *s, struct person *p, enum stage folder,
+    const char *uniq, struct application *app,
+    unsigned char *digest, struct ceh_err *e)
 {
 	char name[64], fname[160];
 	char *buf;
@@ -1502,6 +1504,8 @@ app_read(struct store *s, struct person *p, enum stage folder,
 			ceh_err_prefix(e, "%s", fname);
 		return -1;
 	}
+	if (digest != NULL)
+		sha256_bin(buf, len, digest);
 	rc = doc_parse(app, buf, len, fname, &s->rules, e);
 	free(buf);
 	if (rc == 0 && (strncmp(app->id, p->idnum, IDNUM_LEN) != 0 ||
@@ -1512,6 +1516,21 @@ app_read(struct store *s, struct person *p, enum stage folder,
 		rc = -1;
 	}
 	return rc;
+}
+
+int
+app_read(struct store *s, struct person *p, enum stage folder,
+    const char *uniq, struct application *app, struct ceh_err *e)
+{
+	return read_doc_file(s, p, folder, uniq, app, NULL, e);
+}
+
+int
+app_read_digest(struct store *s, struct person *p, enum stage folder,
+    const char *uniq, struct application *app,
+    unsigned char digest[SHA256_LEN], struct ceh_err *e)
+{
+	return read_doc_file(s, p, folder, uniq, app, digest, e);
 }
 
 /* A document moves by one rename at a time, so a few looks find it. */

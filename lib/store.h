@@ -36,6 +36,7 @@
 #include "codes.h"
 #include "config.h"
 #include "doc.h"
+#include "hash.h"
 #include "index.h"
 #include "units.h"
 #include "validate.h"
@@ -252,6 +253,11 @@ int app_find(struct person *p, const char *uniq, enum stage *where,
 /* Read and validate UNIQ.yaml from a folder. */
 int app_read(struct store *s, struct person *p, enum stage folder,
     const char *uniq, struct application *app, struct ceh_err *e);
+/* app_read, and the SHA-256 of the bytes it parsed (a key of the
+ * verification cache: trust_doc_cached). */
+int app_read_digest(struct store *s, struct person *p, enum stage folder,
+    const char *uniq, struct application *app,
+    unsigned char digest[SHA256_LEN], struct ceh_err *e);
 /* app_find + app_read, looking again when the document moves between the
  * two (a transition of another process; readers take no lock): *folder is
  * where it was read.  Stop point "app-after-find" sits between them. */

@@ -1059,6 +1059,19 @@ trust_app_cached(struct store *s, const struct application *app,
 	return ok && vc_has(c, digest);
 }
 
+int
+trust_doc_cached(struct store *s, const unsigned char raw[SHA256_LEN],
+    char digest[SHA256_HEX_LEN + 1])
+{
+	struct vcache *c = vc_get(s);
+
+	digest[0] = '\0';
+	if (c == NULL)
+		return 0;
+	hex_encode(raw, SHA256_LEN, digest);
+	return vc_has(c, digest);
+}
+
 void
 trust_app_remember(struct store *s, const char *digest)
 {

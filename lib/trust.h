@@ -148,6 +148,15 @@ int trust_app_verified(struct store *s, const struct application *app,
 int trust_app_cached(struct store *s, const struct application *app,
     char digest[SHA256_HEX_LEN + 1]);
 void trust_app_remember(struct store *s, const char *digest);
+/* trust_app_cached by the SHA-256 of the document's bytes as read
+ * (app_read_digest), without emitting it again: the very key
+ * trust_app_cached computes for a document ceh wrote, since ceh writes
+ * doc_emit's text.  Of any other document it is a key of its own, and
+ * sound: the same bytes parse to the same application (the store's
+ * rules only accept or refuse one), so a hit means these bytes verified
+ * before.  digest: the key in hex, for trust_app_remember. */
+int trust_doc_cached(struct store *s, const unsigned char raw[SHA256_LEN],
+    char digest[SHA256_HEX_LEN + 1]);
 /*
  * trust_app_check may run in several threads at once on one store once
  * the registry and the units are loaded (trust_registry_check and

@@ -5,7 +5,7 @@
 # key is its content digest); a damaged, foreign or other-registry cache
 # is ignored; verify, show and fsck --no-cache never use it.
 . "$(dirname "$0")/lib.sh"
-plan 51
+plan 62
 PY=/usr/bin/python3
 K="$XDG_CONFIG_HOME/ceh/keys"
 FORGE="$CEH_ROOT/tests/0812-forge.py"
@@ -122,3 +122,26 @@ ok "the cache names the new registry" test "$(sed -n 2p "$F")" != "$reg"
 : > "$T/notadir"
 XDG_CACHE_HOME="$T/notadir" expect_code 0 "XDG_CACHE_HOME a file: list" ceh list --format json
 same "$T/list1" "$T/out" "the same answer without a cache"
+
+# fsck looks a document up by the SHA-256 of its bytes as read (no
+# emission again): for a document ceh wrote that is the very digest the
+# other readers use, for any other a key of its own.  A comment added
+# changes the bytes, not the application: fsck verifies it again and
+# learns that digest; what a reader checks by emitting it still hits.
+cp "$T/good" "$doc"
+expect_code 0 "fsck (the cache warm)" ceh fsck
+n0=$(grep -c '^[0-9a-f]\{64\}$' "$F")
+ok "the document as ceh wrote it is in the cache" grep -qx "$(sha256sum < "$doc" | cut -c1-64)" "$F"
+printf '# 手工加的注释\n' >> "$doc"
+expect_code 0 "fsck of the document with a comment added" ceh fsck
+like "$T/err" "; 0 problem.s. found" "it verifies"
+ok "fsck learned the SHA-256 of the bytes it read" grep -qx "$(sha256sum < "$doc" | cut -c1-64)" "$F"
+ok "one entry more" test "$(grep -c '^[0-9a-f]\{64\}$' "$F")" = $((n0 + 1))
+expect_code 0 "list of it" ceh list --format json
+like "$T/out" '"verified": "yes"' "list (by its emission) still finds it verified"
+# the same bytes changed in a signed field: the digest misses
+sed -i 's/^\(  *public_hours: \)30$/\1300/' "$doc"
+ok "the edit applied" grep -q 'public_hours: 300' "$doc"
+expect_code 1 "fsck of the edited, commented document" ceh fsck
+like "$T/out" "$(basename "$doc")" "names it"
+cp "$T/good" "$doc"
