@@ -94,19 +94,22 @@ match(struct store *s, struct ctx *c, const struct application *app)
 /* The verified column: "unsigned" in an unsigned store, else whether
  * the history verifies (trust.h, through the cache). */
 static const char *
-verified(struct store *s, const struct application *app)
+verified(struct store *s, const struct application *app,
+    const unsigned char *raw)
 {
 	struct ceh_err e;
 
 	if (!trust_signed(s))
 		return "unsigned";
-	return trust_app_verified(s, app, &e) == 0 ? "yes" : "no";
+	return trust_doc_verified(s, app, raw, &e) == 0 ? "yes" : "no";
 }
 
 /* Add a row for app if it passes the filters; 1 when its history
- * verified (a signed store's listing cache may learn it), else 0. */
+ * verified (a signed store's listing cache may learn it), else 0.  raw:
+ * the SHA-256 of the bytes app was read from, or NULL. */
 static int
-add_row(struct store *s, struct ctx *c, const struct application *app)
+add_row(struct store *s, struct ctx *c, const struct application *app,
+    const unsigned char *raw)
 {
 	struct sbuf years = SBUF_INIT;
 	struct row *r;
@@ -129,7 +132,7 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 	r->cells[8] = xstrdup(app_status(app));
 	r->cells[9] = xstrdup(app->waiting_at);
 	r->cells[10] = xstrdup(app_last_reason(app));
-	r->cells[11] = xstrdup(verified(s, app));
+	r->cells[11] = xstrdup(verified(s, app, raw));
 	return strcmp(r->cells[11], "yes") == 0;
 }
 
@@ -138,7 +141,7 @@ add_row(struct store *s, struct ctx *c, const struct application *app)
 static void
 add_doc(struct ctx *c, const struct application *app)
 {
-	if (add_row(c->s, c, app) && c->listed)
+	if (add_row(c->s, c, app, NULL) && c->listed)
 		report_listed_learn(c->listed, app);
 }
 
@@ -255,18 +258,22 @@ visit_queue(struct store *s, const char *unit, const char *appid, void *arg)
 	struct ctx *c = arg;
 	struct application app;
 	struct ceh_err e;
+	unsigned char raw[SHA256_LEN];
+	int rc;
 
 	/* the listing cache has no history to verify: a signed store reads
-	 * the document */
-	if ((trust_signed(s) ? queue_read_app(s, appid, &app, &e) :
-	    queue_read_listing(s, unit, appid, &app, &e)) < 0) {
+	 * the document, and looks it up in the verification cache by the
+	 * digest of its bytes (trust_doc_verified) */
+	rc = trust_signed(s) ? queue_read_app_digest(s, appid, &app, raw, &e) :
+	    queue_read_listing(s, unit, appid, &app, &e);
+	if (rc < 0) {
 		if (e.code != CEH_ENOTFOUND) {
 			fprintf(stderr, _("ceh list: skipped: %s\n"), e.msg);
 			c->bad++;
 		}
 		return 0;	/* not found: a stale entry */
 	}
-	add_row(s, c, &app);
+	add_row(s, c, &app, trust_signed(s) && rc == 1 ? raw : NULL);
 	app_release(&app);
 	return 0;
 }

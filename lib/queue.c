@@ -360,6 +360,13 @@ int
 queue_read_app(struct store *s, const char *appid, struct application *app,
     struct ceh_err *e)
 {
+	return queue_read_app_digest(s, appid, app, NULL, e) < 0 ? -1 : 0;
+}
+
+int
+queue_read_app_digest(struct store *s, const char *appid,
+    struct application *app, unsigned char *digest, struct ceh_err *e)
+{
 	char fname[160], *buf = NULL;
 	struct app_ref r;
 	struct person p;
@@ -371,6 +378,8 @@ queue_read_app(struct store *s, const char *appid, struct application *app,
 	if (app_ref_parse(appid, &r, e) < 0)
 		return -1;
 	if (read_review_doc(s, &r, &buf, &len, fname, sizeof(fname), e) == 0) {
+		if (digest != NULL)
+			sha256_bin(buf, len, digest);
 		rc = doc_parse(app, buf, len, fname, &s->rules, e);
 		free(buf);
 		if (rc == 0 && strcmp(app->id, appid) != 0) {
@@ -379,7 +388,7 @@ queue_read_app(struct store *s, const char *appid, struct application *app,
 			app_release(app);
 			rc = -1;
 		}
-		return rc;
+		return rc < 0 ? -1 : digest != NULL;
 	}
 	if (e->code != CEH_ENOTFOUND)
 		return -1;

@@ -81,6 +81,12 @@ int queue_walk_all(struct store *s, queue_visit_fn fn, void *arg,
 struct application;
 int queue_read_app(struct store *s, const char *appid,
     struct application *app, struct ceh_err *e);
+/* queue_read_app, and the SHA-256 of the bytes parsed (trust.h:
+ * trust_doc_verified): 1 when digest is filled, 0 when the document was
+ * found elsewhere than in review/ (digest not filled), -1 on error;
+ * digest: 32 bytes (SHA256_LEN), or NULL. */
+int queue_read_app_digest(struct store *s, const char *appid,
+    struct application *app, unsigned char *digest, struct ceh_err *e);
 
 /*
  * The listing cache.  An entry may hold one line: the SHA-256 of the

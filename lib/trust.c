@@ -1060,6 +1060,22 @@ trust_app_cached(struct store *s, const struct application *app,
 }
 
 int
+trust_doc_verified(struct store *s, const struct application *app,
+    const unsigned char *raw, struct ceh_err *e)
+{
+	char d[SHA256_HEX_LEN + 1];
+
+	if (raw == NULL)
+		return trust_app_verified(s, app, e);
+	if (trust_doc_cached(s, raw, d))
+		return 0;
+	if (trust_app_check(s, app, NULL, NULL, e) < 0)
+		return -1;
+	trust_app_remember(s, d);
+	return 0;
+}
+
+int
 trust_doc_cached(struct store *s, const unsigned char raw[SHA256_LEN],
     char digest[SHA256_HEX_LEN + 1])
 {

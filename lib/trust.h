@@ -157,6 +157,11 @@ void trust_app_remember(struct store *s, const char *digest);
  * before.  digest: the key in hex, for trust_app_remember. */
 int trust_doc_cached(struct store *s, const unsigned char raw[SHA256_LEN],
     char digest[SHA256_HEX_LEN + 1]);
+/* trust_app_verified of an application just read from bytes whose
+ * SHA-256 is raw (NULL: not known, trust_app_verified itself); the app
+ * must be those bytes' application, unchanged. */
+int trust_doc_verified(struct store *s, const struct application *app,
+    const unsigned char *raw, struct ceh_err *e);
 /*
  * trust_app_check may run in several threads at once on one store once
  * the registry and the units are loaded (trust_registry_check and

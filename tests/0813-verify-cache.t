@@ -5,7 +5,7 @@
 # key is its content digest); a damaged, foreign or other-registry cache
 # is ignored; verify, show and fsck --no-cache never use it.
 . "$(dirname "$0")/lib.sh"
-plan 62
+plan 68
 PY=/usr/bin/python3
 K="$XDG_CONFIG_HOME/ceh/keys"
 FORGE="$CEH_ROOT/tests/0812-forge.py"
@@ -140,8 +140,23 @@ ok "one entry more" test "$(grep -c '^[0-9a-f]\{64\}$' "$F")" = $((n0 + 1))
 expect_code 0 "list of it" ceh list --format json
 like "$T/out" '"verified": "yes"' "list (by its emission) still finds it verified"
 # the same bytes changed in a signed field: the digest misses
-sed -i 's/^\(  *public_hours: \)30$/\1300/' "$doc"
-ok "the edit applied" grep -q 'public_hours: 300' "$doc"
+sed -i -e 's/^\(  *public_hours: \)30$/\1300/' -e 's/^\(  *total_hours: "*\)90\.5/\1360.5/' "$doc"
+ok "the edit applied" grep -q 'total_hours: "*360.5' "$doc"
 expect_code 1 "fsck of the edited, commented document" ceh fsck
-like "$T/out" "$(basename "$doc")" "names it"
+like "$T/out" "$(basename "$doc"): .*it was changed outside ceh" "names it: its content no longer matches its signed event"
 cp "$T/good" "$doc"
+
+# list --at reads each queued document and looks it up by the digest of
+# its bytes as well
+qdoc=$(ls "$CEH_STORE"/people/*/*/review/*.yaml)
+qat=$(sed -n 's/^waiting_at: *"*\([0-9A-Z]*\)"*$/\1/p' "$qdoc")
+cp "$qdoc" "$T/qgood"
+printf '# 手工加的注释\n' >> "$qdoc"
+expect_code 0 "list --at, a queued document with a comment added" ceh list --at "$qat" --format json
+like "$T/out" '"verified": "yes"' "it verifies"
+ok "list --at learned the SHA-256 of its bytes" grep -qx "$(sha256sum < "$qdoc" | cut -c1-64)" "$F"
+sed -i -e 's/^\(  *public_hours: \)30$/\1300/' -e 's/^\(  *total_hours: "*\)90\.5/\1360.5/' "$qdoc"
+ok "the edit applied" grep -q 'total_hours: "*360.5' "$qdoc"
+expect_code 0 "list --at, the queued document edited" ceh list --at "$qat" --format json
+like "$T/out" '"verified": "no"' "its digest misses: verified again, and it fails"
+cp "$T/qgood" "$qdoc"
