@@ -89,6 +89,9 @@ struct fsck {
 	/* the person at hand's folders as person_repair listed them, the
 	 * person locked; NULL: not known (a read-only check) */
 	const struct folder_list *names;
+	/* its documents' bytes as person_repair read them (NULL: read
+	 * each again) */
+	const struct doc_bytes_list *kept;
 };
 
 static void out(struct fsck *f, const char *fmt, ...)
@@ -430,14 +433,20 @@ check_app(struct fsck *f, struct person *p, enum stage folder,
 	const struct application *ap = &own;
 	struct ceh_err e;
 	const char *why;
-	char shard[4], where[128], digest[SHA256_HEX_LEN + 1];
+	char shard[4], where[128], digest[SHA256_HEX_LEN + 1], name[64];
 	unsigned char raw[SHA256_LEN];
-	int record;
+	const struct doc_bytes *kb;
+	int record, rc;
 
 	person_shard(p->idnum, shard);
 	snprintf(where, sizeof(where), "%s-%s", p->idnum, uniq);
 	index_seen_id(f->seen, where);
-	if (app_read_digest(s, p, folder, uniq, &own, raw, &e) < 0) {
+	/* the bytes person_repair read under this lock, or read again */
+	snprintf(name, sizeof(name), "%s.yaml", uniq);
+	kb = doc_bytes_find(f->kept, folder, name);
+	rc = kb ? app_parse_bytes(s, p, folder, uniq, kb->buf, kb->len, &own,
+	    raw, &e) : app_read_digest(s, p, folder, uniq, &own, raw, &e);
+	if (rc < 0) {
 		syserr(f, &e);
 		return;
 	}
@@ -525,6 +534,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	struct fsck *f = arg;
 	struct repair_report rep;
 	struct folder_list names[STAGE__COUNT];
+	struct doc_bytes_list kept = { NULL, 0 };
 	struct ceh_err e;
 	int i;
 
@@ -548,6 +558,7 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	rep.say = say;
 	rep.arg = f;
 	rep.names = names;	/* each folder listed once, not twice */
+	rep.kept = f->ro ? NULL : &kept;	/* each document read once */
 	if (person_repair(s, p, f->repair, &rep, &e) < 0)
 		syserr(f, &e);
 	f->problems += rep.problems;
@@ -556,8 +567,10 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 	if (f->ro)	/* not locked: each folder as it is now */
 		for (i = 0; i < STAGE__COUNT; i++)
 			names[i].failed = 1;
-	else
+	else {
 		f->names = names;
+		f->kept = &kept;
+	}
 	for (i = 0; i < STAGE__COUNT; i++)
 		if (folder_list_docs(p, (enum stage)i, &names[i], check_doc, f,
 		    &e) < 0) {
@@ -565,6 +578,8 @@ check_person(struct store *s, struct person *p, const struct ceh_err *err,
 			syserr(f, &e);
 		}
 	f->names = NULL;
+	f->kept = NULL;
+	doc_bytes_free(&kept);
 	for (i = 0; i < STAGE__COUNT; i++)
 		folder_list_free(&names[i]);
 	return 0;

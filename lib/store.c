@@ -847,7 +847,6 @@ say(struct repair_report *rep, const char *fmt, ...)
 	rep->say(rep->arg, msg);
 }
 
-/* v13 */
 int
 doc_text_plain(const char *buf, size_t len)
 {
@@ -910,7 +909,7 @@ doc_text_plain(const char *buf, size_t len)
 	return 1;
 }
 
-/* v13: the stage of a document as doc_emit begins it, without libyaml:
+/* The stage of a document as doc_emit begins it, without libyaml:
  * exactly "format: 1\nid: \"ID\"\nstage: WORD\n" (ID of [0-9A-Za-z-],
  * WORD of [a-z]), a next line that begins with a letter at column 0 (a
  * next key: WORD does not continue, and the token libyaml reads ahead is
@@ -948,7 +947,7 @@ stage_prefix(const char *buf, size_t len, char *val, size_t size)
 /* The stage a document's own field names, read cheaply (ytree_peek). */
 static int
 doc_stage_peek(struct person *p, enum stage folder, const char *name,
-    int *out, struct ceh_err *e)
+    int *out, char **keep, size_t *keeplen, struct ceh_err *e)
 {
 	char fname[160], val[32];
 	enum stage st;
@@ -967,14 +966,64 @@ doc_stage_peek(struct person *p, enum stage folder, const char *name,
 		rc = ytree_peek(buf, len, "stage", val, sizeof(val), fname, e);
 	else
 		rc = 0;
-	free(buf);
-	if (rc < 0)
-		return -1;
-	if (stage_parse(val, &st) < 0)
-		return ceh_fail(e, CEH_EINPUT, _("%s: unknown stage '%.30s'"),
+	if (rc == 0 && stage_parse(val, &st) < 0)
+		rc = ceh_fail(e, CEH_EINPUT, _("%s: unknown stage '%.30s'"),
 		    fname, val);
+	if (rc < 0) {
+		free(buf);
+		return -1;
+	}
 	*out = (int)st;
+	if (keep == NULL)
+		free(buf);
+	else {
+		*keep = buf;	/* the caller's now */
+		*keeplen = len;
+	}
 	return 0;
+}
+
+void
+doc_bytes_free(struct doc_bytes_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].buf);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+const struct doc_bytes *
+doc_bytes_find(const struct doc_bytes_list *l, enum stage folder,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++)
+		if (l->v[i].folder == folder && strcmp(l->v[i].name, name) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+/* Keep buf (taken) as the bytes of folder/name, or free it. */
+static void
+doc_bytes_keep(struct doc_bytes_list *l, enum stage folder,
+    const char *name, char *buf, size_t len)
+{
+	struct doc_bytes *d;
+
+	if (l == NULL || strlen(name) >= sizeof(d->name)) {
+		free(buf);
+		return;
+	}
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	d = &l->v[l->n++];
+	d->folder = folder;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->buf = buf;
+	d->len = len;
 }
 
 /*
@@ -1037,7 +1086,7 @@ libzip_temp(const char *name)
 	    strncmp(name + APP_UNIQ_LEN, ".zip.", 5) == 0;
 }
 
-/* v13: each stage folder is listed once for the three steps, and again
+/* Each stage folder is listed once for the three steps, and again
  * only after a step changed or reported something (a name moved, removed
  * or left alone and said): the steps then see what a fresh readdir sees,
  * and a person with nothing to repair costs one listing per folder. */
@@ -1088,7 +1137,7 @@ names_each(const struct folder_list *l, int dirfd,
 	return 0;
 }
 
-/* v13: what person_repair has changed or said so far */
+/* What person_repair has changed or said so far */
 static long
 repair_count(const struct repair_report *r)
 {
@@ -1108,7 +1157,6 @@ folder_list_has(const struct folder_list *l, const char *name)
 			return 1;
 	return 0;
 }
-/* end v13 */
 
 struct repair_walk {
 	struct store *s;
@@ -1117,13 +1165,13 @@ struct repair_walk {
 	int repair;
 	struct repair_report *rep;
 	struct ceh_err *e;
-	/* v13: the stage folders' names, as listed when nothing had
+	/* the stage folders' names, as listed when nothing had
 	 * been changed or said yet (repair_count == listed) */
 	const struct folder_list *names;
 	long listed;
 };
 
-/* v13: may folder g hold name?  The listing answers while it is
+/* May folder g hold name?  The listing answers while it is
  * fresh; else 1 (the caller looks). */
 static int
 walk_may_have(const struct repair_walk *w, int g, const char *name)
@@ -1222,10 +1270,13 @@ repair_doc(struct repair_walk *w, const char *name)
 	struct ceh_err sub;
 	struct stat st;
 	int other, g = 0;
+	char *buf = NULL;
+	size_t len = 0;
 
 	/* unreadable: left where it is, for the full reader of the caller
 	 * (fsck, the command) to report */
-	if (doc_stage_peek(p, w->f, name, &g, &sub) < 0)
+	if (doc_stage_peek(p, w->f, name, &g, w->rep->kept ? &buf : NULL,
+	    &len, &sub) < 0)
 		return 0;
 	for (other = 0; other < STAGE__COUNT; other++) {
 		if (other == (int)w->f || p->stagefd[other] < 0 ||
@@ -1233,6 +1284,8 @@ repair_doc(struct repair_walk *w, const char *name)
 		    fstatat(p->stagefd[other], name, &st,
 		    AT_SYMLINK_NOFOLLOW) < 0 || st.st_size == 0)
 			continue;	/* none, or a claim (step 2a) */
+		free(buf);	/* a second copy: nothing kept */
+		buf = NULL;
 		if (!same_bytes(p->stagefd[w->f], p->stagefd[other], name)) {
 			/* two versions: never merged by guesswork */
 			if (other > (int)w->f) {
@@ -1250,8 +1303,12 @@ repair_doc(struct repair_walk *w, const char *name)
 			return remove_copy(w, w->f, name, _("a second copy of "
 			    "the document (an interrupted move)"));
 	}
-	if (g == (int)w->f)
+	if (g == (int)w->f) {
+		if (buf != NULL)
+			doc_bytes_keep(w->rep->kept, w->f, name, buf, len);
 		return 0;
+	}
+	free(buf);
 	return move_or_report(p, w->f, (enum stage)g, name, w->repair,
 	    MOVE_STAGE, &w->rep->moved, w->rep, w->e);
 }
@@ -1413,7 +1470,7 @@ person_repair(struct store *s, struct person *p, int repair,
 {
 	struct repair_walk w = { s, p, STAGE_DRAFT, repair, rep, e, NULL, -1 };
 	struct folder_list names[STAGE__COUNT];
-	long listed = -1;
+	long listed = -1, count0 = repair_count(rep);
 	int f, step, rc = 0;
 
 	for (f = 0; repair && f < STAGE__COUNT; f++)
@@ -1456,9 +1513,11 @@ person_repair(struct store *s, struct person *p, int repair,
 		} else
 			folder_list_free(&names[f]);
 	}
+	/* bytes are handed on only from a person left as it was */
+	if (rep->kept && (rc != 0 || repair_count(rep) != count0))
+		doc_bytes_free(rep->kept);
 	return rc;
 }
-/* end v13 */
 
 /* ---- applications ---- */
 
@@ -1481,6 +1540,33 @@ app_find(struct person *p, const char *uniq, enum stage *where,
 	    uniq);
 }
 
+/* The document UNIQ.yaml of folder, from its bytes: parsed, its id
+ * checked against the file's name; digest, when not NULL, gets the
+ * SHA-256 of the bytes. */
+int
+app_parse_bytes(struct store *s, struct person *p, enum stage folder,
+    const char *uniq, const char *buf, size_t len, struct application *app,
+    unsigned char *digest, struct ceh_err *e)
+{
+	char fname[160];
+	int rc;
+
+	snprintf(fname, sizeof(fname), "%s/%s/%s.yaml", p->dir,
+	    stage_name(folder), uniq);
+	app_init(app);
+	if (digest != NULL)
+		sha256_bin(buf, len, digest);
+	rc = doc_parse(app, buf, len, fname, &s->rules, e);
+	if (rc == 0 && (strncmp(app->id, p->idnum, IDNUM_LEN) != 0 ||
+	    strcmp(app->id + IDNUM_LEN + 1, uniq) != 0)) {
+		ceh_fail(e, CEH_EINPUT, _("%s: its id '%.60s' does not match the "
+		    "file name"), fname, app->id);
+		app_release(app);
+		rc = -1;
+	}
+	return rc;
+}
+
 /* app_read; digest, when not NULL, gets the SHA-256 of the bytes. */
 static int
 read_doc_file(struct store *s, struct person *p, enum stage folder,
@@ -1493,28 +1579,20 @@ read_doc_file(struct store *s, struct person *p, enum stage folder,
 	int rc;
 
 	snprintf(name, sizeof(name), "%s.yaml", uniq);
-	snprintf(fname, sizeof(fname), "%s/%s/%s", p->dir, stage_name(folder),
-	    name);
 	app_init(app);
-	if (p->stagefd[folder] < 0)
-		return ceh_fail(e, CEH_ENOTFOUND, _("'%s' not found"), fname);
-	if (read_file_at(p->stagefd[folder], name, DOC_MAX_BYTES, &buf, &len,
-	    e) < 0) {
+	if (p->stagefd[folder] < 0 || read_file_at(p->stagefd[folder], name,
+	    DOC_MAX_BYTES, &buf, &len, e) < 0) {
+		snprintf(fname, sizeof(fname), "%s/%s/%s", p->dir,
+		    stage_name(folder), name);
+		if (p->stagefd[folder] < 0)
+			return ceh_fail(e, CEH_ENOTFOUND, _("'%s' not found"),
+			    fname);
 		if (e->code != CEH_ENOTFOUND)
 			ceh_err_prefix(e, "%s", fname);
 		return -1;
 	}
-	if (digest != NULL)
-		sha256_bin(buf, len, digest);
-	rc = doc_parse(app, buf, len, fname, &s->rules, e);
+	rc = app_parse_bytes(s, p, folder, uniq, buf, len, app, digest, e);
 	free(buf);
-	if (rc == 0 && (strncmp(app->id, p->idnum, IDNUM_LEN) != 0 ||
-	    strcmp(app->id + IDNUM_LEN + 1, uniq) != 0)) {
-		ceh_fail(e, CEH_EINPUT, _("%s: its id '%.60s' does not match the "
-		    "file name"), fname, app->id);
-		app_release(app);
-		rc = -1;
-	}
 	return rc;
 }
 

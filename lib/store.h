@@ -197,7 +197,29 @@ struct repair_report {
 	 * names of the stage folders as they are when it returns (a list
 	 * marked failed when it cannot tell); the caller frees them */
 	struct folder_list *names;
+	/* NULL, or a list (empty) that person_repair fills with the bytes
+	 * of each document it read and left where it was, when it changed
+	 * and reported nothing for the person (else it stays empty); the
+	 * caller frees it (doc_bytes_free) */
+	struct doc_bytes_list *kept;
 };
+/* A document's bytes as person_repair read them, for a caller that
+ * would read it again (fsck): what the folder holds while the person's
+ * lock is held. */
+struct doc_bytes {
+	enum stage folder;
+	char name[APP_UNIQ_LEN + 8];	/* UNIQ.yaml */
+	char *buf;
+	size_t len;
+};
+struct doc_bytes_list {
+	struct doc_bytes *v;
+	size_t n;
+};
+void doc_bytes_free(struct doc_bytes_list *l);
+/* folder/name in l (NULL: none, or l NULL). */
+const struct doc_bytes *doc_bytes_find(const struct doc_bytes_list *l,
+    enum stage folder, const char *name);
 /* The names of one folder, read once (person_repair).  A missing
  * folder is an empty list; failed: it could not be read. */
 struct folder_list {
@@ -238,7 +260,7 @@ int person_repair(struct store *s, struct person *p, int repair,
 int person_dir_name(const char *name);
 int app_file_name(const char *name, const char *ext, char *uniq);
 
-/* v13: 1 if buf is valid UTF-8 holding no control character but the
+/* 1 if buf is valid UTF-8 holding no control character but the
  * newline (no tab, CR, NUL, DEL, U+0080-U+009F), neither U+FFFE nor
  * U+FFFF, and no line break but the newline (no U+2028, U+2029): text
  * that libyaml's reader takes as it is, in lines that end where they
@@ -253,6 +275,11 @@ int app_find(struct person *p, const char *uniq, enum stage *where,
 /* Read and validate UNIQ.yaml from a folder. */
 int app_read(struct store *s, struct person *p, enum stage folder,
     const char *uniq, struct application *app, struct ceh_err *e);
+/* app_read of bytes already read (doc_bytes): parsed and checked
+ * alike; digest, when not NULL, gets their SHA-256. */
+int app_parse_bytes(struct store *s, struct person *p, enum stage folder,
+    const char *uniq, const char *buf, size_t len, struct application *app,
+    unsigned char *digest, struct ceh_err *e);
 /* app_read, and the SHA-256 of the bytes it parsed (a key of the
  * verification cache: trust_doc_cached). */
 int app_read_digest(struct store *s, struct person *p, enum stage folder,

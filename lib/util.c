@@ -204,12 +204,56 @@ iso_time(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (d
+ * past the month's end runs on into the next, as timegm does). */
+static long long
+days_from_civil(long long y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* n digits at s, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
 int
 parse_iso_time(const char *s, time_t *out)
 {
 	struct tm tm;
 	char *end;
+	int y, mo, d, h, mi, sec;
 
+	/* the form iso_time writes, which every document holds: by hand,
+	 * with strptime's ranges (%S up to 61) and timegm's arithmetic
+	 * (every event's time is parsed on every read); else strptime */
+	if (strlen(s) == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' &&
+	    s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
+	    (y = digits(s, 4)) >= 0 && (mo = digits(s + 5, 2)) >= 1 &&
+	    mo <= 12 && (d = digits(s + 8, 2)) >= 1 && d <= 31 &&
+	    (h = digits(s + 11, 2)) >= 0 && h <= 23 &&
+	    (mi = digits(s + 14, 2)) >= 0 && mi <= 59 &&
+	    (sec = digits(s + 17, 2)) >= 0 && sec <= 61) {
+		*out = (time_t)(days_from_civil(y, mo, d) * 86400 +
+		    h * 3600 + mi * 60 + sec);
+		return 0;
+	}
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (end == NULL || *end != '\0')

@@ -112,7 +112,7 @@ struct year_check {
 	struct ceh_err *e;
 };
 
-/* v13 (batch review speed, issue 13/19): the light reading. */
+/* The light reading (batch review speed, issues 13 and 19). */
 /*
  * The light reading of the person's approved documents (year_light).  The
  * rule needs three things of each: its id, its stage and the year of each
@@ -396,7 +396,6 @@ year_light(struct person *p, enum stage folder, const char *uniq,
 				return SCAN_FULL;
 	return 0;
 }
-/* end v13 */
 
 /* One approved document of the person against app's years: 1 (e filled)
  * if it holds one of them, -1 if it cannot be read. */

@@ -58,6 +58,8 @@ need man-db command -v man
 need perl command -v prove
 need python3 command -v python3
 need sqlite3 command -v sqlite3
+# how often fsck opens a document (tests/0219; skipped where ptrace is not allowed)
+need strace command -v strace
 need unzip command -v zipinfo
 # tests 0923: real FAT, exFAT and NTFS images (mounted through FUSE when
 # the machine allows; skipped otherwise)
