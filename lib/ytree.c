@@ -862,13 +862,22 @@ ytree_peek_libyaml(const char *buf, size_t len, const char *key, char *out,
 struct ynode *
 ymap_get(const struct ynode *n, const char *key)
 {
-	size_t i;
+	/* readers ask for a mapping's keys mostly in the order ceh writes
+	 * them: the search starts after this thread's last find in the
+	 * same mapping (only a starting point: every key is looked at) */
+	static _Thread_local const struct ynode *last;
+	static _Thread_local size_t next;
+	size_t i, j;
 
-	if (n == NULL || n->kind != Y_MAP)
+	if (n == NULL || n->kind != Y_MAP || n->n == 0)
 		return NULL;
-	for (i = 0; i < n->n; i++)
-		if (strcmp(n->keys[i], key) == 0)
-			return n->vals[i];
+	j = n == last && next < n->n ? next : 0;
+	for (i = 0; i < n->n; i++, j = j + 1 == n->n ? 0 : j + 1)
+		if (strcmp(n->keys[j], key) == 0) {
+			last = n;
+			next = j + 1;
+			return n->vals[j];
+		}
 	return NULL;
 }
 
@@ -976,15 +985,24 @@ int
 ymap_only(const struct ynode *map, const char *const *keys,
     const char *fname, struct ceh_err *e)
 {
-	size_t i;
+	size_t i, j = 0, t, nk = 0;
 
 	if (map == NULL || map->kind != Y_MAP)
 		return 0;
-	for (i = 0; i < map->n; i++)
-		if (!str_in(map->keys[i], keys))
+	while (keys[nk] != NULL)
+		nk++;
+	/* a document's keys come in the order of the list, mostly: each is
+	 * looked for from where the last one was found */
+	for (i = 0; i < map->n; i++) {
+		for (t = 0; t < nk; t++, j = j + 1 == nk ? 0 : j + 1)
+			if (strcmp(map->keys[i], keys[j]) == 0)
+				break;
+		if (t == nk)
 			return ceh_fail(e, CEH_EINPUT, _("%s:%d: unknown field "
 			    "'%.60s'"), fname, map->vals[i] ?
 			    map->vals[i]->line : map->line, map->keys[i]);
+		j = j + 1 == nk ? 0 : j + 1;
+	}
 	return 0;
 }
 
