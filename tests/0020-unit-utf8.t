@@ -1,0 +1,2 @@
+#!/bin/sh
+exec "$CEH_BUILD/unit/utf8"
