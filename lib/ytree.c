@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -865,16 +866,17 @@ ymap_get(const struct ynode *n, const char *key)
 	/* readers ask for a mapping's keys mostly in the order ceh writes
 	 * them: the search starts after this thread's last find in the
 	 * same mapping (only a starting point: every key is looked at) */
-	static _Thread_local const struct ynode *last;
+	static _Thread_local uintptr_t last;	/* an address, not a pointer
+						 * kept past its mapping's end */
 	static _Thread_local size_t next;
 	size_t i, j;
 
 	if (n == NULL || n->kind != Y_MAP || n->n == 0)
 		return NULL;
-	j = n == last && next < n->n ? next : 0;
+	j = (uintptr_t)n == last && next < n->n ? next : 0;
 	for (i = 0; i < n->n; i++, j = j + 1 == n->n ? 0 : j + 1)
 		if (strcmp(n->keys[j], key) == 0) {
-			last = n;
+			last = (uintptr_t)n;
 			next = j + 1;
 			return n->vals[j];
 		}
