@@ -1065,9 +1065,8 @@ trust_doc_verified(struct store *s, const struct application *app,
 {
 	char d[SHA256_HEX_LEN + 1];
 
-	if (raw == NULL)
-		return trust_app_verified(s, app, e);
-	if (trust_doc_cached(s, raw, d))
+	/* the key: the digest of the bytes read, or of the emission */
+	if (raw ? trust_doc_cached(s, raw, d) : trust_app_cached(s, app, d))
 		return 0;
 	if (trust_app_check(s, app, NULL, NULL, e) < 0)
 		return -1;
@@ -1104,14 +1103,7 @@ int
 trust_app_verified(struct store *s, const struct application *app,
     struct ceh_err *e)
 {
-	char d[SHA256_HEX_LEN + 1];
-
-	if (trust_app_cached(s, app, d))
-		return 0;
-	if (trust_app_check(s, app, NULL, NULL, e) < 0)
-		return -1;
-	trust_app_remember(s, d);
-	return 0;
+	return trust_doc_verified(s, app, NULL, e);
 }
 
 static int

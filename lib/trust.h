@@ -158,8 +158,9 @@ void trust_app_remember(struct store *s, const char *digest);
 int trust_doc_cached(struct store *s, const unsigned char raw[SHA256_LEN],
     char digest[SHA256_HEX_LEN + 1]);
 /* trust_app_verified of an application just read from bytes whose
- * SHA-256 is raw (NULL: not known, trust_app_verified itself); the app
- * must be those bytes' application, unchanged. */
+ * SHA-256 is raw (NULL: not known, and the cache is looked up by the
+ * emission, as trust_app_verified does); the app must be those bytes'
+ * application, unchanged. */
 int trust_doc_verified(struct store *s, const struct application *app,
     const unsigned char *raw, struct ceh_err *e);
 /*

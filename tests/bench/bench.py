@@ -395,27 +395,27 @@ def import_dir(name):
     return os.path.join(base, "%s-%d" % (name, IMPORT_SERIES[0]))
 
 
-def import_runs(path, store, again=False, drop_index=False):
+def runs_m(v):
+    """M of the runs v (run()'s tuples): medians, the largest RSS; None
+    for no run."""
+    return M(statistics.median(x[0] for x in v),
+             statistics.median(x[1] for x in v), max(x[2] for x in v),
+             [x[0] for x in v]) if v else None
+
+
+def import_runs(path, store, again=False):
     """`ceh import PATH` into a fresh store each run (store: a prefix):
     M of the first import and (again) of a second import of the same
     file."""
     first, second = [], []
     for i in range(RUNS):
         env = new_store(import_dir(store))
-        store_i = env["CEH_STORE"]
-        if drop_index:
-            shutil.rmtree(os.path.join(store_i, "index"))
         first.append(run([CEH, "import", path], env=env, ok=(0, 1)))
         if again:
             second.append(run([CEH, "import", path], env=env, ok=(0, 1)))
         if first[-1][0] > BUDGET:
             break
-
-    def med(v):
-        return M(statistics.median(x[0] for x in v),
-                 statistics.median(x[1] for x in v), max(x[2] for x in v),
-                 [x[0] for x in v]) if v else None
-    return med(first), med(second)
+    return runs_m(first), runs_m(second)
 
 
 def people_in(csv):
@@ -434,12 +434,9 @@ def bench_import(n, largest, with_index, with_xlsx):
     log("generated %d rows in %.1f s" % (n, time.perf_counter() - t0))
     size = "%s rows" % human(n)
     store = "imp-store"
-    dbs = []
-
     def sql_argv(i):
-        dbs.append(import_dir("imp") + ".db")
-        return ["sqlite3", "-cmd", "PRAGMA journal_mode=OFF;", dbs[-1],
-                ".import --csv %s records" % csv]
+        return ["sqlite3", "-cmd", "PRAGMA journal_mode=OFF;",
+                import_dir("imp") + ".db", ".import --csv %s records" % csv]
 
     sq = measure(sql_argv, RUNS)
     fl = measure([CSVFLOOR, csv], RUNS)
@@ -485,13 +482,9 @@ def bench_import_index(n, csv):
             runs.append(run([CEH, "import", csv], env=env, ok=(0, 1)))
         if withs[-1][0] > BUDGET:
             break
-
-    def med(v):
-        return M(statistics.median(x[0] for x in v),
-                 statistics.median(x[1] for x in v), max(x[2] for x in v),
-                 [x[0] for x in v])
     add("import: with vs without the index", "%s rows" % human(n),
-        med(withs), med(withouts), target="< 1.10×", ratio_target=1.10,
+        runs_m(withs), runs_m(withouts), target="< 1.10×",
+        ratio_target=1.10,
         notes_="a fresh store each run, the two alternating; without: "
         "its index/ removed before the import",
         cmds=["ceh import %s" % csv, "the same, index/ removed"])
